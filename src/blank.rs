@@ -1,0 +1,445 @@
+//! Blank forms for teachers (`tutorstat templates`): one workbook per form and per
+//! questionnaire, each with `Паспорт`, a short instruction, locked headers, unlocked input
+//! cells and dropdowns on every closed list.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rust_xlsxwriter::{
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula,
+    ProtectionOptions, Workbook, Worksheet, XlsxError,
+};
+
+use crate::definitions::{Definitions, Questionnaire, Scale};
+use crate::forms::table::Column;
+use crate::forms::{
+    FormKind, Wave, attendance, diagnostic, passport, questionnaire, roster, route,
+};
+use crate::read::values::Period;
+
+/// Rows of a data sheet that get dropdowns and unlocked input cells.
+const INPUT_ROWS: u32 = 1000;
+/// Columns left unlocked on sheets where teachers add columns (event codes, task numbers).
+const INPUT_COLS: u16 = 60;
+/// Name of the hidden sheet holding long dropdown lists.
+const LISTS_SHEET: &str = "Списки";
+
+/// Writes every blank form into `dir`; returns the files written.
+pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    let mut written = Vec::new();
+    for form in [
+        FormKind::Roster,
+        FormKind::Attendance,
+        FormKind::Diagnostic,
+        FormKind::Route,
+    ] {
+        let path = dir.join(format!("{}.xlsx", form.russian()));
+        save(form_workbook(form, None)?, &path)?;
+        written.push(path);
+    }
+    for q in definitions.all() {
+        let path = dir.join(format!("Анкета — {}.xlsx", q.code));
+        save(form_workbook(FormKind::Questionnaire, Some(q))?, &path)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn save(mut workbook: Workbook, path: &Path) -> anyhow::Result<()> {
+    workbook
+        .save(path)
+        .with_context(|| format!("не удалось записать {}", path.display()))
+}
+
+struct Styles {
+    header: Format,
+    open_header: Format,
+    label: Format,
+    input: Format,
+    wrap: Format,
+    title: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap();
+        Styles {
+            open_header: header
+                .clone()
+                .set_unlocked()
+                .set_background_color(Color::RGB(0xFFF2CC)),
+            header,
+            label: Format::new().set_bold().set_border(FormatBorder::Thin),
+            input: Format::new()
+                .set_unlocked()
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xFFFDE7)),
+            wrap: Format::new().set_text_wrap(),
+            title: Format::new().set_bold().set_font_size(14),
+        }
+    }
+}
+
+/// One blank workbook: `Паспорт`, `Инструкция`, the data sheets and the hidden lists.
+fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation date keeps the blank forms byte-identical between runs.
+    let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title(form.russian())
+            .set_author("tutorstat"),
+    );
+    let styles = Styles::new();
+    let mut lists = Lists::default();
+    write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
+    write_instruction(wb.add_worksheet(), form, q, &styles)?;
+    match form {
+        FormKind::Roster => {
+            let ws = data_sheet(
+                wb.add_worksheet(),
+                roster::SHEET,
+                &roster::COLUMNS,
+                false,
+                &styles,
+            )?;
+            dropdown(ws, 2, &roster::ROLES, &mut lists)?;
+        }
+        FormKind::Attendance => {
+            let ws = data_sheet(
+                wb.add_worksheet(),
+                attendance::EVENTS_SHEET,
+                &attendance::EVENT_COLUMNS,
+                false,
+                &styles,
+            )?;
+            dropdown(ws, 2, &attendance::KINDS, &mut lists)?;
+            dropdown(ws, 5, &attendance::LEVELS, &mut lists)?;
+            let ws = data_sheet(
+                wb.add_worksheet(),
+                attendance::MARKS_SHEET,
+                &attendance::MARK_COLUMNS,
+                true,
+                &styles,
+            )?;
+            let marks = DataValidation::new()
+                .allow_list_strings(&["+", "н", "у", "б", "1", "0"])?
+                .set_error_message(format!("Допустимые отметки: {}", attendance::MARK_HELP))?;
+            ws.add_data_validation(1, 2, INPUT_ROWS, INPUT_COLS, &marks)?;
+        }
+        FormKind::Diagnostic => {
+            data_sheet(
+                wb.add_worksheet(),
+                diagnostic::TASKS_SHEET,
+                &diagnostic::TASK_COLUMNS,
+                false,
+                &styles,
+            )?;
+            data_sheet(
+                wb.add_worksheet(),
+                diagnostic::RESULTS_SHEET,
+                &diagnostic::RESULT_COLUMNS,
+                true,
+                &styles,
+            )?;
+        }
+        FormKind::Route => {
+            let ws = data_sheet(
+                wb.add_worksheet(),
+                route::SHEET,
+                &route::COLUMNS,
+                false,
+                &styles,
+            )?;
+            dropdown(ws, 3, &route::LEVELS, &mut lists)?;
+            dropdown(ws, 6, &route::STATUSES, &mut lists)?;
+            dropdown(ws, 7, &route::RESULTS, &mut lists)?;
+            dropdown(ws, 8, &route::EVIDENCE, &mut lists)?;
+        }
+        FormKind::Questionnaire => {
+            if let Some(q) = q {
+                questionnaire_sheet(wb.add_worksheet(), q, &styles, &mut lists)?;
+            }
+        }
+    }
+    lists.write(wb.add_worksheet())?;
+    Ok(wb)
+}
+
+/// Dropdown lists, kept on a hidden sheet so long lists are not cut at Excel's 255 chars.
+#[derive(Default)]
+struct Lists {
+    columns: Vec<Vec<String>>,
+}
+
+impl Lists {
+    /// The range formula of a list, adding it on first use.
+    fn formula(&mut self, values: &[&str]) -> Formula {
+        let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+        let col = match self.columns.iter().position(|c| *c == values) {
+            Some(i) => i,
+            None => {
+                self.columns.push(values.clone());
+                self.columns.len() - 1
+            }
+        };
+        let letter = crate::problem::column_name(col as u32);
+        Formula::new(format!(
+            "='{LISTS_SHEET}'!${letter}$1:${letter}${}",
+            values.len()
+        ))
+    }
+
+    fn write(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        ws.set_name(LISTS_SHEET)?;
+        for (c, values) in self.columns.iter().enumerate() {
+            for (r, v) in values.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, v)?;
+            }
+        }
+        ws.set_hidden(true);
+        ws.protect();
+        Ok(())
+    }
+}
+
+fn dropdown(
+    ws: &mut Worksheet,
+    col: u16,
+    values: &[&str],
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
+    let validation = DataValidation::new()
+        .allow_list_formula(lists.formula(values))
+        .set_error_title("Значение не из списка")?
+        .set_error_message(format!("Выберите из списка: {}", values.join(", ")))?;
+    ws.add_data_validation(1, col, INPUT_ROWS, col, &validation)?;
+    Ok(())
+}
+
+/// A data sheet: locked header row, unlocked input area; `open` sheets also let teachers
+/// type their own headers (event codes, task numbers) to the right of the fixed columns.
+fn data_sheet<'a>(
+    ws: &'a mut Worksheet,
+    name: &str,
+    columns: &[Column],
+    open: bool,
+    styles: &Styles,
+) -> Result<&'a mut Worksheet, XlsxError> {
+    ws.set_name(name)?;
+    for (c, column) in columns.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, column.header, &styles.header)?;
+        ws.set_column_width(
+            c as u16,
+            (column.header.chars().count() as f64 + 4.0).max(12.0),
+        )?;
+    }
+    let last = if open {
+        INPUT_COLS
+    } else {
+        columns.len() as u16 - 1
+    };
+    if open {
+        for c in columns.len() as u16..=INPUT_COLS {
+            ws.write_blank(0, c, &styles.open_header)?;
+            ws.set_column_width(c, 7)?;
+        }
+    }
+    for c in 0..=last {
+        ws.set_column_format(c, &styles.input)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.protect_with_options(&input_protection());
+    Ok(ws)
+}
+
+fn input_protection() -> ProtectionOptions {
+    ProtectionOptions {
+        insert_rows: true,
+        delete_rows: true,
+        format_columns: true,
+        format_rows: true,
+        sort: true,
+        use_autofilter: true,
+        ..ProtectionOptions::new()
+    }
+}
+
+fn write_passport(
+    ws: &mut Worksheet,
+    form: FormKind,
+    q: Option<&Questionnaire>,
+    styles: &Styles,
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
+    ws.set_name(passport::SHEET)?;
+    ws.write_string_with_format(0, 0, "Поле", &styles.header)?;
+    ws.write_string_with_format(0, 1, "Значение", &styles.header)?;
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 44)?;
+    let mut row = 1;
+    for (key, label) in passport::LABELS {
+        let relevant = match key {
+            "questionnaire" => form == FormKind::Questionnaire,
+            "diagnostic" | "subject" => form == FormKind::Diagnostic,
+            "wave" => matches!(form, FormKind::Questionnaire | FormKind::Diagnostic),
+            _ => true,
+        };
+        if !relevant {
+            continue;
+        }
+        ws.write_string_with_format(row, 0, label, &styles.label)?;
+        match key {
+            "form" => ws.write_string_with_format(row, 1, form.russian(), &styles.label)?,
+            "form_version" => ws.write_number_with_format(
+                row,
+                1,
+                q.map_or(1, |q| q.version) as f64,
+                &styles.label,
+            )?,
+            "questionnaire" => ws.write_string_with_format(
+                row,
+                1,
+                q.map(|q| q.code.as_str()).unwrap_or_default(),
+                &styles.label,
+            )?,
+            _ => ws.write_blank(row, 1, &styles.input)?,
+        };
+        let choices: Option<Vec<&str>> = match key {
+            "period" => Some(Period::ALL.iter().map(|p| p.russian()).collect()),
+            "wave" => Some(
+                [Wave::Start, Wave::Mid, Wave::Final]
+                    .iter()
+                    .map(|w| w.russian())
+                    .collect(),
+            ),
+            _ => None,
+        };
+        if let Some(choices) = choices {
+            let validation = DataValidation::new().allow_list_formula(lists.formula(&choices));
+            ws.add_data_validation(row, 1, row, 1, &validation)?;
+        }
+        if key == "filled_on" {
+            ws.set_cell_format(row, 1, &styles.input.clone().set_num_format("dd.mm.yyyy"))?;
+        }
+        row += 1;
+    }
+    ws.protect_with_options(&input_protection());
+    ws.set_active(true);
+    Ok(())
+}
+
+fn write_instruction(
+    ws: &mut Worksheet,
+    form: FormKind,
+    q: Option<&Questionnaire>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Инструкция")?;
+    ws.set_column_width(0, 100)?;
+    let title = q.map_or_else(|| form.russian().to_string(), |q| q.title.clone());
+    ws.write_string_with_format(0, 0, &title, &styles.title)?;
+    let mut lines = vec![
+        "1. Заполните лист «Паспорт»: код и название школы, муниципалитет, учебный год (2025/2026), период и кто заполнил.".to_string(),
+        "2. Заполняйте жёлтые ячейки. Заголовки не меняйте: по ним программа узнаёт столбцы.".to_string(),
+        "3. Где есть список — выберите значение из списка.".to_string(),
+    ];
+    lines.extend(form_instruction(form, q));
+    lines.push("Сохраните файл и передайте методисту. Если в файле найдутся ошибки, вы получите его копию с отмеченными ячейками.".into());
+    for (i, line) in lines.iter().enumerate() {
+        ws.write_string_with_format(i as u32 + 2, 0, line, &styles.wrap)?;
+    }
+    Ok(())
+}
+
+fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
+    match form {
+        FormKind::Roster => vec![
+            "4. Одна строка — один участник. ID у каждого свой (например, У-001). Для обучающихся обязателен класс (6А).".into(),
+            "5. В столбце «Тьютор (ID)» укажите ID тьютора из этого же списка.".into(),
+        ],
+        FormKind::Attendance => vec![
+            "4. На листе «События» одна строка — одно событие с уникальным кодом (С1, С2...) и датой.".into(),
+            "5. На листе «Посещаемость» впишите коды событий в заголовки столбцов справа от ФИО.".into(),
+            format!("6. Отметки: {}.", attendance::MARK_HELP),
+        ],
+        FormKind::Diagnostic => vec![
+            "4. На листе «Задания» одна строка — одно задание: номер, максимальный балл, код и название темы.".into(),
+            "5. На листе «Результаты» впишите номера заданий в заголовки столбцов справа от ФИО и баллы в ячейки.".into(),
+            "6. Если участник не писал работу, оставьте его строку без баллов: он будет учтён как отсутствовавший.".into(),
+        ],
+        FormKind::Route => vec![
+            "4. Одна строка — один шаг маршрута участника: цель, мероприятие, уровень, срок (дата или «октябрь 2025»), статус.".into(),
+            "5. Результат (участие, призёр, победитель) указывается только для статуса «выполнено».".into(),
+        ],
+        FormKind::Questionnaire => {
+            let mut lines = vec!["4. Одна строка — один участник, в столбцах — ответы на пункты анкеты.".to_string()];
+            if let Some(q) = q {
+                if !q.instruction.is_empty() {
+                    lines.push(format!("5. {}", q.instruction));
+                }
+                lines.push("Пункты анкеты:".into());
+                for item in &q.items {
+                    let scale = match item.scale {
+                        Scale::Likert => format!("от {} до {}", item.min.unwrap_or(1), item.max.unwrap_or(5)),
+                        Scale::Yesno => "да / нет".into(),
+                        Scale::Choice => format!("один из: {}", item.options.join(", ")),
+                        Scale::Multi => format!("несколько через «;»: {}", item.options.join(", ")),
+                        Scale::Text => "свободный ответ".into(),
+                    };
+                    lines.push(format!("{} — {} ({scale})", item.code, item.text));
+                }
+            }
+            lines
+        }
+    }
+}
+
+/// The `Ответы` sheet: ID, ФИО, then one column per item headed by its code and text.
+fn questionnaire_sheet(
+    ws: &mut Worksheet,
+    q: &Questionnaire,
+    styles: &Styles,
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
+    let columns = questionnaire::COLUMNS;
+    data_sheet(ws, questionnaire::SHEET, &columns, false, styles)?;
+    ws.set_row_height(0, 90)?;
+    for (i, item) in q.items.iter().enumerate() {
+        let col = (columns.len() + i) as u16;
+        ws.write_string_with_format(
+            0,
+            col,
+            format!("{} {}", item.code, item.text),
+            &styles.header,
+        )?;
+        ws.set_column_width(col, if item.scale == Scale::Text { 30 } else { 14 })?;
+        ws.set_column_format(col, &styles.input)?;
+        let validation = match item.scale {
+            Scale::Likert => {
+                let values = questionnaire::likert_values(item);
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                Some(DataValidation::new().allow_list_formula(lists.formula(&values)))
+            }
+            Scale::Yesno => {
+                Some(DataValidation::new().allow_list_formula(lists.formula(&["да", "нет"])))
+            }
+            Scale::Choice => {
+                let values: Vec<&str> = item.options.iter().map(String::as_str).collect();
+                Some(DataValidation::new().allow_list_formula(lists.formula(&values)))
+            }
+            Scale::Multi | Scale::Text => None,
+        };
+        if let Some(v) = validation {
+            ws.add_data_validation(1, col, INPUT_ROWS, col, &v)?;
+        }
+    }
+    Ok(())
+}

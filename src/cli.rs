@@ -1,0 +1,107 @@
+//! The command line, in Russian: what the user typed, parsed once into [`Cli`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about}
+
+Использование: {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tutorstat",
+    version,
+    about = "tutorstat — проверка таблиц педагогов, хранение данных и отчёты мониторинга тьюторского сопровождения.",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Команды",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Начало работы: tutorstat init ПАПКА, затем положите заполненные таблицы в ПАПКА/inbox и запустите tutorstat ingest --workspace ПАПКА."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Показать эту справку
+    #[arg(short = 'h', long = "help", action = clap::ArgAction::Help, global = true, help_heading = "Общие параметры")]
+    help: Option<bool>,
+
+    /// Показать версию программы
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version, help_heading = "Общие параметры")]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceArg {
+    /// Рабочая папка (по умолчанию — текущая)
+    #[arg(
+        short = 'w',
+        long = "workspace",
+        value_name = "ПАПКА",
+        default_value = "."
+    )]
+    pub workspace: PathBuf,
+}
+
+/// School and term for workbooks without the `Паспорт` sheet.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FallbackArgs {
+    /// Код школы для файлов без листа «Паспорт», например 2315-001
+    #[arg(long = "school", value_name = "КОД")]
+    pub school: Option<String>,
+
+    /// Период для файлов без листа «Паспорт», например "2025/2026 Q1"
+    #[arg(long = "term", value_name = "ПЕРИОД")]
+    pub term: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+#[command(help_template = HELP_TEMPLATE)]
+pub enum Command {
+    /// Создать рабочую папку: inbox, archive, rejected, store, reports, бланки и настройки
+    #[command(help_template = HELP_TEMPLATE)]
+    Init {
+        /// Папка, которую нужно создать
+        #[arg(value_name = "ПАПКА")]
+        dir: PathBuf,
+        /// Папка центра развития образования (принимает пакеты школ)
+        #[arg(long = "centre")]
+        centre: bool,
+    },
+    /// Записать пустые бланки форм для педагогов
+    #[command(help_template = HELP_TEMPLATE)]
+    Templates {
+        /// Куда записать бланки (по умолчанию — папка templates рабочей папки)
+        #[arg(long = "out", value_name = "ПАПКА")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Проверить таблицы, ничего не сохраняя; код выхода 1, если есть ошибки
+    #[command(help_template = HELP_TEMPLATE)]
+    Check {
+        /// Файлы для проверки
+        #[arg(value_name = "ФАЙЛ", required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        fallback: FallbackArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Загрузить всё из папки inbox: проверить, сохранить, разложить по archive и rejected
+    #[command(help_template = HELP_TEMPLATE)]
+    Ingest {
+        /// Сохранять верные строки файлов с ошибками, а не отклонять файл целиком
+        #[arg(long = "accept-partial")]
+        accept_partial: bool,
+        #[command(flatten)]
+        fallback: FallbackArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+}

@@ -1,0 +1,267 @@
+//! Stage 3, validate: one module per form kind turns a workbook into records and problems.
+//!
+//! [`check`] identifies the form (by `Паспорт`, else by its data sheets), reads the passport,
+//! runs the form's reader, and returns typed store frames plus every problem found.
+
+pub mod attendance;
+pub mod diagnostic;
+pub mod passport;
+pub mod questionnaire;
+pub mod roster;
+pub mod route;
+pub mod table;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Debug;
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::definitions::Definitions;
+use crate::problem::Problems;
+use crate::read::text::fold;
+use crate::read::workbook::Workbook;
+pub use passport::{Fallback, Passport};
+pub use table::RowCounts;
+
+/// The five kinds of workbook teachers fill in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FormKind {
+    Roster,
+    Attendance,
+    Questionnaire,
+    Diagnostic,
+    Route,
+}
+
+impl FormKind {
+    pub const ALL: [FormKind; 5] = [
+        FormKind::Roster,
+        FormKind::Attendance,
+        FormKind::Questionnaire,
+        FormKind::Diagnostic,
+        FormKind::Route,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormKind::Roster => "roster",
+            FormKind::Attendance => "attendance",
+            FormKind::Questionnaire => "questionnaire",
+            FormKind::Diagnostic => "diagnostic",
+            FormKind::Route => "route",
+        }
+    }
+
+    pub fn russian(self) -> &'static str {
+        match self {
+            FormKind::Roster => "Состав участников",
+            FormKind::Attendance => "Журнал посещаемости",
+            FormKind::Questionnaire => "Анкета",
+            FormKind::Diagnostic => "Диагностика",
+            FormKind::Route => "Индивидуальные маршруты",
+        }
+    }
+
+    /// Reads the Russian name or the code.
+    pub fn parse(s: &str) -> Option<FormKind> {
+        let key = fold(s);
+        FormKind::ALL
+            .into_iter()
+            .find(|f| fold(f.russian()) == key || f.code() == key)
+    }
+
+    /// The sheet that identifies the form when `Паспорт` does not name it.
+    fn main_sheet(self) -> &'static str {
+        match self {
+            FormKind::Roster => roster::SHEET,
+            FormKind::Attendance => attendance::EVENTS_SHEET,
+            FormKind::Questionnaire => questionnaire::SHEET,
+            FormKind::Diagnostic => diagnostic::TASKS_SHEET,
+            FormKind::Route => route::SHEET,
+        }
+    }
+}
+
+/// Questionnaire and diagnostic waves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Wave {
+    Start,
+    Mid,
+    Final,
+}
+
+impl Wave {
+    pub fn code(self) -> &'static str {
+        match self {
+            Wave::Start => "start",
+            Wave::Mid => "mid",
+            Wave::Final => "final",
+        }
+    }
+
+    pub fn russian(self) -> &'static str {
+        match self {
+            Wave::Start => "входная",
+            Wave::Mid => "промежуточная",
+            Wave::Final => "итоговая",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Wave> {
+        let key = fold(s);
+        [Wave::Start, Wave::Mid, Wave::Final]
+            .into_iter()
+            .find(|w| fold(w.russian()) == key || w.code() == key)
+    }
+}
+
+/// IDs of each school's rosters, by (school code, first year of the school year).
+pub type RosterIndex = HashMap<(String, i32), HashSet<String>>;
+
+/// What validation may look up beyond the file itself.
+pub struct Env<'a> {
+    pub rosters: &'a RosterIndex,
+    pub definitions: &'a Definitions,
+    pub fallback: &'a Fallback,
+}
+
+/// [`Env`] narrowed to one file's school and year, as the form readers use it.
+pub struct Context<'a> {
+    /// IDs in the school's roster for the file's school year, if a roster is known.
+    pub roster_ids: Option<&'a HashSet<String>>,
+    pub definitions: &'a Definitions,
+}
+
+/// One store table's rows from one file.
+#[derive(Debug, Clone)]
+pub struct TableFrame {
+    pub table: &'static str,
+    pub frame: DataFrame,
+}
+
+/// The outcome of validating one workbook.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub passport: Option<Passport>,
+    /// Valid rows only (rows with an error are left out).
+    pub tables: Vec<TableFrame>,
+    pub counts: RowCounts,
+    pub problems: Problems,
+}
+
+/// Identifies and validates a workbook, collecting every problem.
+pub fn check(workbook: &Workbook, env: &Env) -> Checked {
+    let mut checked = Checked::default();
+    let detected = detect(workbook);
+    let Some(passport) = passport::read(workbook, detected, env.fallback, &mut checked.problems)
+    else {
+        return checked;
+    };
+    let roster_ids = env
+        .rosters
+        .get(&(passport.school_code.clone(), passport.term.year));
+    let ctx = &Context {
+        roster_ids,
+        definitions: env.definitions,
+    };
+    let problems = &mut checked.problems;
+    let result = match passport.form {
+        FormKind::Roster => roster::read(workbook, problems, &mut checked.counts),
+        FormKind::Attendance => {
+            attendance::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
+        FormKind::Questionnaire => {
+            questionnaire::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
+        FormKind::Diagnostic => {
+            diagnostic::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
+        FormKind::Route => route::read(workbook, &passport, ctx, problems, &mut checked.counts),
+    };
+    match result {
+        Ok(tables) => checked.tables = tables,
+        Err(e) => checked
+            .problems
+            .file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
+    }
+    checked.passport = Some(passport);
+    checked
+}
+
+/// The form a workbook holds, by `Паспорт`'s `Форма`, else by its data sheets.
+pub fn form_of(workbook: &Workbook) -> Option<FormKind> {
+    passport::form_field(workbook).or_else(|| detect(workbook))
+}
+
+/// The form whose main data sheet the workbook has.
+fn detect(workbook: &Workbook) -> Option<FormKind> {
+    FormKind::ALL
+        .into_iter()
+        .find(|f| workbook.sheet(f.main_sheet()).is_some())
+}
+
+/// A record of a store table: its identity within one submission, for change reports.
+pub trait Record: Debug {
+    /// What identifies the record (a person ID, an event code...).
+    fn key(&self) -> String;
+}
+
+/// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
+/// re-submission can report rows added, removed and changed.
+pub fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [Column; 3] {
+    let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
+    let digests: Vec<String> = rows
+        .iter()
+        .map(|(_, r)| {
+            let hash = Sha256::digest(format!("{r:?}").as_bytes());
+            hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+        })
+        .collect();
+    let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
+    [
+        Column::new("_key".into(), keys),
+        Column::new("_digest".into(), digests),
+        Column::new("source_row".into(), source_rows),
+    ]
+}
+
+/// Builds a frame from named columns plus the identity columns of its records.
+pub fn frame_with_identity<R: Record>(
+    mut columns: Vec<Column>,
+    rows: &[(u32, R)],
+) -> PolarsResult<DataFrame> {
+    columns.extend(identity_columns(rows));
+    DataFrame::new(rows.len(), columns)
+}
+
+/// Dates as a polars `Date` column.
+pub fn date_column(
+    name: &str,
+    dates: impl Iterator<Item = Option<chrono::NaiveDate>>,
+) -> PolarsResult<Column> {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    let days: Vec<Option<i32>> = dates
+        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
+        .collect();
+    Column::new(name.into(), days).cast(&DataType::Date)
+}
+
+/// Counts the data rows of `sheet` as stored or rejected (a row with any error is
+/// rejected) and keeps the records of the valid rows.
+pub fn keep_valid<R>(
+    records: Vec<(u32, R)>,
+    sheet: &str,
+    data_rows: &[u32],
+    problems: &Problems,
+    counts: &mut RowCounts,
+) -> Vec<(u32, R)> {
+    let bad = problems.error_rows(sheet);
+    let rejected = data_rows.iter().filter(|r| bad.contains(r)).count();
+    counts.rejected += rejected;
+    counts.stored += data_rows.len() - rejected;
+    records
+        .into_iter()
+        .filter(|(row, _)| !bad.contains(row))
+        .collect()
+}

@@ -1,0 +1,396 @@
+//! Shared mechanics of the data sheets: finding the header row wherever it is, mapping
+//! columns leniently, walking data rows (blank and total rows skipped and counted), and
+//! reading typed cells with problems and grouped normalisation warnings.
+
+use std::collections::BTreeMap;
+
+use calamine::Data;
+use chrono::NaiveDate;
+
+use crate::problem::{Problems, cell_name};
+use crate::read::text::{Change, canonical_code, clean_text, fold, fold_tracked};
+use crate::read::values::{cell_text, is_blank, parse_date, parse_due, parse_number};
+use crate::read::workbook::Sheet;
+
+/// A column a form knows: its key in the store and its header in the template.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub key: &'static str,
+    pub header: &'static str,
+    pub required: bool,
+}
+
+pub const fn col(key: &'static str, header: &'static str, required: bool) -> Column {
+    Column {
+        key,
+        header,
+        required,
+    }
+}
+
+/// Where a table's columns are: the header row and each known column's position.
+#[derive(Debug)]
+pub struct Header {
+    pub row: u32,
+    /// The first column of the table (where a total row says `Итого`).
+    pub first_col: u32,
+    /// Last column holding a header.
+    pub last_col: u32,
+    known: Vec<(&'static str, u32)>,
+    /// Columns with a header the form does not know: (column, header as written).
+    pub extra: Vec<(u32, String)>,
+}
+
+impl Header {
+    pub fn col(&self, key: &str) -> Option<u32> {
+        self.known.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+    }
+}
+
+/// How many header rows are searched from the top of the sheet.
+const HEADER_SEARCH_ROWS: u32 = 30;
+
+/// Finds the header row (the row matching most known headers, searched from the top) and
+/// maps columns. Reports missing required columns; returns `None` when the sheet has no
+/// recognisable header at all.
+pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems) -> Option<Header> {
+    let keys: Vec<String> = columns.iter().map(|c| fold(c.header)).collect();
+    let mut best: Option<(usize, u32)> = None;
+    let span = sheet.row_span();
+    let last_search = (*span.start())
+        .saturating_add(HEADER_SEARCH_ROWS)
+        .min(*span.end());
+    for row in *span.start()..=last_search {
+        let matches = sheet
+            .col_span()
+            .filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
+            .count();
+        if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
+            best = Some((matches, row));
+        }
+    }
+    let (_, row) = best?;
+    let mut known = Vec::new();
+    let mut extra = Vec::new();
+    let mut first_col = None;
+    let mut last_col = 0;
+    for c in sheet.col_span() {
+        let Some(text) = cell_text(sheet.get(row, c)) else {
+            continue;
+        };
+        first_col.get_or_insert(c);
+        last_col = c;
+        let key = fold(&text);
+        match columns.iter().zip(&keys).find(|(_, k)| **k == key) {
+            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => {
+                known.push((column.key, c))
+            }
+            _ => extra.push((c, text)),
+        }
+    }
+    for column in columns
+        .iter()
+        .filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key))
+    {
+        problems.sheet_error(
+            &sheet.name,
+            format!("нет обязательного столбца «{}» (строка заголовков — {}): добавьте его с таким заголовком", column.header, row + 1),
+        );
+    }
+    Some(Header {
+        row,
+        first_col: first_col.unwrap_or(0),
+        last_col,
+        known,
+        extra,
+    })
+}
+
+/// Warns once per column the form does not know; `what` says what it might have been.
+pub fn warn_unknown_columns(
+    sheet: &Sheet,
+    header: &Header,
+    columns: impl IntoIterator<Item = (u32, String)>,
+    what: &str,
+    problems: &mut Problems,
+) {
+    for (c, text) in columns {
+        problems.warning(
+            &sheet.name,
+            Some((header.row, c)),
+            &text,
+            format!("столбец не входит в форму и не загружен{what}"),
+        );
+    }
+}
+
+/// Row accounting of one file: read = stored + rejected + blank.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RowCounts {
+    pub read: usize,
+    pub stored: usize,
+    pub rejected: usize,
+    pub blank: usize,
+}
+
+/// The data rows below the header: blank rows and a trailing `Итого` row are skipped with
+/// counts (and a note for totals); every other row is returned for reading.
+pub fn data_rows(
+    sheet: &Sheet,
+    header: &Header,
+    counts: &mut RowCounts,
+    problems: &mut Problems,
+) -> Vec<u32> {
+    let mut rows = Vec::new();
+    for row in header.row + 1..=*sheet.row_span().end() {
+        counts.read += 1;
+        let blank = (header.first_col..=header.last_col).all(|c| is_blank(sheet.get(row, c)));
+        if blank {
+            counts.blank += 1;
+            continue;
+        }
+        let first = cell_text(sheet.get(row, header.first_col))
+            .map(|t| fold(&t))
+            .unwrap_or_default();
+        if first.starts_with("итого") {
+            counts.blank += 1;
+            problems.note(
+                &sheet.name,
+                Some((row, header.first_col)),
+                "строка «Итого» пропущена: итоги программа считает сама",
+            );
+            continue;
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// Normalisation warnings grouped by sheet, column and kind of change (forms.md).
+#[derive(Default)]
+pub struct Normalizations {
+    groups: BTreeMap<(String, u32, Change), (usize, (u32, u32), String)>,
+}
+
+impl Normalizations {
+    pub fn record(&mut self, sheet: &str, cell: (u32, u32), header: &str, changes: &[Change]) {
+        for &change in changes {
+            let entry = self
+                .groups
+                .entry((sheet.to_string(), cell.1, change))
+                .or_insert((0, cell, header.to_string()));
+            entry.0 += 1;
+        }
+    }
+
+    /// One warning per group: kind of change, column, count and first cell.
+    pub fn report(self, problems: &mut Problems) {
+        for ((sheet, _, change), (count, first, header)) in self.groups {
+            problems.warning(
+                &sheet,
+                Some(first),
+                "",
+                format!(
+                    "столбец «{header}»: {} — ячеек: {count}, первая {}",
+                    change.describe(),
+                    cell_name(first.0, first.1)
+                ),
+            );
+        }
+    }
+}
+
+/// Reads the cells of one data row, reporting problems against their cells.
+pub struct RowReader<'a> {
+    pub sheet: &'a Sheet,
+    pub header: &'a Header,
+    pub columns: &'a [Column],
+    pub row: u32,
+    pub problems: &'a mut Problems,
+    pub norm: &'a mut Normalizations,
+}
+
+impl RowReader<'_> {
+    fn column(&self, key: &str) -> Column {
+        *self
+            .columns
+            .iter()
+            .find(|c| c.key == key)
+            .expect("the form declares every key it reads")
+    }
+
+    /// The raw value of a known column, `Empty` when the column is absent.
+    pub fn value(&self, key: &str) -> (&Data, Option<(u32, u32)>) {
+        match self.header.col(key) {
+            Some(c) => (self.sheet.get(self.row, c), Some((self.row, c))),
+            None => (&Data::Empty, None),
+        }
+    }
+
+    fn note_changes(&mut self, key: &str, cell: (u32, u32), changes: &[Change]) {
+        let header = self.column(key).header;
+        self.norm.record(&self.sheet.name, cell, header, changes);
+    }
+
+    pub fn error(&mut self, cell: Option<(u32, u32)>, found: &str, message: String) {
+        let cell = cell.unwrap_or((self.row, self.header.first_col));
+        self.problems.error(&self.sheet.name, cell, found, message);
+    }
+
+    /// Reports an empty required cell.
+    fn missing(&mut self, key: &str) {
+        let column = self.column(key);
+        let cell = self.header.col(key).map(|c| (self.row, c));
+        self.error(
+            cell,
+            "",
+            format!("не заполнен обязательный столбец «{}»", column.header),
+        );
+    }
+
+    /// Free text (spaces squeezed); an error if required and empty.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        let (value, cell) = self.value(key);
+        let text = match value {
+            Data::String(s) => Some(clean_text(s, &mut Vec::new())).filter(|t| !t.is_empty()),
+            other => cell_text(other),
+        };
+        if text.is_none() && self.column(key).required {
+            self.missing(key);
+        }
+        let _ = cell;
+        text
+    }
+
+    /// An ID or code in canonical form (`17.0` -> `17`, look-alikes folded).
+    pub fn code(&mut self, key: &str) -> Option<String> {
+        let (value, cell) = self.value(key);
+        let raw = match value {
+            Data::Float(f) => Some(crate::read::values::format_number(*f)),
+            other => cell_text(other),
+        };
+        let Some(raw) = raw else {
+            if self.column(key).required {
+                self.missing(key);
+            }
+            return None;
+        };
+        let mut changes = Vec::new();
+        let code = canonical_code(&raw, &mut changes);
+        if let Some(cell) = cell {
+            self.note_changes(key, cell, &changes);
+        }
+        Some(code)
+    }
+
+    /// A value of a closed list, returned in its canonical spelling.
+    pub fn closed(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+        let (value, cell) = self.value(key);
+        let Some(raw) = cell_text(value) else {
+            if self.column(key).required {
+                self.missing(key);
+            }
+            return None;
+        };
+        let mut changes = Vec::new();
+        let folded = fold_tracked(&raw, &mut changes);
+        match allowed.iter().find(|a| fold(a) == folded) {
+            Some(found) => {
+                if let Some(cell) = cell {
+                    self.note_changes(key, cell, &changes);
+                }
+                Some(*found)
+            }
+            None => {
+                let header = self.column(key).header;
+                self.error(
+                    cell,
+                    &raw,
+                    format!(
+                        "недопустимое значение в столбце «{header}»; допустимо: {}",
+                        allowed.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A number; `check` says whether it is allowed and, if not, what is expected.
+    pub fn number(&mut self, key: &str, check: impl Fn(f64) -> Result<(), String>) -> Option<f64> {
+        let (value, cell) = self.value(key);
+        let header = self.column(key).header;
+        let mut changes = Vec::new();
+        match parse_number(value, &mut changes) {
+            Ok(Some(n)) => match check(n) {
+                Ok(()) => {
+                    if let Some(cell) = cell {
+                        self.note_changes(key, cell, &changes);
+                    }
+                    Some(n)
+                }
+                Err(expected) => {
+                    self.error(
+                        cell,
+                        &cell_text(value).unwrap_or_default(),
+                        format!("столбец «{header}»: {expected}"),
+                    );
+                    None
+                }
+            },
+            Ok(None) => {
+                if self.column(key).required {
+                    self.missing(key);
+                }
+                None
+            }
+            Err(()) => {
+                self.error(
+                    cell,
+                    &cell_text(value).unwrap_or_default(),
+                    format!("в столбце «{header}» должно быть число"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date (`date_or_month` also accepts `октябрь 2025`, meaning the month's last day).
+    pub fn date(&mut self, key: &str, date_or_month: bool) -> Option<NaiveDate> {
+        let (value, cell) = self.value(key);
+        let header = self.column(key).header;
+        let mut changes = Vec::new();
+        let parsed = if date_or_month {
+            parse_due(value, &mut changes)
+        } else {
+            parse_date(value, &mut changes)
+        };
+        match parsed {
+            Ok(Some(d)) => {
+                if let Some(cell) = cell {
+                    self.note_changes(key, cell, &changes);
+                }
+                Some(d)
+            }
+            Ok(None) => {
+                if self.column(key).required {
+                    self.missing(key);
+                }
+                None
+            }
+            Err(()) => {
+                let expected = if date_or_month {
+                    "дата (12.09.2025) или месяц с годом (октябрь 2025)"
+                } else {
+                    "дата, например 12.09.2025"
+                };
+                self.error(
+                    cell,
+                    &cell_text(value).unwrap_or_default(),
+                    format!("в столбце «{header}» должна быть {expected}"),
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,588 @@
+//! The file journey of workflow.md: each inbox file is identified, validated, and either
+//! stored (then archived) or rejected with its problem list; same bytes twice is a no-op,
+//! the same submission key replaces. The ingest log line is the commit point.
+
+pub mod summary;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::definitions::Definitions;
+use crate::discover;
+use crate::forms::{self, Checked, Env, Fallback, FormKind, Passport, RosterIndex, RowCounts};
+use crate::problem::{Problems, Severity};
+use crate::read::values::Term;
+use crate::read::workbook;
+use crate::store::log::{Entry, Log, Outcome, current_submissions};
+use crate::store::{Diff, Store, SubmissionId};
+use crate::workspace::Workspace;
+
+/// Choices of one ingest run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Store the valid rows of files with errors instead of rejecting them whole.
+    pub accept_partial: bool,
+    /// School and term for workbooks without `Паспорт`.
+    pub fallback: Fallback,
+    /// The clock, fixed in tests and deterministic runs.
+    pub now: Option<chrono::NaiveDateTime>,
+}
+
+/// What happened to one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// Path relative to the workspace.
+    pub file: String,
+    pub sha256: String,
+    pub outcome: Outcome,
+    pub passport: Option<Passport>,
+    pub counts: RowCounts,
+    pub diff: Diff,
+    pub problems: Problems,
+    /// Where the file went, relative to the workspace.
+    pub moved_to: String,
+}
+
+/// The result of one ingest run.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub files: Vec<FileReport>,
+    /// Files left in the inbox, with the reason.
+    pub skipped: Vec<(String, &'static str)>,
+    /// (school, term) pairs whose data changed in this run.
+    pub touched: BTreeSet<(String, Term)>,
+}
+
+impl Summary {
+    pub fn rejected(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| f.outcome == Outcome::Rejected)
+            .count()
+    }
+}
+
+/// A file read from the inbox, before validation.
+struct Incoming {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    sha256: String,
+}
+
+/// A file after validation, ready to commit.
+struct Validated {
+    incoming: Incoming,
+    checked: Checked,
+}
+
+/// Processes everything in `inbox/`.
+pub fn run(
+    ws: &Workspace,
+    config: &Config,
+    definitions: &Definitions,
+    options: &Options,
+) -> anyhow::Result<Summary> {
+    let store = Store::new(&ws.store());
+    let log = Log::new(&ws.store());
+    let entries = log.entries()?;
+    let mut current = current_submissions(&entries);
+    store.recover(&current)?;
+    let mut committed: HashSet<String> = entries
+        .iter()
+        .filter(|e| e.outcome.commits())
+        .map(|e| e.sha256.clone())
+        .collect();
+
+    let found = discover::inbox(&ws.inbox())?;
+    let mut summary = Summary {
+        skipped: found
+            .skipped
+            .iter()
+            .map(|(p, r)| (ws.relative(p), *r))
+            .collect(),
+        ..Default::default()
+    };
+    let now = options
+        .now
+        .unwrap_or_else(|| chrono::Local::now().naive_local());
+    let max_file_bytes = config.limits.max_file_mb * 1024 * 1024;
+
+    let mut incoming = Vec::new();
+    for path in found.files {
+        match read_file(&path, max_file_bytes) {
+            Ok(file) => incoming.push(file),
+            Err(message) => {
+                let mut problems = Problems::default();
+                problems.file_error(message);
+                let sha = String::new();
+                summary.files.push(reject(
+                    ws,
+                    &log,
+                    &path,
+                    &sha,
+                    None,
+                    RowCounts::default(),
+                    problems,
+                    now,
+                )?);
+            }
+        }
+    }
+
+    // Same bytes as a committed file: nothing to store, the inbox copy is archived.
+    let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming
+        .into_iter()
+        .partition(|f| committed.contains(&f.sha256));
+    for file in duplicates {
+        summary.files.push(archive_duplicate(ws, &log, file, now)?);
+    }
+
+    let validated = validate_all(fresh, &store, definitions, config, options)?;
+    for v in validated {
+        // Same bytes twice in one inbox: the second is a duplicate of the first.
+        if committed.contains(&v.incoming.sha256) {
+            summary
+                .files
+                .push(archive_duplicate(ws, &log, v.incoming, now)?);
+            continue;
+        }
+        let report = commit(ws, &store, &log, v, &mut current, options, now)?;
+        if let (true, Some(p)) = (report.outcome.commits(), &report.passport) {
+            committed.insert(report.sha256.clone());
+            summary.touched.insert((p.school_code.clone(), p.term));
+        }
+        summary.files.push(report);
+    }
+    store.recover(&current)?;
+    Ok(summary)
+}
+
+fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
+    let size = fs::metadata(path)
+        .map_err(|e| format!("не удалось прочитать файл: {e}"))?
+        .len();
+    if size > max_bytes {
+        return Err(format!(
+            "файл весит {} МБ, больше допустимых {} МБ (настройка limits.max_file_mb)",
+            size / (1024 * 1024),
+            max_bytes / (1024 * 1024)
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| format!("не удалось прочитать файл: {e}"))?;
+    let sha256 = hex(&Sha256::digest(&bytes));
+    Ok(Incoming {
+        path: path.to_path_buf(),
+        bytes,
+        sha256,
+    })
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Opens and validates every file, rosters first so the other forms can check their IDs
+/// against rosters arriving in the same run. Returns the files in commit order.
+fn validate_all(
+    files: Vec<Incoming>,
+    store: &Store,
+    definitions: &Definitions,
+    config: &Config,
+    options: &Options,
+) -> anyhow::Result<Vec<Validated>> {
+    let limits = config.read_limits();
+    let opened: Vec<(Incoming, Result<workbook::Workbook, workbook::OpenError>)> = files
+        .into_par_iter()
+        .map(|f| {
+            let wb = workbook::open(&f.bytes, limits);
+            (f, wb)
+        })
+        .collect();
+    let (rosters, others): (Vec<_>, Vec<_>) = opened.into_iter().partition(|(_, wb)| {
+        wb.as_ref()
+            .is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster))
+    });
+
+    let mut index = roster_index(store)?;
+    let env = Env {
+        rosters: &index,
+        definitions,
+        fallback: &options.fallback,
+    };
+    let mut validated: Vec<Validated> = rosters
+        .into_par_iter()
+        .map(|(f, wb)| validate(f, wb, &env))
+        .collect();
+    for v in &validated {
+        if let (Some(p), false) = (&v.checked.passport, v.checked.problems.has_errors()) {
+            let ids = roster_ids_of(&v.checked);
+            index
+                .entry((p.school_code.clone(), p.term.year))
+                .or_default()
+                .extend(ids);
+        }
+    }
+    let env = Env {
+        rosters: &index,
+        definitions,
+        fallback: &options.fallback,
+    };
+    validated.extend(
+        others
+            .into_par_iter()
+            .map(|(f, wb)| validate(f, wb, &env))
+            .collect::<Vec<_>>(),
+    );
+
+    // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
+    // so the order of files inside one inbox never changes the result.
+    validated.sort_by(|a, b| {
+        let key = |v: &Validated| {
+            let p = v.checked.passport.as_ref();
+            (
+                p.map(|p| p.form),
+                p.map(|p| p.key_id()),
+                p.and_then(|p| p.filled_on),
+                v.incoming.sha256.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    Ok(validated)
+}
+
+fn validate(
+    incoming: Incoming,
+    workbook: Result<workbook::Workbook, workbook::OpenError>,
+    env: &Env,
+) -> Validated {
+    let checked = match workbook {
+        Ok(wb) => forms::check(&wb, env),
+        Err(e) => {
+            let mut checked = Checked::default();
+            checked.problems.file_error(e.to_string());
+            checked
+        }
+    };
+    Validated { incoming, checked }
+}
+
+/// IDs of a validated roster.
+fn roster_ids_of(checked: &Checked) -> Vec<String> {
+    checked
+        .tables
+        .iter()
+        .filter(|t| t.table == "roster")
+        .filter_map(|t| {
+            t.frame
+                .column("id")
+                .ok()?
+                .str()
+                .ok()
+                .map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>())
+        })
+        .flatten()
+        .collect()
+}
+
+/// Roster IDs already in the store, by school and school year.
+fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
+    let mut index = RosterIndex::new();
+    let Some(frame) = store.read("roster", None, None)? else {
+        return Ok(index);
+    };
+    let schools = frame.column("school_code")?.str()?.clone();
+    let years = frame.column("school_year")?.i32()?.clone();
+    let ids = frame.column("id")?.str()?.clone();
+    for ((school, year), id) in schools.iter().zip(years.iter()).zip(ids.iter()) {
+        if let (Some(school), Some(year), Some(id)) = (school, year, id) {
+            index
+                .entry((school.to_string(), year))
+                .or_default()
+                .insert(id.to_string());
+        }
+    }
+    Ok(index)
+}
+
+/// Stores or rejects one validated file.
+fn commit(
+    ws: &Workspace,
+    store: &Store,
+    log: &Log,
+    v: Validated,
+    current: &mut HashMap<String, String>,
+    options: &Options,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<FileReport> {
+    let Validated { incoming, checked } = v;
+    let Checked {
+        passport,
+        tables,
+        mut counts,
+        problems,
+    } = checked;
+    let passport = match passport {
+        Some(passport) if options.accept_partial || !problems.has_errors() => passport,
+        passport => {
+            counts.rejected = counts.read - counts.blank;
+            counts.stored = 0;
+            return reject(
+                ws,
+                log,
+                &incoming.path,
+                &incoming.sha256,
+                passport,
+                counts,
+                problems,
+                now,
+            );
+        }
+    };
+    let id = SubmissionId {
+        key_id: passport.key_id(),
+        sha256: incoming.sha256.clone(),
+    };
+    let previous = current.get(&id.key_id).map(|sha| SubmissionId {
+        key_id: id.key_id.clone(),
+        sha256: sha.clone(),
+    });
+    let mut diff = Diff::default();
+    for t in &tables {
+        let old = match &previous {
+            Some(prev) => store.read_submission(t.table, &passport, prev)?,
+            None => None,
+        };
+        let d = crate::store::diff(old.as_ref(), &t.frame)?;
+        diff.added += d.added;
+        diff.removed += d.removed;
+        diff.changed += d.changed;
+    }
+    let file = ws.relative(&incoming.path);
+    store.write(&passport, &file, &id, &tables)?;
+    let outcome = if previous.is_some() {
+        Outcome::Replaced
+    } else {
+        Outcome::Stored
+    };
+    let moved_to = archive_path(ws, &incoming.path, &incoming.sha256, now);
+    log.append(&entry(
+        &file,
+        &ws.relative(&moved_to),
+        &incoming.sha256,
+        outcome,
+        Some(&passport),
+        counts,
+        &problems,
+        diff,
+        now,
+    ))?;
+    move_file(&incoming.path, &moved_to)?;
+    current.insert(id.key_id, incoming.sha256.clone());
+    Ok(FileReport {
+        file,
+        sha256: incoming.sha256.clone(),
+        outcome,
+        passport: Some(passport),
+        counts,
+        diff,
+        problems,
+        moved_to: ws.relative(&moved_to),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reject(
+    ws: &Workspace,
+    log: &Log,
+    path: &Path,
+    sha: &str,
+    passport: Option<Passport>,
+    counts: RowCounts,
+    problems: Problems,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<FileReport> {
+    let file = ws.relative(path);
+    let target = unique_path(&ws.rejected(), path, sha);
+    move_file(path, &target)?;
+    let list = problems_path(&target);
+    fs::write(&list, problems_text(&file, &problems))
+        .with_context(|| format!("не удалось записать {}", list.display()))?;
+    let moved_to = ws.relative(&target);
+    log.append(&entry(
+        &file,
+        &moved_to,
+        sha,
+        Outcome::Rejected,
+        passport.as_ref(),
+        counts,
+        &problems,
+        Diff::default(),
+        now,
+    ))?;
+    Ok(FileReport {
+        file,
+        sha256: sha.to_string(),
+        outcome: Outcome::Rejected,
+        passport,
+        counts,
+        diff: Diff::default(),
+        problems,
+        moved_to,
+    })
+}
+
+fn archive_duplicate(
+    ws: &Workspace,
+    log: &Log,
+    file: Incoming,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<FileReport> {
+    let rel = ws.relative(&file.path);
+    let target = archive_path(ws, &file.path, &file.sha256, now);
+    log.append(&entry(
+        &rel,
+        &ws.relative(&target),
+        &file.sha256,
+        Outcome::Duplicate,
+        None,
+        RowCounts::default(),
+        &Problems::default(),
+        Diff::default(),
+        now,
+    ))?;
+    move_file(&file.path, &target)?;
+    Ok(FileReport {
+        file: rel,
+        sha256: file.sha256.clone(),
+        outcome: Outcome::Duplicate,
+        passport: None,
+        counts: RowCounts::default(),
+        diff: Diff::default(),
+        problems: Problems::default(),
+        moved_to: ws.relative(&target),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    file: &str,
+    moved_to: &str,
+    sha: &str,
+    outcome: Outcome,
+    p: Option<&Passport>,
+    counts: RowCounts,
+    problems: &Problems,
+    diff: Diff,
+    now: chrono::NaiveDateTime,
+) -> Entry {
+    Entry {
+        time: now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        file: file.to_string(),
+        moved_to: moved_to.to_string(),
+        sha256: sha.to_string(),
+        outcome,
+        form: p.map(|p| p.form.code().to_string()).unwrap_or_default(),
+        school_code: p.map(|p| p.school_code.clone()).unwrap_or_default(),
+        term: p.map(|p| p.term.label()).unwrap_or_default(),
+        key: p.map(Passport::key).unwrap_or_default(),
+        key_id: p.map(Passport::key_id).unwrap_or_default(),
+        rows_read: counts.read,
+        rows_stored: counts.stored,
+        rows_rejected: counts.rejected,
+        rows_blank: counts.blank,
+        warnings: problems.count(Severity::Warning),
+        errors: problems.count(Severity::Error),
+        added: diff.added,
+        removed: diff.removed,
+        changed: diff.changed,
+    }
+}
+
+/// `archive/<date>_<sha12>_<name>`: date and content hash in the name, extension kept.
+fn archive_path(ws: &Workspace, path: &Path, sha: &str, now: chrono::NaiveDateTime) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    ws.archive().join(format!(
+        "{}_{}_{name}",
+        now.format("%Y-%m-%d"),
+        &sha[..12.min(sha.len())]
+    ))
+}
+
+/// `dir/<name>`, or `dir/<stem>_<sha8>.<ext>` when a different file already has that name.
+fn unique_path(dir: &Path, path: &Path, sha: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let plain = dir.join(&name);
+    if !plain.exists() {
+        return plain;
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
+}
+
+/// The problem list beside a rejected file: `<name>.ошибки.txt`.
+pub fn problems_path(rejected: &Path) -> PathBuf {
+    let name = rejected
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    rejected.with_file_name(format!("{name}.ошибки.txt"))
+}
+
+/// The problem list a teacher reads: errors first, then warnings and notes.
+pub fn problems_text(file: &str, problems: &Problems) -> String {
+    let mut text = format!(
+        "Файл: {file}\nОшибок: {}, предупреждений: {}\n\n",
+        problems.count(Severity::Error),
+        problems.count(Severity::Warning)
+    );
+    let mut items: Vec<_> = problems.items.iter().collect();
+    items.sort_by_key(|p| p.severity);
+    for p in items {
+        text.push_str(&format!("{p}\n"));
+    }
+    text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
+    text
+}
+
+/// Moves a file, copying when a rename across file systems is impossible.
+/// An identical file already at the target (same name means same content hash) is kept.
+fn move_file(from: &Path, to: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = to.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    if to.exists() {
+        fs::remove_file(from).with_context(|| format!("не удалось убрать {}", from.display()))?;
+        return Ok(());
+    }
+    if fs::rename(from, to).is_err() {
+        fs::copy(from, to).with_context(|| {
+            format!(
+                "не удалось скопировать {} в {}",
+                from.display(),
+                to.display()
+            )
+        })?;
+        fs::remove_file(from)?;
+    }
+    Ok(())
+}

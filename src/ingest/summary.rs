@@ -1,0 +1,114 @@
+//! The Russian summary a methodologist reads at the end of a run: one table row per file,
+//! then every rejected file's errors, so nothing needs to be looked up elsewhere.
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+use super::{FileReport, Summary};
+use crate::problem::Severity;
+use crate::store::log::Outcome;
+
+/// The summary table and the problems worth reading now.
+pub fn render(summary: &Summary) -> String {
+    let mut out = String::new();
+    for (file, reason) in &summary.skipped {
+        out.push_str(&format!("{file}: {reason}\n"));
+    }
+    if summary.files.is_empty() {
+        out.push_str("В папке inbox нет новых таблиц.\n");
+        return out;
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    table.set_header([
+        "Файл",
+        "Форма",
+        "Школа",
+        "Период",
+        "Итог",
+        "Строк",
+        "Сохранено",
+        "Отклонено",
+        "Пустых",
+        "Предупр.",
+        "Изменения",
+    ]);
+    for f in &summary.files {
+        table.add_row(row(f));
+    }
+    out.push_str(&format!("{table}\n"));
+    let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
+    let duplicates = summary
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Duplicate)
+        .count();
+    out.push_str(&format!(
+        "Итого файлов: {}; загружено: {stored}; уже были загружены: {duplicates}; отклонено: {}.\n",
+        summary.files.len(),
+        summary.rejected()
+    ));
+    for f in summary
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Rejected)
+    {
+        out.push_str(&format!(
+            "\n{} — отклонён, список ошибок: {}.ошибки.txt\n",
+            f.file, f.moved_to
+        ));
+        for p in f
+            .problems
+            .items
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .take(20)
+        {
+            out.push_str(&format!("  {p}\n"));
+        }
+        let more = f.problems.count(Severity::Error).saturating_sub(20);
+        if more > 0 {
+            out.push_str(&format!("  … и ещё ошибок: {more}\n"));
+        }
+    }
+    out
+}
+
+fn row(f: &FileReport) -> Vec<String> {
+    let p = f.passport.as_ref();
+    let changes = if f.outcome == Outcome::Replaced {
+        format!("+{} −{} ~{}", f.diff.added, f.diff.removed, f.diff.changed)
+    } else {
+        String::new()
+    };
+    let form = p
+        .map(|p| {
+            let detail = p
+                .questionnaire
+                .as_deref()
+                .or(p.diagnostic.as_deref())
+                .unwrap_or_default();
+            let wave = p
+                .wave
+                .map(|w| format!(" ({})", w.russian()))
+                .unwrap_or_default();
+            if detail.is_empty() {
+                p.form.russian().to_string()
+            } else {
+                format!("{}: {detail}{wave}", p.form.russian())
+            }
+        })
+        .unwrap_or_default();
+    vec![
+        f.file.clone(),
+        form,
+        p.map(|p| p.school_code.clone()).unwrap_or_default(),
+        p.map(|p| p.term.label()).unwrap_or_default(),
+        f.outcome.russian().to_string(),
+        f.counts.read.to_string(),
+        f.counts.stored.to_string(),
+        f.counts.rejected.to_string(),
+        f.counts.blank.to_string(),
+        f.problems.count(Severity::Warning).to_string(),
+        changes,
+    ]
+}

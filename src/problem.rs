@@ -1,0 +1,177 @@
+//! Problems found in a teacher's file: what is wrong, where, and what is expected.
+//!
+//! Every reader and validator reports through [`Problems`], which collects all of them
+//! instead of stopping at the first, so a teacher fixes a file in one pass.
+
+use std::fmt;
+
+/// Whether a problem stops the file from being stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    /// Informational: skipped rows, totals, hidden rows.
+    Note,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "ошибка",
+            Severity::Warning => "предупреждение",
+            Severity::Note => "замечание",
+        }
+    }
+}
+
+/// One problem, located as precisely as the file allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Sheet name as written in the file, empty for problems of the whole file.
+    pub sheet: String,
+    /// Zero-based (row, column) of the cell, if the problem concerns one cell.
+    pub cell: Option<(u32, u32)>,
+    /// The value as found, empty if none.
+    pub found: String,
+    /// What is wrong and what is expected, in Russian.
+    pub message: String,
+}
+
+impl Problem {
+    /// The cell as Excel names it (`C17`), or empty.
+    pub fn cell_ref(&self) -> String {
+        self.cell.map(|(r, c)| cell_name(r, c)).unwrap_or_default()
+    }
+
+    /// Zero-based row of the problem, if it concerns a cell.
+    pub fn row(&self) -> Option<u32> {
+        self.cell.map(|(r, _)| r)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.severity.label())?;
+        if !self.sheet.is_empty() {
+            write!(f, "лист «{}»", self.sheet)?;
+            if self.cell.is_some() {
+                write!(f, ", ячейка {}", self.cell_ref())?;
+            }
+            write!(f, ": ")?;
+        }
+        if !self.found.is_empty() {
+            write!(f, "значение «{}»: ", self.found)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// Excel's name of a zero-based cell: (16, 2) -> `C17`.
+pub fn cell_name(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), row + 1)
+}
+
+/// Excel's letters of a zero-based column: 0 -> `A`, 27 -> `AB`.
+pub fn column_name(col: u32) -> String {
+    let mut n = col + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// The problems of one file, collected in the order found.
+#[derive(Debug, Default, Clone)]
+pub struct Problems {
+    pub items: Vec<Problem>,
+}
+
+impl Problems {
+    /// A problem of the whole file (not of a cell).
+    pub fn file_error(&mut self, message: impl Into<String>) {
+        self.push(Severity::Error, "", None, "", message);
+    }
+
+    pub fn error(
+        &mut self,
+        sheet: &str,
+        cell: (u32, u32),
+        found: &str,
+        message: impl Into<String>,
+    ) {
+        self.push(Severity::Error, sheet, Some(cell), found, message);
+    }
+
+    pub fn warning(
+        &mut self,
+        sheet: &str,
+        cell: Option<(u32, u32)>,
+        found: &str,
+        message: impl Into<String>,
+    ) {
+        self.push(Severity::Warning, sheet, cell, found, message);
+    }
+
+    pub fn note(&mut self, sheet: &str, cell: Option<(u32, u32)>, message: impl Into<String>) {
+        self.push(Severity::Note, sheet, cell, "", message);
+    }
+
+    pub fn sheet_error(&mut self, sheet: &str, message: impl Into<String>) {
+        self.push(Severity::Error, sheet, None, "", message);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        sheet: &str,
+        cell: Option<(u32, u32)>,
+        found: &str,
+        message: impl Into<String>,
+    ) {
+        self.items.push(Problem {
+            severity,
+            sheet: sheet.to_string(),
+            cell,
+            found: found.chars().take(80).collect(),
+            message: message.into(),
+        });
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|p| p.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Zero-based rows of `sheet` that carry at least one error.
+    pub fn error_rows(&self, sheet: &str) -> std::collections::BTreeSet<u32> {
+        self.items
+            .iter()
+            .filter(|p| p.severity == Severity::Error && p.sheet == sheet)
+            .filter_map(Problem::row)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_cells_the_way_excel_does() {
+        assert_eq!(cell_name(16, 2), "C17");
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+}

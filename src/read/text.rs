@@ -1,0 +1,193 @@
+//! Lenient matching of what teachers type (forms.md, "matched leniently").
+//!
+//! Two operations: [`fold`] builds a comparison key for headers, sheet names and closed
+//! lists; [`canonical_code`] builds the stored form of IDs and codes. Both report which
+//! normalisations changed the text, so callers can warn instead of changing data silently.
+
+/// A kind of change the lenient rules made to a value. Warnings are grouped by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// Latin letters that look like Cyrillic ones were replaced.
+    LatinLookalike,
+    /// `ё` read as `е`.
+    Yo,
+    /// Repeated or surrounding spaces removed.
+    Spaces,
+    /// A number typed as text (`"3,5"`).
+    NumberAsText,
+    /// A date typed as text (`"12.09.2025"`).
+    DateAsText,
+    /// A whole number written with a fraction (`17.0` read as `17`).
+    WholeNumber,
+}
+
+impl Change {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Change::LatinLookalike => "латинские буквы, похожие на русские, прочитаны как русские",
+            Change::Yo => "буква «ё» прочитана как «е»",
+            Change::Spaces => "лишние пробелы удалены",
+            Change::NumberAsText => "число, записанное как текст, прочитано как число",
+            Change::DateAsText => "дата, записанная как текст, прочитана как дата",
+            Change::WholeNumber => "целое число с дробной частью «.0» прочитано как целое",
+        }
+    }
+}
+
+/// Latin capitals that look like Cyrillic capitals, and their Cyrillic twins.
+const UPPER_LOOKALIKES: [(char, char); 12] = [
+    ('A', 'А'),
+    ('B', 'В'),
+    ('E', 'Е'),
+    ('K', 'К'),
+    ('M', 'М'),
+    ('H', 'Н'),
+    ('O', 'О'),
+    ('P', 'Р'),
+    ('C', 'С'),
+    ('T', 'Т'),
+    ('X', 'Х'),
+    ('Y', 'У'),
+];
+/// Latin small letters that look like Cyrillic small letters.
+const LOWER_LOOKALIKES: [(char, char); 7] = [
+    ('a', 'а'),
+    ('e', 'е'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('c', 'с'),
+    ('y', 'у'),
+    ('x', 'х'),
+];
+
+fn cyrillic_twin(c: char) -> Option<char> {
+    UPPER_LOOKALIKES
+        .iter()
+        .chain(LOWER_LOOKALIKES.iter())
+        .find(|(latin, _)| *latin == c)
+        .map(|(_, cyr)| *cyr)
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+/// Replaces Latin look-alikes inside words that contain Cyrillic letters, and in words made
+/// only of look-alikes, digits and punctuation (codes like `C1`, `K1.2`, `Y-001`).
+/// Other Latin words (`yes`, `Google`) are kept.
+fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, word) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let has_cyrillic = word.chars().any(is_cyrillic);
+        let only_lookalikes = word
+            .chars()
+            .all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some());
+        let has_latin = word.chars().any(|c| c.is_ascii_alphabetic());
+        if has_latin && (has_cyrillic || only_lookalikes) {
+            let folded: String = word
+                .chars()
+                .map(|c| cyrillic_twin(c).unwrap_or(c))
+                .collect();
+            if folded != word {
+                push_once(changes, Change::LatinLookalike);
+            }
+            out.push_str(&folded);
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+fn push_once(changes: &mut Vec<Change>, change: Change) {
+    if !changes.contains(&change) {
+        changes.push(change);
+    }
+}
+
+/// Trims and collapses runs of whitespace (including non-breaking spaces) into one space.
+pub fn squeeze_spaces(s: &str, changes: &mut Vec<Change>) -> String {
+    let squeezed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if squeezed.len() != s.len() {
+        push_once(changes, Change::Spaces);
+    }
+    squeezed
+}
+
+/// Cleans free text: spaces squeezed, nothing else touched (names keep their letters).
+pub fn clean_text(s: &str, changes: &mut Vec<Change>) -> String {
+    squeeze_spaces(s, changes)
+}
+
+/// The lenient comparison key: spaces squeezed, lower case, `ё`=`е`, Latin look-alikes
+/// folded, trailing `.`/`:` dropped. Used for headers, sheet names, labels and closed lists.
+pub fn fold(s: &str) -> String {
+    fold_tracked(s, &mut Vec::new())
+}
+
+/// [`fold`], recording which changes (other than case and trailing punctuation) it made.
+pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
+    let squeezed = squeeze_spaces(s, changes);
+    let folded = fold_lookalikes(&squeezed, changes);
+    let mut lower = folded.to_lowercase();
+    if lower.contains('ё') {
+        push_once(changes, Change::Yo);
+        lower = lower.replace('ё', "е");
+    }
+    lower.trim_end_matches(['.', ':']).trim_end().to_string()
+}
+
+/// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
+/// `ё`=`е`, and `17.0` read as `17`.
+pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
+    let squeezed = squeeze_spaces(s, changes);
+    if let Some(whole) = squeezed
+        .strip_suffix(".0")
+        .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    {
+        push_once(changes, Change::WholeNumber);
+        return whole.to_string();
+    }
+    let folded = fold_lookalikes(&squeezed, changes);
+    let mut upper = folded.to_uppercase();
+    if upper.contains('Ё') {
+        push_once(changes, Change::Yo);
+        upper = upper.replace('Ё', "Е");
+    }
+    upper
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_spaces_yo_and_trailing_punctuation() {
+        assert_eq!(fold("  Стаж,   лет: "), "стаж, лет");
+        assert_eq!(fold("Тьютор (ID)."), "тьютор (id)");
+        assert_eq!(fold("Волонтёрство"), fold("волонтерство"));
+    }
+
+    #[test]
+    fn folds_latin_lookalikes_in_cyrillic_words_but_keeps_latin_words() {
+        let mut changes = Vec::new();
+        assert_eq!(fold_tracked("тьютоp", &mut changes), "тьютор");
+        assert_eq!(changes, vec![Change::LatinLookalike]);
+        assert_eq!(fold("yes"), "yes");
+        assert_eq!(fold("ID"), "id");
+    }
+
+    #[test]
+    fn canonical_codes_fold_numbers_and_lookalikes() {
+        let mut changes = Vec::new();
+        assert_eq!(canonical_code("17.0", &mut changes), "17");
+        assert_eq!(changes, vec![Change::WholeNumber]);
+        assert_eq!(canonical_code(" c1 ", &mut Vec::new()), "С1");
+        assert_eq!(canonical_code("K1.2", &mut Vec::new()), "К1.2");
+        assert_eq!(canonical_code("y-001", &mut Vec::new()), "У-001");
+        assert_eq!(canonical_code("8 б", &mut Vec::new()), "8 Б");
+    }
+}

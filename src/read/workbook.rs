@@ -1,0 +1,164 @@
+//! Opening a teacher's file: any format calamine reads, from bytes already in memory,
+//! with the checks that keep a hostile or broken file from taking the program down.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+
+use super::text::fold;
+
+/// Limits that bound the memory and time one file may take.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest total unpacked size of a zipped workbook (xlsx, ods), in bytes.
+    pub max_unpacked_bytes: u64,
+    /// Most sheets a workbook may have.
+    pub max_sheets: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_unpacked_bytes: 200 * 1024 * 1024,
+            max_sheets: 255,
+        }
+    }
+}
+
+/// One sheet's used range, positions absolute (row 0 is the sheet's first row).
+pub struct Sheet {
+    pub name: String,
+    pub range: Range<Data>,
+}
+
+static EMPTY: Data = Data::Empty;
+
+impl Sheet {
+    /// The value at an absolute zero-based position, `Empty` outside the used range.
+    pub fn get(&self, row: u32, col: u32) -> &Data {
+        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+    }
+
+    /// Absolute rows of the used range, first to last (empty when the sheet is empty).
+    pub fn row_span(&self) -> std::ops::RangeInclusive<u32> {
+        match (self.range.start(), self.range.end()) {
+            (Some((r0, _)), Some((r1, _))) => r0..=r1,
+            _ => 1..=0,
+        }
+    }
+
+    /// Absolute columns of the used range.
+    pub fn col_span(&self) -> std::ops::RangeInclusive<u32> {
+        match (self.range.start(), self.range.end()) {
+            (Some((_, c0)), Some((_, c1))) => c0..=c1,
+            _ => 1..=0,
+        }
+    }
+}
+
+/// A workbook read into memory.
+pub struct Workbook {
+    pub sheets: Vec<Sheet>,
+}
+
+impl Workbook {
+    /// The sheet whose name matches `name` leniently (case, spaces, `ё`, look-alikes).
+    pub fn sheet(&self, name: &str) -> Option<&Sheet> {
+        let key = fold(name);
+        self.sheets.iter().find(|s| fold(&s.name) == key)
+    }
+}
+
+/// Why a file could not be opened as a workbook; the message is for the teacher.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum OpenError {
+    #[error("файл пустой (0 байт): сохраните таблицу ещё раз и положите файл заново")]
+    Empty,
+    #[error(
+        "файл защищён паролем: снимите пароль (Файл → Сведения → Защита книги) и сохраните заново"
+    )]
+    Encrypted,
+    #[error(
+        "файл распаковывается в {unpacked} МБ, больше допустимых {limit} МБ: это не похоже на таблицу формы"
+    )]
+    TooLarge { unpacked: u64, limit: u64 },
+    #[error("в книге {0} листов, больше допустимых: оставьте только листы формы")]
+    TooManySheets(usize),
+    #[error(
+        "файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx"
+    )]
+    Unreadable(String),
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Opens a workbook from its bytes, checking size, encryption and readability first.
+pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
+    if bytes.is_empty() {
+        return Err(OpenError::Empty);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
+    } else if bytes.starts_with(CFB_MAGIC) && is_encrypted_ooxml(bytes) {
+        return Err(OpenError::Encrypted);
+    }
+    let mut reader = open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+    let metadata = reader.sheets_metadata().to_vec();
+    if metadata.len() > limits.max_sheets {
+        return Err(OpenError::TooManySheets(metadata.len()));
+    }
+    let mut sheets = Vec::with_capacity(metadata.len());
+    for meta in metadata {
+        let range = reader
+            .worksheet_range(&meta.name)
+            .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+        sheets.push(Sheet {
+            name: meta.name,
+            range,
+        });
+    }
+    Ok(Workbook { sheets })
+}
+
+fn short(message: &str) -> String {
+    message.chars().take(120).collect()
+}
+
+/// Rejects zip bombs: sums the declared unpacked sizes before anything is inflated.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+    // Sizes from the central directory: nothing is inflated here.
+    let total = match archive.decompressed_size() {
+        Some(total) => u64::try_from(total).unwrap_or(u64::MAX),
+        None => {
+            let mut total: u64 = 0;
+            for i in 0..archive.len() {
+                let size = archive
+                    .by_index_raw(i)
+                    .map(|f| f.size())
+                    .unwrap_or(u64::MAX);
+                total = total.saturating_add(size);
+            }
+            total
+        }
+    };
+    if total > limit {
+        return Err(OpenError::TooLarge {
+            unpacked: total / (1024 * 1024),
+            limit: limit / (1024 * 1024),
+        });
+    }
+    Ok(())
+}
+
+/// Office's password-protected .xlsx is an OLE container holding an `EncryptedPackage` stream.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}

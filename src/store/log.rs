@@ -1,0 +1,115 @@
+//! The ingest log (`store/ingest-log.csv`): one line per file per run. It is the commit
+//! point of the store: a submission's Parquet files count only once its line is written.
+
+use std::collections::HashMap;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+/// What happened to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Stored for the first time under its key.
+    Stored,
+    /// Stored, replacing an earlier file with the same key.
+    Replaced,
+    /// The same bytes were stored before: nothing to do.
+    Duplicate,
+    /// Not stored: it has errors.
+    Rejected,
+}
+
+impl Outcome {
+    pub fn russian(self) -> &'static str {
+        match self {
+            Outcome::Stored => "загружен",
+            Outcome::Replaced => "заменил прежний",
+            Outcome::Duplicate => "уже загружен",
+            Outcome::Rejected => "отклонён",
+        }
+    }
+
+    /// Whether the entry commits a submission to the store.
+    pub fn commits(self) -> bool {
+        matches!(self, Outcome::Stored | Outcome::Replaced)
+    }
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub time: String,
+    pub file: String,
+    pub moved_to: String,
+    pub sha256: String,
+    pub outcome: Outcome,
+    pub form: String,
+    pub school_code: String,
+    pub term: String,
+    /// The submission key in words: form, instrument, wave, author.
+    pub key: String,
+    /// Short hash of the key, naming the submission's store files.
+    pub key_id: String,
+    pub rows_read: usize,
+    pub rows_stored: usize,
+    pub rows_rejected: usize,
+    pub rows_blank: usize,
+    pub warnings: usize,
+    pub errors: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
+pub struct Log {
+    path: PathBuf,
+}
+
+impl Log {
+    pub fn new(store: &Path) -> Log {
+        Log {
+            path: store.join("ingest-log.csv"),
+        }
+    }
+
+    /// Every entry; a line cut short by a crash is ignored.
+    pub fn entries(&self) -> anyhow::Result<Vec<Entry>> {
+        if !self.path.exists() {
+            return Ok(Vec::new());
+        }
+        let mut reader = csv::Reader::from_path(&self.path)
+            .with_context(|| format!("не удалось прочитать {}", self.path.display()))?;
+        Ok(reader.deserialize().filter_map(Result::ok).collect())
+    }
+
+    /// Appends one entry and flushes it to disk before returning.
+    pub fn append(&self, entry: &Entry) -> anyhow::Result<()> {
+        let new = !self.path.exists() || std::fs::metadata(&self.path)?.len() == 0;
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(new)
+            .from_writer(Vec::new());
+        writer.serialize(entry)?;
+        let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .with_context(|| format!("не удалось записать {}", self.path.display()))?;
+        file.write_all(&bytes)?;
+        file.sync_data()?;
+        Ok(())
+    }
+}
+
+/// The committed state: for each submission key, the SHA-256 of the file stored under it.
+pub fn current_submissions(entries: &[Entry]) -> HashMap<String, String> {
+    entries
+        .iter()
+        .filter(|e| e.outcome.commits())
+        .map(|e| (e.key_id.clone(), e.sha256.clone()))
+        .collect()
+}
