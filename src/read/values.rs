@@ -110,7 +110,10 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
     // A time part after the date (`12.09.2025 0:00:00`) is ignored.
     let t = t.split_whitespace().next()?;
     for format in ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(t, format) {
+        if let Some(d) = NaiveDate::parse_from_str(t, format)
+            .ok()
+            .filter(|d| d.year() >= 1900)
+        {
             return Some(d);
         }
     }
@@ -168,12 +171,12 @@ pub fn parse_due(value: &Data, changes: &mut Vec<Change>) -> Result<Option<Naive
     };
     let words: Vec<&str> = s
         .split(|c: char| c.is_whitespace() || c == '.' || c == '/')
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && *w != "г" && *w != "года")
         .collect();
     let [month, year] = words.as_slice() else {
         return Err(());
     };
-    let year: i32 = year.trim_end_matches(['г', '.']).parse().map_err(|_| ())?;
+    let year: i32 = year.parse().map_err(|_| ())?;
     let month = month
         .parse::<u32>()
         .ok()

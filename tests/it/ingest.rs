@@ -1,0 +1,420 @@
+//! The file journey: valid forms stored, bad ones rejected with cell-exact reasons,
+//! re-submission, idempotence and row accounting.
+
+use super::util::*;
+use crate::row;
+
+fn valid_inbox(ws: &Ws) {
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.drop("анкета.xlsx", &competency());
+    ws.drop("маршруты.xlsx", &route());
+}
+
+#[test]
+fn stores_every_valid_form_and_archives_the_files() {
+    let ws = Ws::new();
+    valid_inbox(&ws);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(ws.files_in("inbox").is_empty());
+    assert_eq!(ws.files_in("archive").len(), 5);
+    assert_eq!(ws.records("roster").height(), 8);
+    assert_eq!(ws.records("events").height(), 3);
+    // 4 people x 3 events minus one empty cell (not expected).
+    assert_eq!(ws.records("attendance").height(), 11);
+    // 3 people x 3 tasks, the absent one with null points.
+    let results = ws.records("diag_results");
+    assert_eq!(results.height(), 9);
+    assert_eq!(results.column("points").unwrap().null_count(), 3);
+    assert_eq!(ws.records("answers").height(), 30);
+    assert_eq!(ws.records("route").height(), 3);
+    let summary = text(&out);
+    assert!(summary.contains("загружено: 5"), "{summary}");
+}
+
+#[test]
+fn scores_empty_cells_of_a_present_person_as_zero() {
+    let ws = Ws::new();
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.ingest();
+    let results = ws.records("diag_results");
+    let keys = results.column("_key").unwrap().str().unwrap().clone();
+    let points = results.column("points").unwrap().f64().unwrap().clone();
+    let of = |key: &str| {
+        keys.iter()
+            .zip(points.iter())
+            .find(|(k, _)| *k == Some(key))
+            .unwrap()
+            .1
+    };
+    assert_eq!(of("У-2|3"), Some(0.0));
+    assert_eq!(of("У-1|2"), Some(2.0));
+    assert_eq!(of("У-3|1"), None);
+}
+
+#[test]
+fn accounts_for_every_row_read() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    // A blank row between data and a total row at the end.
+    sheets[1].1.insert(4, row!["", "", ""]);
+    sheets[1].1.push(row!["Итого:", "8"]);
+    ws.drop("состав.xlsx", &sheets);
+    let mut bad = attendance();
+    bad[2].1[1][3] = V::from("x");
+    ws.drop("журнал.xlsx", &bad);
+    ws.ingest();
+    for entry in ws.log() {
+        assert_eq!(
+            num(&entry, "rows_read"),
+            num(&entry, "rows_stored") + num(&entry, "rows_rejected") + num(&entry, "rows_blank"),
+            "{entry:?}"
+        );
+    }
+    let log = ws.log();
+    let roster = log.iter().find(|e| e["form"] == "roster").unwrap();
+    assert_eq!(
+        (
+            num(roster, "rows_read"),
+            num(roster, "rows_stored"),
+            num(roster, "rows_blank")
+        ),
+        (10, 8, 2)
+    );
+}
+
+/// Each case: a mutation of a valid workbook and a text its problem list must contain.
+fn assert_rejected(name: &str, sheets: &[Sheet], expected: &[&str]) {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop(name, sheets);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(
+        ws.files_in("rejected"),
+        vec![name.to_string(), format!("{name}.ошибки.txt")]
+    );
+    let problems = ws.problems_of(name);
+    for e in expected {
+        assert!(problems.contains(e), "expected «{e}» in:\n{problems}");
+    }
+    // Nothing else in the inbox is affected.
+    assert_eq!(ws.records("roster").height(), 8);
+    assert!(ws.files_in("inbox").is_empty());
+}
+
+#[test]
+fn rejects_a_score_above_the_task_maximum() {
+    let mut d = diagnostic();
+    d[2].1[1][3] = V::N(5.0);
+    assert_rejected(
+        "диагностика.xlsx",
+        &d,
+        &["лист «Результаты», ячейка D2", "значение «5»", "от 0 до 2"],
+    );
+}
+
+#[test]
+fn rejects_text_in_a_score() {
+    let mut d = diagnostic();
+    d[2].1[2][2] = V::from("два");
+    assert_rejected(
+        "диагностика.xlsx",
+        &d,
+        &["ячейка C3", "значение «два»", "а не текст"],
+    );
+}
+
+#[test]
+fn rejects_an_unknown_mark() {
+    let mut a = attendance();
+    a[2].1[2][4] = V::from("x");
+    assert_rejected(
+        "журнал.xlsx",
+        &a,
+        &[
+            "лист «Посещаемость», ячейка E3",
+            "значение «x»",
+            "неизвестная отметка",
+        ],
+    );
+}
+
+#[test]
+fn rejects_an_unknown_role() {
+    let mut r = roster();
+    r[1].1[5][2] = V::from("директор");
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &r);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("состав.xlsx");
+    assert!(
+        problems.contains("ячейка C6")
+            && problems.contains("«директор»")
+            && problems.contains("допустимо: наставник, тьютор, педагог, обучающийся"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn rejects_an_unknown_questionnaire() {
+    let mut q = competency();
+    q[0].1[8][1] = V::from("no-such-questionnaire");
+    assert_rejected(
+        "анкета.xlsx",
+        &q,
+        &[
+            "неизвестная анкета «no-such-questionnaire»",
+            "tutor-competency",
+        ],
+    );
+}
+
+#[test]
+fn rejects_a_duplicate_id() {
+    let mut r = roster();
+    r[1].1[4][0] = V::from("Т-1");
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &r);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("состав.xlsx");
+    assert!(
+        problems.contains("ячейка A5") && problems.contains("ID повторяется: уже есть в строке 2"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn rejects_an_unknown_tutor() {
+    let mut r = roster();
+    r[1].1[6][6] = V::from("Т-9");
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &r);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("состав.xlsx");
+    assert!(
+        problems.contains("ячейка G7") && problems.contains("тьютора с таким ID нет"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn rejects_a_missing_passport_field() {
+    let mut r = attendance();
+    r[0].1
+        .retain(|row| !matches!(&row[0], V::S(s) if s == "Код ОО"));
+    assert_rejected(
+        "журнал.xlsx",
+        &r,
+        &["лист «Паспорт»", "нет строки «Код ОО»"],
+    );
+}
+
+#[test]
+fn rejects_a_missing_column() {
+    let mut r = route();
+    for row in &mut r[1].1 {
+        row.remove(6);
+    }
+    assert_rejected(
+        "маршруты.xlsx",
+        &r,
+        &["лист «Маршрут»", "нет обязательного столбца «Статус»"],
+    );
+}
+
+#[test]
+fn rejects_an_answer_out_of_scale() {
+    let mut q = competency();
+    q[1].1[2][4] = V::N(7.0);
+    assert_rejected(
+        "анкета.xlsx",
+        &q,
+        &[
+            "лист «Ответы», ячейка E3",
+            "значение «7»",
+            "целое число от 1 до 4",
+        ],
+    );
+}
+
+#[test]
+fn rejects_a_result_on_a_status_other_than_done() {
+    let mut r = route();
+    r[1].1[2][7] = V::from("победитель");
+    assert_rejected(
+        "маршруты.xlsx",
+        &r,
+        &["ячейка H3", "только для статуса «выполнено»"],
+    );
+}
+
+#[test]
+fn rejects_broken_files_with_a_file_level_reason() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let inbox = ws.path("inbox");
+    std::fs::write(inbox.join("пустой.xlsx"), b"").unwrap();
+    std::fs::write(
+        inbox.join("не таблица.xlsx"),
+        "это просто текст, а не таблица",
+    )
+    .unwrap();
+    let good = std::fs::read(ws.path("inbox/состав.xlsx")).unwrap();
+    std::fs::write(inbox.join("обрезанный.xlsx"), &good[..good.len() / 2]).unwrap();
+    // An OLE container with an EncryptedPackage stream: how Excel saves a password-protected file.
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.extend(vec![0u8; 504]);
+    encrypted.extend(
+        "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    std::fs::write(inbox.join("с паролем.xlsx"), &encrypted).unwrap();
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(ws.problems_of("пустой.xlsx").contains("файл пустой"));
+    assert!(
+        ws.problems_of("не таблица.xlsx")
+            .contains("не таблица Excel")
+    );
+    assert!(ws.problems_of("обрезанный.xlsx").contains("повреждён"));
+    assert!(ws.problems_of("с паролем.xlsx").contains("защищён паролем"));
+    assert_eq!(ws.records("roster").height(), 8);
+}
+
+#[test]
+fn skips_lock_files_and_other_documents_with_a_note() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    std::fs::write(ws.path("inbox/~$состав.xlsx"), b"lock").unwrap();
+    std::fs::write(ws.path("inbox/.~lock.журнал.ods#"), b"lock").unwrap();
+    std::fs::write(ws.path("inbox/письмо.docx"), b"doc").unwrap();
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0));
+    let t = text(&out);
+    assert!(
+        t.contains("файл блокировки") && t.contains("не таблица"),
+        "{t}"
+    );
+    assert_eq!(ws.files_in("inbox").len(), 3);
+}
+
+#[test]
+fn ingesting_the_same_inbox_twice_leaves_the_same_store() {
+    let ws = Ws::new();
+    valid_inbox(&ws);
+    let copies: Vec<_> = ws
+        .files_in("inbox")
+        .into_iter()
+        .map(|n| (n.clone(), std::fs::read(ws.path("inbox").join(&n)).unwrap()))
+        .collect();
+    ws.ingest();
+    let before: Vec<_> = [
+        "roster",
+        "events",
+        "attendance",
+        "answers",
+        "diag_tasks",
+        "diag_results",
+        "route",
+    ]
+    .map(|t| ws.records(t))
+    .into();
+    for (name, bytes) in copies {
+        std::fs::write(ws.path("inbox").join(name), bytes).unwrap();
+    }
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out).contains("уже загружен"));
+    let after: Vec<_> = [
+        "roster",
+        "events",
+        "attendance",
+        "answers",
+        "diag_tasks",
+        "diag_results",
+        "route",
+    ]
+    .map(|t| ws.records(t))
+    .into();
+    assert_eq!(before, after);
+    assert_eq!(
+        ws.log()
+            .iter()
+            .filter(|e| e["outcome"] == "duplicate")
+            .count(),
+        5
+    );
+}
+
+#[test]
+fn a_corrected_file_replaces_its_predecessor_and_reports_the_changes() {
+    let ws = Ws::new();
+    ws.drop("журнал.xlsx", &attendance());
+    ws.ingest();
+    let mut corrected = attendance();
+    corrected[2].1[1][4] = V::from("+"); // Н-1 at С3: н -> +
+    corrected[2].1.remove(4); // У-2 removed: 3 marks gone
+    ws.drop("журнал (исправлен).xlsx", &corrected);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let last = ws.log().pop().unwrap();
+    assert_eq!(last["outcome"], "replaced");
+    assert_eq!(
+        (
+            num(&last, "added"),
+            num(&last, "removed"),
+            num(&last, "changed")
+        ),
+        (0, 3, 1)
+    );
+    assert_eq!(ws.records("attendance").height(), 8);
+    assert_eq!(ws.records("events").height(), 3);
+    assert_eq!(ws.files_in("archive").len(), 2);
+}
+
+#[test]
+fn journals_of_different_authors_add_up() {
+    let ws = Ws::new();
+    ws.drop("журнал 1.xlsx", &attendance());
+    let mut other = attendance();
+    other[0].1.push(row!["Заполнил", "Соколов И. О."]);
+    other[0].1.retain(|r| !matches!((&r[0], &r[1]), (V::S(l), V::S(v)) if l == "Заполнил" && v.starts_with("Иванова")));
+    ws.drop("журнал 2.xlsx", &other);
+    assert_eq!(ws.ingest().status.code(), Some(0));
+    assert_eq!(ws.records("events").height(), 6);
+}
+
+#[test]
+fn warns_about_ids_missing_from_the_roster_without_rejecting() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let mut a = attendance();
+    a[2].1.push(row!["У-99", "Незнакомец", "+", "", ""]);
+    ws.drop("журнал.xlsx", &a);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let journal = ws
+        .log()
+        .into_iter()
+        .find(|e| e["form"] == "attendance")
+        .unwrap();
+    assert_eq!(num(&journal, "warnings"), 1);
+    assert_eq!(ws.records("attendance").height(), 12);
+}
+
+#[test]
+fn check_prints_problems_and_stores_nothing() {
+    let ws = Ws::new();
+    let mut d = diagnostic();
+    d[2].1[1][3] = V::N(5.0);
+    let path = ws.path("проверка.xlsx");
+    write_xlsx(&path, &d);
+    let out = ws.run(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("ячейка D2"));
+    assert!(ws.files_in("store").is_empty());
+}
