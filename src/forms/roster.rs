@@ -85,7 +85,7 @@ pub fn read(
         let id = r.code("id");
         let full_name = r.text("full_name");
         let role = r.closed("role", &ROLES);
-        let class = r.text("class").map(|c| normalise_class(&c));
+        let class = r.code("class").map(|c| normalise_class(&c));
         let subject = r.text("subject");
         let experience_years = r.number("experience_years", |n| {
             if n >= 0.0 {

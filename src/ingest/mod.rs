@@ -560,7 +560,9 @@ pub fn problems_text(file: &str, problems: &Problems) -> String {
     for p in items {
         text.push_str(&format!("{p}\n"));
     }
-    text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
+    if problems.has_errors() {
+        text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
+    }
     text
 }
 

@@ -1,7 +1,7 @@
 //! The Russian summary a methodologist reads at the end of a run: one table row per file,
 //! then every rejected file's errors, so nothing needs to be looked up elsewhere.
 
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{FileReport, Summary};
 use crate::problem::Severity;
@@ -18,7 +18,15 @@ pub fn render(summary: &Summary) -> String {
         return out;
     }
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if table.width().is_none() {
+        // Not a terminal (a log, CI): a width that still fits a wide console window.
+        table.set_width(180);
+    }
+    let mut files: Vec<&FileReport> = summary.files.iter().collect();
+    files.sort_by(|a, b| a.file.cmp(&b.file));
     table.set_header([
         "Файл",
         "Форма",
@@ -32,7 +40,7 @@ pub fn render(summary: &Summary) -> String {
         "Предупр.",
         "Изменения",
     ]);
-    for f in &summary.files {
+    for f in files {
         table.add_row(row(f));
     }
     out.push_str(&format!("{table}\n"));
@@ -99,7 +107,7 @@ fn row(f: &FileReport) -> Vec<String> {
         })
         .unwrap_or_default();
     vec![
-        f.file.clone(),
+        f.file.strip_prefix("inbox/").unwrap_or(&f.file).to_string(),
         form,
         p.map(|p| p.school_code.clone()).unwrap_or_default(),
         p.map(|p| p.term.label()).unwrap_or_default(),

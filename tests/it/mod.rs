@@ -1,2 +1,3 @@
 mod ingest;
+mod quirks;
 mod util;
