@@ -6,15 +6,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula,
-    ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use crate::definitions::{Definitions, Questionnaire, Scale};
 use crate::forms::table::Column;
-use crate::forms::{
-    FormKind, Wave, attendance, diagnostic, passport, questionnaire, roster, route,
-};
+use crate::forms::{FormKind, Wave, attendance, diagnostic, passport, questionnaire, roster, route};
 use crate::read::values::Period;
 
 /// Rows of a data sheet that get dropdowns and unlocked input cells.
@@ -26,15 +23,9 @@ const LISTS_SHEET: &str = "Списки";
 
 /// Writes every blank form into `dir`; returns the files written.
 pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
     let mut written = Vec::new();
-    for form in [
-        FormKind::Roster,
-        FormKind::Attendance,
-        FormKind::Diagnostic,
-        FormKind::Route,
-    ] {
+    for form in [FormKind::Roster, FormKind::Attendance, FormKind::Diagnostic, FormKind::Route] {
         let path = dir.join(format!("{}.xlsx", form.russian()));
         save(form_workbook(form, None)?, &path)?;
         written.push(path);
@@ -48,9 +39,7 @@ pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<Pa
 }
 
 fn save(mut workbook: Workbook, path: &Path) -> anyhow::Result<()> {
-    workbook
-        .save(path)
-        .with_context(|| format!("не удалось записать {}", path.display()))
+    workbook.save(path).with_context(|| format!("не удалось записать {}", path.display()))
 }
 
 struct Styles {
@@ -64,22 +53,12 @@ struct Styles {
 
 impl Styles {
     fn new() -> Styles {
-        let header = Format::new()
-            .set_bold()
-            .set_background_color(Color::RGB(0xDDEBF7))
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap();
+        let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin).set_text_wrap();
         Styles {
-            open_header: header
-                .clone()
-                .set_unlocked()
-                .set_background_color(Color::RGB(0xFFF2CC)),
+            open_header: header.clone().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)),
             header,
             label: Format::new().set_bold().set_border(FormatBorder::Thin),
-            input: Format::new()
-                .set_unlocked()
-                .set_border(FormatBorder::Thin)
-                .set_background_color(Color::RGB(0xFFFDE7)),
+            input: Format::new().set_unlocked().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xFFFDE7)),
             wrap: Format::new().set_text_wrap(),
             title: Format::new().set_bold().set_font_size(14),
         }
@@ -91,73 +70,32 @@ fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, 
     let mut wb = Workbook::new();
     // A fixed creation date keeps the blank forms byte-identical between runs.
     let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_title(form.russian())
-            .set_author("tutorstat"),
-    );
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(form.russian()).set_author("tutorstat"));
     let styles = Styles::new();
     let mut lists = Lists::default();
     write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
     write_instruction(wb.add_worksheet(), form, q, &styles)?;
     match form {
         FormKind::Roster => {
-            let ws = data_sheet(
-                wb.add_worksheet(),
-                roster::SHEET,
-                &roster::COLUMNS,
-                false,
-                &styles,
-            )?;
+            let ws = data_sheet(wb.add_worksheet(), roster::SHEET, &roster::COLUMNS, false, &styles)?;
             dropdown(ws, 2, &roster::ROLES, &mut lists)?;
         }
         FormKind::Attendance => {
-            let ws = data_sheet(
-                wb.add_worksheet(),
-                attendance::EVENTS_SHEET,
-                &attendance::EVENT_COLUMNS,
-                false,
-                &styles,
-            )?;
+            let ws = data_sheet(wb.add_worksheet(), attendance::EVENTS_SHEET, &attendance::EVENT_COLUMNS, false, &styles)?;
             dropdown(ws, 2, &attendance::KINDS, &mut lists)?;
             dropdown(ws, 5, &attendance::LEVELS, &mut lists)?;
-            let ws = data_sheet(
-                wb.add_worksheet(),
-                attendance::MARKS_SHEET,
-                &attendance::MARK_COLUMNS,
-                true,
-                &styles,
-            )?;
+            let ws = data_sheet(wb.add_worksheet(), attendance::MARKS_SHEET, &attendance::MARK_COLUMNS, true, &styles)?;
             let marks = DataValidation::new()
                 .allow_list_strings(&["+", "н", "у", "б", "1", "0"])?
                 .set_error_message(format!("Допустимые отметки: {}", attendance::MARK_HELP))?;
             ws.add_data_validation(1, 2, INPUT_ROWS, INPUT_COLS, &marks)?;
         }
         FormKind::Diagnostic => {
-            data_sheet(
-                wb.add_worksheet(),
-                diagnostic::TASKS_SHEET,
-                &diagnostic::TASK_COLUMNS,
-                false,
-                &styles,
-            )?;
-            data_sheet(
-                wb.add_worksheet(),
-                diagnostic::RESULTS_SHEET,
-                &diagnostic::RESULT_COLUMNS,
-                true,
-                &styles,
-            )?;
+            data_sheet(wb.add_worksheet(), diagnostic::TASKS_SHEET, &diagnostic::TASK_COLUMNS, false, &styles)?;
+            data_sheet(wb.add_worksheet(), diagnostic::RESULTS_SHEET, &diagnostic::RESULT_COLUMNS, true, &styles)?;
         }
         FormKind::Route => {
-            let ws = data_sheet(
-                wb.add_worksheet(),
-                route::SHEET,
-                &route::COLUMNS,
-                false,
-                &styles,
-            )?;
+            let ws = data_sheet(wb.add_worksheet(), route::SHEET, &route::COLUMNS, false, &styles)?;
             dropdown(ws, 3, &route::LEVELS, &mut lists)?;
             dropdown(ws, 6, &route::STATUSES, &mut lists)?;
             dropdown(ws, 7, &route::RESULTS, &mut lists)?;
@@ -191,10 +129,7 @@ impl Lists {
             }
         };
         let letter = crate::problem::column_name(col as u32);
-        Formula::new(format!(
-            "='{LISTS_SHEET}'!${letter}$1:${letter}${}",
-            values.len()
-        ))
+        Formula::new(format!("='{LISTS_SHEET}'!${letter}$1:${letter}${}", values.len()))
     }
 
     fn write(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
@@ -210,12 +145,7 @@ impl Lists {
     }
 }
 
-fn dropdown(
-    ws: &mut Worksheet,
-    col: u16,
-    values: &[&str],
-    lists: &mut Lists,
-) -> Result<(), XlsxError> {
+fn dropdown(ws: &mut Worksheet, col: u16, values: &[&str], lists: &mut Lists) -> Result<(), XlsxError> {
     let validation = DataValidation::new()
         .allow_list_formula(lists.formula(values))
         .set_error_title("Значение не из списка")?
@@ -236,16 +166,9 @@ fn data_sheet<'a>(
     ws.set_name(name)?;
     for (c, column) in columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, column.header, &styles.header)?;
-        ws.set_column_width(
-            c as u16,
-            (column.header.chars().count() as f64 + 4.0).max(12.0),
-        )?;
+        ws.set_column_width(c as u16, (column.header.chars().count() as f64 + 4.0).max(12.0))?;
     }
-    let last = if open {
-        INPUT_COLS
-    } else {
-        columns.len() as u16 - 1
-    };
+    let last = if open { INPUT_COLS } else { columns.len() as u16 - 1 };
     if open {
         for c in columns.len() as u16..=INPUT_COLS {
             ws.write_blank(0, c, &styles.open_header)?;
@@ -298,28 +221,13 @@ fn write_passport(
         ws.write_string_with_format(row, 0, label, &styles.label)?;
         match key {
             "form" => ws.write_string_with_format(row, 1, form.russian(), &styles.label)?,
-            "form_version" => ws.write_number_with_format(
-                row,
-                1,
-                q.map_or(1, |q| q.version) as f64,
-                &styles.label,
-            )?,
-            "questionnaire" => ws.write_string_with_format(
-                row,
-                1,
-                q.map(|q| q.code.as_str()).unwrap_or_default(),
-                &styles.label,
-            )?,
+            "form_version" => ws.write_number_with_format(row, 1, q.map_or(1, |q| q.version) as f64, &styles.label)?,
+            "questionnaire" => ws.write_string_with_format(row, 1, q.map(|q| q.code.as_str()).unwrap_or_default(), &styles.label)?,
             _ => ws.write_blank(row, 1, &styles.input)?,
         };
         let choices: Option<Vec<&str>> = match key {
             "period" => Some(Period::ALL.iter().map(|p| p.russian()).collect()),
-            "wave" => Some(
-                [Wave::Start, Wave::Mid, Wave::Final]
-                    .iter()
-                    .map(|w| w.russian())
-                    .collect(),
-            ),
+            "wave" => Some([Wave::Start, Wave::Mid, Wave::Final].iter().map(|w| w.russian()).collect()),
             _ => None,
         };
         if let Some(choices) = choices {
@@ -336,12 +244,7 @@ fn write_passport(
     Ok(())
 }
 
-fn write_instruction(
-    ws: &mut Worksheet,
-    form: FormKind,
-    q: Option<&Questionnaire>,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
+fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnaire>, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Инструкция")?;
     ws.set_column_width(0, 100)?;
     let title = q.map_or_else(|| form.russian().to_string(), |q| q.title.clone());
@@ -403,23 +306,13 @@ fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
 }
 
 /// The `Ответы` sheet: ID, ФИО, then one column per item headed by its code and text.
-fn questionnaire_sheet(
-    ws: &mut Worksheet,
-    q: &Questionnaire,
-    styles: &Styles,
-    lists: &mut Lists,
-) -> Result<(), XlsxError> {
+fn questionnaire_sheet(ws: &mut Worksheet, q: &Questionnaire, styles: &Styles, lists: &mut Lists) -> Result<(), XlsxError> {
     let columns = questionnaire::COLUMNS;
     data_sheet(ws, questionnaire::SHEET, &columns, false, styles)?;
     ws.set_row_height(0, 90)?;
     for (i, item) in q.items.iter().enumerate() {
         let col = (columns.len() + i) as u16;
-        ws.write_string_with_format(
-            0,
-            col,
-            format!("{} {}", item.code, item.text),
-            &styles.header,
-        )?;
+        ws.write_string_with_format(0, col, format!("{} {}", item.code, item.text), &styles.header)?;
         ws.set_column_width(col, if item.scale == Scale::Text { 30 } else { 14 })?;
         ws.set_column_format(col, &styles.input)?;
         let validation = match item.scale {
@@ -428,9 +321,7 @@ fn questionnaire_sheet(
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();
                 Some(DataValidation::new().allow_list_formula(lists.formula(&values)))
             }
-            Scale::Yesno => {
-                Some(DataValidation::new().allow_list_formula(lists.formula(&["да", "нет"])))
-            }
+            Scale::Yesno => Some(DataValidation::new().allow_list_formula(lists.formula(&["да", "нет"]))),
             Scale::Choice => {
                 let values: Vec<&str> = item.options.iter().map(String::as_str).collect();
                 Some(DataValidation::new().allow_list_formula(lists.formula(&values)))

@@ -39,12 +39,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct WorkspaceArg {
     /// Рабочая папка (по умолчанию — текущая)
-    #[arg(
-        short = 'w',
-        long = "workspace",
-        value_name = "ПАПКА",
-        default_value = "."
-    )]
+    #[arg(short = 'w', long = "workspace", value_name = "ПАПКА", default_value = ".")]
     pub workspace: PathBuf,
 }
 
@@ -103,5 +98,12 @@ pub enum Command {
         fallback: FallbackArgs,
         #[command(flatten)]
         workspace: WorkspaceArg,
+    },
+    /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
+    #[command(help_template = HELP_TEMPLATE)]
+    Demo {
+        /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)
+        #[arg(value_name = "ПАПКА", default_value = "tutorstat-demo")]
+        dir: PathBuf,
     },
 }

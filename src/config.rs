@@ -35,10 +35,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_unpacked_mb: 200,
-            max_file_mb: 100,
-        }
+        Limits { max_unpacked_mb: 200, max_file_mb: 100 }
     }
 }
 
@@ -59,16 +56,14 @@ impl Config {
         if !path.exists() {
             return Ok(Config::default());
         }
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("не удалось прочитать {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("ошибка в настройках {}: исправьте файл или удалите его, чтобы взять настройки по умолчанию", path.display()))
+        let text = std::fs::read_to_string(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+        toml::from_str(&text).with_context(|| {
+            format!("ошибка в настройках {}: исправьте файл или удалите его, чтобы взять настройки по умолчанию", path.display())
+        })
     }
 
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
-        crate::read::workbook::Limits {
-            max_unpacked_bytes: self.limits.max_unpacked_mb * 1024 * 1024,
-            ..Default::default()
-        }
+        crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb * 1024 * 1024, ..Default::default() }
     }
 }
 

@@ -87,14 +87,9 @@ impl Questionnaire {
                     if min >= max {
                         bail!("у пункта {}: min должен быть меньше max", item.code);
                     }
-                    let Some(c) = &item.competency else {
-                        bail!("у пункта {} не указана competency", item.code)
-                    };
+                    let Some(c) = &item.competency else { bail!("у пункта {} не указана competency", item.code) };
                     if !self.competencies.iter().any(|k| &k.code == c) {
-                        bail!(
-                            "пункт {} ссылается на неописанную компетенцию {c}",
-                            item.code
-                        );
+                        bail!("пункт {} ссылается на неописанную компетенцию {c}", item.code);
                     }
                     if self.direction.is_none() {
                         bail!("в анкете есть шкалы likert, но не указано direction");
@@ -124,17 +119,10 @@ impl Definitions {
             defs.add(parse(name, text)?);
         }
         if let Some(dir) = workspace_dir.filter(|d| d.is_dir()) {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)?
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .collect();
+            let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
             paths.sort();
-            for path in paths
-                .into_iter()
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("не удалось прочитать {}", path.display()))?;
+            for path in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")) {
+                let text = std::fs::read_to_string(&path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
                 defs.add(parse(&path.display().to_string(), &text)?);
             }
         }
@@ -161,20 +149,15 @@ impl Definitions {
 
 /// Parses one definition file, with item codes canonicalised (`K1.1` typed in Latin works).
 fn parse(name: &str, text: &str) -> anyhow::Result<Questionnaire> {
-    let mut q: Questionnaire =
-        toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
+    let mut q: Questionnaire = toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
     for item in &mut q.items {
         item.code = canonical_code(&item.code, &mut Vec::new());
-        item.competency = item
-            .competency
-            .as_deref()
-            .map(|c| canonical_code(c, &mut Vec::new()));
+        item.competency = item.competency.as_deref().map(|c| canonical_code(c, &mut Vec::new()));
     }
     for c in &mut q.competencies {
         c.code = canonical_code(&c.code, &mut Vec::new());
     }
-    q.validate()
-        .with_context(|| format!("ошибка в описании анкеты {name}"))?;
+    q.validate().with_context(|| format!("ошибка в описании анкеты {name}"))?;
     Ok(q)
 }
 
@@ -185,24 +168,12 @@ mod tests {
     #[test]
     fn ships_the_five_questionnaires_of_the_spec() {
         let defs = Definitions::load(None).unwrap();
-        assert_eq!(
-            defs.codes(),
-            vec![
-                "club-needs",
-                "gia-difficulties",
-                "student-interest",
-                "tutor-competency",
-                "tutor-feedback"
-            ]
-        );
+        assert_eq!(defs.codes(), vec!["club-needs", "gia-difficulties", "student-interest", "tutor-competency", "tutor-feedback"]);
         let tc = defs.get("tutor-competency").unwrap();
         assert_eq!(tc.items.len(), 15);
         assert_eq!(tc.competencies.len(), 5);
         assert_eq!(tc.item("К3.2").unwrap().competency.as_deref(), Some("К3"));
-        assert_eq!(
-            defs.get("gia-difficulties").unwrap().direction,
-            Some(Direction::HigherWorse)
-        );
+        assert_eq!(defs.get("gia-difficulties").unwrap().direction, Some(Direction::HigherWorse));
         assert!(defs.get("tutor-feedback").unwrap().anonymous);
     }
 }

@@ -7,6 +7,7 @@ mod blank;
 mod cli;
 mod config;
 mod definitions;
+mod demo;
 mod discover;
 mod forms;
 mod ingest;
@@ -48,26 +49,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Init { dir, centre } => {
-            init(&dir, if centre { Kind::Centre } else { Kind::School })
-        }
-        Command::Templates { out, workspace } => {
-            templates(&Workspace::new(workspace.workspace), out)
-        }
-        Command::Check {
-            files,
-            fallback,
-            workspace,
-        } => check(&Workspace::new(workspace.workspace), &files, &fallback),
-        Command::Ingest {
-            accept_partial,
-            fallback,
-            workspace,
-        } => ingest(
-            &Workspace::new(workspace.workspace),
-            accept_partial,
-            &fallback,
-        ),
+        Command::Init { dir, centre } => init(&dir, if centre { Kind::Centre } else { Kind::School }),
+        Command::Templates { out, workspace } => templates(&Workspace::new(workspace.workspace), out),
+        Command::Check { files, fallback, workspace } => check(&Workspace::new(workspace.workspace), &files, &fallback),
+        Command::Ingest { accept_partial, fallback, workspace } => ingest(&Workspace::new(workspace.workspace), accept_partial, &fallback),
+        Command::Demo { dir } => run_demo(&dir),
     }
 }
 
@@ -77,25 +63,34 @@ fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     for (name, text) in definitions::BUILTIN {
         let path = ws.questionnaires().join(name);
         if !path.exists() {
-            std::fs::write(&path, text)
-                .with_context(|| format!("не удалось записать {}", path.display()))?;
+            std::fs::write(&path, text).with_context(|| format!("не удалось записать {}", path.display()))?;
         }
     }
-    let written = blank::write_all(
-        &ws.templates(),
-        &Definitions::load(Some(&ws.questionnaires()))?,
-    )?;
+    let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;
     println!("Рабочая папка создана: {}", dir.display());
-    println!(
-        "Бланки для педагогов ({} шт.): {}",
-        written.len(),
-        ws.templates().display()
-    );
-    println!(
-        "Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}",
-        ws.inbox().display(),
-        dir.display()
-    );
+    println!("Бланки для педагогов ({} шт.): {}", written.len(), ws.templates().display());
+    println!("Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}", ws.inbox().display(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Marks a folder made by `demo`, so a second demo may safely start it afresh.
+const DEMO_MARKER: &str = ".tutorstat-demo";
+
+fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
+    if dir.join(DEMO_MARKER).exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("не удалось очистить прежнюю демонстрацию {}", dir.display()))?;
+    } else if dir.read_dir().is_ok_and(|mut entries| entries.next().is_some()) {
+        anyhow::bail!("папка {} не пуста: укажите для демонстрации новую папку, например «tutorstat demo tutorstat-demo-2»", dir.display());
+    }
+    init(dir, Kind::School)?;
+    std::fs::write(dir.join(DEMO_MARKER), "")?;
+    let ws = Workspace::new(dir);
+    let count = demo::fill_inbox(&ws)?;
+    println!("В папку {} положены примеры: {count} файлов трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display());
+    // Two samples are wrong on purpose, so a rejection here is the expected outcome.
+    ingest(&ws, false, &FallbackArgs::default())?;
+    println!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
+    println!("Принятые файлы: {}; данные: {}", ws.archive().display(), ws.store().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -116,11 +111,7 @@ fn check(ws: &Workspace, files: &[PathBuf], fallback: &FallbackArgs) -> anyhow::
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
     let fallback = resolve_fallback(fallback, &config)?;
     let rosters = forms::RosterIndex::new();
-    let env = forms::Env {
-        rosters: &rosters,
-        definitions: &definitions,
-        fallback: &fallback,
-    };
+    let env = forms::Env { rosters: &rosters, definitions: &definitions, fallback: &fallback };
     let mut any_errors = false;
     for path in files {
         let problems = match std::fs::read(path) {
@@ -131,17 +122,10 @@ fn check(ws: &Workspace, files: &[PathBuf], fallback: &FallbackArgs) -> anyhow::
             Err(e) => file_problem(format!("не удалось прочитать файл: {e}")),
         };
         any_errors |= problems.has_errors();
-        print!(
-            "{}",
-            ingest::problems_text(&path.display().to_string(), &problems)
-        );
+        print!("{}", ingest::problems_text(&path.display().to_string(), &problems));
         println!();
     }
-    Ok(if any_errors {
-        ExitCode::from(EXIT_REJECTED)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if any_errors { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
 }
 
 fn file_problem(message: String) -> problem::Problems {
@@ -150,32 +134,23 @@ fn file_problem(message: String) -> problem::Problems {
     problems
 }
 
-fn ingest(
-    ws: &Workspace,
-    accept_partial: bool,
-    fallback: &FallbackArgs,
-) -> anyhow::Result<ExitCode> {
+fn ingest(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ExitCode> {
     let config = ws.open()?;
     let _lock = ws.lock()?;
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
-    let options = ingest::Options {
-        accept_partial,
-        fallback: resolve_fallback(fallback, &config)?,
-        now: fixed_clock()?,
-    };
+    let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, &config)?, now: fixed_clock()? };
     let summary = ingest::run(ws, &config, &definitions, &options)?;
     print!("{}", ingest::summary::render(&summary));
-    Ok(if summary.rejected() > 0 {
-        ExitCode::from(EXIT_REJECTED)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if summary.rejected() > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
 }
 
 /// School and term for workbooks without `Паспорт`: command line first, then configuration.
 fn resolve_fallback(args: &FallbackArgs, config: &Config) -> anyhow::Result<Fallback> {
     let term = match &args.term {
-        Some(t) => Some(Term::parse(t).with_context(|| format!("не понял период «{t}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\""))?),
+        Some(t) => Some(
+            Term::parse(t)
+                .with_context(|| format!("не понял период «{t}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\""))?,
+        ),
         None => None,
     };
     Ok(Fallback {
@@ -191,10 +166,7 @@ fn fixed_clock() -> anyhow::Result<Option<chrono::NaiveDateTime>> {
     let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
         return Ok(None);
     };
-    let seconds: i64 = epoch
-        .trim()
-        .parse()
-        .with_context(|| format!("SOURCE_DATE_EPOCH должен быть числом секунд, а не «{epoch}»"))?;
+    let seconds: i64 = epoch.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH должен быть числом секунд, а не «{epoch}»"))?;
     Ok(chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.naive_utc()))
 }
 
@@ -212,9 +184,9 @@ fn cli_error(e: clap::Error) -> ExitCode {
         ErrorKind::UnknownArgument => {
             eprintln!("Ошибка: неизвестный параметр. Справка по команде: tutorstat КОМАНДА --help")
         }
-        ErrorKind::MissingRequiredArgument => eprintln!(
-            "Ошибка: не хватает обязательного параметра. Справка по команде: tutorstat КОМАНДА --help"
-        ),
+        ErrorKind::MissingRequiredArgument => {
+            eprintln!("Ошибка: не хватает обязательного параметра. Справка по команде: tutorstat КОМАНДА --help")
+        }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!("Ошибка: укажите команду. Список команд: tutorstat --help")
         }

@@ -97,23 +97,11 @@ impl Problems {
         self.push(Severity::Error, "", None, "", message);
     }
 
-    pub fn error(
-        &mut self,
-        sheet: &str,
-        cell: (u32, u32),
-        found: &str,
-        message: impl Into<String>,
-    ) {
+    pub fn error(&mut self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
         self.push(Severity::Error, sheet, Some(cell), found, message);
     }
 
-    pub fn warning(
-        &mut self,
-        sheet: &str,
-        cell: Option<(u32, u32)>,
-        found: &str,
-        message: impl Into<String>,
-    ) {
+    pub fn warning(&mut self, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
         self.push(Severity::Warning, sheet, cell, found, message);
     }
 
@@ -125,14 +113,7 @@ impl Problems {
         self.push(Severity::Error, sheet, None, "", message);
     }
 
-    fn push(
-        &mut self,
-        severity: Severity,
-        sheet: &str,
-        cell: Option<(u32, u32)>,
-        found: &str,
-        message: impl Into<String>,
-    ) {
+    fn push(&mut self, severity: Severity, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
         self.items.push(Problem {
             severity,
             sheet: sheet.to_string(),
@@ -152,11 +133,7 @@ impl Problems {
 
     /// Zero-based rows of `sheet` that carry at least one error.
     pub fn error_rows(&self, sheet: &str) -> std::collections::BTreeSet<u32> {
-        self.items
-            .iter()
-            .filter(|p| p.severity == Severity::Error && p.sheet == sheet)
-            .filter_map(Problem::row)
-            .collect()
+        self.items.iter().filter(|p| p.severity == Severity::Error && p.sheet == sheet).filter_map(Problem::row).collect()
     }
 }
 

@@ -50,11 +50,7 @@ impl Workspace {
     /// Checks the folder is a workspace and loads its configuration.
     pub fn open(&self) -> anyhow::Result<Config> {
         if !self.root.is_dir() {
-            bail!(
-                "папка {} не найдена: создайте рабочую папку командой «tutorstat init {}»",
-                self.root.display(),
-                self.root.display()
-            );
+            bail!("папка {} не найдена: создайте рабочую папку командой «tutorstat init {}»", self.root.display(), self.root.display());
         }
         if !self.config_path().exists() && !self.inbox().exists() {
             bail!(
@@ -63,31 +59,16 @@ impl Workspace {
                 self.root.display()
             );
         }
-        for dir in [
-            self.inbox(),
-            self.archive(),
-            self.rejected(),
-            self.store(),
-            self.reports(),
-        ] {
-            fs::create_dir_all(&dir)
-                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        for dir in [self.inbox(), self.archive(), self.rejected(), self.store(), self.reports()] {
+            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
         Config::load(&self.config_path())
     }
 
     /// Creates the folders and a commented configuration; keeps an existing configuration.
     pub fn init(&self, kind: Kind) -> anyhow::Result<()> {
-        for dir in [
-            self.inbox(),
-            self.archive(),
-            self.rejected(),
-            self.store(),
-            self.reports(),
-            self.questionnaires(),
-        ] {
-            fs::create_dir_all(&dir)
-                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        for dir in [self.inbox(), self.archive(), self.rejected(), self.store(), self.reports(), self.questionnaires()] {
+            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
         if !self.config_path().exists() {
             fs::write(self.config_path(), config::template(kind))
@@ -100,25 +81,18 @@ impl Workspace {
     /// The operating system releases the lock when the process ends, even when killed.
     pub fn lock(&self) -> anyhow::Result<File> {
         let path = self.root.join(".tutorstat.lock");
-        let file = File::create(&path)
-            .with_context(|| format!("не удалось создать {}", path.display()))?;
+        let file = File::create(&path).with_context(|| format!("не удалось создать {}", path.display()))?;
         match file.try_lock() {
             Ok(()) => Ok(file),
-            Err(TryLockError::WouldBlock) => bail!(
-                "с папкой {} уже работает другой запуск tutorstat: дождитесь его окончания и запустите снова",
-                self.root.display()
-            ),
-            Err(TryLockError::Error(e)) => {
-                Err(e).with_context(|| format!("не удалось заблокировать {}", path.display()))
+            Err(TryLockError::WouldBlock) => {
+                bail!("с папкой {} уже работает другой запуск tutorstat: дождитесь его окончания и запустите снова", self.root.display())
             }
+            Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("не удалось заблокировать {}", path.display())),
         }
     }
 
     /// `path` relative to the workspace root, for messages and the log.
     pub fn relative(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
     }
 }

@@ -5,10 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::table::{
-    Column as Col, Header, Normalizations, RowCounts, RowReader, col, data_rows, locate_header,
-    warn_unknown_columns,
-};
+use super::table::{Column as Col, Header, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
 use super::{Context, Passport, Record, TableFrame, date_column, frame_with_identity, keep_valid};
 use crate::problem::Problems;
 use crate::read::text::{canonical_code, fold_tracked};
@@ -93,39 +90,18 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(events_sheet), Some(marks_sheet)) =
-        (workbook.sheet(EVENTS_SHEET), workbook.sheet(MARKS_SHEET))
-    else {
-        problems.file_error(format!(
-            "в журнале должны быть два листа: «{EVENTS_SHEET}» и «{MARKS_SHEET}»"
-        ));
+    let (Some(events_sheet), Some(marks_sheet)) = (workbook.sheet(EVENTS_SHEET), workbook.sheet(MARKS_SHEET)) else {
+        problems.file_error(format!("в журнале должны быть два листа: «{EVENTS_SHEET}» и «{MARKS_SHEET}»"));
         return Ok(Vec::new());
     };
     let events = read_events(events_sheet, passport, problems, counts);
     let marks = read_marks(marks_sheet, &events, ctx, problems, counts);
-    Ok(vec![
-        TableFrame {
-            table: "events",
-            frame: events_frame(&events)?,
-        },
-        TableFrame {
-            table: "attendance",
-            frame: marks_frame(&marks)?,
-        },
-    ])
+    Ok(vec![TableFrame { table: "events", frame: events_frame(&events)? }, TableFrame { table: "attendance", frame: marks_frame(&marks)? }])
 }
 
-fn read_events(
-    sheet: &Sheet,
-    passport: &Passport,
-    problems: &mut Problems,
-    counts: &mut RowCounts,
-) -> Vec<(u32, Event)> {
+fn read_events(sheet: &Sheet, passport: &Passport, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Event)> {
     let Some(header) = locate_header(sheet, &EVENT_COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (Код события, Дата, Вид...)",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (Код события, Дата, Вид...)");
         return Vec::new();
     };
     warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
@@ -135,146 +111,75 @@ fn read_events(
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     let term = passport.term;
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &EVENT_COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &EVENT_COLUMNS, row, problems, norm: &mut norm };
         let event_id = r.code("event_id");
         let date = r.date("date", false);
         let kind = r.closed("kind", &KINDS);
         let topic = r.text("topic");
-        let hours = r.number("hours", |h| {
-            if h > 0.0 {
-                Ok(())
-            } else {
-                Err("часы должны быть больше нуля".into())
-            }
-        });
+        let hours = r.number("hours", |h| if h > 0.0 { Ok(()) } else { Err("часы должны быть больше нуля".into()) });
         let level = r.closed("level", &LEVELS);
         if let Some(d) = date.filter(|d| !term.in_school_year(*d)) {
             let (_, cell) = r.value("date");
             r.error(
                 cell,
                 &d.format("%d.%m.%Y").to_string(),
-                format!(
-                    "дата вне учебного года {}/{} (1 сентября — 31 августа)",
-                    term.year,
-                    term.year + 1
-                ),
+                format!("дата вне учебного года {}/{} (1 сентября — 31 августа)", term.year, term.year + 1),
             );
         }
         let Some(event_id) = event_id else { continue };
         if let Some(first) = first_row_of.get(&event_id) {
             let (_, cell) = r.value("event_id");
-            r.error(
-                cell,
-                &event_id,
-                format!(
-                    "код события повторяется (уже в строке {}): у каждого события свой код",
-                    first + 1
-                ),
-            );
+            r.error(cell, &event_id, format!("код события повторяется (уже в строке {}): у каждого события свой код", first + 1));
             continue;
         }
         first_row_of.insert(event_id.clone(), row);
         if let (Some(date), Some(kind)) = (date, kind) {
-            events.push((
-                row,
-                Event {
-                    event_id,
-                    date,
-                    kind,
-                    topic,
-                    hours: hours.unwrap_or(1.0),
-                    level: level.unwrap_or("школьный"),
-                },
-            ));
+            events.push((row, Event { event_id, date, kind, topic, hours: hours.unwrap_or(1.0), level: level.unwrap_or("школьный") }));
         }
     }
     norm.report(problems);
     keep_valid(events, &sheet.name, &rows, problems, counts)
 }
 
-fn read_marks(
-    sheet: &Sheet,
-    events: &[(u32, Event)],
-    ctx: &Context,
-    problems: &mut Problems,
-    counts: &mut RowCounts,
-) -> Vec<(u32, Mark)> {
+fn read_marks(sheet: &Sheet, events: &[(u32, Event)], ctx: &Context, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Mark)> {
     let Some(header) = locate_header(sheet, &MARK_COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (ID, ФИО, коды событий)",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, коды событий)");
         return Vec::new();
     };
     let known: BTreeSet<&str> = events.iter().map(|(_, e)| e.event_id.as_str()).collect();
     let (event_cols, unknown) = event_columns(&header, &known);
-    warn_unknown_columns(
-        sheet,
-        &header,
-        unknown,
-        ": это не код события с листа «События» — проверьте, нет ли опечатки в коде",
-        problems,
-    );
+    warn_unknown_columns(sheet, &header, unknown, ": это не код события с листа «События» — проверьте, нет ли опечатки в коде", problems);
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut marks = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &MARK_COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &MARK_COLUMNS, row, problems, norm: &mut norm };
         let Some(person_id) = r.code("id") else {
             continue;
         };
         if let Some(first) = first_row_of.insert(person_id.clone(), row) {
             let (_, cell) = r.value("id");
-            r.error(
-                cell,
-                &person_id,
-                format!(
-                    "участник уже записан в строке {}: одна строка на человека",
-                    first + 1
-                ),
-            );
+            r.error(cell, &person_id, format!("участник уже записан в строке {}: одна строка на человека", first + 1));
             continue;
         }
-        if ctx.roster_ids.is_some_and(|ids| !ids.contains(&person_id))
-            && unknown_people.insert(person_id.clone())
-        {
+        if ctx.roster_ids.is_some_and(|ids| !ids.contains(&person_id)) && unknown_people.insert(person_id.clone()) {
             let (_, cell) = r.value("id");
-            r.problems.warning(&sheet.name, cell, &person_id, "такого ID нет в составе участников школы: отметки сохранены, проверьте ID или пришлите состав");
+            r.problems.warning(
+                &sheet.name,
+                cell,
+                &person_id,
+                "такого ID нет в составе участников школы: отметки сохранены, проверьте ID или пришлите состав",
+            );
         }
         for (c, event_id) in &event_cols {
             let Some(text) = cell_text(sheet.get(row, *c)) else {
                 continue;
             };
             match parse_mark(&text) {
-                Ok(mark) => marks.push((
-                    row,
-                    Mark {
-                        person_id: person_id.clone(),
-                        event_id: event_id.clone(),
-                        mark,
-                    },
-                )),
-                Err(()) => r.error(
-                    Some((row, *c)),
-                    &text,
-                    format!("неизвестная отметка; допустимо: {MARK_HELP}"),
-                ),
+                Ok(mark) => marks.push((row, Mark { person_id: person_id.clone(), event_id: event_id.clone(), mark })),
+                Err(()) => r.error(Some((row, *c)), &text, format!("неизвестная отметка; допустимо: {MARK_HELP}")),
             }
         }
     }
@@ -283,10 +188,7 @@ fn read_marks(
 }
 
 /// Splits the extra columns of `Посещаемость` into event columns and unknown ones.
-fn event_columns(
-    header: &Header,
-    known: &BTreeSet<&str>,
-) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
+fn event_columns(header: &Header, known: &BTreeSet<&str>) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
     let mut events = Vec::new();
     let mut unknown = Vec::new();
     for (c, text) in &header.extra {
@@ -304,16 +206,10 @@ fn events_frame(events: &[(u32, Event)]) -> PolarsResult<DataFrame> {
     let e = || events.iter().map(|(_, e)| e);
     frame_with_identity(
         vec![
-            Column::new(
-                "event_id".into(),
-                e().map(|e| e.event_id.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("event_id".into(), e().map(|e| e.event_id.as_str()).collect::<Vec<_>>()),
             date_column("date", e().map(|e| Some(e.date)))?,
             Column::new("kind".into(), e().map(|e| e.kind).collect::<Vec<_>>()),
-            Column::new(
-                "topic".into(),
-                e().map(|e| e.topic.as_deref()).collect::<Vec<_>>(),
-            ),
+            Column::new("topic".into(), e().map(|e| e.topic.as_deref()).collect::<Vec<_>>()),
             Column::new("hours".into(), e().map(|e| e.hours).collect::<Vec<_>>()),
             Column::new("level".into(), e().map(|e| e.level).collect::<Vec<_>>()),
         ],
@@ -325,14 +221,8 @@ fn marks_frame(marks: &[(u32, Mark)]) -> PolarsResult<DataFrame> {
     let m = || marks.iter().map(|(_, m)| m);
     frame_with_identity(
         vec![
-            Column::new(
-                "person_id".into(),
-                m().map(|m| m.person_id.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "event_id".into(),
-                m().map(|m| m.event_id.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("person_id".into(), m().map(|m| m.person_id.as_str()).collect::<Vec<_>>()),
+            Column::new("event_id".into(), m().map(|m| m.event_id.as_str()).collect::<Vec<_>>()),
             Column::new("mark".into(), m().map(|m| m.mark).collect::<Vec<_>>()),
         ],
         marks,

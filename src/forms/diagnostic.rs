@@ -4,10 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use polars::prelude::*;
 
-use super::table::{
-    Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header,
-    warn_unknown_columns,
-};
+use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
 use super::{Context, Record, TableFrame, frame_with_identity, keep_valid};
 use crate::problem::Problems;
 use crate::read::text::canonical_code;
@@ -61,34 +58,21 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(tasks_sheet), Some(results_sheet)) =
-        (workbook.sheet(TASKS_SHEET), workbook.sheet(RESULTS_SHEET))
-    else {
-        problems.file_error(format!(
-            "в диагностике должны быть два листа: «{TASKS_SHEET}» и «{RESULTS_SHEET}»"
-        ));
+    let (Some(tasks_sheet), Some(results_sheet)) = (workbook.sheet(TASKS_SHEET), workbook.sheet(RESULTS_SHEET)) else {
+        problems.file_error(format!("в диагностике должны быть два листа: «{TASKS_SHEET}» и «{RESULTS_SHEET}»"));
         return Ok(Vec::new());
     };
     let tasks = read_tasks(tasks_sheet, problems, counts);
     let scores = read_scores(results_sheet, &tasks, ctx, problems, counts);
     Ok(vec![
-        TableFrame {
-            table: "diag_tasks",
-            frame: tasks_frame(&tasks)?,
-        },
-        TableFrame {
-            table: "diag_results",
-            frame: scores_frame(&scores)?,
-        },
+        TableFrame { table: "diag_tasks", frame: tasks_frame(&tasks)? },
+        TableFrame { table: "diag_results", frame: scores_frame(&scores)? },
     ])
 }
 
 fn read_tasks(sheet: &Sheet, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Task)> {
     let Some(header) = locate_header(sheet, &TASK_COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))");
         return Vec::new();
     };
     warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
@@ -97,62 +81,30 @@ fn read_tasks(sheet: &Sheet, problems: &mut Problems, counts: &mut RowCounts) ->
     let mut tasks = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &TASK_COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &TASK_COLUMNS, row, problems, norm: &mut norm };
         let task = r.code("task");
         let max_score = r.number("max_score", |m| {
-            if m > 0.0 {
-                Ok(())
-            } else {
-                Err("максимальный балл должен быть больше нуля".into())
-            }
+            if m > 0.0 { Ok(()) } else { Err("максимальный балл должен быть больше нуля".into()) }
         });
         let topic_code = r.code("topic_code");
         let topic = r.text("topic");
         let Some(task) = task else { continue };
         if let Some(first) = first_row_of.insert(task.clone(), row) {
             let (_, cell) = r.value("task");
-            r.error(
-                cell,
-                &task,
-                format!("номер задания повторяется (уже в строке {})", first + 1),
-            );
+            r.error(cell, &task, format!("номер задания повторяется (уже в строке {})", first + 1));
             continue;
         }
         if let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, topic_code, topic) {
-            tasks.push((
-                row,
-                Task {
-                    task,
-                    max_score,
-                    topic_code,
-                    topic,
-                },
-            ));
+            tasks.push((row, Task { task, max_score, topic_code, topic }));
         }
     }
     norm.report(problems);
     keep_valid(tasks, &sheet.name, &rows, problems, counts)
 }
 
-fn read_scores(
-    sheet: &Sheet,
-    tasks: &[(u32, Task)],
-    ctx: &Context,
-    problems: &mut Problems,
-    counts: &mut RowCounts,
-) -> Vec<(u32, Score)> {
+fn read_scores(sheet: &Sheet, tasks: &[(u32, Task)], ctx: &Context, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Score)> {
     let Some(header) = locate_header(sheet, &RESULT_COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (ID, ФИО, номера заданий)",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, номера заданий)");
         return Vec::new();
     };
     let mut task_cols: Vec<(u32, &Task)> = Vec::new();
@@ -164,45 +116,23 @@ fn read_scores(
             None => unknown.push((*c, text.clone())),
         }
     }
-    warn_unknown_columns(
-        sheet,
-        &header,
-        unknown,
-        ": это не номер задания с листа «Задания» — проверьте, нет ли опечатки",
-        problems,
-    );
+    warn_unknown_columns(sheet, &header, unknown, ": это не номер задания с листа «Задания» — проверьте, нет ли опечатки", problems);
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut scores = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &RESULT_COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &RESULT_COLUMNS, row, problems, norm: &mut norm };
         let Some(person_id) = r.code("id") else {
             continue;
         };
         let (_, id_cell) = r.value("id");
         if let Some(first) = first_row_of.insert(person_id.clone(), row) {
-            r.error(
-                id_cell,
-                &person_id,
-                format!(
-                    "результаты этого участника уже есть в строке {}: одна строка на человека",
-                    first + 1
-                ),
-            );
+            r.error(id_cell, &person_id, format!("результаты этого участника уже есть в строке {}: одна строка на человека", first + 1));
             continue;
         }
-        if ctx.roster_ids.is_some_and(|ids| !ids.contains(&person_id))
-            && unknown_people.insert(person_id.clone())
-        {
+        if ctx.roster_ids.is_some_and(|ids| !ids.contains(&person_id)) && unknown_people.insert(person_id.clone()) {
             r.problems.warning(
                 &sheet.name,
                 id_cell,
@@ -220,11 +150,7 @@ fn read_scores(
                     r.error(
                         Some((row, *c)),
                         &text,
-                        format!(
-                            "балл за задание {} должен быть от 0 до {}",
-                            task.task,
-                            format_number(task.max_score)
-                        ),
+                        format!("балл за задание {} должен быть от 0 до {}", task.task, format_number(task.max_score)),
                     );
                     points.push(None);
                 }
@@ -233,10 +159,7 @@ fn read_scores(
                     r.error(
                         Some((row, *c)),
                         &text,
-                        format!(
-                            "в ячейке должен быть балл (число от 0 до {}), а не текст",
-                            format_number(task.max_score)
-                        ),
+                        format!("в ячейке должен быть балл (число от 0 до {}), а не текст", format_number(task.max_score)),
                     );
                     points.push(None);
                 }
@@ -245,19 +168,8 @@ fn read_scores(
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);
         for ((_, task), p) in task_cols.iter().zip(points) {
-            let points = if present {
-                Some(p.unwrap_or(0.0))
-            } else {
-                None
-            };
-            scores.push((
-                row,
-                Score {
-                    person_id: person_id.clone(),
-                    task: task.task.clone(),
-                    points,
-                },
-            ));
+            let points = if present { Some(p.unwrap_or(0.0)) } else { None };
+            scores.push((row, Score { person_id: person_id.clone(), task: task.task.clone(), points }));
         }
     }
     norm.report(problems);
@@ -268,22 +180,10 @@ fn tasks_frame(tasks: &[(u32, Task)]) -> PolarsResult<DataFrame> {
     let t = || tasks.iter().map(|(_, t)| t);
     frame_with_identity(
         vec![
-            Column::new(
-                "task".into(),
-                t().map(|t| t.task.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "max_score".into(),
-                t().map(|t| t.max_score).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "topic_code".into(),
-                t().map(|t| t.topic_code.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "topic".into(),
-                t().map(|t| t.topic.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("task".into(), t().map(|t| t.task.as_str()).collect::<Vec<_>>()),
+            Column::new("max_score".into(), t().map(|t| t.max_score).collect::<Vec<_>>()),
+            Column::new("topic_code".into(), t().map(|t| t.topic_code.as_str()).collect::<Vec<_>>()),
+            Column::new("topic".into(), t().map(|t| t.topic.as_str()).collect::<Vec<_>>()),
         ],
         tasks,
     )
@@ -293,14 +193,8 @@ fn scores_frame(scores: &[(u32, Score)]) -> PolarsResult<DataFrame> {
     let s = || scores.iter().map(|(_, s)| s);
     frame_with_identity(
         vec![
-            Column::new(
-                "person_id".into(),
-                s().map(|s| s.person_id.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "task".into(),
-                s().map(|s| s.task.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("person_id".into(), s().map(|s| s.person_id.as_str()).collect::<Vec<_>>()),
+            Column::new("task".into(), s().map(|s| s.task.as_str()).collect::<Vec<_>>()),
             Column::new("points".into(), s().map(|s| s.points).collect::<Vec<_>>()),
         ],
         scores,

@@ -35,13 +35,7 @@ pub enum FormKind {
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 5] = [
-        FormKind::Roster,
-        FormKind::Attendance,
-        FormKind::Questionnaire,
-        FormKind::Diagnostic,
-        FormKind::Route,
-    ];
+    pub const ALL: [FormKind; 5] = [FormKind::Roster, FormKind::Attendance, FormKind::Questionnaire, FormKind::Diagnostic, FormKind::Route];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -66,9 +60,7 @@ impl FormKind {
     /// Reads the Russian name or the code.
     pub fn parse(s: &str) -> Option<FormKind> {
         let key = fold(s);
-        FormKind::ALL
-            .into_iter()
-            .find(|f| fold(f.russian()) == key || f.code() == key)
+        FormKind::ALL.into_iter().find(|f| fold(f.russian()) == key || f.code() == key)
     }
 
     /// The sheet that identifies the form when `Паспорт` does not name it.
@@ -110,9 +102,7 @@ impl Wave {
 
     pub fn parse(s: &str) -> Option<Wave> {
         let key = fold(s);
-        [Wave::Start, Wave::Mid, Wave::Final]
-            .into_iter()
-            .find(|w| fold(w.russian()) == key || w.code() == key)
+        [Wave::Start, Wave::Mid, Wave::Final].into_iter().find(|w| fold(w.russian()) == key || w.code() == key)
     }
 }
 
@@ -154,36 +144,22 @@ pub struct Checked {
 pub fn check(workbook: &Workbook, env: &Env) -> Checked {
     let mut checked = Checked::default();
     let detected = detect(workbook);
-    let Some(passport) = passport::read(workbook, detected, env.fallback, &mut checked.problems)
-    else {
+    let Some(passport) = passport::read(workbook, detected, env.fallback, &mut checked.problems) else {
         return checked;
     };
-    let roster_ids = env
-        .rosters
-        .get(&(passport.school_code.clone(), passport.term.year));
-    let ctx = &Context {
-        roster_ids,
-        definitions: env.definitions,
-    };
+    let roster_ids = env.rosters.get(&(passport.school_code.clone(), passport.term.year));
+    let ctx = &Context { roster_ids, definitions: env.definitions };
     let problems = &mut checked.problems;
     let result = match passport.form {
         FormKind::Roster => roster::read(workbook, problems, &mut checked.counts),
-        FormKind::Attendance => {
-            attendance::read(workbook, &passport, ctx, problems, &mut checked.counts)
-        }
-        FormKind::Questionnaire => {
-            questionnaire::read(workbook, &passport, ctx, problems, &mut checked.counts)
-        }
-        FormKind::Diagnostic => {
-            diagnostic::read(workbook, &passport, ctx, problems, &mut checked.counts)
-        }
+        FormKind::Attendance => attendance::read(workbook, &passport, ctx, problems, &mut checked.counts),
+        FormKind::Questionnaire => questionnaire::read(workbook, &passport, ctx, problems, &mut checked.counts),
+        FormKind::Diagnostic => diagnostic::read(workbook, &passport, ctx, problems, &mut checked.counts),
         FormKind::Route => route::read(workbook, &passport, ctx, problems, &mut checked.counts),
     };
     match result {
         Ok(tables) => checked.tables = tables,
-        Err(e) => checked
-            .problems
-            .file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
+        Err(e) => checked.problems.file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
     }
     checked.passport = Some(passport);
     checked
@@ -196,9 +172,7 @@ pub fn form_of(workbook: &Workbook) -> Option<FormKind> {
 
 /// The form whose main data sheet the workbook has.
 fn detect(workbook: &Workbook) -> Option<FormKind> {
-    FormKind::ALL
-        .into_iter()
-        .find(|f| workbook.sheet(f.main_sheet()).is_some())
+    FormKind::ALL.into_iter().find(|f| workbook.sheet(f.main_sheet()).is_some())
 }
 
 /// A record of a store table: its identity within one submission, for change reports.
@@ -219,49 +193,28 @@ pub fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [Column; 3] {
         })
         .collect();
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
-    [
-        Column::new("_key".into(), keys),
-        Column::new("_digest".into(), digests),
-        Column::new("source_row".into(), source_rows),
-    ]
+    [Column::new("_key".into(), keys), Column::new("_digest".into(), digests), Column::new("source_row".into(), source_rows)]
 }
 
 /// Builds a frame from named columns plus the identity columns of its records.
-pub fn frame_with_identity<R: Record>(
-    mut columns: Vec<Column>,
-    rows: &[(u32, R)],
-) -> PolarsResult<DataFrame> {
+pub fn frame_with_identity<R: Record>(mut columns: Vec<Column>, rows: &[(u32, R)]) -> PolarsResult<DataFrame> {
     columns.extend(identity_columns(rows));
     DataFrame::new(rows.len(), columns)
 }
 
 /// Dates as a polars `Date` column.
-pub fn date_column(
-    name: &str,
-    dates: impl Iterator<Item = Option<chrono::NaiveDate>>,
-) -> PolarsResult<Column> {
+pub fn date_column(name: &str, dates: impl Iterator<Item = Option<chrono::NaiveDate>>) -> PolarsResult<Column> {
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    let days: Vec<Option<i32>> = dates
-        .map(|d| d.map(|d| (d - epoch).num_days() as i32))
-        .collect();
+    let days: Vec<Option<i32>> = dates.map(|d| d.map(|d| (d - epoch).num_days() as i32)).collect();
     Column::new(name.into(), days).cast(&DataType::Date)
 }
 
 /// Counts the data rows of `sheet` as stored or rejected (a row with any error is
 /// rejected) and keeps the records of the valid rows.
-pub fn keep_valid<R>(
-    records: Vec<(u32, R)>,
-    sheet: &str,
-    data_rows: &[u32],
-    problems: &Problems,
-    counts: &mut RowCounts,
-) -> Vec<(u32, R)> {
+pub fn keep_valid<R>(records: Vec<(u32, R)>, sheet: &str, data_rows: &[u32], problems: &Problems, counts: &mut RowCounts) -> Vec<(u32, R)> {
     let bad = problems.error_rows(sheet);
     let rejected = data_rows.iter().filter(|r| bad.contains(r)).count();
     counts.rejected += rejected;
     counts.stored += data_rows.len() - rejected;
-    records
-        .into_iter()
-        .filter(|(row, _)| !bad.contains(row))
-        .collect()
+    records.into_iter().filter(|(row, _)| !bad.contains(row)).collect()
 }

@@ -61,9 +61,7 @@ pub fn is_valid_school_code(code: &str) -> bool {
     !code.is_empty()
         && code.chars().count() <= 32
         && !code.starts_with('.')
-        && code
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Label -> (row, value) pairs of the `Паспорт` sheet: column A labels, column B values.
@@ -85,54 +83,27 @@ fn labelled_values(sheet: &Sheet) -> Vec<(&'static str, u32, &calamine::Data)> {
 /// The form `Паспорт` names, if it names a known one.
 pub fn form_field(workbook: &Workbook) -> Option<FormKind> {
     let sheet = workbook.sheet(SHEET)?;
-    let (_, _, value) = labelled_values(sheet)
-        .into_iter()
-        .find(|(k, _, _)| *k == "form")?;
+    let (_, _, value) = labelled_values(sheet).into_iter().find(|(k, _, _)| *k == "form")?;
     FormKind::parse(&cell_text(value)?)
 }
 
 /// Reads `Паспорт`. `detected` is the form recognised from the data sheets, used when the
 /// passport lacks `Форма`. Every missing or invalid field is reported.
-pub fn read(
-    workbook: &Workbook,
-    detected: Option<FormKind>,
-    fallback: &Fallback,
-    problems: &mut Problems,
-) -> Option<Passport> {
+pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Option<Passport> {
     let Some(sheet) = workbook.sheet(SHEET) else {
         return from_fallback(detected, fallback, problems);
     };
     let fields = labelled_values(sheet);
     let name = sheet.name.clone();
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, row, v)| (*row, *v))
-    };
+    let get = |key: &str| fields.iter().find(|(k, _, _)| *k == key).map(|(_, row, v)| (*row, *v));
     let text = |key: &str| get(key).and_then(|(_, v)| cell_text(v));
     let value_cell = |key: &str| get(key).map(|(row, _)| (row, *sheet.col_span().start() + 1));
-    let label_of = |key: &str| {
-        LABELS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, l)| l.to_string())
-            .unwrap_or_else(|| key.to_string())
-    };
+    let label_of = |key: &str| LABELS.iter().find(|(k, _)| *k == key).map(|(_, l)| l.to_string()).unwrap_or_else(|| key.to_string());
     let missing = |key: &str, problems: &mut Problems| match value_cell(key) {
-        Some(cell) => problems.error(
-            &name,
-            cell,
-            "",
-            format!("не заполнено поле «{}»", label_of(key)),
-        ),
-        None => problems.sheet_error(
-            &name,
-            format!(
-                "нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)",
-                label_of(key)
-            ),
-        ),
+        Some(cell) => problems.error(&name, cell, "", format!("не заполнено поле «{}»", label_of(key))),
+        None => {
+            problems.sheet_error(&name, format!("нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)", label_of(key)))
+        }
     };
 
     let form = match text("form") {
@@ -140,15 +111,7 @@ pub fn read(
             Some(f) => Some(f),
             None => {
                 let cell = value_cell("form").unwrap_or((0, 1));
-                problems.error(
-                    &name,
-                    cell,
-                    &t,
-                    format!(
-                        "неизвестная форма; допустимо: {}",
-                        FormKind::ALL.map(|f| f.russian()).join(", ")
-                    ),
-                );
+                problems.error(&name, cell, &t, format!("неизвестная форма; допустимо: {}", FormKind::ALL.map(|f| f.russian()).join(", ")));
                 None
             }
         },
@@ -202,12 +165,7 @@ pub fn read(
 
     let year = match text("school_year") {
         Some(t) => parse_school_year(&t).or_else(|| {
-            problems.error(
-                &name,
-                value_cell("school_year").unwrap_or((0, 1)),
-                &t,
-                "«Учебный год» записывается как 2025/2026",
-            );
+            problems.error(&name, value_cell("school_year").unwrap_or((0, 1)), &t, "«Учебный год» записывается как 2025/2026");
             None
         }),
         None => fallback.term.map(|t| t.year).or_else(|| {
@@ -218,12 +176,7 @@ pub fn read(
     let period = match text("period") {
         Some(t) => Period::parse(&t).or_else(|| {
             let allowed = Period::ALL.map(|p| p.russian()).join(", ");
-            problems.error(
-                &name,
-                value_cell("period").unwrap_or((0, 1)),
-                &t,
-                format!("неизвестный период; допустимо: {allowed}"),
-            );
+            problems.error(&name, value_cell("period").unwrap_or((0, 1)), &t, format!("неизвестный период; допустимо: {allowed}"));
             None
         }),
         None => fallback.term.map(|t| t.period).or_else(|| {
@@ -274,10 +227,7 @@ pub fn read(
         school_code,
         school_name,
         municipality,
-        term: Term {
-            year: year?,
-            period: period?,
-        },
+        term: Term { year: year?, period: period? },
         filled_by: text("filled_by").map(|a| fold(&a)).unwrap_or_default(),
         filled_on,
         questionnaire: questionnaire.map(|q| fold(&q)),
@@ -288,11 +238,7 @@ pub fn read(
 }
 
 /// A file without `Паспорт`: everything must come from the fallback.
-fn from_fallback(
-    detected: Option<FormKind>,
-    fallback: &Fallback,
-    problems: &mut Problems,
-) -> Option<Passport> {
+fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Option<Passport> {
     let Some(form) = detected else {
         problems.file_error("не удалось определить форму: нет листа «Паспорт» и ни одного листа формы (Состав, События, Ответы, Задания, Маршрут). Возьмите бланк из папки templates");
         return None;
@@ -331,27 +277,15 @@ impl Passport {
     /// The submission key in words (workflow.md): form, instrument, wave and author.
     /// School and term are part of the key too, through the store partition.
     pub fn key(&self) -> String {
-        let instrument = self
-            .questionnaire
-            .as_deref()
-            .or(self.diagnostic.as_deref())
-            .map(fold)
-            .unwrap_or_default();
+        let instrument = self.questionnaire.as_deref().or(self.diagnostic.as_deref()).map(fold).unwrap_or_default();
         let wave = self.wave.map(|w| w.code()).unwrap_or_default();
-        format!(
-            "{}|{instrument}|{wave}|{}",
-            self.form.code(),
-            self.filled_by
-        )
+        format!("{}|{instrument}|{wave}|{}", self.form.code(), self.filled_by)
     }
 
     /// A short stable hash of school, term and key: names the submission's store files.
     pub fn key_id(&self) -> String {
         use sha2::{Digest, Sha256};
         let text = format!("{}|{}|{}", self.school_code, self.term.label(), self.key());
-        Sha256::digest(text.as_bytes())[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        Sha256::digest(text.as_bytes())[..8].iter().map(|b| format!("{b:02x}")).collect()
     }
 }

@@ -4,10 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use polars::prelude::*;
 
-use super::table::{
-    Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header,
-    warn_unknown_columns,
-};
+use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
 use super::{Context, Passport, Record, TableFrame, frame_with_identity, keep_valid};
 use crate::definitions::{Item, Scale};
 use crate::problem::Problems;
@@ -33,12 +30,7 @@ pub struct Answer {
 
 impl Record for Answer {
     fn key(&self) -> String {
-        format!(
-            "{}|{}|{}",
-            self.respondent,
-            self.item,
-            self.value_text.as_deref().unwrap_or_default()
-        )
+        format!("{}|{}|{}", self.respondent, self.item, self.value_text.as_deref().unwrap_or_default())
     }
 }
 
@@ -53,10 +45,7 @@ pub fn read(
     let Some(def) = ctx.definitions.get(&code) else {
         problems.sheet_error(
             super::passport::SHEET,
-            format!(
-                "неизвестная анкета «{code}» в поле «Анкета»; известны: {}",
-                ctx.definitions.codes().join(", ")
-            ),
+            format!("неизвестная анкета «{code}» в поле «Анкета»; известны: {}", ctx.definitions.codes().join(", ")),
         );
         return Ok(Vec::new());
     };
@@ -65,17 +54,11 @@ pub fn read(
         return Ok(Vec::new());
     };
     let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (ID и коды пунктов анкеты)",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID и коды пунктов анкеты)");
         return Ok(Vec::new());
     };
     if header.col("id").is_none() && !def.anonymous {
-        problems.sheet_error(
-            &sheet.name,
-            "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника",
-        );
+        problems.sheet_error(&sheet.name, "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника");
     }
     // Item columns: the header starts with the item code (`К1.2 Умею составлять...`).
     let mut item_cols: Vec<(u32, &Item)> = Vec::new();
@@ -83,53 +66,27 @@ pub fn read(
     for (c, text) in &header.extra {
         let first = text.split_whitespace().next().unwrap_or_default();
         match def.item(&canonical_code(first, &mut Vec::new())) {
-            Some(item) if !item_cols.iter().any(|(_, i)| i.code == item.code) => {
-                item_cols.push((*c, item))
-            }
+            Some(item) if !item_cols.iter().any(|(_, i)| i.code == item.code) => item_cols.push((*c, item)),
             _ => unknown.push((*c, text.clone())),
         }
     }
-    warn_unknown_columns(
-        sheet,
-        &header,
-        unknown,
-        ": это не код пункта анкеты — проверьте, нет ли опечатки в коде",
-        problems,
-    );
+    warn_unknown_columns(sheet, &header, unknown, ": это не код пункта анкеты — проверьте, нет ли опечатки в коде", problems);
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut answers = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
         let respondent_id = r.code("id");
         let (_, id_cell) = r.value("id");
         match &respondent_id {
-            None if !def.anonymous => {
-                r.error(id_cell, "", "не заполнен ID: анкета не анонимная".into())
-            }
+            None if !def.anonymous => r.error(id_cell, "", "не заполнен ID: анкета не анонимная".into()),
             Some(id) => {
                 if let Some(first) = first_row_of.insert(id.clone(), row) {
-                    r.error(
-                        id_cell,
-                        id,
-                        format!(
-                            "ответы этого участника уже есть в строке {}: одна строка на человека",
-                            first + 1
-                        ),
-                    );
+                    r.error(id_cell, id, format!("ответы этого участника уже есть в строке {}: одна строка на человека", first + 1));
                 }
-                if ctx.roster_ids.is_some_and(|ids| !ids.contains(id))
-                    && unknown_people.insert(id.clone())
-                {
+                if ctx.roster_ids.is_some_and(|ids| !ids.contains(id)) && unknown_people.insert(id.clone()) {
                     r.problems.warning(
                         &sheet.name,
                         id_cell,
@@ -140,9 +97,7 @@ pub fn read(
             }
             None => {}
         }
-        let respondent = respondent_id
-            .clone()
-            .unwrap_or_else(|| format!("#{}", row + 1));
+        let respondent = respondent_id.clone().unwrap_or_else(|| format!("#{}", row + 1));
         for (c, item) in &item_cols {
             let value = sheet.get(row, *c);
             let Some(text) = cell_text(value) else {
@@ -161,23 +116,13 @@ pub fn read(
                         },
                     )
                 })),
-                Err(expected) => r.error(
-                    Some((row, *c)),
-                    &text,
-                    format!(
-                        "ответ на пункт {} вне шкалы; допустимо: {expected}",
-                        item.code
-                    ),
-                ),
+                Err(expected) => r.error(Some((row, *c)), &text, format!("ответ на пункт {} вне шкалы; допустимо: {expected}", item.code)),
             }
         }
     }
     norm.report(problems);
     let answers = keep_valid(answers, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame {
-        table: "answers",
-        frame: frame(&answers)?,
-    }])
+    Ok(vec![TableFrame { table: "answers", frame: frame(&answers)? }])
 }
 
 type Value = (Option<f64>, Option<String>);
@@ -189,9 +134,7 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
             let (min, max) = (item.min.unwrap_or(1), item.max.unwrap_or(5));
             let expected = format!("целое число от {min} до {max}");
             match parse_number(value, &mut Vec::new()) {
-                Ok(Some(n)) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => {
-                    Ok(vec![(Some(n), None)])
-                }
+                Ok(Some(n)) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(vec![(Some(n), None)]),
                 _ => Err(expected),
             }
         }
@@ -217,44 +160,21 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
 
 fn match_option(item: &Item, text: &str) -> Result<String, String> {
     let key = fold(text);
-    item.options
-        .iter()
-        .find(|o| fold(o) == key)
-        .cloned()
-        .ok_or_else(|| {
-            let list = item.options.join(", ");
-            if item.scale == Scale::Multi {
-                format!("{list} (несколько — через «;»)")
-            } else {
-                list
-            }
-        })
+    item.options.iter().find(|o| fold(o) == key).cloned().ok_or_else(|| {
+        let list = item.options.join(", ");
+        if item.scale == Scale::Multi { format!("{list} (несколько — через «;»)") } else { list }
+    })
 }
 
 fn frame(answers: &[(u32, Answer)]) -> PolarsResult<DataFrame> {
     let a = || answers.iter().map(|(_, a)| a);
     frame_with_identity(
         vec![
-            Column::new(
-                "respondent_id".into(),
-                a().map(|a| a.respondent_id.as_deref()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "respondent".into(),
-                a().map(|a| a.respondent.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "item".into(),
-                a().map(|a| a.item.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "value_num".into(),
-                a().map(|a| a.value_num).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "value_text".into(),
-                a().map(|a| a.value_text.as_deref()).collect::<Vec<_>>(),
-            ),
+            Column::new("respondent_id".into(), a().map(|a| a.respondent_id.as_deref()).collect::<Vec<_>>()),
+            Column::new("respondent".into(), a().map(|a| a.respondent.as_str()).collect::<Vec<_>>()),
+            Column::new("item".into(), a().map(|a| a.item.as_str()).collect::<Vec<_>>()),
+            Column::new("value_num".into(), a().map(|a| a.value_num).collect::<Vec<_>>()),
+            Column::new("value_text".into(), a().map(|a| a.value_text.as_deref()).collect::<Vec<_>>()),
         ],
         answers,
     )
@@ -262,7 +182,5 @@ fn frame(answers: &[(u32, Answer)]) -> PolarsResult<DataFrame> {
 
 /// Shown in messages and templates: the numbers a likert item accepts.
 pub fn likert_values(item: &Item) -> Vec<String> {
-    (item.min.unwrap_or(1)..=item.max.unwrap_or(5))
-        .map(|v| format_number(v as f64))
-        .collect()
+    (item.min.unwrap_or(1)..=item.max.unwrap_or(5)).map(|v| format_number(v as f64)).collect()
 }

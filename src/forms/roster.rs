@@ -4,10 +4,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::table::{
-    Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header,
-    warn_unknown_columns,
-};
+use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
 use super::{Record, TableFrame, frame_with_identity, keep_valid};
 use crate::problem::Problems;
 use crate::read::workbook::Workbook;
@@ -45,27 +42,16 @@ impl Record for Person {
 
 /// `8 б`, `8-б` -> `8Б`: grade and letter without separators.
 fn normalise_class(class: &str) -> String {
-    class
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect::<String>()
-        .to_uppercase()
+    class.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase()
 }
 
-pub fn read(
-    workbook: &Workbook,
-    problems: &mut Problems,
-    counts: &mut RowCounts,
-) -> PolarsResult<Vec<TableFrame>> {
+pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts) -> PolarsResult<Vec<TableFrame>> {
     let Some(sheet) = workbook.sheet(SHEET) else {
         problems.file_error(format!("нет листа «{SHEET}»"));
         return Ok(Vec::new());
     };
     let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка");
         return Ok(Vec::new());
     };
     warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
@@ -74,84 +60,40 @@ pub fn read(
     let mut people: Vec<(u32, Person)> = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
         let id = r.code("id");
         let full_name = r.text("full_name");
         let role = r.closed("role", &ROLES);
         let class = r.code("class").map(|c| normalise_class(&c));
         let subject = r.text("subject");
         let experience_years = r.number("experience_years", |n| {
-            if n >= 0.0 {
-                Ok(())
-            } else {
-                Err("стаж не может быть отрицательным".into())
-            }
+            if n >= 0.0 { Ok(()) } else { Err("стаж не может быть отрицательным".into()) }
         });
         let tutor_id = r.code("tutor_id");
         if role == Some("обучающийся") && class.is_none() {
             let cell = header.col("class").map(|c| (row, c));
-            r.error(
-                cell,
-                "",
-                "для обучающегося нужно указать класс (например, 6А)".into(),
-            );
+            r.error(cell, "", "для обучающегося нужно указать класс (например, 6А)".into());
         }
         let Some(id) = id else { continue };
         if let Some(first) = first_row_of.get(&id) {
             let cell = header.col("id").map(|c| (row, c));
-            r.error(
-                cell,
-                &id,
-                format!(
-                    "ID повторяется: уже есть в строке {}; у каждого участника свой ID",
-                    first + 1
-                ),
-            );
+            r.error(cell, &id, format!("ID повторяется: уже есть в строке {}; у каждого участника свой ID", first + 1));
             continue;
         }
         first_row_of.insert(id.clone(), row);
         if let (Some(full_name), Some(role)) = (full_name, role) {
-            people.push((
-                row,
-                Person {
-                    id,
-                    full_name,
-                    role,
-                    class,
-                    subject,
-                    experience_years,
-                    tutor_id,
-                },
-            ));
+            people.push((row, Person { id, full_name, role, class, subject, experience_years, tutor_id }));
         }
     }
     check_tutor_links(sheet.name.as_str(), &header, &people, problems);
     norm.report(problems);
     let people = keep_valid(people, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame {
-        table: "roster",
-        frame: frame(&people)?,
-    }])
+    Ok(vec![TableFrame { table: "roster", frame: frame(&people)? }])
 }
 
 /// `Тьютор (ID)` must name a `тьютор` of the same roster.
-fn check_tutor_links(
-    sheet: &str,
-    header: &super::table::Header,
-    people: &[(u32, Person)],
-    problems: &mut Problems,
-) {
-    let roles: HashMap<&str, &str> = people
-        .iter()
-        .map(|(_, p)| (p.id.as_str(), p.role))
-        .collect();
+fn check_tutor_links(sheet: &str, header: &super::table::Header, people: &[(u32, Person)], problems: &mut Problems) {
+    let roles: HashMap<&str, &str> = people.iter().map(|(_, p)| (p.id.as_str(), p.role)).collect();
     let Some(c) = header.col("tutor_id") else {
         return;
     };
@@ -161,8 +103,18 @@ fn check_tutor_links(
         };
         match roles.get(tutor.as_str()) {
             Some(&"тьютор") => {}
-            Some(role) => problems.error(sheet, (*row, c), tutor, format!("участник с этим ID — {role}, а не тьютор; укажите ID тьютора из этого списка")),
-            None => problems.error(sheet, (*row, c), tutor, "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID"),
+            Some(role) => problems.error(
+                sheet,
+                (*row, c),
+                tutor,
+                format!("участник с этим ID — {role}, а не тьютор; укажите ID тьютора из этого списка"),
+            ),
+            None => problems.error(
+                sheet,
+                (*row, c),
+                tutor,
+                "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID",
+            ),
         }
     }
 }
@@ -172,27 +124,12 @@ fn frame(people: &[(u32, Person)]) -> PolarsResult<DataFrame> {
     frame_with_identity(
         vec![
             Column::new("id".into(), p().map(|p| p.id.as_str()).collect::<Vec<_>>()),
-            Column::new(
-                "full_name".into(),
-                p().map(|p| p.full_name.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("full_name".into(), p().map(|p| p.full_name.as_str()).collect::<Vec<_>>()),
             Column::new("role".into(), p().map(|p| p.role).collect::<Vec<_>>()),
-            Column::new(
-                "class".into(),
-                p().map(|p| p.class.as_deref()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "subject".into(),
-                p().map(|p| p.subject.as_deref()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "experience_years".into(),
-                p().map(|p| p.experience_years).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "tutor_id".into(),
-                p().map(|p| p.tutor_id.as_deref()).collect::<Vec<_>>(),
-            ),
+            Column::new("class".into(), p().map(|p| p.class.as_deref()).collect::<Vec<_>>()),
+            Column::new("subject".into(), p().map(|p| p.subject.as_deref()).collect::<Vec<_>>()),
+            Column::new("experience_years".into(), p().map(|p| p.experience_years).collect::<Vec<_>>()),
+            Column::new("tutor_id".into(), p().map(|p| p.tutor_id.as_deref()).collect::<Vec<_>>()),
         ],
         people,
     )

@@ -6,23 +6,14 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::table::{
-    Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header,
-    warn_unknown_columns,
-};
+use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
 use super::{Context, Passport, Record, TableFrame, date_column, frame_with_identity, keep_valid};
 use crate::problem::Problems;
 use crate::read::workbook::Workbook;
 
 pub const SHEET: &str = "Маршрут";
 
-pub const LEVELS: [&str; 5] = [
-    "школьный",
-    "муниципальный",
-    "региональный",
-    "всероссийский",
-    "международный",
-];
+pub const LEVELS: [&str; 5] = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
 pub const STATUSES: [&str; 4] = ["запланировано", "выполнено", "не выполнено", "перенесено"];
 pub const RESULTS: [&str; 3] = ["участие", "призёр", "победитель"];
 pub const EVIDENCE: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
@@ -70,10 +61,7 @@ pub fn read(
         return Ok(Vec::new());
     };
     let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(
-            &sheet.name,
-            "не найдена строка заголовков (ID, Цель, Мероприятие...)",
-        );
+        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, Цель, Мероприятие...)");
         return Ok(Vec::new());
     };
     warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
@@ -82,14 +70,7 @@ pub fn read(
     let mut items = Vec::new();
     let mut unknown_people = BTreeSet::new();
     for &row in &rows {
-        let mut r = RowReader {
-            sheet,
-            header: &header,
-            columns: &COLUMNS,
-            row,
-            problems,
-            norm: &mut norm,
-        };
+        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
         let id = r.code("id");
         let goal = r.text("goal");
         let activity = r.text("activity");
@@ -106,43 +87,18 @@ pub fn read(
             r.error(cell, result, format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"));
         }
         if let Some(id) = &id {
-            if ctx.roster_ids.is_some_and(|ids| !ids.contains(id))
-                && unknown_people.insert(id.clone())
-            {
+            if ctx.roster_ids.is_some_and(|ids| !ids.contains(id)) && unknown_people.insert(id.clone()) {
                 let (_, cell) = r.value("id");
-                r.problems.warning(
-                    &sheet.name,
-                    cell,
-                    id,
-                    "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID",
-                );
+                r.problems.warning(&sheet.name, cell, id, "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID");
             }
         }
-        if let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) =
-            (id, goal, activity, level, due, status)
-        {
-            items.push((
-                row,
-                RouteItem {
-                    id,
-                    goal,
-                    activity,
-                    level,
-                    nomination,
-                    due,
-                    status,
-                    result,
-                    evidence,
-                },
-            ));
+        if let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) = (id, goal, activity, level, due, status) {
+            items.push((row, RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }));
         }
     }
     norm.report(problems);
     let items = keep_valid(items, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame {
-        table: "route",
-        frame: frame(&items)?,
-    }])
+    Ok(vec![TableFrame { table: "route", frame: frame(&items)? }])
 }
 
 fn frame(items: &[(u32, RouteItem)]) -> PolarsResult<DataFrame> {
@@ -150,26 +106,14 @@ fn frame(items: &[(u32, RouteItem)]) -> PolarsResult<DataFrame> {
     frame_with_identity(
         vec![
             Column::new("id".into(), i().map(|i| i.id.as_str()).collect::<Vec<_>>()),
-            Column::new(
-                "goal".into(),
-                i().map(|i| i.goal.as_str()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "activity".into(),
-                i().map(|i| i.activity.as_str()).collect::<Vec<_>>(),
-            ),
+            Column::new("goal".into(), i().map(|i| i.goal.as_str()).collect::<Vec<_>>()),
+            Column::new("activity".into(), i().map(|i| i.activity.as_str()).collect::<Vec<_>>()),
             Column::new("level".into(), i().map(|i| i.level).collect::<Vec<_>>()),
-            Column::new(
-                "nomination".into(),
-                i().map(|i| i.nomination.as_deref()).collect::<Vec<_>>(),
-            ),
+            Column::new("nomination".into(), i().map(|i| i.nomination.as_deref()).collect::<Vec<_>>()),
             date_column("due", i().map(|i| Some(i.due)))?,
             Column::new("status".into(), i().map(|i| i.status).collect::<Vec<_>>()),
             Column::new("result".into(), i().map(|i| i.result).collect::<Vec<_>>()),
-            Column::new(
-                "evidence".into(),
-                i().map(|i| i.evidence).collect::<Vec<_>>(),
-            ),
+            Column::new("evidence".into(), i().map(|i| i.evidence).collect::<Vec<_>>()),
         ],
         items,
     )

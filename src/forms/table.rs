@@ -21,11 +21,7 @@ pub struct Column {
 }
 
 pub const fn col(key: &'static str, header: &'static str, required: bool) -> Column {
-    Column {
-        key,
-        header,
-        required,
-    }
+    Column { key, header, required }
 }
 
 /// Where a table's columns are: the header row and each known column's position.
@@ -57,14 +53,9 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
     let keys: Vec<String> = columns.iter().map(|c| fold(c.header)).collect();
     let mut best: Option<(usize, u32)> = None;
     let span = sheet.row_span();
-    let last_search = (*span.start())
-        .saturating_add(HEADER_SEARCH_ROWS)
-        .min(*span.end());
+    let last_search = (*span.start()).saturating_add(HEADER_SEARCH_ROWS).min(*span.end());
     for row in *span.start()..=last_search {
-        let matches = sheet
-            .col_span()
-            .filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
-            .count();
+        let matches = sheet.col_span().filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t)))).count();
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
         }
@@ -82,28 +73,17 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         last_col = c;
         let key = fold(&text);
         match columns.iter().zip(&keys).find(|(_, k)| **k == key) {
-            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => {
-                known.push((column.key, c))
-            }
+            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => known.push((column.key, c)),
             _ => extra.push((c, text)),
         }
     }
-    for column in columns
-        .iter()
-        .filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key))
-    {
+    for column in columns.iter().filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key)) {
         problems.sheet_error(
             &sheet.name,
             format!("нет обязательного столбца «{}» (строка заголовков — {}): добавьте его с таким заголовком", column.header, row + 1),
         );
     }
-    Some(Header {
-        row,
-        first_col: first_col.unwrap_or(0),
-        last_col,
-        known,
-        extra,
-    })
+    Some(Header { row, first_col: first_col.unwrap_or(0), last_col, known, extra })
 }
 
 /// Warns once per column the form does not know; `what` says what it might have been.
@@ -115,12 +95,7 @@ pub fn warn_unknown_columns(
     problems: &mut Problems,
 ) {
     for (c, text) in columns {
-        problems.warning(
-            &sheet.name,
-            Some((header.row, c)),
-            &text,
-            format!("столбец не входит в форму и не загружен{what}"),
-        );
+        problems.warning(&sheet.name, Some((header.row, c)), &text, format!("столбец не входит в форму и не загружен{what}"));
     }
 }
 
@@ -135,12 +110,7 @@ pub struct RowCounts {
 
 /// The data rows below the header: blank rows and a trailing `Итого` row are skipped with
 /// counts (and a note for totals); every other row is returned for reading.
-pub fn data_rows(
-    sheet: &Sheet,
-    header: &Header,
-    counts: &mut RowCounts,
-    problems: &mut Problems,
-) -> Vec<u32> {
+pub fn data_rows(sheet: &Sheet, header: &Header, counts: &mut RowCounts, problems: &mut Problems) -> Vec<u32> {
     let mut rows = Vec::new();
     for row in header.row + 1..=*sheet.row_span().end() {
         counts.read += 1;
@@ -149,16 +119,10 @@ pub fn data_rows(
             counts.blank += 1;
             continue;
         }
-        let first = cell_text(sheet.get(row, header.first_col))
-            .map(|t| fold(&t))
-            .unwrap_or_default();
+        let first = cell_text(sheet.get(row, header.first_col)).map(|t| fold(&t)).unwrap_or_default();
         if first.starts_with("итого") {
             counts.blank += 1;
-            problems.note(
-                &sheet.name,
-                Some((row, header.first_col)),
-                "строка «Итого» пропущена: итоги программа считает сама",
-            );
+            problems.note(&sheet.name, Some((row, header.first_col)), "строка «Итого» пропущена: итоги программа считает сама");
             continue;
         }
         rows.push(row);
@@ -175,10 +139,7 @@ pub struct Normalizations {
 impl Normalizations {
     pub fn record(&mut self, sheet: &str, cell: (u32, u32), header: &str, changes: &[Change]) {
         for &change in changes {
-            let entry = self
-                .groups
-                .entry((sheet.to_string(), cell.1, change))
-                .or_insert((0, cell, header.to_string()));
+            let entry = self.groups.entry((sheet.to_string(), cell.1, change)).or_insert((0, cell, header.to_string()));
             entry.0 += 1;
         }
     }
@@ -190,11 +151,7 @@ impl Normalizations {
                 &sheet,
                 Some(first),
                 "",
-                format!(
-                    "столбец «{header}»: {} — ячеек: {count}, первая {}",
-                    change.describe(),
-                    cell_name(first.0, first.1)
-                ),
+                format!("столбец «{header}»: {} — ячеек: {count}, первая {}", change.describe(), cell_name(first.0, first.1)),
             );
         }
     }
@@ -212,11 +169,7 @@ pub struct RowReader<'a> {
 
 impl RowReader<'_> {
     fn column(&self, key: &str) -> Column {
-        *self
-            .columns
-            .iter()
-            .find(|c| c.key == key)
-            .expect("the form declares every key it reads")
+        *self.columns.iter().find(|c| c.key == key).expect("the form declares every key it reads")
     }
 
     /// The raw value of a known column, `Empty` when the column is absent.
@@ -241,11 +194,7 @@ impl RowReader<'_> {
     fn missing(&mut self, key: &str) {
         let column = self.column(key);
         let cell = self.header.col(key).map(|c| (self.row, c));
-        self.error(
-            cell,
-            "",
-            format!("не заполнен обязательный столбец «{}»", column.header),
-        );
+        self.error(cell, "", format!("не заполнен обязательный столбец «{}»", column.header));
     }
 
     /// Free text (spaces squeezed); an error if required and empty.
@@ -303,14 +252,7 @@ impl RowReader<'_> {
             }
             None => {
                 let header = self.column(key).header;
-                self.error(
-                    cell,
-                    &raw,
-                    format!(
-                        "недопустимое значение в столбце «{header}»; допустимо: {}",
-                        allowed.join(", ")
-                    ),
-                );
+                self.error(cell, &raw, format!("недопустимое значение в столбце «{header}»; допустимо: {}", allowed.join(", ")));
                 None
             }
         }
@@ -330,11 +272,7 @@ impl RowReader<'_> {
                     Some(n)
                 }
                 Err(expected) => {
-                    self.error(
-                        cell,
-                        &cell_text(value).unwrap_or_default(),
-                        format!("столбец «{header}»: {expected}"),
-                    );
+                    self.error(cell, &cell_text(value).unwrap_or_default(), format!("столбец «{header}»: {expected}"));
                     None
                 }
             },
@@ -345,11 +283,7 @@ impl RowReader<'_> {
                 None
             }
             Err(()) => {
-                self.error(
-                    cell,
-                    &cell_text(value).unwrap_or_default(),
-                    format!("в столбце «{header}» должно быть число"),
-                );
+                self.error(cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должно быть число"));
                 None
             }
         }
@@ -360,11 +294,7 @@ impl RowReader<'_> {
         let (value, cell) = self.value(key);
         let header = self.column(key).header;
         let mut changes = Vec::new();
-        let parsed = if date_or_month {
-            parse_due(value, &mut changes)
-        } else {
-            parse_date(value, &mut changes)
-        };
+        let parsed = if date_or_month { parse_due(value, &mut changes) } else { parse_date(value, &mut changes) };
         match parsed {
             Ok(Some(d)) => {
                 if let Some(cell) = cell {
@@ -384,11 +314,7 @@ impl RowReader<'_> {
                 } else {
                     "дата, например 12.09.2025"
                 };
-                self.error(
-                    cell,
-                    &cell_text(value).unwrap_or_default(),
-                    format!("в столбце «{header}» должна быть {expected}"),
-                );
+                self.error(cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должна быть {expected}"));
                 None
             }
         }

@@ -61,10 +61,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn rejected(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.outcome == Outcome::Rejected)
-            .count()
+        self.files.iter().filter(|f| f.outcome == Outcome::Rejected).count()
     }
 }
 
@@ -82,35 +79,17 @@ struct Validated {
 }
 
 /// Processes everything in `inbox/`.
-pub fn run(
-    ws: &Workspace,
-    config: &Config,
-    definitions: &Definitions,
-    options: &Options,
-) -> anyhow::Result<Summary> {
+pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Summary> {
     let store = Store::new(&ws.store());
     let log = Log::new(&ws.store());
     let entries = log.entries()?;
     let mut current = current_submissions(&entries);
     store.recover(&current)?;
-    let mut committed: HashSet<String> = entries
-        .iter()
-        .filter(|e| e.outcome.commits())
-        .map(|e| e.sha256.clone())
-        .collect();
+    let mut committed: HashSet<String> = entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect();
 
     let found = discover::inbox(&ws.inbox())?;
-    let mut summary = Summary {
-        skipped: found
-            .skipped
-            .iter()
-            .map(|(p, r)| (ws.relative(p), *r))
-            .collect(),
-        ..Default::default()
-    };
-    let now = options
-        .now
-        .unwrap_or_else(|| chrono::Local::now().naive_local());
+    let mut summary = Summary { skipped: found.skipped.iter().map(|(p, r)| (ws.relative(p), *r)).collect(), ..Default::default() };
+    let now = options.now.unwrap_or_else(|| chrono::Local::now().naive_local());
     let max_file_bytes = config.limits.max_file_mb * 1024 * 1024;
 
     let mut incoming = Vec::new();
@@ -121,24 +100,13 @@ pub fn run(
                 let mut problems = Problems::default();
                 problems.file_error(message);
                 let sha = String::new();
-                summary.files.push(reject(
-                    ws,
-                    &log,
-                    &path,
-                    &sha,
-                    None,
-                    RowCounts::default(),
-                    problems,
-                    now,
-                )?);
+                summary.files.push(reject(ws, &log, &path, &sha, None, RowCounts::default(), problems, now)?);
             }
         }
     }
 
     // Same bytes as a committed file: nothing to store, the inbox copy is archived.
-    let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming
-        .into_iter()
-        .partition(|f| committed.contains(&f.sha256));
+    let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming.into_iter().partition(|f| committed.contains(&f.sha256));
     for file in duplicates {
         summary.files.push(archive_duplicate(ws, &log, file, now)?);
     }
@@ -147,9 +115,7 @@ pub fn run(
     for v in validated {
         // Same bytes twice in one inbox: the second is a duplicate of the first.
         if committed.contains(&v.incoming.sha256) {
-            summary
-                .files
-                .push(archive_duplicate(ws, &log, v.incoming, now)?);
+            summary.files.push(archive_duplicate(ws, &log, v.incoming, now)?);
             continue;
         }
         let report = commit(ws, &store, &log, v, &mut current, options, now)?;
@@ -164,9 +130,7 @@ pub fn run(
 }
 
 fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
-    let size = fs::metadata(path)
-        .map_err(|e| format!("не удалось прочитать файл: {e}"))?
-        .len();
+    let size = fs::metadata(path).map_err(|e| format!("не удалось прочитать файл: {e}"))?.len();
     if size > max_bytes {
         return Err(format!(
             "файл весит {} МБ, больше допустимых {} МБ (настройка limits.max_file_mb)",
@@ -176,11 +140,7 @@ fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
     }
     let bytes = fs::read(path).map_err(|e| format!("не удалось прочитать файл: {e}"))?;
     let sha256 = hex(&Sha256::digest(&bytes));
-    Ok(Incoming {
-        path: path.to_path_buf(),
-        bytes,
-        sha256,
-    })
+    Ok(Incoming { path: path.to_path_buf(), bytes, sha256 })
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -204,64 +164,34 @@ fn validate_all(
             (f, wb)
         })
         .collect();
-    let (rosters, others): (Vec<_>, Vec<_>) = opened.into_iter().partition(|(_, wb)| {
-        wb.as_ref()
-            .is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster))
-    });
+    let (rosters, others): (Vec<_>, Vec<_>) =
+        opened.into_iter().partition(|(_, wb)| wb.as_ref().is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster)));
 
     let mut index = roster_index(store)?;
-    let env = Env {
-        rosters: &index,
-        definitions,
-        fallback: &options.fallback,
-    };
-    let mut validated: Vec<Validated> = rosters
-        .into_par_iter()
-        .map(|(f, wb)| validate(f, wb, &env))
-        .collect();
+    let env = Env { rosters: &index, definitions, fallback: &options.fallback };
+    let mut validated: Vec<Validated> = rosters.into_par_iter().map(|(f, wb)| validate(f, wb, &env)).collect();
     for v in &validated {
         if let (Some(p), false) = (&v.checked.passport, v.checked.problems.has_errors()) {
             let ids = roster_ids_of(&v.checked);
-            index
-                .entry((p.school_code.clone(), p.term.year))
-                .or_default()
-                .extend(ids);
+            index.entry((p.school_code.clone(), p.term.year)).or_default().extend(ids);
         }
     }
-    let env = Env {
-        rosters: &index,
-        definitions,
-        fallback: &options.fallback,
-    };
-    validated.extend(
-        others
-            .into_par_iter()
-            .map(|(f, wb)| validate(f, wb, &env))
-            .collect::<Vec<_>>(),
-    );
+    let env = Env { rosters: &index, definitions, fallback: &options.fallback };
+    validated.extend(others.into_par_iter().map(|(f, wb)| validate(f, wb, &env)).collect::<Vec<_>>());
 
     // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
     // so the order of files inside one inbox never changes the result.
     validated.sort_by(|a, b| {
         let key = |v: &Validated| {
             let p = v.checked.passport.as_ref();
-            (
-                p.map(|p| p.form),
-                p.map(|p| p.key_id()),
-                p.and_then(|p| p.filled_on),
-                v.incoming.sha256.clone(),
-            )
+            (p.map(|p| p.form), p.map(|p| p.key_id()), p.and_then(|p| p.filled_on), v.incoming.sha256.clone())
         };
         key(a).cmp(&key(b))
     });
     Ok(validated)
 }
 
-fn validate(
-    incoming: Incoming,
-    workbook: Result<workbook::Workbook, workbook::OpenError>,
-    env: &Env,
-) -> Validated {
+fn validate(incoming: Incoming, workbook: Result<workbook::Workbook, workbook::OpenError>, env: &Env) -> Validated {
     let checked = match workbook {
         Ok(wb) => forms::check(&wb, env),
         Err(e) => {
@@ -279,14 +209,7 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
         .tables
         .iter()
         .filter(|t| t.table == "roster")
-        .filter_map(|t| {
-            t.frame
-                .column("id")
-                .ok()?
-                .str()
-                .ok()
-                .map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>())
-        })
+        .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
         .flatten()
         .collect()
 }
@@ -302,10 +225,7 @@ fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     let ids = frame.column("id")?.str()?.clone();
     for ((school, year), id) in schools.iter().zip(years.iter()).zip(ids.iter()) {
         if let (Some(school), Some(year), Some(id)) = (school, year, id) {
-            index
-                .entry((school.to_string(), year))
-                .or_default()
-                .insert(id.to_string());
+            index.entry((school.to_string(), year)).or_default().insert(id.to_string());
         }
     }
     Ok(index)
@@ -322,37 +242,17 @@ fn commit(
     now: chrono::NaiveDateTime,
 ) -> anyhow::Result<FileReport> {
     let Validated { incoming, checked } = v;
-    let Checked {
-        passport,
-        tables,
-        mut counts,
-        problems,
-    } = checked;
+    let Checked { passport, tables, mut counts, problems } = checked;
     let passport = match passport {
         Some(passport) if options.accept_partial || !problems.has_errors() => passport,
         passport => {
             counts.rejected = counts.read - counts.blank;
             counts.stored = 0;
-            return reject(
-                ws,
-                log,
-                &incoming.path,
-                &incoming.sha256,
-                passport,
-                counts,
-                problems,
-                now,
-            );
+            return reject(ws, log, &incoming.path, &incoming.sha256, passport, counts, problems, now);
         }
     };
-    let id = SubmissionId {
-        key_id: passport.key_id(),
-        sha256: incoming.sha256.clone(),
-    };
-    let previous = current.get(&id.key_id).map(|sha| SubmissionId {
-        key_id: id.key_id.clone(),
-        sha256: sha.clone(),
-    });
+    let id = SubmissionId { key_id: passport.key_id(), sha256: incoming.sha256.clone() };
+    let previous = current.get(&id.key_id).map(|sha| SubmissionId { key_id: id.key_id.clone(), sha256: sha.clone() });
     let mut diff = Diff::default();
     for t in &tables {
         let old = match &previous {
@@ -366,23 +266,9 @@ fn commit(
     }
     let file = ws.relative(&incoming.path);
     store.write(&passport, &file, &id, &tables)?;
-    let outcome = if previous.is_some() {
-        Outcome::Replaced
-    } else {
-        Outcome::Stored
-    };
+    let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
     let moved_to = archive_path(ws, &incoming.path, &incoming.sha256, now);
-    log.append(&entry(
-        &file,
-        &ws.relative(&moved_to),
-        &incoming.sha256,
-        outcome,
-        Some(&passport),
-        counts,
-        &problems,
-        diff,
-        now,
-    ))?;
+    log.append(&entry(&file, &ws.relative(&moved_to), &incoming.sha256, outcome, Some(&passport), counts, &problems, diff, now))?;
     move_file(&incoming.path, &moved_to)?;
     current.insert(id.key_id, incoming.sha256.clone());
     Ok(FileReport {
@@ -412,20 +298,9 @@ fn reject(
     let target = unique_path(&ws.rejected(), path, sha);
     move_file(path, &target)?;
     let list = problems_path(&target);
-    fs::write(&list, problems_text(&file, &problems))
-        .with_context(|| format!("не удалось записать {}", list.display()))?;
+    fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
     let moved_to = ws.relative(&target);
-    log.append(&entry(
-        &file,
-        &moved_to,
-        sha,
-        Outcome::Rejected,
-        passport.as_ref(),
-        counts,
-        &problems,
-        Diff::default(),
-        now,
-    ))?;
+    log.append(&entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), now))?;
     Ok(FileReport {
         file,
         sha256: sha.to_string(),
@@ -438,12 +313,7 @@ fn reject(
     })
 }
 
-fn archive_duplicate(
-    ws: &Workspace,
-    log: &Log,
-    file: Incoming,
-    now: chrono::NaiveDateTime,
-) -> anyhow::Result<FileReport> {
+fn archive_duplicate(ws: &Workspace, log: &Log, file: Incoming, now: chrono::NaiveDateTime) -> anyhow::Result<FileReport> {
     let rel = ws.relative(&file.path);
     let target = archive_path(ws, &file.path, &file.sha256, now);
     log.append(&entry(
@@ -507,54 +377,32 @@ fn entry(
 
 /// `archive/<date>_<sha12>_<name>`: date and content hash in the name, extension kept.
 fn archive_path(ws: &Workspace, path: &Path, sha: &str, now: chrono::NaiveDateTime) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    ws.archive().join(format!(
-        "{}_{}_{name}",
-        now.format("%Y-%m-%d"),
-        &sha[..12.min(sha.len())]
-    ))
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    ws.archive().join(format!("{}_{}_{name}", now.format("%Y-%m-%d"), &sha[..12.min(sha.len())]))
 }
 
 /// `dir/<name>`, or `dir/<stem>_<sha8>.<ext>` when a different file already has that name.
 fn unique_path(dir: &Path, path: &Path, sha: &str) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let plain = dir.join(&name);
     if !plain.exists() {
         return plain;
     }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
     dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
 }
 
 /// The problem list beside a rejected file: `<name>.ошибки.txt`.
 pub fn problems_path(rejected: &Path) -> PathBuf {
-    let name = rejected
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = rejected.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     rejected.with_file_name(format!("{name}.ошибки.txt"))
 }
 
 /// The problem list a teacher reads: errors first, then warnings and notes.
 pub fn problems_text(file: &str, problems: &Problems) -> String {
-    let mut text = format!(
-        "Файл: {file}\nОшибок: {}, предупреждений: {}\n\n",
-        problems.count(Severity::Error),
-        problems.count(Severity::Warning)
-    );
+    let mut text =
+        format!("Файл: {file}\nОшибок: {}, предупреждений: {}\n\n", problems.count(Severity::Error), problems.count(Severity::Warning));
     let mut items: Vec<_> = problems.items.iter().collect();
     items.sort_by_key(|p| p.severity);
     for p in items {
@@ -577,13 +425,7 @@ fn move_file(from: &Path, to: &Path) -> anyhow::Result<()> {
         return Ok(());
     }
     if fs::rename(from, to).is_err() {
-        fs::copy(from, to).with_context(|| {
-            format!(
-                "не удалось скопировать {} в {}",
-                from.display(),
-                to.display()
-            )
-        })?;
+        fs::copy(from, to).with_context(|| format!("не удалось скопировать {} в {}", from.display(), to.display()))?;
         fs::remove_file(from)?;
     }
     Ok(())

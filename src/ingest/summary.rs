@@ -18,59 +18,28 @@ pub fn render(summary: &Summary) -> String {
         return out;
     }
     let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
     if table.width().is_none() {
         // Not a terminal (a log, CI): a width that still fits a wide console window.
         table.set_width(180);
     }
     let mut files: Vec<&FileReport> = summary.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
-    table.set_header([
-        "Файл",
-        "Форма",
-        "Школа",
-        "Период",
-        "Итог",
-        "Строк",
-        "Сохранено",
-        "Отклонено",
-        "Пустых",
-        "Предупр.",
-        "Изменения",
-    ]);
+    table.set_header(["Файл", "Форма", "Школа", "Период", "Итог", "Строк", "Сохранено", "Отклонено", "Пустых", "Предупр.", "Изменения"]);
     for f in files {
         table.add_row(row(f));
     }
     out.push_str(&format!("{table}\n"));
     let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
-    let duplicates = summary
-        .files
-        .iter()
-        .filter(|f| f.outcome == Outcome::Duplicate)
-        .count();
+    let duplicates = summary.files.iter().filter(|f| f.outcome == Outcome::Duplicate).count();
     out.push_str(&format!(
         "Итого файлов: {}; загружено: {stored}; уже были загружены: {duplicates}; отклонено: {}.\n",
         summary.files.len(),
         summary.rejected()
     ));
-    for f in summary
-        .files
-        .iter()
-        .filter(|f| f.outcome == Outcome::Rejected)
-    {
-        out.push_str(&format!(
-            "\n{} — отклонён, список ошибок: {}.ошибки.txt\n",
-            f.file, f.moved_to
-        ));
-        for p in f
-            .problems
-            .items
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .take(20)
-        {
+    for f in summary.files.iter().filter(|f| f.outcome == Outcome::Rejected) {
+        out.push_str(&format!("\n{} — отклонён, список ошибок: {}.ошибки.txt\n", f.file, f.moved_to));
+        for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {
             out.push_str(&format!("  {p}\n"));
         }
         let more = f.problems.count(Severity::Error).saturating_sub(20);
@@ -83,27 +52,13 @@ pub fn render(summary: &Summary) -> String {
 
 fn row(f: &FileReport) -> Vec<String> {
     let p = f.passport.as_ref();
-    let changes = if f.outcome == Outcome::Replaced {
-        format!("+{} −{} ~{}", f.diff.added, f.diff.removed, f.diff.changed)
-    } else {
-        String::new()
-    };
+    let changes =
+        if f.outcome == Outcome::Replaced { format!("+{} −{} ~{}", f.diff.added, f.diff.removed, f.diff.changed) } else { String::new() };
     let form = p
         .map(|p| {
-            let detail = p
-                .questionnaire
-                .as_deref()
-                .or(p.diagnostic.as_deref())
-                .unwrap_or_default();
-            let wave = p
-                .wave
-                .map(|w| format!(" ({})", w.russian()))
-                .unwrap_or_default();
-            if detail.is_empty() {
-                p.form.russian().to_string()
-            } else {
-                format!("{}: {detail}{wave}", p.form.russian())
-            }
+            let detail = p.questionnaire.as_deref().or(p.diagnostic.as_deref()).unwrap_or_default();
+            let wave = p.wave.map(|w| format!(" ({})", w.russian())).unwrap_or_default();
+            if detail.is_empty() { p.form.russian().to_string() } else { format!("{}: {detail}{wave}", p.form.russian()) }
         })
         .unwrap_or_default();
     vec![

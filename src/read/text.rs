@@ -50,22 +50,10 @@ const UPPER_LOOKALIKES: [(char, char); 12] = [
     ('Y', 'У'),
 ];
 /// Latin small letters that look like Cyrillic small letters.
-const LOWER_LOOKALIKES: [(char, char); 7] = [
-    ('a', 'а'),
-    ('e', 'е'),
-    ('o', 'о'),
-    ('p', 'р'),
-    ('c', 'с'),
-    ('y', 'у'),
-    ('x', 'х'),
-];
+const LOWER_LOOKALIKES: [(char, char); 7] = [('a', 'а'), ('e', 'е'), ('o', 'о'), ('p', 'р'), ('c', 'с'), ('y', 'у'), ('x', 'х')];
 
 fn cyrillic_twin(c: char) -> Option<char> {
-    UPPER_LOOKALIKES
-        .iter()
-        .chain(LOWER_LOOKALIKES.iter())
-        .find(|(latin, _)| *latin == c)
-        .map(|(_, cyr)| *cyr)
+    UPPER_LOOKALIKES.iter().chain(LOWER_LOOKALIKES.iter()).find(|(latin, _)| *latin == c).map(|(_, cyr)| *cyr)
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -82,15 +70,10 @@ fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
             out.push(' ');
         }
         let has_cyrillic = word.chars().any(is_cyrillic);
-        let only_lookalikes = word
-            .chars()
-            .all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some());
+        let only_lookalikes = word.chars().all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some());
         let has_latin = word.chars().any(|c| c.is_ascii_alphabetic());
         if has_latin && (has_cyrillic || only_lookalikes) {
-            let folded: String = word
-                .chars()
-                .map(|c| cyrillic_twin(c).unwrap_or(c))
-                .collect();
+            let folded: String = word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect();
             if folded != word {
                 push_once(changes, Change::LatinLookalike);
             }
@@ -144,10 +127,7 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
 /// `ё`=`е`, and `17.0` read as `17`.
 pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
     let squeezed = squeeze_spaces(s, changes);
-    if let Some(whole) = squeezed
-        .strip_suffix(".0")
-        .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if let Some(whole) = squeezed.strip_suffix(".0").filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())) {
         push_once(changes, Change::WholeNumber);
         return whole.to_string();
     }

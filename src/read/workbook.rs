@@ -18,10 +18,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_unpacked_bytes: 200 * 1024 * 1024,
-            max_sheets: 255,
-        }
+        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255 }
     }
 }
 
@@ -74,19 +71,13 @@ impl Workbook {
 pub enum OpenError {
     #[error("файл пустой (0 байт): сохраните таблицу ещё раз и положите файл заново")]
     Empty,
-    #[error(
-        "файл защищён паролем: снимите пароль (Файл → Сведения → Защита книги) и сохраните заново"
-    )]
+    #[error("файл защищён паролем: снимите пароль (Файл → Сведения → Защита книги) и сохраните заново")]
     Encrypted,
-    #[error(
-        "файл распаковывается в {unpacked} МБ, больше допустимых {limit} МБ: это не похоже на таблицу формы"
-    )]
+    #[error("файл распаковывается в {unpacked} МБ, больше допустимых {limit} МБ: это не похоже на таблицу формы")]
     TooLarge { unpacked: u64, limit: u64 },
     #[error("в книге {0} листов, больше допустимых: оставьте только листы формы")]
     TooManySheets(usize),
-    #[error(
-        "файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx"
-    )]
+    #[error("файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx")]
     Unreadable(String),
 }
 
@@ -103,21 +94,15 @@ pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     } else if bytes.starts_with(CFB_MAGIC) && is_encrypted_ooxml(bytes) {
         return Err(OpenError::Encrypted);
     }
-    let mut reader = open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+    let mut reader = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
     let metadata = reader.sheets_metadata().to_vec();
     if metadata.len() > limits.max_sheets {
         return Err(OpenError::TooManySheets(metadata.len()));
     }
     let mut sheets = Vec::with_capacity(metadata.len());
     for meta in metadata {
-        let range = reader
-            .worksheet_range(&meta.name)
-            .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
-        sheets.push(Sheet {
-            name: meta.name,
-            range,
-        });
+        let range = reader.worksheet_range(&meta.name).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+        sheets.push(Sheet { name: meta.name, range });
     }
     Ok(Workbook { sheets })
 }
@@ -128,37 +113,27 @@ fn short(message: &str) -> String {
 
 /// Rejects zip bombs: sums the declared unpacked sizes before anything is inflated.
 fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
     // Sizes from the central directory: nothing is inflated here.
     let total = match archive.decompressed_size() {
         Some(total) => u64::try_from(total).unwrap_or(u64::MAX),
         None => {
             let mut total: u64 = 0;
             for i in 0..archive.len() {
-                let size = archive
-                    .by_index_raw(i)
-                    .map(|f| f.size())
-                    .unwrap_or(u64::MAX);
+                let size = archive.by_index_raw(i).map(|f| f.size()).unwrap_or(u64::MAX);
                 total = total.saturating_add(size);
             }
             total
         }
     };
     if total > limit {
-        return Err(OpenError::TooLarge {
-            unpacked: total / (1024 * 1024),
-            limit: limit / (1024 * 1024),
-        });
+        return Err(OpenError::TooLarge { unpacked: total / (1024 * 1024), limit: limit / (1024 * 1024) });
     }
     Ok(())
 }
 
 /// Office's password-protected .xlsx is an OLE container holding an `EncryptedPackage` stream.
 fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptedPackage"
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
+    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
     bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }

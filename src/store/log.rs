@@ -71,9 +71,7 @@ pub struct Log {
 
 impl Log {
     pub fn new(store: &Path) -> Log {
-        Log {
-            path: store.join("ingest-log.csv"),
-        }
+        Log { path: store.join("ingest-log.csv") }
     }
 
     /// Every entry; a line cut short by a crash is ignored.
@@ -81,17 +79,14 @@ impl Log {
         if !self.path.exists() {
             return Ok(Vec::new());
         }
-        let mut reader = csv::Reader::from_path(&self.path)
-            .with_context(|| format!("не удалось прочитать {}", self.path.display()))?;
+        let mut reader = csv::Reader::from_path(&self.path).with_context(|| format!("не удалось прочитать {}", self.path.display()))?;
         Ok(reader.deserialize().filter_map(Result::ok).collect())
     }
 
     /// Appends one entry and flushes it to disk before returning.
     pub fn append(&self, entry: &Entry) -> anyhow::Result<()> {
         let new = !self.path.exists() || std::fs::metadata(&self.path)?.len() == 0;
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(new)
-            .from_writer(Vec::new());
+        let mut writer = csv::WriterBuilder::new().has_headers(new).from_writer(Vec::new());
         writer.serialize(entry)?;
         let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut file = OpenOptions::new()
@@ -107,9 +102,5 @@ impl Log {
 
 /// The committed state: for each submission key, the SHA-256 of the file stored under it.
 pub fn current_submissions(entries: &[Entry]) -> HashMap<String, String> {
-    entries
-        .iter()
-        .filter(|e| e.outcome.commits())
-        .map(|e| (e.key_id.clone(), e.sha256.clone()))
-        .collect()
+    entries.iter().filter(|e| e.outcome.commits()).map(|e| (e.key_id.clone(), e.sha256.clone())).collect()
 }

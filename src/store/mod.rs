@@ -17,15 +17,7 @@ use polars_io::prelude::{ParquetReader, ParquetWriter};
 use crate::forms::{Passport, TableFrame};
 use crate::read::values::Term;
 
-pub const TABLES: [&str; 7] = [
-    "roster",
-    "events",
-    "attendance",
-    "answers",
-    "diag_tasks",
-    "diag_results",
-    "route",
-];
+pub const TABLES: [&str; 7] = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"];
 
 pub struct Store {
     pub root: PathBuf,
@@ -54,38 +46,24 @@ pub struct Diff {
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store {
-            root: root.to_path_buf(),
-        }
+        Store { root: root.to_path_buf() }
     }
 
     fn partition(&self, table: &str, term: &Term, school: &str) -> PathBuf {
-        self.root
-            .join(table)
-            .join(format!("term={}", term.slug()))
-            .join(format!("school={school}"))
+        self.root.join(table).join(format!("term={}", term.slug())).join(format!("school={school}"))
     }
 
     /// Writes a submission's tables, each atomically (temporary file, then rename).
     /// Columns describing the source (term, school, author, instrument...) are added here.
-    pub fn write(
-        &self,
-        passport: &Passport,
-        source_file: &str,
-        id: &SubmissionId,
-        tables: &[TableFrame],
-    ) -> anyhow::Result<Vec<PathBuf>> {
+    pub fn write(&self, passport: &Passport, source_file: &str, id: &SubmissionId, tables: &[TableFrame]) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = Vec::new();
         for t in tables {
             let dir = self.partition(t.table, &passport.term, &passport.school_code);
-            fs::create_dir_all(&dir)
-                .with_context(|| format!("не удалось создать {}", dir.display()))?;
-            let mut frame =
-                with_source_columns(t.frame.clone(), passport, source_file, &id.sha256)?;
+            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+            let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256)?;
             let path = dir.join(id.file_name());
             let tmp = dir.join(format!(".{}.tmp", id.file_name()));
-            let file = File::create(&tmp)
-                .with_context(|| format!("не удалось записать {}", tmp.display()))?;
+            let file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
             ParquetWriter::new(file).finish(&mut frame)?;
             File::open(&tmp)?.sync_all()?;
             fs::rename(&tmp, &path)?;
@@ -97,25 +75,13 @@ impl Store {
     /// Removes store files that the log does not commit: leftovers of a crash, and the files
     /// of submissions that have since been replaced.
     pub fn recover(&self, current: &HashMap<String, String>) -> anyhow::Result<usize> {
-        let keep: HashSet<String> = current
-            .iter()
-            .map(|(key_id, sha)| {
-                SubmissionId {
-                    key_id: key_id.clone(),
-                    sha256: sha.clone(),
-                }
-                .file_name()
-            })
-            .collect();
+        let keep: HashSet<String> =
+            current.iter().map(|(key_id, sha)| SubmissionId { key_id: key_id.clone(), sha256: sha.clone() }.file_name()).collect();
         let mut removed = 0;
         for path in self.files()? {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             if !keep.contains(name) {
-                fs::remove_file(&path)
-                    .with_context(|| format!("не удалось удалить {}", path.display()))?;
+                fs::remove_file(&path).with_context(|| format!("не удалось удалить {}", path.display()))?;
                 removed += 1;
             }
         }
@@ -142,12 +108,7 @@ impl Store {
     }
 
     /// All rows of a table, optionally of one term and one school (partition pruning by path).
-    pub fn read(
-        &self,
-        table: &str,
-        term: Option<&Term>,
-        school: Option<&str>,
-    ) -> anyhow::Result<Option<DataFrame>> {
+    pub fn read(&self, table: &str, term: Option<&Term>, school: Option<&str>) -> anyhow::Result<Option<DataFrame>> {
         let dir = self.root.join(table);
         if !dir.exists() {
             return Ok(None);
@@ -159,11 +120,7 @@ impl Store {
             if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "parquet") {
                 continue;
             }
-            let rel = path
-                .strip_prefix(&dir)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .to_string();
+            let rel = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().to_string();
             if term.is_some_and(|t| !rel.contains(&format!("term={}/", t.slug())))
                 || school.is_some_and(|s| !rel.contains(&format!("school={s}/")))
             {
@@ -178,15 +135,8 @@ impl Store {
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.
-    pub fn read_submission(
-        &self,
-        table: &str,
-        passport: &Passport,
-        id: &SubmissionId,
-    ) -> anyhow::Result<Option<DataFrame>> {
-        let path = self
-            .partition(table, &passport.term, &passport.school_code)
-            .join(id.file_name());
+    pub fn read_submission(&self, table: &str, passport: &Passport, id: &SubmissionId) -> anyhow::Result<Option<DataFrame>> {
+        let path = self.partition(table, &passport.term, &passport.school_code).join(id.file_name());
         if !path.exists() {
             return Ok(None);
         }
@@ -195,20 +145,12 @@ impl Store {
 }
 
 fn read_parquet(path: &Path) -> anyhow::Result<DataFrame> {
-    let file =
-        File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
-    anyhow::Context::with_context(ParquetReader::new(file).finish(), || {
-        format!("не удалось прочитать {}", path.display())
-    })
+    let file = File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
+    anyhow::Context::with_context(ParquetReader::new(file).finish(), || format!("не удалось прочитать {}", path.display()))
 }
 
 /// Adds the columns every store row carries: where and when it comes from.
-fn with_source_columns(
-    frame: DataFrame,
-    p: &Passport,
-    source_file: &str,
-    sha: &str,
-) -> PolarsResult<DataFrame> {
+fn with_source_columns(frame: DataFrame, p: &Passport, source_file: &str, sha: &str) -> PolarsResult<DataFrame> {
     let filled_on = p.filled_on.map(|d| d.format("%Y-%m-%d").to_string());
     frame
         .lazy()
@@ -222,12 +164,7 @@ fn with_source_columns(
             lit(p.filled_by.clone()).alias("author"),
             lit(filled_on.unwrap_or_default()).alias("filled_on"),
             lit(p.form_version).alias("form_version"),
-            lit(p
-                .questionnaire
-                .clone()
-                .or_else(|| p.diagnostic.clone())
-                .unwrap_or_default())
-            .alias("instrument"),
+            lit(p.questionnaire.clone().or_else(|| p.diagnostic.clone()).unwrap_or_default()).alias("instrument"),
             lit(p.wave.map(|w| w.code()).unwrap_or_default()).alias("wave"),
             lit(p.subject.clone().unwrap_or_default()).alias("subject"),
             lit(source_file.to_string()).alias("source_file"),
@@ -241,11 +178,7 @@ pub fn diff(old: Option<&DataFrame>, new: &DataFrame) -> anyhow::Result<Diff> {
     let pairs = |df: &DataFrame| -> anyhow::Result<HashMap<String, String>> {
         let keys = df.column("_key")?.str()?.clone();
         let digests = df.column("_digest")?.str()?.clone();
-        Ok(keys
-            .iter()
-            .zip(digests.iter())
-            .filter_map(|(k, d)| Some((k?.to_string(), d?.to_string())))
-            .collect())
+        Ok(keys.iter().zip(digests.iter()).filter_map(|(k, d)| Some((k?.to_string(), d?.to_string()))).collect())
     };
     let new = pairs(new)?;
     let old = match old {
@@ -255,9 +188,6 @@ pub fn diff(old: Option<&DataFrame>, new: &DataFrame) -> anyhow::Result<Diff> {
     Ok(Diff {
         added: new.keys().filter(|k| !old.contains_key(*k)).count(),
         removed: old.keys().filter(|k| !new.contains_key(*k)).count(),
-        changed: new
-            .iter()
-            .filter(|(k, d)| old.get(*k).is_some_and(|o| o != *d))
-            .count(),
+        changed: new.iter().filter(|(k, d)| old.get(*k).is_some_and(|o| o != *d)).count(),
     })
 }

@@ -42,13 +42,7 @@ fn scores_empty_cells_of_a_present_person_as_zero() {
     let results = ws.records("diag_results");
     let keys = results.column("_key").unwrap().str().unwrap().clone();
     let points = results.column("points").unwrap().f64().unwrap().clone();
-    let of = |key: &str| {
-        keys.iter()
-            .zip(points.iter())
-            .find(|(k, _)| *k == Some(key))
-            .unwrap()
-            .1
-    };
+    let of = |key: &str| keys.iter().zip(points.iter()).find(|(k, _)| *k == Some(key)).unwrap().1;
     assert_eq!(of("У-2|3"), Some(0.0));
     assert_eq!(of("У-1|2"), Some(2.0));
     assert_eq!(of("У-3|1"), None);
@@ -75,14 +69,7 @@ fn accounts_for_every_row_read() {
     }
     let log = ws.log();
     let roster = log.iter().find(|e| e["form"] == "roster").unwrap();
-    assert_eq!(
-        (
-            num(roster, "rows_read"),
-            num(roster, "rows_stored"),
-            num(roster, "rows_blank")
-        ),
-        (10, 8, 2)
-    );
+    assert_eq!((num(roster, "rows_read"), num(roster, "rows_stored"), num(roster, "rows_blank")), (10, 8, 2));
 }
 
 /// Each case: a mutation of a valid workbook and a text its problem list must contain.
@@ -92,10 +79,7 @@ fn assert_rejected(name: &str, sheets: &[Sheet], expected: &[&str]) {
     ws.drop(name, sheets);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(
-        ws.files_in("rejected"),
-        vec![name.to_string(), format!("{name}.ошибки.txt")]
-    );
+    assert_eq!(ws.files_in("rejected"), vec![name.to_string(), format!("{name}.ошибки.txt")]);
     let problems = ws.problems_of(name);
     for e in expected {
         assert!(problems.contains(e), "expected «{e}» in:\n{problems}");
@@ -109,37 +93,21 @@ fn assert_rejected(name: &str, sheets: &[Sheet], expected: &[&str]) {
 fn rejects_a_score_above_the_task_maximum() {
     let mut d = diagnostic();
     d[2].1[1][3] = V::N(5.0);
-    assert_rejected(
-        "диагностика.xlsx",
-        &d,
-        &["лист «Результаты», ячейка D2", "значение «5»", "от 0 до 2"],
-    );
+    assert_rejected("диагностика.xlsx", &d, &["лист «Результаты», ячейка D2", "значение «5»", "от 0 до 2"]);
 }
 
 #[test]
 fn rejects_text_in_a_score() {
     let mut d = diagnostic();
     d[2].1[2][2] = V::from("два");
-    assert_rejected(
-        "диагностика.xlsx",
-        &d,
-        &["ячейка C3", "значение «два»", "а не текст"],
-    );
+    assert_rejected("диагностика.xlsx", &d, &["ячейка C3", "значение «два»", "а не текст"]);
 }
 
 #[test]
 fn rejects_an_unknown_mark() {
     let mut a = attendance();
     a[2].1[2][4] = V::from("x");
-    assert_rejected(
-        "журнал.xlsx",
-        &a,
-        &[
-            "лист «Посещаемость», ячейка E3",
-            "значение «x»",
-            "неизвестная отметка",
-        ],
-    );
+    assert_rejected("журнал.xlsx", &a, &["лист «Посещаемость», ячейка E3", "значение «x»", "неизвестная отметка"]);
 }
 
 #[test]
@@ -162,14 +130,7 @@ fn rejects_an_unknown_role() {
 fn rejects_an_unknown_questionnaire() {
     let mut q = competency();
     q[0].1[8][1] = V::from("no-such-questionnaire");
-    assert_rejected(
-        "анкета.xlsx",
-        &q,
-        &[
-            "неизвестная анкета «no-such-questionnaire»",
-            "tutor-competency",
-        ],
-    );
+    assert_rejected("анкета.xlsx", &q, &["неизвестная анкета «no-such-questionnaire»", "tutor-competency"]);
 }
 
 #[test]
@@ -180,10 +141,7 @@ fn rejects_a_duplicate_id() {
     ws.drop("состав.xlsx", &r);
     assert_eq!(ws.ingest().status.code(), Some(1));
     let problems = ws.problems_of("состав.xlsx");
-    assert!(
-        problems.contains("ячейка A5") && problems.contains("ID повторяется: уже есть в строке 2"),
-        "{problems}"
-    );
+    assert!(problems.contains("ячейка A5") && problems.contains("ID повторяется: уже есть в строке 2"), "{problems}");
 }
 
 #[test]
@@ -194,22 +152,14 @@ fn rejects_an_unknown_tutor() {
     ws.drop("состав.xlsx", &r);
     assert_eq!(ws.ingest().status.code(), Some(1));
     let problems = ws.problems_of("состав.xlsx");
-    assert!(
-        problems.contains("ячейка G7") && problems.contains("тьютора с таким ID нет"),
-        "{problems}"
-    );
+    assert!(problems.contains("ячейка G7") && problems.contains("тьютора с таким ID нет"), "{problems}");
 }
 
 #[test]
 fn rejects_a_missing_passport_field() {
     let mut r = attendance();
-    r[0].1
-        .retain(|row| !matches!(&row[0], V::S(s) if s == "Код ОО"));
-    assert_rejected(
-        "журнал.xlsx",
-        &r,
-        &["лист «Паспорт»", "нет строки «Код ОО»"],
-    );
+    r[0].1.retain(|row| !matches!(&row[0], V::S(s) if s == "Код ОО"));
+    assert_rejected("журнал.xlsx", &r, &["лист «Паспорт»", "нет строки «Код ОО»"]);
 }
 
 #[test]
@@ -218,37 +168,21 @@ fn rejects_a_missing_column() {
     for row in &mut r[1].1 {
         row.remove(6);
     }
-    assert_rejected(
-        "маршруты.xlsx",
-        &r,
-        &["лист «Маршрут»", "нет обязательного столбца «Статус»"],
-    );
+    assert_rejected("маршруты.xlsx", &r, &["лист «Маршрут»", "нет обязательного столбца «Статус»"]);
 }
 
 #[test]
 fn rejects_an_answer_out_of_scale() {
     let mut q = competency();
     q[1].1[2][4] = V::N(7.0);
-    assert_rejected(
-        "анкета.xlsx",
-        &q,
-        &[
-            "лист «Ответы», ячейка E3",
-            "значение «7»",
-            "целое число от 1 до 4",
-        ],
-    );
+    assert_rejected("анкета.xlsx", &q, &["лист «Ответы», ячейка E3", "значение «7»", "целое число от 1 до 4"]);
 }
 
 #[test]
 fn rejects_a_result_on_a_status_other_than_done() {
     let mut r = route();
     r[1].1[2][7] = V::from("победитель");
-    assert_rejected(
-        "маршруты.xlsx",
-        &r,
-        &["ячейка H3", "только для статуса «выполнено»"],
-    );
+    assert_rejected("маршруты.xlsx", &r, &["ячейка H3", "только для статуса «выполнено»"]);
 }
 
 #[test]
@@ -257,29 +191,18 @@ fn rejects_broken_files_with_a_file_level_reason() {
     ws.drop("состав.xlsx", &roster());
     let inbox = ws.path("inbox");
     std::fs::write(inbox.join("пустой.xlsx"), b"").unwrap();
-    std::fs::write(
-        inbox.join("не таблица.xlsx"),
-        "это просто текст, а не таблица",
-    )
-    .unwrap();
+    std::fs::write(inbox.join("не таблица.xlsx"), "это просто текст, а не таблица").unwrap();
     let good = std::fs::read(ws.path("inbox/состав.xlsx")).unwrap();
     std::fs::write(inbox.join("обрезанный.xlsx"), &good[..good.len() / 2]).unwrap();
     // An OLE container with an EncryptedPackage stream: how Excel saves a password-protected file.
     let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     encrypted.extend(vec![0u8; 504]);
-    encrypted.extend(
-        "EncryptedPackage"
-            .encode_utf16()
-            .flat_map(|u| u.to_le_bytes()),
-    );
+    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
     std::fs::write(inbox.join("с паролем.xlsx"), &encrypted).unwrap();
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(ws.problems_of("пустой.xlsx").contains("файл пустой"));
-    assert!(
-        ws.problems_of("не таблица.xlsx")
-            .contains("не таблица Excel")
-    );
+    assert!(ws.problems_of("не таблица.xlsx").contains("не таблица Excel"));
     assert!(ws.problems_of("обрезанный.xlsx").contains("повреждён"));
     assert!(ws.problems_of("с паролем.xlsx").contains("защищён паролем"));
     assert_eq!(ws.records("roster").height(), 8);
@@ -295,10 +218,7 @@ fn skips_lock_files_and_other_documents_with_a_note() {
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(0));
     let t = text(&out);
-    assert!(
-        t.contains("файл блокировки") && t.contains("не таблица"),
-        "{t}"
-    );
+    assert!(t.contains("файл блокировки") && t.contains("не таблица"), "{t}");
     assert_eq!(ws.files_in("inbox").len(), 3);
 }
 
@@ -306,48 +226,18 @@ fn skips_lock_files_and_other_documents_with_a_note() {
 fn ingesting_the_same_inbox_twice_leaves_the_same_store() {
     let ws = Ws::new();
     valid_inbox(&ws);
-    let copies: Vec<_> = ws
-        .files_in("inbox")
-        .into_iter()
-        .map(|n| (n.clone(), std::fs::read(ws.path("inbox").join(&n)).unwrap()))
-        .collect();
+    let copies: Vec<_> = ws.files_in("inbox").into_iter().map(|n| (n.clone(), std::fs::read(ws.path("inbox").join(&n)).unwrap())).collect();
     ws.ingest();
-    let before: Vec<_> = [
-        "roster",
-        "events",
-        "attendance",
-        "answers",
-        "diag_tasks",
-        "diag_results",
-        "route",
-    ]
-    .map(|t| ws.records(t))
-    .into();
+    let before: Vec<_> = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"].map(|t| ws.records(t)).into();
     for (name, bytes) in copies {
         std::fs::write(ws.path("inbox").join(name), bytes).unwrap();
     }
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).contains("уже загружен"));
-    let after: Vec<_> = [
-        "roster",
-        "events",
-        "attendance",
-        "answers",
-        "diag_tasks",
-        "diag_results",
-        "route",
-    ]
-    .map(|t| ws.records(t))
-    .into();
+    let after: Vec<_> = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"].map(|t| ws.records(t)).into();
     assert_eq!(before, after);
-    assert_eq!(
-        ws.log()
-            .iter()
-            .filter(|e| e["outcome"] == "duplicate")
-            .count(),
-        5
-    );
+    assert_eq!(ws.log().iter().filter(|e| e["outcome"] == "duplicate").count(), 5);
 }
 
 #[test]
@@ -363,14 +253,7 @@ fn a_corrected_file_replaces_its_predecessor_and_reports_the_changes() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let last = ws.log().pop().unwrap();
     assert_eq!(last["outcome"], "replaced");
-    assert_eq!(
-        (
-            num(&last, "added"),
-            num(&last, "removed"),
-            num(&last, "changed")
-        ),
-        (0, 3, 1)
-    );
+    assert_eq!((num(&last, "added"), num(&last, "removed"), num(&last, "changed")), (0, 3, 1));
     assert_eq!(ws.records("attendance").height(), 8);
     assert_eq!(ws.records("events").height(), 3);
     assert_eq!(ws.files_in("archive").len(), 2);
@@ -397,11 +280,7 @@ fn warns_about_ids_missing_from_the_roster_without_rejecting() {
     ws.drop("журнал.xlsx", &a);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let journal = ws
-        .log()
-        .into_iter()
-        .find(|e| e["form"] == "attendance")
-        .unwrap();
+    let journal = ws.log().into_iter().find(|e| e["form"] == "attendance").unwrap();
     assert_eq!(num(&journal, "warnings"), 1);
     assert_eq!(ws.records("attendance").height(), 12);
 }

@@ -23,11 +23,7 @@ pub enum V {
 
 impl From<&str> for V {
     fn from(s: &str) -> V {
-        if s.is_empty() {
-            V::E
-        } else {
-            V::S(s.to_string())
-        }
+        if s.is_empty() { V::E } else { V::S(s.to_string()) }
     }
 }
 impl From<String> for V {
@@ -76,13 +72,7 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
                         ws.write_number(r, c, *n).unwrap();
                     }
                     V::D(y, m, d) => {
-                        ws.write_datetime_with_format(
-                            r,
-                            c,
-                            ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
-                            &date,
-                        )
-                        .unwrap();
+                        ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
                     }
                     V::E => {}
                 }
@@ -109,10 +99,7 @@ pub fn passport(form: &str, extra: &[(&str, V)]) -> Sheet {
     ];
     let mut overridden = Vec::new();
     for (label, value) in extra {
-        match rows
-            .iter_mut()
-            .find(|r| matches!(&r[0], V::S(s) if s == label))
-        {
+        match rows.iter_mut().find(|r| matches!(&r[0], V::S(s) if s == label)) {
             Some(row) => row[1] = value.clone(),
             None => overridden.push(vec![V::from(*label), value.clone()]),
         }
@@ -124,78 +111,19 @@ pub fn passport(form: &str, extra: &[(&str, V)]) -> Sheet {
 /// A valid roster: two tutors, two mentors, one teacher, three students.
 pub fn roster() -> Vec<Sheet> {
     vec![
-        passport(
-            "Состав участников",
-            &[("Заполнил", V::from("Петрова А. А."))],
-        ),
+        passport("Состав участников", &[("Заполнил", V::from("Петрова А. А."))]),
         sheet(
             "Состав",
             vec![
-                row![
-                    "ID",
-                    "ФИО",
-                    "Роль",
-                    "Класс",
-                    "Предмет",
-                    "Стаж, лет",
-                    "Тьютор (ID)"
-                ],
+                row!["ID", "ФИО", "Роль", "Класс", "Предмет", "Стаж, лет", "Тьютор (ID)"],
                 row!["Т-1", "Иванова Мария Петровна", "тьютор", "", "", 12, ""],
                 row!["Т-2", "Соколов Игорь Олегович", "тьютор", "", "", 7, ""],
-                row![
-                    "Н-1",
-                    "Кузнецова Ольга Викторовна",
-                    "наставник",
-                    "",
-                    "математика",
-                    20,
-                    "Т-1"
-                ],
-                row![
-                    "Н-2",
-                    "Орлова Наталья Сергеевна",
-                    "наставник",
-                    "",
-                    "русский язык",
-                    3,
-                    "Т-2"
-                ],
-                row![
-                    "П-1",
-                    "Волков Андрей Ильич",
-                    "педагог",
-                    "",
-                    "физика",
-                    15,
-                    ""
-                ],
-                row![
-                    "У-1",
-                    "Смирнов Артём Дмитриевич",
-                    "обучающийся",
-                    "9А",
-                    "",
-                    "",
-                    "Т-1"
-                ],
-                row![
-                    "У-2",
-                    "Морозова Дарья Алексеевна",
-                    "обучающийся",
-                    "9А",
-                    "",
-                    "",
-                    "Т-1"
-                ],
-                row![
-                    "У-3",
-                    "Лебедев Кирилл Романович",
-                    "обучающийся",
-                    "6Б",
-                    "",
-                    "",
-                    "Т-2"
-                ],
+                row!["Н-1", "Кузнецова Ольга Викторовна", "наставник", "", "математика", 20, "Т-1"],
+                row!["Н-2", "Орлова Наталья Сергеевна", "наставник", "", "русский язык", 3, "Т-2"],
+                row!["П-1", "Волков Андрей Ильич", "педагог", "", "физика", 15, ""],
+                row!["У-1", "Смирнов Артём Дмитриевич", "обучающийся", "9А", "", "", "Т-1"],
+                row!["У-2", "Морозова Дарья Алексеевна", "обучающийся", "9А", "", "", "Т-1"],
+                row!["У-3", "Лебедев Кирилл Романович", "обучающийся", "6Б", "", "", "Т-2"],
             ],
         ),
     ]
@@ -204,10 +132,7 @@ pub fn roster() -> Vec<Sheet> {
 /// A valid attendance journal for the roster: three events, marks for four people.
 pub fn attendance() -> Vec<Sheet> {
     vec![
-        passport(
-            "Журнал посещаемости",
-            &[("Заполнил", V::from("Иванова М. П."))],
-        ),
+        passport("Журнал посещаемости", &[("Заполнил", V::from("Иванова М. П."))]),
         sheet(
             "События",
             vec![
@@ -220,22 +145,8 @@ pub fn attendance() -> Vec<Sheet> {
                     V::N(2.0),
                     V::from("школьный"),
                 ],
-                vec![
-                    V::from("С2"),
-                    V::D(2025, 9, 26),
-                    V::from("семинар"),
-                    V::from("Ресурсная карта"),
-                    V::N(1.0),
-                    V::E,
-                ],
-                vec![
-                    V::from("С3"),
-                    V::D(2025, 10, 10),
-                    V::from("заседание клуба"),
-                    V::E,
-                    V::E,
-                    V::E,
-                ],
+                vec![V::from("С2"), V::D(2025, 9, 26), V::from("семинар"), V::from("Ресурсная карта"), V::N(1.0), V::E],
+                vec![V::from("С3"), V::D(2025, 10, 10), V::from("заседание клуба"), V::E, V::E, V::E],
             ],
         ),
         sheet(
@@ -256,11 +167,7 @@ pub fn diagnostic() -> Vec<Sheet> {
     vec![
         passport(
             "Диагностика",
-            &[
-                ("Диагностика", V::from("ОГЭ математика")),
-                ("Волна", V::from("входная")),
-                ("Заполнил", V::from("Волков А. И.")),
-            ],
+            &[("Диагностика", V::from("ОГЭ математика")), ("Волна", V::from("входная")), ("Заполнил", V::from("Волков А. И."))],
         ),
         sheet(
             "Задания",
@@ -298,11 +205,7 @@ pub fn competency() -> Vec<Sheet> {
     vec![
         passport(
             "Анкета",
-            &[
-                ("Анкета", V::from("tutor-competency")),
-                ("Волна", V::from("входная")),
-                ("Заполнил", V::from("Иванова М. П.")),
-            ],
+            &[("Анкета", V::from("tutor-competency")), ("Волна", V::from("входная")), ("Заполнил", V::from("Иванова М. П."))],
         ),
         sheet("Ответы", vec![header, a, b]),
     ]
@@ -311,24 +214,11 @@ pub fn competency() -> Vec<Sheet> {
 /// A valid route workbook for two students.
 pub fn route() -> Vec<Sheet> {
     vec![
-        passport(
-            "Индивидуальные маршруты",
-            &[("Заполнил", V::from("Иванова М. П."))],
-        ),
+        passport("Индивидуальные маршруты", &[("Заполнил", V::from("Иванова М. П."))]),
         sheet(
             "Маршрут",
             vec![
-                row![
-                    "ID",
-                    "Цель",
-                    "Мероприятие",
-                    "Уровень",
-                    "Номинация",
-                    "Срок",
-                    "Статус",
-                    "Результат",
-                    "Подтверждение"
-                ],
+                row!["ID", "Цель", "Мероприятие", "Уровень", "Номинация", "Срок", "Статус", "Результат", "Подтверждение"],
                 vec![
                     V::from("У-1"),
                     V::from("Научиться выступать"),
@@ -340,28 +230,8 @@ pub fn route() -> Vec<Sheet> {
                     V::from("призёр"),
                     V::from("диплом"),
                 ],
-                row![
-                    "У-1",
-                    "Олимпиада",
-                    "Муниципальный этап ВсОШ",
-                    "муниципальный",
-                    "Интеллект",
-                    "ноябрь 2025",
-                    "запланировано",
-                    "",
-                    ""
-                ],
-                row![
-                    "У-2",
-                    "Волонтёрство",
-                    "Акция «Чистый берег»",
-                    "школьный",
-                    "Волонтёрство",
-                    "сентябрь 2025",
-                    "не выполнено",
-                    "",
-                    ""
-                ],
+                row!["У-1", "Олимпиада", "Муниципальный этап ВсОШ", "муниципальный", "Интеллект", "ноябрь 2025", "запланировано", "", ""],
+                row!["У-2", "Волонтёрство", "Акция «Чистый берег»", "школьный", "Волонтёрство", "сентябрь 2025", "не выполнено", "", ""],
             ],
         ),
     ]
@@ -418,55 +288,28 @@ impl Ws {
         }
         let mut reader = csv::Reader::from_path(path).unwrap();
         let headers = reader.headers().unwrap().clone();
-        reader
-            .records()
-            .map(|r| {
-                headers
-                    .iter()
-                    .zip(r.unwrap().iter())
-                    .map(|(h, v)| (h.to_string(), v.to_string()))
-                    .collect()
-            })
-            .collect()
+        reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
     }
 
     /// A store table's records, without the columns that name the source file, sorted.
     pub fn records(&self, table: &str) -> DataFrame {
         let dir = self.path("store").join(table);
         let mut frames = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
             if entry.path().extension().is_some_and(|e| e == "parquet") {
-                let df = ParquetReader::new(fs::File::open(entry.path()).unwrap())
-                    .finish()
-                    .unwrap();
+                let df = ParquetReader::new(fs::File::open(entry.path()).unwrap()).finish().unwrap();
                 frames.push(df.lazy());
             }
         }
         if frames.is_empty() {
             return DataFrame::empty();
         }
-        let df = concat(frames, UnionArgs::default())
-            .unwrap()
-            .collect()
-            .unwrap();
+        let df = concat(frames, UnionArgs::default()).unwrap().collect().unwrap();
         let keep: Vec<String> = df
             .get_column_names()
             .iter()
             .map(|n| n.to_string())
-            .filter(|n| {
-                ![
-                    "source_file",
-                    "source_sha256",
-                    "source_row",
-                    "filled_on",
-                    "author",
-                ]
-                .contains(&n.as_str())
-            })
+            .filter(|n| !["source_file", "source_sha256", "source_row", "filled_on", "author"].contains(&n.as_str()))
             .collect();
         let df = df.select(keep).unwrap();
         df.sort(["_key"], SortMultipleOptions::default()).unwrap()
@@ -487,18 +330,13 @@ impl Ws {
 
     /// The problem list written beside a rejected file.
     pub fn problems_of(&self, name: &str) -> String {
-        fs::read_to_string(self.path("rejected").join(format!("{name}.ошибки.txt")))
-            .unwrap_or_default()
+        fs::read_to_string(self.path("rejected").join(format!("{name}.ошибки.txt"))).unwrap_or_default()
     }
 }
 
 /// stdout and stderr of a run, for assertion messages.
 pub fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// A log entry's numeric column.
