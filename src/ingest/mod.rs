@@ -4,7 +4,7 @@
 
 pub mod summary;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -80,16 +80,9 @@ struct Validated {
 
 /// Processes everything in `inbox/`.
 pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Summary> {
-    let store = Store::new(&ws.store());
-    let log = Log::new(&ws.store());
-    let entries = log.entries()?;
-    let mut current = current_submissions(&entries);
-    store.recover(&current)?;
-    let mut committed: HashSet<String> = entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect();
-
+    let mut journal = Journal::open(ws, options)?;
     let found = discover::inbox(&ws.inbox())?;
     let mut summary = Summary { skipped: found.skipped.iter().map(|(p, r)| (ws.relative(p), *r)).collect(), ..Default::default() };
-    let now = options.now.unwrap_or_else(|| chrono::Local::now().naive_local());
     let max_file_bytes = config.limits.max_file_mb * 1024 * 1024;
 
     let mut incoming = Vec::new();
@@ -99,33 +92,27 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
             Err(message) => {
                 let mut problems = Problems::default();
                 problems.file_error(message);
-                let sha = String::new();
-                summary.files.push(reject(ws, &log, &path, &sha, None, RowCounts::default(), problems, now)?);
+                summary.files.push(journal.reject(&path, "", None, RowCounts::default(), problems)?);
             }
         }
     }
 
     // Same bytes as a committed file: nothing to store, the inbox copy is archived.
-    let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming.into_iter().partition(|f| committed.contains(&f.sha256));
+    let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming.into_iter().partition(|f| journal.committed.contains(&f.sha256));
     for file in duplicates {
-        summary.files.push(archive_duplicate(ws, &log, file, now)?);
+        summary.files.push(journal.archive_duplicate(file)?);
     }
 
-    let validated = validate_all(fresh, &store, definitions, config, options)?;
-    for v in validated {
+    for v in validate_all(fresh, &journal.store, definitions, config, options)? {
         // Same bytes twice in one inbox: the second is a duplicate of the first.
-        if committed.contains(&v.incoming.sha256) {
-            summary.files.push(archive_duplicate(ws, &log, v.incoming, now)?);
-            continue;
-        }
-        let report = commit(ws, &store, &log, v, &mut current, options, now)?;
+        let report =
+            if journal.committed.contains(&v.incoming.sha256) { journal.archive_duplicate(v.incoming)? } else { journal.commit(v)? };
         if let (true, Some(p)) = (report.outcome.commits(), &report.passport) {
-            committed.insert(report.sha256.clone());
             summary.touched.insert((p.school_code.clone(), p.term));
         }
         summary.files.push(report);
     }
-    store.recover(&current)?;
+    journal.store.recover(&journal.current)?;
     Ok(summary)
 }
 
@@ -231,113 +218,195 @@ fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     Ok(index)
 }
 
-/// Stores or rejects one validated file.
-fn commit(
-    ws: &Workspace,
-    store: &Store,
-    log: &Log,
-    v: Validated,
-    current: &mut HashMap<String, String>,
-    options: &Options,
+/// The moves of one run: store writes, log lines, files to archive or rejected.
+struct Journal<'a> {
+    ws: &'a Workspace,
+    store: Store,
+    log: Log,
+    /// Submission key -> SHA-256 of the file stored under it.
+    current: HashMap<String, String>,
+    /// SHA-256 of every committed file.
+    committed: HashSet<String>,
+    /// Number of log lines so far: orders submissions, so the later one wins a conflict.
+    seq: u64,
+    accept_partial: bool,
     now: chrono::NaiveDateTime,
-) -> anyhow::Result<FileReport> {
-    let Validated { incoming, checked } = v;
-    let Checked { passport, tables, mut counts, problems } = checked;
-    let passport = match passport {
-        Some(passport) if options.accept_partial || !problems.has_errors() => passport,
-        passport => {
-            counts.rejected = counts.read - counts.blank;
-            counts.stored = 0;
-            return reject(ws, log, &incoming.path, &incoming.sha256, passport, counts, problems, now);
-        }
-    };
-    let id = SubmissionId { key_id: passport.key_id(), sha256: incoming.sha256.clone() };
-    let previous = current.get(&id.key_id).map(|sha| SubmissionId { key_id: id.key_id.clone(), sha256: sha.clone() });
-    let mut diff = Diff::default();
-    for t in &tables {
-        let old = match &previous {
-            Some(prev) => store.read_submission(t.table, &passport, prev)?,
-            None => None,
-        };
-        let d = crate::store::diff(old.as_ref(), &t.frame)?;
-        diff.added += d.added;
-        diff.removed += d.removed;
-        diff.changed += d.changed;
+}
+
+impl<'a> Journal<'a> {
+    /// Reads the log and removes whatever it does not commit (a crash's leftovers).
+    fn open(ws: &'a Workspace, options: &Options) -> anyhow::Result<Journal<'a>> {
+        let store = Store::new(&ws.store());
+        let log = Log::new(&ws.store());
+        let entries = log.entries()?;
+        let current = current_submissions(&entries);
+        store.recover(&current)?;
+        Ok(Journal {
+            ws,
+            committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
+            seq: entries.len() as u64,
+            store,
+            log,
+            current,
+            accept_partial: options.accept_partial,
+            now: options.now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+        })
     }
-    let file = ws.relative(&incoming.path);
-    store.write(&passport, &file, &id, &tables)?;
-    let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
-    let moved_to = archive_path(ws, &incoming.path, &incoming.sha256, now);
-    log.append(&entry(&file, &ws.relative(&moved_to), &incoming.sha256, outcome, Some(&passport), counts, &problems, diff, now))?;
-    move_file(&incoming.path, &moved_to)?;
-    current.insert(id.key_id, incoming.sha256.clone());
-    Ok(FileReport {
-        file,
-        sha256: incoming.sha256.clone(),
-        outcome,
-        passport: Some(passport),
-        counts,
-        diff,
-        problems,
-        moved_to: ws.relative(&moved_to),
-    })
+
+    fn append(&mut self, entry: &Entry) -> anyhow::Result<()> {
+        self.log.append(entry)?;
+        self.seq += 1;
+        Ok(())
+    }
+
+    /// Stores or rejects one validated file.
+    fn commit(&mut self, v: Validated) -> anyhow::Result<FileReport> {
+        let Validated { incoming, checked } = v;
+        let Checked { passport, tables, mut counts, mut problems } = checked;
+        let passport = match passport {
+            Some(passport) if self.accept_partial || !problems.has_errors() => passport,
+            passport => {
+                counts.rejected = counts.read - counts.blank;
+                counts.stored = 0;
+                return self.reject(&incoming.path, &incoming.sha256, passport, counts, problems);
+            }
+        };
+        let id = SubmissionId { key_id: passport.key_id(), sha256: incoming.sha256.clone() };
+        let previous = self.current.get(&id.key_id).map(|sha| SubmissionId { key_id: id.key_id.clone(), sha256: sha.clone() });
+        let mut diff = Diff::default();
+        for t in &tables {
+            let old = match &previous {
+                Some(prev) => self.store.read_submission(t.table, &passport, prev)?,
+                None => None,
+            };
+            let d = crate::store::diff(old.as_ref(), &t.frame)?;
+            diff.added += d.added;
+            diff.removed += d.removed;
+            diff.changed += d.changed;
+        }
+        warn_about_other_authors(&self.store, &passport, &tables, &mut problems)?;
+        let file = self.ws.relative(&incoming.path);
+        self.store.write(&passport, &file, &id, self.seq + 1, &tables)?;
+        let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
+        let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
+        let moved_rel = self.ws.relative(&moved_to);
+        self.append(&entry(&file, &moved_rel, &incoming.sha256, outcome, Some(&passport), counts, &problems, diff, self.now))?;
+        move_file(&incoming.path, &moved_to)?;
+        self.current.insert(id.key_id, incoming.sha256.clone());
+        self.committed.insert(incoming.sha256.clone());
+        Ok(FileReport { file, sha256: incoming.sha256, outcome, passport: Some(passport), counts, diff, problems, moved_to: moved_rel })
+    }
+
+    /// Moves a file to `rejected/` with its problem list beside it.
+    fn reject(
+        &mut self,
+        path: &Path,
+        sha: &str,
+        passport: Option<Passport>,
+        counts: RowCounts,
+        problems: Problems,
+    ) -> anyhow::Result<FileReport> {
+        let file = self.ws.relative(path);
+        let target = unique_path(&self.ws.rejected(), path, sha);
+        move_file(path, &target)?;
+        let list = problems_path(&target);
+        fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
+        let moved_to = self.ws.relative(&target);
+        self.append(&entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), self.now))?;
+        Ok(FileReport {
+            file,
+            sha256: sha.to_string(),
+            outcome: Outcome::Rejected,
+            passport,
+            counts,
+            diff: Diff::default(),
+            problems,
+            moved_to,
+        })
+    }
+
+    /// Archives a file whose bytes are already stored.
+    fn archive_duplicate(&mut self, file: Incoming) -> anyhow::Result<FileReport> {
+        let rel = self.ws.relative(&file.path);
+        let target = archive_path(self.ws, &file.path, &file.sha256, self.now);
+        let moved_to = self.ws.relative(&target);
+        let none = Problems::default();
+        self.append(&entry(
+            &rel,
+            &moved_to,
+            &file.sha256,
+            Outcome::Duplicate,
+            None,
+            RowCounts::default(),
+            &none,
+            Diff::default(),
+            self.now,
+        ))?;
+        move_file(&file.path, &target)?;
+        Ok(FileReport {
+            file: rel,
+            sha256: file.sha256,
+            outcome: Outcome::Duplicate,
+            passport: None,
+            counts: RowCounts::default(),
+            diff: Diff::default(),
+            problems: none,
+            moved_to,
+        })
+    }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn reject(
-    ws: &Workspace,
-    log: &Log,
-    path: &Path,
-    sha: &str,
-    passport: Option<Passport>,
-    counts: RowCounts,
-    problems: Problems,
-    now: chrono::NaiveDateTime,
-) -> anyhow::Result<FileReport> {
-    let file = ws.relative(path);
-    let target = unique_path(&ws.rejected(), path, sha);
-    move_file(path, &target)?;
-    let list = problems_path(&target);
-    fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
-    let moved_to = ws.relative(&target);
-    log.append(&entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), now))?;
-    Ok(FileReport {
-        file,
-        sha256: sha.to_string(),
-        outcome: Outcome::Rejected,
-        passport,
-        counts,
-        diff: Diff::default(),
-        problems,
-        moved_to,
-    })
+/// The person column of tables where two authors may send a record for the same person.
+fn person_column(table: &str) -> Option<&'static str> {
+    match table {
+        "roster" | "route" => Some("id"),
+        "answers" => Some("respondent_id"),
+        "diag_results" => Some("person_id"),
+        _ => None,
+    }
 }
 
-fn archive_duplicate(ws: &Workspace, log: &Log, file: Incoming, now: chrono::NaiveDateTime) -> anyhow::Result<FileReport> {
-    let rel = ws.relative(&file.path);
-    let target = archive_path(ws, &file.path, &file.sha256, now);
-    log.append(&entry(
-        &rel,
-        &ws.relative(&target),
-        &file.sha256,
-        Outcome::Duplicate,
-        None,
-        RowCounts::default(),
-        &Problems::default(),
-        Diff::default(),
-        now,
-    ))?;
-    move_file(&file.path, &target)?;
-    Ok(FileReport {
-        file: rel,
-        sha256: file.sha256.clone(),
-        outcome: Outcome::Duplicate,
-        passport: None,
-        counts: RowCounts::default(),
-        diff: Diff::default(),
-        problems: Problems::default(),
-        moved_to: ws.relative(&target),
-    })
+/// Warns when another author's file already holds records for the same persons (same
+/// school, term, form, instrument and wave): this file, arriving later, wins (workflow.md).
+fn warn_about_other_authors(
+    store: &Store,
+    passport: &Passport,
+    tables: &[forms::TableFrame],
+    problems: &mut Problems,
+) -> anyhow::Result<()> {
+    for t in tables {
+        let Some(person) = person_column(t.table) else { continue };
+        let Some(existing) = store.read(t.table, Some(&passport.term), Some(&passport.school_code))? else { continue };
+        let new_ids: HashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
+        let instrument = passport.questionnaire.clone().or_else(|| passport.diagnostic.clone()).unwrap_or_default();
+        let wave = passport.wave.map(|w| w.code()).unwrap_or_default();
+        let authors = existing.column("author")?.str()?;
+        let instruments = existing.column("instrument")?.str()?;
+        let waves = existing.column("wave")?.str()?;
+        let files = existing.column("source_file")?.str()?;
+        let ids = existing.column(person)?.str()?;
+        let mut clashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for i in 0..existing.height() {
+            let other_author = authors.get(i).is_some_and(|a| a != passport.filled_by);
+            let same_instrument = instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
+            if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i)) {
+                if new_ids.contains(id) {
+                    clashes.entry(file).or_default().insert(id);
+                }
+            }
+        }
+        for (file, ids) in clashes {
+            let list: Vec<&str> = ids.iter().take(10).copied().collect();
+            let more = if ids.len() > 10 { format!(" и ещё {}", ids.len() - 10) } else { String::new() };
+            problems.warning(
+                "",
+                None,
+                "",
+                format!("записи об участниках {}{more} уже пришли в файле «{file}» другого автора; в расчётах учитывается этот файл как более поздний", list.join(", ")),
+            );
+        }
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

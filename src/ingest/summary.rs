@@ -37,6 +37,12 @@ pub fn render(summary: &Summary) -> String {
         summary.files.len(),
         summary.rejected()
     ));
+    for f in summary.files.iter().filter(|f| f.outcome.commits() && f.problems.count(Severity::Warning) > 0) {
+        out.push_str(&format!("\n{} — принят, предупреждения:\n", f.file));
+        for p in f.problems.items.iter().filter(|p| p.severity == Severity::Warning).take(10) {
+            out.push_str(&format!("  {p}\n"));
+        }
+    }
     for f in summary.files.iter().filter(|f| f.outcome == Outcome::Rejected) {
         out.push_str(&format!("\n{} — отклонён, список ошибок: {}.ошибки.txt\n", f.file, f.moved_to));
         for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {

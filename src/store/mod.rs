@@ -55,12 +55,19 @@ impl Store {
 
     /// Writes a submission's tables, each atomically (temporary file, then rename).
     /// Columns describing the source (term, school, author, instrument...) are added here.
-    pub fn write(&self, passport: &Passport, source_file: &str, id: &SubmissionId, tables: &[TableFrame]) -> anyhow::Result<Vec<PathBuf>> {
+    pub fn write(
+        &self,
+        passport: &Passport,
+        source_file: &str,
+        id: &SubmissionId,
+        seq: u64,
+        tables: &[TableFrame],
+    ) -> anyhow::Result<Vec<PathBuf>> {
         let mut written = Vec::new();
         for t in tables {
             let dir = self.partition(t.table, &passport.term, &passport.school_code);
             fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
-            let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256)?;
+            let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256, seq)?;
             let path = dir.join(id.file_name());
             let tmp = dir.join(format!(".{}.tmp", id.file_name()));
             let file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
@@ -150,7 +157,9 @@ fn read_parquet(path: &Path) -> anyhow::Result<DataFrame> {
 }
 
 /// Adds the columns every store row carries: where and when it comes from.
-fn with_source_columns(frame: DataFrame, p: &Passport, source_file: &str, sha: &str) -> PolarsResult<DataFrame> {
+/// `seq` is the submission's line in the ingest log: where two authors send a record for the
+/// same person, the larger `seq` wins.
+fn with_source_columns(frame: DataFrame, p: &Passport, source_file: &str, sha: &str, seq: u64) -> PolarsResult<DataFrame> {
     let filled_on = p.filled_on.map(|d| d.format("%Y-%m-%d").to_string());
     frame
         .lazy()
@@ -169,6 +178,7 @@ fn with_source_columns(frame: DataFrame, p: &Passport, source_file: &str, sha: &
             lit(p.subject.clone().unwrap_or_default()).alias("subject"),
             lit(source_file.to_string()).alias("source_file"),
             lit(sha.to_string()).alias("source_sha256"),
+            lit(seq).alias("seq"),
         ])
         .collect()
 }

@@ -297,3 +297,34 @@ fn check_prints_problems_and_stores_nothing() {
     assert!(text(&out).contains("ячейка D2"));
     assert!(ws.files_in("store").is_empty());
 }
+
+#[test]
+fn a_workbook_without_passport_needs_school_and_term_and_says_how_to_give_them() {
+    let ws = Ws::new();
+    let sheets = roster();
+    ws.drop("состав.xlsx", &sheets[1..]);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("состав.xlsx");
+    assert!(problems.contains("нет листа «Паспорт»") && problems.contains("--school КОД --term"), "{problems}");
+    std::fs::rename(ws.path("rejected/состав.xlsx"), ws.path("inbox/состав.xlsx")).unwrap();
+    let out = ws.run(&["ingest", "--school", "2315-001", "--term", "2025/2026 Q1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let roster = ws.records("roster");
+    assert_eq!(roster.height(), 8);
+    assert_eq!(roster.column("term").unwrap().str().unwrap().get(0), Some("2025/2026 Q1"));
+}
+
+#[test]
+fn two_authors_sending_the_same_person_get_a_warning_naming_the_other_file() {
+    let ws = Ws::new();
+    ws.drop("маршруты 1.xlsx", &route());
+    ws.ingest();
+    let mut other = route();
+    other[0].1.retain(|r| !matches!(&r[0], V::S(l) if l == "Заполнил"));
+    other[0].1.push(row!["Заполнил", "Соколов И. О."]);
+    ws.drop("маршруты 2.xlsx", &other);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("записи об участниках У-1, У-2 уже пришли в файле «inbox/маршруты 1.xlsx» другого автора"), "{t}");
+}

@@ -1,3 +1,4 @@
 mod ingest;
 mod quirks;
+mod templates;
 mod util;

@@ -309,7 +309,7 @@ impl Ws {
             .get_column_names()
             .iter()
             .map(|n| n.to_string())
-            .filter(|n| !["source_file", "source_sha256", "source_row", "filled_on", "author"].contains(&n.as_str()))
+            .filter(|n| !["source_file", "source_sha256", "source_row", "filled_on", "author", "seq"].contains(&n.as_str()))
             .collect();
         let df = df.select(keep).unwrap();
         df.sort(["_key"], SortMultipleOptions::default()).unwrap()
