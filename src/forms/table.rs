@@ -245,6 +245,10 @@ impl RowReader<'_> {
         let folded = fold_tracked(&raw, &mut changes);
         match allowed.iter().find(|a| fold(a) == folded) {
             Some(found) => {
+                // Only what differs from the canonical spelling is a change (`призёр` keeps its ё).
+                let mut own = Vec::new();
+                fold_tracked(found, &mut own);
+                changes.retain(|c| !own.contains(c));
                 if let Some(cell) = cell {
                     self.note_changes(key, cell, &changes);
                 }

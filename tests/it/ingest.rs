@@ -32,6 +32,8 @@ fn stores_every_valid_form_and_archives_the_files() {
     assert_eq!(ws.records("route").height(), 3);
     let summary = text(&out);
     assert!(summary.contains("загружено: 5"), "{summary}");
+    // Clean files written the way the template asks raise no warning at all.
+    assert!(ws.log().iter().all(|e| num(e, "warnings") == 0), "{summary}");
 }
 
 #[test]
