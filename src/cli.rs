@@ -14,6 +14,7 @@ const HELP_TEMPLATE: &str = "\
 #[derive(Debug, Parser)]
 #[command(
     name = "tutorstat",
+    override_usage = "tutorstat КОМАНДА [ПАРАМЕТРЫ]",
     version,
     about = "tutorstat — проверка таблиц педагогов, хранение данных и отчёты мониторинга тьюторского сопровождения.",
     help_template = HELP_TEMPLATE,
@@ -39,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct WorkspaceArg {
     /// Рабочая папка (по умолчанию — текущая)
-    #[arg(short = 'w', long = "workspace", value_name = "ПАПКА", default_value = ".")]
+    #[arg(short = 'w', long = "workspace", value_name = "ПАПКА", default_value = ".", hide_default_value = true)]
     pub workspace: PathBuf,
 }
 
@@ -59,7 +60,7 @@ pub struct FallbackArgs {
 #[command(help_template = HELP_TEMPLATE)]
 pub enum Command {
     /// Создать рабочую папку: inbox, archive, rejected, store, reports, бланки и настройки
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat init ПАПКА [--centre]", next_help_heading = "Параметры")]
     Init {
         /// Папка, которую нужно создать
         #[arg(value_name = "ПАПКА")]
@@ -69,7 +70,7 @@ pub enum Command {
         centre: bool,
     },
     /// Записать пустые бланки форм для педагогов
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat templates [--out ПАПКА] [--workspace ПАПКА]", next_help_heading = "Параметры")]
     Templates {
         /// Куда записать бланки (по умолчанию — папка templates рабочей папки)
         #[arg(long = "out", value_name = "ПАПКА")]
@@ -78,7 +79,7 @@ pub enum Command {
         workspace: WorkspaceArg,
     },
     /// Проверить таблицы, ничего не сохраняя; код выхода 1, если есть ошибки
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat check ФАЙЛ... [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
     Check {
         /// Файлы для проверки
         #[arg(value_name = "ФАЙЛ", required = true)]
@@ -89,7 +90,7 @@ pub enum Command {
         workspace: WorkspaceArg,
     },
     /// Загрузить всё из папки inbox: проверить, сохранить, разложить по archive и rejected
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat ingest [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
     Ingest {
         /// Сохранять верные строки файлов с ошибками, а не отклонять файл целиком
         #[arg(long = "accept-partial")]
@@ -100,10 +101,10 @@ pub enum Command {
         workspace: WorkspaceArg,
     },
     /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
-    #[command(help_template = HELP_TEMPLATE)]
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat demo [ПАПКА]", next_help_heading = "Параметры")]
     Demo {
         /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)
-        #[arg(value_name = "ПАПКА", default_value = "tutorstat-demo")]
+        #[arg(value_name = "ПАПКА", default_value = "tutorstat-demo", hide_default_value = true)]
         dir: PathBuf,
     },
 }

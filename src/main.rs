@@ -29,6 +29,22 @@ use forms::Fallback;
 use read::values::Term;
 use workspace::Workspace;
 
+/// Prints a line to stdout; a closed pipe (`tutorstat ... | head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 /// Exit codes of workflow.md.
 const EXIT_REJECTED: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
@@ -67,9 +83,9 @@ fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
         }
     }
     let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;
-    println!("Рабочая папка создана: {}", dir.display());
-    println!("Бланки для педагогов ({} шт.): {}", written.len(), ws.templates().display());
-    println!("Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}", ws.inbox().display(), dir.display());
+    say!("Рабочая папка создана: {}", dir.display());
+    say!("Бланки для педагогов ({} шт.): {}", written.len(), ws.templates().display());
+    say!("Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}", ws.inbox().display(), dir.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -86,11 +102,11 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
     std::fs::write(dir.join(DEMO_MARKER), "")?;
     let ws = Workspace::new(dir);
     let count = demo::fill_inbox(&ws)?;
-    println!("В папку {} положены примеры: {count} файлов трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display());
+    say!("В папку {} положены примеры: {count} файлов трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display());
     // Two samples are wrong on purpose, so a rejection here is the expected outcome.
     ingest(&ws, false, &FallbackArgs::default())?;
-    println!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
-    println!("Принятые файлы: {}; данные: {}", ws.archive().display(), ws.store().display());
+    say!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
+    say!("Принятые файлы: {}; данные: {}", ws.archive().display(), ws.store().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -99,9 +115,9 @@ fn templates(ws: &Workspace, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = out.unwrap_or_else(|| ws.templates());
     let written = blank::write_all(&dir, &definitions)?;
     for path in &written {
-        println!("{}", path.display());
+        say!("{}", path.display());
     }
-    println!("Записано бланков: {}", written.len());
+    say!("Записано бланков: {}", written.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -122,8 +138,8 @@ fn check(ws: &Workspace, files: &[PathBuf], fallback: &FallbackArgs) -> anyhow::
             Err(e) => file_problem(format!("не удалось прочитать файл: {e}")),
         };
         any_errors |= problems.has_errors();
-        print!("{}", ingest::problems_text(&path.display().to_string(), &problems));
-        println!();
+        say_raw!("{}", ingest::problems_text(&path.display().to_string(), &problems));
+        say!();
     }
     Ok(if any_errors { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
 }
@@ -140,7 +156,7 @@ fn ingest(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyh
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
     let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, &config)?, now: fixed_clock()? };
     let summary = ingest::run(ws, &config, &definitions, &options)?;
-    print!("{}", ingest::summary::render(&summary));
+    say_raw!("{}", ingest::summary::render(&summary));
     Ok(if summary.rejected() > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
 }
 

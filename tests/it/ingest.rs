@@ -330,3 +330,19 @@ fn two_authors_sending_the_same_person_get_a_warning_naming_the_other_file() {
     let t = text(&out);
     assert!(t.contains("записи об участниках У-1, У-2 уже пришли в файле «inbox/маршруты 1.xlsx» другого автора"), "{t}");
 }
+
+#[test]
+fn accept_partial_stores_the_valid_rows_and_counts_the_rejected_ones() {
+    let ws = Ws::new();
+    let mut a = attendance();
+    a[2].1[2][4] = V::from("x"); // Н-2's row is rejected, three others stay.
+    ws.drop("журнал.xlsx", &a);
+    let out = ws.run(&["ingest", "--accept-partial"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let entry = ws.log().pop().unwrap();
+    assert_eq!((num(&entry, "rows_stored"), num(&entry, "rows_rejected"), num(&entry, "errors")), (3 + 3, 1, 1), "{entry:?}");
+    let persons: Vec<String> =
+        ws.records("attendance").column("person_id").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    assert!(!persons.contains(&"Н-2".to_string()));
+    assert_eq!(persons.len(), 8);
+}

@@ -1,3 +1,4 @@
+mod cli;
 mod ingest;
 mod quirks;
 mod templates;

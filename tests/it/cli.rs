@@ -1,0 +1,42 @@
+//! The command line speaks Russian: help, usage errors and exit codes.
+
+use std::process::Command;
+
+fn tutorstat(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tutorstat")).args(args).output().unwrap()
+}
+
+#[test]
+fn help_of_every_command_is_in_russian() {
+    for args in [
+        vec!["--help"],
+        vec!["init", "--help"],
+        vec!["ingest", "--help"],
+        vec!["check", "--help"],
+        vec!["templates", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        let out = tutorstat(&args);
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("Использование:"), "{args:?}: {help}");
+        for english in ["Usage:", "Options:", "Commands:", "Print help", "[default"] {
+            assert!(!help.contains(english), "{args:?} shows «{english}»: {help}");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_command_says_what_to_do_and_exits_with_2() {
+    let out = tutorstat(&["ingets"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("неизвестная команда. Список команд: tutorstat --help"));
+}
+
+#[test]
+fn a_folder_that_is_not_a_workspace_is_named_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tutorstat(&["ingest", "--workspace", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("не рабочая папка tutorstat"));
+}
