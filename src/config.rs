@@ -2,6 +2,7 @@
 //! register of schools. Every field has a default, so an empty file is a valid school
 //! configuration; `init` writes a commented one.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -39,6 +40,58 @@ impl Default for Limits {
     }
 }
 
+/// Thresholds of indicators.md, all configurable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Thresholds {
+    /// `level(p)`: below this is `низкий`.
+    pub level_mid: f64,
+    /// `level(p)`: from this on is `высокий`.
+    pub level_high: f64,
+    /// Smallest recommended group.
+    pub min_group_size: usize,
+    /// Support flag fires below these (strict `<`).
+    pub support_d_pct: f64,
+    pub support_att_rate: f64,
+    pub support_r_done_pct: f64,
+    pub support_completeness_pct: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            level_mid: 50.0,
+            level_high: 75.0,
+            min_group_size: 2,
+            support_d_pct: 50.0,
+            support_att_rate: 60.0,
+            support_r_done_pct: 50.0,
+            support_completeness_pct: 100.0,
+        }
+    }
+}
+
+/// Forms expected from every school. A roster each school year and an attendance journal
+/// and routes each term are always expected; questionnaires and diagnostics are added per
+/// period as `"code/wave"` (`"tutor-competency/start"`, `"ОГЭ математика/final"`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expected {
+    #[serde(default)]
+    pub questionnaires: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub diagnostics: BTreeMap<String, Vec<String>>,
+}
+
+/// One school of the register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisteredSchool {
+    pub code: String,
+    pub name: String,
+    pub municipality: String,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -48,6 +101,13 @@ pub struct Config {
     pub school: SchoolInfo,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    #[serde(default)]
+    pub expected: Expected,
+    /// Schools completeness is measured against; empty: the schools seen in the store.
+    #[serde(default)]
+    pub register: Vec<RegisteredSchool>,
 }
 
 impl Config {
@@ -93,6 +153,32 @@ kind = "{kind}"
 max_unpacked_mb = 200
 # Файл больше стольких мегабайт отклоняется, не открываясь.
 max_file_mb = 100
+
+# Пороги показателей.
+[thresholds]
+# Уровни: ниже level_mid — «низкий», от level_high — «высокий», между ними — «средний» (в %).
+level_mid = 50
+level_high = 75
+# Наименьшая рекомендуемая группа по дефицитной теме диагностики.
+min_group_size = 2
+# Школа отмечается как нуждающаяся в поддержке, если значение строго ниже порога:
+support_d_pct = 50              # результат диагностики, % от максимума
+support_att_rate = 60           # посещаемость, %
+support_r_done_pct = 50         # выполнение маршрутов, %
+support_completeness_pct = 100  # полнота сдачи форм, %
+
+# Ожидаемые формы. Всегда ожидаются: состав участников на учебный год,
+# журнал посещаемости и маршруты каждый период. Анкеты и диагностики добавляются
+# по периодам (Q1..Q4, H1, H2, Y) в виде "код/волна" (волна: start, mid, final).
+[expected]
+# questionnaires = {{ Q1 = ["tutor-competency/start"], Q4 = ["tutor-competency/final"] }}
+# diagnostics = {{ Q1 = ["ОГЭ математика/start"], Q4 = ["ОГЭ математика/final"] }}
+
+# Реестр школ (для центра; у школы можно не заполнять):
+# [[register]]
+# code = "2315-001"
+# name = "МБОУ СОШ № 1"
+# municipality = "г. Новоморск"
 "#
     )
 }

@@ -10,6 +10,7 @@ mod definitions;
 mod demo;
 mod discover;
 mod forms;
+mod indicators;
 mod ingest;
 mod problem;
 mod read;

@@ -1,0 +1,124 @@
+//! Attendance indicators (per term): rates, events, hours, the club norm (seed 001).
+
+use polars::prelude::*;
+
+use super::scope::{person, pooled, school_only, share};
+use super::{Inputs, Settings, of_term};
+
+/// Event kinds that count as club meetings (seed 001: twice a month).
+const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
+
+/// The term's events, one row per (school, journal, event).
+fn term_events(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
+    Some(of_term(inputs.events.clone()?, &settings.term))
+}
+
+/// Per person of the term: marks by kind, events present, hours present.
+pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
+    let events = term_events(inputs, settings)?.select([col("school_code").alias("e_school"), col("author").alias("e_author"), col("event_id").alias("e_id"), col("hours")]);
+    let marks = of_term(inputs.attendance.clone()?, &settings.term);
+    let joined = marks.join(
+        events,
+        [col("school_code"), col("author"), col("event_id")],
+        [col("e_school"), col("e_author"), col("e_id")],
+        JoinArgs::new(JoinType::Left),
+    );
+    let present = col("mark").eq(lit("present"));
+    Some(joined.group_by([col("municipality"), col("school_code"), col("person_id").alias("person")]).agg([
+        present.clone().cast(DataType::Float64).sum().alias("present"),
+        len().cast(DataType::Float64).alias("marked"),
+        when(present).then(col("hours")).otherwise(lit(0.0)).sum().alias("hours_present"),
+    ]))
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let term = &settings.term;
+    let mut pieces = Vec::new();
+    if let Some(people) = per_person(inputs, settings) {
+        let rate = col("present") / col("marked") * lit(100.0);
+        pieces.push(person(people.clone(), term, lit(""), rate.clone(), "att_rate"));
+        pieces.push(person(people.clone(), term, lit(""), col("present"), "att_events"));
+        pieces.push(person(people.clone(), term, lit(""), col("hours_present"), "att_hours"));
+        pieces.extend(pooled(people.clone(), term, lit(""), col("present").sum() / col("marked").sum() * lit(100.0), "att_rate"));
+        pieces.extend(pooled(people, term, lit(""), share(rate.lt(lit(50.0))), "att_low_pct"));
+    }
+    if let Some(events) = term_events(inputs, settings) {
+        pieces.extend(pooled(events.clone(), term, col("kind"), len(), "events"));
+        pieces.extend(pooled(events.clone(), term, lit(""), len(), "events"));
+        let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));
+        let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
+        let club = school_only(events, term, lit(""), per_month, "club_meetings_per_month");
+        let norm = club.clone().with_column(col("value").gt_eq(lit(2.0)).cast(DataType::Float64).alias("value")).with_column(lit("club_norm_met").alias("indicator"));
+        pieces.push(club);
+        pieces.push(norm);
+    }
+    Ok(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn event(school: &str, author: &str, id: &str, kind: &str, hours: f64) -> Rec {
+        rec(school, "М1").s("author", author).s("event_id", id).s("kind", kind).f("hours", hours).d("date", 2025, 9, 15)
+    }
+
+    fn mark(school: &str, author: &str, person: &str, event: &str, mark: &str) -> Rec {
+        rec(school, "М1").s("author", author).s("person_id", person).s("event_id", event).s("mark", mark)
+    }
+
+    #[test]
+    fn rates_are_pooled_marks_and_excused_marks_count_in_the_denominator() {
+        let events = frame(&[
+            event("A", "j1", "С1", "семинар", 2.0),
+            event("A", "j1", "С2", "групповой тьюториал", 1.0),
+            event("A", "j2", "С1", "заседание клуба", 1.5),
+            event("B", "j1", "С1", "мастер-класс", 1.0),
+        ]);
+        let marks = frame(&[
+            // P1 at A: present at j1/С1 (2 h) and j2/С1 (1.5 h), excused at j1/С2: 2 of 3.
+            mark("A", "j1", "P1", "С1", "present"),
+            mark("A", "j1", "P1", "С2", "excused"),
+            mark("A", "j2", "P1", "С1", "present"),
+            // P2 at A: absent, ill: 0 of 2.
+            mark("A", "j1", "P2", "С1", "absent"),
+            mark("A", "j1", "P2", "С2", "ill"),
+            // P3 at B: present 1 of 1.
+            mark("B", "j1", "P3", "С1", "present"),
+        ]);
+        let long = compute_with(Inputs { events: Some(events), attendance: Some(marks), ..empty_inputs() });
+        assert_close(value(&long, "person", "P1", "att_rate", ""), 200.0 / 3.0);
+        assert_eq!(value(&long, "person", "P1", "att_events", ""), Some(2.0));
+        assert_eq!(value(&long, "person", "P1", "att_hours", ""), Some(3.5));
+        assert_eq!(value(&long, "person", "P2", "att_rate", ""), Some(0.0));
+        // School A pooled: 2 present of 5 marks = 40 %, not the mean of 66.7 and 0.
+        assert_eq!(value(&long, "school", "A", "att_rate", ""), Some(40.0));
+        // Region: 3 of 6 = 50 %.
+        assert_eq!(value(&long, "region", "", "att_rate", ""), Some(50.0));
+        // Persons below 50 %: A has P2 of 2 = 50 %; region 1 of 3.
+        assert_eq!(value(&long, "school", "A", "att_low_pct", ""), Some(50.0));
+        assert_close(value(&long, "region", "", "att_low_pct", ""), 100.0 / 3.0);
+        // Events: A has 3 (one per kind), B 1; region 4.
+        assert_eq!(value(&long, "school", "A", "events", ""), Some(3.0));
+        assert_eq!(value(&long, "school", "A", "events", "семинар"), Some(1.0));
+        assert_eq!(value(&long, "school", "A", "events", "мастер-класс"), None);
+        assert_eq!(value(&long, "region", "", "events", ""), Some(4.0));
+        // Club meetings in Q1 (2 months): A has семинар + заседание клуба = 2 / 2 = 1 a month.
+        assert_eq!(value(&long, "school", "A", "club_meetings_per_month", ""), Some(1.0));
+        assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(0.0));
+        assert_eq!(value(&long, "region", "", "club_meetings_per_month", ""), None);
+    }
+
+    #[test]
+    fn the_club_norm_is_met_at_two_meetings_a_month() {
+        let events = frame(&[
+            event("A", "j", "1", "семинар", 1.0),
+            event("A", "j", "2", "мастер-класс", 1.0),
+            event("A", "j", "3", "заседание клуба", 1.0),
+            event("A", "j", "4", "заседание клуба", 1.0),
+        ]);
+        let long = compute_with(Inputs { events: Some(events), ..empty_inputs() });
+        assert_eq!(value(&long, "school", "A", "club_meetings_per_month", ""), Some(2.0));
+        assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(1.0));
+    }
+}

@@ -1,0 +1,89 @@
+//! Completeness (per school and term): forms received against forms expected, and the
+//! share of schools with every expected form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+
+use super::scope::pooled;
+use super::{Inputs, Settings, of_term};
+
+/// What each school sent for the term, as labels of expected forms.
+fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
+    let mut sent: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut collect = |lf: Option<LazyFrame>, label: Expr, this_term: bool| -> PolarsResult<()> {
+        let Some(lf) = lf else { return Ok(()) };
+        let lf = if this_term { of_term(lf, &settings.term) } else { lf };
+        let df = lf.select([col("school_code"), label.alias("label")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+        for (school, label) in df.column("school_code")?.str()?.iter().zip(df.column("label")?.str()?.iter()) {
+            if let (Some(school), Some(label)) = (school, label) {
+                sent.entry(school.to_string()).or_default().insert(label.to_string());
+            }
+        }
+        Ok(())
+    };
+    collect(inputs.roster.clone(), lit("roster"), false)?;
+    collect(inputs.events.clone(), lit("attendance"), true)?;
+    collect(inputs.route.clone(), lit("route"), true)?;
+    collect(inputs.answers.clone(), concat_str([lit("q:"), col("instrument"), lit("/"), col("wave")], "", false), true)?;
+    collect(inputs.diag_tasks.clone(), concat_str([lit("d:"), col("instrument"), lit("/"), col("wave")], "", false), true)?;
+    Ok(sent)
+}
+
+/// The labels every school owes for the term.
+pub fn expected_labels(settings: &Settings) -> Vec<String> {
+    let period = settings.term.period.code();
+    let mut labels = vec!["roster".to_string(), "attendance".to_string(), "route".to_string()];
+    let add = |map: &BTreeMap<String, Vec<String>>, prefix: &str, labels: &mut Vec<String>| {
+        for item in map.get(period).into_iter().flatten() {
+            labels.push(format!("{prefix}{}", crate::read::text::fold(item)));
+        }
+    };
+    add(&settings.expected.questionnaires, "q:", &mut labels);
+    add(&settings.expected.diagnostics, "d:", &mut labels);
+    labels
+}
+
+/// Schools of the register, or those seen in the data when there is no register.
+pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(String, String)>> {
+    if !settings.register.is_empty() {
+        return Ok(settings.register.to_vec());
+    }
+    let mut seen = BTreeSet::new();
+    for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
+        let df = lf.clone().select([col("school_code"), col("municipality")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+        for (code, muni) in df.column("school_code")?.str()?.iter().zip(df.column("municipality")?.str()?.iter()) {
+            if let (Some(code), Some(muni)) = (code, muni) {
+                seen.insert((code.to_string(), muni.to_string()));
+            }
+        }
+    }
+    Ok(seen.into_iter().collect())
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let schools = register(inputs, settings)?;
+    if schools.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sent = received(inputs, settings)?;
+    let expected = expected_labels(settings);
+    // Diagnostic names keep their case in the store; compare leniently.
+    let got = |code: &str, label: &str| sent.get(code).is_some_and(|s| s.iter().any(|x| crate::read::text::fold(x) == *label));
+    let (mut munis, mut codes, mut exp, mut rec) = (vec![], vec![], vec![], vec![]);
+    for (code, muni) in &schools {
+        munis.push(muni.clone());
+        codes.push(code.clone());
+        exp.push(expected.len() as f64);
+        rec.push(expected.iter().filter(|label| got(code, label)).count() as f64);
+    }
+    let frame = df!("municipality" => munis, "school_code" => codes, "expected" => exp, "received" => rec)?.lazy();
+    let term = &settings.term;
+    let mut pieces = Vec::new();
+    pieces.extend(pooled(frame.clone(), term, lit(""), col("expected").sum(), "forms_expected"));
+    pieces.extend(pooled(frame.clone(), term, lit(""), col("received").sum(), "forms_received"));
+    pieces.extend(pooled(frame.clone(), term, lit(""), col("received").sum() / col("expected").sum() * lit(100.0), "completeness_pct"));
+    let reporting = super::scope::share(col("received").eq(col("expected")));
+    pieces.extend(pooled(frame, term, lit(""), reporting, "schools_reporting_pct").into_iter().skip(1));
+    Ok(pieces)
+}

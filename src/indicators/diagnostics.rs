@@ -1,0 +1,102 @@
+//! Diagnostic indicators (per diagnostic name and wave): participation, percent of the
+//! maximum, levels, task and topic results, deficits and start-to-final progress.
+
+use polars::prelude::*;
+
+use super::scope::{path, person, pooled, share};
+use super::{Inputs, LEVELS, Settings, latest, level, of_term};
+
+/// The year's scores joined with their tasks: one row per person and task, the latest
+/// file winning per person (several class teachers may send the same diagnostic).
+pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
+    let (Some(results), Some(tasks)) = (inputs.diag_results.clone(), inputs.diag_tasks.clone()) else { return Ok(None) };
+    let results = latest(results, &["school_code", "term", "instrument", "wave", "person_id"])?;
+    let tasks = latest(tasks, &["school_code", "term", "instrument", "wave", "task"])?.select([
+        col("school_code").alias("t_school"),
+        col("term").alias("t_term"),
+        col("instrument").alias("t_instrument"),
+        col("wave").alias("t_wave"),
+        col("task").alias("t_task"),
+        col("max_score"),
+        col("topic_code"),
+        col("topic"),
+    ]);
+    Ok(Some(
+        results
+            .join(
+                tasks,
+                [col("school_code"), col("term"), col("instrument"), col("wave"), col("task")],
+                [col("t_school"), col("t_term"), col("t_instrument"), col("t_wave"), col("t_task")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column(col("person_id").alias("person")),
+    ))
+}
+
+/// Per person, diagnostic and wave: points, maximum, and whether the person took part.
+pub fn per_person(scored: LazyFrame) -> LazyFrame {
+    scored
+        .group_by([col("municipality"), col("school_code"), col("term"), col("period"), col("person"), col("instrument"), col("wave")])
+        .agg([col("points").sum().alias("score"), col("max_score").sum().alias("max_total"), col("points").is_not_null().any(true).alias("present")])
+        .with_column((col("score") / col("max_total") * lit(100.0)).alias("pct"))
+}
+
+/// Per participant, diagnostic, wave and topic: percent of the topic's maximum.
+pub fn per_topic(scored: LazyFrame) -> LazyFrame {
+    scored
+        .filter(col("points").is_not_null())
+        .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("instrument"), col("wave"), col("topic_code")])
+        .agg([col("topic").first().alias("topic"), (col("points").sum() / col("max_score").sum() * lit(100.0)).alias("topic_pct")])
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let Some(year) = scored(inputs)? else { return Ok(Vec::new()) };
+    let term = &settings.term;
+    let scored = of_term(year.clone(), term);
+    let dw = || path(vec![col("instrument"), col("wave")]);
+    let mut pieces = Vec::new();
+
+    let people = per_person(scored.clone());
+    pieces.extend(pooled(people.clone(), term, dw(), col("present").cast(DataType::Float64).sum(), "d_participants"));
+    pieces.extend(pooled(people.clone(), term, dw(), col("present").not().cast(DataType::Float64).sum(), "d_absent"));
+    let participants = people.filter(col("present"));
+    pieces.push(person(participants.clone(), term, dw(), col("score"), "d_score"));
+    pieces.push(person(participants.clone(), term, dw(), col("pct"), "d_pct"));
+    pieces.extend(pooled(participants.clone(), term, dw(), col("pct").mean(), "d_pct"));
+    for l in LEVELS {
+        let group = path(vec![col("instrument"), col("wave"), lit(l)]);
+        pieces.extend(pooled(participants.clone(), term, group, share(level(col("pct"), settings.thresholds).eq(lit(l))), "d_level_pct"));
+    }
+
+    let task_pct = col("points") / col("max_score") * lit(100.0);
+    let tasks = scored.clone().filter(col("points").is_not_null());
+    pieces.extend(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), task_pct.mean(), "d_task_pct"));
+
+    let topics = per_topic(scored);
+    let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
+    pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), "d_topic_pct"));
+    pieces.extend(pooled(topics.clone(), term, dwt(), col("topic_pct").mean(), "d_topic_pct"));
+    pieces.extend(pooled(topics, term, dwt(), share(col("topic_pct").lt(lit(50.0))), "d_deficit_pct"));
+
+    pieces.extend(progress(year, term));
+    Ok(pieces)
+}
+
+/// `d_progress`: final minus start percent of persons with both, in the final wave's term.
+fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame> {
+    let people = per_person(year).filter(col("present"));
+    let finals = of_term(people.clone(), term).filter(col("wave").eq(lit("final")));
+    let start = people.filter(col("wave").eq(lit("start"))).select([
+        col("school_code").alias("s_school"),
+        col("person").alias("s_person"),
+        col("instrument").alias("s_instrument"),
+        col("pct").alias("start_pct"),
+    ]);
+    let both = finals
+        .join(start, [col("school_code"), col("person"), col("instrument")], [col("s_school"), col("s_person"), col("s_instrument")], JoinArgs::new(JoinType::Inner))
+        .with_column((col("pct") - col("start_pct")).alias("delta"));
+    let group = path(vec![col("instrument"), lit("final")]);
+    let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), "d_progress")];
+    pieces.extend(pooled(both, term, group, col("delta").mean(), "d_progress"));
+    pieces
+}

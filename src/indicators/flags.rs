@@ -1,0 +1,90 @@
+//! Support flags (per school and term): a school needs methodological support when its
+//! latest diagnostic result so far, attendance, route completion or completeness falls
+//! below its threshold (seed 004). Each firing reason gets its own row.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+
+use super::diagnostics::{per_person, scored};
+use super::{Inputs, Settings, period_rank, period_rank_expr};
+
+/// School `d_pct` of each diagnostic's latest wave so far in the school year.
+fn latest_diagnostic_pct(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
+    let mut by_school: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let Some(year) = scored(inputs)? else { return Ok(by_school) };
+    let wave_rank = when(col("wave").eq(lit("start"))).then(lit(0)).when(col("wave").eq(lit("mid"))).then(lit(1)).otherwise(lit(2));
+    let schools = per_person(year)
+        .filter(col("present"))
+        .with_columns([period_rank_expr().alias("rank"), wave_rank.alias("wave_rank")])
+        .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
+        .group_by([col("school_code"), col("instrument"), col("rank"), col("wave_rank")])
+        .agg([col("pct").mean().alias("pct")])
+        .sort_by_exprs([col("rank"), col("wave_rank")], SortMultipleOptions::default())
+        .group_by_stable([col("school_code"), col("instrument")])
+        .agg([col("pct").last()])
+        .collect()?;
+    for (school, pct) in schools.column("school_code")?.str()?.iter().zip(schools.column("pct")?.f64()?.iter()) {
+        if let (Some(school), Some(pct)) = (school, pct) {
+            by_school.entry(school.to_string()).or_default().push(pct);
+        }
+    }
+    Ok(by_school)
+}
+
+/// The flag rows, from the school rows already computed.
+pub fn indicators(long: &DataFrame, inputs: &Inputs, settings: &Settings) -> PolarsResult<LazyFrame> {
+    let t = settings.thresholds;
+    let schools = long.clone().lazy().filter(col("scope").eq(lit("school")).and(col("group").eq(lit("")))).collect()?;
+    let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
+    let mut municipality_of: BTreeMap<String, String> = BTreeMap::new();
+    let cols = (schools.column("school_code")?.str()?, schools.column("municipality")?.str()?, schools.column("indicator")?.str()?, schools.column("value")?.f64()?);
+    for i in 0..schools.height() {
+        if let (Some(s), Some(m), Some(ind), Some(v)) = (cols.0.get(i), cols.1.get(i), cols.2.get(i), cols.3.get(i)) {
+            values.insert((s.to_string(), ind.to_string()), v);
+            municipality_of.insert(s.to_string(), m.to_string());
+        }
+    }
+    let diagnostics = latest_diagnostic_pct(inputs, settings)?;
+    let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
+    let (mut munis, mut school_codes, mut groups, mut flag_values) = (vec![], vec![], vec![], vec![]);
+    for school in codes {
+        let below = |indicator: &str, threshold: f64| values.get(&(school.clone(), indicator.to_string())).is_some_and(|v| *v < threshold);
+        let mut reasons = Vec::new();
+        if diagnostics.get(&school).is_some_and(|pcts| pcts.iter().any(|p| *p < t.support_d_pct)) {
+            reasons.push("d_pct");
+        }
+        if below("att_rate", t.support_att_rate) {
+            reasons.push("att_rate");
+        }
+        if below("r_done_pct", t.support_r_done_pct) {
+            reasons.push("r_done_pct");
+        }
+        if below("completeness_pct", t.support_completeness_pct) {
+            reasons.push("completeness_pct");
+        }
+        let muni = municipality_of[&school].clone();
+        munis.push(muni.clone());
+        school_codes.push(school.clone());
+        groups.push(String::new());
+        flag_values.push(if reasons.is_empty() { 0.0 } else { 1.0 });
+        for reason in reasons {
+            munis.push(muni.clone());
+            school_codes.push(school.clone());
+            groups.push(reason.to_string());
+            flag_values.push(1.0);
+        }
+    }
+    let n = munis.len();
+    Ok(df!(
+        "term" => vec![settings.term.label(); n],
+        "scope" => vec!["school"; n],
+        "municipality" => munis,
+        "school_code" => school_codes,
+        "entity" => vec![""; n],
+        "group" => groups,
+        "indicator" => vec!["support_flag"; n],
+        "value" => flag_values,
+    )?
+    .lazy())
+}

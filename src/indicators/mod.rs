@@ -1,0 +1,140 @@
+//! Stage 5, compute: the indicators of indicators.md as one long table
+//! (`term, scope, municipality, school_code, entity, group, indicator, value`), computed with
+//! polars' lazy API from the store. One module per area; each returns lazy pieces of the
+//! long table, and [`compute`] concatenates them.
+//!
+//! Municipality and region values are always pooled over the underlying person records
+//! (ratios of sums, means over all persons, counts summed), never means of school means.
+
+mod attendance;
+mod completeness;
+mod diagnostics;
+mod flags;
+pub mod groups;
+mod questionnaires;
+mod roster;
+mod routes;
+mod scope;
+
+use polars::prelude::*;
+
+use crate::config::{Expected, Thresholds};
+use crate::definitions::Definitions;
+use crate::read::values::{Period, Term};
+use crate::store::Store;
+
+
+/// Columns of the long table, in order.
+pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
+
+/// The store tables of one school year, conflicts between authors resolved.
+#[derive(Clone)]
+pub struct Inputs {
+    pub roster: Option<LazyFrame>,
+    pub events: Option<LazyFrame>,
+    pub attendance: Option<LazyFrame>,
+    pub answers: Option<LazyFrame>,
+    pub diag_tasks: Option<LazyFrame>,
+    pub diag_results: Option<LazyFrame>,
+    pub route: Option<LazyFrame>,
+}
+
+impl Inputs {
+    /// Reads the school year of `term` from the store (partition pruning by path).
+    pub fn load(store: &Store, term: &Term) -> anyhow::Result<Inputs> {
+        let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
+            let mut frames = Vec::new();
+            for period in Period::ALL {
+                if let Some(df) = store.read(table, Some(&Term { year: term.year, period }), None)? {
+                    frames.push(df.lazy());
+                }
+            }
+            Ok(if frames.is_empty() { None } else { Some(concat(frames, UnionArgs { diagonal: true, ..Default::default() })?) })
+        };
+        Ok(Inputs {
+            roster: year("roster")?,
+            events: year("events")?,
+            attendance: year("attendance")?,
+            answers: year("answers")?,
+            diag_tasks: year("diag_tasks")?,
+            diag_results: year("diag_results")?,
+            route: year("route")?,
+        })
+    }
+}
+
+/// What a computation needs besides the data.
+pub struct Settings<'a> {
+    pub term: Term,
+    pub thresholds: &'a Thresholds,
+    pub definitions: &'a Definitions,
+    pub expected: &'a Expected,
+    /// Schools the completeness is measured against: (code, municipality).
+    pub register: &'a [(String, String)],
+}
+
+/// Every indicator of the term, as the long table.
+pub fn compute(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+    let mut pieces = Vec::new();
+    pieces.extend(roster::indicators(inputs, settings)?);
+    pieces.extend(attendance::indicators(inputs, settings)?);
+    pieces.extend(questionnaires::indicators(inputs, settings)?);
+    pieces.extend(diagnostics::indicators(inputs, settings)?);
+    pieces.extend(routes::indicators(inputs, settings)?);
+    pieces.extend(completeness::indicators(inputs, settings)?);
+    let long = if pieces.is_empty() { empty_long()?.lazy() } else { concat(pieces, UnionArgs::default())? };
+    // A null (or undefined: 0/0, x/0) value has no row.
+    let long = long.filter(col("value").is_finite()).collect()?;
+    let flags = flags::indicators(&long, inputs, settings)?;
+    let long = concat([long.lazy(), flags], UnionArgs::default())?;
+    long.sort(["scope", "municipality", "school_code", "indicator", "group", "entity"], SortMultipleOptions::default().with_maintain_order(true)).collect()
+}
+
+/// A long table with no rows.
+fn empty_long() -> PolarsResult<DataFrame> {
+    let mut columns: Vec<Column> = COLUMNS[..7].iter().map(|c| Column::new((*c).into(), Vec::<String>::new())).collect();
+    columns.push(Column::new("value".into(), Vec::<f64>::new()));
+    DataFrame::new(0, columns)
+}
+
+/// `level(p)` of indicators.md as an expression: `низкий`, `средний`, `высокий`.
+pub fn level(p: Expr, t: &Thresholds) -> Expr {
+    when(p.clone().lt(lit(t.level_mid))).then(lit("низкий")).when(p.lt(lit(t.level_high))).then(lit("средний")).otherwise(lit("высокий"))
+}
+
+pub const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
+
+/// Keeps, for each `keys`, the rows of the latest submission (largest `seq`): where two
+/// authors send a record for the same person, the later file wins (workflow.md).
+pub fn latest(lf: LazyFrame, keys: &[&str]) -> PolarsResult<LazyFrame> {
+    keep_max(lf, "seq", keys)
+}
+
+/// Keeps the rows whose `column` is the largest within each `keys` group.
+pub fn keep_max(lf: LazyFrame, column: &str, keys: &[&str]) -> PolarsResult<LazyFrame> {
+    let keys: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    Ok(lf.filter(col(column).eq(col(column).max().over(keys)?)))
+}
+
+/// The rank of a period by its last month within the school year (Q1 < Q2 = H1 < Q3 < Q4 = H2 = Y).
+pub fn period_rank(period: Period) -> i32 {
+    match period {
+        Period::Q1 => 1,
+        Period::Q2 | Period::H1 => 2,
+        Period::Q3 => 3,
+        Period::Q4 | Period::H2 | Period::Y => 4,
+    }
+}
+
+/// [`period_rank`] as an expression over a `period` code column.
+pub fn period_rank_expr() -> Expr {
+    Period::ALL.into_iter().fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
+}
+
+/// Rows of the term itself.
+pub fn of_term(lf: LazyFrame, term: &Term) -> LazyFrame {
+    lf.filter(col("term").eq(lit(term.label())))
+}
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -1,0 +1,69 @@
+//! Roster indicators (per school and school year; the latest roster received wins).
+
+use polars::prelude::*;
+
+use super::scope::{pooled, share};
+use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
+
+/// The school year's roster: per author the latest term's file, then per person the
+/// latest file; with `valid_tutor` saying whether `tutor_id` names a tutor of the school.
+pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
+    let by_author = keep_max(roster.with_column(period_rank_expr().alias("rank")), "rank", &["school_code", "author"])?;
+    let people = latest(latest(by_author, &["school_code", "author"])?, &["school_code", "id"])?;
+    let tutors = people
+        .clone()
+        .filter(col("role").eq(lit("тьютор")))
+        .select([col("school_code").alias("t_school"), col("id").alias("t_id"), lit(true).alias("valid_tutor")]);
+    Ok(people
+        .join(tutors, [col("school_code"), col("tutor_id")], [col("t_school"), col("t_id")], JoinArgs::new(JoinType::Left))
+        .with_column(col("valid_tutor").fill_null(lit(false))))
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let Some(roster) = inputs.roster.clone() else { return Ok(Vec::new()) };
+    let term = &settings.term;
+    let people = current(roster)?;
+    let mut pieces = Vec::new();
+    pieces.extend(pooled(people.clone(), term, col("role"), len(), "participants"));
+    pieces.extend(pooled(people.clone(), term, lit(""), len(), "participants"));
+    let mentors = people.clone().filter(col("role").eq(lit("наставник")));
+    pieces.extend(pooled(mentors, term, lit(""), share(col("valid_tutor")), "mentors_with_tutor_pct"));
+    let per_tutor = col("valid_tutor").cast(DataType::Float64).sum() / col("role").eq(lit("тьютор")).cast(DataType::Float64).sum();
+    pieces.extend(pooled(people, term, lit(""), per_tutor, "tutorants_per_tutor"));
+    Ok(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn counts_roles_and_tutor_links_pooled_over_schools() {
+        // School A: 1 tutor, 2 mentors (one linked), 2 students (one linked, one to a mentor).
+        // School B: 2 tutors, 1 mentor linked, 1 student linked.
+        let roster = frame(&[
+            roster_row("A", "М1", "T1", "тьютор", None),
+            roster_row("A", "М1", "N1", "наставник", Some("T1")),
+            roster_row("A", "М1", "N2", "наставник", None),
+            roster_row("A", "М1", "S1", "обучающийся", Some("T1")),
+            roster_row("A", "М1", "S2", "обучающийся", Some("N1")),
+            roster_row("B", "М1", "T1", "тьютор", None),
+            roster_row("B", "М1", "T2", "тьютор", None),
+            roster_row("B", "М1", "N1", "наставник", Some("T2")),
+            roster_row("B", "М1", "S1", "обучающийся", Some("T1")),
+        ]);
+        let long = compute_with(Inputs { roster: Some(roster), ..empty_inputs() });
+        assert_eq!(value(&long, "school", "A", "participants", ""), Some(5.0));
+        assert_eq!(value(&long, "school", "A", "participants", "наставник"), Some(2.0));
+        assert_eq!(value(&long, "school", "A", "participants", "педагог"), None);
+        assert_eq!(value(&long, "region", "", "participants", ""), Some(9.0));
+        // A: 1 of 2 mentors linked = 50 %; B: 1 of 1 = 100 %; region pooled: 2 of 3.
+        assert_eq!(value(&long, "school", "A", "mentors_with_tutor_pct", ""), Some(50.0));
+        assert_eq!(value(&long, "school", "B", "mentors_with_tutor_pct", ""), Some(100.0));
+        assert_close(value(&long, "region", "", "mentors_with_tutor_pct", ""), 200.0 / 3.0);
+        // A: 2 valid links / 1 tutor; B: 2 / 2; region: 4 / 3.
+        assert_eq!(value(&long, "school", "A", "tutorants_per_tutor", ""), Some(2.0));
+        assert_eq!(value(&long, "school", "B", "tutorants_per_tutor", ""), Some(1.0));
+        assert_close(value(&long, "municipality", "М1", "tutorants_per_tutor", ""), 4.0 / 3.0);
+    }
+}

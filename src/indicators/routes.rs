@@ -1,0 +1,63 @@
+//! Route indicators (per term): items, completion, overdue items and achievements. A route
+//! workbook holds each person's whole route as of its term, so the term uses, per person,
+//! the latest route received up to that term.
+
+use polars::prelude::*;
+
+use super::scope::{person, pooled, share};
+use super::{Inputs, Settings, keep_max, latest, period_rank, period_rank_expr};
+
+/// Days since 1970-01-01, the physical value of a polars `Date`.
+fn epoch_days(date: chrono::NaiveDate) -> i32 {
+    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
+}
+
+/// The route items in force at the end of the term, with `done`, `due` and `achievement`.
+pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFrame>> {
+    let Some(route) = inputs.route.clone() else { return Ok(None) };
+    let term = &settings.term;
+    let upto = route.with_column(period_rank_expr().alias("rank")).filter(col("rank").lt_eq(lit(period_rank(term.period))));
+    let newest_term = keep_max(upto, "rank", &["school_code", "id"])?;
+    let current = latest(newest_term, &["school_code", "id"])?;
+    let due = col("due").cast(DataType::Int32).lt_eq(lit(epoch_days(term.end())));
+    Ok(Some(current.with_columns([
+        col("id").alias("person"),
+        col("status").eq(lit("выполнено")).alias("done"),
+        due.alias("due_now"),
+        col("result").eq(lit("призёр")).or(col("result").eq(lit("победитель"))).fill_null(lit(false)).alias("achievement"),
+    ])))
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let Some(items) = items(inputs, settings)? else { return Ok(Vec::new()) };
+    let term = &settings.term;
+    let f = |e: Expr| e.cast(DataType::Float64);
+    let counted = items.clone().with_columns([
+        f(col("done")).alias("n_done"),
+        f(col("due_now").or(col("done"))).alias("n_counted"),
+        f(col("due_now").and(col("status").eq(lit("запланировано")))).alias("n_overdue"),
+        f(col("achievement")).alias("n_achievements"),
+    ]);
+    let people = counted.clone().group_by([col("municipality"), col("school_code"), col("person")]).agg([
+        len().cast(DataType::Float64).alias("items"),
+        col("n_done").sum(),
+        col("n_counted").sum(),
+        col("n_overdue").sum(),
+        col("n_achievements").sum(),
+    ]);
+    let mut pieces = vec![
+        person(people.clone(), term, lit(""), col("items"), "r_items"),
+        person(people.clone(), term, lit(""), col("n_done") / col("n_counted") * lit(100.0), "r_done_pct"),
+        person(people.clone(), term, lit(""), col("n_overdue"), "r_overdue"),
+        person(people.clone(), term, lit(""), col("n_achievements"), "r_achievements"),
+    ];
+    pieces.extend(pooled(counted.clone(), term, lit(""), len(), "r_items"));
+    pieces.extend(pooled(counted.clone(), term, lit(""), col("n_done").sum() / col("n_counted").sum() * lit(100.0), "r_done_pct"));
+    pieces.extend(pooled(counted.clone(), term, lit(""), col("n_overdue").sum(), "r_overdue"));
+    pieces.extend(pooled(counted.clone(), term, lit(""), col("n_achievements").sum(), "r_achievements"));
+    let achieved = counted.filter(col("achievement"));
+    pieces.push(person(achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]), term, col("level"), col("n"), "r_achievements"));
+    pieces.extend(pooled(achieved, term, col("level"), len(), "r_achievements"));
+    pieces.extend(pooled(people, term, lit(""), share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
+    Ok(pieces)
+}

@@ -1,0 +1,138 @@
+//! Helpers for the indicator tests: small frames built by hand and lookups in the result.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+pub use super::Inputs;
+use super::{Settings, compute};
+use crate::config::{Expected, Thresholds};
+use crate::definitions::Definitions;
+use crate::read::values::Term;
+
+#[derive(Clone)]
+pub enum Val {
+    S(String),
+    NullS,
+    F(f64),
+    NullF,
+    I(i32),
+    U(u64),
+    D(NaiveDate),
+}
+
+/// One store record: named values, with the source columns every store row carries.
+#[derive(Clone)]
+pub struct Rec(pub Vec<(&'static str, Val)>);
+
+impl Rec {
+    fn set(mut self, name: &'static str, v: Val) -> Rec {
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, v));
+        self
+    }
+    pub fn s(self, name: &'static str, v: &str) -> Rec {
+        self.set(name, Val::S(v.to_string()))
+    }
+    pub fn null_s(self, name: &'static str) -> Rec {
+        self.set(name, Val::NullS)
+    }
+    pub fn f(self, name: &'static str, v: f64) -> Rec {
+        self.set(name, Val::F(v))
+    }
+    pub fn null_f(self, name: &'static str) -> Rec {
+        self.set(name, Val::NullF)
+    }
+    pub fn d(self, name: &'static str, y: i32, m: u32, d: u32) -> Rec {
+        self.set(name, Val::D(NaiveDate::from_ymd_opt(y, m, d).unwrap()))
+    }
+    pub fn seq(self, seq: u64) -> Rec {
+        self.set("seq", Val::U(seq))
+    }
+    /// Moves the record to another term of 2025/2026 (`Q4`...).
+    pub fn term(self, period: &str) -> Rec {
+        self.s("term", &format!("2025/2026 {period}")).s("period", period)
+    }
+}
+
+/// A record of school `school` in municipality `muni`, term 2025/2026 Q1.
+pub fn rec(school: &str, muni: &str) -> Rec {
+    Rec(vec![
+        ("school_code", Val::S(school.into())),
+        ("municipality", Val::S(muni.into())),
+        ("term", Val::S("2025/2026 Q1".into())),
+        ("school_year", Val::I(2025)),
+        ("period", Val::S("Q1".into())),
+        ("author", Val::S("автор".into())),
+        ("instrument", Val::S(String::new())),
+        ("wave", Val::S(String::new())),
+        ("seq", Val::U(1)),
+    ])
+}
+
+pub fn roster_row(school: &str, muni: &str, id: &str, role: &str, tutor: Option<&str>) -> Rec {
+    let r = rec(school, muni).s("id", id).s("full_name", &format!("Участник {id}")).s("role", role);
+    match tutor {
+        Some(t) => r.s("tutor_id", t),
+        None => r.null_s("tutor_id"),
+    }
+}
+
+/// A frame from records (columns in the first record's order).
+pub fn frame(records: &[Rec]) -> LazyFrame {
+    let names: Vec<&'static str> = records[0].0.iter().map(|(n, _)| *n).collect();
+    let mut columns = Vec::new();
+    for name in names {
+        let values: Vec<&Val> = records.iter().map(|r| &r.0.iter().find(|(n, _)| *n == name).expect("every record has every column").1).collect();
+        let column = match values[0] {
+            Val::S(_) | Val::NullS => {
+                Column::new(name.into(), values.iter().map(|v| if let Val::S(s) = v { Some(s.clone()) } else { None }).collect::<Vec<_>>())
+            }
+            Val::F(_) | Val::NullF => Column::new(name.into(), values.iter().map(|v| if let Val::F(f) = v { Some(*f) } else { None }).collect::<Vec<_>>()),
+            Val::I(_) => Column::new(name.into(), values.iter().map(|v| if let Val::I(i) = v { *i } else { 0 }).collect::<Vec<_>>()),
+            Val::U(_) => Column::new(name.into(), values.iter().map(|v| if let Val::U(u) = v { *u } else { 0 }).collect::<Vec<_>>()),
+            Val::D(_) => crate::forms::date_column(name, values.iter().map(|v| if let Val::D(d) = v { Some(*d) } else { None })).unwrap(),
+        };
+        columns.push(column);
+    }
+    DataFrame::new(records.len(), columns).unwrap().lazy()
+}
+
+pub fn empty_inputs() -> Inputs {
+    Inputs { roster: None, events: None, attendance: None, answers: None, diag_tasks: None, diag_results: None, route: None }
+}
+
+/// Computes the long table for 2025/2026 Q1 with default settings.
+pub fn compute_with(inputs: Inputs) -> DataFrame {
+    compute_for(inputs, "2025/2026 Q1")
+}
+
+pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
+    let thresholds = Thresholds::default();
+    let definitions = Definitions::load(None).unwrap();
+    let expected = Expected::default();
+    let settings = Settings { term: Term::parse(term).unwrap(), thresholds: &thresholds, definitions: &definitions, expected: &expected, register: &[] };
+    compute(&inputs, &settings).unwrap()
+}
+
+/// The value of one row; `key` is the school code (school scope), the municipality
+/// (municipality scope), the person (person scope) or empty (region).
+pub fn value(long: &DataFrame, scope: &str, key: &str, indicator: &str, group: &str) -> Option<f64> {
+    let key_column = match scope {
+        "person" => "entity",
+        "municipality" => "municipality",
+        _ => "school_code",
+    };
+    let hits = long
+        .clone()
+        .lazy()
+        .filter(col("scope").eq(lit(scope)).and(col(key_column).eq(lit(key))).and(col("indicator").eq(lit(indicator))).and(col("group").eq(lit(group))))
+        .collect()
+        .unwrap();
+    assert!(hits.height() <= 1, "{scope}/{key}/{indicator}/{group} has {} rows:\n{hits}", hits.height());
+    hits.column("value").unwrap().f64().unwrap().iter().next().flatten()
+}
+
+pub fn assert_close(actual: Option<f64>, expected: f64) {
+    let actual = actual.expect("a value");
+    assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+}
