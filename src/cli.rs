@@ -56,6 +56,22 @@ pub struct FallbackArgs {
     pub term: Option<String>,
 }
 
+/// Which reports to write.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ReportArgs {
+    /// Период отчёта, например "2025/2026 Q1" (по умолчанию — все периоды с данными)
+    #[arg(long = "term", value_name = "ПЕРИОД")]
+    pub term: Option<String>,
+
+    /// Только эта школа (код ОО)
+    #[arg(long = "school", value_name = "КОД")]
+    pub school: Option<String>,
+
+    /// С каким периодом сравнивать (по умолчанию — с предыдущим периодом того же вида)
+    #[arg(long = "compare", value_name = "ПЕРИОД")]
+    pub compare: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 #[command(help_template = HELP_TEMPLATE)]
 pub enum Command {
@@ -101,6 +117,25 @@ pub enum Command {
         workspace: WorkspaceArg,
     },
     /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
+    /// Рассчитать показатели и записать отчёты в папку reports
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat report [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
+    Report {
+        #[command(flatten)]
+        report: ReportArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Загрузить всё из inbox и обновить отчёты всех затронутых периодов (главная команда)
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat run [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
+    Run {
+        /// Сохранять верные строки файлов с ошибками, а не отклонять файл целиком
+        #[arg(long = "accept-partial")]
+        accept_partial: bool,
+        #[command(flatten)]
+        fallback: FallbackArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat demo [ПАПКА]", next_help_heading = "Параметры")]
     Demo {
         /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)

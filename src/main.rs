@@ -14,6 +14,7 @@ mod indicators;
 mod ingest;
 mod problem;
 mod read;
+mod report;
 mod store;
 mod workspace;
 
@@ -23,7 +24,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 
-use cli::{Cli, Command, FallbackArgs};
+use cli::{Cli, Command, FallbackArgs, ReportArgs};
 use config::{Config, Kind};
 use definitions::Definitions;
 use forms::Fallback;
@@ -70,6 +71,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Templates { out, workspace } => templates(&Workspace::new(workspace.workspace), out),
         Command::Check { files, fallback, workspace } => check(&Workspace::new(workspace.workspace), &files, &fallback),
         Command::Ingest { accept_partial, fallback, workspace } => ingest(&Workspace::new(workspace.workspace), accept_partial, &fallback),
+        Command::Report { report, workspace } => write_reports(&Workspace::new(workspace.workspace), &report),
+        Command::Run { accept_partial, fallback, workspace } => run_all(&Workspace::new(workspace.workspace), accept_partial, &fallback),
         Command::Demo { dir } => run_demo(&dir),
     }
 }
@@ -105,7 +108,7 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
     let count = demo::fill_inbox(&ws)?;
     say!("В папку {} положены примеры: {count} файлов трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display());
     // Two samples are wrong on purpose, so a rejection here is the expected outcome.
-    ingest(&ws, false, &FallbackArgs::default())?;
+    run_all(&ws, false, &FallbackArgs::default())?;
     say!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
     say!("Принятые файлы: {}; данные: {}", ws.archive().display(), ws.store().display());
     Ok(ExitCode::SUCCESS)
@@ -155,10 +158,89 @@ fn ingest(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyh
     let config = ws.open()?;
     let _lock = ws.lock()?;
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
-    let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, &config)?, now: fixed_clock()? };
-    let summary = ingest::run(ws, &config, &definitions, &options)?;
+    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback)?;
+    Ok(exit_code(&summary))
+}
+
+/// discover -> read -> validate -> store, for every file of the inbox.
+fn ingest_inbox(
+    ws: &Workspace,
+    config: &Config,
+    definitions: &Definitions,
+    accept_partial: bool,
+    fallback: &FallbackArgs,
+) -> anyhow::Result<ingest::Summary> {
+    let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, config)?, now: fixed_clock()? };
+    let summary = ingest::run(ws, config, definitions, &options)?;
     say_raw!("{}", ingest::summary::render(&summary));
-    Ok(if summary.rejected() > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    Ok(summary)
+}
+
+fn exit_code(summary: &ingest::Summary) -> ExitCode {
+    if summary.rejected() > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS }
+}
+
+/// `report`: compute -> render for the chosen terms.
+fn write_reports(ws: &Workspace, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let config = ws.open()?;
+    let _lock = ws.lock()?;
+    let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+    let terms = match &args.term {
+        Some(t) => vec![parse_term(t)?],
+        None => stored_terms(ws)?,
+    };
+    let compare = args.compare.as_deref().map(parse_term).transpose()?;
+    render_terms(ws, &config, &definitions, &terms, args.school.as_deref(), compare)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `run`: ingest, then the reports of every term touched and every later term of the same
+/// school year (progress and change depend on earlier terms), so no report is left stale.
+fn run_all(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ExitCode> {
+    let config = ws.open()?;
+    let _lock = ws.lock()?;
+    let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback)?;
+    let touched: Vec<Term> = summary.touched.iter().map(|(_, t)| *t).collect();
+    let terms: Vec<Term> = stored_terms(ws)?
+        .into_iter()
+        .filter(|t| touched.iter().any(|x| x.year == t.year && indicators::period_rank(x.period) <= indicators::period_rank(t.period)))
+        .collect();
+    render_terms(ws, &config, &definitions, &terms, None, None)?;
+    Ok(exit_code(&summary))
+}
+
+fn render_terms(
+    ws: &Workspace,
+    config: &Config,
+    definitions: &Definitions,
+    terms: &[Term],
+    school: Option<&str>,
+    compare: Option<Term>,
+) -> anyhow::Result<()> {
+    let store = store::Store::new(&ws.store());
+    let log = store::log::Log::new(&ws.store()).entries()?;
+    if terms.is_empty() {
+        say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
+    }
+    for term in terms {
+        let model = report::model::ReportModel::build(&store, config, definitions, *term, school, compare, &log)?;
+        let written = report::write_term(&ws.reports(), &model)?;
+        say!("Отчёты за {}: {} ({} файлов)", term.russian(), report::term_dir(&ws.reports(), term).display(), written.len());
+    }
+    Ok(())
+}
+
+/// Terms with stored data, from the ingest log.
+fn stored_terms(ws: &Workspace) -> anyhow::Result<Vec<Term>> {
+    let entries = store::log::Log::new(&ws.store()).entries()?;
+    let terms: std::collections::BTreeSet<Term> =
+        entries.iter().filter(|e| e.outcome.commits()).filter_map(|e| Term::parse(&e.term)).collect();
+    Ok(terms.into_iter().collect())
+}
+
+fn parse_term(text: &str) -> anyhow::Result<Term> {
+    Term::parse(text).with_context(|| format!("не понял период «{text}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\""))
 }
 
 /// School and term for workbooks without `Паспорт`: command line first, then configuration.

@@ -15,7 +15,12 @@ fn term_events(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
 
 /// Per person of the term: marks by kind, events present, hours present.
 pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
-    let events = term_events(inputs, settings)?.select([col("school_code").alias("e_school"), col("author").alias("e_author"), col("event_id").alias("e_id"), col("hours")]);
+    let events = term_events(inputs, settings)?.select([
+        col("school_code").alias("e_school"),
+        col("author").alias("e_author"),
+        col("event_id").alias("e_id"),
+        col("hours"),
+    ]);
     let marks = of_term(inputs.attendance.clone()?, &settings.term);
     let joined = marks.join(
         events,
@@ -48,7 +53,10 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));
         let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
         let club = school_only(events, term, lit(""), per_month, "club_meetings_per_month");
-        let norm = club.clone().with_column(col("value").gt_eq(lit(2.0)).cast(DataType::Float64).alias("value")).with_column(lit("club_norm_met").alias("indicator"));
+        let norm = club
+            .clone()
+            .with_column(col("value").gt_eq(lit(2.0)).cast(DataType::Float64).alias("value"))
+            .with_column(lit("club_norm_met").alias("indicator"));
         pieces.push(club);
         pieces.push(norm);
     }

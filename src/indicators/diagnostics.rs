@@ -37,7 +37,11 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
 pub fn per_person(scored: LazyFrame) -> LazyFrame {
     scored
         .group_by([col("municipality"), col("school_code"), col("term"), col("period"), col("person"), col("instrument"), col("wave")])
-        .agg([col("points").sum().alias("score"), col("max_score").sum().alias("max_total"), col("points").is_not_null().any(true).alias("present")])
+        .agg([
+            col("points").sum().alias("score"),
+            col("max_score").sum().alias("max_total"),
+            col("points").is_not_null().any(true).alias("present"),
+        ])
         .with_column((col("score") / col("max_total") * lit(100.0)).alias("pct"))
 }
 
@@ -93,7 +97,12 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame>
         col("pct").alias("start_pct"),
     ]);
     let both = finals
-        .join(start, [col("school_code"), col("person"), col("instrument")], [col("s_school"), col("s_person"), col("s_instrument")], JoinArgs::new(JoinType::Inner))
+        .join(
+            start,
+            [col("school_code"), col("person"), col("instrument")],
+            [col("s_school"), col("s_person"), col("s_instrument")],
+            JoinArgs::new(JoinType::Inner),
+        )
         .with_column((col("pct") - col("start_pct")).alias("delta"));
     let group = path(vec![col("instrument"), lit("final")]);
     let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), "d_progress")];

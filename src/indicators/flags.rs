@@ -38,7 +38,12 @@ pub fn indicators(long: &DataFrame, inputs: &Inputs, settings: &Settings) -> Pol
     let schools = long.clone().lazy().filter(col("scope").eq(lit("school")).and(col("group").eq(lit("")))).collect()?;
     let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut municipality_of: BTreeMap<String, String> = BTreeMap::new();
-    let cols = (schools.column("school_code")?.str()?, schools.column("municipality")?.str()?, schools.column("indicator")?.str()?, schools.column("value")?.f64()?);
+    let cols = (
+        schools.column("school_code")?.str()?,
+        schools.column("municipality")?.str()?,
+        schools.column("indicator")?.str()?,
+        schools.column("value")?.f64()?,
+    );
     for i in 0..schools.height() {
         if let (Some(s), Some(m), Some(ind), Some(v)) = (cols.0.get(i), cols.1.get(i), cols.2.get(i), cols.3.get(i)) {
             values.insert((s.to_string(), ind.to_string()), v);

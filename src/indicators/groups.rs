@@ -17,7 +17,9 @@ pub fn recommended(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFra
     let topics = per_topic(of_term(year, &settings.term)).with_column(wave_rank.alias("wave_rank"));
     let latest_wave = keep_max(topics, "wave_rank", &["school_code", "instrument"])?;
     let below = latest_wave.filter(col("topic_pct").lt(lit(50.0)));
-    let deficit = below.filter(len().over([col("school_code"), col("instrument"), col("topic_code")])?.gt_eq(lit(settings.thresholds.min_group_size as u32)));
+    let deficit = below.filter(
+        len().over([col("school_code"), col("instrument"), col("topic_code")])?.gt_eq(lit(settings.thresholds.min_group_size as u32)),
+    );
     let names = match inputs.roster.clone() {
         Some(r) => current(r)?.select([col("school_code").alias("n_school"), col("id").alias("n_id"), col("full_name")]),
         None => df!("n_school" => Vec::<String>::new(), "n_id" => Vec::<String>::new(), "full_name" => Vec::<String>::new())?.lazy(),

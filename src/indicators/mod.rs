@@ -23,7 +23,6 @@ use crate::definitions::Definitions;
 use crate::read::values::{Period, Term};
 use crate::store::Store;
 
-
 /// Columns of the long table, in order.
 pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
 
@@ -87,7 +86,11 @@ pub fn compute(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> 
     let long = long.filter(col("value").is_finite()).collect()?;
     let flags = flags::indicators(&long, inputs, settings)?;
     let long = concat([long.lazy(), flags], UnionArgs::default())?;
-    long.sort(["scope", "municipality", "school_code", "indicator", "group", "entity"], SortMultipleOptions::default().with_maintain_order(true)).collect()
+    long.sort(
+        ["scope", "municipality", "school_code", "indicator", "group", "entity"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )
+    .collect()
 }
 
 /// A long table with no rows.
@@ -128,7 +131,9 @@ pub fn period_rank(period: Period) -> i32 {
 
 /// [`period_rank`] as an expression over a `period` code column.
 pub fn period_rank_expr() -> Expr {
-    Period::ALL.into_iter().fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
+    Period::ALL
+        .into_iter()
+        .fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
 }
 
 /// Rows of the term itself.

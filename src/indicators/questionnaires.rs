@@ -10,7 +10,8 @@ use crate::definitions::{Definitions, Direction, Scale};
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
 /// direction, and how many likert items the competency has.
 fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
-    let (mut q, mut item, mut scale, mut competency, mut min, mut max, mut direction, mut n_items) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut q, mut item, mut scale, mut competency, mut min, mut max, mut direction, mut n_items) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for def in definitions.all() {
         for it in &def.items {
             q.push(def.code.clone());
@@ -20,7 +21,8 @@ fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
             min.push(it.min.map(|v| v as f64));
             max.push(it.max.map(|v| v as f64));
             direction.push(def.direction.map(|d| if d == Direction::HigherWorse { "higher_worse" } else { "higher_better" }));
-            let same = def.items.iter().filter(|o| o.scale == Scale::Likert && o.competency.is_some() && o.competency == it.competency).count();
+            let same =
+                def.items.iter().filter(|o| o.scale == Scale::Likert && o.competency.is_some() && o.competency == it.competency).count();
             n_items.push(same as f64);
         }
     }
@@ -58,7 +60,12 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
             .alias("person"),
     ]);
     let latest_per_person = latest(keyed, &["school_code", "term", "instrument", "wave", "person"])?;
-    Ok(Some(latest_per_person.join(items_frame(definitions)?, [col("instrument"), col("item")], [col("q"), col("item_code")], JoinArgs::new(JoinType::Inner))))
+    Ok(Some(latest_per_person.join(
+        items_frame(definitions)?,
+        [col("instrument"), col("item")],
+        [col("q"), col("item_code")],
+        JoinArgs::new(JoinType::Inner),
+    )))
 }
 
 /// Per person, questionnaire, wave and competency: the score, null when fewer than half
@@ -67,7 +74,17 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
     let norm = (col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0);
     likert
         .with_column(norm.alias("norm"))
-        .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("anonymous"), col("instrument"), col("wave"), col("competency"), col("direction")])
+        .group_by([
+            col("municipality"),
+            col("school_code"),
+            col("term"),
+            col("person"),
+            col("anonymous"),
+            col("instrument"),
+            col("wave"),
+            col("competency"),
+            col("direction"),
+        ])
         .agg([col("norm").mean().alias("mean"), len().cast(DataType::Float64).alias("answered"), col("n_items").first().alias("n_items")])
         .with_column(when((col("answered") * lit(2.0)).gt_eq(col("n_items"))).then(col("mean")).otherwise(lit(NULL)).alias("score"))
 }
@@ -105,12 +122,20 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         let group = path(vec![col("instrument"), col("wave"), col("competency"), lit(l)]);
         pieces.extend(pooled(better.clone(), term, group, share(level(col("score"), t).eq(lit(l))), "q_level_pct"));
     }
-    let worse = likert.filter(col("direction").eq(lit("higher_worse"))).with_column(((col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0)).alias("norm"));
+    let worse = likert
+        .filter(col("direction").eq(lit("higher_worse")))
+        .with_column(((col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0)).alias("norm"));
     pieces.extend(pooled(worse, term, qwc(), share(col("norm").gt_eq(lit(75.0))), "q_difficulty_pct"));
 
     pieces.extend(option_shares(answers.clone(), settings.definitions, term)?);
     let yesno = answers.filter(col("scale").eq(lit("yesno")));
-    pieces.extend(pooled(yesno, term, path(vec![col("instrument"), col("wave"), col("item")]), col("value_num").mean() * lit(100.0), "q_yes_pct"));
+    pieces.extend(pooled(
+        yesno,
+        term,
+        path(vec![col("instrument"), col("wave"), col("item")]),
+        col("value_num").mean() * lit(100.0),
+        "q_yes_pct",
+    ));
 
     pieces.extend(progress(year, term)?);
     Ok(pieces)
@@ -121,7 +146,12 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
     let keys = [col("municipality"), col("school_code"), col("person"), col("instrument"), col("wave"), col("item")];
     let choice = answers.filter(col("scale").eq(lit("choice")).or(col("scale").eq(lit("multi"))));
     let respondents = choice.clone().group_by(keys.clone()).agg([len().alias("n")]);
-    let all_options = respondents.join(options_frame(definitions)?, [col("instrument"), col("item")], [col("o_q"), col("o_item")], JoinArgs::new(JoinType::Inner));
+    let all_options = respondents.join(
+        options_frame(definitions)?,
+        [col("instrument"), col("item")],
+        [col("o_q"), col("o_item")],
+        JoinArgs::new(JoinType::Inner),
+    );
     let chosen = choice.select([
         col("school_code").alias("c_school"),
         col("person").alias("c_person"),
@@ -149,8 +179,13 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
     let scores = competency_scores(named);
     let wave = |lf: LazyFrame, w: &str, suffix: &str, value: &str| {
-        lf.filter(col("wave").eq(lit(w)))
-            .select([col("school_code").alias(format!("school{suffix}")), col("person").alias(format!("person{suffix}")), col("instrument").alias(format!("q{suffix}")), col("competency_key").alias(format!("c{suffix}")), col(value).alias(format!("v{suffix}"))])
+        lf.filter(col("wave").eq(lit(w))).select([
+            col("school_code").alias(format!("school{suffix}")),
+            col("person").alias(format!("person{suffix}")),
+            col("instrument").alias(format!("q{suffix}")),
+            col("competency_key").alias(format!("c{suffix}")),
+            col(value).alias(format!("v{suffix}")),
+        ])
     };
     let mut pieces = Vec::new();
     // Competency scores, and the index under an empty competency key.
@@ -160,10 +195,19 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
         let finals = of_term(lf.clone(), term).filter(col("wave").eq(lit("final")));
         let start = wave(lf, "start", "_s", "score");
         let both = finals
-            .join(start, [col("school_code"), col("person"), col("instrument"), col("competency_key")], [col("school_s"), col("person_s"), col("q_s"), col("c_s")], JoinArgs::new(JoinType::Inner))
+            .join(
+                start,
+                [col("school_code"), col("person"), col("instrument"), col("competency_key")],
+                [col("school_s"), col("person_s"), col("q_s"), col("c_s")],
+                JoinArgs::new(JoinType::Inner),
+            )
             .filter(col("score").is_not_null().and(col("v_s").is_not_null()))
             .with_column((col("score") - col("v_s")).alias("delta"));
-        let group = if indicator_group { path(vec![col("instrument"), lit("final"), col("competency_key")]) } else { path(vec![col("instrument"), lit("final")]) };
+        let group = if indicator_group {
+            path(vec![col("instrument"), lit("final"), col("competency_key")])
+        } else {
+            path(vec![col("instrument"), lit("final")])
+        };
         pieces.push(person(both.clone(), term, group.clone(), col("delta"), "q_progress"));
         pieces.extend(pooled(both.clone(), term, group.clone(), col("delta").mean(), "q_progress"));
         if !indicator_group {

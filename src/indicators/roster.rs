@@ -10,10 +10,11 @@ use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
 pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
     let by_author = keep_max(roster.with_column(period_rank_expr().alias("rank")), "rank", &["school_code", "author"])?;
     let people = latest(latest(by_author, &["school_code", "author"])?, &["school_code", "id"])?;
-    let tutors = people
-        .clone()
-        .filter(col("role").eq(lit("тьютор")))
-        .select([col("school_code").alias("t_school"), col("id").alias("t_id"), lit(true).alias("valid_tutor")]);
+    let tutors = people.clone().filter(col("role").eq(lit("тьютор"))).select([
+        col("school_code").alias("t_school"),
+        col("id").alias("t_id"),
+        lit(true).alias("valid_tutor"),
+    ]);
     Ok(people
         .join(tutors, [col("school_code"), col("tutor_id")], [col("t_school"), col("t_id")], JoinArgs::new(JoinType::Left))
         .with_column(col("valid_tutor").fill_null(lit(false))))

@@ -56,7 +56,13 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.extend(pooled(counted.clone(), term, lit(""), col("n_overdue").sum(), "r_overdue"));
     pieces.extend(pooled(counted.clone(), term, lit(""), col("n_achievements").sum(), "r_achievements"));
     let achieved = counted.filter(col("achievement"));
-    pieces.push(person(achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]), term, col("level"), col("n"), "r_achievements"));
+    pieces.push(person(
+        achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]),
+        term,
+        col("level"),
+        col("n"),
+        "r_achievements",
+    ));
     pieces.extend(pooled(achieved, term, col("level"), len(), "r_achievements"));
     pieces.extend(pooled(people, term, lit(""), share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
     Ok(pieces)

@@ -23,7 +23,13 @@ fn finish(lf: LazyFrame, term: &Term, scope: &str, indicator: &str) -> LazyFrame
 /// Person rows: `records` has `municipality`, `school_code`, `person`; `value` and `group`
 /// are evaluated per record (the caller aggregates beforehand).
 pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicator: &str) -> LazyFrame {
-    let lf = records.select([col("municipality"), col("school_code"), col("person").alias("entity"), group.alias("group"), value.alias("value")]);
+    let lf = records.select([
+        col("municipality"),
+        col("school_code"),
+        col("person").alias("entity"),
+        group.alias("group"),
+        value.alias("value"),
+    ]);
     finish(lf, term, "person", indicator)
 }
 
@@ -42,11 +48,16 @@ pub fn pooled(records: LazyFrame, term: &Term, group: Expr, agg: Expr, indicator
         .group_by([col("municipality"), col("group")])
         .agg([agg.clone().alias("value")])
         .with_columns([lit("").alias("school_code"), lit("").alias("entity")]);
-    let region = base
-        .group_by([col("group")])
-        .agg([agg.alias("value")])
-        .with_columns([lit("").alias("municipality"), lit("").alias("school_code"), lit("").alias("entity")]);
-    vec![finish(school, term, "school", indicator), finish(municipality, term, "municipality", indicator), finish(region, term, "region", indicator)]
+    let region = base.group_by([col("group")]).agg([agg.alias("value")]).with_columns([
+        lit("").alias("municipality"),
+        lit("").alias("school_code"),
+        lit("").alias("entity"),
+    ]);
+    vec![
+        finish(school, term, "school", indicator),
+        finish(municipality, term, "municipality", indicator),
+        finish(region, term, "region", indicator),
+    ]
 }
 
 /// School rows only: facts about one school (club norm, support flag).

@@ -82,12 +82,15 @@ pub fn frame(records: &[Rec]) -> LazyFrame {
     let names: Vec<&'static str> = records[0].0.iter().map(|(n, _)| *n).collect();
     let mut columns = Vec::new();
     for name in names {
-        let values: Vec<&Val> = records.iter().map(|r| &r.0.iter().find(|(n, _)| *n == name).expect("every record has every column").1).collect();
+        let values: Vec<&Val> =
+            records.iter().map(|r| &r.0.iter().find(|(n, _)| *n == name).expect("every record has every column").1).collect();
         let column = match values[0] {
             Val::S(_) | Val::NullS => {
                 Column::new(name.into(), values.iter().map(|v| if let Val::S(s) = v { Some(s.clone()) } else { None }).collect::<Vec<_>>())
             }
-            Val::F(_) | Val::NullF => Column::new(name.into(), values.iter().map(|v| if let Val::F(f) = v { Some(*f) } else { None }).collect::<Vec<_>>()),
+            Val::F(_) | Val::NullF => {
+                Column::new(name.into(), values.iter().map(|v| if let Val::F(f) = v { Some(*f) } else { None }).collect::<Vec<_>>())
+            }
             Val::I(_) => Column::new(name.into(), values.iter().map(|v| if let Val::I(i) = v { *i } else { 0 }).collect::<Vec<_>>()),
             Val::U(_) => Column::new(name.into(), values.iter().map(|v| if let Val::U(u) = v { *u } else { 0 }).collect::<Vec<_>>()),
             Val::D(_) => crate::forms::date_column(name, values.iter().map(|v| if let Val::D(d) = v { Some(*d) } else { None })).unwrap(),
@@ -110,7 +113,13 @@ pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
     let thresholds = Thresholds::default();
     let definitions = Definitions::load(None).unwrap();
     let expected = Expected::default();
-    let settings = Settings { term: Term::parse(term).unwrap(), thresholds: &thresholds, definitions: &definitions, expected: &expected, register: &[] };
+    let settings = Settings {
+        term: Term::parse(term).unwrap(),
+        thresholds: &thresholds,
+        definitions: &definitions,
+        expected: &expected,
+        register: &[],
+    };
     compute(&inputs, &settings).unwrap()
 }
 
@@ -125,7 +134,13 @@ pub fn value(long: &DataFrame, scope: &str, key: &str, indicator: &str, group: &
     let hits = long
         .clone()
         .lazy()
-        .filter(col("scope").eq(lit(scope)).and(col(key_column).eq(lit(key))).and(col("indicator").eq(lit(indicator))).and(col("group").eq(lit(group))))
+        .filter(
+            col("scope")
+                .eq(lit(scope))
+                .and(col(key_column).eq(lit(key)))
+                .and(col("indicator").eq(lit(indicator)))
+                .and(col("group").eq(lit(group))),
+        )
         .collect()
         .unwrap();
     assert!(hits.height() <= 1, "{scope}/{key}/{indicator}/{group} has {} rows:\n{hits}", hits.height());

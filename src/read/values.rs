@@ -216,6 +216,15 @@ impl Period {
         })
     }
 
+    /// Quarters, half-years and the year are three kinds; change compares within a kind.
+    pub fn kind(self) -> u8 {
+        match self {
+            Period::Q1 | Period::Q2 | Period::Q3 | Period::Q4 => 0,
+            Period::H1 | Period::H2 => 1,
+            Period::Y => 2,
+        }
+    }
+
     /// First and last month (1-12) of the period; months after August belong to the first year.
     pub fn months(self) -> (u32, u32) {
         match self {
@@ -282,6 +291,21 @@ impl Term {
         let (_, last) = self.period.months();
         let year = if last >= 9 { self.year } else { self.year + 1 };
         last_day_of_month(year, last).expect("valid month")
+    }
+
+    /// The previous term of the same kind: quarter after quarter, half-year after half-year,
+    /// year after year (Q1 follows Q4 of the previous school year).
+    pub fn previous(&self) -> Term {
+        let (year, period) = match self.period {
+            Period::Q1 => (self.year - 1, Period::Q4),
+            Period::Q2 => (self.year, Period::Q1),
+            Period::Q3 => (self.year, Period::Q2),
+            Period::Q4 => (self.year, Period::Q3),
+            Period::H1 => (self.year - 1, Period::H2),
+            Period::H2 => (self.year, Period::H1),
+            Period::Y => (self.year - 1, Period::Y),
+        };
+        Term { year, period }
     }
 
     /// Whether a date lies in the school year (1 September to 31 August).
@@ -352,6 +376,9 @@ mod tests {
         assert_eq!(Term::parse(&t.slug()), Some(t));
         assert_eq!(t.end(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert_eq!(Term { year: 2025, period: Period::H1 }.end(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+        assert_eq!(t.previous().label(), "2025/2026 Q2");
+        assert_eq!(Term::parse("2025/2026 Q1").unwrap().previous().label(), "2024/2025 Q4");
+        assert_eq!(Term::parse("2025/2026 H1").unwrap().previous().label(), "2024/2025 H2");
         let counts: Vec<u32> = Period::ALL.iter().map(|p| p.month_count()).collect();
         assert_eq!(counts, vec![2, 2, 3, 2, 4, 5, 9]);
     }

@@ -1,0 +1,45 @@
+//! Stage 6, render: the report model of a term and the files written from it. Every number
+//! of every output comes from [`model::ReportModel`]; renderers only lay it out.
+
+pub mod csv;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::read::values::Term;
+use model::ReportModel;
+
+/// Writes the machine-readable outputs of a term into `reports/<term>/`; returns the files.
+pub fn write_term(reports: &Path, model: &ReportModel) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = term_dir(reports, &model.term);
+    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    let mut written = Vec::new();
+    let mut out = |name: &str, bytes: Vec<u8>| -> anyhow::Result<()> {
+        let path = dir.join(name);
+        write_atomically(&path, &bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    out("indicators.csv", csv::frame_to_csv(&model.indicators)?)?;
+    out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
+    out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
+    out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
+    out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    Ok(written)
+}
+
+/// `reports/2025-2026-Q1/`.
+pub fn term_dir(reports: &Path, term: &Term) -> PathBuf {
+    reports.join(term.slug())
+}
+
+/// Writes to a temporary file beside the target, then renames: a reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("не удалось записать {}", path.display()))?;
+    Ok(())
+}
