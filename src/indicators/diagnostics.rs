@@ -109,3 +109,81 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame>
     pieces.extend(pooled(both, term, group, col("delta").mean(), "d_progress"));
     pieces
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn task(wave: &str, n: &str, max: f64, topic: &str) -> Rec {
+        rec("S", "М1").s("instrument", "ОГЭ математика").s("wave", wave).s("task", n).f("max_score", max).s("topic_code", topic).s("topic", &format!("Тема {topic}"))
+    }
+
+    fn score(wave: &str, person: &str, n: &str, points: Option<f64>) -> Rec {
+        let r = rec("S", "М1").s("instrument", "ОГЭ математика").s("wave", wave).s("person_id", person).s("task", n);
+        match points {
+            Some(p) => r.f("points", p),
+            None => r.null_f("points"),
+        }
+    }
+
+    /// Tasks 1 (max 1, Т1), 2 (max 2, Т1), 3 (max 2, Т2). X: 1, 2, 0. Y: 0, 1, 1. W: 0, 0, 0. Z absent.
+    fn start_wave() -> (Vec<Rec>, Vec<Rec>) {
+        let tasks = vec![task("start", "1", 1.0, "Т1"), task("start", "2", 2.0, "Т1"), task("start", "3", 2.0, "Т2")];
+        let mut scores = Vec::new();
+        for (person, points) in [("X", [Some(1.0), Some(2.0), Some(0.0)]), ("Y", [Some(0.0), Some(1.0), Some(1.0)]), ("W", [Some(0.0); 3]), ("Z", [None; 3])] {
+            for (n, p) in ["1", "2", "3"].iter().zip(points) {
+                scores.push(score("start", person, n, p));
+            }
+        }
+        (tasks, scores)
+    }
+
+    #[test]
+    fn diagnostic_results_by_person_task_and_topic() {
+        let (tasks, scores) = start_wave();
+        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let long = compute_with(inputs.clone());
+        let g = |s: &str| if s.is_empty() { "ОГЭ математика/start".to_string() } else { format!("ОГЭ математика/start/{s}") };
+        assert_eq!(value(&long, "school", "S", "d_participants", &g("")), Some(3.0));
+        assert_eq!(value(&long, "school", "S", "d_absent", &g("")), Some(1.0));
+        assert_eq!(value(&long, "person", "X", "d_score", &g("")), Some(3.0));
+        assert_eq!(value(&long, "person", "X", "d_pct", &g("")), Some(60.0));
+        assert_eq!(value(&long, "person", "Z", "d_pct", &g("")), None);
+        // Mean over participants: (60 + 40 + 0) / 3; the absent Z is not a 0.
+        assert_close(value(&long, "school", "S", "d_pct", &g("")), 100.0 / 3.0);
+        assert_close(value(&long, "school", "S", "d_level_pct", &g("низкий")), 200.0 / 3.0);
+        assert_close(value(&long, "school", "S", "d_level_pct", &g("средний")), 100.0 / 3.0);
+        assert_eq!(value(&long, "school", "S", "d_level_pct", &g("высокий")), Some(0.0));
+        assert_close(value(&long, "school", "S", "d_task_pct", &g("1")), 100.0 / 3.0);
+        assert_eq!(value(&long, "school", "S", "d_task_pct", &g("2")), Some(50.0));
+        assert_close(value(&long, "school", "S", "d_task_pct", &g("3")), 50.0 / 3.0);
+        assert_close(value(&long, "person", "Y", "d_topic_pct", &g("Т1")), 100.0 / 3.0);
+        assert_close(value(&long, "school", "S", "d_topic_pct", &g("Т1")), (100.0 + 100.0 / 3.0) / 3.0);
+        assert_close(value(&long, "school", "S", "d_deficit_pct", &g("Т1")), 200.0 / 3.0);
+        assert_close(value(&long, "school", "S", "d_deficit_pct", &g("Т2")), 200.0 / 3.0);
+    }
+
+    #[test]
+    fn recommended_groups_gather_participants_below_half_on_a_topic() {
+        let (tasks, scores) = start_wave();
+        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let groups = recommended_groups(inputs);
+        // Т1: Y (33.3) and W (0); Т2: X (0) and W (0). Y has 50 on Т2: not below half.
+        assert_eq!(groups, vec![("Т1".to_string(), "W".to_string()), ("Т1".into(), "Y".into()), ("Т2".into(), "W".into()), ("Т2".into(), "X".into())]);
+    }
+
+    #[test]
+    fn progress_is_final_minus_start_for_persons_with_both_waves() {
+        let (mut tasks, mut scores) = start_wave();
+        tasks.extend(["1", "2", "3"].iter().zip([1.0, 2.0, 2.0]).map(|(n, m)| task("final", n, m, "Т1").term("Q4")));
+        // X: 1, 2, 2 -> 100 (start 60). Y absent in the final wave: no progress.
+        scores.extend(["1", "2", "3"].iter().zip([1.0, 2.0, 2.0]).map(|(n, p)| score("final", "X", n, Some(p)).term("Q4")));
+        scores.extend(["1", "2", "3"].iter().map(|n| score("final", "Y", n, None).term("Q4")));
+        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let long = compute_for(inputs, "2025/2026 Q4");
+        assert_eq!(value(&long, "person", "X", "d_progress", "ОГЭ математика/final"), Some(40.0));
+        assert_eq!(value(&long, "person", "Y", "d_progress", "ОГЭ математика/final"), None);
+        assert_eq!(value(&long, "school", "S", "d_progress", "ОГЭ математика/final"), Some(40.0));
+        assert_eq!(value(&long, "school", "S", "d_absent", "ОГЭ математика/final"), Some(1.0));
+    }
+}

@@ -93,3 +93,50 @@ pub fn indicators(long: &DataFrame, inputs: &Inputs, settings: &Settings) -> Pol
     )?
     .lazy())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    #[test]
+    fn completeness_and_support_flags_name_their_reasons() {
+        // A sent roster, journal and routes; B only a journal. Both in М1.
+        let roster = frame(&[roster_row("A", "М1", "T1", "тьютор", None)]);
+        let events = frame(&[
+            rec("A", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10),
+            rec("B", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10),
+        ]);
+        // A: present 1 of 1 (100 %). B: present 1 of 2 (50 % < 60).
+        let marks = frame(&[
+            rec("A", "М1").s("person_id", "P").s("event_id", "С1").s("mark", "present"),
+            rec("B", "М1").s("person_id", "P").s("event_id", "С1").s("mark", "present"),
+            rec("B", "М1").s("person_id", "Q").s("event_id", "С1").s("mark", "absent"),
+        ]);
+        let route = frame(&[rec("A", "М1").s("id", "P").s("goal", "г").s("activity", "м").s("level", "школьный").d("due", 2025, 10, 1).s("status", "выполнено").null_s("result")]);
+        let long = compute_with(Inputs { roster: Some(roster), events: Some(events), attendance: Some(marks), route: Some(route), ..empty_inputs() });
+        assert_eq!(value(&long, "school", "A", "forms_expected", ""), Some(3.0));
+        assert_eq!(value(&long, "school", "B", "forms_received", ""), Some(1.0));
+        assert_eq!(value(&long, "school", "A", "completeness_pct", ""), Some(100.0));
+        assert_close(value(&long, "school", "B", "completeness_pct", ""), 100.0 / 3.0);
+        // Pooled: 4 received of 6 expected; 1 of 2 schools sent everything.
+        assert_close(value(&long, "municipality", "М1", "completeness_pct", ""), 200.0 / 3.0);
+        assert_eq!(value(&long, "municipality", "М1", "schools_reporting_pct", ""), Some(50.0));
+        assert_eq!(value(&long, "school", "A", "schools_reporting_pct", ""), None);
+        assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(0.0));
+        assert_eq!(value(&long, "school", "B", "support_flag", ""), Some(1.0));
+        assert_eq!(value(&long, "school", "B", "support_flag", "att_rate"), Some(1.0));
+        assert_eq!(value(&long, "school", "B", "support_flag", "completeness_pct"), Some(1.0));
+        // B has no routes: no data does not fire its own condition.
+        assert_eq!(value(&long, "school", "B", "support_flag", "r_done_pct"), None);
+        assert_eq!(value(&long, "region", "", "support_flag", ""), None);
+    }
+
+    #[test]
+    fn a_low_diagnostic_result_flags_the_school() {
+        let tasks = frame(&[rec("A", "М1").s("instrument", "ОГЭ математика").s("wave", "start").s("task", "1").f("max_score", 4.0).s("topic_code", "Т1").s("topic", "Дроби")]);
+        let scores = frame(&[rec("A", "М1").s("instrument", "ОГЭ математика").s("wave", "start").s("person_id", "P").s("task", "1").f("points", 1.0)]);
+        let long = compute_with(Inputs { diag_tasks: Some(tasks), diag_results: Some(scores), ..empty_inputs() });
+        assert_eq!(value(&long, "school", "A", "support_flag", "d_pct"), Some(1.0));
+        assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(1.0));
+    }
+}

@@ -217,3 +217,119 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
     }
     Ok(pieces)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    /// An answer of `person` (None: anonymous, row `row`) to `item` of `q`/`wave`.
+    fn answer(school: &str, q: &str, wave: &str, person: Option<&str>, row: &str, item: &str, v: f64) -> Rec {
+        let r = rec(school, "М1").s("instrument", q).s("wave", wave).s("source_sha256", &format!("sha-{school}-{q}-{wave}")).s("item", item).f("value_num", v).null_s("value_text");
+        match person {
+            Some(p) => r.s("respondent_id", p).s("respondent", p),
+            None => r.null_s("respondent_id").s("respondent", row),
+        }
+    }
+
+    fn text_answer(school: &str, q: &str, wave: &str, person: &str, item: &str, text: &str, v: Option<f64>) -> Rec {
+        let r = answer(school, q, wave, Some(person), "", item, 0.0).s("value_text", text);
+        match v {
+            Some(v) => r.f("value_num", v),
+            None => r.null_f("value_num"),
+        }
+    }
+
+    fn competency_answers() -> Vec<Rec> {
+        let tc = |p: &str, item: &str, v: f64| answer("S", "tutor-competency", "start", Some(p), "", item, v);
+        vec![
+            // A: К1 4, 3, (none) -> 2 of 3 answered: (100 + 66.67) / 2; К2 only 1 of 3 -> null; К3 2, 2, 2 -> 33.33.
+            tc("A", "К1.1", 4.0),
+            tc("A", "К1.2", 3.0),
+            tc("A", "К2.1", 1.0),
+            tc("A", "К3.1", 2.0),
+            tc("A", "К3.2", 2.0),
+            tc("A", "К3.3", 2.0),
+            // B: К1 1, 1, 1 -> 0; К2 4, 4, 4 -> 100.
+            tc("B", "К1.1", 1.0),
+            tc("B", "К1.2", 1.0),
+            tc("B", "К1.3", 1.0),
+            tc("B", "К2.1", 4.0),
+            tc("B", "К2.2", 4.0),
+            tc("B", "К2.3", 4.0),
+        ]
+    }
+
+    #[test]
+    fn competency_scores_need_half_the_items_and_schools_average_persons() {
+        let long = compute_with(Inputs { answers: Some(frame(&competency_answers())), ..empty_inputs() });
+        let g = |c: &str| format!("tutor-competency/start/{c}");
+        assert_close(value(&long, "person", "A", "q_score", &g("К1")), 250.0 / 3.0);
+        assert_eq!(value(&long, "person", "A", "q_score", &g("К2")), None);
+        assert_close(value(&long, "person", "A", "q_score", &g("К3")), 100.0 / 3.0);
+        assert_close(value(&long, "person", "A", "q_index", "tutor-competency/start"), (250.0 / 3.0 + 100.0 / 3.0) / 2.0);
+        assert_eq!(value(&long, "person", "B", "q_index", "tutor-competency/start"), Some(50.0));
+        assert_close(value(&long, "school", "S", "q_score", &g("К1")), 125.0 / 3.0);
+        assert_eq!(value(&long, "school", "S", "q_score", &g("К2")), Some(100.0));
+        assert_close(value(&long, "school", "S", "q_index", "tutor-competency/start"), (175.0 / 3.0 + 50.0) / 2.0);
+        assert_eq!(value(&long, "school", "S", "q_respondents", "tutor-competency/start"), Some(2.0));
+        // К1 levels: A 83.3 высокий, B 0 низкий; every level listed, 0 included.
+        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/низкий")), Some(50.0));
+        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/средний")), Some(0.0));
+        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/высокий")), Some(50.0));
+        // К2: only B has a score.
+        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К2/высокий")), Some(100.0));
+        // No progress without a final wave.
+        assert_eq!(value(&long, "school", "S", "q_progress", "tutor-competency/final"), None);
+    }
+
+    #[test]
+    fn progress_compares_final_with_start_of_the_same_persons_in_the_final_term() {
+        let mut answers = competency_answers();
+        let fin = |p: &str, item: &str, v: f64| answer("S", "tutor-competency", "final", Some(p), "", item, v).term("Q4");
+        // A final: К1 4, 4, 4 -> 100 (start 83.33): +16.67; index 100 (start 58.33): +41.67.
+        // B final: К1 1, 2, 1 -> 11.11 (start 0): +11.11; index 11.11 (start 50): -38.89.
+        answers.extend([fin("A", "К1.1", 4.0), fin("A", "К1.2", 4.0), fin("A", "К1.3", 4.0), fin("B", "К1.1", 1.0), fin("B", "К1.2", 2.0), fin("B", "К1.3", 1.0)]);
+        let long = compute_for(Inputs { answers: Some(frame(&answers)), ..empty_inputs() }, "2025/2026 Q4");
+        assert_close(value(&long, "person", "A", "q_progress", "tutor-competency/final/К1"), 100.0 - 250.0 / 3.0);
+        assert_close(value(&long, "person", "B", "q_progress", "tutor-competency/final/К1"), 100.0 / 9.0);
+        assert_close(value(&long, "school", "S", "q_progress", "tutor-competency/final/К1"), (100.0 - 250.0 / 3.0 + 100.0 / 9.0) / 2.0);
+        assert_close(value(&long, "person", "A", "q_progress", "tutor-competency/final"), 100.0 - 175.0 / 3.0);
+        assert_close(value(&long, "person", "B", "q_progress", "tutor-competency/final"), 100.0 / 9.0 - 50.0);
+        assert_eq!(value(&long, "school", "S", "q_improved_pct", "tutor-competency/final"), Some(50.0));
+        assert_eq!(value(&long, "school", "S", "q_declined_pct", "tutor-competency/final"), Some(50.0));
+        // К2 has no final answers: no progress row.
+        assert_eq!(value(&long, "school", "S", "q_progress", "tutor-competency/final/К2"), None);
+        // The start wave belongs to Q1: nothing of it is reported in Q4.
+        assert_eq!(value(&long, "school", "S", "q_index", "tutor-competency/start"), None);
+    }
+
+    #[test]
+    fn difficulty_shares_count_answers_and_yes_shares_include_anonymous_respondents() {
+        let gia = |p: &str, item: &str, v: f64| answer("S", "gia-difficulties", "start", Some(p), "", item, v);
+        let fb = |p: Option<&str>, row: &str, v: f64, yes: &str| text_answer("S", "tutor-feedback", "start", p.unwrap_or(row), "П1", yes, Some(v)).s("respondent", row);
+        let mut rows = vec![gia("P1", "Д1", 5.0), gia("P1", "Д2", 4.0), gia("P2", "Д1", 2.0)];
+        rows.push(fb(Some("U1"), "U1", 1.0, "да"));
+        rows.push(fb(Some("U2"), "U2", 0.0, "нет"));
+        rows.push(fb(None, "#5", 1.0, "да").null_s("respondent_id"));
+        let long = compute_with(Inputs { answers: Some(frame(&rows)), ..empty_inputs() });
+        // Д1 answers: 5 -> 100, 2 -> 25: one of two is >= 75. Д2: 4 -> 75 counts.
+        assert_eq!(value(&long, "school", "S", "q_difficulty_pct", "gia-difficulties/start/Д1"), Some(50.0));
+        assert_eq!(value(&long, "school", "S", "q_difficulty_pct", "gia-difficulties/start/Д2"), Some(100.0));
+        assert_eq!(value(&long, "school", "S", "q_level_pct", "gia-difficulties/start/Д1/низкий"), None);
+        assert_close(value(&long, "school", "S", "q_yes_pct", "tutor-feedback/start/П1"), 200.0 / 3.0);
+        assert_eq!(value(&long, "school", "S", "q_respondents", "tutor-feedback/start"), Some(3.0));
+    }
+
+    #[test]
+    fn option_shares_list_every_option_over_the_item_respondents() {
+        let si = |p: &str, item: &str, option: &str| text_answer("S", "student-interest", "start", p, item, option, None);
+        let rows = vec![si("U1", "И1", "спорт"), si("U1", "И1", "чтение"), si("U2", "И1", "спорт"), si("U3", "У1", "отлично")];
+        let long = compute_with(Inputs { answers: Some(frame(&rows)), ..empty_inputs() });
+        let g = |o: &str| format!("student-interest/start/И1/{o}");
+        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("спорт")), Some(100.0));
+        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("чтение")), Some(50.0));
+        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("музыка")), Some(0.0));
+        assert_eq!(value(&long, "school", "S", "q_option_pct", "student-interest/start/У1/отлично"), Some(100.0));
+        assert_eq!(value(&long, "school", "S", "q_option_pct", "student-interest/start/У1/хорошо"), Some(0.0));
+    }
+}

@@ -67,3 +67,59 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.extend(pooled(people, term, lit(""), share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
     Ok(pieces)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    fn item(person: &str, due: (i32, u32, u32), status: &str, result: Option<&str>, level: &str) -> Rec {
+        let r = rec("S", "М1").s("id", person).s("goal", "цель").s("activity", &format!("{person}-{due:?}")).s("level", level).d("due", due.0, due.1, due.2).s("status", status);
+        match result {
+            Some(x) => r.s("result", x),
+            None => r.null_s("result"),
+        }
+    }
+
+    fn routes() -> Vec<Rec> {
+        vec![
+            // R1 in Q1 (ends 31.10.2025): done and due (призёр); due, still planned (overdue);
+            // done though not yet due (победитель, counted); planned, not due (not counted).
+            item("R1", (2025, 10, 15), "выполнено", Some("призёр"), "школьный"),
+            item("R1", (2025, 10, 20), "запланировано", None, "школьный"),
+            item("R1", (2025, 12, 1), "выполнено", Some("победитель"), "муниципальный"),
+            item("R1", (2026, 3, 1), "запланировано", None, "региональный"),
+            // R2: due, not done.
+            item("R2", (2025, 9, 30), "не выполнено", None, "школьный"),
+            // R1's Q4 route: one item, done. It replaces the Q1 route from Q4 on, not before.
+            item("R1", (2026, 4, 1), "выполнено", Some("участие"), "школьный").term("Q4").seq(2),
+        ]
+    }
+
+    #[test]
+    fn completion_counts_due_items_and_items_done_early() {
+        let long = compute_with(Inputs { route: Some(frame(&routes())), ..empty_inputs() });
+        assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(4.0));
+        assert_close(value(&long, "person", "R1", "r_done_pct", ""), 200.0 / 3.0);
+        assert_eq!(value(&long, "person", "R1", "r_overdue", ""), Some(1.0));
+        assert_eq!(value(&long, "person", "R1", "r_achievements", ""), Some(2.0));
+        assert_eq!(value(&long, "person", "R1", "r_achievements", "муниципальный"), Some(1.0));
+        assert_eq!(value(&long, "person", "R2", "r_done_pct", ""), Some(0.0));
+        assert_eq!(value(&long, "person", "R2", "r_achievements", ""), Some(0.0));
+        // School pooled: 2 done of 4 counted.
+        assert_eq!(value(&long, "school", "S", "r_items", ""), Some(5.0));
+        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(50.0));
+        assert_eq!(value(&long, "school", "S", "r_achievements", ""), Some(2.0));
+        assert_eq!(value(&long, "school", "S", "r_achievements", "школьный"), Some(1.0));
+        assert_eq!(value(&long, "school", "S", "r_achievements", "региональный"), None);
+        assert_eq!(value(&long, "school", "S", "r_owners_with_achievement_pct", ""), Some(50.0));
+    }
+
+    #[test]
+    fn a_later_term_uses_each_persons_latest_route_so_far() {
+        let long = compute_for(Inputs { route: Some(frame(&routes())), ..empty_inputs() }, "2025/2026 Q4");
+        assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(1.0));
+        assert_eq!(value(&long, "person", "R1", "r_done_pct", ""), Some(100.0));
+        assert_eq!(value(&long, "person", "R2", "r_items", ""), Some(1.0));
+        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(50.0));
+    }
+}

@@ -151,3 +151,15 @@ pub fn assert_close(actual: Option<f64>, expected: f64) {
     let actual = actual.expect("a value");
     assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
 }
+
+/// (topic code, person) of the recommended groups of 2025/2026 Q1.
+pub fn recommended_groups(inputs: Inputs) -> Vec<(String, String)> {
+    let thresholds = Thresholds::default();
+    let definitions = Definitions::load(None).unwrap();
+    let expected = Expected::default();
+    let settings = Settings { term: Term::parse("2025/2026 Q1").unwrap(), thresholds: &thresholds, definitions: &definitions, expected: &expected, register: &[] };
+    let groups = super::groups::recommended(&inputs, &settings).unwrap();
+    let topics = groups.column("topic_code").unwrap().str().unwrap().clone();
+    let persons = groups.column("person_id").unwrap().str().unwrap().clone();
+    topics.iter().zip(persons.iter()).map(|(t, p)| (t.unwrap().to_string(), p.unwrap().to_string())).collect()
+}
