@@ -1,22 +1,7 @@
-//! tutorstat: teachers' workbooks in, monitoring reports out.
-//!
-//! The pipeline, one folder per stage: discover (`discover`) -> read (`read`) ->
-//! validate (`forms`) -> store (`store`), driven per file by `ingest`.
+//! The `tutorstat` command: parses the command line once and runs the pipeline stages of
+//! the library in order (see `lib.rs`).
 
-mod blank;
 mod cli;
-mod config;
-mod definitions;
-mod demo;
-mod discover;
-mod forms;
-mod indicators;
-mod ingest;
-mod problem;
-mod read;
-mod report;
-mod store;
-mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,11 +10,12 @@ use anyhow::Context as _;
 use clap::Parser;
 
 use cli::{Cli, Command, FallbackArgs, ReportArgs};
-use config::{Config, Kind};
-use definitions::Definitions;
-use forms::Fallback;
-use read::values::Term;
-use workspace::Workspace;
+use tutorstat::config::{Config, Kind};
+use tutorstat::definitions::{self, Definitions};
+use tutorstat::forms::{self, Fallback};
+use tutorstat::read::values::Term;
+use tutorstat::workspace::Workspace;
+use tutorstat::{blank, demo, indicators, ingest, problem, read, report, store};
 
 /// Prints a line to stdout; a closed pipe (`tutorstat ... | head`) is not an error.
 macro_rules! say {

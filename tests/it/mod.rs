@@ -1,5 +1,6 @@
 mod cli;
 mod ingest;
 mod quirks;
+mod report;
 mod templates;
 mod util;

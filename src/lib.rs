@@ -1,0 +1,19 @@
+//! tutorstat: teachers' workbooks in, monitoring reports out.
+//!
+//! The pipeline, one module or folder per stage: `discover` -> `read` -> `forms` (validate)
+//! -> `store` -> `indicators` (compute) -> `report` (render); `ingest` drives one file's
+//! journey through the first four, `main.rs` wires commands to stages.
+
+pub mod blank;
+pub mod config;
+pub mod definitions;
+pub mod demo;
+pub mod discover;
+pub mod forms;
+pub mod indicators;
+pub mod ingest;
+pub mod problem;
+pub mod read;
+pub mod report;
+pub mod store;
+pub mod workspace;

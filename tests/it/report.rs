@@ -1,0 +1,70 @@
+//! `run` and `report`: the machine-readable outputs of a term, checked against numbers
+//! worked out by hand from the workbooks of `util.rs`.
+
+use super::util::*;
+
+fn csv_rows(ws: &Ws, rel: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(ws.path(rel)).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+}
+
+fn indicator(rows: &[std::collections::BTreeMap<String, String>], scope: &str, indicator: &str, group: &str, entity: &str) -> Option<f64> {
+    rows.iter()
+        .find(|r| r["scope"] == scope && r["indicator"] == indicator && r["group"] == group && r["entity"] == entity)
+        .map(|r| r["value"].parse().unwrap())
+}
+
+#[test]
+fn run_ingests_and_writes_the_terms_indicators_groups_and_log() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(ws.files_in("reports/2025-2026-Q1"), ["changes.csv", "groups.csv", "indicators.csv", "indicators.parquet", "ingest-log.csv"]);
+    let rows = csv_rows(&ws, "reports/2025-2026-Q1/indicators.csv");
+    // Marks: Н-1 + + н, Н-2 + у +, У-1 1 0 (empty), У-2 б + +: 7 present of 11.
+    let rate = indicator(&rows, "school", "att_rate", "", "").unwrap();
+    assert!((rate - 700.0 / 11.0).abs() < 1e-9, "{rate}");
+    assert_eq!(indicator(&rows, "person", "att_rate", "", "У-1"), Some(50.0));
+    assert_eq!(indicator(&rows, "school", "participants", "", ""), Some(8.0));
+    // Diagnostic: У-1 3 of 5 = 60 %, У-2 1 of 5 = 20 %, У-3 absent.
+    assert_eq!(indicator(&rows, "school", "d_pct", "ОГЭ математика/start", ""), Some(40.0));
+    assert_eq!(indicator(&rows, "school", "d_absent", "ОГЭ математика/start", ""), Some(1.0));
+    // No routes: completeness 2 of 3, and the flag says why.
+    assert!((indicator(&rows, "school", "completeness_pct", "", "").unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(indicator(&rows, "school", "support_flag", "completeness_pct", ""), Some(1.0));
+    assert_eq!(indicator(&rows, "school", "support_flag", "d_pct", ""), Some(1.0));
+    // Т2 (Уравнения): У-1 0 of 2, У-2 0 of 2: a group of two, with names from the roster.
+    let groups = csv_rows(&ws, "reports/2025-2026-Q1/groups.csv");
+    let t2: Vec<&str> = groups.iter().filter(|g| g["topic_code"] == "Т2").map(|g| g["full_name"].as_str()).collect();
+    assert_eq!(t2, ["Смирнов Артём Дмитриевич", "Морозова Дарья Алексеевна"]);
+    assert!(groups.iter().all(|g| g["topic_code"] != "Т1"), "Т1 has only У-2 below half: {groups:?}");
+    let log = csv_rows(&ws, "reports/2025-2026-Q1/ingest-log.csv");
+    assert_eq!(log.len(), 3);
+}
+
+#[test]
+fn report_compares_with_a_named_term_and_filters_a_school() {
+    let ws = Ws::new();
+    ws.drop("журнал Q1.xlsx", &attendance());
+    let mut q2 = attendance();
+    q2[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Период")).for_each(|r| r[1] = V::from("2 четверть"));
+    for row in q2[1].1.iter_mut().skip(1) {
+        row[1] = V::D(2025, 11, 20);
+    }
+    q2[2].1[1][4] = V::from("+"); // Н-1 now attends С3: 8 present of 11.
+    ws.drop("журнал Q2.xlsx", &q2);
+    ws.ingest();
+    let out = ws.run(&["report", "--term", "2025/2026 Q2", "--compare", "2025/2026 Q1", "--school", "2315-001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let changes = csv_rows(&ws, "reports/2025-2026-Q2/changes.csv");
+    let att = changes.iter().find(|r| r["scope"] == "school" && r["indicator"] == "att_rate").unwrap();
+    assert_eq!(att["compare_term"], "2025/2026 Q1");
+    let change: f64 = att["change"].parse().unwrap();
+    assert!((change - 100.0 / 11.0).abs() < 1e-9, "{att:?}");
+    let rows = csv_rows(&ws, "reports/2025-2026-Q2/indicators.csv");
+    assert!(rows.iter().all(|r| r["school_code"] == "2315-001"));
+}
