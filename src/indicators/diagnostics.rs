@@ -115,7 +115,13 @@ mod tests {
     use super::super::testing::*;
 
     fn task(wave: &str, n: &str, max: f64, topic: &str) -> Rec {
-        rec("S", "М1").s("instrument", "ОГЭ математика").s("wave", wave).s("task", n).f("max_score", max).s("topic_code", topic).s("topic", &format!("Тема {topic}"))
+        rec("S", "М1")
+            .s("instrument", "ОГЭ математика")
+            .s("wave", wave)
+            .s("task", n)
+            .f("max_score", max)
+            .s("topic_code", topic)
+            .s("topic", &format!("Тема {topic}"))
     }
 
     fn score(wave: &str, person: &str, n: &str, points: Option<f64>) -> Rec {
@@ -130,7 +136,9 @@ mod tests {
     fn start_wave() -> (Vec<Rec>, Vec<Rec>) {
         let tasks = vec![task("start", "1", 1.0, "Т1"), task("start", "2", 2.0, "Т1"), task("start", "3", 2.0, "Т2")];
         let mut scores = Vec::new();
-        for (person, points) in [("X", [Some(1.0), Some(2.0), Some(0.0)]), ("Y", [Some(0.0), Some(1.0), Some(1.0)]), ("W", [Some(0.0); 3]), ("Z", [None; 3])] {
+        for (person, points) in
+            [("X", [Some(1.0), Some(2.0), Some(0.0)]), ("Y", [Some(0.0), Some(1.0), Some(1.0)]), ("W", [Some(0.0); 3]), ("Z", [None; 3])]
+        {
             for (n, p) in ["1", "2", "3"].iter().zip(points) {
                 scores.push(score("start", person, n, p));
             }
@@ -143,7 +151,9 @@ mod tests {
         let (tasks, scores) = start_wave();
         let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
         let long = compute_with(inputs.clone());
-        let g = |s: &str| if s.is_empty() { "ОГЭ математика/start".to_string() } else { format!("ОГЭ математика/start/{s}") };
+        let g = |s: &str| {
+            if s.is_empty() { "ОГЭ математика/start".to_string() } else { format!("ОГЭ математика/start/{s}") }
+        };
         assert_eq!(value(&long, "school", "S", "d_participants", &g("")), Some(3.0));
         assert_eq!(value(&long, "school", "S", "d_absent", &g("")), Some(1.0));
         assert_eq!(value(&long, "person", "X", "d_score", &g("")), Some(3.0));
@@ -169,7 +179,10 @@ mod tests {
         let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
         let groups = recommended_groups(inputs);
         // Т1: Y (33.3) and W (0); Т2: X (0) and W (0). Y has 50 on Т2: not below half.
-        assert_eq!(groups, vec![("Т1".to_string(), "W".to_string()), ("Т1".into(), "Y".into()), ("Т2".into(), "W".into()), ("Т2".into(), "X".into())]);
+        assert_eq!(
+            groups,
+            vec![("Т1".to_string(), "W".to_string()), ("Т1".into(), "Y".into()), ("Т2".into(), "W".into()), ("Т2".into(), "X".into())]
+        );
     }
 
     #[test]

@@ -112,8 +112,21 @@ mod tests {
             rec("B", "М1").s("person_id", "P").s("event_id", "С1").s("mark", "present"),
             rec("B", "М1").s("person_id", "Q").s("event_id", "С1").s("mark", "absent"),
         ]);
-        let route = frame(&[rec("A", "М1").s("id", "P").s("goal", "г").s("activity", "м").s("level", "школьный").d("due", 2025, 10, 1).s("status", "выполнено").null_s("result")]);
-        let long = compute_with(Inputs { roster: Some(roster), events: Some(events), attendance: Some(marks), route: Some(route), ..empty_inputs() });
+        let route = frame(&[rec("A", "М1")
+            .s("id", "P")
+            .s("goal", "г")
+            .s("activity", "м")
+            .s("level", "школьный")
+            .d("due", 2025, 10, 1)
+            .s("status", "выполнено")
+            .null_s("result")]);
+        let long = compute_with(Inputs {
+            roster: Some(roster),
+            events: Some(events),
+            attendance: Some(marks),
+            route: Some(route),
+            ..empty_inputs()
+        });
         assert_eq!(value(&long, "school", "A", "forms_expected", ""), Some(3.0));
         assert_eq!(value(&long, "school", "B", "forms_received", ""), Some(1.0));
         assert_eq!(value(&long, "school", "A", "completeness_pct", ""), Some(100.0));
@@ -133,8 +146,19 @@ mod tests {
 
     #[test]
     fn a_low_diagnostic_result_flags_the_school() {
-        let tasks = frame(&[rec("A", "М1").s("instrument", "ОГЭ математика").s("wave", "start").s("task", "1").f("max_score", 4.0).s("topic_code", "Т1").s("topic", "Дроби")]);
-        let scores = frame(&[rec("A", "М1").s("instrument", "ОГЭ математика").s("wave", "start").s("person_id", "P").s("task", "1").f("points", 1.0)]);
+        let tasks = frame(&[rec("A", "М1")
+            .s("instrument", "ОГЭ математика")
+            .s("wave", "start")
+            .s("task", "1")
+            .f("max_score", 4.0)
+            .s("topic_code", "Т1")
+            .s("topic", "Дроби")]);
+        let scores = frame(&[rec("A", "М1")
+            .s("instrument", "ОГЭ математика")
+            .s("wave", "start")
+            .s("person_id", "P")
+            .s("task", "1")
+            .f("points", 1.0)]);
         let long = compute_with(Inputs { diag_tasks: Some(tasks), diag_results: Some(scores), ..empty_inputs() });
         assert_eq!(value(&long, "school", "A", "support_flag", "d_pct"), Some(1.0));
         assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(1.0));

@@ -143,3 +143,6 @@ pub fn of_term(lf: LazyFrame, term: &Term) -> LazyFrame {
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+#[cfg(test)]
+mod properties;

@@ -224,7 +224,13 @@ mod tests {
 
     /// An answer of `person` (None: anonymous, row `row`) to `item` of `q`/`wave`.
     fn answer(school: &str, q: &str, wave: &str, person: Option<&str>, row: &str, item: &str, v: f64) -> Rec {
-        let r = rec(school, "М1").s("instrument", q).s("wave", wave).s("source_sha256", &format!("sha-{school}-{q}-{wave}")).s("item", item).f("value_num", v).null_s("value_text");
+        let r = rec(school, "М1")
+            .s("instrument", q)
+            .s("wave", wave)
+            .s("source_sha256", &format!("sha-{school}-{q}-{wave}"))
+            .s("item", item)
+            .f("value_num", v)
+            .null_s("value_text");
         match person {
             Some(p) => r.s("respondent_id", p).s("respondent", p),
             None => r.null_s("respondent_id").s("respondent", row),
@@ -288,7 +294,14 @@ mod tests {
         let fin = |p: &str, item: &str, v: f64| answer("S", "tutor-competency", "final", Some(p), "", item, v).term("Q4");
         // A final: К1 4, 4, 4 -> 100 (start 83.33): +16.67; index 100 (start 58.33): +41.67.
         // B final: К1 1, 2, 1 -> 11.11 (start 0): +11.11; index 11.11 (start 50): -38.89.
-        answers.extend([fin("A", "К1.1", 4.0), fin("A", "К1.2", 4.0), fin("A", "К1.3", 4.0), fin("B", "К1.1", 1.0), fin("B", "К1.2", 2.0), fin("B", "К1.3", 1.0)]);
+        answers.extend([
+            fin("A", "К1.1", 4.0),
+            fin("A", "К1.2", 4.0),
+            fin("A", "К1.3", 4.0),
+            fin("B", "К1.1", 1.0),
+            fin("B", "К1.2", 2.0),
+            fin("B", "К1.3", 1.0),
+        ]);
         let long = compute_for(Inputs { answers: Some(frame(&answers)), ..empty_inputs() }, "2025/2026 Q4");
         assert_close(value(&long, "person", "A", "q_progress", "tutor-competency/final/К1"), 100.0 - 250.0 / 3.0);
         assert_close(value(&long, "person", "B", "q_progress", "tutor-competency/final/К1"), 100.0 / 9.0);
@@ -306,7 +319,9 @@ mod tests {
     #[test]
     fn difficulty_shares_count_answers_and_yes_shares_include_anonymous_respondents() {
         let gia = |p: &str, item: &str, v: f64| answer("S", "gia-difficulties", "start", Some(p), "", item, v);
-        let fb = |p: Option<&str>, row: &str, v: f64, yes: &str| text_answer("S", "tutor-feedback", "start", p.unwrap_or(row), "П1", yes, Some(v)).s("respondent", row);
+        let fb = |p: Option<&str>, row: &str, v: f64, yes: &str| {
+            text_answer("S", "tutor-feedback", "start", p.unwrap_or(row), "П1", yes, Some(v)).s("respondent", row)
+        };
         let mut rows = vec![gia("P1", "Д1", 5.0), gia("P1", "Д2", 4.0), gia("P2", "Д1", 2.0)];
         rows.push(fb(Some("U1"), "U1", 1.0, "да"));
         rows.push(fb(Some("U2"), "U2", 0.0, "нет"));

@@ -73,7 +73,13 @@ mod tests {
     use super::super::testing::*;
 
     fn item(person: &str, due: (i32, u32, u32), status: &str, result: Option<&str>, level: &str) -> Rec {
-        let r = rec("S", "М1").s("id", person).s("goal", "цель").s("activity", &format!("{person}-{due:?}")).s("level", level).d("due", due.0, due.1, due.2).s("status", status);
+        let r = rec("S", "М1")
+            .s("id", person)
+            .s("goal", "цель")
+            .s("activity", &format!("{person}-{due:?}"))
+            .s("level", level)
+            .d("due", due.0, due.1, due.2)
+            .s("status", status);
         match result {
             Some(x) => r.s("result", x),
             None => r.null_s("result"),

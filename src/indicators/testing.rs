@@ -157,7 +157,13 @@ pub fn recommended_groups(inputs: Inputs) -> Vec<(String, String)> {
     let thresholds = Thresholds::default();
     let definitions = Definitions::load(None).unwrap();
     let expected = Expected::default();
-    let settings = Settings { term: Term::parse("2025/2026 Q1").unwrap(), thresholds: &thresholds, definitions: &definitions, expected: &expected, register: &[] };
+    let settings = Settings {
+        term: Term::parse("2025/2026 Q1").unwrap(),
+        thresholds: &thresholds,
+        definitions: &definitions,
+        expected: &expected,
+        register: &[],
+    };
     let groups = super::groups::recommended(&inputs, &settings).unwrap();
     let topics = groups.column("topic_code").unwrap().str().unwrap().clone();
     let persons = groups.column("person_id").unwrap().str().unwrap().clone();

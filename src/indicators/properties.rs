@@ -1,0 +1,107 @@
+//! Property tests: for random schools, municipalities and records, wider scopes equal a
+//! recomputation from the person records (pooled, not mean of means), counts sum across
+//! categories, and shares lie in 0..100.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+use proptest::prelude::*;
+
+use super::testing::*;
+
+const MARKS: [&str; 4] = ["present", "absent", "excused", "ill"];
+const ROLES: [&str; 4] = ["наставник", "тьютор", "педагог", "обучающийся"];
+
+/// (school index, municipality index, person index, mark index) per mark, and a role per person.
+fn marks_strategy() -> impl Strategy<Value = Vec<(usize, usize, usize, usize)>> {
+    prop::collection::vec((0..4usize, 0..2usize, 0..6usize, 0..4usize), 1..60)
+}
+
+fn school(s: usize, m: usize) -> (String, String) {
+    // A school belongs to one municipality: school 0 and 1 in М0, 2 and 3 in М1 unless `m` moves it.
+    (format!("S{s}"), format!("М{}", (s / 2 + m) % 2))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn wider_attendance_rates_are_pooled_over_person_records(marks in marks_strategy(), shift in 0..2usize) {
+        let mut records = Vec::new();
+        let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        let mut region = (0.0, 0.0);
+        for (i, (s, _, p, m)) in marks.iter().enumerate() {
+            let (code, muni) = school(*s, shift);
+            records.push(rec(&code, &muni).s("person_id", &format!("P{p}")).s("event_id", &format!("E{i}")).s("mark", MARKS[*m]));
+            let present = if *m == 0 { 1.0 } else { 0.0 };
+            let e = sums.entry(muni).or_default();
+            e.0 += present;
+            e.1 += 1.0;
+            region.0 += present;
+            region.1 += 1.0;
+        }
+        let events: Vec<Rec> = (0..marks.len()).flat_map(|i| (0..4).map(move |s| (i, s))).map(|(i, s)| {
+            let (code, muni) = school(s, shift);
+            rec(&code, &muni).s("event_id", &format!("E{i}")).s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10)
+        }).collect();
+        let long = compute_with(Inputs { attendance: Some(frame(&records)), events: Some(frame(&events)), ..empty_inputs() });
+        for (muni, (present, all)) in &sums {
+            assert_close(value(&long, "municipality", muni, "att_rate", ""), present / all * 100.0);
+        }
+        assert_close(value(&long, "region", "", "att_rate", ""), region.0 / region.1 * 100.0);
+        assert_shares_are_percentages(&long);
+    }
+
+    #[test]
+    fn role_counts_sum_to_the_total_and_levels_to_one_hundred(people in prop::collection::vec((0..4usize, 0..4usize, 0..5u32), 1..40)) {
+        let roster: Vec<Rec> = people.iter().enumerate().map(|(i, (s, r, _))| {
+            let (code, muni) = school(*s, 0);
+            roster_row(&code, &muni, &format!("P{i}"), ROLES[*r], None)
+        }).collect();
+        let tasks: Vec<Rec> = (0..4).map(|s| {
+            let (code, muni) = school(s, 0);
+            rec(&code, &muni).s("instrument", "Д").s("wave", "start").s("task", "1").f("max_score", 4.0).s("topic_code", "Т1").s("topic", "Т")
+        }).collect();
+        let scores: Vec<Rec> = people.iter().enumerate().map(|(i, (s, _, points))| {
+            let (code, muni) = school(*s, 0);
+            rec(&code, &muni).s("instrument", "Д").s("wave", "start").s("person_id", &format!("P{i}")).s("task", "1").f("points", f64::from(*points).min(4.0))
+        }).collect();
+        let long = compute_with(Inputs { roster: Some(frame(&roster)), diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() });
+        let rows = long.clone().lazy().filter(col("scope").neq(lit("person"))).collect().unwrap();
+        let sum_by = |indicator: &str, total_group: Option<&str>| -> BTreeMap<(String, String, String), (f64, f64)> {
+            let mut out: BTreeMap<(String, String, String), (f64, f64)> = BTreeMap::new();
+            let ind = rows.column("indicator").unwrap().str().unwrap();
+            let grp = rows.column("group").unwrap().str().unwrap();
+            let sc = rows.column("scope").unwrap().str().unwrap();
+            let mu = rows.column("municipality").unwrap().str().unwrap();
+            let scc = rows.column("school_code").unwrap().str().unwrap();
+            let val = rows.column("value").unwrap().f64().unwrap();
+            for i in 0..rows.height() {
+                if ind.get(i) != Some(indicator) { continue }
+                let key = (sc.get(i).unwrap().to_string(), mu.get(i).unwrap().to_string(), scc.get(i).unwrap().to_string());
+                let e = out.entry(key).or_default();
+                if Some(grp.get(i).unwrap()) == total_group { e.1 += val.get(i).unwrap() } else { e.0 += val.get(i).unwrap() }
+            }
+            out
+        };
+        for (key, (parts, total)) in sum_by("participants", Some("")) {
+            prop_assert!((parts - total).abs() < 1e-9, "{key:?}: roles {parts} != total {total}");
+        }
+        for (key, (levels, _)) in sum_by("d_level_pct", None) {
+            prop_assert!((levels - 100.0).abs() < 1e-9, "{key:?}: levels sum to {levels}");
+        }
+        assert_shares_are_percentages(&long);
+    }
+}
+
+/// Every `_pct` and `_rate` value lies in 0..100.
+fn assert_shares_are_percentages(long: &DataFrame) {
+    let ind = long.column("indicator").unwrap().str().unwrap();
+    let val = long.column("value").unwrap().f64().unwrap();
+    for (i, v) in ind.iter().zip(val.iter()) {
+        let (Some(i), Some(v)) = (i, v) else { continue };
+        if i.ends_with("_pct") || i.ends_with("_rate") {
+            assert!((0.0..=100.0).contains(&v), "{i} = {v}");
+        }
+    }
+}
