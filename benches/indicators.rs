@@ -84,7 +84,8 @@ fn synthetic(schools: usize) -> Inputs {
     let (mut q_src, mut q_person, mut q_item, mut q_value) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
     let (mut t_src, mut t_task, mut t_max, mut t_topic) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
     let (mut d_src, mut d_person, mut d_task, mut d_points) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![], vec![], vec![]);
+    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) =
+        (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![], vec![], vec![]);
     let kinds = ["семинар", "групповой тьюториал", "индивидуальный тьюториал", "заседание клуба", "мастер-класс"];
     let marks = ["present", "present", "present", "absent", "excused", "ill"];
     for s in 0..schools {
@@ -148,27 +149,54 @@ fn synthetic(schools: usize) -> Inputs {
     let text = |name: &str, v: Vec<String>| Column::new(name.into(), v);
     Inputs {
         roster: Some(frame(
-            vec![text("id", r_id.clone()), Column::new("role".into(), r_role), Column::new("tutor_id".into(), r_tutor), Column::new("full_name".into(), r_id)],
+            vec![
+                text("id", r_id.clone()),
+                Column::new("role".into(), r_role),
+                Column::new("tutor_id".into(), r_tutor),
+                Column::new("full_name".into(), r_id),
+            ],
             r_src,
             "",
             "",
         )),
-        events: Some(frame(vec![text("event_id", e_id), Column::new("kind".into(), e_kind), Column::new("hours".into(), e_hours)], e_src, "", "")),
-        attendance: Some(frame(vec![text("person_id", a_person), text("event_id", a_event), Column::new("mark".into(), a_mark)], a_src, "", "")),
-        answers: Some(frame(
-            vec![
-                Column::new("respondent_id".into(), q_person.iter().map(|p| Some(p.clone())).collect::<Vec<_>>()),
-                text("respondent", q_person),
-                text("item", q_item),
-                Column::new("value_num".into(), q_value),
-            ],
-            q_src,
-            "tutor-competency",
+        events: Some(frame(
+            vec![text("event_id", e_id), Column::new("kind".into(), e_kind), Column::new("hours".into(), e_hours)],
+            e_src,
+            "",
+            "",
+        )),
+        attendance: Some(frame(
+            vec![text("person_id", a_person), text("event_id", a_event), Column::new("mark".into(), a_mark)],
+            a_src,
+            "",
+            "",
+        )),
+        answers: Some(
+            frame(
+                vec![
+                    Column::new("respondent_id".into(), q_person.iter().map(|p| Some(p.clone())).collect::<Vec<_>>()),
+                    text("respondent", q_person),
+                    text("item", q_item),
+                    Column::new("value_num".into(), q_value),
+                ],
+                q_src,
+                "tutor-competency",
+                "start",
+            )
+            .with_column(lit(NULL).cast(DataType::String).alias("value_text")),
+        ),
+        diag_tasks: Some(frame(
+            vec![text("task", t_task), Column::new("max_score".into(), t_max), text("topic_code", t_topic.clone()), text("topic", t_topic)],
+            t_src,
+            "ОГЭ математика",
             "start",
-        )
-        .with_column(lit(NULL).cast(DataType::String).alias("value_text"))),
-        diag_tasks: Some(frame(vec![text("task", t_task), Column::new("max_score".into(), t_max), text("topic_code", t_topic.clone()), text("topic", t_topic)], t_src, "ОГЭ математика", "start")),
-        diag_results: Some(frame(vec![text("person_id", d_person), text("task", d_task), Column::new("points".into(), d_points)], d_src, "ОГЭ математика", "start")),
+        )),
+        diag_results: Some(frame(
+            vec![text("person_id", d_person), text("task", d_task), Column::new("points".into(), d_points)],
+            d_src,
+            "ОГЭ математика",
+            "start",
+        )),
         route: Some(frame(
             vec![
                 text("id", p_id),
@@ -198,29 +226,51 @@ fn best_of_three(mut run: impl FnMut()) -> Duration {
 /// Peak resident memory of this process (VmHWM), in MiB.
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
 }
 
 fn main() {
     let schools: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(300);
     let inputs = synthetic(schools);
-    let rows: usize = [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route]
-        .iter()
-        .map(|lf| lf.as_ref().unwrap().clone().select([len()]).collect().unwrap().column("len").unwrap().u32().unwrap().get(0).unwrap() as usize)
-        .sum();
+    let rows: usize =
+        [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route]
+            .iter()
+            .map(|lf| {
+                lf.as_ref().unwrap().clone().select([len()]).collect().unwrap().column("len").unwrap().u32().unwrap().get(0).unwrap()
+                    as usize
+            })
+            .sum();
     let baseline = best_of_three(|| {
-        for lf in [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route] {
+        for lf in
+            [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route]
+        {
             lf.as_ref().unwrap().clone().group_by([col("school_code")]).agg([len()]).collect().unwrap();
         }
     });
     let thresholds = Thresholds::default();
     let definitions = Definitions::load(None).unwrap();
     let expected = Expected::default();
-    let settings = Settings { term: Term::parse("2025/2026 Q1").unwrap(), thresholds: &thresholds, definitions: &definitions, expected: &expected, register: &[] };
+    let settings = Settings {
+        term: Term::parse("2025/2026 Q1").unwrap(),
+        thresholds: &thresholds,
+        definitions: &definitions,
+        expected: &expected,
+        register: &[],
+    };
     let mut indicator_rows = 0;
     let elapsed = best_of_three(|| indicator_rows = compute(&inputs, &settings).unwrap().height());
     println!("schools: {schools}; store rows: {rows}; indicator rows: {indicator_rows}");
     println!("baseline (count per school):   {:.3} s", baseline.as_secs_f64());
-    println!("compute all indicators:        {:.3} s  ({:.1}x baseline)", elapsed.as_secs_f64(), elapsed.as_secs_f64() / baseline.as_secs_f64());
+    println!(
+        "compute all indicators:        {:.3} s  ({:.1}x baseline)",
+        elapsed.as_secs_f64(),
+        elapsed.as_secs_f64() / baseline.as_secs_f64()
+    );
     println!("peak RSS: {:.0} MiB", peak_rss_mib());
 }

@@ -210,7 +210,13 @@ fn render_terms(
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
     }
     for term in terms {
-        let model = report::model::ReportModel::build(&store, config, definitions, *term, school, compare, &log)?;
+        let request = report::model::Request {
+            term: *term,
+            school,
+            compare,
+            now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
+        };
+        let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;
         let written = report::write_term(&ws.reports(), &model)?;
         say!("Отчёты за {}: {} ({} файлов)", term.russian(), report::term_dir(&ws.reports(), term).display(), written.len());
     }

@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use super::scope::pooled;
 use super::{Inputs, Settings, of_term};
+use crate::read::text::fold;
 
 /// What each school sent for the term, as labels of expected forms.
 fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
@@ -36,7 +37,7 @@ pub fn expected_labels(settings: &Settings) -> Vec<String> {
     let mut labels = vec!["roster".to_string(), "attendance".to_string(), "route".to_string()];
     let add = |map: &BTreeMap<String, Vec<String>>, prefix: &str, labels: &mut Vec<String>| {
         for item in map.get(period).into_iter().flatten() {
-            labels.push(format!("{prefix}{}", crate::read::text::fold(item)));
+            labels.push(format!("{prefix}{item}"));
         }
     };
     add(&settings.expected.questionnaires, "q:", &mut labels);
@@ -61,23 +62,33 @@ pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(Strin
     Ok(seen.into_iter().collect())
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let schools = register(inputs, settings)?;
-    if schools.is_empty() {
-        return Ok(Vec::new());
-    }
+/// One row per school of the register and expected form: `school_code, municipality, form, received`.
+pub fn form_status(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let sent = received(inputs, settings)?;
     let expected = expected_labels(settings);
     // Diagnostic names keep their case in the store; compare leniently.
-    let got = |code: &str, label: &str| sent.get(code).is_some_and(|s| s.iter().any(|x| crate::read::text::fold(x) == *label));
-    let (mut munis, mut codes, mut exp, mut rec) = (vec![], vec![], vec![], vec![]);
-    for (code, muni) in &schools {
-        munis.push(muni.clone());
-        codes.push(code.clone());
-        exp.push(expected.len() as f64);
-        rec.push(expected.iter().filter(|label| got(code, label)).count() as f64);
+    let got = |code: &str, label: &str| sent.get(code).is_some_and(|s| s.iter().any(|x| fold(x) == fold(label)));
+    let (mut codes, mut munis, mut forms, mut received) = (vec![], vec![], vec![], vec![]);
+    for (code, muni) in register(inputs, settings)? {
+        for label in &expected {
+            received.push(got(&code, label));
+            codes.push(code.clone());
+            munis.push(muni.clone());
+            forms.push(label.clone());
+        }
     }
-    let frame = df!("municipality" => munis, "school_code" => codes, "expected" => exp, "received" => rec)?.lazy();
+    df!("school_code" => codes, "municipality" => munis, "form" => forms, "received" => received)
+}
+
+pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let status = form_status(inputs, settings)?;
+    if status.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let frame = status
+        .lazy()
+        .group_by([col("municipality"), col("school_code")])
+        .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
     let term = &settings.term;
     let mut pieces = Vec::new();
     pieces.extend(pooled(frame.clone(), term, lit(""), col("expected").sum(), "forms_expected"));

@@ -6,14 +6,14 @@
 //! Municipality and region values are always pooled over the underlying person records
 //! (ratios of sums, means over all persons, counts summed), never means of school means.
 
-mod attendance;
-mod completeness;
-mod diagnostics;
+pub mod attendance;
+pub mod completeness;
+pub mod diagnostics;
 mod flags;
 pub mod groups;
-mod questionnaires;
-mod roster;
-mod routes;
+pub mod questionnaires;
+pub mod roster;
+pub mod routes;
 mod scope;
 
 use polars::prelude::*;

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod model;
+pub mod names;
 
 use std::path::{Path, PathBuf};
 

@@ -1,37 +1,67 @@
 //! The report model of one term: the indicator table, recommended groups, change against
-//! a comparison term, and provenance. Built once; every renderer reads it.
+//! a comparison term, the detail tables behind the reports' lists and charts, and
+//! provenance. Built once with polars; every renderer only reads it.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
 use polars::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Thresholds};
 use crate::definitions::Definitions;
-use crate::indicators::{self, Inputs, Settings};
+use crate::indicators::{self, Inputs, Settings, of_term};
 use crate::read::values::Term;
 use crate::store::Store;
 use crate::store::log::Entry;
+
+/// A school as its files name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub code: String,
+    pub name: String,
+    pub municipality: String,
+}
 
 pub struct ReportModel {
     pub term: Term,
     /// The term changes are measured against.
     pub compare: Term,
+    pub generated_at: NaiveDateTime,
+    pub thresholds: Thresholds,
+    /// Schools of the report.
+    pub schools: Vec<School>,
     /// The long table of indicators.md.
     pub indicators: DataFrame,
     /// `groups.csv` rows.
     pub groups: DataFrame,
     /// Every non-person indicator with its value in the comparison term and the change.
     pub changes: DataFrame,
+    /// The roster in force: `school_code, id, full_name, role, class, subject, tutor_id`.
+    pub people: DataFrame,
+    /// Attendance by calendar month: `school_code, month, kind, events, present, marked`.
+    pub months: DataFrame,
+    /// Route items due and still planned: `school_code, id, full_name, goal, activity, due`.
+    pub overdue: DataFrame,
+    /// Achievements by level and nomination: `school_code, level, nomination, achievements`.
+    pub achievements: DataFrame,
+    /// Expected forms and whether each arrived: `school_code, municipality, form, received`.
+    pub forms: DataFrame,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
+    values: HashMap<(String, String, String, String, String), f64>,
+    previous: HashMap<(String, String, String, String), f64>,
 }
 
-/// Computes the indicators of `term` (optionally one school's rows only).
-pub fn compute_term(store: &Store, config: &Config, definitions: &Definitions, term: Term) -> anyhow::Result<(DataFrame, DataFrame)> {
-    let inputs = Inputs::load(store, &term)?;
-    let register: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
-    let settings = Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register: &register };
-    let long = indicators::compute(&inputs, &settings)?;
-    let groups = indicators::groups::recommended(&inputs, &settings)?;
-    Ok((long, groups))
+/// What to build a report of.
+pub struct Request<'a> {
+    pub term: Term,
+    pub school: Option<&'a str>,
+    pub compare: Option<Term>,
+    pub now: NaiveDateTime,
+}
+
+fn settings<'a>(config: &'a Config, definitions: &'a Definitions, register: &'a [(String, String)], term: Term) -> Settings<'a> {
+    Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register }
 }
 
 impl ReportModel {
@@ -41,25 +71,89 @@ impl ReportModel {
         store: &Store,
         config: &Config,
         definitions: &Definitions,
-        term: Term,
-        school: Option<&str>,
-        compare: Option<Term>,
+        request: Request,
         log: &[Entry],
     ) -> anyhow::Result<ReportModel> {
-        let compare = compare.unwrap_or_else(|| default_compare(term, log));
-        let (mut long, mut groups) = compute_term(store, config, definitions, term)?;
-        let (mut previous, _) = compute_term(store, config, definitions, compare)?;
-        if let Some(code) = school {
-            let only = |df: DataFrame| df.lazy().filter(col("school_code").eq(lit(code.to_string()))).collect();
-            long = only(long)?;
-            groups = only(groups)?;
-            previous = only(previous)?;
-        }
-        let changes = changes(&long, &previous, &compare)?;
+        let term = request.term;
+        let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
+        let register: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
+        let inputs = Inputs::load(store, &term)?;
+        let s = settings(config, definitions, &register, term);
+        let previous_inputs = Inputs::load(store, &compare)?;
+        let only = |df: DataFrame| -> PolarsResult<DataFrame> {
+            match request.school {
+                Some(code) => df.lazy().filter(col("school_code").eq(lit(code.to_string()))).collect(),
+                None => Ok(df),
+            }
+        };
+        let long = only(indicators::compute(&inputs, &s)?)?;
+        let previous = only(indicators::compute(&previous_inputs, &settings(config, definitions, &register, compare))?)?;
         let label = term.label();
-        let log = log.iter().filter(|e| e.term == label && school.is_none_or(|s| e.school_code == s)).cloned().collect();
-        Ok(ReportModel { term, compare, indicators: long, groups, changes, log })
+        let mut model = ReportModel {
+            term,
+            compare,
+            generated_at: request.now,
+            thresholds: config.thresholds.clone(),
+            schools: schools(&inputs, request.school)?,
+            groups: only(indicators::groups::recommended(&inputs, &s)?)?,
+            changes: changes(&long, &previous, &compare)?,
+            people: only(people(&inputs)?)?,
+            months: only(months(&inputs, &term)?)?,
+            overdue: only(overdue(&inputs, &s)?)?,
+            achievements: only(achievements(&inputs, &s)?)?,
+            forms: only(indicators::completeness::form_status(&inputs, &s)?)?,
+            log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
+            values: index(&long, true)?,
+            previous: index(&previous, false)?.into_iter().map(|((_, a, b, c, d), v)| ((a, b, c, d), v)).collect(),
+            indicators: long,
+        };
+        model.schools.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(model)
     }
+
+    /// A school-scope value (`entity` empty), or a person's value.
+    pub fn value(&self, school: &str, entity: &str, indicator: &str, group: &str) -> Option<f64> {
+        let scope = if entity.is_empty() { "school" } else { "person" };
+        self.values.get(&(scope.into(), school.into(), entity.into(), indicator.into(), group.into())).copied()
+    }
+
+    /// The school-scope value of the comparison term.
+    pub fn previous(&self, school: &str, indicator: &str, group: &str) -> Option<f64> {
+        self.previous.get(&("school".into(), school.into(), indicator.into(), group.into())).copied()
+    }
+
+    /// Rows of the long table of one school and scope, in table order.
+    pub fn rows(&self, school: &str, scope: &str, indicator_prefix: &str) -> PolarsResult<DataFrame> {
+        self.indicators
+            .clone()
+            .lazy()
+            .filter(
+                col("school_code")
+                    .eq(lit(school.to_string()))
+                    .and(col("scope").eq(lit(scope.to_string())))
+                    .and(col("indicator").str().starts_with(lit(indicator_prefix.to_string()))),
+            )
+            .collect()
+    }
+}
+
+/// (scope, school, entity, indicator, group) -> value; `with_entity` false drops the entity.
+fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<(String, String, String, String, String), f64>> {
+    let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
+    let (scope, school, entity, indicator, group) = (col("scope")?, col("school_code")?, col("entity")?, col("indicator")?, col("group")?);
+    let value = long.column("value")?.f64()?.clone();
+    let mut map = HashMap::with_capacity(long.height());
+    for i in 0..long.height() {
+        let get = |c: &StringChunked| c.get(i).unwrap_or_default().to_string();
+        if let Some(v) = value.get(i) {
+            let entity = if with_entity { get(&entity) } else { String::new() };
+            if !with_entity && get(&scope) == "person" {
+                continue;
+            }
+            map.insert((get(&scope), get(&school), entity, get(&indicator), get(&group)), v);
+        }
+    }
+    Ok(map)
 }
 
 fn default_compare(term: Term, log: &[Entry]) -> Term {
@@ -70,6 +164,107 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
         .filter(|t| same_kind(t) && t.end() < term.end())
         .max_by_key(Term::end)
         .unwrap_or_else(|| term.previous())
+}
+
+/// Schools with data in the school year, as their files name them.
+fn schools(inputs: &Inputs, only: Option<&str>) -> PolarsResult<Vec<School>> {
+    let mut seen: Vec<School> = Vec::new();
+    for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
+        let df = lf
+            .clone()
+            .select([col("school_code"), col("school_name"), col("municipality")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()?;
+        let (c, n, m) =
+            (df.column("school_code")?.str()?.clone(), df.column("school_name")?.str()?.clone(), df.column("municipality")?.str()?.clone());
+        for i in 0..df.height() {
+            let code = c.get(i).unwrap_or_default();
+            if only.is_some_and(|o| o != code) || seen.iter().any(|s| s.code == code) {
+                continue;
+            }
+            seen.push(School {
+                code: code.into(),
+                name: n.get(i).unwrap_or_default().into(),
+                municipality: m.get(i).unwrap_or_default().into(),
+            });
+        }
+    }
+    Ok(seen)
+}
+
+fn empty(columns: &[&str]) -> PolarsResult<DataFrame> {
+    DataFrame::new(0, columns.iter().map(|c| Column::new((*c).into(), Vec::<String>::new())).collect())
+}
+
+fn people(inputs: &Inputs) -> PolarsResult<DataFrame> {
+    let Some(roster) = inputs.roster.clone() else {
+        return empty(&["school_code", "id", "full_name", "role", "class", "subject", "tutor_id"]);
+    };
+    indicators::roster::current(roster)?
+        .select([col("school_code"), col("id"), col("full_name"), col("role"), col("class"), col("subject"), col("tutor_id")])
+        .sort(["school_code", "role", "full_name"], SortMultipleOptions::default())
+        .collect()
+}
+
+fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
+    let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else {
+        return empty(&["school_code", "month", "events", "present", "marked"]);
+    };
+    let events = of_term(events, term).with_column(col("date").dt().strftime("%Y-%m").alias("month"));
+    let per_event = of_term(marks, term).group_by([col("school_code"), col("author"), col("event_id")]).agg([
+        col("mark").eq(lit("present")).cast(DataType::Float64).sum().alias("present"),
+        len().cast(DataType::Float64).alias("marked"),
+    ]);
+    events
+        .join(
+            per_event,
+            [col("school_code"), col("author"), col("event_id")],
+            [col("school_code"), col("author"), col("event_id")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .group_by([col("school_code"), col("month")])
+        .agg([
+            len().cast(DataType::Float64).alias("events"),
+            col("present").fill_null(lit(0.0)).sum(),
+            col("marked").fill_null(lit(0.0)).sum(),
+        ])
+        .sort(["school_code", "month"], SortMultipleOptions::default())
+        .collect()
+}
+
+fn with_names(lf: LazyFrame, inputs: &Inputs) -> PolarsResult<LazyFrame> {
+    Ok(match inputs.roster.clone() {
+        Some(r) => lf.join(
+            indicators::roster::current(r)?.select([col("school_code").alias("n_school"), col("id").alias("n_id"), col("full_name")]),
+            [col("school_code"), col("id")],
+            [col("n_school"), col("n_id")],
+            JoinArgs::new(JoinType::Left),
+        ),
+        None => lf.with_column(lit(NULL).cast(DataType::String).alias("full_name")),
+    })
+}
+
+fn overdue(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+    let Some(items) = indicators::routes::items(inputs, settings)? else {
+        return empty(&["school_code", "id", "full_name", "goal", "activity", "due"]);
+    };
+    let late = items.filter(col("due_now").and(col("status").eq(lit("запланировано"))));
+    with_names(late, inputs)?
+        .select([col("school_code"), col("id"), col("full_name"), col("goal"), col("activity"), col("due")])
+        .sort(["school_code", "due", "id"], SortMultipleOptions::default())
+        .collect()
+}
+
+fn achievements(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+    let Some(items) = indicators::routes::items(inputs, settings)? else {
+        return empty(&["school_code", "level", "nomination", "achievements"]);
+    };
+    items
+        .filter(col("achievement"))
+        .group_by([col("school_code"), col("level"), col("nomination").fill_null(lit("без номинации"))])
+        .agg([len().cast(DataType::Float64).alias("achievements")])
+        .sort(["school_code", "level", "nomination"], SortMultipleOptions::default())
+        .collect()
 }
 
 /// Joins each non-person row with the same row of the comparison term.

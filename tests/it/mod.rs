@@ -1,4 +1,5 @@
 mod cli;
+mod corpus;
 mod ingest;
 mod quirks;
 mod report;
