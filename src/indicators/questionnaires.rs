@@ -96,6 +96,18 @@ fn indexes(scores: LazyFrame) -> LazyFrame {
         .agg([col("score").mean().alias("index")])
 }
 
+/// School competency scores of every wave of the school year, for start-versus-final
+/// profiles: `school_code, instrument, wave, competency, direction, score`.
+pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
+    let scores = competency_scores(year.filter(col("scale").eq(lit("likert"))));
+    let by_wave = scores
+        .group_by([col("school_code"), col("instrument"), col("wave"), col("competency"), col("direction")])
+        .agg([col("score").mean().alias("score")])
+        .sort(["school_code", "instrument", "competency", "wave"], SortMultipleOptions::default());
+    Ok(Some(by_wave.collect()?))
+}
+
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(year) = answers(inputs, settings.definitions)? else { return Ok(Vec::new()) };
     let term = &settings.term;

@@ -2,8 +2,10 @@
 //! of every output comes from [`model::ReportModel`]; renderers only lay it out.
 
 pub mod csv;
+pub mod figures;
 pub mod model;
 pub mod names;
+pub mod xlsx;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,9 @@ pub fn write_term(reports: &Path, model: &ReportModel) -> anyhow::Result<Vec<Pat
     out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
     out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
     out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    for school in &model.schools {
+        out(&format!("{}.xlsx", school.code), xlsx::render(model, school)?)?;
+    }
     Ok(written)
 }
 

@@ -38,7 +38,7 @@ pub struct ReportModel {
     pub changes: DataFrame,
     /// The roster in force: `school_code, id, full_name, role, class, subject, tutor_id`.
     pub people: DataFrame,
-    /// Attendance by calendar month: `school_code, month, kind, events, present, marked`.
+    /// Attendance by calendar month: `school_code, month, events, present, marked, rate`.
     pub months: DataFrame,
     /// Route items due and still planned: `school_code, id, full_name, goal, activity, due`.
     pub overdue: DataFrame,
@@ -46,6 +46,8 @@ pub struct ReportModel {
     pub achievements: DataFrame,
     /// Expected forms and whether each arrived: `school_code, municipality, form, received`.
     pub forms: DataFrame,
+    /// School competency scores of every wave of the year: `school_code, instrument, wave, competency, direction, score`.
+    pub profiles: DataFrame,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
     values: HashMap<(String, String, String, String, String), f64>,
@@ -102,6 +104,10 @@ impl ReportModel {
             overdue: only(overdue(&inputs, &s)?)?,
             achievements: only(achievements(&inputs, &s)?)?,
             forms: only(indicators::completeness::form_status(&inputs, &s)?)?,
+            profiles: match indicators::questionnaires::year_profiles(&inputs, definitions)? {
+                Some(df) => only(df)?,
+                None => empty(&["school_code", "instrument", "wave", "competency", "direction", "score"])?,
+            },
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             values: index(&long, true)?,
             previous: index(&previous, false)?.into_iter().map(|((_, a, b, c, d), v)| ((a, b, c, d), v)).collect(),
@@ -208,7 +214,7 @@ fn people(inputs: &Inputs) -> PolarsResult<DataFrame> {
 
 fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
     let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else {
-        return empty(&["school_code", "month", "events", "present", "marked"]);
+        return empty(&["school_code", "month", "events", "present", "marked", "rate"]);
     };
     let events = of_term(events, term).with_column(col("date").dt().strftime("%Y-%m").alias("month"));
     let per_event = of_term(marks, term).group_by([col("school_code"), col("author"), col("event_id")]).agg([

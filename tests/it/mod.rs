@@ -5,3 +5,4 @@ mod quirks;
 mod report;
 mod templates;
 mod util;
+mod xlsx;

@@ -1,0 +1,303 @@
+//! Views of the report model that both renderers show: key figures with their change,
+//! "Успехи" and "Сложности" sentences, chart series and action lists. They select and
+//! order values of the model; they compute nothing the model does not already hold.
+
+use polars::prelude::*;
+
+use super::model::ReportModel;
+use super::names;
+
+/// One key figure: what, now, before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub code: String,
+    pub group: String,
+    pub value: f64,
+    pub previous: Option<f64>,
+}
+
+/// A chart: categories and named series (missing values as `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub title: String,
+    pub categories: Vec<String>,
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// A horizontal reference line (the 50 % line of diagnostic topics).
+    pub reference: Option<f64>,
+    pub percent: bool,
+}
+
+/// A text column as strings (null as empty).
+pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
+        .unwrap_or_default()
+}
+
+/// A numeric column as `f64` values.
+pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.cast(&DataType::Float64).ok())
+        .and_then(|c| c.f64().ok().map(|s| s.iter().collect()))
+        .unwrap_or_default()
+}
+
+/// Groups of an indicator at school scope, in table order.
+fn groups_of(model: &ReportModel, school: &str, indicator: &str) -> Vec<(String, f64)> {
+    let Ok(rows) = model.rows(school, "school", indicator) else { return Vec::new() };
+    let ind = strings(&rows, "indicator");
+    strings(&rows, "group")
+        .into_iter()
+        .zip(numbers(&rows, "value"))
+        .zip(ind)
+        .filter(|(_, i)| i == indicator)
+        .filter_map(|((g, v), _)| Some((g, v?)))
+        .collect()
+}
+
+impl ReportModel {
+    /// The figures of the summary: attendance, routes, diagnostics, questionnaires, completeness.
+    pub fn key_figures(&self, school: &str) -> Vec<Figure> {
+        let mut figures = Vec::new();
+        let mut add = |label: String, code: &str, group: &str| {
+            if let Some(value) = self.value(school, "", code, group) {
+                figures.push(Figure { label, code: code.into(), group: group.into(), value, previous: self.previous(school, code, group) });
+            }
+        };
+        add("Участников программы".into(), "participants", "");
+        add("Посещаемость".into(), "att_rate", "");
+        add("Событий за период".into(), "events", "");
+        add("Выполнение маршрутов".into(), "r_done_pct", "");
+        add("Достижений (призёр, победитель)".into(), "r_achievements", "");
+        for (group, _) in groups_of(self, school, "d_pct") {
+            add(format!("Диагностика: {}", names::path(&group)), "d_pct", &group);
+        }
+        for (group, _) in groups_of(self, school, "q_index") {
+            add(format!("Анкета: {}", names::path(&group)), "q_index", &group);
+        }
+        add("Полнота сдачи форм".into(), "completeness_pct", "");
+        figures
+    }
+
+    /// "Успехи" and "Сложности": the school indicators that rose and fell most against the
+    /// comparison term, and the facts that need attention, as plain sentences.
+    pub fn highlights(&self, school: &str) -> (Vec<String>, Vec<String>) {
+        let mut moves: Vec<(f64, String)> = Vec::new();
+        let changes = self
+            .changes
+            .clone()
+            .lazy()
+            .filter(col("school_code").eq(lit(school.to_string())).and(col("scope").eq(lit("school"))))
+            .collect();
+        if let Ok(ch) = changes {
+            for ((indicator, group), (value, previous)) in strings(&ch, "indicator")
+                .into_iter()
+                .zip(strings(&ch, "group"))
+                .zip(numbers(&ch, "value").into_iter().zip(numbers(&ch, "previous")))
+            {
+                let (Some(value), Some(previous)) = (value, previous) else { continue };
+                if names::unit(&indicator) != names::Unit::Percent
+                    || (indicator.starts_with("q_") && indicator != "q_index")
+                    || indicator.ends_with("_level_pct")
+                {
+                    continue;
+                }
+                let what = if group.is_empty() {
+                    names::indicator(&indicator).to_string()
+                } else {
+                    format!("{} ({})", names::indicator(&indicator), names::path(&group))
+                };
+                // A rising difficulty or deficit share is bad news.
+                let worse_when_up = matches!(indicator.as_str(), "att_low_pct" | "d_deficit_pct" | "q_difficulty_pct" | "q_declined_pct");
+                let delta = value - previous;
+                let good = if worse_when_up { -delta } else { delta };
+                let verb = if delta > 0.0 { "выросла" } else { "снизилась" };
+                moves.push((
+                    good,
+                    format!("{what} {verb} с {} до {}.", names::value(&indicator, previous), names::value(&indicator, value)),
+                ));
+            }
+        }
+        moves.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut successes: Vec<String> = moves.iter().filter(|(g, _)| *g >= 1.0).take(3).map(|(_, s)| s.clone()).collect();
+        let mut difficulties: Vec<String> = moves.iter().rev().filter(|(g, _)| *g <= -1.0).take(3).map(|(_, s)| s.clone()).collect();
+        let t = &self.thresholds;
+        if let Some(v) = self.value(school, "", "club_norm_met", "") {
+            if v >= 1.0 {
+                successes.push("Клуб классных руководителей собирается не реже двух раз в месяц.".into());
+            } else {
+                difficulties.push("Клуб классных руководителей собирается реже двух раз в месяц.".into());
+            }
+        }
+        for (group, value) in groups_of(self, school, "d_pct") {
+            if value < t.support_d_pct {
+                difficulties.push(format!(
+                    "Результат диагностики ({}) — {}, ниже порога {} %.",
+                    names::path(&group),
+                    names::value("d_pct", value),
+                    t.support_d_pct
+                ));
+            }
+        }
+        if let Some(v) = self.value(school, "", "r_overdue", "").filter(|v| *v > 0.0) {
+            difficulties.push(format!("Просрочено шагов индивидуальных маршрутов: {}.", names::number(v, 0)));
+        }
+        if let Some(v) = self.value(school, "", "completeness_pct", "").filter(|v| *v < 100.0) {
+            difficulties.push(format!("Сданы не все ожидаемые формы: полнота {}.", names::value("completeness_pct", v)));
+        }
+        if successes.is_empty() {
+            successes.push("Заметных улучшений по сравнению с прошлым периодом нет или нет данных для сравнения.".into());
+        }
+        if difficulties.is_empty() {
+            difficulties.push("Показателей ниже порогов нет.".into());
+        }
+        (successes, difficulties)
+    }
+
+    /// Reasons of the school's support flag, in words.
+    pub fn flag_reasons(&self, school: &str) -> Vec<String> {
+        groups_of(self, school, "support_flag")
+            .into_iter()
+            .filter(|(g, v)| !g.is_empty() && *v >= 1.0)
+            .map(|(g, _)| names::flag_reason(&g).to_string())
+            .collect()
+    }
+
+    /// Competency profile, start versus final, of the first higher-better questionnaire.
+    pub fn profile_chart(&self, school: &str) -> Option<Series> {
+        let df = self
+            .profiles
+            .clone()
+            .lazy()
+            .filter(col("school_code").eq(lit(school.to_string())).and(col("direction").eq(lit("higher_better"))))
+            .collect()
+            .ok()?;
+        let instruments = strings(&df, "instrument");
+        let q = instruments.first()?.clone();
+        let (waves, comps, scores) = (strings(&df, "wave"), strings(&df, "competency"), numbers(&df, "score"));
+        let mut categories: Vec<String> = Vec::new();
+        for (c, i) in comps.iter().zip(&instruments) {
+            if *i == q && !categories.contains(c) {
+                categories.push(c.clone());
+            }
+        }
+        let series_of = |wave: &str| -> Vec<Option<f64>> {
+            categories
+                .iter()
+                .map(|c| (0..df.height()).find(|&r| instruments[r] == q && waves[r] == wave && comps[r] == *c).and_then(|r| scores[r]))
+                .collect()
+        };
+        Some(Series {
+            title: format!("Профиль компетенций ({q}): входная и итоговая"),
+            series: vec![("входная".into(), series_of("start")), ("итоговая".into(), series_of("final"))],
+            categories,
+            reference: None,
+            percent: true,
+        })
+    }
+
+    /// Attendance rate by calendar month of the term.
+    pub fn attendance_chart(&self, school: &str) -> Option<Series> {
+        let df = self.months.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect().ok()?;
+        (df.height() > 0).then(|| Series {
+            title: "Посещаемость по месяцам".into(),
+            categories: strings(&df, "month").iter().map(|m| month_label(m)).collect(),
+            series: vec![("посещаемость, %".into(), numbers(&df, "rate"))],
+            reference: None,
+            percent: true,
+        })
+    }
+
+    /// Topic results of each diagnostic's latest wave in the term, with the 50 % line.
+    pub fn topics_chart(&self, school: &str) -> Option<Series> {
+        let topics = groups_of(self, school, "d_topic_pct");
+        let last_wave = topics
+            .iter()
+            .map(|(g, _)| g.rsplit_once('/').map(|(dw, _)| dw.to_string()).unwrap_or_default())
+            .max_by_key(|dw| dw.ends_with("final"))?;
+        let chosen: Vec<(String, f64)> = topics.into_iter().filter(|(g, _)| g.starts_with(&format!("{last_wave}/"))).collect();
+        Some(Series {
+            title: format!("Диагностика по темам: {}", names::path(&last_wave)),
+            categories: chosen.iter().map(|(g, _)| g.rsplit('/').next().unwrap_or_default().to_string()).collect(),
+            series: vec![("выполнение темы, %".into(), chosen.iter().map(|(_, v)| Some(*v)).collect())],
+            reference: Some(50.0),
+            percent: true,
+        })
+    }
+
+    /// Achievements by level.
+    pub fn achievements_chart(&self, school: &str) -> Option<Series> {
+        let order = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
+        let by_level = groups_of(self, school, "r_achievements");
+        by_level.iter().any(|(g, _)| !g.is_empty()).then(|| Series {
+            title: "Достижения по уровням".into(),
+            categories: order.iter().map(|l| l.to_string()).collect(),
+            series: vec![(
+                "призёры и победители".into(),
+                order.iter().map(|l| Some(by_level.iter().find(|(g, _)| g == l).map_or(0.0, |(_, v)| *v))).collect(),
+            )],
+            reference: None,
+            percent: false,
+        })
+    }
+
+    /// The four charts of the summary, those with data.
+    pub fn charts(&self, school: &str) -> Vec<Series> {
+        [self.profile_chart(school), self.attendance_chart(school), self.topics_chart(school), self.achievements_chart(school)]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// Persons of the school with attendance below 50 %: (ID, name, rate).
+    pub fn low_attendance(&self, school: &str) -> Vec<(String, String, f64)> {
+        let Ok(rows) = self.rows(school, "person", "att_rate") else { return Vec::new() };
+        let names = self.names(school);
+        let mut low: Vec<(String, String, f64)> = strings(&rows, "entity")
+            .into_iter()
+            .zip(numbers(&rows, "value"))
+            .filter_map(|(id, v)| Some((id, v?)))
+            .filter(|(_, v)| *v < 50.0)
+            .map(|(id, v)| (names.get(&id).cloned().unwrap_or_default(), id, v))
+            .map(|(name, id, v)| (id, name, v))
+            .collect();
+        low.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.1.cmp(&b.1)));
+        low
+    }
+
+    /// Persons whose competency score fell from start to final: (ID, name, group, change).
+    pub fn declining(&self, school: &str) -> Vec<(String, String, String, f64)> {
+        let Ok(rows) = self.rows(school, "person", "q_progress") else { return Vec::new() };
+        let names = self.names(school);
+        strings(&rows, "entity")
+            .into_iter()
+            .zip(strings(&rows, "group"))
+            .zip(numbers(&rows, "value"))
+            .filter_map(|((id, g), v)| Some((id, g, v?)))
+            .filter(|(_, g, v)| *v < 0.0 && g.matches('/').count() == 2)
+            .map(|(id, g, v)| (id.clone(), names.get(&id).cloned().unwrap_or_default(), names::path(&g), v))
+            .collect()
+    }
+
+    /// ID -> full name of the school's roster.
+    pub fn names(&self, school: &str) -> std::collections::HashMap<String, String> {
+        let df = self.people.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect();
+        df.map(|df| strings(&df, "id").into_iter().zip(strings(&df, "full_name")).collect()).unwrap_or_default()
+    }
+
+    /// Rows of a model table for one school.
+    pub fn table_of(&self, table: &DataFrame, school: &str) -> DataFrame {
+        table.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect().unwrap_or_else(|_| table.clear())
+    }
+}
+
+/// `2025-09` -> `сентябрь 2025`.
+pub fn month_label(month: &str) -> String {
+    const NAMES: [&str; 12] =
+        ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"];
+    let (y, m) = month.split_once('-').unwrap_or((month, ""));
+    m.parse::<usize>().ok().and_then(|m| NAMES.get(m.wrapping_sub(1))).map(|n| format!("{n} {y}")).unwrap_or_else(|| month.to_string())
+}

@@ -1,0 +1,577 @@
+//! The school's Excel workbook (`reports/<term>/<school>.xlsx`): the nine sheets of
+//! reports.md, laid out from the report model. Numbers are real numeric cells with number
+//! formats; every text from a workbook is written as a string, never as a formula.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Timelike};
+use rust_xlsxwriter::{
+    Chart, ChartFont, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatCell, ConditionalFormatCellRule,
+    ConditionalFormatType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::figures::{Series, numbers, strings};
+use super::model::{ReportModel, School};
+use super::names::{self, Unit};
+
+struct Styles {
+    title: Format,
+    header: Format,
+    text: Format,
+    wrap: Format,
+    percent: Format,
+    points: Format,
+    count: Format,
+    number: Format,
+    date: Format,
+    red: Format,
+    yellow: Format,
+    green: Format,
+}
+
+impl Styles {
+    fn new() -> Styles {
+        let cell = Format::new().set_border(FormatBorder::Thin).set_border_color(Color::RGB(0xBFBFBF));
+        Styles {
+            title: Format::new().set_bold().set_font_size(14),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(0xDDEBF7))
+                .set_border(FormatBorder::Thin),
+            text: cell.clone(),
+            wrap: cell.clone().set_text_wrap(),
+            // Values are 0..100 already: the format only adds the sign.
+            percent: cell.clone().set_num_format("0.0\" %\""),
+            points: cell.clone().set_num_format("+0.0;-0.0;0.0"),
+            count: cell.clone().set_num_format("0"),
+            number: cell.clone().set_num_format("0.0"),
+            date: cell.set_num_format("dd.mm.yyyy"),
+            red: Format::new().set_background_color(Color::RGB(0xF8CBAD)),
+            yellow: Format::new().set_background_color(Color::RGB(0xFFE699)),
+            green: Format::new().set_background_color(Color::RGB(0xC6EFCE)),
+        }
+    }
+
+    fn of(&self, unit: Unit) -> &Format {
+        match unit {
+            Unit::Percent => &self.percent,
+            Unit::Points => &self.points,
+            Unit::Count | Unit::Flag => &self.count,
+            Unit::Number => &self.number,
+        }
+    }
+}
+
+/// A cell of a table.
+enum Cell {
+    Text(String),
+    Value(Option<f64>, Unit),
+}
+
+/// A sheet written as one table: header row, data rows, frozen header, autofilter and
+/// column widths that fit the content.
+struct Table<'a> {
+    ws: &'a mut Worksheet,
+    styles: &'a Styles,
+    top: u32,
+    widths: BTreeMap<u16, usize>,
+}
+
+impl<'a> Table<'a> {
+    fn new(ws: &'a mut Worksheet, styles: &'a Styles, top: u32, headers: &[&str]) -> Result<Table<'a>, XlsxError> {
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, *h, &styles.header)?;
+        }
+        let widths = headers.iter().enumerate().map(|(c, h)| (c as u16, h.chars().count().min(30))).collect();
+        Ok(Table { ws, styles, top, widths })
+    }
+
+    fn row(&mut self, r: u32, cells: Vec<Cell>) -> Result<(), XlsxError> {
+        for (c, cell) in cells.into_iter().enumerate() {
+            let c = c as u16;
+            let width = match cell {
+                Cell::Text(t) => {
+                    let w = t.chars().count();
+                    self.ws.write_string_with_format(r, c, &t, if w > 60 { &self.styles.wrap } else { &self.styles.text })?;
+                    w.min(60)
+                }
+                Cell::Value(Some(v), unit) => {
+                    self.ws.write_number_with_format(r, c, v, self.styles.of(unit))?;
+                    8
+                }
+                Cell::Value(None, _) => {
+                    self.ws.write_blank(r, c, &self.styles.text)?;
+                    0
+                }
+            };
+            let entry = self.widths.entry(c).or_insert(0);
+            *entry = (*entry).max(width);
+        }
+        Ok(())
+    }
+
+    /// Freezes the header, adds the autofilter over `rows` data rows, fits the widths.
+    fn finish(self, rows: u32) -> Result<(), XlsxError> {
+        let last_col = self.widths.keys().max().copied().unwrap_or(0);
+        self.ws.set_freeze_panes(self.top + 1, 0)?;
+        self.ws.autofilter(self.top, 0, self.top + rows.max(1), last_col)?;
+        for (c, w) in self.widths {
+            self.ws.set_column_width(c, (w as f64 * 1.15 + 3.0).clamp(8.0, 70.0))?;
+        }
+        Ok(())
+    }
+}
+
+/// Renders one school's workbook into bytes.
+pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let t = model.generated_at;
+    let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second() as f64,
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Мониторинг тьюторского сопровождения: {}, {}", school.name, model.term.russian()))
+            .set_author("tutorstat")
+            .set_creation_datetime(&created),
+    );
+    let styles = Styles::new();
+    summary(wb.add_worksheet(), model, school, &styles)?;
+    staff(wb.add_worksheet(), model, school, &styles)?;
+    students(wb.add_worksheet(), model, school, &styles)?;
+    attendance(wb.add_worksheet(), model, school, &styles)?;
+    questionnaires(wb.add_worksheet(), model, school, &styles)?;
+    diagnostics(wb.add_worksheet(), model, school, &styles)?;
+    groups(wb.add_worksheet(), model, school, &styles)?;
+    routes(wb.add_worksheet(), model, school, &styles)?;
+    quality(wb.add_worksheet(), model, school, &styles)?;
+    wb.save_to_buffer()
+}
+
+/// Title lines every sheet starts with; returns the first free row.
+fn heading(ws: &mut Worksheet, title: &str, model: &ReportModel, school: &School, styles: &Styles) -> Result<u32, XlsxError> {
+    ws.write_string_with_format(0, 0, title, &styles.title)?;
+    ws.write_string(1, 0, format!("{} ({}), {}; {}", school.name, school.code, school.municipality, model.term.russian()))?;
+    Ok(3)
+}
+
+fn traffic_lights(ws: &mut Worksheet, styles: &Styles, model: &ReportModel, rows: &[u32], col: u16) -> Result<(), XlsxError> {
+    let t = &model.thresholds;
+    for &r in rows {
+        let rules = [
+            ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::LessThan(t.level_mid)).set_format(&styles.red),
+            ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::Between(t.level_mid, t.level_high - 1e-9))
+                .set_format(&styles.yellow),
+            ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::GreaterThanOrEqualTo(t.level_high)).set_format(&styles.green),
+        ];
+        for rule in rules {
+            ws.add_conditional_format(r, col, r, col, &rule)?;
+        }
+    }
+    Ok(())
+}
+
+fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Сводка")?;
+    let top = heading(ws, "Мониторинг тьюторского сопровождения", model, school, styles)?;
+    ws.write_string(
+        2,
+        0,
+        format!(
+            "Сформировано {} программой tutorstat {}; сравнение с периодом {}",
+            model.generated_at.format("%d.%m.%Y %H:%M"),
+            env!("CARGO_PKG_VERSION"),
+            model.compare.russian()
+        ),
+    )?;
+    let figures = model.key_figures(&school.code);
+    let mut table = Table::new(ws, styles, top, &["Показатель", "Значение", "Было", "Изменение"])?;
+    let mut percent_rows = Vec::new();
+    for (i, f) in figures.iter().enumerate() {
+        let r = top + 1 + i as u32;
+        let unit = names::unit(&f.code);
+        if unit == Unit::Percent {
+            percent_rows.push(r);
+        }
+        let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
+        table.row(
+            r,
+            vec![
+                Cell::Text(f.label.clone()),
+                Cell::Value(Some(f.value), unit),
+                Cell::Value(f.previous, unit),
+                Cell::Value(f.previous.map(|p| f.value - p), change_unit),
+            ],
+        )?;
+    }
+    table.finish(figures.len() as u32)?;
+    traffic_lights(ws, styles, model, &percent_rows, 1)?;
+
+    let mut r = top + figures.len() as u32 + 2;
+    let (successes, difficulties) = model.highlights(&school.code);
+    for (title, lines) in [("Успехи", successes), ("Сложности", difficulties)] {
+        ws.write_string_with_format(r, 0, title, &styles.title)?;
+        r += 1;
+        for line in lines {
+            ws.write_string(r, 0, line)?;
+            r += 1;
+        }
+        r += 1;
+    }
+    let reasons = model.flag_reasons(&school.code);
+    if !reasons.is_empty() {
+        ws.write_string_with_format(r, 0, format!("Школа нуждается в методической поддержке: {}.", reasons.join("; ")), &styles.title)?;
+        r += 2;
+    }
+    // Chart data go to columns H onwards, charts below the text.
+    let mut data_col: u16 = 7;
+    let mut chart_row = r;
+    for (i, series) in model.charts(&school.code).iter().enumerate() {
+        let chart = chart(ws, series, data_col, styles)?;
+        let (row, col) = (chart_row + (i as u32 / 2) * 16, if i % 2 == 0 { 0 } else { 3 });
+        ws.insert_chart(row, col, &chart)?;
+        data_col += series.series.len() as u16 + 2;
+        if i == 3 {
+            chart_row += 32;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a chart's data block at `data_col` and returns the native chart over it.
+fn chart(ws: &mut Worksheet, series: &Series, data_col: u16, styles: &Styles) -> Result<Chart, XlsxError> {
+    let top = 3u32;
+    ws.write_string_with_format(top, data_col, "Категория", &styles.header)?;
+    for (i, category) in series.categories.iter().enumerate() {
+        ws.write_string(top + 1 + i as u32, data_col, category)?;
+    }
+    for (s, (name, values)) in series.series.iter().enumerate() {
+        let c = data_col + 1 + s as u16;
+        ws.write_string_with_format(top, c, name, &styles.header)?;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(top + 1 + i as u32, c, *v, &styles.number)?;
+            }
+        }
+    }
+    let n = series.categories.len().max(1) as u32;
+    let kind = if series.title.starts_with("Посещаемость") { ChartType::Line } else { ChartType::Column };
+    let mut chart = Chart::new(kind);
+    chart.title().set_name(&series.title).set_font(ChartFont::new().set_size(11));
+    for s in 0..series.series.len() {
+        let c = data_col + 1 + s as u16;
+        chart
+            .add_series()
+            .set_categories(("Сводка", top + 1, data_col, top + n, data_col))
+            .set_values(("Сводка", top + 1, c, top + n, c))
+            .set_name(("Сводка", top, c));
+    }
+    if let Some(reference) = series.reference {
+        let c = data_col + 1 + series.series.len() as u16;
+        ws.write_string_with_format(top, c, "порог", &styles.header)?;
+        for i in 0..n {
+            ws.write_number(top + 1 + i, c, reference)?;
+        }
+        let mut line = Chart::new(ChartType::Line);
+        line.add_series()
+            .set_categories(("Сводка", top + 1, data_col, top + n, data_col))
+            .set_values(("Сводка", top + 1, c, top + n, c))
+            .set_name(("Сводка", top, c));
+        chart.combine(&line);
+    }
+    if series.percent {
+        chart.y_axis().set_min(0).set_max(100);
+    }
+    chart.set_width(480).set_height(300);
+    Ok(chart)
+}
+
+/// Person rows of one role filter with their indicators: the sheet `Педагоги` or `Обучающиеся`.
+fn person_sheet(
+    ws: &mut Worksheet,
+    model: &ReportModel,
+    school: &School,
+    styles: &Styles,
+    title: &str,
+    students: bool,
+) -> Result<(), XlsxError> {
+    ws.set_name(title)?;
+    let top = heading(ws, title, model, school, styles)?;
+    let people = model.table_of(&model.people, &school.code);
+    let (ids, full, roles, classes, subjects, tutors) = (
+        strings(&people, "id"),
+        strings(&people, "full_name"),
+        strings(&people, "role"),
+        strings(&people, "class"),
+        strings(&people, "subject"),
+        strings(&people, "tutor_id"),
+    );
+    let diag_groups: Vec<String> = model
+        .rows(&school.code, "school", "d_pct")
+        .map(|df| strings(&df, "group"))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|g| !g.is_empty())
+        .collect();
+    let q_groups: Vec<String> = model.rows(&school.code, "school", "q_index").map(|df| strings(&df, "group")).unwrap_or_default();
+    let mut headers: Vec<String> = vec![
+        "ID".into(),
+        "ФИО".into(),
+        if students { "Класс".into() } else { "Роль".into() },
+        if students { "Тьютор (ID)".into() } else { "Предмет".into() },
+    ];
+    headers.extend([
+        "Посещаемость".into(),
+        "Событий".into(),
+        "Часов".into(),
+        "Шагов маршрута".into(),
+        "Выполнение маршрута".into(),
+        "Просрочено".into(),
+        "Достижений".into(),
+    ]);
+    let extra: Vec<(String, String, Unit)> = if students {
+        diag_groups.iter().map(|g| (format!("Диагностика: {}", names::path(g)), g.clone(), Unit::Percent)).collect()
+    } else {
+        q_groups.iter().map(|g| (format!("Анкета: {}", names::path(g)), g.clone(), Unit::Percent)).collect()
+    };
+    headers.extend(extra.iter().map(|(h, _, _)| h.clone()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = Table::new(ws, styles, top, &header_refs)?;
+    let mut r = top;
+    for i in 0..ids.len() {
+        if (roles[i] == "обучающийся") != students {
+            continue;
+        }
+        r += 1;
+        let v = |ind: &str| model.value(&school.code, &ids[i], ind, "");
+        let mut cells = vec![
+            Cell::Text(ids[i].clone()),
+            Cell::Text(full[i].clone()),
+            Cell::Text(if students { classes[i].clone() } else { roles[i].clone() }),
+            Cell::Text(if students { tutors[i].clone() } else { subjects[i].clone() }),
+            Cell::Value(v("att_rate"), Unit::Percent),
+            Cell::Value(v("att_events"), Unit::Count),
+            Cell::Value(v("att_hours"), Unit::Number),
+            Cell::Value(v("r_items"), Unit::Count),
+            Cell::Value(v("r_done_pct"), Unit::Percent),
+            Cell::Value(v("r_overdue"), Unit::Count),
+            Cell::Value(v("r_achievements"), Unit::Count),
+        ];
+        let indicator = if students { "d_pct" } else { "q_index" };
+        cells.extend(extra.iter().map(|(_, g, u)| Cell::Value(model.value(&school.code, &ids[i], indicator, g), *u)));
+        table.row(r, cells)?;
+    }
+    let rows = r - top;
+    table.finish(rows)?;
+    let mut lights = vec![4u16, 8];
+    lights.extend((0..extra.len()).map(|k| 11 + k as u16));
+    for c in lights {
+        let scale = ConditionalFormat3ColorScale::new()
+            .set_minimum(ConditionalFormatType::Number, 0)
+            .set_midpoint(ConditionalFormatType::Number, 50)
+            .set_maximum(ConditionalFormatType::Number, 100);
+        if rows > 0 {
+            ws.add_conditional_format(top + 1, c, top + rows, c, &scale)?;
+        }
+    }
+    Ok(())
+}
+
+fn staff(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    person_sheet(ws, model, school, styles, "Педагоги", false)
+}
+
+fn students(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    person_sheet(ws, model, school, styles, "Обучающиеся", true)
+}
+
+/// School rows of the given indicators as a table: what, group, value, before, change.
+fn indicator_table(
+    ws: &mut Worksheet,
+    model: &ReportModel,
+    school: &School,
+    styles: &Styles,
+    top: u32,
+    prefixes: &[&str],
+) -> Result<u32, XlsxError> {
+    let mut table = Table::new(ws, styles, top, &["Показатель", "Анкета / диагностика, волна, раздел", "Значение", "Было", "Изменение"])?;
+    let mut r = top;
+    for prefix in prefixes {
+        let Ok(rows) = model.rows(&school.code, "school", prefix) else { continue };
+        for ((ind, group), value) in strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")).zip(numbers(&rows, "value")) {
+            if !ind.starts_with(prefix) {
+                continue;
+            }
+            r += 1;
+            let unit = names::unit(&ind);
+            let before = model.previous(&school.code, &ind, &group);
+            let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
+            table.row(
+                r,
+                vec![
+                    Cell::Text(names::indicator(&ind).into()),
+                    Cell::Text(names::path(&group)),
+                    Cell::Value(value, unit),
+                    Cell::Value(before, unit),
+                    Cell::Value(value.zip(before).map(|(a, b)| a - b), change_unit),
+                ],
+            )?;
+        }
+    }
+    table.finish(r - top)?;
+    Ok(r + 2)
+}
+
+fn attendance(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Посещаемость")?;
+    let top = heading(ws, "Посещаемость", model, school, styles)?;
+    let next = indicator_table(ws, model, school, styles, top, &["att_", "events", "club_"])?;
+    ws.write_string_with_format(next, 0, "По месяцам", &styles.title)?;
+    let months = model.table_of(&model.months, &school.code);
+    let mut r = next + 1;
+    for (c, h) in ["Месяц", "Событий", "Отметок «был»", "Всего отметок", "Посещаемость"].iter().enumerate()
+    {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    for (((m, e), (p, k)), rate) in strings(&months, "month")
+        .into_iter()
+        .zip(numbers(&months, "events"))
+        .zip(numbers(&months, "present").into_iter().zip(numbers(&months, "marked")))
+        .zip(numbers(&months, "rate"))
+    {
+        r += 1;
+        ws.write_string_with_format(r, 0, super::figures::month_label(&m), &styles.text)?;
+        for (c, (v, f)) in [(e, &styles.count), (p, &styles.count), (k, &styles.count), (rate, &styles.percent)].into_iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(r, c as u16 + 1, v, f)?;
+            }
+        }
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "Посещаемость ниже 50 %", &styles.title)?;
+    r += 1;
+    for (c, h) in ["ID", "ФИО", "Посещаемость"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    for (id, name, rate) in model.low_attendance(&school.code) {
+        r += 1;
+        ws.write_string_with_format(r, 0, id, &styles.text)?;
+        ws.write_string_with_format(r, 1, name, &styles.text)?;
+        ws.write_number_with_format(r, 2, rate, &styles.percent)?;
+    }
+    Ok(())
+}
+
+fn questionnaires(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Анкеты")?;
+    let top = heading(ws, "Анкеты", model, school, styles)?;
+    indicator_table(ws, model, school, styles, top, &["q_"])?;
+    Ok(())
+}
+
+fn diagnostics(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Диагностика")?;
+    let top = heading(ws, "Диагностика", model, school, styles)?;
+    let end = indicator_table(ws, model, school, styles, top, &["d_"])?;
+    // Heat map over every task and topic value.
+    let scale = ConditionalFormat3ColorScale::new()
+        .set_minimum(ConditionalFormatType::Number, 0)
+        .set_midpoint(ConditionalFormatType::Number, 50)
+        .set_maximum(ConditionalFormatType::Number, 100);
+    if end > top + 3 {
+        ws.add_conditional_format(top + 1, 2, end - 2, 2, &scale)?;
+    }
+    Ok(())
+}
+
+fn groups(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Группы")?;
+    let top = heading(ws, "Рекомендуемые группы по дефицитным темам", model, school, styles)?;
+    let g = model.table_of(&model.groups, &school.code);
+    let mut table = Table::new(ws, styles, top, &["Диагностика", "Волна", "Код темы", "Тема", "ID", "ФИО"])?;
+    let cols = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&g, c));
+    for i in 0..g.height() {
+        let cells =
+            cols.iter().enumerate().map(|(c, v)| Cell::Text(if c == 1 { names::wave(&v[i]).to_string() } else { v[i].clone() })).collect();
+        table.row(top + 1 + i as u32, cells)?;
+    }
+    table.finish(g.height() as u32)
+}
+
+fn routes(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Маршруты")?;
+    let top = heading(ws, "Индивидуальные маршруты", model, school, styles)?;
+    let mut r = indicator_table(ws, model, school, styles, top, &["r_"])?;
+    ws.write_string_with_format(r, 0, "Просроченные шаги маршрутов", &styles.title)?;
+    r += 1;
+    let overdue = model.table_of(&model.overdue, &school.code);
+    for (c, h) in ["ID", "ФИО", "Цель", "Мероприятие", "Срок"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    let cols = ["id", "full_name", "goal", "activity"].map(|c| strings(&overdue, c));
+    let due = overdue.column("due").ok().and_then(|c| c.date().ok().map(|d| d.as_date_iter().collect::<Vec<_>>())).unwrap_or_default();
+    for i in 0..overdue.height() {
+        r += 1;
+        for (c, col) in cols.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, &col[i], &styles.text)?;
+        }
+        if let Some(Some(d)) = due.get(i) {
+            ws.write_datetime_with_format(r, 4, ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?, &styles.date)?;
+        }
+    }
+    r += 2;
+    ws.write_string_with_format(r, 0, "Достижения по уровням и номинациям", &styles.title)?;
+    r += 1;
+    let ach = model.table_of(&model.achievements, &school.code);
+    for (c, h) in ["Уровень", "Номинация", "Призёров и победителей"].iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    for ((level, nomination), n) in strings(&ach, "level").into_iter().zip(strings(&ach, "nomination")).zip(numbers(&ach, "achievements")) {
+        r += 1;
+        ws.write_string_with_format(r, 0, level, &styles.text)?;
+        ws.write_string_with_format(r, 1, nomination, &styles.text)?;
+        ws.write_number_with_format(r, 2, n.unwrap_or(0.0), &styles.count)?;
+    }
+    Ok(())
+}
+
+fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Качество данных")?;
+    let top = heading(ws, "Качество данных и источники", model, school, styles)?;
+    let forms = model.table_of(&model.forms, &school.code);
+    let received: Vec<bool> = forms
+        .column("received")
+        .ok()
+        .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
+        .unwrap_or_default();
+    let mut table = Table::new(ws, styles, top, &["Ожидаемая форма", "Получена"])?;
+    for (i, (form, got)) in strings(&forms, "form").into_iter().zip(received).enumerate() {
+        table.row(top + 1 + i as u32, vec![Cell::Text(names::form(&form)), Cell::Text(if got { "да" } else { "нет" }.into())])?;
+    }
+    let n = forms.height() as u32;
+    table.finish(n)?;
+    let mut r = top + n + 3;
+    ws.write_string_with_format(r, 0, "Файлы, из которых взяты данные", &styles.title)?;
+    r += 1;
+    let headers = ["Файл", "SHA-256", "Итог", "Форма", "Строк", "Сохранено", "Отклонено", "Пустых", "Предупреждений", "Время"];
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
+    }
+    for e in &model.log {
+        r += 1;
+        ws.write_string_with_format(r, 0, &e.file, &styles.text)?;
+        ws.write_string_with_format(r, 1, &e.sha256, &styles.text)?;
+        ws.write_string_with_format(r, 2, e.outcome.russian(), &styles.text)?;
+        ws.write_string_with_format(r, 3, &e.form, &styles.text)?;
+        for (c, v) in [e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank, e.warnings].into_iter().enumerate() {
+            ws.write_number_with_format(r, 4 + c as u16, v as f64, &styles.count)?;
+        }
+        ws.write_string_with_format(r, 9, &e.time, &styles.text)?;
+    }
+    Ok(())
+}

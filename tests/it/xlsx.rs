@@ -1,0 +1,99 @@
+//! The school workbook read back with calamine: the nine sheets, their headers, and every
+//! figure equal to `indicators.csv`.
+
+use calamine::{Data, Reader, open_workbook_auto};
+
+use super::util::*;
+
+fn demo_like_workspace() -> Ws {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.drop("анкета.xlsx", &competency());
+    ws.drop("маршруты.xlsx", &route());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    ws
+}
+
+fn indicators(ws: &Ws) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(ws.path("reports/2025-2026-Q1/indicators.csv")).unwrap();
+    reader.deserialize().map(Result::unwrap).collect()
+}
+
+fn value_of(rows: &[std::collections::BTreeMap<String, String>], scope: &str, entity: &str, indicator: &str, group: &str) -> Option<f64> {
+    rows.iter()
+        .find(|r| r["scope"] == scope && r["entity"] == entity && r["indicator"] == indicator && r["group"] == group)
+        .map(|r| r["value"].parse().unwrap())
+}
+
+#[test]
+fn the_school_workbook_has_the_nine_sheets_and_the_figures_of_indicators_csv() {
+    let ws = demo_like_workspace();
+    let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Сводка", "Педагоги", "Обучающиеся", "Посещаемость", "Анкеты", "Диагностика", "Группы", "Маршруты", "Качество данных"]
+    );
+    let rows = indicators(&ws);
+
+    let summary = wb.worksheet_range("Сводка").unwrap();
+    let header = summary.rows().position(|r| r.first().is_some_and(|c| c.to_string() == "Показатель")).unwrap();
+    let figure = |label: &str| -> f64 {
+        let row = summary.rows().skip(header).find(|r| r[0].to_string() == label).unwrap_or_else(|| panic!("{label} missing"));
+        match &row[1] {
+            Data::Float(f) => *f,
+            other => panic!("{label}: a numeric cell expected, found {other:?}"),
+        }
+    };
+    assert_eq!(figure("Посещаемость"), value_of(&rows, "school", "", "att_rate", "").unwrap());
+    assert_eq!(figure("Участников программы"), 8.0);
+    assert_eq!(figure("Диагностика: ОГЭ математика, входная"), value_of(&rows, "school", "", "d_pct", "ОГЭ математика/start").unwrap());
+    assert_eq!(figure("Выполнение маршрутов"), value_of(&rows, "school", "", "r_done_pct", "").unwrap());
+    assert_eq!(figure("Анкета: tutor-competency, входная"), value_of(&rows, "school", "", "q_index", "tutor-competency/start").unwrap());
+
+    let students = wb.worksheet_range("Обучающиеся").unwrap();
+    let headers: Vec<String> = students.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(headers[..5], ["ID", "ФИО", "Класс", "Тьютор (ID)", "Посещаемость"]);
+    let u1 = students.rows().find(|r| r[0].to_string() == "У-1").unwrap();
+    assert_eq!(u1[1].to_string(), "Смирнов Артём Дмитриевич");
+    assert_eq!(u1[4], Data::Float(value_of(&rows, "person", "У-1", "att_rate", "").unwrap()));
+    let diag_col = headers.iter().position(|h| h == "Диагностика: ОГЭ математика, входная").unwrap();
+    assert_eq!(u1[diag_col], Data::Float(60.0));
+
+    let staff = wb.worksheet_range("Педагоги").unwrap();
+    assert_eq!(staff.rows().skip(4).count(), 5, "two tutors, two mentors, one teacher");
+
+    let groups = wb.worksheet_range("Группы").unwrap();
+    let names: Vec<String> = groups.rows().skip(4).map(|r| r[5].to_string()).collect();
+    assert_eq!(names, ["Смирнов Артём Дмитриевич", "Морозова Дарья Алексеевна"]);
+
+    let quality = wb.worksheet_range("Качество данных").unwrap();
+    let text: Vec<String> = quality.rows().flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect();
+    assert!(text.contains(&"Индивидуальные маршруты".to_string()));
+    assert!(text.iter().any(|t| t.ends_with("состав.xlsx")));
+}
+
+#[test]
+fn text_typed_as_a_formula_stays_text_in_the_workbook() {
+    let ws = Ws::new();
+    let mut r = roster();
+    r[1].1[6][1] = V::from("=HYPERLINK(\"http://example.com\",\"x\")");
+    ws.drop("состав.xlsx", &r);
+    ws.run(&["run"]);
+    let path = ws.path("reports/2025-2026-Q1/2315-001.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut xml = String::new();
+        if name.ends_with(".xml") {
+            std::io::Read::read_to_string(&mut part, &mut xml).unwrap();
+            assert!(!xml.contains("<f>HYPERLINK"), "{name} holds a formula");
+        }
+    }
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let staff = wb.worksheet_range("Обучающиеся").unwrap();
+    assert!(staff.rows().any(|r| r[1] == Data::String("=HYPERLINK(\"http://example.com\",\"x\")".into())));
+}
