@@ -209,6 +209,7 @@ fn render_terms(
     if terms.is_empty() {
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
     }
+    let fonts = report::pdf::Fonts::load();
     for term in terms {
         let request = report::model::Request {
             term: *term,
@@ -217,7 +218,7 @@ fn render_terms(
             now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
         };
         let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;
-        let written = report::write_term(&ws.reports(), &model)?;
+        let written = report::write_term(&ws.reports(), &model, &fonts)?;
         say!("Отчёты за {}: {} ({} файлов)", term.russian(), report::term_dir(&ws.reports(), term).display(), written.len());
     }
     Ok(())

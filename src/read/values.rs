@@ -212,7 +212,7 @@ impl Period {
         Period::ALL.into_iter().find(|p| {
             let russian = fold(p.russian()).replace(' ', "");
             let roman = russian.replacen('1', "i", 1).replacen('2', "ii", 1).replacen('3', "iii", 1).replacen('4', "iv", 1);
-            key == russian || key == roman || key == p.code().to_lowercase() || (key == "учебныйгод" && *p == Period::Y)
+            key == russian || key == roman || key == fold(p.code()) || (key == "учебныйгод" && *p == Period::Y)
         })
     }
 

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod figures;
 pub mod model;
 pub mod names;
+pub mod pdf;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -15,7 +16,7 @@ use crate::read::values::Term;
 use model::ReportModel;
 
 /// Writes the machine-readable outputs of a term into `reports/<term>/`; returns the files.
-pub fn write_term(reports: &Path, model: &ReportModel) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> anyhow::Result<Vec<PathBuf>> {
     let dir = term_dir(reports, &model.term);
     std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
     let mut written = Vec::new();
@@ -32,6 +33,7 @@ pub fn write_term(reports: &Path, model: &ReportModel) -> anyhow::Result<Vec<Pat
     out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
     for school in &model.schools {
         out(&format!("{}.xlsx", school.code), xlsx::render(model, school)?)?;
+        out(&format!("{}.pdf", school.code), pdf::render(model, school, fonts))?;
     }
     Ok(written)
 }

@@ -110,7 +110,10 @@ impl ReportModel {
             },
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             values: index(&long, true)?,
-            previous: index(&previous, false)?.into_iter().map(|((_, a, b, c, d), v)| ((a, b, c, d), v)).collect(),
+            previous: index(&previous, false)?
+                .into_iter()
+                .map(|((scope, school, _, indicator, group), v)| ((scope, school, indicator, group), v))
+                .collect(),
             indicators: long,
         };
         model.schools.sort_by(|a, b| a.code.cmp(&b.code));
@@ -234,6 +237,7 @@ fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
             col("present").fill_null(lit(0.0)).sum(),
             col("marked").fill_null(lit(0.0)).sum(),
         ])
+        .with_column((col("present") / col("marked") * lit(100.0)).alias("rate"))
         .sort(["school_code", "month"], SortMultipleOptions::default())
         .collect()
 }

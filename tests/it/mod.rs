@@ -1,6 +1,7 @@
 mod cli;
 mod corpus;
 mod ingest;
+mod pdf;
 mod quirks;
 mod report;
 mod templates;

@@ -97,3 +97,17 @@ fn text_typed_as_a_formula_stays_text_in_the_workbook() {
     let staff = wb.worksheet_range("Обучающиеся").unwrap();
     assert!(staff.rows().any(|r| r[1] == Data::String("=HYPERLINK(\"http://example.com\",\"x\")".into())));
 }
+
+#[test]
+fn with_a_fixed_clock_reports_are_byte_identical_between_runs() {
+    let ws = demo_like_workspace();
+    let files = ["2315-001.xlsx", "2315-001.pdf", "indicators.csv", "indicators.parquet", "groups.csv", "changes.csv"];
+    let read = |ws: &Ws| files.map(|f| std::fs::read(ws.path("reports/2025-2026-Q1").join(f)).unwrap());
+    let first = read(&ws);
+    let out = ws.run(&["report"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let second = read(&ws);
+    for ((a, b), name) in first.iter().zip(&second).zip(files) {
+        assert!(a == b, "{name} differs between two runs");
+    }
+}

@@ -1,0 +1,654 @@
+//! The school's PDF report (`reports/<term>/<school>.pdf`), A4, for the administration:
+//! title page, key figures with their change, "Успехи" and "Сложности", four vector charts,
+//! tables that break across pages with repeated headers, action lists, completeness and
+//! provenance, and "стр. N из M" on every page. Text is measured with the embedded font's
+//! real metrics (ttf-parser), so nothing overflows its box.
+
+use printpdf::{
+    Color, Date, DateTime, FontId, Line, LinePoint, Mm, Offset, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, Time,
+};
+
+use super::figures::{Series, strings};
+use super::model::{ReportModel, School};
+use super::names;
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const LEFT: f32 = 18.0;
+const RIGHT: f32 = PAGE_W - 18.0;
+const WIDTH: f32 = RIGHT - LEFT;
+const TOP: f32 = 22.0;
+const BOTTOM: f32 = PAGE_H - 18.0;
+/// Points per millimetre.
+const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// The embedded fonts, parsed once per run: for the PDF and for measuring.
+pub struct Fonts {
+    regular: ParsedFont,
+    bold: ParsedFont,
+    regular_face: ttf_parser::Face<'static>,
+    bold_face: ttf_parser::Face<'static>,
+}
+
+impl Fonts {
+    pub fn load() -> Fonts {
+        let mut warnings = Vec::new();
+        // The fonts are compiled in and known good: failing here is a build defect, not user data.
+        Fonts {
+            regular: ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("embedded regular font parses"),
+            bold: ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("embedded bold font parses"),
+            regular_face: ttf_parser::Face::parse(REGULAR, 0).expect("embedded regular font parses"),
+            bold_face: ttf_parser::Face::parse(BOLD, 0).expect("embedded bold font parses"),
+        }
+    }
+
+    fn face(&self, bold: bool) -> &ttf_parser::Face<'static> {
+        if bold { &self.bold_face } else { &self.regular_face }
+    }
+
+    /// Width of `text` in millimetres at `size` points: the sum of the glyphs' advances.
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = self.face(bold);
+        let units: u32 = text.chars().map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0) as u32).sum();
+        units as f32 / face.units_per_em() as f32 * size / PT_PER_MM
+    }
+
+    /// Greedy word wrap into lines no wider than `max` mm; a word longer than a line is cut.
+    fn wrap(&self, text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if self.width(&candidate, size, bold) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // Cut a word that alone is wider than the line (a long SHA-256, a URL).
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if self.width(&piece, size, bold) > max && piece.chars().count() > 1 {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(c);
+                }
+            }
+            line = piece;
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+fn rgb(hex: u32) -> Color {
+    let c = |shift: u32| ((hex >> shift) & 0xFF) as f32 / 255.0;
+    Color::Rgb(Rgb::new(c(16), c(8), c(0), None))
+}
+
+const INK: u32 = 0x222222;
+const MUTED: u32 = 0x666666;
+const ACCENT: u32 = 0x1F4E79;
+const GOOD: u32 = 0x2E7D32;
+const BAD: u32 = 0xC62828;
+const SERIES: [u32; 3] = [0x4472C4, 0xED7D31, 0x70AD47];
+
+/// Top-based millimetres to a PDF point.
+fn at(x: f32, y: f32) -> Point {
+    Point::new(Mm(x), Mm(PAGE_H - y))
+}
+
+/// Pages being laid out, top to bottom, with a cursor.
+struct Layout<'a> {
+    fonts: &'a Fonts,
+    regular: FontId,
+    bold: FontId,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl<'a> Layout<'a> {
+    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: u32, s: &str) {
+        let font = if bold { self.bold.clone() } else { self.regular.clone() };
+        let ops = self.pages.last_mut().expect("a page is open");
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: rgb(color) },
+            Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
+            Op::SetTextCursor { pos: at(x, y) },
+            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a page is open")
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<u32>, stroke: Option<u32>) {
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            _ => PaintMode::Stroke,
+        };
+        let rect = Rect { mode: Some(mode), ..Rect::from_xywh(Mm(x).into(), Mm(PAGE_H - y - h).into(), Mm(w).into(), Mm(h).into()) };
+        let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        if let Some(f) = fill {
+            ops.push(Op::SetFillColor { col: rgb(f) });
+        }
+        if let Some(s) = stroke {
+            ops.push(Op::SetOutlineColor { col: rgb(s) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        }
+        ops.push(Op::DrawRectangle { rectangle: rect });
+        ops.push(Op::RestoreGraphicsState);
+    }
+
+    fn line(&mut self, points: &[(f32, f32)], color: u32, width: f32, dashed: bool) {
+        let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        ops.push(Op::SetOutlineColor { col: rgb(color) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        if dashed {
+            ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[4.0, 2.0]) });
+        }
+        ops.push(Op::DrawLine {
+            line: Line { points: points.iter().map(|&(x, y)| LinePoint { p: at(x, y), bezier: false }).collect(), is_closed: false },
+        });
+        ops.push(Op::RestoreGraphicsState);
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` mm still fit.
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn heading(&mut self, s: &str) {
+        self.ensure(16.0);
+        self.y += 7.0;
+        self.text(LEFT, self.y, 14.0, true, ACCENT, s);
+        self.y += 5.0;
+    }
+
+    fn subheading(&mut self, s: &str) {
+        self.ensure(12.0);
+        self.y += 5.0;
+        self.text(LEFT, self.y, 11.0, true, INK, s);
+        self.y += 3.0;
+    }
+
+    /// A wrapped paragraph, optionally with a bullet.
+    fn paragraph(&mut self, s: &str, size: f32, bullet: bool) {
+        let indent = if bullet { 5.0 } else { 0.0 };
+        let lines = self.fonts.wrap(s, size, false, WIDTH - indent);
+        let step = size * 1.35 / PT_PER_MM;
+        for (i, l) in lines.iter().enumerate() {
+            self.ensure(step + 1.0);
+            self.y += step;
+            if bullet && i == 0 {
+                self.text(LEFT + 1.0, self.y, size, false, INK, "•");
+            }
+            self.text(LEFT + indent, self.y, size, false, INK, l);
+        }
+        self.y += 1.5;
+    }
+
+    /// A table: wrapped cells, a header repeated on every page it spans.
+    fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+        let size = 8.0;
+        let line = size * 1.3 / PT_PER_MM;
+        let widths = self.fit_columns(headers, widths, size);
+        let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
+            cells.iter().zip(&widths).map(|(c, w)| self.fonts.wrap(c, size, bold, w - 2.0)).collect()
+        };
+        let header_cells: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let header = wrap_row(&header_cells, true);
+        let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
+        let draw = |layout: &mut Layout, cells: &[Vec<String>], h: f32, bold: bool, fill: Option<u32>| {
+            let mut x = LEFT;
+            if let Some(f) = fill {
+                layout.rect(LEFT, layout.y, WIDTH, h, Some(f), None);
+            }
+            for (lines, w) in cells.iter().zip(&widths) {
+                for (k, l) in lines.iter().enumerate() {
+                    layout.text(x + 1.0, layout.y + 1.0 + line * (k as f32 + 0.8), size, bold, INK, l);
+                }
+                x += w;
+            }
+            layout.line(&[(LEFT, layout.y + h), (RIGHT, layout.y + h)], 0xBFBFBF, 0.3, false);
+            layout.y += h;
+        };
+        self.ensure(header_h + line + 2.0);
+        draw(self, &header, header_h, true, Some(0xDDEBF7));
+        for row in rows {
+            let cells = wrap_row(row, false);
+            let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
+            if self.y + h > BOTTOM {
+                self.new_page();
+                draw(self, &header, header_h, true, Some(0xDDEBF7));
+            }
+            draw(self, &cells, h, false, None);
+        }
+        self.y += 3.0;
+    }
+
+    /// Column widths scaled to the page, each at least as wide as the longest word of its
+    /// header (headers break between words, never inside one); the widest column gives way.
+    fn fit_columns(&self, headers: &[&str], widths: &[f32], size: f32) -> Vec<f32> {
+        let scale = WIDTH / widths.iter().sum::<f32>();
+        let minimum: Vec<f32> =
+            headers.iter().map(|h| h.split_whitespace().map(|w| self.fonts.width(w, size, true)).fold(0.0, f32::max) + 2.5).collect();
+        let mut fitted: Vec<f32> = widths.iter().zip(&minimum).map(|(w, m)| (w * scale).max(*m)).collect();
+        let excess = fitted.iter().sum::<f32>() - WIDTH;
+        if excess > 0.0 {
+            let widest = (0..fitted.len()).max_by(|&a, &b| fitted[a].total_cmp(&fitted[b])).unwrap_or(0);
+            fitted[widest] -= excess;
+        }
+        fitted
+    }
+
+    /// Key figures as cards, four in a row, each with its change.
+    fn cards(&mut self, figures: &[super::figures::Figure], compare: &str) {
+        let (w, h, gap) = ((WIDTH - 9.0) / 4.0, 30.0, 3.0);
+        for (i, f) in figures.iter().enumerate() {
+            if i % 4 == 0 {
+                self.ensure(h + gap);
+                if i > 0 {
+                    self.y += h + gap;
+                }
+            }
+            let x = LEFT + (i % 4) as f32 * (w + gap);
+            self.rect(x, self.y, w, h, Some(0xF5F8FC), Some(0xBFD3E6));
+            for (k, l) in self.fonts.wrap(&f.label, 7.5, false, w - 4.0).iter().take(3).enumerate() {
+                self.text(x + 2.0, self.y + 4.5 + k as f32 * 3.3, 7.5, false, MUTED, l);
+            }
+            self.text(x + 2.0, self.y + 20.0, 15.0, true, INK, &names::value(&f.code, f.value));
+            if let Some(p) = f.previous {
+                let delta = f.value - p;
+                let color = if delta > 0.0 {
+                    GOOD
+                } else if delta < 0.0 {
+                    BAD
+                } else {
+                    MUTED
+                };
+                let label = format!("{} к {compare}", names::change(&f.code, delta));
+                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &label);
+            }
+        }
+        if !figures.is_empty() {
+            self.y += h + gap + 2.0;
+        }
+    }
+
+    /// A vector chart: axes, gridlines with labels, bars or a line, the reference line, a legend.
+    fn chart(&mut self, series: &Series) {
+        let height = 78.0;
+        self.ensure(height + 12.0);
+        self.y += 6.0;
+        self.text(LEFT, self.y, 10.0, true, INK, &series.title);
+        let (x0, y0) = (LEFT + 12.0, self.y + 6.0);
+        let (w, h) = (WIDTH - 14.0, height - 26.0);
+        let max_value = series.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
+        let top = if series.percent { 100.0 } else { nice_ceiling(max_value) };
+        let y_of = |v: f64| y0 + h - (v / top) as f32 * h;
+        for k in 0..=4 {
+            let v = top * k as f64 / 4.0;
+            let y = y_of(v);
+            self.line(&[(x0, y), (x0 + w, y)], 0xE0E0E0, 0.3, false);
+            let label = if series.percent { format!("{} %", names::number(v, 0)) } else { names::number(v, 0) };
+            let lw = self.fonts.width(&label, 7.0, false);
+            self.text(x0 - 1.5 - lw, y + 1.0, 7.0, false, MUTED, &label);
+        }
+        self.line(&[(x0, y0), (x0, y0 + h), (x0 + w, y0 + h)], INK, 0.6, false);
+        let n = series.categories.len().max(1);
+        let slot = w / n as f32;
+        let line_chart = series.title.starts_with("Посещаемость");
+        let groups = series.series.len().max(1) as f32;
+        for (s, (_, values)) in series.series.iter().enumerate() {
+            let color = SERIES[s % SERIES.len()];
+            if line_chart {
+                let points: Vec<(f32, f32)> =
+                    values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x0 + slot * (i as f32 + 0.5), y_of(v)))).collect();
+                if points.len() > 1 {
+                    self.line(&points, color, 1.5, false);
+                }
+                for (px, py) in points {
+                    self.rect(px - 0.9, py - 0.9, 1.8, 1.8, Some(color), None);
+                }
+            } else {
+                let bar = slot * 0.7 / groups;
+                for (i, v) in values.iter().enumerate() {
+                    let Some(v) = v else { continue };
+                    let x = x0 + slot * i as f32 + slot * 0.15 + bar * s as f32;
+                    let y = y_of(*v);
+                    self.rect(x, y, bar, y0 + h - y, Some(color), None);
+                }
+            }
+        }
+        if let Some(reference) = series.reference {
+            let y = y_of(reference);
+            self.line(&[(x0, y), (x0 + w, y)], BAD, 0.8, true);
+            let label = format!("порог {}", names::value("d_pct", reference));
+            let lw = self.fonts.width(&label, 7.0, false);
+            self.text(x0 + w - lw, y - 1.0, 7.0, false, BAD, &label);
+        }
+        for (i, c) in series.categories.iter().enumerate() {
+            let label = self.fonts.wrap(c, 7.0, false, slot - 1.0);
+            for (k, l) in label.iter().take(2).enumerate() {
+                let lw = self.fonts.width(l, 7.0, false);
+                self.text(x0 + slot * (i as f32 + 0.5) - lw / 2.0, y0 + h + 4.0 + k as f32 * 3.0, 7.0, false, INK, l);
+            }
+        }
+        let mut lx = x0;
+        let ly = y0 + h + 12.0;
+        for (s, (name, _)) in series.series.iter().enumerate() {
+            self.rect(lx, ly - 2.5, 3.0, 3.0, Some(SERIES[s % SERIES.len()]), None);
+            self.text(lx + 4.0, ly, 7.5, false, INK, name);
+            lx += 8.0 + self.fonts.width(name, 7.5, false);
+        }
+        self.y = y0 + height - 6.0;
+    }
+}
+
+/// 1, 2, 5 times a power of ten, at least `v`.
+fn nice_ceiling(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|c| *c >= v).unwrap_or(10.0 * p)
+}
+
+fn fixed_date(t: chrono::NaiveDateTime) -> DateTime {
+    use chrono::{Datelike, Timelike};
+    DateTime::new_in_offset(
+        Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
+        Time { hour: t.hour() as u8, minute: t.minute() as u8, second: t.second() as u8, millisecond: 0 },
+        Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+    )
+}
+
+fn cell(v: Option<f64>, code: &str) -> String {
+    v.map(|v| names::value(code, v)).unwrap_or_else(|| "—".into())
+}
+
+/// Renders one school's report into PDF bytes.
+pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
+    let title = "Мониторинг тьюторского сопровождения";
+    let mut doc = PdfDocument::new(&format!("{title}: {}, {}", school.name, model.term.russian()));
+    let date = fixed_date(model.generated_at);
+    doc.metadata.info.creation_date = date;
+    doc.metadata.info.modification_date = date;
+    doc.metadata.info.metadata_date = date;
+    doc.metadata.info.author = "tutorstat".into();
+    doc.metadata.info.creator = format!("tutorstat {}", env!("CARGO_PKG_VERSION"));
+    let regular = doc.add_font(&fonts.regular);
+    let bold = doc.add_font(&fonts.bold);
+    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
+    let code = school.code.as_str();
+
+    // 1. Title page.
+    l.new_page();
+    l.rect(0.0, 0.0, PAGE_W, 8.0, Some(ACCENT), None);
+    l.y = 80.0;
+    for line in fonts.wrap(title, 24.0, true, WIDTH) {
+        l.text(LEFT, l.y, 24.0, true, ACCENT, &line);
+        l.y += 11.0;
+    }
+    l.y += 6.0;
+    for line in fonts.wrap(&school.name, 16.0, true, WIDTH) {
+        l.text(LEFT, l.y, 16.0, true, INK, &line);
+        l.y += 8.0;
+    }
+    l.text(LEFT, l.y, 12.0, false, INK, &format!("{} · код ОО {}", school.municipality, school.code));
+    l.y += 8.0;
+    l.text(LEFT, l.y, 12.0, false, INK, &format!("Период: {}", model.term.russian()));
+    l.y += 8.0;
+    l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {}", model.compare.russian()));
+    l.y = BOTTOM - 10.0;
+    l.text(
+        LEFT,
+        l.y,
+        9.0,
+        false,
+        MUTED,
+        &format!("Сформировано {} · tutorstat {}", model.generated_at.format("%d.%m.%Y %H:%M"), env!("CARGO_PKG_VERSION")),
+    );
+
+    // 2. Summary.
+    l.new_page();
+    l.heading("Ключевые показатели");
+    l.cards(&model.key_figures(code), &model.compare.label());
+    let reasons = model.flag_reasons(code);
+    if !reasons.is_empty() {
+        l.subheading("Школа нуждается в методической поддержке");
+        l.paragraph(&format!("Причины: {}.", reasons.join("; ")), 10.0, false);
+    }
+    let (successes, difficulties) = model.highlights(code);
+    l.subheading("Успехи");
+    for s in &successes {
+        l.paragraph(s, 10.0, true);
+    }
+    l.subheading("Сложности");
+    for s in &difficulties {
+        l.paragraph(s, 10.0, true);
+    }
+
+    // 3. Charts.
+    let charts = model.charts(code);
+    if !charts.is_empty() {
+        l.new_page();
+        l.heading("Графики");
+        for c in &charts {
+            l.chart(c);
+        }
+    }
+
+    // 4. Tables of persons.
+    let people = model.table_of(&model.people, code);
+    let (ids, full, roles, classes) =
+        (strings(&people, "id"), strings(&people, "full_name"), strings(&people, "role"), strings(&people, "class"));
+    let diag = model.rows(code, "school", "d_pct").map(|df| strings(&df, "group")).unwrap_or_default().into_iter().find(|g| !g.is_empty());
+    let student_rows: Vec<Vec<String>> = (0..ids.len())
+        .filter(|&i| roles[i] == "обучающийся")
+        .map(|i| {
+            let v = |ind: &str, g: &str| model.value(code, &ids[i], ind, g);
+            vec![
+                ids[i].clone(),
+                full[i].clone(),
+                classes[i].clone(),
+                cell(v("att_rate", ""), "att_rate"),
+                cell(v("r_done_pct", ""), "r_done_pct"),
+                cell(v("r_overdue", ""), "r_overdue"),
+                cell(v("r_achievements", ""), "r_achievements"),
+                cell(diag.as_deref().and_then(|g| v("d_pct", g)), "d_pct"),
+            ]
+        })
+        .collect();
+    if !student_rows.is_empty() {
+        l.new_page();
+        l.heading("Обучающиеся");
+        let diag_header = diag.as_deref().map(|g| format!("Диагностика ({})", names::path(g))).unwrap_or_else(|| "Диагностика".into());
+        l.table(
+            &["ID", "ФИО", "Класс", "Посещаемость", "Маршрут выполнен", "Просрочено", "Достижений", &diag_header],
+            &[14.0, 42.0, 11.0, 17.0, 17.0, 14.0, 14.0, 20.0],
+            &student_rows,
+        );
+    }
+    let staff_rows: Vec<Vec<String>> = (0..ids.len())
+        .filter(|&i| roles[i] != "обучающийся")
+        .map(|i| {
+            let v = |ind: &str| model.value(code, &ids[i], ind, "");
+            vec![
+                ids[i].clone(),
+                full[i].clone(),
+                roles[i].clone(),
+                cell(v("att_rate"), "att_rate"),
+                cell(v("att_events"), "att_events"),
+                cell(v("att_hours"), "att_hours"),
+            ]
+        })
+        .collect();
+    if !staff_rows.is_empty() {
+        l.heading("Педагоги");
+        l.table(&["ID", "ФИО", "Роль", "Посещаемость", "Событий", "Часов"], &[14.0, 50.0, 22.0, 20.0, 14.0, 14.0], &staff_rows);
+    }
+
+    // 5. What needs action.
+    l.new_page();
+    l.heading("Что требует внимания");
+    l.subheading("Посещаемость ниже 50 %");
+    let low: Vec<Vec<String>> =
+        model.low_attendance(code).into_iter().map(|(id, name, rate)| vec![id, name, names::value("att_rate", rate)]).collect();
+    if low.is_empty() {
+        l.paragraph("Таких участников нет.", 9.0, false)
+    } else {
+        l.table(&["ID", "ФИО", "Посещаемость"], &[20.0, 80.0, 25.0], &low)
+    }
+    l.subheading("Просроченные шаги маршрутов");
+    let overdue = model.table_of(&model.overdue, code);
+    let due = overdue
+        .column("due")
+        .ok()
+        .and_then(|c| {
+            c.date()
+                .ok()
+                .map(|d| d.as_date_iter().map(|d| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()).collect::<Vec<_>>())
+        })
+        .unwrap_or_default();
+    let overdue_rows: Vec<Vec<String>> = (0..overdue.height())
+        .map(|i| {
+            vec![
+                strings(&overdue, "id")[i].clone(),
+                strings(&overdue, "full_name")[i].clone(),
+                strings(&overdue, "goal")[i].clone(),
+                strings(&overdue, "activity")[i].clone(),
+                due[i].clone(),
+            ]
+        })
+        .collect();
+    if overdue_rows.is_empty() {
+        l.paragraph("Просроченных шагов нет.", 9.0, false)
+    } else {
+        l.table(&["ID", "ФИО", "Цель", "Мероприятие", "Срок"], &[14.0, 36.0, 40.0, 50.0, 18.0], &overdue_rows)
+    }
+    l.subheading("Рекомендуемые группы по дефицитным темам");
+    let groups = model.table_of(&model.groups, code);
+    let g = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&groups, c));
+    let group_rows: Vec<Vec<String>> = (0..groups.height())
+        .map(|i| {
+            vec![format!("{}, {}", g[0][i], names::wave(&g[1][i])), format!("{} {}", g[2][i], g[3][i]), g[4][i].clone(), g[5][i].clone()]
+        })
+        .collect();
+    if group_rows.is_empty() {
+        l.paragraph("Групп нет: ни по одной теме не набралось достаточно участников с результатом ниже 50 %.", 9.0, false)
+    } else {
+        l.table(&["Диагностика", "Тема", "ID", "ФИО"], &[40.0, 50.0, 16.0, 50.0], &group_rows)
+    }
+    l.subheading("Снижение по компетенциям");
+    let declining: Vec<Vec<String>> =
+        model.declining(code).into_iter().map(|(id, name, group, v)| vec![id, name, group, names::value("q_progress", v)]).collect();
+    if declining.is_empty() {
+        l.paragraph("Снижений нет.", 9.0, false)
+    } else {
+        l.table(&["ID", "ФИО", "Анкета, компетенция", "Изменение"], &[16.0, 56.0, 56.0, 24.0], &declining)
+    }
+
+    // 6. Completeness and provenance.
+    l.new_page();
+    l.heading("Полнота данных и источники");
+    let forms = model.table_of(&model.forms, code);
+    let received = forms
+        .column("received")
+        .ok()
+        .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect::<Vec<_>>()))
+        .unwrap_or_default();
+    let form_rows: Vec<Vec<String>> = strings(&forms, "form")
+        .iter()
+        .zip(&received)
+        .map(|(f, r)| vec![names::form(f), if *r { "получена" } else { "нет" }.into()])
+        .collect();
+    l.table(&["Ожидаемая форма", "Статус"], &[120.0, 40.0], &form_rows);
+    l.subheading("Файлы, из которых взяты данные");
+    let log_rows: Vec<Vec<String>> = model
+        .log
+        .iter()
+        .map(|e| {
+            vec![
+                e.file.clone(),
+                e.sha256.clone(),
+                e.outcome.russian().into(),
+                format!("{} / {} / {} / {}", e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank),
+                e.warnings.to_string(),
+            ]
+        })
+        .collect();
+    l.table(
+        &["Файл", "SHA-256", "Итог", "Строк: прочитано / сохранено / отклонено / пустых", "Предупр."],
+        &[44.0, 56.0, 18.0, 28.0, 12.0],
+        &log_rows,
+    );
+    let rejected: usize = model.log.iter().map(|e| e.rows_rejected).sum();
+    l.paragraph(&format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), 9.0, false);
+
+    // Page numbers and running header.
+    let total = l.pages.len();
+    let header = format!("{} · {}", school.name, model.term.russian());
+    for (i, ops) in l.pages.iter_mut().enumerate() {
+        let mut page = Layout { fonts, regular: l.regular.clone(), bold: l.bold.clone(), pages: vec![std::mem::take(ops)], y: 0.0 };
+        let footer = format!("стр. {} из {total}", i + 1);
+        let fw = fonts.width(&footer, 8.0, false);
+        page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
+        if i > 0 {
+            page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
+            page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
+        }
+        *ops = page.pages.pop().unwrap_or_default();
+    }
+    let pages: Vec<PdfPage> = l.pages.into_iter().map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)).collect();
+    doc.with_pages(pages);
+    let mut warnings = Vec::new();
+    doc.save(&PdfSaveOptions::default(), &mut warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_by_the_fonts_real_widths_and_cuts_words_longer_than_a_line() {
+        let fonts = Fonts::load();
+        let lines = fonts.wrap("Мониторинг тьюторского сопровождения в школе", 10.0, false, 40.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| fonts.width(l, 10.0, false) <= 40.0), "{lines:?}");
+        let sha = "a".repeat(64);
+        let cut = fonts.wrap(&sha, 8.0, false, 30.0);
+        assert!(cut.len() > 1 && cut.concat() == sha);
+        assert!(fonts.width("ШШШ", 10.0, true) > fonts.width("iii", 10.0, false));
+    }
+
+    #[test]
+    fn axis_tops_are_round_numbers() {
+        assert_eq!(nice_ceiling(7.0), 10.0);
+        assert_eq!(nice_ceiling(13.0), 20.0);
+        assert_eq!(nice_ceiling(41.0), 50.0);
+        assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+}

@@ -1,0 +1,72 @@
+//! The school PDF read back with poppler's `pdftotext`: Russian headings, the school name,
+//! key figures as in `indicators.csv`, page numbers, and a long roster that paginates with
+//! its header repeated on every page.
+
+use std::process::Command;
+
+use super::util::*;
+use crate::row;
+
+/// The PDF's text, page by page (form feeds split pages).
+fn pdf_pages(path: &std::path::Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
+    assert!(out.status.success(), "pdftotext failed on {}", path.display());
+    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+}
+
+#[test]
+fn the_pdf_speaks_russian_and_carries_the_figures_of_indicators_csv() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.drop("маршруты.xlsx", &route());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let all = pages.join("\n");
+    for heading in [
+        "Мониторинг тьюторского",
+        "МБОУ СОШ № 1",
+        "Ключевые показатели",
+        "Успехи",
+        "Сложности",
+        "Графики",
+        "Обучающиеся",
+        "Что требует внимания",
+        "Полнота данных и источники",
+    ] {
+        assert!(all.contains(heading), "«{heading}» missing:\n{all}");
+    }
+    // 7 present of 11 marks = 63,6 %; the diagnostic 40,0 %.
+    assert!(all.contains("63,6 %") && all.contains("40,0 %"), "{all}");
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains(&format!("стр. {} из {}", i + 1, pages.len())), "page {} lacks its number", i + 1);
+    }
+    assert!(all.contains("Смирнов Артём Дмитриевич"));
+}
+
+#[test]
+fn a_roster_of_500_students_paginates_with_repeated_headers() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    for i in 0..500 {
+        sheets[1].1.push(row![format!("Д-{i:03}"), format!("Ученикова Мария {i}"), "обучающийся", "7А", "", "", "Т-1"]);
+    }
+    ws.drop("состав.xlsx", &sheets);
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let with_students: Vec<&String> = pages.iter().filter(|p| p.contains("Ученикова Мария")).collect();
+    assert!(with_students.len() >= 8, "500 rows should span many pages, got {}", with_students.len());
+    for page in &with_students {
+        assert!(page.contains("Посещаемость") && page.contains("Класс"), "a page of the table lacks its header:\n{page}");
+    }
+    assert!(pages.iter().any(|p| p.contains("Д-499")));
+    assert!(pages.last().unwrap().contains(&format!("стр. {0} из {0}", pages.len())));
+}
