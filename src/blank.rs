@@ -38,6 +38,19 @@ pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<Pa
     Ok(written)
 }
 
+/// The register template of a centre: one row per school.
+pub fn write_register(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title("Реестр школ").set_author("tutorstat"));
+    let styles = Styles::new();
+    data_sheet(wb.add_worksheet(), crate::register::SHEET, &crate::register::COLUMNS, false, &styles)?;
+    let path = dir.join("Реестр школ.xlsx");
+    save(wb, &path)?;
+    Ok(path)
+}
+
 fn save(mut workbook: Workbook, path: &Path) -> anyhow::Result<()> {
     workbook.save(path).with_context(|| format!("не удалось записать {}", path.display()))
 }

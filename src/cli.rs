@@ -125,6 +125,15 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Подготовить пакет для центра: обезличенные данные школы за период (без ФИО и свободных ответов)
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat export --term ПЕРИОД [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
+    Export {
+        /// Период, например "2025/2026 Q1"
+        #[arg(long = "term", value_name = "ПЕРИОД", required = true)]
+        term: String,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     /// Загрузить всё из inbox и обновить отчёты всех затронутых периодов (главная команда)
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat run [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
     Run {

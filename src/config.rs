@@ -92,6 +92,22 @@ pub struct RegisteredSchool {
     pub municipality: String,
 }
 
+/// What may leave the workspace.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Privacy {
+    /// The key of the pseudonyms (HMAC-SHA-256); it never leaves this file.
+    pub key: Option<String>,
+    /// Centre reports suppress any cell that describes fewer persons than this.
+    pub small_cell: usize,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy { key: None, small_cell: 5 }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -108,6 +124,14 @@ pub struct Config {
     /// Schools completeness is measured against; empty: the schools seen in the store.
     #[serde(default)]
     pub register: Vec<RegisteredSchool>,
+    /// An xlsx register (`Код ОО`, `Наименование ОО`, `Муниципалитет`) relative to the workspace.
+    #[serde(default)]
+    pub register_file: Option<String>,
+    #[serde(default)]
+    pub privacy: Privacy,
+    /// Deadlines of the terms for the centre: `"2025/2026 Q1" = "2025-11-10"`.
+    #[serde(default)]
+    pub deadlines: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -127,8 +151,8 @@ impl Config {
     }
 }
 
-/// The commented configuration `init` writes.
-pub fn template(kind: Kind) -> String {
+/// The commented configuration `init` writes, with a fresh pseudonym key.
+pub fn template(kind: Kind, key: &str) -> String {
     let kind = match kind {
         Kind::School => "school",
         Kind::Centre => "centre",
@@ -174,11 +198,26 @@ support_completeness_pct = 100  # полнота сдачи форм, %
 # questionnaires = {{ Q1 = ["tutor-competency/start"], Q4 = ["tutor-competency/final"] }}
 # diagnostics = {{ Q1 = ["ОГЭ математика/start"], Q4 = ["ОГЭ математика/final"] }}
 
-# Реестр школ (для центра; у школы можно не заполнять):
+# Реестр школ (для центра; у школы можно не заполнять): либо таблица
+# (столбцы «Код ОО», «Наименование ОО», «Муниципалитет»; бланк — templates/Реестр школ.xlsx),
+# register_file = "Реестр школ.xlsx"
+# либо список прямо здесь:
 # [[register]]
 # code = "2315-001"
 # name = "МБОУ СОШ № 1"
 # municipality = "г. Новоморск"
+
+# Сроки сдачи по периодам (для центра): школы, приславшие данные позже, отмечаются.
+[deadlines]
+# "2025/2026 Q1" = "2025-11-10"
+
+# Персональные данные (ФЗ-152). Ключ псевдонимизации: из него и ID участника получается
+# обезличенный код в пакете для центра. Ключ никуда не передаётся — не меняйте и не
+# пересылайте его: с другим ключом коды участников в следующих пакетах не совпадут.
+[privacy]
+key = "{key}"
+# Центр скрывает показатели, описывающие меньше стольких человек.
+small_cell = 5
 "#
     )
 }
@@ -189,10 +228,12 @@ mod tests {
 
     #[test]
     fn the_written_template_parses_to_the_defaults() {
-        let config: Config = toml::from_str(&template(Kind::School)).unwrap();
+        let config: Config = toml::from_str(&template(Kind::School, "abc")).unwrap();
         assert_eq!(config.kind, Kind::School);
         assert_eq!(config.limits.max_unpacked_mb, 200);
-        let centre: Config = toml::from_str(&template(Kind::Centre)).unwrap();
+        assert_eq!(config.privacy.key.as_deref(), Some("abc"));
+        assert_eq!(config.thresholds.level_high, 75.0);
+        let centre: Config = toml::from_str(&template(Kind::Centre, "abc")).unwrap();
         assert_eq!(centre.kind, Kind::Centre);
     }
 }

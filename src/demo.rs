@@ -20,3 +20,27 @@ pub fn fill_inbox(ws: &Workspace) -> anyhow::Result<usize> {
     }
     Ok(SAMPLES.len())
 }
+
+/// The demo centre's register: the three sample schools and one that sent nothing, so the
+/// completeness report has a school to name.
+pub const REGISTER: &str = r#"
+[[register]]
+code = "2315-001"
+name = "МБОУ СОШ № 1"
+municipality = "г. Новоморск"
+
+[[register]]
+code = "2315-004"
+name = "МАОУ гимназия № 4 им. А. С. Пушкина"
+municipality = "г. Новоморск"
+
+[[register]]
+code = "2341-012"
+name = "МБОУ СОШ № 12 ст. Каменской"
+municipality = "Каменский район"
+
+[[register]]
+code = "2341-020"
+name = "МБОУ ООШ № 20 х. Лесного"
+municipality = "Каменский район"
+"#;

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-/// Extensions tutorstat reads.
-pub const SPREADSHEET_EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+/// Extensions tutorstat reads: spreadsheets, and schools' packages (`.parquet`) at a centre.
+pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "parquet"];
 
 /// What the inbox holds.
 #[derive(Debug, Default)]

@@ -59,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest { accept_partial, fallback, workspace } => ingest(&Workspace::new(workspace.workspace), accept_partial, &fallback),
         Command::Report { report, workspace } => write_reports(&Workspace::new(workspace.workspace), &report),
         Command::Run { accept_partial, fallback, workspace } => run_all(&Workspace::new(workspace.workspace), accept_partial, &fallback),
+        Command::Export { term, workspace } => export(&Workspace::new(workspace.workspace), &term),
         Command::Demo { dir } => run_demo(&dir),
     }
 }
@@ -74,6 +75,12 @@ fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     }
     let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;
     say!("Рабочая папка создана: {}", dir.display());
+    if kind == Kind::Centre {
+        let register = blank::write_register(&ws.templates())?;
+        say!("Реестр школ заполните в {} и укажите его в tutorstat.toml (register_file) или перечислите школы там же.", register.display());
+        say!("Пакеты школ (.parquet) и заполненные формы кладите в {}.", ws.inbox().display());
+        return Ok(ExitCode::SUCCESS);
+    }
     say!("Бланки для педагогов ({} шт.): {}", written.len(), ws.templates().display());
     say!("Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}", ws.inbox().display(), dir.display());
     Ok(ExitCode::SUCCESS)
@@ -97,6 +104,27 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
     run_all(&ws, false, &FallbackArgs::default())?;
     say!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
     say!("Принятые файлы: {}; данные: {}", ws.archive().display(), ws.store().display());
+
+    say!("\nЦентр: пакеты школ (обезличенные) собираются в сводку по муниципалитетам.");
+    let centre = Workspace::new(dir.join("центр"));
+    init(&centre.root, Kind::Centre)?;
+    let mut config = std::fs::read_to_string(centre.config_path())?;
+    config.push_str(demo::REGISTER);
+    std::fs::write(centre.config_path(), config)?;
+    for term in stored_terms(&ws)? {
+        export(&ws, &term.label())?;
+        for entry in std::fs::read_dir(report::term_dir(&ws.reports(), &term))? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "parquet")
+                && path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("package_"))
+            {
+                std::fs::copy(&path, centre.inbox().join(path.file_name().unwrap_or_default()))?;
+            }
+        }
+    }
+    run_all(&centre, false, &FallbackArgs::default())?;
+    say!("\nОтчёты школ: {}", ws.reports().display());
+    say!("Сводка центра: {} (centre.xlsx, centre.pdf)", centre.reports().display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -206,6 +234,8 @@ fn render_terms(
 ) -> anyhow::Result<()> {
     let store = store::Store::new(&ws.store());
     let log = store::log::Log::new(&ws.store()).entries()?;
+    let register = tutorstat::register::load(ws, config)?;
+    let register_pairs: Vec<(String, String)> = register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
     if terms.is_empty() {
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
     }
@@ -213,12 +243,33 @@ fn render_terms(
     for term in terms {
         let request = report::model::Request {
             term: *term,
+            register: &register_pairs,
             school,
             compare,
             now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
         };
         let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;
-        let written = report::write_term(&ws.reports(), &model, &fonts)?;
+        let written = match config.kind {
+            Kind::School => report::write_term(&ws.reports(), &model, &fonts)?,
+            Kind::Centre => {
+                let deadline = config.deadlines.get(&term.label()).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let known = if register.is_empty() {
+                    model
+                        .schools
+                        .iter()
+                        .map(|s| tutorstat::config::RegisteredSchool {
+                            code: s.code.clone(),
+                            name: s.name.clone(),
+                            municipality: s.municipality.clone(),
+                        })
+                        .collect()
+                } else {
+                    register.clone()
+                };
+                let view = report::centre::CentreView::new(&model, &known, config.privacy.small_cell, deadline);
+                report::write_centre(&ws.reports(), &model, &view, &fonts)?
+            }
+        };
         say!("Отчёты за {}: {} ({} файлов)", term.russian(), report::term_dir(&ws.reports(), term).display(), written.len());
     }
     Ok(())
@@ -230,6 +281,27 @@ fn stored_terms(ws: &Workspace) -> anyhow::Result<Vec<Term>> {
     let terms: std::collections::BTreeSet<Term> =
         entries.iter().filter(|e| e.outcome.commits()).filter_map(|e| Term::parse(&e.term)).collect();
     Ok(terms.into_iter().collect())
+}
+
+/// `export`: one pseudonymised package per school of the term, for the centre.
+fn export(ws: &Workspace, term: &str) -> anyhow::Result<ExitCode> {
+    let config = ws.open()?;
+    let _lock = ws.lock()?;
+    let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+    let term = parse_term(term)?;
+    let packages = tutorstat::package::build(&store::Store::new(&ws.store()), &config, &definitions, &term)?;
+    if packages.is_empty() {
+        say!("За период {} нет данных: сначала загрузите таблицы (tutorstat run).", term.russian());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = report::term_dir(&ws.reports(), &term);
+    std::fs::create_dir_all(&dir)?;
+    for (school, bytes) in packages {
+        let path = dir.join(format!("package_{school}_{}.parquet", term.slug()));
+        report::write_atomically(&path, &bytes)?;
+        say!("Пакет для центра: {} — отправьте этот файл в центр; ФИО и свободных ответов в нём нет.", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn parse_term(text: &str) -> anyhow::Result<Term> {

@@ -71,7 +71,7 @@ impl Workspace {
             fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
         if !self.config_path().exists() {
-            fs::write(self.config_path(), config::template(kind))
+            fs::write(self.config_path(), config::template(kind, &crate::privacy::new_key()?))
                 .with_context(|| format!("не удалось записать {}", self.config_path().display()))?;
         }
         Ok(())

@@ -62,6 +62,39 @@ impl Inputs {
     }
 }
 
+impl Inputs {
+    /// Takes each school's municipality from the register, whatever its files say, so a
+    /// municipality spelt two ways is still one unit of the roll-up.
+    pub fn with_register(self, register: &[(String, String)]) -> PolarsResult<Inputs> {
+        if register.is_empty() {
+            return Ok(self);
+        }
+        let (codes, munis): (Vec<&str>, Vec<&str>) = register.iter().map(|(c, m)| (c.as_str(), m.as_str())).unzip();
+        let lookup = df!("r_code" => codes, "r_municipality" => munis)?.lazy();
+        let remap = |lf: Option<LazyFrame>| {
+            lf.map(|lf| {
+                lf.join(lookup.clone(), [col("school_code")], [col("r_code")], JoinArgs::new(JoinType::Left))
+                    .with_column(
+                        when(col("r_municipality").is_not_null())
+                            .then(col("r_municipality"))
+                            .otherwise(col("municipality"))
+                            .alias("municipality"),
+                    )
+                    .drop(cols(["r_municipality"]))
+            })
+        };
+        Ok(Inputs {
+            roster: remap(self.roster),
+            events: remap(self.events),
+            attendance: remap(self.attendance),
+            answers: remap(self.answers),
+            diag_tasks: remap(self.diag_tasks),
+            diag_results: remap(self.diag_results),
+            route: remap(self.route),
+        })
+    }
+}
+
 /// What a computation needs besides the data.
 pub struct Settings<'a> {
     pub term: Term,

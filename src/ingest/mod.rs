@@ -9,10 +9,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use polars::prelude::Column;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
+use crate::config::{Config, Kind};
 use crate::definitions::Definitions;
 use crate::discover;
 use crate::forms::{self, Checked, Env, Fallback, FormKind, Passport, RosterIndex, RowCounts};
@@ -47,6 +48,8 @@ pub struct FileReport {
     pub problems: Problems,
     /// Where the file went, relative to the workspace.
     pub moved_to: String,
+    /// For a school's package at the centre: its school and term.
+    pub package: Option<(String, Term)>,
 }
 
 /// The result of one ingest run.
@@ -80,7 +83,7 @@ struct Validated {
 
 /// Processes everything in `inbox/`.
 pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Summary> {
-    let mut journal = Journal::open(ws, options)?;
+    let mut journal = Journal::open(ws, config, definitions, options)?;
     let found = discover::inbox(&ws.inbox())?;
     let mut summary = Summary { skipped: found.skipped.iter().map(|(p, r)| (ws.relative(p), *r)).collect(), ..Default::default() };
     let max_file_bytes = config.limits.max_file_mb * 1024 * 1024;
@@ -101,6 +104,16 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     let (duplicates, fresh): (Vec<_>, Vec<_>) = incoming.into_iter().partition(|f| journal.committed.contains(&f.sha256));
     for file in duplicates {
         summary.files.push(journal.archive_duplicate(file)?);
+    }
+    // Schools' packages (Parquet) go their own way; spreadsheets are validated below.
+    let (packages, fresh): (Vec<_>, Vec<_>) =
+        fresh.into_iter().partition(|f| f.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")));
+    for file in packages {
+        let report = journal.commit_package(file, config.kind)?;
+        if let (true, Some(target)) = (report.outcome.commits(), &report.package) {
+            summary.touched.insert(target.clone());
+        }
+        summary.files.push(report);
     }
 
     for v in validate_all(fresh, &journal.store, definitions, config, options)? {
@@ -231,11 +244,13 @@ struct Journal<'a> {
     seq: u64,
     accept_partial: bool,
     now: chrono::NaiveDateTime,
+    /// At a centre: the key and the free-text items with which raw forms are pseudonymised.
+    privacy: Option<(String, Vec<String>)>,
 }
 
 impl<'a> Journal<'a> {
     /// Reads the log and removes whatever it does not commit (a crash's leftovers).
-    fn open(ws: &'a Workspace, options: &Options) -> anyhow::Result<Journal<'a>> {
+    fn open(ws: &'a Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Journal<'a>> {
         let store = Store::new(&ws.store());
         let log = Log::new(&ws.store());
         let entries = log.entries()?;
@@ -250,6 +265,17 @@ impl<'a> Journal<'a> {
             current,
             accept_partial: options.accept_partial,
             now: options.now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+            privacy: match config.kind {
+                Kind::Centre => {
+                    let key = config
+                        .privacy
+                        .key
+                        .clone()
+                        .context("в tutorstat.toml центра нет ключа [privacy] key: без него формы школ нельзя обезличить")?;
+                    Some((key, crate::package::text_items(definitions)))
+                }
+                Kind::School => None,
+            },
         })
     }
 
@@ -286,7 +312,8 @@ impl<'a> Journal<'a> {
         }
         warn_about_other_authors(&self.store, &passport, &tables, &mut problems)?;
         let file = self.ws.relative(&incoming.path);
-        self.store.write(&passport, &file, &id, self.seq + 1, &tables)?;
+        let privacy = self.privacy.as_ref().map(|(key, text)| (key.as_str(), text.as_slice()));
+        self.store.write(&passport, &file, &id, self.seq + 1, &tables, privacy)?;
         let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
         let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
         let moved_rel = self.ws.relative(&moved_to);
@@ -294,7 +321,64 @@ impl<'a> Journal<'a> {
         move_file(&incoming.path, &moved_to)?;
         self.current.insert(id.key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
-        Ok(FileReport { file, sha256: incoming.sha256, outcome, passport: Some(passport), counts, diff, problems, moved_to: moved_rel })
+        Ok(FileReport {
+            file,
+            sha256: incoming.sha256,
+            outcome,
+            passport: Some(passport),
+            counts,
+            diff,
+            problems,
+            moved_to: moved_rel,
+            package: None,
+        })
+    }
+
+    /// Stores a school's package at a centre, replacing the school's earlier package of the term.
+    fn commit_package(&mut self, incoming: Incoming, kind: Kind) -> anyhow::Result<FileReport> {
+        let mut problems = Problems::default();
+        if kind == Kind::School {
+            problems.file_error("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы");
+            return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
+        }
+        let package = match crate::package::read(&incoming.bytes) {
+            Ok(p) => p,
+            Err(message) => {
+                problems.file_error(message);
+                return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
+            }
+        };
+        let key_id = hex(&Sha256::digest(format!("{}|{}|package", package.school, package.term.label()).as_bytes())[..8]);
+        let id = SubmissionId { key_id: key_id.clone(), sha256: incoming.sha256.clone() };
+        let replaced = self.current.contains_key(&key_id);
+        for (table, frame) in package.tables {
+            let mut frame = frame;
+            frame.with_column(Column::new("seq".into(), vec![self.seq + 1; frame.height()]))?;
+            self.store.write_frame(table, &package.term, &package.school, &id, frame)?;
+        }
+        let file = self.ws.relative(&incoming.path);
+        let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
+        let moved_rel = self.ws.relative(&moved_to);
+        let outcome = if replaced { Outcome::Replaced } else { Outcome::Stored };
+        let counts = RowCounts { read: package.rows, stored: package.rows, rejected: 0, blank: 0 };
+        let mut e = entry(&file, &moved_rel, &incoming.sha256, outcome, None, counts, &problems, Diff::default(), self.now);
+        (e.form, e.school_code, e.term, e.key, e.key_id) =
+            ("package".into(), package.school.clone(), package.term.label(), "package".into(), key_id.clone());
+        self.append(&e)?;
+        move_file(&incoming.path, &moved_to)?;
+        self.current.insert(key_id, incoming.sha256.clone());
+        self.committed.insert(incoming.sha256.clone());
+        Ok(FileReport {
+            file,
+            sha256: incoming.sha256,
+            outcome,
+            passport: None,
+            counts,
+            diff: Diff::default(),
+            problems,
+            moved_to: moved_rel,
+            package: Some((package.school, package.term)),
+        })
     }
 
     /// Moves a file to `rejected/` with its problem list beside it.
@@ -322,6 +406,7 @@ impl<'a> Journal<'a> {
             diff: Diff::default(),
             problems,
             moved_to,
+            package: None,
         })
     }
 
@@ -352,6 +437,7 @@ impl<'a> Journal<'a> {
             diff: Diff::default(),
             problems: none,
             moved_to,
+            package: None,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Stage 6, render: the report model of a term and the files written from it. Every number
 //! of every output comes from [`model::ReportModel`]; renderers only lay it out.
 
+pub mod centre;
 pub mod csv;
 pub mod figures;
 pub mod model;
@@ -34,6 +35,53 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
     for school in &model.schools {
         out(&format!("{}.xlsx", school.code), xlsx::render(model, school)?)?;
         out(&format!("{}.pdf", school.code), pdf::render(model, school, fonts))?;
+    }
+    Ok(written)
+}
+
+/// Writes a centre's outputs of a term: no person rows, small cells left out, file names
+/// (which often carry a teacher's name) replaced by their content hash.
+pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreView, fonts: &pdf::Fonts) -> anyhow::Result<Vec<PathBuf>> {
+    use polars::prelude::*;
+    let dir = term_dir(reports, &model.term);
+    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    let keep = |df: &DataFrame| -> anyhow::Result<DataFrame> {
+        let (scope, muni, school, ind, group) = (
+            figures::strings(df, "scope"),
+            figures::strings(df, "municipality"),
+            figures::strings(df, "school_code"),
+            figures::strings(df, "indicator"),
+            figures::strings(df, "group"),
+        );
+        let mask: BooleanChunked = (0..df.height())
+            .map(|i| {
+                Some(scope[i] != "person" && !view.counts.is_small(&scope[i], &muni[i], &school[i], &ind[i], &group[i], view.small_cell))
+            })
+            .collect();
+        Ok(df.filter(&mask)?)
+    };
+    let log: Vec<_> = model
+        .log
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.file = format!("файл {}", &e.sha256[..12.min(e.sha256.len())]);
+            e.moved_to = String::new();
+            e
+        })
+        .collect();
+    let mut written = Vec::new();
+    for (name, bytes) in [
+        ("indicators.csv", csv::frame_to_csv(&keep(&model.indicators)?)?),
+        ("indicators.parquet", csv::frame_to_parquet(&keep(&model.indicators)?)?),
+        ("changes.csv", csv::frame_to_csv(&keep(&model.changes)?)?),
+        ("ingest-log.csv", csv::entries_to_csv(&log)?),
+        ("centre.xlsx", xlsx::render_centre(model, view)?),
+        ("centre.pdf", pdf::render_centre(model, view, fonts)),
+    ] {
+        let path = dir.join(name);
+        write_atomically(&path, &bytes)?;
+        written.push(path);
     }
     Ok(written)
 }

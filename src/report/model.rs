@@ -52,11 +52,16 @@ pub struct ReportModel {
     pub log: Vec<Entry>,
     values: HashMap<(String, String, String, String, String), f64>,
     previous: HashMap<(String, String, String, String), f64>,
+    /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
+    units: HashMap<(String, String, String, String), f64>,
+    units_before: HashMap<(String, String, String, String), f64>,
 }
 
 /// What to build a report of.
 pub struct Request<'a> {
     pub term: Term,
+    /// The register of schools: (code, municipality); empty when there is none.
+    pub register: &'a [(String, String)],
     pub school: Option<&'a str>,
     pub compare: Option<Term>,
     pub now: NaiveDateTime,
@@ -78,10 +83,10 @@ impl ReportModel {
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
         let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
-        let register: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
-        let inputs = Inputs::load(store, &term)?;
-        let s = settings(config, definitions, &register, term);
-        let previous_inputs = Inputs::load(store, &compare)?;
+        let register = request.register;
+        let inputs = Inputs::load(store, &term)?.with_register(register)?;
+        let s = settings(config, definitions, register, term);
+        let previous_inputs = Inputs::load(store, &compare)?.with_register(register)?;
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
                 Some(code) => df.lazy().filter(col("school_code").eq(lit(code.to_string()))).collect(),
@@ -89,7 +94,7 @@ impl ReportModel {
             }
         };
         let long = only(indicators::compute(&inputs, &s)?)?;
-        let previous = only(indicators::compute(&previous_inputs, &settings(config, definitions, &register, compare))?)?;
+        let previous = only(indicators::compute(&previous_inputs, &settings(config, definitions, register, compare))?)?;
         let label = term.label();
         let mut model = ReportModel {
             term,
@@ -110,6 +115,8 @@ impl ReportModel {
             },
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             values: index(&long, true)?,
+            units: unit_index(&long)?,
+            units_before: unit_index(&previous)?,
             previous: index(&previous, false)?
                 .into_iter()
                 .map(|((scope, school, _, indicator, group), v)| ((scope, school, indicator, group), v))
@@ -129,6 +136,14 @@ impl ReportModel {
     /// The school-scope value of the comparison term.
     pub fn previous(&self, school: &str, indicator: &str, group: &str) -> Option<f64> {
         self.previous.get(&("school".into(), school.into(), indicator.into(), group.into())).copied()
+    }
+
+    /// A municipality value (`municipality` given) or the region's (empty), and its value
+    /// in the comparison term.
+    pub fn unit_value(&self, municipality: &str, indicator: &str, group: &str) -> (Option<f64>, Option<f64>) {
+        let scope = if municipality.is_empty() { "region" } else { "municipality" };
+        let key = (scope.to_string(), municipality.to_string(), indicator.to_string(), group.to_string());
+        (self.units.get(&key).copied(), self.units_before.get(&key).copied())
     }
 
     /// Rows of the long table of one school and scope, in table order.
@@ -160,6 +175,22 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<(String, S
                 continue;
             }
             map.insert((get(&scope), get(&school), entity, get(&indicator), get(&group)), v);
+        }
+    }
+    Ok(map)
+}
+
+/// (scope, municipality, indicator, group) -> value of the municipality and region rows.
+fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<(String, String, String, String), f64>> {
+    let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
+    let (scope, muni, indicator, group) = (col("scope")?, col("municipality")?, col("indicator")?, col("group")?);
+    let value = long.column("value")?.f64()?.clone();
+    let mut map = HashMap::new();
+    for i in 0..long.height() {
+        let s = scope.get(i).unwrap_or_default();
+        if let (true, Some(v)) = (s == "municipality" || s == "region", value.get(i)) {
+            let get = |c: &StringChunked| c.get(i).unwrap_or_default().to_string();
+            map.insert((s.to_string(), get(&muni), get(&indicator), get(&group)), v);
         }
     }
     Ok(map)

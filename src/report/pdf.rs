@@ -211,7 +211,8 @@ impl<'a> Layout<'a> {
 
     /// A table: wrapped cells, a header repeated on every page it spans.
     fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
-        let size = 8.0;
+        // Wide tables get a smaller font so their headers' words still fit.
+        let size = if headers.len() > 6 { 6.5 } else { 8.0 };
         let line = size * 1.3 / PT_PER_MM;
         let widths = self.fit_columns(headers, widths, size);
         let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
@@ -249,7 +250,8 @@ impl<'a> Layout<'a> {
     }
 
     /// Column widths scaled to the page, each at least as wide as the longest word of its
-    /// header (headers break between words, never inside one); the widest column gives way.
+    /// header (headers break between words, never inside one); the columns with room to
+    /// spare give it up in proportion to their slack.
     fn fit_columns(&self, headers: &[&str], widths: &[f32], size: f32) -> Vec<f32> {
         let scale = WIDTH / widths.iter().sum::<f32>();
         let minimum: Vec<f32> =
@@ -257,8 +259,17 @@ impl<'a> Layout<'a> {
         let mut fitted: Vec<f32> = widths.iter().zip(&minimum).map(|(w, m)| (w * scale).max(*m)).collect();
         let excess = fitted.iter().sum::<f32>() - WIDTH;
         if excess > 0.0 {
-            let widest = (0..fitted.len()).max_by(|&a, &b| fitted[a].total_cmp(&fitted[b])).unwrap_or(0);
-            fitted[widest] -= excess;
+            let slack: Vec<f32> = fitted.iter().zip(&minimum).map(|(f, m)| f - m).collect();
+            let total: f32 = slack.iter().sum();
+            if total >= excess {
+                for (f, s) in fitted.iter_mut().zip(&slack) {
+                    *f -= excess * s / total;
+                }
+            } else {
+                // Not even the headers fit: shrink every column alike (words of headers may break).
+                let shrink = WIDTH / fitted.iter().sum::<f32>();
+                fitted.iter_mut().for_each(|f| *f *= shrink);
+            }
         }
         fitted
     }
@@ -389,10 +400,9 @@ fn cell(v: Option<f64>, code: &str) -> String {
     v.map(|v| names::value(code, v)).unwrap_or_else(|| "—".into())
 }
 
-/// Renders one school's report into PDF bytes.
-pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
-    let title = "Мониторинг тьюторского сопровождения";
-    let mut doc = PdfDocument::new(&format!("{title}: {}, {}", school.name, model.term.russian()));
+/// A document with fixed dates (the model's clock) and the fonts added.
+fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> (PdfDocument, FontId, FontId) {
+    let mut doc = PdfDocument::new(title);
     let date = fixed_date(model.generated_at);
     doc.metadata.info.creation_date = date;
     doc.metadata.info.modification_date = date;
@@ -401,24 +411,48 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     doc.metadata.info.creator = format!("tutorstat {}", env!("CARGO_PKG_VERSION"));
     let regular = doc.add_font(&fonts.regular);
     let bold = doc.add_font(&fonts.bold);
-    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
-    let code = school.code.as_str();
+    (doc, regular, bold)
+}
 
-    // 1. Title page.
+/// Numbers every page («стр. N из M»), adds the running header from page 2, and saves.
+fn finish(mut doc: PdfDocument, l: Layout, header: &str) -> Vec<u8> {
+    let total = l.pages.len();
+    let Layout { fonts, regular, bold, pages, .. } = l;
+    let mut numbered = Vec::with_capacity(total);
+    for (i, ops) in pages.into_iter().enumerate() {
+        let mut page = Layout { fonts, regular: regular.clone(), bold: bold.clone(), pages: vec![ops], y: 0.0 };
+        let footer = format!("стр. {} из {total}", i + 1);
+        let fw = fonts.width(&footer, 8.0, false);
+        page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
+        if i > 0 {
+            page.text(LEFT, 12.0, 8.0, false, MUTED, header);
+            page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
+        }
+        numbered.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.pages.pop().unwrap_or_default()));
+    }
+    doc.with_pages(numbered);
+    let mut warnings = Vec::new();
+    doc.save(&PdfSaveOptions::default(), &mut warnings)
+}
+
+/// The title page: the title, who and when.
+fn title_page(l: &mut Layout, title: &str, name: &str, subtitle: &str, model: &ReportModel) {
     l.new_page();
     l.rect(0.0, 0.0, PAGE_W, 8.0, Some(ACCENT), None);
     l.y = 80.0;
-    for line in fonts.wrap(title, 24.0, true, WIDTH) {
+    for line in l.fonts.wrap(title, 24.0, true, WIDTH) {
         l.text(LEFT, l.y, 24.0, true, ACCENT, &line);
         l.y += 11.0;
     }
     l.y += 6.0;
-    for line in fonts.wrap(&school.name, 16.0, true, WIDTH) {
+    for line in l.fonts.wrap(name, 16.0, true, WIDTH) {
         l.text(LEFT, l.y, 16.0, true, INK, &line);
         l.y += 8.0;
     }
-    l.text(LEFT, l.y, 12.0, false, INK, &format!("{} · код ОО {}", school.municipality, school.code));
-    l.y += 8.0;
+    if !subtitle.is_empty() {
+        l.text(LEFT, l.y, 12.0, false, INK, subtitle);
+        l.y += 8.0;
+    }
     l.text(LEFT, l.y, 12.0, false, INK, &format!("Период: {}", model.term.russian()));
     l.y += 8.0;
     l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {}", model.compare.russian()));
@@ -431,6 +465,17 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
         MUTED,
         &format!("Сформировано {} · tutorstat {}", model.generated_at.format("%d.%m.%Y %H:%M"), env!("CARGO_PKG_VERSION")),
     );
+}
+
+/// Renders one school's report into PDF bytes.
+pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
+    let title = "Мониторинг тьюторского сопровождения";
+    let (doc, regular, bold) = document(&format!("{title}: {}, {}", school.name, model.term.russian()), model, fonts);
+    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
+    let code = school.code.as_str();
+
+    // 1. Title page.
+    title_page(&mut l, title, &school.name, &format!("{} · код ОО {}", school.municipality, school.code), model);
 
     // 2. Summary.
     l.new_page();
@@ -608,24 +653,116 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     let rejected: usize = model.log.iter().map(|e| e.rows_rejected).sum();
     l.paragraph(&format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), 9.0, false);
 
-    // Page numbers and running header.
-    let total = l.pages.len();
-    let header = format!("{} · {}", school.name, model.term.russian());
-    for (i, ops) in l.pages.iter_mut().enumerate() {
-        let mut page = Layout { fonts, regular: l.regular.clone(), bold: l.bold.clone(), pages: vec![std::mem::take(ops)], y: 0.0 };
-        let footer = format!("стр. {} из {total}", i + 1);
-        let fw = fonts.width(&footer, 8.0, false);
-        page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
-        if i > 0 {
-            page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
-            page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
-        }
-        *ops = page.pages.pop().unwrap_or_default();
+    finish(doc, l, &format!("{} · {}", school.name, model.term.russian()))
+}
+
+/// Renders the centre's report: completeness, support, municipalities, schools, distributions.
+pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, fonts: &Fonts) -> Vec<u8> {
+    use super::centre::{school_cell, unit_cell};
+    let title = "Мониторинг тьюторского сопровождения";
+    let (doc, regular, bold) = document(&format!("{title}: сводка центра, {}", model.term.russian()), model, fonts);
+    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
+    title_page(&mut l, title, "Сводка по школам и муниципалитетам", &format!("Школ в реестре: {}", view.reporting.len()), model);
+    let k = view.small_cell;
+
+    l.new_page();
+    l.heading("Полнота сдачи форм");
+    let complete = view.reporting.iter().filter(|r| r.expected > 0 && r.received == r.expected).count();
+    l.paragraph(&format!("Сдали все ожидаемые формы {complete} из {} школ реестра.", view.reporting.len()), 10.0, false);
+    let rows: Vec<Vec<String>> = view
+        .reporting
+        .iter()
+        .map(|r| {
+            let status = if r.received == 0 {
+                "нет данных".to_string()
+            } else if r.missing.is_empty() {
+                "все формы".into()
+            } else {
+                format!("нет: {}", r.missing.join("; "))
+            };
+            vec![
+                r.school.municipality.clone(),
+                r.school.code.clone(),
+                r.school.name.clone(),
+                format!("{} из {}", r.received, r.expected),
+                status,
+                r.late.clone().map(|d| format!("позже срока ({d})")).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    l.table(&["Муниципалитет", "Код ОО", "Наименование ОО", "Формы", "Статус", "Срок"], &[28.0, 16.0, 44.0, 14.0, 44.0, 20.0], &rows);
+
+    l.heading("Школы, нуждающиеся в методической поддержке");
+    if view.flagged.is_empty() {
+        l.paragraph("Таких школ нет.", 10.0, false);
+    } else {
+        let rows: Vec<Vec<String>> = view
+            .flagged
+            .iter()
+            .map(|(s, reasons)| vec![s.municipality.clone(), s.code.clone(), s.name.clone(), reasons.join("; ")])
+            .collect();
+        l.table(&["Муниципалитет", "Код ОО", "Наименование ОО", "Причины"], &[28.0, 16.0, 50.0, 70.0], &rows);
     }
-    let pages: Vec<PdfPage> = l.pages.into_iter().map(|ops| PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)).collect();
-    doc.with_pages(pages);
-    let mut warnings = Vec::new();
-    doc.save(&PdfSaveOptions::default(), &mut warnings)
+
+    l.new_page();
+    l.heading("Муниципалитеты и регион");
+    let mut headers: Vec<String> = vec!["Муниципалитет".into(), "Сдали всё".into()];
+    headers.extend(view.columns.iter().map(|(t, _, _)| t.clone()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut widths = vec![30.0, 16.0];
+    widths.extend(view.columns.iter().map(|_| 18.0));
+    let rows: Vec<Vec<String>> = view
+        .municipalities
+        .iter()
+        .chain(std::iter::once(&String::new()))
+        .map(|m| {
+            let mut row = vec![
+                if m.is_empty() { "Регион".into() } else { m.clone() },
+                cell(model.unit_value(m, "schools_reporting_pct", "").0, "schools_reporting_pct"),
+            ];
+            for (_, ind, g) in &view.columns {
+                let now = unit_cell(model, &view.counts, k, m, ind, g);
+                let (v, p) = model.unit_value(m, ind, g);
+                let change = match (now, v.zip(p)) {
+                    (super::centre::Shown::Value(_), Some((v, p))) => format!(" ({})", names::change(ind, v - p)),
+                    _ => String::new(),
+                };
+                row.push(format!("{}{change}", now.text(ind)));
+            }
+            row
+        })
+        .collect();
+    l.table(&header_refs, &widths, &rows);
+    if !view.municipalities.is_empty() {
+        l.chart(&view.by_municipality);
+    }
+
+    l.new_page();
+    l.heading("Школы");
+    l.paragraph("Сначала школы, нуждающиеся в поддержке, затем по посещаемости от низкой к высокой. В скобках — изменение к периоду сравнения; «<5» — показатель скрыт: он описывает меньше пяти человек.", 9.0, false);
+    let mut headers: Vec<String> = vec!["Школа".into()];
+    headers.extend(view.columns.iter().map(|(t, _, _)| t.clone()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut widths = vec![40.0];
+    widths.extend(view.columns.iter().map(|_| 18.0));
+    let rows: Vec<Vec<String>> = view
+        .ranked
+        .iter()
+        .map(|s| {
+            let mut row = vec![format!("{} ({}, {})", s.name, s.code, s.municipality)];
+            for (_, ind, g) in &view.columns {
+                let now = school_cell(model, &view.counts, k, &s.municipality, &s.code, ind, g);
+                let change = match (now, model.previous(&s.code, ind, g)) {
+                    (super::centre::Shown::Value(v), Some(p)) => format!(" ({})", names::change(ind, v - p)),
+                    _ => String::new(),
+                };
+                row.push(format!("{}{change}", now.text(ind)));
+            }
+            row
+        })
+        .collect();
+    l.table(&header_refs, &widths, &rows);
+    finish(doc, l, &format!("Сводка центра · {}", model.term.russian()))
 }
 
 #[cfg(test)]

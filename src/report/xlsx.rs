@@ -575,3 +575,194 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     }
     Ok(())
 }
+
+/// A centre cell: a number in its unit, a dash, or `<5` for a suppressed cell.
+fn shown(value: super::centre::Shown, code: &str) -> Cell {
+    match value {
+        super::centre::Shown::Value(v) => Cell::Value(Some(v), names::unit(code)),
+        super::centre::Shown::Missing => Cell::Value(None, Unit::Number),
+        super::centre::Shown::Suppressed => Cell::Text("<5".into()),
+    }
+}
+
+/// Renders the centre's workbook: completeness, schools, municipalities, support, distributions.
+pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> Result<Vec<u8>, XlsxError> {
+    use super::centre::{school_cell, unit_cell};
+    let mut wb = Workbook::new();
+    let t = model.generated_at;
+    let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
+        t.hour() as u16,
+        t.minute() as u8,
+        t.second() as f64,
+    )?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Мониторинг тьюторского сопровождения: сводка центра, {}", model.term.russian()))
+            .set_author("tutorstat")
+            .set_creation_datetime(&created),
+    );
+    let styles = Styles::new();
+    let centre = School { code: String::new(), name: view.title.clone(), municipality: String::new() };
+    let k = view.small_cell;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Полнота сдачи")?;
+    let top = heading(ws, "Полнота сдачи форм по реестру школ", model, &centre, &styles)?;
+    let mut table = Table::new(
+        ws,
+        &styles,
+        top,
+        &["Муниципалитет", "Код ОО", "Наименование ОО", "Получено форм", "Ожидалось", "Полнота", "Не сдано", "Сдано позже срока"],
+    )?;
+    for (i, r) in view.reporting.iter().enumerate() {
+        let pct = if r.expected > 0 { Some(r.received as f64 / r.expected as f64 * 100.0) } else { None };
+        table.row(
+            top + 1 + i as u32,
+            vec![
+                Cell::Text(r.school.municipality.clone()),
+                Cell::Text(r.school.code.clone()),
+                Cell::Text(r.school.name.clone()),
+                Cell::Value(Some(r.received as f64), Unit::Count),
+                Cell::Value(Some(r.expected as f64), Unit::Count),
+                Cell::Value(pct, Unit::Percent),
+                Cell::Text(if r.received == 0 { "нет данных".into() } else { r.missing.join("; ") }),
+                Cell::Text(r.late.clone().unwrap_or_default()),
+            ],
+        )?;
+    }
+    table.finish(view.reporting.len() as u32)?;
+    let rows: Vec<u32> = (0..view.reporting.len() as u32).map(|i| top + 1 + i).collect();
+    traffic_lights(ws, &styles, model, &rows, 5)?;
+
+    let columns = &view.columns;
+    let ws = wb.add_worksheet();
+    ws.set_name("Школы")?;
+    let top = heading(ws, "Школы: ключевые показатели и изменение", model, &centre, &styles)?;
+    let mut headers: Vec<String> = vec!["Муниципалитет".into(), "Код ОО".into(), "Наименование ОО".into(), "Поддержка".into()];
+    for (title, _, _) in columns {
+        headers.push(title.clone());
+        headers.push(format!("{title}: изменение"));
+    }
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = Table::new(ws, &styles, top, &refs)?;
+    for (i, s) in view.ranked.iter().enumerate() {
+        let mut cells = vec![
+            Cell::Text(s.municipality.clone()),
+            Cell::Text(s.code.clone()),
+            Cell::Text(s.name.clone()),
+            Cell::Text(if model.flag_reasons(&s.code).is_empty() { "нет".into() } else { "нужна".into() }),
+        ];
+        for (_, ind, group) in columns {
+            let now = school_cell(model, &view.counts, k, &s.municipality, &s.code, ind, group);
+            cells.push(shown(now, ind));
+            let change = match now {
+                super::centre::Shown::Value(v) => model.previous(&s.code, ind, group).map(|p| v - p),
+                _ => None,
+            };
+            cells.push(Cell::Value(change, if names::unit(ind) == Unit::Percent { Unit::Points } else { names::unit(ind) }));
+        }
+        table.row(top + 1 + i as u32, cells)?;
+    }
+    table.finish(view.ranked.len() as u32)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Муниципалитеты")?;
+    let top = heading(ws, "Муниципалитеты и регион (по записям всех участников)", model, &centre, &styles)?;
+    let mut headers: Vec<String> = vec!["Муниципалитет".into(), "Школ, сдавших все формы".into()];
+    for (title, _, _) in columns {
+        headers.push(title.clone());
+        headers.push(format!("{title}: изменение"));
+    }
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = Table::new(ws, &styles, top, &refs)?;
+    for (i, m) in view.municipalities.iter().chain(std::iter::once(&String::new())).enumerate() {
+        let mut cells = vec![
+            Cell::Text(if m.is_empty() { "Регион".into() } else { m.clone() }),
+            Cell::Value(model.unit_value(m, "schools_reporting_pct", "").0, Unit::Percent),
+        ];
+        for (_, ind, group) in columns {
+            let now = unit_cell(model, &view.counts, k, m, ind, group);
+            cells.push(shown(now, ind));
+            let (v, p) = model.unit_value(m, ind, group);
+            let change = if matches!(now, super::centre::Shown::Value(_)) { v.zip(p).map(|(v, p)| v - p) } else { None };
+            cells.push(Cell::Value(change, if names::unit(ind) == Unit::Percent { Unit::Points } else { names::unit(ind) }));
+        }
+        table.row(top + 1 + i as u32, cells)?;
+    }
+    table.finish(view.municipalities.len() as u32 + 1)?;
+    if !view.municipalities.is_empty() {
+        let series = view.by_municipality.clone();
+        let chart = chart_on(ws, &series, "Муниципалитеты", headers.len() as u16 + 2, &styles)?;
+        ws.insert_chart(top + view.municipalities.len() as u32 + 4, 0, &chart)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Поддержка")?;
+    let top = heading(ws, "Школы, нуждающиеся в методической поддержке", model, &centre, &styles)?;
+    let mut table = Table::new(ws, &styles, top, &["Муниципалитет", "Код ОО", "Наименование ОО", "Причины"])?;
+    for (i, (s, reasons)) in view.flagged.iter().enumerate() {
+        table.row(
+            top + 1 + i as u32,
+            vec![
+                Cell::Text(s.municipality.clone()),
+                Cell::Text(s.code.clone()),
+                Cell::Text(s.name.clone()),
+                Cell::Text(reasons.join("; ")),
+            ],
+        )?;
+    }
+    table.finish(view.flagged.len() as u32)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name("Распределения")?;
+    let top = heading(ws, "Распределения по уровням", model, &centre, &styles)?;
+    let mut table = Table::new(ws, &styles, top, &["Муниципалитет", "Показатель", "Раздел", "низкий", "средний", "высокий"])?;
+    let mut r = top;
+    for m in view.municipalities.iter().chain(std::iter::once(&String::new())) {
+        for (ind, group) in &view.level_groups {
+            r += 1;
+            let mut cells = vec![
+                Cell::Text(if m.is_empty() { "Регион".into() } else { m.clone() }),
+                Cell::Text(names::indicator(ind).into()),
+                Cell::Text(names::path(group)),
+            ];
+            for level in crate::indicators::LEVELS {
+                cells.push(shown(unit_cell(model, &view.counts, k, m, ind, &format!("{group}/{level}")), ind));
+            }
+            table.row(r, cells)?;
+        }
+    }
+    table.finish(r - top)?;
+    wb.save_to_buffer()
+}
+
+/// A chart whose data block is written on `sheet` at `data_col`.
+fn chart_on(ws: &mut Worksheet, series: &Series, sheet: &str, data_col: u16, styles: &Styles) -> Result<Chart, XlsxError> {
+    let top = 3u32;
+    ws.write_string_with_format(top, data_col, "Категория", &styles.header)?;
+    for (i, category) in series.categories.iter().enumerate() {
+        ws.write_string(top + 1 + i as u32, data_col, category)?;
+    }
+    let n = series.categories.len().max(1) as u32;
+    let mut chart = Chart::new(ChartType::Column);
+    chart.title().set_name(&series.title).set_font(ChartFont::new().set_size(11));
+    for (s, (name, values)) in series.series.iter().enumerate() {
+        let c = data_col + 1 + s as u16;
+        ws.write_string_with_format(top, c, name, &styles.header)?;
+        for (i, v) in values.iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(top + 1 + i as u32, c, *v, &styles.number)?;
+            }
+        }
+        chart
+            .add_series()
+            .set_categories((sheet, top + 1, data_col, top + n, data_col))
+            .set_values((sheet, top + 1, c, top + n, c))
+            .set_name((sheet, top, c));
+    }
+    if series.percent {
+        chart.y_axis().set_min(0).set_max(100);
+    }
+    chart.set_width(640).set_height(320);
+    Ok(chart)
+}

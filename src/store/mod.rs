@@ -55,6 +55,8 @@ impl Store {
 
     /// Writes a submission's tables, each atomically (temporary file, then rename).
     /// Columns describing the source (term, school, author, instrument...) are added here.
+    /// Writes a validated submission: the source columns (term, school, author...) are added,
+    /// and with `privacy` (a centre's key and its free-text items) persons are pseudonymised.
     pub fn write(
         &self,
         passport: &Passport,
@@ -62,21 +64,29 @@ impl Store {
         id: &SubmissionId,
         seq: u64,
         tables: &[TableFrame],
-    ) -> anyhow::Result<Vec<PathBuf>> {
-        let mut written = Vec::new();
+        privacy: Option<(&str, &[String])>,
+    ) -> anyhow::Result<()> {
         for t in tables {
-            let dir = self.partition(t.table, &passport.term, &passport.school_code);
-            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
             let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256, seq)?;
-            let path = dir.join(id.file_name());
-            let tmp = dir.join(format!(".{}.tmp", id.file_name()));
-            let file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-            ParquetWriter::new(file).finish(&mut frame)?;
-            File::open(&tmp)?.sync_all()?;
-            fs::rename(&tmp, &path)?;
-            written.push(path);
+            if let Some((key, text_items)) = privacy {
+                frame = crate::privacy::pseudonymise(t.table, frame, key, text_items)?;
+            }
+            self.write_frame(t.table, &passport.term, &passport.school_code, id, frame)?;
         }
-        Ok(written)
+        Ok(())
+    }
+
+    /// Writes one table of one submission atomically (temporary file, fsync, rename).
+    pub fn write_frame(&self, table: &str, term: &Term, school: &str, id: &SubmissionId, mut frame: DataFrame) -> anyhow::Result<()> {
+        let dir = self.partition(table, term, school);
+        fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+        let path = dir.join(id.file_name());
+        let tmp = dir.join(format!(".{}.tmp", id.file_name()));
+        let file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+        ParquetWriter::new(file).finish(&mut frame)?;
+        File::open(&tmp)?.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        Ok(())
     }
 
     /// Removes store files that the log does not commit: leftovers of a crash, and the files

@@ -1,0 +1,141 @@
+//! The school's package for the centre (`tutorstat export`): one Parquet file per school and
+//! term holding the term's store records (and the school year's roster), pseudonymised:
+//! person IDs are keyed hashes, names and free text are gone. Format version 1:
+//! one row per record, a `table` column naming the store table it belongs to, a
+//! `package_version` column, and the store columns of that table (absent ones null).
+
+use std::io::Cursor;
+
+use anyhow::Context as _;
+use polars::prelude::*;
+use polars_io::SerReader;
+use polars_io::prelude::{ParquetReader, ParquetWriter};
+
+use crate::config::Config;
+use crate::definitions::{Definitions, Scale};
+use crate::read::values::{Period, Term};
+use crate::store::{Store, TABLES};
+
+pub const VERSION: i32 = 1;
+
+/// Columns every store row carries.
+const SOURCE_COLUMNS: [&str; 15] = [
+    "term",
+    "school_year",
+    "period",
+    "school_code",
+    "school_name",
+    "municipality",
+    "author",
+    "filled_on",
+    "form_version",
+    "instrument",
+    "wave",
+    "subject",
+    "source_file",
+    "source_sha256",
+    "seq",
+];
+
+/// The record columns of each store table.
+fn table_columns(table: &str) -> &'static [&'static str] {
+    match table {
+        "roster" => &["id", "full_name", "role", "class", "subject", "experience_years", "tutor_id"],
+        "events" => &["event_id", "date", "kind", "topic", "hours", "level"],
+        "attendance" => &["person_id", "event_id", "mark"],
+        "answers" => &["respondent_id", "respondent", "item", "value_num", "value_text"],
+        "diag_tasks" => &["task", "max_score", "topic_code", "topic"],
+        "diag_results" => &["person_id", "task", "points"],
+        "route" => &["id", "goal", "activity", "level", "nomination", "due", "status", "result", "evidence"],
+        _ => &[],
+    }
+}
+
+/// Item codes of free-text questionnaire items: their answers never leave the school.
+pub fn text_items(definitions: &Definitions) -> Vec<String> {
+    definitions.all().flat_map(|q| q.items.iter().filter(|i| i.scale == Scale::Text).map(|i| i.code.clone())).collect()
+}
+
+/// The packages of a term: (school code, Parquet bytes) per school with data.
+pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &Term) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let key =
+        config.privacy.key.as_deref().context(
+            "в tutorstat.toml нет ключа псевдонимизации ([privacy] key): создайте рабочую папку командой init или добавьте ключ",
+        )?;
+    let text = text_items(definitions);
+    let mut by_school: std::collections::BTreeMap<String, Vec<LazyFrame>> = Default::default();
+    for table in TABLES {
+        // The roster belongs to the school year: it travels with every term's package.
+        let terms: Vec<Term> =
+            if table == "roster" { Period::ALL.iter().map(|p| Term { year: term.year, period: *p }).collect() } else { vec![*term] };
+        for t in terms {
+            let Some(frame) = store.read(table, Some(&t), None)? else { continue };
+            let schools = frame.column("school_code")?.str()?.unique()?.iter().flatten().map(String::from).collect::<Vec<_>>();
+            for school in schools {
+                let rows = frame.clone().lazy().filter(col("school_code").eq(lit(school.clone()))).collect()?;
+                let hidden = crate::privacy::pseudonymise(table, rows, key, &text)?;
+                let tagged = hidden.lazy().with_columns([lit(table).alias("table"), lit(VERSION).alias("package_version")]);
+                by_school.entry(school).or_default().push(tagged);
+            }
+        }
+    }
+    let mut packages = Vec::new();
+    for (school, frames) in by_school {
+        let mut df = concat(frames, UnionArgs { diagonal: true, ..Default::default() })?.collect()?;
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df)?;
+        packages.push((school, bytes));
+    }
+    Ok(packages)
+}
+
+/// A package read back at the centre.
+pub struct Package {
+    pub school: String,
+    pub term: Term,
+    pub tables: Vec<(&'static str, DataFrame)>,
+    pub rows: usize,
+}
+
+/// Reads and checks a package; the error says what is wrong, in Russian.
+pub fn read(bytes: &[u8]) -> Result<Package, String> {
+    let df =
+        ParquetReader::new(Cursor::new(bytes)).finish().map_err(|_| "файл .parquet повреждён или это не пакет tutorstat".to_string())?;
+    let text = |name: &str| -> Result<Vec<String>, String> {
+        let column = df.column(name).map_err(|_| format!("в пакете нет столбца «{name}»: это не пакет tutorstat"))?;
+        let values = column.str().map_err(|_| format!("столбец «{name}» пакета не текстовый"))?;
+        Ok(values.unique().map_err(|e| e.to_string())?.iter().flatten().map(String::from).collect())
+    };
+    let version = df
+        .column("package_version")
+        .ok()
+        .and_then(|c| c.i32().ok())
+        .and_then(|v| v.max())
+        .ok_or("в пакете нет версии формата (package_version)")?;
+    if version != VERSION {
+        return Err(format!("пакет версии {version}, а программа читает версию {VERSION}: обновите tutorstat"));
+    }
+    let schools = text("school_code")?;
+    let [school] = schools.as_slice() else {
+        return Err(format!("в пакете данные нескольких школ ({}): один пакет — одна школа", schools.join(", ")));
+    };
+    let terms: Vec<Term> = text("term")?.iter().filter_map(|t| Term::parse(t)).collect();
+    // The roster may come from an earlier term of the year: the package's term is the latest.
+    let term = terms.iter().copied().max_by_key(Term::end).ok_or("в пакете нет периода")?;
+    let mut tables = Vec::new();
+    for table in TABLES {
+        let rows = df.clone().lazy().filter(col("table").eq(lit(table))).collect().map_err(|e| e.to_string())?;
+        if rows.height() > 0 {
+            // Keep the table's own columns (some legitimately all null), drop the tagging ones.
+            let own = table_columns(table);
+            let keep: Vec<String> = rows
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .filter(|n| own.contains(&n.as_str()) || SOURCE_COLUMNS.contains(&n.as_str()))
+                .collect();
+            tables.push((table, rows.select(keep).map_err(|e| e.to_string())?));
+        }
+    }
+    Ok(Package { school: school.clone(), term, rows: df.height(), tables })
+}

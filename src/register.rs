@@ -1,0 +1,41 @@
+//! The register of schools a centre measures completeness against: `[[register]]` in
+//! `tutorstat.toml` and/or an xlsx (`Код ОО`, `Наименование ОО`, `Муниципалитет`).
+
+use anyhow::Context as _;
+
+use crate::config::{Config, RegisteredSchool};
+use crate::forms::table::{Normalizations, RowCounts, RowReader, col, data_rows, locate_header};
+use crate::problem::Problems;
+use crate::read::workbook;
+use crate::workspace::Workspace;
+
+pub const SHEET: &str = "Реестр";
+
+pub const COLUMNS: [crate::forms::table::Column; 3] =
+    [col("code", "Код ОО", true), col("name", "Наименование ОО", true), col("municipality", "Муниципалитет", true)];
+
+/// Every registered school, from the configuration and the register workbook.
+pub fn load(ws: &Workspace, config: &Config) -> anyhow::Result<Vec<RegisteredSchool>> {
+    let mut schools = config.register.clone();
+    let Some(file) = &config.register_file else { return Ok(schools) };
+    let path = ws.root.join(file);
+    let bytes = std::fs::read(&path).with_context(|| format!("не удалось прочитать реестр школ {}", path.display()))?;
+    let wb = workbook::open(&bytes, config.read_limits()).map_err(|e| anyhow::anyhow!("реестр школ {}: {e}", path.display()))?;
+    let sheet = wb.sheet(SHEET).or_else(|| wb.sheets.first()).context("в реестре школ нет листов")?;
+    let mut problems = Problems::default();
+    let header = locate_header(sheet, &COLUMNS, &mut problems)
+        .context("в реестре школ не найдены столбцы «Код ОО», «Наименование ОО», «Муниципалитет»")?;
+    let mut counts = RowCounts::default();
+    let mut norm = Normalizations::default();
+    for row in data_rows(sheet, &header, &mut counts, &mut problems) {
+        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems: &mut problems, norm: &mut norm };
+        if let (Some(code), Some(name), Some(municipality)) = (r.text("code"), r.text("name"), r.text("municipality")) {
+            schools.push(RegisteredSchool { code, name, municipality });
+        }
+    }
+    if problems.has_errors() {
+        let list: Vec<String> = problems.items.iter().map(|p| p.to_string()).collect();
+        anyhow::bail!("ошибки в реестре школ {}:\n{}", path.display(), list.join("\n"));
+    }
+    Ok(schools)
+}
