@@ -81,7 +81,7 @@ pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &T
     }
     let mut packages = Vec::new();
     for (school, frames) in by_school {
-        let mut df = concat(frames, UnionArgs { diagonal: true, ..Default::default() })?.collect()?;
+        let mut df = concat(frames, UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?.collect()?;
         let mut bytes = Vec::new();
         ParquetWriter::new(&mut bytes).finish(&mut df)?;
         packages.push((school, bytes));

@@ -48,7 +48,11 @@ impl Inputs {
                     frames.push(df.lazy());
                 }
             }
-            Ok(if frames.is_empty() { None } else { Some(concat(frames, UnionArgs { diagonal: true, ..Default::default() })?) })
+            Ok(if frames.is_empty() {
+                None
+            } else {
+                Some(concat(frames, UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?)
+            })
         };
         Ok(Inputs {
             roster: year("roster")?,

@@ -148,7 +148,8 @@ impl Store {
         if frames.is_empty() {
             return Ok(None);
         }
-        Ok(Some(concat(frames, UnionArgs::default())?.collect()?))
+        // Diagonal: files written at different times (packages, raw forms) may order or lack columns differently.
+        Ok(Some(concat(frames, UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?.collect()?))
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.

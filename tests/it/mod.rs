@@ -1,3 +1,4 @@
+mod centre;
 mod cli;
 mod corpus;
 mod ingest;

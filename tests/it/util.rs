@@ -343,3 +343,49 @@ pub fn text(out: &Output) -> String {
 pub fn num(entry: &BTreeMap<String, String>, column: &str) -> usize {
     entry[column].parse().unwrap()
 }
+
+/// The same workbook from another school: passport's code, name and municipality replaced.
+pub fn at_school(mut sheets: Vec<Sheet>, code: &str, name: &str, municipality: &str) -> Vec<Sheet> {
+    for row in sheets[0].1.iter_mut() {
+        let label = match &row[0] {
+            V::S(l) => l.clone(),
+            _ => continue,
+        };
+        match label.as_str() {
+            "Код ОО" => row[1] = V::from(code),
+            "Наименование ОО" => row[1] = V::from(name),
+            "Муниципалитет" => row[1] = V::from(municipality),
+            _ => {}
+        }
+    }
+    sheets
+}
+
+/// Every text a file carries: CSV as is, xlsx parts unzipped, PDF through pdftotext,
+/// Parquet through polars (every cell as text).
+pub fn readable_text(path: &Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    match ext {
+        "xlsx" => {
+            let mut zip = ::zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+            let mut all = String::new();
+            for i in 0..zip.len() {
+                let mut part = zip.by_index(i).unwrap();
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(&mut part, &mut text);
+                all.push_str(&text);
+            }
+            all
+        }
+        "pdf" => String::from_utf8(Command::new("pdftotext").arg(path).arg("-").output().unwrap().stdout).unwrap(),
+        "parquet" => {
+            let df = ParquetReader::new(fs::File::open(path).unwrap()).finish().unwrap();
+            format!("{:?}", df.get_column_names())
+                + &(0..df.height())
+                    .map(|i| df.get_row(i).unwrap().0.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("|"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+        }
+        _ => String::from_utf8_lossy(&fs::read(path).unwrap()).to_string(),
+    }
+}

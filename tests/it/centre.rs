@@ -1,0 +1,189 @@
+//! The regional centre: packages without names, roll-up equal to the schools' pooled
+//! figures, completeness against the register, change between terms.
+
+use super::util::*;
+use crate::row;
+
+/// A school workspace with two schools in two municipalities, Q1 and Q2, and a centre fed
+/// with their exported packages. Returns (school workspace, centre workspace).
+fn school_and_centre(register_extra: &str) -> (Ws, Ws) {
+    let school = Ws::new();
+    for (code, name, muni) in [("2315-001", "МБОУ СОШ № 1", "г. Новоморск"), ("2341-012", "МБОУ СОШ № 12", "Каменский район")]
+    {
+        let mut r = roster();
+        // Free text in a questionnaire, to prove it never leaves the school.
+        school.drop(&format!("{code} состав.xlsx"), &at_school(r.clone(), code, name, muni));
+        school.drop(&format!("{code} журнал.xlsx"), &at_school(journal(), code, name, muni));
+        school.drop(&format!("{code} маршруты.xlsx"), &at_school(route(), code, name, muni));
+        school.drop(&format!("{code} диагностика.xlsx"), &at_school(diagnostic(), code, name, muni));
+        let feedback = vec![
+            passport("Анкета", &[("Анкета", V::from("tutor-feedback")), ("Волна", V::from("итоговая"))]),
+            sheet(
+                "Ответы",
+                vec![row!["ID", "С1", "О1"], row!["У-1", 5, "Спасибо Иванова Мария Петровна за помощь"], row!["У-2", 4, "Всё понравилось"]],
+            ),
+        ];
+        school.drop(&format!("{code} отзывы.xlsx"), &at_school(feedback, code, name, muni));
+        // The same journal in Q2, with one more present mark, for the change between terms.
+        let mut q2 = at_school(journal(), code, name, muni);
+        q2[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Период")).for_each(|r| r[1] = V::from("2 четверть"));
+        for row in q2[1].1.iter_mut().skip(1) {
+            row[1] = V::D(2025, 11, 20);
+        }
+        q2[2].1[1][4] = V::from("+");
+        school.drop(&format!("{code} журнал Q2.xlsx"), &q2);
+        r.clear();
+    }
+    let out = school.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let centre = Ws::new();
+    let out = centre.run(&["init", centre.root().to_str().unwrap(), "--centre"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // `run` above already made the school a workspace with its key; export both terms.
+    for term in ["2025/2026 Q1", "2025/2026 Q2"] {
+        let out = school.run(&["export", "--term", term]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    for name in school.files_in("reports") {
+        if name.ends_with(".parquet") && name.contains("package_") {
+            let file = std::path::Path::new(&name).file_name().unwrap().to_owned();
+            std::fs::copy(school.path("reports").join(&name), centre.path("inbox").join(file)).unwrap();
+        }
+    }
+    let mut config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    config = config.replace("kind = \"school\"", "kind = \"centre\"");
+    config.push_str(&format!(
+        "\n[[register]]\ncode = \"2315-001\"\nname = \"МБОУ СОШ № 1\"\nmunicipality = \"г. Новоморск\"\n\n[[register]]\ncode = \"2341-012\"\nname = \"МБОУ СОШ № 12\"\nmunicipality = \"Каменский район\"\n{register_extra}"
+    ));
+    std::fs::write(centre.path("tutorstat.toml"), config).unwrap();
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    (school, centre)
+}
+
+/// The journal of `util.rs` with three more persons, so every school has at least the five
+/// persons a centre needs before it shows a figure: 12 present of 20 marks.
+fn journal() -> Vec<Sheet> {
+    let mut j = attendance();
+    j[2].1.extend([row!["Т-1", "", "+", "+", "+"], row!["Т-2", "", "н", "н", "н"], row!["П-1", "", "+", "н", "+"]]);
+    j
+}
+
+fn rows(ws: &Ws, rel: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(ws.path(rel)).unwrap();
+    reader.deserialize().map(Result::unwrap).collect()
+}
+
+fn find(rows: &[std::collections::BTreeMap<String, String>], scope: &str, key: &str, indicator: &str, column: &str) -> Option<f64> {
+    rows.iter()
+        .find(|r| {
+            r["scope"] == scope
+                && r["indicator"] == indicator
+                && r["group"].is_empty()
+                && (r["school_code"] == key || r["municipality"] == key && scope != "school")
+        })
+        .and_then(|r| r[column].parse().ok())
+}
+
+#[test]
+fn nothing_personal_reaches_a_package_or_any_centre_output() {
+    let (school, centre) = school_and_centre("");
+    let mut secrets: Vec<String> = Vec::new();
+    for r in &roster()[1].1[1..] {
+        if let (V::S(id), V::S(name)) = (&r[0], &r[1]) {
+            secrets.push(id.clone());
+            secrets.push(name.clone());
+        }
+    }
+    secrets.extend([
+        "Спасибо Иванова Мария Петровна".to_string(),
+        "Всё понравилось".to_string(),
+        "Научиться выступать".to_string(),
+        "Мои цели на год".to_string(),
+        "Петрова А. А.".to_string(),
+    ]);
+    let mut scanned = 0;
+    let packages: Vec<std::path::PathBuf> =
+        school.files_in("reports").into_iter().filter(|n| n.contains("package_")).map(|n| school.path("reports").join(n)).collect();
+    let centre_outputs: Vec<std::path::PathBuf> = centre.files_in("reports").into_iter().map(|n| centre.path("reports").join(n)).collect();
+    let centre_store: Vec<std::path::PathBuf> =
+        centre.files_in("store").into_iter().filter(|n| n.ends_with(".parquet")).map(|n| centre.path("store").join(n)).collect();
+    assert_eq!(packages.len(), 4, "two schools, two terms");
+    for path in packages.iter().chain(&centre_outputs).chain(&centre_store) {
+        let text = readable_text(path);
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "«{secret}» found in {}", path.display());
+        }
+        scanned += 1;
+    }
+    assert!(scanned >= 4 + 12, "scanned {scanned} files");
+}
+
+#[test]
+fn the_centre_rolls_up_the_same_pooled_figures_the_schools_data_give() {
+    let (school, centre) = school_and_centre("");
+    let at_school = rows(&school, "reports/2025-2026-Q1/indicators.csv");
+    let at_centre = rows(&centre, "reports/2025-2026-Q1/indicators.csv");
+    for indicator in ["att_rate", "participants"] {
+        for (scope, key) in [("region", ""), ("municipality", "г. Новоморск"), ("school", "2341-012")] {
+            let a = find(&at_school, scope, key, indicator, "value");
+            let b = find(&at_centre, scope, key, indicator, "value");
+            assert!(a.is_some() && a == b, "{indicator} at {scope} {key}: school workspace {a:?}, centre {b:?}");
+        }
+    }
+    assert!(at_centre.iter().all(|r| r["scope"] != "person"), "no person rows leave the school");
+    // Routes describe two persons per school: below the small-cell limit, so not shown.
+    assert!(find(&at_school, "school", "2341-012", "r_done_pct", "value").is_some());
+    assert_eq!(find(&at_centre, "school", "2341-012", "r_done_pct", "value"), None);
+    let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
+    assert!(pdf.contains("<5"), "suppressed cells are marked");
+}
+
+#[test]
+fn a_school_that_sent_nothing_lowers_completeness_and_is_named() {
+    let (_, centre) =
+        school_and_centre("\n[[register]]\ncode = \"2341-020\"\nname = \"МБОУ ООШ № 20 х. Лесного\"\nmunicipality = \"Каменский район\"\n");
+    let figures = rows(&centre, "reports/2025-2026-Q1/indicators.csv");
+    assert_eq!(find(&figures, "municipality", "Каменский район", "completeness_pct", "value"), Some(50.0));
+    assert_eq!(find(&figures, "municipality", "Каменский район", "schools_reporting_pct", "value"), Some(50.0));
+    let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
+    assert!(pdf.contains("МБОУ ООШ № 20 х. Лесного") && pdf.contains("нет данных"), "{pdf}");
+}
+
+#[test]
+fn two_terms_at_the_centre_show_the_change_per_school_and_municipality() {
+    let (_, centre) = school_and_centre("");
+    let changes = rows(&centre, "reports/2025-2026-Q2/changes.csv");
+    // Q1: 12 present of 20; Q2: 13 of 20 in every school.
+    for (scope, key) in [("school", "2315-001"), ("municipality", "Каменский район"), ("region", "")] {
+        let change = find(&changes, scope, key, "att_rate", "change").unwrap_or_else(|| panic!("no change for {scope} {key}"));
+        assert!((change - 5.0).abs() < 1e-9, "{scope} {key}: {change}");
+    }
+    let xlsx = readable_text(&centre.path("reports/2025-2026-Q2/centre.xlsx"));
+    assert!(xlsx.contains("Полнота сдачи") && xlsx.contains("Муниципалитеты") && xlsx.contains("Поддержка"));
+}
+
+#[test]
+fn raw_forms_at_a_centre_are_pseudonymised_and_a_resent_package_replaces_the_old() {
+    let (school, centre) = school_and_centre("");
+    centre.drop("состав напрямую.xlsx", &at_school(roster(), "2315-777", "МБОУ СОШ № 777", "г. Новоморск"));
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    for name in centre.files_in("store").into_iter().filter(|n| n.ends_with(".parquet")) {
+        let stored = readable_text(&centre.path("store").join(&name));
+        assert!(!stored.contains("Иванова Мария Петровна") && !stored.contains("Т-1"), "{name} holds a name or a raw ID");
+    }
+    // The school corrects its Q1 journal and sends a new package.
+    let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
+    corrected[2].1[2][3] = V::from("+");
+    corrected[0].1.push(row!["Дата заполнения", "01.12.2025"]);
+    school.drop("исправленный журнал.xlsx", &corrected);
+    assert_eq!(school.run(&["run"]).status.code(), Some(0));
+    assert!(school.run(&["export", "--term", "2025/2026 Q1"]).status.success());
+    let package = school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet");
+    std::fs::copy(&package, centre.path("inbox/package_2315-001_2025-2026-Q1.parquet")).unwrap();
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let last = centre.log().pop().unwrap();
+    assert_eq!((last["form"].as_str(), last["outcome"].as_str()), ("package", "replaced"), "{last:?}");
+}
