@@ -4,6 +4,7 @@
 //! -> `store` -> `indicators` (compute) -> `report` (render); `ingest` drives one file's
 //! journey through the first four, `main.rs` wires commands to stages.
 
+pub mod annotate;
 pub mod blank;
 pub mod config;
 pub mod definitions;

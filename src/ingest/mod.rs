@@ -246,6 +246,7 @@ struct Journal<'a> {
     now: chrono::NaiveDateTime,
     /// At a centre: the key and the free-text items with which raw forms are pseudonymised.
     privacy: Option<(String, Vec<String>)>,
+    limits: workbook::Limits,
 }
 
 impl<'a> Journal<'a> {
@@ -265,6 +266,7 @@ impl<'a> Journal<'a> {
             current,
             accept_partial: options.accept_partial,
             now: options.now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+            limits: config.read_limits(),
             privacy: match config.kind {
                 Kind::Centre => {
                     let key = config
@@ -294,6 +296,7 @@ impl<'a> Journal<'a> {
             passport => {
                 counts.rejected = counts.read - counts.blank;
                 counts.stored = 0;
+                self.annotate(&incoming, &problems)?;
                 return self.reject(&incoming.path, &incoming.sha256, passport, counts, problems);
             }
         };
@@ -379,6 +382,16 @@ impl<'a> Journal<'a> {
             moved_to: moved_rel,
             package: Some((package.school, package.term)),
         })
+    }
+
+    /// Writes the annotated copy of a rejected workbook beside it in `rejected/`.
+    fn annotate(&self, incoming: &Incoming, problems: &Problems) -> anyhow::Result<()> {
+        let Some(bytes) = crate::annotate::annotated_copy(&incoming.bytes, problems, self.limits) else { return Ok(()) };
+        let target = unique_path(&self.ws.rejected(), &incoming.path, &incoming.sha256);
+        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let stem = name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name);
+        let path = target.with_file_name(format!("{stem}.ошибки.xlsx"));
+        fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))
     }
 
     /// Moves a file to `rejected/` with its problem list beside it.

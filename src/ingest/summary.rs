@@ -44,7 +44,8 @@ pub fn render(summary: &Summary) -> String {
         }
     }
     for f in summary.files.iter().filter(|f| f.outcome == Outcome::Rejected) {
-        out.push_str(&format!("\n{} — отклонён, список ошибок: {}.ошибки.txt\n", f.file, f.moved_to));
+        let copy = f.moved_to.rsplit_once('.').map(|(stem, _)| format!("{stem}.ошибки.xlsx")).unwrap_or_default();
+        out.push_str(&format!("\n{} — отклонён. Список ошибок: {}.ошибки.txt; копия с отмеченными ячейками: {copy}\n", f.file, f.moved_to));
         for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {
             out.push_str(&format!("  {p}\n"));
         }

@@ -81,7 +81,8 @@ fn assert_rejected(name: &str, sheets: &[Sheet], expected: &[&str]) {
     ws.drop(name, sheets);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    assert_eq!(ws.files_in("rejected"), vec![name.to_string(), format!("{name}.ошибки.txt")]);
+    let stem = name.trim_end_matches(".xlsx");
+    assert_eq!(ws.files_in("rejected"), vec![name.to_string(), format!("{name}.ошибки.txt"), format!("{stem}.ошибки.xlsx")]);
     let problems = ws.problems_of(name);
     for e in expected {
         assert!(problems.contains(e), "expected «{e}» in:\n{problems}");
@@ -345,4 +346,68 @@ fn accept_partial_stores_the_valid_rows_and_counts_the_rejected_ones() {
         ws.records("attendance").column("person_id").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
     assert!(!persons.contains(&"Н-2".to_string()));
     assert_eq!(persons.len(), 8);
+}
+
+/// A workbook read back into test sheets (dates as dates), to "fix it in code".
+fn read_back(path: &std::path::Path) -> Vec<Sheet> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Vec<V>> = vec![Vec::new(); r0 as usize];
+            for row in range.rows() {
+                let mut cells: Vec<V> = vec![V::E; c0 as usize];
+                cells.extend(row.iter().map(|c| match c {
+                    Data::String(s) => V::S(s.clone()),
+                    Data::Float(f) => V::N(*f),
+                    Data::Int(i) => V::N(*i as f64),
+                    Data::DateTime(d) => {
+                        let d = d.as_datetime().unwrap().date();
+                        V::D(chrono::Datelike::year(&d) as u16, chrono::Datelike::month(&d) as u8, chrono::Datelike::day(&d) as u8)
+                    }
+                    _ => V::E,
+                }));
+                rows.push(cells);
+            }
+            sheet(&name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_rejected_file_comes_with_an_annotated_copy_that_is_accepted_once_fixed() {
+    let ws = Ws::new();
+    let mut d = diagnostic();
+    d[2].1[1][3] = V::N(5.0); // D2: above the maximum of task 2
+    d[2].1[2][2] = V::from("два"); // C3: text
+    ws.drop("диагностика.xlsx", &d);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let copy = ws.path("rejected/диагностика.ошибки.xlsx");
+    let mut sheets = read_back(&copy);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Проверка", "Паспорт", "Задания", "Результаты"]);
+    let check: Vec<String> = sheets[0].1.iter().flatten().filter_map(|v| if let V::S(s) = v { Some(s.clone()) } else { None }).collect();
+    assert!(check.contains(&"D2".to_string()) && check.contains(&"C3".to_string()), "{check:?}");
+    // The copy carries the notes on the bad cells.
+    let xml = readable_text(&copy);
+    assert!(xml.contains("должен быть от 0 до 2"), "the note of D2 is missing");
+    // Fix the two cells in code, as the teacher would, and drop the copy back.
+    let results = sheets.iter_mut().find(|(n, _)| n == "Результаты").unwrap();
+    results.1[1][3] = V::N(2.0);
+    results.1[2][2] = V::N(0.0);
+    ws.drop("диагностика (исправлено).xlsx", &sheets);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The records equal those of the valid original.
+    let fixed = ws.records("diag_results");
+    let clean = Ws::new();
+    clean.drop("диагностика.xlsx", &diagnostic());
+    clean.ingest();
+    let original = clean.records("diag_results");
+    assert_eq!(fixed.column("points").unwrap(), original.column("points").unwrap());
+    assert_eq!(fixed.column("_key").unwrap(), original.column("_key").unwrap());
 }
