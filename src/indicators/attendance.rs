@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::scope::{person, pooled, school_only, share};
-use super::{Inputs, Settings, of_term};
+use super::{Inputs, Settings, of_term, shared};
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
 const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
@@ -40,6 +40,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let term = &settings.term;
     let mut pieces = Vec::new();
     if let Some(people) = per_person(inputs, settings) {
+        let people = shared(people)?;
         let rate = col("present") / col("marked") * lit(100.0);
         pieces.push(person(people.clone(), term, lit(""), rate.clone(), "att_rate"));
         pieces.push(person(people.clone(), term, lit(""), col("present"), "att_events"));
@@ -48,6 +49,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         pieces.extend(pooled(people, term, lit(""), share(rate.lt(lit(50.0))), "att_low_pct"));
     }
     if let Some(events) = term_events(inputs, settings) {
+        let events = shared(events)?;
         pieces.extend(pooled(events.clone(), term, col("kind"), len(), "events"));
         pieces.extend(pooled(events.clone(), term, lit(""), len(), "events"));
         let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));

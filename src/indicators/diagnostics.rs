@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{path, person, pooled, share};
-use super::{Inputs, LEVELS, Settings, latest, level, of_term};
+use super::{Inputs, LEVELS, Settings, latest, level, of_term, shared};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
@@ -55,12 +55,13 @@ pub fn per_topic(scored: LazyFrame) -> LazyFrame {
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(year) = scored(inputs)? else { return Ok(Vec::new()) };
+    let year = shared(year)?;
     let term = &settings.term;
-    let scored = of_term(year.clone(), term);
+    let scored = shared(of_term(year.clone(), term))?;
     let dw = || path(vec![col("instrument"), col("wave")]);
     let mut pieces = Vec::new();
 
-    let people = per_person(scored.clone());
+    let people = shared(per_person(scored.clone()))?;
     pieces.extend(pooled(people.clone(), term, dw(), col("present").cast(DataType::Float64).sum(), "d_participants"));
     pieces.extend(pooled(people.clone(), term, dw(), col("present").not().cast(DataType::Float64).sum(), "d_absent"));
     let participants = people.filter(col("present"));
@@ -76,7 +77,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let tasks = scored.clone().filter(col("points").is_not_null());
     pieces.extend(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), task_pct.mean(), "d_task_pct"));
 
-    let topics = per_topic(scored);
+    let topics = shared(per_topic(scored))?;
     let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
     pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), "d_topic_pct"));
     pieces.extend(pooled(topics.clone(), term, dwt(), col("topic_pct").mean(), "d_topic_pct"));

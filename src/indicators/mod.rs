@@ -173,6 +173,11 @@ pub fn period_rank_expr() -> Expr {
         .fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
 }
 
+/// Materialises a plan used by several pieces, so it runs once instead of once per piece.
+pub fn shared(lf: LazyFrame) -> PolarsResult<LazyFrame> {
+    Ok(lf.collect()?.lazy())
+}
+
 /// Rows of the term itself.
 pub fn of_term(lf: LazyFrame, term: &Term) -> LazyFrame {
     lf.filter(col("term").eq(lit(term.label())))

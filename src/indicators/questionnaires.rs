@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{path, person, pooled, share};
-use super::{Inputs, LEVELS, Settings, latest, level, of_term};
+use super::{Inputs, LEVELS, Settings, latest, level, of_term, shared};
 use crate::definitions::{Definitions, Direction, Scale};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
@@ -110,9 +110,10 @@ pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(year) = answers(inputs, settings.definitions)? else { return Ok(Vec::new()) };
+    let year = shared(year)?;
     let term = &settings.term;
     let t = settings.thresholds;
-    let answers = of_term(year.clone(), term);
+    let answers = shared(of_term(year.clone(), term))?;
     let mut pieces = Vec::new();
     let qw = || path(vec![col("instrument"), col("wave")]);
     let qwc = || path(vec![col("instrument"), col("wave"), col("competency")]);
@@ -121,11 +122,11 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.extend(pooled(answers.clone(), term, qw(), unique_person, "q_respondents"));
 
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
-    let scores = competency_scores(likert.clone());
+    let scores = shared(competency_scores(likert.clone()))?;
     let named = |lf: LazyFrame| lf.filter(col("anonymous").not());
     pieces.push(person(named(scores.clone()).filter(col("score").is_not_null()), term, qwc(), col("score"), "q_score"));
     pieces.extend(pooled(scores.clone(), term, qwc(), col("score").mean(), "q_score"));
-    let idx = indexes(scores.clone());
+    let idx = shared(indexes(scores.clone()))?;
     pieces.push(person(named(idx.clone()).filter(col("index").is_not_null()), term, qw(), col("index"), "q_index"));
     pieces.extend(pooled(idx, term, qw(), col("index").mean(), "q_index"));
 
@@ -189,7 +190,7 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
 /// term of the final wave.
 fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<Vec<LazyFrame>> {
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
-    let scores = competency_scores(named);
+    let scores = shared(competency_scores(named))?;
     let wave = |lf: LazyFrame, w: &str, suffix: &str, value: &str| {
         lf.filter(col("wave").eq(lit(w))).select([
             col("school_code").alias(format!("school{suffix}")),

@@ -23,7 +23,7 @@ pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(roster) = inputs.roster.clone() else { return Ok(Vec::new()) };
     let term = &settings.term;
-    let people = current(roster)?;
+    let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
     pieces.extend(pooled(people.clone(), term, col("role"), len(), "participants"));
     pieces.extend(pooled(people.clone(), term, lit(""), len(), "participants"));

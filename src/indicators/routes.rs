@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use super::scope::{person, pooled, share};
-use super::{Inputs, Settings, keep_max, latest, period_rank, period_rank_expr};
+use super::{Inputs, Settings, keep_max, latest, period_rank, period_rank_expr, shared};
 
 /// Days since 1970-01-01, the physical value of a polars `Date`.
 fn epoch_days(date: chrono::NaiveDate) -> i32 {
@@ -38,6 +38,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         f(col("due_now").and(col("status").eq(lit("запланировано")))).alias("n_overdue"),
         f(col("achievement")).alias("n_achievements"),
     ]);
+    let counted = shared(counted)?;
     let people = counted.clone().group_by([col("municipality"), col("school_code"), col("person")]).agg([
         len().cast(DataType::Float64).alias("items"),
         col("n_done").sum(),
@@ -45,6 +46,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         col("n_overdue").sum(),
         col("n_achievements").sum(),
     ]);
+    let people = shared(people)?;
     let mut pieces = vec![
         person(people.clone(), term, lit(""), col("items"), "r_items"),
         person(people.clone(), term, lit(""), col("n_done") / col("n_counted") * lit(100.0), "r_done_pct"),
