@@ -187,3 +187,31 @@ fn raw_forms_at_a_centre_are_pseudonymised_and_a_resent_package_replaces_the_old
     let last = centre.log().pop().unwrap();
     assert_eq!((last["form"].as_str(), last["outcome"].as_str()), ("package", "replaced"), "{last:?}");
 }
+
+#[test]
+fn a_register_workbook_and_deadlines_name_late_schools() {
+    let (_, centre) = school_and_centre("");
+    // Replace the inline register by a workbook, and set a deadline every package missed.
+    let config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    let config = config.split("\n[[register]]").next().unwrap().replace("[deadlines]", "[deadlines]\n\"2025/2026 Q1\" = \"2025-09-01\"");
+    std::fs::write(centre.path("tutorstat.toml"), format!("register_file = \"реестр.xlsx\"\n{config}")).unwrap();
+    write_xlsx(
+        &centre.path("реестр.xlsx"),
+        &[sheet(
+            "Реестр",
+            vec![
+                crate::row!["Код ОО", "Наименование ОО", "Муниципалитет"],
+                crate::row!["2315-001", "МБОУ СОШ № 1", "Новоморский ГО"],
+                crate::row!["2341-012", "МБОУ СОШ № 12", "Новоморский ГО"],
+            ],
+        )],
+    );
+    let out = centre.run(&["report", "--term", "2025/2026 Q1"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let figures = rows(&centre, "reports/2025-2026-Q1/indicators.csv");
+    // The register's municipality wins over the files' spelling: one unit of both schools.
+    assert!(find(&figures, "municipality", "Новоморский ГО", "att_rate", "value").is_some());
+    assert!(figures.iter().all(|r| r["municipality"] != "Каменский район"));
+    let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
+    assert!(pdf.contains("позже срока"), "{pdf}");
+}

@@ -202,12 +202,14 @@ fn rejects_broken_files_with_a_file_level_reason() {
     encrypted.extend(vec![0u8; 504]);
     encrypted.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
     std::fs::write(inbox.join("с паролем.xlsx"), &encrypted).unwrap();
+    write_xlsx(&inbox.join("пустая книга.xlsx"), &[sheet("Лист1", vec![])]);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(ws.problems_of("пустой.xlsx").contains("файл пустой"));
     assert!(ws.problems_of("не таблица.xlsx").contains("не таблица Excel"));
     assert!(ws.problems_of("обрезанный.xlsx").contains("повреждён"));
     assert!(ws.problems_of("с паролем.xlsx").contains("защищён паролем"));
+    assert!(ws.problems_of("пустая книга.xlsx").contains("не удалось определить форму"));
     assert_eq!(ws.records("roster").height(), 8);
 }
 

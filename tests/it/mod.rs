@@ -1,6 +1,7 @@
 mod centre;
 mod cli;
 mod corpus;
+mod demo;
 mod ingest;
 mod pdf;
 mod quirks;

@@ -1,0 +1,28 @@
+//! `tutorstat demo`: from nothing to school and centre reports with one command.
+
+use std::process::Command;
+
+#[test]
+fn demo_builds_school_reports_a_rejection_and_a_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("демо");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_tutorstat")).arg("demo").arg(&target).env("SOURCE_DATE_EPOCH", "1779000000").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    for school in ["2315-001", "2315-004", "2341-012"] {
+        for ext in ["pdf", "xlsx"] {
+            assert!(target.join(format!("reports/2025-2026-Q4/{school}.{ext}")).exists(), "{school}.{ext}");
+        }
+    }
+    assert!(target.join("reports/2025-2026-Q1/indicators.csv").exists());
+    let rejected: Vec<_> =
+        std::fs::read_dir(target.join("rejected")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(rejected.iter().filter(|n| n.ends_with(".ошибки.xlsx")).count(), 2, "{rejected:?}");
+    assert!(target.join("центр/reports/2025-2026-Q4/centre.pdf").exists());
+    assert!(target.join("центр/reports/2025-2026-Q4/centre.xlsx").exists());
+    assert!(stdout.contains("Сводка центра"));
+    // A second demo into the same folder starts afresh.
+    let again = Command::new(env!("CARGO_BIN_EXE_tutorstat")).arg("demo").arg(&target).output().unwrap();
+    assert!(again.status.success());
+}
