@@ -32,8 +32,18 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
     out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
     out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
     out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    // Workbooks render in parallel; PDFs one after another, in school order, because
+    // printpdf draws its object IDs from a process-wide counter (byte-identical output).
+    use rayon::prelude::*;
+    let workbooks: Vec<(String, Vec<u8>)> = model
+        .schools
+        .par_iter()
+        .map(|s| Ok((format!("{}.xlsx", s.code), xlsx::render(model, s)?)))
+        .collect::<Result<_, rust_xlsxwriter::XlsxError>>()?;
+    for (name, bytes) in workbooks {
+        out(&name, bytes)?;
+    }
     for school in &model.schools {
-        out(&format!("{}.xlsx", school.code), xlsx::render(model, school)?)?;
         out(&format!("{}.pdf", school.code), pdf::render(model, school, fonts))?;
     }
     Ok(written)

@@ -55,6 +55,8 @@ pub struct ReportModel {
     /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
     units: HashMap<(String, String, String, String), f64>,
     units_before: HashMap<(String, String, String, String), f64>,
+    /// The long table split by school, so a school's renderers never scan the region's rows.
+    by_school: HashMap<String, DataFrame>,
 }
 
 /// What to build a report of.
@@ -117,6 +119,7 @@ impl ReportModel {
             values: index(&long, true)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
+            by_school: split_by_school(&long)?,
             previous: index(&previous, false)?
                 .into_iter()
                 .map(|((scope, school, _, indicator, group), v)| ((scope, school, indicator, group), v))
@@ -148,15 +151,10 @@ impl ReportModel {
 
     /// Rows of the long table of one school and scope, in table order.
     pub fn rows(&self, school: &str, scope: &str, indicator_prefix: &str) -> PolarsResult<DataFrame> {
-        self.indicators
-            .clone()
+        let Some(rows) = self.by_school.get(school) else { return Ok(self.indicators.clear()) };
+        rows.clone()
             .lazy()
-            .filter(
-                col("school_code")
-                    .eq(lit(school.to_string()))
-                    .and(col("scope").eq(lit(scope.to_string())))
-                    .and(col("indicator").str().starts_with(lit(indicator_prefix.to_string()))),
-            )
+            .filter(col("scope").eq(lit(scope.to_string())).and(col("indicator").str().starts_with(lit(indicator_prefix.to_string()))))
             .collect()
     }
 }
@@ -178,6 +176,15 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<(String, S
         }
     }
     Ok(map)
+}
+
+fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>> {
+    let mut parts = HashMap::new();
+    for part in long.partition_by(["school_code"], true)? {
+        let code = part.column("school_code")?.str()?.get(0).unwrap_or_default().to_string();
+        parts.insert(code, part);
+    }
+    Ok(parts)
 }
 
 /// (scope, municipality, indicator, group) -> value of the municipality and region rows.

@@ -32,17 +32,33 @@ pub struct Fonts {
     bold: ParsedFont,
     regular_face: ttf_parser::Face<'static>,
     bold_face: ttf_parser::Face<'static>,
+    /// Advances of U+0000..U+04FF (Latin and Cyrillic), in font units, looked up once.
+    regular_advances: Vec<u16>,
+    bold_advances: Vec<u16>,
+}
+
+/// Characters whose advances are kept in a table: everything up to the end of Cyrillic.
+const TABLE_CHARS: u32 = 0x500;
+
+fn advances(face: &ttf_parser::Face) -> Vec<u16> {
+    (0..TABLE_CHARS)
+        .map(|c| char::from_u32(c).and_then(|c| face.glyph_index(c)).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0))
+        .collect()
 }
 
 impl Fonts {
     pub fn load() -> Fonts {
         let mut warnings = Vec::new();
         // The fonts are compiled in and known good: failing here is a build defect, not user data.
+        let regular_face = ttf_parser::Face::parse(REGULAR, 0).expect("embedded regular font parses");
+        let bold_face = ttf_parser::Face::parse(BOLD, 0).expect("embedded bold font parses");
         Fonts {
             regular: ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("embedded regular font parses"),
             bold: ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("embedded bold font parses"),
-            regular_face: ttf_parser::Face::parse(REGULAR, 0).expect("embedded regular font parses"),
-            bold_face: ttf_parser::Face::parse(BOLD, 0).expect("embedded bold font parses"),
+            regular_advances: advances(&regular_face),
+            bold_advances: advances(&bold_face),
+            regular_face,
+            bold_face,
         }
     }
 
@@ -53,7 +69,14 @@ impl Fonts {
     /// Width of `text` in millimetres at `size` points: the sum of the glyphs' advances.
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = self.face(bold);
-        let units: u32 = text.chars().map(|c| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0) as u32).sum();
+        let table = if bold { &self.bold_advances } else { &self.regular_advances };
+        let units: u32 = text
+            .chars()
+            .map(|c| match table.get(c as usize) {
+                Some(a) => *a as u32,
+                None => face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0) as u32,
+            })
+            .sum();
         units as f32 / face.units_per_em() as f32 * size / PT_PER_MM
     }
 
@@ -61,10 +84,18 @@ impl Fonts {
     fn wrap(&self, text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
+        let mut line_width = 0.0;
+        let space = self.width(" ", size, bold);
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if self.width(&candidate, size, bold) <= max {
-                line = candidate;
+            // Widths add up word by word: no string is measured twice.
+            let word_width = self.width(word, size, bold);
+            let candidate_width = if line.is_empty() { word_width } else { line_width + space + word_width };
+            if candidate_width <= max {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_width = candidate_width;
                 continue;
             }
             if !line.is_empty() {
@@ -80,6 +111,7 @@ impl Fonts {
                     piece.push(c);
                 }
             }
+            line_width = self.width(&piece, size, bold);
             line = piece;
         }
         if !line.is_empty() || lines.is_empty() {
