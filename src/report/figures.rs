@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::model::ReportModel;
+use super::model::{Part, ReportModel};
 use super::names;
 
 /// One key figure: what, now, before.
@@ -201,7 +201,7 @@ impl ReportModel {
 
     /// Attendance rate by calendar month of the term.
     pub fn attendance_chart(&self, school: &str) -> Option<Series> {
-        let df = self.months.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect().ok()?;
+        let df = self.part(Part::Months, school);
         (df.height() > 0).then(|| Series {
             title: "Посещаемость по месяцам".into(),
             categories: strings(&df, "month").iter().map(|m| month_label(m)).collect(),
@@ -284,13 +284,18 @@ impl ReportModel {
 
     /// ID -> full name of the school's roster.
     pub fn names(&self, school: &str) -> std::collections::HashMap<String, String> {
-        let df = self.people.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect();
-        df.map(|df| strings(&df, "id").into_iter().zip(strings(&df, "full_name")).collect()).unwrap_or_default()
+        let df = self.part(Part::People, school);
+        strings(&df, "id").into_iter().zip(strings(&df, "full_name")).collect()
     }
 
-    /// Rows of a model table for one school.
-    pub fn table_of(&self, table: &DataFrame, school: &str) -> DataFrame {
-        table.clone().lazy().filter(col("school_code").eq(lit(school.to_string()))).collect().unwrap_or_else(|_| table.clear())
+    /// The ingest log entries of one school: the provenance of its figures.
+    pub fn log_of<'a>(&'a self, school: &'a str) -> impl Iterator<Item = &'a crate::store::log::Entry> + 'a {
+        self.log.iter().filter(move |e| e.school_code == school)
+    }
+
+    /// Rows of a model table for one school (split once when the model was built).
+    pub fn part(&self, part: Part, school: &str) -> DataFrame {
+        self.parts.get(&(part, school.to_string())).cloned().unwrap_or_else(|| self.table(part).clear())
     }
 }
 

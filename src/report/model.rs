@@ -57,6 +57,26 @@ pub struct ReportModel {
     units_before: HashMap<(String, String, String, String), f64>,
     /// The long table split by school, so a school's renderers never scan the region's rows.
     by_school: HashMap<String, DataFrame>,
+    /// The other tables split by school, for the same reason.
+    pub(crate) parts: HashMap<(Part, String), DataFrame>,
+}
+
+/// The model tables split by school for the renderers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    People,
+    Months,
+    Overdue,
+    Achievements,
+    Forms,
+    Groups,
+    Profiles,
+    Changes,
+}
+
+impl Part {
+    const ALL: [Part; 8] =
+        [Part::People, Part::Months, Part::Overdue, Part::Achievements, Part::Forms, Part::Groups, Part::Profiles, Part::Changes];
 }
 
 /// What to build a report of.
@@ -120,6 +140,7 @@ impl ReportModel {
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
             by_school: split_by_school(&long)?,
+            parts: HashMap::new(),
             previous: index(&previous, false)?
                 .into_iter()
                 .map(|((scope, school, _, indicator, group), v)| ((scope, school, indicator, group), v))
@@ -127,6 +148,11 @@ impl ReportModel {
             indicators: long,
         };
         model.schools.sort_by(|a, b| a.code.cmp(&b.code));
+        for part in Part::ALL {
+            for (school, frame) in split_by_school(model.table(part))? {
+                model.parts.insert((part, school), frame);
+            }
+        }
         Ok(model)
     }
 
@@ -139,6 +165,20 @@ impl ReportModel {
     /// The school-scope value of the comparison term.
     pub fn previous(&self, school: &str, indicator: &str, group: &str) -> Option<f64> {
         self.previous.get(&("school".into(), school.into(), indicator.into(), group.into())).copied()
+    }
+
+    /// The whole table behind a [`Part`].
+    pub fn table(&self, part: Part) -> &DataFrame {
+        match part {
+            Part::People => &self.people,
+            Part::Months => &self.months,
+            Part::Overdue => &self.overdue,
+            Part::Achievements => &self.achievements,
+            Part::Forms => &self.forms,
+            Part::Groups => &self.groups,
+            Part::Profiles => &self.profiles,
+            Part::Changes => &self.changes,
+        }
     }
 
     /// A municipality value (`municipality` given) or the region's (empty), and its value
@@ -180,6 +220,9 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<(String, S
 
 fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>> {
     let mut parts = HashMap::new();
+    if long.height() == 0 {
+        return Ok(parts);
+    }
     for part in long.partition_by(["school_code"], true)? {
         let code = part.column("school_code")?.str()?.get(0).unwrap_or_default().to_string();
         parts.insert(code, part);

@@ -10,7 +10,7 @@ use printpdf::{
 };
 
 use super::figures::{Series, strings};
-use super::model::{ReportModel, School};
+use super::model::{Part, ReportModel, School};
 use super::names;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -539,7 +539,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     }
 
     // 4. Tables of persons.
-    let people = model.table_of(&model.people, code);
+    let people = model.part(Part::People, code);
     let (ids, full, roles, classes) =
         (strings(&people, "id"), strings(&people, "full_name"), strings(&people, "role"), strings(&people, "class"));
     let diag = model.rows(code, "school", "d_pct").map(|df| strings(&df, "group")).unwrap_or_default().into_iter().find(|g| !g.is_empty());
@@ -600,7 +600,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
         l.table(&["ID", "ФИО", "Посещаемость"], &[20.0, 80.0, 25.0], &low)
     }
     l.subheading("Просроченные шаги маршрутов");
-    let overdue = model.table_of(&model.overdue, code);
+    let overdue = model.part(Part::Overdue, code);
     let due = overdue
         .column("due")
         .ok()
@@ -627,7 +627,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
         l.table(&["ID", "ФИО", "Цель", "Мероприятие", "Срок"], &[14.0, 36.0, 40.0, 50.0, 18.0], &overdue_rows)
     }
     l.subheading("Рекомендуемые группы по дефицитным темам");
-    let groups = model.table_of(&model.groups, code);
+    let groups = model.part(Part::Groups, code);
     let g = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&groups, c));
     let group_rows: Vec<Vec<String>> = (0..groups.height())
         .map(|i| {
@@ -651,7 +651,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     // 6. Completeness and provenance.
     l.new_page();
     l.heading("Полнота данных и источники");
-    let forms = model.table_of(&model.forms, code);
+    let forms = model.part(Part::Forms, code);
     let received = forms
         .column("received")
         .ok()
@@ -665,8 +665,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     l.table(&["Ожидаемая форма", "Статус"], &[120.0, 40.0], &form_rows);
     l.subheading("Файлы, из которых взяты данные");
     let log_rows: Vec<Vec<String>> = model
-        .log
-        .iter()
+        .log_of(code)
         .map(|e| {
             vec![
                 e.file.clone(),
@@ -682,7 +681,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
         &[44.0, 56.0, 18.0, 28.0, 12.0],
         &log_rows,
     );
-    let rejected: usize = model.log.iter().map(|e| e.rows_rejected).sum();
+    let rejected: usize = model.log_of(code).map(|e| e.rows_rejected).sum();
     l.paragraph(&format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), 9.0, false);
 
     finish(doc, l, &format!("{} · {}", school.name, model.term.russian()))

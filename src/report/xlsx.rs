@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 };
 
 use super::figures::{Series, numbers, strings};
-use super::model::{ReportModel, School};
+use super::model::{Part, ReportModel, School};
 use super::names::{self, Unit};
 
 struct Styles {
@@ -302,7 +302,7 @@ fn person_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name(title)?;
     let top = heading(ws, title, model, school, styles)?;
-    let people = model.table_of(&model.people, &school.code);
+    let people = model.part(Part::People, &school.code);
     let (ids, full, roles, classes, subjects, tutors) = (
         strings(&people, "id"),
         strings(&people, "full_name"),
@@ -432,7 +432,7 @@ fn attendance(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: 
     let top = heading(ws, "Посещаемость", model, school, styles)?;
     let next = indicator_table(ws, model, school, styles, top, &["att_", "events", "club_"])?;
     ws.write_string_with_format(next, 0, "По месяцам", &styles.title)?;
-    let months = model.table_of(&model.months, &school.code);
+    let months = model.part(Part::Months, &school.code);
     let mut r = next + 1;
     for (c, h) in ["Месяц", "Событий", "Отметок «был»", "Всего отметок", "Посещаемость"].iter().enumerate()
     {
@@ -492,7 +492,7 @@ fn diagnostics(ws: &mut Worksheet, model: &ReportModel, school: &School, styles:
 fn groups(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Группы")?;
     let top = heading(ws, "Рекомендуемые группы по дефицитным темам", model, school, styles)?;
-    let g = model.table_of(&model.groups, &school.code);
+    let g = model.part(Part::Groups, &school.code);
     let mut table = Table::new(ws, styles, top, &["Диагностика", "Волна", "Код темы", "Тема", "ID", "ФИО"])?;
     let cols = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&g, c));
     for i in 0..g.height() {
@@ -509,7 +509,7 @@ fn routes(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Sty
     let mut r = indicator_table(ws, model, school, styles, top, &["r_"])?;
     ws.write_string_with_format(r, 0, "Просроченные шаги маршрутов", &styles.title)?;
     r += 1;
-    let overdue = model.table_of(&model.overdue, &school.code);
+    let overdue = model.part(Part::Overdue, &school.code);
     for (c, h) in ["ID", "ФИО", "Цель", "Мероприятие", "Срок"].iter().enumerate() {
         ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
     }
@@ -527,7 +527,7 @@ fn routes(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Sty
     r += 2;
     ws.write_string_with_format(r, 0, "Достижения по уровням и номинациям", &styles.title)?;
     r += 1;
-    let ach = model.table_of(&model.achievements, &school.code);
+    let ach = model.part(Part::Achievements, &school.code);
     for (c, h) in ["Уровень", "Номинация", "Призёров и победителей"].iter().enumerate() {
         ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
     }
@@ -543,7 +543,7 @@ fn routes(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Sty
 fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Качество данных")?;
     let top = heading(ws, "Качество данных и источники", model, school, styles)?;
-    let forms = model.table_of(&model.forms, &school.code);
+    let forms = model.part(Part::Forms, &school.code);
     let received: Vec<bool> = forms
         .column("received")
         .ok()
@@ -562,7 +562,7 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
     }
-    for e in &model.log {
+    for e in model.log_of(&school.code) {
         r += 1;
         ws.write_string_with_format(r, 0, &e.file, &styles.text)?;
         ws.write_string_with_format(r, 1, &e.sha256, &styles.text)?;

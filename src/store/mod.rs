@@ -13,6 +13,7 @@ use anyhow::Context as _;
 use polars::prelude::*;
 use polars_io::SerReader;
 use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
+use rayon::prelude::*;
 
 use crate::forms::{Passport, TableFrame};
 use crate::read::values::Term;
@@ -142,24 +143,19 @@ impl Store {
         if !dir.exists() {
             return Ok(None);
         }
-        let mut frames = Vec::new();
+        let mut paths = Vec::new();
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
             let entry = entry?;
-            let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "parquet") {
-                continue;
+            let path = entry.into_path();
+            let is_parquet = path.extension().is_some_and(|e| e == "parquet");
+            if is_parquet && school.is_none_or(|s| path.to_string_lossy().contains(&format!("school={s}/"))) {
+                paths.push(path);
             }
-            let rel = path.to_string_lossy();
-            if school.is_some_and(|s| !rel.contains(&format!("school={s}/"))) {
-                continue;
-            }
-            frames.push(read_parquet(path)?.lazy());
         }
-        if frames.is_empty() {
-            return Ok(None);
-        }
-        // Diagonal: files written at different times (packages, raw forms) may order or lack columns differently.
-        Ok(Some(concat(frames, UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?.collect()?))
+        // Files decode on all cores; the union is built in bounded batches, because one plan
+        // over thousands of files would recurse too deep.
+        let frames: Vec<DataFrame> = paths.par_iter().map(|p| read_parquet(p)).collect::<anyhow::Result<_>>()?;
+        Ok(union(frames)?)
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.
@@ -170,6 +166,19 @@ impl Store {
         }
         Ok(Some(read_parquet(&path)?))
     }
+}
+
+/// Concatenates frames diagonally (files written at different times, packages and raw
+/// forms, may order or lack columns differently), 64 at a time.
+fn union(mut frames: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
+    let args = || UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() };
+    while frames.len() > 1 {
+        frames = frames
+            .chunks(64)
+            .map(|chunk| concat(chunk.iter().map(|f| f.clone().lazy()).collect::<Vec<_>>(), args())?.collect())
+            .collect::<PolarsResult<_>>()?;
+    }
+    Ok(frames.pop())
 }
 
 fn read_parquet(path: &Path) -> anyhow::Result<DataFrame> {
