@@ -170,9 +170,9 @@ fn file_problem(message: String) -> problem::Problems {
 
 fn ingest(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ExitCode> {
     let config = ws.open()?;
-    let _lock = ws.lock()?;
+    let lock = ws.lock()?;
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
-    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback)?;
+    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback, lock.interrupted)?;
     Ok(exit_code(&summary))
 }
 
@@ -183,8 +183,9 @@ fn ingest_inbox(
     definitions: &Definitions,
     accept_partial: bool,
     fallback: &FallbackArgs,
+    interrupted: bool,
 ) -> anyhow::Result<ingest::Summary> {
-    let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, config)?, now: fixed_clock()? };
+    let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, config)?, now: fixed_clock()?, interrupted };
     let summary = ingest::run(ws, config, definitions, &options)?;
     say_raw!("{}", ingest::summary::render(&summary));
     Ok(summary)
@@ -212,9 +213,9 @@ fn write_reports(ws: &Workspace, args: &ReportArgs) -> anyhow::Result<ExitCode> 
 /// school year (progress and change depend on earlier terms), so no report is left stale.
 fn run_all(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ExitCode> {
     let config = ws.open()?;
-    let _lock = ws.lock()?;
+    let lock = ws.lock()?;
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
-    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback)?;
+    let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback, lock.interrupted)?;
     let touched: Vec<Term> = summary.touched.iter().map(|(_, t)| *t).collect();
     let terms: Vec<Term> = stored_terms(ws)?
         .into_iter()

@@ -10,6 +10,20 @@ use crate::config::{self, Config, Kind};
 
 pub const CONFIG_FILE: &str = "tutorstat.toml";
 
+/// The held workspace lock.
+pub struct Lock {
+    file: File,
+    /// The previous run was killed before it finished.
+    pub interrupted: bool,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // A normal end: the next run need not look for an interrupted journey.
+        let _ = self.file.set_len(0);
+    }
+}
+
 /// Paths of one workspace.
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -78,17 +92,31 @@ impl Workspace {
     }
 
     /// Takes the workspace lock; a second run on the same folder stops with a clear message.
-    /// The operating system releases the lock when the process ends, even when killed.
-    pub fn lock(&self) -> anyhow::Result<File> {
+    /// The operating system releases the lock when the process ends, even when killed. The
+    /// file also says whether the previous run ended normally: it holds a mark while a run
+    /// works, removed when the lock is dropped.
+    pub fn lock(&self) -> anyhow::Result<Lock> {
         let path = self.root.join(".tutorstat.lock");
-        let file = File::create(&path).with_context(|| format!("не удалось создать {}", path.display()))?;
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("не удалось создать {}", path.display()))?;
         match file.try_lock() {
-            Ok(()) => Ok(file),
+            Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 bail!("с папкой {} уже работает другой запуск tutorstat: дождитесь его окончания и запустите снова", self.root.display())
             }
-            Err(TryLockError::Error(e)) => Err(e).with_context(|| format!("не удалось заблокировать {}", path.display())),
+            Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("не удалось заблокировать {}", path.display())),
         }
+        let mut mark = String::new();
+        std::io::Read::read_to_string(&mut file, &mut mark)?;
+        file.set_len(0)?;
+        std::io::Write::write_all(&mut file, b"running")?;
+        file.sync_all()?;
+        Ok(Lock { file, interrupted: !mark.is_empty() })
     }
 
     /// `path` relative to the workspace root, for messages and the log.

@@ -33,6 +33,8 @@ pub struct Options {
     pub fallback: Fallback,
     /// The clock, fixed in tests and deterministic runs.
     pub now: Option<chrono::NaiveDateTime>,
+    /// The previous run was killed: its last journey may need finishing.
+    pub interrupted: bool,
 }
 
 /// What happened to one file.
@@ -98,6 +100,15 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
                 summary.files.push(journal.reject(&path, "", None, RowCounts::default(), problems)?);
             }
         }
+    }
+
+    // A file whose journey was logged but not finished (a crash between the log line and
+    // the move): finish the move, log nothing new, so the outcome equals an uninterrupted run.
+    let (interrupted, incoming): (Vec<_>, Vec<_>) =
+        incoming.into_iter().partition(|f| journal.unfinished.contains_key(&(ws.relative(&f.path), f.sha256.clone())));
+    for file in interrupted {
+        let target = journal.unfinished[&(ws.relative(&file.path), file.sha256.clone())].clone();
+        move_file(&file.path, &target)?;
     }
 
     // Same bytes as a committed file: nothing to store, the inbox copy is archived.
@@ -247,6 +258,8 @@ struct Journal<'a> {
     /// At a centre: the key and the free-text items with which raw forms are pseudonymised.
     privacy: Option<(String, Vec<String>)>,
     limits: workbook::Limits,
+    /// (file, SHA-256) of logged journeys whose file never reached its destination.
+    unfinished: HashMap<(String, String), PathBuf>,
 }
 
 impl<'a> Journal<'a> {
@@ -257,8 +270,19 @@ impl<'a> Journal<'a> {
         let entries = log.entries()?;
         let current = current_submissions(&entries);
         store.recover(&current)?;
+        // Only a killed run leaves a journey half done, and only its last logged one: the log
+        // line is written just before the file moves.
+        let unfinished = entries
+            .last()
+            .filter(|e| {
+                options.interrupted && !e.moved_to.is_empty() && !ws.root.join(&e.moved_to).exists() && ws.root.join(&e.file).exists()
+            })
+            .map(|e| ((e.file.clone(), e.sha256.clone()), ws.root.join(&e.moved_to)))
+            .into_iter()
+            .collect();
         Ok(Journal {
             ws,
+            unfinished,
             committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
             seq: entries.len() as u64,
             store,
@@ -405,11 +429,12 @@ impl<'a> Journal<'a> {
     ) -> anyhow::Result<FileReport> {
         let file = self.ws.relative(path);
         let target = unique_path(&self.ws.rejected(), path, sha);
-        move_file(path, &target)?;
         let list = problems_path(&target);
         fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
         let moved_to = self.ws.relative(&target);
+        // The log line first, the move last: a crash in between is finished by the next run.
         self.append(&entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), self.now))?;
+        move_file(path, &target)?;
         Ok(FileReport {
             file,
             sha256: sha.to_string(),

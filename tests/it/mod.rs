@@ -1,6 +1,7 @@
 mod centre;
 mod cli;
 mod corpus;
+mod crash;
 mod demo;
 mod ingest;
 mod pdf;

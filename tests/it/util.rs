@@ -57,6 +57,8 @@ pub fn sheet(name: &str, rows: Vec<Vec<V>>) -> Sheet {
 /// Writes an .xlsx with the given sheets (rows from A1).
 pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
     let mut wb = Workbook::new();
+    // A fixed creation date: the same sheets always give the same bytes (and SHA-256).
+    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2025, 10, 1).unwrap()));
     let date = Format::new().set_num_format("dd.mm.yyyy");
     for (name, rows) in sheets {
         let ws = wb.add_worksheet();

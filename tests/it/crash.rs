@@ -1,0 +1,87 @@
+//! Crash safety: `ingest` killed with SIGKILL at many moments, then run again, leaves the
+//! workspace exactly as one uninterrupted run does: no record lost or duplicated, no file in
+//! two places, the same log.
+
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use super::util::*;
+
+fn fill(ws: &Ws) {
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.drop("анкета.xlsx", &competency());
+    ws.drop("маршруты.xlsx", &route());
+    let mut bad = attendance();
+    bad[2].1[1][3] = V::from("x");
+    ws.drop("журнал с ошибкой.xlsx", &bad);
+    let mut second = attendance();
+    second[0].1.push(crate::row!["Заполнил", "Соколов И. О."]);
+    second[0].1.retain(|r| !matches!((&r[0], &r[1]), (V::S(l), V::S(v)) if l == "Заполнил" && v.starts_with("Иванова")));
+    ws.drop("журнал 2.xlsx", &second);
+    std::fs::write(ws.path("inbox/пустой.xlsx"), b"").unwrap();
+}
+
+/// What a run leaves: store records, file names in archive and rejected, the inbox, the log.
+fn outcome(ws: &Ws) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<std::collections::BTreeMap<String, String>>) {
+    let tables = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"];
+    let store: Vec<String> = tables.iter().map(|t| format!("{t}: {:?}", ws.records(t))).collect();
+    (store, ws.files_in("archive"), ws.files_in("rejected"), ws.files_in("inbox"), ws.log())
+}
+
+fn ingest(ws: &Ws) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tutorstat"));
+    cmd.args(["ingest", "--workspace"]).arg(ws.root()).env("SOURCE_DATE_EPOCH", "1763900000").stdout(Stdio::null()).stderr(Stdio::null());
+    cmd
+}
+
+#[test]
+fn killed_at_any_moment_and_run_again_equals_one_clean_run() {
+    let clean = Ws::new();
+    fill(&clean);
+    let start = Instant::now();
+    assert_eq!(ingest(&clean).status().unwrap().code(), Some(1));
+    let duration = start.elapsed();
+    let expected = outcome(&clean);
+    assert!(expected.3.is_empty());
+
+    let kills = 50;
+    let mut interrupted = 0;
+    for i in 0..kills {
+        let ws = Ws::new();
+        fill(&ws);
+        // Kill moments spread over the whole run, from the very start to past the end.
+        let delay = duration.mul_f64(i as f64 / kills as f64 * 1.1);
+        let mut child = ingest(&ws).spawn().unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            interrupted += 1;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let rerun = ingest(&ws).status().unwrap();
+        assert!(rerun.code().is_some_and(|c| c <= 1), "kill {i}: the rerun failed");
+        let got = outcome(&ws);
+        assert_eq!(got.0, expected.0, "kill {i} after {delay:?}: store records differ");
+        assert_eq!(got.1, expected.1, "kill {i} after {delay:?}: archive differs");
+        assert_eq!(got.2, expected.2, "kill {i} after {delay:?}: rejected differs");
+        assert_eq!(got.3, expected.3, "kill {i} after {delay:?}: inbox differs");
+        assert_eq!(got.4, expected.4, "kill {i} after {delay:?}: log differs");
+    }
+    assert!(interrupted >= kills / 2, "only {interrupted} of {kills} kills interrupted a run: the schedule misses the run");
+}
+
+#[test]
+fn a_second_run_on_a_locked_workspace_stops_with_a_clear_message() {
+    let ws = Ws::new();
+    fill(&ws);
+    let lock = std::fs::File::create(ws.path(".tutorstat.lock")).unwrap();
+    lock.lock().unwrap();
+    let out = ws.run(&["ingest"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("уже работает другой запуск tutorstat"));
+    assert_eq!(ws.files_in("inbox").len(), 8, "nothing was touched");
+    drop(lock);
+    assert_eq!(ws.run(&["ingest"]).status.code(), Some(1));
+}
