@@ -3,6 +3,7 @@ mod cli;
 mod corpus;
 mod crash;
 mod demo;
+mod hostile;
 mod ingest;
 mod pdf;
 mod quirks;

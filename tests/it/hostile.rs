@@ -1,0 +1,69 @@
+//! Hostile files: a zip bomb, a school code that tries to leave the workspace, thousands of
+//! sheets, formulas typed as text. Each is rejected or read within bounds, with a message.
+
+use std::io::Write;
+
+use super::util::*;
+
+#[test]
+fn a_zip_bomb_is_rejected_before_anything_is_inflated() {
+    let ws = Ws::new();
+    let config = std::fs::read_to_string(ws.path("tutorstat.toml")).unwrap().replace("max_unpacked_mb = 200", "max_unpacked_mb = 10");
+    std::fs::write(ws.path("tutorstat.toml"), config).unwrap();
+    // 64 MB of zeros packs into a few dozen kilobytes.
+    let mut zip = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("xl/worksheets/sheet1.xml", ::zip::write::SimpleFileOptions::default()).unwrap();
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..64 {
+        zip.write_all(&zeros).unwrap();
+    }
+    let bomb = zip.finish().unwrap().into_inner();
+    assert!(bomb.len() < 1024 * 1024);
+    std::fs::write(ws.path("inbox/бомба.xlsx"), bomb).unwrap();
+    ws.drop("состав.xlsx", &roster());
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("бомба.xlsx");
+    assert!(problems.contains("распаковывается в 64 МБ, больше допустимых 10 МБ"), "{problems}");
+    assert_eq!(ws.records("roster").height(), 8);
+}
+
+#[test]
+fn a_school_code_cannot_lead_outside_the_workspace() {
+    let ws = Ws::new();
+    let parent_before: Vec<_> = std::fs::read_dir(ws.root().parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for code in ["../../чужое", "/etc", "2315/../../x", ".скрытая"] {
+        let sheets = at_school(roster(), code, "Школа", "Город");
+        ws.drop(&format!("{}.xlsx", code.replace('/', "_")), &sheets);
+    }
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    assert!(ws.files_in("store").iter().all(|f| f == "ingest-log.csv"), "{:?}", ws.files_in("store"));
+    for name in ws.files_in("rejected").iter().filter(|n| n.ends_with(".ошибки.txt")) {
+        let text = std::fs::read_to_string(ws.path("rejected").join(name)).unwrap();
+        assert!(text.contains("«Код ОО» — буквы, цифры и дефис"), "{text}");
+    }
+    let parent_after: Vec<_> = std::fs::read_dir(ws.root().parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(parent_before.len(), parent_after.len(), "something was written beside the workspace");
+}
+
+#[test]
+fn a_workbook_with_thousands_of_sheets_is_rejected_with_a_message() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    for i in 0..300 {
+        sheets.push(sheet(&format!("Лист {i}"), vec![]));
+    }
+    ws.drop("много листов.xlsx", &sheets);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    assert!(ws.problems_of("много листов.xlsx").contains("листов, больше допустимых"));
+}
+
+#[test]
+fn every_field_typed_as_a_formula_stays_text_in_the_csv_outputs() {
+    let ws = Ws::new();
+    let mut a = attendance();
+    a[2].1[3][0] = V::from("=1+1");
+    ws.drop("журнал.xlsx", &a);
+    assert_eq!(ws.run(&["run"]).status.code(), Some(0));
+    let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q1/indicators.csv")).unwrap();
+    assert!(csv.contains(",'=1+1,") && !csv.contains(",=1+1,"), "the ID is neutralised in indicators.csv");
+}
