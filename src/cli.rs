@@ -145,6 +145,17 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Следить за папкой inbox и обрабатывать новые таблицы сразу (остановить — Ctrl-C)
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat watch [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
+    Watch {
+        /// Сколько секунд файл должен не меняться, чтобы считаться дописанным
+        #[arg(long = "quiet", value_name = "СЕКУНДЫ", default_value_t = 2.0, hide_default_value = true)]
+        quiet: f64,
+        #[command(flatten)]
+        fallback: FallbackArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat demo [ПАПКА]", next_help_heading = "Параметры")]
     Demo {
         /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)

@@ -60,6 +60,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report { report, workspace } => write_reports(&Workspace::new(workspace.workspace), &report),
         Command::Run { accept_partial, fallback, workspace } => run_all(&Workspace::new(workspace.workspace), accept_partial, &fallback),
         Command::Export { term, workspace } => export(&Workspace::new(workspace.workspace), &term),
+        Command::Watch { quiet, fallback, workspace } => {
+            let ws = Workspace::new(workspace.workspace);
+            ws.open()?;
+            let quiet = std::time::Duration::from_secs_f64(quiet.clamp(0.1, 3600.0));
+            tutorstat::watch::watch(&ws, quiet, || run_all(&ws, false, &fallback).map(|_| ()))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo { dir } => run_demo(&dir),
     }
 }

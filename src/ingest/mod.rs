@@ -127,7 +127,10 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
         summary.files.push(report);
     }
 
-    for v in validate_all(fresh, &journal.store, definitions, config, options)? {
+    let validated = validate_all(fresh, &journal.store, definitions, config, options)?;
+    let mut progress = crate::progress::Progress::new(validated.len(), "файлов");
+    for v in validated {
+        progress.step();
         // Same bytes twice in one inbox: the second is a duplicate of the first.
         let report =
             if journal.committed.contains(&v.incoming.sha256) { journal.archive_duplicate(v.incoming)? } else { journal.commit(v)? };

@@ -40,3 +40,18 @@ fn a_folder_that_is_not_a_workspace_is_named_with_the_fix() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("не рабочая папка tutorstat"));
 }
+
+#[test]
+fn without_a_terminal_long_work_prints_plain_progress_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    assert!(tutorstat(&["init", root.to_str().unwrap()]).status.success());
+    for i in 0..25 {
+        let path = root.join("inbox").join(format!("{i}.xlsx"));
+        super::util::write_xlsx(&path, &super::util::at_school(super::util::roster(), &format!("2315-{i:03}"), "Школа", "Город"));
+    }
+    let out = tutorstat(&["ingest", "--workspace", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Обработано 25 из 25 файлов"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no terminal escapes in a log: {stderr}");
+}

@@ -10,4 +10,5 @@ mod quirks;
 mod report;
 mod templates;
 mod util;
+mod watch;
 mod xlsx;

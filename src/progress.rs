@@ -1,0 +1,50 @@
+//! Progress of long work: a bar on a terminal, plain lines in a log or CI (every tenth of
+//! the way), nothing for tiny jobs.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    total: u64,
+    done: u64,
+    what: &'static str,
+}
+
+impl Progress {
+    /// Progress over `total` steps of `what` (`файлов`, `школ`).
+    pub fn new(total: usize, what: &'static str) -> Progress {
+        let total = total as u64;
+        let bar = (std::io::stderr().is_terminal() && total > 1).then(|| {
+            let bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed_precise}, осталось ~{eta}]")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(what);
+            bar
+        });
+        Progress { bar, total, done: 0, what }
+    }
+
+    pub fn step(&mut self) {
+        self.done += 1;
+        match &self.bar {
+            Some(bar) => bar.inc(1),
+            // Plain lines for logs: at every tenth, for jobs worth reporting.
+            None if self.total >= 20 && (self.done * 10 / self.total) != ((self.done - 1) * 10 / self.total) => {
+                eprintln!("Обработано {} из {} {}", self.done, self.total, self.what);
+            }
+            None => {}
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

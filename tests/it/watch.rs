@@ -1,0 +1,50 @@
+//! `tutorstat watch`: a file written slowly in chunks is processed once, complete; Ctrl-C
+//! stops the watcher cleanly.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::util::*;
+
+#[test]
+fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
+    let ws = Ws::new();
+    let full = ws.path("готовый.xlsx");
+    write_xlsx(&full, &roster());
+    let bytes = std::fs::read(&full).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_tutorstat"))
+        .args(["watch", "--quiet", "0.6", "--workspace"])
+        .arg(ws.root())
+        .env("SOURCE_DATE_EPOCH", "1763900000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // Five chunks, 200 ms apart: never quiet long enough to look finished.
+    let target = ws.path("inbox/состав.xlsx");
+    let mut file = std::fs::File::create(&target).unwrap();
+    for chunk in bytes.chunks(bytes.len().div_ceil(5)) {
+        file.write_all(chunk).unwrap();
+        file.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(file);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ws.path("reports/2025-2026-Q1/2315-001.pdf").exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Наблюдение остановлено"), "{stderr}");
+    let log = ws.log();
+    assert_eq!(log.len(), 1, "processed exactly once: {log:?}");
+    assert_eq!(log[0]["outcome"], "stored");
+    assert_eq!(num(&log[0], "rows_stored"), 8);
+    assert!(ws.files_in("rejected").is_empty());
+}
