@@ -14,11 +14,13 @@ pub struct Limits {
     pub max_unpacked_bytes: u64,
     /// Most sheets a workbook may have.
     pub max_sheets: usize,
+    /// Most cells a sheet's used range may span (first to last filled cell).
+    pub max_cells: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255 }
+        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255, max_cells: 20_000_000 }
     }
 }
 
@@ -77,6 +79,10 @@ pub enum OpenError {
     TooLarge { unpacked: u64, limit: u64 },
     #[error("в книге {0} листов, больше допустимых: оставьте только листы формы")]
     TooManySheets(usize),
+    #[error(
+        "лист «{sheet}» занимает {cells} ячеек (от первой заполненной до последней), больше допустимых {limit}: удалите лишнее, например значения в далёких строках или столбцах"
+    )]
+    SheetTooLarge { sheet: String, cells: u64, limit: u64 },
     #[error("файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx")]
     Unreadable(String),
 }
@@ -91,6 +97,7 @@ pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     }
     if bytes.starts_with(ZIP_MAGIC) {
         check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
+        check_used_ranges(bytes, limits.max_cells)?;
     } else if bytes.starts_with(CFB_MAGIC) && is_encrypted_ooxml(bytes) {
         return Err(OpenError::Encrypted);
     }
@@ -128,6 +135,30 @@ fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
     };
     if total > limit {
         return Err(OpenError::TooLarge { unpacked: total / (1024 * 1024), limit: limit / (1024 * 1024) });
+    }
+    Ok(())
+}
+
+/// Rejects an .xlsx whose sheets span more cells than allowed before calamine lays the range
+/// out in memory: one value at XFD1048576 would otherwise ask for billions of cells.
+/// Cells are streamed, nothing is kept. Not an .xlsx (an .ods): nothing to check here.
+fn check_used_ranges(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
+    let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else { return Ok(()) };
+    for name in xlsx.sheet_names() {
+        let Ok(mut cells) = xlsx.worksheet_cells_reader(&name) else { continue };
+        let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+        while let Ok(Some(cell)) = cells.next_cell() {
+            let (r, c) = cell.get_position();
+            first = (first.0.min(r), first.1.min(c));
+            last = (last.0.max(r), last.1.max(c));
+        }
+        if first.0 == u32::MAX {
+            continue;
+        }
+        let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+        if span > limit {
+            return Err(OpenError::SheetTooLarge { sheet: name, cells: span, limit });
+        }
     }
     Ok(())
 }

@@ -67,3 +67,33 @@ fn every_field_typed_as_a_formula_stays_text_in_the_csv_outputs() {
     let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q1/indicators.csv")).unwrap();
     assert!(csv.contains(",'=1+1,") && !csv.contains(",=1+1,"), "the ID is neutralised in indicators.csv");
 }
+
+#[test]
+fn a_sheet_spanning_billions_of_cells_is_rejected_without_laying_it_out() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    sheets[1].1.push(vec![]);
+    ws.drop("огромный.xlsx", &sheets);
+    // One more value at the last cell Excel has: XFD1048576.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in &sheets {
+        let ws_ = wb.add_worksheet();
+        ws_.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                if let V::S(s) = v {
+                    ws_.write_string(r as u32, c as u16, s).unwrap();
+                }
+            }
+        }
+        if name == "Состав" {
+            ws_.write_string(1_048_575, 16_383, "x").unwrap();
+        }
+    }
+    wb.save(ws.path("inbox/огромный.xlsx")).unwrap();
+    let start = std::time::Instant::now();
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    assert!(start.elapsed().as_secs() < 20);
+    let problems = ws.problems_of("огромный.xlsx");
+    assert!(problems.contains("лист «Состав» занимает") && problems.contains("больше допустимых 20000000"), "{problems}");
+}
