@@ -124,8 +124,8 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Renders one school's workbook into bytes.
-pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError> {
+/// A workbook titled `title`, dated by the model's clock (fixed in deterministic runs).
+fn workbook(model: &ReportModel, title: String) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let t = model.generated_at;
     let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
@@ -133,12 +133,13 @@ pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError
         t.minute() as u8,
         t.second() as f64,
     )?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(format!("Мониторинг тьюторского сопровождения: {}, {}", school.name, model.term.russian()))
-            .set_author("tutorstat")
-            .set_creation_datetime(&created),
-    );
+    wb.set_properties(&DocProperties::new().set_title(title).set_author("tutorstat").set_creation_datetime(&created));
+    Ok(wb)
+}
+
+/// Renders one school's workbook into bytes.
+pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = workbook(model, format!("Мониторинг тьюторского сопровождения: {}, {}", school.name, model.term.russian()))?;
     let styles = Styles::new();
     summary(wb.add_worksheet(), model, school, &styles)?;
     staff(wb.add_worksheet(), model, school, &styles)?;
@@ -588,19 +589,7 @@ fn shown(value: super::centre::Shown, code: &str) -> Cell {
 /// Renders the centre's workbook: completeness, schools, municipalities, support, distributions.
 pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> Result<Vec<u8>, XlsxError> {
     use super::centre::{school_cell, unit_cell};
-    let mut wb = Workbook::new();
-    let t = model.generated_at;
-    let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
-        t.hour() as u16,
-        t.minute() as u8,
-        t.second() as f64,
-    )?;
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(format!("Мониторинг тьюторского сопровождения: сводка центра, {}", model.term.russian()))
-            .set_author("tutorstat")
-            .set_creation_datetime(&created),
-    );
+    let mut wb = workbook(model, format!("Мониторинг тьюторского сопровождения: сводка центра, {}", model.term.russian()))?;
     let styles = Styles::new();
     let centre = School { code: String::new(), name: view.title.clone(), municipality: String::new() };
     let k = view.small_cell;
