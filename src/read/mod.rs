@@ -4,3 +4,6 @@
 pub mod text;
 pub mod values;
 pub mod workbook;
+
+#[cfg(test)]
+mod robustness;

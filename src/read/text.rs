@@ -131,8 +131,8 @@ pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
         push_once(changes, Change::WholeNumber);
         return whole.to_string();
     }
-    let folded = fold_lookalikes(&squeezed, changes);
-    let mut upper = folded.to_uppercase();
+    // Upper case first: `b` becomes `B`, a look-alike, so one pass settles the code.
+    let mut upper = fold_lookalikes(&squeezed.to_uppercase(), changes);
     if upper.contains('Ё') {
         push_once(changes, Change::Yo);
         upper = upper.replace('Ё', "Е");
