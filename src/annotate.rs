@@ -55,7 +55,8 @@ fn write(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
     check.set_column_width(4, 90)?;
     check.set_freeze_panes(4, 0)?;
 
-    for sheet in &wb.sheets {
+    // A copy that comes back with errors again already has a «Проверка» sheet: it is rebuilt.
+    for sheet in wb.sheets.iter().filter(|s| s.name != CHECK_SHEET) {
         let ws = out.add_worksheet();
         ws.set_name(&sheet.name)?;
         let marked = |row: u32, col: u32| problems.items.iter().filter(move |p| p.sheet == sheet.name && p.cell == Some((row, col)));

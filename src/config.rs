@@ -147,7 +147,7 @@ impl Config {
     }
 
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
-        crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb * 1024 * 1024, ..Default::default() }
+        crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb.saturating_mul(1024 * 1024), ..Default::default() }
     }
 }
 

@@ -74,6 +74,10 @@ impl Questionnaire {
 
     /// Checks what serde cannot: codes unique, likert bounds, competencies declared.
     fn validate(&self) -> anyhow::Result<()> {
+        // The code names a blank form's file: letters, digits and dashes only.
+        if self.code.is_empty() || !self.code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            bail!("код анкеты «{}»: только буквы, цифры, дефис и подчёркивание", self.code);
+        }
         let mut seen = std::collections::HashSet::new();
         for item in &self.items {
             if !seen.insert(&item.code) {

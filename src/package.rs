@@ -119,6 +119,9 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
     let [school] = schools.as_slice() else {
         return Err(format!("в пакете данные нескольких школ ({}): один пакет — одна школа", schools.join(", ")));
     };
+    if !crate::forms::passport::is_valid_school_code(school) {
+        return Err(format!("код школы в пакете «{school}» недопустим: только буквы, цифры, дефис, подчёркивание и точка"));
+    }
     let terms: Vec<Term> = text("term")?.iter().filter_map(|t| Term::parse(t)).collect();
     // The roster may come from an earlier term of the year: the package's term is the latest.
     let term = terms.iter().copied().max_by_key(Term::end).ok_or("в пакете нет периода")?;

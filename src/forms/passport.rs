@@ -209,6 +209,10 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         None => None,
     };
     let form = form?;
+    // A code that cannot be a folder name never reaches the store, not even with --accept-partial.
+    if !is_valid_school_code(&school_code) {
+        return None;
+    }
     let needs_wave = matches!(form, FormKind::Questionnaire | FormKind::Diagnostic);
     if needs_wave && text("wave").is_none() {
         missing("wave", problems);
@@ -250,7 +254,7 @@ fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut
         ));
         return None;
     }
-    let (Some(code), Some(term)) = (fallback.school_code.clone(), fallback.term) else {
+    let (Some(code), Some(term)) = (fallback.school_code.clone().filter(|c| is_valid_school_code(c)), fallback.term) else {
         problems.file_error(format!(
             "нет листа «Паспорт»: форма «{}» узнана по заголовкам, но неизвестны школа и период. Добавьте лист «Паспорт» из бланка или запустите с параметрами --school КОД --term \"2025/2026 Q1\"",
             form.russian()

@@ -88,7 +88,7 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     let mut journal = Journal::open(ws, config, definitions, options)?;
     let found = discover::inbox(&ws.inbox())?;
     let mut summary = Summary { skipped: found.skipped.iter().map(|(p, r)| (ws.relative(p), *r)).collect(), ..Default::default() };
-    let max_file_bytes = config.limits.max_file_mb * 1024 * 1024;
+    let max_file_bytes = config.limits.max_file_mb.saturating_mul(1024 * 1024);
 
     let mut incoming = Vec::new();
     for path in found.files {
@@ -141,6 +141,14 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     }
     journal.store.recover(&journal.current)?;
     Ok(summary)
+}
+
+/// A path from the log that may be trusted as a move target: relative, below archive/ or rejected/.
+fn inside_workspace(rel: &str) -> bool {
+    let path = Path::new(rel);
+    path.is_relative()
+        && path.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        && (rel.starts_with("archive/") || rel.starts_with("rejected/"))
 }
 
 fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
@@ -278,7 +286,10 @@ impl<'a> Journal<'a> {
         let unfinished = entries
             .last()
             .filter(|e| {
-                options.interrupted && !e.moved_to.is_empty() && !ws.root.join(&e.moved_to).exists() && ws.root.join(&e.file).exists()
+                options.interrupted
+                    && inside_workspace(&e.moved_to)
+                    && !ws.root.join(&e.moved_to).exists()
+                    && ws.root.join(&e.file).exists()
             })
             .map(|e| ((e.file.clone(), e.sha256.clone()), ws.root.join(&e.moved_to)))
             .into_iter()

@@ -150,6 +150,9 @@ pub fn parse_due(value: &Data, changes: &mut Vec<Change>) -> Result<Option<Naive
 }
 
 pub fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    if !(1..=12).contains(&month) || !(1900..=2100).contains(&year) {
+        return None;
+    }
     let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }

@@ -162,7 +162,7 @@ pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: O
         .column("received")
         .ok()
         .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
-        .unwrap_or_default();
+        .unwrap_or_else(|| vec![false; forms.height()]);
     let mut out = Vec::new();
     for school in register {
         let mine: Vec<usize> = (0..codes.len()).filter(|&i| codes[i] == school.code).collect();

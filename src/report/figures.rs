@@ -33,7 +33,8 @@ pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
     df.column(name)
         .ok()
         .and_then(|c| c.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
-        .unwrap_or_default()
+        // Always one value per row, so indexing by row is safe whatever the column holds.
+        .unwrap_or_else(|| vec![String::new(); df.height()])
 }
 
 /// A numeric column as `f64` values.
@@ -42,7 +43,7 @@ pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         .ok()
         .and_then(|c| c.cast(&DataType::Float64).ok())
         .and_then(|c| c.f64().ok().map(|s| s.iter().collect()))
-        .unwrap_or_default()
+        .unwrap_or_else(|| vec![None; df.height()])
 }
 
 /// Groups of an indicator at school scope, in table order.

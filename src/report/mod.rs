@@ -27,11 +27,13 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
         written.push(path);
         Ok(())
     };
-    out("indicators.csv", csv::frame_to_csv(&model.indicators)?)?;
-    out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
-    out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
-    out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
-    out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    if model.only_school.is_none() {
+        out("indicators.csv", csv::frame_to_csv(&model.indicators)?)?;
+        out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
+        out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
+        out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
+        out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    }
     // Workbooks render on every core, PDFs one after another in school order, because
     // printpdf draws its object IDs from a process-wide counter (byte-identical output).
     // Plain threads, not rayon: a rayon worker waiting on polars would steal the next

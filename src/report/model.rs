@@ -50,6 +50,8 @@ pub struct ReportModel {
     pub profiles: DataFrame,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
+    /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
+    pub only_school: Option<String>,
     values: HashMap<(String, String, String, String, String), f64>,
     previous: HashMap<(String, String, String, String), f64>,
     /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
@@ -111,7 +113,8 @@ impl ReportModel {
         let previous_inputs = Inputs::load(store, &compare)?.with_register(register)?;
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
-                Some(code) => df.lazy().filter(col("school_code").eq(lit(code.to_string()))).collect(),
+                // The school's rows, and the municipality and region rows it is compared with.
+                Some(code) => df.lazy().filter(col("school_code").eq(lit(code.to_string())).or(col("school_code").eq(lit("")))).collect(),
                 None => Ok(df),
             }
         };
@@ -135,6 +138,7 @@ impl ReportModel {
                 Some(df) => only(df)?,
                 None => empty(&["school_code", "instrument", "wave", "competency", "direction", "score"])?,
             },
+            only_school: request.school.map(String::from),
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             values: index(&long, true)?,
             units: unit_index(&long)?,

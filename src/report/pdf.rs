@@ -610,15 +610,12 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
                 .map(|d| d.as_date_iter().map(|d| d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()).collect::<Vec<_>>())
         })
         .unwrap_or_default();
+    let columns = ["id", "full_name", "goal", "activity"].map(|c| strings(&overdue, c));
     let overdue_rows: Vec<Vec<String>> = (0..overdue.height())
         .map(|i| {
-            vec![
-                strings(&overdue, "id")[i].clone(),
-                strings(&overdue, "full_name")[i].clone(),
-                strings(&overdue, "goal")[i].clone(),
-                strings(&overdue, "activity")[i].clone(),
-                due[i].clone(),
-            ]
+            let mut row: Vec<String> = columns.iter().map(|c| c[i].clone()).collect();
+            row.push(due.get(i).cloned().unwrap_or_default());
+            row
         })
         .collect();
     if overdue_rows.is_empty() {

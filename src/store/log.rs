@@ -80,7 +80,24 @@ impl Log {
             return Ok(Vec::new());
         }
         let mut reader = csv::Reader::from_path(&self.path).with_context(|| format!("не удалось прочитать {}", self.path.display()))?;
-        Ok(reader.deserialize().filter_map(Result::ok).collect())
+        let parsed: Vec<Result<Entry, csv::Error>> = reader.deserialize().collect();
+        let last = parsed.len().saturating_sub(1);
+        let mut entries = Vec::with_capacity(parsed.len());
+        for (i, entry) in parsed.into_iter().enumerate() {
+            match entry {
+                Ok(e) if e.sha256.is_empty() || (e.sha256.len() == 64 && e.sha256.bytes().all(|b| b.is_ascii_hexdigit())) => {
+                    entries.push(e)
+                }
+                // Only the last line may be cut short, by a crash; it commits nothing.
+                _ if i == last => {}
+                _ => anyhow::bail!(
+                    "журнал загрузок {} повреждён (строка {}): его нельзя редактировать вручную. Верните его из резервной копии; хранилище не тронуто",
+                    self.path.display(),
+                    i + 2
+                ),
+            }
+        }
+        Ok(entries)
     }
 
     /// Appends one entry and flushes it to disk before returning.

@@ -33,7 +33,7 @@ pub struct SubmissionId {
 
 impl SubmissionId {
     fn file_name(&self) -> String {
-        format!("{}-{}.parquet", self.key_id, &self.sha256[..12])
+        format!("{}-{}.parquet", self.key_id, self.sha256.get(..12).unwrap_or(&self.sha256))
     }
 }
 

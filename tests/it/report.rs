@@ -61,13 +61,18 @@ fn report_compares_with_a_named_term_and_filters_a_school() {
     q2[2].1[1][4] = V::from("+"); // Н-1 now attends С3: 8 present of 11.
     ws.drop("журнал Q2.xlsx", &q2);
     ws.ingest();
-    let out = ws.run(&["report", "--term", "2025/2026 Q2", "--compare", "2025/2026 Q1", "--school", "2315-001"]);
+    let out = ws.run(&["report", "--term", "2025/2026 Q2", "--compare", "2025/2026 Q1"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let changes = csv_rows(&ws, "reports/2025-2026-Q2/changes.csv");
     let att = changes.iter().find(|r| r["scope"] == "school" && r["indicator"] == "att_rate").unwrap();
     assert_eq!(att["compare_term"], "2025/2026 Q1");
     let change: f64 = att["change"].parse().unwrap();
     assert!((change - 100.0 / 11.0).abs() < 1e-9, "{att:?}");
-    let rows = csv_rows(&ws, "reports/2025-2026-Q2/indicators.csv");
-    assert!(rows.iter().all(|r| r["school_code"] == "2315-001"));
+    // One school's report rewrites that school's documents and leaves the term's files alone.
+    let before = std::fs::read(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap();
+    std::fs::remove_file(ws.path("reports/2025-2026-Q2/2315-001.pdf")).unwrap();
+    let out = ws.run(&["report", "--term", "2025/2026 Q2", "--compare", "2025/2026 Q1", "--school", "2315-001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(ws.path("reports/2025-2026-Q2/2315-001.pdf").exists());
+    assert_eq!(std::fs::read(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap(), before);
 }
