@@ -101,6 +101,9 @@ pub struct Package {
 pub fn read(bytes: &[u8]) -> Result<Package, String> {
     let df =
         ParquetReader::new(Cursor::new(bytes)).finish().map_err(|_| "файл .parquet повреждён или это не пакет tutorstat".to_string())?;
+    if df.column("table").is_err() {
+        return Err("в файле .parquet нет столбца «table»: это не пакет tutorstat (пакет делается командой tutorstat export)".into());
+    }
     let text = |name: &str| -> Result<Vec<String>, String> {
         let column = df.column(name).map_err(|_| format!("в пакете нет столбца «{name}»: это не пакет tutorstat"))?;
         let values = column.str().map_err(|_| format!("столбец «{name}» пакета не текстовый"))?;

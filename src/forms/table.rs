@@ -199,7 +199,7 @@ impl RowReader<'_> {
 
     /// Free text (spaces squeezed); an error if required and empty.
     pub fn text(&mut self, key: &str) -> Option<String> {
-        let (value, cell) = self.value(key);
+        let (value, _) = self.value(key);
         let text = match value {
             Data::String(s) => Some(clean_text(s, &mut Vec::new())).filter(|t| !t.is_empty()),
             other => cell_text(other),
@@ -207,7 +207,6 @@ impl RowReader<'_> {
         if text.is_none() && self.column(key).required {
             self.missing(key);
         }
-        let _ = cell;
         text
     }
 

@@ -633,7 +633,7 @@ fn move_file(from: &Path, to: &Path) -> anyhow::Result<()> {
     }
     if fs::rename(from, to).is_err() {
         fs::copy(from, to).with_context(|| format!("не удалось скопировать {} в {}", from.display(), to.display()))?;
-        fs::remove_file(from)?;
+        fs::remove_file(from).with_context(|| format!("не удалось убрать {} после копирования", from.display()))?;
     }
     Ok(())
 }

@@ -317,11 +317,6 @@ impl Term {
     }
 }
 
-/// The calendar month of a date as `YYYY-MM`, for monthly breakdowns.
-pub fn month_key(date: NaiveDate) -> String {
-    format!("{:04}-{:02}", date.year(), date.month())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
