@@ -148,7 +148,7 @@ impl Store {
             let entry = entry?;
             let path = entry.into_path();
             let is_parquet = path.extension().is_some_and(|e| e == "parquet");
-            if is_parquet && school.is_none_or(|s| path.to_string_lossy().contains(&format!("school={s}/"))) {
+            if is_parquet && school.is_none_or(|s| path.components().any(|c| c.as_os_str().to_string_lossy() == format!("school={s}"))) {
                 paths.push(path);
             }
         }
