@@ -120,7 +120,7 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
         push_once(changes, Change::Yo);
         lower = lower.replace('ё', "е");
     }
-    lower.trim_end_matches(['.', ':']).trim_end().to_string()
+    lower.trim_end_matches(|c: char| c == '.' || c == ':' || c.is_whitespace()).to_string()
 }
 
 /// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
