@@ -14,7 +14,7 @@ fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
     write_xlsx(&full, &roster());
     let bytes = std::fs::read(&full).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_tutorstat"))
-        .args(["watch", "--quiet", "0.6", "--workspace"])
+        .args(["watch", "--quiet", "1.5", "--workspace"])
         .arg(ws.root())
         .env("SOURCE_DATE_EPOCH", "1763900000")
         .stdout(Stdio::piped())
