@@ -9,6 +9,7 @@ pub mod blank;
 pub mod config;
 pub mod definitions;
 pub mod demo;
+pub mod digest;
 pub mod discover;
 pub mod forms;
 pub mod indicators;

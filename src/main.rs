@@ -319,10 +319,7 @@ fn parse_term(text: &str) -> anyhow::Result<Term> {
 /// School and term for workbooks without `Паспорт`: command line first, then configuration.
 fn resolve_fallback(args: &FallbackArgs, config: &Config) -> anyhow::Result<Fallback> {
     let term = match &args.term {
-        Some(t) => Some(
-            Term::parse(t)
-                .with_context(|| format!("не понял период «{t}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\""))?,
-        ),
+        Some(t) => Some(parse_term(t)?),
         None => None,
     };
     Ok(Fallback {

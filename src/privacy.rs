@@ -10,7 +10,7 @@ use sha2::Sha256;
 pub fn new_key() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("не удалось получить случайный ключ: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::digest::hex(&bytes))
 }
 
 /// The pseudonym of an ID: `п-` and 16 hex digits of HMAC-SHA-256(key, school | id).
@@ -20,7 +20,7 @@ pub fn pseudonym(key: &str, school: &str, id: &str) -> String {
     mac.update(b"|");
     mac.update(id.as_bytes());
     let digest = mac.finalize().into_bytes();
-    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::digest::hex(&digest[..8]);
     format!("п-{hex}")
 }
 

@@ -15,7 +15,6 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 
 use polars::prelude::*;
-use sha2::{Digest, Sha256};
 
 use crate::definitions::Definitions;
 use crate::problem::Problems;
@@ -185,13 +184,7 @@ pub trait Record: Debug {
 /// re-submission can report rows added, removed and changed.
 pub fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [Column; 3] {
     let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
-    let digests: Vec<String> = rows
-        .iter()
-        .map(|(_, r)| {
-            let hash = Sha256::digest(format!("{r:?}").as_bytes());
-            hash[..8].iter().map(|b| format!("{b:02x}")).collect()
-        })
-        .collect();
+    let digests: Vec<String> = rows.iter().map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes())).collect();
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
     [Column::new("_key".into(), keys), Column::new("_digest".into(), digests), Column::new("source_row".into(), source_rows)]
 }
@@ -202,10 +195,14 @@ pub fn frame_with_identity<R: Record>(mut columns: Vec<Column>, rows: &[(u32, R)
     DataFrame::new(rows.len(), columns)
 }
 
+/// Days since 1970-01-01: the physical value of a polars `Date`.
+pub fn epoch_days(date: chrono::NaiveDate) -> i32 {
+    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
+}
+
 /// Dates as a polars `Date` column.
 pub fn date_column(name: &str, dates: impl Iterator<Item = Option<chrono::NaiveDate>>) -> PolarsResult<Column> {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-    let days: Vec<Option<i32>> = dates.map(|d| d.map(|d| (d - epoch).num_days() as i32)).collect();
+    let days: Vec<Option<i32>> = dates.map(|d| d.map(epoch_days)).collect();
     Column::new(name.into(), days).cast(&DataType::Date)
 }
 

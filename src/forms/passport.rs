@@ -288,8 +288,7 @@ impl Passport {
 
     /// A short stable hash of school, term and key: names the submission's store files.
     pub fn key_id(&self) -> String {
-        use sha2::{Digest, Sha256};
         let text = format!("{}|{}|{}", self.school_code, self.term.label(), self.key());
-        Sha256::digest(text.as_bytes())[..8].iter().map(|b| format!("{b:02x}")).collect()
+        crate::digest::short_sha256(text.as_bytes())
     }
 }

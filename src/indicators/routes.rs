@@ -7,11 +7,6 @@ use polars::prelude::*;
 use super::scope::{person, pooled, share};
 use super::{Inputs, Settings, keep_max, latest, period_rank, period_rank_expr, shared};
 
-/// Days since 1970-01-01, the physical value of a polars `Date`.
-fn epoch_days(date: chrono::NaiveDate) -> i32 {
-    (date - chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date")).num_days() as i32
-}
-
 /// The route items in force at the end of the term, with `done`, `due` and `achievement`.
 pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFrame>> {
     let Some(route) = inputs.route.clone() else { return Ok(None) };
@@ -19,7 +14,7 @@ pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFr
     let upto = route.with_column(period_rank_expr().alias("rank")).filter(col("rank").lt_eq(lit(period_rank(term.period))));
     let newest_term = keep_max(upto, "rank", &["school_code", "id"])?;
     let current = latest(newest_term, &["school_code", "id"])?;
-    let due = col("due").cast(DataType::Int32).lt_eq(lit(epoch_days(term.end())));
+    let due = col("due").cast(DataType::Int32).lt_eq(lit(crate::forms::epoch_days(term.end())));
     Ok(Some(current.with_columns([
         col("id").alias("person"),
         col("status").eq(lit("выполнено")).alias("done"),

@@ -161,12 +161,8 @@ fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
         ));
     }
     let bytes = fs::read(path).map_err(|e| format!("не удалось прочитать файл: {e}"))?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = crate::digest::hex(&Sha256::digest(&bytes));
     Ok(Incoming { path: path.to_path_buf(), bytes, sha256 })
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Opens and validates every file, rosters first so the other forms can check their IDs
@@ -389,7 +385,7 @@ impl<'a> Journal<'a> {
                 return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
             }
         };
-        let key_id = hex(&Sha256::digest(format!("{}|{}|package", package.school, package.term.label()).as_bytes())[..8]);
+        let key_id = crate::digest::short_sha256(format!("{}|{}|package", package.school, package.term.label()).as_bytes());
         let id = SubmissionId { key_id: key_id.clone(), sha256: incoming.sha256.clone() };
         let replaced = self.current.contains_key(&key_id);
         for (table, frame) in package.tables {
