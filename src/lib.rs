@@ -12,6 +12,7 @@ pub mod demo;
 pub mod digest;
 pub mod discover;
 pub mod forms;
+pub mod fuzzing;
 pub mod indicators;
 pub mod ingest;
 pub mod package;

@@ -21,7 +21,7 @@ use crate::problem::{Problems, Severity};
 use crate::read::values::Term;
 use crate::read::workbook;
 use crate::store::log::{Entry, Log, Outcome, current_submissions};
-use crate::store::{Diff, Store, SubmissionId};
+use crate::store::{Diff, Staged, Store, SubmissionId};
 use crate::workspace::Workspace;
 
 /// Choices of one ingest run.
@@ -128,12 +128,16 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     }
 
     let validated = validate_all(fresh, &journal.store, definitions, config, options)?;
+    let staged = journal.stage_all(&validated)?;
     let mut progress = crate::progress::Progress::new(validated.len(), "файлов");
-    for v in validated {
+    for (v, staged) in validated.into_iter().zip(staged) {
         progress.step();
         // Same bytes twice in one inbox: the second is a duplicate of the first.
-        let report =
-            if journal.committed.contains(&v.incoming.sha256) { journal.archive_duplicate(v.incoming)? } else { journal.commit(v)? };
+        let report = if journal.committed.contains(&v.incoming.sha256) {
+            journal.archive_duplicate(v.incoming)?
+        } else {
+            journal.commit(v, staged)?
+        };
         if let (true, Some(p)) = (report.outcome.commits(), &report.passport) {
             summary.touched.insert((p.school_code.clone(), p.term));
         }
@@ -321,12 +325,47 @@ impl<'a> Journal<'a> {
         Ok(())
     }
 
-    /// Stores or rejects one validated file.
-    fn commit(&mut self, v: Validated) -> anyhow::Result<FileReport> {
+    /// Whether a validated file goes to the store (else to `rejected/`).
+    fn accepts(&self, checked: &Checked) -> bool {
+        checked.passport.is_some() && (self.accept_partial || !checked.problems.has_errors())
+    }
+
+    /// At a centre, the key and free-text items with which raw forms are pseudonymised.
+    fn privacy(&self) -> Option<(&str, &[String])> {
+        self.privacy.as_ref().map(|(key, text)| (key.as_str(), text.as_slice()))
+    }
+
+    /// Stages, on all cores, the store files of every file that will be stored: encoding is
+    /// most of a commit's cost. Each validated file takes exactly one log line, in order, so
+    /// its `seq` is known before the commit loop runs. Only the first copy of the same bytes
+    /// is staged; the others are archived as duplicates.
+    fn stage_all(&self, validated: &[Validated]) -> anyhow::Result<Vec<Option<Staged>>> {
+        let mut seen = HashSet::new();
+        let first_copy: Vec<bool> =
+            validated.iter().map(|v| !self.committed.contains(&v.incoming.sha256) && seen.insert(v.incoming.sha256.as_str())).collect();
+        validated
+            .par_iter()
+            .zip(first_copy)
+            .enumerate()
+            .map(|(i, (v, first))| match &v.checked.passport {
+                Some(passport) if first && self.accepts(&v.checked) => {
+                    let id = SubmissionId { key_id: passport.key_id(), sha256: v.incoming.sha256.clone() };
+                    let seq = self.seq + i as u64 + 1;
+                    let file = self.ws.relative(&v.incoming.path);
+                    self.store.stage(passport, &file, &id, seq, &v.checked.tables, self.privacy()).map(Some)
+                }
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
+    /// Stores or rejects one validated file; `staged` holds its store files if [`Self::stage_all`] wrote them.
+    fn commit(&mut self, v: Validated, staged: Option<Staged>) -> anyhow::Result<FileReport> {
+        let accepted = self.accepts(&v.checked);
         let Validated { incoming, checked } = v;
         let Checked { passport, tables, mut counts, mut problems } = checked;
         let passport = match passport {
-            Some(passport) if self.accept_partial || !problems.has_errors() => passport,
+            Some(passport) if accepted => passport,
             passport => {
                 counts.rejected = counts.read - counts.blank;
                 counts.stored = 0;
@@ -349,8 +388,11 @@ impl<'a> Journal<'a> {
         }
         warn_about_other_authors(&self.store, &passport, &tables, &mut problems)?;
         let file = self.ws.relative(&incoming.path);
-        let privacy = self.privacy.as_ref().map(|(key, text)| (key.as_str(), text.as_slice()));
-        self.store.write(&passport, &file, &id, self.seq + 1, &tables, privacy)?;
+        let staged = match staged {
+            Some(staged) => staged,
+            None => self.store.stage(&passport, &file, &id, self.seq + 1, &tables, self.privacy())?,
+        };
+        self.store.publish(staged)?;
         let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
         let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
         let moved_rel = self.ws.relative(&moved_to);

@@ -25,6 +25,7 @@ impl Default for Limits {
 }
 
 /// One sheet's used range, positions absolute (row 0 is the sheet's first row).
+#[derive(Clone)]
 pub struct Sheet {
     pub name: String,
     pub range: Range<Data>,
@@ -56,6 +57,7 @@ impl Sheet {
 }
 
 /// A workbook read into memory.
+#[derive(Clone)]
 pub struct Workbook {
     pub sheets: Vec<Sheet>,
 }

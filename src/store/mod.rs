@@ -1,7 +1,8 @@
 //! Stage 4, store: validated records as Parquet, Hive-partitioned
 //! (`store/<table>/term=<slug>/school=<code>/<key>-<sha>.parquet`), one file per table
-//! per submission. Files are written to a temporary name and renamed; the ingest log line
-//! that follows commits them, and [`Store::recover`] removes whatever a crash left behind.
+//! per submission. Files are staged under a temporary name (in parallel, during validation)
+//! and renamed at commit; the ingest log line that follows commits them, and
+//! [`Store::recover`] removes whatever a crash left behind.
 
 pub mod log;
 
@@ -37,6 +38,12 @@ impl SubmissionId {
     }
 }
 
+/// A submission's files written under temporary names, waiting for [`Store::publish`].
+#[derive(Debug, Default)]
+pub struct Staged {
+    files: Vec<(PathBuf, PathBuf)>,
+}
+
 /// Rows added, removed and changed by a re-submission, by record key.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Diff {
@@ -54,11 +61,12 @@ impl Store {
         self.root.join(table).join(format!("term={}", term.slug())).join(format!("school={school}"))
     }
 
-    /// Writes a submission's tables, each atomically (temporary file, then rename).
-    /// Columns describing the source (term, school, author, instrument...) are added here.
-    /// Writes a validated submission: the source columns (term, school, author...) are added,
-    /// and with `privacy` (a centre's key and its free-text items) persons are pseudonymised.
-    pub fn write(
+    /// Stages a validated submission: adds the source columns (term, school, author...),
+    /// pseudonymises persons with `privacy` (a centre's key and its free-text items), and
+    /// writes each table to a temporary file. Safe to run for many files at once; nothing is
+    /// visible to readers until [`Store::publish`], and [`Store::recover`] removes what a
+    /// crash leaves staged.
+    pub fn stage(
         &self,
         passport: &Passport,
         source_file: &str,
@@ -66,19 +74,27 @@ impl Store {
         seq: u64,
         tables: &[TableFrame],
         privacy: Option<(&str, &[String])>,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Staged> {
+        let mut staged = Staged::default();
         for t in tables {
             let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256, seq)?;
             if let Some((key, text_items)) = privacy {
                 frame = crate::privacy::pseudonymise(t.table, frame, key, text_items)?;
             }
-            self.write_frame(t.table, &passport.term, &passport.school_code, id, frame)?;
+            staged.files.push(self.stage_frame(t.table, &passport.term, &passport.school_code, id, frame)?);
         }
-        Ok(())
+        Ok(staged)
     }
 
-    /// Writes one table of one submission atomically (temporary file, fsync, rename).
-    pub fn write_frame(&self, table: &str, term: &Term, school: &str, id: &SubmissionId, mut frame: DataFrame) -> anyhow::Result<()> {
+    /// Writes one table of one submission to a temporary file beside its place, durably.
+    pub fn stage_frame(
+        &self,
+        table: &str,
+        term: &Term,
+        school: &str,
+        id: &SubmissionId,
+        mut frame: DataFrame,
+    ) -> anyhow::Result<(PathBuf, PathBuf)> {
         let dir = self.partition(table, term, school);
         fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
         let path = dir.join(id.file_name());
@@ -91,7 +107,20 @@ impl Store {
         let mut file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
         std::io::Write::write_all(&mut file, &bytes)?;
         file.sync_all()?;
-        fs::rename(&tmp, &path)?;
+        Ok((tmp, path))
+    }
+
+    /// Writes one table of one submission at once (stage, then publish).
+    pub fn write_frame(&self, table: &str, term: &Term, school: &str, id: &SubmissionId, frame: DataFrame) -> anyhow::Result<()> {
+        let file = self.stage_frame(table, term, school, id, frame)?;
+        self.publish(Staged { files: vec![file] })
+    }
+
+    /// Puts staged files in their places (atomic renames); the log line that follows commits them.
+    pub fn publish(&self, staged: Staged) -> anyhow::Result<()> {
+        for (tmp, path) in staged.files {
+            fs::rename(&tmp, &path).with_context(|| format!("не удалось переименовать {} в {}", tmp.display(), path.display()))?;
+        }
         Ok(())
     }
 
@@ -188,29 +217,34 @@ fn read_parquet(path: &Path) -> anyhow::Result<DataFrame> {
 
 /// Adds the columns every store row carries: where and when it comes from.
 /// `seq` is the submission's line in the ingest log: where two authors send a record for the
-/// same person, the larger `seq` wins.
-fn with_source_columns(frame: DataFrame, p: &Passport, source_file: &str, sha: &str, seq: u64) -> PolarsResult<DataFrame> {
+/// same person, the larger `seq` wins. Built eagerly: on frames this small a lazy plan costs
+/// more than the work.
+fn with_source_columns(mut frame: DataFrame, p: &Passport, source_file: &str, sha: &str, seq: u64) -> PolarsResult<DataFrame> {
+    let n = frame.height();
+    let text =
+        |name: &str, value: &str| Column::new_scalar(name.into(), Scalar::new(DataType::String, AnyValue::StringOwned(value.into())), n);
     let filled_on = p.filled_on.map(|d| d.format("%Y-%m-%d").to_string());
-    frame
-        .lazy()
-        .with_columns([
-            lit(p.term.label()).alias("term"),
-            lit(p.term.year).alias("school_year"),
-            lit(p.term.period.code()).alias("period"),
-            lit(p.school_code.clone()).alias("school_code"),
-            lit(p.school_name.clone()).alias("school_name"),
-            lit(p.municipality.clone()).alias("municipality"),
-            lit(p.filled_by.clone()).alias("author"),
-            lit(filled_on.unwrap_or_default()).alias("filled_on"),
-            lit(p.form_version).alias("form_version"),
-            lit(p.questionnaire.clone().or_else(|| p.diagnostic.clone()).unwrap_or_default()).alias("instrument"),
-            lit(p.wave.map(|w| w.code()).unwrap_or_default()).alias("wave"),
-            lit(p.subject.clone().unwrap_or_default()).alias("subject"),
-            lit(source_file.to_string()).alias("source_file"),
-            lit(sha.to_string()).alias("source_sha256"),
-            lit(seq).alias("seq"),
-        ])
-        .collect()
+    let instrument = p.questionnaire.as_deref().or(p.diagnostic.as_deref()).unwrap_or_default();
+    for column in [
+        text("term", &p.term.label()),
+        Column::new_scalar("school_year".into(), Scalar::new(DataType::Int32, AnyValue::Int32(p.term.year)), n),
+        text("period", p.term.period.code()),
+        text("school_code", &p.school_code),
+        text("school_name", &p.school_name),
+        text("municipality", &p.municipality),
+        text("author", &p.filled_by),
+        text("filled_on", filled_on.as_deref().unwrap_or_default()),
+        Column::new_scalar("form_version".into(), Scalar::new(DataType::Int64, AnyValue::Int64(p.form_version)), n),
+        text("instrument", instrument),
+        text("wave", p.wave.map(|w| w.code()).unwrap_or_default()),
+        text("subject", p.subject.as_deref().unwrap_or_default()),
+        text("source_file", source_file),
+        text("source_sha256", sha),
+        Column::new_scalar("seq".into(), Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)), n),
+    ] {
+        frame.with_column(column)?;
+    }
+    Ok(frame)
 }
 
 /// Compares two versions of a submission's table by record key and content digest.
