@@ -103,3 +103,24 @@ fn samples() -> &'static [Workbook] {
     static SAMPLES: OnceLock<Vec<Workbook>> = OnceLock::new();
     SAMPLES.get_or_init(|| crate::demo::SAMPLES.iter().filter_map(|(_, bytes)| workbook::open(bytes, Limits::default()).ok()).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The minimised corpus of every fuzz run, crashes found included, replayed: what once
+    /// crashed stays fixed (`fuzz/run.sh` refreshes it).
+    #[test]
+    fn fuzz_corpus_replays_without_a_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+        let mut replayed = 0;
+        for (name, target) in super::TARGETS {
+            let dir = root.join(name);
+            let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            for entry in entries {
+                let path = entry.unwrap().path();
+                target(&std::fs::read(&path).unwrap());
+                replayed += 1;
+            }
+        }
+        assert!(replayed >= 3, "the fuzz corpus is missing: {replayed} inputs");
+    }
+}

@@ -38,6 +38,7 @@ const EXIT_REJECTED: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    read::workbook::quiet_reader_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cli_error(e),

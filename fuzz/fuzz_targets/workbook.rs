@@ -1,4 +1,4 @@
 //! A file's bytes: open, validate, annotate.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| tutorstat::fuzzing::workbook_bytes(data));
+libfuzzer_sys::fuzz_target!(init: tutorstat::read::workbook::quiet_reader_panics(), |data: &[u8]| tutorstat::fuzzing::workbook_bytes(data));

@@ -1,6 +1,7 @@
 //! Opening a teacher's file: any format calamine reads, from bytes already in memory,
 //! with the checks that keep a hostile or broken file from taking the program down.
 
+use std::cell::Cell;
 use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
@@ -92,14 +93,47 @@ pub enum OpenError {
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+thread_local! {
+    /// Set while this thread is inside a reader, so the panic hook can keep quiet.
+    static READING: Cell<bool> = const { Cell::new(false) };
+}
+
 /// Opens a workbook from its bytes, checking size, encryption and readability first.
+///
+/// The readers can panic on a malformed file (fuzzing found calamine slicing past the end
+/// of a damaged .xls): such a panic is the file's fault, so it becomes this file's error,
+/// not the end of the run.
 pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
+    READING.with(|r| r.set(true));
+    let opened = std::panic::catch_unwind(|| open_unguarded(bytes, limits));
+    READING.with(|r| r.set(false));
+    opened.unwrap_or_else(|payload| {
+        let reason = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
+        Err(OpenError::Unreadable(short(&reason.unwrap_or_default())))
+    })
+}
+
+/// Wraps the current panic hook so that panics [`open`] turns into a file's error print
+/// nothing; every other panic still reaches the hook.
+pub fn quiet_reader_panics() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !READING.with(Cell::get) {
+            hook(info);
+        }
+    }));
+}
+
+fn open_unguarded(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     if bytes.is_empty() {
         return Err(OpenError::Empty);
     }
     if bytes.starts_with(ZIP_MAGIC) {
         check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
-        check_used_ranges(bytes, limits.max_cells)?;
+        // A zip that is not an .xlsx (an .ods) goes the general way below.
+        if let Ok(xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
+            return read_xlsx(xlsx, limits);
+        }
     } else if bytes.starts_with(CFB_MAGIC) && is_encrypted_ooxml(bytes) {
         return Err(OpenError::Encrypted);
     }
@@ -141,28 +175,43 @@ fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
     Ok(())
 }
 
-/// Rejects an .xlsx whose sheets span more cells than allowed before calamine lays the range
-/// out in memory: one value at XFD1048576 would otherwise ask for billions of cells.
-/// Cells are streamed, nothing is kept. Not an .xlsx (an .ods): nothing to check here.
-fn check_used_ranges(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
-    let Ok(mut xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) else { return Ok(()) };
-    for name in xlsx.sheet_names() {
-        let Ok(mut cells) = xlsx.worksheet_cells_reader(&name) else { continue };
-        let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
-        while let Ok(Some(cell)) = cells.next_cell() {
-            let (r, c) = cell.get_position();
-            first = (first.0.min(r), first.1.min(c));
-            last = (last.0.max(r), last.1.max(c));
-        }
-        if first.0 == u32::MAX {
-            continue;
-        }
-        let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
-        if span > limit {
-            return Err(OpenError::SheetTooLarge { sheet: name, cells: span, limit });
-        }
+/// Reads an .xlsx cell by cell, in the one pass calamine itself would make, checking each
+/// sheet's used range as it grows: one value at XFD1048576 would otherwise make calamine lay
+/// out billions of cells before anything could look at them.
+fn read_xlsx(mut xlsx: calamine::Xlsx<Cursor<&[u8]>>, limits: Limits) -> Result<Workbook, OpenError> {
+    let names = xlsx.sheet_names();
+    if names.len() > limits.max_sheets {
+        return Err(OpenError::TooManySheets(names.len()));
     }
-    Ok(())
+    let mut sheets = Vec::with_capacity(names.len());
+    for name in names {
+        let mut reader = match xlsx.worksheet_cells_reader(&name) {
+            Ok(reader) => reader,
+            // A chart sheet has no cells.
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {
+                sheets.push(Sheet { name, range: Range::default() });
+                continue;
+            }
+            Err(e) => return Err(OpenError::Unreadable(short(&e.to_string()))),
+        };
+        let mut cells = Vec::new();
+        let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
+        while let Some(cell) = reader.next_cell().map_err(|e| OpenError::Unreadable(short(&e.to_string())))? {
+            if matches!(cell.get_value(), calamine::DataRef::Empty) {
+                continue;
+            }
+            let (r, c) = cell.get_position();
+            (first, last) = ((first.0.min(r), first.1.min(c)), (last.0.max(r), last.1.max(c)));
+            let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
+            if span > limits.max_cells {
+                return Err(OpenError::SheetTooLarge { sheet: name, cells: span, limit: limits.max_cells });
+            }
+            cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
+        }
+        drop(reader);
+        sheets.push(Sheet { name, range: Range::from_sparse(cells) });
+    }
+    Ok(Workbook { sheets })
 }
 
 /// Office's password-protected .xlsx is an OLE container holding an `EncryptedPackage` stream.

@@ -97,3 +97,19 @@ fn a_sheet_spanning_billions_of_cells_is_rejected_without_laying_it_out() {
     let problems = ws.problems_of("огромный.xlsx");
     assert!(problems.contains("лист «Состав» занимает") && problems.contains("больше допустимых 20000000"), "{problems}");
 }
+
+#[test]
+fn a_damaged_xls_that_panics_the_reader_is_one_rejected_file_not_a_crash() {
+    let ws = Ws::new();
+    // Found by `fuzz/run.sh`: calamine slices past the end of this file's sector chain.
+    let crash =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz/workbook/crash-bb8b343573c467540ade38ab90ffc78b49bb5f55"))
+            .unwrap();
+    std::fs::write(ws.path("inbox/повреждённый.xls"), crash).unwrap();
+    ws.drop("состав.xlsx", &roster());
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ws.problems_of("повреждённый.xls").contains("файл повреждён"));
+    assert_eq!(ws.records("roster").height(), 8);
+}
