@@ -4,6 +4,7 @@
 pub mod text;
 pub mod values;
 pub mod workbook;
+pub mod xls;
 
 #[cfg(test)]
 mod robustness;

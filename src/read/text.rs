@@ -69,10 +69,11 @@ fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let has_cyrillic = word.chars().any(is_cyrillic);
-        let only_lookalikes = word.chars().all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some());
-        let has_latin = word.chars().any(|c| c.is_ascii_alphabetic());
-        if has_latin && (has_cyrillic || only_lookalikes) {
+        // Most words have no Latin letter at all: they are kept without the costlier checks.
+        let has_latin = word.bytes().any(|b| b.is_ascii_alphabetic());
+        if has_latin
+            && (word.chars().any(is_cyrillic) || word.chars().all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some()))
+        {
             let folded: String = word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect();
             if folded != word {
                 push_once(changes, Change::LatinLookalike);
@@ -93,6 +94,11 @@ fn push_once(changes: &mut Vec<Change>, change: Change) {
 
 /// Trims and collapses runs of whitespace (including non-breaking spaces) into one space.
 pub fn squeeze_spaces(s: &str, changes: &mut Vec<Change>) -> String {
+    // What teachers type is mostly clean already: single ASCII spaces between words.
+    let clean = !s.starts_with(' ') && !s.ends_with(' ') && !s.contains("  ") && s.chars().all(|c| c == ' ' || !c.is_whitespace());
+    if clean {
+        return s.to_string();
+    }
     let squeezed = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if squeezed.len() != s.len() {
         push_once(changes, Change::Spaces);

@@ -15,7 +15,7 @@ pub struct Limits {
     pub max_unpacked_bytes: u64,
     /// Most sheets a workbook may have.
     pub max_sheets: usize,
-    /// Most cells a sheet's used range may span (first to last filled cell).
+    /// Most cells the used ranges (first to last filled cell) of all sheets may span together.
     pub max_cells: u64,
 }
 
@@ -83,7 +83,7 @@ pub enum OpenError {
     #[error("в книге {0} листов, больше допустимых: оставьте только листы формы")]
     TooManySheets(usize),
     #[error(
-        "лист «{sheet}» занимает {cells} ячеек (от первой заполненной до последней), больше допустимых {limit}: удалите лишнее, например значения в далёких строках или столбцах"
+        "лист «{sheet}» занимает {cells} ячеек (от первой заполненной до последней); вместе с другими листами книги это больше допустимых {limit}: удалите лишнее, например значения в далёких строках или столбцах"
     )]
     SheetTooLarge { sheet: String, cells: u64, limit: u64 },
     #[error("файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx")]
@@ -134,8 +134,8 @@ fn open_unguarded(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
         if let Ok(xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
             return read_xlsx(xlsx, limits);
         }
-    } else if bytes.starts_with(CFB_MAGIC) && is_encrypted_ooxml(bytes) {
-        return Err(OpenError::Encrypted);
+    } else if bytes.starts_with(CFB_MAGIC) {
+        super::xls::check(bytes, limits.max_cells)?;
     }
     let mut reader = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
     let metadata = reader.sheets_metadata().to_vec();
@@ -184,6 +184,8 @@ fn read_xlsx(mut xlsx: calamine::Xlsx<Cursor<&[u8]>>, limits: Limits) -> Result<
         return Err(OpenError::TooManySheets(names.len()));
     }
     let mut sheets = Vec::with_capacity(names.len());
+    // All sheets are held at once, so the limit is on their sum.
+    let mut earlier: u64 = 0;
     for name in names {
         let mut reader = match xlsx.worksheet_cells_reader(&name) {
             Ok(reader) => reader,
@@ -203,19 +205,15 @@ fn read_xlsx(mut xlsx: calamine::Xlsx<Cursor<&[u8]>>, limits: Limits) -> Result<
             let (r, c) = cell.get_position();
             (first, last) = ((first.0.min(r), first.1.min(c)), (last.0.max(r), last.1.max(c)));
             let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
-            if span > limits.max_cells {
+            if earlier + span > limits.max_cells {
                 return Err(OpenError::SheetTooLarge { sheet: name, cells: span, limit: limits.max_cells });
             }
             cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
         }
         drop(reader);
-        sheets.push(Sheet { name, range: Range::from_sparse(cells) });
+        let range = Range::from_sparse(cells);
+        earlier += range.get_size().0 as u64 * range.get_size().1 as u64;
+        sheets.push(Sheet { name, range });
     }
     Ok(Workbook { sheets })
-}
-
-/// Office's password-protected .xlsx is an OLE container holding an `EncryptedPackage` stream.
-fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
-    let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
 }

@@ -113,3 +113,30 @@ fn a_damaged_xls_that_panics_the_reader_is_one_rejected_file_not_a_crash() {
     assert!(ws.problems_of("повреждённый.xls").contains("файл повреждён"));
     assert_eq!(ws.records("roster").height(), 8);
 }
+
+/// An .xls of a few hundred bytes whose sheet claims 1 000 000 rows by 200 columns: calamine
+/// would reserve room for all of them before reading a cell.
+#[test]
+fn an_xls_claiming_a_huge_sheet_is_rejected_before_calamine_reserves_it() {
+    let record = |typ: u16, body: &[u8]| [typ.to_le_bytes().as_slice(), &(body.len() as u16).to_le_bytes(), body].concat();
+    let bof = record(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // Globals: BOF, one BoundSheet (offset, visible worksheet, name "L1"), EOF.
+    let globals_len = bof.len() + (4 + 10) + 4;
+    let boundsheet = [(globals_len as u32).to_le_bytes().as_slice(), &[0, 0, 2, 0], b"L1"].concat();
+    let mut stream = [bof.clone(), record(0x0085, &boundsheet), record(0x000A, &[])].concat();
+    assert_eq!(stream.len(), globals_len);
+    let mut dims = 0u32.to_le_bytes().to_vec();
+    dims.extend(1_000_000u32.to_le_bytes());
+    dims.extend([0, 0, 200, 0, 0, 0]);
+    stream.extend([bof, record(0x0200, &dims), record(0x000A, &[])].concat());
+    let mut container = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    container.create_stream("Workbook").unwrap().write_all(&stream).unwrap();
+    container.flush().unwrap();
+    let ws = Ws::new();
+    std::fs::write(ws.path("inbox/огромный.xls"), container.into_inner().into_inner()).unwrap();
+    ws.drop("состав.xlsx", &roster());
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("огромный.xls");
+    assert!(problems.contains("лист «№ 1» занимает 200000000 ячеек"), "{problems}");
+    assert_eq!(ws.records("roster").height(), 8);
+}

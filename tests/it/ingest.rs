@@ -198,10 +198,12 @@ fn rejects_broken_files_with_a_file_level_reason() {
     let good = std::fs::read(ws.path("inbox/состав.xlsx")).unwrap();
     std::fs::write(inbox.join("обрезанный.xlsx"), &good[..good.len() / 2]).unwrap();
     // An OLE container with an EncryptedPackage stream: how Excel saves a password-protected file.
-    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    encrypted.extend(vec![0u8; 504]);
-    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(|u| u.to_le_bytes()));
-    std::fs::write(inbox.join("с паролем.xlsx"), &encrypted).unwrap();
+    let mut container = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    for stream in ["EncryptionInfo", "EncryptedPackage"] {
+        std::io::Write::write_all(&mut container.create_stream(stream).unwrap(), &[7u8; 4096]).unwrap();
+    }
+    container.flush().unwrap();
+    std::fs::write(inbox.join("с паролем.xlsx"), container.into_inner().into_inner()).unwrap();
     write_xlsx(&inbox.join("пустая книга.xlsx"), &[sheet("Лист1", vec![])]);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
