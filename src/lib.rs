@@ -16,6 +16,7 @@ pub mod fuzzing;
 pub mod indicators;
 pub mod ingest;
 pub mod package;
+pub mod parallel;
 pub mod privacy;
 pub mod problem;
 pub mod progress;

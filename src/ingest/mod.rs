@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use polars::prelude::Column;
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Config, Kind};
@@ -179,19 +178,13 @@ fn validate_all(
     options: &Options,
 ) -> anyhow::Result<Vec<Validated>> {
     let limits = config.read_limits();
-    let opened: Vec<(Incoming, Result<workbook::Workbook, workbook::OpenError>)> = files
-        .into_par_iter()
-        .map(|f| {
-            let wb = workbook::open(&f.bytes, limits);
-            (f, wb)
-        })
-        .collect();
+    let opened = crate::parallel::map(&files, |f| workbook::open(&f.bytes, limits));
     let (rosters, others): (Vec<_>, Vec<_>) =
-        opened.into_iter().partition(|(_, wb)| wb.as_ref().is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster)));
+        files.into_iter().zip(opened).partition(|(_, wb)| wb.as_ref().is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster)));
 
     let mut index = roster_index(store)?;
     let env = Env { rosters: &index, definitions, fallback: &options.fallback };
-    let mut validated: Vec<Validated> = rosters.into_par_iter().map(|(f, wb)| validate(f, wb, &env)).collect();
+    let mut validated = validate_each(rosters, &env);
     for v in &validated {
         if let (Some(p), false) = (&v.checked.passport, v.checked.problems.has_errors()) {
             let ids = roster_ids_of(&v.checked);
@@ -199,7 +192,7 @@ fn validate_all(
         }
     }
     let env = Env { rosters: &index, definitions, fallback: &options.fallback };
-    validated.extend(others.into_par_iter().map(|(f, wb)| validate(f, wb, &env)).collect::<Vec<_>>());
+    validated.extend(validate_each(others, &env));
 
     // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
     // so the order of files inside one inbox never changes the result.
@@ -213,16 +206,17 @@ fn validate_all(
     Ok(validated)
 }
 
-fn validate(incoming: Incoming, workbook: Result<workbook::Workbook, workbook::OpenError>, env: &Env) -> Validated {
-    let checked = match workbook {
-        Ok(wb) => forms::check(&wb, env),
+/// Validates opened files on every core.
+fn validate_each(files: Vec<(Incoming, Result<workbook::Workbook, workbook::OpenError>)>, env: &Env) -> Vec<Validated> {
+    let checked = crate::parallel::map(&files, |(_, workbook)| match workbook {
+        Ok(wb) => forms::check(wb, env),
         Err(e) => {
             let mut checked = Checked::default();
             checked.problems.file_error(e.to_string());
             checked
         }
-    };
-    Validated { incoming, checked }
+    });
+    files.into_iter().zip(checked).map(|((incoming, _), checked)| Validated { incoming, checked }).collect()
 }
 
 /// IDs of a validated roster.
@@ -341,22 +335,25 @@ impl<'a> Journal<'a> {
     /// is staged; the others are archived as duplicates.
     fn stage_all(&self, validated: &[Validated]) -> anyhow::Result<Vec<Option<Staged>>> {
         let mut seen = HashSet::new();
-        let first_copy: Vec<bool> =
-            validated.iter().map(|v| !self.committed.contains(&v.incoming.sha256) && seen.insert(v.incoming.sha256.as_str())).collect();
-        validated
-            .par_iter()
-            .zip(first_copy)
-            .enumerate()
-            .map(|(i, (v, first))| match &v.checked.passport {
-                Some(passport) if first && self.accepts(&v.checked) => {
-                    let id = SubmissionId { key_id: passport.key_id(), sha256: v.incoming.sha256.clone() };
-                    let seq = self.seq + i as u64 + 1;
-                    let file = self.ws.relative(&v.incoming.path);
-                    self.store.stage(passport, &file, &id, seq, &v.checked.tables, self.privacy()).map(Some)
-                }
-                _ => Ok(None),
-            })
-            .collect()
+        let jobs: Vec<(u64, &Validated)> = (self.seq + 1..)
+            .zip(validated)
+            .filter(|(_, v)| !self.committed.contains(&v.incoming.sha256) && seen.insert(v.incoming.sha256.as_str()))
+            .collect();
+        let mut staged: HashMap<u64, Staged> = HashMap::new();
+        for (seq, result) in jobs.iter().map(|(seq, _)| *seq).zip(crate::parallel::map(&jobs, |(seq, v)| self.stage(*seq, v))) {
+            if let Some(files) = result? {
+                staged.insert(seq, files);
+            }
+        }
+        Ok((self.seq + 1..).take(validated.len()).map(|seq| staged.remove(&seq)).collect())
+    }
+
+    /// Stages one validated file's store files if it is to be stored.
+    fn stage(&self, seq: u64, v: &Validated) -> anyhow::Result<Option<Staged>> {
+        let Some(passport) = v.checked.passport.as_ref().filter(|_| self.accepts(&v.checked)) else { return Ok(None) };
+        let id = SubmissionId { key_id: passport.key_id(), sha256: v.incoming.sha256.clone() };
+        let file = self.ws.relative(&v.incoming.path);
+        self.store.stage(passport, &file, &id, seq, &v.checked.tables, self.privacy()).map(Some)
     }
 
     /// Stores or rejects one validated file; `staged` holds its store files if [`Self::stage_all`] wrote them.

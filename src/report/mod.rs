@@ -36,27 +36,8 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
     }
     // Workbooks render on every core, PDFs one after another in school order, because
     // printpdf draws its object IDs from a process-wide counter (byte-identical output).
-    // Plain threads, not rayon: a rayon worker waiting on polars would steal the next
-    // school's job and nest, school after school, until the stack overflows.
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let chunk = model.schools.len().div_ceil(threads).max(1);
-    let rendered: Vec<Result<Vec<(String, Vec<u8>)>, rust_xlsxwriter::XlsxError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = model
-            .schools
-            .chunks(chunk)
-            .map(|schools| scope.spawn(move || schools.iter().map(|s| Ok((format!("{}.xlsx", s.code), xlsx::render(model, s)?))).collect()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| Err(rust_xlsxwriter::XlsxError::ParameterError("поток отчётов завершился аварийно".into())))
-            })
-            .collect()
-    });
-    let mut workbooks = Vec::new();
-    for part in rendered {
-        workbooks.extend(part?);
-    }
+    let workbooks = crate::parallel::map(&model.schools, |s| xlsx::render(model, s).map(|bytes| (format!("{}.xlsx", s.code), bytes)));
+    let workbooks: Vec<(String, Vec<u8>)> = workbooks.into_iter().collect::<Result<_, _>>()?;
     for (name, bytes) in workbooks {
         out(&name, bytes)?;
     }

@@ -14,7 +14,6 @@ use anyhow::Context as _;
 use polars::prelude::*;
 use polars_io::SerReader;
 use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
-use rayon::prelude::*;
 
 use crate::forms::{Passport, TableFrame};
 use crate::read::values::Term;
@@ -183,7 +182,7 @@ impl Store {
         }
         // Files decode on all cores; the union is built in bounded batches, because one plan
         // over thousands of files would recurse too deep.
-        let frames: Vec<DataFrame> = paths.par_iter().map(|p| read_parquet(p)).collect::<anyhow::Result<_>>()?;
+        let frames: Vec<DataFrame> = crate::parallel::map(&paths, |p| read_parquet(p)).into_iter().collect::<anyhow::Result<_>>()?;
         Ok(union(frames)?)
     }
 
