@@ -1,5 +1,5 @@
 //! Stage 4, store: validated records as Parquet, Hive-partitioned
-//! (`store/<table>/term=<slug>/school=<code>/<key>-<sha>.parquet`), one file per table
+//! (`store/<table>/term_slug=<slug>/school=<code>/<key>-<sha>.parquet`), one file per table
 //! per submission. Files are staged under a temporary name (in parallel, during validation)
 //! and renamed at commit; the ingest log line that follows commits them, and
 //! [`Store::recover`] removes whatever a crash left behind.
@@ -56,8 +56,10 @@ impl Store {
         Store { root: root.to_path_buf() }
     }
 
+    /// A partition's folder. The keys (`term_slug`, `school`) repeat no data column: Spark
+    /// refuses a partition key that is also a column, and DuckDB silently replaces the column.
     fn partition(&self, table: &str, term: &Term, school: &str) -> PathBuf {
-        self.root.join(table).join(format!("term={}", term.slug())).join(format!("school={school}"))
+        self.root.join(table).join(format!("term_slug={}", term.slug())).join(format!("school={school}"))
     }
 
     /// Stages a validated submission: adds the source columns (term, school, author...),
@@ -163,7 +165,7 @@ impl Store {
         // Partition pruning by path: only the folders of the term (and school) are walked.
         let mut dir = self.root.join(table);
         if let Some(t) = term {
-            dir = dir.join(format!("term={}", t.slug()));
+            dir = dir.join(format!("term_slug={}", t.slug()));
             if let Some(s) = school {
                 dir = dir.join(format!("school={s}"));
             }
