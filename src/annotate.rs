@@ -6,7 +6,9 @@
 use calamine::Data;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Note, Url, Workbook, XlsxError};
 
-use crate::problem::{Problems, Severity, cell_name};
+use std::collections::HashMap;
+
+use crate::problem::{MAX_LISTED, Problem, Problems, Severity, cell_name};
 use crate::read::workbook::{self, Limits};
 
 /// The sheet listing the problems; readers ignore it when the copy comes back.
@@ -38,6 +40,13 @@ fn write(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
     }
     let mut items: Vec<_> = problems.items.iter().filter(|p| p.severity != Severity::Note).collect();
     items.sort_by_key(|p| p.severity);
+    if problems.unlisted() > 0 {
+        let text = format!(
+            "Показаны первые {MAX_LISTED} замечаний, ещё {} не показаны: исправьте показанные и проверьте файл снова.",
+            problems.unlisted()
+        );
+        check.write_string(2, 0, text)?;
+    }
     for (i, p) in items.iter().enumerate() {
         let r = 4 + i as u32;
         check.write_string(r, 0, p.severity.label())?;
@@ -55,16 +64,24 @@ fn write(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
     check.set_column_width(4, 90)?;
     check.set_freeze_panes(4, 0)?;
 
+    // The listed problems by cell, looked up once per cell of every sheet.
+    let mut by_cell: HashMap<(&str, (u32, u32)), Vec<&Problem>> = HashMap::new();
+    for p in &items {
+        if let Some(cell) = p.cell {
+            by_cell.entry((p.sheet.as_str(), cell)).or_default().push(p);
+        }
+    }
     // A copy that comes back with errors again already has a «Проверка» sheet: it is rebuilt.
     for sheet in wb.sheets.iter().filter(|s| s.name != CHECK_SHEET) {
-        let ws = out.add_worksheet();
+        // Rows go to a temporary file as they are written (they are written in order): a
+        // sheet of a million rows would otherwise be held whole in memory.
+        let ws = out.add_worksheet_with_constant_memory()?;
         ws.set_name(&sheet.name)?;
-        let marked = |row: u32, col: u32| problems.items.iter().filter(move |p| p.sheet == sheet.name && p.cell == Some((row, col)));
         for row in sheet.row_span() {
             for col in sheet.col_span() {
                 let value = sheet.get(row, col);
-                let mut notes = marked(row, col).peekable();
-                let severity = notes.peek().map(|p| p.severity);
+                let notes = by_cell.get(&(sheet.name.as_str(), (row, col))).map_or(&[][..], Vec::as_slice);
+                let severity = notes.first().map(|p| p.severity);
                 let (text_format, date_format) = match severity {
                     Some(Severity::Error) => (Some(&error_cell), &error_date),
                     Some(Severity::Warning) => (Some(&warning_cell), &date),
@@ -85,7 +102,7 @@ fn write(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
                     (Data::Empty, Some(f)) => ws.write_blank(r, c, f).map(|_| ())?,
                     (Data::Empty, None) => {}
                 }
-                let messages: Vec<String> = notes.map(|p| p.message.clone()).collect();
+                let messages: Vec<&str> = notes.iter().map(|p| p.message.as_str()).collect();
                 if !messages.is_empty() {
                     ws.insert_note(r, c, &Note::new(messages.join("\n")).set_author("tutorstat"))?;
                 }

@@ -52,7 +52,8 @@ pub fn cell_edits(data: &[u8]) {
 pub fn values(data: &[u8]) {
     let text = String::from_utf8_lossy(data).into_owned();
     let number = data.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(f64::from_le_bytes).unwrap_or(0.0);
-    for value in [Data::String(text.clone()), Data::Float(number), Data::Int(number as i64)] {
+    let date = Data::DateTime(calamine::ExcelDateTime::new(number, calamine::ExcelDateTimeType::DateTime, false));
+    for value in [Data::String(text.clone()), Data::Float(number), Data::Int(number as i64), date] {
         let _ = parse_number(&value, &mut Vec::new());
         let _ = parse_date(&value, &mut Vec::new());
         let _ = parse_due(&value, &mut Vec::new());

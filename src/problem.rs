@@ -3,6 +3,7 @@
 //! Every reader and validator reports through [`Problems`], which collects all of them
 //! instead of stopping at the first, so a teacher fixes a file in one pass.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 
 /// Whether a problem stops the file from being stored.
@@ -85,10 +86,20 @@ pub fn column_name(col: u32) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// Most problems kept to show a teacher: beyond this, a file is wrong throughout (a million
+/// junk rows), one more screen of the same message helps nobody, and keeping them all would
+/// take memory in proportion. Counts and row accounting stay complete.
+pub const MAX_LISTED: usize = 10_000;
+
 /// The problems of one file, collected in the order found.
 #[derive(Debug, Default, Clone)]
 pub struct Problems {
+    /// The first [`MAX_LISTED`] problems, in the order found.
     pub items: Vec<Problem>,
+    /// Every problem counted by severity, listed or not.
+    counts: [usize; 3],
+    /// Rows carrying an error, by sheet, for every error listed or not.
+    error_rows: HashMap<String, BTreeSet<u32>>,
 }
 
 impl Problems {
@@ -114,6 +125,13 @@ impl Problems {
     }
 
     fn push(&mut self, severity: Severity, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
+        self.counts[severity as usize] += 1;
+        if let (Severity::Error, Some((row, _))) = (severity, cell) {
+            self.error_rows.entry(sheet.to_string()).or_default().insert(row);
+        }
+        if self.items.len() >= MAX_LISTED {
+            return;
+        }
         self.items.push(Problem {
             severity,
             sheet: sheet.to_string(),
@@ -124,16 +142,21 @@ impl Problems {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|p| p.severity == severity).count()
+        self.counts[severity as usize]
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|p| p.severity == Severity::Error)
+        self.count(Severity::Error) > 0
+    }
+
+    /// Problems found beyond those listed in [`Problems::items`].
+    pub fn unlisted(&self) -> usize {
+        self.counts.iter().sum::<usize>() - self.items.len()
     }
 
     /// Zero-based rows of `sheet` that carry at least one error.
-    pub fn error_rows(&self, sheet: &str) -> std::collections::BTreeSet<u32> {
-        self.items.iter().filter(|p| p.severity == Severity::Error && p.sheet == sheet).filter_map(Problem::row).collect()
+    pub fn error_rows(&self, sheet: &str) -> BTreeSet<u32> {
+        self.error_rows.get(sheet).cloned().unwrap_or_default()
     }
 }
 

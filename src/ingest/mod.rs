@@ -650,6 +650,9 @@ pub fn problems_text(file: &str, problems: &Problems) -> String {
     for p in items {
         text.push_str(&format!("{p}\n"));
     }
+    if problems.unlisted() > 0 {
+        text.push_str(&format!("… и ещё {} замечаний: исправьте показанные и проверьте файл снова.\n", problems.unlisted()));
+    }
     if problems.has_errors() {
         text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
     }

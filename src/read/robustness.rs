@@ -25,11 +25,13 @@ proptest! {
 
     #[test]
     fn no_number_makes_a_date_or_number_parser_panic(f in proptest::num::f64::ANY) {
-        let v = Data::Float(f);
-        let _ = parse_number(&v, &mut Vec::new());
-        let _ = parse_date(&v, &mut Vec::new());
-        let _ = parse_due(&v, &mut Vec::new());
-        let _ = cell_text(&v);
+        let date = Data::DateTime(calamine::ExcelDateTime::new(f, calamine::ExcelDateTimeType::DateTime, false));
+        for v in [Data::Float(f), date] {
+            let _ = parse_number(&v, &mut Vec::new());
+            let _ = parse_date(&v, &mut Vec::new());
+            let _ = parse_due(&v, &mut Vec::new());
+            let _ = cell_text(&v);
+        }
     }
 
     /// Over what teachers type (Cyrillic, Latin, digits, spaces, the punctuation of codes):

@@ -19,12 +19,17 @@ pub fn cell_text(value: &Data) -> Option<String> {
         Data::Float(f) => Some(format_number(*f)),
         Data::Int(i) => Some(i.to_string()),
         Data::Bool(b) => Some(if *b { "ИСТИНА" } else { "ЛОЖЬ" }.to_string()),
-        Data::DateTime(dt) => {
-            Some(dt.as_datetime().map(|d| d.date().format("%d.%m.%Y").to_string()).unwrap_or_else(|| format_number(dt.as_f64())))
-        }
+        Data::DateTime(dt) => Some(date_of(dt).map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|| format_number(dt.as_f64()))),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Error(e) => Some(format!("#{e:?}")),
     }
+}
+
+/// The date of a date-formatted cell. Excel's dates end at 9999-12-31 (serial 2958465): a
+/// larger serial is no date, and calamine's conversion would panic on it (found by fuzzing).
+fn date_of(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
+    let serial = dt.as_f64();
+    ((0.0..2_958_466.0).contains(&serial)).then(|| dt.as_datetime()).flatten().map(|d| d.date())
 }
 
 /// Whether a cell holds nothing a teacher typed (empty or only spaces).
@@ -78,7 +83,7 @@ fn date_from_serial(serial: f64) -> Option<NaiveDate> {
 pub fn parse_date(value: &Data, changes: &mut Vec<Change>) -> Result<Option<NaiveDate>, ()> {
     match value {
         Data::Empty => Ok(None),
-        Data::DateTime(dt) => dt.as_datetime().map(|d| Some(d.date())).ok_or(()),
+        Data::DateTime(dt) => date_of(dt).map(Some).ok_or(()),
         Data::DateTimeIso(s) => s.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Some).ok_or(()),
         Data::Float(f) => date_from_serial(*f).map(Some).ok_or(()),
         Data::Int(i) => date_from_serial(*i as f64).map(Some).ok_or(()),

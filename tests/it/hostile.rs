@@ -1,5 +1,6 @@
-//! Hostile files: a zip bomb, a school code that tries to leave the workspace, thousands of
-//! sheets, formulas typed as text. Each is rejected or read within bounds, with a message.
+//! Hostile files: a zip bomb, huge claimed or used ranges, a million rows, invalid UTF-8,
+//! damaged containers, a school code that tries to leave the workspace, thousands of sheets,
+//! formulas and external links. Each is rejected or read within bounds, with a message.
 
 use std::io::Write;
 
@@ -139,4 +140,77 @@ fn an_xls_claiming_a_huge_sheet_is_rejected_before_calamine_reserves_it() {
     let problems = ws.problems_of("огромный.xls");
     assert!(problems.contains("лист «№ 1» занимает 200000000 ячеек"), "{problems}");
     assert_eq!(ws.records("roster").height(), 8);
+}
+
+/// A roster of a million junk rows: read, every row accounted for as rejected, and the
+/// teacher's list and annotated copy kept to their first problems.
+#[test]
+fn a_million_junk_rows_are_accounted_for_and_the_lists_stay_readable() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    sheets[1].1.truncate(1);
+    sheets[1].1.extend((0..1_000_000).map(|r| vec![V::from(format!("X{r}").as_str()), V::from("мусор")]));
+    ws.drop("миллион.xlsx", &sheets);
+    drop(sheets);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let line = ws.log().pop().unwrap();
+    assert_eq!((line["rows_read"].as_str(), line["rows_rejected"].as_str(), line["rows_stored"].as_str()), ("1000000", "1000000", "0"));
+    let problems = ws.problems_of("миллион.xlsx");
+    assert!(problems.lines().count() < 10_100, "{} lines", problems.lines().count());
+    assert!(problems.contains("… и ещё"), "{}", &problems[problems.len() - 300..]);
+    let copy = ws.path("rejected/миллион.ошибки.xlsx");
+    use calamine::Reader as _;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&copy).unwrap();
+    let check = book.worksheet_range("Проверка").unwrap();
+    assert!(calamine::DataType::as_string(check.get_value((2, 0)).unwrap()).unwrap().starts_with("Показаны первые 10000 замечаний"));
+    assert_eq!(book.worksheet_range("Состав").unwrap().height(), 1_000_001);
+}
+
+/// Formulas everywhere, one of them a link to another workbook: what is read is the value the
+/// spreadsheet program cached; no formula is evaluated and no linked file is opened.
+#[test]
+fn formulas_and_external_links_are_read_as_their_cached_values() {
+    let ws = Ws::new();
+    let mut sheets = roster();
+    let rows = &mut sheets[1].1;
+    rows[1][1] = V::F("='[чужой.xlsx]Лист1'!B2", "Иванова Мария Петровна");
+    rows[1][5] = V::F("=6*2", "12");
+    rows[6][3] = V::F("=\"9\"&\"А\"", "9А");
+    ws.drop("формулы.xlsx", &sheets);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let plain = Ws::new();
+    plain.drop("без формул.xlsx", &roster());
+    plain.ingest();
+    assert_eq!(ws.records("roster"), plain.records("roster"));
+}
+
+/// Bytes that are not UTF-8 inside the shared strings: the file is refused with a message,
+/// and the other files of the run are stored.
+#[test]
+fn invalid_utf8_in_shared_strings_is_one_rejected_file() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let good = std::fs::read(ws.path("inbox/состав.xlsx")).unwrap();
+    let mut source = ::zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut broken = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let at = bytes.windows(3).position(|w| w == b"<t>").unwrap() + 3;
+            bytes.splice(at..at, [0xFF, 0xFE, 0xC3]);
+        }
+        broken.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+        broken.write_all(&bytes).unwrap();
+    }
+    std::fs::write(ws.path("inbox/битая кодировка.xlsx"), broken.finish().unwrap().into_inner()).unwrap();
+    ws.drop("журнал.xlsx", &attendance());
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let problems = ws.problems_of("битая кодировка.xlsx");
+    assert!(problems.contains("файл повреждён"), "{problems}");
+    assert_eq!(ws.records("roster").height(), 8);
+    assert!(ws.records("attendance").height() > 0);
 }

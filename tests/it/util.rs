@@ -18,6 +18,8 @@ pub enum V {
     S(String),
     N(f64),
     D(u16, u8, u8),
+    /// A formula and the result the spreadsheet program cached for it.
+    F(&'static str, &'static str),
     E,
 }
 
@@ -75,6 +77,9 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
                     }
                     V::D(y, m, d) => {
                         ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                    }
+                    V::F(formula, cached) => {
+                        ws.write_formula(r, c, rust_xlsxwriter::Formula::new(*formula).set_result(*cached)).unwrap();
                     }
                     V::E => {}
                 }
