@@ -26,6 +26,9 @@ use crate::store::Store;
 /// Columns of the long table, in order.
 pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
 
+/// Store columns no indicator reads: left on disk (identity and provenance of rows).
+const UNREAD: [&str; 6] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version"];
+
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
 pub struct Inputs {
@@ -44,7 +47,7 @@ impl Inputs {
         let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                if let Some(df) = store.read(table, Some(&Term { year: term.year, period }), None)? {
+                if let Some(df) = store.read_except(table, Some(&Term { year: term.year, period }), None, &UNREAD)? {
                     frames.push(df.lazy());
                 }
             }

@@ -110,7 +110,6 @@ impl ReportModel {
         let register = request.register;
         let inputs = Inputs::load(store, &term)?.with_register(register)?;
         let s = settings(config, definitions, register, term);
-        let previous_inputs = Inputs::load(store, &compare)?.with_register(register)?;
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
                 // The school's rows, and the municipality and region rows it is compared with.
@@ -119,7 +118,11 @@ impl ReportModel {
             }
         };
         let long = only(indicators::compute(&inputs, &s)?)?;
+        // Inputs hold a whole school year: a comparison term of the same year reuses them.
+        let previous_inputs =
+            if compare.year == term.year { inputs.clone() } else { Inputs::load(store, &compare)?.with_register(register)? };
         let previous = only(indicators::compute(&previous_inputs, &settings(config, definitions, register, compare))?)?;
+        drop(previous_inputs);
         let label = term.label();
         let mut model = ReportModel {
             term,

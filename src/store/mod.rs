@@ -162,6 +162,17 @@ impl Store {
 
     /// All rows of a table, optionally of one term and one school (partition pruning by path).
     pub fn read(&self, table: &str, term: Option<&Term>, school: Option<&str>) -> anyhow::Result<Option<DataFrame>> {
+        self.read_except(table, term, school, &[])
+    }
+
+    /// [`Store::read`] without the columns `except` (projection pushdown: they are not decoded).
+    pub fn read_except(
+        &self,
+        table: &str,
+        term: Option<&Term>,
+        school: Option<&str>,
+        except: &[&str],
+    ) -> anyhow::Result<Option<DataFrame>> {
         // Partition pruning by path: only the folders of the term (and school) are walked.
         let mut dir = self.root.join(table);
         if let Some(t) = term {
@@ -184,7 +195,8 @@ impl Store {
         }
         // Files decode on all cores; the union is built in bounded batches, because one plan
         // over thousands of files would recurse too deep.
-        let frames: Vec<DataFrame> = crate::parallel::map(&paths, |p| read_parquet(p)).into_iter().collect::<anyhow::Result<_>>()?;
+        let frames: Vec<DataFrame> =
+            crate::parallel::map(&paths, |p| read_parquet(p, except)).into_iter().collect::<anyhow::Result<_>>()?;
         Ok(union(frames)?)
     }
 
@@ -194,7 +206,7 @@ impl Store {
         if !path.exists() {
             return Ok(None);
         }
-        Ok(Some(read_parquet(&path)?))
+        Ok(Some(read_parquet(&path, &[])?))
     }
 }
 
@@ -211,9 +223,15 @@ fn union(mut frames: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
     Ok(frames.pop())
 }
 
-fn read_parquet(path: &Path) -> anyhow::Result<DataFrame> {
+fn read_parquet(path: &Path, except: &[&str]) -> anyhow::Result<DataFrame> {
     let file = File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
-    anyhow::Context::with_context(ParquetReader::new(file).finish(), || format!("не удалось прочитать {}", path.display()))
+    let mut reader = ParquetReader::new(file);
+    if !except.is_empty() {
+        let schema = anyhow::Context::with_context(reader.schema(), || format!("не удалось прочитать {}", path.display()))?;
+        let keep = schema.iter_names().filter(|n| !except.contains(&n.as_str())).map(|n| n.to_string()).collect();
+        reader = reader.with_columns(Some(keep));
+    }
+    anyhow::Context::with_context(reader.finish(), || format!("не удалось прочитать {}", path.display()))
 }
 
 /// Adds the columns every store row carries: where and when it comes from.
