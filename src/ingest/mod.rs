@@ -142,6 +142,7 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
         }
         summary.files.push(report);
     }
+    journal.flush()?;
     journal.store.recover(&journal.current)?;
     Ok(summary)
 }
@@ -265,7 +266,13 @@ struct Journal<'a> {
     limits: workbook::Limits,
     /// (file, SHA-256) of logged journeys whose file never reached its destination.
     unfinished: HashMap<(String, String), PathBuf>,
+    /// Log lines not yet written, with the move each one announces: written together, then
+    /// moved together ([`Journal::flush`]).
+    pending: Vec<(Entry, PathBuf, PathBuf)>,
 }
+
+/// Log lines written (and fsynced) at once: a crash leaves at most this many journeys to finish.
+const GROUP_COMMIT: usize = 256;
 
 impl<'a> Journal<'a> {
     /// Reads the log and removes whatever it does not commit (a crash's leftovers).
@@ -275,10 +282,12 @@ impl<'a> Journal<'a> {
         let entries = log.entries()?;
         let current = current_submissions(&entries);
         store.recover(&current)?;
-        // Only a killed run leaves a journey half done, and only its last logged one: the log
-        // line is written just before the file moves.
+        // Only a killed run leaves journeys half done, and only among its last logged group:
+        // log lines are written just before their files move.
         let unfinished = entries
-            .last()
+            .iter()
+            .rev()
+            .take(GROUP_COMMIT)
             .filter(|e| {
                 options.interrupted
                     && inside_workspace(&e.moved_to)
@@ -286,11 +295,11 @@ impl<'a> Journal<'a> {
                     && ws.root.join(&e.file).exists()
             })
             .map(|e| ((e.file.clone(), e.sha256.clone()), ws.root.join(&e.moved_to)))
-            .into_iter()
             .collect();
         Ok(Journal {
             ws,
             unfinished,
+            pending: Vec::new(),
             committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
             seq: entries.len() as u64,
             store,
@@ -313,10 +322,41 @@ impl<'a> Journal<'a> {
         })
     }
 
-    fn append(&mut self, entry: &Entry) -> anyhow::Result<()> {
-        self.log.append(entry)?;
+    /// Logs a file's journey and moves the file, in groups: store files are published
+    /// before, so a group's lines commit them all with one fsync.
+    fn record(&mut self, entry: Entry, from: &Path, to: &Path) -> anyhow::Result<()> {
+        self.pending.push((entry, from.to_path_buf(), to.to_path_buf()));
         self.seq += 1;
+        if self.pending.len() >= GROUP_COMMIT {
+            self.flush()?;
+        }
         Ok(())
+    }
+
+    /// Writes the pending log lines (the commit point), then moves their files.
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.log.append(pending.iter().map(|(entry, _, _)| entry))?;
+        for (_, from, to) in &pending {
+            move_file(from, to)?;
+        }
+        Ok(())
+    }
+
+    /// `dir/<name>`, or `dir/<stem>_<sha8>.<ext>` when a different file already has that name
+    /// (in the folder, or on its way there in the pending group).
+    fn unique_path(&self, dir: &Path, path: &Path, sha: &str) -> PathBuf {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let plain = dir.join(&name);
+        if !plain.exists() && !self.pending.iter().any(|(_, _, to)| *to == plain) {
+            return plain;
+        }
+        let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
     }
 
     /// Whether a validated file goes to the store (else to `rejected/`).
@@ -393,8 +433,11 @@ impl<'a> Journal<'a> {
         let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
         let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
         let moved_rel = self.ws.relative(&moved_to);
-        self.append(&entry(&file, &moved_rel, &incoming.sha256, outcome, Some(&passport), counts, &problems, diff, self.now))?;
-        move_file(&incoming.path, &moved_to)?;
+        self.record(
+            entry(&file, &moved_rel, &incoming.sha256, outcome, Some(&passport), counts, &problems, diff, self.now),
+            &incoming.path,
+            &moved_to,
+        )?;
         self.current.insert(id.key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
         Ok(FileReport {
@@ -440,8 +483,7 @@ impl<'a> Journal<'a> {
         let mut e = entry(&file, &moved_rel, &incoming.sha256, outcome, None, counts, &problems, Diff::default(), self.now);
         (e.form, e.school_code, e.term, e.key, e.key_id) =
             ("package".into(), package.school.clone(), package.term.label(), "package".into(), key_id.clone());
-        self.append(&e)?;
-        move_file(&incoming.path, &moved_to)?;
+        self.record(e, &incoming.path, &moved_to)?;
         self.current.insert(key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
         Ok(FileReport {
@@ -460,7 +502,7 @@ impl<'a> Journal<'a> {
     /// Writes the annotated copy of a rejected workbook beside it in `rejected/`.
     fn annotate(&self, incoming: &Incoming, problems: &Problems) -> anyhow::Result<()> {
         let Some(bytes) = crate::annotate::annotated_copy(&incoming.bytes, problems, self.limits) else { return Ok(()) };
-        let target = unique_path(&self.ws.rejected(), &incoming.path, &incoming.sha256);
+        let target = self.unique_path(&self.ws.rejected(), &incoming.path, &incoming.sha256);
         let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         let stem = name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name);
         let path = target.with_file_name(format!("{stem}.ошибки.xlsx"));
@@ -477,13 +519,16 @@ impl<'a> Journal<'a> {
         problems: Problems,
     ) -> anyhow::Result<FileReport> {
         let file = self.ws.relative(path);
-        let target = unique_path(&self.ws.rejected(), path, sha);
+        let target = self.unique_path(&self.ws.rejected(), path, sha);
         let list = problems_path(&target);
         fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
         let moved_to = self.ws.relative(&target);
         // The log line first, the move last: a crash in between is finished by the next run.
-        self.append(&entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), self.now))?;
-        move_file(path, &target)?;
+        self.record(
+            entry(&file, &moved_to, sha, Outcome::Rejected, passport.as_ref(), counts, &problems, Diff::default(), self.now),
+            path,
+            &target,
+        )?;
         Ok(FileReport {
             file,
             sha256: sha.to_string(),
@@ -503,18 +548,8 @@ impl<'a> Journal<'a> {
         let target = archive_path(self.ws, &file.path, &file.sha256, self.now);
         let moved_to = self.ws.relative(&target);
         let none = Problems::default();
-        self.append(&entry(
-            &rel,
-            &moved_to,
-            &file.sha256,
-            Outcome::Duplicate,
-            None,
-            RowCounts::default(),
-            &none,
-            Diff::default(),
-            self.now,
-        ))?;
-        move_file(&file.path, &target)?;
+        let e = entry(&rel, &moved_to, &file.sha256, Outcome::Duplicate, None, RowCounts::default(), &none, Diff::default(), self.now);
+        self.record(e, &file.path, &target)?;
         Ok(FileReport {
             file: rel,
             sha256: file.sha256,
@@ -621,18 +656,6 @@ fn entry(
 fn archive_path(ws: &Workspace, path: &Path, sha: &str, now: chrono::NaiveDateTime) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     ws.archive().join(format!("{}_{}_{name}", now.format("%Y-%m-%d"), &sha[..12.min(sha.len())]))
-}
-
-/// `dir/<name>`, or `dir/<stem>_<sha8>.<ext>` when a different file already has that name.
-fn unique_path(dir: &Path, path: &Path, sha: &str) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let plain = dir.join(&name);
-    if !plain.exists() {
-        return plain;
-    }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
-    dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
 }
 
 /// The problem list beside a rejected file: `<name>.ошибки.txt`.

@@ -100,11 +100,13 @@ impl Log {
         Ok(entries)
     }
 
-    /// Appends one entry and flushes it to disk before returning.
-    pub fn append(&self, entry: &Entry) -> anyhow::Result<()> {
+    /// Appends entries with one write and flushes them to disk before returning.
+    pub fn append<'e>(&self, entries: impl IntoIterator<Item = &'e Entry>) -> anyhow::Result<()> {
         let new = !self.path.exists() || std::fs::metadata(&self.path)?.len() == 0;
         let mut writer = csv::WriterBuilder::new().has_headers(new).from_writer(Vec::new());
-        writer.serialize(entry)?;
+        for entry in entries {
+            writer.serialize(entry)?;
+        }
         let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut file = OpenOptions::new()
             .create(true)

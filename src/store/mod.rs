@@ -273,11 +273,11 @@ pub fn diff(old: Option<&DataFrame>, new: &DataFrame) -> anyhow::Result<Diff> {
         let digests = df.column("_digest")?.str()?.clone();
         Ok(keys.iter().zip(digests.iter()).filter_map(|(k, d)| Some((k?.to_string(), d?.to_string()))).collect())
     };
-    let new = pairs(new)?;
-    let old = match old {
-        Some(df) => pairs(df)?,
-        None => HashMap::new(),
+    let Some(old) = old else {
+        // A first submission: every record is new.
+        return Ok(Diff { added: new.column("_key")?.n_unique()?, ..Diff::default() });
     };
+    let (new, old) = (pairs(new)?, pairs(old)?);
     Ok(Diff {
         added: new.keys().filter(|k| !old.contains_key(*k)).count(),
         removed: old.keys().filter(|k| !new.contains_key(*k)).count(),

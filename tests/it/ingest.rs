@@ -415,3 +415,20 @@ fn a_rejected_file_comes_with_an_annotated_copy_that_is_accepted_once_fixed() {
     assert_eq!(fixed.column("points").unwrap(), original.column("points").unwrap());
     assert_eq!(fixed.column("_key").unwrap(), original.column("_key").unwrap());
 }
+
+/// Two different files of the same name (from two teachers' folders) rejected in one run:
+/// both reach `rejected/`, neither replaces the other, each with its own problem list.
+#[test]
+fn rejected_files_of_the_same_name_both_reach_rejected() {
+    let ws = Ws::new();
+    for (folder, text) in [("школа1", "первый"), ("школа2", "второй")] {
+        std::fs::create_dir_all(ws.path("inbox").join(folder)).unwrap();
+        std::fs::write(ws.path("inbox").join(folder).join("журнал.xlsx"), text).unwrap();
+    }
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let rejected = ws.files_in("rejected");
+    let contents: std::collections::BTreeSet<String> =
+        rejected.iter().filter(|n| n.ends_with(".xlsx")).map(|n| std::fs::read_to_string(ws.path("rejected").join(n)).unwrap()).collect();
+    assert_eq!(contents, ["второй", "первый"].map(String::from).into(), "{rejected:?}");
+    assert_eq!(rejected.iter().filter(|n| n.ends_with(".ошибки.txt")).count(), 2, "{rejected:?}");
+}
