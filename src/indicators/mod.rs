@@ -21,7 +21,7 @@ use polars::prelude::*;
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::read::values::{Period, Term};
-use crate::store::Store;
+use crate::store::{Columns, Store};
 
 /// Columns of the long table, in order.
 pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
@@ -47,7 +47,7 @@ impl Inputs {
         let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                if let Some(df) = store.read_except(table, Some(&Term { year: term.year, period }), None, &UNREAD)? {
+                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), None, Columns::Except(&UNREAD))? {
                     frames.push(df.lazy());
                 }
             }

@@ -20,7 +20,7 @@ use crate::problem::{Problems, Severity};
 use crate::read::values::Term;
 use crate::read::workbook;
 use crate::store::log::{Entry, Log, Outcome, current_submissions};
-use crate::store::{Diff, Staged, Store, SubmissionId};
+use crate::store::{Columns, Diff, Staged, Store, SubmissionId};
 use crate::workspace::Workspace;
 
 /// Choices of one ingest run.
@@ -234,7 +234,7 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
 /// Roster IDs already in the store, by school and school year.
 fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     let mut index = RosterIndex::new();
-    let Some(frame) = store.read("roster", None, None)? else {
+    let Some(frame) = store.read_columns("roster", None, None, Columns::Only(&["school_code", "school_year", "id"]))? else {
         return Ok(index);
     };
     let schools = frame.column("school_code")?.str()?.clone();
@@ -584,7 +584,11 @@ fn warn_about_other_authors(
 ) -> anyhow::Result<()> {
     for t in tables {
         let Some(person) = person_column(t.table) else { continue };
-        let Some(existing) = store.read(t.table, Some(&passport.term), Some(&passport.school_code))? else { continue };
+        let columns = ["author", "instrument", "wave", "source_file", person];
+        let Some(existing) = store.read_columns(t.table, Some(&passport.term), Some(&passport.school_code), Columns::Only(&columns))?
+        else {
+            continue;
+        };
         let new_ids: HashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
         let instrument = passport.questionnaire.clone().or_else(|| passport.diagnostic.clone()).unwrap_or_default();
         let wave = passport.wave.map(|w| w.code()).unwrap_or_default();

@@ -37,6 +37,14 @@ impl SubmissionId {
     }
 }
 
+/// Which columns a read decodes.
+#[derive(Debug, Clone, Copy)]
+pub enum Columns<'a> {
+    All,
+    Only(&'a [&'a str]),
+    Except(&'a [&'a str]),
+}
+
 /// A submission's files written under temporary names, waiting for [`Store::publish`].
 #[derive(Debug, Default)]
 pub struct Staged {
@@ -162,16 +170,16 @@ impl Store {
 
     /// All rows of a table, optionally of one term and one school (partition pruning by path).
     pub fn read(&self, table: &str, term: Option<&Term>, school: Option<&str>) -> anyhow::Result<Option<DataFrame>> {
-        self.read_except(table, term, school, &[])
+        self.read_columns(table, term, school, Columns::All)
     }
 
-    /// [`Store::read`] without the columns `except` (projection pushdown: they are not decoded).
-    pub fn read_except(
+    /// [`Store::read`] of some columns only (projection pushdown: the others are not decoded).
+    pub fn read_columns(
         &self,
         table: &str,
         term: Option<&Term>,
         school: Option<&str>,
-        except: &[&str],
+        columns: Columns,
     ) -> anyhow::Result<Option<DataFrame>> {
         // Partition pruning by path: only the folders of the term (and school) are walked.
         let mut dir = self.root.join(table);
@@ -196,7 +204,7 @@ impl Store {
         // Files decode on all cores; the union is built in bounded batches, because one plan
         // over thousands of files would recurse too deep.
         let frames: Vec<DataFrame> =
-            crate::parallel::map(&paths, |p| read_parquet(p, except)).into_iter().collect::<anyhow::Result<_>>()?;
+            crate::parallel::map(&paths, |p| read_parquet(p, columns)).into_iter().collect::<anyhow::Result<_>>()?;
         Ok(union(frames)?)
     }
 
@@ -206,7 +214,7 @@ impl Store {
         if !path.exists() {
             return Ok(None);
         }
-        Ok(Some(read_parquet(&path, &[])?))
+        Ok(Some(read_parquet(&path, Columns::All)?))
     }
 }
 
@@ -223,12 +231,13 @@ fn union(mut frames: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
     Ok(frames.pop())
 }
 
-fn read_parquet(path: &Path, except: &[&str]) -> anyhow::Result<DataFrame> {
+fn read_parquet(path: &Path, columns: Columns) -> anyhow::Result<DataFrame> {
     let file = File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
     let mut reader = ParquetReader::new(file);
-    if !except.is_empty() {
+    if let Columns::Only(names) | Columns::Except(names) = columns {
         let schema = anyhow::Context::with_context(reader.schema(), || format!("не удалось прочитать {}", path.display()))?;
-        let keep = schema.iter_names().filter(|n| !except.contains(&n.as_str())).map(|n| n.to_string()).collect();
+        let only = matches!(columns, Columns::Only(_));
+        let keep = schema.iter_names().filter(|n| names.contains(&n.as_str()) == only).map(|n| n.to_string()).collect();
         reader = reader.with_columns(Some(keep));
     }
     anyhow::Context::with_context(reader.finish(), || format!("не удалось прочитать {}", path.display()))
