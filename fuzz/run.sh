@@ -32,7 +32,7 @@ for target in ${targets[*]}; do
   fixtures="../tests/fixtures/fuzz/$target"
   mkdir -p "$fixtures" && find "$fixtures" -type f ! -name 'crash-*' ! -name 'oom-*' ! -name 'timeout-*' -delete
   cargo +nightly fuzz cmin "${flags[@]}" "$target" "corpus/$target"
-  (cd "corpus/$target" && ls -S -r | head -n 200 | xargs -r cp -t "../../$fixtures/")
+  (cd "corpus/$target" && ls -S -r | sed -n '1,200p' | xargs -r cp -t "../../$fixtures/")
   if compgen -G "artifacts/$target/*" >/dev/null; then cp "artifacts/$target"/* "$fixtures/"; fi
   if [ -n "${status:-}" ]; then echo "$target: the fuzzer found a failing input, see artifacts/$target" >&2; exit "$status"; fi
 done
