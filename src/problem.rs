@@ -86,6 +86,12 @@ pub fn column_name(col: u32) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
+/// Text for a terminal or a text file: control characters (other than line breaks) from file
+/// names and cells are shown escaped, so a name like `\u{1b}[2J` cannot drive the terminal.
+pub fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() && c != '\n' { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// Most problems kept to show a teacher: beyond this, a file is wrong throughout (a million
 /// junk rows), one more screen of the same message helps nobody, and keeping them all would
 /// take memory in proportion. Counts and row accounting stay complete.

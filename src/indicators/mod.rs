@@ -27,7 +27,7 @@ use crate::store::{Columns, Store};
 pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
 
 /// Store columns no indicator reads: left on disk (identity and provenance of rows).
-const UNREAD: [&str; 6] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version"];
+const UNREAD: [&str; 7] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version", "school_year"];
 
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]

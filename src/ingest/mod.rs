@@ -683,7 +683,7 @@ pub fn problems_text(file: &str, problems: &Problems) -> String {
     if problems.has_errors() {
         text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
     }
-    text
+    crate::problem::printable(&text)
 }
 
 /// Moves a file, copying when a rename across file systems is impossible.

@@ -4,7 +4,7 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{FileReport, Summary};
-use crate::problem::Severity;
+use crate::problem::{Severity, printable};
 use crate::store::log::Outcome;
 
 /// The summary table and the problems worth reading now.
@@ -54,7 +54,7 @@ pub fn render(summary: &Summary) -> String {
             out.push_str(&format!("  … и ещё ошибок: {more}\n"));
         }
     }
-    out
+    printable(&out)
 }
 
 fn row(f: &FileReport) -> Vec<String> {

@@ -214,3 +214,28 @@ fn invalid_utf8_in_shared_strings_is_one_rejected_file() {
     assert_eq!(ws.records("roster").height(), 8);
     assert!(ws.records("attendance").height() > 0);
 }
+
+/// File names that look like paths or hold control characters stay names: each file ends in
+/// `archive/` or `rejected/` of this workspace (hidden ones stay in the inbox), nothing appears
+/// beside it, and no control character reaches the terminal.
+#[test]
+fn path_like_and_control_character_file_names_stay_inside_the_workspace() {
+    let ws = Ws::new();
+    let parent_before = std::fs::read_dir(ws.root().parent().unwrap()).unwrap().count();
+    let names = ["в..\\..\\выход.xlsx", "строка\nперевод.xlsx", "таб\tи\u{1b}[31mцвет.xlsx", " .xlsx"];
+    // Names starting with a dot are hidden files (office lock files among them): left alone.
+    let hidden = ["..\\..\\выход.xlsx", "..xlsx"];
+    for name in names.iter().chain(&hidden) {
+        ws.drop(name, &roster());
+    }
+    let out = ws.ingest();
+    let parent_after = std::fs::read_dir(ws.root().parent().unwrap()).unwrap().count();
+    assert_eq!(parent_before, parent_after, "something was written beside the workspace");
+    assert_eq!(ws.files_in("inbox"), hidden.map(String::from).to_vec(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'), "{}", text(&out));
+    let placed: Vec<String> = ws.files_in("archive").into_iter().chain(ws.files_in("rejected")).collect();
+    for name in names {
+        assert!(placed.iter().any(|p| p.ends_with(name)), "{name:?} not in archive/ or rejected/: {placed:?}");
+    }
+    assert_eq!(ws.log().len(), names.len());
+}
