@@ -76,6 +76,15 @@ struct Incoming {
     sha256: String,
 }
 
+/// A school's package read, its store files staged.
+struct StagedPackage {
+    school: String,
+    term: Term,
+    rows: usize,
+    key_id: String,
+    staged: Staged,
+}
+
 /// A file after validation, ready to commit.
 struct Validated {
     incoming: Incoming,
@@ -118,8 +127,12 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     // Schools' packages (Parquet) go their own way; spreadsheets are validated below.
     let (packages, fresh): (Vec<_>, Vec<_>) =
         fresh.into_iter().partition(|f| f.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")));
-    for file in packages {
-        let report = journal.commit_package(file, config.kind)?;
+    let staged = journal.stage_packages(&packages, config.kind)?;
+    for (file, staged) in packages.into_iter().zip(staged) {
+        let report = match staged {
+            Some(staged) => journal.commit_package(file, staged)?,
+            None => journal.archive_duplicate(file)?,
+        };
         if let (true, Some(target)) = (report.outcome.commits(), &report.package) {
             summary.touched.insert(target.clone());
         }
@@ -453,28 +466,51 @@ impl<'a> Journal<'a> {
         })
     }
 
-    /// Stores a school's package at a centre, replacing the school's earlier package of the term.
-    fn commit_package(&mut self, incoming: Incoming, kind: Kind) -> anyhow::Result<FileReport> {
-        let mut problems = Problems::default();
-        if kind == Kind::School {
-            problems.file_error("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы");
-            return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
+    /// Reads and stages, on every core, the packages a centre receives; like spreadsheets,
+    /// each takes one log line in order, so its `seq` is known. `None` for a later copy of
+    /// the same bytes (a duplicate); `Err` holds why a package is rejected.
+    fn stage_packages(&self, files: &[Incoming], kind: Kind) -> anyhow::Result<Vec<Option<Result<StagedPackage, String>>>> {
+        let mut seen = HashSet::new();
+        let jobs: Vec<(u64, &Incoming, bool)> =
+            (self.seq + 1..).zip(files).map(|(seq, f)| (seq, f, seen.insert(f.sha256.as_str()))).collect();
+        crate::parallel::map(&jobs, |(seq, file, first)| match (first, kind) {
+            (false, _) => Ok(None),
+            (true, Kind::School) => {
+                Ok(Some(Err("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы".into())))
+            }
+            (true, Kind::Centre) => match crate::package::read(&file.bytes) {
+                Err(message) => Ok(Some(Err(message))),
+                Ok(package) => self.stage_package(*seq, &file.sha256, package).map(|p| Some(Ok(p))),
+            },
+        })
+        .into_iter()
+        .collect()
+    }
+
+    fn stage_package(&self, seq: u64, sha256: &str, package: crate::package::Package) -> anyhow::Result<StagedPackage> {
+        let key_id = crate::digest::short_sha256(format!("{}|{}|package", package.school, package.term.label()).as_bytes());
+        let id = SubmissionId { key_id: key_id.clone(), sha256: sha256.to_string() };
+        let mut staged = Staged::default();
+        for (table, mut frame) in package.tables {
+            frame.with_column(Column::new("seq".into(), vec![seq; frame.height()]))?;
+            staged.files.push(self.store.stage_frame(table, &package.term, &package.school, &id, frame)?);
         }
-        let package = match crate::package::read(&incoming.bytes) {
+        Ok(StagedPackage { school: package.school, term: package.term, rows: package.rows, key_id, staged })
+    }
+
+    /// Stores a school's package at a centre, replacing the school's earlier package of the term.
+    fn commit_package(&mut self, incoming: Incoming, staged: Result<StagedPackage, String>) -> anyhow::Result<FileReport> {
+        let mut problems = Problems::default();
+        let package = match staged {
             Ok(p) => p,
             Err(message) => {
                 problems.file_error(message);
                 return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
             }
         };
-        let key_id = crate::digest::short_sha256(format!("{}|{}|package", package.school, package.term.label()).as_bytes());
-        let id = SubmissionId { key_id: key_id.clone(), sha256: incoming.sha256.clone() };
+        let key_id = package.key_id.clone();
         let replaced = self.current.contains_key(&key_id);
-        for (table, frame) in package.tables {
-            let mut frame = frame;
-            frame.with_column(Column::new("seq".into(), vec![self.seq + 1; frame.height()]))?;
-            self.store.write_frame(table, &package.term, &package.school, &id, frame)?;
-        }
+        self.store.publish(package.staged)?;
         let file = self.ws.relative(&incoming.path);
         let moved_to = archive_path(self.ws, &incoming.path, &incoming.sha256, self.now);
         let moved_rel = self.ws.relative(&moved_to);

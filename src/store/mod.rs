@@ -48,7 +48,7 @@ pub enum Columns<'a> {
 /// A submission's files written under temporary names, waiting for [`Store::publish`].
 #[derive(Debug, Default)]
 pub struct Staged {
-    files: Vec<(PathBuf, PathBuf)>,
+    pub files: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Rows added, removed and changed by a re-submission, by record key.
@@ -117,12 +117,6 @@ impl Store {
         std::io::Write::write_all(&mut file, &bytes)?;
         file.sync_all()?;
         Ok((tmp, path))
-    }
-
-    /// Writes one table of one submission at once (stage, then publish).
-    pub fn write_frame(&self, table: &str, term: &Term, school: &str, id: &SubmissionId, frame: DataFrame) -> anyhow::Result<()> {
-        let file = self.stage_frame(table, term, school, id, frame)?;
-        self.publish(Staged { files: vec![file] })
     }
 
     /// Puts staged files in their places (atomic renames); the log line that follows commits them.
