@@ -29,6 +29,11 @@ pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", 
 /// Store columns no indicator reads: left on disk (identity and provenance of rows).
 const UNREAD: [&str; 7] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version", "school_year"];
 
+/// The attendance marks, by far the largest table, are read with only the columns their two
+/// readers use (`attendance::per_person`, the report's months): a school year of a region's
+/// marks is most of a report's memory.
+const ATTENDANCE_READ: [&str; 8] = ["term", "school_code", "municipality", "author", "event_id", "person_id", "mark", "seq"];
+
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
 pub struct Inputs {
@@ -47,7 +52,8 @@ impl Inputs {
         let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), None, Columns::Except(&UNREAD))? {
+                let columns = if table == "attendance" { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
+                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), None, columns)? {
                     frames.push(df.lazy());
                 }
             }
