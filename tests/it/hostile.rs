@@ -6,6 +6,19 @@ use std::io::Write;
 
 use super::util::*;
 
+/// Drops a hostile file beside a valid roster and ingests: the hostile file is rejected with
+/// `expected` in its problem list, the roster is stored, and nothing panics.
+fn assert_rejected_beside_a_roster(ws: &Ws, name: &str, bytes: &[u8], expected: &str) {
+    std::fs::write(ws.path("inbox").join(name), bytes).unwrap();
+    ws.drop("состав.xlsx", &roster());
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", text(&out));
+    let problems = ws.problems_of(name);
+    assert!(problems.contains(expected), "{problems}");
+    assert_eq!(ws.records("roster").height(), 8);
+}
+
 #[test]
 fn a_zip_bomb_is_rejected_before_anything_is_inflated() {
     let ws = Ws::new();
@@ -20,12 +33,7 @@ fn a_zip_bomb_is_rejected_before_anything_is_inflated() {
     }
     let bomb = zip.finish().unwrap().into_inner();
     assert!(bomb.len() < 1024 * 1024);
-    std::fs::write(ws.path("inbox/бомба.xlsx"), bomb).unwrap();
-    ws.drop("состав.xlsx", &roster());
-    assert_eq!(ws.ingest().status.code(), Some(1));
-    let problems = ws.problems_of("бомба.xlsx");
-    assert!(problems.contains("распаковывается в 64 МБ, больше допустимых 10 МБ"), "{problems}");
-    assert_eq!(ws.records("roster").height(), 8);
+    assert_rejected_beside_a_roster(&ws, "бомба.xlsx", &bomb, "распаковывается в 64 МБ, больше допустимых 10 МБ");
 }
 
 #[test]
@@ -92,9 +100,8 @@ fn a_sheet_spanning_billions_of_cells_is_rejected_without_laying_it_out() {
         }
     }
     wb.save(ws.path("inbox/огромный.xlsx")).unwrap();
-    let start = std::time::Instant::now();
+    // Laid out, the sheet would need terabytes: the test could not finish if it were.
     assert_eq!(ws.ingest().status.code(), Some(1));
-    assert!(start.elapsed().as_secs() < 20);
     let problems = ws.problems_of("огромный.xlsx");
     assert!(problems.contains("лист «Состав» занимает") && problems.contains("больше допустимых 20000000"), "{problems}");
 }
@@ -106,13 +113,7 @@ fn a_damaged_xls_that_panics_the_reader_is_one_rejected_file_not_a_crash() {
     let crash =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz/workbook/crash-bb8b343573c467540ade38ab90ffc78b49bb5f55"))
             .unwrap();
-    std::fs::write(ws.path("inbox/повреждённый.xls"), crash).unwrap();
-    ws.drop("состав.xlsx", &roster());
-    let out = ws.ingest();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(ws.problems_of("повреждённый.xls").contains("файл повреждён"));
-    assert_eq!(ws.records("roster").height(), 8);
+    assert_rejected_beside_a_roster(&ws, "повреждённый.xls", &crash, "файл повреждён");
 }
 
 /// An .xls of a few hundred bytes whose sheet claims 1 000 000 rows by 200 columns: calamine
@@ -134,12 +135,8 @@ fn an_xls_claiming_a_huge_sheet_is_rejected_before_calamine_reserves_it() {
     container.create_stream("Workbook").unwrap().write_all(&stream).unwrap();
     container.flush().unwrap();
     let ws = Ws::new();
-    std::fs::write(ws.path("inbox/огромный.xls"), container.into_inner().into_inner()).unwrap();
-    ws.drop("состав.xlsx", &roster());
-    assert_eq!(ws.ingest().status.code(), Some(1));
-    let problems = ws.problems_of("огромный.xls");
-    assert!(problems.contains("лист «№ 1» занимает 200000000 ячеек"), "{problems}");
-    assert_eq!(ws.records("roster").height(), 8);
+    let xls = container.into_inner().into_inner();
+    assert_rejected_beside_a_roster(&ws, "огромный.xls", &xls, "лист «№ 1» занимает 200000000 ячеек");
 }
 
 /// A roster of a million junk rows: read, every row accounted for as rejected, and the
