@@ -21,19 +21,9 @@ const STUDENTS: usize = 150;
 const EVENTS: usize = 20;
 const TASKS: usize = 12;
 
-/// A tiny deterministic generator (xorshift), so runs compare.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Columns every store row carries, for `n` rows of one school.
 struct Source {

@@ -10,19 +10,9 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-/// xorshift: small, fast, the same sequence everywhere.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "../benches/common/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const FIRST: [&str; 8] = ["Анна", "Мария", "Елена", "Ольга", "Иван", "Дмитрий", "Сергей", "Алексей"];
 const LAST: [&str; 8] = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Соколов", "Попов", "Лебедев", "Козлов"];

@@ -14,7 +14,7 @@ use polars_io::prelude::{ParquetReader, ParquetWriter};
 use crate::config::Config;
 use crate::definitions::{Definitions, Scale};
 use crate::read::values::{Period, Term};
-use crate::store::{Columns, Store, TABLES};
+use crate::store::{Store, TABLES};
 
 pub const VERSION: i32 = 1;
 
@@ -71,9 +71,7 @@ pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &T
         for t in terms {
             // Each school's rows from its own partition: filtering the whole table once per
             // school made export quadratic (1 000 schools took many minutes).
-            let Some(codes) = store.read_columns(table, Some(&t), None, Columns::Only(&["school_code"]))? else { continue };
-            let schools = codes.column("school_code")?.str()?.unique()?.iter().flatten().map(String::from).collect::<Vec<_>>();
-            for school in schools {
+            for school in store.schools(table, &t)? {
                 let Some(rows) = store.read(table, Some(&t), Some(&school))? else { continue };
                 let hidden = crate::privacy::pseudonymise(table, rows, key, &text)?;
                 let tagged = hidden.lazy().with_columns([lit(table).alias("table"), lit(VERSION).alias("package_version")]);

@@ -388,17 +388,11 @@ impl<'a> Journal<'a> {
     /// is staged; the others are archived as duplicates.
     fn stage_all(&self, validated: &[Validated]) -> anyhow::Result<Vec<Option<Staged>>> {
         let mut seen = HashSet::new();
-        let jobs: Vec<(u64, &Validated)> = (self.seq + 1..)
+        let jobs: Vec<(u64, &Validated, bool)> = (self.seq + 1..)
             .zip(validated)
-            .filter(|(_, v)| !self.committed.contains(&v.incoming.sha256) && seen.insert(v.incoming.sha256.as_str()))
+            .map(|(seq, v)| (seq, v, !self.committed.contains(&v.incoming.sha256) && seen.insert(v.incoming.sha256.as_str())))
             .collect();
-        let mut staged: HashMap<u64, Staged> = HashMap::new();
-        for (seq, result) in jobs.iter().map(|(seq, _)| *seq).zip(crate::parallel::map(&jobs, |(seq, v)| self.stage(*seq, v))) {
-            if let Some(files) = result? {
-                staged.insert(seq, files);
-            }
-        }
-        Ok((self.seq + 1..).take(validated.len()).map(|seq| staged.remove(&seq)).collect())
+        crate::parallel::map(&jobs, |(seq, v, first)| if *first { self.stage(*seq, v) } else { Ok(None) }).into_iter().collect()
     }
 
     /// Stages one validated file's store files if it is to be stored.

@@ -150,7 +150,8 @@ fn open_unguarded(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     Ok(Workbook { sheets })
 }
 
-fn short(message: &str) -> String {
+/// A reader's message cut to what fits in a teacher's problem line.
+pub(super) fn short(message: &str) -> String {
     message.chars().take(120).collect()
 }
 

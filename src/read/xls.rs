@@ -8,7 +8,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::workbook::OpenError;
+use super::workbook::{OpenError, short};
 
 const BOUNDSHEET: u16 = 0x0085;
 const BOF: u16 = 0x0809;
@@ -21,7 +21,7 @@ const CELLS: [u16; 7] = [0x0006, 0x00FD, 0x0203, 0x0204, 0x00D6, 0x0205, 0x027E]
 
 /// Checks the container and the cells all sheets together will take against `max_cells`.
 pub fn check(bytes: &[u8], max_cells: u64) -> Result<(), OpenError> {
-    let unreadable = |e: std::io::Error| OpenError::Unreadable(e.to_string().chars().take(120).collect());
+    let unreadable = |e: std::io::Error| OpenError::Unreadable(short(&e.to_string()));
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(unreadable)?;
     // Office's password-protected .xlsx is an OLE container holding an `EncryptedPackage`.
     if file.is_stream("EncryptedPackage") {

@@ -64,10 +64,15 @@ impl Store {
         Store { root: root.to_path_buf() }
     }
 
-    /// A partition's folder. The keys (`term_slug`, `school`) repeat no data column: Spark
-    /// refuses a partition key that is also a column, and DuckDB silently replaces the column.
+    /// A term's folder of a table. The partition keys (`term_slug`, `school`) repeat no data
+    /// column: Spark refuses a key that is also a column, and DuckDB silently replaces the column.
+    fn term_dir(&self, table: &str, term: &Term) -> PathBuf {
+        self.root.join(table).join(format!("term_slug={}", term.slug()))
+    }
+
+    /// A partition's folder.
     fn partition(&self, table: &str, term: &Term, school: &str) -> PathBuf {
-        self.root.join(table).join(format!("term_slug={}", term.slug())).join(format!("school={school}"))
+        self.term_dir(table, term).join(format!("school={school}"))
     }
 
     /// Stages a validated submission: adds the source columns (term, school, author...),
@@ -162,6 +167,23 @@ impl Store {
         Ok(files)
     }
 
+    /// The schools with a partition of `table` in `term`, from the folder names alone.
+    pub fn schools(&self, table: &str, term: &Term) -> anyhow::Result<Vec<String>> {
+        let dir = self.term_dir(table, term);
+        if !dir.exists() {
+            return Ok(Vec::new());
+        }
+        let mut schools = Vec::new();
+        for entry in fs::read_dir(&dir).with_context(|| format!("не удалось прочитать {}", dir.display()))? {
+            let name = entry?.file_name().to_string_lossy().to_string();
+            if let Some(school) = name.strip_prefix("school=") {
+                schools.push(school.to_string());
+            }
+        }
+        schools.sort();
+        Ok(schools)
+    }
+
     /// All rows of a table, optionally of one term and one school (partition pruning by path).
     pub fn read(&self, table: &str, term: Option<&Term>, school: Option<&str>) -> anyhow::Result<Option<DataFrame>> {
         self.read_columns(table, term, school, Columns::All)
@@ -176,13 +198,11 @@ impl Store {
         columns: Columns,
     ) -> anyhow::Result<Option<DataFrame>> {
         // Partition pruning by path: only the folders of the term (and school) are walked.
-        let mut dir = self.root.join(table);
-        if let Some(t) = term {
-            dir = dir.join(format!("term_slug={}", t.slug()));
-            if let Some(s) = school {
-                dir = dir.join(format!("school={s}"));
-            }
-        }
+        let dir = match (term, school) {
+            (Some(t), Some(s)) => self.partition(table, t, s),
+            (Some(t), None) => self.term_dir(table, t),
+            (None, _) => self.root.join(table),
+        };
         if !dir.exists() {
             return Ok(None);
         }
