@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::scope::pooled;
+use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, of_term};
 use crate::read::text::fold;
 
@@ -91,10 +91,10 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
     let term = &settings.term;
     let mut pieces = Vec::new();
-    pieces.extend(pooled(frame.clone(), term, lit(""), col("expected").sum(), "forms_expected"));
-    pieces.extend(pooled(frame.clone(), term, lit(""), col("received").sum(), "forms_received"));
-    pieces.extend(pooled(frame.clone(), term, lit(""), col("received").sum() / col("expected").sum() * lit(100.0), "completeness_pct"));
-    let reporting = super::scope::share(col("received").eq(col("expected")));
+    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), "forms_expected"));
+    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), "forms_received"));
+    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), "completeness_pct"));
+    let reporting = Pool::share(col("received").eq(col("expected")));
     pieces.extend(pooled(frame, term, lit(""), reporting, "schools_reporting_pct").into_iter().skip(1));
     Ok(pieces)
 }

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{pooled, share};
+use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
 
 /// The school year's roster: per author the latest term's file, then per person the
@@ -25,11 +25,11 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let term = &settings.term;
     let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
-    pieces.extend(pooled(people.clone(), term, col("role"), len(), "participants"));
-    pieces.extend(pooled(people.clone(), term, lit(""), len(), "participants"));
+    pieces.extend(pooled(people.clone(), term, col("role"), Pool::count(), "participants"));
+    pieces.extend(pooled(people.clone(), term, lit(""), Pool::count(), "participants"));
     let mentors = people.clone().filter(col("role").eq(lit("наставник")));
-    pieces.extend(pooled(mentors, term, lit(""), share(col("valid_tutor")), "mentors_with_tutor_pct"));
-    let per_tutor = col("valid_tutor").cast(DataType::Float64).sum() / col("role").eq(lit("тьютор")).cast(DataType::Float64).sum();
+    pieces.extend(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), "mentors_with_tutor_pct"));
+    let per_tutor = Pool::ratio(col("valid_tutor"), col("role").eq(lit("тьютор")), 1.0);
     pieces.extend(pooled(people, term, lit(""), per_tutor, "tutorants_per_tutor"));
     Ok(pieces)
 }
