@@ -72,7 +72,7 @@ pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &T
             // Each school's rows from its own partition: filtering the whole table once per
             // school made export quadratic (1 000 schools took many minutes).
             for school in store.schools(table, &t)? {
-                let Some(rows) = store.read(table, Some(&t), Some(&school))? else { continue };
+                let Some(rows) = store.read(table, Some(&t), Some(std::slice::from_ref(&school)))? else { continue };
                 let hidden = crate::privacy::pseudonymise(table, rows, key, &text)?;
                 let tagged = hidden.lazy().with_columns([lit(table).alias("table"), lit(VERSION).alias("package_version")]);
                 by_school.entry(school).or_default().push(tagged);

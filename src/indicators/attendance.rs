@@ -45,13 +45,13 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         pieces.push(person(people.clone(), term, lit(""), rate.clone(), "att_rate"));
         pieces.push(person(people.clone(), term, lit(""), col("present"), "att_events"));
         pieces.push(person(people.clone(), term, lit(""), col("hours_present"), "att_hours"));
-        pieces.extend(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), "att_rate"));
-        pieces.extend(pooled(people, term, lit(""), Pool::share(rate.lt(lit(50.0))), "att_low_pct"));
+        pieces.push(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), "att_rate"));
+        pieces.push(pooled(people, term, lit(""), Pool::share(rate.lt(lit(50.0))), "att_low_pct"));
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events)?;
-        pieces.extend(pooled(events.clone(), term, col("kind"), Pool::count(), "events"));
-        pieces.extend(pooled(events.clone(), term, lit(""), Pool::count(), "events"));
+        pieces.push(pooled(events.clone(), term, col("kind"), Pool::count(), "events"));
+        pieces.push(pooled(events.clone(), term, lit(""), Pool::count(), "events"));
         let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));
         let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
         let club = school_only(events, term, lit(""), per_month, "club_meetings_per_month");

@@ -45,10 +45,12 @@ pub fn expected_labels(settings: &Settings) -> Vec<String> {
     labels
 }
 
-/// Schools of the register, or those seen in the data when there is no register.
+/// Schools of the register (those of the batch), or those seen in the data when there is
+/// no register.
 pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(String, String)>> {
     if !settings.register.is_empty() {
-        return Ok(settings.register.to_vec());
+        let in_batch = |code: &String| settings.batch.is_none_or(|b| b.contains(code));
+        return Ok(settings.register.iter().filter(|(code, _)| in_batch(code)).cloned().collect());
     }
     let mut seen = BTreeSet::new();
     for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
@@ -91,10 +93,10 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
     let term = &settings.term;
     let mut pieces = Vec::new();
-    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), "forms_expected"));
-    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), "forms_received"));
-    pieces.extend(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), "completeness_pct"));
-    let reporting = Pool::share(col("received").eq(col("expected")));
-    pieces.extend(pooled(frame, term, lit(""), reporting, "schools_reporting_pct").into_iter().skip(1));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), "forms_expected"));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), "forms_received"));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), "completeness_pct"));
+    let reporting = Pool::share(col("received").eq(col("expected"))).units_only();
+    pieces.push(pooled(frame, term, lit(""), reporting, "schools_reporting_pct"));
     Ok(pieces)
 }

@@ -62,26 +62,26 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let mut pieces = Vec::new();
 
     let people = shared(per_person(scored.clone()))?;
-    pieces.extend(pooled(people.clone(), term, dw(), Pool::total(col("present").cast(DataType::Float64).sum()), "d_participants"));
-    pieces.extend(pooled(people.clone(), term, dw(), Pool::total(col("present").not().cast(DataType::Float64).sum()), "d_absent"));
+    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").cast(DataType::Float64).sum()), "d_participants"));
+    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").not().cast(DataType::Float64).sum()), "d_absent"));
     let participants = people.filter(col("present"));
     pieces.push(person(participants.clone(), term, dw(), col("score"), "d_score"));
     pieces.push(person(participants.clone(), term, dw(), col("pct"), "d_pct"));
-    pieces.extend(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), "d_pct"));
+    pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), "d_pct"));
     for l in LEVELS {
         let group = path(vec![col("instrument"), col("wave"), lit(l)]);
-        pieces.extend(pooled(participants.clone(), term, group, Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))), "d_level_pct"));
+        pieces.push(pooled(participants.clone(), term, group, Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))), "d_level_pct"));
     }
 
     let task_pct = col("points") / col("max_score") * lit(100.0);
     let tasks = scored.clone().filter(col("points").is_not_null());
-    pieces.extend(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), "d_task_pct"));
+    pieces.push(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), "d_task_pct"));
 
     let topics = shared(per_topic(scored))?;
     let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
     pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), "d_topic_pct"));
-    pieces.extend(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), "d_topic_pct"));
-    pieces.extend(pooled(topics, term, dwt(), Pool::share(col("topic_pct").lt(lit(50.0))), "d_deficit_pct"));
+    pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), "d_topic_pct"));
+    pieces.push(pooled(topics, term, dwt(), Pool::share(col("topic_pct").lt(lit(50.0))), "d_deficit_pct"));
 
     pieces.extend(progress(year, term));
     Ok(pieces)
@@ -107,7 +107,7 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame>
         .with_column((col("pct") - col("start_pct")).alias("delta"));
     let group = path(vec![col("instrument"), lit("final")]);
     let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), "d_progress")];
-    pieces.extend(pooled(both, term, group, Pool::mean(col("delta")), "d_progress"));
+    pieces.push(pooled(both, term, group, Pool::mean(col("delta")), "d_progress"));
     pieces
 }
 

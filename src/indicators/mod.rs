@@ -47,13 +47,14 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads the school year of `term` from the store (partition pruning by path).
-    pub fn load(store: &Store, term: &Term) -> anyhow::Result<Inputs> {
+    /// Reads the school year of `term` from the store, of some schools or all (partition
+    /// pruning by path).
+    pub fn load(store: &Store, term: &Term, schools: Option<&[String]>) -> anyhow::Result<Inputs> {
         let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
                 let columns = if table == "attendance" { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
-                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), None, columns)? {
+                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), schools, columns)? {
                     frames.push(df.lazy());
                 }
             }
@@ -116,10 +117,19 @@ pub struct Settings<'a> {
     pub expected: &'a Expected,
     /// Schools the completeness is measured against: (code, municipality).
     pub register: &'a [(String, String)],
+    /// The schools of this computation when it covers a batch of them (see [`compute_schools`]).
+    pub batch: Option<&'a [String]>,
 }
 
 /// Every indicator of the term, as the long table.
 pub fn compute(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+    combine(vec![compute_schools(inputs, settings)?])
+}
+
+/// The school and person rows of the schools in `inputs`, with the sums their municipality
+/// and region are pooled from (the [`scope::SUMS`] columns). A region is computed in batches
+/// of schools this way, so memory holds one batch's records, not the region's.
+pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let mut pieces = Vec::new();
     pieces.extend(roster::indicators(inputs, settings)?);
     pieces.extend(attendance::indicators(inputs, settings)?);
@@ -127,16 +137,22 @@ pub fn compute(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> 
     pieces.extend(diagnostics::indicators(inputs, settings)?);
     pieces.extend(routes::indicators(inputs, settings)?);
     pieces.extend(completeness::indicators(inputs, settings)?);
-    let long = if pieces.is_empty() { empty_long()?.lazy() } else { concat(pieces, UnionArgs::default())? };
+    let rows = if pieces.is_empty() { scope::without_sums(empty_long()?.lazy()) } else { concat(pieces, UnionArgs::default())? };
     // A null (or undefined: 0/0, x/0) value has no row.
-    let long = long.filter(col("value").is_finite()).collect()?;
-    let flags = flags::indicators(&long, inputs, settings)?;
-    let long = concat([long.lazy(), flags], UnionArgs::default())?;
-    long.sort(
-        ["scope", "municipality", "school_code", "indicator", "group", "entity"],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )
-    .collect()
+    let rows = rows.filter(col("value").is_finite()).collect()?;
+    let flags = scope::without_sums(flags::indicators(&rows, inputs, settings)?);
+    concat([rows.lazy(), flags], UnionArgs::default())?.collect()
+}
+
+/// The long table from the rows of every batch of schools ([`compute_schools`]): the
+/// municipality and region rows are made from the schools' sums.
+pub fn combine(batches: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let rows = concat(batches.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(), UnionArgs::default())?.collect()?.lazy();
+    let units = scope::units(rows.clone())?.filter(col("value").is_finite());
+    let schools = rows.filter(col("shown")).select(COLUMNS.map(col));
+    concat([schools, units], UnionArgs::default())?
+        .sort(["scope", "municipality", "school_code", "indicator", "group", "entity"], SortMultipleOptions::default().with_maintain_order(true))
+        .collect()
 }
 
 /// A long table with no rows.

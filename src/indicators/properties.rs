@@ -1,6 +1,7 @@
 //! Property tests: for random schools, municipalities and records, wider scopes equal a
-//! recomputation from the person records (pooled, not mean of means), counts sum across
-//! categories, and shares lie in 0..100.
+//! recomputation from the person records (pooled, not mean of means), computing school by
+//! school gives the same table as computing all at once, counts sum across categories, and
+//! shares lie in 0..100.
 
 use std::collections::BTreeMap;
 
@@ -44,7 +45,9 @@ proptest! {
             let (code, muni) = school(s, shift);
             rec(&code, &muni).s("event_id", &format!("E{i}")).s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10)
         }).collect();
-        let long = compute_with(Inputs { attendance: Some(frame(&records)), events: Some(frame(&events)), ..empty_inputs() });
+        let inputs = Inputs { attendance: Some(frame(&records)), events: Some(frame(&events)), ..empty_inputs() };
+        let long = compute_with(inputs.clone());
+        assert_same_rows(&long, &compute_by_school(inputs, &["S0", "S1", "S2", "S3"]));
         for (muni, (present, all)) in &sums {
             assert_close(value(&long, "municipality", muni, "att_rate", ""), present / all * 100.0);
         }
@@ -66,7 +69,9 @@ proptest! {
             let (code, muni) = school(*s, 0);
             rec(&code, &muni).s("instrument", "Д").s("wave", "start").s("person_id", &format!("P{i}")).s("task", "1").f("points", f64::from(*points).min(4.0))
         }).collect();
-        let long = compute_with(Inputs { roster: Some(frame(&roster)), diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() });
+        let inputs = Inputs { roster: Some(frame(&roster)), diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let long = compute_with(inputs.clone());
+        assert_same_rows(&long, &compute_by_school(inputs, &["S0", "S1", "S2", "S3"]));
         let rows = long.clone().lazy().filter(col("scope").neq(lit("person"))).collect().unwrap();
         let sum_by = |indicator: &str, total_group: Option<&str>| -> BTreeMap<(String, String, String), (f64, f64)> {
             let mut out: BTreeMap<(String, String, String), (f64, f64)> = BTreeMap::new();
@@ -91,6 +96,21 @@ proptest! {
             prop_assert!((levels - 100.0).abs() < 1e-9, "{key:?}: levels sum to {levels}");
         }
         assert_shares_are_percentages(&long);
+    }
+}
+
+/// The two long tables have the same rows in the same order, values equal to 1e-9.
+fn assert_same_rows(all_at_once: &DataFrame, by_school: &DataFrame) {
+    assert_eq!(all_at_once.height(), by_school.height(), "{all_at_once}\n{by_school}");
+    for name in super::COLUMNS {
+        let (a, b) = (all_at_once.column(name).unwrap(), by_school.column(name).unwrap());
+        if name == "value" {
+            for (x, y) in a.f64().unwrap().iter().zip(b.f64().unwrap().iter()) {
+                assert!((x.unwrap() - y.unwrap()).abs() < 1e-9, "{x:?} != {y:?}");
+            }
+        } else {
+            assert_eq!(a.str().unwrap().iter().collect::<Vec<_>>(), b.str().unwrap().iter().collect::<Vec<_>>(), "column {name}");
+        }
     }
 }
 

@@ -119,30 +119,30 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let qwc = || path(vec![col("instrument"), col("wave"), col("competency")]);
 
     let unique_person = concat_str([col("school_code"), col("person")], "|", false).n_unique();
-    pieces.extend(pooled(answers.clone(), term, qw(), Pool::total(unique_person), "q_respondents"));
+    pieces.push(pooled(answers.clone(), term, qw(), Pool::total(unique_person), "q_respondents"));
 
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
     let scores = shared(competency_scores(likert.clone()))?;
     let named = |lf: LazyFrame| lf.filter(col("anonymous").not());
     pieces.push(person(named(scores.clone()).filter(col("score").is_not_null()), term, qwc(), col("score"), "q_score"));
-    pieces.extend(pooled(scores.clone(), term, qwc(), Pool::mean(col("score")), "q_score"));
+    pieces.push(pooled(scores.clone(), term, qwc(), Pool::mean(col("score")), "q_score"));
     let idx = shared(indexes(scores.clone()))?;
     pieces.push(person(named(idx.clone()).filter(col("index").is_not_null()), term, qw(), col("index"), "q_index"));
-    pieces.extend(pooled(idx, term, qw(), Pool::mean(col("index")), "q_index"));
+    pieces.push(pooled(idx, term, qw(), Pool::mean(col("index")), "q_index"));
 
     let better = scores.clone().filter(col("direction").eq(lit("higher_better")).and(col("score").is_not_null()));
     for l in LEVELS {
         let group = path(vec![col("instrument"), col("wave"), col("competency"), lit(l)]);
-        pieces.extend(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), "q_level_pct"));
+        pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), "q_level_pct"));
     }
     let worse = likert
         .filter(col("direction").eq(lit("higher_worse")))
         .with_column(((col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0)).alias("norm"));
-    pieces.extend(pooled(worse, term, qwc(), Pool::share(col("norm").gt_eq(lit(75.0))), "q_difficulty_pct"));
+    pieces.push(pooled(worse, term, qwc(), Pool::share(col("norm").gt_eq(lit(75.0))), "q_difficulty_pct"));
 
     pieces.extend(option_shares(answers.clone(), settings.definitions, term)?);
     let yesno = answers.filter(col("scale").eq(lit("yesno")));
-    pieces.extend(pooled(
+    pieces.push(pooled(
         yesno,
         term,
         path(vec![col("instrument"), col("wave"), col("item")]),
@@ -183,7 +183,7 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
         )
         .with_column(col("chosen").fill_null(lit(false)));
     let group = path(vec![col("instrument"), col("wave"), col("item"), col("option")]);
-    Ok(pooled(marked, term, group, Pool::share(col("chosen")), "q_option_pct"))
+    Ok(vec![pooled(marked, term, group, Pool::share(col("chosen")), "q_option_pct")])
 }
 
 /// Start-to-final progress of persons with both waves in the school year, shown in the
@@ -222,10 +222,10 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
             path(vec![col("instrument"), lit("final")])
         };
         pieces.push(person(both.clone(), term, group.clone(), col("delta"), "q_progress"));
-        pieces.extend(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), "q_progress"));
+        pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), "q_progress"));
         if !indicator_group {
-            pieces.extend(pooled(both.clone(), term, group.clone(), Pool::share(col("delta").gt(lit(0.0))), "q_improved_pct"));
-            pieces.extend(pooled(both, term, group, Pool::share(col("delta").lt(lit(0.0))), "q_declined_pct"));
+            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(col("delta").gt(lit(0.0))), "q_improved_pct"));
+            pieces.push(pooled(both, term, group, Pool::share(col("delta").lt(lit(0.0))), "q_declined_pct"));
         }
     }
     Ok(pieces)

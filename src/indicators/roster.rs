@@ -25,12 +25,12 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let term = &settings.term;
     let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
-    pieces.extend(pooled(people.clone(), term, col("role"), Pool::count(), "participants"));
-    pieces.extend(pooled(people.clone(), term, lit(""), Pool::count(), "participants"));
+    pieces.push(pooled(people.clone(), term, col("role"), Pool::count(), "participants"));
+    pieces.push(pooled(people.clone(), term, lit(""), Pool::count(), "participants"));
     let mentors = people.clone().filter(col("role").eq(lit("наставник")));
-    pieces.extend(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), "mentors_with_tutor_pct"));
+    pieces.push(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), "mentors_with_tutor_pct"));
     let per_tutor = Pool::ratio(col("valid_tutor"), col("role").eq(lit("тьютор")), 1.0);
-    pieces.extend(pooled(people, term, lit(""), per_tutor, "tutorants_per_tutor"));
+    pieces.push(pooled(people, term, lit(""), per_tutor, "tutorants_per_tutor"));
     Ok(pieces)
 }
 

@@ -48,10 +48,10 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         person(people.clone(), term, lit(""), col("n_overdue"), "r_overdue"),
         person(people.clone(), term, lit(""), col("n_achievements"), "r_achievements"),
     ];
-    pieces.extend(pooled(counted.clone(), term, lit(""), Pool::count(), "r_items"));
-    pieces.extend(pooled(counted.clone(), term, lit(""), Pool::ratio(col("n_done"), col("n_counted"), 100.0), "r_done_pct"));
-    pieces.extend(pooled(counted.clone(), term, lit(""), Pool::total(col("n_overdue").sum()), "r_overdue"));
-    pieces.extend(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), "r_achievements"));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::count(), "r_items"));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::ratio(col("n_done"), col("n_counted"), 100.0), "r_done_pct"));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_overdue").sum()), "r_overdue"));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), "r_achievements"));
     let achieved = counted.filter(col("achievement"));
     pieces.push(person(
         achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]),
@@ -60,8 +60,8 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         col("n"),
         "r_achievements",
     ));
-    pieces.extend(pooled(achieved, term, col("level"), Pool::count(), "r_achievements"));
-    pieces.extend(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
+    pieces.push(pooled(achieved, term, col("level"), Pool::count(), "r_achievements"));
+    pieces.push(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
     Ok(pieces)
 }
 

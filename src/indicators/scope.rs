@@ -5,10 +5,26 @@ use polars::prelude::*;
 
 use crate::read::values::Term;
 
-/// Selects the long-table columns from a frame holding `municipality`, `school_code`,
-/// `entity`, `group` and `value`.
-fn finish(lf: LazyFrame, term: &Term, scope: &str, indicator: &str) -> LazyFrame {
-    lf.select([
+/// Columns a school row of a pooled indicator carries until its municipality and region
+/// are made (see [`units`]): the school's sums, how they make a value, and whether the
+/// school row itself is shown. Other rows carry nulls.
+pub const SUMS: [&str; 5] = ["num", "den", "scale", "ratio", "shown"];
+
+/// The [`SUMS`] of a row that is not pooled.
+fn no_sums() -> [Expr; 5] {
+    [
+        lit(NULL).cast(DataType::Float64).alias("num"),
+        lit(NULL).cast(DataType::Float64).alias("den"),
+        lit(NULL).cast(DataType::Float64).alias("scale"),
+        lit(NULL).cast(DataType::Boolean).alias("ratio"),
+        lit(true).alias("shown"),
+    ]
+}
+
+/// Selects the long-table columns and the [`SUMS`] from a frame holding `municipality`,
+/// `school_code`, `entity`, `group` and `value`.
+fn finish(lf: LazyFrame, term: &Term, scope: &str, indicator: &str, sums: [Expr; 5]) -> LazyFrame {
+    let mut columns = vec![
         lit(term.label()).alias("term"),
         lit(scope.to_string()).alias("scope"),
         col("municipality").cast(DataType::String),
@@ -17,7 +33,14 @@ fn finish(lf: LazyFrame, term: &Term, scope: &str, indicator: &str) -> LazyFrame
         col("group").cast(DataType::String),
         lit(indicator.to_string()).alias("indicator"),
         col("value").cast(DataType::Float64),
-    ])
+    ];
+    columns.extend(sums);
+    lf.select(columns)
+}
+
+/// Rows made outside this module (the support flags) with the [`SUMS`] of unpooled rows.
+pub fn without_sums(rows: LazyFrame) -> LazyFrame {
+    rows.with_columns(no_sums())
 }
 
 /// Person rows: `records` has `municipality`, `school_code`, `person`; `value` and `group`
@@ -30,7 +53,7 @@ pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicat
         group.alias("group"),
         value.alias("value"),
     ]);
-    finish(lf, term, "person", indicator)
+    finish(lf, term, "person", indicator, no_sums())
 }
 
 /// How a unit's value is made from its records: `scale * num / den` of two sums over the
@@ -41,6 +64,8 @@ pub struct Pool {
     num: Expr,
     den: Option<Expr>,
     scale: f64,
+    /// Whether the school's own value is an indicator (a school either reported or not).
+    school_shown: bool,
 }
 
 impl Pool {
@@ -51,22 +76,22 @@ impl Pool {
 
     /// A per-school figure that adds up across schools (a sum, a count of distinct persons).
     pub fn total(per_school: Expr) -> Pool {
-        Pool { num: per_school.cast(DataType::Float64), den: None, scale: 1.0 }
+        Pool { num: per_school.cast(DataType::Float64), den: None, scale: 1.0, school_shown: true }
     }
 
     /// The mean of `x` over the records where it is present.
     pub fn mean(x: Expr) -> Pool {
-        Pool { num: x.clone().cast(DataType::Float64).sum(), den: Some(present(x)), scale: 1.0 }
+        Pool { num: x.clone().cast(DataType::Float64).sum(), den: Some(present(x)), scale: 1.0, school_shown: true }
     }
 
     /// A share in percent: the mean of a boolean condition times 100.
     pub fn share(condition: Expr) -> Pool {
-        Pool { num: condition.clone().cast(DataType::Float64).sum(), den: Some(present(condition)), scale: 100.0 }
+        Pool { num: condition.clone().cast(DataType::Float64).sum(), den: Some(present(condition)), scale: 100.0, school_shown: true }
     }
 
     /// `scale * sum(num) / sum(den)`.
     pub fn ratio(num: Expr, den: Expr, scale: f64) -> Pool {
-        Pool { num: num.cast(DataType::Float64).sum(), den: Some(den.cast(DataType::Float64).sum()), scale }
+        Pool { num: num.cast(DataType::Float64).sum(), den: Some(den.cast(DataType::Float64).sum()), scale, school_shown: true }
     }
 
     /// The same pool with its value multiplied by `k`.
@@ -74,13 +99,15 @@ impl Pool {
         Pool { scale: self.scale * k, ..self }
     }
 
-    /// The value of a unit from its `num` and `den` columns.
-    fn value(&self, num: Expr, den: Expr) -> Expr {
-        match self.den {
-            Some(_) => num / den * lit(self.scale),
-            None => num * lit(self.scale),
-        }
+    /// The same pool shown for municipalities and the region only.
+    pub fn units_only(self) -> Pool {
+        Pool { school_shown: false, ..self }
     }
+}
+
+/// A unit's value from the [`SUMS`] columns (summed over its schools or not).
+fn value_of_sums(num: Expr, den: Expr, scale: Expr, ratio: Expr) -> Expr {
+    when(ratio).then(num.clone() / den * scale.clone()).otherwise(num * scale)
 }
 
 /// The number of records where `x` is present.
@@ -88,23 +115,37 @@ fn present(x: Expr) -> Expr {
     x.is_not_null().cast(DataType::Float64).sum()
 }
 
-/// School, municipality and region rows of one aggregation over the same records: the
-/// schools' sums are made once and the wider units add them up.
-pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicator: &str) -> Vec<LazyFrame> {
-    let sums = records.with_column(group.alias("group")).group_by([col("municipality"), col("school_code"), col("group")]).agg([
-        pool.num.clone().alias("num"),
-        pool.den.clone().unwrap_or(len()).cast(DataType::Float64).alias("den"),
-    ]);
-    let value = || pool.value(col("num"), col("den")).alias("value");
-    let school = sums.clone().with_columns([value(), lit("").alias("entity")]);
-    let wider = |keys: Vec<Expr>| sums.clone().group_by(keys).agg([col("num").sum(), col("den").sum()]).with_column(value());
-    let municipality = wider(vec![col("municipality"), col("group")]).with_columns([lit("").alias("school_code"), lit("").alias("entity")]);
-    let region = wider(vec![col("group")]).with_columns([lit("").alias("municipality"), lit("").alias("school_code"), lit("").alias("entity")]);
-    vec![
-        finish(school, term, "school", indicator),
-        finish(municipality, term, "municipality", indicator),
-        finish(region, term, "region", indicator),
-    ]
+/// The school rows of one pooled aggregation, carrying the [`SUMS`] their municipality and
+/// region are made from by [`units`].
+pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicator: &str) -> LazyFrame {
+    let ratio = pool.den.is_some();
+    let school = records
+        .with_column(group.alias("group"))
+        .group_by([col("municipality"), col("school_code"), col("group")])
+        .agg([pool.num.alias("num"), pool.den.unwrap_or(len()).cast(DataType::Float64).alias("den")])
+        .with_columns([lit(pool.scale).alias("scale"), lit(ratio).alias("ratio"), lit(pool.school_shown).alias("shown"), lit("").alias("entity")])
+        .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"));
+    let sums = SUMS.map(col);
+    finish(school, term, "school", indicator, sums)
+}
+
+/// Municipality and region rows of every pooled indicator, from the school rows' [`SUMS`]:
+/// pooled over the underlying records (ratios of sums, means over all persons, counts
+/// summed), never means of school means, whichever batch of schools a row was made in.
+pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
+    let sums = rows.filter(col("num").is_not_null());
+    let wider = |keys: &[&str]| {
+        sums.clone()
+            .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+            .agg([col("num").sum(), col("den").sum(), col("scale").first(), col("ratio").first()])
+            .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"))
+    };
+    let municipality =
+        wider(&["term", "indicator", "municipality", "group"]).with_columns([lit("municipality").alias("scope"), lit("").alias("school_code")]);
+    let region =
+        wider(&["term", "indicator", "group"]).with_columns([lit("region").alias("scope"), lit("").alias("municipality"), lit("").alias("school_code")]);
+    let columns: Vec<Expr> = super::COLUMNS.iter().map(|c| if *c == "entity" { lit("").alias("entity") } else { col(*c) }).collect();
+    concat([municipality.select(columns.clone()), region.select(columns)], UnionArgs::default())
 }
 
 /// School rows only: facts about one school (club norm, support flag).
@@ -114,7 +155,7 @@ pub fn school_only(records: LazyFrame, term: &Term, group: Expr, agg: Expr, indi
         .group_by([col("municipality"), col("school_code"), col("group")])
         .agg([agg.alias("value")])
         .with_column(lit("").alias("entity"));
-    finish(school, term, "school", indicator)
+    finish(school, term, "school", indicator, no_sums())
 }
 
 /// `a/b/c` group labels.

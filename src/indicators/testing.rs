@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 pub use super::Inputs;
-use super::{Settings, compute};
+use super::{Settings, combine, compute, compute_schools};
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::read::values::Term;
@@ -119,8 +119,40 @@ pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
         definitions: &definitions,
         expected: &expected,
         register: &[],
+        batch: None,
     };
     compute(&inputs, &settings).unwrap()
+}
+
+/// [`compute_with`], one school at a time: each school's rows computed from its records
+/// alone, then combined (as a report computes a region in batches of schools).
+pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
+    let thresholds = Thresholds::default();
+    let definitions = Definitions::load(None).unwrap();
+    let expected = Expected::default();
+    let batches = schools.iter().map(|school| {
+        let batch = [school.to_string()];
+        let only = |lf: Option<LazyFrame>| lf.map(|lf| lf.filter(col("school_code").eq(lit(*school))));
+        let mine = Inputs {
+            roster: only(inputs.roster.clone()),
+            events: only(inputs.events.clone()),
+            attendance: only(inputs.attendance.clone()),
+            answers: only(inputs.answers.clone()),
+            diag_tasks: only(inputs.diag_tasks.clone()),
+            diag_results: only(inputs.diag_results.clone()),
+            route: only(inputs.route.clone()),
+        };
+        let settings = Settings {
+            term: Term::parse("2025/2026 Q1").unwrap(),
+            thresholds: &thresholds,
+            definitions: &definitions,
+            expected: &expected,
+            register: &[],
+            batch: Some(&batch),
+        };
+        compute_schools(&mine, &settings).unwrap()
+    });
+    combine(batches.collect()).unwrap()
 }
 
 /// The value of one row; `key` is the school code (school scope), the municipality
@@ -163,6 +195,7 @@ pub fn recommended_groups(inputs: Inputs) -> Vec<(String, String)> {
         definitions: &definitions,
         expected: &expected,
         register: &[],
+        batch: None,
     };
     let groups = super::groups::recommended(&inputs, &settings).unwrap();
     let topics = groups.column("topic_code").unwrap().str().unwrap().clone();

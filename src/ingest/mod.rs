@@ -615,7 +615,7 @@ fn warn_about_other_authors(
     for t in tables {
         let Some(person) = person_column(t.table) else { continue };
         let columns = ["author", "instrument", "wave", "source_file", person];
-        let Some(existing) = store.read_columns(t.table, Some(&passport.term), Some(&passport.school_code), Columns::Only(&columns))?
+        let Some(existing) = store.read_columns(t.table, Some(&passport.term), Some(std::slice::from_ref(&passport.school_code)), Columns::Only(&columns))?
         else {
             continue;
         };

@@ -57,6 +57,7 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, String, String)> {
 }
 
 /// Persons behind each unit's figures, to decide suppression: (scope, municipality, school, family) -> n.
+#[derive(Clone, Default)]
 pub struct Counts(HashMap<(String, String, String, String), f64>);
 
 /// The family of an indicator for counting persons, with the group that identifies it.
@@ -75,37 +76,44 @@ fn family(indicator: &str, group: &str) -> Option<String> {
 }
 
 impl Counts {
-    /// Counts persons from the person rows of the long table, summed up to municipality and region.
-    pub fn of(model: &ReportModel) -> Counts {
-        let long = &model.indicators;
-        let (scope, muni, school, ind, group) = (
+    /// Adds the persons behind the person rows of `rows` (the rows of a batch of schools),
+    /// to their school, municipality and the region: counts add up over batches.
+    pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
+        let counted = ["att_rate", "r_items", "q_index", "q_progress", "d_pct", "d_progress"];
+        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(*c))));
+        let persons = rows.clone().lazy().filter(col("scope").eq(lit("person")).and(is_counted)).collect()?;
+        let (muni, school, ind, group) =
+            (strings(&persons, "municipality"), strings(&persons, "school_code"), strings(&persons, "indicator"), strings(&persons, "group"));
+        for i in 0..persons.height() {
+            if ind[i] == "q_progress" && group[i].matches('/').count() > 1 {
+                continue;
+            }
+            let Some(f) = family(&ind[i], &group[i]) else { continue };
+            for key in [("school", muni[i].as_str(), school[i].as_str()), ("municipality", muni[i].as_str(), ""), ("region", "", "")] {
+                *self.0.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
+            }
+        }
+        Ok(())
+    }
+
+    /// The person counts with the roster figures of the long table: the participants total
+    /// describes the persons themselves.
+    pub fn with_roster(&self, long: &DataFrame) -> Counts {
+        let mut counts = self.clone();
+        let (scope, muni, school, ind, group, value) = (
             strings(long, "scope"),
             strings(long, "municipality"),
             strings(long, "school_code"),
             strings(long, "indicator"),
             strings(long, "group"),
+            numbers(long, "value"),
         );
-        let mut counts: HashMap<(String, String, String, String), f64> = HashMap::new();
-        let counted = ["att_rate", "r_items", "q_index", "q_progress", "d_pct", "d_progress"];
         for i in 0..long.height() {
-            if scope[i] != "person" || !counted.contains(&ind[i].as_str()) || (ind[i] == "q_progress" && group[i].matches('/').count() > 1)
-            {
-                continue;
-            }
-            let Some(f) = family(&ind[i], &group[i]) else { continue };
-            for key in [("school", muni[i].as_str(), school[i].as_str()), ("municipality", muni[i].as_str(), ""), ("region", "", "")] {
-                *counts.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
+            if let (true, Some(v)) = (ind[i] == "participants" && group[i].is_empty() && scope[i] != "person", value[i]) {
+                counts.0.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), "roster".into()), v);
             }
         }
-        // Roster figures: the participants total describes the persons themselves.
-        for i in 0..long.height() {
-            if ind[i] == "participants" && group[i].is_empty() && scope[i] != "person" {
-                if let Some(v) = numbers(long, "value").get(i).copied().flatten() {
-                    counts.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), "roster".into()), v);
-                }
-            }
-        }
-        Counts(counts)
+        counts
     }
 
     /// Whether a figure of a unit describes fewer than `k` persons.
@@ -217,7 +225,7 @@ pub struct CentreView {
 
 impl CentreView {
     pub fn new(model: &ReportModel, register: &[RegisteredSchool], small_cell: usize, deadline: Option<chrono::NaiveDate>) -> CentreView {
-        let counts = Counts::of(model);
+        let counts = model.persons.with_roster(&model.indicators);
         let columns = key_columns(model);
         let mut ranked: Vec<RegisteredSchool> =
             register.iter().filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some()).cloned().collect();

@@ -14,6 +14,8 @@ use crate::read::values::Term;
 use crate::store::Store;
 use crate::store::log::Entry;
 
+use super::centre::Counts;
+
 /// A school as its files name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct School {
@@ -52,6 +54,8 @@ pub struct ReportModel {
     pub log: Vec<Entry>,
     /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
     pub only_school: Option<String>,
+    /// Persons behind each unit's figures, counted from the person rows of every batch.
+    pub persons: Counts,
     values: HashMap<(String, String, String, String, String), f64>,
     previous: HashMap<(String, String, String, String), f64>,
     /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
@@ -88,16 +92,42 @@ pub struct Request<'a> {
     pub register: &'a [(String, String)],
     pub school: Option<&'a str>,
     pub compare: Option<Term>,
+    /// Whether the model keeps person rows and the detail tables behind school reports;
+    /// the centre's does not (it shows no person), so it holds only the schools' figures.
+    pub persons: bool,
     pub now: NaiveDateTime,
 }
 
-fn settings<'a>(config: &'a Config, definitions: &'a Definitions, register: &'a [(String, String)], term: Term) -> Settings<'a> {
-    Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register }
+fn settings<'a>(
+    config: &'a Config,
+    definitions: &'a Definitions,
+    register: &'a [(String, String)],
+    term: Term,
+    batch: &'a [String],
+) -> Settings<'a> {
+    Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register, batch: Some(batch) }
+}
+
+/// Schools computed together: a batch's records of the school year are in memory at once,
+/// and polars' fixed cost per plan is paid once per batch. 100 schools hold about 150 MB of
+/// records; a region of 300 schools needs three batches, a country's 40 000 four hundred.
+const BATCH_SCHOOLS: usize = 100;
+
+/// What the batches of schools add up to before the model is assembled.
+#[derive(Default)]
+struct Batches {
+    now: Vec<DataFrame>,
+    previous: Vec<DataFrame>,
+    persons: Counts,
+    schools: Vec<School>,
+    tables: HashMap<Part, Vec<DataFrame>>,
 }
 
 impl ReportModel {
     /// `compare` defaults to the latest earlier term of the same kind that has data (a
-    /// quarter for a quarter...), else the previous term of that kind.
+    /// quarter for a quarter...), else the previous term of that kind. Schools are computed
+    /// in batches ([`BATCH_SCHOOLS`]); the municipality and region rows are pooled from the
+    /// schools' sums of every batch.
     pub fn build(
         store: &Store,
         config: &Config,
@@ -107,9 +137,10 @@ impl ReportModel {
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
         let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
-        let register = request.register;
-        let inputs = Inputs::load(store, &term)?.with_register(register)?;
-        let s = settings(config, definitions, register, term);
+        let mut batches = Batches::default();
+        for batch in school_batches(store, &[term, compare], request.register)? {
+            add_batch(&mut batches, store, config, definitions, &request, compare, &batch)?;
+        }
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
                 // The school's rows, and the municipality and region rows it is compared with.
@@ -117,32 +148,28 @@ impl ReportModel {
                 None => Ok(df),
             }
         };
-        let long = only(indicators::compute(&inputs, &s)?)?;
-        // Inputs hold a whole school year: a comparison term of the same year reuses them.
-        let previous_inputs =
-            if compare.year == term.year { inputs.clone() } else { Inputs::load(store, &compare)?.with_register(register)? };
-        let previous = only(indicators::compute(&previous_inputs, &settings(config, definitions, register, compare))?)?;
-        drop(previous_inputs);
+        let long = only(indicators::combine(batches.now)?)?;
+        let previous = only(indicators::combine(batches.previous)?)?;
+        let mut tables = batches.tables;
+        let mut table = |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
         let label = term.label();
         let mut model = ReportModel {
             term,
             compare,
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
-            schools: schools(&inputs, request.school)?,
-            groups: only(indicators::groups::recommended(&inputs, &s)?)?,
+            schools: batches.schools.into_iter().filter(|s| request.school.is_none_or(|o| o == s.code)).collect(),
+            groups: table(Part::Groups, &["school_code"])?,
             changes: changes(&long, &previous, &compare)?,
-            people: only(people(&inputs)?)?,
-            months: only(months(&inputs, &term)?)?,
-            overdue: only(overdue(&inputs, &s)?)?,
-            achievements: only(achievements(&inputs, &s)?)?,
-            forms: only(indicators::completeness::form_status(&inputs, &s)?)?,
-            profiles: match indicators::questionnaires::year_profiles(&inputs, definitions)? {
-                Some(df) => only(df)?,
-                None => empty(&["school_code", "instrument", "wave", "competency", "direction", "score"])?,
-            },
+            people: table(Part::People, &["school_code", "id", "full_name", "role", "class", "subject", "tutor_id"])?,
+            months: table(Part::Months, &["school_code", "month", "events", "present", "marked", "rate"])?,
+            overdue: table(Part::Overdue, &["school_code", "id", "full_name", "goal", "activity", "due"])?,
+            achievements: table(Part::Achievements, &["school_code", "level", "nomination", "achievements"])?,
+            forms: table(Part::Forms, &["school_code", "municipality", "form", "received"])?,
+            profiles: table(Part::Profiles, &["school_code", "instrument", "wave", "competency", "direction", "score"])?,
             only_school: request.school.map(String::from),
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
+            persons: batches.persons,
             values: index(&long, true)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
@@ -263,8 +290,72 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
         .unwrap_or_else(|| term.previous())
 }
 
+/// The schools of the terms' school years (folder names of the store) and of the register,
+/// in batches of [`BATCH_SCHOOLS`]; one empty batch when there are none, so the model
+/// still has its (empty) tables.
+fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut codes: std::collections::BTreeSet<String> = register.iter().map(|(code, _)| code.clone()).collect();
+    for term in terms {
+        for period in crate::read::values::Period::ALL {
+            for table in crate::store::TABLES {
+                codes.extend(store.schools(table, &Term { year: term.year, period })?);
+            }
+        }
+    }
+    let codes: Vec<String> = codes.into_iter().collect();
+    Ok(if codes.is_empty() { vec![Vec::new()] } else { codes.chunks(BATCH_SCHOOLS).map(<[String]>::to_vec).collect() })
+}
+
+/// Computes one batch of schools: its rows of the term and of the comparison term, its
+/// persons counted, and (for school reports) the detail tables of its schools.
+fn add_batch(
+    batches: &mut Batches,
+    store: &Store,
+    config: &Config,
+    definitions: &Definitions,
+    request: &Request,
+    compare: Term,
+    batch: &[String],
+) -> anyhow::Result<()> {
+    let (term, register) = (request.term, request.register);
+    let inputs = Inputs::load(store, &term, Some(batch))?.with_register(register)?;
+    let s = settings(config, definitions, register, term, batch);
+    let rows = indicators::compute_schools(&inputs, &s)?;
+    batches.persons.add_persons(&rows)?;
+    let not_person = || col("scope").neq(lit("person"));
+    batches.now.push(if request.persons { rows } else { rows.lazy().filter(not_person()).collect()? });
+    // Inputs hold a whole school year: a comparison term of the same year reuses them.
+    let before = if compare.year == term.year { inputs.clone() } else { Inputs::load(store, &compare, Some(batch))?.with_register(register)? };
+    let previous = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?;
+    batches.previous.push(previous.lazy().filter(not_person()).collect()?);
+    drop(before);
+    batches.schools.extend(schools(&inputs)?);
+    let mut add = |part: Part, frame: DataFrame| batches.tables.entry(part).or_default().push(frame);
+    add(Part::Forms, indicators::completeness::form_status(&inputs, &s)?);
+    if request.persons {
+        add(Part::Groups, indicators::groups::recommended(&inputs, &s)?);
+        add(Part::People, people(&inputs)?);
+        add(Part::Months, months(&inputs, &term)?);
+        add(Part::Overdue, overdue(&inputs, &s)?);
+        add(Part::Achievements, achievements(&inputs, &s)?);
+        if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)? {
+            add(Part::Profiles, profiles);
+        }
+    }
+    Ok(())
+}
+
+/// The batches' frames of one table as one frame (`columns` when there are none).
+fn stack(frames: Vec<DataFrame>, columns: &[&str]) -> PolarsResult<DataFrame> {
+    if frames.is_empty() {
+        return empty(columns);
+    }
+    concat(frames.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(), UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?
+        .collect()
+}
+
 /// Schools with data in the school year, as their files name them.
-fn schools(inputs: &Inputs, only: Option<&str>) -> PolarsResult<Vec<School>> {
+fn schools(inputs: &Inputs) -> PolarsResult<Vec<School>> {
     let mut seen: Vec<School> = Vec::new();
     for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
         let df = lf
@@ -276,7 +367,7 @@ fn schools(inputs: &Inputs, only: Option<&str>) -> PolarsResult<Vec<School>> {
             (df.column("school_code")?.str()?.clone(), df.column("school_name")?.str()?.clone(), df.column("municipality")?.str()?.clone());
         for i in 0..df.height() {
             let code = c.get(i).unwrap_or_default();
-            if only.is_some_and(|o| o != code) || seen.iter().any(|s| s.code == code) {
+            if seen.iter().any(|s| s.code == code) {
                 continue;
             }
             seen.push(School {

@@ -184,9 +184,9 @@ impl Store {
         Ok(schools)
     }
 
-    /// All rows of a table, optionally of one term and one school (partition pruning by path).
-    pub fn read(&self, table: &str, term: Option<&Term>, school: Option<&str>) -> anyhow::Result<Option<DataFrame>> {
-        self.read_columns(table, term, school, Columns::All)
+    /// All rows of a table, optionally of one term and some schools (partition pruning by path).
+    pub fn read(&self, table: &str, term: Option<&Term>, schools: Option<&[String]>) -> anyhow::Result<Option<DataFrame>> {
+        self.read_columns(table, term, schools, Columns::All)
     }
 
     /// [`Store::read`] of some columns only (projection pushdown: the others are not decoded).
@@ -194,26 +194,31 @@ impl Store {
         &self,
         table: &str,
         term: Option<&Term>,
-        school: Option<&str>,
+        schools: Option<&[String]>,
         columns: Columns,
     ) -> anyhow::Result<Option<DataFrame>> {
-        // Partition pruning by path: only the folders of the term (and school) are walked.
-        let dir = match (term, school) {
-            (Some(t), Some(s)) => self.partition(table, t, s),
-            (Some(t), None) => self.term_dir(table, t),
-            (None, _) => self.root.join(table),
+        // Partition pruning by path: only the folders of the term (and schools) are walked.
+        let dirs: Vec<PathBuf> = match (term, schools) {
+            (Some(t), Some(list)) => list.iter().map(|s| self.partition(table, t, s)).collect(),
+            (Some(t), None) => vec![self.term_dir(table, t)],
+            (None, _) => vec![self.root.join(table)],
         };
-        if !dir.exists() {
-            return Ok(None);
-        }
+        let wanted = |path: &Path| {
+            schools.is_none_or(|list| {
+                path.components().any(|c| c.as_os_str().to_str().and_then(|n| n.strip_prefix("school=")).is_some_and(|s| list.iter().any(|l| l == s)))
+            })
+        };
         let mut paths = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = entry?;
-            let path = entry.into_path();
-            let is_parquet = path.extension().is_some_and(|e| e == "parquet");
-            if is_parquet && school.is_none_or(|s| path.components().any(|c| c.as_os_str().to_string_lossy() == format!("school={s}"))) {
-                paths.push(path);
+        for dir in dirs.iter().filter(|d| d.exists()) {
+            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+                let path = entry?.into_path();
+                if path.extension().is_some_and(|e| e == "parquet") && wanted(&path) {
+                    paths.push(path);
+                }
             }
+        }
+        if paths.is_empty() {
+            return Ok(None);
         }
         // Files decode on all cores; the union is built in bounded batches, because one plan
         // over thousands of files would recurse too deep.
