@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use polars::prelude::*;
 
 use super::diagnostics::{per_person, scored};
+
+/// The reasons a school can be flagged for, as `support_flag` groups, in table order.
+pub const REASONS: [&str; 4] = ["att_rate", "completeness_pct", "d_pct", "r_done_pct"];
 use super::{Inputs, Settings, period_rank, period_rank_expr};
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.

@@ -9,7 +9,7 @@
 pub mod attendance;
 pub mod completeness;
 pub mod diagnostics;
-mod flags;
+pub mod flags;
 pub mod groups;
 pub mod questionnaires;
 pub mod roster;

@@ -96,6 +96,13 @@ impl Counts {
         Ok(())
     }
 
+    /// Adds the counts of another batch of schools.
+    pub fn merge(&mut self, other: Counts) {
+        for (key, n) in other.0 {
+            *self.0.entry(key).or_default() += n;
+        }
+    }
+
     /// The person counts with the roster figures of the long table: the participants total
     /// describes the persons themselves.
     pub fn with_roster(&self, long: &DataFrame) -> Counts {
@@ -171,12 +178,21 @@ pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: O
         .ok()
         .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
         .unwrap_or_else(|| vec![false; forms.height()]);
+    // Each school's form rows and first arrival, found once: a country has tens of thousands.
+    let mut rows: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, code) in codes.iter().enumerate() {
+        rows.entry(code.as_str()).or_default().push(i);
+    }
+    let mut arrived: HashMap<&str, &str> = HashMap::new();
+    for e in model.log.iter().filter(|e| e.outcome.commits()) {
+        let first = arrived.entry(e.school_code.as_str()).or_insert(e.time.as_str());
+        *first = (*first).min(e.time.as_str());
+    }
     let mut out = Vec::new();
     for school in register {
-        let mine: Vec<usize> = (0..codes.len()).filter(|&i| codes[i] == school.code).collect();
+        let mine = rows.get(school.code.as_str()).map(Vec::as_slice).unwrap_or_default();
         let missing = mine.iter().filter(|&&i| !received[i]).map(|&i| names::form(&labels[i])).collect();
-        let arrived = model.log.iter().filter(|e| e.school_code == school.code && e.outcome.commits()).map(|e| e.time.clone()).min();
-        let late = match (deadline, &arrived) {
+        let late = match (deadline, arrived.get(school.code.as_str())) {
             (Some(d), Some(t))
                 if t.get(..10).and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()).is_some_and(|day| day > d) =>
             {
@@ -229,11 +245,9 @@ impl CentreView {
         let columns = key_columns(model);
         let mut ranked: Vec<RegisteredSchool> =
             register.iter().filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some()).cloned().collect();
-        ranked.sort_by(|a, b| {
-            let flag = |s: &RegisteredSchool| model.flag_reasons(&s.code).is_empty();
-            let att = |s: &RegisteredSchool| model.value(&s.code, "", "att_rate", "").unwrap_or(f64::INFINITY);
-            flag(a).cmp(&flag(b)).then(att(a).total_cmp(&att(b))).then(a.code.cmp(&b.code))
-        });
+        let unflagged = |s: &RegisteredSchool| model.value(&s.code, "", "support_flag", "").is_none_or(|v| v < 1.0);
+        let att = |s: &RegisteredSchool| model.value(&s.code, "", "att_rate", "").unwrap_or(f64::INFINITY);
+        ranked.sort_by(|a, b| unflagged(a).cmp(&unflagged(b)).then(att(a).total_cmp(&att(b))).then(a.code.cmp(&b.code)));
         let mut municipalities: Vec<String> = register.iter().map(|s| s.municipality.clone()).collect();
         municipalities.sort();
         municipalities.dedup();

@@ -160,10 +160,10 @@ impl ReportModel {
 
     /// Reasons of the school's support flag, in words.
     pub fn flag_reasons(&self, school: &str) -> Vec<String> {
-        groups_of(self, school, "support_flag")
-            .into_iter()
-            .filter(|(g, v)| !g.is_empty() && *v >= 1.0)
-            .map(|(g, _)| names::flag_reason(&g).to_string())
+        crate::indicators::flags::REASONS
+            .iter()
+            .filter(|reason| self.value(school, "", "support_flag", reason).is_some_and(|v| v >= 1.0))
+            .map(|reason| names::flag_reason(reason).to_string())
             .collect()
     }
 

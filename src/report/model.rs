@@ -113,14 +113,13 @@ fn settings<'a>(
 /// records; a region of 300 schools needs three batches, a country's 40 000 four hundred.
 const BATCH_SCHOOLS: usize = 100;
 
-/// What the batches of schools add up to before the model is assembled.
-#[derive(Default)]
-struct Batches {
-    now: Vec<DataFrame>,
-    previous: Vec<DataFrame>,
+/// What one batch of schools adds to the model.
+struct Batch {
+    now: DataFrame,
+    previous: Option<DataFrame>,
     persons: Counts,
     schools: Vec<School>,
-    tables: HashMap<Part, Vec<DataFrame>>,
+    tables: Vec<(Part, DataFrame)>,
 }
 
 impl ReportModel {
@@ -137,9 +136,23 @@ impl ReportModel {
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
         let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
-        let mut batches = Batches::default();
-        for batch in school_batches(store, &[term, compare], request.register)? {
-            add_batch(&mut batches, store, config, definitions, &request, compare, &batch)?;
+        // A comparison term nobody sent data for compares with nothing.
+        let compare_has_data = crate::store::TABLES.iter().map(|t| store.schools(t, &compare)).any(|s| s.is_ok_and(|s| !s.is_empty()));
+        let context = Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare) };
+        // Two batches at a time: polars alone keeps about one and a half cores busy on a batch.
+        let batches = crate::parallel::map(&school_batches(store, &[term, compare], request.register)?, |batch| context.batch(batch))
+            .into_iter()
+            .collect::<anyhow::Result<Vec<Batch>>>()?;
+        let mut persons = Counts::default();
+        let (mut now, mut before, mut schools, mut tables) = (Vec::new(), Vec::new(), Vec::new(), HashMap::<Part, Vec<DataFrame>>::new());
+        for batch in batches {
+            persons.merge(batch.persons);
+            now.push(batch.now);
+            before.extend(batch.previous);
+            schools.extend(batch.schools);
+            for (part, frame) in batch.tables {
+                tables.entry(part).or_default().push(frame);
+            }
         }
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
@@ -148,9 +161,8 @@ impl ReportModel {
                 None => Ok(df),
             }
         };
-        let long = only(indicators::combine(batches.now)?)?;
-        let previous = only(indicators::combine(batches.previous)?)?;
-        let mut tables = batches.tables;
+        let long = only(indicators::combine(now)?)?;
+        let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
         let mut table = |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
         let label = term.label();
         let mut model = ReportModel {
@@ -158,7 +170,7 @@ impl ReportModel {
             compare,
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
-            schools: batches.schools.into_iter().filter(|s| request.school.is_none_or(|o| o == s.code)).collect(),
+            schools: schools.into_iter().filter(|s| request.school.is_none_or(|o| o == s.code)).collect(),
             groups: table(Part::Groups, &["school_code"])?,
             changes: changes(&long, &previous, &compare)?,
             people: table(Part::People, &["school_code", "id", "full_name", "role", "class", "subject", "tutor_id"])?,
@@ -169,7 +181,7 @@ impl ReportModel {
             profiles: table(Part::Profiles, &["school_code", "instrument", "wave", "competency", "direction", "score"])?,
             only_school: request.school.map(String::from),
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
-            persons: batches.persons,
+            persons,
             values: index(&long, true)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
@@ -306,43 +318,55 @@ fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) 
     Ok(if codes.is_empty() { vec![Vec::new()] } else { codes.chunks(BATCH_SCHOOLS).map(<[String]>::to_vec).collect() })
 }
 
-/// Computes one batch of schools: its rows of the term and of the comparison term, its
-/// persons counted, and (for school reports) the detail tables of its schools.
-fn add_batch(
-    batches: &mut Batches,
-    store: &Store,
-    config: &Config,
-    definitions: &Definitions,
-    request: &Request,
-    compare: Term,
-    batch: &[String],
-) -> anyhow::Result<()> {
-    let (term, register) = (request.term, request.register);
-    let inputs = Inputs::load(store, &term, Some(batch))?.with_register(register)?;
-    let s = settings(config, definitions, register, term, batch);
-    let rows = indicators::compute_schools(&inputs, &s)?;
-    batches.persons.add_persons(&rows)?;
-    let not_person = || col("scope").neq(lit("person"));
-    batches.now.push(if request.persons { rows } else { rows.lazy().filter(not_person()).collect()? });
-    // Inputs hold a whole school year: a comparison term of the same year reuses them.
-    let before = if compare.year == term.year { inputs.clone() } else { Inputs::load(store, &compare, Some(batch))?.with_register(register)? };
-    let previous = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?;
-    batches.previous.push(previous.lazy().filter(not_person()).collect()?);
-    drop(before);
-    batches.schools.extend(schools(&inputs)?);
-    let mut add = |part: Part, frame: DataFrame| batches.tables.entry(part).or_default().push(frame);
-    add(Part::Forms, indicators::completeness::form_status(&inputs, &s)?);
-    if request.persons {
-        add(Part::Groups, indicators::groups::recommended(&inputs, &s)?);
-        add(Part::People, people(&inputs)?);
-        add(Part::Months, months(&inputs, &term)?);
-        add(Part::Overdue, overdue(&inputs, &s)?);
-        add(Part::Achievements, achievements(&inputs, &s)?);
-        if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)? {
-            add(Part::Profiles, profiles);
+/// What every batch of a report is computed with.
+struct Context<'a> {
+    store: &'a Store,
+    config: &'a Config,
+    definitions: &'a Definitions,
+    request: &'a Request<'a>,
+    /// The comparison term, when it has data.
+    compare: Option<Term>,
+}
+
+impl Context<'_> {
+    /// Computes one batch of schools: its rows of the term and of the comparison term, its
+    /// persons counted, and (for school reports) the detail tables of its schools.
+    fn batch(&self, batch: &[String]) -> anyhow::Result<Batch> {
+        let (term, register, request) = (self.request.term, self.request.register, self.request);
+        let (config, definitions) = (self.config, self.definitions);
+        let inputs = Inputs::load(self.store, &term, Some(batch))?.with_register(register)?;
+        let s = settings(config, definitions, register, term, batch);
+        let rows = indicators::compute_schools(&inputs, &s)?;
+        let mut persons = Counts::default();
+        persons.add_persons(&rows)?;
+        let not_person = || col("scope").neq(lit("person"));
+        let now = if request.persons { rows } else { rows.lazy().filter(not_person()).collect()? };
+        let previous = match self.compare {
+            Some(compare) => {
+                // Inputs hold a whole school year: a comparison term of the same year reuses them.
+                let before = if compare.year == term.year {
+                    inputs.clone()
+                } else {
+                    Inputs::load(self.store, &compare, Some(batch))?.with_register(register)?
+                };
+                let rows = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?;
+                Some(rows.lazy().filter(not_person()).collect()?)
+            }
+            None => None,
+        };
+        let mut tables = vec![(Part::Forms, indicators::completeness::form_status(&inputs, &s)?)];
+        if request.persons {
+            tables.push((Part::Groups, indicators::groups::recommended(&inputs, &s)?));
+            tables.push((Part::People, people(&inputs)?));
+            tables.push((Part::Months, months(&inputs, &term)?));
+            tables.push((Part::Overdue, overdue(&inputs, &s)?));
+            tables.push((Part::Achievements, achievements(&inputs, &s)?));
+            if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)? {
+                tables.push((Part::Profiles, profiles));
+            }
         }
+        Ok(Batch { now, previous, persons, schools: schools(&inputs)?, tables })
     }
-    Ok(())
 }
 
 /// The batches' frames of one table as one frame (`columns` when there are none).
