@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Centre-scale benchmark (issue 6): N schools' packages, exported from a synthetic region,
-# rolled up by a centre. Times the centre's `ingest` of the packages and its `report`, with
-# peak memory. Usage: bash benches/centre.sh [SCHOOLS...]   (default: 300 1000). Release build.
+# Centre-scale benchmark (issue 6): a centre rolling up N schools' packages of one term.
+# A 300-school region is generated, ingested and exported once; its packages are the
+# templates examples/packages.rs copies under N school codes (40 municipalities of schools
+# each). Times the centre's `ingest` and `report`, with peak memory.
+# Usage: bash benches/centre.sh [SCHOOLS...]   (default: 1000 5000; 40000 takes ~15 min). Release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin tutorstat --example region >/dev/null 2>&1
+cargo build --release --bin tutorstat --example region --example packages >/dev/null 2>&1
 bin=target/release/tutorstat
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
-printf "| schools | packages | centre ingest (s) | centre report (s) | peak RSS report (MiB) |\n|---|---|---|---|---|\n"
-for n in "${@:-300 1000}"; do
-  for size in $n; do
-    dir=$(mktemp -d)
-    $bin init "$dir/schools" >/dev/null
-    target/release/examples/region "$dir/schools" "$size" 10 >/dev/null
-    $bin ingest -w "$dir/schools" >/dev/null 2>&1 || true
-    for term in "2025/2026 Q1" "2025/2026 Q4"; do $bin export -w "$dir/schools" --term "$term" >/dev/null; done
-    $bin init --centre "$dir/centre" >/dev/null
-    find "$dir/schools/reports" -name 'package_*.parquet' -exec cp {} "$dir/centre/inbox/" \;
-    packages=$(find "$dir/centre/inbox" -name '*.parquet' | wc -l)
-    rm -rf "$dir/schools"
-    read -r ingest _ <<<"$(measure $bin ingest -w "$dir/centre")"
-    read -r report rss <<<"$(measure $bin report -w "$dir/centre")"
-    printf "| %s | %s | %s | %s | %s |\n" "$size" "$packages" "$ingest" "$report" "$((rss / 1024))"
-    rm -rf "$dir"
-  done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+$bin init "$work/region" >/dev/null
+target/release/examples/region "$work/region" 300 10 >/dev/null
+$bin ingest -w "$work/region" >/dev/null 2>&1 || true
+$bin export -w "$work/region" --term "2025/2026 Q4" >/dev/null
+mkdir "$work/templates"
+find "$work/region/reports" -name 'package_*.parquet' -exec mv {} "$work/templates/" \;
+rm -rf "$work/region"
+printf "| schools | centre ingest (s) | peak RSS ingest (MiB) | centre report (s) | peak RSS report (MiB) |\n|---|---|---|---|---|\n"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000)
+for size in "${sizes[@]}"; do
+  $bin init --centre "$work/centre" >/dev/null
+  target/release/examples/packages "$work/templates" "$work/centre/inbox" "$size" >/dev/null
+  read -r ingest ingest_rss <<<"$(measure $bin ingest -w "$work/centre")"
+  read -r report report_rss <<<"$(measure $bin report -w "$work/centre")"
+  printf "| %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$((ingest_rss / 1024))" "$report" "$((report_rss / 1024))"
+  rm -rf "$work/centre"
 done

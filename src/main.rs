@@ -260,7 +260,7 @@ fn render_terms(
             register: &register_pairs,
             school,
             compare,
-            persons: config.kind == Kind::School,
+            school_reports: config.kind == Kind::School,
             now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
         };
         let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;

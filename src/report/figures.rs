@@ -37,6 +37,11 @@ pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
         .unwrap_or_else(|| vec![String::new(); df.height()])
 }
 
+/// Row `row` of a text column, empty for a null.
+pub fn text_at(column: &StringChunked, row: usize) -> &str {
+    column.get(row).unwrap_or_default()
+}
+
 /// A numeric column as `f64` values.
 pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
     df.column(name)

@@ -56,16 +56,12 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     let dir = term_dir(reports, &model.term);
     std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
     let keep = |df: &DataFrame| -> anyhow::Result<DataFrame> {
-        let (scope, muni, school, ind, group) = (
-            figures::strings(df, "scope"),
-            figures::strings(df, "municipality"),
-            figures::strings(df, "school_code"),
-            figures::strings(df, "indicator"),
-            figures::strings(df, "group"),
-        );
+        let text = |name: &str| df.column(name).and_then(|c| c.str().cloned());
+        let (scope, muni, school, ind, group) = (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
         let mask: BooleanChunked = (0..df.height())
             .map(|i| {
-                Some(scope[i] != "person" && !view.counts.is_small(&scope[i], &muni[i], &school[i], &ind[i], &group[i], view.small_cell))
+                let at = |c| figures::text_at(c, i);
+                Some(at(&scope) != "person" && !view.counts.is_small(at(&scope), at(&muni), at(&school), at(&ind), at(&group), view.small_cell))
             })
             .collect();
         Ok(df.filter(&mask)?)
@@ -80,17 +76,22 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
             e
         })
         .collect();
+    // Each output is rendered and written before the next is made: at a country's scale the
+    // tables hold millions of rows, and all six at once were most of the peak memory.
+    type Render<'a> = Box<dyn Fn() -> anyhow::Result<Vec<u8>> + 'a>;
+    let shown = keep(&model.indicators)?;
+    let outputs: [(&str, Render); 6] = [
+        ("indicators.csv", Box::new(|| csv::frame_to_csv(&shown))),
+        ("indicators.parquet", Box::new(|| csv::frame_to_parquet(&shown))),
+        ("changes.csv", Box::new(|| csv::frame_to_csv(&keep(&model.changes)?))),
+        ("ingest-log.csv", Box::new(|| csv::entries_to_csv(&log))),
+        ("centre.xlsx", Box::new(|| Ok(xlsx::render_centre(model, view)?))),
+        ("centre.pdf", Box::new(|| Ok(pdf::render_centre(model, view, fonts)))),
+    ];
     let mut written = Vec::new();
-    for (name, bytes) in [
-        ("indicators.csv", csv::frame_to_csv(&keep(&model.indicators)?)?),
-        ("indicators.parquet", csv::frame_to_parquet(&keep(&model.indicators)?)?),
-        ("changes.csv", csv::frame_to_csv(&keep(&model.changes)?)?),
-        ("ingest-log.csv", csv::entries_to_csv(&log)?),
-        ("centre.xlsx", xlsx::render_centre(model, view)?),
-        ("centre.pdf", pdf::render_centre(model, view, fonts)),
-    ] {
+    for (name, render) in outputs {
         let path = dir.join(name);
-        write_atomically(&path, &bytes)?;
+        write_atomically(&path, &render()?)?;
         written.push(path);
     }
     Ok(written)
