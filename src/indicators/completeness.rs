@@ -82,12 +82,13 @@ pub fn form_status(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFra
     df!("school_code" => codes, "municipality" => munis, "form" => forms, "received" => received)
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let status = form_status(inputs, settings)?;
+/// The completeness indicators from the [`form_status`] of the schools.
+pub fn indicators(status: &DataFrame, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     if status.height() == 0 {
         return Ok(Vec::new());
     }
     let frame = status
+        .clone()
         .lazy()
         .group_by([col("municipality"), col("school_code")])
         .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);

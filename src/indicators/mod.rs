@@ -123,25 +123,34 @@ pub struct Settings<'a> {
 
 /// Every indicator of the term, as the long table.
 pub fn compute(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
-    combine(vec![compute_schools(inputs, settings)?])
+    combine(vec![compute_schools(inputs, settings)?.rows])
+}
+
+/// What [`compute_schools`] makes of a batch of schools.
+pub struct SchoolRows {
+    /// School and person rows with the [`scope::SUMS`] columns.
+    pub rows: DataFrame,
+    /// The expected forms of each school and whether each arrived ([`completeness::form_status`]).
+    pub forms: DataFrame,
 }
 
 /// The school and person rows of the schools in `inputs`, with the sums their municipality
 /// and region are pooled from (the [`scope::SUMS`] columns). A region is computed in batches
 /// of schools this way, so memory holds one batch's records, not the region's.
-pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<SchoolRows> {
+    let forms = completeness::form_status(inputs, settings)?;
     let mut pieces = Vec::new();
     pieces.extend(roster::indicators(inputs, settings)?);
     pieces.extend(attendance::indicators(inputs, settings)?);
     pieces.extend(questionnaires::indicators(inputs, settings)?);
     pieces.extend(diagnostics::indicators(inputs, settings)?);
     pieces.extend(routes::indicators(inputs, settings)?);
-    pieces.extend(completeness::indicators(inputs, settings)?);
+    pieces.extend(completeness::indicators(&forms, settings)?);
     let rows = if pieces.is_empty() { scope::without_sums(empty_long()?.lazy()) } else { concat(pieces, UnionArgs::default())? };
     // A null (or undefined: 0/0, x/0) value has no row.
     let rows = rows.filter(col("value").is_finite()).collect()?;
     let flags = scope::without_sums(flags::indicators(&rows, inputs, settings)?);
-    concat([rows.lazy(), flags], UnionArgs::default())?.collect()
+    Ok(SchoolRows { rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?, forms })
 }
 
 /// The long table from the rows of every batch of schools ([`compute_schools`]): the

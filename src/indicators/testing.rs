@@ -150,7 +150,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             register: &[],
             batch: Some(&batch),
         };
-        compute_schools(&mine, &settings).unwrap()
+        compute_schools(&mine, &settings).unwrap().rows
     });
     combine(batches.collect()).unwrap()
 }

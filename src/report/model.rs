@@ -341,7 +341,7 @@ impl Context<'_> {
         let (config, definitions) = (self.config, self.definitions);
         let inputs = Inputs::load(self.store, &term, Some(batch))?.with_register(register)?;
         let s = settings(config, definitions, register, term, batch);
-        let rows = indicators::compute_schools(&inputs, &s)?;
+        let indicators::SchoolRows { rows, forms } = indicators::compute_schools(&inputs, &s)?;
         let mut persons = Counts::default();
         persons.add_persons(&rows)?;
         let not_person = || col("scope").neq(lit("person"));
@@ -354,12 +354,12 @@ impl Context<'_> {
                 } else {
                     Inputs::load(self.store, &compare, Some(batch))?.with_register(register)?
                 };
-                let rows = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?;
+                let rows = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?.rows;
                 Some(rows.lazy().filter(not_person()).collect()?)
             }
             None => None,
         };
-        let mut tables = vec![(Part::Forms, indicators::completeness::form_status(&inputs, &s)?)];
+        let mut tables = vec![(Part::Forms, forms)];
         if request.school_reports {
             tables.push((Part::Groups, indicators::groups::recommended(&inputs, &s)?));
             tables.push((Part::People, people(&inputs)?));

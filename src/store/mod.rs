@@ -199,6 +199,8 @@ impl Store {
     ) -> anyhow::Result<Option<DataFrame>> {
         // Partition pruning by path: only the folders of the term (and schools) are walked.
         let dirs: Vec<PathBuf> = match (term, schools) {
+            // One look at the term's folder spares one per school when the term has no data.
+            (Some(t), Some(_)) if !self.term_dir(table, t).exists() => return Ok(None),
             (Some(t), Some(list)) => list.iter().map(|s| self.partition(table, t, s)).collect(),
             (Some(t), None) => vec![self.term_dir(table, t)],
             (None, _) => vec![self.root.join(table)],
@@ -252,7 +254,9 @@ fn union(mut frames: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
 
 fn read_parquet(path: &Path, columns: Columns) -> anyhow::Result<DataFrame> {
     let file = File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
-    let mut reader = ParquetReader::new(file);
+    // One thread a file: the callers read many small files on every core, and polars'
+    // own fan-out over the columns of a file this small cost more than the decoding.
+    let mut reader = ParquetReader::new(file).read_parallel(ParallelStrategy::None);
     if let Columns::Only(names) | Columns::Except(names) = columns {
         let schema = anyhow::Context::with_context(reader.schema(), || format!("не удалось прочитать {}", path.display()))?;
         let only = matches!(columns, Columns::Only(_));
