@@ -101,8 +101,11 @@ pub struct Package {
 
 /// Reads and checks a package; the error says what is wrong, in Russian.
 pub fn read(bytes: &[u8]) -> Result<Package, String> {
-    let df =
-        ParquetReader::new(Cursor::new(bytes)).finish().map_err(|_| "файл .parquet повреждён или это не пакет tutorstat".to_string())?;
+    // One thread a package: packages are read on every core already.
+    let df = ParquetReader::new(Cursor::new(bytes))
+        .read_parallel(ParallelStrategy::None)
+        .finish()
+        .map_err(|_| "файл .parquet повреждён или это не пакет tutorstat".to_string())?;
     if df.column("table").is_err() {
         return Err("в файле .parquet нет столбца «table»: это не пакет tutorstat (пакет делается командой tutorstat export)".into());
     }
@@ -130,9 +133,11 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
     let terms: Vec<Term> = text("term")?.iter().filter_map(|t| Term::parse(t)).collect();
     // The roster may come from an earlier term of the year: the package's term is the latest.
     let term = terms.iter().copied().max_by_key(Term::end).ok_or("в пакете нет периода")?;
+    let kinds = df.column("table").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
     let mut tables = Vec::new();
     for table in TABLES {
-        let rows = df.clone().lazy().filter(col("table").eq(lit(table))).collect().map_err(|e| e.to_string())?;
+        // An eager filter: on a frame this small a lazy plan costs more than the work.
+        let rows = df.filter(&kinds.equal(table)).map_err(|e| e.to_string())?;
         if rows.height() > 0 {
             // Keep the table's own columns (some legitimately all null), drop the tagging ones.
             let own = table_columns(table);

@@ -117,7 +117,8 @@ impl Store {
         // each be a system call on an unbuffered file.
         let mut bytes = Vec::new();
         // LZ4: a fraction of zstd's cost per file, and every Parquet reader knows it.
-        ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Lz4Raw).finish(&mut frame)?;
+        // One thread a file: files are staged on every core already.
+        ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Lz4Raw).set_parallel(false).finish(&mut frame)?;
         let mut file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
         std::io::Write::write_all(&mut file, &bytes)?;
         file.sync_all()?;
