@@ -25,14 +25,22 @@ fn cell(value: AnyValue) -> String {
 
 /// A frame as CSV (UTF-8, comma, header row).
 pub fn frame_to_csv(df: &DataFrame) -> anyhow::Result<Vec<u8>> {
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    let mut bytes = Vec::new();
+    write_frame(df, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`frame_to_csv`] straight into `out`, for tables too large to hold twice.
+pub fn write_frame(df: &DataFrame, out: impl std::io::Write) -> anyhow::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
     let columns = df.columns();
     for i in 0..df.height() {
         let row: Vec<String> = columns.iter().map(|c| c.get(i).map(cell).unwrap_or_default()).collect();
         writer.write_record(&row)?;
     }
-    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    writer.flush()?;
+    Ok(())
 }
 
 pub fn frame_to_parquet(df: &DataFrame) -> anyhow::Result<Vec<u8>> {

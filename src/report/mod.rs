@@ -9,6 +9,7 @@ pub mod names;
 pub mod pdf;
 pub mod xlsx;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -76,25 +77,27 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
             e
         })
         .collect();
-    // Each output is rendered and written before the next is made: at a country's scale the
-    // tables hold millions of rows, and all six at once were most of the peak memory.
-    type Render<'a> = Box<dyn Fn() -> anyhow::Result<Vec<u8>> + 'a>;
+    // Two outputs are made at a time, each written before the thread takes the next: at a
+    // country's scale the tables hold millions of rows, and all six at once were most of the
+    // peak memory. The PDF, the longest, goes first.
+    // The CSV tables stream to their files.
+    type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let shown = keep(&model.indicators)?;
     let outputs: [(&str, Render); 6] = [
-        ("indicators.csv", Box::new(|| csv::frame_to_csv(&shown))),
-        ("indicators.parquet", Box::new(|| csv::frame_to_parquet(&shown))),
-        ("changes.csv", Box::new(|| csv::frame_to_csv(&keep(&model.changes)?))),
-        ("ingest-log.csv", Box::new(|| csv::entries_to_csv(&log))),
-        ("centre.xlsx", Box::new(|| Ok(xlsx::render_centre(model, view)?))),
-        ("centre.pdf", Box::new(|| Ok(pdf::render_centre(model, view, fonts)))),
+        ("centre.pdf", Box::new(|out| Ok(out.write_all(&pdf::render_centre(model, view, fonts))?))),
+        ("changes.csv", Box::new(|out| csv::write_frame(&keep(&model.changes)?, out))),
+        ("indicators.csv", Box::new(|out| csv::write_frame(&shown, out))),
+        ("centre.xlsx", Box::new(|out| Ok(out.write_all(&xlsx::render_centre(model, view)?)?))),
+        ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&shown)?)?))),
+        ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
     ];
-    let mut written = Vec::new();
-    for (name, render) in outputs {
+    crate::parallel::map(&outputs, |(name, render)| {
         let path = dir.join(name);
-        write_atomically(&path, &render()?)?;
-        written.push(path);
-    }
-    Ok(written)
+        write_atomically_with(&path, render)?;
+        Ok(path)
+    })
+    .into_iter()
+    .collect()
 }
 
 /// `reports/2025-2026-Q1/`.
@@ -104,9 +107,17 @@ pub fn term_dir(reports: &Path, term: &Term) -> PathBuf {
 
 /// Writes to a temporary file beside the target, then renames: a reader never sees half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write_atomically`] of what `write` writes.
+pub fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp"));
-    std::fs::write(&tmp, bytes).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    out.flush().with_context(|| format!("не удалось записать {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| format!("не удалось записать {}", path.display()))?;
     Ok(())
 }
