@@ -252,6 +252,7 @@ fn main() {
         definitions: &definitions,
         expected: &expected,
         register: &[],
+        batch: None,
     };
     let mut indicator_rows = 0;
     let elapsed = best_of_three(|| indicator_rows = compute(&inputs, &settings).unwrap().height());
