@@ -86,11 +86,12 @@ pub fn read(
             let (_, cell) = r.value("result");
             r.error(cell, result, format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"));
         }
-        if let Some(id) = &id {
-            if ctx.roster_ids.is_some_and(|ids| !ids.contains(id)) && unknown_people.insert(id.clone()) {
-                let (_, cell) = r.value("id");
-                r.problems.warning(&sheet.name, cell, id, "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID");
-            }
+        if let Some(id) = &id
+            && ctx.roster_ids.is_some_and(|ids| !ids.contains(id))
+            && unknown_people.insert(id.clone())
+        {
+            let (_, cell) = r.value("id");
+            r.problems.warning(&sheet.name, cell, id, "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID");
         }
         if let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) = (id, goal, activity, level, due, status) {
             items.push((row, RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }));

@@ -70,7 +70,13 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), "d_pct"));
     for l in LEVELS {
         let group = path(vec![col("instrument"), col("wave"), lit(l)]);
-        pieces.push(pooled(participants.clone(), term, group, Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))), "d_level_pct"));
+        pieces.push(pooled(
+            participants.clone(),
+            term,
+            group,
+            Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))),
+            "d_level_pct",
+        ));
     }
 
     let task_pct = col("points") / col("max_score") * lit(100.0);

@@ -160,7 +160,10 @@ pub fn combine(batches: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     let units = scope::units(rows.clone())?.filter(col("value").is_finite());
     let schools = rows.filter(col("shown")).select(COLUMNS.map(col));
     concat([schools, units], UnionArgs::default())?
-        .sort(["scope", "municipality", "school_code", "indicator", "group", "entity"], SortMultipleOptions::default().with_maintain_order(true))
+        .sort(
+            ["scope", "municipality", "school_code", "indicator", "group", "entity"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
         .collect()
 }
 

@@ -123,7 +123,12 @@ pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicato
         .with_column(group.alias("group"))
         .group_by([col("municipality"), col("school_code"), col("group")])
         .agg([pool.num.alias("num"), pool.den.unwrap_or(len()).cast(DataType::Float64).alias("den")])
-        .with_columns([lit(pool.scale).alias("scale"), lit(ratio).alias("ratio"), lit(pool.school_shown).alias("shown"), lit("").alias("entity")])
+        .with_columns([
+            lit(pool.scale).alias("scale"),
+            lit(ratio).alias("ratio"),
+            lit(pool.school_shown).alias("shown"),
+            lit("").alias("entity"),
+        ])
         .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"));
     let sums = SUMS.map(col);
     finish(school, term, "school", indicator, sums)
@@ -140,10 +145,13 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
             .agg([col("num").sum(), col("den").sum(), col("scale").first(), col("ratio").first()])
             .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"))
     };
-    let municipality =
-        wider(&["term", "indicator", "municipality", "group"]).with_columns([lit("municipality").alias("scope"), lit("").alias("school_code")]);
-    let region =
-        wider(&["term", "indicator", "group"]).with_columns([lit("region").alias("scope"), lit("").alias("municipality"), lit("").alias("school_code")]);
+    let municipality = wider(&["term", "indicator", "municipality", "group"])
+        .with_columns([lit("municipality").alias("scope"), lit("").alias("school_code")]);
+    let region = wider(&["term", "indicator", "group"]).with_columns([
+        lit("region").alias("scope"),
+        lit("").alias("municipality"),
+        lit("").alias("school_code"),
+    ]);
     let columns: Vec<Expr> = super::COLUMNS.iter().map(|c| if *c == "entity" { lit("").alias("entity") } else { col(*c) }).collect();
     concat([municipality.select(columns.clone()), region.select(columns)], UnionArgs::default())
 }

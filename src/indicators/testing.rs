@@ -110,26 +110,27 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
 }
 
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
+    with_settings(term, None, |settings| compute(&inputs, settings).unwrap())
+}
+
+/// Runs `f` with the default settings of `term` (and a batch of schools, if given).
+fn with_settings<R>(term: &str, batch: Option<&[String]>, f: impl FnOnce(&Settings) -> R) -> R {
     let thresholds = Thresholds::default();
     let definitions = Definitions::load(None).unwrap();
     let expected = Expected::default();
-    let settings = Settings {
+    f(&Settings {
         term: Term::parse(term).unwrap(),
         thresholds: &thresholds,
         definitions: &definitions,
         expected: &expected,
         register: &[],
-        batch: None,
-    };
-    compute(&inputs, &settings).unwrap()
+        batch,
+    })
 }
 
 /// [`compute_with`], one school at a time: each school's rows computed from its records
 /// alone, then combined (as a report computes a region in batches of schools).
 pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
-    let thresholds = Thresholds::default();
-    let definitions = Definitions::load(None).unwrap();
-    let expected = Expected::default();
     let batches = schools.iter().map(|school| {
         let batch = [school.to_string()];
         let only = |lf: Option<LazyFrame>| lf.map(|lf| lf.filter(col("school_code").eq(lit(*school))));
@@ -142,15 +143,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             diag_results: only(inputs.diag_results.clone()),
             route: only(inputs.route.clone()),
         };
-        let settings = Settings {
-            term: Term::parse("2025/2026 Q1").unwrap(),
-            thresholds: &thresholds,
-            definitions: &definitions,
-            expected: &expected,
-            register: &[],
-            batch: Some(&batch),
-        };
-        compute_schools(&mine, &settings).unwrap().rows
+        with_settings("2025/2026 Q1", Some(&batch), |settings| compute_schools(&mine, settings).unwrap().rows)
     });
     combine(batches.collect()).unwrap()
 }
@@ -186,18 +179,7 @@ pub fn assert_close(actual: Option<f64>, expected: f64) {
 
 /// (topic code, person) of the recommended groups of 2025/2026 Q1.
 pub fn recommended_groups(inputs: Inputs) -> Vec<(String, String)> {
-    let thresholds = Thresholds::default();
-    let definitions = Definitions::load(None).unwrap();
-    let expected = Expected::default();
-    let settings = Settings {
-        term: Term::parse("2025/2026 Q1").unwrap(),
-        thresholds: &thresholds,
-        definitions: &definitions,
-        expected: &expected,
-        register: &[],
-        batch: None,
-    };
-    let groups = super::groups::recommended(&inputs, &settings).unwrap();
+    let groups = with_settings("2025/2026 Q1", None, |settings| super::groups::recommended(&inputs, settings).unwrap());
     let topics = groups.column("topic_code").unwrap().str().unwrap().clone();
     let persons = groups.column("person_id").unwrap().str().unwrap().clone();
     topics.iter().zip(persons.iter()).map(|(t, p)| (t.unwrap().to_string(), p.unwrap().to_string())).collect()

@@ -615,7 +615,12 @@ fn warn_about_other_authors(
     for t in tables {
         let Some(person) = person_column(t.table) else { continue };
         let columns = ["author", "instrument", "wave", "source_file", person];
-        let Some(existing) = store.read_columns(t.table, Some(&passport.term), Some(std::slice::from_ref(&passport.school_code)), Columns::Only(&columns))?
+        let Some(existing) = store.read_columns(
+            t.table,
+            Some(&passport.term),
+            Some(std::slice::from_ref(&passport.school_code)),
+            Columns::Only(&columns),
+        )?
         else {
             continue;
         };
@@ -631,10 +636,10 @@ fn warn_about_other_authors(
         for i in 0..existing.height() {
             let other_author = authors.get(i).is_some_and(|a| a != passport.filled_by);
             let same_instrument = instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
-            if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i)) {
-                if new_ids.contains(id) {
-                    clashes.entry(file).or_default().insert(id);
-                }
+            if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i))
+                && new_ids.contains(id)
+            {
+                clashes.entry(file).or_default().insert(id);
             }
         }
         for (file, ids) in clashes {

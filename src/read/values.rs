@@ -110,11 +110,11 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
     }
     // Two-digit years: 12.09.25 is 2025.
     let parts: Vec<&str> = t.split('.').collect();
-    if let [d, m, y] = parts.as_slice() {
-        if y.len() == 2 {
-            let year = 2000 + y.parse::<i32>().ok()?;
-            return NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?);
-        }
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 2
+    {
+        let year = 2000 + y.parse::<i32>().ok()?;
+        return NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?);
     }
     None
 }

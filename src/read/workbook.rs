@@ -44,7 +44,7 @@ impl Sheet {
     pub fn row_span(&self) -> std::ops::RangeInclusive<u32> {
         match (self.range.start(), self.range.end()) {
             (Some((r0, _)), Some((r1, _))) => r0..=r1,
-            _ => 1..=0,
+            _ => std::ops::RangeInclusive::new(1, 0),
         }
     }
 
@@ -52,7 +52,7 @@ impl Sheet {
     pub fn col_span(&self) -> std::ops::RangeInclusive<u32> {
         match (self.range.start(), self.range.end()) {
             (Some((_, c0)), Some((_, c1))) => c0..=c1,
-            _ => 1..=0,
+            _ => std::ops::RangeInclusive::new(1, 0),
         }
     }
 }

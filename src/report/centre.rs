@@ -82,8 +82,12 @@ impl Counts {
         let counted = ["att_rate", "r_items", "q_index", "q_progress", "d_pct", "d_progress"];
         let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(*c))));
         let persons = rows.clone().lazy().filter(col("scope").eq(lit("person")).and(is_counted)).collect()?;
-        let (muni, school, ind, group) =
-            (strings(&persons, "municipality"), strings(&persons, "school_code"), strings(&persons, "indicator"), strings(&persons, "group"));
+        let (muni, school, ind, group) = (
+            strings(&persons, "municipality"),
+            strings(&persons, "school_code"),
+            strings(&persons, "indicator"),
+            strings(&persons, "group"),
+        );
         for i in 0..persons.height() {
             if ind[i] == "q_progress" && group[i].matches('/').count() > 1 {
                 continue;

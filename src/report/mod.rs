@@ -58,11 +58,15 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
     let keep = |df: &DataFrame| -> anyhow::Result<DataFrame> {
         let text = |name: &str| df.column(name).and_then(|c| c.str().cloned());
-        let (scope, muni, school, ind, group) = (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
+        let (scope, muni, school, ind, group) =
+            (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
         let mask: BooleanChunked = (0..df.height())
             .map(|i| {
                 let at = |c| figures::text_at(c, i);
-                Some(at(&scope) != "person" && !view.counts.is_small(at(&scope), at(&muni), at(&school), at(&ind), at(&group), view.small_cell))
+                Some(
+                    at(&scope) != "person"
+                        && !view.counts.is_small(at(&scope), at(&muni), at(&school), at(&ind), at(&group), view.small_cell),
+                )
             })
             .collect();
         Ok(df.filter(&mask)?)

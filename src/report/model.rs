@@ -165,7 +165,8 @@ impl ReportModel {
         };
         let long = only(indicators::combine(now)?)?;
         let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
-        let mut table = |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
+        let mut table =
+            |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
         let label = term.label();
         let mut model = ReportModel {
             term,
@@ -397,8 +398,11 @@ fn stack(frames: Vec<DataFrame>, columns: &[&str]) -> PolarsResult<DataFrame> {
     if frames.is_empty() {
         return empty(columns);
     }
-    concat(frames.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(), UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?
-        .collect()
+    concat(
+        frames.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(),
+        UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() },
+    )?
+    .collect()
 }
 
 /// Schools with data in the school year, as their files name them.

@@ -208,7 +208,8 @@ impl Store {
         };
         let wanted = |path: &Path| {
             schools.is_none_or(|list| {
-                path.components().any(|c| c.as_os_str().to_str().and_then(|n| n.strip_prefix("school=")).is_some_and(|s| list.iter().any(|l| l == s)))
+                path.components()
+                    .any(|c| c.as_os_str().to_str().and_then(|n| n.strip_prefix("school=")).is_some_and(|s| list.iter().any(|l| l == s)))
             })
         };
         let mut paths = Vec::new();
