@@ -53,9 +53,10 @@ pub fn per_topic(scored: LazyFrame) -> LazyFrame {
         .agg([col("topic").first().alias("topic"), (col("points").sum() / col("max_score").sum() * lit(100.0)).alias("topic_pct")])
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(year) = scored(inputs)? else { return Ok(Vec::new()) };
-    let year = shared(year)?;
+/// The diagnostic indicators from the year's [`scored`] rows (materialised once by the
+/// caller: the support flags read them too).
+pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+    let Some(year) = year.cloned() else { return Ok(Vec::new()) };
     let term = &settings.term;
     let scored = shared(of_term(year.clone(), term))?;
     let dw = || path(vec![col("instrument"), col("wave")]);

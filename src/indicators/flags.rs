@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::diagnostics::{per_person, scored};
+use super::diagnostics::per_person;
 
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
 pub const REASONS: [&str; 4] = ["att_rate", "completeness_pct", "d_pct", "r_done_pct"];
-use super::{Inputs, Settings, period_rank, period_rank_expr};
+use super::{Settings, period_rank, period_rank_expr};
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.
-fn latest_diagnostic_pct(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
+fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
     let mut by_school: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let Some(year) = scored(inputs)? else { return Ok(by_school) };
+    let Some(year) = year.cloned() else { return Ok(by_school) };
     let wave_rank = when(col("wave").eq(lit("start"))).then(lit(0)).when(col("wave").eq(lit("mid"))).then(lit(1)).otherwise(lit(2));
     let schools = per_person(year)
         .filter(col("present"))
@@ -35,8 +35,9 @@ fn latest_diagnostic_pct(inputs: &Inputs, settings: &Settings) -> PolarsResult<B
     Ok(by_school)
 }
 
-/// The flag rows, from the school rows already computed.
-pub fn indicators(long: &DataFrame, inputs: &Inputs, settings: &Settings) -> PolarsResult<LazyFrame> {
+/// The flag rows, from the school rows already computed and the year's scored diagnostic
+/// rows ([`super::diagnostics::scored`]).
+pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<LazyFrame> {
     let t = settings.thresholds;
     let schools = long.clone().lazy().filter(col("scope").eq(lit("school")).and(col("group").eq(lit("")))).collect()?;
     let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -53,7 +54,7 @@ pub fn indicators(long: &DataFrame, inputs: &Inputs, settings: &Settings) -> Pol
             municipality_of.insert(s.to_string(), m.to_string());
         }
     }
-    let diagnostics = latest_diagnostic_pct(inputs, settings)?;
+    let diagnostics = latest_diagnostic_pct(scored, settings)?;
     let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
     let (mut munis, mut school_codes, mut groups, mut flag_values) = (vec![], vec![], vec![], vec![]);
     for school in codes {

@@ -143,13 +143,15 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     pieces.extend(roster::indicators(inputs, settings)?);
     pieces.extend(attendance::indicators(inputs, settings)?);
     pieces.extend(questionnaires::indicators(inputs, settings)?);
-    pieces.extend(diagnostics::indicators(inputs, settings)?);
+    // The year's scored diagnostics, read by the diagnostic indicators and the support flags.
+    let scored = diagnostics::scored(inputs)?.map(shared).transpose()?;
+    pieces.extend(diagnostics::indicators(scored.as_ref(), settings)?);
     pieces.extend(routes::indicators(inputs, settings)?);
     pieces.extend(completeness::indicators(&forms, settings)?);
     let rows = if pieces.is_empty() { scope::without_sums(empty_long()?.lazy()) } else { concat(pieces, UnionArgs::default())? };
     // A null (or undefined: 0/0, x/0) value has no row.
     let rows = rows.filter(col("value").is_finite()).collect()?;
-    let flags = scope::without_sums(flags::indicators(&rows, inputs, settings)?);
+    let flags = scope::without_sums(flags::indicators(&rows, scored.as_ref(), settings)?);
     Ok(SchoolRows { rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?, forms })
 }
 
