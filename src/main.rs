@@ -281,7 +281,7 @@ fn render_terms(
                 } else {
                     register.clone()
                 };
-                let view = report::centre::CentreView::new(&model, &known, config.privacy.small_cell, deadline);
+                let view = report::centre::CentreView::new(&model, &known, config.privacy.small_cell, deadline)?;
                 report::write_centre(&ws.reports(), &model, &view, &fonts)?
             }
         };

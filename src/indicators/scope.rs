@@ -105,9 +105,9 @@ impl Pool {
     }
 }
 
-/// A unit's value from the [`SUMS`] columns (summed over its schools or not).
-fn value_of_sums(num: Expr, den: Expr, scale: Expr, ratio: Expr) -> Expr {
-    when(ratio).then(num.clone() / den * scale.clone()).otherwise(num * scale)
+/// A unit's value from its [`SUMS`] columns (summed over its schools or not).
+fn value_of_sums() -> Expr {
+    when(col("ratio")).then(col("num") / col("den") * col("scale")).otherwise(col("num") * col("scale")).alias("value")
 }
 
 /// The number of records where `x` is present.
@@ -129,7 +129,7 @@ pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicato
             lit(pool.school_shown).alias("shown"),
             lit("").alias("entity"),
         ])
-        .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"));
+        .with_column(value_of_sums());
     let sums = SUMS.map(col);
     finish(school, term, "school", indicator, sums)
 }
@@ -143,7 +143,7 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
         sums.clone()
             .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
             .agg([col("num").sum(), col("den").sum(), col("scale").first(), col("ratio").first()])
-            .with_column(value_of_sums(col("num"), col("den"), col("scale"), col("ratio")).alias("value"))
+            .with_column(value_of_sums())
     };
     let municipality = wider(&["term", "indicator", "municipality", "group"])
         .with_columns([lit("municipality").alias("scope"), lit("").alias("school_code")]);

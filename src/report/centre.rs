@@ -109,22 +109,22 @@ impl Counts {
 
     /// The person counts with the roster figures of the long table: the participants total
     /// describes the persons themselves.
-    pub fn with_roster(&self, long: &DataFrame) -> Counts {
+    pub fn with_roster(&self, long: &DataFrame) -> PolarsResult<Counts> {
         let mut counts = self.clone();
-        let (scope, muni, school, ind, group, value) = (
-            strings(long, "scope"),
-            strings(long, "municipality"),
-            strings(long, "school_code"),
-            strings(long, "indicator"),
-            strings(long, "group"),
-            numbers(long, "value"),
-        );
-        for i in 0..long.height() {
-            if let (true, Some(v)) = (ind[i] == "participants" && group[i].is_empty() && scope[i] != "person", value[i]) {
+        // The few participants totals first: the long table of a country has millions of rows.
+        let totals = long
+            .clone()
+            .lazy()
+            .filter(col("indicator").eq(lit("participants")).and(col("group").eq(lit(""))).and(col("scope").neq(lit("person"))))
+            .collect()?;
+        let (scope, muni, school, value) =
+            (strings(&totals, "scope"), strings(&totals, "municipality"), strings(&totals, "school_code"), numbers(&totals, "value"));
+        for i in 0..totals.height() {
+            if let Some(v) = value[i] {
                 counts.0.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), "roster".into()), v);
             }
         }
-        counts
+        Ok(counts)
     }
 
     /// Whether a figure of a unit describes fewer than `k` persons.
@@ -244,8 +244,13 @@ pub struct CentreView {
 }
 
 impl CentreView {
-    pub fn new(model: &ReportModel, register: &[RegisteredSchool], small_cell: usize, deadline: Option<chrono::NaiveDate>) -> CentreView {
-        let counts = model.persons.with_roster(&model.indicators);
+    pub fn new(
+        model: &ReportModel,
+        register: &[RegisteredSchool],
+        small_cell: usize,
+        deadline: Option<chrono::NaiveDate>,
+    ) -> PolarsResult<CentreView> {
+        let counts = model.persons.with_roster(&model.indicators)?;
         let columns = key_columns(model);
         let mut ranked: Vec<RegisteredSchool> =
             register.iter().filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some()).cloned().collect();
@@ -280,7 +285,7 @@ impl CentreView {
             reference: None,
             percent: true,
         };
-        CentreView {
+        Ok(CentreView {
             title: "Центр: все школы реестра".into(),
             small_cell,
             reporting: reporting(model, register, deadline),
@@ -291,6 +296,6 @@ impl CentreView {
             municipalities,
             level_groups,
             by_municipality,
-        }
+        })
     }
 }

@@ -81,10 +81,9 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
             e
         })
         .collect();
-    // Two outputs are made at a time, each written before the thread takes the next: at a
-    // country's scale the tables hold millions of rows, and all six at once were most of the
-    // peak memory. The PDF, the longest, goes first.
-    // The CSV tables stream to their files.
+    // Two outputs are made at a time, each written before the thread takes the next, and the
+    // CSV tables stream to their files: at a country's scale the tables hold millions of rows,
+    // and all six at once were most of the peak memory. The PDF, the longest, goes first.
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let shown = keep(&model.indicators)?;
     let outputs: [(&str, Render); 6] = [

@@ -316,10 +316,12 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
 /// still has its (empty) tables.
 fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) -> anyhow::Result<Vec<Vec<String>>> {
     let mut codes: std::collections::BTreeSet<String> = register.iter().map(|(code, _)| code.clone()).collect();
-    for term in terms {
+    // A comparison term of the same school year adds no folders to look at.
+    let years: std::collections::BTreeSet<_> = terms.iter().map(|t| t.year).collect();
+    for year in years {
         for period in crate::read::values::Period::ALL {
             for table in crate::store::TABLES {
-                codes.extend(store.schools(table, &Term { year: term.year, period })?);
+                codes.extend(store.schools(table, &Term { year, period })?);
             }
         }
     }
