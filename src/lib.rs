@@ -5,6 +5,7 @@
 //! journey through the first four, `main.rs` wires commands to stages.
 
 pub mod annotate;
+pub mod author;
 pub mod blank;
 pub mod config;
 pub mod definitions;

@@ -200,7 +200,7 @@ fn ingest_inbox(
 ) -> anyhow::Result<ingest::Summary> {
     let options = ingest::Options { accept_partial, fallback: resolve_fallback(fallback, config)?, now: fixed_clock()?, interrupted };
     let summary = ingest::run(ws, config, definitions, &options)?;
-    say_raw!("{}", ingest::summary::render(&summary));
+    say_raw!("{}", ingest::summary::render(&summary, definitions, ingest::summary::console_width()));
     Ok(summary)
 }
 

@@ -38,8 +38,11 @@ pub struct Passport {
     pub school_name: String,
     pub municipality: String,
     pub term: Term,
-    /// Normalised author (`Заполнил`); empty is an author of its own.
+    /// The author's identity (`Заполнил`, surname and initials: [`crate::author::identity`]);
+    /// empty is an author of its own.
     pub filled_by: String,
+    /// `Заполнил` as written, for the summary and the log.
+    pub filled_by_text: String,
     pub filled_on: Option<NaiveDate>,
     pub questionnaire: Option<String>,
     pub diagnostic: Option<String>,
@@ -232,7 +235,8 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         school_name,
         municipality,
         term: Term { year: year?, period: period? },
-        filled_by: text("filled_by").map(|a| fold(&a)).unwrap_or_default(),
+        filled_by: text("filled_by").map(|a| crate::author::identity(&a)).unwrap_or_default(),
+        filled_by_text: text("filled_by").map(|a| crate::author::as_written(&a)).unwrap_or_default(),
         filled_on,
         questionnaire: questionnaire.map(|q| fold(&q)),
         diagnostic,
@@ -269,6 +273,7 @@ fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut
         school_code: code,
         term,
         filled_by: String::new(),
+        filled_by_text: String::new(),
         filled_on: None,
         questionnaire: None,
         diagnostic: None,
@@ -281,9 +286,19 @@ impl Passport {
     /// The submission key in words (workflow.md): form, instrument, wave and author.
     /// School and term are part of the key too, through the store partition.
     pub fn key(&self) -> String {
+        self.key_naming(&self.filled_by)
+    }
+
+    /// The key in words with the author as written: what the ingest log shows, so a later
+    /// file of the same author can say which spelling it replaced.
+    pub fn key_as_written(&self) -> String {
+        self.key_naming(&self.filled_by_text)
+    }
+
+    fn key_naming(&self, author: &str) -> String {
         let instrument = self.questionnaire.as_deref().or(self.diagnostic.as_deref()).map(fold).unwrap_or_default();
         let wave = self.wave.map(|w| w.code()).unwrap_or_default();
-        format!("{}|{instrument}|{wave}|{}", self.form.code(), self.filled_by)
+        format!("{}|{instrument}|{wave}|{author}", self.form.code())
     }
 
     /// A short stable hash of school, term and key: names the submission's store files.

@@ -51,6 +51,17 @@ pub struct FileReport {
     pub moved_to: String,
     /// For a school's package at the centre: its school and term.
     pub package: Option<(String, Term)>,
+    /// The submission this file replaced, when it replaced one.
+    pub replaced: Option<Replaced>,
+}
+
+/// The earlier file of a submission key that a new file replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced {
+    /// The replaced file as it was named in the inbox.
+    pub file: String,
+    /// `Заполнил` as that file spelt it.
+    pub author: String,
 }
 
 /// The result of one ingest run.
@@ -268,6 +279,8 @@ struct Journal<'a> {
     log: Log,
     /// Submission key -> SHA-256 of the file stored under it.
     current: HashMap<String, String>,
+    /// Submission key -> the file stored under it and its author as written.
+    current_files: HashMap<String, Replaced>,
     /// SHA-256 of every committed file.
     committed: HashSet<String>,
     /// Number of log lines so far: orders submissions, so the later one wins a conflict.
@@ -314,6 +327,11 @@ impl<'a> Journal<'a> {
             unfinished,
             pending: Vec::new(),
             committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
+            current_files: entries
+                .iter()
+                .filter(|e| e.outcome.commits())
+                .map(|e| (e.key_id.clone(), Replaced { file: e.file.clone(), author: author_in_key(&e.key).to_string() }))
+                .collect(),
             seq: entries.len() as u64,
             store,
             log,
@@ -432,6 +450,7 @@ impl<'a> Journal<'a> {
         }
         warn_about_other_authors(&self.store, &passport, &tables, &mut problems)?;
         let file = self.ws.relative(&incoming.path);
+        warn_about_one_journal_twice(&self.store, &passport, &file, &tables, &mut problems)?;
         let staged = match staged {
             Some(staged) => staged,
             None => self.store.stage(&passport, &file, &id, self.seq + 1, &tables, self.privacy())?,
@@ -445,6 +464,8 @@ impl<'a> Journal<'a> {
             &incoming.path,
             &moved_to,
         )?;
+        let replaced = previous.and_then(|_| self.current_files.get(&id.key_id).cloned());
+        self.current_files.insert(id.key_id.clone(), Replaced { file: file.clone(), author: passport.filled_by_text.clone() });
         self.current.insert(id.key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
         Ok(FileReport {
@@ -457,6 +478,7 @@ impl<'a> Journal<'a> {
             problems,
             moved_to: moved_rel,
             package: None,
+            replaced,
         })
     }
 
@@ -514,6 +536,8 @@ impl<'a> Journal<'a> {
         (e.form, e.school_code, e.term, e.key, e.key_id) =
             ("package".into(), package.school.clone(), package.term.label(), "package".into(), key_id.clone());
         self.record(e, &incoming.path, &moved_to)?;
+        let replaced = if replaced { self.current_files.get(&key_id).cloned() } else { None };
+        self.current_files.insert(key_id.clone(), Replaced { file: file.clone(), author: String::new() });
         self.current.insert(key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
         Ok(FileReport {
@@ -526,6 +550,7 @@ impl<'a> Journal<'a> {
             problems,
             moved_to: moved_rel,
             package: Some((package.school, package.term)),
+            replaced,
         })
     }
 
@@ -569,6 +594,7 @@ impl<'a> Journal<'a> {
             problems,
             moved_to,
             package: None,
+            replaced: None,
         })
     }
 
@@ -590,6 +616,7 @@ impl<'a> Journal<'a> {
             problems: none,
             moved_to,
             package: None,
+            replaced: None,
         })
     }
 }
@@ -634,7 +661,7 @@ fn warn_about_other_authors(
         let ids = existing.column(person)?.str()?;
         let mut clashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for i in 0..existing.height() {
-            let other_author = authors.get(i).is_some_and(|a| a != passport.filled_by);
+            let other_author = authors.get(i).is_some_and(|a| crate::author::identity(a) != passport.filled_by);
             let same_instrument = instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
             if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i))
                 && new_ids.contains(id)
@@ -654,6 +681,76 @@ fn warn_about_other_authors(
         }
     }
     Ok(())
+}
+
+/// Share of a journal's events and of its marks that, both, must equal another author's
+/// for the two files to look like one journal sent twice.
+const SAME_JOURNAL_SHARE: f64 = 0.5;
+
+/// Warns when another author's journal of the same school and term holds mostly the same
+/// events (code and date, kind, topic) and the same persons' marks: most likely one journal
+/// sent twice under two different names in `Заполнил`, which would count every event twice.
+fn warn_about_one_journal_twice(
+    store: &Store,
+    passport: &Passport,
+    file: &str,
+    tables: &[forms::TableFrame],
+    problems: &mut Problems,
+) -> anyhow::Result<()> {
+    if passport.form != FormKind::Attendance {
+        return Ok(());
+    }
+    // Per other author's file: (its events matched, its marks matched).
+    let mut matched: BTreeMap<(String, String), [usize; 2]> = BTreeMap::new();
+    let mut totals = [0usize; 2];
+    for (slot, table) in ["events", "attendance"].into_iter().enumerate() {
+        let Some(new) = tables.iter().find(|t| t.table == table) else { continue };
+        let records: HashSet<(&str, &str)> = new
+            .frame
+            .column("_key")?
+            .str()?
+            .iter()
+            .zip(new.frame.column("_digest")?.str()?.iter())
+            .filter_map(|(k, d)| Some((k?, d?)))
+            .collect();
+        totals[slot] = records.len();
+        let columns = ["author", "source_file", "_key", "_digest"];
+        let Some(existing) =
+            store.read_columns(table, Some(&passport.term), Some(std::slice::from_ref(&passport.school_code)), Columns::Only(&columns))?
+        else {
+            continue;
+        };
+        let (authors, files) = (existing.column("author")?.str()?, existing.column("source_file")?.str()?);
+        let (keys, digests) = (existing.column("_key")?.str()?, existing.column("_digest")?.str()?);
+        for i in 0..existing.height() {
+            let (Some(author), Some(file), Some(key), Some(digest)) = (authors.get(i), files.get(i), keys.get(i), digests.get(i)) else {
+                continue;
+            };
+            if crate::author::identity(author) != passport.filled_by && records.contains(&(key, digest)) {
+                matched.entry((file.to_string(), author.to_string())).or_default()[slot] += 1;
+            }
+        }
+    }
+    let strong = |count: usize, total: usize| total > 0 && count as f64 >= SAME_JOURNAL_SHARE * total as f64;
+    for ((other, other_author), [events, marks]) in matched {
+        if strong(events, totals[0]) && strong(marks, totals[1]) {
+            problems.warning(
+                "",
+                None,
+                "",
+                format!(
+                    "файлы «{file}» (автор «{}») и «{other}» (автор «{other_author}») похожи на один журнал, присланный дважды: совпадают {events} из {} событий (код и дата) и {marks} из {} отметок. Если это один журнал, в «Заполнил» должен стоять один автор, иначе события посчитаются дважды",
+                    passport.filled_by_text, totals[0], totals[1]
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The author part of a submission key in words (the log's `key` column).
+fn author_in_key(key: &str) -> &str {
+    key.rsplit('|').next().unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -677,7 +774,7 @@ fn entry(
         form: p.map(|p| p.form.code().to_string()).unwrap_or_default(),
         school_code: p.map(|p| p.school_code.clone()).unwrap_or_default(),
         term: p.map(|p| p.term.label()).unwrap_or_default(),
-        key: p.map(Passport::key).unwrap_or_default(),
+        key: p.map(Passport::key_as_written).unwrap_or_default(),
         key_id: p.map(Passport::key_id).unwrap_or_default(),
         rows_read: counts.read,
         rows_stored: counts.stored,
@@ -716,7 +813,7 @@ pub fn problems_text(file: &str, problems: &Problems) -> String {
         text.push_str(&format!("… и ещё {} замечаний: исправьте показанные и проверьте файл снова.\n", problems.unlisted()));
     }
     if problems.has_errors() {
-        text.push_str("\nИсправьте ошибки в файле и положите его снова в папку inbox.\n");
+        text.push_str("\nИсправьте ошибки в файле и передайте его методисту.\n");
     }
     crate::problem::printable(&text)
 }

@@ -1,14 +1,22 @@
-//! The Russian summary a methodologist reads at the end of a run: one table row per file,
-//! then every rejected file's errors, so nothing needs to be looked up elsewhere.
+//! The Russian summary a methodologist reads at the end of a run: one line per file (a
+//! table on a wide console, a short block per file on a narrow one), what each replacement
+//! changed in words, then every rejected file's errors, so nothing needs to be looked up
+//! elsewhere.
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
 use super::{FileReport, Summary};
+use crate::definitions::Definitions;
 use crate::problem::{Severity, printable};
 use crate::store::log::Outcome;
 
-/// The summary table and the problems worth reading now.
-pub fn render(summary: &Summary) -> String {
+/// Consoles narrower than this get one block per file instead of the table.
+pub const TABLE_WIDTH: u16 = 100;
+
+/// The summary table and the problems worth reading now. `width` is the console's width:
+/// long lines are wrapped to it. `None` when the output is not a console (a log file, a
+/// pipe): the table is made for [`TABLE_WIDTH`] and other lines are left whole.
+pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) -> String {
     let mut out = String::new();
     for (file, reason) in &summary.skipped {
         out.push_str(&format!("{file}: {reason}\n"));
@@ -17,19 +25,17 @@ pub fn render(summary: &Summary) -> String {
         out.push_str("В папке inbox нет новых таблиц.\n");
         return out;
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
-    if table.width().is_none() {
-        // Not a terminal (a log, CI): a width that still fits a wide console window.
-        table.set_width(180);
-    }
     let mut files: Vec<&FileReport> = summary.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
-    table.set_header(["Файл", "Форма", "Школа", "Период", "Итог", "Строк", "Сохранено", "Отклонено", "Пустых", "Предупр.", "Изменения"]);
-    for f in files {
-        table.add_row(row(f));
+    let console = width;
+    let width = width.unwrap_or(TABLE_WIDTH);
+    if width >= TABLE_WIDTH {
+        out.push_str(&table(&files, definitions, width));
+    } else {
+        for f in &files {
+            out.push_str(&block(f, definitions, width));
+        }
     }
-    out.push_str(&format!("{table}\n"));
     let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
     let duplicates = summary.files.iter().filter(|f| f.outcome == Outcome::Duplicate).count();
     out.push_str(&format!(
@@ -37,13 +43,16 @@ pub fn render(summary: &Summary) -> String {
         summary.files.len(),
         summary.rejected()
     ));
-    for f in summary.files.iter().filter(|f| f.outcome.commits() && f.problems.count(Severity::Warning) > 0) {
+    for f in files.iter().filter(|f| f.outcome == Outcome::Replaced) {
+        out.push_str(&format!("\n{}\n", replacement(f)));
+    }
+    for f in files.iter().filter(|f| f.outcome.commits() && f.problems.count(Severity::Warning) > 0) {
         out.push_str(&format!("\n{} — принят, предупреждения:\n", f.file));
         for p in f.problems.items.iter().filter(|p| p.severity == Severity::Warning).take(10) {
             out.push_str(&format!("  {p}\n"));
         }
     }
-    for f in summary.files.iter().filter(|f| f.outcome == Outcome::Rejected) {
+    for f in files.iter().filter(|f| f.outcome == Outcome::Rejected) {
         let copy = f.moved_to.rsplit_once('.').map(|(stem, _)| format!("{stem}.ошибки.xlsx")).unwrap_or_default();
         out.push_str(&format!("\n{} — отклонён. Список ошибок: {}.ошибки.txt; копия с отмеченными ячейками: {copy}\n", f.file, f.moved_to));
         for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {
@@ -54,31 +63,153 @@ pub fn render(summary: &Summary) -> String {
             out.push_str(&format!("  … и ещё ошибок: {more}\n"));
         }
     }
-    printable(&out)
+    match console {
+        Some(width) => fit(&printable(&out), usize::from(width)),
+        None => printable(&out),
+    }
 }
 
-fn row(f: &FileReport) -> Vec<String> {
-    let p = f.passport.as_ref();
-    let changes =
-        if f.outcome == Outcome::Replaced { format!("+{} −{} ~{}", f.diff.added, f.diff.removed, f.diff.changed) } else { String::new() };
-    let form = p
-        .map(|p| {
-            let detail = p.questionnaire.as_deref().or(p.diagnostic.as_deref()).unwrap_or_default();
-            let wave = p.wave.map(|w| format!(" ({})", w.russian())).unwrap_or_default();
-            if detail.is_empty() { p.form.russian().to_string() } else { format!("{}: {detail}{wave}", p.form.russian()) }
-        })
-        .unwrap_or_default();
-    vec![
-        f.file.strip_prefix("inbox/").unwrap_or(&f.file).to_string(),
-        form,
-        p.map(|p| p.school_code.clone()).unwrap_or_default(),
-        p.map(|p| p.term.label()).unwrap_or_default(),
-        f.outcome.russian().to_string(),
-        f.counts.read.to_string(),
-        f.counts.stored.to_string(),
-        f.counts.rejected.to_string(),
-        f.counts.blank.to_string(),
-        f.problems.count(Severity::Warning).to_string(),
-        changes,
-    ]
+/// Wraps every line longer than the console at spaces, continuing it indented under its
+/// start, so the console never breaks a word.
+fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let indent = line.chars().take_while(|c| *c == ' ').count();
+        if line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let pad = " ".repeat(indent + 2);
+        for (i, part) in wrap(line.trim_start(), width.saturating_sub(indent + 2).max(20)).iter().enumerate() {
+            out.push_str(if i == 0 { &pad[..indent] } else { &pad });
+            out.push_str(part);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The console's width: the terminal's, else `COLUMNS` (set by whoever runs us in a pipe),
+/// else `None`.
+pub fn console_width() -> Option<u16> {
+    Table::new().width().or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+}
+
+/// One row per file, with a legend for the short column names.
+fn table(files: &[&FileReport], definitions: &Definitions, width: u16) -> String {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
+    table.set_header(["Файл", "Форма", "Школа, период", "Итог", "Строк", "Сохр.", "Откл.", "Пуст.", "Предупр."]);
+    for f in files {
+        let p = f.passport.as_ref();
+        let counts = f.counts;
+        table.add_row([
+            shown_name(f).to_string(),
+            form_of(f, definitions),
+            p.map(|p| format!("{}, {}", p.school_code, p.term.russian())).unwrap_or_default(),
+            f.outcome.russian().to_string(),
+            counts.read.to_string(),
+            counts.stored.to_string(),
+            counts.rejected.to_string(),
+            counts.blank.to_string(),
+            f.problems.count(Severity::Warning).to_string(),
+        ]);
+    }
+    format!(
+        "{table}\nСтрок — строк данных в файле; Сохр. — сохранено; Откл. — отклонено; Пуст. — пустых строк пропущено; Предупр. — предупреждений.\n"
+    )
+}
+
+/// A file's line on a narrow console: its name and outcome, then what it is and its rows.
+fn block(f: &FileReport, definitions: &Definitions, width: u16) -> String {
+    let mut what = Vec::new();
+    let form = form_of(f, definitions);
+    if !form.is_empty() {
+        what.push(form);
+    }
+    if let Some(p) = &f.passport {
+        what.push(format!("{}, {}", p.school_code, p.term.russian()));
+    }
+    let c = f.counts;
+    if c.read > 0 {
+        what.push(format!("строк {}: сохранено {}, отклонено {}, пустых {}", c.read, c.stored, c.rejected, c.blank));
+    }
+    let warnings = f.problems.count(Severity::Warning);
+    if warnings > 0 {
+        what.push(format!("предупреждений {warnings}"));
+    }
+    let mut text = format!("{} — {}\n", shown_name(f), f.outcome.russian());
+    text.push_str(&format!("  {}\n", what.join("; ")));
+    text
+}
+
+/// What a replacement changed, in words, and which spelling of the author each file used.
+fn replacement(f: &FileReport) -> String {
+    let d = f.diff;
+    let Some(old) = &f.replaced else {
+        return format!("{}: заменил прежний файл; строк добавлено {}, удалено {}, изменено {}", f.file, d.added, d.removed, d.changed);
+    };
+    let mut text =
+        format!("{}: заменён файл {}: строк добавлено {}, удалено {}, изменено {}", f.file, old.file, d.added, d.removed, d.changed);
+    let author = f.passport.as_ref().map(|p| p.filled_by_text.as_str()).unwrap_or_default();
+    if author != old.author {
+        text.push_str(&format!(
+            ". Автор записан иначе, чем в заменённом файле: «{author}» вместо «{}» — это один и тот же автор (фамилия и инициалы совпадают)",
+            old.author
+        ));
+    }
+    text
+}
+
+/// The file name without the `inbox/` every file shares.
+fn shown_name(f: &FileReport) -> &str {
+    f.file.strip_prefix("inbox/").unwrap_or(&f.file)
+}
+
+/// The form in words: a questionnaire by its title, a diagnostic by its name, with the wave.
+fn form_of(f: &FileReport, definitions: &Definitions) -> String {
+    let Some(p) = &f.passport else {
+        return if f.package.is_some() { "пакет школы".to_string() } else { String::new() };
+    };
+    let questionnaire = p.questionnaire.as_deref().map(|code| definitions.get(code).map(|q| q.title.as_str()).unwrap_or(code));
+    let detail = questionnaire.or(p.diagnostic.as_deref()).unwrap_or_default();
+    let wave = p.wave.map(|w| format!(" ({})", w.russian())).unwrap_or_default();
+    if detail.is_empty() { p.form.russian().to_string() } else { format!("{}: {detail}{wave}", p.form.russian()) }
+}
+
+/// Splits text into lines of at most `width` characters at spaces; a longer word gets a
+/// line of its own rather than being cut.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_continue_indented_under_their_start() {
+        assert_eq!(fit("  один два три четыре пять шесть\nок\n", 24), "  один два три четыре\n    пять шесть\nок\n");
+    }
+
+    #[test]
+    fn wraps_at_spaces_and_never_cuts_a_word() {
+        assert_eq!(wrap("строк 4: сохранено 4, отклонено 0", 12), ["строк 4:", "сохранено 4,", "отклонено 0"]);
+        assert_eq!(wrap("оченьдлинноеслово а", 5), ["оченьдлинноеслово", "а"]);
+    }
 }

@@ -1,3 +1,4 @@
+mod authors;
 mod centre;
 mod cli;
 mod corpus;

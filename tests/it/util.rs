@@ -396,3 +396,10 @@ pub fn readable_text(path: &Path) -> String {
         _ => String::from_utf8_lossy(&fs::read(path).unwrap()).to_string(),
     }
 }
+
+/// The same workbook signed by another author (`Заполнил` of `Паспорт`).
+pub fn signed(mut sheets: Vec<Sheet>, author: &str) -> Vec<Sheet> {
+    sheets[0].1.retain(|r| !matches!(&r[0], V::S(l) if l == "Заполнил"));
+    sheets[0].1.push(vec![V::from("Заполнил"), V::from(author)]);
+    sheets
+}
