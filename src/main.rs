@@ -79,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     let ws = Workspace::new(dir);
+    let existed = ws.config_path().exists();
     ws.init(kind)?;
     for (name, text) in definitions::BUILTIN {
         let path = ws.questionnaires().join(name);
@@ -87,7 +88,14 @@ fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
         }
     }
     let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;
-    say!("Рабочая папка создана: {}", dir.display());
+    if existed {
+        say!(
+            "Рабочая папка уже есть: {}. Она сохранена как была (настройки, данные, отчёты); недостающие папки созданы, бланки обновлены.",
+            dir.display()
+        );
+    } else {
+        say!("Рабочая папка создана: {}", dir.display());
+    }
     if kind == Kind::Centre {
         let register = blank::write_register(&ws.templates())?;
         say!("Реестр школ заполните в {} и укажите его в tutorstat.toml (register_file) или перечислите школы там же.", register.display());
@@ -347,19 +355,75 @@ fn fixed_clock() -> anyhow::Result<Option<chrono::NaiveDateTime>> {
 }
 
 /// Clap's own messages are English; say the essentials in Russian.
+/// ` «rn»`: what the user typed, as clap's error context holds it.
+fn quoted(value: Option<&clap::error::ContextValue>) -> String {
+    value.map(|v| format!(" «{v}»")).unwrap_or_default()
+}
+
+/// ` Возможно, имелось в виду «run»?`: clap's suggestion for a mistyped command or parameter.
+fn suggestion(value: Option<&clap::error::ContextValue>) -> String {
+    use clap::error::ContextValue;
+    let names: Vec<String> = match value {
+        Some(ContextValue::String(s)) => vec![s.clone()],
+        Some(ContextValue::Strings(list)) => list.clone(),
+        _ => return String::new(),
+    };
+    if names.is_empty() {
+        return String::new();
+    }
+    // clap orders its candidates from the least to the most likely.
+    let names: Vec<String> = names.iter().rev().map(|n| format!("«{n}»")).collect();
+    format!(" Возможно, имелось в виду {}?", names.join(" или "))
+}
+
+/// A command one letter away from what was typed (`rn` for `run`): clap's similarity
+/// measure misses such short slips.
+fn close_command(typed: &str) -> String {
+    use clap::CommandFactory as _;
+    let close: Vec<String> = Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .filter(|name| edit_distance(typed, name) <= 1 && typed.chars().count() >= 2)
+        .collect();
+    let value = clap::error::ContextValue::Strings(close);
+    suggestion(Some(&value))
+}
+
+/// Levenshtein distance between two words, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
 fn cli_error(e: clap::Error) -> ExitCode {
-    use clap::error::ErrorKind;
+    use clap::error::{ContextKind, ErrorKind};
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
         ErrorKind::InvalidSubcommand => {
-            eprintln!("Ошибка: неизвестная команда. Список команд: tutorstat --help")
+            let typed = e.get(ContextKind::InvalidSubcommand);
+            let clap_says = suggestion(e.get(ContextKind::SuggestedSubcommand));
+            let hint =
+                if clap_says.is_empty() { close_command(typed.map(|t| t.to_string()).unwrap_or_default().as_str()) } else { clap_says };
+            eprintln!("Ошибка: неизвестная команда{}.{hint} Список команд: tutorstat --help", quoted(typed))
         }
-        ErrorKind::UnknownArgument => {
-            eprintln!("Ошибка: неизвестный параметр. Справка по команде: tutorstat КОМАНДА --help")
-        }
+        ErrorKind::UnknownArgument => eprintln!(
+            "Ошибка: неизвестный параметр{}.{} Справка по команде: tutorstat КОМАНДА --help",
+            quoted(e.get(ContextKind::InvalidArg)),
+            suggestion(e.get(ContextKind::SuggestedArg))
+        ),
         ErrorKind::MissingRequiredArgument => {
             eprintln!("Ошибка: не хватает обязательного параметра. Справка по команде: tutorstat КОМАНДА --help")
         }

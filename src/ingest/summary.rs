@@ -33,7 +33,7 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
         out.push_str(&table(&files, definitions, width));
     } else {
         for f in &files {
-            out.push_str(&block(f, definitions, width));
+            out.push_str(&block(f, definitions));
         }
     }
     let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
@@ -122,7 +122,7 @@ fn table(files: &[&FileReport], definitions: &Definitions, width: u16) -> String
 }
 
 /// A file's line on a narrow console: its name and outcome, then what it is and its rows.
-fn block(f: &FileReport, definitions: &Definitions, width: u16) -> String {
+fn block(f: &FileReport, definitions: &Definitions) -> String {
     let mut what = Vec::new();
     let form = form_of(f, definitions);
     if !form.is_empty() {

@@ -28,9 +28,37 @@ fn help_of_every_command_is_in_russian() {
 
 #[test]
 fn a_wrong_command_says_what_to_do_and_exits_with_2() {
-    let out = tutorstat(&["ingets"]);
+    let out = tutorstat(&["xyz"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("неизвестная команда. Список команд: tutorstat --help"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("неизвестная команда «xyz». Список команд: tutorstat --help"));
+}
+
+#[test]
+fn mistyped_commands_and_parameters_get_a_suggestion() {
+    for (args, expected) in [
+        (vec!["rn"], "неизвестная команда «rn». Возможно, имелось в виду «run»?"),
+        (vec!["ingets"], "неизвестная команда «ingets». Возможно, имелось в виду «ingest»"),
+        (vec!["ingest", "--workpace", "x"], "неизвестный параметр «--workpace». Возможно, имелось в виду «--workspace»?"),
+    ] {
+        let out = tutorstat(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn init_on_an_existing_workspace_says_it_kept_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ws");
+    let first = tutorstat(&["init", root.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Рабочая папка создана"));
+    let config = std::fs::read_to_string(root.join("tutorstat.toml")).unwrap();
+    let again = tutorstat(&["init", root.to_str().unwrap()]);
+    assert!(again.status.success());
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert!(stdout.contains("Рабочая папка уже есть") && stdout.contains("сохранена как была") && !stdout.contains("создана:"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(root.join("tutorstat.toml")).unwrap(), config, "the configuration and its key are kept");
 }
 
 #[test]
