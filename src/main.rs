@@ -269,6 +269,7 @@ fn render_terms(
             school,
             compare,
             school_reports: config.kind == Kind::School,
+            small_cell: (config.kind == Kind::Centre).then_some(config.privacy.small_cell),
             now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
         };
         let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;
@@ -289,7 +290,7 @@ fn render_terms(
                 } else {
                     register.clone()
                 };
-                let view = report::centre::CentreView::new(&model, &known, config.privacy.small_cell, deadline)?;
+                let view = report::centre::CentreView::new(&model, &known, deadline);
                 report::write_centre(&ws.reports(), &model, &view, &fonts)?
             }
         };

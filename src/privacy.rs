@@ -1,10 +1,16 @@
 //! Privacy for everything that leaves a school (workflow.md, ФЗ-152): persons become keyed
 //! hashes (HMAC-SHA-256 with a key that lives only in the school's `tutorstat.toml`), and
-//! names, free-text answers and free-text fields are dropped.
+//! names, free-text answers and free-text fields are dropped. At the centre, small-cell
+//! suppression: a figure that describes fewer than `small_cell` persons is removed from the
+//! figures of its term before any output is made ([`suppress`]).
+
+use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
 use polars::prelude::*;
 use sha2::Sha256;
+
+use crate::report::figures::{numbers, strings, text_at};
 
 /// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`.
 pub fn new_key() -> anyhow::Result<String> {
@@ -67,6 +73,119 @@ pub fn pseudonymise(table: &str, frame: DataFrame, key: &str, text_items: &[Stri
     }
     let present: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).filter(|n| !DROPPED.contains(&n.as_str())).collect();
     frame.select(present)
+}
+
+/// Persons behind each unit's figures of one term, to decide suppression:
+/// (scope, municipality, school, family) -> n.
+#[derive(Clone, Default)]
+pub struct Counts(HashMap<(String, String, String, String), f64>);
+
+/// The family of an indicator for counting persons, with the group that identifies it;
+/// `None` for figures about no person (events, forms, flags).
+fn family(indicator: &str, group: &str) -> Option<String> {
+    let first_two = || group.split('/').take(2).collect::<Vec<_>>().join("/");
+    match indicator {
+        "att_rate" | "att_low_pct" => Some("att".into()),
+        i if i.starts_with("r_") => Some("r".into()),
+        "q_progress" | "q_improved_pct" | "q_declined_pct" => Some(format!("qp:{}", first_two())),
+        i if i.starts_with("q_") => Some(format!("q:{}", first_two())),
+        "d_progress" => Some(format!("dp:{}", first_two())),
+        i if i.starts_with("d_") => Some(format!("d:{}", first_two())),
+        "participants" | "mentors_with_tutor_pct" | "tutorants_per_tutor" => Some("roster".into()),
+        _ => None,
+    }
+}
+
+impl Counts {
+    /// Adds the persons behind the person rows of `rows` (the rows of a batch of schools),
+    /// to their school, municipality and the region: counts add up over batches.
+    /// Questionnaires are counted by their respondents instead ([`Counts::with_totals`]):
+    /// anonymous respondents have no person rows.
+    pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
+        let counted = ["att_rate", "r_items", "q_progress", "d_pct", "d_progress"];
+        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(*c))));
+        let persons = rows.clone().lazy().filter(col("scope").eq(lit("person")).and(is_counted)).collect()?;
+        let (muni, school, ind, group) = (
+            strings(&persons, "municipality"),
+            strings(&persons, "school_code"),
+            strings(&persons, "indicator"),
+            strings(&persons, "group"),
+        );
+        for i in 0..persons.height() {
+            // A person's progress has a row per competency and one for the index: count the index.
+            if ind[i] == "q_progress" && group[i].matches('/').count() > 1 {
+                continue;
+            }
+            let Some(f) = family(&ind[i], &group[i]) else { continue };
+            for key in [("school", muni[i].as_str(), school[i].as_str()), ("municipality", muni[i].as_str(), ""), ("region", "", "")] {
+                *self.0.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the counts of another batch of schools.
+    pub fn merge(&mut self, other: Counts) {
+        for (key, n) in other.0 {
+            *self.0.entry(key).or_default() += n;
+        }
+    }
+
+    /// The person counts with the totals of the long table that count persons themselves:
+    /// the participants total (the roster) and each questionnaire's respondents, named or
+    /// anonymous.
+    pub fn with_totals(&self, long: &DataFrame) -> PolarsResult<Counts> {
+        let mut counts = self.clone();
+        // The few totals first: the long table of a country has millions of rows.
+        let totals = long
+            .clone()
+            .lazy()
+            .filter(
+                col("indicator")
+                    .eq(lit("participants"))
+                    .and(col("group").eq(lit("")))
+                    .or(col("indicator").eq(lit("q_respondents")))
+                    .and(col("scope").neq(lit("person"))),
+            )
+            .collect()?;
+        let (scope, muni, school, indicator, group, value) = (
+            strings(&totals, "scope"),
+            strings(&totals, "municipality"),
+            strings(&totals, "school_code"),
+            strings(&totals, "indicator"),
+            strings(&totals, "group"),
+            numbers(&totals, "value"),
+        );
+        for i in 0..totals.height() {
+            if let (Some(f), Some(v)) = (family(&indicator[i], &group[i]), value[i]) {
+                counts.0.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), f), v);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Whether a figure of a unit describes fewer than `k` persons.
+    pub fn is_small(&self, scope: &str, municipality: &str, school: &str, indicator: &str, group: &str, k: usize) -> bool {
+        let Some(f) = family(indicator, group) else { return false };
+        let n = self.0.get(&(scope.into(), municipality.into(), school.into(), f)).copied().unwrap_or(0.0);
+        n < k as f64
+    }
+}
+
+/// Splits the non-person rows of a term's long table into the figures that may be
+/// published (each describes at least `k` persons, by `counts` of the same term) and the
+/// suppressed ones; person rows are never published.
+pub fn suppress(long: DataFrame, counts: &Counts, k: usize) -> PolarsResult<(DataFrame, DataFrame)> {
+    let text = |name: &str| long.column(name).and_then(|c| c.str().cloned());
+    let (scope, muni, school, ind, group) =
+        (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
+    let small: BooleanChunked = (0..long.height())
+        .map(|i| Some(counts.is_small(text_at(&scope, i), text_at(&muni, i), text_at(&school, i), text_at(&ind, i), text_at(&group, i), k)))
+        .collect();
+    let not_person: BooleanChunked = scope.iter().map(|s| Some(s != Some("person"))).collect();
+    let shown = long.filter(&(&not_person & &!&small))?;
+    let hidden = long.filter(&(&not_person & &small))?;
+    Ok((shown, hidden))
 }
 
 #[cfg(test)]

@@ -1,24 +1,25 @@
 //! Views of the report model for the centre (reports.md, "Centre report"): reporting
 //! completeness against the register, schools and municipalities with their key
-//! indicators and change, schools flagged for support, and small-cell suppression.
-//! No person-level data is shown; a cell that describes fewer than `small_cell` persons
-//! is suppressed and marked.
+//! indicators and change, and schools flagged for support. No person-level data is shown;
+//! the model holds no figure that describes fewer than `small_cell` persons (suppressed
+//! where the figures are made, `privacy::suppress`), and a suppressed figure is marked.
 
 use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::figures::{numbers, strings};
+use super::figures::strings;
 use super::model::ReportModel;
 use super::names;
 use crate::config::RegisteredSchool;
 
-/// A cell of a centre table: a value, nothing, or a value withheld (too few persons).
+/// A cell of a centre table: a value, nothing, or a value withheld because it describes
+/// fewer persons than `small_cell` (the number carried).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shown {
     Value(f64),
     Missing,
-    Suppressed,
+    Suppressed(usize),
 }
 
 impl Shown {
@@ -26,9 +27,14 @@ impl Shown {
         match self {
             Shown::Value(v) => names::value(code, v),
             Shown::Missing => "—".into(),
-            Shown::Suppressed => "<5".into(),
+            Shown::Suppressed(k) => suppressed_mark(k),
         }
     }
+}
+
+/// The mark of a suppressed figure: `<5` for `small_cell = 5`.
+pub fn suppressed_mark(small_cell: usize) -> String {
+    format!("<{small_cell}")
 }
 
 /// Columns of the school and municipality tables: (title, indicator, group).
@@ -56,110 +62,23 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, String, String)> {
     columns
 }
 
-/// Persons behind each unit's figures, to decide suppression: (scope, municipality, school, family) -> n.
-#[derive(Clone, Default)]
-pub struct Counts(HashMap<(String, String, String, String), f64>);
-
-/// The family of an indicator for counting persons, with the group that identifies it.
-fn family(indicator: &str, group: &str) -> Option<String> {
-    let first_two = || group.split('/').take(2).collect::<Vec<_>>().join("/");
-    match indicator {
-        "att_rate" | "att_low_pct" => Some("att".into()),
-        i if i.starts_with("r_") => Some("r".into()),
-        "q_progress" | "q_improved_pct" | "q_declined_pct" => Some(format!("qp:{}", first_two())),
-        i if i.starts_with("q_") => Some(format!("q:{}", first_two())),
-        "d_progress" => Some(format!("dp:{}", first_two())),
-        i if i.starts_with("d_") => Some(format!("d:{}", first_two())),
-        "participants" | "mentors_with_tutor_pct" | "tutorants_per_tutor" => Some("roster".into()),
-        _ => None,
-    }
-}
-
-impl Counts {
-    /// Adds the persons behind the person rows of `rows` (the rows of a batch of schools),
-    /// to their school, municipality and the region: counts add up over batches.
-    pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
-        let counted = ["att_rate", "r_items", "q_index", "q_progress", "d_pct", "d_progress"];
-        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(*c))));
-        let persons = rows.clone().lazy().filter(col("scope").eq(lit("person")).and(is_counted)).collect()?;
-        let (muni, school, ind, group) = (
-            strings(&persons, "municipality"),
-            strings(&persons, "school_code"),
-            strings(&persons, "indicator"),
-            strings(&persons, "group"),
-        );
-        for i in 0..persons.height() {
-            if ind[i] == "q_progress" && group[i].matches('/').count() > 1 {
-                continue;
-            }
-            let Some(f) = family(&ind[i], &group[i]) else { continue };
-            for key in [("school", muni[i].as_str(), school[i].as_str()), ("municipality", muni[i].as_str(), ""), ("region", "", "")] {
-                *self.0.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds the counts of another batch of schools.
-    pub fn merge(&mut self, other: Counts) {
-        for (key, n) in other.0 {
-            *self.0.entry(key).or_default() += n;
-        }
-    }
-
-    /// The person counts with the roster figures of the long table: the participants total
-    /// describes the persons themselves.
-    pub fn with_roster(&self, long: &DataFrame) -> PolarsResult<Counts> {
-        let mut counts = self.clone();
-        // The few participants totals first: the long table of a country has millions of rows.
-        let totals = long
-            .clone()
-            .lazy()
-            .filter(col("indicator").eq(lit("participants")).and(col("group").eq(lit(""))).and(col("scope").neq(lit("person"))))
-            .collect()?;
-        let (scope, muni, school, value) =
-            (strings(&totals, "scope"), strings(&totals, "municipality"), strings(&totals, "school_code"), numbers(&totals, "value"));
-        for i in 0..totals.height() {
-            if let Some(v) = value[i] {
-                counts.0.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), "roster".into()), v);
-            }
-        }
-        Ok(counts)
-    }
-
-    /// Whether a figure of a unit describes fewer than `k` persons.
-    pub fn is_small(&self, scope: &str, municipality: &str, school: &str, indicator: &str, group: &str, k: usize) -> bool {
-        let Some(f) = family(indicator, group) else { return false };
-        // Anonymous respondents have no person rows: questionnaires count respondents instead.
-        let n = self.0.get(&(scope.into(), municipality.into(), school.into(), f)).copied().unwrap_or(0.0);
-        n < k as f64
-    }
-}
-
-/// One school's figure as shown by the centre.
-pub fn school_cell(
-    model: &ReportModel,
-    counts: &Counts,
-    k: usize,
-    municipality: &str,
-    school: &str,
-    indicator: &str,
-    group: &str,
-) -> Shown {
-    match model.value(school, "", indicator, group) {
-        None => Shown::Missing,
-        Some(_) if counts.is_small("school", municipality, school, indicator, group, k) => Shown::Suppressed,
-        Some(v) => Shown::Value(v),
+/// One school's figure as shown by the centre: suppressed figures were taken out of the
+/// model when it was built ([`crate::privacy::suppress`]), so only the mark is left to show.
+pub fn school_cell(model: &ReportModel, school: &str, indicator: &str, group: &str) -> Shown {
+    match (model.value(school, "", indicator, group), model.small_cell) {
+        (Some(v), _) => Shown::Value(v),
+        (None, Some(k)) if model.is_suppressed("school", school, indicator, group) => Shown::Suppressed(k),
+        (None, _) => Shown::Missing,
     }
 }
 
 /// A municipality's (or, with `municipality` empty, the region's) figure.
-pub fn unit_cell(model: &ReportModel, counts: &Counts, k: usize, municipality: &str, indicator: &str, group: &str) -> Shown {
+pub fn unit_cell(model: &ReportModel, municipality: &str, indicator: &str, group: &str) -> Shown {
     let scope = if municipality.is_empty() { "region" } else { "municipality" };
-    match model.unit_value(municipality, indicator, group).0 {
-        None => Shown::Missing,
-        Some(_) if counts.is_small(scope, municipality, "", indicator, group, k) => Shown::Suppressed,
-        Some(v) => Shown::Value(v),
+    match (model.unit_value(municipality, indicator, group).0, model.small_cell) {
+        (Some(v), _) => Shown::Value(v),
+        (None, Some(k)) if model.is_suppressed(scope, municipality, indicator, group) => Shown::Suppressed(k),
+        (None, _) => Shown::Missing,
     }
 }
 
@@ -229,8 +148,6 @@ pub fn flagged(model: &ReportModel, register: &[RegisteredSchool]) -> Vec<(Regis
 /// Everything the centre's renderers lay out, selected once.
 pub struct CentreView {
     pub title: String,
-    pub small_cell: usize,
-    pub counts: Counts,
     pub columns: Vec<(String, String, String)>,
     pub reporting: Vec<Reporting>,
     /// Registered schools with data, flagged first, then by attendance (lowest first).
@@ -244,13 +161,7 @@ pub struct CentreView {
 }
 
 impl CentreView {
-    pub fn new(
-        model: &ReportModel,
-        register: &[RegisteredSchool],
-        small_cell: usize,
-        deadline: Option<chrono::NaiveDate>,
-    ) -> PolarsResult<CentreView> {
-        let counts = model.persons.with_roster(&model.indicators)?;
+    pub fn new(model: &ReportModel, register: &[RegisteredSchool], deadline: Option<chrono::NaiveDate>) -> CentreView {
         let columns = key_columns(model);
         let mut ranked: Vec<RegisteredSchool> =
             register.iter().filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some()).cloned().collect();
@@ -270,7 +181,7 @@ impl CentreView {
                 }
             }
         }
-        let shown_or_none = |m: &str, ind: &str, g: &str| match unit_cell(model, &counts, small_cell, m, ind, g) {
+        let shown_or_none = |m: &str, ind: &str, g: &str| match unit_cell(model, m, ind, g) {
             Shown::Value(v) => Some(v),
             _ => None,
         };
@@ -285,17 +196,15 @@ impl CentreView {
             reference: None,
             percent: true,
         };
-        Ok(CentreView {
+        CentreView {
             title: "Центр: все школы реестра".into(),
-            small_cell,
             reporting: reporting(model, register, deadline),
             flagged: flagged(model, register),
-            counts,
             columns,
             ranked,
             municipalities,
             level_groups,
             by_municipality,
-        })
+        }
     }
 }

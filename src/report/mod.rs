@@ -7,6 +7,8 @@ pub mod figures;
 pub mod model;
 pub mod names;
 pub mod pdf;
+#[cfg(test)]
+mod privacy_properties;
 pub mod xlsx;
 
 use std::io::Write;
@@ -50,27 +52,12 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
     Ok(written)
 }
 
-/// Writes a centre's outputs of a term: no person rows, small cells left out, file names
-/// (which often carry a teacher's name) replaced by their content hash.
+/// Writes a centre's outputs of a term: no person rows, file names (which often carry a
+/// teacher's name) replaced by their content hash. Small cells are not in the model at all
+/// (`ReportModel::small_cell`), so no output has to leave them out.
 pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreView, fonts: &pdf::Fonts) -> anyhow::Result<Vec<PathBuf>> {
-    use polars::prelude::*;
     let dir = term_dir(reports, &model.term);
     std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
-    let keep = |df: &DataFrame| -> anyhow::Result<DataFrame> {
-        let text = |name: &str| df.column(name).and_then(|c| c.str().cloned());
-        let (scope, muni, school, ind, group) =
-            (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
-        let mask: BooleanChunked = (0..df.height())
-            .map(|i| {
-                let at = |c| figures::text_at(c, i);
-                Some(
-                    at(&scope) != "person"
-                        && !view.counts.is_small(at(&scope), at(&muni), at(&school), at(&ind), at(&group), view.small_cell),
-                )
-            })
-            .collect();
-        Ok(df.filter(&mask)?)
-    };
     let log: Vec<_> = model
         .log
         .iter()
@@ -85,13 +72,12 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     // CSV tables stream to their files: at a country's scale the tables hold millions of rows,
     // and all six at once were most of the peak memory. The PDF, the longest, goes first.
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
-    let shown = keep(&model.indicators)?;
     let outputs: [(&str, Render); 6] = [
         ("centre.pdf", Box::new(|out| Ok(out.write_all(&pdf::render_centre(model, view, fonts))?))),
-        ("changes.csv", Box::new(|out| csv::write_frame(&keep(&model.changes)?, out))),
-        ("indicators.csv", Box::new(|out| csv::write_frame(&shown, out))),
+        ("changes.csv", Box::new(|out| csv::write_frame(&model.changes, out))),
+        ("indicators.csv", Box::new(|out| csv::write_frame(&model.indicators, out))),
         ("centre.xlsx", Box::new(|out| Ok(out.write_all(&xlsx::render_centre(model, view)?)?))),
-        ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&shown)?)?))),
+        ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?))),
         ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
     ];
     crate::parallel::map(&outputs, |(name, render)| {

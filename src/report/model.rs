@@ -2,7 +2,7 @@
 //! a comparison term, the detail tables behind the reports' lists and charts, and
 //! provenance. Built once with polars; every renderer only reads it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -14,7 +14,7 @@ use crate::read::values::Term;
 use crate::store::Store;
 use crate::store::log::Entry;
 
-use super::centre::Counts;
+use crate::privacy::Counts;
 
 /// A school as its files name it.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,8 +54,11 @@ pub struct ReportModel {
     pub log: Vec<Entry>,
     /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
     pub only_school: Option<String>,
-    /// Persons behind each unit's figures, counted from the person rows of every batch.
-    pub persons: Counts,
+    /// A centre's suppression limit: its figures, changes and comparison values hold only
+    /// numbers that describe at least this many persons in their own term.
+    pub small_cell: Option<usize>,
+    /// Keys of the figures withheld by suppression, as in `values` and `units`.
+    suppressed: HashSet<String>,
     /// Values by [`key`] of (scope, school, entity, indicator, group), now and in the comparison term.
     values: HashMap<String, f64>,
     previous: HashMap<String, f64>,
@@ -97,6 +100,9 @@ pub struct Request<'a> {
     /// per-school splits behind them. The centre's does not (it shows no person), so it
     /// holds only the schools' figures.
     pub school_reports: bool,
+    /// The centre's `small_cell`: every figure of the model (and so of every output) that
+    /// describes fewer persons, in the term or in the comparison term, is withheld.
+    pub small_cell: Option<usize>,
     pub now: NaiveDateTime,
 }
 
@@ -119,7 +125,9 @@ const BATCH_SCHOOLS: usize = 100;
 struct Batch {
     now: DataFrame,
     previous: Option<DataFrame>,
+    /// Persons behind the figures of the term and of the comparison term.
     persons: Counts,
+    persons_before: Counts,
     schools: Vec<School>,
     tables: Vec<(Part, DataFrame)>,
 }
@@ -148,10 +156,11 @@ impl ReportModel {
         let batches = crate::parallel::map(&school_batches(store, &[term, compare], request.register)?, |batch| context.batch(batch))
             .into_iter()
             .collect::<anyhow::Result<Vec<Batch>>>()?;
-        let mut persons = Counts::default();
+        let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
         let (mut now, mut before, mut schools, mut tables) = (Vec::new(), Vec::new(), Vec::new(), HashMap::<Part, Vec<DataFrame>>::new());
         for batch in batches {
             persons.merge(batch.persons);
+            persons_before.merge(batch.persons_before);
             now.push(batch.now);
             before.extend(batch.previous);
             schools.extend(batch.schools);
@@ -168,6 +177,18 @@ impl ReportModel {
         };
         let long = only(indicators::combine(now)?)?;
         let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
+        // Suppression is applied here, once, to each term's figures by that term's counts:
+        // a previous value or a change is left out when either term's figure is.
+        let (long, previous, suppressed) = match request.small_cell {
+            Some(k) => {
+                let now_counts = persons.with_totals(&long)?;
+                let (long, hidden) = crate::privacy::suppress(long, &now_counts, k)?;
+                let before_counts = persons_before.with_totals(&previous)?;
+                let (previous, _) = crate::privacy::suppress(previous, &before_counts, k)?;
+                (long, previous, suppressed_keys(&hidden)?)
+            }
+            None => (long, previous, HashSet::new()),
+        };
         let mut table =
             |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
         let label = term.label();
@@ -187,7 +208,8 @@ impl ReportModel {
             profiles: table(Part::Profiles, &["school_code", "instrument", "wave", "competency", "direction", "score"])?,
             only_school: request.school.map(String::from),
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
-            persons,
+            small_cell: request.small_cell,
+            suppressed,
             values: index(&long, true)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
@@ -209,6 +231,13 @@ impl ReportModel {
     pub fn value(&self, school: &str, entity: &str, indicator: &str, group: &str) -> Option<f64> {
         let scope = if entity.is_empty() { "school" } else { "person" };
         self.values.get(&key([scope, school, entity, indicator, group])).copied()
+    }
+
+    /// Whether a school's (`scope` "school", `unit` its code) or a municipality's or the
+    /// region's figure was withheld by suppression.
+    pub fn is_suppressed(&self, scope: &str, unit: &str, indicator: &str, group: &str) -> bool {
+        let key = if scope == "school" { key([scope, unit, "", indicator, group]) } else { key([scope, unit, indicator, group]) };
+        self.suppressed.contains(&key)
     }
 
     /// The school-scope value of the comparison term.
@@ -271,6 +300,22 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f6
         }
     }
     Ok(map)
+}
+
+/// Keys of suppressed rows: as in `values` for schools, as in `units` for wider units.
+fn suppressed_keys(hidden: &DataFrame) -> PolarsResult<HashSet<String>> {
+    let col = |n: &str| hidden.column(n).and_then(|c| c.str().cloned());
+    let (scope, muni, school, indicator, group) =
+        (col("scope")?, col("municipality")?, col("school_code")?, col("indicator")?, col("group")?);
+    Ok((0..hidden.height())
+        .map(|i| {
+            let get = |c| super::figures::text_at(c, i);
+            match get(&scope) {
+                "school" => key(["school", get(&school), "", get(&indicator), get(&group)]),
+                s => key([s, get(&muni), get(&indicator), get(&group)]),
+            }
+        })
+        .collect())
 }
 
 fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>> {
@@ -350,6 +395,7 @@ impl Context<'_> {
         let indicators::SchoolRows { rows, forms } = indicators::compute_schools(&inputs, &s)?;
         let mut persons = Counts::default();
         persons.add_persons(&rows)?;
+        let mut persons_before = Counts::default();
         let not_person = || col("scope").neq(lit("person"));
         let now = if request.school_reports { rows } else { rows.lazy().filter(not_person()).collect()? };
         let previous = match self.compare {
@@ -361,6 +407,7 @@ impl Context<'_> {
                     Inputs::load(self.store, &compare, Some(batch))?.with_register(register)?
                 };
                 let rows = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?.rows;
+                persons_before.add_persons(&rows)?;
                 Some(rows.lazy().filter(not_person()).collect()?)
             }
             None => None,
@@ -377,7 +424,14 @@ impl Context<'_> {
             }
         }
         let tables = tables.into_iter().map(|(part, frame)| Ok((part, compact(frame)?))).collect::<PolarsResult<_>>()?;
-        Ok(Batch { now: compact(now)?, previous: previous.map(compact).transpose()?, persons, schools: schools(&inputs)?, tables })
+        Ok(Batch {
+            now: compact(now)?,
+            previous: previous.map(compact).transpose()?,
+            persons,
+            persons_before,
+            schools: schools(&inputs)?,
+            tables,
+        })
     }
 }
 

@@ -691,7 +691,6 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
     let (doc, regular, bold) = document(&format!("{title}: сводка центра, {}", model.term.russian()), model, fonts);
     let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
     title_page(&mut l, title, "Сводка по школам и муниципалитетам", &format!("Школ в реестре: {}", view.reporting.len()), model);
-    let k = view.small_cell;
 
     l.new_page();
     l.heading("Полнота сдачи форм");
@@ -749,7 +748,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
                 cell(model.unit_value(m, "schools_reporting_pct", "").0, "schools_reporting_pct"),
             ];
             for (_, ind, g) in &view.columns {
-                let now = unit_cell(model, &view.counts, k, m, ind, g);
+                let now = unit_cell(model, m, ind, g);
                 let (v, p) = model.unit_value(m, ind, g);
                 let change = match (now, v.zip(p)) {
                     (super::centre::Shown::Value(_), Some((v, p))) => format!(" ({})", names::change(ind, v - p)),
@@ -767,7 +766,14 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
 
     l.new_page();
     l.heading("Школы");
-    l.paragraph("Сначала школы, нуждающиеся в поддержке, затем по посещаемости от низкой к высокой. В скобках — изменение к периоду сравнения; «<5» — показатель скрыт: он описывает меньше пяти человек.", 9.0, false);
+    let mut note =
+        "Сначала школы, нуждающиеся в поддержке, затем по посещаемости от низкой к высокой. В скобках — изменение к периоду сравнения."
+            .to_string();
+    if let Some(k) = model.small_cell {
+        let mark = super::centre::suppressed_mark(k);
+        note.push_str(&format!(" «{mark}» — показатель скрыт: он описывает меньше {k} человек (в этом периоде или в периоде сравнения изменение тоже не показано)."));
+    }
+    l.paragraph(&note, 9.0, false);
     let mut headers: Vec<String> = vec!["Школа".into()];
     headers.extend(view.columns.iter().map(|(t, _, _)| t.clone()));
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -779,7 +785,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
         .map(|s| {
             let mut row = vec![format!("{} ({}, {})", s.name, s.code, s.municipality)];
             for (_, ind, g) in &view.columns {
-                let now = school_cell(model, &view.counts, k, &s.municipality, &s.code, ind, g);
+                let now = school_cell(model, &s.code, ind, g);
                 let change = match (now, model.previous(&s.code, ind, g)) {
                     (super::centre::Shown::Value(v), Some(p)) => format!(" ({})", names::change(ind, v - p)),
                     _ => String::new(),

@@ -577,12 +577,12 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     Ok(())
 }
 
-/// A centre cell: a number in its unit, a dash, or `<5` for a suppressed cell.
+/// A centre cell: a number in its unit, a dash, or the mark of a suppressed cell (`<5`).
 fn shown(value: super::centre::Shown, code: &str) -> Cell {
     match value {
         super::centre::Shown::Value(v) => Cell::Value(Some(v), names::unit(code)),
         super::centre::Shown::Missing => Cell::Value(None, Unit::Number),
-        super::centre::Shown::Suppressed => Cell::Text("<5".into()),
+        super::centre::Shown::Suppressed(_) => Cell::Text(value.text(code)),
     }
 }
 
@@ -592,7 +592,6 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
     let mut wb = workbook(model, format!("Мониторинг тьюторского сопровождения: сводка центра, {}", model.term.russian()))?;
     let styles = Styles::new();
     let centre = School { code: String::new(), name: view.title.clone(), municipality: String::new() };
-    let k = view.small_cell;
 
     let ws = wb.add_worksheet();
     ws.set_name("Полнота сдачи")?;
@@ -642,7 +641,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             Cell::Text(if model.flag_reasons(&s.code).is_empty() { "нет".into() } else { "нужна".into() }),
         ];
         for (_, ind, group) in columns {
-            let now = school_cell(model, &view.counts, k, &s.municipality, &s.code, ind, group);
+            let now = school_cell(model, &s.code, ind, group);
             cells.push(shown(now, ind));
             let change = match now {
                 super::centre::Shown::Value(v) => model.previous(&s.code, ind, group).map(|p| v - p),
@@ -670,7 +669,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             Cell::Value(model.unit_value(m, "schools_reporting_pct", "").0, Unit::Percent),
         ];
         for (_, ind, group) in columns {
-            let now = unit_cell(model, &view.counts, k, m, ind, group);
+            let now = unit_cell(model, m, ind, group);
             cells.push(shown(now, ind));
             let (v, p) = model.unit_value(m, ind, group);
             let change = if matches!(now, super::centre::Shown::Value(_)) { v.zip(p).map(|(v, p)| v - p) } else { None };
@@ -716,7 +715,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
                 Cell::Text(names::path(group)),
             ];
             for level in crate::indicators::LEVELS {
-                cells.push(shown(unit_cell(model, &view.counts, k, m, ind, &format!("{group}/{level}")), ind));
+                cells.push(shown(unit_cell(model, m, ind, &format!("{group}/{level}")), ind));
             }
             table.row(r, cells)?;
         }

@@ -7,13 +7,20 @@ use crate::row;
 /// A school workspace with two schools in two municipalities, Q1 and Q2, and a centre fed
 /// with their exported packages. Returns (school workspace, centre workspace).
 fn school_and_centre(register_extra: &str) -> (Ws, Ws) {
+    school_and_centre_with(register_extra, &[])
+}
+
+/// [`school_and_centre`] where the schools `small_in_q1` mark only four persons in their
+/// Q1 journal (below the centre's five) and seven in Q2, like the others.
+fn school_and_centre_with(register_extra: &str, small_in_q1: &[&str]) -> (Ws, Ws) {
     let school = Ws::new();
     for (code, name, muni) in [("2315-001", "МБОУ СОШ № 1", "г. Новоморск"), ("2341-012", "МБОУ СОШ № 12", "Каменский район")]
     {
         let mut r = roster();
         // Free text in a questionnaire, to prove it never leaves the school.
         school.drop(&format!("{code} состав.xlsx"), &at_school(r.clone(), code, name, muni));
-        school.drop(&format!("{code} журнал.xlsx"), &at_school(journal(), code, name, muni));
+        let q1 = if small_in_q1.contains(&code) { attendance() } else { journal() };
+        school.drop(&format!("{code} журнал.xlsx"), &at_school(q1, code, name, muni));
         school.drop(&format!("{code} маршруты.xlsx"), &at_school(route(), code, name, muni));
         school.drop(&format!("{code} диагностика.xlsx"), &at_school(diagnostic(), code, name, muni));
         let feedback = vec![
@@ -36,11 +43,25 @@ fn school_and_centre(register_extra: &str) -> (Ws, Ws) {
     }
     let out = school.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let centre = centre_of(&school, &["2025/2026 Q1", "2025/2026 Q2"]);
+    let mut config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    config.push_str(&format!(
+        "\n[[register]]\ncode = \"2315-001\"\nname = \"МБОУ СОШ № 1\"\nmunicipality = \"г. Новоморск\"\n\n[[register]]\ncode = \"2341-012\"\nname = \"МБОУ СОШ № 12\"\nmunicipality = \"Каменский район\"\n{register_extra}"
+    ));
+    std::fs::write(centre.path("tutorstat.toml"), config).unwrap();
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    (school, centre)
+}
+
+/// A centre workspace with the school workspace's packages of `terms` in its inbox; nothing
+/// run yet.
+fn centre_of(school: &Ws, terms: &[&str]) -> Ws {
     let centre = Ws::new();
     let out = centre.run(&["init", centre.root().to_str().unwrap(), "--centre"]);
     assert!(out.status.success(), "{}", text(&out));
-    // `run` above already made the school a workspace with its key; export both terms.
-    for term in ["2025/2026 Q1", "2025/2026 Q2"] {
+    // `run` already made the school a workspace with its key.
+    for term in terms {
         let out = school.run(&["export", "--term", term]);
         assert!(out.status.success(), "{}", text(&out));
     }
@@ -50,15 +71,9 @@ fn school_and_centre(register_extra: &str) -> (Ws, Ws) {
             std::fs::copy(school.path("reports").join(&name), centre.path("inbox").join(file)).unwrap();
         }
     }
-    let mut config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
-    config = config.replace("kind = \"school\"", "kind = \"centre\"");
-    config.push_str(&format!(
-        "\n[[register]]\ncode = \"2315-001\"\nname = \"МБОУ СОШ № 1\"\nmunicipality = \"г. Новоморск\"\n\n[[register]]\ncode = \"2341-012\"\nname = \"МБОУ СОШ № 12\"\nmunicipality = \"Каменский район\"\n{register_extra}"
-    ));
-    std::fs::write(centre.path("tutorstat.toml"), config).unwrap();
-    let out = centre.run(&["run"]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    (school, centre)
+    let config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    std::fs::write(centre.path("tutorstat.toml"), config.replace("kind = \"school\"", "kind = \"centre\"")).unwrap();
+    centre
 }
 
 /// The journal of `util.rs` with three more persons, so every school has at least the five
@@ -214,4 +229,103 @@ fn a_register_workbook_and_deadlines_name_late_schools() {
     assert!(figures.iter().all(|r| r["municipality"] != "Каменский район"));
     let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
     assert!(pdf.contains("позже срока"), "{pdf}");
+}
+
+/// The cells of a centre workbook's sheet as text, by row.
+fn sheet_rows(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::Reader as _;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+/// The cell of the row holding `key` under the header `column` (the header row is the one
+/// that names it).
+fn cell_of(rows: &[Vec<String>], key: &str, column: &str) -> String {
+    let header = rows.iter().find(|r| r.iter().any(|c| c == column)).unwrap_or_else(|| panic!("no column «{column}»"));
+    let at = header.iter().position(|c| c == column).unwrap();
+    let row = rows.iter().find(|r| r.iter().any(|c| c == key)).unwrap_or_else(|| panic!("no row «{key}»"));
+    row[at].clone()
+}
+
+#[test]
+fn a_figure_suppressed_in_the_comparison_term_shows_no_previous_value_and_no_change_anywhere() {
+    // 2341-012 marks four persons in Q1 (suppressed there) and seven in Q2 (shown).
+    let (_, centre) = school_and_centre_with("", &["2341-012"]);
+    let q1 = rows(&centre, "reports/2025-2026-Q1/indicators.csv");
+    assert_eq!(find(&q1, "school", "2341-012", "att_rate", "value"), None, "four persons in Q1: suppressed");
+    assert!(find(&q1, "school", "2315-001", "att_rate", "value").is_some());
+    let changes = rows(&centre, "reports/2025-2026-Q2/changes.csv");
+    let row = |scope: &str, key: &str| {
+        changes
+            .iter()
+            .find(|r| {
+                r["scope"] == scope
+                    && r["indicator"] == "att_rate"
+                    && (r["school_code"] == key || scope != "school" && r["municipality"] == key)
+            })
+            .unwrap_or_else(|| panic!("no att_rate row of {scope} {key}"))
+            .clone()
+    };
+    // Q2: 13 of 20 present everywhere. Q1: 7 of 11 in 2341-012 (hidden), 12 of 20 in 2315-001.
+    for (scope, key) in [("school", "2341-012"), ("municipality", "Каменский район")] {
+        let r = row(scope, key);
+        assert_eq!(r["value"].parse::<f64>().unwrap(), 65.0, "{r:?}");
+        assert!(r["previous"].is_empty() && r["change"].is_empty(), "{scope} {key}: the Q1 figure describes four persons: {r:?}");
+    }
+    let shown = row("school", "2315-001");
+    assert_eq!((shown["previous"].parse::<f64>().unwrap(), shown["change"].parse::<f64>().unwrap()), (60.0, 5.0));
+    // The region had 11 persons in Q1: its change is shown.
+    assert!(!row("region", "")["change"].is_empty());
+    let xlsx = centre.path("reports/2025-2026-Q2/centre.xlsx");
+    let schools = sheet_rows(&xlsx, "Школы");
+    assert_eq!(cell_of(&schools, "2341-012", "Посещаемость"), "65");
+    assert_eq!(cell_of(&schools, "2341-012", "Посещаемость: изменение"), "");
+    assert_eq!(cell_of(&schools, "2315-001", "Посещаемость: изменение"), "5");
+    let units = sheet_rows(&xlsx, "Муниципалитеты");
+    assert_eq!(cell_of(&units, "Каменский район", "Посещаемость: изменение"), "");
+    // 65 - 63.6 would be printed as +1,4 п. п.; 2315-001's change is +5,0 п. п.
+    let pdf = readable_text(&centre.path("reports/2025-2026-Q2/centre.pdf"));
+    assert!(pdf.contains("+5,0") && !pdf.contains("+1,4"), "{pdf}");
+}
+
+#[test]
+fn an_anonymous_questionnaire_counts_its_respondents_and_the_mark_follows_small_cell() {
+    let school = Ws::new();
+    let mut answers = vec![row!["ID", "С1", "С2", "С3", "П1"]];
+    for i in 0..12 {
+        answers.push(row!["", 3 + i % 3, 4, 5, "да"]);
+    }
+    let feedback =
+        vec![passport("Анкета", &[("Анкета", V::from("tutor-feedback")), ("Волна", V::from("итоговая"))]), sheet("Ответы", answers)];
+    school.drop("отзывы.xlsx", &feedback);
+    school.drop("журнал.xlsx", &journal());
+    let out = school.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let centre = centre_of(&school, &["2025/2026 Q1"]);
+    let config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    assert!(config.contains("small_cell = 5"));
+    std::fs::write(centre.path("tutorstat.toml"), config.replace("small_cell = 5", "small_cell = 10")).unwrap();
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let figures = rows(&centre, "reports/2025-2026-Q1/indicators.csv");
+    let q = |scope: &str, indicator: &str| {
+        figures
+            .iter()
+            .find(|r| r["scope"] == scope && r["indicator"] == indicator && r["group"] == "tutor-feedback/final")
+            .map(|r| r["value"].parse::<f64>().unwrap())
+    };
+    // Twelve anonymous respondents: shown at the school, municipality and region.
+    for scope in ["school", "municipality", "region"] {
+        assert_eq!(q(scope, "q_respondents"), Some(12.0), "{scope}");
+        assert!(q(scope, "q_index").is_some(), "{scope}: q_index of 12 respondents is shown");
+    }
+    // Seven persons in the journal: fewer than ten.
+    assert_eq!(find(&figures, "school", "2315-001", "att_rate", "value"), None);
+    let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
+    assert!(pdf.contains("<10") && !pdf.contains("<5"), "{pdf}");
+    assert!(pdf.contains("меньше 10 человек"), "{pdf}");
+    let xlsx = sheet_rows(&centre.path("reports/2025-2026-Q1/centre.xlsx"), "Школы");
+    assert_eq!(cell_of(&xlsx, "2315-001", "Посещаемость"), "<10");
+    assert_ne!(cell_of(&xlsx, "2315-001", "Анкета: tutor-feedback, итоговая"), "<10");
 }
