@@ -42,8 +42,9 @@ fn write(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
     items.sort_by_key(|p| p.severity);
     if problems.unlisted() > 0 {
         let text = format!(
-            "Показаны первые {MAX_LISTED} замечаний, ещё {} не показаны: исправьте показанные и проверьте файл снова.",
-            problems.unlisted()
+            "Показаны первые {} замечаний, ещё {} не показано: исправьте показанные и проверьте файл снова.",
+            crate::russian::grouped(MAX_LISTED as u64),
+            crate::russian::plural(problems.unlisted() as u64, "замечание", "замечания", "замечаний")
         );
         check.write_string(2, 0, text)?;
     }

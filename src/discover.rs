@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// Extensions tutorstat reads: spreadsheets, and schools' packages (`.parquet`) at a centre.
-pub const SPREADSHEET_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xls", "ods", "parquet"];
+pub const SPREADSHEET_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "parquet"];
 
 /// What the inbox holds.
 #[derive(Debug, Default)]
@@ -26,7 +26,7 @@ pub fn skip_reason(path: &Path) -> Option<&'static str> {
     }
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
     if !SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
-        return Some("не таблица (нужен .xlsx, .xlsm, .xls или .ods): пропущен");
+        return Some("не таблица (нужен .xlsx, .xlsm, .xlsb, .xls или .ods): пропущен");
     }
     None
 }

@@ -24,6 +24,7 @@ pub mod progress;
 pub mod read;
 pub mod register;
 pub mod report;
+pub mod russian;
 pub mod store;
 pub mod watch;
 pub mod workspace;

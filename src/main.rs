@@ -120,7 +120,7 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
     std::fs::write(dir.join(DEMO_MARKER), "")?;
     let ws = Workspace::new(dir);
     let count = demo::fill_inbox(&ws)?;
-    say!("В папку {} положены примеры: {count} файлов трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display());
+    say!("В папку {} положены примеры: {} трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display(), files(count));
     // Two samples are wrong on purpose, so a rejection here is the expected outcome.
     run_all(&ws, false, &FallbackArgs::default())?;
     say!("\nОтклонённые файлы и списки ошибок: {}", ws.rejected().display());
@@ -167,6 +167,15 @@ fn check(ws: &Workspace, files: &[PathBuf], fallback: &FallbackArgs) -> anyhow::
     let fallback = resolve_fallback(fallback, &config)?;
     let rosters = forms::RosterIndex::new();
     let env = forms::Env { rosters: &rosters, definitions: &definitions, fallback: &fallback };
+    // A path that is not a file is a mistake in the command, not a teacher's file to fix.
+    for path in files {
+        if path.is_dir() {
+            anyhow::bail!("{} — это папка, а нужны файлы таблиц: укажите их, например «tutorstat check папка/*.xlsx»", path.display());
+        }
+        if !path.exists() {
+            anyhow::bail!("файл {} не найден: проверьте имя и папку", path.display());
+        }
+    }
     let mut any_errors = false;
     for path in files {
         let problems = match std::fs::read(path) {
@@ -294,9 +303,14 @@ fn render_terms(
                 report::write_centre(&ws.reports(), &model, &view, &fonts)?
             }
         };
-        say!("Отчёты за {}: {} ({} файлов)", term.russian(), report::term_dir(&ws.reports(), term).display(), written.len());
+        say!("Отчёты за {}: {} ({})", term.russian(), report::term_dir(&ws.reports(), term).display(), files(written.len()));
     }
     Ok(())
+}
+
+/// «1 файл», «3 файла», «12 файлов».
+fn files(count: usize) -> String {
+    tutorstat::russian::plural(count as u64, "файл", "файла", "файлов")
 }
 
 /// Terms with stored data, from the ingest log.

@@ -106,6 +106,9 @@ pub struct Problems {
     counts: [usize; 3],
     /// Rows carrying an error, by sheet, for every error listed or not.
     error_rows: HashMap<String, BTreeSet<u32>>,
+    /// A reader's own words on why the file could not be read: for the ingest log, never
+    /// shown to a teacher (they are English and technical).
+    pub detail: String,
 }
 
 impl Problems {

@@ -83,6 +83,14 @@ fn labelled_values(sheet: &Sheet) -> Vec<(&'static str, u32, &calamine::Data)> {
     found
 }
 
+/// The sheet name, value cell and text as typed of a `Паспорт` field, for problems about
+/// its value found after the passport was read.
+pub fn field_cell(workbook: &Workbook, key: &str) -> Option<(String, (u32, u32), String)> {
+    let sheet = workbook.sheet(SHEET)?;
+    let (_, row, value) = labelled_values(sheet).into_iter().find(|(k, _, _)| *k == key)?;
+    Some((sheet.name.clone(), (row, *sheet.col_span().start() + 1), cell_text(value).unwrap_or_default()))
+}
+
 /// The form `Паспорт` names, if it names a known one.
 pub fn form_field(workbook: &Workbook) -> Option<FormKind> {
     let sheet = workbook.sheet(SHEET)?;

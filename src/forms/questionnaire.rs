@@ -43,10 +43,11 @@ pub fn read(
 ) -> PolarsResult<Vec<TableFrame>> {
     let code = passport.questionnaire.clone().unwrap_or_default();
     let Some(def) = ctx.definitions.get(&code) else {
-        problems.sheet_error(
-            super::passport::SHEET,
-            format!("неизвестная анкета «{code}» в поле «Анкета»; известны: {}", ctx.definitions.codes().join(", ")),
-        );
+        let message = format!("неизвестная анкета в поле «Анкета»; известны: {}", ctx.definitions.codes().join(", "));
+        match super::passport::field_cell(workbook, "questionnaire") {
+            Some((sheet, cell, typed)) => problems.error(&sheet, cell, &typed, message),
+            None => problems.sheet_error(super::passport::SHEET, format!("неизвестная анкета «{code}»: {message}")),
+        }
         return Ok(Vec::new());
     };
     let Some(sheet) = workbook.sheet(SHEET) else {

@@ -53,6 +53,8 @@ pub struct FileReport {
     pub package: Option<(String, Term)>,
     /// The submission this file replaced, when it replaced one.
     pub replaced: Option<Replaced>,
+    /// The annotated copy written beside a rejected file, relative to the workspace.
+    pub annotated: Option<String>,
 }
 
 /// The earlier file of a submission key that a new file replaced.
@@ -80,11 +82,38 @@ impl Summary {
     }
 }
 
-/// A file read from the inbox, before validation.
+/// A file found in the inbox, before validation: its content is hashed, not held. It is
+/// read again when it is opened, so the run holds only the files being opened at once.
 struct Incoming {
     path: PathBuf,
-    bytes: Vec<u8>,
     sha256: String,
+}
+
+impl Incoming {
+    /// The file's bytes, checked to be the ones hashed when the run began.
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        let bytes = fs::read(&self.path).map_err(|e| format!("не удалось прочитать файл: {e}"))?;
+        if crate::digest::hex(&Sha256::digest(&bytes)) != self.sha256 {
+            return Err(
+                "файл изменился во время загрузки (его сохраняли или копировали): положите его снова и запустите загрузку ещё раз".into()
+            );
+        }
+        Ok(bytes)
+    }
+
+    /// The file opened as a workbook, or the problem that stops it.
+    fn workbook(&self, limits: workbook::Limits) -> Result<workbook::Workbook, Problems> {
+        let mut problems = Problems::default();
+        match self.bytes().map(|bytes| workbook::open(&bytes, limits)) {
+            Ok(Ok(wb)) => return Ok(wb),
+            Ok(Err(e)) => {
+                problems.file_error(e.to_string());
+                problems.detail = e.detail().unwrap_or_default().to_string();
+            }
+            Err(message) => problems.file_error(message),
+        }
+        Err(problems)
+    }
 }
 
 /// A school's package read, its store files staged.
@@ -116,7 +145,7 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
             Err(message) => {
                 let mut problems = Problems::default();
                 problems.file_error(message);
-                summary.files.push(journal.reject(&path, "", None, RowCounts::default(), problems)?);
+                summary.files.push(journal.reject(&path, "", None, RowCounts::default(), problems, None)?);
             }
         }
     }
@@ -188,13 +217,19 @@ fn read_file(path: &Path, max_bytes: u64) -> Result<Incoming, String> {
             max_bytes / (1024 * 1024)
         ));
     }
-    let bytes = fs::read(path).map_err(|e| format!("не удалось прочитать файл: {e}"))?;
-    let sha256 = crate::digest::hex(&Sha256::digest(&bytes));
-    Ok(Incoming { path: path.to_path_buf(), bytes, sha256 })
+    let mut hasher = Sha256::new();
+    let read = fs::File::open(path).and_then(|mut file| std::io::copy(&mut file, &mut hasher));
+    read.map_err(|e| format!("не удалось прочитать файл: {e}"))?;
+    Ok(Incoming { path: path.to_path_buf(), sha256: crate::digest::hex(&hasher.finalize()) })
 }
 
 /// Opens and validates every file, rosters first so the other forms can check their IDs
 /// against rosters arriving in the same run. Returns the files in commit order.
+///
+/// Each file is opened on a worker thread (one per core) and its workbook dropped once
+/// checked, so the run holds at most one workbook per core whatever the inbox holds: rosters
+/// and unreadable files are settled in the first pass, which looks only at the form of the
+/// others; those are opened again in the second pass, once the run's rosters are known.
 fn validate_all(
     files: Vec<Incoming>,
     store: &Store,
@@ -203,21 +238,28 @@ fn validate_all(
     options: &Options,
 ) -> anyhow::Result<Vec<Validated>> {
     let limits = config.read_limits();
-    let opened = crate::parallel::map(&files, |f| workbook::open(&f.bytes, limits));
-    let (rosters, others): (Vec<_>, Vec<_>) =
-        files.into_iter().zip(opened).partition(|(_, wb)| wb.as_ref().is_ok_and(|wb| forms::form_of(wb) == Some(FormKind::Roster)));
-
     let mut index = roster_index(store)?;
     let env = Env { rosters: &index, definitions, fallback: &options.fallback };
-    let mut validated = validate_each(rosters, &env);
-    for v in &validated {
-        if let (Some(p), false) = (&v.checked.passport, v.checked.problems.has_errors()) {
-            let ids = roster_ids_of(&v.checked);
-            index.entry((p.school_code.clone(), p.term.year)).or_default().extend(ids);
+    let first = crate::parallel::map(&files, |f| match f.workbook(limits) {
+        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => Some(forms::check(&wb, &env)),
+        Ok(_) => None,
+        Err(problems) => Some(Checked { problems, ..Checked::default() }),
+    });
+    for checked in first.iter().flatten() {
+        if let (Some(p), false) = (&checked.passport, checked.problems.has_errors()) {
+            index.entry((p.school_code.clone(), p.term.year)).or_default().extend(roster_ids_of(checked));
         }
     }
     let env = Env { rosters: &index, definitions, fallback: &options.fallback };
-    validated.extend(validate_each(others, &env));
+    let (settled, later): (Vec<_>, Vec<_>) = files.into_iter().zip(first).partition(|(_, checked)| checked.is_some());
+    let later: Vec<Incoming> = later.into_iter().map(|(f, _)| f).collect();
+    let checked = crate::parallel::map(&later, |f| match f.workbook(limits) {
+        Ok(wb) => forms::check(&wb, &env),
+        Err(problems) => Checked { problems, ..Checked::default() },
+    });
+    let mut validated: Vec<Validated> =
+        settled.into_iter().filter_map(|(incoming, checked)| Some(Validated { incoming, checked: checked? })).collect();
+    validated.extend(later.into_iter().zip(checked).map(|(incoming, checked)| Validated { incoming, checked }));
 
     // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
     // so the order of files inside one inbox never changes the result.
@@ -229,19 +271,6 @@ fn validate_all(
         key(a).cmp(&key(b))
     });
     Ok(validated)
-}
-
-/// Validates opened files on every core.
-fn validate_each(files: Vec<(Incoming, Result<workbook::Workbook, workbook::OpenError>)>, env: &Env) -> Vec<Validated> {
-    let checked = crate::parallel::map(&files, |(_, workbook)| match workbook {
-        Ok(wb) => forms::check(wb, env),
-        Err(e) => {
-            let mut checked = Checked::default();
-            checked.problems.file_error(e.to_string());
-            checked
-        }
-    });
-    files.into_iter().zip(checked).map(|((incoming, _), checked)| Validated { incoming, checked }).collect()
 }
 
 /// IDs of a validated roster.
@@ -431,8 +460,8 @@ impl<'a> Journal<'a> {
             passport => {
                 counts.rejected = counts.read - counts.blank;
                 counts.stored = 0;
-                self.annotate(&incoming, &problems)?;
-                return self.reject(&incoming.path, &incoming.sha256, passport, counts, problems);
+                let copy = self.annotated_copy(&incoming, &problems);
+                return self.reject(&incoming.path, &incoming.sha256, passport, counts, problems, copy);
             }
         };
         let id = SubmissionId { key_id: passport.key_id(), sha256: incoming.sha256.clone() };
@@ -479,6 +508,7 @@ impl<'a> Journal<'a> {
             moved_to: moved_rel,
             package: None,
             replaced,
+            annotated: None,
         })
     }
 
@@ -494,7 +524,7 @@ impl<'a> Journal<'a> {
             (true, Kind::School) => {
                 Ok(Some(Err("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы".into())))
             }
-            (true, Kind::Centre) => match crate::package::read(&file.bytes) {
+            (true, Kind::Centre) => match file.bytes().and_then(|bytes| crate::package::read(&bytes)) {
                 Err(message) => Ok(Some(Err(message))),
                 Ok(package) => self.stage_package(*seq, &file.sha256, package).map(|p| Some(Ok(p))),
             },
@@ -521,7 +551,7 @@ impl<'a> Journal<'a> {
             Ok(p) => p,
             Err(message) => {
                 problems.file_error(message);
-                return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems);
+                return self.reject(&incoming.path, &incoming.sha256, None, RowCounts::default(), problems, None);
             }
         };
         let key_id = package.key_id.clone();
@@ -551,20 +581,17 @@ impl<'a> Journal<'a> {
             moved_to: moved_rel,
             package: Some((package.school, package.term)),
             replaced,
+            annotated: None,
         })
     }
 
-    /// Writes the annotated copy of a rejected workbook beside it in `rejected/`.
-    fn annotate(&self, incoming: &Incoming, problems: &Problems) -> anyhow::Result<()> {
-        let Some(bytes) = crate::annotate::annotated_copy(&incoming.bytes, problems, self.limits) else { return Ok(()) };
-        let target = self.unique_path(&self.ws.rejected(), &incoming.path, &incoming.sha256);
-        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        let stem = name.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or(name);
-        let path = target.with_file_name(format!("{stem}.ошибки.xlsx"));
-        fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))
+    /// The annotated copy of a rejected workbook, if it can be read at all.
+    fn annotated_copy(&self, incoming: &Incoming, problems: &Problems) -> Option<Vec<u8>> {
+        crate::annotate::annotated_copy(&incoming.bytes().ok()?, problems, self.limits)
     }
 
-    /// Moves a file to `rejected/` with its problem list beside it.
+    /// Moves a file to `rejected/` with its problem list, and its annotated copy if there is
+    /// one, beside it.
     fn reject(
         &mut self,
         path: &Path,
@@ -572,11 +599,20 @@ impl<'a> Journal<'a> {
         passport: Option<Passport>,
         counts: RowCounts,
         problems: Problems,
+        copy: Option<Vec<u8>>,
     ) -> anyhow::Result<FileReport> {
         let file = self.ws.relative(path);
         let target = self.unique_path(&self.ws.rejected(), path, sha);
-        let list = problems_path(&target);
+        let list = beside_rejected(&target, Beside::ProblemList);
         fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
+        let annotated = match copy {
+            Some(bytes) => {
+                let copy = beside_rejected(&target, Beside::AnnotatedCopy);
+                fs::write(&copy, bytes).with_context(|| format!("не удалось записать {}", copy.display()))?;
+                Some(self.ws.relative(&copy))
+            }
+            None => None,
+        };
         let moved_to = self.ws.relative(&target);
         // The log line first, the move last: a crash in between is finished by the next run.
         self.record(
@@ -595,6 +631,7 @@ impl<'a> Journal<'a> {
             moved_to,
             package: None,
             replaced: None,
+            annotated,
         })
     }
 
@@ -617,6 +654,7 @@ impl<'a> Journal<'a> {
             moved_to,
             package: None,
             replaced: None,
+            annotated: None,
         })
     }
 }
@@ -785,6 +823,7 @@ fn entry(
         added: diff.added,
         removed: diff.removed,
         changed: diff.changed,
+        detail: problems.detail.clone(),
     }
 }
 
@@ -794,10 +833,26 @@ fn archive_path(ws: &Workspace, path: &Path, sha: &str, now: chrono::NaiveDateTi
     ws.archive().join(format!("{}_{}_{name}", now.format("%Y-%m-%d"), &sha[..12.min(sha.len())]))
 }
 
-/// The problem list beside a rejected file: `<name>.ошибки.txt`.
-pub fn problems_path(rejected: &Path) -> PathBuf {
+/// What is written beside a rejected file.
+#[derive(Debug, Clone, Copy)]
+pub enum Beside {
+    /// The problem list, `<name>.ошибки.txt`.
+    ProblemList,
+    /// The annotated copy, `<name>.ошибки.xlsx`.
+    AnnotatedCopy,
+}
+
+/// The name of what is written beside a file in `rejected/`: the file's whole name, its
+/// extension kept, then `.ошибки.txt` or `.ошибки.xlsx`. `Журнал.xlsx`, `Журнал.xls` and
+/// `Журнал.ods` thus never share a list or a copy (`Журнал.xls.ошибки.xlsx`), and the
+/// file's own name in `rejected/` is unique (a second `Журнал.xls` gets its hash).
+pub fn beside_rejected(rejected: &Path, what: Beside) -> PathBuf {
     let name = rejected.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    rejected.with_file_name(format!("{name}.ошибки.txt"))
+    let ext = match what {
+        Beside::ProblemList => "txt",
+        Beside::AnnotatedCopy => "xlsx",
+    };
+    rejected.with_file_name(format!("{name}.ошибки.{ext}"))
 }
 
 /// The problem list a teacher reads: errors first, then warnings and notes.
@@ -810,7 +865,8 @@ pub fn problems_text(file: &str, problems: &Problems) -> String {
         text.push_str(&format!("{p}\n"));
     }
     if problems.unlisted() > 0 {
-        text.push_str(&format!("… и ещё {} замечаний: исправьте показанные и проверьте файл снова.\n", problems.unlisted()));
+        let more = crate::russian::plural(problems.unlisted() as u64, "замечание", "замечания", "замечаний");
+        text.push_str(&format!("… и ещё {more}: исправьте показанные и проверьте файл снова.\n"));
     }
     if problems.has_errors() {
         text.push_str("\nИсправьте ошибки в файле и передайте его методисту.\n");

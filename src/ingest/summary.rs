@@ -5,7 +5,9 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use super::{FileReport, Summary};
+use std::path::Path;
+
+use super::{Beside, FileReport, Summary, beside_rejected};
 use crate::definitions::Definitions;
 use crate::problem::{Severity, printable};
 use crate::store::log::Outcome;
@@ -53,8 +55,9 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
         }
     }
     for f in files.iter().filter(|f| f.outcome == Outcome::Rejected) {
-        let copy = f.moved_to.rsplit_once('.').map(|(stem, _)| format!("{stem}.ошибки.xlsx")).unwrap_or_default();
-        out.push_str(&format!("\n{} — отклонён. Список ошибок: {}.ошибки.txt; копия с отмеченными ячейками: {copy}\n", f.file, f.moved_to));
+        let list = beside_rejected(Path::new(&f.moved_to), Beside::ProblemList);
+        let copy = f.annotated.as_ref().map(|copy| format!("; копия с отмеченными ячейками: {copy}")).unwrap_or_default();
+        out.push_str(&format!("\n{} — отклонён. Список ошибок: {}{copy}\n", f.file, list.display()));
         for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {
             out.push_str(&format!("  {p}\n"));
         }

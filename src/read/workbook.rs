@@ -1,17 +1,21 @@
-//! Opening a teacher's file: any format calamine reads, from bytes already in memory,
-//! with the checks that keep a hostile or broken file from taking the program down.
+//! Opening a teacher's file: .xlsx, .xlsm, .xlsb, .xls or .ods, from bytes already in
+//! memory, with the checks that keep a hostile or broken file from taking the program down:
+//! every format's sheets are bounded before they are laid out densely (`read/xls.rs`,
+//! `read/ods.rs`, or cell by cell here), and every reader error becomes a Russian reason.
 
 use std::cell::Cell;
 use std::io::Cursor;
 
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Range, Reader};
 
 use super::text::fold;
+use crate::problem::cell_name;
+use crate::russian::{grouped, plural};
 
 /// Limits that bound the memory and time one file may take.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Largest total unpacked size of a zipped workbook (xlsx, ods), in bytes.
+    /// Largest total unpacked size of a zipped workbook (xlsx, xlsb, ods), in bytes.
     pub max_unpacked_bytes: u64,
     /// Most sheets a workbook may have.
     pub max_sheets: usize,
@@ -19,9 +23,18 @@ pub struct Limits {
     pub max_cells: u64,
 }
 
+/// Cells all sheets of one workbook may span together. The largest form a teacher fills is
+/// a questionnaire's answers or an attendance journal: tens of thousands of rows (forms.md)
+/// by a few dozen columns, a few hundred thousand cells. Two million leaves room for
+/// several times that, and a workbook laid out that far takes about 200 MB while it is read
+/// (32 bytes a laid-out cell, plus the list of filled cells read before the layout), so the
+/// few workbooks read at once fit in 1 GiB. One stray value at IV65536 (16.8 million cells)
+/// or XFD1048576 is refused before anything is laid out.
+pub const MAX_CELLS: u64 = 2_000_000;
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255, max_cells: 20_000_000 }
+        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255, max_cells: MAX_CELLS }
     }
 }
 
@@ -71,27 +84,78 @@ impl Workbook {
     }
 }
 
-/// Why a file could not be opened as a workbook; the message is for the teacher.
+/// Why a file could not be opened as a workbook. The message is for the teacher and says
+/// what to do; a reader's own (English) words travel only in [`OpenError::detail`].
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum OpenError {
     #[error("файл пустой (0 байт): сохраните таблицу ещё раз и положите файл заново")]
     Empty,
-    #[error("файл защищён паролем: снимите пароль (Файл → Сведения → Защита книги) и сохраните заново")]
-    Encrypted,
-    #[error("файл распаковывается в {unpacked} МБ, больше допустимых {limit} МБ: это не похоже на таблицу формы")]
-    TooLarge { unpacked: u64, limit: u64 },
-    #[error("в книге {0} листов, больше допустимых: оставьте только листы формы")]
-    TooManySheets(usize),
     #[error(
-        "лист «{sheet}» занимает {cells} ячеек (от первой заполненной до последней); вместе с другими листами книги это больше допустимых {limit}: удалите лишнее, например значения в далёких строках или столбцах"
+        "файл защищён паролем: откройте его, снимите пароль (в Excel: Файл → Сведения → Защитить книгу → Зашифровать с использованием пароля, поле очистить; в LibreOffice: Файл → Свойства → Безопасность) и сохраните заново"
     )]
-    SheetTooLarge { sheet: String, cells: u64, limit: u64 },
-    #[error("файл повреждён или это не таблица Excel/LibreOffice ({0}): откройте его в табличном редакторе и сохраните как .xlsx")]
-    Unreadable(String),
+    Encrypted,
+    #[error(
+        "файл сохранён в очень старом формате Excel (версии 2–4, до 1995 года), его прочитать нельзя: откройте его в Excel или LibreOffice и сохраните как .xlsx"
+    )]
+    OldExcel,
+    #[error(
+        "в книге есть лист макросов Excel 4.0, такие листы прочитать нельзя: удалите этот лист (или скопируйте листы формы в новую книгу) и сохраните как .xlsx"
+    )]
+    MacroSheet,
+    #[error(
+        "это не таблица Excel или LibreOffice (нужен .xlsx, .xlsm, .xlsb, .xls или .ods): откройте файл в табличном редакторе и сохраните как .xlsx"
+    )]
+    NotASpreadsheet,
+    #[error("файл распаковывается в {}, больше допустимых {limit} МБ: это не похоже на таблицу формы", megabytes(.unpacked))]
+    TooLarge { unpacked: Option<u64>, limit: u64 },
+    #[error("в книге {}, больше допустимых {limit}: оставьте только листы формы", plural(*.count as u64, "лист", "листа", "листов"))]
+    TooManySheets { count: usize, limit: usize },
+    #[error(
+        "на листе «{sheet}» есть значение в ячейке {cell}, далеко за таблицей: с ним книга занимает больше {} ячеек (от первой заполненной до последней), столько не нужно ни одной форме. Удалите это значение и другие далёкие от таблицы (или строки и столбцы с ними) и сохраните файл", grouped(*.limit)
+    )]
+    SheetTooLarge { sheet: String, cell: String, limit: u64 },
+    #[error(
+        "файл повреждён: его не удаётся прочитать как таблицу (возможно, он сохранён не до конца или испорчен при пересылке). Откройте его в Excel или LibreOffice, сохраните как .xlsx и положите снова"
+    )]
+    Damaged { detail: String },
+}
+
+impl OpenError {
+    /// The reader's own words, for the ingest log (never for the teacher).
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            OpenError::Damaged { detail } => Some(detail),
+            _ => None,
+        }
+    }
+}
+
+/// «64 МБ», or «объём больше допустимого» when the declared sizes overflowed.
+fn megabytes(unpacked: &Option<u64>) -> String {
+    match unpacked {
+        Some(mb) => format!("{} МБ", grouped(*mb)),
+        None => "объём больше допустимого".to_string(),
+    }
+}
+
+/// A reader's error as a file's error: its text, cut to a log line's length, kept as detail.
+pub(super) fn damaged(error: impl std::fmt::Display) -> OpenError {
+    OpenError::Damaged { detail: error.to_string().chars().take(300).collect() }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const CFB_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The formats told apart by their bytes, each opened with its own reader so that reader's
+/// error (a password, a limit) is the one reported: calamine's auto-detection tries them in
+/// turn and reports only that none fitted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
 
 thread_local! {
     /// Set while this thread is inside a reader, so the panic hook can keep quiet.
@@ -109,7 +173,7 @@ pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     READING.with(|r| r.set(false));
     opened.unwrap_or_else(|payload| {
         let reason = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
-        Err(OpenError::Unreadable(short(&reason.unwrap_or_default())))
+        Err(damaged(format!("panic: {}", reason.unwrap_or_default())))
     })
 }
 
@@ -125,96 +189,198 @@ pub fn quiet_reader_panics() {
 }
 
 fn open_unguarded(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
+    let cursor = || Cursor::new(bytes);
+    match sniff(bytes, limits)? {
+        Format::Xlsx => {
+            let mut book = calamine::Xlsx::new(cursor()).map_err(xlsx_error)?;
+            let sheets = worksheets(&book, limits)?;
+            let mut budget = Budget::new(limits.max_cells);
+            let mut read = Vec::with_capacity(sheets.len());
+            for (name, cells) in sheets {
+                let range = if cells {
+                    let mut reader = book.worksheet_cells_reader(&name).map_err(xlsx_error)?;
+                    budget.read(&name, || reader.next_cell().map_err(xlsx_error))?
+                } else {
+                    Range::default()
+                };
+                read.push(Sheet { name, range });
+            }
+            Ok(Workbook { sheets: read })
+        }
+        Format::Xlsb => {
+            let mut book = calamine::Xlsb::new(cursor()).map_err(xlsb_error)?;
+            let sheets = worksheets(&book, limits)?;
+            let mut budget = Budget::new(limits.max_cells);
+            let mut read = Vec::with_capacity(sheets.len());
+            for (name, cells) in sheets {
+                let range = if cells {
+                    let mut reader = book.worksheet_cells_reader(&name).map_err(xlsb_error)?;
+                    budget.read(&name, || reader.next_cell().map_err(xlsb_error))?
+                } else {
+                    Range::default()
+                };
+                read.push(Sheet { name, range });
+            }
+            Ok(Workbook { sheets: read })
+        }
+        Format::Ods => {
+            super::ods::check(bytes, limits.max_cells)?;
+            laid_out(calamine::Ods::new(cursor()).map_err(ods_error)?, limits, ods_error)
+        }
+        Format::Xls => {
+            super::xls::check(bytes, limits.max_cells)?;
+            laid_out(calamine::Xls::new(cursor()).map_err(xls_error)?, limits, xls_error)
+        }
+    }
+}
+
+/// Which format the bytes hold, from the container and the parts inside it.
+fn sniff(bytes: &[u8], limits: Limits) -> Result<Format, OpenError> {
     if bytes.is_empty() {
         return Err(OpenError::Empty);
     }
-    if bytes.starts_with(ZIP_MAGIC) {
-        check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
-        // A zip that is not an .xlsx (an .ods) goes the general way below.
-        if let Ok(xlsx) = calamine::Xlsx::new(Cursor::new(bytes)) {
-            return read_xlsx(xlsx, limits);
-        }
-    } else if bytes.starts_with(CFB_MAGIC) {
-        super::xls::check(bytes, limits.max_cells)?;
+    if bytes.starts_with(CFB_MAGIC) {
+        return Ok(Format::Xls);
     }
-    let mut reader = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
-    let metadata = reader.sheets_metadata().to_vec();
+    if super::xls::is_old_biff(bytes) {
+        return Err(OpenError::OldExcel);
+    }
+    if !bytes.starts_with(ZIP_MAGIC) {
+        return Err(OpenError::NotASpreadsheet);
+    }
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    check_unpacked_size(&mut archive, limits.max_unpacked_bytes)?;
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("[Content_Types].xml") {
+        Ok(Format::Xlsx)
+    } else if has("mimetype") || has("content.xml") {
+        Ok(Format::Ods)
+    } else {
+        Err(OpenError::NotASpreadsheet)
+    }
+}
+
+/// Sheet names in workbook order, each with whether it holds cells (a chart sheet has none),
+/// refused when there are more than a form could need.
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R, limits: Limits) -> Result<Vec<(String, bool)>, OpenError> {
+    let metadata = book.sheets_metadata();
     if metadata.len() > limits.max_sheets {
-        return Err(OpenError::TooManySheets(metadata.len()));
+        return Err(OpenError::TooManySheets { count: metadata.len(), limit: limits.max_sheets });
+    }
+    Ok(metadata.iter().map(|m| (m.name.clone(), m.typ == calamine::SheetType::WorkSheet)).collect())
+}
+
+/// Every sheet of a reader that lays sheets out itself (ods, xls), once its bound is checked.
+fn laid_out<RS, R, E>(mut book: R, limits: Limits, error: fn(E) -> OpenError) -> Result<Workbook, OpenError>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS, Error = E>,
+{
+    let metadata = book.sheets_metadata().to_vec();
+    if metadata.len() > limits.max_sheets {
+        return Err(OpenError::TooManySheets { count: metadata.len(), limit: limits.max_sheets });
     }
     let mut sheets = Vec::with_capacity(metadata.len());
     for meta in metadata {
-        let range = reader.worksheet_range(&meta.name).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
+        let range = book.worksheet_range(&meta.name).map_err(error)?;
         sheets.push(Sheet { name: meta.name, range });
     }
     Ok(Workbook { sheets })
 }
-
-/// A reader's message cut to what fits in a teacher's problem line.
-pub(super) fn short(message: &str) -> String {
-    message.chars().take(120).collect()
-}
-
 /// Rejects zip bombs: sums the declared unpacked sizes before anything is inflated.
-fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), OpenError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| OpenError::Unreadable(short(&e.to_string())))?;
-    // Sizes from the central directory: nothing is inflated here.
+fn check_unpacked_size(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limit: u64) -> Result<(), OpenError> {
+    // Sizes from the central directory: nothing is inflated here. A sum that does not fit
+    // (or a size field at its maximum) is a lie no real table tells: `None`.
     let total = match archive.decompressed_size() {
-        Some(total) => u64::try_from(total).unwrap_or(u64::MAX),
-        None => {
-            let mut total: u64 = 0;
-            for i in 0..archive.len() {
-                let size = archive.by_index_raw(i).map(|f| f.size()).unwrap_or(u64::MAX);
-                total = total.saturating_add(size);
-            }
-            total
-        }
+        Some(total) => u64::try_from(total).ok(),
+        None => (0..archive.len()).try_fold(0u64, |total, i| total.checked_add(archive.by_index_raw(i).ok()?.size())),
     };
-    if total > limit {
-        return Err(OpenError::TooLarge { unpacked: total / (1024 * 1024), limit: limit / (1024 * 1024) });
+    let total = total.filter(|t| *t < u64::MAX);
+    if total.is_none_or(|t| t > limit) {
+        return Err(OpenError::TooLarge { unpacked: total.map(|t| t / (1024 * 1024)), limit: limit / (1024 * 1024) });
     }
     Ok(())
 }
 
-/// Reads an .xlsx cell by cell, in the one pass calamine itself would make, checking each
-/// sheet's used range as it grows: one value at XFD1048576 would otherwise make calamine lay
-/// out billions of cells before anything could look at them.
-fn read_xlsx(mut xlsx: calamine::Xlsx<Cursor<&[u8]>>, limits: Limits) -> Result<Workbook, OpenError> {
-    let names = xlsx.sheet_names();
-    if names.len() > limits.max_sheets {
-        return Err(OpenError::TooManySheets(names.len()));
+/// The cells all sheets of a workbook span so far, checked as each filled cell is read:
+/// one value at XFD1048576 would otherwise make a reader lay out billions of cells before
+/// anything could look at them.
+struct Budget {
+    /// Cells the sheets already read span.
+    earlier: u64,
+    limit: u64,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Budget {
+        Budget { earlier: 0, limit }
     }
-    let mut sheets = Vec::with_capacity(names.len());
-    // All sheets are held at once, so the limit is on their sum.
-    let mut earlier: u64 = 0;
-    for name in names {
-        let mut reader = match xlsx.worksheet_cells_reader(&name) {
-            Ok(reader) => reader,
-            // A chart sheet has no cells.
-            Err(calamine::XlsxError::NotAWorksheet(_)) => {
-                sheets.push(Sheet { name, range: Range::default() });
-                continue;
-            }
-            Err(e) => return Err(OpenError::Unreadable(short(&e.to_string()))),
-        };
+
+    /// Reads one sheet's filled cells from `next` (in the one pass calamine itself would
+    /// make) and lays them out, refusing the sheet at the first cell that takes the
+    /// workbook's span past the limit.
+    fn read<'a>(
+        &mut self,
+        sheet: &str,
+        mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, OpenError>,
+    ) -> Result<Range<Data>, OpenError> {
         let mut cells = Vec::new();
         let (mut first, mut last) = ((u32::MAX, u32::MAX), (0u32, 0u32));
-        while let Some(cell) = reader.next_cell().map_err(|e| OpenError::Unreadable(short(&e.to_string())))? {
-            if matches!(cell.get_value(), calamine::DataRef::Empty) {
+        while let Some(cell) = next()? {
+            if matches!(cell.get_value(), DataRef::Empty) {
                 continue;
             }
             let (r, c) = cell.get_position();
             (first, last) = ((first.0.min(r), first.1.min(c)), (last.0.max(r), last.1.max(c)));
             let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
-            if earlier + span > limits.max_cells {
-                return Err(OpenError::SheetTooLarge { sheet: name, cells: span, limit: limits.max_cells });
+            if self.earlier + span > self.limit {
+                return Err(OpenError::SheetTooLarge { sheet: sheet.to_string(), cell: cell_name(r, c), limit: self.limit });
             }
             cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
         }
-        drop(reader);
         let range = Range::from_sparse(cells);
-        earlier += range.get_size().0 as u64 * range.get_size().1 as u64;
-        sheets.push(Sheet { name, range });
+        self.earlier += range.get_size().0 as u64 * range.get_size().1 as u64;
+        Ok(range)
     }
-    Ok(Workbook { sheets })
+}
+
+/// Whether a reader's «unrecognised sheet type» is a sheet kind calamine cannot read
+/// (Excel 4.0 macro sheets, dialog sheets of old workbooks).
+fn is_sheet_kind(typ: &str) -> bool {
+    matches!(typ, "sheet:type" | "BoundSheet8:dt")
+}
+
+fn xlsx_error(e: calamine::XlsxError) -> OpenError {
+    match e {
+        calamine::XlsxError::Password => OpenError::Encrypted,
+        calamine::XlsxError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
+        e => damaged(e),
+    }
+}
+
+fn xlsb_error(e: calamine::XlsbError) -> OpenError {
+    match e {
+        calamine::XlsbError::Password => OpenError::Encrypted,
+        calamine::XlsbError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
+        e => damaged(e),
+    }
+}
+
+fn ods_error(e: calamine::OdsError) -> OpenError {
+    match e {
+        calamine::OdsError::Password => OpenError::Encrypted,
+        // A zip of another OpenDocument kind (a text, a presentation).
+        calamine::OdsError::InvalidMime(_) | calamine::OdsError::FileNotFound(_) => OpenError::NotASpreadsheet,
+        e => damaged(e),
+    }
+}
+
+fn xls_error(e: calamine::XlsError) -> OpenError {
+    match e {
+        calamine::XlsError::Password => OpenError::Encrypted,
+        calamine::XlsError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
+        e => damaged(e),
+    }
 }

@@ -695,7 +695,9 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
     l.new_page();
     l.heading("Полнота сдачи форм");
     let complete = view.reporting.iter().filter(|r| r.expected > 0 && r.received == r.expected).count();
-    l.paragraph(&format!("Сдали все ожидаемые формы {complete} из {} школ реестра.", view.reporting.len()), 10.0, false);
+    let registered = view.reporting.len() as u64;
+    let schools = crate::russian::noun(registered, "школы", "школ", "школ");
+    l.paragraph(&format!("Сдали все ожидаемые формы {complete} из {registered} {schools} реестра."), 10.0, false);
     let rows: Vec<Vec<String>> = view
         .reporting
         .iter()

@@ -63,6 +63,10 @@ pub struct Entry {
     pub added: usize,
     pub removed: usize,
     pub changed: usize,
+    /// Why a reader could not read the file, in its own words (empty otherwise). Logs
+    /// written before this column existed read as empty.
+    #[serde(default)]
+    pub detail: String,
 }
 
 pub struct Log {
@@ -74,34 +78,53 @@ impl Log {
         Log { path: store.join("ingest-log.csv") }
     }
 
-    /// Every entry; a line cut short by a crash is ignored.
+    /// Every entry; a last line cut short by a crash is ignored.
     pub fn entries(&self) -> anyhow::Result<Vec<Entry>> {
+        Ok(self.read()?.0)
+    }
+
+    /// The entries, and where a last record cut short by a crash starts (it commits nothing).
+    fn read(&self) -> anyhow::Result<(Vec<Entry>, Option<u64>)> {
         if !self.path.exists() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), None));
         }
-        let mut reader = csv::Reader::from_path(&self.path).with_context(|| format!("не удалось прочитать {}", self.path.display()))?;
-        let parsed: Vec<Result<Entry, csv::Error>> = reader.deserialize().collect();
+        let cannot_read = || format!("не удалось прочитать {}", self.path.display());
+        // Flexible: lines written after a column was added are longer than the header of
+        // an older log; the fields the header names are read.
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(&self.path).with_context(cannot_read)?;
+        let headers = reader.headers().with_context(cannot_read)?.clone();
+        let mut parsed = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let start = reader.position().byte();
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => parsed.push((start, record.deserialize::<Entry>(Some(&headers)).ok().filter(valid))),
+                Err(_) if reader.position().byte() > start => parsed.push((start, None)),
+                Err(_) => break,
+            }
+        }
         let last = parsed.len().saturating_sub(1);
         let mut entries = Vec::with_capacity(parsed.len());
-        for (i, entry) in parsed.into_iter().enumerate() {
+        let mut torn = None;
+        for (i, (start, entry)) in parsed.into_iter().enumerate() {
             match entry {
-                Ok(e) if e.sha256.is_empty() || (e.sha256.len() == 64 && e.sha256.bytes().all(|b| b.is_ascii_hexdigit())) => {
-                    entries.push(e)
-                }
+                Some(e) => entries.push(e),
                 // Only the last line may be cut short, by a crash; it commits nothing.
-                _ if i == last => {}
-                _ => anyhow::bail!(
+                None if i == last => torn = Some(start),
+                None => anyhow::bail!(
                     "журнал загрузок {} повреждён (строка {}): его нельзя редактировать вручную. Верните его из резервной копии; хранилище не тронуто",
                     self.path.display(),
                     i + 2
                 ),
             }
         }
-        Ok(entries)
+        Ok((entries, torn))
     }
 
     /// Appends entries with one write and flushes them to disk before returning.
     pub fn append<'e>(&self, entries: impl IntoIterator<Item = &'e Entry>) -> anyhow::Result<()> {
+        self.mend_torn_end()?;
         let new = !self.path.exists() || std::fs::metadata(&self.path)?.len() == 0;
         let mut writer = csv::WriterBuilder::new().has_headers(new).from_writer(Vec::new());
         for entry in entries {
@@ -117,6 +140,34 @@ impl Log {
         file.sync_data()?;
         Ok(())
     }
+
+    /// A log whose last line was cut short by a crash (it does not end with a line end) is
+    /// mended before anything is added, so the next line starts on its own line: a cut record
+    /// is removed (it committed nothing), a record that reads whole gets its line end, and a
+    /// log without even a whole header starts afresh.
+    fn mend_torn_end(&self) -> anyhow::Result<()> {
+        let Ok(bytes) = std::fs::read(&self.path) else { return Ok(()) };
+        if bytes.is_empty() || bytes.ends_with(b"\n") {
+            return Ok(());
+        }
+        let file =
+            OpenOptions::new().append(true).open(&self.path).with_context(|| format!("не удалось записать {}", self.path.display()))?;
+        if !bytes.contains(&b'\n') {
+            file.set_len(0)?;
+        } else if let (_, Some(start)) = self.read()? {
+            file.set_len(start)?;
+        } else {
+            (&file).write_all(b"\n")?;
+        }
+        file.sync_data()?;
+        Ok(())
+    }
+}
+
+/// Whether an entry read back is whole: a line cut short loses its later fields, and the
+/// SHA-256 (when there is one) is the check that the line was not cut inside it.
+fn valid(e: &Entry) -> bool {
+    e.sha256.is_empty() || (e.sha256.len() == 64 && e.sha256.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The committed state: for each submission key, the SHA-256 of the file stored under it.

@@ -81,8 +81,7 @@ fn assert_rejected(name: &str, sheets: &[Sheet], expected: &[&str]) {
     ws.drop(name, sheets);
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let stem = name.trim_end_matches(".xlsx");
-    assert_eq!(ws.files_in("rejected"), vec![name.to_string(), format!("{name}.ошибки.txt"), format!("{stem}.ошибки.xlsx")]);
+    assert_eq!(ws.files_in("rejected"), vec![name.to_string(), format!("{name}.ошибки.txt"), format!("{name}.ошибки.xlsx")]);
     let problems = ws.problems_of(name);
     for e in expected {
         assert!(problems.contains(e), "expected «{e}» in:\n{problems}");
@@ -133,7 +132,12 @@ fn rejects_an_unknown_role() {
 fn rejects_an_unknown_questionnaire() {
     let mut q = competency();
     q[0].1[8][1] = V::from("no-such-questionnaire");
-    assert_rejected("анкета.xlsx", &q, &["неизвестная анкета «no-such-questionnaire»", "tutor-competency"]);
+    // The passport's value cell is named, as for every other passport field.
+    assert_rejected(
+        "анкета.xlsx",
+        &q,
+        &["лист «Паспорт», ячейка B9", "значение «no-such-questionnaire»", "неизвестная анкета", "tutor-competency"],
+    );
 }
 
 #[test]
@@ -390,7 +394,7 @@ fn a_rejected_file_comes_with_an_annotated_copy_that_is_accepted_once_fixed() {
     d[2].1[2][2] = V::from("два"); // C3: text
     ws.drop("диагностика.xlsx", &d);
     assert_eq!(ws.ingest().status.code(), Some(1));
-    let copy = ws.path("rejected/диагностика.ошибки.xlsx");
+    let copy = ws.path("rejected/диагностика.xlsx.ошибки.xlsx");
     let mut sheets = read_back(&copy);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["Проверка", "Паспорт", "Задания", "Результаты"]);

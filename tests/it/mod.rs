@@ -12,4 +12,5 @@ mod report;
 mod templates;
 mod util;
 mod watch;
+mod wild;
 mod xlsx;
