@@ -116,7 +116,6 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
-    /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
     /// Рассчитать показатели и записать отчёты в папку reports
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat report [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
     Report {
@@ -156,6 +155,7 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat demo [ПАПКА]", next_help_heading = "Параметры")]
     Demo {
         /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)

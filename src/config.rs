@@ -8,6 +8,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Deserialize;
 
+use crate::read::values::{Period, Term};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -121,7 +123,8 @@ pub struct Config {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub expected: Expected,
-    /// Schools completeness is measured against; empty: the schools seen in the store.
+    /// Schools completeness is measured against, with those of `register_file` added at
+    /// load; empty: the schools seen in the store.
     #[serde(default)]
     pub register: Vec<RegisteredSchool>,
     /// An xlsx register (`Код ОО`, `Наименование ОО`, `Муниципалитет`) relative to the workspace.
@@ -135,20 +138,181 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the configuration; a missing file means all defaults.
+    /// Reads and checks the configuration; a missing file means all defaults. Every problem
+    /// (a key that is not known, a value of the wrong kind, a deadline that is not a date, a
+    /// period that does not exist, a threshold outside 0..100, a register file missing or
+    /// malformed) names the file, the line and the key, in Russian. The register file's
+    /// schools are read here, once, into `register`.
     pub fn load(path: &Path) -> anyhow::Result<Config> {
         if !path.exists() {
             return Ok(Config::default());
         }
         let text = std::fs::read_to_string(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
-        toml::from_str(&text).with_context(|| {
-            format!("ошибка в настройках {}: исправьте файл или удалите его, чтобы взять настройки по умолчанию", path.display())
-        })
+        let fail = |problems: Vec<String>| {
+            anyhow::anyhow!(
+                "в настройках {}:\n{}\nИсправьте файл или удалите его, чтобы взять настройки по умолчанию.",
+                path.display(),
+                problems.join("\n")
+            )
+        };
+        let mut config: Config = toml::from_str(&text).map_err(|e| fail(vec![parse_problem(&text, &e)]))?;
+        let problems = config.problems(&text);
+        if !problems.is_empty() {
+            return Err(fail(problems));
+        }
+        if let Some(file) = &config.register_file {
+            let root = path.parent().unwrap_or(Path::new("."));
+            let schools = crate::register::read(&root.join(file), config.read_limits())
+                .map_err(|e| fail(vec![format!("{}, ключ «register_file»: {e:#}", place(&text, key_span(&text, &["register_file"])))]))?;
+            config.register.extend(schools);
+        }
+        Ok(config)
+    }
+
+    /// What is wrong with the values of a configuration that parsed, one line each.
+    fn problems(&self, text: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut say = |path: &[&str], what: String| {
+            problems.push(format!("{}, ключ «{}»: {what}", place(text, key_span(text, path)), path.join(".")));
+        };
+        for (term, date) in &self.deadlines {
+            if Term::parse(term).is_none() {
+                say(
+                    &["deadlines", term],
+                    format!("неизвестный период «{term}»; ожидается учебный год и период, например \"2025/2026 Q1\""),
+                );
+            }
+            if parse_deadline(date).is_none() {
+                say(&["deadlines", term], format!("срок «{date}» не является датой; ожидается ГГГГ-ММ-ДД, например \"2025-11-10\""));
+            }
+        }
+        for (table, map) in [("questionnaires", &self.expected.questionnaires), ("diagnostics", &self.expected.diagnostics)] {
+            for (period, items) in map {
+                if !Period::ALL.iter().any(|p| p.code() == period) {
+                    say(&["expected", table, period], format!("неизвестный период «{period}»; допустимые: Q1, Q2, Q3, Q4, H1, H2, Y"));
+                }
+                for item in items {
+                    let wave = item.rsplit_once('/').map(|(_, w)| w);
+                    if !matches!(wave, Some("start" | "mid" | "final")) {
+                        say(&["expected", table, period], format!("«{item}»: ожидается \"код/волна\", волна — start, mid или final"));
+                    }
+                }
+            }
+        }
+        let t = &self.thresholds;
+        for (key, value) in [
+            ("level_mid", t.level_mid),
+            ("level_high", t.level_high),
+            ("support_d_pct", t.support_d_pct),
+            ("support_att_rate", t.support_att_rate),
+            ("support_r_done_pct", t.support_r_done_pct),
+            ("support_completeness_pct", t.support_completeness_pct),
+        ] {
+            if !(0.0..=100.0).contains(&value) {
+                say(&["thresholds", key], format!("порог {value} вне допустимых значений: от 0 до 100 (%)"));
+            }
+        }
+        if t.level_mid > t.level_high {
+            say(&["thresholds", "level_mid"], format!("level_mid ({}) больше level_high ({})", t.level_mid, t.level_high));
+        }
+        if self.privacy.small_cell == 0 {
+            say(&["privacy", "small_cell"], "должно быть не меньше 1".into());
+        }
+        problems
+    }
+
+    /// The deadline of a term from `[deadlines]` (checked at load).
+    pub fn deadline(&self, term: &Term) -> Option<chrono::NaiveDate> {
+        self.deadlines.iter().find(|(t, _)| Term::parse(t).as_ref() == Some(term)).and_then(|(_, d)| parse_deadline(d))
     }
 
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
         crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb.saturating_mul(1024 * 1024), ..Default::default() }
     }
+}
+
+/// A deadline as written in `[deadlines]`: `2025-11-10`.
+fn parse_deadline(text: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// A problem of a file that does not parse, in Russian, with its line and key.
+fn parse_problem(text: &str, error: &toml::de::Error) -> String {
+    let span = error.span();
+    let message = error.message();
+    let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(String::from).collect() };
+    let what = if let Some(rest) = message.strip_prefix("unknown field ") {
+        let names = quoted(rest);
+        let (found, allowed) = names.split_first().map(|(f, a)| (f.clone(), a.join(", "))).unwrap_or_default();
+        format!("неизвестный ключ «{found}» (опечатка?); допустимые здесь: {allowed}")
+    } else if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let names = quoted(rest);
+        let (found, allowed) = names.split_first().map(|(f, a)| (f.clone(), a.join(", "))).unwrap_or_default();
+        format!("недопустимое значение «{found}»; допустимые: {allowed}")
+    } else if let Some(rest) = message.strip_prefix("missing field ") {
+        format!("не хватает ключа «{}»", quoted(rest).join(""))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let expected = match rest.rsplit_once("expected ").map(|(_, e)| e) {
+            Some("f64" | "u64" | "usize" | "i64") => "число",
+            Some("a string") => "текст в кавычках",
+            Some("a sequence") => "список в квадратных скобках",
+            Some(e) if e.starts_with("struct") || e.starts_with("a map") => "раздел с ключами",
+            _ => "значение другого вида",
+        };
+        format!("значение {} не подходит: ожидается {expected}", span.clone().map(|s| text[s].to_string()).unwrap_or_default())
+    } else if message.starts_with("duplicate key") {
+        "ключ указан дважды".to_string()
+    } else {
+        "файл не читается как TOML (проверьте кавычки, скобки и знак =)".to_string()
+    };
+    let key = span.clone().map(|s| key_at(text, s.start)).unwrap_or_default();
+    if key.is_empty() { format!("{}: {what}", place(text, span)) } else { format!("{}, ключ «{key}»: {what}", place(text, span)) }
+}
+
+/// «строка N» of a byte offset.
+fn place(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    match span {
+        Some(s) => format!("строка {}", text[..s.start.min(text.len())].matches('\n').count() + 1),
+        None => "файл целиком".into(),
+    }
+}
+
+/// The dotted key at a byte offset: the table header above it and the key of its line.
+fn key_at(text: &str, offset: usize) -> String {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default().trim();
+    let unquote = |s: &str| s.trim().trim_matches('"').to_string();
+    if line.starts_with('[') {
+        return unquote(line.trim_matches(|c| c == '[' || c == ']'));
+    }
+    let key = line.split_once('=').map(|(k, _)| unquote(k)).unwrap_or_default();
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| unquote(l.trim_matches(|c| c == '[' || c == ']')));
+    match table {
+        Some(t) if !key.is_empty() => format!("{t}.{key}"),
+        _ => key,
+    }
+}
+
+/// Where a key (`["thresholds", "level_mid"]`) is written; `None` when it is not (a default).
+fn key_span(text: &str, path: &[&str]) -> Option<std::ops::Range<usize>> {
+    let doc = toml::de::DeTable::parse(text).ok()?;
+    let mut table = doc.get_ref();
+    let mut span = None;
+    for (i, name) in path.iter().enumerate() {
+        let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
+        span = Some(key.span());
+        if i + 1 < path.len() {
+            let toml::de::DeValue::Table(inner) = value.get_ref() else { return span };
+            table = inner;
+        }
+    }
+    span
 }
 
 /// The commented configuration `init` writes, with a fresh pseudonym key.
@@ -233,6 +397,7 @@ mod tests {
         assert_eq!(config.limits.max_unpacked_mb, 200);
         assert_eq!(config.privacy.key.as_deref(), Some("abc"));
         assert_eq!(config.thresholds.level_high, 75.0);
+        assert!(config.problems(&template(Kind::School, "abc")).is_empty());
         let centre: Config = toml::from_str(&template(Kind::Centre, "abc")).unwrap();
         assert_eq!(centre.kind, Kind::Centre);
     }

@@ -265,7 +265,7 @@ fn render_terms(
 ) -> anyhow::Result<()> {
     let store = store::Store::new(&ws.store());
     let log = store::log::Log::new(&ws.store()).entries()?;
-    let register = tutorstat::register::load(ws, config)?;
+    let register = config.register.clone();
     let register_pairs: Vec<(String, String)> = register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
     if terms.is_empty() {
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
@@ -285,7 +285,7 @@ fn render_terms(
         let written = match config.kind {
             Kind::School => report::write_term(&ws.reports(), &model, &fonts)?,
             Kind::Centre => {
-                let deadline = config.deadlines.get(&term.label()).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                let deadline = config.deadline(term);
                 let known = if register.is_empty() {
                     model
                         .schools

@@ -1,26 +1,30 @@
 //! The register of schools a centre measures completeness against: `[[register]]` in
-//! `tutorstat.toml` and/or an xlsx (`Код ОО`, `Наименование ОО`, `Муниципалитет`).
+//! `tutorstat.toml` and/or an xlsx (`Код ОО`, `Наименование ОО`, `Муниципалитет`), read
+//! here when the configuration is loaded (`Config::load`), so a missing or malformed
+//! register stops every command at once.
+
+use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::config::{Config, RegisteredSchool};
+use crate::config::RegisteredSchool;
 use crate::forms::table::{Normalizations, RowCounts, RowReader, col, data_rows, locate_header};
 use crate::problem::Problems;
 use crate::read::workbook;
-use crate::workspace::Workspace;
 
 pub const SHEET: &str = "Реестр";
 
 pub const COLUMNS: [crate::forms::table::Column; 3] =
     [col("code", "Код ОО", true), col("name", "Наименование ОО", true), col("municipality", "Муниципалитет", true)];
 
-/// Every registered school, from the configuration and the register workbook.
-pub fn load(ws: &Workspace, config: &Config) -> anyhow::Result<Vec<RegisteredSchool>> {
-    let mut schools = config.register.clone();
-    let Some(file) = &config.register_file else { return Ok(schools) };
-    let path = ws.root.join(file);
-    let bytes = std::fs::read(&path).with_context(|| format!("не удалось прочитать реестр школ {}", path.display()))?;
-    let wb = workbook::open(&bytes, config.read_limits()).map_err(|e| anyhow::anyhow!("реестр школ {}: {e}", path.display()))?;
+/// The schools of a register workbook.
+pub fn read(path: &Path, limits: workbook::Limits) -> anyhow::Result<Vec<RegisteredSchool>> {
+    let mut schools = Vec::new();
+    if !path.is_file() {
+        anyhow::bail!("файл реестра школ {} не найден", path.display());
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("не удалось прочитать реестр школ {}", path.display()))?;
+    let wb = workbook::open(&bytes, limits).map_err(|e| anyhow::anyhow!("реестр школ {}: {e}", path.display()))?;
     let sheet = wb.sheet(SHEET).or_else(|| wb.sheets.first()).context("в реестре школ нет листов")?;
     let mut problems = Problems::default();
     let header = locate_header(sheet, &COLUMNS, &mut problems)

@@ -83,3 +83,33 @@ fn without_a_terminal_long_work_prints_plain_progress_lines() {
     assert!(stderr.contains("Обработано 25 из 25 файлов"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "no terminal escapes in a log: {stderr}");
 }
+
+#[test]
+fn the_help_of_every_command_starts_with_its_own_line_from_the_list() {
+    let list = String::from_utf8(tutorstat(&["--help"]).stdout).unwrap();
+    let section = list.split("Команды:").nth(1).expect("a list of commands");
+    // `  name  description`, a long description wrapped onto deeper-indented lines.
+    let mut commands: Vec<(String, String)> = Vec::new();
+    for line in section.lines().skip_while(|l| l.trim().is_empty()).take_while(|l| l.starts_with("  ")) {
+        match (line[2..].starts_with(' '), commands.last_mut()) {
+            (true, Some((_, about))) => *about = format!("{about} {}", line.trim()),
+            _ => {
+                let (name, about) = line.trim().split_once(' ').unwrap_or((line.trim(), ""));
+                commands.push((name.to_string(), about.trim().to_string()));
+            }
+        }
+    }
+    let names: Vec<&str> = commands.iter().map(|(n, _)| n.as_str()).collect();
+    for expected in ["init", "templates", "check", "ingest", "report", "export", "run", "watch", "demo"] {
+        assert!(names.contains(&expected), "{expected} is not listed: {list}");
+    }
+    for (name, about) in &commands {
+        assert!(!about.is_empty(), "{name} has no description in the list");
+        assert_eq!(commands.iter().filter(|(_, a)| a == about).count(), 1, "{name} shares its description «{about}»");
+        let out = tutorstat(&[name.as_str(), "--help"]);
+        assert!(out.status.success(), "{name} --help");
+        let help = String::from_utf8(out.stdout).unwrap();
+        let first = help.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        assert_eq!(first, *about, "{name} --help starts with another command's line or none:\n{help}");
+    }
+}

@@ -1,6 +1,7 @@
 mod authors;
 mod centre;
 mod cli;
+mod config;
 mod corpus;
 mod crash;
 mod demo;
