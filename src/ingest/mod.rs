@@ -181,7 +181,7 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
 
     let validated = validate_all(fresh, &journal.store, definitions, config, options)?;
     let staged = journal.stage_all(&validated)?;
-    let mut progress = crate::progress::Progress::new(validated.len(), "файлов");
+    let mut progress = crate::progress::Progress::new(validated.len(), ["файла", "файлов"]);
     for (v, staged) in validated.into_iter().zip(staged) {
         progress.step();
         // Same bytes twice in one inbox: the second is a duplicate of the first.
@@ -777,8 +777,12 @@ fn warn_about_one_journal_twice(
                 None,
                 "",
                 format!(
-                    "файлы «{file}» (автор «{}») и «{other}» (автор «{other_author}») похожи на один журнал, присланный дважды: совпадают {events} из {} событий (код и дата) и {marks} из {} отметок. Если это один журнал, в «Заполнил» должен стоять один автор, иначе события посчитаются дважды",
-                    passport.filled_by_text, totals[0], totals[1]
+                    "файлы «{file}» (автор «{}») и «{other}» (автор «{other_author}») похожи на один журнал, присланный дважды: совпадают {events} из {} {} (код и дата) и {marks} из {} {}. Если это один журнал, в «Заполнил» должен стоять один автор, иначе события посчитаются дважды",
+                    passport.filled_by_text,
+                    totals[0],
+                    crate::russian::noun(totals[0] as u64, "события", "событий", "событий"),
+                    totals[1],
+                    crate::russian::noun(totals[1] as u64, "отметки", "отметок", "отметок"),
                 ),
             );
         }

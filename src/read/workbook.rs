@@ -106,7 +106,7 @@ pub enum OpenError {
         "это не таблица Excel или LibreOffice (нужен .xlsx, .xlsm, .xlsb, .xls или .ods): откройте файл в табличном редакторе и сохраните как .xlsx"
     )]
     NotASpreadsheet,
-    #[error("файл распаковывается в {}, больше допустимых {limit} МБ: это не похоже на таблицу формы", megabytes(.unpacked))]
+    #[error("{}: это не похоже на таблицу формы", unpacked_size(.unpacked, *.limit))]
     TooLarge { unpacked: Option<u64>, limit: u64 },
     #[error("в книге {}, больше допустимых {limit}: оставьте только листы формы", plural(*.count as u64, "лист", "листа", "листов"))]
     TooManySheets { count: usize, limit: usize },
@@ -130,11 +130,12 @@ impl OpenError {
     }
 }
 
-/// «64 МБ», or «объём больше допустимого» when the declared sizes overflowed.
-fn megabytes(unpacked: &Option<u64>) -> String {
+/// «файл распаковывается в 64 МБ, больше допустимых 10 МБ», or, when the declared sizes
+/// overflowed, «…в объём больше допустимого (разрешено 10 МБ)» instead of a meaningless number.
+fn unpacked_size(unpacked: &Option<u64>, limit: u64) -> String {
     match unpacked {
-        Some(mb) => format!("{} МБ", grouped(*mb)),
-        None => "объём больше допустимого".to_string(),
+        Some(mb) => format!("файл распаковывается в {} МБ, больше допустимых {} МБ", grouped(*mb), grouped(limit)),
+        None => format!("файл распаковывается в объём больше допустимого (разрешено {} МБ)", grouped(limit)),
     }
 }
 
@@ -382,5 +383,28 @@ fn xls_error(e: calamine::XlsError) -> OpenError {
         calamine::XlsError::Password => OpenError::Encrypted,
         calamine::XlsError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
         e => damaged(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_that_overflow_are_written_as_more_than_allowed() {
+        let overflowed = OpenError::TooLarge { unpacked: None, limit: 200 }.to_string();
+        assert!(overflowed.starts_with("файл распаковывается в объём больше допустимого (разрешено 200 МБ)"), "{overflowed}");
+        let plain = OpenError::TooLarge { unpacked: Some(64), limit: 10 }.to_string();
+        assert!(plain.contains("распаковывается в 64 МБ, больше допустимых 10 МБ"), "{plain}");
+    }
+
+    #[test]
+    fn formats_are_told_apart_by_their_bytes() {
+        let limits = Limits::default();
+        assert_eq!(sniff(b"", limits), Err(OpenError::Empty));
+        assert_eq!(sniff(b"<html><table></table></html>", limits), Err(OpenError::NotASpreadsheet));
+        // BIFF4: a BOF record (type 0x0409) at the start, no container.
+        assert_eq!(sniff(&[0x09, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0], limits), Err(OpenError::OldExcel));
+        assert_eq!(sniff(CFB_MAGIC, limits), Ok(Format::Xls));
     }
 }

@@ -44,7 +44,7 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
     for (name, bytes) in workbooks {
         out(&name, bytes)?;
     }
-    let mut progress = crate::progress::Progress::new(model.schools.len(), "PDF-отчётов школ");
+    let mut progress = crate::progress::Progress::new(model.schools.len(), ["PDF-отчёта школ", "PDF-отчётов школ"]);
     for school in &model.schools {
         out(&format!("{}.pdf", school.code), pdf::render(model, school, fonts))?;
         progress.step();

@@ -123,6 +123,69 @@ fn an_ods_with_one_far_value_is_refused_at_that_cell_before_it_is_laid_out() {
     assert!(messages(&out).contains("не удалось определить форму"), "{}", text(&out));
 }
 
+/// One BIFF12 (.xlsb) record: its type and length as 7-bit varints, then the body.
+fn record12(typ: u16, body: &[u8]) -> Vec<u8> {
+    let mut r = if typ < 0x80 { vec![typ as u8] } else { vec![(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8] };
+    let mut len = body.len();
+    loop {
+        let byte = (len & 0x7F) as u8;
+        len >>= 7;
+        r.push(if len > 0 { byte | 0x80 } else { byte });
+        if len == 0 {
+            break;
+        }
+    }
+    r.extend(body);
+    r
+}
+
+/// A BIFF12 wide string: a count of UTF-16 units, then the units.
+fn wide(text: &str) -> Vec<u8> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let mut out = (units.len() as u32).to_le_bytes().to_vec();
+    out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+    out
+}
+
+/// An .xlsb with one sheet `Лист1` and a number in each of `cells` (zero-based row, column):
+/// the workbook's sheet list, the relationship to the sheet, and the sheet's cell records.
+fn xlsb(cells: &[(u32, u32)]) -> Vec<u8> {
+    let mut bundle = [0u32.to_le_bytes(), 1u32.to_le_bytes()].concat();
+    bundle.extend(wide("rId1"));
+    bundle.extend(wide("Лист1"));
+    let workbook = [record12(0x009C, &bundle), record12(0x0090, &[]), record12(0x009D, &[0; 8])].concat();
+    let mut sheet = record12(0x0094, &[0; 16]);
+    sheet.extend(record12(0x0091, &[]));
+    for (row, col) in cells {
+        sheet.extend(record12(0x0000, &row.to_le_bytes()));
+        let mut real = col.to_le_bytes().to_vec();
+        real.extend([0; 4]);
+        real.extend(1.0f64.to_le_bytes());
+        sheet.extend(record12(0x0005, &real));
+    }
+    sheet.extend(record12(0x0092, &[]));
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.bin\"/></Relationships>";
+    let mut zip = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in
+        [("xl/workbook.bin", &workbook[..]), ("xl/_rels/workbook.bin.rels", rels.as_bytes()), ("xl/worksheets/sheet1.bin", &sheet)]
+    {
+        zip.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_xlsb_is_read_cell_by_cell_and_refused_at_a_far_cell() {
+    let ws = Ws::new();
+    let out = check(&ws, &[("далёкое.xlsb", xlsb(&[(0, 0), (1_048_575, 16_383)]))]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = messages(&out);
+    assert!(said.contains("на листе «Лист1» есть значение в ячейке XFD1048576, далеко за таблицей"), "{said}");
+    let out = check(&ws, &[("малое.xlsb", xlsb(&[(0, 0), (1, 1)]))]);
+    assert!(messages(&out).contains("не удалось определить форму"), "{}", text(&out));
+}
+
 #[test]
 fn a_legal_xls_with_one_value_at_iv65536_is_refused_naming_that_cell() {
     let ws = Ws::new();
