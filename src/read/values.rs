@@ -271,9 +271,12 @@ impl Term {
         format!("{}-{}-{}", self.year, self.year + 1, self.period.code())
     }
 
-    /// `2025/2026, 1 четверть`.
+    /// The term in words: `1 четверть 2025/2026`, `2 полугодие 2025/2026`, `2025/2026 учебный год`.
     pub fn russian(&self) -> String {
-        format!("{}/{}, {}", self.year, self.year + 1, self.period.russian())
+        match self.period {
+            Period::Y => format!("{}/{} учебный год", self.year, self.year + 1),
+            period => format!("{} {}/{}", period.russian(), self.year, self.year + 1),
+        }
     }
 
     /// Reads `2025/2026 Q1`, `2025-2026-Q1` or `2025/2026 1 четверть`.
@@ -376,6 +379,8 @@ mod tests {
     fn terms_have_labels_ends_and_month_counts() {
         let t = Term::parse("2025/2026 Q3").unwrap();
         assert_eq!(t.label(), "2025/2026 Q3");
+        assert_eq!(t.russian(), "3 четверть 2025/2026");
+        assert_eq!(Term { year: 2025, period: Period::Y }.russian(), "2025/2026 учебный год");
         assert_eq!(Term::parse(&t.slug()), Some(t));
         assert_eq!(t.end(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
         assert_eq!(Term { year: 2025, period: Period::H1 }.end(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());

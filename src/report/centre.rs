@@ -52,7 +52,7 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, String, String)> {
             .collect();
         if let Ok(rows) = rows {
             for g in strings(&rows, "group") {
-                columns.push((format!("{title}: {}", names::path(&g)), indicator.to_string(), g));
+                columns.push((format!("{title}: {}", model.words.path(&g)), indicator.to_string(), g));
             }
         }
     };
@@ -114,7 +114,7 @@ pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: O
     let mut out = Vec::new();
     for school in register {
         let mine = rows.get(school.code.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let missing = mine.iter().filter(|&&i| !received[i]).map(|&i| names::form(&labels[i])).collect();
+        let missing = mine.iter().filter(|&&i| !received[i]).map(|&i| model.words.form(&labels[i])).collect();
         let late = match (deadline, arrived.get(school.code.as_str())) {
             (Some(d), Some(t))
                 if t.get(..10).and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()).is_some_and(|day| day > d) =>

@@ -6,6 +6,7 @@ use polars::prelude::*;
 
 use super::model::{Part, ReportModel};
 use super::names;
+use crate::forms::Wave;
 
 /// One key figure: what, now, before.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,10 +80,10 @@ impl ReportModel {
         add("Выполнение маршрутов".into(), "r_done_pct", "");
         add("Достижений (призёр, победитель)".into(), "r_achievements", "");
         for (group, _) in groups_of(self, school, "d_pct") {
-            add(format!("Диагностика: {}", names::path(&group)), "d_pct", &group);
+            add(format!("Диагностика: {}", self.words.path(&group)), "d_pct", &group);
         }
         for (group, _) in groups_of(self, school, "q_index") {
-            add(format!("Анкета: {}", names::path(&group)), "q_index", &group);
+            add(format!("Анкета: {}", self.words.path(&group)), "q_index", &group);
         }
         add("Полнота сдачи форм".into(), "completeness_pct", "");
         figures
@@ -114,7 +115,7 @@ impl ReportModel {
                 let what = if group.is_empty() {
                     names::indicator(&indicator).to_string()
                 } else {
-                    format!("{} ({})", names::indicator(&indicator), names::path(&group))
+                    format!("{} ({})", names::indicator(&indicator), self.words.path(&group))
                 };
                 // A rising difficulty or deficit share is bad news.
                 let worse_when_up = matches!(indicator.as_str(), "att_low_pct" | "d_deficit_pct" | "q_difficulty_pct" | "q_declined_pct");
@@ -142,7 +143,7 @@ impl ReportModel {
             if value < t.support_d_pct {
                 difficulties.push(format!(
                     "Результат диагностики ({}) — {}, ниже порога {} %.",
-                    names::path(&group),
+                    self.words.path(&group),
                     names::value("d_pct", value),
                     t.support_d_pct
                 ));
@@ -184,22 +185,25 @@ impl ReportModel {
         let instruments = strings(&df, "instrument");
         let q = instruments.first()?.clone();
         let (waves, comps, scores) = (strings(&df, "wave"), strings(&df, "competency"), numbers(&df, "score"));
-        let mut categories: Vec<String> = Vec::new();
+        let mut codes: Vec<String> = Vec::new();
         for (c, i) in comps.iter().zip(&instruments) {
-            if *i == q && !categories.contains(c) {
-                categories.push(c.clone());
+            if *i == q && !codes.contains(c) {
+                codes.push(c.clone());
             }
         }
-        let series_of = |wave: &str| -> Vec<Option<f64>> {
-            categories
+        let series_of = |wave: Wave| -> (String, Vec<Option<f64>>) {
+            let values = codes
                 .iter()
-                .map(|c| (0..df.height()).find(|&r| instruments[r] == q && waves[r] == wave && comps[r] == *c).and_then(|r| scores[r]))
-                .collect()
+                .map(|c| {
+                    (0..df.height()).find(|&r| instruments[r] == q && waves[r] == wave.code() && comps[r] == *c).and_then(|r| scores[r])
+                })
+                .collect();
+            (wave.russian().to_string(), values)
         };
         Some(Series {
-            title: format!("Профиль компетенций ({q}): входная и итоговая"),
-            series: vec![("входная".into(), series_of("start")), ("итоговая".into(), series_of("final"))],
-            categories,
+            title: format!("Профиль компетенций: {}", self.words.instrument(&q)),
+            series: vec![series_of(Wave::Start), series_of(Wave::Final)],
+            categories: codes.iter().map(|c| self.words.part(&q, c)).collect(),
             reference: None,
             percent: true,
         })
@@ -226,7 +230,7 @@ impl ReportModel {
             .max_by_key(|dw| dw.ends_with("final"))?;
         let chosen: Vec<(String, f64)> = topics.into_iter().filter(|(g, _)| g.starts_with(&format!("{last_wave}/"))).collect();
         Some(Series {
-            title: format!("Диагностика по темам: {}", names::path(&last_wave)),
+            title: format!("Диагностика по темам: {}", self.words.path(&last_wave)),
             categories: chosen.iter().map(|(g, _)| g.rsplit('/').next().unwrap_or_default().to_string()).collect(),
             series: vec![("выполнение темы, %".into(), chosen.iter().map(|(_, v)| Some(*v)).collect())],
             reference: Some(50.0),
@@ -284,7 +288,7 @@ impl ReportModel {
             .zip(numbers(&rows, "value"))
             .filter_map(|((id, g), v)| Some((id, g, v?)))
             .filter(|(_, g, v)| *v < 0.0 && g.matches('/').count() == 2)
-            .map(|(id, g, v)| (id.clone(), names.get(&id).cloned().unwrap_or_default(), names::path(&g), v))
+            .map(|(id, g, v)| (id.clone(), names.get(&id).cloned().unwrap_or_default(), self.words.path(&g), v))
             .collect()
     }
 

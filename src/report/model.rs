@@ -16,6 +16,8 @@ use crate::store::log::Entry;
 
 use crate::privacy::Counts;
 
+use super::names::Words;
+
 /// A school as its files name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct School {
@@ -30,6 +32,8 @@ pub struct ReportModel {
     pub compare: Term,
     pub generated_at: NaiveDateTime,
     pub thresholds: Thresholds,
+    /// The words renderers show for the questionnaires' codes.
+    pub words: Words,
     /// Schools of the report.
     pub schools: Vec<School>,
     /// The long table of indicators.md.
@@ -197,6 +201,7 @@ impl ReportModel {
             compare,
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
+            words: Words::new(definitions),
             schools: schools.into_iter().filter(|s| request.school.is_none_or(|o| o == s.code)).collect(),
             groups: table(Part::Groups, &["school_code"])?,
             changes: changes(&long, &previous, &compare)?,

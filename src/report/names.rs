@@ -1,6 +1,9 @@
 //! Russian names of indicators, groups and forms, shared by every renderer so the Excel
 //! workbook and the PDF say the same thing in the same words.
 
+use crate::definitions::Definitions;
+use crate::forms::{FormKind, Wave};
+
 /// How a value is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
@@ -68,33 +71,85 @@ pub fn unit(code: &str) -> Unit {
     INDICATORS.iter().find(|(c, _, _)| *c == code).map(|(_, _, u)| *u).unwrap_or(Unit::Number)
 }
 
-/// Russian words of the wave codes and form labels inside group paths.
+/// A wave code in words (`start` -> `входная`); anything else as it is.
 pub fn wave(code: &str) -> &str {
-    match code {
-        "start" => "входная",
-        "mid" => "промежуточная",
-        "final" => "итоговая",
-        other => other,
-    }
+    Wave::parse(code).map_or(code, |w| w.russian())
 }
 
-/// An expected-form label of the completeness table in words.
-pub fn form(label: &str) -> String {
-    match label {
-        "roster" => "Состав участников".into(),
-        "attendance" => "Журнал посещаемости".into(),
-        "route" => "Индивидуальные маршруты".into(),
-        other => match other.split_once(':') {
-            Some(("q", rest)) => format!("Анкета {}", path(rest)),
-            Some(("d", rest)) => format!("Диагностика {}", path(rest)),
-            _ => other.into(),
-        },
-    }
+/// The words for the codes of a run's questionnaires: titles, competency names and item
+/// texts, taken from their definitions. The one place a renderer turns a group path or a
+/// form label into what a person reads; CSV and Parquet keep the codes.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    definitions: Definitions,
 }
 
-/// A group path with Russian wave names: `tutor-competency/start/К1` -> `tutor-competency, входная, К1`.
-pub fn path(group: &str) -> String {
-    group.split('/').map(wave).collect::<Vec<_>>().join(", ")
+impl Words {
+    pub fn new(definitions: &Definitions) -> Words {
+        Words { definitions: definitions.clone() }
+    }
+
+    /// A questionnaire by its title; a diagnostic (named in words already) as it is.
+    pub fn instrument<'a>(&'a self, code: &'a str) -> &'a str {
+        self.definitions.get(code).map_or(code, |q| q.title.as_str())
+    }
+
+    /// A competency or item of a questionnaire with its name: `К1 Выявление образовательного
+    /// запроса`, `П1 Выбрал(а) бы этого тьютора снова`; anything else as it is.
+    pub fn part(&self, instrument: &str, code: &str) -> String {
+        let Some(q) = self.definitions.get(instrument) else { return code.to_string() };
+        let name =
+            q.competencies.iter().find(|c| c.code == code).map(|c| c.name.as_str()).or_else(|| q.item(code).map(|i| i.text.as_str()));
+        match name {
+            Some(name) if name != code => format!("{code} {name}"),
+            _ => code.to_string(),
+        }
+    }
+
+    /// A group path in words: `tutor-competency/start/К1` -> `Самооценка тьюторской
+    /// компетенции наставника, входная, К1 Выявление образовательного запроса`.
+    pub fn path(&self, group: &str) -> String {
+        let parts: Vec<&str> = group.split('/').collect();
+        let instrument = parts[0];
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match i {
+                0 => self.instrument(p).to_string(),
+                1 => wave(p).to_string(),
+                2 => self.part(instrument, p),
+                _ => p.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// An expected-form label of the completeness table in words.
+    pub fn form(&self, label: &str) -> String {
+        if let Some(kind) = FormKind::parse(label) {
+            return kind.russian().to_string();
+        }
+        match label.split_once(':') {
+            Some(("q", rest)) => format!("Анкета «{}»", self.path(rest)),
+            Some(("d", rest)) => format!("Диагностика «{}»", self.path(rest)),
+            _ => label.into(),
+        }
+    }
+
+    /// The form of an ingest log entry in words, with its questionnaire or diagnostic and
+    /// wave from the entry's key (`questionnaire|tutor-competency|start|author`).
+    pub fn logged_form(&self, form: &str, key: &str) -> String {
+        let Some(kind) = FormKind::parse(form) else {
+            return if form == "package" { "пакет школы".into() } else { form.into() };
+        };
+        let mut parts = key.split('|').skip(1);
+        let (instrument, wave) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        match (instrument, wave) {
+            ("", _) => kind.russian().to_string(),
+            (i, "") => format!("{}: {}", kind.russian(), self.instrument(i)),
+            (i, w) => format!("{}: {}, {}", kind.russian(), self.instrument(i), self::wave(w)),
+        }
+    }
 }
 
 /// Reasons of the support flag in words.
@@ -156,7 +211,23 @@ mod tests {
         assert_eq!(value("att_rate", 72.54), "72,5 %");
         assert_eq!(value("q_progress", 3.44), "+3,4 п. п.");
         assert_eq!(change("events", -2.0), "−2");
-        assert_eq!(path("tutor-competency/start/К1"), "tutor-competency, входная, К1");
-        assert_eq!(form("d:ОГЭ математика/final"), "Диагностика ОГЭ математика, итоговая");
+    }
+
+    #[test]
+    fn codes_become_titles_names_and_waves() {
+        let words = Words::new(&Definitions::load(None).unwrap());
+        assert_eq!(
+            words.path("tutor-competency/start/К1/высокий"),
+            "Самооценка тьюторской компетенции наставника, входная, К1 Выявление образовательного запроса, высокий"
+        );
+        assert_eq!(words.path("ОГЭ математика/final/17"), "ОГЭ математика, итоговая, 17");
+        assert_eq!(words.form("d:ОГЭ математика/final"), "Диагностика «ОГЭ математика, итоговая»");
+        assert_eq!(words.form("q:gia-difficulties/start"), "Анкета «Затруднения педагога в подготовке к ГИА, входная»");
+        assert_eq!(words.form("roster"), "Состав участников");
+        assert_eq!(
+            words.logged_form("questionnaire", "questionnaire|tutor-feedback|final|Иванова И. И."),
+            "Анкета: Обратная связь о тьюторском сопровождении, итоговая"
+        );
+        assert_eq!(words.logged_form("attendance", "attendance|||Иванова И. И."), "Журнал посещаемости");
     }
 }

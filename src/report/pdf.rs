@@ -306,8 +306,8 @@ impl<'a> Layout<'a> {
         fitted
     }
 
-    /// Key figures as cards, four in a row, each with its change.
-    fn cards(&mut self, figures: &[super::figures::Figure], compare: &str) {
+    /// Key figures as cards, four in a row, each with its change against the comparison term.
+    fn cards(&mut self, figures: &[super::figures::Figure]) {
         let (w, h, gap) = ((WIDTH - 9.0) / 4.0, 30.0, 3.0);
         for (i, f) in figures.iter().enumerate() {
             if i % 4 == 0 {
@@ -331,8 +331,7 @@ impl<'a> Layout<'a> {
                 } else {
                     MUTED
                 };
-                let label = format!("{} к {compare}", names::change(&f.code, delta));
-                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &label);
+                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &names::change(&f.code, delta));
             }
         }
         if !figures.is_empty() {
@@ -342,12 +341,18 @@ impl<'a> Layout<'a> {
 
     /// A vector chart: axes, gridlines with labels, bars or a line, the reference line, a legend.
     fn chart(&mut self, series: &Series) {
-        let height = 78.0;
+        let (x0, w) = (LEFT + 12.0, WIDTH - 14.0);
+        let slot = w / series.categories.len().max(1) as f32;
+        // Category labels (competency names are long) wrap onto as many as four lines.
+        let labels: Vec<Vec<String>> =
+            series.categories.iter().map(|c| self.fonts.wrap(c, 7.0, false, slot - 1.0).into_iter().take(4).collect()).collect();
+        let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1).max(2) as f32;
+        let height = 72.0 + label_lines * 3.0;
         self.ensure(height + 12.0);
         self.y += 6.0;
         self.text(LEFT, self.y, 10.0, true, INK, &series.title);
-        let (x0, y0) = (LEFT + 12.0, self.y + 6.0);
-        let (w, h) = (WIDTH - 14.0, height - 26.0);
+        let y0 = self.y + 6.0;
+        let h = 52.0;
         let max_value = series.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
         let top = if series.percent { 100.0 } else { nice_ceiling(max_value) };
         let y_of = |v: f64| y0 + h - (v / top) as f32 * h;
@@ -360,8 +365,6 @@ impl<'a> Layout<'a> {
             self.text(x0 - 1.5 - lw, y + 1.0, 7.0, false, MUTED, &label);
         }
         self.line(&[(x0, y0), (x0, y0 + h), (x0 + w, y0 + h)], INK, 0.6, false);
-        let n = series.categories.len().max(1);
-        let slot = w / n as f32;
         let line_chart = series.title.starts_with("Посещаемость");
         let groups = series.series.len().max(1) as f32;
         for (s, (_, values)) in series.series.iter().enumerate() {
@@ -392,15 +395,14 @@ impl<'a> Layout<'a> {
             let lw = self.fonts.width(&label, 7.0, false);
             self.text(x0 + w - lw, y - 1.0, 7.0, false, BAD, &label);
         }
-        for (i, c) in series.categories.iter().enumerate() {
-            let label = self.fonts.wrap(c, 7.0, false, slot - 1.0);
-            for (k, l) in label.iter().take(2).enumerate() {
+        for (i, label) in labels.iter().enumerate() {
+            for (k, l) in label.iter().enumerate() {
                 let lw = self.fonts.width(l, 7.0, false);
                 self.text(x0 + slot * (i as f32 + 0.5) - lw / 2.0, y0 + h + 4.0 + k as f32 * 3.0, 7.0, false, INK, l);
             }
         }
         let mut lx = x0;
-        let ly = y0 + h + 12.0;
+        let ly = y0 + h + 6.0 + label_lines * 3.0;
         for (s, (name, _)) in series.series.iter().enumerate() {
             self.rect(lx, ly - 2.5, 3.0, 3.0, Some(SERIES[s % SERIES.len()]), None);
             self.text(lx + 4.0, ly, 7.5, false, INK, name);
@@ -512,7 +514,8 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     // 2. Summary.
     l.new_page();
     l.heading("Ключевые показатели");
-    l.cards(&model.key_figures(code), &model.compare.label());
+    l.paragraph(&format!("Изменение — по сравнению с периодом «{}».", model.compare.russian()), 9.0, false);
+    l.cards(&model.key_figures(code));
     let reasons = model.flag_reasons(code);
     if !reasons.is_empty() {
         l.subheading("Школа нуждается в методической поддержке");
@@ -562,7 +565,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     if !student_rows.is_empty() {
         l.new_page();
         l.heading("Обучающиеся");
-        let diag_header = diag.as_deref().map(|g| format!("Диагностика ({})", names::path(g))).unwrap_or_else(|| "Диагностика".into());
+        let diag_header = diag.as_deref().map(|g| format!("Диагностика ({})", model.words.path(g))).unwrap_or_else(|| "Диагностика".into());
         l.table(
             &["ID", "ФИО", "Класс", "Посещаемость", "Маршрут выполнен", "Просрочено", "Достижений", &diag_header],
             &[14.0, 42.0, 11.0, 17.0, 17.0, 14.0, 14.0, 20.0],
@@ -657,7 +660,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     let form_rows: Vec<Vec<String>> = strings(&forms, "form")
         .iter()
         .zip(&received)
-        .map(|(f, r)| vec![names::form(f), if *r { "получена" } else { "нет" }.into()])
+        .map(|(f, r)| vec![model.words.form(f), if *r { "получена" } else { "нет" }.into()])
         .collect();
     l.table(&["Ожидаемая форма", "Статус"], &[120.0, 40.0], &form_rows);
     l.subheading("Файлы, из которых взяты данные");

@@ -313,7 +313,7 @@ proptest! {
         for row in grid(&mut book, "Распределения").iter().skip_while(|r| r[0].to_string() != "Муниципалитет").skip(1) {
             let (unit, title, path) = (row[0].to_string(), row[1].to_string(), row[2].to_string());
             let (scope, unit) = if unit == "Регион" { ("region", String::new()) } else { ("municipality", unit) };
-            let (ind, group) = view.level_groups.iter().find(|(i, g)| names::indicator(i) == title && names::path(g) == path).unwrap();
+            let (ind, group) = view.level_groups.iter().find(|(i, g)| names::indicator(i) == title && model.words.path(g) == path).unwrap();
             if row[3..].iter().any(|c| matches!(c, calamine::Data::Float(_))) {
                 prop_assert!(persons.enough(1, scope, &unit, ind, group, k), "Распределения: {row:?}");
             }

@@ -336,9 +336,9 @@ fn person_sheet(
         "Достижений".into(),
     ]);
     let extra: Vec<(String, String, Unit)> = if students {
-        diag_groups.iter().map(|g| (format!("Диагностика: {}", names::path(g)), g.clone(), Unit::Percent)).collect()
+        diag_groups.iter().map(|g| (format!("Диагностика: {}", model.words.path(g)), g.clone(), Unit::Percent)).collect()
     } else {
-        q_groups.iter().map(|g| (format!("Анкета: {}", names::path(g)), g.clone(), Unit::Percent)).collect()
+        q_groups.iter().map(|g| (format!("Анкета: {}", model.words.path(g)), g.clone(), Unit::Percent)).collect()
     };
     headers.extend(extra.iter().map(|(h, _, _)| h.clone()));
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -416,7 +416,7 @@ fn indicator_table(
                 r,
                 vec![
                     Cell::Text(names::indicator(&ind).into()),
-                    Cell::Text(names::path(&group)),
+                    Cell::Text(model.words.path(&group)),
                     Cell::Value(value, unit),
                     Cell::Value(before, unit),
                     Cell::Value(value.zip(before).map(|(a, b)| a - b), change_unit),
@@ -552,7 +552,7 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
         .unwrap_or_default();
     let mut table = Table::new(ws, styles, top, &["Ожидаемая форма", "Получена"])?;
     for (i, (form, got)) in strings(&forms, "form").into_iter().zip(received).enumerate() {
-        table.row(top + 1 + i as u32, vec![Cell::Text(names::form(&form)), Cell::Text(if got { "да" } else { "нет" }.into())])?;
+        table.row(top + 1 + i as u32, vec![Cell::Text(model.words.form(&form)), Cell::Text(if got { "да" } else { "нет" }.into())])?;
     }
     let n = forms.height() as u32;
     table.finish(n)?;
@@ -568,7 +568,7 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
         ws.write_string_with_format(r, 0, &e.file, &styles.text)?;
         ws.write_string_with_format(r, 1, &e.sha256, &styles.text)?;
         ws.write_string_with_format(r, 2, e.outcome.russian(), &styles.text)?;
-        ws.write_string_with_format(r, 3, &e.form, &styles.text)?;
+        ws.write_string_with_format(r, 3, model.words.logged_form(&e.form, &e.key), &styles.text)?;
         for (c, v) in [e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank, e.warnings].into_iter().enumerate() {
             ws.write_number_with_format(r, 4 + c as u16, v as f64, &styles.count)?;
         }
@@ -712,7 +712,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             let mut cells = vec![
                 Cell::Text(if m.is_empty() { "Регион".into() } else { m.clone() }),
                 Cell::Text(names::indicator(ind).into()),
-                Cell::Text(names::path(group)),
+                Cell::Text(model.words.path(group)),
             ];
             for level in crate::indicators::LEVELS {
                 cells.push(shown(unit_cell(model, m, ind, &format!("{group}/{level}")), ind));

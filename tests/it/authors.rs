@@ -68,7 +68,7 @@ fn the_summary_fits_a_narrow_console_in_blocks_and_a_wide_one_in_a_table() {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tutorstat"));
     let narrow = cmd.args(["ingest", "--workspace"]).arg(ws.root()).env("COLUMNS", "60").output().unwrap();
     let t = text(&narrow);
-    assert!(t.contains("журнал.xlsx — загружен\n  Журнал посещаемости; 2315-001, 2025/2026, 1 четверть;"), "{t}");
+    assert!(t.contains("журнал.xlsx — загружен\n  Журнал посещаемости; 2315-001, 1 четверть 2025/2026;"), "{t}");
     assert!(t.lines().all(|l| l.chars().count() <= 60), "{t}");
 
     ws.drop("состав.xlsx", &roster());

@@ -327,5 +327,5 @@ fn an_anonymous_questionnaire_counts_its_respondents_and_the_mark_follows_small_
     assert!(pdf.contains("меньше 10 человек"), "{pdf}");
     let xlsx = sheet_rows(&centre.path("reports/2025-2026-Q1/centre.xlsx"), "Школы");
     assert_eq!(cell_of(&xlsx, "2315-001", "Посещаемость"), "<10");
-    assert_ne!(cell_of(&xlsx, "2315-001", "Анкета: tutor-feedback, итоговая"), "<10");
+    assert_ne!(cell_of(&xlsx, "2315-001", "Анкета: Обратная связь о тьюторском сопровождении, итоговая"), "<10");
 }

@@ -14,4 +14,5 @@ mod templates;
 mod util;
 mod watch;
 mod wild;
+mod words;
 mod xlsx;

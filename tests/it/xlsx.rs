@@ -51,7 +51,10 @@ fn the_school_workbook_has_the_nine_sheets_and_the_figures_of_indicators_csv() {
     assert_eq!(figure("Участников программы"), 8.0);
     assert_eq!(figure("Диагностика: ОГЭ математика, входная"), value_of(&rows, "school", "", "d_pct", "ОГЭ математика/start").unwrap());
     assert_eq!(figure("Выполнение маршрутов"), value_of(&rows, "school", "", "r_done_pct", "").unwrap());
-    assert_eq!(figure("Анкета: tutor-competency, входная"), value_of(&rows, "school", "", "q_index", "tutor-competency/start").unwrap());
+    assert_eq!(
+        figure("Анкета: Самооценка тьюторской компетенции наставника, входная"),
+        value_of(&rows, "school", "", "q_index", "tutor-competency/start").unwrap()
+    );
 
     let students = wb.worksheet_range("Обучающиеся").unwrap();
     let headers: Vec<String> = students.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();

@@ -1,0 +1,82 @@
+//! What a person reads says words, not codes: the school PDF (through pdftotext) and the
+//! school workbook (every cell read back with calamine) name questionnaires by title,
+//! competencies by name, waves and terms in Russian; the codes stay in `indicators.csv`.
+
+use calamine::{Reader, open_workbook_auto};
+
+use super::util::*;
+
+/// A workspace of two terms: the first quarter with every form and the start wave of
+/// `tutor-competency`, the second with its final wave (so progress and change are shown).
+fn two_terms() -> Ws {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал.xlsx", &attendance());
+    ws.drop("диагностика.xlsx", &diagnostic());
+    ws.drop("анкета.xlsx", &competency());
+    ws.drop("маршруты.xlsx", &route());
+    let mut final_wave = competency();
+    final_wave[0] = passport(
+        "Анкета",
+        &[
+            ("Анкета", V::from("tutor-competency")),
+            ("Волна", V::from("итоговая")),
+            ("Период", V::from("2 четверть")),
+            ("Заполнил", V::from("Иванова М. П.")),
+        ],
+    );
+    ws.drop("анкета в конце.xlsx", &final_wave);
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    ws
+}
+
+/// Every text cell of every sheet of a workbook.
+fn workbook_text(path: &std::path::Path) -> String {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut all = String::new();
+    for name in wb.sheet_names() {
+        all.push_str(&format!("[{name}]\n"));
+        for row in wb.worksheet_range(&name).unwrap().rows() {
+            for cell in row {
+                all.push_str(&cell.to_string());
+                all.push('\t');
+            }
+            all.push('\n');
+        }
+    }
+    all
+}
+
+/// The codes no person should read, each found as a word of its own.
+fn codes_in(text: &str) -> Vec<&'static str> {
+    let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '-')).collect();
+    ["Q1", "Q2", "start", "mid", "final", "tutor-competency", "higher_better", "questionnaire", "roster", "attendance", "route"]
+        .into_iter()
+        .filter(|code| words.contains(code))
+        .collect()
+}
+
+#[test]
+fn school_reports_name_questionnaires_competencies_waves_and_terms_in_words() {
+    let ws = two_terms();
+    for term in ["2025-2026-Q1", "2025-2026-Q2"] {
+        let pdf = readable_text(&ws.path(&format!("reports/{term}/2315-001.pdf")));
+        let book = workbook_text(&ws.path(&format!("reports/{term}/2315-001.xlsx")));
+        for (what, text) in [("PDF", &pdf), ("xlsx", &book)] {
+            assert_eq!(codes_in(text), Vec::<&str>::new(), "{term} {what} shows codes:\n{text}");
+            for words in ["Самооценка тьюторской компетенции наставника", "К1 Выявление образовательного запроса"]
+            {
+                assert!(text.replace('\n', " ").contains(words), "{term} {what} lacks «{words}»:\n{text}");
+            }
+        }
+    }
+    let q2 = readable_text(&ws.path("reports/2025-2026-Q2/2315-001.pdf"));
+    assert!(q2.contains("2 четверть 2025/2026") && q2.contains("1 четверть 2025/2026"), "{q2}");
+    let book = workbook_text(&ws.path("reports/2025-2026-Q2/2315-001.xlsx"));
+    assert!(book.contains("Самооценка тьюторской компетенции наставника, итоговая"), "{book}");
+    assert!(book.contains("Анкета: Самооценка тьюторской компетенции наставника, итоговая"), "the sources name the form:\n{book}");
+    // The machine outputs keep the codes.
+    let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap();
+    assert!(csv.contains("tutor-competency/final/К1") && csv.contains("2025/2026 Q2"), "{csv}");
+}
