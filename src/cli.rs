@@ -155,6 +155,15 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
+    /// Кто что сдал: по каждой школе и форме — получена, отклонена и ждёт исправления, не получена, с опозданием
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat status [--term ПЕРИОД] [--workspace ПАПКА]", next_help_heading = "Параметры")]
+    Status {
+        /// Период, например "2025/2026 Q1" (по умолчанию — все периоды, за которые приходили файлы)
+        #[arg(long = "term", value_name = "ПЕРИОД")]
+        term: Option<String>,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
     /// Показать работу программы на примерах: три школы, два периода, файлы с ошибками
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat demo [ПАПКА]", next_help_heading = "Параметры")]
     Demo {

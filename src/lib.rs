@@ -25,6 +25,7 @@ pub mod read;
 pub mod register;
 pub mod report;
 pub mod russian;
+pub mod status;
 pub mod store;
 pub mod watch;
 pub mod workspace;

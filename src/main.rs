@@ -73,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tutorstat::watch::watch(&ws, quiet, || run_all(&ws, false, &fallback).map(|_| ()))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Status { term, workspace } => status(&Workspace::new(workspace.workspace), term.as_deref()),
         Command::Demo { dir } => run_demo(&dir),
     }
 }
@@ -321,6 +322,36 @@ fn stored_terms(ws: &Workspace) -> anyhow::Result<Vec<Term>> {
     Ok(terms.into_iter().collect())
 }
 
+/// `status`: per school and form, what arrived, what waits for a fix, what is missing;
+/// printed and written as `reports/<term>/status.xlsx`.
+fn status(ws: &Workspace, term: Option<&str>) -> anyhow::Result<ExitCode> {
+    let config = ws.open()?;
+    let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+    let entries = store::log::Log::new(&ws.store()).entries()?;
+    let terms = match term {
+        Some(t) => vec![parse_term(t)?],
+        None => tutorstat::status::logged_terms(&entries),
+    };
+    if terms.is_empty() {
+        say!(
+            "Файлы ещё не загружались: сдачу форм показать не за что. Положите таблицы в {} и запустите tutorstat run.",
+            ws.inbox().display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let now = fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local());
+    for term in terms {
+        let status = tutorstat::status::build(ws, &config, &config.register, &entries, term, now.date());
+        let dir = report::term_dir(&ws.reports(), &term);
+        std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        let path = dir.join("status.xlsx");
+        tutorstat::status::write_xlsx(&status, &definitions, now, &path)?;
+        say_raw!("{}", tutorstat::status::render(&status, &definitions));
+        say!("Таблица для рассылки: {}\n", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `export`: one pseudonymised package per school of the term, for the centre.
 fn export(ws: &Workspace, term: &str) -> anyhow::Result<ExitCode> {
     let config = ws.open()?;
@@ -369,7 +400,6 @@ fn fixed_clock() -> anyhow::Result<Option<chrono::NaiveDateTime>> {
     Ok(chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.naive_utc()))
 }
 
-/// Clap's own messages are English; say the essentials in Russian.
 /// ` «rn»`: what the user typed, as clap's error context holds it.
 fn quoted(value: Option<&clap::error::ContextValue>) -> String {
     value.map(|v| format!(" «{v}»")).unwrap_or_default()
@@ -420,6 +450,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Clap's own messages are English; say the essentials in Russian.
 fn cli_error(e: clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
     match e.kind() {

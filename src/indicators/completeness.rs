@@ -7,7 +7,9 @@ use polars::prelude::*;
 
 use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, of_term};
+use crate::config::Expected;
 use crate::read::text::fold;
+use crate::read::values::Term;
 
 /// What each school sent for the term, as labels of expected forms.
 fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
@@ -33,15 +35,21 @@ fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<Strin
 
 /// The labels every school owes for the term.
 pub fn expected_labels(settings: &Settings) -> Vec<String> {
-    let period = settings.term.period.code();
+    labels_owed(settings.expected, &settings.term)
+}
+
+/// The labels every school owes for `term` under `expected`: roster, attendance, routes,
+/// then `q:<code>/<wave>` and `d:<name>/<wave>` of the term's period.
+pub fn labels_owed(expected: &Expected, term: &Term) -> Vec<String> {
+    let period = term.period.code();
     let mut labels = vec!["roster".to_string(), "attendance".to_string(), "route".to_string()];
     let add = |map: &BTreeMap<String, Vec<String>>, prefix: &str, labels: &mut Vec<String>| {
         for item in map.get(period).into_iter().flatten() {
             labels.push(format!("{prefix}{item}"));
         }
     };
-    add(&settings.expected.questionnaires, "q:", &mut labels);
-    add(&settings.expected.diagnostics, "d:", &mut labels);
+    add(&expected.questionnaires, "q:", &mut labels);
+    add(&expected.diagnostics, "d:", &mut labels);
     labels
 }
 

@@ -74,6 +74,8 @@ pub struct Summary {
     pub skipped: Vec<(String, &'static str)>,
     /// (school, term) pairs whose data changed in this run.
     pub touched: BTreeSet<(String, Term)>,
+    /// Rejected files moved to `rejected/исправлено/` because a corrected file was accepted.
+    pub fixed: Vec<String>,
 }
 
 impl Summary {
@@ -197,6 +199,7 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     }
     journal.flush()?;
     journal.store.recover(&journal.current)?;
+    summary.fixed = move_fixed_rejections(ws, &journal.log.entries()?)?;
     Ok(summary)
 }
 
@@ -407,15 +410,15 @@ impl<'a> Journal<'a> {
     }
 
     /// `dir/<name>`, or `dir/<stem>_<sha8>.<ext>` when a different file already has that name
-    /// (in the folder, or on its way there in the pending group).
+    /// (in the folder, or on its way there in the pending group). The name is the file's
+    /// [`first_name`], so attempts after attempts never stack suffixes.
     fn unique_path(&self, dir: &Path, path: &Path, sha: &str) -> PathBuf {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = first_name(&path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
         let plain = dir.join(&name);
         if !plain.exists() && !self.pending.iter().any(|(_, _, to)| *to == plain) {
             return plain;
         }
-        let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
-        let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+        let (stem, ext) = name.rsplit_once('.').map(|(s, e)| (s.to_string(), format!(".{e}"))).unwrap_or((name.clone(), String::new()));
         dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
     }
 
@@ -837,6 +840,71 @@ fn archive_path(ws: &Workspace, path: &Path, sha: &str, now: chrono::NaiveDateTi
     ws.archive().join(format!("{}_{}_{name}", now.format("%Y-%m-%d"), &sha[..12.min(sha.len())]))
 }
 
+/// Where rejected files go once a corrected file of their submission key is accepted.
+pub const FIXED: &str = "исправлено";
+
+/// Moves every rejected file that a later accepted file of the same submission key has
+/// fixed, with its problem list and annotated copy, from `rejected/` to
+/// `rejected/исправлено/`, so `rejected/` holds only what still waits for a teacher. Keyed
+/// on the log's submission key, never on file names; run at the end of every ingest, so a
+/// run killed half-way through the moves is finished by the next one.
+fn move_fixed_rejections(ws: &Workspace, entries: &[Entry]) -> anyhow::Result<Vec<String>> {
+    let mut last_commit: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.outcome.commits() && !e.key_id.is_empty()) {
+        last_commit.insert(e.key_id.as_str(), i);
+    }
+    let dir = ws.rejected().join(FIXED);
+    let mut moved = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let fixed = e.outcome == Outcome::Rejected && last_commit.get(e.key_id.as_str()).is_some_and(|&c| c > i);
+        let from = ws.root.join(&e.moved_to);
+        // Only files still lying directly in rejected/: those moved before are done.
+        if !fixed || !inside_workspace(&e.moved_to) || from.parent() != Some(ws.rejected().as_path()) || !from.is_file() {
+            continue;
+        }
+        let name = from.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let mut target = dir.join(&name);
+        if target.exists() {
+            let stem = from.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            let ext = from.extension().map(|x| format!(".{}", x.to_string_lossy())).unwrap_or_default();
+            target = dir.join(format!("{stem}_{}{ext}", &e.sha256[..8.min(e.sha256.len())]));
+        }
+        for what in [Beside::ProblemList, Beside::AnnotatedCopy] {
+            let (companion, to) = (beside_rejected(&from, what), beside_rejected(&target, what));
+            if companion.is_file() {
+                move_file(&companion, &to)?;
+            }
+        }
+        // The file itself last: while it is in rejected/, the next run finishes its move.
+        move_file(&from, &target)?;
+        moved.push(ws.relative(&target));
+    }
+    Ok(moved)
+}
+
+/// The name a file is given in `rejected/`: a teacher's corrected annotated copy
+/// (`журнал.ошибки.xlsx`, `журнал_5aa78da2.xlsx.ошибки.xlsx`) goes back to the first name of
+/// the journal, `журнал.xlsx`, with its own extension; the `_<sha8>` that told apart two
+/// attempts of one name is dropped too. Otherwise every round of corrections would add a
+/// suffix (`журнал.ошибки_5aa78da2.ошибки.xlsx`).
+fn first_name(name: &str) -> String {
+    let Some((stem, ext)) = name.rsplit_once('.') else { return name.to_string() };
+    let mut base = stem.split(".ошибки").next().unwrap_or(stem);
+    if let Some((inner, source_ext)) = base.rsplit_once('.')
+        && ["xlsx", "xlsm", "xls", "xlsb", "ods"].contains(&source_ext.to_lowercase().as_str())
+    {
+        base = inner;
+    }
+    if let Some((inner, hash)) = base.rsplit_once('_')
+        && hash.len() == 8
+        && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && !inner.is_empty()
+    {
+        base = inner;
+    }
+    if base.is_empty() { name.to_string() } else { format!("{base}.{ext}") }
+}
+
 /// What is written beside a rejected file.
 #[derive(Debug, Clone, Copy)]
 pub enum Beside {
@@ -893,4 +961,21 @@ fn move_file(from: &Path, to: &Path) -> anyhow::Result<()> {
         fs::remove_file(from).with_context(|| format!("не удалось убрать {} после копирования", from.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrected_copy_goes_back_to_its_first_name() {
+        assert_eq!(first_name("журнал.xlsx"), "журнал.xlsx");
+        assert_eq!(first_name("журнал.ошибки.xlsx"), "журнал.xlsx");
+        assert_eq!(first_name("журнал.xls.ошибки.xlsx"), "журнал.xlsx");
+        assert_eq!(first_name("журнал_5aa78da2.xlsx.ошибки.xlsx"), "журнал.xlsx");
+        assert_eq!(first_name("журнал.ошибки_5aa78da2.ошибки.xlsx"), "журнал.xlsx");
+        assert_eq!(first_name("журнал_2025.xlsx"), "журнал_2025.xlsx");
+        assert_eq!(first_name("без расширения"), "без расширения");
+        assert_eq!(first_name(".ошибки.xlsx"), ".ошибки.xlsx");
+    }
 }

@@ -45,6 +45,13 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
         summary.files.len(),
         summary.rejected()
     ));
+    if !summary.fixed.is_empty() {
+        out.push_str(&format!(
+            "\nИсправленные файлы приняты; прежние отклонённые попытки перенесены в rejected/{}/: {}\n",
+            super::FIXED,
+            summary.fixed.len()
+        ));
+    }
     for f in files.iter().filter(|f| f.outcome == Outcome::Replaced) {
         out.push_str(&format!("\n{}\n", replacement(f)));
     }

@@ -10,6 +10,7 @@ mod ingest;
 mod pdf;
 mod quirks;
 mod report;
+mod status;
 mod templates;
 mod util;
 mod watch;
