@@ -155,7 +155,7 @@ pub enum Command {
         #[command(flatten)]
         workspace: WorkspaceArg,
     },
-    /// Кто что сдал: по каждой школе и форме — получена, отклонена и ждёт исправления, не получена, с опозданием
+    /// Сдача форм по школам: получено, ждёт исправления, не получено, с опозданием
     #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat status [--term ПЕРИОД] [--workspace ПАПКА]", next_help_heading = "Параметры")]
     Status {
         /// Период, например "2025/2026 Q1" (по умолчанию — все периоды, за которые приходили файлы)
