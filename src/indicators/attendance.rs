@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, school_only};
-use super::{Inputs, Settings, of_term, shared};
+use super::{Inputs, Settings, comparable, of_term, shared, typed_sum};
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
 const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
@@ -32,7 +32,7 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
     Some(joined.group_by([col("municipality"), col("school_code"), col("person_id").alias("person")]).agg([
         present.clone().cast(DataType::Float64).sum().alias("present"),
         len().cast(DataType::Float64).alias("marked"),
-        when(present).then(col("hours")).otherwise(lit(0.0)).sum().alias("hours_present"),
+        typed_sum(when(present).then(col("hours")).otherwise(lit(0.0))).alias("hours_present"),
     ]))
 }
 
@@ -41,12 +41,12 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let mut pieces = Vec::new();
     if let Some(people) = per_person(inputs, settings) {
         let people = shared(people)?;
-        let rate = col("present") / col("marked") * lit(100.0);
+        let rate = col("present") * lit(100.0) / col("marked");
         pieces.push(person(people.clone(), term, lit(""), rate.clone(), "att_rate"));
         pieces.push(person(people.clone(), term, lit(""), col("present"), "att_events"));
         pieces.push(person(people.clone(), term, lit(""), col("hours_present"), "att_hours"));
         pieces.push(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), "att_rate"));
-        pieces.push(pooled(people, term, lit(""), Pool::share(rate.lt(lit(50.0))), "att_low_pct"));
+        pieces.push(pooled(people, term, lit(""), Pool::share(comparable(rate).lt(lit(50.0))), "att_low_pct"));
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events)?;
@@ -57,7 +57,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         let club = school_only(events, term, lit(""), per_month, "club_meetings_per_month");
         let norm = club
             .clone()
-            .with_column(col("value").gt_eq(lit(2.0)).cast(DataType::Float64).alias("value"))
+            .with_column(comparable(col("value")).gt_eq(lit(2.0)).cast(DataType::Float64).alias("value"))
             .with_column(lit("club_norm_met").alias("indicator"));
         pieces.push(club);
         pieces.push(norm);

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
-use super::{Inputs, LEVELS, Settings, latest, level, of_term, shared};
+use super::{Inputs, LEVELS, Settings, comparable, latest, level, of_term, shared, typed_sum};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
@@ -38,11 +38,11 @@ pub fn per_person(scored: LazyFrame) -> LazyFrame {
     scored
         .group_by([col("municipality"), col("school_code"), col("term"), col("period"), col("person"), col("instrument"), col("wave")])
         .agg([
-            col("points").sum().alias("score"),
-            col("max_score").sum().alias("max_total"),
+            typed_sum(col("points")).alias("score"),
+            typed_sum(col("max_score")).alias("max_total"),
             col("points").is_not_null().any(true).alias("present"),
         ])
-        .with_column((col("score") / col("max_total") * lit(100.0)).alias("pct"))
+        .with_column((col("score") * lit(100.0) / col("max_total")).alias("pct"))
 }
 
 /// Per participant, diagnostic, wave and topic: percent of the topic's maximum.
@@ -50,7 +50,10 @@ pub fn per_topic(scored: LazyFrame) -> LazyFrame {
     scored
         .filter(col("points").is_not_null())
         .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("instrument"), col("wave"), col("topic_code")])
-        .agg([col("topic").first().alias("topic"), (col("points").sum() / col("max_score").sum() * lit(100.0)).alias("topic_pct")])
+        .agg([
+            col("topic").first().alias("topic"),
+            (typed_sum(col("points")) * lit(100.0) / typed_sum(col("max_score"))).alias("topic_pct"),
+        ])
 }
 
 /// The diagnostic indicators from the year's [`scored`] rows (materialised once by the
@@ -80,7 +83,7 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
         ));
     }
 
-    let task_pct = col("points") / col("max_score") * lit(100.0);
+    let task_pct = col("points") * lit(100.0) / col("max_score");
     let tasks = scored.clone().filter(col("points").is_not_null());
     pieces.push(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), "d_task_pct"));
 
@@ -88,7 +91,7 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
     let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
     pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), "d_topic_pct"));
     pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), "d_topic_pct"));
-    pieces.push(pooled(topics, term, dwt(), Pool::share(col("topic_pct").lt(lit(50.0))), "d_deficit_pct"));
+    pieces.push(pooled(topics, term, dwt(), Pool::share(comparable(col("topic_pct")).lt(lit(50.0))), "d_deficit_pct"));
 
     pieces.extend(progress(year, term));
     Ok(pieces)

@@ -10,7 +10,7 @@ use super::diagnostics::per_person;
 
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
 pub const REASONS: [&str; 4] = ["att_rate", "completeness_pct", "d_pct", "r_done_pct"];
-use super::{Settings, period_rank, period_rank_expr};
+use super::{Settings, comparable_value, ordered_mean, period_rank, period_rank_expr};
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.
 fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
@@ -22,7 +22,7 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
         .with_columns([period_rank_expr().alias("rank"), wave_rank.alias("wave_rank")])
         .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
         .group_by([col("school_code"), col("instrument"), col("rank"), col("wave_rank")])
-        .agg([col("pct").mean().alias("pct")])
+        .agg([ordered_mean(col("pct")).alias("pct")])
         .sort_by_exprs([col("rank"), col("wave_rank")], SortMultipleOptions::default())
         .group_by_stable([col("school_code"), col("instrument")])
         .agg([col("pct").last()])
@@ -58,9 +58,11 @@ pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Setti
     let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
     let (mut munis, mut school_codes, mut groups, mut flag_values) = (vec![], vec![], vec![], vec![]);
     for school in codes {
-        let below = |indicator: &str, threshold: f64| values.get(&(school.clone(), indicator.to_string())).is_some_and(|v| *v < threshold);
+        let below = |indicator: &str, threshold: f64| {
+            values.get(&(school.clone(), indicator.to_string())).is_some_and(|v| comparable_value(*v) < threshold)
+        };
         let mut reasons = Vec::new();
-        if diagnostics.get(&school).is_some_and(|pcts| pcts.iter().any(|p| *p < t.support_d_pct)) {
+        if diagnostics.get(&school).is_some_and(|pcts| pcts.iter().any(|p| comparable_value(*p) < t.support_d_pct)) {
             reasons.push("d_pct");
         }
         if below("att_rate", t.support_att_rate) {

@@ -178,7 +178,58 @@ fn empty_long() -> PolarsResult<DataFrame> {
 
 /// `level(p)` of indicators.md as an expression: `низкий`, `средний`, `высокий`.
 pub fn level(p: Expr, t: &Thresholds) -> Expr {
+    let p = comparable(p);
     when(p.clone().lt(lit(t.level_mid))).then(lit("низкий")).when(p.lt(lit(t.level_high))).then(lit("средний")).otherwise(lit("высокий"))
+}
+
+/// Decimal places a computed value is rounded to before it is compared, with a threshold
+/// (levels, deficits, support flags) or with another value (progress). Every value is a
+/// fraction of integer points, marks or counts with small denominators, so two values that
+/// differ at all differ long before the ninth decimal, while floating-point error sits near
+/// the fifteenth: a mean that is 75 in exact arithmetic but computed as 74.99999999999999
+/// is `высокий`, and a person whose index is the same in both waves neither rose nor fell.
+pub const COMPARE_DECIMALS: u32 = 9;
+
+/// A computed value as it is compared ([`COMPARE_DECIMALS`]).
+pub fn comparable(x: Expr) -> Expr {
+    x.round(COMPARE_DECIMALS, RoundMode::HalfToEven)
+}
+
+/// [`comparable`] of one number, for comparisons made outside polars.
+pub fn comparable_value(x: f64) -> f64 {
+    let scale = 10f64.powi(COMPARE_DECIMALS as i32);
+    (x * scale).round_ties_even() / scale
+}
+
+/// The sum of `x` over a group, added in ascending order of the values. Floating-point
+/// addition is not associative, and joins and group-bys on several threads deliver a
+/// group's rows in a different order from run to run: summed as they come, the same data
+/// gave last digits that changed between runs. Sorted first, the sum depends on the values
+/// alone. A running sum, because polars drops a sort before a plain `sum` (whose result it
+/// takes not to depend on order). Sums of integer counts are exact in any order.
+pub fn ordered_sum(x: Expr) -> Expr {
+    running_total(x).fill_null(lit(0.0))
+}
+
+/// The mean of the present values of `x` (null when none is), summed in order ([`ordered_sum`]).
+pub fn ordered_mean(x: Expr) -> Expr {
+    running_total(x.clone()) / x.is_not_null().cast(DataType::Float64).sum()
+}
+
+/// The sum of numbers people typed (hours, points), exact and in no particular order: added
+/// as whole millionths, so 0.1 + 0.2 is 0.3 whatever order the rows come in, and without
+/// the cost of [`ordered_sum`]'s sort in every group (there is a group per person). A
+/// number typed with more than six decimals counts to six.
+pub fn typed_sum(x: Expr) -> Expr {
+    (x * lit(TYPED_UNITS)).round(0, RoundMode::HalfToEven).cast(DataType::Int64).sum().cast(DataType::Float64) / lit(TYPED_UNITS)
+}
+
+/// Units of one in [`typed_sum`].
+const TYPED_UNITS: f64 = 1e6;
+
+/// The sum of the present values of `x` in ascending order; null when none is present.
+fn running_total(x: Expr) -> Expr {
+    x.cast(DataType::Float64).sort(SortOptions::default()).cum_sum(false).last()
 }
 
 pub const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
-use super::{Inputs, LEVELS, Settings, latest, level, of_term, shared};
+use super::{Inputs, LEVELS, Settings, comparable, latest, level, of_term, ordered_mean, shared};
 use crate::definitions::{Definitions, Direction, Scale};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
@@ -68,12 +68,17 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
     )))
 }
 
+/// norm(v) of indicators.md, scaled before the division: one rounding, so each norm is the
+/// number nearest to the exact fraction.
+fn norm() -> Expr {
+    (col("value_num") - col("min")) * lit(100.0) / (col("max") - col("min"))
+}
+
 /// Per person, questionnaire, wave and competency: the score, null when fewer than half
 /// of the competency's items are answered.
 fn competency_scores(likert: LazyFrame) -> LazyFrame {
-    let norm = (col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0);
     likert
-        .with_column(norm.alias("norm"))
+        .with_column(norm().alias("norm"))
         .group_by([
             col("municipality"),
             col("school_code"),
@@ -85,7 +90,11 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
             col("competency"),
             col("direction"),
         ])
-        .agg([col("norm").mean().alias("mean"), len().cast(DataType::Float64).alias("answered"), col("n_items").first().alias("n_items")])
+        .agg([
+            ordered_mean(col("norm")).alias("mean"),
+            len().cast(DataType::Float64).alias("answered"),
+            col("n_items").first().alias("n_items"),
+        ])
         .with_column(when((col("answered") * lit(2.0)).gt_eq(col("n_items"))).then(col("mean")).otherwise(lit(NULL)).alias("score"))
 }
 
@@ -93,7 +102,7 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
 fn indexes(scores: LazyFrame) -> LazyFrame {
     scores
         .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("anonymous"), col("instrument"), col("wave")])
-        .agg([col("score").mean().alias("index")])
+        .agg([ordered_mean(col("score")).alias("index")])
 }
 
 /// School competency scores of every wave of the school year, for start-versus-final
@@ -103,7 +112,7 @@ pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
     let scores = competency_scores(year.filter(col("scale").eq(lit("likert"))));
     let by_wave = scores
         .group_by([col("school_code"), col("instrument"), col("wave"), col("competency"), col("direction")])
-        .agg([col("score").mean().alias("score")])
+        .agg([ordered_mean(col("score")).alias("score")])
         .sort(["school_code", "instrument", "competency", "wave"], SortMultipleOptions::default());
     Ok(Some(by_wave.collect()?))
 }
@@ -135,10 +144,8 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         let group = path(vec![col("instrument"), col("wave"), col("competency"), lit(l)]);
         pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), "q_level_pct"));
     }
-    let worse = likert
-        .filter(col("direction").eq(lit("higher_worse")))
-        .with_column(((col("value_num") - col("min")) / (col("max") - col("min")) * lit(100.0)).alias("norm"));
-    pieces.push(pooled(worse, term, qwc(), Pool::share(col("norm").gt_eq(lit(75.0))), "q_difficulty_pct"));
+    let worse = likert.filter(col("direction").eq(lit("higher_worse"))).with_column(norm().alias("norm"));
+    pieces.push(pooled(worse, term, qwc(), Pool::share(comparable(col("norm")).gt_eq(lit(75.0))), "q_difficulty_pct"));
 
     pieces.extend(option_shares(answers.clone(), settings.definitions, term)?);
     let yesno = answers.filter(col("scale").eq(lit("yesno")));
@@ -224,8 +231,11 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
         pieces.push(person(both.clone(), term, group.clone(), col("delta"), "q_progress"));
         pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), "q_progress"));
         if !indicator_group {
-            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(col("delta").gt(lit(0.0))), "q_improved_pct"));
-            pieces.push(pooled(both, term, group, Pool::share(col("delta").lt(lit(0.0))), "q_declined_pct"));
+            // Rose or fell in exact arithmetic: a person who gave the same answers twice, or
+            // answers worth the same, has a delta of 0 (or a few units in the fifteenth digit).
+            let delta = || comparable(col("delta"));
+            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(delta().gt(lit(0.0))), "q_improved_pct"));
+            pieces.push(pooled(both, term, group, Pool::share(delta().lt(lit(0.0))), "q_declined_pct"));
         }
     }
     Ok(pieces)
@@ -327,6 +337,35 @@ mod tests {
         assert_eq!(value(&long, "school", "S", "q_progress", "tutor-competency/final/К2"), None);
         // The start wave belongs to Q1: nothing of it is reported in Q4.
         assert_eq!(value(&long, "school", "S", "q_index", "tutor-competency/start"), None);
+    }
+
+    #[test]
+    fn an_index_equal_in_exact_arithmetic_neither_rose_nor_fell() {
+        let tc = |p: &str, wave: &str, item: &str, v: f64| {
+            let a = answer("S", "tutor-competency", wave, Some(p), "", item, v);
+            if wave == "final" { a.term("Q4") } else { a }
+        };
+        let answers = |p: &str, wave: &str, k1: [f64; 3], k2: Option<[f64; 3]>| {
+            let mut rows: Vec<Rec> = k1.iter().enumerate().map(|(i, v)| tc(p, wave, &format!("К1.{}", i + 1), *v)).collect();
+            rows.extend(k2.into_iter().flatten().enumerate().map(|(i, v)| tc(p, wave, &format!("К2.{}", i + 1), v)));
+            rows
+        };
+        let mut rows = Vec::new();
+        // P: start К1 1,1,1 -> 0 and К2 4,4,4 -> 100: index 50. Final К1 2,1,1 -> 100/9 and
+        // К2 4,4,3 -> 800/9: index (100/9 + 800/9) / 2 = 50 as well, though in floating
+        // point 11.111111111111112 + 88.8888888888889 makes 50.00000000000001.
+        rows.extend(answers("P", "start", [1.0, 1.0, 1.0], Some([4.0, 4.0, 4.0])));
+        rows.extend(answers("P", "final", [2.0, 1.0, 1.0], Some([4.0, 4.0, 3.0])));
+        // Q: К1 0 -> 100/9, rose. R: К1 2,2,2 -> 100/3, then 0: fell.
+        rows.extend(answers("Q", "start", [1.0, 1.0, 1.0], None));
+        rows.extend(answers("Q", "final", [2.0, 1.0, 1.0], None));
+        rows.extend(answers("R", "start", [2.0, 2.0, 2.0], None));
+        rows.extend(answers("R", "final", [1.0, 1.0, 1.0], None));
+        let long = compute_for(Inputs { answers: Some(frame(&rows)), ..empty_inputs() }, "2025/2026 Q4");
+        assert_close(value(&long, "person", "P", "q_progress", "tutor-competency/final"), 0.0);
+        // One of three rose, one fell, P neither.
+        assert_eq!(value(&long, "school", "S", "q_improved_pct", "tutor-competency/final"), Some(100.0 / 3.0));
+        assert_eq!(value(&long, "school", "S", "q_declined_pct", "tutor-competency/final"), Some(100.0 / 3.0));
     }
 
     #[test]

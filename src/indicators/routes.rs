@@ -44,7 +44,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let people = shared(people)?;
     let mut pieces = vec![
         person(people.clone(), term, lit(""), col("items"), "r_items"),
-        person(people.clone(), term, lit(""), col("n_done") / col("n_counted") * lit(100.0), "r_done_pct"),
+        person(people.clone(), term, lit(""), col("n_done") * lit(100.0) / col("n_counted"), "r_done_pct"),
         person(people.clone(), term, lit(""), col("n_overdue"), "r_overdue"),
         person(people.clone(), term, lit(""), col("n_achievements"), "r_achievements"),
     ];

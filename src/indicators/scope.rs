@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::ordered_sum;
 use crate::read::values::Term;
 
 /// Columns a school row of a pooled indicator carries until its municipality and region
@@ -81,7 +82,7 @@ impl Pool {
 
     /// The mean of `x` over the records where it is present.
     pub fn mean(x: Expr) -> Pool {
-        Pool { num: x.clone().cast(DataType::Float64).sum(), den: Some(present(x)), scale: 1.0, school_shown: true }
+        Pool { num: ordered_sum(x.clone().cast(DataType::Float64)), den: Some(present(x)), scale: 1.0, school_shown: true }
     }
 
     /// A share in percent: the mean of a boolean condition times 100.
@@ -91,7 +92,8 @@ impl Pool {
 
     /// `scale * sum(num) / sum(den)`.
     pub fn ratio(num: Expr, den: Expr, scale: f64) -> Pool {
-        Pool { num: num.cast(DataType::Float64).sum(), den: Some(den.cast(DataType::Float64).sum()), scale, school_shown: true }
+        let sum = |x: Expr| ordered_sum(x.cast(DataType::Float64));
+        Pool { num: sum(num), den: Some(sum(den)), scale, school_shown: true }
     }
 
     /// The same pool with its value multiplied by `k`.
@@ -105,9 +107,11 @@ impl Pool {
     }
 }
 
-/// A unit's value from its [`SUMS`] columns (summed over its schools or not).
+/// A unit's value from its [`SUMS`] columns (summed over its schools or not). The scale is
+/// applied before the division: a share of integer counts is then the nearest number to the
+/// exact fraction (29 of 100 is 29, where 29 / 100 * 100 is 28.999999999999996).
 fn value_of_sums() -> Expr {
-    when(col("ratio")).then(col("num") / col("den") * col("scale")).otherwise(col("num") * col("scale")).alias("value")
+    when(col("ratio")).then(col("num") * col("scale") / col("den")).otherwise(col("num") * col("scale")).alias("value")
 }
 
 /// The number of records where `x` is present.
@@ -142,7 +146,7 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
     let wider = |keys: &[&str]| {
         sums.clone()
             .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-            .agg([col("num").sum(), col("den").sum(), col("scale").first(), col("ratio").first()])
+            .agg([ordered_sum(col("num")), ordered_sum(col("den")), col("scale").first(), col("ratio").first()])
             .with_column(value_of_sums())
     };
     let municipality = wider(&["term", "indicator", "municipality", "group"])

@@ -37,8 +37,8 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
         out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
         out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
     }
-    // Workbooks render on every core, PDFs one after another in school order, because
-    // printpdf draws its object IDs from a process-wide counter (byte-identical output).
+    // Workbooks render on every core, PDFs one after another in school order with a
+    // progress line. Each PDF's bytes depend on its content only (`pdf::content_id`).
     let workbooks = crate::parallel::map(&model.schools, |s| xlsx::render(model, s).map(|bytes| (format!("{}.xlsx", s.code), bytes)));
     let workbooks: Vec<(String, Vec<u8>)> = workbooks.into_iter().collect::<Result<_, _>>()?;
     for (name, bytes) in workbooks {

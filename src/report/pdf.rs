@@ -9,6 +9,8 @@ use printpdf::{
     PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, Time,
 };
 
+use sha2::{Digest, Sha256};
+
 use super::figures::{Series, strings};
 use super::model::{Part, ReportModel, School};
 use super::names;
@@ -443,9 +445,35 @@ fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> (PdfDocument, Fo
     doc.metadata.info.metadata_date = date;
     doc.metadata.info.author = "tutorstat".into();
     doc.metadata.info.creator = format!("tutorstat {}", env!("CARGO_PKG_VERSION"));
-    let regular = doc.add_font(&fonts.regular);
-    let bold = doc.add_font(&fonts.bold);
+    let regular = add_font(&mut doc, &fonts.regular, "F1");
+    let bold = add_font(&mut doc, &fonts.bold, "F2");
     (doc, regular, bold)
+}
+
+/// Adds a font under a fixed resource name. printpdf's own `add_font` draws names from a
+/// process-wide counter, so a term's report made after another term's in one process
+/// (`run`) had other names, and its fonts in another order, than the same report alone.
+fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) -> FontId {
+    let id = FontId(name.into());
+    doc.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(font.clone()));
+    id
+}
+
+/// Replaces the file identifier that printpdf draws from the same counter (`/ID[(..)(..)]`
+/// in the trailer) with a digest of the document before it, as the PDF specification
+/// suggests: the same content, the same bytes, whatever the process rendered before.
+fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = b"/ID[(";
+    let Some(at) = bytes.windows(MARK.len()).rposition(|w| w == MARK) else { return bytes };
+    let first = at + MARK.len();
+    let (len, second) = (32, first + 34);
+    if bytes.get(first + len..second) != Some(b")(".as_slice()) || bytes.get(second + len) != Some(&b')') {
+        return bytes;
+    }
+    let id = crate::digest::hex(&Sha256::digest(&bytes[..at])[..len / 2]).to_uppercase();
+    bytes[first..first + len].copy_from_slice(id.as_bytes());
+    bytes[second..second + len].copy_from_slice(id.as_bytes());
+    bytes
 }
 
 /// Numbers every page («стр. N из M»), adds the running header from page 2, and saves.
@@ -466,7 +494,7 @@ fn finish(mut doc: PdfDocument, l: Layout, header: &str) -> Vec<u8> {
     }
     doc.with_pages(numbered);
     let mut warnings = Vec::new();
-    doc.save(&PdfSaveOptions::default(), &mut warnings)
+    content_id(doc.save(&PdfSaveOptions::default(), &mut warnings))
 }
 
 /// The title page: the title, who and when.

@@ -5,6 +5,7 @@ mod config;
 mod corpus;
 mod crash;
 mod demo;
+mod determinism;
 mod hostile;
 mod ingest;
 mod pdf;
