@@ -1,19 +1,19 @@
 //! Route indicators (per term): items, completion, overdue items and achievements. A route
-//! workbook holds each person's whole route as of its term, so the term uses, per person,
-//! the latest route received up to that term.
+//! workbook holds each person's whole route as of its term, and a term's indicators come
+//! only from the route workbooks submitted for that term (indicators.md, «Routes»): a route
+//! of an earlier term is not carried forward, its statuses being stale.
 
 use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled};
-use super::{Inputs, Settings, keep_max, latest, period_rank, period_rank_expr, shared};
+use super::{Inputs, Settings, latest, of_term, shared};
 
-/// The route items in force at the end of the term, with `done`, `due` and `achievement`.
+/// The route items of the term's route workbooks, with `done`, `due` and `achievement`;
+/// where two authors list the same person, the later file wins (workflow.md).
 pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFrame>> {
     let Some(route) = inputs.route.clone() else { return Ok(None) };
     let term = &settings.term;
-    let upto = route.with_column(period_rank_expr().alias("rank")).filter(col("rank").lt_eq(lit(period_rank(term.period))));
-    let newest_term = keep_max(upto, "rank", &["school_code", "id"])?;
-    let current = latest(newest_term, &["school_code", "id"])?;
+    let current = latest(of_term(route, term), &["school_code", "id"])?;
     let due = col("due").cast(DataType::Int32).lt_eq(lit(crate::forms::epoch_days(term.end())));
     Ok(Some(current.with_columns([
         col("id").alias("person"),
@@ -67,6 +67,8 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
 
 #[cfg(test)]
 mod tests {
+    use polars::prelude::*;
+
     use super::super::testing::*;
 
     fn item(person: &str, due: (i32, u32, u32), status: &str, result: Option<&str>, level: &str) -> Rec {
@@ -84,6 +86,13 @@ mod tests {
     }
 
     fn routes() -> Vec<Rec> {
+        let mut all = q1_routes();
+        // R1's Q4 route: one item, done. It replaces the Q1 route in Q4, not before.
+        all.push(item("R1", (2026, 4, 1), "выполнено", Some("участие"), "школьный").term("Q4").seq(2));
+        all
+    }
+
+    fn q1_routes() -> Vec<Rec> {
         vec![
             // R1 in Q1 (ends 31.10.2025): done and due (призёр); due, still planned (overdue);
             // done though not yet due (победитель, counted); planned, not due (not counted).
@@ -93,8 +102,6 @@ mod tests {
             item("R1", (2026, 3, 1), "запланировано", None, "региональный"),
             // R2: due, not done.
             item("R2", (2025, 9, 30), "не выполнено", None, "школьный"),
-            // R1's Q4 route: one item, done. It replaces the Q1 route from Q4 on, not before.
-            item("R1", (2026, 4, 1), "выполнено", Some("участие"), "школьный").term("Q4").seq(2),
         ]
     }
 
@@ -118,11 +125,37 @@ mod tests {
     }
 
     #[test]
-    fn a_later_term_uses_each_persons_latest_route_so_far() {
+    fn a_term_counts_only_the_routes_sent_for_it() {
         let long = compute_for(Inputs { route: Some(frame(&routes())), ..empty_inputs() }, "2025/2026 Q4");
         assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(1.0));
         assert_eq!(value(&long, "person", "R1", "r_done_pct", ""), Some(100.0));
-        assert_eq!(value(&long, "person", "R2", "r_items", ""), Some(1.0));
-        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(50.0));
+        // R2's route came in Q1 only: its stale «не выполнено» item is not counted in Q4.
+        assert_eq!(value(&long, "person", "R2", "r_items", ""), None);
+        assert_eq!(value(&long, "school", "S", "r_items", ""), Some(1.0));
+        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(100.0));
+        assert_eq!(value(&long, "school", "S", "r_overdue", ""), Some(0.0));
+    }
+
+    #[test]
+    fn a_school_without_routes_in_the_term_has_no_route_rows_and_misses_the_form() {
+        // Q1 routes only; Q4 has the roster (of the year) and an attendance journal.
+        let roster = vec![roster_row("S", "М1", "R1", "обучающийся", None), roster_row("S", "М1", "R2", "обучающийся", None)];
+        let event = rec("S", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2026, 4, 10).term("Q4");
+        let mark = rec("S", "М1").s("person_id", "R1").s("event_id", "С1").s("mark", "present").term("Q4");
+        let inputs = Inputs {
+            route: Some(frame(&q1_routes())),
+            roster: Some(frame(&roster)),
+            events: Some(frame(&[event])),
+            attendance: Some(frame(&[mark])),
+            ..empty_inputs()
+        };
+        let long = compute_for(inputs, "2025/2026 Q4");
+        let routes = long.clone().lazy().filter(col("indicator").str().starts_with(lit("r_"))).collect().unwrap();
+        assert_eq!(routes.height(), 0, "{routes}");
+        // Expected roster, attendance, route: two of three received.
+        assert_eq!(value(&long, "school", "S", "forms_received", ""), Some(2.0));
+        assert_close(value(&long, "school", "S", "completeness_pct", ""), 200.0 / 3.0);
+        assert_eq!(value(&long, "school", "S", "support_flag", "completeness_pct"), Some(1.0));
+        assert_eq!(value(&long, "school", "S", "support_flag", "r_done_pct"), None);
     }
 }

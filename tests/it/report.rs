@@ -76,3 +76,31 @@ fn report_compares_with_a_named_term_and_filters_a_school() {
     assert!(ws.path("reports/2025-2026-Q2/2315-001.pdf").exists());
     assert_eq!(std::fs::read(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap(), before);
 }
+
+#[test]
+fn a_term_without_route_workbooks_has_no_route_figures_and_misses_the_form() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    ws.drop("журнал Q1.xlsx", &attendance());
+    ws.drop("маршруты Q1.xlsx", &route());
+    let mut q4 = attendance();
+    q4[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Период")).for_each(|r| r[1] = V::from("4 четверть"));
+    for row in q4[1].1.iter_mut().skip(1) {
+        row[1] = V::D(2026, 4, 20);
+    }
+    ws.drop("журнал Q4.xlsx", &q4);
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Q1: У-1's item done (20.10), У-2's due and not done; У-1's November item not yet due.
+    let q1 = csv_rows(&ws, "reports/2025-2026-Q1/indicators.csv");
+    assert_eq!(indicator(&q1, "school", "r_done_pct", "", ""), Some(50.0));
+    assert_eq!(indicator(&q1, "school", "completeness_pct", "", ""), Some(100.0));
+    // Q4: the Q1 routes are not carried forward (their statuses are stale): no route rows at
+    // all, and completeness shows the missing form (roster and journal: 2 of 3).
+    let q4 = csv_rows(&ws, "reports/2025-2026-Q4/indicators.csv");
+    let routes: Vec<_> = q4.iter().filter(|r| r["indicator"].starts_with("r_")).collect();
+    assert!(routes.is_empty(), "{routes:?}");
+    assert!((indicator(&q4, "school", "completeness_pct", "", "").unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(indicator(&q4, "school", "support_flag", "completeness_pct", ""), Some(1.0));
+    assert_eq!(indicator(&q4, "school", "support_flag", "r_done_pct", ""), None);
+}
