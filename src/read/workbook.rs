@@ -254,7 +254,7 @@ fn sniff(bytes: &[u8], limits: Limits) -> Result<Format, OpenError> {
     let has = |name: &str| archive.index_for_name(name).is_some();
     if has("xl/workbook.bin") {
         Ok(Format::Xlsb)
-    } else if has("[Content_Types].xml") {
+    } else if has("[Content_Types].xml") || has("xl/workbook.xml") {
         Ok(Format::Xlsx)
     } else if has("mimetype") || has("content.xml") {
         Ok(Format::Ods)
