@@ -15,6 +15,7 @@ use crate::definitions::Definitions;
 use crate::indicators::completeness::labels_owed;
 use crate::read::text::fold;
 use crate::read::values::{Period, Term};
+use crate::report::names::Words;
 use crate::store::Columns;
 use crate::store::log::{Entry, Outcome};
 use crate::workspace::Workspace;
@@ -256,25 +257,8 @@ fn unregistered(config: &Config, code: &str) -> RegisteredSchool {
 }
 
 /// A form in words: a questionnaire by its title, a diagnostic by its name, with the wave.
-pub fn form_title(label: &str, definitions: &Definitions) -> String {
-    let with_wave = |name: &str, rest: &str| {
-        let (_, wave) = rest.rsplit_once('/').unwrap_or((rest, ""));
-        let wave = crate::forms::Wave::parse(wave).map(|w| format!(" ({})", w.russian())).unwrap_or_default();
-        format!("{name}{wave}")
-    };
-    match label.split_once(':') {
-        Some(("q", rest)) => {
-            let code = rest.rsplit_once('/').map(|(c, _)| c).unwrap_or(rest);
-            let title = definitions.get(code).map(|q| q.title.clone()).unwrap_or_else(|| code.to_string());
-            with_wave(&format!("Анкета «{title}»"), rest)
-        }
-        Some(("d", rest)) => {
-            let name = rest.rsplit_once('/').map(|(c, _)| c).unwrap_or(rest);
-            with_wave(&format!("Диагностика «{name}»"), rest)
-        }
-        _ if label == "package" => "Пакет данных школы".to_string(),
-        _ => crate::report::names::form(label),
-    }
+pub fn form_title(label: &str, words: &Words) -> String {
+    if label == "package" { "Пакет данных школы".to_string() } else { words.form(label) }
 }
 
 fn day_text(day: Option<NaiveDate>) -> String {
@@ -283,6 +267,7 @@ fn day_text(day: Option<NaiveDate>) -> String {
 
 /// The status in the console: a block per school, the forms it owes and where each stands.
 pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
+    let words = Words::new(definitions);
     let deadline = status.deadline.map(|d| format!(" (срок сдачи — {})", d.format("%d.%m.%Y"))).unwrap_or_default();
     let mut out = format!("Сдача форм за {}{deadline}\n", status.term.russian());
     let mut school = "";
@@ -297,7 +282,7 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
                 .join(", ");
             out.push_str(&format!("\n{} {name}\n", row.school.code));
         }
-        out.push_str(&format!("  {} — {}", form_title(&row.form, definitions), row.state.russian()));
+        out.push_str(&format!("  {} — {}", form_title(&row.form, &words), row.state.russian()));
         if row.state == State::Waiting {
             out.push_str(&format!(": {}", row.file));
             if !row.problem.is_empty() {
@@ -330,6 +315,7 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
 
 /// `status.xlsx`: the same rows as a table to filter and send round, printable on A4.
 pub fn write_xlsx(status: &TermStatus, definitions: &Definitions, produced: chrono::NaiveDateTime, path: &Path) -> anyhow::Result<()> {
+    let words = Words::new(definitions);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::parse_from_str(&produced.format("%Y-%m-%dT%H:%M:%S").to_string())?;
     wb.set_properties(
@@ -375,7 +361,7 @@ pub fn write_xlsx(status: &TermStatus, definitions: &Definitions, produced: chro
             row.school.municipality.clone(),
             row.school.code.clone(),
             row.school.name.clone(),
-            if row.form.is_empty() { "не определена".to_string() } else { form_title(&row.form, definitions) },
+            if row.form.is_empty() { "не определена".to_string() } else { form_title(&row.form, &words) },
             row.state.russian().to_string(),
             day_text(row.date),
             row.file.clone(),
@@ -439,10 +425,10 @@ mod tests {
 
     #[test]
     fn questionnaires_are_named_by_title_and_wave() {
-        let definitions = Definitions::load(None).unwrap();
-        assert_eq!(form_title("attendance", &definitions), "Журнал посещаемости");
-        assert!(form_title("q:tutor-competency/start", &definitions).ends_with("» (входная)"));
-        assert!(!form_title("q:tutor-competency/start", &definitions).contains("tutor-competency"));
-        assert_eq!(form_title("d:ОГЭ математика/final", &definitions), "Диагностика «ОГЭ математика» (итоговая)");
+        let words = Words::new(&Definitions::load(None).unwrap());
+        assert_eq!(form_title("attendance", &words), "Журнал посещаемости");
+        assert!(form_title("q:tutor-competency/start", &words).ends_with(", входная»"));
+        assert!(!form_title("q:tutor-competency/start", &words).contains("tutor-competency"));
+        assert_eq!(form_title("package", &words), "Пакет данных школы");
     }
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use super::{Beside, FileReport, Summary, beside_rejected};
 use crate::definitions::Definitions;
 use crate::problem::{Severity, printable};
+use crate::report::names::Words;
 use crate::store::log::Outcome;
 
 /// Consoles narrower than this get one block per file instead of the table.
@@ -29,13 +30,14 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
     }
     let mut files: Vec<&FileReport> = summary.files.iter().collect();
     files.sort_by(|a, b| a.file.cmp(&b.file));
+    let words = Words::new(definitions);
     let console = width;
     let width = width.unwrap_or(TABLE_WIDTH);
     if width >= TABLE_WIDTH {
-        out.push_str(&table(&files, definitions, width));
+        out.push_str(&table(&files, &words, width));
     } else {
         for f in &files {
-            out.push_str(&block(f, definitions));
+            out.push_str(&block(f, &words));
         }
     }
     let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
@@ -107,7 +109,7 @@ pub fn console_width() -> Option<u16> {
 }
 
 /// One row per file, with a legend for the short column names.
-fn table(files: &[&FileReport], definitions: &Definitions, width: u16) -> String {
+fn table(files: &[&FileReport], words: &Words, width: u16) -> String {
     let mut table = Table::new();
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     table.set_header(["Файл", "Форма", "Школа, период", "Итог", "Строк", "Сохр.", "Откл.", "Пуст.", "Предупр."]);
@@ -116,7 +118,7 @@ fn table(files: &[&FileReport], definitions: &Definitions, width: u16) -> String
         let counts = f.counts;
         table.add_row([
             shown_name(f).to_string(),
-            form_of(f, definitions),
+            form_of(f, words),
             p.map(|p| format!("{}, {}", p.school_code, p.term.russian())).unwrap_or_default(),
             f.outcome.russian().to_string(),
             counts.read.to_string(),
@@ -132,9 +134,9 @@ fn table(files: &[&FileReport], definitions: &Definitions, width: u16) -> String
 }
 
 /// A file's line on a narrow console: its name and outcome, then what it is and its rows.
-fn block(f: &FileReport, definitions: &Definitions) -> String {
+fn block(f: &FileReport, words: &Words) -> String {
     let mut what = Vec::new();
-    let form = form_of(f, definitions);
+    let form = form_of(f, words);
     if !form.is_empty() {
         what.push(form);
     }
@@ -178,14 +180,12 @@ fn shown_name(f: &FileReport) -> &str {
 }
 
 /// The form in words: a questionnaire by its title, a diagnostic by its name, with the wave.
-fn form_of(f: &FileReport, definitions: &Definitions) -> String {
-    let Some(p) = &f.passport else {
-        return if f.package.is_some() { "пакет школы".to_string() } else { String::new() };
-    };
-    let questionnaire = p.questionnaire.as_deref().map(|code| definitions.get(code).map(|q| q.title.as_str()).unwrap_or(code));
-    let detail = questionnaire.or(p.diagnostic.as_deref()).unwrap_or_default();
-    let wave = p.wave.map(|w| format!(" ({})", w.russian())).unwrap_or_default();
-    if detail.is_empty() { p.form.russian().to_string() } else { format!("{}: {detail}{wave}", p.form.russian()) }
+fn form_of(f: &FileReport, words: &Words) -> String {
+    match &f.passport {
+        Some(p) => words.logged_form(p.form.code(), &p.key()),
+        None if f.package.is_some() => "пакет школы".to_string(),
+        None => String::new(),
+    }
 }
 
 /// Splits text into lines of at most `width` characters at spaces; a longer word gets a

@@ -33,7 +33,7 @@ fn a_rejected_journal_waits_for_a_fix_and_moves_to_fixed_once_the_fix_arrives() 
     let out = ws.run(&["status"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let t = text(&out);
-    assert!(t.contains("Сдача форм за 2025/2026, 1 четверть"), "{t}");
+    assert!(t.contains("Сдача форм за 1 четверть 2025/2026"), "{t}");
     assert!(t.contains("2315-001 МБОУ СОШ № 1, г. Новоморск\n  Состав участников — получена 23.11.2025"), "{t}");
     assert!(
         t.contains("Журнал посещаемости — отклонена, ждёт исправления: rejected/журнал.xlsx — ошибка: лист «Посещаемость», ячейка E3"),
