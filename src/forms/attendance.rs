@@ -94,21 +94,29 @@ pub fn read(
         problems.file_error(format!("в журнале должны быть два листа: «{EVENTS_SHEET}» и «{MARKS_SHEET}»"));
         return Ok(Vec::new());
     };
-    let events = read_events(events_sheet, passport, problems, counts);
-    let marks = read_marks(marks_sheet, &events, ctx, problems, counts);
+    let (events, declared) = read_events(events_sheet, passport, problems, counts);
+    let marks = read_marks(marks_sheet, &events, &declared, ctx, problems, counts);
     Ok(vec![TableFrame { table: "events", frame: events_frame(&events)? }, TableFrame { table: "attendance", frame: marks_frame(&marks)? }])
 }
 
-fn read_events(sheet: &Sheet, passport: &Passport, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Event)> {
+/// The valid events, and the code of every event row, valid or not: an event rejected for
+/// one cell still has its column of marks, and those marks are checked all the same.
+fn read_events(
+    sheet: &Sheet,
+    passport: &Passport,
+    problems: &mut Problems,
+    counts: &mut RowCounts,
+) -> (Vec<(u32, Event)>, BTreeSet<String>) {
     let Some(header) = locate_header(sheet, &EVENT_COLUMNS, problems) else {
         problems.sheet_error(&sheet.name, "не найдена строка заголовков (Код события, Дата, Вид...)");
-        return Vec::new();
+        return (Vec::new(), BTreeSet::new());
     };
     warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut events = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
+    let mut declared = BTreeSet::new();
     let term = passport.term;
     for &row in &rows {
         let mut r = RowReader { sheet, header: &header, columns: &EVENT_COLUMNS, row, problems, norm: &mut norm };
@@ -127,6 +135,7 @@ fn read_events(sheet: &Sheet, passport: &Passport, problems: &mut Problems, coun
             );
         }
         let Some(event_id) = event_id else { continue };
+        declared.insert(event_id.clone());
         if let Some(first) = first_row_of.get(&event_id) {
             let (_, cell) = r.value("event_id");
             r.error(cell, &event_id, format!("код события повторяется (уже в строке {}): у каждого события свой код", first + 1));
@@ -138,16 +147,26 @@ fn read_events(sheet: &Sheet, passport: &Passport, problems: &mut Problems, coun
         }
     }
     norm.report(problems);
-    keep_valid(events, &sheet.name, &rows, problems, counts)
+    (keep_valid(events, &sheet.name, &rows, problems, counts), declared)
 }
 
-fn read_marks(sheet: &Sheet, events: &[(u32, Event)], ctx: &Context, problems: &mut Problems, counts: &mut RowCounts) -> Vec<(u32, Mark)> {
+/// The marks of every row and every declared event's column, each checked whatever else is
+/// wrong in its row or column; kept are those of valid events (a partial ingest must not
+/// store marks of an event it did not store).
+fn read_marks(
+    sheet: &Sheet,
+    events: &[(u32, Event)],
+    declared: &BTreeSet<String>,
+    ctx: &Context,
+    problems: &mut Problems,
+    counts: &mut RowCounts,
+) -> Vec<(u32, Mark)> {
     let Some(header) = locate_header(sheet, &MARK_COLUMNS, problems) else {
         problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, коды событий)");
         return Vec::new();
     };
-    let known: BTreeSet<&str> = events.iter().map(|(_, e)| e.event_id.as_str()).collect();
-    let (event_cols, unknown) = event_columns(&header, &known);
+    let valid: BTreeSet<&str> = events.iter().map(|(_, e)| e.event_id.as_str()).collect();
+    let (event_cols, unknown) = event_columns(&header, declared);
     warn_unknown_columns(sheet, &header, unknown, ": это не код события с листа «События» — проверьте, нет ли опечатки в коде", problems);
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
@@ -156,30 +175,32 @@ fn read_marks(sheet: &Sheet, events: &[(u32, Event)], ctx: &Context, problems: &
     let mut unknown_people = BTreeSet::new();
     for &row in &rows {
         let mut r = RowReader { sheet, header: &header, columns: &MARK_COLUMNS, row, problems, norm: &mut norm };
-        let Some(person_id) = r.code("id") else {
-            continue;
-        };
-        if let Some(first) = first_row_of.insert(person_id.clone(), row) {
-            let (_, cell) = r.value("id");
-            r.error(cell, &person_id, format!("участник уже записан в строке {}: одна строка на человека", first + 1));
-            continue;
-        }
-        if ctx.roster_ids.is_some_and(|ids| !ids.contains(&person_id)) && unknown_people.insert(person_id.clone()) {
-            let (_, cell) = r.value("id");
-            r.problems.warning(
-                &sheet.name,
-                cell,
-                &person_id,
-                "такого ID нет в составе участников школы: отметки сохранены, проверьте ID или пришлите состав",
-            );
+        // A row without an ID, or repeating one, is in error; its marks are checked all the same.
+        let person_id = r.code("id");
+        if let Some(person_id) = &person_id {
+            if let Some(first) = first_row_of.insert(person_id.clone(), row) {
+                let (_, cell) = r.value("id");
+                r.error(cell, person_id, format!("участник уже записан в строке {}: одна строка на человека", first + 1));
+            } else if ctx.roster_ids.is_some_and(|ids| !ids.contains(person_id)) && unknown_people.insert(person_id.clone()) {
+                let (_, cell) = r.value("id");
+                r.problems.warning(
+                    &sheet.name,
+                    cell,
+                    person_id,
+                    "такого ID нет в составе участников школы: отметки сохранены, проверьте ID или пришлите состав",
+                );
+            }
         }
         for (c, event_id) in &event_cols {
             let Some(text) = cell_text(sheet.get(row, *c)) else {
                 continue;
             };
-            match parse_mark(&text) {
-                Ok(mark) => marks.push((row, Mark { person_id: person_id.clone(), event_id: event_id.clone(), mark })),
-                Err(()) => r.error(Some((row, *c)), &text, format!("неизвестная отметка; допустимо: {MARK_HELP}")),
+            match (parse_mark(&text), &person_id) {
+                (Ok(mark), Some(person_id)) if valid.contains(event_id.as_str()) => {
+                    marks.push((row, Mark { person_id: person_id.clone(), event_id: event_id.clone(), mark }))
+                }
+                (Ok(_), _) => {}
+                (Err(()), _) => r.error(Some((row, *c)), &text, format!("неизвестная отметка; допустимо: {MARK_HELP}")),
             }
         }
     }
@@ -188,12 +209,12 @@ fn read_marks(sheet: &Sheet, events: &[(u32, Event)], ctx: &Context, problems: &
 }
 
 /// Splits the extra columns of `Посещаемость` into event columns and unknown ones.
-fn event_columns(header: &Header, known: &BTreeSet<&str>) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
+fn event_columns(header: &Header, known: &BTreeSet<String>) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
     let mut events = Vec::new();
     let mut unknown = Vec::new();
     for (c, text) in &header.extra {
         let code = canonical_code(text, &mut Vec::new());
-        if known.contains(code.as_str()) {
+        if known.contains(&code) {
             events.push((*c, code));
         } else {
             unknown.push((*c, text.clone()));

@@ -59,6 +59,8 @@ pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts
     let mut norm = Normalizations::default();
     let mut people: Vec<(u32, Person)> = Vec::new();
     let mut first_row_of: HashMap<String, u32> = HashMap::new();
+    // Every row with an ID, valid or not: its tutor link is a rule of its own.
+    let mut listed: Vec<Listed> = Vec::new();
     for &row in &rows {
         let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
         let id = r.code("id");
@@ -74,7 +76,11 @@ pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts
             let cell = header.col("class").map(|c| (row, c));
             r.error(cell, "", "для обучающегося нужно указать класс (например, 6А)".into());
         }
-        let Some(id) = id else { continue };
+        let Some(id) = id else {
+            listed.push(Listed { row, id: None, role, tutor_id });
+            continue;
+        };
+        listed.push(Listed { row, id: Some(id.clone()), role, tutor_id: tutor_id.clone() });
         if let Some(first) = first_row_of.get(&id) {
             let cell = header.col("id").map(|c| (row, c));
             r.error(cell, &id, format!("ID повторяется: уже есть в строке {}; у каждого участника свой ID", first + 1));
@@ -85,33 +91,49 @@ pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts
             people.push((row, Person { id, full_name, role, class, subject, experience_years, tutor_id }));
         }
     }
-    check_tutor_links(sheet.name.as_str(), &header, &people, problems);
+    check_tutor_links(sheet.name.as_str(), &header, &listed, problems);
     norm.report(problems);
     let people = keep_valid(people, &sheet.name, &rows, problems, counts);
     Ok(vec![TableFrame { table: "roster", frame: frame(&people)? }])
 }
 
-/// `Тьютор (ID)` must name a `тьютор` of the same roster.
-fn check_tutor_links(sheet: &str, header: &super::table::Header, people: &[(u32, Person)], problems: &mut Problems) {
-    let roles: HashMap<&str, &str> = people.iter().map(|(_, p)| (p.id.as_str(), p.role)).collect();
+/// A row of the roster as the tutor links see it, whatever else is wrong in it.
+struct Listed {
+    row: u32,
+    id: Option<String>,
+    /// `None` when the role cell is empty or not a role (an error of its own).
+    role: Option<&'static str>,
+    tutor_id: Option<String>,
+}
+
+/// `Тьютор (ID)` must name a `тьютор` of the same roster. Every row's link is checked,
+/// also in a row rejected for another cell; a link to a person whose role could not be read
+/// is not judged (that row's role error says what to fix).
+fn check_tutor_links(sheet: &str, header: &super::table::Header, listed: &[Listed], problems: &mut Problems) {
+    let mut roles: HashMap<&str, Option<&str>> = HashMap::new();
+    for person in listed {
+        if let Some(id) = &person.id {
+            roles.entry(id.as_str()).or_insert(person.role);
+        }
+    }
     let Some(c) = header.col("tutor_id") else {
         return;
     };
-    for (row, person) in people {
-        let Some(tutor) = &person.tutor_id else {
+    for person in listed {
+        let (Some(tutor), row) = (&person.tutor_id, person.row) else {
             continue;
         };
         match roles.get(tutor.as_str()) {
-            Some(&"тьютор") => {}
-            Some(role) => problems.error(
+            Some(Some("тьютор")) | Some(None) => {}
+            Some(Some(role)) => problems.error(
                 sheet,
-                (*row, c),
+                (row, c),
                 tutor,
                 format!("участник с этим ID — {role}, а не тьютор; укажите ID тьютора из этого списка"),
             ),
             None => problems.error(
                 sheet,
-                (*row, c),
+                (row, c),
                 tutor,
                 "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID",
             ),

@@ -80,11 +80,22 @@ pub fn read(
         let status = r.closed("status", &STATUSES);
         let result = r.closed("result", &RESULTS);
         let evidence = r.closed("evidence", &EVIDENCE);
-        if let (Some(result), Some(status)) = (result, status)
-            && status != "выполнено"
-        {
-            let (_, cell) = r.value("result");
-            r.error(cell, result, format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"));
+        match (result, status) {
+            (Some(result), Some(status)) if status != "выполнено" => {
+                let (_, cell) = r.value("result");
+                r.error(cell, result, format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"));
+            }
+            // The rule cannot be judged yet, but the teacher learns it now, not on the next try.
+            (Some(result), None) => {
+                let (_, cell) = r.value("result");
+                r.problems.warning(
+                    &sheet.name,
+                    cell,
+                    result,
+                    "статус в этой строке не распознан, поэтому результат не проверен: результат указывается только для статуса «выполнено»",
+                );
+            }
+            _ => {}
         }
         if let Some(id) = &id
             && ctx.roster_ids.is_some_and(|ids| !ids.contains(id))

@@ -1,4 +1,5 @@
 mod authors;
+mod cascades;
 mod centre;
 mod cli;
 mod config;
