@@ -248,10 +248,18 @@ fn run_all(ws: &Workspace, accept_partial: bool, fallback: &FallbackArgs) -> any
     let definitions = Definitions::load(Some(&ws.questionnaires()))?;
     let summary = ingest_inbox(ws, &config, &definitions, accept_partial, fallback, lock.interrupted)?;
     let touched: Vec<Term> = summary.touched.iter().map(|(_, t)| *t).collect();
-    let terms: Vec<Term> = stored_terms(ws)?
-        .into_iter()
+    let stored = stored_terms(ws)?;
+    let terms: Vec<Term> = stored
+        .iter()
+        .copied()
         .filter(|t| touched.iter().any(|x| x.year == t.year && indicators::period_rank(x.period) <= indicators::period_rank(t.period)))
         .collect();
+    // Files already loaded or rejected change nothing: the workspace has data, none is new
+    // (`watch` runs this after every batch).
+    if terms.is_empty() && !stored.is_empty() {
+        say!("Новых данных нет: отчёты в {} остались прежними.", ws.reports().display());
+        return Ok(exit_code(&summary));
+    }
     render_terms(ws, &config, &definitions, &terms, None, None)?;
     Ok(exit_code(&summary))
 }

@@ -48,3 +48,31 @@ fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
     assert_eq!(num(&log[0], "rows_stored"), 8);
     assert!(ws.files_in("rejected").is_empty());
 }
+
+#[test]
+fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    assert_eq!(ws.run(&["run"]).status.code(), Some(0));
+    let child = Command::new(env!("CARGO_BIN_EXE_tutorstat"))
+        .args(["watch", "--quiet", "0.5", "--workspace"])
+        .arg(ws.root())
+        .env("SOURCE_DATE_EPOCH", "1763900000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The same roster again, under another name: «уже загружен».
+    ws.drop("состав ещё раз.xlsx", &roster());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ws.log().len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    let all = text(&out);
+    assert_eq!(ws.log().last().map(|e| e["outcome"].clone()), Some("duplicate".to_string()), "{all}");
+    assert!(all.contains("Новых данных нет: отчёты в "), "{all}");
+    assert!(!all.contains("Нет данных для отчётов"), "{all}");
+}
