@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{
-    Chart, ChartFont, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatCell, ConditionalFormatCellRule,
-    ConditionalFormatType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartFont, ChartLegendPosition, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatCell,
+    ConditionalFormatCellRule, ConditionalFormatType, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use super::figures::{Series, numbers, strings};
@@ -17,6 +18,9 @@ use super::names::{self, Unit};
 struct Styles {
     title: Format,
     header: Format,
+    /// A sentence across the table's width.
+    note: Format,
+    strong: Format,
     text: Format,
     wrap: Format,
     percent: Format,
@@ -34,6 +38,8 @@ impl Styles {
         let cell = Format::new().set_border(FormatBorder::Thin).set_border_color(Color::RGB(0xBFBFBF));
         Styles {
             title: Format::new().set_bold().set_font_size(14),
+            note: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            strong: Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top),
             header: Format::new()
                 .set_bold()
                 .set_text_wrap()
@@ -68,24 +74,67 @@ impl Styles {
 enum Cell {
     Text(String),
     Value(Option<f64>, Unit),
+    Date(chrono::NaiveDate),
 }
 
-/// A sheet written as one table: header row, data rows, frozen header, autofilter and
-/// column widths that fit the content.
+/// The tables of a sheet: the first one's header row is frozen, filtered and repeated on
+/// every printed page; later ones ([`Table::section`]) share the column widths, so every
+/// column fits what it holds and the sheet prints fitted to the page width, nothing cut.
 struct Table<'a> {
     ws: &'a mut Worksheet,
     styles: &'a Styles,
     top: u32,
+    /// The first table's last row, once a later one starts.
+    first_end: Option<u32>,
+    last_row: u32,
     widths: BTreeMap<u16, usize>,
+    /// Cells whose text wraps (headers, long texts): their rows are made as high as their
+    /// lines once the widths are known.
+    wrapped: Vec<(u32, u16, String)>,
 }
+
+/// Where a finished sheet's tables end and how wide they are, in Excel's character units.
+struct Extent {
+    last_row: u32,
+    last_col: u16,
+    widths: Vec<f64>,
+}
+
+/// Printed wider than this many character units, a sheet turns to landscape (A4 portrait
+/// holds about 90 at 100 %).
+const PORTRAIT_WIDTH: f64 = 100.0;
 
 impl<'a> Table<'a> {
     fn new(ws: &'a mut Worksheet, styles: &'a Styles, top: u32, headers: &[&str]) -> Result<Table<'a>, XlsxError> {
+        let mut table = Table { ws, styles, top, first_end: None, last_row: top, widths: BTreeMap::new(), wrapped: Vec::new() };
+        table.header(top, headers)?;
+        Ok(table)
+    }
+
+    fn header(&mut self, r: u32, headers: &[&str]) -> Result<(), XlsxError> {
         for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(top, c as u16, *h, &styles.header)?;
+            self.ws.write_string_with_format(r, c as u16, *h, &self.styles.header)?;
+            // Headers wrap: a column need not be wider than a header's longest word or a
+            // third of it, so a long header does not make a wide column of numbers.
+            let longest = h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
+            self.widen(c as u16, longest.max(h.chars().count().div_ceil(3)).min(30));
+            self.wrapped.push((r, c as u16, h.to_string()));
         }
-        let widths = headers.iter().enumerate().map(|(c, h)| (c as u16, h.chars().count().min(30))).collect();
-        Ok(Table { ws, styles, top, widths })
+        self.last_row = self.last_row.max(r);
+        Ok(())
+    }
+
+    /// Starts a later table: its title at row `r`, its header below; returns the header row.
+    fn section(&mut self, r: u32, title: &str, headers: &[&str]) -> Result<u32, XlsxError> {
+        self.first_end.get_or_insert(self.last_row);
+        self.ws.write_string_with_format(r, 0, title, &self.styles.title)?;
+        self.header(r + 1, headers)?;
+        Ok(r + 1)
+    }
+
+    fn widen(&mut self, c: u16, width: usize) {
+        let entry = self.widths.entry(c).or_insert(0);
+        *entry = (*entry).max(width);
     }
 
     fn row(&mut self, r: u32, cells: Vec<Cell>) -> Result<(), XlsxError> {
@@ -94,7 +143,12 @@ impl<'a> Table<'a> {
             let width = match cell {
                 Cell::Text(t) => {
                     let w = t.chars().count();
-                    self.ws.write_string_with_format(r, c, &t, if w > 60 { &self.styles.wrap } else { &self.styles.text })?;
+                    if w > 60 {
+                        self.ws.write_string_with_format(r, c, &t, &self.styles.wrap)?;
+                        self.wrapped.push((r, c, t));
+                    } else {
+                        self.ws.write_string_with_format(r, c, &t, &self.styles.text)?;
+                    }
                     w.min(60)
                 }
                 Cell::Value(Some(v), unit) => {
@@ -105,22 +159,101 @@ impl<'a> Table<'a> {
                     self.ws.write_blank(r, c, &self.styles.text)?;
                     0
                 }
+                Cell::Date(d) => {
+                    let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    self.ws.write_datetime_with_format(r, c, date, &self.styles.date)?;
+                    10
+                }
             };
-            let entry = self.widths.entry(c).or_insert(0);
-            *entry = (*entry).max(width);
+            self.widen(c, width);
         }
+        self.last_row = self.last_row.max(r);
         Ok(())
     }
 
-    /// Freezes the header, adds the autofilter over `rows` data rows, fits the widths.
-    fn finish(self, rows: u32) -> Result<(), XlsxError> {
+    /// Freezes the first header, filters the first table, fits the widths and sets the
+    /// sheet up for print: every table in the print area, fitted to the page width,
+    /// landscape when wide, the first header repeated on every page.
+    fn finish(self) -> Result<Extent, XlsxError> {
+        let top = self.top;
+        let (ws, extent) = self.fit()?;
+        print_setup(ws, &extent, top)?;
+        Ok(extent)
+    }
+
+    /// [`Table::finish`] without the print setup, for a sheet that prints otherwise.
+    fn fit(self) -> Result<(&'a mut Worksheet, Extent), XlsxError> {
         let last_col = self.widths.keys().max().copied().unwrap_or(0);
-        self.ws.set_freeze_panes(self.top + 1, 0)?;
-        self.ws.autofilter(self.top, 0, self.top + rows.max(1), last_col)?;
-        for (c, w) in self.widths {
-            self.ws.set_column_width(c, (w as f64 * 1.15 + 3.0).clamp(8.0, 70.0))?;
+        let ws = self.ws;
+        ws.set_freeze_panes(self.top + 1, 0)?;
+        ws.autofilter(self.top, 0, self.first_end.unwrap_or(self.last_row).max(self.top + 1), last_col)?;
+        let mut widths = Vec::new();
+        for c in 0..=last_col {
+            let w = self.widths.get(&c).map_or(8.43, |w| (*w as f64 * 1.15 + 3.0).clamp(8.0, 70.0));
+            ws.set_column_width(c, w)?;
+            widths.push(w);
         }
-        Ok(())
+        // Measured against a wider font than Excel's, so LibreOffice's lines fit as well.
+        let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
+        for (r, c, text) in &self.wrapped {
+            let n = wrapped_lines(text, widths[*c as usize] / 1.25 - 1.0);
+            let entry = lines.entry(*r).or_insert(1);
+            *entry = (*entry).max(n);
+        }
+        for (r, n) in lines {
+            ws.set_row_height(r, 15.0 * n as f64)?;
+        }
+        Ok((ws, Extent { last_row: self.last_row.max(self.top + 1), last_col, widths }))
+    }
+}
+
+/// How many lines `text` wraps into at `width` characters, breaking at spaces.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let (mut lines, mut line) = (1, 0usize);
+    for word in text.split(' ').map(|w| w.chars().count()) {
+        if line > 0 && (line + 1 + word) as f64 > width {
+            lines += 1;
+            line = word;
+        } else {
+            line += word + usize::from(line > 0);
+        }
+    }
+    lines
+}
+
+/// Print area, fit to the page width, orientation and the repeated header row of a sheet.
+fn print_setup(ws: &mut Worksheet, extent: &Extent, header_row: u32) -> Result<(), XlsxError> {
+    ws.set_print_area(0, 0, extent.last_row, extent.last_col)?;
+    ws.set_repeat_rows(header_row, header_row)?;
+    ws.set_print_fit_to_pages(1, 0);
+    if extent.wide() {
+        ws.set_landscape();
+    }
+    Ok(())
+}
+
+impl Extent {
+    fn wide(&self) -> bool {
+        self.widths.iter().sum::<f64>() > PORTRAIT_WIDTH
+    }
+
+    /// The width in screen pixels (Excel's: 7 a character unit and 5 of padding).
+    fn pixels(&self) -> f64 {
+        self.widths.iter().map(|w| w * 7.0 + 5.0).sum()
+    }
+
+    /// The column that `x` pixels from the left edge falls in, and the offset inside it:
+    /// an object anchored in its own column stays where it is in every office suite.
+    fn anchor(&self, x: u32) -> (u16, u32) {
+        let mut left = 0;
+        for (c, w) in self.widths.iter().enumerate() {
+            let width = (w * 7.0 + 5.0) as u32;
+            if x < left + width {
+                return (c as u16, x - left);
+            }
+            left += width;
+        }
+        (self.last_col, 0)
     }
 }
 
@@ -153,11 +286,24 @@ pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError
     wb.save_to_buffer()
 }
 
-/// Title lines every sheet starts with; returns the first free row.
+/// Title lines every sheet starts with, and its printed pages' paper and footer (school,
+/// term, page number); returns the first free row.
 fn heading(ws: &mut Worksheet, title: &str, model: &ReportModel, school: &School, styles: &Styles) -> Result<u32, XlsxError> {
     ws.write_string_with_format(0, 0, title, &styles.title)?;
     ws.write_string(1, 0, format!("{} ({}), {}; {}", school.name, school.code, school.municipality, model.term.russian()))?;
+    ws.set_paper_size(A4);
+    ws.set_footer(footer(&school.name, &model.term.russian()));
     Ok(3)
+}
+
+/// Excel's paper size code of A4.
+const A4: u8 = 9;
+
+/// A printed page's footer: who, when, `стр. 3 из 7`. `&` starts a footer code, so a
+/// name's own `&` is doubled; a name too long for Excel's 255-character footer is cut.
+fn footer(name: &str, term: &str) -> String {
+    let name: String = name.replace('&', "&&").chars().take(150).collect();
+    format!("&L{name}&C{term}&Rстр. &P из &N")
 }
 
 fn traffic_lights(ws: &mut Worksheet, styles: &Styles, model: &ReportModel, rows: &[u32], col: u16) -> Result<(), XlsxError> {
@@ -180,16 +326,6 @@ fn traffic_lights(ws: &mut Worksheet, styles: &Styles, model: &ReportModel, rows
 fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Сводка")?;
     let top = heading(ws, "Мониторинг тьюторского сопровождения", model, school, styles)?;
-    ws.write_string(
-        2,
-        0,
-        format!(
-            "Сформировано {} программой tutorstat {}; сравнение с периодом {}",
-            model.generated_at.format("%d.%m.%Y %H:%M"),
-            env!("CARGO_PKG_VERSION"),
-            model.compare.russian()
-        ),
-    )?;
     let figures = model.key_figures(&school.code);
     let mut table = Table::new(ws, styles, top, &["Показатель", "Значение", "Было", "Изменение"])?;
     let mut percent_rows = Vec::new();
@@ -210,8 +346,16 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
             ],
         )?;
     }
-    table.finish(figures.len() as u32)?;
+    let (ws, extent) = table.fit()?;
     traffic_lights(ws, styles, model, &percent_rows, 1)?;
+    // Sentences are wrapped across the table's width, so a printed page shows them whole.
+    let generated = format!(
+        "Сформировано {} программой tutorstat {}; сравнение с периодом «{}»",
+        model.generated_at.format("%d.%m.%Y %H:%M"),
+        env!("CARGO_PKG_VERSION"),
+        model.compare.russian()
+    );
+    note(ws, 2, &generated, &extent, &styles.note)?;
 
     let mut r = top + figures.len() as u32 + 2;
     let (successes, difficulties) = model.highlights(&school.code);
@@ -219,28 +363,56 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
         ws.write_string_with_format(r, 0, title, &styles.title)?;
         r += 1;
         for line in lines {
-            ws.write_string(r, 0, line)?;
+            note(ws, r, &line, &extent, &styles.note)?;
             r += 1;
         }
         r += 1;
     }
     let reasons = model.flag_reasons(&school.code);
     if !reasons.is_empty() {
-        ws.write_string_with_format(r, 0, format!("Школа нуждается в методической поддержке: {}.", reasons.join("; ")), &styles.title)?;
+        note(ws, r, &format!("Школа нуждается в методической поддержке: {}.", reasons.join("; ")), &extent, &styles.strong)?;
         r += 2;
     }
-    // Chart data go to columns H onwards, charts below the text.
-    let mut data_col: u16 = 7;
-    let mut chart_row = r;
-    for (i, series) in model.charts(&school.code).iter().enumerate() {
-        let chart = chart(ws, series, data_col, styles)?;
-        let (row, col) = (chart_row + (i as u32 / 2) * 16, if i % 2 == 0 { 0 } else { 3 });
-        ws.insert_chart(row, col, &chart)?;
+    // Charts two in a row on a page of their own, their data in columns H onwards (outside
+    // the print area).
+    let charts = model.charts(&school.code);
+    let chart_width = (extent.pixels() / 2.0 - 6.0).max(320.0) as u32;
+    let mut data_col = extent.last_col.max(6) + 1;
+    for (i, series) in charts.iter().enumerate() {
+        let mut chart = chart(ws, series, data_col, styles)?;
+        chart.set_width(chart_width).set_height(CHART_ROWS * 20 - 10);
+        let row = r + (i as u32 / 2) * CHART_ROWS;
+        let (col, x) = extent.anchor(if i % 2 == 0 { 0 } else { chart_width + 12 });
+        ws.insert_chart_with_offset(row, col, &chart, x, 0)?;
         data_col += series.series.len() as u16 + 2;
-        if i == 3 {
-            chart_row += 32;
-        }
     }
+    let mut last_row = r;
+    if !charts.is_empty() {
+        ws.set_page_breaks(&[r])?;
+        last_row = r + charts.len().div_ceil(2) as u32 * CHART_ROWS;
+    }
+    // The figures fit one page: no header to repeat, and none over the charts.
+    ws.set_print_area(0, 0, last_row, extent.last_col)?;
+    ws.set_print_fit_to_pages(1, 0);
+    if extent.wide() {
+        ws.set_landscape();
+    }
+    Ok(())
+}
+
+/// Rows a chart of the summary takes (of 20 pixels): two rows of charts fill a landscape page.
+const CHART_ROWS: u32 = 15;
+
+/// A sentence in row `r` over the sheet's table width, wrapped, the row as high as its lines.
+fn note(ws: &mut Worksheet, r: u32, text: &str, extent: &Extent, format: &Format) -> Result<(), XlsxError> {
+    let width: f64 = extent.widths.iter().sum();
+    let lines = (text.chars().count() as f64 * 1.1 / width).ceil().max(1.0);
+    if extent.last_col > 0 {
+        ws.merge_range(r, 0, r, extent.last_col, text, format)?;
+    } else {
+        ws.write_string_with_format(r, 0, text, format)?;
+    }
+    ws.set_row_height(r, 15.0 * lines)?;
     Ok(())
 }
 
@@ -261,9 +433,18 @@ fn chart(ws: &mut Worksheet, series: &Series, data_col: u16, styles: &Styles) ->
         }
     }
     let n = series.categories.len().max(1) as u32;
-    let kind = if series.title.starts_with("Посещаемость") { ChartType::Line } else { ChartType::Column };
+    // Long category names (competencies) read along horizontal bars.
+    let long_labels = series.categories.iter().any(|c| c.chars().count() > 12);
+    let kind = if series.title.starts_with("Посещаемость") {
+        ChartType::Line
+    } else if long_labels {
+        ChartType::Bar
+    } else {
+        ChartType::Column
+    };
     let mut chart = Chart::new(kind);
     chart.title().set_name(&series.title).set_font(ChartFont::new().set_size(11));
+    chart.legend().set_position(ChartLegendPosition::Bottom);
     for s in 0..series.series.len() {
         let c = data_col + 1 + s as u16;
         chart
@@ -285,10 +466,13 @@ fn chart(ws: &mut Worksheet, series: &Series, data_col: u16, styles: &Styles) ->
             .set_name(("Сводка", top, c));
         chart.combine(&line);
     }
-    if series.percent {
-        chart.y_axis().set_min(0).set_max(100);
+    // A bar chart's value axis is its x axis; its categories read top down.
+    if long_labels {
+        chart.y_axis().set_reverse().set_font(&ChartFont::new().set_size(8));
     }
-    chart.set_width(480).set_height(300);
+    if series.percent {
+        if long_labels { chart.x_axis() } else { chart.y_axis() }.set_min(0).set_max(100);
+    }
     Ok(chart)
 }
 
@@ -368,7 +552,7 @@ fn person_sheet(
         table.row(r, cells)?;
     }
     let rows = r - top;
-    table.finish(rows)?;
+    table.finish()?;
     let mut lights = vec![4u16, 8];
     lights.extend((0..extra.len()).map(|k| 11 + k as u16));
     for c in lights {
@@ -391,15 +575,16 @@ fn students(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &S
     person_sheet(ws, model, school, styles, "Обучающиеся", true)
 }
 
-/// School rows of the given indicators as a table: what, group, value, before, change.
-fn indicator_table(
-    ws: &mut Worksheet,
+/// School rows of the given indicators as the sheet's first table: what, group, value,
+/// before, change. Returns the table, for the sheet's later tables, and its next free row.
+fn indicator_table<'a>(
+    ws: &'a mut Worksheet,
     model: &ReportModel,
     school: &School,
-    styles: &Styles,
+    styles: &'a Styles,
     top: u32,
     prefixes: &[&str],
-) -> Result<u32, XlsxError> {
+) -> Result<(Table<'a>, u32), XlsxError> {
     let mut table = Table::new(ws, styles, top, &["Показатель", "Анкета / диагностика, волна, раздел", "Значение", "Было", "Изменение"])?;
     let mut r = top;
     for prefix in prefixes {
@@ -424,21 +609,15 @@ fn indicator_table(
             )?;
         }
     }
-    table.finish(r - top)?;
-    Ok(r + 2)
+    Ok((table, r.max(top + 1) + 2))
 }
 
 fn attendance(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Посещаемость")?;
     let top = heading(ws, "Посещаемость", model, school, styles)?;
-    let next = indicator_table(ws, model, school, styles, top, &["att_", "events", "club_"])?;
-    ws.write_string_with_format(next, 0, "По месяцам", &styles.title)?;
+    let (mut table, next) = indicator_table(ws, model, school, styles, top, &["att_", "events", "club_"])?;
     let months = model.part(Part::Months, &school.code);
-    let mut r = next + 1;
-    for (c, h) in ["Месяц", "Событий", "Отметок «был»", "Всего отметок", "Посещаемость"].iter().enumerate()
-    {
-        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
-    }
+    let mut r = table.section(next, "По месяцам", &["Месяц", "Событий", "Отметок «был»", "Всего отметок", "Посещаемость"])?;
     for (((m, e), (p, k)), rate) in strings(&months, "month")
         .into_iter()
         .zip(numbers(&months, "events"))
@@ -446,39 +625,33 @@ fn attendance(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: 
         .zip(numbers(&months, "rate"))
     {
         r += 1;
-        ws.write_string_with_format(r, 0, super::figures::month_label(&m), &styles.text)?;
-        for (c, (v, f)) in [(e, &styles.count), (p, &styles.count), (k, &styles.count), (rate, &styles.percent)].into_iter().enumerate() {
-            if let Some(v) = v {
-                ws.write_number_with_format(r, c as u16 + 1, v, f)?;
-            }
-        }
+        let counts = [e, p, k].map(|v| Cell::Value(v, Unit::Count));
+        let mut cells = vec![Cell::Text(super::figures::month_label(&m))];
+        cells.extend(counts);
+        cells.push(Cell::Value(rate, Unit::Percent));
+        table.row(r, cells)?;
     }
-    r += 2;
-    ws.write_string_with_format(r, 0, "Посещаемость ниже 50 %", &styles.title)?;
-    r += 1;
-    for (c, h) in ["ID", "ФИО", "Посещаемость"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
-    }
+    let mut r = table.section(r + 2, "Посещаемость ниже 50 %", &["ID", "ФИО", "Посещаемость"])?;
     for (id, name, rate) in model.low_attendance(&school.code) {
         r += 1;
-        ws.write_string_with_format(r, 0, id, &styles.text)?;
-        ws.write_string_with_format(r, 1, name, &styles.text)?;
-        ws.write_number_with_format(r, 2, rate, &styles.percent)?;
+        table.row(r, vec![Cell::Text(id), Cell::Text(name), Cell::Value(Some(rate), Unit::Percent)])?;
     }
+    table.finish()?;
     Ok(())
 }
 
 fn questionnaires(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Анкеты")?;
     let top = heading(ws, "Анкеты", model, school, styles)?;
-    indicator_table(ws, model, school, styles, top, &["q_"])?;
+    indicator_table(ws, model, school, styles, top, &["q_"])?.0.finish()?;
     Ok(())
 }
 
 fn diagnostics(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Диагностика")?;
     let top = heading(ws, "Диагностика", model, school, styles)?;
-    let end = indicator_table(ws, model, school, styles, top, &["d_"])?;
+    let (table, end) = indicator_table(ws, model, school, styles, top, &["d_"])?;
+    table.finish()?;
     // Heat map over every task and topic value.
     let scale = ConditionalFormat3ColorScale::new()
         .set_minimum(ConditionalFormatType::Number, 0)
@@ -501,43 +674,33 @@ fn groups(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Sty
             cols.iter().enumerate().map(|(c, v)| Cell::Text(if c == 1 { names::wave(&v[i]).to_string() } else { v[i].clone() })).collect();
         table.row(top + 1 + i as u32, cells)?;
     }
-    table.finish(g.height() as u32)
+    table.finish()?;
+    Ok(())
 }
 
 fn routes(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name("Маршруты")?;
     let top = heading(ws, "Индивидуальные маршруты", model, school, styles)?;
-    let mut r = indicator_table(ws, model, school, styles, top, &["r_"])?;
-    ws.write_string_with_format(r, 0, "Просроченные шаги маршрутов", &styles.title)?;
-    r += 1;
+    let (mut table, next) = indicator_table(ws, model, school, styles, top, &["r_"])?;
     let overdue = model.part(Part::Overdue, &school.code);
-    for (c, h) in ["ID", "ФИО", "Цель", "Мероприятие", "Срок"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
-    }
+    let mut r = table.section(next, "Просроченные шаги маршрутов", &["ID", "ФИО", "Цель", "Мероприятие", "Срок"])?;
     let cols = ["id", "full_name", "goal", "activity"].map(|c| strings(&overdue, c));
     let due = overdue.column("due").ok().and_then(|c| c.date().ok().map(|d| d.as_date_iter().collect::<Vec<_>>())).unwrap_or_default();
     for i in 0..overdue.height() {
         r += 1;
-        for (c, col) in cols.iter().enumerate() {
-            ws.write_string_with_format(r, c as u16, &col[i], &styles.text)?;
-        }
+        let mut cells: Vec<Cell> = cols.iter().map(|col| Cell::Text(col[i].clone())).collect();
         if let Some(Some(d)) = due.get(i) {
-            ws.write_datetime_with_format(r, 4, ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?, &styles.date)?;
+            cells.push(Cell::Date(*d));
         }
+        table.row(r, cells)?;
     }
-    r += 2;
-    ws.write_string_with_format(r, 0, "Достижения по уровням и номинациям", &styles.title)?;
-    r += 1;
     let ach = model.part(Part::Achievements, &school.code);
-    for (c, h) in ["Уровень", "Номинация", "Призёров и победителей"].iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
-    }
+    let mut r = table.section(r + 2, "Достижения по уровням и номинациям", &["Уровень", "Номинация", "Призёров и победителей"])?;
     for ((level, nomination), n) in strings(&ach, "level").into_iter().zip(strings(&ach, "nomination")).zip(numbers(&ach, "achievements")) {
         r += 1;
-        ws.write_string_with_format(r, 0, level, &styles.text)?;
-        ws.write_string_with_format(r, 1, nomination, &styles.text)?;
-        ws.write_number_with_format(r, 2, n.unwrap_or(0.0), &styles.count)?;
+        table.row(r, vec![Cell::Text(level), Cell::Text(nomination), Cell::Value(Some(n.unwrap_or(0.0)), Unit::Count)])?;
     }
+    table.finish()?;
     Ok(())
 }
 
@@ -554,26 +717,23 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     for (i, (form, got)) in strings(&forms, "form").into_iter().zip(received).enumerate() {
         table.row(top + 1 + i as u32, vec![Cell::Text(model.words.form(&form)), Cell::Text(if got { "да" } else { "нет" }.into())])?;
     }
-    let n = forms.height() as u32;
-    table.finish(n)?;
-    let mut r = top + n + 3;
-    ws.write_string_with_format(r, 0, "Файлы, из которых взяты данные", &styles.title)?;
-    r += 1;
     let headers = ["Файл", "SHA-256", "Итог", "Форма", "Строк", "Сохранено", "Отклонено", "Пустых", "Предупреждений", "Время"];
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(r, c as u16, *h, &styles.header)?;
-    }
+    let mut r = table.section(top + forms.height().max(1) as u32 + 2, "Файлы, из которых взяты данные", &headers)?;
     for e in model.log_of(&school.code) {
         r += 1;
-        ws.write_string_with_format(r, 0, &e.file, &styles.text)?;
-        ws.write_string_with_format(r, 1, &e.sha256, &styles.text)?;
-        ws.write_string_with_format(r, 2, e.outcome.russian(), &styles.text)?;
-        ws.write_string_with_format(r, 3, model.words.logged_form(&e.form, &e.key), &styles.text)?;
-        for (c, v) in [e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank, e.warnings].into_iter().enumerate() {
-            ws.write_number_with_format(r, 4 + c as u16, v as f64, &styles.count)?;
-        }
-        ws.write_string_with_format(r, 9, &e.time, &styles.text)?;
+        let mut cells = vec![
+            Cell::Text(e.file.clone()),
+            Cell::Text(e.sha256.clone()),
+            Cell::Text(e.outcome.russian().into()),
+            Cell::Text(model.words.logged_form(&e.form, &e.key)),
+        ];
+        cells.extend(
+            [e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank, e.warnings].map(|v| Cell::Value(Some(v as f64), Unit::Count)),
+        );
+        cells.push(Cell::Text(e.time.clone()));
+        table.row(r, cells)?;
     }
+    table.finish()?;
     Ok(())
 }
 
@@ -618,7 +778,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             ],
         )?;
     }
-    table.finish(view.reporting.len() as u32)?;
+    table.finish()?;
     let rows: Vec<u32> = (0..view.reporting.len() as u32).map(|i| top + 1 + i).collect();
     traffic_lights(ws, &styles, model, &rows, 5)?;
 
@@ -651,7 +811,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
         }
         table.row(top + 1 + i as u32, cells)?;
     }
-    table.finish(view.ranked.len() as u32)?;
+    table.finish()?;
 
     let ws = wb.add_worksheet();
     ws.set_name("Муниципалитеты")?;
@@ -677,11 +837,14 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
         }
         table.row(top + 1 + i as u32, cells)?;
     }
-    table.finish(view.municipalities.len() as u32 + 1)?;
+    let extent = table.finish()?;
     if !view.municipalities.is_empty() {
         let series = view.by_municipality.clone();
         let chart = chart_on(ws, &series, "Муниципалитеты", headers.len() as u16 + 2, &styles)?;
-        ws.insert_chart(top + view.municipalities.len() as u32 + 4, 0, &chart)?;
+        let row = top + view.municipalities.len() as u32 + 4;
+        ws.insert_chart(row, 0, &chart)?;
+        // The chart (320 pixels, 16 rows) is printed with the table.
+        print_setup(ws, &Extent { last_row: row + 16, ..extent }, top)?;
     }
 
     let ws = wb.add_worksheet();
@@ -699,7 +862,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             ],
         )?;
     }
-    table.finish(view.flagged.len() as u32)?;
+    table.finish()?;
 
     let ws = wb.add_worksheet();
     ws.set_name("Распределения")?;
@@ -720,7 +883,7 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             table.row(r, cells)?;
         }
     }
-    table.finish(r - top)?;
+    table.finish()?;
     wb.save_to_buffer()
 }
 
