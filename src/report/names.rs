@@ -124,14 +124,21 @@ impl Words {
             .join(", ")
     }
 
-    /// An expected-form label of the completeness table in words.
+    /// An expected-form label of the completeness table in words: `q:tutor-competency/start`
+    /// -> `Анкета «Самооценка тьюторской компетенции наставника» (входная)`.
     pub fn form(&self, label: &str) -> String {
         if let Some(kind) = FormKind::parse(label) {
             return kind.russian().to_string();
         }
+        let titled = |kind: &str, rest: &str| {
+            let (instrument, wave) = rest.rsplit_once('/').unwrap_or((rest, ""));
+            let wave = Wave::parse(wave).map(|w| format!(" ({})", w.russian())).unwrap_or_default();
+            format!("{kind} «{}»{wave}", self.instrument(instrument))
+        };
         match label.split_once(':') {
-            Some(("q", rest)) => format!("Анкета «{}»", self.path(rest)),
-            Some(("d", rest)) => format!("Диагностика «{}»", self.path(rest)),
+            Some(("q", rest)) => titled("Анкета", rest),
+            Some(("d", rest)) => titled("Диагностика", rest),
+            _ if label == "package" => "Пакет данных школы".to_string(),
             _ => label.into(),
         }
     }
@@ -140,7 +147,7 @@ impl Words {
     /// wave from the entry's key (`questionnaire|tutor-competency|start|author`).
     pub fn logged_form(&self, form: &str, key: &str) -> String {
         let Some(kind) = FormKind::parse(form) else {
-            return if form == "package" { "пакет школы".into() } else { form.into() };
+            return self.form(form);
         };
         let mut parts = key.split('|').skip(1);
         let (instrument, wave) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
@@ -221,8 +228,8 @@ mod tests {
             "Самооценка тьюторской компетенции наставника, входная, К1 Выявление образовательного запроса, высокий"
         );
         assert_eq!(words.path("ОГЭ математика/final/17"), "ОГЭ математика, итоговая, 17");
-        assert_eq!(words.form("d:ОГЭ математика/final"), "Диагностика «ОГЭ математика, итоговая»");
-        assert_eq!(words.form("q:gia-difficulties/start"), "Анкета «Затруднения педагога в подготовке к ГИА, входная»");
+        assert_eq!(words.form("d:ОГЭ математика/final"), "Диагностика «ОГЭ математика» (итоговая)");
+        assert_eq!(words.form("q:gia-difficulties/start"), "Анкета «Затруднения педагога в подготовке к ГИА» (входная)");
         assert_eq!(words.form("roster"), "Состав участников");
         assert_eq!(
             words.logged_form("questionnaire", "questionnaire|tutor-feedback|final|Иванова И. И."),
