@@ -427,7 +427,7 @@ mod tests {
     fn questionnaires_are_named_by_title_and_wave() {
         let words = Words::new(&Definitions::load(None).unwrap());
         assert_eq!(form_title("attendance", &words), "Журнал посещаемости");
-        assert!(form_title("q:tutor-competency/start", &words).ends_with(", входная»"));
+        assert!(form_title("q:tutor-competency/start", &words).ends_with("» (входная)"));
         assert!(!form_title("q:tutor-competency/start", &words).contains("tutor-competency"));
         assert_eq!(form_title("package", &words), "Пакет данных школы");
     }
