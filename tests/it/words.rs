@@ -80,3 +80,28 @@ fn school_reports_name_questionnaires_competencies_waves_and_terms_in_words() {
     let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap();
     assert!(csv.contains("tutor-competency/final/К1") && csv.contains("2025/2026 Q2"), "{csv}");
 }
+
+#[test]
+fn every_sheet_of_the_school_workbook_is_set_up_for_print() {
+    let ws = two_terms();
+    let path = ws.path("reports/2025-2026-Q1/2315-001.xlsx");
+    let mut zip = ::zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let workbook = part("xl/workbook.xml");
+    assert_eq!(workbook.matches("_xlnm.Print_Area").count(), 9, "{workbook}");
+    // Every sheet but the one-page summary repeats its header row on every page.
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 8, "{workbook}");
+    for n in 1..=9 {
+        let sheet = part(&format!("xl/worksheets/sheet{n}.xml"));
+        assert!(sheet.contains(r#"<pageSetup paperSize="9""#), "sheet {n}: A4");
+        assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "sheet {n}: fitted to the page width");
+        assert!(sheet.contains("МБОУ СОШ № 1&amp;C1 четверть 2025/2026&amp;Rстр. &amp;P из &amp;N"), "sheet {n}: footer\n{sheet}");
+        assert!(sheet.contains(r#"state="frozen""#), "sheet {n}: frozen header");
+    }
+    // The person sheets are wide: landscape.
+    assert!(part("xl/worksheets/sheet2.xml").contains(r#"orientation="landscape""#));
+}
