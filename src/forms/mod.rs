@@ -143,8 +143,10 @@ pub struct Checked {
 pub fn check(workbook: &Workbook, env: &Env) -> Checked {
     let mut checked = Checked::default();
     let detected = detect(workbook);
-    let Some(passport) = passport::read(workbook, detected, env.fallback, &mut checked.problems) else {
-        return checked;
+    let (passport, storable) = match passport::read(workbook, detected, env.fallback, &mut checked.problems) {
+        passport::Reading::Valid(passport) => (passport, true),
+        passport::Reading::CheckOnly(passport) => (passport, false),
+        passport::Reading::Unreadable => return checked,
     };
     let roster_ids = env.rosters.get(&(passport.school_code.clone(), passport.term.year));
     let ctx = &Context { roster_ids, definitions: env.definitions };
@@ -160,7 +162,13 @@ pub fn check(workbook: &Workbook, env: &Env) -> Checked {
         Ok(tables) => checked.tables = tables,
         Err(e) => checked.problems.file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
     }
-    checked.passport = Some(passport);
+    if storable {
+        checked.passport = Some(passport);
+    } else {
+        // Checked against a stand-in passport: every row is reported, none can be stored.
+        checked.tables.clear();
+        checked.counts.rejected += std::mem::take(&mut checked.counts.stored);
+    }
     checked
 }
 

@@ -98,11 +98,23 @@ pub fn form_field(workbook: &Workbook) -> Option<FormKind> {
     FormKind::parse(&cell_text(value)?)
 }
 
+/// What `Паспорт` allows.
+pub enum Reading {
+    /// Every field needed to store the file was read.
+    Valid(Passport),
+    /// The form is known but a field needed to store the file is wrong (the school code, the
+    /// school year or period): the data sheets are checked all the same, against this
+    /// stand-in, so the teacher learns every problem at once; nothing is stored.
+    CheckOnly(Passport),
+    /// Not even the form is known.
+    Unreadable,
+}
+
 /// Reads `Паспорт`. `detected` is the form recognised from the data sheets, used when the
 /// passport lacks `Форма`. Every missing or invalid field is reported.
-pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Option<Passport> {
+pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Reading {
     let Some(sheet) = workbook.sheet(SHEET) else {
-        return from_fallback(detected, fallback, problems);
+        return from_fallback(detected, fallback, problems).map_or(Reading::Unreadable, Reading::Valid);
     };
     let fields = labelled_values(sheet);
     let name = sheet.name.clone();
@@ -219,11 +231,7 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         }),
         None => None,
     };
-    let form = form?;
-    // A code that cannot be a folder name never reaches the store, not even with --accept-partial.
-    if !is_valid_school_code(&school_code) {
-        return None;
-    }
+    let Some(form) = form else { return Reading::Unreadable };
     let needs_wave = matches!(form, FormKind::Questionnaire | FormKind::Diagnostic);
     if needs_wave && text("wave").is_none() {
         missing("wave", problems);
@@ -236,13 +244,20 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     if form == FormKind::Diagnostic && diagnostic.is_none() {
         missing("diagnostic", problems);
     }
-    Some(Passport {
+    // A code that cannot be a folder name never reaches the store, not even with --accept-partial.
+    let storable = is_valid_school_code(&school_code) && year.is_some() && period.is_some();
+    // An attendance journal's dates are checked against the school year: without it, there
+    // is nothing to check them against.
+    if year.is_none() && form == FormKind::Attendance {
+        return Reading::Unreadable;
+    }
+    let passport = Passport {
         form,
         form_version,
         school_code,
         school_name,
         municipality,
-        term: Term { year: year?, period: period? },
+        term: Term { year: year.unwrap_or_default(), period: period.unwrap_or(Period::Y) },
         filled_by: text("filled_by").map(|a| crate::author::identity(&a)).unwrap_or_default(),
         filled_by_text: text("filled_by").map(|a| crate::author::as_written(&a)).unwrap_or_default(),
         filled_on,
@@ -250,7 +265,8 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         diagnostic,
         subject: text("subject"),
         wave,
-    })
+    };
+    if storable { Reading::Valid(passport) } else { Reading::CheckOnly(passport) }
 }
 
 /// A file without `Паспорт`: everything must come from the fallback.

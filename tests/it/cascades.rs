@@ -126,3 +126,28 @@ fn a_route_row_with_a_bad_status_says_what_its_result_needs() {
     assert!(result.len() == 1 && result[0].starts_with("предупреждение") && result[0].contains("«выполнено»"), "{t}");
     assert_eq!(at(&t, "Маршрут", "I4").len(), 1, "{t}");
 }
+
+#[test]
+fn a_passport_that_names_no_valid_term_or_school_still_has_its_data_checked() {
+    let mut a = attendance();
+    a[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Период")).for_each(|r| r[1] = V::from("5 четверть"));
+    a[2].1[2][4] = V::from("x"); // Н-2's mark for С3 (E3)
+    let ws = Ws::new();
+    let (code, t) = check(&ws, &a);
+    assert_eq!(code, Some(1));
+    let period = t.lines().filter(|l| l.contains("лист «Паспорт»") && l.contains("«5 четверть»")).count();
+    assert_eq!(period, 1, "{t}");
+    assert_eq!(at(&t, "Посещаемость", "E3").len(), 1, "{t}");
+    // A school code that cannot be a folder: the same, and a partial ingest stores nothing.
+    let mut r = roster();
+    r[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Код ОО")).for_each(|r| r[1] = V::from("../2315"));
+    r[1].1[1][2] = V::from("директор"); // Т-1: not a role (C2)
+    ws.drop("состав.xlsx", &r);
+    let out = ws.run(&["ingest", "--accept-partial"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let problems = ws.problems_of("состав.xlsx");
+    assert!(problems.contains("«Код ОО»") && problems.contains("ячейка C2"), "{problems}");
+    assert!(ws.files_in("store").iter().all(|f| !f.ends_with(".parquet")), "{:?}", ws.files_in("store"));
+    let entry = ws.log().pop().unwrap();
+    assert_eq!((num(&entry, "rows_read"), num(&entry, "rows_stored"), num(&entry, "rows_rejected")), (8, 0, 8), "{entry:?}");
+}
