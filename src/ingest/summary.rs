@@ -114,12 +114,11 @@ fn table(files: &[&FileReport], words: &Words, width: u16) -> String {
     table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
     table.set_header(["Файл", "Форма", "Школа, период", "Итог", "Строк", "Сохр.", "Откл.", "Пуст.", "Предупр."]);
     for f in files {
-        let p = f.passport.as_ref();
         let counts = f.counts;
         table.add_row([
             shown_name(f).to_string(),
             form_of(f, words),
-            p.map(|p| format!("{}, {}", p.school_code, p.term.russian())).unwrap_or_default(),
+            school_and_term(f),
             f.outcome.russian().to_string(),
             counts.read.to_string(),
             counts.stored.to_string(),
@@ -140,8 +139,9 @@ fn block(f: &FileReport, words: &Words) -> String {
     if !form.is_empty() {
         what.push(form);
     }
-    if let Some(p) = &f.passport {
-        what.push(format!("{}, {}", p.school_code, p.term.russian()));
+    let school = school_and_term(f);
+    if !school.is_empty() {
+        what.push(school);
     }
     let c = f.counts;
     if c.read > 0 {
@@ -177,6 +177,15 @@ fn replacement(f: &FileReport) -> String {
 /// The file name without the `inbox/` every file shares.
 fn shown_name(f: &FileReport) -> &str {
     f.file.strip_prefix("inbox/").unwrap_or(&f.file)
+}
+
+/// «2315-001, 1 четверть 2025/2026» from the passport of a workbook or a school's package.
+fn school_and_term(f: &FileReport) -> String {
+    match (&f.passport, &f.package) {
+        (Some(p), _) => format!("{}, {}", p.school_code, p.term.russian()),
+        (None, Some((school, term))) => format!("{school}, {}", term.russian()),
+        (None, None) => String::new(),
+    }
 }
 
 /// The form in words: a questionnaire by its title, a diagnostic by its name, with the wave.

@@ -329,3 +329,21 @@ fn an_anonymous_questionnaire_counts_its_respondents_and_the_mark_follows_small_
     assert_eq!(cell_of(&xlsx, "2315-001", "Посещаемость"), "<10");
     assert_ne!(cell_of(&xlsx, "2315-001", "Анкета: Обратная связь о тьюторском сопровождении, итоговая"), "<10");
 }
+
+#[test]
+fn the_centre_summary_names_form_school_and_term_of_each_package() {
+    let school = Ws::new();
+    school.drop("журнал.xlsx", &journal());
+    assert_eq!(school.run(&["run"]).status.code(), Some(0));
+    let centre = centre_of(&school, &["2025/2026 Q1"]);
+    // A console narrower than the table: one block per file, its lines unbroken.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tutorstat"))
+        .args(["ingest", "--workspace", centre.root().to_str().unwrap()])
+        .env("COLUMNS", "99")
+        .output()
+        .unwrap();
+    let summary = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{summary}");
+    assert!(summary.contains("package_2315-001_2025-2026-Q1.parquet — загружен"), "{summary}");
+    assert!(summary.contains("  пакет школы; 2315-001, 2025/2026, 1 четверть;"), "{summary}");
+}
