@@ -1,31 +1,44 @@
 #!/usr/bin/env bash
 # Centre-scale benchmark (issue 6): a centre rolling up N schools' packages of one term.
-# A 300-school region is generated, ingested and exported once; its packages are the
+# A synthetic region is generated, ingested and exported once; its packages are the
 # templates examples/packages.rs copies under N school codes (40 municipalities of schools
-# each). Times the centre's `ingest` and `report`, with peak memory.
-# Usage: bash benches/centre.sh [SCHOOLS...]   (default: 1000 5000; 40000 takes ~15 min). Release build.
+# each). Times the centre's `ingest` and `report`, with peak memory; the report is run once
+# per value of `[limits] report_batches` (batches of 100 schools computed at once).
+# Usage: bash benches/centre.sh [SCHOOLS...]   (default: 1000 5000; 40000 takes ~15 min).
+# Environment: BATCHES="1 2 8" (default "2"); PROFILE=dev uses the dev build (relative
+# figures only; default release); TEMPLATE_SCHOOLS (default 300) sizes the region copied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin tutorstat --example region --example packages >/dev/null 2>&1
-bin=target/release/tutorstat
+profile=${PROFILE:-release}
+if [ "$profile" = dev ]; then
+  cargo build --bin tutorstat --example region --example packages >/dev/null 2>&1
+  dir=target/debug
+else
+  cargo build --release --bin tutorstat --example region --example packages >/dev/null 2>&1
+  dir=target/release
+fi
+bin=$dir/tutorstat
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 $bin init "$work/region" >/dev/null
-target/release/examples/region "$work/region" 300 10 >/dev/null
+$dir/examples/region "$work/region" "${TEMPLATE_SCHOOLS:-300}" 10 >/dev/null
 $bin ingest -w "$work/region" >/dev/null 2>&1 || true
 $bin export -w "$work/region" --term "2025/2026 Q4" >/dev/null
 mkdir "$work/templates"
 find "$work/region/reports" -name 'package_*.parquet' -exec mv {} "$work/templates/" \;
 rm -rf "$work/region"
-printf "| schools | centre ingest (s) | peak RSS ingest (MiB) | centre report (s) | peak RSS report (MiB) |\n|---|---|---|---|---|\n"
+printf "| schools | centre ingest (s) | peak RSS ingest (MiB) | report_batches | centre report (s) | peak RSS report (MiB) |\n|---|---|---|---|---|---|\n"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000)
 for size in "${sizes[@]}"; do
   $bin init --centre "$work/centre" >/dev/null
-  target/release/examples/packages "$work/templates" "$work/centre/inbox" "$size" >/dev/null
+  $dir/examples/packages "$work/templates" "$work/centre/inbox" "$size" >/dev/null
   read -r ingest ingest_rss <<<"$(measure $bin ingest -w "$work/centre")"
-  read -r report report_rss <<<"$(measure $bin report -w "$work/centre")"
-  printf "| %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$((ingest_rss / 1024))" "$report" "$((report_rss / 1024))"
+  for batches in ${BATCHES:-2}; do
+    sed -i "s/^report_batches = .*/report_batches = $batches/" "$work/centre/tutorstat.toml"
+    read -r report report_rss <<<"$(measure $bin report -w "$work/centre")"
+    printf "| %s | %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$((ingest_rss / 1024))" "$batches" "$report" "$((report_rss / 1024))"
+  done
   rm -rf "$work/centre"
 done

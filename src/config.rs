@@ -34,11 +34,14 @@ pub struct Limits {
     pub max_unpacked_mb: u64,
     /// Largest file accepted in the inbox, in megabytes.
     pub max_file_mb: u64,
+    /// Batches of schools a report computes at once, whatever the cores: memory holds
+    /// this many batches' records (`report::model::BATCH_SCHOOLS` schools each).
+    pub report_batches: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unpacked_mb: 200, max_file_mb: 100 }
+        Limits { max_unpacked_mb: 200, max_file_mb: 100, report_batches: 2 }
     }
 }
 
@@ -215,6 +218,9 @@ impl Config {
         if t.level_mid > t.level_high {
             say(&["thresholds", "level_mid"], format!("level_mid ({}) больше level_high ({})", t.level_mid, t.level_high));
         }
+        if self.limits.report_batches == 0 {
+            say(&["limits", "report_batches"], "должно быть не меньше 1".into());
+        }
         if self.privacy.small_cell == 0 {
             say(&["privacy", "small_cell"], "должно быть не меньше 1".into());
         }
@@ -341,6 +347,9 @@ kind = "{kind}"
 max_unpacked_mb = 200
 # Файл больше стольких мегабайт отклоняется, не открываясь.
 max_file_mb = 100
+# Сколько групп по 100 школ отчёт обрабатывает одновременно. Больше — быстрее на сервере
+# с многими ядрами, но каждая группа добавляет память (у центра около 0,1–0,2 ГБ).
+report_batches = 2
 
 # Пороги показателей.
 [thresholds]

@@ -9,7 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// Maps `f` over `items` on one thread per core, each thread taking the next item as it
 /// finishes one; the results keep the order of `items`.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(items.len()).max(1);
+    map_on(std::thread::available_parallelism().map_or(2, |n| n.get()), items, f)
+}
+
+/// [`map`] on at most `threads` threads, whatever the cores: for work whose memory grows
+/// with the items in flight.
+pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = threads.min(items.len()).max(1);
     let next = AtomicUsize::new(0);
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

@@ -68,9 +68,10 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
             e
         })
         .collect();
-    // Two outputs are made at a time, each written before the thread takes the next, and the
-    // CSV tables stream to their files: at a country's scale the tables hold millions of rows,
-    // and all six at once were most of the peak memory. The PDF, the longest, goes first.
+    // Two outputs are made at a time, whatever the cores, each written before the thread
+    // takes the next, and the CSV tables stream to their files: at a country's scale the
+    // tables hold millions of rows, and all six at once were most of the peak memory. The
+    // PDF, the longest, goes first.
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let outputs: [(&str, Render); 6] = [
         ("centre.pdf", Box::new(|out| Ok(out.write_all(&pdf::render_centre(model, view, fonts))?))),
@@ -80,7 +81,7 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
         ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?))),
         ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
     ];
-    crate::parallel::map(&outputs, |(name, render)| {
+    crate::parallel::map_on(2, &outputs, |(name, render)| {
         let path = dir.join(name);
         write_atomically_with(&path, render)?;
         Ok(path)

@@ -122,7 +122,9 @@ fn settings<'a>(
 
 /// Schools computed together: a batch's records of the school year are in memory at once,
 /// and polars' fixed cost per plan is paid once per batch. Batches of 50 or 250 were no
-/// faster; with two batches of 100 at a time a 5 000-school centre report peaks at 650 MiB.
+/// faster. `[limits] report_batches` (default 2) batches are computed at once, whatever the
+/// cores: memory grows with the batches in flight (see the centre's figures in
+/// docs/architecture.md, Performance).
 const BATCH_SCHOOLS: usize = 100;
 
 /// What one batch of schools adds to the model.
@@ -156,8 +158,10 @@ impl ReportModel {
             compare_has_data |= !store.schools(table, &compare)?.is_empty();
         }
         let context = Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare) };
-        // Two batches at a time: polars alone keeps about one and a half cores busy on a batch.
-        let batches = crate::parallel::map(&school_batches(store, &[term, compare], request.register)?, |batch| context.batch(batch))
+        // A few batches at a time: polars alone keeps about one and a half cores busy on a
+        // batch, and each batch in flight holds its records.
+        let in_flight = config.limits.report_batches;
+        let batches = crate::parallel::map_on(in_flight, &school_batches(store, &[term, compare], request.register)?, |b| context.batch(b))
             .into_iter()
             .collect::<anyhow::Result<Vec<Batch>>>()?;
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
