@@ -60,10 +60,7 @@ fn scan(reader: impl std::io::BufRead, max_cells: u64) -> Result<(), OpenError> 
                 "table:table-cell" | "table:covered-table-cell" => {
                     let count = repeats(&e, "table:number-columns-repeated");
                     let valued = has_value(&e);
-                    // The cell's content (paragraphs, annotations) is skipped, as calamine
-                    // does; any content makes the cell count as filled.
-                    let content = xml.read_to_end_into(e.name(), &mut skipped);
-                    let filled = valued || content.is_ok_and(|span| !span.is_empty());
+                    let filled = has_content(&mut xml, &mut skipped) || valued;
                     t.cells(count, filled).map_err(|far| t.too_large(far))?;
                 }
                 _ => {}
@@ -79,6 +76,25 @@ fn scan(reader: impl std::io::BufRead, max_cells: u64) -> Result<(), OpenError> 
             _ => {}
         }
         buf.clear();
+    }
+}
+
+/// Reads a cell's content up to its end tag: whether it holds an element (a paragraph, an
+/// annotation) or text other than spaces. Such a cell counts as filled, which may count a
+/// cell calamine finds empty (a comment alone) but never misses one it fills.
+fn has_content(xml: &mut quick_xml::Reader<impl std::io::BufRead>, buf: &mut Vec<u8>) -> bool {
+    let (mut depth, mut content) = (0u32, false);
+    loop {
+        buf.clear();
+        match xml.read_event_into(buf) {
+            Ok(Event::Start(_)) => (depth, content) = (depth + 1, true),
+            Ok(Event::End(_)) if depth == 0 => return content,
+            Ok(Event::End(_)) => depth -= 1,
+            Ok(Event::Text(text)) => content |= !text.trim().is_empty(),
+            Ok(Event::CData(_) | Event::GeneralRef(_)) => content = true,
+            Ok(Event::Eof) | Err(_) => return content,
+            Ok(_) => {}
+        }
     }
 }
 
@@ -197,8 +213,11 @@ mod tests {
         let row = "<table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell table:number-columns-repeated=\"3\"><text:p>x</text:p></table:table-cell></table:table-row>";
         assert_eq!(far_cell(&content(row), 2_000_000), Some("C1000000".into()));
         assert_eq!(far_cell(&content(row), 3_000_000), None);
-        // Formatted empty cells repeated to the sheet's end lay nothing out.
+        // Formatted empty cells repeated to the sheet's end lay nothing out, even when the
+        // XML is laid out with line breaks inside them.
         let empty = "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell table:style-name=\"ce1\" table:number-columns-repeated=\"16384\"/></table:table-row>";
         assert_eq!(far_cell(&content(empty), 10), None);
+        let spaced = "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell table:number-columns-repeated=\"16384\">\n  </table:table-cell></table:table-row>";
+        assert_eq!(far_cell(&content(spaced), 10), None);
     }
 }
