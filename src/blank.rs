@@ -12,12 +12,15 @@ use rust_xlsxwriter::{
 use crate::definitions::{Definitions, Questionnaire, Scale};
 use crate::forms::table::Column;
 use crate::forms::{FormKind, Wave, attendance, diagnostic, passport, questionnaire, roster, route};
+use crate::read::text::fold;
 use crate::read::values::Period;
 
 /// Rows of a data sheet that get dropdowns and unlocked input cells.
 const INPUT_ROWS: u32 = 1000;
 /// Columns left unlocked on sheets where teachers add columns (event codes, task numbers).
 const INPUT_COLS: u16 = 60;
+/// Name of the sheet telling the teacher how to fill the form.
+const INSTRUCTION_SHEET: &str = "Инструкция";
 /// Name of the hidden sheet holding long dropdown lists.
 const LISTS_SHEET: &str = "Списки";
 
@@ -84,6 +87,12 @@ fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, 
     // A fixed creation date keeps the blank forms byte-identical between runs.
     let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(form.russian()).set_author("tutorstat"));
+    form_sheets(&mut wb, form, q)?;
+    Ok(wb)
+}
+
+/// Adds the sheets of a blank form to `wb`.
+fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let mut lists = Lists::default();
     write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
@@ -121,7 +130,144 @@ fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, 
         }
     }
     lists.write(wb.add_worksheet())?;
-    Ok(wb)
+    Ok(())
+}
+
+/// A blank form to refill with a teacher's values (the annotated copy of a rejected file,
+/// `annotate.rs`): the workbook holds a first sheet named `first`, then every sheet of the
+/// template with its dropdowns, widths, protection and hidden lists; [`BlankCells`] says
+/// which format each of the teacher's cells takes there.
+pub fn refill(form: FormKind, q: Option<&Questionnaire>, first: &str) -> Result<(Workbook, BlankCells), XlsxError> {
+    let mut wb = Workbook::new();
+    wb.add_worksheet().set_name(first)?.set_active(true);
+    form_sheets(&mut wb, form, q)?;
+    wb.worksheet_from_name(passport::SHEET)?.set_active(false);
+    Ok((wb, BlankCells::new(form, q)))
+}
+
+/// The layout of a blank form's sheets: which cells are headers and labels, which are input.
+pub struct BlankCells {
+    styles: Styles,
+    /// `Паспорт` field keys, one a row from the second.
+    passport: Vec<(&'static str, &'static str)>,
+    /// Data sheets: name, the fixed headers of the first row (a questionnaire item also by
+    /// its code, which a teacher's header may be alone), and whether teachers add columns.
+    data: Vec<(&'static str, Vec<(String, Option<String>)>, bool)>,
+}
+
+impl BlankCells {
+    fn new(form: FormKind, q: Option<&Questionnaire>) -> BlankCells {
+        let fixed = |columns: &[Column]| columns.iter().map(|c| (c.header.to_string(), None)).collect::<Vec<_>>();
+        let data = match form {
+            FormKind::Roster => vec![(roster::SHEET, fixed(&roster::COLUMNS), false)],
+            FormKind::Attendance => vec![
+                (attendance::EVENTS_SHEET, fixed(&attendance::EVENT_COLUMNS), false),
+                (attendance::MARKS_SHEET, fixed(&attendance::MARK_COLUMNS), true),
+            ],
+            FormKind::Diagnostic => vec![
+                (diagnostic::TASKS_SHEET, fixed(&diagnostic::TASK_COLUMNS), false),
+                (diagnostic::RESULTS_SHEET, fixed(&diagnostic::RESULT_COLUMNS), true),
+            ],
+            FormKind::Route => vec![(route::SHEET, fixed(&route::COLUMNS), false)],
+            FormKind::Questionnaire => {
+                let mut headers = fixed(&questionnaire::COLUMNS);
+                for item in q.map(|q| q.items.as_slice()).unwrap_or_default() {
+                    headers.push((format!("{} {}", item.code, item.text), Some(item.code.clone())));
+                }
+                vec![(questionnaire::SHEET, headers, false)]
+            }
+        };
+        BlankCells { styles: Styles::new(), passport: passport_fields(form), data }
+    }
+
+    /// Whether a teacher's workbook keeps the blank's layout: `Паспорт`'s labels (those it
+    /// has) on the blank's rows and every data sheet's headers in the blank's columns of the first row.
+    /// Only then do the blank's dropdowns and formats fall on the teacher's values.
+    pub fn fit(&self, wb: &crate::read::workbook::Workbook) -> bool {
+        let text = |sheet: &crate::read::workbook::Sheet, row: u32, col: u32| {
+            crate::read::values::cell_text(sheet.get(row, col)).map(|t| fold(&t)).unwrap_or_default()
+        };
+        let Some(passport) = wb.sheet(passport::SHEET) else { return false };
+        let labels_fit = (0..=*passport.row_span().end()).all(|r| {
+            let expected = match r {
+                0 => Some(fold("Поле")),
+                r => self.passport.get(r as usize - 1).map(|(_, label)| fold(label)),
+            };
+            // A label the teacher deleted is harmless: the blank shows it again.
+            let found = text(passport, r, 0);
+            found.is_empty() || expected.is_some_and(|e| e == found)
+        });
+        labels_fit
+            && self.data.iter().all(|(name, headers, _)| {
+                wb.sheet(name).is_some_and(|sheet| {
+                    headers.iter().enumerate().all(|(c, (header, code))| {
+                        let found = text(sheet, 0, c as u32);
+                        found == fold(header) || code.as_ref().is_some_and(|code| found.split(' ').next() == Some(fold(code).as_str()))
+                    })
+                })
+            })
+    }
+
+    /// The blank's own name of a teacher's sheet (matched leniently), if the blank has it.
+    pub fn sheet_name(&self, name: &str) -> Option<&'static str> {
+        let key = fold(name);
+        [passport::SHEET, INSTRUCTION_SHEET, LISTS_SHEET].into_iter().chain(self.data.iter().map(|(n, _, _)| *n)).find(|n| fold(n) == key)
+    }
+
+    /// Whether the blank writes this cell itself (a label or a fixed header): a teacher's
+    /// copy of it need not be written again.
+    pub fn is_fixed(&self, sheet: &str, row: u32, col: u32) -> bool {
+        let key = fold(sheet);
+        if key == fold(passport::SHEET) {
+            return row == 0 || col == 0;
+        }
+        if key == fold(INSTRUCTION_SHEET) || key == fold(LISTS_SHEET) {
+            return true;
+        }
+        self.data.iter().any(|(n, headers, _)| fold(n) == key && row == 0 && (col as usize) < headers.len())
+    }
+
+    /// The blank's format for a teacher's value at this cell: input cells stay unlocked and
+    /// yellow, headers and labels keep their style; `date` adds the date format.
+    pub fn format(&self, sheet: &str, row: u32, col: u32, date: bool) -> Format {
+        let key = fold(sheet);
+        let input = if date { self.styles.input.clone().set_num_format("dd.mm.yyyy") } else { self.styles.input.clone() };
+        if key == fold(passport::SHEET) {
+            let fixed = self
+                .passport
+                .get((row as usize).wrapping_sub(1))
+                .is_some_and(|(k, _)| matches!(*k, "form" | "form_version" | "questionnaire"));
+            return match (row, col) {
+                (0, _) => self.styles.header.clone(),
+                (_, 0) => self.styles.label.clone(),
+                _ if fixed => self.styles.label.clone(),
+                _ => input,
+            };
+        }
+        match self.data.iter().find(|(n, _, _)| fold(n) == key) {
+            Some((_, headers, open)) if row == 0 => {
+                if *open && col as usize >= headers.len() {
+                    self.styles.open_header.clone()
+                } else {
+                    self.styles.header.clone()
+                }
+            }
+            _ => input,
+        }
+    }
+}
+
+/// The `Паспорт` fields of a form, in the blank's row order.
+fn passport_fields(form: FormKind) -> Vec<(&'static str, &'static str)> {
+    passport::LABELS
+        .into_iter()
+        .filter(|(key, _)| match *key {
+            "questionnaire" => form == FormKind::Questionnaire,
+            "diagnostic" | "subject" => form == FormKind::Diagnostic,
+            "wave" => matches!(form, FormKind::Questionnaire | FormKind::Diagnostic),
+            _ => true,
+        })
+        .collect()
 }
 
 /// Dropdown lists, kept on a hidden sheet so long lists are not cut at Excel's 255 chars.
@@ -221,16 +367,7 @@ fn write_passport(
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 44)?;
     let mut row = 1;
-    for (key, label) in passport::LABELS {
-        let relevant = match key {
-            "questionnaire" => form == FormKind::Questionnaire,
-            "diagnostic" | "subject" => form == FormKind::Diagnostic,
-            "wave" => matches!(form, FormKind::Questionnaire | FormKind::Diagnostic),
-            _ => true,
-        };
-        if !relevant {
-            continue;
-        }
+    for (key, label) in passport_fields(form) {
         ws.write_string_with_format(row, 0, label, &styles.label)?;
         match key {
             "form" => ws.write_string_with_format(row, 1, form.russian(), &styles.label)?,
@@ -258,7 +395,7 @@ fn write_passport(
 }
 
 fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnaire>, styles: &Styles) -> Result<(), XlsxError> {
-    ws.set_name("Инструкция")?;
+    ws.set_name(INSTRUCTION_SHEET)?;
     ws.set_column_width(0, 100)?;
     let title = q.map_or_else(|| form.russian().to_string(), |q| q.title.clone());
     ws.write_string_with_format(0, 0, &title, &styles.title)?;

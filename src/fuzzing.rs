@@ -24,7 +24,8 @@ const LIMITS: Limits = Limits { max_unpacked_bytes: 16 * 1024 * 1024, max_sheets
 pub fn workbook_bytes(data: &[u8]) {
     if let Ok(wb) = workbook::open(data, LIMITS) {
         let checked = check(&wb);
-        let _ = annotated_copy(data, &checked.problems, LIMITS);
+        let blank = crate::annotate::blank_of(checked.passport.as_ref(), &environment().1);
+        let _ = annotated_copy(data, &checked.problems, LIMITS, blank);
     }
 }
 
@@ -86,8 +87,14 @@ fn value(kind: u8, text: &[u8]) -> Data {
 /// Validation with nothing known beyond the file, as for a school's first submission, and
 /// with a fallback school and term so files without `Паспорт` reach the form readers too.
 fn check(wb: &Workbook) -> forms::Checked {
+    let (rosters, definitions, fallback) = environment();
+    forms::check(wb, &Env { rosters, definitions, fallback })
+}
+
+/// What [`check`] validates against, made once.
+fn environment() -> &'static (RosterIndex, Definitions, Fallback) {
     static ENV: OnceLock<(RosterIndex, Definitions, Fallback)> = OnceLock::new();
-    let (rosters, definitions, fallback) = ENV.get_or_init(|| {
+    ENV.get_or_init(|| {
         let fallback = Fallback {
             school_code: Some("2315-001".into()),
             school_name: Some("МБОУ СОШ № 1".into()),
@@ -95,8 +102,7 @@ fn check(wb: &Workbook) -> forms::Checked {
             term: Term::parse("2025/2026 Q1"),
         };
         (RosterIndex::new(), Definitions::load(None).unwrap_or_default(), fallback)
-    });
-    forms::check(wb, &Env { rosters, definitions, fallback })
+    })
 }
 
 /// The bundled sample workbooks, opened once.

@@ -307,6 +307,8 @@ fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
 /// The moves of one run: store writes, log lines, files to archive or rejected.
 struct Journal<'a> {
     ws: &'a Workspace,
+    /// Questionnaire definitions: an annotated copy refills the blank of its questionnaire.
+    definitions: &'a Definitions,
     store: Store,
     log: Log,
     /// Submission key -> SHA-256 of the file stored under it.
@@ -334,7 +336,7 @@ const GROUP_COMMIT: usize = 256;
 
 impl<'a> Journal<'a> {
     /// Reads the log and removes whatever it does not commit (a crash's leftovers).
-    fn open(ws: &'a Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Journal<'a>> {
+    fn open(ws: &'a Workspace, config: &Config, definitions: &'a Definitions, options: &Options) -> anyhow::Result<Journal<'a>> {
         let store = Store::new(&ws.store());
         let log = Log::new(&ws.store());
         let entries = log.entries()?;
@@ -356,6 +358,7 @@ impl<'a> Journal<'a> {
             .collect();
         Ok(Journal {
             ws,
+            definitions,
             unfinished,
             pending: Vec::new(),
             committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
@@ -463,7 +466,7 @@ impl<'a> Journal<'a> {
             passport => {
                 counts.rejected = counts.read - counts.blank;
                 counts.stored = 0;
-                let copy = self.annotated_copy(&incoming, &problems);
+                let copy = self.annotated_copy(&incoming, &problems, passport.as_ref());
                 return self.reject(&incoming.path, &incoming.sha256, passport, counts, problems, copy);
             }
         };
@@ -589,8 +592,9 @@ impl<'a> Journal<'a> {
     }
 
     /// The annotated copy of a rejected workbook, if it can be read at all.
-    fn annotated_copy(&self, incoming: &Incoming, problems: &Problems) -> Option<Vec<u8>> {
-        crate::annotate::annotated_copy(&incoming.bytes().ok()?, problems, self.limits)
+    fn annotated_copy(&self, incoming: &Incoming, problems: &Problems, passport: Option<&Passport>) -> Option<Vec<u8>> {
+        let blank = crate::annotate::blank_of(passport, self.definitions);
+        crate::annotate::annotated_copy(&incoming.bytes().ok()?, problems, self.limits, blank)
     }
 
     /// Moves a file to `rejected/` with its problem list, and its annotated copy if there is

@@ -357,35 +357,6 @@ fn accept_partial_stores_the_valid_rows_and_counts_the_rejected_ones() {
 }
 
 /// A workbook read back into test sheets (dates as dates), to "fix it in code".
-fn read_back(path: &std::path::Path) -> Vec<Sheet> {
-    use calamine::{Data, Reader, open_workbook_auto};
-    let mut wb = open_workbook_auto(path).unwrap();
-    let names = wb.sheet_names();
-    names
-        .into_iter()
-        .map(|name| {
-            let range = wb.worksheet_range(&name).unwrap();
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            let mut rows: Vec<Vec<V>> = vec![Vec::new(); r0 as usize];
-            for row in range.rows() {
-                let mut cells: Vec<V> = vec![V::E; c0 as usize];
-                cells.extend(row.iter().map(|c| match c {
-                    Data::String(s) => V::S(s.clone()),
-                    Data::Float(f) => V::N(*f),
-                    Data::Int(i) => V::N(*i as f64),
-                    Data::DateTime(d) => {
-                        let d = d.as_datetime().unwrap().date();
-                        V::D(chrono::Datelike::year(&d) as u16, chrono::Datelike::month(&d) as u8, chrono::Datelike::day(&d) as u8)
-                    }
-                    _ => V::E,
-                }));
-                rows.push(cells);
-            }
-            sheet(&name, rows)
-        })
-        .collect()
-}
-
 #[test]
 fn a_rejected_file_comes_with_an_annotated_copy_that_is_accepted_once_fixed() {
     let ws = Ws::new();
@@ -435,4 +406,101 @@ fn rejected_files_of_the_same_name_both_reach_rejected() {
         rejected.iter().filter(|n| n.ends_with(".xlsx")).map(|n| std::fs::read_to_string(ws.path("rejected").join(n)).unwrap()).collect();
     assert_eq!(contents, ["второй", "первый"].map(String::from).into(), "{rejected:?}");
     assert_eq!(rejected.iter().filter(|n| n.ends_with(".ошибки.txt")).count(), 2, "{rejected:?}");
+}
+
+/// The xml part of an xlsx.
+fn xlsx_part(path: &std::path::Path, part: &str) -> String {
+    let mut zip = ::zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut text).unwrap();
+    text
+}
+
+/// The xml part of the sheet of a given name.
+fn sheet_part(path: &std::path::Path, name: &str) -> String {
+    let workbook = xlsx_part(path, "xl/workbook.xml");
+    let names: Vec<&str> =
+        workbook.split("<sheet ").skip(1).map(|s| s.split("name=\"").nth(1).unwrap().split('"').next().unwrap()).collect();
+    let index = names.iter().position(|n| *n == name).unwrap_or_else(|| panic!("no sheet {name} in {names:?}"));
+    xlsx_part(path, &format!("xl/worksheets/sheet{}.xml", index + 1))
+}
+
+#[test]
+fn an_annotated_journal_is_the_blank_form_refilled_and_is_accepted_once_fixed() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let mut journal = attendance();
+    journal[2].1[2][4] = V::from("x"); // E3: an unknown mark
+    ws.drop("журнал.xlsx", &journal);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let copy = ws.path("rejected/журнал.xlsx.ошибки.xlsx");
+
+    // The blank's sheets, «Проверка» first and active, the lists hidden.
+    let workbook = xlsx_part(&copy, "xl/workbook.xml");
+    let sheets: Vec<&str> = workbook.split("<sheet ").skip(1).collect();
+    assert!(sheets[0].contains("name=\"Проверка\""), "{workbook}");
+    let names: Vec<String> = read_back(&copy).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Проверка", "Паспорт", "Инструкция", "События", "Посещаемость", "Списки"]);
+    assert!(sheets.iter().any(|s| s.contains("name=\"Списки\"") && s.contains("state=\"hidden\"")), "{workbook}");
+    // Dropdowns, column widths and protection as in the blank; the bad cell has its note.
+    let events = sheet_part(&copy, "События");
+    let marks = sheet_part(&copy, "Посещаемость");
+    let blank = ws.path("templates/Журнал посещаемости.xlsx");
+    for (copy_sheet, blank_sheet) in [(&events, sheet_part(&blank, "События")), (&marks, sheet_part(&blank, "Посещаемость"))]
+    {
+        let validations =
+            |xml: &str| xml.split("<dataValidations").nth(1).map(|s| s.split("</dataValidations>").next().unwrap().to_string());
+        assert_eq!(validations(copy_sheet), validations(&blank_sheet), "the dropdowns differ from the blank");
+        // Column widths (their style ids differ: the copy has more formats).
+        let widths =
+            |xml: &str| -> Vec<String> { xml.split("<col ").skip(1).map(|c| c.split(" style=").next().unwrap().to_string()).collect() };
+        assert_eq!(widths(copy_sheet), widths(&blank_sheet));
+        assert!(!widths(copy_sheet).is_empty());
+        assert!(copy_sheet.contains("<sheetProtection"), "{copy_sheet}");
+    }
+    let check = sheet_part(&copy, "Проверка");
+    assert!(check.contains("fitToPage=\"1\"") && check.contains("orientation=\"landscape\""), "{check}");
+    let words = readable_text(&copy);
+    assert!(words.contains("передайте его методисту") && !words.contains("inbox"), "the copy speaks to the teacher");
+    assert!(words.contains("неизвестная отметка"), "the note of E3 is missing");
+    // The teacher's values are in their cells, dates as dates.
+    let mut back = read_back(&copy);
+    let marks = back.iter_mut().find(|(n, _)| n == "Посещаемость").unwrap();
+    assert!(matches!(&marks.1[2][4], V::S(x) if x == "x"), "{:?}", marks.1[2]);
+    let events = read_back(&copy).into_iter().find(|(n, _)| n == "События").unwrap();
+    assert!(matches!(events.1[1][1], V::D(2025, 9, 12)), "{:?}", events.1[1]);
+
+    // Fixed as the teacher would, the copy is accepted with the valid journal's records.
+    marks.1[2][4] = V::from("+");
+    ws.drop("журнал (исправлен).xlsx", &back);
+    let out = ws.ingest();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let clean = Ws::new();
+    clean.drop("состав.xlsx", &roster());
+    let mut valid = attendance();
+    valid[2].1[2][4] = V::from("+");
+    clean.drop("журнал.xlsx", &valid);
+    clean.ingest();
+    for table in ["events", "attendance"] {
+        assert_eq!(ws.records(table), clean.records(table), "{table}");
+    }
+}
+
+#[test]
+fn a_file_not_laid_out_as_the_blank_gets_a_plain_copy_with_wide_enough_columns() {
+    let ws = Ws::new();
+    let mut journal = attendance();
+    journal[1].1.iter_mut().for_each(|row| row.swap(0, 1)); // «Дата» before «Код события»
+    journal[2].1[2][4] = V::from("x");
+    ws.drop("журнал.xlsx", &journal);
+    assert_eq!(ws.ingest().status.code(), Some(1));
+    let copy = ws.path("rejected/журнал.xlsx.ошибки.xlsx");
+    let names: Vec<String> = read_back(&copy).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Проверка", "Паспорт", "События", "Посещаемость"]);
+    let events = sheet_part(&copy, "События");
+    let width = |col: u32| -> f64 {
+        let cols = events.split("<col ").skip(1).find(|c| c.contains(&format!("min=\"{col}\""))).unwrap().to_string();
+        cols.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap()
+    };
+    assert!(width(1) >= 10.0, "a date column shows its dates, not «###»: {events}");
 }

@@ -403,3 +403,33 @@ pub fn signed(mut sheets: Vec<Sheet>, author: &str) -> Vec<Sheet> {
     sheets[0].1.push(vec![V::from("Заполнил"), V::from(author)]);
     sheets
 }
+
+/// Every sheet of a workbook read back with calamine, cells at their positions.
+pub fn read_back(path: &std::path::Path) -> Vec<Sheet> {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut wb = open_workbook_auto(path).unwrap();
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|name| {
+            let range = wb.worksheet_range(&name).unwrap();
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Vec<V>> = vec![Vec::new(); r0 as usize];
+            for row in range.rows() {
+                let mut cells: Vec<V> = vec![V::E; c0 as usize];
+                cells.extend(row.iter().map(|c| match c {
+                    Data::String(s) => V::S(s.clone()),
+                    Data::Float(f) => V::N(*f),
+                    Data::Int(i) => V::N(*i as f64),
+                    Data::DateTime(d) => {
+                        let d = d.as_datetime().unwrap().date();
+                        V::D(chrono::Datelike::year(&d) as u16, chrono::Datelike::month(&d) as u8, chrono::Datelike::day(&d) as u8)
+                    }
+                    _ => V::E,
+                }));
+                rows.push(cells);
+            }
+            sheet(&name, rows)
+        })
+        .collect()
+}
