@@ -152,8 +152,12 @@ pub struct BlankCells {
     passport: Vec<(&'static str, &'static str)>,
     /// Data sheets: name, the fixed headers of the first row (a questionnaire item also by
     /// its code, which a teacher's header may be alone), and whether teachers add columns.
-    data: Vec<(&'static str, Vec<(String, Option<String>)>, bool)>,
+    data: Vec<(&'static str, Headers, bool)>,
 }
+
+/// The fixed headers of a data sheet's first row, each with the item code a questionnaire
+/// column may be headed by alone.
+type Headers = Vec<(String, Option<String>)>;
 
 impl BlankCells {
     fn new(form: FormKind, q: Option<&Questionnaire>) -> BlankCells {
@@ -366,8 +370,7 @@ fn write_passport(
     ws.write_string_with_format(0, 1, "Значение", &styles.header)?;
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 44)?;
-    let mut row = 1;
-    for (key, label) in passport_fields(form) {
+    for (row, (key, label)) in (1u32..).zip(passport_fields(form)) {
         ws.write_string_with_format(row, 0, label, &styles.label)?;
         match key {
             "form" => ws.write_string_with_format(row, 1, form.russian(), &styles.label)?,
@@ -387,7 +390,6 @@ fn write_passport(
         if key == "filled_on" {
             ws.set_cell_format(row, 1, &styles.input.clone().set_num_format("dd.mm.yyyy"))?;
         }
-        row += 1;
     }
     ws.protect_with_options(&input_protection());
     ws.set_active(true);
