@@ -1,6 +1,9 @@
-//! Questionnaire definitions (`templates/questionnaires/<code>.toml`): items, scales,
-//! competencies and direction. The shipped ones are embedded at build time; a workspace's
-//! own `templates/questionnaires/` adds to or overrides them.
+//! Questionnaire definitions (`templates/questionnaires/<code>.xlsx`, see [`book`], or the
+//! older `<code>.toml`, read by the same loader): items, scales, competencies and direction.
+//! The shipped ones are embedded at build time as TOML; a workspace's own
+//! `templates/questionnaires/` adds to or overrides them.
+
+pub mod book;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,9 +128,21 @@ impl Definitions {
         if let Some(dir) = workspace_dir.filter(|d| d.is_dir()) {
             let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
             paths.sort();
-            for path in paths.into_iter().filter(|p| p.extension().is_some_and(|x| x == "toml")) {
-                let text = std::fs::read_to_string(&path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
-                defs.add(parse(&path.display().to_string(), &text)?);
+            for path in paths {
+                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                // Lock files of an open workbook and the annotated copies written beside a
+                // definition with mistakes are not definitions.
+                if name.starts_with("~$") || name.starts_with('.') || name.contains(".ошибки.") {
+                    continue;
+                }
+                match path.extension().and_then(|x| x.to_str()) {
+                    Some("toml") => {
+                        let text = std::fs::read_to_string(&path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+                        defs.add(parse(&path.display().to_string(), &text)?);
+                    }
+                    Some("xlsx" | "xlsm" | "ods" | "xls") => defs.add(read_book(&path)?),
+                    _ => {}
+                }
             }
         }
         Ok(defs)
@@ -148,6 +163,33 @@ impl Definitions {
 
     pub fn codes(&self) -> Vec<&str> {
         self.by_code.values().map(|q| q.code.as_str()).collect()
+    }
+}
+
+/// Reads a definition workbook. With mistakes, an annotated copy `<name>.ошибки.xlsx` is
+/// written beside it and the error lists every problem by sheet and cell.
+fn read_book(path: &Path) -> anyhow::Result<Questionnaire> {
+    let bytes = std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+    let limits = crate::read::workbook::Limits::default();
+    let book = crate::read::workbook::open(&bytes, limits).map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
+    let mut problems = crate::problem::Problems::default();
+    let q = book::read(&book, &mut problems);
+    let listed: Vec<String> =
+        problems.items.iter().filter(|p| p.severity == crate::problem::Severity::Error).map(|p| format!("  {p}")).collect();
+    match q {
+        Some(q) if listed.is_empty() => {
+            q.validate().with_context(|| format!("ошибка в описании анкеты {}", path.display()))?;
+            Ok(q)
+        }
+        _ => {
+            let mut copy = path.as_os_str().to_owned();
+            copy.push(".ошибки.xlsx");
+            let copy = std::path::PathBuf::from(copy);
+            let written = crate::annotate::annotated_copy(&bytes, &problems, limits)
+                .is_some_and(|annotated| crate::report::write_atomically(&copy, &annotated).is_ok());
+            let beside = if written { format!("\nОшибки отмечены в копии {}", copy.display()) } else { String::new() };
+            bail!("в описании анкеты {} ошибки ({}):\n{}{beside}", path.display(), listed.len(), listed.join("\n"))
+        }
     }
 }
 

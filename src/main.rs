@@ -82,10 +82,14 @@ fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     let ws = Workspace::new(dir);
     let existed = ws.config_path().exists();
     ws.init(kind)?;
-    for (name, text) in definitions::BUILTIN {
-        let path = ws.questionnaires().join(name);
-        if !path.exists() {
-            std::fs::write(&path, text).with_context(|| format!("не удалось записать {}", path.display()))?;
+    // The shipped definitions as workbooks a methodologist edits; a workspace that already
+    // has one of them (a workbook, or the TOML of an older version) keeps its own.
+    for q in Definitions::load(None)?.all() {
+        let dir = ws.questionnaires();
+        let path = dir.join(format!("{}.xlsx", q.code));
+        if !path.exists() && !dir.join(format!("{}.toml", q.code)).exists() {
+            let bytes = definitions::book::write(q).with_context(|| format!("не удалось записать {}", path.display()))?;
+            std::fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))?;
         }
     }
     let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;

@@ -30,7 +30,7 @@ fn init_writes_a_blank_workbook_per_form_and_per_questionnaire() {
         "Анкета — student-interest.xlsx",
         "Анкета — tutor-feedback.xlsx",
         "Анкета — club-needs.xlsx",
-        "questionnaires/tutor-competency.toml",
+        "questionnaires/tutor-competency.xlsx",
     ] {
         assert!(names.contains(&expected.to_string()), "{expected} missing from {names:?}");
     }

@@ -5,6 +5,7 @@
 use calamine::{Reader, open_workbook_auto};
 
 use super::util::*;
+use crate::row;
 
 /// A workspace of two terms: the first quarter with every form and the start wave of
 /// `tutor-competency`, the second with its final wave (so progress and change are shown).
@@ -104,4 +105,107 @@ fn every_sheet_of_the_school_workbook_is_set_up_for_print() {
     }
     // The person sheets are wide: landscape.
     assert!(part("xl/worksheets/sheet2.xml").contains(r#"orientation="landscape""#));
+}
+
+/// A methodologist's new questionnaire, as they would type it in Excel: three likert items
+/// on two competencies, a single-choice item and a free text.
+fn parent_survey(about: Vec<Vec<V>>, items: Vec<Vec<V>>, options: Vec<Vec<V>>, competencies: Vec<Vec<V>>) -> Vec<Sheet> {
+    vec![sheet("Анкета", about), sheet("Вопросы", items), sheet("Варианты", options), sheet("Компетенции", competencies)]
+}
+
+fn about(code: &str) -> Vec<Vec<V>> {
+    vec![
+        row!["Код анкеты", code],
+        row!["Название", "Удовлетворённость родителей тьюторским сопровождением"],
+        row!["Кто заполняет", "обучающийся"],
+        row!["Анонимная", "нет"],
+        row!["Направление шкалы", "чем выше, тем лучше"],
+        row!["Инструкция", "Оцените утверждения от 1 до 5."],
+        row!["Версия", 1],
+    ]
+}
+
+#[test]
+fn a_questionnaire_defined_in_a_workbook_gets_a_blank_and_indicators() {
+    let ws = Ws::new();
+    let items_header = row!["Код", "Текст вопроса", "Шкала", "Мин.", "Макс.", "Компетенция", "Список вариантов"];
+    write_xlsx(
+        &ws.path("templates/questionnaires/parents.xlsx"),
+        &parent_survey(
+            about("parents"),
+            vec![
+                items_header,
+                row!["Р1.1", "Я знаю, кто тьютор моего ребёнка", "шкала", 1, 5, "Р1", ""],
+                row!["Р1.2", "Тьютор отвечает на мои вопросы", "шкала", 1, 5, "Р1", ""],
+                row!["Р2.1", "Ребёнок стал увереннее", "шкала", 1, 5, "Р2", ""],
+                row!["В1", "Как часто вы общаетесь с тьютором", "один вариант", "", "", "", "частота"],
+                row!["О1", "Ваши пожелания", "текст", "", "", "", ""],
+            ],
+            vec![row!["Список", "Вариант"], row!["частота", "еженедельно"], row!["частота", "ежемесячно"], row!["частота", "реже"]],
+            vec![row!["Код", "Название"], row!["Р1", "Связь с тьютором"], row!["Р2", "Изменения в ребёнке"]],
+        ),
+    );
+    let out = ws.run(&["templates"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The blank names the items; its answer sheet's header is what a teacher fills under.
+    let mut blank = open_workbook_auto(ws.path("templates/Анкета — parents.xlsx")).unwrap();
+    let answers = blank.worksheet_range("Ответы").unwrap();
+    let header = answers.rows().find(|r| r.iter().any(|c| c.to_string() == "ID")).unwrap();
+    let codes: Vec<String> = header.iter().skip(1).map(|c| c.to_string().split(' ').next().unwrap_or_default().to_string()).collect();
+    assert!(codes.iter().any(|c| c == "Р1.1") && codes.iter().any(|c| c == "В1"), "{codes:?}");
+
+    ws.drop("состав.xlsx", &roster());
+    let mut filled = vec![row!["ID"]];
+    filled[0].extend(["Р1.1", "Р1.2", "Р2.1", "В1", "О1"].map(V::from));
+    filled.push(row!["У-1", 5, 4, 3, "еженедельно", "Спасибо"]);
+    filled.push(row!["У-2", 3, 3, 4, "реже", ""]);
+    ws.drop(
+        "родители.xlsx",
+        &[passport("Анкета", &[("Анкета", V::from("parents")), ("Волна", V::from("входная"))]), sheet("Ответы", filled)],
+    );
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q1/indicators.csv")).unwrap();
+    for group in ["parents/start,q_index", "parents/start/Р1,q_score", "parents/start/В1/еженедельно,q_option_pct"] {
+        assert!(csv.contains(&format!("2315-001,,{group}")), "{group} missing:\n{csv}");
+    }
+    let pdf = readable_text(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    assert!(pdf.contains("Удовлетворённость родителей"), "{pdf}");
+}
+
+#[test]
+fn a_definition_with_five_kinds_of_mistakes_is_refused_cell_by_cell() {
+    let ws = Ws::new();
+    write_xlsx(
+        &ws.path("templates/questionnaires/bad.xlsx"),
+        &parent_survey(
+            about("опрос родителей"),
+            vec![
+                row!["Код", "Текст вопроса", "Шкала", "Мин.", "Макс.", "Компетенция", "Список вариантов"],
+                row!["Р1", "Первый", "шкала", 1, 5, "Р1", ""],
+                row!["Р1", "Повтор кода", "шкала", 1, 5, "Р1", ""],
+                row!["Р3", "Неизвестная шкала", "звёздочки", "", "", "", ""],
+                row!["В1", "Пустой список", "один вариант", "", "", "", "частота"],
+            ],
+            vec![row!["Список", "Вариант"], row!["другой", "да"]],
+            vec![row!["Код", "Название"], row!["Р1", "Связь"], row!["Р9", "Никем не измеряемая"]],
+        ),
+    );
+    let out = ws.run(&["templates"]);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    for cell in [
+        "лист «Анкета», ячейка B1: значение «опрос родителей»",
+        "лист «Вопросы», ячейка A3: значение «Р1»: код вопроса повторяется",
+        "лист «Вопросы», ячейка C4: значение «звёздочки»: неизвестная шкала",
+        "лист «Вопросы», ячейка G5: значение «частота»: список вариантов пуст",
+        "лист «Компетенции», ячейка A3: значение «Р9»: эту компетенцию не измеряет ни один вопрос",
+    ] {
+        assert!(t.contains(cell), "«{cell}» missing:\n{t}");
+    }
+    assert!(t.contains("ошибки (5)"), "{t}");
+    assert!(ws.path("templates/questionnaires/bad.xlsx.ошибки.xlsx").exists(), "the annotated copy is written beside");
+    // The copy is not taken for a definition: fixing the file is enough.
+    std::fs::remove_file(ws.path("templates/questionnaires/bad.xlsx")).unwrap();
+    assert!(ws.run(&["templates"]).status.success());
 }

@@ -1,0 +1,379 @@
+//! A questionnaire definition as a workbook a methodologist edits in Excel or LibreOffice,
+//! in XLSForm's shape with Russian names: `Анкета` (label in column A, value in B),
+//! `Вопросы` (one row per item), `Варианты` (list name, option) and `Компетенции` (code,
+//! name). Written for the shipped definitions by `init`, read back cell by cell: every
+//! mistake names its sheet and cell, like a teacher's file.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use super::{Competency, Direction, Item, Questionnaire, Scale};
+use crate::forms::table::{Column, col, data_rows, locate_header};
+use crate::problem::Problems;
+use crate::read::text::{canonical_code, fold};
+use crate::read::values::cell_text;
+use crate::read::workbook::{Sheet, Workbook as Book};
+
+pub const ABOUT: &str = "Анкета";
+pub const ITEMS: &str = "Вопросы";
+pub const OPTIONS: &str = "Варианты";
+pub const COMPETENCIES: &str = "Компетенции";
+
+/// Labels of `Анкета`, in order.
+const CODE: &str = "Код анкеты";
+const TITLE: &str = "Название";
+const RESPONDENTS: &str = "Кто заполняет";
+const ANONYMOUS: &str = "Анонимная";
+const DIRECTION: &str = "Направление шкалы";
+const INSTRUCTION: &str = "Инструкция";
+const VERSION: &str = "Версия";
+
+const HIGHER_BETTER: &str = "чем выше, тем лучше";
+const HIGHER_WORSE: &str = "чем выше, тем хуже";
+
+const ITEM_COLUMNS: [Column; 7] = [
+    col("code", "Код", true),
+    col("text", "Текст вопроса", true),
+    col("scale", "Шкала", true),
+    col("min", "Мин.", false),
+    col("max", "Макс.", false),
+    col("competency", "Компетенция", false),
+    col("list", "Список вариантов", false),
+];
+const OPTION_COLUMNS: [Column; 2] = [col("list", "Список", true), col("option", "Вариант", true)];
+const COMPETENCY_COLUMNS: [Column; 2] = [col("code", "Код", true), col("name", "Название", true)];
+
+/// Scales in words, as `Вопросы` writes them.
+fn scale_word(scale: Scale) -> &'static str {
+    match scale {
+        Scale::Likert => "шкала",
+        Scale::Yesno => "да/нет",
+        Scale::Choice => "один вариант",
+        Scale::Multi => "несколько вариантов",
+        Scale::Text => "текст",
+    }
+}
+
+const SCALES: [Scale; 5] = [Scale::Likert, Scale::Yesno, Scale::Choice, Scale::Multi, Scale::Text];
+
+fn parse_scale(text: &str) -> Option<Scale> {
+    let key = fold(text);
+    let code = |s: Scale| format!("{s:?}").to_lowercase();
+    SCALES.into_iter().find(|s| fold(scale_word(*s)) == key || code(*s) == key)
+}
+
+/// The definition as a workbook.
+pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+
+    let ws = wb.add_worksheet();
+    ws.set_name(ABOUT)?;
+    let direction = match q.direction {
+        Some(Direction::HigherBetter) => HIGHER_BETTER,
+        Some(Direction::HigherWorse) => HIGHER_WORSE,
+        None => "",
+    };
+    let about = [
+        (CODE, q.code.clone()),
+        (TITLE, q.title.clone()),
+        (RESPONDENTS, q.respondents.join(", ")),
+        (ANONYMOUS, if q.anonymous { "да" } else { "нет" }.to_string()),
+        (DIRECTION, direction.to_string()),
+        (INSTRUCTION, q.instruction.clone()),
+        (VERSION, q.version.to_string()),
+    ];
+    for (r, (label, value)) in about.iter().enumerate() {
+        ws.write_string_with_format(r as u32, 0, *label, &header)?;
+        ws.write_string_with_format(r as u32, 1, value, &wrap)?;
+    }
+    ws.set_column_width(0, 22)?;
+    ws.set_column_width(1, 90)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name(ITEMS)?;
+    for (c, column) in ITEM_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, column.header, &header)?;
+    }
+    let mut lists: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, item) in q.items.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, &item.code)?;
+        ws.write_string_with_format(r, 1, &item.text, &wrap)?;
+        ws.write_string(r, 2, scale_word(item.scale))?;
+        if let (Some(min), Some(max)) = (item.min, item.max) {
+            ws.write_number(r, 3, min as f64)?;
+            ws.write_number(r, 4, max as f64)?;
+        }
+        ws.write_string(r, 5, item.competency.as_deref().unwrap_or_default())?;
+        if !item.options.is_empty() {
+            ws.write_string(r, 6, &item.code)?;
+            lists.insert(item.code.clone(), item.options.clone());
+        }
+    }
+    for (c, w) in [8, 60, 20, 6, 6, 14, 18].into_iter().enumerate() {
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name(OPTIONS)?;
+    ws.write_string_with_format(0, 0, OPTION_COLUMNS[0].header, &header)?;
+    ws.write_string_with_format(0, 1, OPTION_COLUMNS[1].header, &header)?;
+    let mut r = 1;
+    for (list, options) in &lists {
+        for option in options {
+            ws.write_string(r, 0, list)?;
+            ws.write_string(r, 1, option)?;
+            r += 1;
+        }
+    }
+    ws.set_column_width(0, 18)?;
+    ws.set_column_width(1, 40)?;
+
+    let ws = wb.add_worksheet();
+    ws.set_name(COMPETENCIES)?;
+    ws.write_string_with_format(0, 0, COMPETENCY_COLUMNS[0].header, &header)?;
+    ws.write_string_with_format(0, 1, COMPETENCY_COLUMNS[1].header, &header)?;
+    for (i, c) in q.competencies.iter().enumerate() {
+        ws.write_string(i as u32 + 1, 0, &c.code)?;
+        ws.write_string(i as u32 + 1, 1, &c.name)?;
+    }
+    ws.set_column_width(0, 10)?;
+    ws.set_column_width(1, 60)?;
+    wb.save_to_buffer()
+}
+
+/// Reads a definition workbook; every mistake is a problem naming its sheet and cell.
+pub fn read(book: &Book, problems: &mut Problems) -> Option<Questionnaire> {
+    let mut sheet = |name: &str| {
+        let found = book.sheet(name);
+        if found.is_none() {
+            problems.file_error(format!("нет листа «{name}»: в описании анкеты нужны листы {ABOUT}, {ITEMS}, {OPTIONS}, {COMPETENCIES}"));
+        }
+        found
+    };
+    let (about, items, options, competencies) = (sheet(ABOUT), sheet(ITEMS), sheet(OPTIONS), sheet(COMPETENCIES));
+    let (about, items, options, competencies) = (about?, items?, options?, competencies?);
+    let mut q = read_about(about, problems);
+    q.competencies = read_competencies(competencies, problems);
+    let lists = read_options(options, problems);
+    q.items = read_items(items, &lists, &q, problems);
+    check_competencies_used(competencies, &q, problems);
+    (!problems.has_errors()).then_some(q)
+}
+
+/// `Анкета`: label in column A, value in B.
+fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
+    let mut values: HashMap<String, (String, (u32, u32))> = HashMap::new();
+    for r in sheet.row_span() {
+        if let Some(label) = cell_text(sheet.get(r, 0)) {
+            values.insert(fold(&label), (cell_text(sheet.get(r, 1)).unwrap_or_default(), (r, 1)));
+        }
+    }
+    let (code, code_cell) = about_value(&values, problems, CODE, true);
+    if !code.is_empty() && !code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        problems.error(
+            ABOUT,
+            code_cell,
+            &code,
+            "код анкеты становится именем файла: только буквы, цифры, дефис и подчёркивание, без пробелов",
+        );
+    }
+    let (title, _) = about_value(&values, problems, TITLE, true);
+    let (respondents, _) = about_value(&values, problems, RESPONDENTS, true);
+    let (anonymous, anonymous_cell) = about_value(&values, problems, ANONYMOUS, false);
+    let anonymous = match fold(&anonymous).as_str() {
+        "" | "нет" => false,
+        "да" => true,
+        _ => {
+            problems.error(ABOUT, anonymous_cell, &anonymous, "допустимо: «да» или «нет»");
+            false
+        }
+    };
+    let (direction, direction_cell) = about_value(&values, problems, DIRECTION, false);
+    let direction = match fold(&direction) {
+        d if d.is_empty() => None,
+        d if d == fold(HIGHER_BETTER) || d == "higher_better" => Some(Direction::HigherBetter),
+        d if d == fold(HIGHER_WORSE) || d == "higher_worse" => Some(Direction::HigherWorse),
+        _ => {
+            problems.error(ABOUT, direction_cell, &direction, format!("допустимо: «{HIGHER_BETTER}» или «{HIGHER_WORSE}»"));
+            None
+        }
+    };
+    let (instruction, _) = about_value(&values, problems, INSTRUCTION, false);
+    let (version, version_cell) = about_value(&values, problems, VERSION, true);
+    let version = version.trim().trim_end_matches(".0").parse::<i64>().unwrap_or_else(|_| {
+        if !version.is_empty() {
+            problems.error(ABOUT, version_cell, &version, "версия — целое число: 1, 2, …");
+        }
+        1
+    });
+    Questionnaire {
+        code,
+        title,
+        version,
+        respondents: respondents.split([',', ';']).map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect(),
+        anonymous,
+        direction,
+        instruction,
+        competencies: Vec::new(),
+        items: Vec::new(),
+    }
+}
+
+/// The value beside `label` on `Анкета` and its cell; a required one missing is a problem.
+fn about_value(
+    values: &HashMap<String, (String, (u32, u32))>,
+    problems: &mut Problems,
+    label: &str,
+    required: bool,
+) -> (String, (u32, u32)) {
+    match values.get(&fold(label)).cloned() {
+        Some((v, cell)) if !v.is_empty() || !required => (v, cell),
+        Some((v, cell)) => {
+            problems.error(ABOUT, cell, &v, format!("не заполнено «{label}»"));
+            (v, cell)
+        }
+        None => {
+            if required {
+                problems.sheet_error(ABOUT, format!("нет строки «{label}» (подпись в столбце A, значение в B)"));
+            }
+            (String::new(), (0, 1))
+        }
+    }
+}
+
+fn read_competencies(sheet: &Sheet, problems: &mut Problems) -> Vec<Competency> {
+    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, problems) else { return Vec::new() };
+    let mut out: Vec<Competency> = Vec::new();
+    let mut counts = Default::default();
+    for r in data_rows(sheet, &header, &mut counts, problems) {
+        let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c))).unwrap_or_default();
+        out.push(Competency { code: canonical_code(&text("code"), &mut Vec::new()), name: text("name") });
+    }
+    out
+}
+
+/// List name -> options, in sheet order.
+fn read_options(sheet: &Sheet, problems: &mut Problems) -> HashMap<String, Vec<String>> {
+    let mut lists: HashMap<String, Vec<String>> = HashMap::new();
+    let Some(header) = locate_header(sheet, &OPTION_COLUMNS, problems) else { return lists };
+    let mut counts = Default::default();
+    for r in data_rows(sheet, &header, &mut counts, problems) {
+        let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c)));
+        if let (Some(list), Some(option)) = (text("list"), text("option")) {
+            lists.entry(fold(&list)).or_default().push(option);
+        }
+    }
+    lists
+}
+
+fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionnaire, problems: &mut Problems) -> Vec<Item> {
+    let Some(header) = locate_header(sheet, &ITEM_COLUMNS, problems) else { return Vec::new() };
+    let mut items: Vec<Item> = Vec::new();
+    let mut counts = Default::default();
+    for r in data_rows(sheet, &header, &mut counts, problems) {
+        let cell = |key: &str| header.col(key).map(|c| (r, c)).unwrap_or((r, 0));
+        let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c))).unwrap_or_default();
+        let code = canonical_code(&text("code"), &mut Vec::new());
+        if code.is_empty() {
+            problems.error(ITEMS, cell("code"), "", "у вопроса нет кода");
+            continue;
+        }
+        if items.iter().any(|i| i.code == code) {
+            problems.error(ITEMS, cell("code"), &code, "код вопроса повторяется: у каждого вопроса свой код");
+        }
+        let scale_text = text("scale");
+        let Some(scale) = parse_scale(&scale_text) else {
+            let allowed = SCALES.map(scale_word).join(", ");
+            problems.error(ITEMS, cell("scale"), &scale_text, format!("неизвестная шкала; допустимо: {allowed}"));
+            continue;
+        };
+        let number = |key: &str| text(key).replace(',', ".").trim().parse::<f64>().ok().map(|v| v as i64);
+        let (min, max) = (number("min"), number("max"));
+        let competency = Some(canonical_code(&text("competency"), &mut Vec::new())).filter(|c| !c.is_empty());
+        let mut options = Vec::new();
+        match scale {
+            Scale::Likert => {
+                if !matches!((min, max), (Some(a), Some(b)) if a < b) {
+                    let found = format!("{} — {}", text("min"), text("max"));
+                    problems.error(ITEMS, cell("min"), &found, "у шкалы нужны целые «Мин.» и «Макс.», минимум меньше максимума: 1 и 4");
+                }
+                match &competency {
+                    None => problems.error(ITEMS, cell("competency"), "", "у вопроса со шкалой укажите компетенцию с листа «Компетенции»"),
+                    Some(c) if !q.competencies.iter().any(|k| &k.code == c) => {
+                        problems.error(ITEMS, cell("competency"), c, "такой компетенции нет на листе «Компетенции»")
+                    }
+                    _ => {}
+                }
+                if q.direction.is_none() {
+                    problems.error(
+                        ITEMS,
+                        cell("scale"),
+                        &scale_text,
+                        format!("у анкеты со шкалами заполните «{DIRECTION}» на листе «{ABOUT}»"),
+                    );
+                }
+            }
+            Scale::Choice | Scale::Multi => {
+                let list = text("list");
+                options = lists.get(&fold(&list)).cloned().unwrap_or_default();
+                if options.is_empty() {
+                    problems.error(
+                        ITEMS,
+                        cell("list"),
+                        &list,
+                        format!("список вариантов пуст: впишите его варианты на лист «{OPTIONS}» (столбец «Список» — это имя, «Вариант» — вариант)"),
+                    );
+                }
+            }
+            _ => {}
+        }
+        items.push(Item { code, text: text("text"), scale, min, max, competency, options });
+    }
+    if items.is_empty() && !problems.has_errors() {
+        problems.sheet_error(ITEMS, "в анкете нет ни одного вопроса");
+    }
+    items
+}
+
+/// A competency no item measures is a mistake: it would show as an empty bar.
+fn check_competencies_used(sheet: &Sheet, q: &Questionnaire, problems: &mut Problems) {
+    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, &mut Problems::default()) else { return };
+    let Some(code_col) = header.col("code") else { return };
+    for r in data_rows(sheet, &header, &mut Default::default(), &mut Problems::default()) {
+        let code = canonical_code(&cell_text(sheet.get(r, code_col)).unwrap_or_default(), &mut Vec::new());
+        if !code.is_empty() && !q.items.iter().any(|i| i.competency.as_deref() == Some(code.as_str())) {
+            problems.error(
+                COMPETENCIES,
+                (r, code_col),
+                &code,
+                "эту компетенцию не измеряет ни один вопрос: укажите её у вопросов или удалите строку",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definitions::Definitions;
+    use crate::read::workbook::{Limits, open};
+
+    #[test]
+    fn every_shipped_definition_survives_the_workbook_round_trip() {
+        for q in Definitions::load(None).unwrap().all() {
+            let book = open(&write(q).unwrap(), Limits::default()).unwrap();
+            let mut problems = Problems::default();
+            let back = read(&book, &mut problems).unwrap_or_else(|| panic!("{}: {:?}", q.code, problems.items));
+            assert_eq!((&back.code, &back.title, back.version, back.anonymous), (&q.code, &q.title, q.version, q.anonymous));
+            assert_eq!((&back.respondents, back.direction, &back.instruction), (&q.respondents, q.direction, &q.instruction));
+            let items = |q: &Questionnaire| -> Vec<String> { q.items.iter().map(|i| format!("{i:?}")).collect() };
+            assert_eq!(items(&back), items(q));
+            assert_eq!(format!("{:?}", back.competencies), format!("{:?}", q.competencies));
+        }
+    }
+}
