@@ -72,6 +72,30 @@ pub struct ReportArgs {
     pub compare: Option<String>,
 }
 
+/// Whose individual cards to write.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CardArgs {
+    /// Период, например "2025/2026 Q4" (по умолчанию — последний период с данными)
+    #[arg(long = "term", value_name = "ПЕРИОД")]
+    pub term: Option<String>,
+
+    /// Только эта школа (код ОО)
+    #[arg(long = "school", value_name = "КОД")]
+    pub school: Option<String>,
+
+    /// Только этот участник (ID из состава)
+    #[arg(long = "person", value_name = "ID")]
+    pub person: Option<String>,
+
+    /// Тьюторанты этого тьютора (ID тьютора) и общий файл с их карточками
+    #[arg(long = "tutor", value_name = "ID")]
+    pub tutor: Option<String>,
+
+    /// Только этот класс, например 9А
+    #[arg(long = "class", value_name = "КЛАСС")]
+    pub class: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 #[command(help_template = HELP_TEMPLATE)]
 pub enum Command {
@@ -121,6 +145,14 @@ pub enum Command {
     Report {
         #[command(flatten)]
         report: ReportArgs,
+        #[command(flatten)]
+        workspace: WorkspaceArg,
+    },
+    /// Записать индивидуальные карточки участников (для тьюторов; с ФИО, в центр не передаются)
+    #[command(help_template = HELP_TEMPLATE, override_usage = "tutorstat cards [ПАРАМЕТРЫ]", next_help_heading = "Параметры")]
+    Cards {
+        #[command(flatten)]
+        cards: CardArgs,
         #[command(flatten)]
         workspace: WorkspaceArg,
     },

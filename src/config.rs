@@ -113,6 +113,14 @@ impl Default for Privacy {
     }
 }
 
+/// Individual cards (`report::cards`): one page per person for the school's tutors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Cards {
+    /// `run` writes the cards of every term it reports.
+    pub enabled: bool,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -138,6 +146,8 @@ pub struct Config {
     /// Deadlines of the terms for the centre: `"2025/2026 Q1" = "2025-11-10"`.
     #[serde(default)]
     pub deadlines: BTreeMap<String, String>,
+    #[serde(default)]
+    pub cards: Cards,
 }
 
 impl Config {
@@ -384,6 +394,14 @@ support_completeness_pct = 100  # полнота сдачи форм, %
 [deadlines]
 # "2025/2026 Q1" = "2025-11-10"
 
+# Индивидуальные карточки: по странице на каждого наставника, педагога и обучающегося
+# (маршрут, посещаемость, диагностика, анкеты и что обсудить на тьюториале) и по файлу на
+# тьютора со всеми его тьюторантами — для тьюториалов. В карточках ФИО: они остаются в
+# школе и не входят в пакет для центра. true — команда run пишет их в reports/<период>/cards/
+# (по запросу они пишутся всегда: tutorstat cards).
+[cards]
+enabled = false
+
 # Персональные данные (ФЗ-152). Ключ псевдонимизации: из него и ID участника получается
 # обезличенный код в пакете для центра. Ключ никуда не передаётся — не меняйте и не
 # пересылайте его: с другим ключом коды участников в следующих пакетах не совпадут.
@@ -407,6 +425,7 @@ mod tests {
         assert_eq!(config.privacy.key.as_deref(), Some("abc"));
         assert_eq!(config.thresholds.level_high, 75.0);
         assert!(config.problems(&template(Kind::School, "abc")).is_empty());
+        assert!(!config.cards.enabled);
         let centre: Config = toml::from_str(&template(Kind::Centre, "abc")).unwrap();
         assert_eq!(centre.kind, Kind::Centre);
     }

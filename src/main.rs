@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Parser;
 
-use cli::{Cli, Command, FallbackArgs, ReportArgs};
+use cli::{CardArgs, Cli, Command, FallbackArgs, ReportArgs};
 use tutorstat::config::{Config, Kind};
 use tutorstat::definitions::{self, Definitions};
 use tutorstat::forms::{self, Fallback};
@@ -65,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest { accept_partial, fallback, workspace } => ingest(&Workspace::new(workspace.workspace), accept_partial, &fallback),
         Command::Report { report, workspace } => write_reports(&Workspace::new(workspace.workspace), &report),
         Command::Run { accept_partial, fallback, workspace } => run_all(&Workspace::new(workspace.workspace), accept_partial, &fallback),
+        Command::Cards { cards, workspace } => write_cards(&Workspace::new(workspace.workspace), &cards),
         Command::Export { term, workspace } => export(&Workspace::new(workspace.workspace), &term),
         Command::Watch { quiet, fallback, workspace } => {
             let ws = Workspace::new(workspace.workspace);
@@ -124,6 +125,9 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
     init(dir, Kind::School)?;
     std::fs::write(dir.join(DEMO_MARKER), "")?;
     let ws = Workspace::new(dir);
+    // The demo writes the individual cards too.
+    let config = std::fs::read_to_string(ws.config_path())?.replace("[cards]\nenabled = false", "[cards]\nenabled = true");
+    std::fs::write(ws.config_path(), config)?;
     let count = demo::fill_inbox(&ws)?;
     say!("В папку {} положены примеры: {} трёх школ за 1 и 4 четверти 2025/2026.\n", ws.inbox().display(), files(count));
     // Two samples are wrong on purpose, so a rejection here is the expected outcome.
@@ -149,7 +153,7 @@ fn run_demo(dir: &Path) -> anyhow::Result<ExitCode> {
         }
     }
     run_all(&centre, false, &FallbackArgs::default())?;
-    say!("\nОтчёты школ: {}", ws.reports().display());
+    say!("\nОтчёты школ: {}; индивидуальные карточки участников — в папках cards", ws.reports().display());
     say!("Сводка центра: {} (centre.xlsx, centre.pdf)", centre.reports().display());
     Ok(ExitCode::SUCCESS)
 }
@@ -285,18 +289,16 @@ fn render_terms(
     }
     let fonts = report::pdf::Fonts::load();
     for term in terms {
-        let request = report::model::Request {
-            term: *term,
-            register: &register_pairs,
-            school,
-            compare,
-            school_reports: config.kind == Kind::School,
-            small_cell: (config.kind == Kind::Centre).then_some(config.privacy.small_cell),
-            now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
-        };
-        let model = report::model::ReportModel::build(&store, config, definitions, request, &log)?;
+        let model = build_model(&store, config, definitions, &log, &register_pairs, *term, school, compare)?;
         let written = match config.kind {
-            Kind::School => report::write_term(&ws.reports(), &model, &fonts)?,
+            Kind::School => {
+                let mut written = report::write_term(&ws.reports(), &model, &fonts)?;
+                if config.cards.enabled {
+                    let selection = report::cards::Selection { school: school.map(String::from), ..Default::default() };
+                    written.extend(report::cards::write(&ws.reports(), &model, &store, config, definitions, &fonts, &selection)?);
+                }
+                written
+            }
             Kind::Centre => {
                 let deadline = config.deadline(term);
                 let known = if register.is_empty() {
@@ -324,6 +326,69 @@ fn render_terms(
 /// «1 файл», «3 файла», «12 файлов».
 fn files(count: usize) -> String {
     tutorstat::russian::plural(count as u64, "файл", "файла", "файлов")
+}
+
+/// The report model of a term.
+#[allow(clippy::too_many_arguments)]
+fn build_model(
+    store: &store::Store,
+    config: &Config,
+    definitions: &Definitions,
+    log: &[store::log::Entry],
+    register: &[(String, String)],
+    term: Term,
+    school: Option<&str>,
+    compare: Option<Term>,
+) -> anyhow::Result<report::model::ReportModel> {
+    let request = report::model::Request {
+        term,
+        register,
+        school,
+        compare,
+        school_reports: config.kind == Kind::School,
+        small_cell: (config.kind == Kind::Centre).then_some(config.privacy.small_cell),
+        now: fixed_clock()?.unwrap_or_else(|| chrono::Local::now().naive_local()),
+    };
+    report::model::ReportModel::build(store, config, definitions, request, log)
+}
+
+/// `cards`: the individual cards of a term (by default the latest term with data).
+fn write_cards(ws: &Workspace, args: &CardArgs) -> anyhow::Result<ExitCode> {
+    let config = ws.open()?;
+    if config.kind == Kind::Centre {
+        anyhow::bail!("индивидуальные карточки делаются только в рабочей папке школы: у центра нет ФИО участников");
+    }
+    let _lock = ws.lock()?;
+    let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+    let term = match &args.term {
+        Some(t) => parse_term(t)?,
+        None => match stored_terms(ws)?.last() {
+            Some(t) => *t,
+            None => {
+                say!("Нет данных для карточек: сначала загрузите таблицы (tutorstat run).");
+                return Ok(ExitCode::SUCCESS);
+            }
+        },
+    };
+    let store = store::Store::new(&ws.store());
+    let log = store::log::Log::new(&ws.store()).entries()?;
+    let register_pairs: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
+    let model = build_model(&store, &config, &definitions, &log, &register_pairs, term, args.school.as_deref(), None)?;
+    let selection = report::cards::Selection {
+        school: args.school.clone(),
+        person: args.person.clone(),
+        tutor: args.tutor.clone(),
+        class: args.class.clone(),
+    };
+    let fonts = report::pdf::Fonts::load();
+    let written = report::cards::write(&ws.reports(), &model, &store, &config, &definitions, &fonts, &selection)?;
+    if written.is_empty() {
+        say!("За {} нет участников, подходящих под условия: проверьте код школы, ID, класс и период.", term.russian());
+    } else {
+        let dir = report::term_dir(&ws.reports(), &term).join("cards");
+        say!("Индивидуальные карточки за {}: {} ({})", term.russian(), dir.display(), files(written.len()));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Terms with stored data, from the ingest log.

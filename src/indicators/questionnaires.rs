@@ -117,6 +117,44 @@ pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
     Ok(Some(by_wave.collect()?))
 }
 
+/// Named persons' competency scores of every wave of the school year, for individual cards:
+/// `school_code, term, person, instrument, wave, competency, direction, score` (non-null
+/// scores only, the same as the `q_score` person rows of each wave's term).
+pub fn person_scores(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
+    let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
+    let scores = competency_scores(named).filter(col("score").is_not_null()).select([
+        col("school_code"),
+        col("term"),
+        col("person"),
+        col("instrument"),
+        col("wave"),
+        col("competency"),
+        col("direction"),
+        col("score"),
+    ]);
+    Ok(Some(scores.sort(["person", "instrument", "competency", "term"], SortMultipleOptions::default()).collect()?))
+}
+
+/// Named persons' answers to the items without a competency (choices, yes/no, free text) of
+/// every wave of the school year, for individual cards: `school_code, term, person,
+/// instrument, wave, item, scale, value_num, value_text`.
+pub fn person_answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
+    let answers = year.filter(col("anonymous").not().and(col("scale").neq(lit("likert")))).select([
+        col("school_code"),
+        col("term"),
+        col("person"),
+        col("instrument"),
+        col("wave"),
+        col("item"),
+        col("scale"),
+        col("value_num"),
+        col("value_text"),
+    ]);
+    Ok(Some(answers.collect()?))
+}
+
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(year) = answers(inputs, settings.definitions)? else { return Ok(Vec::new()) };
     let year = shared(year)?;

@@ -1,6 +1,8 @@
 //! Stage 6, render: the report model of a term and the files written from it. Every number
 //! of every output comes from [`model::ReportModel`]; renderers only lay it out.
 
+pub mod card_pdf;
+pub mod cards;
 pub mod centre;
 pub mod csv;
 pub mod figures;

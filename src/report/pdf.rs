@@ -18,15 +18,15 @@ use super::names;
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-const PAGE_W: f32 = 210.0;
-const PAGE_H: f32 = 297.0;
-const LEFT: f32 = 18.0;
-const RIGHT: f32 = PAGE_W - 18.0;
-const WIDTH: f32 = RIGHT - LEFT;
-const TOP: f32 = 22.0;
-const BOTTOM: f32 = PAGE_H - 18.0;
+pub(super) const PAGE_W: f32 = 210.0;
+pub(super) const PAGE_H: f32 = 297.0;
+pub(super) const LEFT: f32 = 18.0;
+pub(super) const RIGHT: f32 = PAGE_W - 18.0;
+pub(super) const WIDTH: f32 = RIGHT - LEFT;
+pub(super) const TOP: f32 = 22.0;
+pub(super) const BOTTOM: f32 = PAGE_H - 18.0;
 /// Points per millimetre.
-const PT_PER_MM: f32 = 72.0 / 25.4;
+pub(super) const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// The embedded fonts, parsed once per run: for the PDF and for measuring.
 pub struct Fonts {
@@ -69,7 +69,7 @@ impl Fonts {
     }
 
     /// Width of `text` in millimetres at `size` points: the sum of the glyphs' advances.
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+    pub(super) fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = self.face(bold);
         let table = if bold { &self.bold_advances } else { &self.regular_advances };
         let units: u32 = text
@@ -83,7 +83,7 @@ impl Fonts {
     }
 
     /// Greedy word wrap into lines no wider than `max` mm; a word longer than a line is cut.
-    fn wrap(&self, text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
+    pub(super) fn wrap(&self, text: &str, size: f32, bold: bool, max: f32) -> Vec<String> {
         let mut lines = Vec::new();
         let mut line = String::new();
         let mut line_width = 0.0;
@@ -128,30 +128,37 @@ fn rgb(hex: u32) -> Color {
     Color::Rgb(Rgb::new(c(16), c(8), c(0), None))
 }
 
-const INK: u32 = 0x222222;
-const MUTED: u32 = 0x666666;
-const ACCENT: u32 = 0x1F4E79;
-const GOOD: u32 = 0x2E7D32;
-const BAD: u32 = 0xC62828;
-const SERIES: [u32; 3] = [0x4472C4, 0xED7D31, 0x70AD47];
+pub(super) const INK: u32 = 0x222222;
+pub(super) const MUTED: u32 = 0x666666;
+pub(super) const ACCENT: u32 = 0x1F4E79;
+pub(super) const GOOD: u32 = 0x2E7D32;
+pub(super) const BAD: u32 = 0xC62828;
+pub(super) const SERIES: [u32; 3] = [0x4472C4, 0xED7D31, 0x70AD47];
 
 /// Top-based millimetres to a PDF point.
 fn at(x: f32, y: f32) -> Point {
     Point::new(Mm(x), Mm(PAGE_H - y))
 }
 
+/// Resource names of the two fonts in every document ([`add_font`]). Fixed, so a page laid
+/// out once can also go into another document (a card into its own PDF and its tutor's).
+const REGULAR_ID: &str = "F1";
+const BOLD_ID: &str = "F2";
+
 /// Pages being laid out, top to bottom, with a cursor.
-struct Layout<'a> {
-    fonts: &'a Fonts,
-    regular: FontId,
-    bold: FontId,
-    pages: Vec<Vec<Op>>,
-    y: f32,
+pub(super) struct Layout<'a> {
+    pub(super) fonts: &'a Fonts,
+    pub(super) pages: Vec<Vec<Op>>,
+    pub(super) y: f32,
 }
 
 impl<'a> Layout<'a> {
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: u32, s: &str) {
-        let font = if bold { self.bold.clone() } else { self.regular.clone() };
+    pub(super) fn new(fonts: &'a Fonts) -> Layout<'a> {
+        Layout { fonts, pages: Vec::new(), y: TOP }
+    }
+
+    pub(super) fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: u32, s: &str) {
+        let font = FontId((if bold { BOLD_ID } else { REGULAR_ID }).to_string());
         let ops = self.pages.last_mut().expect("a page is open");
         ops.extend([
             Op::StartTextSection,
@@ -167,7 +174,7 @@ impl<'a> Layout<'a> {
         self.pages.last_mut().expect("a page is open")
     }
 
-    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<u32>, stroke: Option<u32>) {
+    pub(super) fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<u32>, stroke: Option<u32>) {
         let mode = match (fill, stroke) {
             (Some(_), Some(_)) => PaintMode::FillStroke,
             (Some(_), None) => PaintMode::Fill,
@@ -187,7 +194,7 @@ impl<'a> Layout<'a> {
         ops.push(Op::RestoreGraphicsState);
     }
 
-    fn line(&mut self, points: &[(f32, f32)], color: u32, width: f32, dashed: bool) {
+    pub(super) fn line(&mut self, points: &[(f32, f32)], color: u32, width: f32, dashed: bool) {
         let ops = self.ops();
         ops.push(Op::SaveGraphicsState);
         ops.push(Op::SetOutlineColor { col: rgb(color) });
@@ -201,26 +208,26 @@ impl<'a> Layout<'a> {
         ops.push(Op::RestoreGraphicsState);
     }
 
-    fn new_page(&mut self) {
+    pub(super) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = TOP;
     }
 
     /// Starts a new page unless `height` mm still fit.
-    fn ensure(&mut self, height: f32) {
+    pub(super) fn ensure(&mut self, height: f32) {
         if self.y + height > BOTTOM {
             self.new_page();
         }
     }
 
-    fn heading(&mut self, s: &str) {
+    pub(super) fn heading(&mut self, s: &str) {
         self.ensure(16.0);
         self.y += 7.0;
         self.text(LEFT, self.y, 14.0, true, ACCENT, s);
         self.y += 5.0;
     }
 
-    fn subheading(&mut self, s: &str) {
+    pub(super) fn subheading(&mut self, s: &str) {
         self.ensure(12.0);
         self.y += 5.0;
         self.text(LEFT, self.y, 11.0, true, INK, s);
@@ -228,23 +235,39 @@ impl<'a> Layout<'a> {
     }
 
     /// A wrapped paragraph, optionally with a bullet.
-    fn paragraph(&mut self, s: &str, size: f32, bullet: bool) {
+    pub(super) fn paragraph(&mut self, s: &str, size: f32, bullet: bool) {
         let indent = if bullet { 5.0 } else { 0.0 };
-        let lines = self.fonts.wrap(s, size, false, WIDTH - indent);
+        self.wrapped(s, size, false, INK, indent, WIDTH - indent, bullet);
+        self.y += 1.5;
+    }
+
+    /// Wrapped lines no wider than `width` mm from the left margin, in any weight and colour.
+    pub(super) fn lines(&mut self, s: &str, size: f32, bold: bool, color: u32, width: f32) {
+        self.wrapped(s, size, bold, color, 0.0, width, false);
+    }
+
+    /// Lines of `s` no wider than `width` mm, `indent` mm from the left margin, starting a page
+    /// when the next one does not fit; with a bullet in the indent before the first.
+    #[allow(clippy::too_many_arguments)]
+    fn wrapped(&mut self, s: &str, size: f32, bold: bool, color: u32, indent: f32, width: f32, bullet: bool) {
         let step = size * 1.35 / PT_PER_MM;
-        for (i, l) in lines.iter().enumerate() {
+        for (i, l) in self.fonts.wrap(s, size, bold, width).iter().enumerate() {
             self.ensure(step + 1.0);
             self.y += step;
             if bullet && i == 0 {
                 self.text(LEFT + 1.0, self.y, size, false, INK, "•");
             }
-            self.text(LEFT + indent, self.y, size, false, INK, l);
+            self.text(LEFT + indent, self.y, size, bold, color, l);
         }
-        self.y += 1.5;
     }
 
     /// A table: wrapped cells, a header repeated on every page it spans.
-    fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+    pub(super) fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+        self.table_marked(headers, widths, rows, &[]);
+    }
+
+    /// [`Layout::table`] with the rows whose `marked` is true on a light red ground.
+    pub(super) fn table_marked(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>], marked: &[bool]) {
         // Wide tables get a smaller font so their headers' words still fit.
         let size = if headers.len() > 6 { 6.5 } else { 8.0 };
         let line = size * 1.3 / PT_PER_MM;
@@ -271,14 +294,14 @@ impl<'a> Layout<'a> {
         };
         self.ensure(header_h + line + 2.0);
         draw(self, &header, header_h, true, Some(0xDDEBF7));
-        for row in rows {
+        for (i, row) in rows.iter().enumerate() {
             let cells = wrap_row(row, false);
             let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
             if self.y + h > BOTTOM {
                 self.new_page();
                 draw(self, &header, header_h, true, Some(0xDDEBF7));
             }
-            draw(self, &cells, h, false, None);
+            draw(self, &cells, h, false, marked.get(i).is_some_and(|m| *m).then_some(0xFDECEA));
         }
         self.y += 3.0;
     }
@@ -437,7 +460,7 @@ fn cell(v: Option<f64>, code: &str) -> String {
 }
 
 /// A document with fixed dates (the model's clock) and the fonts added.
-fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> (PdfDocument, FontId, FontId) {
+pub(super) fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> PdfDocument {
     let mut doc = PdfDocument::new(title);
     let date = fixed_date(model.generated_at);
     doc.metadata.info.creation_date = date;
@@ -445,18 +468,16 @@ fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> (PdfDocument, Fo
     doc.metadata.info.metadata_date = date;
     doc.metadata.info.author = "tutorstat".into();
     doc.metadata.info.creator = format!("tutorstat {}", env!("CARGO_PKG_VERSION"));
-    let regular = add_font(&mut doc, &fonts.regular, "F1");
-    let bold = add_font(&mut doc, &fonts.bold, "F2");
-    (doc, regular, bold)
+    add_font(&mut doc, &fonts.regular, REGULAR_ID);
+    add_font(&mut doc, &fonts.bold, BOLD_ID);
+    doc
 }
 
 /// Adds a font under a fixed resource name. printpdf's own `add_font` draws names from a
 /// process-wide counter, so a term's report made after another term's in one process
 /// (`run`) had other names, and its fonts in another order, than the same report alone.
-fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) -> FontId {
-    let id = FontId(name.into());
-    doc.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(font.clone()));
-    id
+fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) {
+    doc.resources.fonts.map.insert(FontId(name.into()), printpdf::PdfFont::new(font.clone()));
 }
 
 /// Replaces the file identifier that printpdf draws from the same counter (`/ID[(..)(..)]`
@@ -477,20 +498,29 @@ fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
 }
 
 /// Numbers every page («стр. N из M»), adds the running header from page 2, and saves.
-fn finish(mut doc: PdfDocument, l: Layout, header: &str) -> Vec<u8> {
-    let total = l.pages.len();
-    let Layout { fonts, regular, bold, pages, .. } = l;
-    let mut numbered = Vec::with_capacity(total);
-    for (i, ops) in pages.into_iter().enumerate() {
-        let mut page = Layout { fonts, regular: regular.clone(), bold: bold.clone(), pages: vec![ops], y: 0.0 };
-        let footer = format!("стр. {} из {total}", i + 1);
-        let fw = fonts.width(&footer, 8.0, false);
-        page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
-        if i > 0 {
-            page.text(LEFT, 12.0, 8.0, false, MUTED, header);
-            page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
+fn finish(doc: PdfDocument, l: Layout, header: &str) -> Vec<u8> {
+    let fonts = l.fonts;
+    save(doc, fonts, vec![(l.pages, header.to_string())])
+}
+
+/// Saves documents made of parts (a tutor's cards one after another): each part's pages are
+/// numbered within the part («стр. N из M»), and its pages after the first carry its
+/// running header.
+pub(super) fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, String)>) -> Vec<u8> {
+    let mut numbered = Vec::new();
+    for (pages, header) in parts {
+        let total = pages.len();
+        for (i, ops) in pages.into_iter().enumerate() {
+            let mut page = Layout { fonts, pages: vec![ops], y: 0.0 };
+            let footer = format!("стр. {} из {total}", i + 1);
+            let fw = fonts.width(&footer, 8.0, false);
+            page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
+            if i > 0 {
+                page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
+                page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
+            }
+            numbered.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.pages.pop().unwrap_or_default()));
         }
-        numbered.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.pages.pop().unwrap_or_default()));
     }
     doc.with_pages(numbered);
     let mut warnings = Vec::new();
@@ -532,8 +562,8 @@ fn title_page(l: &mut Layout, title: &str, name: &str, subtitle: &str, model: &R
 /// Renders one school's report into PDF bytes.
 pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     let title = "Мониторинг тьюторского сопровождения";
-    let (doc, regular, bold) = document(&format!("{title}: {}, {}", school.name, model.term.russian()), model, fonts);
-    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
+    let doc = document(&format!("{title}: {}, {}", school.name, model.term.russian()), model, fonts);
+    let mut l = Layout::new(fonts);
     let code = school.code.as_str();
 
     // 1. Title page.
@@ -719,8 +749,8 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
 pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, fonts: &Fonts) -> Vec<u8> {
     use super::centre::{school_cell, unit_cell};
     let title = "Мониторинг тьюторского сопровождения";
-    let (doc, regular, bold) = document(&format!("{title}: сводка центра, {}", model.term.russian()), model, fonts);
-    let mut l = Layout { fonts, regular, bold, pages: Vec::new(), y: TOP };
+    let doc = document(&format!("{title}: сводка центра, {}", model.term.russian()), model, fonts);
+    let mut l = Layout::new(fonts);
     title_page(&mut l, title, "Сводка по школам и муниципалитетам", &format!("Школ в реестре: {}", view.reporting.len()), model);
 
     l.new_page();

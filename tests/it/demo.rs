@@ -16,6 +16,15 @@ fn demo_builds_school_reports_a_rejection_and_a_centre() {
         }
     }
     assert!(target.join("reports/2025-2026-Q1/indicators.csv").exists());
+    // Individual cards of every school, with a file per tutor; none at the centre.
+    for school in ["2315-001", "2315-004", "2341-012"] {
+        let cards = target.join(format!("reports/2025-2026-Q4/cards/{school}"));
+        let count =
+            walkdir::WalkDir::new(&cards).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "pdf")).count();
+        assert!(count > 40, "{school}: {count} cards");
+        assert!(cards.join("по тьюторам").is_dir(), "{school}: no tutors' files");
+    }
+    assert!(!walkdir::WalkDir::new(target.join("центр")).into_iter().flatten().any(|e| e.file_name() == "cards"));
     let rejected: Vec<_> =
         std::fs::read_dir(target.join("rejected")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
     assert_eq!(rejected.iter().filter(|n| n.ends_with(".ошибки.xlsx")).count(), 2, "{rejected:?}");

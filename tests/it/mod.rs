@@ -1,4 +1,5 @@
 mod authors;
+mod cards;
 mod cascades;
 mod centre;
 mod cli;
