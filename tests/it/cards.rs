@@ -73,7 +73,7 @@ fn a_card_shows_the_persons_route_attendance_and_diagnostics_as_in_indicators_cs
         "Обучающийся, 9А класс".into(),
         "тьютор Иванова М. П.".into(),
         "МБОУ СОШ № 1".into(),
-        "2025/2026, 1 четверть".into(),
+        "1 четверть 2025/2026".into(),
         // Attendance: the person's rate against the school's, events and hours present.
         format!("Посещаемость {}", pct(value(&rows, "att_rate", ""))),
         format!("Посещено событий: {}", value(&rows, "att_events", "")),
@@ -263,7 +263,7 @@ fn thirty_long_route_items_continue_on_a_second_page_with_a_running_header() {
     assert!(card_pages[0].contains("Индивидуальная карточка") && card_pages[0].contains(&format!("стр. 1 из {n}")));
     assert!(!card_pages[0].contains("(продолжение)"));
     for (i, page) in card_pages.iter().enumerate().skip(1) {
-        assert!(page.contains("Xристофорова-Константинопольская А. В. · 2025/2026, 1 четверть (продолжение)"), "{page}");
+        assert!(page.contains("Xристофорова-Константинопольская А. В. · 1 четверть 2025/2026 (продолжение)"), "{page}");
         assert!(page.contains("Цель Мероприятие"), "the table header is repeated: {page}");
         assert!(page.contains(&format!("стр. {} из {n}", i + 1)) && !page.contains("Индивидуальная карточка"));
     }
