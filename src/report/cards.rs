@@ -214,10 +214,12 @@ pub fn write(
             continue;
         }
         let dir = root.join(safe_name(&school.code));
-        let mut progress = crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]);
-        // Each card is laid out once: its pages go into its own file and its tutor's.
-        let mut pages: HashMap<&str, super::card_pdf::Laid> = HashMap::new();
-        for person in &chosen {
+        // Cards render on every core: a PDF's bytes depend on its content only
+        // (`pdf::content_id`). Each card is laid out once; its pages go into its own file
+        // and into its tutor's.
+        let progress =
+            std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]));
+        let cards = crate::parallel::map(&chosen, |person| -> anyhow::Result<(PathBuf, super::card_pdf::Laid)> {
             let card = details.card(person, definitions);
             let laid = super::card_pdf::lay_out(&card, fonts);
             let folder = if person.role == "обучающийся" && !person.class.trim().is_empty() {
@@ -227,22 +229,33 @@ pub fn write(
             };
             let path = dir.join(safe_name(&folder)).join(file_name(person));
             write_file(&path, &super::card_pdf::save(model, fonts, &card.title(), vec![laid.clone()]))?;
+            if let Ok(mut progress) = progress.lock() {
+                progress.step();
+            }
+            Ok((path, laid))
+        });
+        let mut pages: HashMap<&str, super::card_pdf::Laid> = HashMap::new();
+        for (person, card) in chosen.iter().zip(cards) {
+            let (path, laid) = card?;
             written.push(path);
             pages.insert(person.id.as_str(), laid);
-            progress.step();
         }
         if selection.bundles() {
-            for tutor in details.people.iter().filter(|p| p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id))
-            {
+            let tutors: Vec<&Person> =
+                details.people.iter().filter(|p| p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id)).collect();
+            let bundles = crate::parallel::map(&tutors, |tutor| -> anyhow::Result<Option<PathBuf>> {
                 let parts: Vec<_> =
                     chosen.iter().filter(|p| p.tutor_id == tutor.id).filter_map(|p| pages.get(p.id.as_str()).cloned()).collect();
                 if parts.is_empty() {
-                    continue;
+                    return Ok(None);
                 }
                 let title = format!("Карточки тьюторантов: {}, {}", tutor.full_name, model.term.russian());
                 let path = dir.join("по тьюторам").join(file_name(tutor));
                 write_file(&path, &super::card_pdf::save(model, fonts, &title, parts))?;
-                written.push(path);
+                Ok(Some(path))
+            });
+            for bundle in bundles {
+                written.extend(bundle?);
             }
         }
     }
