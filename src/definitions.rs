@@ -185,7 +185,7 @@ fn read_book(path: &Path) -> anyhow::Result<Questionnaire> {
             let mut copy = path.as_os_str().to_owned();
             copy.push(".ошибки.xlsx");
             let copy = std::path::PathBuf::from(copy);
-            let written = crate::annotate::annotated_copy(&bytes, &problems, limits)
+            let written = crate::annotate::annotated_copy(&bytes, &problems, limits, None)
                 .is_some_and(|annotated| crate::report::write_atomically(&copy, &annotated).is_ok());
             let beside = if written { format!("\nОшибки отмечены в копии {}", copy.display()) } else { String::new() };
             bail!("в описании анкеты {} ошибки ({}):\n{}{beside}", path.display(), listed.len(), listed.join("\n"))
