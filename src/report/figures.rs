@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::model::{Part, ReportModel};
 use super::names;
 use crate::forms::Wave;
+use crate::indicators::comparable_value;
 
 /// One key figure: what, now, before.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +141,7 @@ impl ReportModel {
             }
         }
         for (group, value) in groups_of(self, school, "d_pct") {
-            if value < t.support_d_pct {
+            if comparable_value(value) < t.support_d_pct {
                 difficulties.push(format!(
                     "Результат диагностики ({}) — {}, ниже порога {} %.",
                     self.words.path(&group),
@@ -152,7 +153,7 @@ impl ReportModel {
         if let Some(v) = self.value(school, "", "r_overdue", "").filter(|v| *v > 0.0) {
             difficulties.push(format!("Просрочено шагов индивидуальных маршрутов: {}.", names::number(v, 0)));
         }
-        if let Some(v) = self.value(school, "", "completeness_pct", "").filter(|v| *v < 100.0) {
+        if let Some(v) = self.value(school, "", "completeness_pct", "").filter(|v| comparable_value(*v) < 100.0) {
             difficulties.push(format!("Сданы не все ожидаемые формы: полнота {}.", names::value("completeness_pct", v)));
         }
         if successes.is_empty() {
@@ -270,7 +271,7 @@ impl ReportModel {
             .into_iter()
             .zip(numbers(&rows, "value"))
             .filter_map(|(id, v)| Some((id, v?)))
-            .filter(|(_, v)| *v < 50.0)
+            .filter(|(_, v)| comparable_value(*v) < 50.0)
             .map(|(id, v)| (names.get(&id).cloned().unwrap_or_default(), id, v))
             .map(|(name, id, v)| (id, name, v))
             .collect();
@@ -287,7 +288,8 @@ impl ReportModel {
             .zip(strings(&rows, "group"))
             .zip(numbers(&rows, "value"))
             .filter_map(|((id, g), v)| Some((id, g, v?)))
-            .filter(|(_, g, v)| *v < 0.0 && g.matches('/').count() == 2)
+            // Fell in exact arithmetic (indicators::comparable), not by a float error.
+            .filter(|(_, g, v)| comparable_value(*v) < 0.0 && g.matches('/').count() == 2)
             .map(|(id, g, v)| (id.clone(), names.get(&id).cloned().unwrap_or_default(), self.words.path(&g), v))
             .collect()
     }
