@@ -53,6 +53,9 @@ pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         .unwrap_or_else(|| vec![None; df.height()])
 }
 
+/// The club questionnaire's code: its answers tell a club exists even without meetings.
+const CLUB_QUESTIONNAIRE: &str = "club-needs/";
+
 /// Groups of an indicator at school scope, in table order.
 fn groups_of(model: &ReportModel, school: &str, indicator: &str) -> Vec<(String, f64)> {
     let Ok(rows) = model.rows(school, "school", indicator) else { return Vec::new() };
@@ -133,7 +136,13 @@ impl ReportModel {
         let mut successes: Vec<String> = moves.iter().filter(|(g, _)| *g >= 1.0).take(3).map(|(_, s)| s.clone()).collect();
         let mut difficulties: Vec<String> = moves.iter().rev().filter(|(g, _)| *g <= -1.0).take(3).map(|(_, s)| s.clone()).collect();
         let t = &self.thresholds;
-        if let Some(v) = self.value(school, "", "club_norm_met", "") {
+        // A club sentence only where a club exists: club meetings in the journals or a
+        // club questionnaire; a school without either simply has no club to judge.
+        let has_club = self.value(school, "", "club_meetings_per_month", "").is_some_and(|v| v > 0.0)
+            || self
+                .rows(school, "school", "q_")
+                .is_ok_and(|rows| strings(&rows, "group").iter().any(|g| g.starts_with(CLUB_QUESTIONNAIRE)));
+        if let Some(v) = self.value(school, "", "club_norm_met", "").filter(|_| has_club) {
             if v >= 1.0 {
                 successes.push("Клуб классных руководителей собирается не реже двух раз в месяц.".into());
             } else {
@@ -165,12 +174,65 @@ impl ReportModel {
         (successes, difficulties)
     }
 
-    /// Reasons of the school's support flag, in words.
+    /// Reasons of the school's support flag, in words: each names its figure, the value and
+    /// the threshold it fell below, or the forms that are missing.
     pub fn flag_reasons(&self, school: &str) -> Vec<String> {
         crate::indicators::flags::REASONS
             .iter()
             .filter(|reason| self.value(school, "", "support_flag", reason).is_some_and(|v| v >= 1.0))
-            .map(|reason| names::flag_reason(reason).to_string())
+            .map(|reason| self.flag_reason(school, reason))
+            .collect()
+    }
+
+    /// One reason of the support flag with its numbers.
+    fn flag_reason(&self, school: &str, reason: &str) -> String {
+        let t = &self.thresholds;
+        let below = |what: &str, value: Option<f64>, threshold: f64| match value {
+            Some(v) => format!("{what} — {}, ниже порога {}", names::value(reason, v), names::value(reason, threshold)),
+            None => names::flag_reason(reason).to_string(),
+        };
+        match reason {
+            "att_rate" => below("посещаемость", self.value(school, "", "att_rate", ""), t.support_att_rate),
+            "r_done_pct" => below("выполнение маршрутов", self.value(school, "", "r_done_pct", ""), t.support_r_done_pct),
+            "d_pct" => {
+                let low: Vec<String> = groups_of(self, school, "d_pct")
+                    .into_iter()
+                    .filter(|(_, v)| *v < t.support_d_pct)
+                    .map(|(group, v)| format!("«{}» — {}", self.words.path(&group), names::value("d_pct", v)))
+                    .collect();
+                if low.is_empty() {
+                    names::flag_reason(reason).to_string()
+                } else {
+                    format!("результат диагностики ниже порога {}: {}", names::value("d_pct", t.support_d_pct), low.join(", "))
+                }
+            }
+            "completeness_pct" => {
+                let missing = self.missing_forms(school);
+                if missing.is_empty() {
+                    names::flag_reason(reason).to_string()
+                } else {
+                    format!("не сданы формы: {}", missing.join(", "))
+                }
+            }
+            other => names::flag_reason(other).to_string(),
+        }
+    }
+
+    /// The expected forms a school has not sent, in words.
+    pub fn missing_forms(&self, school: &str) -> Vec<String> {
+        let forms = &self.forms;
+        let (codes, labels) = (strings(forms, "school_code"), strings(forms, "form"));
+        let received: Vec<bool> = forms
+            .column("received")
+            .ok()
+            .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
+            .unwrap_or_default();
+        codes
+            .iter()
+            .zip(&labels)
+            .zip(received)
+            .filter(|((code, _), got)| code.as_str() == school && !got)
+            .map(|((_, label), _)| self.words.form(label))
             .collect()
     }
 

@@ -30,6 +30,8 @@ pub struct ReportModel {
     pub term: Term,
     /// The term changes are measured against.
     pub compare: Term,
+    /// The comparison term when anybody sent data for it: only then do outputs name it.
+    pub compared: Option<Term>,
     pub generated_at: NaiveDateTime,
     pub thresholds: Thresholds,
     /// The words renderers show for the questionnaires' codes.
@@ -203,6 +205,7 @@ impl ReportModel {
         let mut model = ReportModel {
             term,
             compare,
+            compared: compare_has_data.then_some(compare),
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
             words: Words::new(definitions),

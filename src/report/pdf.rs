@@ -547,7 +547,9 @@ fn title_page(l: &mut Layout, title: &str, name: &str, subtitle: &str, model: &R
     }
     l.text(LEFT, l.y, 12.0, false, INK, &format!("Период: {}", model.term.russian()));
     l.y += 8.0;
-    l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {}", model.compare.russian()));
+    if let Some(compared) = model.compared {
+        l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {}", compared.russian()));
+    }
     l.y = BOTTOM - 10.0;
     l.text(
         LEFT,
@@ -572,7 +574,11 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     // 2. Summary.
     l.new_page();
     l.heading("Ключевые показатели");
-    l.paragraph(&format!("Изменение — по сравнению с периодом «{}».", model.compare.russian()), 9.0, false);
+    let change = match model.compared {
+        Some(compared) => format!("Изменение — по сравнению с периодом «{}».", compared.russian()),
+        None => format!("Изменения не показаны: за период «{}» данных нет.", model.compare.russian()),
+    };
+    l.paragraph(&change, 9.0, false);
     l.cards(&model.key_figures(code));
     let reasons = model.flag_reasons(code);
     if !reasons.is_empty() {

@@ -349,11 +349,14 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     let (ws, extent) = table.fit()?;
     traffic_lights(ws, styles, model, &percent_rows, 1)?;
     // Sentences are wrapped across the table's width, so a printed page shows them whole.
+    let comparison = match model.compared {
+        Some(compared) => format!("сравнение с периодом «{}»", compared.russian()),
+        None => format!("сравнения нет: за период «{}» данных нет", model.compare.russian()),
+    };
     let generated = format!(
-        "Сформировано {} программой tutorstat {}; сравнение с периодом «{}»",
+        "Сформировано {} программой tutorstat {}; {comparison}",
         model.generated_at.format("%d.%m.%Y %H:%M"),
-        env!("CARGO_PKG_VERSION"),
-        model.compare.russian()
+        env!("CARGO_PKG_VERSION")
     );
     note(ws, 2, &generated, &extent, &styles.note)?;
 

@@ -70,3 +70,32 @@ fn a_roster_of_500_students_paginates_with_repeated_headers() {
     assert!(pages.iter().any(|p| p.contains("Д-499")));
     assert!(pages.last().unwrap().contains(&format!("стр. {0} из {0}", pages.len())));
 }
+
+#[test]
+fn the_pdf_states_only_what_holds_no_club_no_comparison_and_reasons_with_their_forms() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let mut journal = attendance();
+    // Club meetings are the seminars, master classes and club sessions: none here.
+    for event in journal[1].1.iter_mut().skip(1) {
+        event[2] = V::from("групповой тьюториал");
+    }
+    ws.drop("журнал.xlsx", &journal);
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let all = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
+    assert!(!all.contains("Клуб"), "a school without club events gets no club sentence:\n{all}");
+    // The first term sent: the comparison term has no data and is not named as one.
+    assert!(!all.contains("Сравнение с периодом"), "{all}");
+    assert!(all.contains("Изменения не показаны"), "{all}");
+    // Routes were not sent: the support reason names the form.
+    let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("не сданы формы: Индивидуальные маршруты"), "{flat}");
+
+    let with_club = Ws::new();
+    with_club.drop("состав.xlsx", &roster());
+    with_club.drop("журнал.xlsx", &attendance());
+    with_club.run(&["run"]);
+    let all = pdf_pages(&with_club.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
+    assert!(all.contains("Клуб классных руководителей собирается реже двух раз в месяц"), "{all}");
+}
