@@ -68,8 +68,10 @@ fn write_man_pages(dir: &Path) -> io::Result<Vec<PathBuf>> {
     pages
         .into_iter()
         .map(|page| {
-            let man =
-                clap_mangen::Man::new(page).source(format!("tutorstat {}", env!("CARGO_PKG_VERSION"))).manual("Руководство tutorstat");
+            let man = clap_mangen::Man::new(page)
+                .date(page_date())
+                .source(format!("tutorstat {}", env!("CARGO_PKG_VERSION")))
+                .manual("Руководство tutorstat");
             let path = dir.join(man.get_filename());
             let mut roff = Vec::new();
             man.render(&mut roff)?;
@@ -77,6 +79,14 @@ fn write_man_pages(dir: &Path) -> io::Result<Vec<PathBuf>> {
             Ok(path)
         })
         .collect()
+}
+
+/// The pages' date: the day of `SOURCE_DATE_EPOCH` when set (reproducible packages;
+/// packaging/build.sh sets it to the last commit's time), else today. Never empty: an empty
+/// date would shift the header's other fields.
+fn page_date() -> String {
+    let fixed = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+    fixed.unwrap_or_else(chrono::Utc::now).format("%Y-%m-%d").to_string()
 }
 
 /// The page with its section titles in Russian and a coding line, so `man` on a system
@@ -124,7 +134,8 @@ mod tests {
         write_all(out.path()).unwrap();
         let main = fs::read_to_string(out.path().join("man/tutorstat.1")).unwrap();
         assert!(main.starts_with(".\\\" -*- coding: UTF-8 -*-\n"), "{main}");
-        assert!(main.contains(&format!(".TH tutorstat 1  \"tutorstat {}\"", env!("CARGO_PKG_VERSION"))), "{main}");
+        let header = format!(" \"tutorstat {}\" \"Руководство tutorstat\"", env!("CARGO_PKG_VERSION"));
+        assert!(main.lines().any(|l| l.starts_with(".TH tutorstat 1 20") && l.ends_with(&header)), "{main}");
         for title in [".SH ИМЯ", ".SH ОБЗОР", ".SH ОПИСАНИЕ", ".SH КОМАНДЫ"] {
             assert!(main.contains(title), "{title} missing from\n{main}");
         }
@@ -135,7 +146,7 @@ mod tests {
         for name in commands() {
             let page = fs::read_to_string(out.path().join(format!("man/tutorstat-{name}.1")))
                 .unwrap_or_else(|e| panic!("no page for {name}: {e}"));
-            assert!(page.contains(&format!(".TH tutorstat-{name} 1  \"tutorstat ")), "{page}");
+            assert!(page.lines().any(|l| l.starts_with(&format!(".TH tutorstat-{name} 1 20")) && l.ends_with(&header)), "{page}");
             assert!(main.contains(&format!("tutorstat\\-{name}(1)")), "{name} not listed in\n{main}");
         }
         let ingest = fs::read_to_string(out.path().join("man/tutorstat-ingest.1")).unwrap();

@@ -2,12 +2,13 @@
 //! the library in order (see `lib.rs`).
 
 mod cli;
+mod console;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{CommandFactory as _, Parser};
 
 use cli::{CardArgs, Cli, Command, FallbackArgs, ReportArgs};
 use tutorstat::config::{Config, Kind};
@@ -43,6 +44,10 @@ const EXIT_REJECTED: u8 = 1;
 const EXIT_CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    let _utf8 = console::utf8_output();
+    if std::env::args_os().len() <= 1 && console::own_window() {
+        return explain_double_click();
+    }
     read::workbook::quiet_reader_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -55,6 +60,17 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_CANNOT_RUN)
         }
     }
+}
+
+/// tutorstat.exe double-clicked in Explorer: its window closes with the program, so say how
+/// to start it from a terminal, show the help and wait until the user has read it.
+fn explain_double_click() -> ExitCode {
+    say!(
+        "tutorstat работает в командной строке. Откройте терминал в папке с программой (в Проводнике: правая кнопка мыши → «Открыть в терминале») и введите, например, tutorstat demo (если программа только распакована, а не установлена, — .\\tutorstat.exe demo).\n"
+    );
+    say!("{}", Cli::command().render_help());
+    console::wait_for_enter();
+    ExitCode::from(EXIT_CANNOT_RUN)
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {

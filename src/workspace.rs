@@ -119,8 +119,28 @@ impl Workspace {
         Ok(Lock { file, interrupted: !mark.is_empty() })
     }
 
-    /// `path` relative to the workspace root, for messages and the log.
+    /// `path` relative to the workspace root, for messages and the log, with `/` between
+    /// folders on every system: on Windows `display()` would write `inbox\\x.xlsx`, and the
+    /// log, the summaries and the packages must read the same wherever they were made (the
+    /// log's move targets are recognised by their `archive/` or `rejected/` prefix).
     pub fn relative(&self, path: &Path) -> String {
-        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+        match path.strip_prefix(&self.root) {
+            Ok(inside) => inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+            Err(_) => path.display().to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_name_folders_with_forward_slashes() {
+        let ws = Workspace::new("Мониторинг школы");
+        let file = ws.inbox().join("1 четверть").join("Состав участников.xlsx");
+        assert_eq!(ws.relative(&file), "inbox/1 четверть/Состав участников.xlsx");
+        assert_eq!(ws.relative(&ws.archive().join("x.xlsx")), "archive/x.xlsx");
+        assert_eq!(ws.relative(Path::new("elsewhere/x.xlsx")), "elsewhere/x.xlsx");
     }
 }

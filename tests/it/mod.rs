@@ -10,6 +10,7 @@ mod demo;
 mod determinism;
 mod hostile;
 mod ingest;
+mod packages;
 mod pdf;
 mod quirks;
 mod report;
