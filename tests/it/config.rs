@@ -19,9 +19,13 @@ fn line_of(ws: &Ws, needle: &str) -> usize {
     config.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("«{needle}» not in the configuration")) + 1
 }
 
+/// A case: what it is, how it edits the configuration, a text on the line the message must
+/// name, the key and the message.
+type Case = (&'static str, Box<dyn Fn(String) -> String>, &'static str, &'static str, &'static str);
+
 #[test]
 fn every_bad_key_names_the_file_the_line_and_the_key_and_exits_with_2() {
-    let cases: Vec<(&str, Box<dyn Fn(String) -> String>, &str, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "a misspelt section",
             Box::new(|c| c.replace("[thresholds]", "[tresholds]")),
