@@ -93,6 +93,24 @@ impl ReportModel {
         figures
     }
 
+    /// The key figures across the school year: each figure with its value in every term of
+    /// [`ReportModel::trend_terms`] (`None`: no value that term, a gap) and the change from
+    /// the year's first value to its last.
+    pub fn trend_figures(&self, school: &str) -> Vec<(Figure, Vec<Option<f64>>, Option<f64>)> {
+        self.key_figures(school)
+            .into_iter()
+            .map(|f| {
+                let values = self.trend_of(school, &f.code, &f.group);
+                let known: Vec<f64> = values.iter().flatten().copied().collect();
+                let change = match known.as_slice() {
+                    [first, .., last] => Some(last - first),
+                    _ => None,
+                };
+                (f, values, change)
+            })
+            .collect()
+    }
+
     /// "Успехи" and "Сложности": the school indicators that rose and fell most against the
     /// comparison term, and the facts that need attention, as plain sentences.
     pub fn highlights(&self, school: &str) -> (Vec<String>, Vec<String>) {

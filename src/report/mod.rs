@@ -37,6 +37,7 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &pdf::Fonts) -> an
         out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
         out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
         out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
+        out("trend.csv", csv::frame_to_csv(&model.trend_table()?)?)?;
         out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
     }
     // Workbooks render on every core, PDFs one after another in school order with a

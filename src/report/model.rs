@@ -56,6 +56,14 @@ pub struct ReportModel {
     pub forms: DataFrame,
     /// School competency scores of every wave of the year: `school_code, instrument, wave, competency, direction, score`.
     pub profiles: DataFrame,
+    /// The school year's trend up to the term: the non-person rows of every term of the
+    /// term's kind with data, each as that term's own report computes them (`indicators.csv`
+    /// columns). Empty for a centre.
+    pub trend: DataFrame,
+    /// The terms of [`ReportModel::trend`], in order.
+    pub trend_terms: Vec<Term>,
+    /// Values of [`ReportModel::trend`] by [`key`], one index per trend term.
+    trend_values: Vec<HashMap<String, f64>>,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
     /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
@@ -133,6 +141,8 @@ const BATCH_SCHOOLS: usize = 100;
 struct Batch {
     now: DataFrame,
     previous: Option<DataFrame>,
+    /// Non-person rows of each trend term, in the order of `Context::trend`.
+    trend: Vec<DataFrame>,
     /// Persons behind the figures of the term and of the comparison term.
     persons: Counts,
     persons_before: Counts,
@@ -159,7 +169,9 @@ impl ReportModel {
         for table in crate::store::TABLES {
             compare_has_data |= !store.schools(table, &compare)?.is_empty();
         }
-        let context = Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare) };
+        let trend = if request.school_reports { trend_terms(store, term)? } else { Vec::new() };
+        let context =
+            Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare), trend: &trend };
         // A few batches at a time: polars alone keeps about one and a half cores busy on a
         // batch, and each batch in flight holds its records.
         let in_flight = config.limits.report_batches;
@@ -168,7 +180,11 @@ impl ReportModel {
             .collect::<anyhow::Result<Vec<Batch>>>()?;
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
         let (mut now, mut before, mut schools, mut tables) = (Vec::new(), Vec::new(), Vec::new(), HashMap::<Part, Vec<DataFrame>>::new());
+        let mut by_term: Vec<Vec<DataFrame>> = vec![Vec::new(); trend.len()];
         for batch in batches {
+            for (frames, frame) in by_term.iter_mut().zip(batch.trend) {
+                frames.push(frame);
+            }
             persons.merge(batch.persons);
             persons_before.merge(batch.persons_before);
             now.push(batch.now);
@@ -186,6 +202,9 @@ impl ReportModel {
             }
         };
         let long = only(indicators::combine(now)?)?;
+        let trend_rows = by_term.into_iter().map(|frames| only(indicators::combine(frames)?)).collect::<PolarsResult<Vec<_>>>()?;
+        let trend_values = trend_rows.iter().map(|rows| index(rows, false)).collect::<PolarsResult<Vec<_>>>()?;
+        let trend_rows = if trend_rows.is_empty() { long.clear() } else { stack(trend_rows, &indicators::COLUMNS)? };
         let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
         // Suppression is applied here, once, to each term's figures by that term's counts:
         // a previous value or a change is left out when either term's figure is.
@@ -219,6 +238,9 @@ impl ReportModel {
             forms: table(Part::Forms, &["school_code", "municipality", "form", "received"])?,
             profiles: table(Part::Profiles, &["school_code", "instrument", "wave", "competency", "direction", "score"])?,
             only_school: request.school.map(String::from),
+            trend: trend_rows,
+            trend_terms: trend,
+            trend_values,
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             small_cell: request.small_cell,
             suppressed,
@@ -250,6 +272,29 @@ impl ReportModel {
     pub fn is_suppressed(&self, scope: &str, unit: &str, indicator: &str, group: &str) -> bool {
         let key = if scope == "school" { key([scope, unit, "", indicator, group]) } else { key([scope, unit, indicator, group]) };
         self.suppressed.contains(&key)
+    }
+
+    /// A school-scope value in each term of the year trend, `None` where it has none.
+    pub fn trend_of(&self, school: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
+        let key = key(["school", school, "", indicator, group]);
+        self.trend_values.iter().map(|values| values.get(&key).copied()).collect()
+    }
+
+    /// `trend.csv`: the year trend in long form, `term, scope, unit, group, indicator,
+    /// value`, the unit being the school's code or the municipality's name.
+    pub fn trend_table(&self) -> PolarsResult<DataFrame> {
+        self.trend
+            .clone()
+            .lazy()
+            .select([
+                col("term"),
+                col("scope"),
+                when(col("scope").eq(lit("school"))).then(col("school_code")).otherwise(col("municipality")).alias("unit"),
+                col("group"),
+                col("indicator"),
+                col("value"),
+            ])
+            .collect()
     }
 
     /// The school-scope value of the comparison term.
@@ -368,6 +413,27 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
         .unwrap_or_else(|| term.previous())
 }
 
+/// The terms of the year trend: the term and the earlier terms of its kind and school year
+/// that someone sent data for, in order. A term without data is left out (a gap), so it
+/// never shows as zeros.
+fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
+    let mut terms = Vec::new();
+    for period in crate::read::values::Period::ALL.into_iter().filter(|p| p.kind() == term.period.kind()) {
+        let t = Term { year: term.year, period };
+        if t.end() > term.end() {
+            continue;
+        }
+        let mut has_data = t == term;
+        for table in crate::store::TABLES {
+            has_data |= !store.schools(table, &t)?.is_empty();
+        }
+        if has_data {
+            terms.push(t);
+        }
+    }
+    Ok(terms)
+}
+
 /// The schools of the terms' school years (folder names of the store) and of the register,
 /// in batches of [`BATCH_SCHOOLS`]; one empty batch when there are none, so the model
 /// still has its (empty) tables.
@@ -394,6 +460,8 @@ struct Context<'a> {
     request: &'a Request<'a>,
     /// The comparison term, when it has data.
     compare: Option<Term>,
+    /// The terms of the year trend ([`trend_terms`]).
+    trend: &'a [Term],
 }
 
 impl Context<'_> {
@@ -424,6 +492,21 @@ impl Context<'_> {
             }
             None => None,
         };
+        // Each trend term's rows as that term's report computes them; the term and the
+        // comparison term are already computed above.
+        let mut trend = Vec::new();
+        for &t in self.trend {
+            let reused = if Some(t) == self.compare { previous.clone() } else { None };
+            let rows = if t == term {
+                now.clone().lazy().filter(not_person()).collect()?
+            } else if let Some(rows) = reused {
+                rows
+            } else {
+                let rows = indicators::compute_schools(&inputs, &settings(config, definitions, register, t, batch))?.rows;
+                rows.lazy().filter(not_person()).collect()?
+            };
+            trend.push(compact(rows)?);
+        }
         let mut tables = vec![(Part::Forms, forms)];
         if request.school_reports {
             tables.push((Part::Groups, indicators::groups::recommended(&inputs, &s)?));
@@ -439,6 +522,7 @@ impl Context<'_> {
         Ok(Batch {
             now: compact(now)?,
             previous: previous.map(compact).transpose()?,
+            trend,
             persons,
             persons_before,
             schools: schools(&inputs)?,

@@ -459,6 +459,30 @@ fn cell(v: Option<f64>, code: &str) -> String {
     v.map(|v| names::value(code, v)).unwrap_or_else(|| "—".into())
 }
 
+/// «Динамика за учебный год»: each key figure in every term of the year with data, and
+/// the change from the year's first value to its last.
+fn year_trend(l: &mut Layout, model: &ReportModel, code: &str) {
+    let rows: Vec<Vec<String>> = model
+        .trend_figures(code)
+        .into_iter()
+        .map(|(f, values, change)| {
+            let mut row = vec![f.label.clone()];
+            row.extend(values.iter().map(|v| cell(*v, &f.code)));
+            row.push(change.map(|d| names::change(&f.code, d)).unwrap_or_else(|| "—".into()));
+            row
+        })
+        .collect();
+    let terms: Vec<&str> = model.trend_terms.iter().map(|t| t.period.russian()).collect();
+    let mut headers = vec!["Показатель"];
+    headers.extend(&terms);
+    headers.push("Изменение за год");
+    let mut widths = vec![70.0];
+    widths.extend(terms.iter().map(|_| 22.0));
+    widths.push(28.0);
+    l.subheading(&format!("Динамика за учебный год {}/{}", model.term.year, model.term.year + 1));
+    l.table(&headers, &widths, &rows);
+}
+
 /// A document with fixed dates (the model's clock) and the fonts added.
 pub(super) fn document(title: &str, model: &ReportModel, fonts: &Fonts) -> PdfDocument {
     let mut doc = PdfDocument::new(title);
@@ -594,6 +618,9 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     for s in &difficulties {
         l.paragraph(s, 10.0, true);
     }
+
+    // The key figures across the school year.
+    year_trend(&mut l, model, code);
 
     // 3. Charts.
     let charts = model.charts(code);

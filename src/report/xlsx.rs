@@ -283,6 +283,7 @@ pub fn render(model: &ReportModel, school: &School) -> Result<Vec<u8>, XlsxError
     groups(wb.add_worksheet(), model, school, &styles)?;
     routes(wb.add_worksheet(), model, school, &styles)?;
     quality(wb.add_worksheet(), model, school, &styles)?;
+    year_trend(wb.add_worksheet(), model, school, &styles)?;
     wb.save_to_buffer()
 }
 
@@ -400,6 +401,27 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     if extent.wide() {
         ws.set_landscape();
     }
+    Ok(())
+}
+
+/// «Динамика»: each key figure in every term of the school year with data (an empty cell
+/// where a term has no value) and the change from the year's first value to its last.
+fn year_trend(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &Styles) -> Result<(), XlsxError> {
+    ws.set_name("Динамика")?;
+    let top = heading(ws, "Динамика за учебный год", model, school, styles)?;
+    let mut headers = vec!["Показатель"];
+    headers.extend(model.trend_terms.iter().map(|t| t.period.russian()));
+    headers.push("Изменение за год");
+    let mut table = Table::new(ws, styles, top, &headers)?;
+    for (i, (f, values, change)) in model.trend_figures(&school.code).into_iter().enumerate() {
+        let unit = names::unit(&f.code);
+        let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
+        let mut cells = vec![Cell::Text(f.label.clone())];
+        cells.extend(values.into_iter().map(|v| Cell::Value(v, unit)));
+        cells.push(Cell::Value(change, change_unit));
+        table.row(top + 1 + i as u32, cells)?;
+    }
+    table.finish()?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ mod quirks;
 mod report;
 mod status;
 mod templates;
+mod trend;
 mod util;
 mod watch;
 mod wild;

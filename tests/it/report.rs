@@ -25,7 +25,16 @@ fn run_ingests_and_writes_the_terms_indicators_groups_and_log() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
         ws.files_in("reports/2025-2026-Q1"),
-        ["2315-001.pdf", "2315-001.xlsx", "changes.csv", "groups.csv", "indicators.csv", "indicators.parquet", "ingest-log.csv"]
+        [
+            "2315-001.pdf",
+            "2315-001.xlsx",
+            "changes.csv",
+            "groups.csv",
+            "indicators.csv",
+            "indicators.parquet",
+            "ingest-log.csv",
+            "trend.csv"
+        ]
     );
     let rows = csv_rows(&ws, "reports/2025-2026-Q1/indicators.csv");
     // Marks: Н-1 + + н, Н-2 + у +, У-1 1 0 (empty), У-2 б + +: 7 present of 11.
