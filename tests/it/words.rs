@@ -93,10 +93,10 @@ fn every_sheet_of_the_school_workbook_is_set_up_for_print() {
         text
     };
     let workbook = part("xl/workbook.xml");
-    assert_eq!(workbook.matches("_xlnm.Print_Area").count(), 9, "{workbook}");
+    assert_eq!(workbook.matches("_xlnm.Print_Area").count(), 10, "{workbook}");
     // Every sheet but the one-page summary repeats its header row on every page.
-    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 8, "{workbook}");
-    for n in 1..=9 {
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 9, "{workbook}");
+    for n in 1..=10 {
         let sheet = part(&format!("xl/worksheets/sheet{n}.xml"));
         assert!(sheet.contains(r#"<pageSetup paperSize="9""#), "sheet {n}: A4");
         assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "sheet {n}: fitted to the page width");

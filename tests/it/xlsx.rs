@@ -29,12 +29,12 @@ fn value_of(rows: &[std::collections::BTreeMap<String, String>], scope: &str, en
 }
 
 #[test]
-fn the_school_workbook_has_the_nine_sheets_and_the_figures_of_indicators_csv() {
+fn the_school_workbook_has_the_ten_sheets_and_the_figures_of_indicators_csv() {
     let ws = demo_like_workspace();
     let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["Сводка", "Педагоги", "Обучающиеся", "Посещаемость", "Анкеты", "Диагностика", "Группы", "Маршруты", "Качество данных"]
+        ["Сводка", "Педагоги", "Обучающиеся", "Посещаемость", "Анкеты", "Диагностика", "Группы", "Маршруты", "Качество данных", "Динамика"]
     );
     let rows = indicators(&ws);
 
