@@ -19,6 +19,8 @@ use crate::read::values::Period;
 const INPUT_ROWS: u32 = 1000;
 /// Columns left unlocked on sheets where teachers add columns (event codes, task numbers).
 const INPUT_COLS: u16 = 60;
+/// Characters across the instruction sheet's one column: within an A4 page's width.
+const INSTRUCTION_WIDTH: usize = 90;
 /// Name of the sheet telling the teacher how to fill the form.
 const INSTRUCTION_SHEET: &str = "Инструкция";
 /// Name of the hidden sheet holding long dropdown lists.
@@ -343,7 +345,36 @@ fn data_sheet<'a>(
     }
     ws.set_freeze_panes(1, 0)?;
     ws.protect_with_options(&input_protection());
+    // Printed on A4 as wide as the page, the header row on every page; a wide sheet lies.
+    let width: usize = columns.iter().map(|c| c.header.chars().count() + 4).sum();
+    fit_page_width(ws, open || width > 100)?;
     Ok(ws)
+}
+
+/// Prints a sheet on A4, one page wide, its first row repeated on every page.
+fn fit_page_width(ws: &mut Worksheet, landscape: bool) -> Result<(), XlsxError> {
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0).set_repeat_rows(0, 0)?;
+    if landscape {
+        ws.set_landscape();
+    }
+    Ok(())
+}
+
+/// Lines a wrapped text takes in a column of `width` characters: a row that tall shows it
+/// whole, on screen and in print (spreadsheets do not grow rows that a program wrote).
+fn wrapped_lines(text: &str, width: usize) -> usize {
+    let mut lines = 1;
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            lines += 1;
+            line = len;
+        } else {
+            line += if line > 0 { 1 + len } else { len };
+        }
+    }
+    lines
 }
 
 fn input_protection() -> ProtectionOptions {
@@ -398,7 +429,7 @@ fn write_passport(
 
 fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnaire>, styles: &Styles) -> Result<(), XlsxError> {
     ws.set_name(INSTRUCTION_SHEET)?;
-    ws.set_column_width(0, 100)?;
+    ws.set_column_width(0, INSTRUCTION_WIDTH as f64)?;
     let title = q.map_or_else(|| form.russian().to_string(), |q| q.title.clone());
     ws.write_string_with_format(0, 0, &title, &styles.title)?;
     let mut lines = vec![
@@ -410,7 +441,10 @@ fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnair
     lines.push("Сохраните файл и передайте методисту. Если в файле найдутся ошибки, вы получите его копию с отмеченными ячейками.".into());
     for (i, line) in lines.iter().enumerate() {
         ws.write_string_with_format(i as u32 + 2, 0, line, &styles.wrap)?;
+        // A little narrower than the column: proportional letters vary in width.
+        ws.set_row_height(i as u32 + 2, 15.0 * wrapped_lines(line, INSTRUCTION_WIDTH - 10) as f64)?;
     }
+    ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
@@ -461,11 +495,14 @@ fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
 fn questionnaire_sheet(ws: &mut Worksheet, q: &Questionnaire, styles: &Styles, lists: &mut Lists) -> Result<(), XlsxError> {
     let columns = questionnaire::COLUMNS;
     data_sheet(ws, questionnaire::SHEET, &columns, false, styles)?;
-    ws.set_row_height(0, 90)?;
+    let mut header_lines = 1;
     for (i, item) in q.items.iter().enumerate() {
         let col = (columns.len() + i) as u16;
-        ws.write_string_with_format(0, col, format!("{} {}", item.code, item.text), &styles.header)?;
-        ws.set_column_width(col, if item.scale == Scale::Text { 30 } else { 14 })?;
+        let header = format!("{} {}", item.code, item.text);
+        let width = if item.scale == Scale::Text { 30 } else { 16 };
+        header_lines = header_lines.max(wrapped_lines(&header, width - 3));
+        ws.write_string_with_format(0, col, header, &styles.header)?;
+        ws.set_column_width(col, width as f64)?;
         ws.set_column_format(col, &styles.input)?;
         let validation = match item.scale {
             Scale::Likert => {
@@ -484,5 +521,21 @@ fn questionnaire_sheet(ws: &mut Worksheet, q: &Questionnaire, styles: &Styles, l
             ws.add_data_validation(1, col, INPUT_ROWS, col, &v)?;
         }
     }
+    // The header shows every item's code and text whole (409 points is Excel's most).
+    ws.set_row_height(0, (15.0 * header_lines as f64).min(409.0))?;
+    fit_page_width(ws, true)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_text_counts_its_lines_at_word_boundaries() {
+        assert_eq!(wrapped_lines("", 10), 1);
+        assert_eq!(wrapped_lines("раз два три", 11), 1);
+        assert_eq!(wrapped_lines("раз два три четыре", 11), 2);
+        assert_eq!(wrapped_lines("К1.1 Выявляю образовательный запрос обучающегося", 13), 4);
+    }
 }

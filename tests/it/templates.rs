@@ -124,3 +124,37 @@ competency = "Р"
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(ws.records("answers").height(), 2);
 }
+
+/// `ht` of a row in a sheet's XML.
+fn row_height(xml: &str, row: u32) -> f64 {
+    let tag = xml.split(&format!("<row r=\"{row}\"")).nth(1).unwrap().split('>').next().unwrap().to_string();
+    tag.split("ht=\"").nth(1).map_or(15.0, |h| h.split('"').next().unwrap().parse().unwrap())
+}
+
+#[test]
+fn blank_forms_print_within_the_page_width_with_whole_texts() {
+    let ws = Ws::new();
+    let roster = ws.path("templates/Состав участников.xlsx");
+    // Инструкция: one column within an A4 page, every wrapped line given the height it needs.
+    let instruction = sheet_xml(&roster, "xl/worksheets/sheet2.xml");
+    assert!(instruction.contains("fitToPage=\"1\"") && instruction.contains("paperSize=\"9\""), "{instruction}");
+    let width: f64 = instruction.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!(width <= 91.0, "{width}");
+    let first_line = "1. Заполните лист «Паспорт»: код и название школы, муниципалитет, учебный год (2025/2026), период и кто заполнил.";
+    assert!(first_line.chars().count() > 80 && row_height(&instruction, 3) >= 30.0, "a two-line instruction row is two lines high");
+    // Data sheets: one page wide (the roster used to take two), the header row on every page.
+    let data = sheet_xml(&roster, "xl/worksheets/sheet3.xml");
+    assert!(data.contains("fitToPage=\"1\"") && data.contains("paperSize=\"9\""), "{data}");
+    assert!(sheet_xml(&roster, "xl/workbook.xml").contains("_xlnm.Print_Titles"));
+    // Ответы: the header row is tall enough for the longest item's code and text.
+    let q = ws.path("templates/Анкета — tutor-competency.xlsx");
+    let answers = sheet_xml(&q, "xl/worksheets/sheet3.xml");
+    let mut wb = open_workbook_auto(&q).unwrap();
+    let range = wb.worksheet_range("Ответы").unwrap();
+    let longest = range.rows().next().unwrap().iter().map(|c| c.to_string().chars().count()).max().unwrap();
+    assert!(
+        row_height(&answers, 1) >= 15.0 * (longest as f64 / 16.0).ceil(),
+        "header {} for {longest} characters",
+        row_height(&answers, 1)
+    );
+}
