@@ -7,7 +7,7 @@
 
 use printpdf::Op;
 
-use super::cards::{self, Attendance, Card, Diagnostic, Profile, Route};
+use super::cards::{self, Attendance, Card, Diagnostic, Profile, Route, Topic};
 use super::model::ReportModel;
 use super::names;
 use super::pdf::{self, ACCENT, BAD, Fonts, INK, LEFT, Layout, MUTED, PAGE_W, RIGHT, SERIES, WIDTH};
@@ -250,11 +250,11 @@ fn diagnostic(l: &mut Layout, d: &Diagnostic) {
             .topics
             .iter()
             .map(|t| {
-                let mark = if t.pct < 50.0 { "дефицит (ниже 50 %)" } else { "" };
+                let mark = if t.deficit() { "дефицит (ниже 50 %)" } else { "" };
                 vec![cards::topic_label(t), names::value("d_topic_pct", t.pct), mark.to_string()]
             })
             .collect();
-        let marked: Vec<bool> = d.topics.iter().map(|t| t.pct < 50.0).collect();
+        let marked: Vec<bool> = d.topics.iter().map(Topic::deficit).collect();
         let header = format!("Тема ({} диагностика)", names::wave(&d.topics_wave));
         l.table_marked(&[&header, "Выполнение", "Отметка"], &[110.0, 25.0, 39.0], &rows, &marked);
     }

@@ -24,7 +24,7 @@ use super::names;
 use super::pdf::Fonts;
 use crate::config::{Config, Thresholds};
 use crate::definitions::{Definitions, Direction};
-use crate::indicators::{self, Inputs, Settings, of_term, period_rank};
+use crate::indicators::{self, Inputs, Settings, comparable_value, of_term, period_rank};
 use crate::read::values::Term;
 use crate::store::Store;
 
@@ -131,6 +131,13 @@ pub struct DiagnosticWave {
     pub pct: f64,
     /// `level(d_pct)`: низкий, средний, высокий.
     pub level: &'static str,
+}
+
+impl Topic {
+    /// Below 50 %, compared as the indicators compare (`d_deficit_pct`, recommended groups).
+    pub fn deficit(&self) -> bool {
+        comparable_value(self.pct) < DEFICIT
+    }
 }
 
 /// A topic of the diagnostic's latest wave in the term (`d_topic_pct`).
@@ -639,6 +646,7 @@ fn diagnostic_waves(inputs: &Inputs, term: &Term, t: &Thresholds) -> PolarsResul
 
 /// `level(p)` of indicators.md.
 fn level(p: f64, t: &Thresholds) -> &'static str {
+    let p = comparable_value(p);
     if p < t.level_mid {
         "низкий"
     } else if p < t.level_high {
@@ -707,12 +715,12 @@ pub fn attention(card: &Card) -> Vec<String> {
             out.push(format!("Всего просрочено шагов маршрута: {}.", overdue.len()));
         }
     }
-    if let Some(a) = card.attendance.as_ref().filter(|a| a.rate < LOW_ATTENDANCE) {
+    if let Some(a) = card.attendance.as_ref().filter(|a| comparable_value(a.rate) < LOW_ATTENDANCE) {
         let school = a.school_rate.map(|s| format!(" (в школе {})", names::value("att_rate", s))).unwrap_or_default();
         out.push(format!("Посещаемость {} — ниже 50 %{school}.", names::value("att_rate", a.rate)));
     }
     for d in &card.diagnostics {
-        for t in d.topics.iter().filter(|t| t.pct < DEFICIT) {
+        for t in d.topics.iter().filter(|t| t.deficit()) {
             out.push(format!(
                 "Дефицит по теме «{}» ({}, {}): {}.",
                 topic_label(t),
@@ -721,7 +729,7 @@ pub fn attention(card: &Card) -> Vec<String> {
                 names::value("d_topic_pct", t.pct)
             ));
         }
-        if let Some(p) = d.progress.filter(|p| *p < 0.0) {
+        if let Some(p) = d.progress.filter(|p| comparable_value(*p) < 0.0) {
             out.push(format!("Результат диагностики «{}» снизился: {}.", d.name, names::value("d_progress", p)));
         }
     }
@@ -732,7 +740,9 @@ pub fn attention(card: &Card) -> Vec<String> {
         }
         for (name, scores) in &p.competencies {
             let (Some(Some(start)), Some(Some(end))) = (scores.first(), scores.last()) else { continue };
-            let worse = if p.higher_worse { end > start } else { end < start };
+            // Changed in exact arithmetic, not by a float error (as the school report's lists).
+            let change = comparable_value(end - start);
+            let worse = if p.higher_worse { change > 0.0 } else { change < 0.0 };
             if worse {
                 let what = if p.higher_worse { "затруднение выросло" } else { "оценка снизилась" };
                 out.push(format!(
