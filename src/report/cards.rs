@@ -23,7 +23,7 @@ use super::model::{Part, ReportModel, School};
 use super::names;
 use super::pdf::Fonts;
 use crate::config::{Config, Thresholds};
-use crate::definitions::{Definitions, Direction};
+use crate::definitions::{Definitions, Direction, Questionnaire};
 use crate::indicators::{self, Inputs, Settings, comparable_value, of_term, period_rank};
 use crate::read::values::Term;
 use crate::store::Store;
@@ -509,14 +509,8 @@ impl Details {
 
     fn profiles(&self, id: &str, definitions: &Definitions) -> Vec<Profile> {
         let Some(scores) = self.scores.get(id) else { return Vec::new() };
-        let mut codes: Vec<&str> = scores.iter().map(|s| s.questionnaire.as_str()).collect();
-        codes.sort();
-        codes.dedup();
-        codes
-            .into_iter()
-            .filter_map(|code| {
-                // An anonymous questionnaire (feedback about the tutor) is not shown by person.
-                let def = definitions.get(code).filter(|d| !d.anonymous)?;
+        named_questionnaires(scores.iter().map(|s| s.questionnaire.as_str()), definitions)
+            .filter_map(|(code, def)| {
                 let rows: Vec<&Score> = scores.iter().filter(|s| s.questionnaire == code).collect();
                 let waves: Vec<String> =
                     ["start", "mid", "final"].iter().filter(|w| rows.iter().any(|r| r.wave == **w)).map(|w| w.to_string()).collect();
@@ -539,13 +533,8 @@ impl Details {
 
     fn answers(&self, id: &str, definitions: &Definitions) -> Vec<Answers> {
         let Some(answers) = self.answers.get(id) else { return Vec::new() };
-        let mut codes: Vec<&str> = answers.iter().map(|a| a.questionnaire.as_str()).collect();
-        codes.sort();
-        codes.dedup();
-        codes
-            .into_iter()
-            .filter_map(|code| {
-                let def = definitions.get(code).filter(|d| !d.anonymous)?;
+        named_questionnaires(answers.iter().map(|a| a.questionnaire.as_str()), definitions)
+            .filter_map(|(code, def)| {
                 // The latest questionnaire of the person up to the term.
                 let last = answers.iter().filter(|a| a.questionnaire == code).map(|a| a.term).max()?;
                 let items: Vec<(String, String)> = def
@@ -564,6 +553,16 @@ impl Details {
             })
             .collect()
     }
+}
+
+/// The distinct questionnaires among `codes`, in code order, with their definitions; an
+/// anonymous questionnaire (feedback about the tutor) is never shown by person.
+fn named_questionnaires<'a>(
+    codes: impl Iterator<Item = &'a str>,
+    definitions: &'a Definitions,
+) -> impl Iterator<Item = (&'a str, &'a Questionnaire)> {
+    let codes: std::collections::BTreeSet<&str> = codes.collect();
+    codes.into_iter().filter_map(|code| Some((code, definitions.get(code).filter(|d| !d.anonymous)?)))
 }
 
 /// Marks of the term with their event's kind and month, by person.

@@ -47,11 +47,7 @@ fn school() -> Ws {
     let mut config = std::fs::read_to_string(ws.path("tutorstat.toml")).unwrap();
     config = config.replace("[cards]\nenabled = false", "[cards]\nenabled = true");
     std::fs::write(ws.path("tutorstat.toml"), config).unwrap();
-    ws.drop("состав.xlsx", &roster());
-    ws.drop("журнал.xlsx", &attendance());
-    ws.drop("диагностика.xlsx", &diagnostic());
-    ws.drop("маршруты.xlsx", &route());
-    ws.drop("анкета.xlsx", &competency());
+    ws.drop_every_form();
     ws
 }
 

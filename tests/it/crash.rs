@@ -8,11 +8,7 @@ use std::time::Instant;
 use super::util::*;
 
 fn fill(ws: &Ws) {
-    ws.drop("состав.xlsx", &roster());
-    ws.drop("журнал.xlsx", &attendance());
-    ws.drop("диагностика.xlsx", &diagnostic());
-    ws.drop("анкета.xlsx", &competency());
-    ws.drop("маршруты.xlsx", &route());
+    ws.drop_every_form();
     let mut bad = attendance();
     bad[2].1[1][3] = V::from("x");
     ws.drop("журнал с ошибкой.xlsx", &bad);

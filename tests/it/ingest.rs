@@ -4,18 +4,10 @@
 use super::util::*;
 use crate::row;
 
-fn valid_inbox(ws: &Ws) {
-    ws.drop("состав.xlsx", &roster());
-    ws.drop("журнал.xlsx", &attendance());
-    ws.drop("диагностика.xlsx", &diagnostic());
-    ws.drop("анкета.xlsx", &competency());
-    ws.drop("маршруты.xlsx", &route());
-}
-
 #[test]
 fn stores_every_valid_form_and_archives_the_files() {
     let ws = Ws::new();
-    valid_inbox(&ws);
+    ws.drop_every_form();
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(ws.files_in("inbox").is_empty());
@@ -236,7 +228,7 @@ fn skips_lock_files_and_other_documents_with_a_note() {
 #[test]
 fn ingesting_the_same_inbox_twice_leaves_the_same_store() {
     let ws = Ws::new();
-    valid_inbox(&ws);
+    ws.drop_every_form();
     let copies: Vec<_> = ws.files_in("inbox").into_iter().map(|n| (n.clone(), std::fs::read(ws.path("inbox").join(&n)).unwrap())).collect();
     ws.ingest();
     let before: Vec<_> = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"].map(|t| ws.records(t)).into();

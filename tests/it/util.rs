@@ -273,6 +273,16 @@ impl Ws {
         path
     }
 
+    /// Drops one valid workbook of every form kind: roster, journal, diagnostic,
+    /// questionnaire and routes of the school in `roster()`.
+    pub fn drop_every_form(&self) {
+        self.drop("состав.xlsx", &roster());
+        self.drop("журнал.xlsx", &attendance());
+        self.drop("диагностика.xlsx", &diagnostic());
+        self.drop("анкета.xlsx", &competency());
+        self.drop("маршруты.xlsx", &route());
+    }
+
     /// Runs the binary with a fixed clock; `--workspace` is added for commands that take it.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tutorstat"));

@@ -13,14 +13,7 @@ fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
     let full = ws.path("готовый.xlsx");
     write_xlsx(&full, &roster());
     let bytes = std::fs::read(&full).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_tutorstat"))
-        .args(["watch", "--quiet", "1.5", "--workspace"])
-        .arg(ws.root())
-        .env("SOURCE_DATE_EPOCH", "1763900000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_watch(&ws, "1.5");
     std::thread::sleep(Duration::from_millis(500));
     // Five chunks, 200 ms apart: never quiet long enough to look finished.
     let target = ws.path("inbox/состав.xlsx");
@@ -54,14 +47,7 @@ fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
     let ws = Ws::new();
     ws.drop("состав.xlsx", &roster());
     assert_eq!(ws.run(&["run"]).status.code(), Some(0));
-    let child = Command::new(env!("CARGO_BIN_EXE_tutorstat"))
-        .args(["watch", "--quiet", "0.5", "--workspace"])
-        .arg(ws.root())
-        .env("SOURCE_DATE_EPOCH", "1763900000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn_watch(&ws, "0.5");
     // The same roster again, under another name: «уже загружен».
     ws.drop("состав ещё раз.xlsx", &roster());
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -75,4 +61,16 @@ fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
     assert_eq!(ws.log().last().map(|e| e["outcome"].clone()), Some("duplicate".to_string()), "{all}");
     assert!(all.contains("Новых данных нет: отчёты в "), "{all}");
     assert!(!all.contains("Нет данных для отчётов"), "{all}");
+}
+
+/// Starts `watch` on the workspace with the given quiet period, output captured.
+fn spawn_watch(ws: &Ws, quiet: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_tutorstat"))
+        .args(["watch", "--quiet", quiet, "--workspace"])
+        .arg(ws.root())
+        .env("SOURCE_DATE_EPOCH", "1763900000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }

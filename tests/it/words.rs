@@ -11,11 +11,7 @@ use crate::row;
 /// `tutor-competency`, the second with its final wave (so progress and change are shown).
 fn two_terms() -> Ws {
     let ws = Ws::new();
-    ws.drop("состав.xlsx", &roster());
-    ws.drop("журнал.xlsx", &attendance());
-    ws.drop("диагностика.xlsx", &diagnostic());
-    ws.drop("анкета.xlsx", &competency());
-    ws.drop("маршруты.xlsx", &route());
+    ws.drop_every_form();
     let mut final_wave = competency();
     final_wave[0] = passport(
         "Анкета",

@@ -7,11 +7,7 @@ use super::util::*;
 
 fn demo_like_workspace() -> Ws {
     let ws = Ws::new();
-    ws.drop("состав.xlsx", &roster());
-    ws.drop("журнал.xlsx", &attendance());
-    ws.drop("диагностика.xlsx", &diagnostic());
-    ws.drop("анкета.xlsx", &competency());
-    ws.drop("маршруты.xlsx", &route());
+    ws.drop_every_form();
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     ws
