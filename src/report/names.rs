@@ -192,8 +192,13 @@ pub fn value(code: &str, value: f64) -> String {
         Unit::Points => format!("{}{} п. п.", if value > 0.0 { "+" } else { "" }, number(value, 1)),
         Unit::Count => number(value, 0),
         Unit::Number => number(value, 1),
-        Unit::Flag => if value >= 1.0 { "да" } else { "нет" }.into(),
+        Unit::Flag => flag(value).into(),
     }
+}
+
+/// A yes/no figure as a word: `да` for 1, `нет` for 0.
+pub fn flag(value: f64) -> &'static str {
+    if value >= 1.0 { "да" } else { "нет" }
 }
 
 /// A change against the comparison term: `+3,4 п. п.` for percentages, `+2` for counts.

@@ -151,6 +151,11 @@ impl<'a> Table<'a> {
                     }
                     w.min(60)
                 }
+                // A yes/no figure is read as a word, not as 0 or 1.
+                Cell::Value(Some(v), Unit::Flag) => {
+                    self.ws.write_string_with_format(r, c, names::flag(v), &self.styles.text)?;
+                    3
+                }
                 Cell::Value(Some(v), unit) => {
                     self.ws.write_number_with_format(r, c, v, self.styles.of(unit))?;
                     8
@@ -343,7 +348,9 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
                 Cell::Text(f.label.clone()),
                 Cell::Value(Some(f.value), unit),
                 Cell::Value(f.previous, unit),
-                Cell::Value(f.previous.map(|p| f.value - p), change_unit),
+                // A yes/no figure has no difference to show (here and in the other tables):
+                // «было» and «значение» say it.
+                Cell::Value(f.previous.map(|p| f.value - p).filter(|_| unit != Unit::Flag), change_unit),
             ],
         )?;
     }
@@ -418,7 +425,7 @@ fn year_trend(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: 
         let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
         let mut cells = vec![Cell::Text(f.label.clone())];
         cells.extend(values.into_iter().map(|v| Cell::Value(v, unit)));
-        cells.push(Cell::Value(change, change_unit));
+        cells.push(Cell::Value(change.filter(|_| unit != Unit::Flag), change_unit));
         table.row(top + 1 + i as u32, cells)?;
     }
     table.finish()?;
@@ -629,7 +636,7 @@ fn indicator_table<'a>(
                     Cell::Text(model.words.path(&group)),
                     Cell::Value(value, unit),
                     Cell::Value(before, unit),
-                    Cell::Value(value.zip(before).map(|(a, b)| a - b), change_unit),
+                    Cell::Value(value.zip(before).map(|(a, b)| a - b).filter(|_| unit != Unit::Flag), change_unit),
                 ],
             )?;
         }

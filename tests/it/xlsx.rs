@@ -110,3 +110,14 @@ fn with_a_fixed_clock_reports_are_byte_identical_between_runs() {
         assert!(a == b, "{name} differs between two runs");
     }
 }
+
+#[test]
+fn yes_no_figures_read_as_words_in_the_workbook() {
+    let ws = demo_like_workspace();
+    let rows = indicators(&ws);
+    let met = value_of(&rows, "school", "", "club_norm_met", "").expect("club_norm_met in indicators.csv");
+    let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Посещаемость").unwrap();
+    let row = sheet.rows().find(|r| r[0].to_string() == "Норма клуба (2 встречи в месяц) выполнена").expect("the club norm row");
+    assert_eq!(row[2], Data::String(if met >= 1.0 { "да" } else { "нет" }.into()));
+}
