@@ -295,6 +295,11 @@ fn with_source_columns(mut frame: DataFrame, p: &Passport, source_file: &str, sh
         text("source_sha256", sha),
         Column::new_scalar("seq".into(), Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)), n),
     ] {
+        // The roster's rows carry each person's own subject: the passport's (a diagnostic's
+        // subject, empty on a roster) must not overwrite it.
+        if column.name() == "subject" && frame.column("subject").is_ok() {
+            continue;
+        }
         frame.with_column(column)?;
     }
     Ok(frame)

@@ -121,3 +121,16 @@ fn yes_no_figures_read_as_words_in_the_workbook() {
     let row = sheet.rows().find(|r| r[0].to_string() == "Норма клуба (2 встречи в месяц) выполнена").expect("the club norm row");
     assert_eq!(row[2], Data::String(if met >= 1.0 { "да" } else { "нет" }.into()));
 }
+
+#[test]
+fn the_staff_sheet_shows_each_teachers_subject_from_the_roster() {
+    let ws = demo_like_workspace();
+    let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let staff = wb.worksheet_range("Педагоги").unwrap();
+    let headers: Vec<String> = staff.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(headers[..4], ["ID", "ФИО", "Роль", "Предмет"]);
+    let subject = |id: &str| staff.rows().find(|r| r[0].to_string() == id).map(|r| r[3].to_string()).unwrap();
+    assert_eq!(subject("Н-1"), "математика");
+    assert_eq!(subject("Н-2"), "русский язык");
+    assert_eq!(subject("П-1"), "физика");
+}
