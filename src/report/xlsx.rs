@@ -432,6 +432,34 @@ fn year_trend(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: 
     Ok(())
 }
 
+/// The rows with a level distribution (`…/низкий`, `…/средний`, `…/высокий`) put in the
+/// levels' order rather than the alphabetical one; every other row keeps its place.
+fn in_level_order(mut rows: Vec<((String, String), Option<f64>)>) -> Vec<((String, String), Option<f64>)> {
+    let mut first_seen: Vec<(String, String)> = Vec::new();
+    let keys: Vec<(usize, usize)> = rows
+        .iter()
+        .map(|((ind, group), _)| {
+            let (prefix, rank) = match group.rsplit_once('/') {
+                Some((prefix, last)) => match crate::indicators::LEVELS.iter().position(|l| *l == last) {
+                    Some(rank) => (prefix, rank),
+                    None => (group.as_str(), 0),
+                },
+                None => (group.as_str(), 0),
+            };
+            let bucket = (ind.clone(), prefix.to_string());
+            let at = first_seen.iter().position(|b| *b == bucket).unwrap_or_else(|| {
+                first_seen.push(bucket);
+                first_seen.len() - 1
+            });
+            (at, rank)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    let mut taken: Vec<Option<((String, String), Option<f64>)>> = rows.drain(..).map(Some).collect();
+    order.into_iter().filter_map(|i| taken[i].take()).collect()
+}
+
 /// Rows a chart of the summary takes (of 20 pixels): two rows of charts fill a landscape page.
 const CHART_ROWS: u32 = 15;
 
@@ -621,7 +649,8 @@ fn indicator_table<'a>(
     let mut r = top;
     for prefix in prefixes {
         let Ok(rows) = model.rows(&school.code, "school", prefix) else { continue };
-        for ((ind, group), value) in strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")).zip(numbers(&rows, "value")) {
+        let listed = strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")).zip(numbers(&rows, "value"));
+        for ((ind, group), value) in in_level_order(listed.collect()) {
             if !ind.starts_with(prefix) {
                 continue;
             }

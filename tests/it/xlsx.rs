@@ -134,3 +134,19 @@ fn the_staff_sheet_shows_each_teachers_subject_from_the_roster() {
     assert_eq!(subject("Н-2"), "русский язык");
     assert_eq!(subject("П-1"), "физика");
 }
+
+#[test]
+fn level_distributions_are_listed_low_middle_high() {
+    let ws = demo_like_workspace();
+    let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Анкеты").unwrap();
+    let levels: Vec<String> = sheet
+        .rows()
+        .filter(|r| r[0].to_string() == "Доля по уровню")
+        .map(|r| r[1].to_string().rsplit(", ").next().unwrap().to_string())
+        .collect();
+    assert!(levels.len() >= 3, "{levels:?}");
+    for run in levels.chunks(3) {
+        assert_eq!(run, ["низкий", "средний", "высокий"], "{levels:?}");
+    }
+}
