@@ -87,6 +87,8 @@ struct Table<'a> {
     /// The first table's last row, once a later one starts.
     first_end: Option<u32>,
     last_row: u32,
+    /// The current table's header row: a table with no row below it says «нет данных».
+    header_row: u32,
     widths: BTreeMap<u16, usize>,
     /// Cells whose text wraps (headers, long texts): their rows are made as high as their
     /// lines once the widths are known.
@@ -106,12 +108,14 @@ const PORTRAIT_WIDTH: f64 = 100.0;
 
 impl<'a> Table<'a> {
     fn new(ws: &'a mut Worksheet, styles: &'a Styles, top: u32, headers: &[&str]) -> Result<Table<'a>, XlsxError> {
-        let mut table = Table { ws, styles, top, first_end: None, last_row: top, widths: BTreeMap::new(), wrapped: Vec::new() };
+        let mut table =
+            Table { ws, styles, top, first_end: None, last_row: top, header_row: top, widths: BTreeMap::new(), wrapped: Vec::new() };
         table.header(top, headers)?;
         Ok(table)
     }
 
     fn header(&mut self, r: u32, headers: &[&str]) -> Result<(), XlsxError> {
+        self.header_row = r;
         for (c, h) in headers.iter().enumerate() {
             self.ws.write_string_with_format(r, c as u16, *h, &self.styles.header)?;
             // Headers wrap: a column need not be wider than a header's longest word or a
@@ -126,6 +130,9 @@ impl<'a> Table<'a> {
 
     /// Starts a later table: its title at row `r`, its header below; returns the header row.
     fn section(&mut self, r: u32, title: &str, headers: &[&str]) -> Result<u32, XlsxError> {
+        if r > self.header_row + 1 {
+            self.say_if_empty()?;
+        }
         self.first_end.get_or_insert(self.last_row);
         self.ws.write_string_with_format(r, 0, title, &self.styles.title)?;
         self.header(r + 1, headers)?;
@@ -186,8 +193,19 @@ impl<'a> Table<'a> {
         Ok(extent)
     }
 
+    /// Writes «нет данных» under the current table's header when no row follows it.
+    fn say_if_empty(&mut self) -> Result<(), XlsxError> {
+        if self.last_row == self.header_row {
+            let r = self.header_row + 1;
+            self.ws.write_string_with_format(r, 0, "нет данных", &self.styles.text)?;
+            self.last_row = r;
+        }
+        Ok(())
+    }
+
     /// [`Table::finish`] without the print setup, for a sheet that prints otherwise.
-    fn fit(self) -> Result<(&'a mut Worksheet, Extent), XlsxError> {
+    fn fit(mut self) -> Result<(&'a mut Worksheet, Extent), XlsxError> {
+        self.say_if_empty()?;
         let last_col = self.widths.keys().max().copied().unwrap_or(0);
         let ws = self.ws;
         ws.set_freeze_panes(self.top + 1, 0)?;

@@ -150,3 +150,15 @@ fn level_distributions_are_listed_low_middle_high() {
         assert_eq!(run, ["низкий", "средний", "высокий"], "{levels:?}");
     }
 }
+
+#[test]
+fn an_empty_sheet_says_no_data_under_its_header() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("Анкеты").unwrap();
+    let header = sheet.rows().position(|r| r.first().is_some_and(|c| c.to_string() == "Показатель")).unwrap();
+    assert_eq!(sheet.rows().nth(header + 1).map(|r| r[0].to_string()), Some("нет данных".into()));
+}
