@@ -155,6 +155,7 @@ fn add_note(ws: &mut Worksheet, r: u32, c: u16, problems: &[&Problem]) -> Result
 /// The teacher's own sheets copied as they are, for a file that is not laid out as the blank.
 fn plain(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxError> {
     let mut out = Workbook::new();
+    out.set_properties(&blank::template_properties(CHECK_SHEET)?);
     let items = listed(problems);
     write_check(out.add_worksheet(), problems, &items)?;
     let notes = by_cell(&items);

@@ -47,8 +47,7 @@ pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<Pa
 pub fn write_register(dir: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
     let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title("Реестр школ").set_author("tutorstat"));
+    wb.set_properties(&template_properties("Реестр школ")?);
     let styles = Styles::new();
     data_sheet(wb.add_worksheet(), crate::register::SHEET, &crate::register::COLUMNS, false, &styles)?;
     let path = dir.join("Реестр школ.xlsx");
@@ -86,11 +85,17 @@ impl Styles {
 /// One blank workbook: `Паспорт`, `Инструкция`, the data sheets and the hidden lists.
 fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
-    // A fixed creation date keeps the blank forms byte-identical between runs.
-    let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
-    wb.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title(form.russian()).set_author("tutorstat"));
+    wb.set_properties(&template_properties(form.russian())?);
     form_sheets(&mut wb, form, q)?;
     Ok(wb)
+}
+
+/// Document properties of a workbook the program makes from its templates (blank forms,
+/// questionnaire definitions, annotated copies). A fixed creation date, not the clock's,
+/// keeps them byte-identical between runs; rust_xlsxwriter would write the current time.
+pub fn template_properties(title: &str) -> Result<DocProperties, XlsxError> {
+    let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
+    Ok(DocProperties::new().set_creation_datetime(&created).set_title(title).set_author("tutorstat"))
 }
 
 /// Adds the sheets of a blank form to `wb`.
@@ -141,6 +146,7 @@ fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> 
 /// which format each of the teacher's cells takes there.
 pub fn refill(form: FormKind, q: Option<&Questionnaire>, first: &str) -> Result<(Workbook, BlankCells), XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_properties(&template_properties(form.russian())?);
     wb.add_worksheet().set_name(first)?.set_active(true);
     form_sheets(&mut wb, form, q)?;
     wb.worksheet_from_name(passport::SHEET)?.set_active(false);

@@ -12,8 +12,14 @@ use sha2::Sha256;
 
 use crate::report::figures::{numbers, strings, text_at};
 
-/// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`.
+/// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`. A reproducible
+/// run (`SOURCE_DATE_EPOCH` set: the tests and the frozen demo) gets a key made from that
+/// time instead, so the same inbox gives the same pseudonyms and package bytes; workspaces
+/// people use are made without it.
 pub fn new_key() -> anyhow::Result<String> {
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        return Ok(crate::digest::hex(&<Sha256 as sha2::Digest>::digest(format!("tutorstat reproducible key {epoch}"))));
+    }
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("не удалось получить случайный ключ: {e}"))?;
     Ok(crate::digest::hex(&bytes))

@@ -66,6 +66,7 @@ fn parse_scale(text: &str) -> Option<Scale> {
 /// The definition as a workbook.
 pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_properties(&crate::blank::template_properties(&q.title)?);
     let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 

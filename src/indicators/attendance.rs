@@ -3,7 +3,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, school_only};
-use super::{Inputs, Settings, comparable, of_term, shared, typed_sum};
+use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
 const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
@@ -32,7 +32,7 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
     Some(joined.group_by([col("municipality"), col("school_code"), col("person_id").alias("person")]).agg([
         present.clone().cast(DataType::Float64).sum().alias("present"),
         len().cast(DataType::Float64).alias("marked"),
-        typed_sum(when(present).then(col("hours")).otherwise(lit(0.0))).alias("hours_present"),
+        exact_sum(when(present).then(col("hours")).otherwise(lit(0.0))).alias("hours_present"),
     ]))
 }
 

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
-use super::{Inputs, LEVELS, Settings, comparable, latest, level, of_term, shared, typed_sum};
+use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
@@ -38,8 +38,8 @@ pub fn per_person(scored: LazyFrame) -> LazyFrame {
     scored
         .group_by([col("municipality"), col("school_code"), col("term"), col("period"), col("person"), col("instrument"), col("wave")])
         .agg([
-            typed_sum(col("points")).alias("score"),
-            typed_sum(col("max_score")).alias("max_total"),
+            exact_sum(col("points")).alias("score"),
+            exact_sum(col("max_score")).alias("max_total"),
             col("points").is_not_null().any(true).alias("present"),
         ])
         .with_column((col("score") * lit(100.0) / col("max_total")).alias("pct"))
@@ -52,7 +52,7 @@ pub fn per_topic(scored: LazyFrame) -> LazyFrame {
         .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("instrument"), col("wave"), col("topic_code")])
         .agg([
             col("topic").first().alias("topic"),
-            (typed_sum(col("points")) * lit(100.0) / typed_sum(col("max_score"))).alias("topic_pct"),
+            (exact_sum(col("points")) * lit(100.0) / exact_sum(col("max_score"))).alias("topic_pct"),
         ])
 }
 

@@ -10,7 +10,7 @@ use super::diagnostics::per_person;
 
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
 pub const REASONS: [&str; 4] = ["att_rate", "completeness_pct", "d_pct", "r_done_pct"];
-use super::{Settings, comparable_value, ordered_mean, period_rank, period_rank_expr};
+use super::{Settings, comparable_value, exact_mean, period_rank, period_rank_expr};
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.
 fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
@@ -22,7 +22,7 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
         .with_columns([period_rank_expr().alias("rank"), wave_rank.alias("wave_rank")])
         .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
         .group_by([col("school_code"), col("instrument"), col("rank"), col("wave_rank")])
-        .agg([ordered_mean(col("pct")).alias("pct")])
+        .agg([exact_mean(col("pct")).alias("pct")])
         .sort_by_exprs([col("rank"), col("wave_rank")], SortMultipleOptions::default())
         .group_by_stable([col("school_code"), col("instrument")])
         .agg([col("pct").last()])

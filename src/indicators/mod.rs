@@ -201,36 +201,32 @@ pub fn comparable_value(x: f64) -> f64 {
     (x * scale).round_ties_even() / scale
 }
 
-/// The sum of `x` over a group, added in ascending order of the values. Floating-point
+/// The sum of `x` over a group, the same whatever order its rows come in. Floating-point
 /// addition is not associative, and joins and group-bys on several threads deliver a
-/// group's rows in a different order from run to run: summed as they come, the same data
-/// gave last digits that changed between runs. Sorted first, the sum depends on the values
-/// alone. A running sum, because polars drops a sort before a plain `sum` (whose result it
-/// takes not to depend on order). Sums of integer counts are exact in any order.
-pub fn ordered_sum(x: Expr) -> Expr {
-    running_total(x).fill_null(lit(0.0))
+/// group's rows in a different order from run to run: summed as they come (or even sorted
+/// first, which polars' optimiser does not always keep), the same data gave last digits
+/// that changed between runs. So each value is split into its whole part and its fraction
+/// in billionths, both summed as integers, which is exact in any order; the two are joined
+/// by one division at the end. A value loses at most half a billionth, well below
+/// [`COMPARE_DECIMALS`]; typed numbers (hours, points) with up to nine decimals are exact,
+/// so 0.1 + 0.2 is 0.3. Two integer sums keep room for any region: the billionths of a row
+/// are below 10^9, and the whole parts are the values themselves.
+pub fn exact_sum(x: Expr) -> Expr {
+    let x = x.cast(DataType::Float64);
+    let whole = x.clone().floor();
+    let billionths = ((x - whole.clone()) * lit(BILLION)).round(0, RoundMode::HalfToEven);
+    whole.cast(DataType::Int64).sum().cast(DataType::Float64)
+        + billionths.cast(DataType::Int64).sum().cast(DataType::Float64) / lit(BILLION)
 }
 
-/// The mean of the present values of `x` (null when none is), summed in order ([`ordered_sum`]).
-pub fn ordered_mean(x: Expr) -> Expr {
-    running_total(x.clone()) / x.is_not_null().cast(DataType::Float64).sum()
+/// The mean of the present values of `x` ([`exact_sum`] over their count); null when none is.
+pub fn exact_mean(x: Expr) -> Expr {
+    let count = x.clone().is_not_null().cast(DataType::Float64).sum();
+    when(count.clone().gt(lit(0.0))).then(exact_sum(x) / count).otherwise(lit(NULL))
 }
 
-/// The sum of numbers people typed (hours, points), exact and in no particular order: added
-/// as whole millionths, so 0.1 + 0.2 is 0.3 whatever order the rows come in, and without
-/// the cost of [`ordered_sum`]'s sort in every group (there is a group per person). A
-/// number typed with more than six decimals counts to six.
-pub fn typed_sum(x: Expr) -> Expr {
-    (x * lit(TYPED_UNITS)).round(0, RoundMode::HalfToEven).cast(DataType::Int64).sum().cast(DataType::Float64) / lit(TYPED_UNITS)
-}
-
-/// Units of one in [`typed_sum`].
-const TYPED_UNITS: f64 = 1e6;
-
-/// The sum of the present values of `x` in ascending order; null when none is present.
-fn running_total(x: Expr) -> Expr {
-    x.cast(DataType::Float64).sort(SortOptions::default()).cum_sum(false).last()
-}
+/// Units of one in [`exact_sum`]'s fractions.
+const BILLION: f64 = 1e9;
 
 pub const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
 
@@ -278,3 +274,38 @@ pub(crate) mod testing;
 
 #[cfg(test)]
 mod properties;
+
+#[cfg(test)]
+mod sums {
+    use polars::prelude::*;
+
+    use super::{exact_mean, exact_sum};
+
+    fn first(df: DataFrame, column: &str) -> Option<f64> {
+        df.column(column).unwrap().f64().unwrap().get(0)
+    }
+
+    /// Summed as they come, 0.1 + 0.2 + 0.3 is 0.6000000000000001 and 0.3 + 0.2 + 0.1 is
+    /// 0.6; a third split into whole part and billionths counts to the ninth decimal.
+    #[test]
+    fn exact_sums_do_not_depend_on_row_order() {
+        let sum_of = |values: &[f64]| {
+            let df = df!("x" => values).unwrap().lazy().select([exact_sum(col("x")).alias("s"), exact_mean(col("x")).alias("m")]);
+            let df = df.collect().unwrap();
+            (first(df.clone(), "s").unwrap(), first(df, "m").unwrap())
+        };
+        assert_eq!(sum_of(&[0.1, 0.2, 0.3]), sum_of(&[0.3, 0.2, 0.1]));
+        assert_eq!(sum_of(&[0.1, 0.2, 0.3]).0, 0.6);
+        let thirds = [100.0 / 3.0, 200.0 / 3.0, -1.0 / 3.0, 7.25];
+        let mut reversed = thirds;
+        reversed.reverse();
+        assert_eq!(sum_of(&thirds), sum_of(&reversed));
+        assert!((sum_of(&thirds).0 - (299.0 / 3.0 + 7.25)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_mean_of_nothing_is_null() {
+        let df = df!("x" => [None::<f64>, None]).unwrap().lazy().select([exact_mean(col("x")).alias("m")]).collect().unwrap();
+        assert_eq!(first(df, "m"), None);
+    }
+}

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
-use super::{Inputs, LEVELS, Settings, comparable, latest, level, of_term, ordered_mean, shared};
+use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
 use crate::definitions::{Definitions, Direction, Scale};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
@@ -91,7 +91,7 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
             col("direction"),
         ])
         .agg([
-            ordered_mean(col("norm")).alias("mean"),
+            exact_mean(col("norm")).alias("mean"),
             len().cast(DataType::Float64).alias("answered"),
             col("n_items").first().alias("n_items"),
         ])
@@ -102,7 +102,7 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
 fn indexes(scores: LazyFrame) -> LazyFrame {
     scores
         .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("anonymous"), col("instrument"), col("wave")])
-        .agg([ordered_mean(col("score")).alias("index")])
+        .agg([exact_mean(col("score")).alias("index")])
 }
 
 /// School competency scores of every wave of the school year, for start-versus-final
@@ -112,7 +112,7 @@ pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
     let scores = competency_scores(year.filter(col("scale").eq(lit("likert"))));
     let by_wave = scores
         .group_by([col("school_code"), col("instrument"), col("wave"), col("competency"), col("direction")])
-        .agg([ordered_mean(col("score")).alias("score")])
+        .agg([exact_mean(col("score")).alias("score")])
         .sort(["school_code", "instrument", "competency", "wave"], SortMultipleOptions::default());
     Ok(Some(by_wave.collect()?))
 }

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::ordered_sum;
+use super::exact_sum;
 use crate::read::values::Term;
 
 /// Columns a school row of a pooled indicator carries until its municipality and region
@@ -82,7 +82,7 @@ impl Pool {
 
     /// The mean of `x` over the records where it is present.
     pub fn mean(x: Expr) -> Pool {
-        Pool { num: ordered_sum(x.clone().cast(DataType::Float64)), den: Some(present(x)), scale: 1.0, school_shown: true }
+        Pool { num: exact_sum(x.clone().cast(DataType::Float64)), den: Some(present(x)), scale: 1.0, school_shown: true }
     }
 
     /// A share in percent: the mean of a boolean condition times 100.
@@ -92,7 +92,7 @@ impl Pool {
 
     /// `scale * sum(num) / sum(den)`.
     pub fn ratio(num: Expr, den: Expr, scale: f64) -> Pool {
-        let sum = |x: Expr| ordered_sum(x.cast(DataType::Float64));
+        let sum = |x: Expr| exact_sum(x.cast(DataType::Float64));
         Pool { num: sum(num), den: Some(sum(den)), scale, school_shown: true }
     }
 
@@ -146,7 +146,7 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
     let wider = |keys: &[&str]| {
         sums.clone()
             .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-            .agg([ordered_sum(col("num")), ordered_sum(col("den")), col("scale").first(), col("ratio").first()])
+            .agg([exact_sum(col("num")), exact_sum(col("den")), col("scale").first(), col("ratio").first()])
             .with_column(value_of_sums())
     };
     let municipality = wider(&["term", "indicator", "municipality", "group"])
