@@ -1,5 +1,5 @@
-//! Russian nouns that agree with their numbers: «1 лист», «2 листа», «5 листов». Numbers
-//! themselves are written by `report::names::number` (thin-space thousands).
+//! Russian numbers and the nouns that agree with them: «2\u{2009}000», «12,5»,
+//! «1 лист», «2 листа», «5 листов».
 
 /// `n` and the form of the noun that agrees with it: `one` for 1, 21, 101…, `few` for
 /// 2–4, 22–24…, `many` for 0, 5–20, 25–30… (`plural(3, "лист", "листа", "листов")` is «3 листа»).
@@ -9,7 +9,22 @@ pub fn plural(n: u64, one: &str, few: &str, many: &str) -> String {
 
 /// A whole number the Russian way: «2\u{2009}000\u{2009}000».
 pub fn grouped(n: u64) -> String {
-    crate::report::names::number(n as f64, 0)
+    number(n as f64, 0)
+}
+
+/// A number the Russian way: comma decimals, thin-space thousands.
+pub fn number(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{2009}');
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
 }
 
 /// Only the noun form of [`plural`], for phrases where the number stands elsewhere.

@@ -12,7 +12,7 @@ use std::io::{BufReader, Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::workbook::{OpenError, damaged};
+use super::error::{OpenError, damaged};
 use crate::problem::cell_name;
 
 /// The sheet size calamine caps repeats at (Excel's).

@@ -8,9 +8,10 @@ use std::io::Cursor;
 
 use calamine::{Data, DataRef, Range, Reader};
 
+pub use super::error::OpenError;
+use super::error::damaged;
 use super::text::fold;
 use crate::problem::cell_name;
-use crate::russian::{grouped, plural};
 
 /// Limits that bound the memory and time one file may take.
 #[derive(Debug, Clone, Copy)]
@@ -82,66 +83,6 @@ impl Workbook {
         let key = fold(name);
         self.sheets.iter().find(|s| fold(&s.name) == key)
     }
-}
-
-/// Why a file could not be opened as a workbook. The message is for the teacher and says
-/// what to do; a reader's own (English) words travel only in [`OpenError::detail`].
-#[derive(Debug, thiserror::Error, PartialEq)]
-pub enum OpenError {
-    #[error("файл пустой (0 байт): сохраните таблицу ещё раз и положите файл заново")]
-    Empty,
-    #[error(
-        "файл защищён паролем: откройте его, снимите пароль (в Excel: Файл → Сведения → Защитить книгу → Зашифровать с использованием пароля, поле очистить; в LibreOffice: Файл → Свойства → Безопасность) и сохраните заново"
-    )]
-    Encrypted,
-    #[error(
-        "файл сохранён в очень старом формате Excel (версии 2–4, до 1995 года), его прочитать нельзя: откройте его в Excel или LibreOffice и сохраните как .xlsx"
-    )]
-    OldExcel,
-    #[error(
-        "в книге есть лист макросов Excel 4.0, такие листы прочитать нельзя: удалите этот лист (или скопируйте листы формы в новую книгу) и сохраните как .xlsx"
-    )]
-    MacroSheet,
-    #[error(
-        "это не таблица Excel или LibreOffice (нужен .xlsx, .xlsm, .xlsb, .xls или .ods): откройте файл в табличном редакторе и сохраните как .xlsx"
-    )]
-    NotASpreadsheet,
-    #[error("{}: это не похоже на таблицу формы", unpacked_size(.unpacked, *.limit))]
-    TooLarge { unpacked: Option<u64>, limit: u64 },
-    #[error("в книге {}, больше допустимых {limit}: оставьте только листы формы", plural(*.count as u64, "лист", "листа", "листов"))]
-    TooManySheets { count: usize, limit: usize },
-    #[error(
-        "на листе «{sheet}» есть значение в ячейке {cell}, далеко за таблицей: с ним книга занимает больше {} ячеек (от первой заполненной до последней), столько не нужно ни одной форме. Удалите это значение и другие далёкие от таблицы (или строки и столбцы с ними) и сохраните файл", grouped(*.limit)
-    )]
-    SheetTooLarge { sheet: String, cell: String, limit: u64 },
-    #[error(
-        "файл повреждён: его не удаётся прочитать как таблицу (возможно, он сохранён не до конца или испорчен при пересылке). Откройте его в Excel или LibreOffice, сохраните как .xlsx и положите снова"
-    )]
-    Damaged { detail: String },
-}
-
-impl OpenError {
-    /// The reader's own words, for the ingest log (never for the teacher).
-    pub fn detail(&self) -> Option<&str> {
-        match self {
-            OpenError::Damaged { detail } => Some(detail),
-            _ => None,
-        }
-    }
-}
-
-/// «файл распаковывается в 64 МБ, больше допустимых 10 МБ», or, when the declared sizes
-/// overflowed, «…в объём больше допустимого (разрешено 10 МБ)» instead of a meaningless number.
-fn unpacked_size(unpacked: &Option<u64>, limit: u64) -> String {
-    match unpacked {
-        Some(mb) => format!("файл распаковывается в {} МБ, больше допустимых {} МБ", grouped(*mb), grouped(limit)),
-        None => format!("файл распаковывается в объём больше допустимого (разрешено {} МБ)", grouped(limit)),
-    }
-}
-
-/// A reader's error as a file's error: its text, cut to a log line's length, kept as detail.
-pub(super) fn damaged(error: impl std::fmt::Display) -> OpenError {
-    OpenError::Damaged { detail: error.to_string().chars().take(300).collect() }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";

@@ -8,7 +8,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::workbook::{OpenError, damaged};
+use super::error::{OpenError, damaged};
 use crate::problem::cell_name;
 
 const BOUNDSHEET: u16 = 0x0085;

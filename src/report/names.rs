@@ -170,20 +170,7 @@ pub fn flag_reason(code: &str) -> &str {
     }
 }
 
-/// A number the Russian way: comma decimals, thin-space thousands.
-pub fn number(value: f64, decimals: usize) -> String {
-    let text = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('\u{2009}');
-        }
-        grouped.push(c);
-    }
-    let sign = if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "−" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
-}
+pub use crate::russian::number;
 
 /// A value in its unit: `72,5 %`, `12`, `+3,4 п. п.`, `да`.
 pub fn value(code: &str, value: f64) -> String {

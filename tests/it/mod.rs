@@ -10,6 +10,7 @@ mod demo;
 mod determinism;
 mod hostile;
 mod ingest;
+mod layout;
 mod packages;
 mod pdf;
 mod quirks;
