@@ -11,6 +11,7 @@ pub mod names;
 pub mod pdf;
 #[cfg(test)]
 mod privacy_properties;
+pub mod region;
 pub mod xlsx;
 
 use std::io::Write;

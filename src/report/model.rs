@@ -58,12 +58,14 @@ pub struct ReportModel {
     pub profiles: DataFrame,
     /// The school year's trend up to the term: the non-person rows of every term of the
     /// term's kind with data, each as that term's own report computes them (`indicators.csv`
-    /// columns). Empty for a centre.
+    /// columns); a centre's suppressed by each term's own counts, as the term's figures are.
     pub trend: DataFrame,
     /// The terms of [`ReportModel::trend`], in order.
     pub trend_terms: Vec<Term>,
     /// Values of [`ReportModel::trend`] by [`key`], one index per trend term.
     trend_values: Vec<HashMap<String, f64>>,
+    /// Municipality and region values of [`ReportModel::trend`], as in `units`, one index per trend term.
+    trend_units: Vec<HashMap<String, f64>>,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
     /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
@@ -143,6 +145,8 @@ struct Batch {
     previous: Option<DataFrame>,
     /// Non-person rows of each trend term, in the order of `Context::trend`.
     trend: Vec<DataFrame>,
+    /// Persons behind each trend term's figures (counted for a centre only: it suppresses).
+    trend_persons: Vec<Counts>,
     /// Persons behind the figures of the term and of the comparison term.
     persons: Counts,
     persons_before: Counts,
@@ -169,7 +173,7 @@ impl ReportModel {
         for table in crate::store::TABLES {
             compare_has_data |= !store.schools(table, &compare)?.is_empty();
         }
-        let trend = if request.school_reports { trend_terms(store, term)? } else { Vec::new() };
+        let trend = trend_terms(store, term)?;
         let context =
             Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare), trend: &trend };
         // A few batches at a time: polars alone keeps about one and a half cores busy on a
@@ -181,9 +185,13 @@ impl ReportModel {
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
         let (mut now, mut before, mut schools, mut tables) = (Vec::new(), Vec::new(), Vec::new(), HashMap::<Part, Vec<DataFrame>>::new());
         let mut by_term: Vec<Vec<DataFrame>> = vec![Vec::new(); trend.len()];
+        let mut trend_persons: Vec<Counts> = vec![Counts::default(); trend.len()];
         for batch in batches {
             for (frames, frame) in by_term.iter_mut().zip(batch.trend) {
                 frames.push(frame);
+            }
+            for (counts, more) in trend_persons.iter_mut().zip(batch.trend_persons) {
+                counts.merge(more);
             }
             persons.merge(batch.persons);
             persons_before.merge(batch.persons_before);
@@ -202,8 +210,16 @@ impl ReportModel {
             }
         };
         let long = only(indicators::combine(now)?)?;
-        let trend_rows = by_term.into_iter().map(|frames| only(indicators::combine(frames)?)).collect::<PolarsResult<Vec<_>>>()?;
+        let mut trend_rows = by_term.into_iter().map(|frames| only(indicators::combine(frames)?)).collect::<PolarsResult<Vec<_>>>()?;
+        if let Some(k) = request.small_cell {
+            // Each trend term's figures suppressed by that term's own counts, like the term's.
+            for (rows, counts) in trend_rows.iter_mut().zip(&trend_persons) {
+                let counts = counts.with_totals(rows)?;
+                *rows = crate::privacy::suppress(std::mem::take(rows), &counts, k)?.0;
+            }
+        }
         let trend_values = trend_rows.iter().map(|rows| index(rows, false)).collect::<PolarsResult<Vec<_>>>()?;
+        let trend_units = trend_rows.iter().map(unit_index).collect::<PolarsResult<Vec<_>>>()?;
         let trend_rows = if trend_rows.is_empty() { long.clear() } else { stack(trend_rows, &indicators::COLUMNS)? };
         let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
         // Suppression is applied here, once, to each term's figures by that term's counts:
@@ -241,6 +257,7 @@ impl ReportModel {
             trend: trend_rows,
             trend_terms: trend,
             trend_values,
+            trend_units,
             log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
             small_cell: request.small_cell,
             suppressed,
@@ -278,6 +295,14 @@ impl ReportModel {
     pub fn trend_of(&self, school: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
         let key = key(["school", school, "", indicator, group]);
         self.trend_values.iter().map(|values| values.get(&key).copied()).collect()
+    }
+
+    /// A municipality's (or, with `municipality` empty, the region's) value in each term of
+    /// the year trend, `None` where it has none.
+    pub fn unit_trend_of(&self, municipality: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
+        let scope = if municipality.is_empty() { "region" } else { "municipality" };
+        let key = key([scope, municipality, indicator, group]);
+        self.trend_units.iter().map(|values| values.get(&key).copied()).collect()
     }
 
     /// `trend.csv`: the year trend in long form, `term, scope, unit, group, indicator,
@@ -494,18 +519,23 @@ impl Context<'_> {
         };
         // Each trend term's rows as that term's report computes them; the term and the
         // comparison term are already computed above.
-        let mut trend = Vec::new();
+        let (mut trend, mut trend_persons) = (Vec::new(), Vec::new());
         for &t in self.trend {
             let reused = if Some(t) == self.compare { previous.clone() } else { None };
-            let rows = if t == term {
-                now.clone().lazy().filter(not_person()).collect()?
+            let (rows, counts) = if t == term {
+                (now.clone().lazy().filter(not_person()).collect()?, persons.clone())
             } else if let Some(rows) = reused {
-                rows
+                (rows, persons_before.clone())
             } else {
                 let rows = indicators::compute_schools(&inputs, &settings(config, definitions, register, t, batch))?.rows;
-                rows.lazy().filter(not_person()).collect()?
+                let mut counts = Counts::default();
+                if request.small_cell.is_some() {
+                    counts.add_persons(&rows)?;
+                }
+                (rows.lazy().filter(not_person()).collect()?, counts)
             };
             trend.push(compact(rows)?);
+            trend_persons.push(counts);
         }
         let mut tables = vec![(Part::Forms, forms)];
         if request.school_reports {
@@ -523,6 +553,7 @@ impl Context<'_> {
             now: compact(now)?,
             previous: previous.map(compact).transpose()?,
             trend,
+            trend_persons,
             persons,
             persons_before,
             schools: schools(&inputs)?,

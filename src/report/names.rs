@@ -94,6 +94,12 @@ impl Words {
         self.definitions.get(code).map_or(code, |q| q.title.as_str())
     }
 
+    /// Whether a questionnaire's higher figures mean more difficulty (`direction =
+    /// "higher_worse"`); false for anything else.
+    pub fn higher_worse(&self, instrument: &str) -> bool {
+        self.definitions.get(instrument).is_some_and(|q| q.direction == Some(crate::definitions::Direction::HigherWorse))
+    }
+
     /// A competency or item of a questionnaire with its name: `К1 Выявление образовательного
     /// запроса`, `П1 Выбрал(а) бы этого тьютора снова`; anything else as it is.
     pub fn part(&self, instrument: &str, code: &str) -> String {
