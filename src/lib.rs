@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one module or folder per stage: `discover` -> `read` -> `forms` (validate)
 //! -> `store` -> `indicators` (compute) -> `report` (render); `ingest` drives one file's
-//! journey through the first four, `main.rs` wires commands to stages.
+//! journey through the first four; `session` opens a command's workspace and configuration
+//! once, and the binary's `cmd/` wires each command to the stages.
 
 pub mod annotate;
 pub mod author;
@@ -25,6 +26,7 @@ pub mod read;
 pub mod register;
 pub mod report;
 pub mod russian;
+pub mod session;
 pub mod status;
 pub mod store;
 pub mod watch;

@@ -260,6 +260,28 @@ pub struct Term {
     pub period: Period,
 }
 
+/// A term the command line could not read (`--term`, `--compare`): the text typed, shown
+/// with what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownTerm(pub String);
+
+impl std::fmt::Display for UnknownTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "не понял период «{}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\"", self.0)
+    }
+}
+
+impl std::error::Error for UnknownTerm {}
+
+/// What [`Term::parse`] reads; clap parses `--term` with it.
+impl std::str::FromStr for Term {
+    type Err = UnknownTerm;
+
+    fn from_str(s: &str) -> Result<Term, UnknownTerm> {
+        Term::parse(s).ok_or_else(|| UnknownTerm(s.to_string()))
+    }
+}
+
 impl Term {
     /// `2025/2026 Q1`.
     pub fn label(&self) -> String {

@@ -113,3 +113,29 @@ fn the_help_of_every_command_starts_with_its_own_line_from_the_list() {
         assert_eq!(first, *about, "{name} --help starts with another command's line or none:\n{help}");
     }
 }
+
+#[test]
+fn a_term_that_is_not_one_is_refused_in_russian_before_the_workspace_is_opened() {
+    // The folder does not exist: the term is read first, by the command line.
+    let missing = tempfile::tempdir().unwrap().path().join("нет такой папки");
+    for args in [
+        vec!["report", "--term", "2025/2026 Q9"],
+        vec!["report", "--compare", "2025/2026 Q9"],
+        vec!["export", "--term", "2025/2026 Q9"],
+        vec!["ingest", "--term", "2025/2026 Q9"],
+    ] {
+        let out = tutorstat(&[args.as_slice(), &["--workspace", missing.to_str().unwrap()]].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("Ошибка: не понял период «2025/2026 Q9»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\""),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("не найдена"), "{args:?}: the folder is not looked at: {stderr}");
+    }
+    // Another value that does not parse keeps the general Russian line, not clap's English.
+    let out = tutorstat(&["watch", "--quiet", "abc"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Ошибка в параметрах командной строки") && !stderr.contains("invalid"), "{stderr}");
+}

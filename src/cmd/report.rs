@@ -1,0 +1,85 @@
+//! `tutorstat report`: compute -> render for the chosen terms (by default every term with
+//! data): the school's reports (and cards when `[cards] enabled`), or the centre's summary.
+
+use std::process::ExitCode;
+
+use tutorstat::config::{Kind, RegisteredSchool};
+use tutorstat::read::values::Term;
+use tutorstat::report;
+use tutorstat::session::Session;
+use tutorstat::store::log::Entry;
+
+use super::files;
+use crate::cli::ReportArgs;
+
+pub fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let terms = match args.term {
+        Some(t) => vec![t],
+        None => session.stored_terms()?,
+    };
+    render_terms(session, &terms, args.school.as_deref(), args.compare)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the reports of `terms`, one term after the other.
+pub fn render_terms(session: &Session, terms: &[Term], school: Option<&str>, compare: Option<Term>) -> anyhow::Result<()> {
+    let (ws, config) = (&session.ws, &session.config);
+    let store = session.store();
+    let log = session.log()?;
+    if terms.is_empty() {
+        say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
+    }
+    let fonts = report::pdf::Fonts::load();
+    for term in terms {
+        let model = build_model(session, &log, *term, school, compare)?;
+        let written = match config.kind {
+            Kind::School => {
+                let mut written = report::write_term(&ws.reports(), &model, &fonts)?;
+                if config.cards.enabled {
+                    let selection = report::cards::Selection { school: school.map(String::from), ..Default::default() };
+                    written.extend(report::cards::write(&ws.reports(), &model, &store, config, &session.definitions, &fonts, &selection)?);
+                }
+                written
+            }
+            Kind::Centre => {
+                let deadline = config.deadline(term);
+                // Without a register, the centre measures against the schools that sent data.
+                let known = if config.register.is_empty() {
+                    model
+                        .schools
+                        .iter()
+                        .map(|s| RegisteredSchool { code: s.code.clone(), name: s.name.clone(), municipality: s.municipality.clone() })
+                        .collect()
+                } else {
+                    config.register.clone()
+                };
+                let view = report::centre::CentreView::new(&model, &known, deadline);
+                report::write_centre(&ws.reports(), &model, &view, &fonts)?
+            }
+        };
+        say!("Отчёты за {}: {} ({})", term.russian(), report::term_dir(&ws.reports(), term).display(), files(written.len()));
+    }
+    Ok(())
+}
+
+/// The report model of a term.
+pub fn build_model(
+    session: &Session,
+    log: &[Entry],
+    term: Term,
+    school: Option<&str>,
+    compare: Option<Term>,
+) -> anyhow::Result<report::model::ReportModel> {
+    let config = &session.config;
+    let register: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
+    let request = report::model::Request {
+        term,
+        register: &register,
+        school,
+        compare,
+        school_reports: config.kind == Kind::School,
+        small_cell: (config.kind == Kind::Centre).then_some(config.privacy.small_cell),
+        now: session.clock.now(),
+    };
+    report::model::ReportModel::build(&session.store(), config, &session.definitions, request, log)
+}
