@@ -4,6 +4,8 @@
 # templates examples/packages.rs copies under N school codes (40 municipalities of schools
 # each). Times the centre's `ingest` and `report`, with peak memory; the report is run once
 # per value of `[limits] report_batches` (batches of 100 schools computed at once).
+# Each row also gives the cost per school and that cost times 40 000 (the issue's centre),
+# a linear extrapolation: measured cost has grown linearly with schools (docs/architecture.md).
 # Usage: bash benches/centre.sh [SCHOOLS...]   (default: 1000 5000; 40000 takes ~15 min).
 # Environment: BATCHES="1 2 8" (default "2"); PROFILE=dev uses the dev build (relative
 # figures only; default release); TEMPLATE_SCHOOLS (default 300) sizes the region copied.
@@ -11,10 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${PROFILE:-release}
 if [ "$profile" = dev ]; then
-  cargo build --bin tutorstat --example region --example packages >/dev/null 2>&1
+  cargo build --locked --bin tutorstat --example region --example packages >/dev/null 2>&1
   dir=target/debug
 else
-  cargo build --release --bin tutorstat --example region --example packages >/dev/null 2>&1
+  cargo build --release --locked --bin tutorstat --example region --example packages >/dev/null 2>&1
   dir=target/release
 fi
 bin=$dir/tutorstat
@@ -28,7 +30,9 @@ $bin export -w "$work/region" --term "2025/2026 Q4" >/dev/null
 mkdir "$work/templates"
 find "$work/region/reports" -name 'package_*.parquet' -exec mv {} "$work/templates/" \;
 rm -rf "$work/region"
-printf "| schools | centre ingest (s) | peak RSS ingest (MiB) | report_batches | centre report (s) | peak RSS report (MiB) |\n|---|---|---|---|---|---|\n"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(git log -1 --format='%h %s' | cut -c1-60)"
+per() { python3 -c "print(f'{1000 * $1 / $2:.2f} ms, x40000: {40000 * $1 / $2:.0f} s')"; }
+printf "| schools | centre ingest (s) | per school, x40 000 | peak RSS ingest (MiB) | report_batches | centre report (s) | per school, x40 000 | peak RSS report (MiB) |\n|---|---|---|---|---|---|---|---|\n"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000)
 for size in "${sizes[@]}"; do
@@ -38,7 +42,8 @@ for size in "${sizes[@]}"; do
   for batches in ${BATCHES:-2}; do
     sed -i "s/^report_batches = .*/report_batches = $batches/" "$work/centre/tutorstat.toml"
     read -r report report_rss <<<"$(measure $bin report -w "$work/centre")"
-    printf "| %s | %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$((ingest_rss / 1024))" "$batches" "$report" "$((report_rss / 1024))"
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$(per "$ingest" "$size")" "$((ingest_rss / 1024))" \
+      "$batches" "$report" "$(per "$report" "$size")" "$((report_rss / 1024))"
   done
   rm -rf "$work/centre"
 done

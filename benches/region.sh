@@ -1,26 +1,61 @@
 #!/usr/bin/env bash
-# Region-scale benchmark (issue 6): generate N schools as real workbooks, then time the
-# calamine floor, `ingest`, `report` and `run` on the same corpus, with peak memory.
-# Usage: bash benches/region.sh [SCHOOLS...]   (default: 30 100 300). Release build.
+# Region-scale benchmark (issues 6, 19): N schools of two terms written as real workbooks
+# (examples/region.rs), then on that one corpus, in one run of this script:
+#   floor   every used cell of every workbook parsed by bare calamine (examples/floor.rs);
+#   open    tutorstat's own reader over every workbook, used-range checks included, and
+#   check   validation of the workbooks already read (examples/phases.rs; nothing stored);
+#   ingest, report (both terms: every school's xlsx and PDF, the term CSVs) and a full run
+#   on a fresh copy, each with its peak RSS (/usr/bin/time).
+# Every time is also printed as a ratio to the floor of the same run and thread count.
+# Each size is measured with POLARS_MAX_THREADS=RAYON_NUM_THREADS=T for T in THREADS
+# (default "2 8"): more threads than cores must not buy memory.
+# Usage: bash benches/region.sh [SCHOOLS...]   (default: 30 100 300). Release build;
+# PROFILE=dev uses the dev build (to try the script; its figures mean nothing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin tutorstat --example region --example floor >/dev/null 2>&1
-bin=target/release/tutorstat
-measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
-printf "| schools | workbooks | floor (s) | ingest (s) | ingest / floor | report (s) | run (s) | peak RSS run (MiB) |\n|---|---|---|---|---|---|---|---|\n"
-for n in "${@:-30 100 300}"; do
-  for size in $n; do
-    dir=$(mktemp -d)
-    $bin init "$dir/a" >/dev/null
-    target/release/examples/region "$dir/a" "$size" 10 >/dev/null
-    files=$(find "$dir/a/inbox" -name '*.xlsx' | wc -l)
-    cp -r "$dir/a" "$dir/b"
-    floor=$(target/release/examples/floor "$dir/a/inbox" | sed -E 's/.* in ([0-9.]+) s/\1/')
-    read -r ingest _ <<<"$(measure $bin ingest -w "$dir/a")"
-    read -r report _ <<<"$(measure $bin report -w "$dir/a")"
-    read -r run rss <<<"$(measure $bin run -w "$dir/b")"
-    ratio=$(python3 -c "print(f'{$ingest/$floor:.1f}x')")
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n" "$size" "$files" "$floor" "$ingest" "$ratio" "$report" "$run" "$((rss / 1024))"
-    rm -rf "$dir"
+if [ "${PROFILE:-release}" = dev ]; then
+  cargo build --locked --bin tutorstat --example region --example floor --example phases >/dev/null 2>&1
+  dir=$PWD/target/debug
+else
+  cargo build --release --locked --bin tutorstat --example region --example floor --example phases >/dev/null 2>&1
+  dir=$PWD/target/release
+fi
+bin=$dir/tutorstat
+ex=$dir/examples
+# Wall seconds and peak RSS in MiB of a command, its own output discarded.
+measure() {
+  local out
+  out=$(/usr/bin/time -v "$@" 2>&1 >/dev/null) || true
+  local wall rss
+  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' <<<"$out")
+  rss=$(awk -F': ' '/Maximum resident set size/ { printf "%d", $2 / 1024 }' <<<"$out")
+  echo "$wall $rss"
+}
+x() { python3 -c "print(f'{$1 / $2:.1f}x')"; }
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(git log -1 --format='%h %s' | cut -c1-60)"
+printf "| schools | workbooks | threads | floor (s) | open (s) | check (s) | ingest (s) | report (s) | run (s) | peak RSS ingest / report / run (MiB) |\n"
+printf "|---|---|---|---|---|---|---|---|---|---|\n"
+for size in "${@:-30 100 300}"; do
+  for n in $size; do
+    base=$(mktemp -d)
+    $bin init "$base/w" >/dev/null
+    $ex/region "$base/w" "$n" 10 >/dev/null
+    files=$(find "$base/w/inbox" -name '*.xlsx' | wc -l)
+    for t in ${THREADS:-2 8}; do
+      export POLARS_MAX_THREADS=$t RAYON_NUM_THREADS=$t
+      rm -rf "$base/a" "$base/b"
+      cp -r "$base/w" "$base/a"
+      cp -r "$base/w" "$base/b"
+      floor=$($ex/floor "$base/w/inbox" | sed -E 's/.* in ([0-9.]+) s/\1/')
+      read -r open check < <($ex/phases "$base/w/inbox" | sed -E 's/open ([0-9.]+) s, check ([0-9.]+) s.*/\1 \2/')
+      read -r ingest ingest_rss <<<"$(measure $bin ingest -w "$base/a")"
+      read -r report report_rss <<<"$(measure $bin report -w "$base/a")"
+      read -r run run_rss <<<"$(measure $bin run -w "$base/b")"
+      printf "| %s | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s / %s / %s |\n" \
+        "$n" "$files" "$t" "$floor" "$open" "$(x "$open" "$floor")" "$check" "$(x "$check" "$floor")" \
+        "$ingest" "$(x "$ingest" "$floor")" "$report" "$(x "$report" "$floor")" "$run" "$(x "$run" "$floor")" \
+        "$ingest_rss" "$report_rss" "$run_rss"
+    done
+    rm -rf "$base"
   done
 done

@@ -3,13 +3,23 @@
 //! Not rayon: polars runs its own pool, and a rayon worker that waits on polars steals the
 //! next item of its own pool while it waits, then the next, until the stack overflows (seen
 //! at 3 000 files). Plain threads wait without stealing.
+//!
+//! One thread per core, or as many as `POLARS_MAX_THREADS` says when it is set: the one
+//! knob that sizes polars' pool sizes this one too, so a benchmark can run the program as
+//! it would run on a machine with more cores (`benches/region.sh`).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Maps `f` over `items` on one thread per core, each thread taking the next item as it
 /// finishes one; the results keep the order of `items`.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    map_on(std::thread::available_parallelism().map_or(2, |n| n.get()), items, f)
+    map_on(threads(), items, f)
+}
+
+/// The cores, or `POLARS_MAX_THREADS` when it is set to a number.
+fn threads() -> usize {
+    let set = std::env::var("POLARS_MAX_THREADS").ok().and_then(|n| n.trim().parse::<usize>().ok());
+    set.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 /// [`map`] on at most `threads` threads, whatever the cores: for work whose memory grows

@@ -1,0 +1,56 @@
+//! Ingest's first two phases timed apart, on every core as `ingest` runs them: tutorstat's
+//! own reader (`read::workbook::open`, the used-range checks included) over every workbook
+//! under a folder, then validation (`forms::check`) of the workbooks already in memory, with
+//! the rosters checked first so the other forms see their IDs, as in `ingest`. Nothing is
+//! stored. `cargo run --release --example phases -- DIR` prints one line
+//! `open X s, check Y s, N workbooks, P problems`; `benches/region.sh` divides both by the
+//! calamine floor (`examples/floor.rs`) measured in the same run.
+
+use std::collections::HashSet;
+use std::time::Instant;
+
+use tutorstat::definitions::Definitions;
+use tutorstat::forms::{self, Env, Fallback, FormKind, RosterIndex};
+use tutorstat::read::workbook::{self, Limits};
+
+fn main() -> anyhow::Result<()> {
+    let dir = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: phases DIR"))?;
+    let files: Vec<_> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "xlsx"))
+        .map(|e| e.into_path())
+        .collect();
+    let bytes: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
+
+    let start = Instant::now();
+    let workbooks: Vec<_> = tutorstat::parallel::map(&bytes, |b| workbook::open(b, Limits::default()));
+    let open = start.elapsed().as_secs_f64();
+    let workbooks: Vec<_> = workbooks.into_iter().flatten().collect();
+
+    let definitions = Definitions::load(None)?;
+    let fallback = Fallback::default();
+    let start = Instant::now();
+    let (rosters, others): (Vec<_>, Vec<_>) = workbooks.iter().partition(|wb| forms::form_of(wb) == Some(FormKind::Roster));
+    let empty = RosterIndex::new();
+    let env = Env { rosters: &empty, definitions: &definitions, fallback: &fallback };
+    let checked_rosters = tutorstat::parallel::map(&rosters, |wb| forms::check(wb, &env));
+    let mut index = RosterIndex::new();
+    for checked in &checked_rosters {
+        let Some(p) = &checked.passport else { continue };
+        let ids: HashSet<String> = checked
+            .tables
+            .iter()
+            .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
+            .flatten()
+            .collect();
+        index.entry((p.school_code.clone(), p.term.year)).or_default().extend(ids);
+    }
+    let env = Env { rosters: &index, definitions: &definitions, fallback: &fallback };
+    let checked = tutorstat::parallel::map(&others, |wb| forms::check(wb, &env));
+    let check = start.elapsed().as_secs_f64();
+
+    let problems: usize = checked.iter().chain(&checked_rosters).map(|c| c.problems.items.len() + c.problems.unlisted()).sum();
+    println!("open {open:.3} s, check {check:.3} s, {} workbooks, {problems} problems", workbooks.len());
+    Ok(())
+}
