@@ -19,8 +19,9 @@ use crate::read::values::Period;
 const INPUT_ROWS: u32 = 1000;
 /// Columns left unlocked on sheets where teachers add columns (event codes, task numbers).
 const INPUT_COLS: u16 = 60;
-/// Characters across the instruction sheet's one column: within an A4 page's width.
-const INSTRUCTION_WIDTH: usize = 90;
+/// Characters across the instruction sheet's one column: within an A4 page's width in
+/// portrait with the default margins, also in LibreOffice, which ignores fit-to-width here.
+const INSTRUCTION_WIDTH: usize = 75;
 /// Name of the sheet telling the teacher how to fill the form.
 const INSTRUCTION_SHEET: &str = "Инструкция";
 /// Name of the hidden sheet holding long dropdown lists.
