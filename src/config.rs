@@ -143,11 +143,14 @@ pub struct Config {
     pub register_file: Option<String>,
     #[serde(default)]
     pub privacy: Privacy,
-    /// Deadlines of the terms for the centre: `"2025/2026 Q1" = "2025-11-10"`.
-    #[serde(default)]
-    pub deadlines: BTreeMap<String, String>,
+    /// Deadlines of the terms for the centre as written: `"2025/2026 Q1" = "2025-11-10"`.
+    #[serde(default, rename = "deadlines")]
+    deadlines_written: BTreeMap<String, String>,
     #[serde(default)]
     pub cards: Cards,
+    /// `[deadlines]` resolved at load: the day each term is due.
+    #[serde(skip)]
+    pub deadlines: BTreeMap<Term, chrono::NaiveDate>,
 }
 
 impl Config {
@@ -173,6 +176,7 @@ impl Config {
         if !problems.is_empty() {
             return Err(fail(problems));
         }
+        config.deadlines = config.resolved_deadlines();
         if let Some(file) = &config.register_file {
             let root = path.parent().unwrap_or(Path::new("."));
             let schools = crate::register::read(&root.join(file), config.read_limits())
@@ -188,7 +192,7 @@ impl Config {
         let mut say = |path: &[&str], what: String| {
             problems.push(format!("{}, ключ «{}»: {what}", place(text, key_span(text, path)), path.join(".")));
         };
-        for (term, date) in &self.deadlines {
+        for (term, date) in &self.deadlines_written {
             if Term::parse(term).is_none() {
                 say(
                     &["deadlines", term],
@@ -237,9 +241,29 @@ impl Config {
         problems
     }
 
-    /// The deadline of a term from `[deadlines]` (checked at load).
+    /// `[deadlines]` as dates by term, once [`Config::problems`] found nothing wrong; a term
+    /// written twice (`"2025/2026 Q1"`, `"2025-2026-Q1"`) keeps the first in key order.
+    fn resolved_deadlines(&self) -> BTreeMap<Term, chrono::NaiveDate> {
+        let mut deadlines = BTreeMap::new();
+        for (term, date) in &self.deadlines_written {
+            if let (Some(term), Some(date)) = (Term::parse(term), parse_deadline(date)) {
+                deadlines.entry(term).or_insert(date);
+            }
+        }
+        deadlines
+    }
+
+    /// The deadline of a term from `[deadlines]`.
     pub fn deadline(&self, term: &Term) -> Option<chrono::NaiveDate> {
-        self.deadlines.iter().find(|(t, _)| Term::parse(t).as_ref() == Some(term)).and_then(|(_, d)| parse_deadline(d))
+        self.deadlines.get(term).copied()
+    }
+
+    /// The key of the pseudonyms (`[privacy] key`), which every package needs.
+    pub fn pseudonym_key(&self) -> anyhow::Result<&str> {
+        self.privacy
+            .key
+            .as_deref()
+            .context("в tutorstat.toml нет ключа псевдонимизации ([privacy] key): создайте рабочую папку командой init или добавьте ключ")
     }
 
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
@@ -428,5 +452,21 @@ mod tests {
         assert!(!config.cards.enabled);
         let centre: Config = toml::from_str(&template(Kind::Centre, "abc")).unwrap();
         assert_eq!(centre.kind, Kind::Centre);
+    }
+
+    #[test]
+    fn deadlines_are_resolved_to_dates_by_term_at_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tutorstat.toml");
+        let text = "[deadlines]\n\"2025-2026-Q1\" = \"2025-11-10\"\n\"2025/2026 Q1\" = \"2025-11-20\"\n\"2025/2026 2 четверть\" = \" 2025-12-28 \"\n";
+        std::fs::write(&path, text).unwrap();
+        let config = Config::load(&path).unwrap();
+        let term = |text: &str| Term::parse(text).unwrap();
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        // One term written two ways: the first in key order counts.
+        assert_eq!(config.deadline(&term("2025/2026 Q1")), day(2025, 11, 10));
+        assert_eq!(config.deadline(&term("2025/2026 Q2")), day(2025, 12, 28));
+        assert_eq!(config.deadline(&term("2025/2026 Q3")), None);
+        assert_eq!(config.deadlines.len(), 2);
     }
 }

@@ -6,7 +6,6 @@
 
 use std::io::Cursor;
 
-use anyhow::Context as _;
 use polars::prelude::*;
 use polars_io::SerReader;
 use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
@@ -58,10 +57,7 @@ pub fn text_items(definitions: &Definitions) -> Vec<String> {
 
 /// The packages of a term: (school code, Parquet bytes) per school with data.
 pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &Term) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let key =
-        config.privacy.key.as_deref().context(
-            "в tutorstat.toml нет ключа псевдонимизации ([privacy] key): создайте рабочую папку командой init или добавьте ключ",
-        )?;
+    let key = config.pseudonym_key()?;
     let text = text_items(definitions);
     let mut by_school: std::collections::BTreeMap<String, Vec<LazyFrame>> = Default::default();
     for table in TABLES {

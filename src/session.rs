@@ -62,19 +62,18 @@ impl Session {
     /// ([`Session::locked`] takes it).
     pub fn open(root: &Path) -> anyhow::Result<Session> {
         let ws = Workspace::new(root);
-        let config = ws.open()?;
-        Session::with(ws, config)
+        ws.prepare()?;
+        Session::with(ws)
     }
 
     /// A folder that need not be a workspace (`check`, `templates`): its configuration if it
     /// has one, else the defaults; nothing is created.
     pub fn loose(root: &Path) -> anyhow::Result<Session> {
-        let ws = Workspace::new(root);
-        let config = Config::load(&ws.config_path())?;
-        Session::with(ws, config)
+        Session::with(Workspace::new(root))
     }
 
-    fn with(ws: Workspace, config: Config) -> anyhow::Result<Session> {
+    fn with(ws: Workspace) -> anyhow::Result<Session> {
+        let config = Config::load(&ws.config_path())?;
         let definitions = Definitions::load(Some(&ws.questionnaires()))?;
         Ok(Session { ws, config, definitions, clock: Clock::from_env()?, lock: None })
     }

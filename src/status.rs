@@ -16,8 +16,9 @@ use crate::indicators::completeness::labels_owed;
 use crate::read::text::fold;
 use crate::read::values::{Period, Term};
 use crate::report::names::Words;
-use crate::store::Columns;
+use crate::session::Session;
 use crate::store::log::{Entry, Outcome};
+use crate::store::{Columns, Store};
 use crate::workspace::Workspace;
 
 /// Where one form of one school stands.
@@ -136,16 +137,10 @@ fn waiting(entries: &[Entry]) -> Vec<&Entry> {
     out
 }
 
-/// Builds the status of `term` from the ingest log. `register` empty: the schools seen in
+/// Builds the status of `term` from the ingest log. Without a register: the schools seen in
 /// the log for the term.
-pub fn build(
-    ws: &Workspace,
-    config: &Config,
-    register: &[RegisteredSchool],
-    entries: &[Entry],
-    term: Term,
-    today: NaiveDate,
-) -> TermStatus {
+pub fn build(session: &Session, entries: &[Entry], term: Term, today: NaiveDate) -> TermStatus {
+    let (ws, config, register) = (&session.ws, &session.config, &session.config.register);
     let deadline = config.deadline(&term);
     let labels = match config.kind {
         Kind::School => labels_owed(&config.expected, &term),
@@ -157,7 +152,7 @@ pub fn build(
             .filter(|e| !e.school_code.is_empty() && labels.iter().any(|l| of_term(e, &term, l)))
             .map(|e| e.school_code.as_str())
             .collect();
-        let names = names_in_store(ws, &term);
+        let names = names_in_store(&session.store(), &term);
         codes
             .into_iter()
             .map(|code| match names.get(code) {
@@ -226,8 +221,7 @@ pub fn build(
 
 /// School names and municipalities as the school year's rosters spell them: a workspace
 /// without a register knows its schools only from what they sent.
-fn names_in_store(ws: &Workspace, term: &Term) -> HashMap<String, (String, String)> {
-    let store = crate::store::Store::new(&ws.store());
+fn names_in_store(store: &Store, term: &Term) -> HashMap<String, (String, String)> {
     let mut names = HashMap::new();
     for period in Period::ALL {
         let columns = Columns::Only(&["school_code", "school_name", "municipality"]);

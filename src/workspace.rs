@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use crate::config::{self, Config, Kind};
+use crate::config::{self, Kind};
 
 pub const CONFIG_FILE: &str = "tutorstat.toml";
 
@@ -61,8 +61,8 @@ impl Workspace {
         self.templates().join("questionnaires")
     }
 
-    /// Checks the folder is a workspace and loads its configuration.
-    pub fn open(&self) -> anyhow::Result<Config> {
+    /// Checks the folder is a workspace and creates the folders it lacks.
+    pub fn prepare(&self) -> anyhow::Result<()> {
         if !self.root.is_dir() {
             bail!("папка {} не найдена: создайте рабочую папку командой «tutorstat init {}»", self.root.display(), self.root.display());
         }
@@ -76,7 +76,7 @@ impl Workspace {
         for dir in [self.inbox(), self.archive(), self.rejected(), self.store(), self.reports()] {
             fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
-        Config::load(&self.config_path())
+        Ok(())
     }
 
     /// Creates the folders and a commented configuration; keeps an existing configuration.

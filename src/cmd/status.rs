@@ -26,7 +26,7 @@ pub fn run(session: &Session, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     }
     let now = session.clock.now();
     for term in terms {
-        let status = status::build(ws, &session.config, &session.config.register, &entries, term, now.date());
+        let status = status::build(session, &entries, term, now.date());
         let dir = report::term_dir(&ws.reports(), &term);
         std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         let path = dir.join("status.xlsx");
