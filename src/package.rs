@@ -95,45 +95,73 @@ pub struct Package {
     pub rows: usize,
 }
 
+/// Why a file is not a package this program can read; the message is for the centre's
+/// methodologist.
+#[derive(Debug, thiserror::Error)]
+pub enum PackageError {
+    /// Not a Parquet file at all.
+    #[error("файл .parquet повреждён или это не пакет tutorstat")]
+    Damaged,
+    /// A Parquet file without the `table` column every package carries.
+    #[error("в файле .parquet нет столбца «table»: это не пакет tutorstat (пакет делается командой tutorstat export)")]
+    NotAPackage,
+    /// A column every package carries is missing.
+    #[error("в пакете нет столбца «{0}»: это не пакет tutorstat")]
+    MissingColumn(String),
+    /// A column that must hold text does not.
+    #[error("столбец «{0}» пакета не текстовый")]
+    NotText(String),
+    /// No `package_version`.
+    #[error("в пакете нет версии формата (package_version)")]
+    NoVersion,
+    /// A format version this program does not read.
+    #[error("пакет версии {found}, а программа читает версию {expected}: обновите tutorstat", expected = VERSION)]
+    Version { found: i32 },
+    /// Records of several schools (or of none) in one package.
+    #[error("в пакете данные нескольких школ ({}): один пакет — одна школа", .0.join(", "))]
+    SeveralSchools(Vec<String>),
+    /// A school code that could not be a folder name.
+    #[error("код школы в пакете «{0}» недопустим: только буквы, цифры, дефис, подчёркивание и точка")]
+    SchoolCode(String),
+    /// No readable term.
+    #[error("в пакете нет периода")]
+    NoTerm,
+    /// The package's frame could not be taken apart.
+    #[error(transparent)]
+    Frame(#[from] PolarsError),
+}
+
 /// Reads and checks a package; the error says what is wrong, in Russian.
-pub fn read(bytes: &[u8]) -> Result<Package, String> {
+pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
     // One thread a package: packages are read on every core already.
-    let df = ParquetReader::new(Cursor::new(bytes))
-        .read_parallel(ParallelStrategy::None)
-        .finish()
-        .map_err(|_| "файл .parquet повреждён или это не пакет tutorstat".to_string())?;
+    let df = ParquetReader::new(Cursor::new(bytes)).read_parallel(ParallelStrategy::None).finish().map_err(|_| PackageError::Damaged)?;
     if df.column("table").is_err() {
-        return Err("в файле .parquet нет столбца «table»: это не пакет tutorstat (пакет делается командой tutorstat export)".into());
+        return Err(PackageError::NotAPackage);
     }
-    let text = |name: &str| -> Result<Vec<String>, String> {
-        let column = df.column(name).map_err(|_| format!("в пакете нет столбца «{name}»: это не пакет tutorstat"))?;
-        let values = column.str().map_err(|_| format!("столбец «{name}» пакета не текстовый"))?;
-        Ok(values.unique().map_err(|e| e.to_string())?.iter().flatten().map(String::from).collect())
+    let text = |name: &str| -> Result<Vec<String>, PackageError> {
+        let column = df.column(name).map_err(|_| PackageError::MissingColumn(name.to_string()))?;
+        let values = column.str().map_err(|_| PackageError::NotText(name.to_string()))?;
+        Ok(values.unique()?.iter().flatten().map(String::from).collect())
     };
-    let version = df
-        .column("package_version")
-        .ok()
-        .and_then(|c| c.i32().ok())
-        .and_then(|v| v.max())
-        .ok_or("в пакете нет версии формата (package_version)")?;
+    let version = df.column("package_version").ok().and_then(|c| c.i32().ok()).and_then(|v| v.max()).ok_or(PackageError::NoVersion)?;
     if version != VERSION {
-        return Err(format!("пакет версии {version}, а программа читает версию {VERSION}: обновите tutorstat"));
+        return Err(PackageError::Version { found: version });
     }
     let schools = text("school_code")?;
     let [school] = schools.as_slice() else {
-        return Err(format!("в пакете данные нескольких школ ({}): один пакет — одна школа", schools.join(", ")));
+        return Err(PackageError::SeveralSchools(schools));
     };
     if !crate::forms::passport::is_valid_school_code(school) {
-        return Err(format!("код школы в пакете «{school}» недопустим: только буквы, цифры, дефис, подчёркивание и точка"));
+        return Err(PackageError::SchoolCode(school.clone()));
     }
     let terms: Vec<Term> = text("term")?.iter().filter_map(|t| Term::parse(t)).collect();
     // The roster may come from an earlier term of the year: the package's term is the latest.
-    let term = terms.iter().copied().max_by_key(Term::end).ok_or("в пакете нет периода")?;
-    let kinds = df.column("table").and_then(|c| c.str().cloned()).map_err(|e| e.to_string())?;
+    let term = terms.iter().copied().max_by_key(Term::end).ok_or(PackageError::NoTerm)?;
+    let kinds = df.column("table").and_then(|c| c.str().cloned())?;
     let mut tables = Vec::new();
     for table in TABLES {
         // An eager filter: on a frame this small a lazy plan costs more than the work.
-        let rows = df.filter(&kinds.equal(table)).map_err(|e| e.to_string())?;
+        let rows = df.filter(&kinds.equal(table))?;
         if rows.height() > 0 {
             // Keep the table's own columns (some legitimately all null), drop the tagging ones.
             let own = table_columns(table);
@@ -143,7 +171,7 @@ pub fn read(bytes: &[u8]) -> Result<Package, String> {
                 .map(|c| c.name().to_string())
                 .filter(|n| own.contains(&n.as_str()) || SOURCE_COLUMNS.contains(&n.as_str()))
                 .collect();
-            tables.push((table, rows.select(keep).map_err(|e| e.to_string())?));
+            tables.push((table, rows.select(keep)?));
         }
     }
     Ok(Package { school: school.clone(), term, rows: df.height(), tables })

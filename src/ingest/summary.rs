@@ -1,17 +1,81 @@
-//! The Russian summary a methodologist reads at the end of a run: one line per file (a
-//! table on a wide console, a short block per file on a narrow one), what each replacement
-//! changed in words, then every rejected file's errors, so nothing needs to be looked up
-//! elsewhere.
+//! The result of a run and the Russian summary a methodologist reads at its end: one line
+//! per file (a table on a wide console, a short block per file on a narrow one), what each
+//! replacement changed in words, then every rejected file's errors, so nothing needs to be
+//! looked up elsewhere.
+
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 
-use std::path::Path;
-
-use super::{Beside, FileReport, Summary, beside_rejected};
+use super::moves::{Beside, FIXED, beside_rejected};
 use crate::definitions::Definitions;
-use crate::problem::{Severity, printable};
+use crate::forms::{Passport, RowCounts};
+use crate::problem::{Problems, Severity, printable};
+use crate::read::values::Term;
 use crate::report::names::Words;
+use crate::store::Diff;
 use crate::store::log::Outcome;
+
+/// What happened to one file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// Path relative to the workspace.
+    pub file: String,
+    pub sha256: String,
+    pub outcome: Outcome,
+    pub passport: Option<Passport>,
+    pub counts: RowCounts,
+    pub diff: Diff,
+    pub problems: Problems,
+    /// Where the file went, relative to the workspace.
+    pub moved_to: String,
+    /// For a school's package at the centre: its school and term.
+    pub package: Option<(String, Term)>,
+    /// The submission this file replaced, when it replaced one.
+    pub replaced: Option<Replaced>,
+    /// The annotated copy written beside a rejected file, relative to the workspace.
+    pub annotated: Option<String>,
+}
+
+/// The earlier file of a submission key that a new file replaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced {
+    /// The replaced file as it was named in the inbox.
+    pub file: String,
+    /// `Заполнил` as that file spelt it.
+    pub author: String,
+}
+
+/// The result of one ingest run.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub files: Vec<FileReport>,
+    /// Files left in the inbox, with the reason.
+    pub skipped: Vec<(String, &'static str)>,
+    /// (school, term) pairs whose data changed in this run.
+    pub touched: BTreeSet<(String, Term)>,
+    /// Rejected files moved to `rejected/исправлено/` because a corrected file was accepted.
+    pub fixed: Vec<String>,
+}
+
+impl Summary {
+    pub fn rejected(&self) -> usize {
+        self.files.iter().filter(|f| f.outcome == Outcome::Rejected).count()
+    }
+
+    /// Adds a file's line; a stored file touches its school and term.
+    pub(super) fn add(&mut self, report: FileReport) {
+        let target = match (&report.passport, &report.package) {
+            (Some(p), _) => Some((p.school_code.clone(), p.term)),
+            (None, package) => package.clone(),
+        };
+        if let (true, Some(target)) = (report.outcome.commits(), target) {
+            self.touched.insert(target);
+        }
+        self.files.push(report);
+    }
+}
 
 /// Consoles narrower than this get one block per file instead of the table.
 pub const TABLE_WIDTH: u16 = 100;
@@ -50,7 +114,7 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
     if !summary.fixed.is_empty() {
         out.push_str(&format!(
             "\nИсправленные файлы приняты; прежние отклонённые попытки перенесены в rejected/{}/: {}\n",
-            super::FIXED,
+            FIXED,
             summary.fixed.len()
         ));
     }

@@ -1,0 +1,141 @@
+//! Author clashes: warnings when a file's records meet another author's. Two authors may
+//! send records about the same persons (the later file wins, and says so), or one journal
+//! may arrive twice under two spellings of `Заполнил` (every event would count twice).
+//! Both read the store as it stands before the file is committed.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use crate::forms::{FormKind, Passport, TableFrame};
+use crate::problem::Problems;
+use crate::store::{Columns, Store};
+
+/// The person column of tables where two authors may send a record for the same person.
+fn person_column(table: &str) -> Option<&'static str> {
+    match table {
+        "roster" | "route" => Some("id"),
+        "answers" => Some("respondent_id"),
+        "diag_results" => Some("person_id"),
+        _ => None,
+    }
+}
+
+/// Warns when another author's file already holds records for the same persons (same
+/// school, term, form, instrument and wave): this file, arriving later, wins (workflow.md).
+pub(super) fn warn_about_other_authors(
+    store: &Store,
+    passport: &Passport,
+    tables: &[TableFrame],
+    problems: &mut Problems,
+) -> anyhow::Result<()> {
+    for t in tables {
+        let Some(person) = person_column(t.table) else { continue };
+        let columns = ["author", "instrument", "wave", "source_file", person];
+        let Some(existing) = store.read_columns(
+            t.table,
+            Some(&passport.term),
+            Some(std::slice::from_ref(&passport.school_code)),
+            Columns::Only(&columns),
+        )?
+        else {
+            continue;
+        };
+        let new_ids: HashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
+        let instrument = passport.questionnaire.clone().or_else(|| passport.diagnostic.clone()).unwrap_or_default();
+        let wave = passport.wave.map(|w| w.code()).unwrap_or_default();
+        let authors = existing.column("author")?.str()?;
+        let instruments = existing.column("instrument")?.str()?;
+        let waves = existing.column("wave")?.str()?;
+        let files = existing.column("source_file")?.str()?;
+        let ids = existing.column(person)?.str()?;
+        let mut clashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for i in 0..existing.height() {
+            let other_author = authors.get(i).is_some_and(|a| crate::author::identity(a) != passport.filled_by);
+            let same_instrument = instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
+            if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i))
+                && new_ids.contains(id)
+            {
+                clashes.entry(file).or_default().insert(id);
+            }
+        }
+        for (file, ids) in clashes {
+            let list: Vec<&str> = ids.iter().take(10).copied().collect();
+            let more = if ids.len() > 10 { format!(" и ещё {}", ids.len() - 10) } else { String::new() };
+            problems.warning(
+                "",
+                None,
+                "",
+                format!("записи об участниках {}{more} уже пришли в файле «{file}» другого автора; в расчётах учитывается этот файл как более поздний", list.join(", ")),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Share of a journal's events and of its marks that, both, must equal another author's
+/// for the two files to look like one journal sent twice.
+const SAME_JOURNAL_SHARE: f64 = 0.5;
+
+/// Warns when another author's journal of the same school and term holds mostly the same
+/// events (code and date, kind, topic) and the same persons' marks: most likely one journal
+/// sent twice under two different names in `Заполнил`, which would count every event twice.
+pub(super) fn warn_about_one_journal_twice(
+    store: &Store,
+    passport: &Passport,
+    file: &str,
+    tables: &[TableFrame],
+    problems: &mut Problems,
+) -> anyhow::Result<()> {
+    if passport.form != FormKind::Attendance {
+        return Ok(());
+    }
+    // Per other author's file: (its events matched, its marks matched).
+    let mut matched: BTreeMap<(String, String), [usize; 2]> = BTreeMap::new();
+    let mut totals = [0usize; 2];
+    for (slot, table) in ["events", "attendance"].into_iter().enumerate() {
+        let Some(new) = tables.iter().find(|t| t.table == table) else { continue };
+        let records: HashSet<(&str, &str)> = new
+            .frame
+            .column("_key")?
+            .str()?
+            .iter()
+            .zip(new.frame.column("_digest")?.str()?.iter())
+            .filter_map(|(k, d)| Some((k?, d?)))
+            .collect();
+        totals[slot] = records.len();
+        let columns = ["author", "source_file", "_key", "_digest"];
+        let Some(existing) =
+            store.read_columns(table, Some(&passport.term), Some(std::slice::from_ref(&passport.school_code)), Columns::Only(&columns))?
+        else {
+            continue;
+        };
+        let (authors, files) = (existing.column("author")?.str()?, existing.column("source_file")?.str()?);
+        let (keys, digests) = (existing.column("_key")?.str()?, existing.column("_digest")?.str()?);
+        for i in 0..existing.height() {
+            let (Some(author), Some(file), Some(key), Some(digest)) = (authors.get(i), files.get(i), keys.get(i), digests.get(i)) else {
+                continue;
+            };
+            if crate::author::identity(author) != passport.filled_by && records.contains(&(key, digest)) {
+                matched.entry((file.to_string(), author.to_string())).or_default()[slot] += 1;
+            }
+        }
+    }
+    let strong = |count: usize, total: usize| total > 0 && count as f64 >= SAME_JOURNAL_SHARE * total as f64;
+    for ((other, other_author), [events, marks]) in matched {
+        if strong(events, totals[0]) && strong(marks, totals[1]) {
+            problems.warning(
+                "",
+                None,
+                "",
+                format!(
+                    "файлы «{file}» (автор «{}») и «{other}» (автор «{other_author}») похожи на один журнал, присланный дважды: совпадают {events} из {} {} (код и дата) и {marks} из {} {}. Если это один журнал, в «Заполнил» должен стоять один автор, иначе события посчитаются дважды",
+                    passport.filled_by_text,
+                    totals[0],
+                    crate::russian::noun(totals[0] as u64, "события", "событий", "событий"),
+                    totals[1],
+                    crate::russian::noun(totals[1] as u64, "отметки", "отметок", "отметок"),
+                ),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! What becomes of each inbox file, decided from its validation alone: store it, reject it
+//! with its problems, or archive it as a duplicate. Teachers' workbooks and the schools'
+//! packages a centre receives get the same [`Decision`]; the journal carries it out.
+//!
+//! A stored file's store files are staged here, on every core, since encoding is most of a
+//! commit's cost; nothing staged is visible until the journal's log line commits it. Every
+//! decision takes exactly one log line, in order, so each file's `seq` is known here.
+//! Whether a store replaces an earlier file of its key is the journal's to say: that file
+//! may be committed earlier in the same run.
+
+use std::collections::HashSet;
+
+use polars::prelude::Column;
+
+use super::error::FileError;
+use super::plan::{Incoming, Run, Validated};
+use crate::config::Kind;
+use crate::forms::{Checked, Passport, RowCounts, TableFrame};
+use crate::package::Package;
+use crate::problem::Problems;
+use crate::read::values::Term;
+use crate::store::{Staged, SubmissionId};
+
+/// What becomes of one inbox file.
+pub(super) enum Decision {
+    /// Store it (then archive it): its store files are staged.
+    Store(Submission),
+    /// Move it to `rejected/` with its problem list.
+    Reject(Rejection),
+    /// Its bytes are stored already, earlier or as another copy in this inbox: archive it.
+    Duplicate,
+}
+
+/// A submission to store.
+pub(super) struct Submission {
+    /// The submission key's short hash: a later submission of the key replaces this one.
+    pub key_id: String,
+    pub content: Content,
+    pub counts: RowCounts,
+    pub problems: Problems,
+    /// Its store files, written under temporary names.
+    pub staged: Staged,
+}
+
+/// What a submission holds.
+pub(super) enum Content {
+    /// A teacher's workbook: its passport and valid rows.
+    Workbook { passport: Box<Passport>, tables: Vec<TableFrame> },
+    /// A school's package at the centre.
+    Package { school: String, term: Term },
+}
+
+/// A file to reject, with its problems.
+pub(super) struct Rejection {
+    pub passport: Option<Passport>,
+    pub counts: RowCounts,
+    pub problems: Problems,
+    /// Whether an annotated copy of the file is written beside it (a validated workbook).
+    pub annotate: bool,
+}
+
+impl Decision {
+    /// A file refused whole, before validation.
+    pub fn refused(error: &FileError) -> Decision {
+        Decision::Reject(Rejection { passport: None, counts: RowCounts::default(), problems: error.problems(), annotate: false })
+    }
+}
+
+/// The submission key of a school's package: one package per school and term.
+pub(super) fn package_key_id(school: &str, term: &Term) -> String {
+    crate::digest::short_sha256(format!("{school}|{}|package", term.label()).as_bytes())
+}
+
+/// Decides the validated workbooks, in commit order, their log lines numbered from
+/// `first_seq`. `stored` holds the SHA-256 of every file committed so far: the same bytes
+/// are stored once, the later copy is a duplicate.
+pub(super) fn for_workbooks(
+    validated: Vec<Validated>,
+    run: &Run,
+    first_seq: u64,
+    stored: &HashSet<String>,
+) -> anyhow::Result<Vec<(Incoming, Decision)>> {
+    let mut stored_now = HashSet::new();
+    let verdicts: Vec<Verdict> = validated
+        .iter()
+        .map(|v| {
+            let sha = v.incoming.sha256.as_str();
+            if stored.contains(sha) || stored_now.contains(sha) {
+                Verdict::Duplicate
+            } else if accepts(run, &v.checked) {
+                stored_now.insert(sha);
+                Verdict::Store
+            } else {
+                Verdict::Reject
+            }
+        })
+        .collect();
+    let jobs: Vec<(u64, &Validated, Verdict)> = (first_seq..).zip(&validated).zip(&verdicts).map(|((seq, v), d)| (seq, v, *d)).collect();
+    let staged = crate::parallel::map(&jobs, |(seq, v, verdict)| match (verdict, &v.checked.passport) {
+        (Verdict::Store, Some(passport)) => stage_workbook(run, *seq, v, passport).map(Some),
+        _ => Ok(None),
+    });
+    let mut decisions = Vec::with_capacity(validated.len());
+    for ((v, verdict), staged) in validated.into_iter().zip(verdicts).zip(staged) {
+        let Validated { incoming, checked } = v;
+        // A workbook is staged exactly when it is to be stored.
+        let decision = match (verdict, staged?, checked.passport) {
+            (Verdict::Duplicate, _, _) => Decision::Duplicate,
+            (Verdict::Store, Some(staged), Some(passport)) => Decision::Store(Submission {
+                key_id: passport.key_id(),
+                content: Content::Workbook { passport: Box::new(passport), tables: checked.tables },
+                counts: checked.counts,
+                problems: checked.problems,
+                staged,
+            }),
+            (_, _, passport) => {
+                let counts = RowCounts { rejected: checked.counts.read - checked.counts.blank, stored: 0, ..checked.counts };
+                Decision::Reject(Rejection { passport, counts, problems: checked.problems, annotate: true })
+            }
+        };
+        decisions.push((incoming, decision));
+    }
+    Ok(decisions)
+}
+
+/// The decision on a validated workbook before its store files are staged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Verdict {
+    Store,
+    Reject,
+    Duplicate,
+}
+
+/// Whether a validated workbook goes to the store (else to `rejected/`): it has a passport,
+/// and no errors unless the run accepts the valid rows of files with errors.
+fn accepts(run: &Run, checked: &Checked) -> bool {
+    checked.passport.is_some() && (run.accept_partial || !checked.problems.has_errors())
+}
+
+/// Stages the store files of a workbook to be stored.
+fn stage_workbook(run: &Run, seq: u64, v: &Validated, passport: &Passport) -> anyhow::Result<Staged> {
+    let id = SubmissionId { key_id: passport.key_id(), sha256: v.incoming.sha256.clone() };
+    let file = run.ws.relative(&v.incoming.path);
+    run.store.stage(passport, &file, &id, seq, &v.checked.tables, run.privacy())
+}
+
+/// Reads, decides and stages, on every core, the packages in the inbox, their log lines
+/// numbered from `first_seq`. Only a centre takes packages; a later copy of the same bytes
+/// is a duplicate, even of a rejected one.
+pub(super) fn for_packages(files: Vec<Incoming>, run: &Run, first_seq: u64) -> anyhow::Result<Vec<(Incoming, Decision)>> {
+    let mut seen = HashSet::new();
+    let jobs: Vec<(u64, &Incoming, bool)> = (first_seq..).zip(&files).map(|(seq, f)| (seq, f, seen.insert(f.sha256.as_str()))).collect();
+    let decisions = crate::parallel::map(&jobs, |(seq, file, first)| match (first, run.kind) {
+        (false, _) => Ok(Decision::Duplicate),
+        (true, Kind::School) => Ok(Decision::refused(&FileError::PackageAtSchool)),
+        (true, Kind::Centre) => match file.bytes().and_then(|bytes| Ok(crate::package::read(&bytes)?)) {
+            Err(e) => Ok(Decision::refused(&e)),
+            Ok(package) => stage_package(run, *seq, &file.sha256, package).map(Decision::Store),
+        },
+    });
+    files.into_iter().zip(decisions).map(|(file, decision)| Ok((file, decision?))).collect()
+}
+
+/// Stages a package's store files, each row numbered with the package's `seq`.
+fn stage_package(run: &Run, seq: u64, sha256: &str, package: Package) -> anyhow::Result<Submission> {
+    let key_id = package_key_id(&package.school, &package.term);
+    let id = SubmissionId { key_id: key_id.clone(), sha256: sha256.to_string() };
+    let mut staged = Staged::default();
+    for (table, mut frame) in package.tables {
+        frame.with_column(Column::new("seq".into(), vec![seq; frame.height()]))?;
+        staged.files.push(run.store.stage_frame(table, &package.term, &package.school, &id, frame)?);
+    }
+    Ok(Submission {
+        key_id,
+        content: Content::Package { school: package.school, term: package.term },
+        counts: RowCounts { read: package.rows, stored: package.rows, rejected: 0, blank: 0 },
+        problems: Problems::default(),
+        staged,
+    })
+}

@@ -1,0 +1,211 @@
+//! The plan of a run: what it needs ([`Run`], resolved once), the inbox files hashed
+//! ([`Incoming`]), and validation on a bounded pool of workers in commit order
+//! ([`validate`]).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+use super::error::FileError;
+use crate::config::{Config, Kind};
+use crate::definitions::Definitions;
+use crate::forms::{self, Checked, Env, Fallback, FormKind, RosterIndex};
+use crate::read::workbook;
+use crate::store::{Columns, Store};
+use crate::workspace::Workspace;
+
+/// Choices of one ingest run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Store the valid rows of files with errors instead of rejecting them whole.
+    pub accept_partial: bool,
+    /// School and term for workbooks without `Паспорт`.
+    pub fallback: Fallback,
+    /// The clock, fixed in tests and deterministic runs.
+    pub now: Option<chrono::NaiveDateTime>,
+    /// The previous run was killed: its last journey may need finishing.
+    pub interrupted: bool,
+}
+
+/// What every step of one run needs, resolved once when the run begins.
+pub(super) struct Run<'a> {
+    pub ws: &'a Workspace,
+    pub store: Store,
+    /// Questionnaire definitions: forms are checked against them, and an annotated copy
+    /// refills the blank of its questionnaire.
+    pub definitions: &'a Definitions,
+    /// A school's workspace or a centre's: only a centre takes schools' packages.
+    pub kind: Kind,
+    pub accept_partial: bool,
+    pub fallback: &'a Fallback,
+    pub limits: workbook::Limits,
+    pub max_file_bytes: u64,
+    pub now: chrono::NaiveDateTime,
+    /// At a centre: the key and the free-text items with which raw forms are pseudonymised.
+    privacy: Option<(String, Vec<String>)>,
+}
+
+impl<'a> Run<'a> {
+    /// Resolves the run's settings; a centre without a privacy key cannot take forms.
+    pub fn new(
+        ws: &'a Workspace,
+        store: Store,
+        config: &Config,
+        definitions: &'a Definitions,
+        options: &'a Options,
+    ) -> anyhow::Result<Run<'a>> {
+        let privacy = match config.kind {
+            Kind::Centre => {
+                let key = config
+                    .privacy
+                    .key
+                    .clone()
+                    .context("в tutorstat.toml центра нет ключа [privacy] key: без него формы школ нельзя обезличить")?;
+                Some((key, crate::package::text_items(definitions)))
+            }
+            Kind::School => None,
+        };
+        Ok(Run {
+            ws,
+            store,
+            definitions,
+            kind: config.kind,
+            accept_partial: options.accept_partial,
+            fallback: &options.fallback,
+            limits: config.read_limits(),
+            max_file_bytes: config.limits.max_file_mb.saturating_mul(1024 * 1024),
+            now: options.now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+            privacy,
+        })
+    }
+
+    /// At a centre, the key and free-text items with which raw forms are pseudonymised.
+    pub fn privacy(&self) -> Option<(&str, &[String])> {
+        self.privacy.as_ref().map(|(key, text)| (key.as_str(), text.as_slice()))
+    }
+}
+
+/// A file found in the inbox, before validation: its content is hashed, not held. It is
+/// read again when it is opened, so the run holds only the files being opened at once.
+pub(super) struct Incoming {
+    pub path: PathBuf,
+    /// Empty for a file that could not be read.
+    pub sha256: String,
+}
+
+impl Incoming {
+    /// Hashes a file of the inbox, or says why it cannot be taken.
+    pub fn hash(path: &Path, max_bytes: u64) -> Result<Incoming, FileError> {
+        let size = fs::metadata(path).map_err(FileError::Unreadable)?.len();
+        if size > max_bytes {
+            return Err(FileError::TooLarge { size, limit: max_bytes });
+        }
+        let mut hasher = Sha256::new();
+        let mut file = fs::File::open(path).map_err(FileError::Unreadable)?;
+        std::io::copy(&mut file, &mut hasher).map_err(FileError::Unreadable)?;
+        Ok(Incoming { path: path.to_path_buf(), sha256: crate::digest::hex(&hasher.finalize()) })
+    }
+
+    /// The file's bytes, checked to be the ones hashed when the run began.
+    pub fn bytes(&self) -> Result<Vec<u8>, FileError> {
+        let bytes = fs::read(&self.path).map_err(FileError::Unreadable)?;
+        if crate::digest::hex(&Sha256::digest(&bytes)) != self.sha256 {
+            return Err(FileError::Changed);
+        }
+        Ok(bytes)
+    }
+
+    /// The file opened as a workbook, or why it cannot be.
+    fn workbook(&self, limits: workbook::Limits) -> Result<workbook::Workbook, FileError> {
+        Ok(workbook::open(&self.bytes()?, limits)?)
+    }
+
+    /// Whether the file is a school's package (Parquet) rather than a workbook.
+    pub fn is_package(&self) -> bool {
+        self.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    }
+}
+
+/// A workbook after validation.
+pub(super) struct Validated {
+    pub incoming: Incoming,
+    pub checked: Checked,
+}
+
+/// Opens and validates every workbook, rosters first so the other forms can check their
+/// IDs against rosters arriving in the same run. Returns the files in commit order.
+///
+/// Each file is opened on a worker thread (one per core) and its workbook dropped once
+/// checked, so the run holds at most one workbook per core whatever the inbox holds: rosters
+/// and unreadable files are settled in the first pass, which looks only at the form of the
+/// others; those are opened again in the second pass, once the run's rosters are known.
+pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Validated>> {
+    let mut index = roster_index(&run.store)?;
+    let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
+    let first = crate::parallel::map(&files, |f| match f.workbook(run.limits) {
+        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => Some(forms::check(&wb, &env)),
+        Ok(_) => None,
+        Err(e) => Some(unopened(&e)),
+    });
+    for checked in first.iter().flatten() {
+        if let (Some(p), false) = (&checked.passport, checked.problems.has_errors()) {
+            index.entry((p.school_code.clone(), p.term.year)).or_default().extend(roster_ids_of(checked));
+        }
+    }
+    let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
+    let (settled, later): (Vec<_>, Vec<_>) = files.into_iter().zip(first).partition(|(_, checked)| checked.is_some());
+    let later: Vec<Incoming> = later.into_iter().map(|(f, _)| f).collect();
+    let checked = crate::parallel::map(&later, |f| match f.workbook(run.limits) {
+        Ok(wb) => forms::check(&wb, &env),
+        Err(e) => unopened(&e),
+    });
+    let mut validated: Vec<Validated> =
+        settled.into_iter().filter_map(|(incoming, checked)| Some(Validated { incoming, checked: checked? })).collect();
+    validated.extend(later.into_iter().zip(checked).map(|(incoming, checked)| Validated { incoming, checked }));
+
+    // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
+    // so the order of files inside one inbox never changes the result.
+    validated.sort_by(|a, b| {
+        let key = |v: &Validated| {
+            let p = v.checked.passport.as_ref();
+            (p.map(|p| p.form), p.map(|p| p.key_id()), p.and_then(|p| p.filled_on), v.incoming.sha256.clone())
+        };
+        key(a).cmp(&key(b))
+    });
+    Ok(validated)
+}
+
+/// The validation of a file that could not be opened: its one problem.
+fn unopened(error: &FileError) -> Checked {
+    Checked { problems: error.problems(), ..Checked::default() }
+}
+
+/// IDs of a validated roster.
+fn roster_ids_of(checked: &Checked) -> Vec<String> {
+    checked
+        .tables
+        .iter()
+        .filter(|t| t.table == "roster")
+        .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
+        .flatten()
+        .collect()
+}
+
+/// Roster IDs already in the store, by school and school year.
+fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
+    let mut index = RosterIndex::new();
+    let Some(frame) = store.read_columns("roster", None, None, Columns::Only(&["school_code", "school_year", "id"]))? else {
+        return Ok(index);
+    };
+    let schools = frame.column("school_code")?.str()?.clone();
+    let years = frame.column("school_year")?.i32()?.clone();
+    let ids = frame.column("id")?.str()?.clone();
+    for ((school, year), id) in schools.iter().zip(years.iter()).zip(ids.iter()) {
+        if let (Some(school), Some(year), Some(id)) = (school, year, id) {
+            index.entry((school.to_string(), year)).or_default().insert(id.to_string());
+        }
+    }
+    Ok(index)
+}
