@@ -18,7 +18,12 @@ pub enum FileError {
         .size / (1024 * 1024),
         .limit / (1024 * 1024)
     )]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size, in bytes.
+        size: u64,
+        /// The largest size allowed, in bytes.
+        limit: u64,
+    },
     /// The bytes read for validation are not the ones hashed when the run began.
     #[error("файл изменился во время загрузки (его сохраняли или копировали): положите его снова и запустите загрузку ещё раз")]
     Changed,

@@ -12,7 +12,7 @@
 
 mod authors;
 mod decision;
-pub mod error;
+mod error;
 mod journal;
 mod moves;
 mod plan;

@@ -22,11 +22,17 @@ use crate::store::log::Outcome;
 pub struct FileReport {
     /// Path relative to the workspace.
     pub file: String,
+    /// The file's SHA-256 (empty when it could not be read).
     pub sha256: String,
+    /// Stored, replaced, duplicate or rejected.
     pub outcome: Outcome,
+    /// A workbook's passport, when it could be read.
     pub passport: Option<Passport>,
+    /// Rows read, stored, rejected and blank.
     pub counts: RowCounts,
+    /// Rows a stored file added, removed and changed against the file it replaced.
     pub diff: Diff,
+    /// Every problem found, with the warnings about other authors.
     pub problems: Problems,
     /// Where the file went, relative to the workspace.
     pub moved_to: String,
@@ -50,6 +56,7 @@ pub struct Replaced {
 /// The result of one ingest run.
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// Every file taken from the inbox, in the order the journal took them.
     pub files: Vec<FileReport>,
     /// Files left in the inbox, with the reason.
     pub skipped: Vec<(String, &'static str)>,
@@ -60,6 +67,7 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The number of files rejected.
     pub fn rejected(&self) -> usize {
         self.files.iter().filter(|f| f.outcome == Outcome::Rejected).count()
     }
