@@ -4,7 +4,7 @@
 
 use crate::package::PackageError;
 use crate::problem::Problems;
-use crate::read::workbook::OpenError;
+use crate::read::error::OpenError;
 
 /// Why a file cannot be taken at all. The message is what the teacher reads.
 #[derive(Debug, thiserror::Error)]
