@@ -496,3 +496,30 @@ fn a_file_not_laid_out_as_the_blank_gets_a_plain_copy_with_wide_enough_columns()
     };
     assert!(width(1) >= 10.0, "a date column shows its dates, not «###»: {events}");
 }
+
+/// Schools' packages are decided like workbooks: a package in a school's inbox, or a file at
+/// a centre that is not a package, goes to `rejected/` with its reason in the problem list
+/// and one rejected line in the log (no annotated copy: there are no cells to mark).
+#[test]
+fn a_misplaced_or_damaged_package_is_rejected_with_its_reason() {
+    let school = Ws::new();
+    std::fs::write(school.path("inbox/пакет.parquet"), b"PAR1").unwrap();
+    let out = school.ingest();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let list = school.problems_of("пакет.parquet");
+    assert!(list.contains("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы"), "{list}");
+
+    let centre = Ws::new();
+    let config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
+    std::fs::write(centre.path("tutorstat.toml"), config.replace("kind = \"school\"", "kind = \"centre\"")).unwrap();
+    std::fs::write(centre.path("inbox/пакет.parquet"), b"PAR1").unwrap();
+    let out = centre.ingest();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let list = centre.problems_of("пакет.parquet");
+    assert!(list.contains("файл .parquet повреждён или это не пакет tutorstat"), "{list}");
+    assert_eq!(centre.files_in("rejected"), ["пакет.parquet", "пакет.parquet.ошибки.txt"]);
+    let log = centre.log();
+    let [line] = log.as_slice() else { panic!("one log line expected: {log:?}") };
+    let fields = ["outcome", "form", "school_code", "errors"].map(|c| line[c].as_str());
+    assert_eq!(fields, ["rejected", "", "", "1"], "{line:?}");
+}
