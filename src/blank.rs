@@ -10,8 +10,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::definitions::{Definitions, Questionnaire, Scale};
-use crate::forms::table::Column;
-use crate::forms::{FormKind, Wave, attendance, diagnostic, passport, questionnaire, roster, route};
+use crate::forms::spec::{Column, Kind, SheetSpec};
+use crate::forms::{FormKind, Wave, attendance, passport, questionnaire};
 use crate::read::text::fold;
 use crate::read::values::Period;
 
@@ -105,36 +105,14 @@ fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> 
     let mut lists = Lists::default();
     write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
     write_instruction(wb.add_worksheet(), form, q, &styles)?;
-    match form {
-        FormKind::Roster => {
-            let ws = data_sheet(wb.add_worksheet(), roster::SHEET, &roster::COLUMNS, false, &styles)?;
-            dropdown(ws, 2, &roster::ROLES, &mut lists)?;
-        }
-        FormKind::Attendance => {
-            let ws = data_sheet(wb.add_worksheet(), attendance::EVENTS_SHEET, &attendance::EVENT_COLUMNS, false, &styles)?;
-            dropdown(ws, 2, &attendance::KINDS, &mut lists)?;
-            dropdown(ws, 5, &attendance::LEVELS, &mut lists)?;
-            let ws = data_sheet(wb.add_worksheet(), attendance::MARKS_SHEET, &attendance::MARK_COLUMNS, true, &styles)?;
-            let marks = DataValidation::new()
-                .allow_list_strings(&["+", "н", "у", "б", "1", "0"])?
-                .set_error_message(format!("Допустимые отметки: {}", attendance::MARK_HELP))?;
-            ws.add_data_validation(1, 2, INPUT_ROWS, INPUT_COLS, &marks)?;
-        }
-        FormKind::Diagnostic => {
-            data_sheet(wb.add_worksheet(), diagnostic::TASKS_SHEET, &diagnostic::TASK_COLUMNS, false, &styles)?;
-            data_sheet(wb.add_worksheet(), diagnostic::RESULTS_SHEET, &diagnostic::RESULT_COLUMNS, true, &styles)?;
-        }
-        FormKind::Route => {
-            let ws = data_sheet(wb.add_worksheet(), route::SHEET, &route::COLUMNS, false, &styles)?;
-            dropdown(ws, 3, &route::LEVELS, &mut lists)?;
-            dropdown(ws, 6, &route::STATUSES, &mut lists)?;
-            dropdown(ws, 7, &route::RESULTS, &mut lists)?;
-            dropdown(ws, 8, &route::EVIDENCE, &mut lists)?;
-        }
-        FormKind::Questionnaire => {
+    for spec in form.sheets() {
+        if form == FormKind::Questionnaire {
             if let Some(q) = q {
-                questionnaire_sheet(wb.add_worksheet(), q, &styles, &mut lists)?;
+                let ws = spec_sheet(wb.add_worksheet(), spec, &styles, &mut lists)?;
+                questionnaire_items(ws, q, spec, &styles, &mut lists)?;
             }
+        } else {
+            spec_sheet(wb.add_worksheet(), spec, &styles, &mut lists)?;
         }
     }
     lists.write(wb.add_worksheet())?;
@@ -171,25 +149,13 @@ type Headers = Vec<(String, Option<String>)>;
 impl BlankCells {
     fn new(form: FormKind, q: Option<&Questionnaire>) -> BlankCells {
         let fixed = |columns: &[Column]| columns.iter().map(|c| (c.header.to_string(), None)).collect::<Vec<_>>();
-        let data = match form {
-            FormKind::Roster => vec![(roster::SHEET, fixed(&roster::COLUMNS), false)],
-            FormKind::Attendance => vec![
-                (attendance::EVENTS_SHEET, fixed(&attendance::EVENT_COLUMNS), false),
-                (attendance::MARKS_SHEET, fixed(&attendance::MARK_COLUMNS), true),
-            ],
-            FormKind::Diagnostic => vec![
-                (diagnostic::TASKS_SHEET, fixed(&diagnostic::TASK_COLUMNS), false),
-                (diagnostic::RESULTS_SHEET, fixed(&diagnostic::RESULT_COLUMNS), true),
-            ],
-            FormKind::Route => vec![(route::SHEET, fixed(&route::COLUMNS), false)],
-            FormKind::Questionnaire => {
-                let mut headers = fixed(&questionnaire::COLUMNS);
-                for item in q.map(|q| q.items.as_slice()).unwrap_or_default() {
-                    headers.push((format!("{} {}", item.code, item.text), Some(item.code.clone())));
-                }
-                vec![(questionnaire::SHEET, headers, false)]
+        let mut data: Vec<_> =
+            form.sheets().iter().map(|spec| (spec.name, fixed(spec.columns), spec.coded.is_some_and(|c| c.typed_by_teacher))).collect();
+        if let Some((_, headers, _)) = data.first_mut().filter(|_| form == FormKind::Questionnaire) {
+            for item in q.map(|q| q.items.as_slice()).unwrap_or_default() {
+                headers.push((format!("{} {}", item.code, item.text), Some(item.code.clone())));
             }
-        };
+        }
         BlankCells { styles: Styles::new(), passport: passport_fields(form), data }
     }
 
@@ -498,13 +464,34 @@ fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
     }
 }
 
-/// The `Ответы` sheet: ID, ФИО, then one column per item headed by its code and text.
-fn questionnaire_sheet(ws: &mut Worksheet, q: &Questionnaire, styles: &Styles, lists: &mut Lists) -> Result<(), XlsxError> {
-    let columns = questionnaire::COLUMNS;
-    data_sheet(ws, questionnaire::SHEET, &columns, false, styles)?;
+/// A form's data sheet by its spec: the spec's columns with a dropdown on every closed list,
+/// and the values that the columns teachers add accept.
+fn spec_sheet<'a>(ws: &'a mut Worksheet, spec: &SheetSpec, styles: &Styles, lists: &mut Lists) -> Result<&'a mut Worksheet, XlsxError> {
+    let open = spec.coded.is_some_and(|c| c.typed_by_teacher);
+    let ws = data_sheet(ws, spec.name, spec.columns, open, styles)?;
+    for (c, column) in spec.columns.iter().enumerate() {
+        if let Kind::Closed(values) = column.kind {
+            dropdown(ws, c as u16, values, lists)?;
+        }
+    }
+    if let Some((values, title, help)) = spec.coded.and_then(|c| c.list) {
+        let validation = DataValidation::new().allow_list_strings(values)?.set_error_message(format!("{title}: {help}"))?;
+        ws.add_data_validation(1, spec.columns.len() as u16, INPUT_ROWS, INPUT_COLS, &validation)?;
+    }
+    Ok(ws)
+}
+
+/// The questionnaire's item columns after the spec's (ID, ФИО), each headed by its code and text.
+fn questionnaire_items(
+    ws: &mut Worksheet,
+    q: &Questionnaire,
+    spec: &SheetSpec,
+    styles: &Styles,
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
     let mut header_lines = 1;
     for (i, item) in q.items.iter().enumerate() {
-        let col = (columns.len() + i) as u16;
+        let col = (spec.columns.len() + i) as u16;
         let header = format!("{} {}", item.code, item.text);
         let width = if item.scale == Scale::Text { 30 } else { 16 };
         header_lines = header_lines.max(wrapped_lines(&header, width - 3));

@@ -25,10 +25,95 @@ impl Severity {
     }
 }
 
+/// The rule a problem breaks: a stable code beside the Russian text, so tests and tools can
+/// tell problems apart without matching words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Not classified yet (file-level reading, ingest decisions, definitions, passport).
+    Other,
+    /// A sheet the form needs is missing.
+    MissingSheet,
+    /// No header row could be found on a data sheet.
+    NoHeader,
+    /// A required column is missing from the header row.
+    MissingColumn,
+    /// A column the form does not know (kept out).
+    UnknownColumn,
+    /// A total row (`Итого`), skipped.
+    TotalRow,
+    /// A value was normalised (case, spaces, look-alike letters...).
+    Normalised,
+    /// A required cell is empty.
+    Required,
+    /// A value outside a closed list.
+    ClosedList,
+    /// A cell that should hold a number does not.
+    Number,
+    /// A number outside what its column allows.
+    NumberRange,
+    /// A cell that should hold a date (or a month) does not.
+    Date,
+    /// A key repeated within a sheet.
+    DuplicateKey,
+    /// A person ID that is not in the school's roster.
+    UnknownPerson,
+    /// A roster's `Тьютор (ID)` that names no tutor of the roster.
+    TutorLink,
+    /// A learner without a class.
+    LearnerClass,
+    /// An event date outside the file's school year.
+    SchoolYear,
+    /// A route result on a step that is not done (or whose status is unreadable).
+    ResultStatus,
+    /// An attendance mark that is not one of the form's.
+    Mark,
+    /// A diagnostic score outside 0..maximum, or not a number.
+    Score,
+    /// A questionnaire answer outside its item's scale.
+    Answer,
+    /// A questionnaire row without the ID a named questionnaire needs.
+    RespondentId,
+    /// The passport names a questionnaire that is not defined.
+    UnknownQuestionnaire,
+}
+
+impl Rule {
+    /// The rule's code, for machines (never shown to teachers).
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::Other => "other",
+            Rule::MissingSheet => "missing-sheet",
+            Rule::NoHeader => "no-header",
+            Rule::MissingColumn => "missing-column",
+            Rule::UnknownColumn => "unknown-column",
+            Rule::TotalRow => "total-row",
+            Rule::Normalised => "normalised",
+            Rule::Required => "required",
+            Rule::ClosedList => "closed-list",
+            Rule::Number => "number",
+            Rule::NumberRange => "number-range",
+            Rule::Date => "date",
+            Rule::DuplicateKey => "duplicate-key",
+            Rule::UnknownPerson => "unknown-person",
+            Rule::TutorLink => "tutor-link",
+            Rule::LearnerClass => "learner-class",
+            Rule::SchoolYear => "school-year",
+            Rule::ResultStatus => "result-status",
+            Rule::Mark => "mark",
+            Rule::Score => "score",
+            Rule::Answer => "answer",
+            Rule::RespondentId => "respondent-id",
+            Rule::UnknownQuestionnaire => "unknown-questionnaire",
+        }
+    }
+}
+
 /// One problem, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub severity: Severity,
+    /// The rule broken.
+    pub rule: Rule,
     /// Sheet name as written in the file, empty for problems of the whole file.
     pub sheet: String,
     /// Zero-based (row, column) of the cell, if the problem concerns one cell.
@@ -112,28 +197,32 @@ pub struct Problems {
 }
 
 impl Problems {
-    /// A problem of the whole file (not of a cell).
+    /// Reports problems that break `rule`: `problems.rule(Rule::Mark).error(...)`.
+    pub fn rule(&mut self, rule: Rule) -> Report<'_> {
+        Report { problems: self, rule }
+    }
+
+    /// A problem of the whole file (not of a cell), of no classified rule.
     pub fn file_error(&mut self, message: impl Into<String>) {
-        self.push(Severity::Error, "", None, "", message);
+        self.rule(Rule::Other).file_error(message);
     }
 
+    /// An error in a cell, of no classified rule.
     pub fn error(&mut self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
-        self.push(Severity::Error, sheet, Some(cell), found, message);
+        self.rule(Rule::Other).error(sheet, cell, found, message);
     }
 
+    /// A warning, of no classified rule.
     pub fn warning(&mut self, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
-        self.push(Severity::Warning, sheet, cell, found, message);
+        self.rule(Rule::Other).warning(sheet, cell, found, message);
     }
 
-    pub fn note(&mut self, sheet: &str, cell: Option<(u32, u32)>, message: impl Into<String>) {
-        self.push(Severity::Note, sheet, cell, "", message);
-    }
-
+    /// An error of a whole sheet, of no classified rule.
     pub fn sheet_error(&mut self, sheet: &str, message: impl Into<String>) {
-        self.push(Severity::Error, sheet, None, "", message);
+        self.rule(Rule::Other).sheet_error(sheet, message);
     }
 
-    fn push(&mut self, severity: Severity, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
+    fn push(&mut self, rule: Rule, severity: Severity, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
         self.counts[severity as usize] += 1;
         if let (Severity::Error, Some((row, _))) = (severity, cell) {
             self.error_rows.entry(sheet.to_string()).or_default().insert(row);
@@ -143,6 +232,7 @@ impl Problems {
         }
         self.items.push(Problem {
             severity,
+            rule,
             sheet: sheet.to_string(),
             cell,
             found: found.chars().take(80).collect(),
@@ -166,6 +256,35 @@ impl Problems {
     /// Zero-based rows of `sheet` that carry at least one error.
     pub fn error_rows(&self, sheet: &str) -> BTreeSet<u32> {
         self.error_rows.get(sheet).cloned().unwrap_or_default()
+    }
+}
+
+/// [`Problems`] reporting under one rule.
+pub struct Report<'a> {
+    problems: &'a mut Problems,
+    rule: Rule,
+}
+
+impl Report<'_> {
+    /// A problem of the whole file (not of a cell).
+    pub fn file_error(self, message: impl Into<String>) {
+        self.problems.push(self.rule, Severity::Error, "", None, "", message);
+    }
+
+    pub fn error(self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
+        self.problems.push(self.rule, Severity::Error, sheet, Some(cell), found, message);
+    }
+
+    pub fn warning(self, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
+        self.problems.push(self.rule, Severity::Warning, sheet, cell, found, message);
+    }
+
+    pub fn note(self, sheet: &str, cell: Option<(u32, u32)>, message: impl Into<String>) {
+        self.problems.push(self.rule, Severity::Note, sheet, cell, "", message);
+    }
+
+    pub fn sheet_error(self, sheet: &str, message: impl Into<String>) {
+        self.problems.push(self.rule, Severity::Error, sheet, None, "", message);
     }
 }
 

@@ -8,13 +8,14 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::config::RegisteredSchool;
-use crate::forms::table::{Normalizations, RowCounts, RowReader, col, data_rows, locate_header};
+use crate::forms::spec::col;
+use crate::forms::table::{Normalizations, RowCounts, RowReader, data_rows, locate_header};
 use crate::problem::Problems;
 use crate::read::workbook;
 
 pub const SHEET: &str = "Реестр";
 
-pub const COLUMNS: [crate::forms::table::Column; 3] =
+pub const COLUMNS: [crate::forms::spec::Column; 3] =
     [col("code", "Код ОО", true), col("name", "Наименование ОО", true), col("municipality", "Муниципалитет", true)];
 
 /// The schools of a register workbook.

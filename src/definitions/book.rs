@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 use super::{Competency, Direction, Item, Questionnaire, Scale};
-use crate::forms::table::{Column, col, data_rows, locate_header};
+use crate::forms::spec::{Column, col};
+use crate::forms::table::{data_rows, locate_header};
 use crate::problem::Problems;
 use crate::read::text::{canonical_code, fold};
 use crate::read::values::cell_text;

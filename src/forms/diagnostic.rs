@@ -1,27 +1,58 @@
 //! Form 4, `Диагностика`: the tasks of a diagnostic test and each person's points.
 
-use std::collections::{BTreeSet, HashMap};
-
 use polars::prelude::*;
 
-use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
-use super::{Context, Record, TableFrame, frame_with_identity, keep_valid};
-use crate::problem::Problems;
+use super::sheet::{self, Row, SheetRules};
+use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
+use super::table::{Header, RowCounts};
+use super::{Context, Record, TableFrame};
+use crate::problem::{Problems, Rule};
 use crate::read::text::canonical_code;
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
 
-pub const TASKS_SHEET: &str = "Задания";
-pub const RESULTS_SHEET: &str = "Результаты";
+/// The sheet `Задания`: one row per task.
+pub const TASKS: SheetSpec = SheetSpec {
+    name: "Задания",
+    columns: &[
+        col("task", "№", true).of(Kind::Code),
+        col("max_score", "Макс. балл", true)
+            .of(Kind::Number { positive: true, expected: "максимальный балл должен быть больше нуля" }),
+        col("topic_code", "Код темы", true).of(Kind::Code),
+        col("topic", "Тема (умение)", true),
+    ],
+    no_header: "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))",
+    unique: Some(Unique {
+        key: "task", message: "номер задания повторяется (уже в строке {row})", names: Earlier::Latest
+    }),
+    coded: None,
+    table: "diag_tasks",
+    frame: Frame::Columns,
+};
 
-pub const TASK_COLUMNS: [Col; 4] = [
-    col("task", "№", true),
-    col("max_score", "Макс. балл", true),
-    col("topic_code", "Код темы", true),
-    col("topic", "Тема (умение)", true),
-];
-
-pub const RESULT_COLUMNS: [Col; 2] = [col("id", "ID", true), col("full_name", "ФИО", false)];
+/// The sheet `Результаты`: one row per person, one column per task headed by its number.
+pub const RESULTS: SheetSpec = SheetSpec {
+    name: "Результаты",
+    columns: &[
+        col("id", "ID", true).of(Kind::Person {
+            unknown: "такого ID нет в составе участников школы: результаты сохранены, проверьте ID"
+        }),
+        col("full_name", "ФИО", false),
+    ],
+    no_header: "не найдена строка заголовков (ID, ФИО, номера заданий)",
+    unique: Some(Unique {
+        key: "id",
+        message: "результаты этого участника уже есть в строке {row}: одна строка на человека",
+        names: Earlier::Latest,
+    }),
+    coded: Some(Coded {
+        unknown: ": это не номер задания с листа «Задания» — проверьте, нет ли опечатки",
+        typed_by_teacher: true,
+        list: None,
+    }),
+    table: "diag_results",
+    frame: Frame::Long(&[("person_id", Stored::Text), ("task", Stored::Text), ("points", Stored::Number)]),
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
@@ -34,6 +65,16 @@ pub struct Task {
 impl Record for Task {
     fn key(&self) -> String {
         self.task.clone()
+    }
+
+    fn field(&self, column: &str) -> Option<Field<'_>> {
+        Some(match column {
+            "task" => Field::Text(Some(&self.task)),
+            "max_score" => Field::Number(Some(self.max_score)),
+            "topic_code" => Field::Text(Some(&self.topic_code)),
+            "topic" => Field::Text(Some(&self.topic)),
+            _ => return None,
+        })
     }
 }
 
@@ -49,6 +90,15 @@ impl Record for Score {
     fn key(&self) -> String {
         format!("{}|{}", self.person_id, self.task)
     }
+
+    fn field(&self, column: &str) -> Option<Field<'_>> {
+        Some(match column {
+            "person_id" => Field::Text(Some(&self.person_id)),
+            "task" => Field::Text(Some(&self.task)),
+            "points" => Field::Number(self.points),
+            _ => return None,
+        })
+    }
 }
 
 pub fn read(
@@ -58,15 +108,17 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(tasks_sheet), Some(results_sheet)) = (workbook.sheet(TASKS_SHEET), workbook.sheet(RESULTS_SHEET)) else {
-        problems.file_error(format!("в диагностике должны быть два листа: «{TASKS_SHEET}» и «{RESULTS_SHEET}»"));
+    let (Some(tasks_sheet), Some(results_sheet)) = (workbook.sheet(TASKS.name), workbook.sheet(RESULTS.name)) else {
+        problems.rule(Rule::MissingSheet).file_error(format!("в диагностике должны быть два листа: «{}» и «{}»", TASKS.name, RESULTS.name));
         return Ok(Vec::new());
     };
-    let (tasks, declared) = read_tasks(tasks_sheet, problems, counts);
-    let scores = read_scores(results_sheet, &tasks, &declared, ctx, problems, counts);
+    let mut declared = Tasks::default();
+    let tasks = sheet::read(tasks_sheet, &TASKS, None, &mut declared, problems, counts);
+    let mut scores = Scores { declared: &declared.declared, tasks: &tasks, columns: Vec::new() };
+    let scores = sheet::read(results_sheet, &RESULTS, ctx.roster_ids, &mut scores, problems, counts);
     Ok(vec![
-        TableFrame { table: "diag_tasks", frame: tasks_frame(&tasks)? },
-        TableFrame { table: "diag_results", frame: scores_frame(&scores)? },
+        TableFrame { table: TASKS.table, frame: frame(&TASKS, &tasks)? },
+        TableFrame { table: RESULTS.table, frame: frame(&RESULTS, &scores)? },
     ])
 }
 
@@ -77,93 +129,57 @@ struct Declared {
     max_score: Option<f64>,
 }
 
-/// The valid tasks, and every task row's number and maximum: a task rejected for one cell
-/// still has its column of points, and those points are checked all the same.
-fn read_tasks(sheet: &Sheet, problems: &mut Problems, counts: &mut RowCounts) -> (Vec<(u32, Task)>, Vec<Declared>) {
-    let Some(header) = locate_header(sheet, &TASK_COLUMNS, problems) else {
-        problems.sheet_error(&sheet.name, "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))");
-        return (Vec::new(), Vec::new());
-    };
-    warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
-    let rows = data_rows(sheet, &header, counts, problems);
-    let mut norm = Normalizations::default();
-    let mut tasks = Vec::new();
-    let mut declared = Vec::new();
-    let mut first_row_of: HashMap<String, u32> = HashMap::new();
-    for &row in &rows {
-        let mut r = RowReader { sheet, header: &header, columns: &TASK_COLUMNS, row, problems, norm: &mut norm };
-        let task = r.code("task");
-        let max_score = r.number("max_score", |m| {
-            if m > 0.0 { Ok(()) } else { Err("максимальный балл должен быть больше нуля".into()) }
-        });
-        let topic_code = r.code("topic_code");
-        let topic = r.text("topic");
-        let Some(task) = task else { continue };
-        if let Some(first) = first_row_of.insert(task.clone(), row) {
-            let (_, cell) = r.value("task");
-            r.error(cell, &task, format!("номер задания повторяется (уже в строке {})", first + 1));
-            continue;
-        }
-        declared.push(Declared { task: task.clone(), max_score });
-        if let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, topic_code, topic) {
-            tasks.push((row, Task { task, max_score, topic_code, topic }));
-        }
+/// Keeps every task row's number and maximum: a task rejected for one cell still has its
+/// column of points, and those points are checked all the same.
+#[derive(Default)]
+struct Tasks {
+    declared: Vec<Declared>,
+}
+
+impl SheetRules for Tasks {
+    type Record = Task;
+
+    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Task> {
+        let Some(task) = row.text("task").filter(|_| !row.repeated) else { return Vec::new() };
+        let max_score = row.number("max_score");
+        self.declared.push(Declared { task: task.clone(), max_score });
+        let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, row.text("topic_code"), row.text("topic")) else {
+            return Vec::new();
+        };
+        vec![Task { task, max_score, topic_code, topic }]
     }
-    norm.report(problems);
-    (keep_valid(tasks, &sheet.name, &rows, problems, counts), declared)
 }
 
 /// The points of every row and every declared task's column, each checked whatever else is
 /// wrong in its row or task (against the task's maximum when it could be read); kept are
 /// the points of valid tasks (a partial ingest must not store points of a task it did not).
-fn read_scores(
-    sheet: &Sheet,
-    tasks: &[(u32, Task)],
-    declared: &[Declared],
-    ctx: &Context,
-    problems: &mut Problems,
-    counts: &mut RowCounts,
-) -> Vec<(u32, Score)> {
-    let Some(header) = locate_header(sheet, &RESULT_COLUMNS, problems) else {
-        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, номера заданий)");
-        return Vec::new();
-    };
-    let mut task_cols: Vec<(u32, &Declared)> = Vec::new();
-    let mut unknown = Vec::new();
-    for (c, text) in &header.extra {
-        let code = canonical_code(text, &mut Vec::new());
-        match declared.iter().find(|t| t.task == code) {
-            Some(t) => task_cols.push((*c, t)),
-            None => unknown.push((*c, text.clone())),
-        }
-    }
-    let stored = |task: &Declared| tasks.iter().any(|(_, t)| t.task == task.task);
-    warn_unknown_columns(sheet, &header, unknown, ": это не номер задания с листа «Задания» — проверьте, нет ли опечатки", problems);
-    let rows = data_rows(sheet, &header, counts, problems);
-    let mut norm = Normalizations::default();
-    let mut scores = Vec::new();
-    let mut first_row_of: HashMap<String, u32> = HashMap::new();
-    let mut unknown_people = BTreeSet::new();
-    for &row in &rows {
-        let mut r = RowReader { sheet, header: &header, columns: &RESULT_COLUMNS, row, problems, norm: &mut norm };
-        // A row without an ID, or repeating one, is in error; its points are checked all the same.
-        let person_id = r.code("id");
-        let (_, id_cell) = r.value("id");
-        if let Some(person_id) = &person_id {
-            if let Some(first) = first_row_of.insert(person_id.clone(), row) {
-                r.error(id_cell, person_id, format!("результаты этого участника уже есть в строке {}: одна строка на человека", first + 1));
-            } else if ctx.roster_ids.is_some_and(|ids| !ids.contains(person_id)) && unknown_people.insert(person_id.clone()) {
-                r.problems.warning(
-                    &sheet.name,
-                    id_cell,
-                    person_id,
-                    "такого ID нет в составе участников школы: результаты сохранены, проверьте ID",
-                );
+struct Scores<'a> {
+    declared: &'a [Declared],
+    tasks: &'a [(u32, Task)],
+    /// The task columns: (column, task).
+    columns: Vec<(u32, &'a Declared)>,
+}
+
+impl<'a> SheetRules for Scores<'a> {
+    type Record = Score;
+
+    fn header(&mut self, _sheet: &Sheet, header: &Header, _problems: &mut Problems) -> Vec<(u32, String)> {
+        let mut unknown = Vec::new();
+        for (c, text) in &header.extra {
+            let code = canonical_code(text, &mut Vec::new());
+            match self.declared.iter().find(|t| t.task == code) {
+                Some(t) => self.columns.push((*c, t)),
+                None => unknown.push((*c, text.clone())),
             }
         }
-        let mut points = Vec::with_capacity(task_cols.len());
-        for (c, task) in &task_cols {
-            let value = sheet.get(row, *c);
+        unknown
+    }
+
+    /// A row without an ID, or repeating one, is in error; its points are checked all the same.
+    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Score> {
+        let mut points = Vec::with_capacity(self.columns.len());
+        for (c, task) in &self.columns {
+            let value = sheet.get(row.row, *c);
             let text = cell_text(value).unwrap_or_default();
             let range = match task.max_score {
                 Some(max) => format!("от 0 до {}", format_number(max)),
@@ -172,49 +188,30 @@ fn read_scores(
             match parse_number(value, &mut Vec::new()) {
                 Ok(Some(p)) if p >= 0.0 && task.max_score.is_none_or(|max| p <= max) => points.push(Some(p)),
                 Ok(Some(_)) => {
-                    r.error(Some((row, *c)), &text, format!("балл за задание {} должен быть {range}", task.task));
+                    let message = format!("балл за задание {} должен быть {range}", task.task);
+                    problems.rule(Rule::Score).error(&sheet.name, (row.row, *c), &text, message);
                     points.push(None);
                 }
                 Ok(None) => points.push(None),
                 Err(()) => {
-                    r.error(Some((row, *c)), &text, format!("в ячейке должен быть балл (число {range}), а не текст"));
+                    let message = format!("в ячейке должен быть балл (число {range}), а не текст");
+                    problems.rule(Rule::Score).error(&sheet.name, (row.row, *c), &text, message);
                     points.push(None);
                 }
             }
         }
-        let Some(person_id) = person_id else { continue };
+        let Some(person_id) = row.text("id") else { return Vec::new() };
+        let stored = |task: &Declared| self.tasks.iter().any(|(_, t)| t.task == task.task);
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);
-        for ((_, task), p) in task_cols.iter().zip(points).filter(|((_, task), _)| stored(task)) {
-            let points = if present { Some(p.unwrap_or(0.0)) } else { None };
-            scores.push((row, Score { person_id: person_id.clone(), task: task.task.clone(), points }));
-        }
+        self.columns
+            .iter()
+            .zip(points)
+            .filter(|((_, task), _)| stored(task))
+            .map(|((_, task), p)| {
+                let points = if present { Some(p.unwrap_or(0.0)) } else { None };
+                Score { person_id: person_id.clone(), task: task.task.clone(), points }
+            })
+            .collect()
     }
-    norm.report(problems);
-    keep_valid(scores, &sheet.name, &rows, problems, counts)
-}
-
-fn tasks_frame(tasks: &[(u32, Task)]) -> PolarsResult<DataFrame> {
-    let t = || tasks.iter().map(|(_, t)| t);
-    frame_with_identity(
-        vec![
-            Column::new("task".into(), t().map(|t| t.task.as_str()).collect::<Vec<_>>()),
-            Column::new("max_score".into(), t().map(|t| t.max_score).collect::<Vec<_>>()),
-            Column::new("topic_code".into(), t().map(|t| t.topic_code.as_str()).collect::<Vec<_>>()),
-            Column::new("topic".into(), t().map(|t| t.topic.as_str()).collect::<Vec<_>>()),
-        ],
-        tasks,
-    )
-}
-
-fn scores_frame(scores: &[(u32, Score)]) -> PolarsResult<DataFrame> {
-    let s = || scores.iter().map(|(_, s)| s);
-    frame_with_identity(
-        vec![
-            Column::new("person_id".into(), s().map(|s| s.person_id.as_str()).collect::<Vec<_>>()),
-            Column::new("task".into(), s().map(|s| s.task.as_str()).collect::<Vec<_>>()),
-            Column::new("points".into(), s().map(|s| s.points).collect::<Vec<_>>()),
-        ],
-        scores,
-    )
 }

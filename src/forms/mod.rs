@@ -9,6 +9,8 @@ pub mod passport;
 pub mod questionnaire;
 pub mod roster;
 pub mod route;
+pub mod sheet;
+pub mod spec;
 pub mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -21,6 +23,7 @@ use crate::problem::Problems;
 use crate::read::text::fold;
 use crate::read::workbook::Workbook;
 pub use passport::{Fallback, Passport};
+use spec::SheetSpec;
 pub use table::RowCounts;
 
 /// The five kinds of workbook teachers fill in.
@@ -62,14 +65,15 @@ impl FormKind {
         FormKind::ALL.into_iter().find(|f| fold(f.russian()) == key || f.code() == key)
     }
 
-    /// The sheet that identifies the form when `Паспорт` does not name it.
-    fn main_sheet(self) -> &'static str {
+    /// The form's data sheets, in the blank's order; the first identifies the form when
+    /// `Паспорт` does not name it.
+    pub fn sheets(self) -> &'static [SheetSpec] {
         match self {
-            FormKind::Roster => roster::SHEET,
-            FormKind::Attendance => attendance::EVENTS_SHEET,
-            FormKind::Questionnaire => questionnaire::SHEET,
-            FormKind::Diagnostic => diagnostic::TASKS_SHEET,
-            FormKind::Route => route::SHEET,
+            FormKind::Roster => &[roster::SHEET],
+            FormKind::Attendance => &[attendance::EVENTS, attendance::MARKS],
+            FormKind::Questionnaire => &[questionnaire::SHEET],
+            FormKind::Diagnostic => &[diagnostic::TASKS, diagnostic::RESULTS],
+            FormKind::Route => &[route::SHEET],
         }
     }
 }
@@ -179,28 +183,16 @@ pub fn form_of(workbook: &Workbook) -> Option<FormKind> {
 
 /// The form whose main data sheet the workbook has.
 fn detect(workbook: &Workbook) -> Option<FormKind> {
-    FormKind::ALL.into_iter().find(|f| workbook.sheet(f.main_sheet()).is_some())
+    FormKind::ALL.into_iter().find(|f| workbook.sheet(f.sheets()[0].name).is_some())
 }
 
 /// A record of a store table: its identity within one submission, for change reports.
 pub trait Record: Debug {
     /// What identifies the record (a person ID, an event code...).
     fn key(&self) -> String;
-}
 
-/// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
-/// re-submission can report rows added, removed and changed.
-pub fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [Column; 3] {
-    let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
-    let digests: Vec<String> = rows.iter().map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes())).collect();
-    let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
-    [Column::new("_key".into(), keys), Column::new("_digest".into(), digests), Column::new("source_row".into(), source_rows)]
-}
-
-/// Builds a frame from named columns plus the identity columns of its records.
-pub fn frame_with_identity<R: Record>(mut columns: Vec<Column>, rows: &[(u32, R)]) -> PolarsResult<DataFrame> {
-    columns.extend(identity_columns(rows));
-    DataFrame::new(rows.len(), columns)
+    /// The value of a store column (`None` for a column the record does not have).
+    fn field(&self, column: &str) -> Option<spec::Field<'_>>;
 }
 
 /// Days since 1970-01-01: the physical value of a polars `Date`.
@@ -212,14 +204,4 @@ pub fn epoch_days(date: chrono::NaiveDate) -> i32 {
 pub fn date_column(name: &str, dates: impl Iterator<Item = Option<chrono::NaiveDate>>) -> PolarsResult<Column> {
     let days: Vec<Option<i32>> = dates.map(|d| d.map(epoch_days)).collect();
     Column::new(name.into(), days).cast(&DataType::Date)
-}
-
-/// Counts the data rows of `sheet` as stored or rejected (a row with any error is
-/// rejected) and keeps the records of the valid rows.
-pub fn keep_valid<R>(records: Vec<(u32, R)>, sheet: &str, data_rows: &[u32], problems: &Problems, counts: &mut RowCounts) -> Vec<(u32, R)> {
-    let bad = problems.error_rows(sheet);
-    let rejected = data_rows.iter().filter(|r| bad.contains(r)).count();
-    counts.rejected += rejected;
-    counts.stored += data_rows.len() - rejected;
-    records.into_iter().filter(|(row, _)| !bad.contains(row)).collect()
 }

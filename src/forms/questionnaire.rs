@@ -1,20 +1,44 @@
 //! Form 3, `Анкета`: answers to a questionnaire defined in `templates/questionnaires/`.
 
-use std::collections::{BTreeSet, HashMap};
-
 use polars::prelude::*;
 
-use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
-use super::{Context, Passport, Record, TableFrame, frame_with_identity, keep_valid};
-use crate::definitions::{Item, Scale};
-use crate::problem::Problems;
+use super::sheet::{self, Row, SheetRules};
+use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
+use super::table::{Header, RowCounts};
+use super::{Context, Passport, Record, TableFrame};
+use crate::definitions::{Item, Questionnaire, Scale};
+use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
 use crate::read::values::{cell_text, format_number, parse_number};
-use crate::read::workbook::Workbook;
+use crate::read::workbook::{Sheet, Workbook};
 
-pub const SHEET: &str = "Ответы";
-
-pub const COLUMNS: [Col; 2] = [col("id", "ID", false), col("full_name", "ФИО", false)];
+/// The sheet `Ответы`: one row per respondent, one column per item headed by its code.
+pub const SHEET: SheetSpec = SheetSpec {
+    name: "Ответы",
+    columns: &[
+        col("id", "ID", false).of(Kind::Person {
+            unknown: "такого ID нет в составе участников школы: ответы сохранены, проверьте ID"
+        }),
+        col("full_name", "ФИО", false),
+    ],
+    no_header: "не найдена строка заголовков (ID и коды пунктов анкеты)",
+    unique: Some(Unique {
+        key: "id",
+        message: "ответы этого участника уже есть в строке {row}: одна строка на человека",
+        names: Earlier::Latest,
+    }),
+    coded: Some(Coded {
+        unknown: ": это не код пункта анкеты — проверьте, нет ли опечатки в коде", typed_by_teacher: false, list: None
+    }),
+    table: "answers",
+    frame: Frame::Long(&[
+        ("respondent_id", Stored::Text),
+        ("respondent", Stored::Text),
+        ("item", Stored::Text),
+        ("value_num", Stored::Number),
+        ("value_text", Stored::Text),
+    ]),
+};
 
 /// One answer; a `multi` item gives one answer per chosen option.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +56,17 @@ impl Record for Answer {
     fn key(&self) -> String {
         format!("{}|{}|{}", self.respondent, self.item, self.value_text.as_deref().unwrap_or_default())
     }
+
+    fn field(&self, column: &str) -> Option<Field<'_>> {
+        Some(match column {
+            "respondent_id" => Field::Text(self.respondent_id.as_deref()),
+            "respondent" => Field::Text(Some(&self.respondent)),
+            "item" => Field::Text(Some(&self.item)),
+            "value_num" => Field::Number(self.value_num),
+            "value_text" => Field::Text(self.value_text.as_deref()),
+            _ => return None,
+        })
+    }
 }
 
 pub fn read(
@@ -44,86 +79,83 @@ pub fn read(
     let code = passport.questionnaire.clone().unwrap_or_default();
     let Some(def) = ctx.definitions.get(&code) else {
         let message = format!("неизвестная анкета в поле «Анкета»; известны: {}", ctx.definitions.codes().join(", "));
+        let report = problems.rule(Rule::UnknownQuestionnaire);
         match super::passport::field_cell(workbook, "questionnaire") {
-            Some((sheet, cell, typed)) => problems.error(&sheet, cell, &typed, message),
-            None => problems.sheet_error(super::passport::SHEET, format!("неизвестная анкета «{code}»: {message}")),
+            Some((sheet, cell, typed)) => report.error(&sheet, cell, &typed, message),
+            None => report.sheet_error(super::passport::SHEET, format!("неизвестная анкета «{code}»: {message}")),
         }
         return Ok(Vec::new());
     };
-    let Some(sheet) = workbook.sheet(SHEET) else {
-        problems.file_error(format!("нет листа «{SHEET}»"));
+    let Some(sheet) = workbook.sheet(SHEET.name) else {
+        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
-    let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID и коды пунктов анкеты)");
-        return Ok(Vec::new());
-    };
-    if header.col("id").is_none() && !def.anonymous {
-        problems.sheet_error(&sheet.name, "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника");
-    }
-    // Item columns: the header starts with the item code (`К1.2 Умею составлять...`).
-    let mut item_cols: Vec<(u32, &Item)> = Vec::new();
-    let mut unknown = Vec::new();
-    for (c, text) in &header.extra {
-        let first = text.split_whitespace().next().unwrap_or_default();
-        match def.item(&canonical_code(first, &mut Vec::new())) {
-            Some(item) if !item_cols.iter().any(|(_, i)| i.code == item.code) => item_cols.push((*c, item)),
-            _ => unknown.push((*c, text.clone())),
+    let answers = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Answers { def, columns: Vec::new() }, problems, counts);
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &answers)? }])
+}
+
+/// The questionnaire's own rules: an ID unless the questionnaire is anonymous, and each
+/// answer within its item's scale.
+struct Answers<'a> {
+    def: &'a Questionnaire,
+    /// The item columns: (column, item).
+    columns: Vec<(u32, &'a Item)>,
+}
+
+impl SheetRules for Answers<'_> {
+    type Record = Answer;
+
+    /// Item columns: the header starts with the item code (`К1.2 Умею составлять...`).
+    fn header(&mut self, sheet: &Sheet, header: &Header, problems: &mut Problems) -> Vec<(u32, String)> {
+        if header.col("id").is_none() && !self.def.anonymous {
+            problems
+                .rule(Rule::RespondentId)
+                .sheet_error(&sheet.name, "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника");
         }
-    }
-    warn_unknown_columns(sheet, &header, unknown, ": это не код пункта анкеты — проверьте, нет ли опечатки в коде", problems);
-    let rows = data_rows(sheet, &header, counts, problems);
-    let mut norm = Normalizations::default();
-    let mut answers = Vec::new();
-    let mut first_row_of: HashMap<String, u32> = HashMap::new();
-    let mut unknown_people = BTreeSet::new();
-    for &row in &rows {
-        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
-        let respondent_id = r.code("id");
-        let (_, id_cell) = r.value("id");
-        match &respondent_id {
-            None if !def.anonymous => r.error(id_cell, "", "не заполнен ID: анкета не анонимная".into()),
-            Some(id) => {
-                if let Some(first) = first_row_of.insert(id.clone(), row) {
-                    r.error(id_cell, id, format!("ответы этого участника уже есть в строке {}: одна строка на человека", first + 1));
-                }
-                if ctx.roster_ids.is_some_and(|ids| !ids.contains(id)) && unknown_people.insert(id.clone()) {
-                    r.problems.warning(
-                        &sheet.name,
-                        id_cell,
-                        id,
-                        "такого ID нет в составе участников школы: ответы сохранены, проверьте ID",
-                    );
-                }
+        let mut unknown = Vec::new();
+        for (c, text) in &header.extra {
+            let first = text.split_whitespace().next().unwrap_or_default();
+            match self.def.item(&canonical_code(first, &mut Vec::new())) {
+                Some(item) if !self.columns.iter().any(|(_, i)| i.code == item.code) => self.columns.push((*c, item)),
+                _ => unknown.push((*c, text.clone())),
             }
-            None => {}
         }
-        let respondent = respondent_id.clone().unwrap_or_else(|| format!("#{}", row + 1));
-        for (c, item) in &item_cols {
-            let value = sheet.get(row, *c);
+        unknown
+    }
+
+    fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
+        if row.text("id").is_none() && !self.def.anonymous {
+            problems.rule(Rule::RespondentId).error(&sheet.name, row.at("id"), "", "не заполнен ID: анкета не анонимная");
+        }
+    }
+
+    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Answer> {
+        let respondent_id = row.text("id");
+        let respondent = respondent_id.clone().unwrap_or_else(|| format!("#{}", row.row + 1));
+        let mut answers = Vec::new();
+        for (c, item) in &self.columns {
+            let value = sheet.get(row.row, *c);
             let Some(text) = cell_text(value) else {
                 continue;
             };
             match read_answer(item, value, &text) {
-                Ok(values) => answers.extend(values.into_iter().map(|(value_num, value_text)| {
-                    (
-                        row,
-                        Answer {
-                            respondent_id: respondent_id.clone(),
-                            respondent: respondent.clone(),
-                            item: item.code.clone(),
-                            value_num,
-                            value_text,
-                        },
-                    )
+                Ok(values) => answers.extend(values.into_iter().map(|(value_num, value_text)| Answer {
+                    respondent_id: respondent_id.clone(),
+                    respondent: respondent.clone(),
+                    item: item.code.clone(),
+                    value_num,
+                    value_text,
                 })),
-                Err(expected) => r.error(Some((row, *c)), &text, format!("ответ на пункт {} вне шкалы; допустимо: {expected}", item.code)),
+                Err(expected) => problems.rule(Rule::Answer).error(
+                    &sheet.name,
+                    (row.row, *c),
+                    &text,
+                    format!("ответ на пункт {} вне шкалы; допустимо: {expected}", item.code),
+                ),
             }
         }
+        answers
     }
-    norm.report(problems);
-    let answers = keep_valid(answers, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame { table: "answers", frame: frame(&answers)? }])
 }
 
 type Value = (Option<f64>, Option<String>);
@@ -165,20 +197,6 @@ fn match_option(item: &Item, text: &str) -> Result<String, String> {
         let list = item.options.join(", ");
         if item.scale == Scale::Multi { format!("{list} (несколько — через «;»)") } else { list }
     })
-}
-
-fn frame(answers: &[(u32, Answer)]) -> PolarsResult<DataFrame> {
-    let a = || answers.iter().map(|(_, a)| a);
-    frame_with_identity(
-        vec![
-            Column::new("respondent_id".into(), a().map(|a| a.respondent_id.as_deref()).collect::<Vec<_>>()),
-            Column::new("respondent".into(), a().map(|a| a.respondent.as_str()).collect::<Vec<_>>()),
-            Column::new("item".into(), a().map(|a| a.item.as_str()).collect::<Vec<_>>()),
-            Column::new("value_num".into(), a().map(|a| a.value_num).collect::<Vec<_>>()),
-            Column::new("value_text".into(), a().map(|a| a.value_text.as_deref()).collect::<Vec<_>>()),
-        ],
-        answers,
-    )
 }
 
 /// Shown in messages and templates: the numbers a likert item accepts.

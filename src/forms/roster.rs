@@ -4,24 +4,38 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
-use super::{Record, TableFrame, frame_with_identity, keep_valid};
-use crate::problem::Problems;
-use crate::read::workbook::Workbook;
-
-pub const SHEET: &str = "Состав";
+use super::sheet::{self, Row, SheetRules};
+use super::spec::{Earlier, Field, Frame, Kind, SheetSpec, Unique, col, frame};
+use super::table::{Header, RowCounts};
+use super::{Record, TableFrame};
+use crate::problem::{Problems, Rule};
+use crate::read::workbook::{Sheet, Workbook};
 
 pub const ROLES: [&str; 4] = ["наставник", "тьютор", "педагог", "обучающийся"];
 
-pub const COLUMNS: [Col; 7] = [
-    col("id", "ID", true),
-    col("full_name", "ФИО", true),
-    col("role", "Роль", true),
-    col("class", "Класс", false),
-    col("subject", "Предмет", false),
-    col("experience_years", "Стаж, лет", false),
-    col("tutor_id", "Тьютор (ID)", false),
-];
+/// The sheet `Состав`: one row per person of the school taking part.
+pub const SHEET: SheetSpec = SheetSpec {
+    name: "Состав",
+    columns: &[
+        col("id", "ID", true).of(Kind::Code),
+        col("full_name", "ФИО", true),
+        col("role", "Роль", true).of(Kind::Closed(&ROLES)),
+        col("class", "Класс", false).of(Kind::Class),
+        col("subject", "Предмет", false),
+        col("experience_years", "Стаж, лет", false)
+            .of(Kind::Number { positive: false, expected: "стаж не может быть отрицательным" }),
+        col("tutor_id", "Тьютор (ID)", false).of(Kind::Code),
+    ],
+    no_header: "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка",
+    unique: Some(Unique {
+        key: "id",
+        message: "ID повторяется: уже есть в строке {row}; у каждого участника свой ID",
+        names: Earlier::First,
+    }),
+    coded: None,
+    table: "roster",
+    frame: Frame::Columns,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
@@ -38,63 +52,35 @@ impl Record for Person {
     fn key(&self) -> String {
         self.id.clone()
     }
-}
 
-/// `8 б`, `8-б` -> `8Б`: grade and letter without separators.
-fn normalise_class(class: &str) -> String {
-    class.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase()
+    fn field(&self, column: &str) -> Option<Field<'_>> {
+        Some(match column {
+            "id" => Field::Text(Some(&self.id)),
+            "full_name" => Field::Text(Some(&self.full_name)),
+            "role" => Field::Text(Some(self.role)),
+            "class" => Field::Text(self.class.as_deref()),
+            "subject" => Field::Text(self.subject.as_deref()),
+            "experience_years" => Field::Number(self.experience_years),
+            "tutor_id" => Field::Text(self.tutor_id.as_deref()),
+            _ => return None,
+        })
+    }
 }
 
 pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts) -> PolarsResult<Vec<TableFrame>> {
-    let Some(sheet) = workbook.sheet(SHEET) else {
-        problems.file_error(format!("нет листа «{SHEET}»"));
+    let Some(sheet) = workbook.sheet(SHEET.name) else {
+        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
-    let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка");
-        return Ok(Vec::new());
-    };
-    warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
-    let rows = data_rows(sheet, &header, counts, problems);
-    let mut norm = Normalizations::default();
-    let mut people: Vec<(u32, Person)> = Vec::new();
-    let mut first_row_of: HashMap<String, u32> = HashMap::new();
-    // Every row with an ID, valid or not: its tutor link is a rule of its own.
-    let mut listed: Vec<Listed> = Vec::new();
-    for &row in &rows {
-        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
-        let id = r.code("id");
-        let full_name = r.text("full_name");
-        let role = r.closed("role", &ROLES);
-        let class = r.code("class").map(|c| normalise_class(&c));
-        let subject = r.text("subject");
-        let experience_years = r.number("experience_years", |n| {
-            if n >= 0.0 { Ok(()) } else { Err("стаж не может быть отрицательным".into()) }
-        });
-        let tutor_id = r.code("tutor_id");
-        if role == Some("обучающийся") && class.is_none() {
-            let cell = header.col("class").map(|c| (row, c));
-            r.error(cell, "", "для обучающегося нужно указать класс (например, 6А)".into());
-        }
-        let Some(id) = id else {
-            listed.push(Listed { row, id: None, role, tutor_id });
-            continue;
-        };
-        listed.push(Listed { row, id: Some(id.clone()), role, tutor_id: tutor_id.clone() });
-        if let Some(first) = first_row_of.get(&id) {
-            let cell = header.col("id").map(|c| (row, c));
-            r.error(cell, &id, format!("ID повторяется: уже есть в строке {}; у каждого участника свой ID", first + 1));
-            continue;
-        }
-        first_row_of.insert(id.clone(), row);
-        if let (Some(full_name), Some(role)) = (full_name, role) {
-            people.push((row, Person { id, full_name, role, class, subject, experience_years, tutor_id }));
-        }
-    }
-    check_tutor_links(sheet.name.as_str(), &header, &listed, problems);
-    norm.report(problems);
-    let people = keep_valid(people, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame { table: "roster", frame: frame(&people)? }])
+    let people = sheet::read(sheet, &SHEET, None, &mut People::default(), problems, counts);
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &people)? }])
+}
+
+/// The roster's own rules: a learner's class, and tutor links across rows.
+#[derive(Default)]
+struct People {
+    /// Every row with an ID, valid or not: its tutor link is a rule of its own.
+    listed: Vec<Listed>,
 }
 
 /// A row of the roster as the tutor links see it, whatever else is wrong in it.
@@ -106,53 +92,72 @@ struct Listed {
     tutor_id: Option<String>,
 }
 
-/// `Тьютор (ID)` must name a `тьютор` of the same roster. Every row's link is checked,
-/// also in a row rejected for another cell; a link to a person whose role could not be read
-/// is not judged (that row's role error says what to fix).
-fn check_tutor_links(sheet: &str, header: &super::table::Header, listed: &[Listed], problems: &mut Problems) {
-    let mut roles: HashMap<&str, Option<&str>> = HashMap::new();
-    for person in listed {
-        if let Some(id) = &person.id {
-            roles.entry(id.as_str()).or_insert(person.role);
-        }
-    }
-    let Some(c) = header.col("tutor_id") else {
-        return;
-    };
-    for person in listed {
-        let (Some(tutor), row) = (&person.tutor_id, person.row) else {
-            continue;
-        };
-        match roles.get(tutor.as_str()) {
-            Some(Some("тьютор")) | Some(None) => {}
-            Some(Some(role)) => problems.error(
-                sheet,
-                (row, c),
-                tutor,
-                format!("участник с этим ID — {role}, а не тьютор; укажите ID тьютора из этого списка"),
-            ),
-            None => problems.error(
-                sheet,
-                (row, c),
-                tutor,
-                "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID",
-            ),
-        }
-    }
-}
+impl SheetRules for People {
+    type Record = Person;
 
-fn frame(people: &[(u32, Person)]) -> PolarsResult<DataFrame> {
-    let p = || people.iter().map(|(_, p)| p);
-    frame_with_identity(
-        vec![
-            Column::new("id".into(), p().map(|p| p.id.as_str()).collect::<Vec<_>>()),
-            Column::new("full_name".into(), p().map(|p| p.full_name.as_str()).collect::<Vec<_>>()),
-            Column::new("role".into(), p().map(|p| p.role).collect::<Vec<_>>()),
-            Column::new("class".into(), p().map(|p| p.class.as_deref()).collect::<Vec<_>>()),
-            Column::new("subject".into(), p().map(|p| p.subject.as_deref()).collect::<Vec<_>>()),
-            Column::new("experience_years".into(), p().map(|p| p.experience_years).collect::<Vec<_>>()),
-            Column::new("tutor_id".into(), p().map(|p| p.tutor_id.as_deref()).collect::<Vec<_>>()),
-        ],
-        people,
-    )
+    fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
+        if row.closed("role") == Some("обучающийся") && row.text("class").is_none() {
+            problems.rule(Rule::LearnerClass).error(
+                &sheet.name,
+                row.at("class"),
+                "",
+                "для обучающегося нужно указать класс (например, 6А)",
+            );
+        }
+    }
+
+    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Person> {
+        let (id, role) = (row.text("id"), row.closed("role"));
+        self.listed.push(Listed { row: row.row, id: id.clone(), role, tutor_id: row.text("tutor_id") });
+        let (Some(id), Some(full_name), Some(role)) = (id, row.text("full_name"), role) else {
+            return Vec::new();
+        };
+        if row.repeated {
+            return Vec::new();
+        }
+        vec![Person {
+            id,
+            full_name,
+            role,
+            class: row.text("class"),
+            subject: row.text("subject"),
+            experience_years: row.number("experience_years"),
+            tutor_id: row.text("tutor_id"),
+        }]
+    }
+
+    /// `Тьютор (ID)` must name a `тьютор` of the same roster. Every row's link is checked,
+    /// also in a row rejected for another cell; a link to a person whose role could not be
+    /// read is not judged (that row's role error says what to fix).
+    fn check_rows(&mut self, sheet: &Sheet, header: &Header, problems: &mut Problems) {
+        let mut roles: HashMap<&str, Option<&str>> = HashMap::new();
+        for person in &self.listed {
+            if let Some(id) = &person.id {
+                roles.entry(id.as_str()).or_insert(person.role);
+            }
+        }
+        let Some(c) = header.col("tutor_id") else {
+            return;
+        };
+        for person in &self.listed {
+            let (Some(tutor), row) = (&person.tutor_id, person.row) else {
+                continue;
+            };
+            match roles.get(tutor.as_str()) {
+                Some(Some("тьютор")) | Some(None) => {}
+                Some(Some(role)) => problems.rule(Rule::TutorLink).error(
+                    &sheet.name,
+                    (row, c),
+                    tutor,
+                    format!("участник с этим ID — {role}, а не тьютор; укажите ID тьютора из этого списка"),
+                ),
+                None => problems.rule(Rule::TutorLink).error(
+                    &sheet.name,
+                    (row, c),
+                    tutor,
+                    "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID",
+                ),
+            }
+        }
+    }
 }

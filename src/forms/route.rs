@@ -1,34 +1,42 @@
 //! Form 5, `Индивидуальные маршруты`: each person's planned steps (ИОМ / ИОП), their
 //! status and achievements, as of the file's term.
 
-use std::collections::BTreeSet;
-
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::table::{Column as Col, Normalizations, RowCounts, RowReader, col, data_rows, locate_header, warn_unknown_columns};
-use super::{Context, Passport, Record, TableFrame, date_column, frame_with_identity, keep_valid};
-use crate::problem::Problems;
-use crate::read::workbook::Workbook;
-
-pub const SHEET: &str = "Маршрут";
+use super::sheet::{self, Row, SheetRules};
+use super::spec::{Field, Frame, Kind, SheetSpec, col, frame};
+use super::{Context, Passport, Record, TableFrame};
+use crate::problem::{Problems, Rule};
+use crate::read::workbook::{Sheet, Workbook};
 
 pub const LEVELS: [&str; 5] = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
 pub const STATUSES: [&str; 4] = ["запланировано", "выполнено", "не выполнено", "перенесено"];
 pub const RESULTS: [&str; 3] = ["участие", "призёр", "победитель"];
 pub const EVIDENCE: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
 
-pub const COLUMNS: [Col; 9] = [
-    col("id", "ID", true),
-    col("goal", "Цель", true),
-    col("activity", "Мероприятие", true),
-    col("level", "Уровень", true),
-    col("nomination", "Номинация", false),
-    col("due", "Срок", true),
-    col("status", "Статус", true),
-    col("result", "Результат", false),
-    col("evidence", "Подтверждение", false),
-];
+/// The sheet `Маршрут`: one row per planned step of a person's route.
+pub const SHEET: SheetSpec = SheetSpec {
+    name: "Маршрут",
+    columns: &[
+        col("id", "ID", true).of(Kind::Person {
+            unknown: "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID"
+        }),
+        col("goal", "Цель", true),
+        col("activity", "Мероприятие", true),
+        col("level", "Уровень", true).of(Kind::Closed(&LEVELS)),
+        col("nomination", "Номинация", false),
+        col("due", "Срок", true).of(Kind::DateOrMonth),
+        col("status", "Статус", true).of(Kind::Closed(&STATUSES)),
+        col("result", "Результат", false).of(Kind::Closed(&RESULTS)),
+        col("evidence", "Подтверждение", false).of(Kind::Closed(&EVIDENCE)),
+    ],
+    no_header: "не найдена строка заголовков (ID, Цель, Мероприятие...)",
+    unique: None,
+    coded: None,
+    table: "route",
+    frame: Frame::Columns,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteItem {
@@ -47,6 +55,21 @@ impl Record for RouteItem {
     fn key(&self) -> String {
         format!("{}|{}|{}", self.id, self.goal, self.activity)
     }
+
+    fn field(&self, column: &str) -> Option<Field<'_>> {
+        Some(match column {
+            "id" => Field::Text(Some(&self.id)),
+            "goal" => Field::Text(Some(&self.goal)),
+            "activity" => Field::Text(Some(&self.activity)),
+            "level" => Field::Text(Some(self.level)),
+            "nomination" => Field::Text(self.nomination.as_deref()),
+            "due" => Field::Date(Some(self.due)),
+            "status" => Field::Text(Some(self.status)),
+            "result" => Field::Text(self.result),
+            "evidence" => Field::Text(self.evidence),
+            _ => return None,
+        })
+    }
 }
 
 pub fn read(
@@ -54,79 +77,48 @@ pub fn read(
     _passport: &Passport,
     ctx: &Context,
     problems: &mut Problems,
-    counts: &mut RowCounts,
+    counts: &mut super::RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let Some(sheet) = workbook.sheet(SHEET) else {
-        problems.file_error(format!("нет листа «{SHEET}»"));
+    let Some(sheet) = workbook.sheet(SHEET.name) else {
+        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
-    let Some(header) = locate_header(sheet, &COLUMNS, problems) else {
-        problems.sheet_error(&sheet.name, "не найдена строка заголовков (ID, Цель, Мероприятие...)");
-        return Ok(Vec::new());
-    };
-    warn_unknown_columns(sheet, &header, header.extra.clone(), "", problems);
-    let rows = data_rows(sheet, &header, counts, problems);
-    let mut norm = Normalizations::default();
-    let mut items = Vec::new();
-    let mut unknown_people = BTreeSet::new();
-    for &row in &rows {
-        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems, norm: &mut norm };
-        let id = r.code("id");
-        let goal = r.text("goal");
-        let activity = r.text("activity");
-        let level = r.closed("level", &LEVELS);
-        let nomination = r.text("nomination");
-        let due = r.date("due", true);
-        let status = r.closed("status", &STATUSES);
-        let result = r.closed("result", &RESULTS);
-        let evidence = r.closed("evidence", &EVIDENCE);
-        match (result, status) {
-            (Some(result), Some(status)) if status != "выполнено" => {
-                let (_, cell) = r.value("result");
-                r.error(cell, result, format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"));
-            }
-            // The rule cannot be judged yet, but the teacher learns it now, not on the next try.
-            (Some(result), None) => {
-                let (_, cell) = r.value("result");
-                r.problems.warning(
-                    &sheet.name,
-                    cell,
-                    result,
-                    "статус в этой строке не распознан, поэтому результат не проверен: результат указывается только для статуса «выполнено»",
-                );
-            }
-            _ => {}
-        }
-        if let Some(id) = &id
-            && ctx.roster_ids.is_some_and(|ids| !ids.contains(id))
-            && unknown_people.insert(id.clone())
-        {
-            let (_, cell) = r.value("id");
-            r.problems.warning(&sheet.name, cell, id, "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID");
-        }
-        if let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) = (id, goal, activity, level, due, status) {
-            items.push((row, RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }));
-        }
-    }
-    norm.report(problems);
-    let items = keep_valid(items, &sheet.name, &rows, problems, counts);
-    Ok(vec![TableFrame { table: "route", frame: frame(&items)? }])
+    let items = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Steps, problems, counts);
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &items)? }])
 }
 
-fn frame(items: &[(u32, RouteItem)]) -> PolarsResult<DataFrame> {
-    let i = || items.iter().map(|(_, i)| i);
-    frame_with_identity(
-        vec![
-            Column::new("id".into(), i().map(|i| i.id.as_str()).collect::<Vec<_>>()),
-            Column::new("goal".into(), i().map(|i| i.goal.as_str()).collect::<Vec<_>>()),
-            Column::new("activity".into(), i().map(|i| i.activity.as_str()).collect::<Vec<_>>()),
-            Column::new("level".into(), i().map(|i| i.level).collect::<Vec<_>>()),
-            Column::new("nomination".into(), i().map(|i| i.nomination.as_deref()).collect::<Vec<_>>()),
-            date_column("due", i().map(|i| Some(i.due)))?,
-            Column::new("status".into(), i().map(|i| i.status).collect::<Vec<_>>()),
-            Column::new("result".into(), i().map(|i| i.result).collect::<Vec<_>>()),
-            Column::new("evidence".into(), i().map(|i| i.evidence).collect::<Vec<_>>()),
-        ],
-        items,
-    )
+/// The route's own rules: a result only for a step that is done.
+struct Steps;
+
+impl SheetRules for Steps {
+    type Record = RouteItem;
+
+    fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
+        match (row.closed("result"), row.closed("status")) {
+            (Some(result), Some(status)) if status != "выполнено" => problems.rule(Rule::ResultStatus).error(
+                &sheet.name,
+                row.at("result"),
+                result,
+                format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"),
+            ),
+            // The rule cannot be judged yet, but the teacher learns it now, not on the next try.
+            (Some(result), None) => problems.rule(Rule::ResultStatus).warning(
+                &sheet.name,
+                row.cell("result"),
+                result,
+                "статус в этой строке не распознан, поэтому результат не проверен: результат указывается только для статуса «выполнено»",
+            ),
+            _ => {}
+        }
+    }
+
+    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<RouteItem> {
+        let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) =
+            (row.text("id"), row.text("goal"), row.text("activity"), row.closed("level"), row.date("due"), row.closed("status"))
+        else {
+            return Vec::new();
+        };
+        let (nomination, result, evidence) = (row.text("nomination"), row.closed("result"), row.closed("evidence"));
+        vec![RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }]
+    }
 }

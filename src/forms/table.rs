@@ -1,27 +1,28 @@
-//! Shared mechanics of the data sheets: finding the header row wherever it is, mapping
+//! Shared mechanics of the data sheets, for the generic reader (`forms::sheet`), the
+//! register and questionnaire definitions: finding the header row wherever it is, mapping
 //! columns leniently, walking data rows (blank and total rows skipped and counted), and
-//! reading typed cells with problems and grouped normalisation warnings.
+//! reading a cell by its column's kind with problems and grouped normalisation warnings.
 
 use std::collections::BTreeMap;
 
 use calamine::Data;
 use chrono::NaiveDate;
 
-use crate::problem::{Problems, cell_name};
+use super::spec::{Column, Kind};
+use crate::problem::{Problems, Rule, cell_name};
 use crate::read::text::{Change, canonical_code, clean_text, fold, fold_tracked};
 use crate::read::values::{cell_text, is_blank, parse_date, parse_due, parse_number};
 use crate::read::workbook::Sheet;
 
-/// A column a form knows: its key in the store and its header in the template.
-#[derive(Debug, Clone, Copy)]
-pub struct Column {
-    pub key: &'static str,
-    pub header: &'static str,
-    pub required: bool,
-}
-
-pub const fn col(key: &'static str, header: &'static str, required: bool) -> Column {
-    Column { key, header, required }
+/// A cell's value as its column's kind reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// Text, a code, a class or a person's ID.
+    Text(String),
+    /// A value of a closed list, in its canonical spelling.
+    Closed(&'static str),
+    Number(f64),
+    Date(NaiveDate),
 }
 
 /// Where a table's columns are: the header row and each known column's position.
@@ -78,7 +79,7 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         }
     }
     for column in columns.iter().filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key)) {
-        problems.sheet_error(
+        problems.rule(Rule::MissingColumn).sheet_error(
             &sheet.name,
             format!("нет обязательного столбца «{}» (строка заголовков — {}): добавьте его с таким заголовком", column.header, row + 1),
         );
@@ -95,7 +96,12 @@ pub fn warn_unknown_columns(
     problems: &mut Problems,
 ) {
     for (c, text) in columns {
-        problems.warning(&sheet.name, Some((header.row, c)), &text, format!("столбец не входит в форму и не загружен{what}"));
+        problems.rule(Rule::UnknownColumn).warning(
+            &sheet.name,
+            Some((header.row, c)),
+            &text,
+            format!("столбец не входит в форму и не загружен{what}"),
+        );
     }
 }
 
@@ -122,7 +128,11 @@ pub fn data_rows(sheet: &Sheet, header: &Header, counts: &mut RowCounts, problem
         let first = cell_text(sheet.get(row, header.first_col)).map(|t| fold(&t)).unwrap_or_default();
         if first.starts_with("итого") {
             counts.blank += 1;
-            problems.note(&sheet.name, Some((row, header.first_col)), "строка «Итого» пропущена: итоги программа считает сама");
+            problems.rule(Rule::TotalRow).note(
+                &sheet.name,
+                Some((row, header.first_col)),
+                "строка «Итого» пропущена: итоги программа считает сама",
+            );
             continue;
         }
         rows.push(row);
@@ -147,7 +157,7 @@ impl Normalizations {
     /// One warning per group: kind of change, column, count and first cell.
     pub fn report(self, problems: &mut Problems) {
         for ((sheet, _, change), (count, first, header)) in self.groups {
-            problems.warning(
+            problems.rule(Rule::Normalised).warning(
                 &sheet,
                 Some(first),
                 "",
@@ -155,6 +165,11 @@ impl Normalizations {
             );
         }
     }
+}
+
+/// `8 б`, `8-б` -> `8Б`: grade and letter without separators.
+fn normalise_class(class: &str) -> String {
+    class.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase()
 }
 
 /// Reads the cells of one data row, reporting problems against their cells.
@@ -173,7 +188,7 @@ impl RowReader<'_> {
     }
 
     /// The raw value of a known column, `Empty` when the column is absent.
-    pub fn value(&self, key: &str) -> (&Data, Option<(u32, u32)>) {
+    fn value(&self, key: &str) -> (&Data, Option<(u32, u32)>) {
         match self.header.col(key) {
             Some(c) => (self.sheet.get(self.row, c), Some((self.row, c))),
             None => (&Data::Empty, None),
@@ -185,16 +200,32 @@ impl RowReader<'_> {
         self.norm.record(&self.sheet.name, cell, header, changes);
     }
 
-    pub fn error(&mut self, cell: Option<(u32, u32)>, found: &str, message: String) {
+    fn error(&mut self, rule: Rule, cell: Option<(u32, u32)>, found: &str, message: String) {
         let cell = cell.unwrap_or((self.row, self.header.first_col));
-        self.problems.error(&self.sheet.name, cell, found, message);
+        self.problems.rule(rule).error(&self.sheet.name, cell, found, message);
+    }
+
+    /// Reads a cell by its column's kind.
+    pub fn read(&mut self, column: &Column) -> Option<Value> {
+        match column.kind {
+            Kind::Text => self.text(column.key).map(Value::Text),
+            Kind::Code | Kind::Person { .. } => self.code(column.key).map(Value::Text),
+            Kind::Class => self.code(column.key).map(|c| Value::Text(normalise_class(&c))),
+            Kind::Closed(allowed) => self.closed(column.key, allowed).map(Value::Closed),
+            Kind::Number { positive, expected } => {
+                let allowed = |n: f64| if positive { n > 0.0 } else { n >= 0.0 };
+                self.number(column.key, |n| if allowed(n) { Ok(()) } else { Err(expected.to_string()) }).map(Value::Number)
+            }
+            Kind::Date => self.date(column.key, false).map(Value::Date),
+            Kind::DateOrMonth => self.date(column.key, true).map(Value::Date),
+        }
     }
 
     /// Reports an empty required cell.
     fn missing(&mut self, key: &str) {
         let column = self.column(key);
         let cell = self.header.col(key).map(|c| (self.row, c));
-        self.error(cell, "", format!("не заполнен обязательный столбец «{}»", column.header));
+        self.error(Rule::Required, cell, "", format!("не заполнен обязательный столбец «{}»", column.header));
     }
 
     /// Free text (spaces squeezed); an error if required and empty.
@@ -211,7 +242,7 @@ impl RowReader<'_> {
     }
 
     /// An ID or code in canonical form (`17.0` -> `17`, look-alikes folded).
-    pub fn code(&mut self, key: &str) -> Option<String> {
+    fn code(&mut self, key: &str) -> Option<String> {
         let (value, cell) = self.value(key);
         let raw = match value {
             Data::Float(f) => Some(crate::read::values::format_number(*f)),
@@ -232,7 +263,7 @@ impl RowReader<'_> {
     }
 
     /// A value of a closed list, returned in its canonical spelling.
-    pub fn closed(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    fn closed(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
         let (value, cell) = self.value(key);
         let Some(raw) = cell_text(value) else {
             if self.column(key).required {
@@ -255,14 +286,19 @@ impl RowReader<'_> {
             }
             None => {
                 let header = self.column(key).header;
-                self.error(cell, &raw, format!("недопустимое значение в столбце «{header}»; допустимо: {}", allowed.join(", ")));
+                self.error(
+                    Rule::ClosedList,
+                    cell,
+                    &raw,
+                    format!("недопустимое значение в столбце «{header}»; допустимо: {}", allowed.join(", ")),
+                );
                 None
             }
         }
     }
 
     /// A number; `check` says whether it is allowed and, if not, what is expected.
-    pub fn number(&mut self, key: &str, check: impl Fn(f64) -> Result<(), String>) -> Option<f64> {
+    fn number(&mut self, key: &str, check: impl Fn(f64) -> Result<(), String>) -> Option<f64> {
         let (value, cell) = self.value(key);
         let header = self.column(key).header;
         let mut changes = Vec::new();
@@ -275,7 +311,7 @@ impl RowReader<'_> {
                     Some(n)
                 }
                 Err(expected) => {
-                    self.error(cell, &cell_text(value).unwrap_or_default(), format!("столбец «{header}»: {expected}"));
+                    self.error(Rule::NumberRange, cell, &cell_text(value).unwrap_or_default(), format!("столбец «{header}»: {expected}"));
                     None
                 }
             },
@@ -286,14 +322,14 @@ impl RowReader<'_> {
                 None
             }
             Err(()) => {
-                self.error(cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должно быть число"));
+                self.error(Rule::Number, cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должно быть число"));
                 None
             }
         }
     }
 
     /// A date (`date_or_month` also accepts `октябрь 2025`, meaning the month's last day).
-    pub fn date(&mut self, key: &str, date_or_month: bool) -> Option<NaiveDate> {
+    fn date(&mut self, key: &str, date_or_month: bool) -> Option<NaiveDate> {
         let (value, cell) = self.value(key);
         let header = self.column(key).header;
         let mut changes = Vec::new();
@@ -317,7 +353,7 @@ impl RowReader<'_> {
                 } else {
                     "дата, например 12.09.2025"
                 };
-                self.error(cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должна быть {expected}"));
+                self.error(Rule::Date, cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должна быть {expected}"));
                 None
             }
         }

@@ -1,0 +1,255 @@
+//! The one reader of every form's data sheets: it turns a sheet into typed rows and problems
+//! by its [`SheetSpec`] (header found, unknown columns warned, blank and total rows skipped,
+//! each cell read by its column's kind, repeated keys and unknown persons reported,
+//! normalisations grouped, rows with an error left out). A form adds only its own rules and
+//! its records through [`SheetRules`].
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::spec::{Earlier, Kind, SheetSpec};
+use super::table::{Header, Normalizations, RowCounts, RowReader, Value, data_rows, locate_header, warn_unknown_columns};
+use crate::problem::{Problems, Rule};
+use crate::read::workbook::Sheet;
+
+/// One data row: each spec column's value (`None` when empty, absent or wrong), and where.
+pub struct Row<'a> {
+    /// Zero-based row in the sheet.
+    pub row: u32,
+    /// Whether the row repeats an earlier row's unique key.
+    pub repeated: bool,
+    values: Vec<Option<Value>>,
+    spec: &'a SheetSpec,
+    header: &'a Header,
+}
+
+impl Row<'_> {
+    fn value(&self, key: &str) -> Option<&Value> {
+        let i = self.spec.columns.iter().position(|c| c.key == key).expect("the form declares every key it reads");
+        self.values[i].as_ref()
+    }
+
+    /// Text, a code, a class or a person's ID.
+    pub fn text(&self, key: &str) -> Option<String> {
+        match self.value(key) {
+            Some(Value::Text(t)) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn closed(&self, key: &str) -> Option<&'static str> {
+        match self.value(key) {
+            Some(Value::Closed(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match self.value(key) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn date(&self, key: &str) -> Option<NaiveDate> {
+        match self.value(key) {
+            Some(Value::Date(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// The cell of a column, if the sheet has the column.
+    pub fn cell(&self, key: &str) -> Option<(u32, u32)> {
+        self.header.col(key).map(|c| (self.row, c))
+    }
+
+    /// The cell of a column, or the row's first cell when the sheet lacks the column: where
+    /// an error about the column is shown.
+    pub fn at(&self, key: &str) -> (u32, u32) {
+        self.cell(key).unwrap_or((self.row, self.header.first_col))
+    }
+}
+
+/// What a form adds to the generic reading of one of its sheets.
+pub trait SheetRules {
+    /// The store record of a row.
+    type Record;
+
+    /// Takes the form's own columns from the header's unknown ones (event codes, task
+    /// numbers, item codes) and returns the rest, which are warned as unknown.
+    fn header(&mut self, _sheet: &Sheet, header: &Header, _problems: &mut Problems) -> Vec<(u32, String)> {
+        header.extra.clone()
+    }
+
+    /// Rules across a row's cells, checked after each cell's own rules.
+    fn check_row(&mut self, _row: &Row, _sheet: &Sheet, _problems: &mut Problems) {}
+
+    /// The row's records, after its key and person were checked; cells of the form's own
+    /// columns are read and checked here. Called for every row, whatever is wrong in it.
+    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Self::Record>;
+
+    /// Rules across rows, checked once every row was read.
+    fn check_rows(&mut self, _sheet: &Sheet, _header: &Header, _problems: &mut Problems) {}
+}
+
+/// Reads a data sheet by its spec; `roster` is the school's roster when one is known.
+/// Returns the records of the rows without an error, counting every data row.
+pub fn read<F: SheetRules>(
+    sheet: &Sheet,
+    spec: &SheetSpec,
+    roster: Option<&HashSet<String>>,
+    form: &mut F,
+    problems: &mut Problems,
+    counts: &mut RowCounts,
+) -> Vec<(u32, F::Record)> {
+    let Some(header) = locate_header(sheet, spec.columns, problems) else {
+        problems.rule(Rule::NoHeader).sheet_error(&sheet.name, spec.no_header);
+        return Vec::new();
+    };
+    let unknown = form.header(sheet, &header, problems);
+    warn_unknown_columns(sheet, &header, unknown, spec.coded.map_or("", |c| c.unknown), problems);
+    let rows = data_rows(sheet, &header, counts, problems);
+    let mut norm = Normalizations::default();
+    let mut records = Vec::new();
+    let mut earlier: HashMap<String, u32> = HashMap::new();
+    let mut unknown_people = BTreeSet::new();
+    for &number in &rows {
+        let mut reader = RowReader { sheet, header: &header, columns: spec.columns, row: number, problems, norm: &mut norm };
+        let values = spec.columns.iter().map(|column| reader.read(column)).collect();
+        let mut row = Row { row: number, repeated: false, values, spec, header: &header };
+        form.check_row(&row, sheet, problems);
+        if let Some(unique) = spec.unique
+            && let Some(key) = row.text(unique.key)
+        {
+            let before = earlier.get(&key).copied();
+            if before.is_none() || unique.names == Earlier::Latest {
+                earlier.insert(key.clone(), number);
+            }
+            if let Some(first) = before {
+                row.repeated = true;
+                let message = unique.message.replace("{row}", &(first + 1).to_string());
+                problems.rule(Rule::DuplicateKey).error(&sheet.name, row.at(unique.key), &key, message);
+            }
+        }
+        for column in spec.columns {
+            if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text(column.key))
+                && roster.is_some_and(|ids| !ids.contains(&id))
+                && unknown_people.insert(id.clone())
+            {
+                problems.rule(Rule::UnknownPerson).warning(&sheet.name, row.cell(column.key), &id, unknown);
+            }
+        }
+        records.extend(form.records(&row, sheet, problems).into_iter().map(|record| (number, record)));
+    }
+    form.check_rows(sheet, &header, problems);
+    norm.report(problems);
+    keep_valid(records, &sheet.name, &rows, problems, counts)
+}
+
+/// Counts the data rows of `sheet` as stored or rejected (a row with any error is
+/// rejected) and keeps the records of the valid rows.
+fn keep_valid<R>(records: Vec<(u32, R)>, sheet: &str, data_rows: &[u32], problems: &Problems, counts: &mut RowCounts) -> Vec<(u32, R)> {
+    let bad = problems.error_rows(sheet);
+    let rejected = data_rows.iter().filter(|r| bad.contains(r)).count();
+    counts.rejected += rejected;
+    counts.stored += data_rows.len() - rejected;
+    records.into_iter().filter(|(row, _)| !bad.contains(row)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Range};
+
+    use super::*;
+    use crate::forms::{roster, route};
+
+    /// A sheet from rows of text cells, `""` for an empty cell.
+    fn sheet(name: &str, rows: &[&[&str]]) -> Sheet {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(1) as u32;
+        let mut range = Range::new((0, 0), (rows.len() as u32 - 1, width - 1));
+        for (r, row) in rows.iter().enumerate() {
+            for (c, text) in row.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+                range.set_value((r as u32, c as u32), Data::String(text.to_string()));
+            }
+        }
+        Sheet { name: name.into(), range }
+    }
+
+    fn rules(problems: &Problems) -> Vec<(&'static str, String)> {
+        problems.items.iter().map(|p| (p.rule.code(), p.cell_ref())).collect()
+    }
+
+    struct Steps;
+
+    impl SheetRules for Steps {
+        type Record = (String, Option<&'static str>);
+
+        fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Self::Record> {
+            row.text("id").map(|id| (id, row.closed("status"))).into_iter().collect()
+        }
+    }
+
+    #[test]
+    fn a_sheet_is_read_by_its_spec_with_a_rule_for_every_problem() {
+        let header: &[&str] = &["ID", "Цель", "Мероприятие", "Уровень", "Номинация", "Срок", "Статус", "Лишний"];
+        let sheet = sheet(
+            "Маршрут",
+            &[
+                header,
+                &["У-1", "цель", "олимпиада", "школьный", "", "октябрь 2025", "выполнено"],
+                &["У-2", "цель", "олимпиада", "районный", "", "12.13.2025", "выполнено"],
+                &[],
+                &["У-1", "", "олимпиада", "региональный", "", "октябрь 2025", "запланировано"],
+                &["Итого"],
+            ],
+        );
+        let roster = HashSet::from(["У-1".to_string()]);
+        let mut problems = Problems::default();
+        let mut counts = RowCounts::default();
+        let records = read(&sheet, &route::SHEET, Some(&roster), &mut Steps, &mut problems, &mut counts);
+        assert_eq!(
+            rules(&problems),
+            [
+                ("unknown-column", "H1".to_string()),
+                ("total-row", "A6".to_string()),
+                ("closed-list", "D3".to_string()),
+                ("date", "F3".to_string()),
+                ("unknown-person", "A3".to_string()),
+                ("required", "B5".to_string()),
+            ]
+        );
+        assert_eq!(records, [(1, ("У-1".to_string(), Some("выполнено")))]);
+        assert_eq!(counts, RowCounts { read: 5, stored: 1, rejected: 2, blank: 2 });
+    }
+
+    #[test]
+    fn a_repeated_key_names_the_row_the_spec_says_and_cross_row_rules_follow() {
+        let sheet = sheet(
+            "Состав",
+            &[
+                &["ID", "ФИО", "Роль", "Класс", "Тьютор (ID)"],
+                &["1", "Иванова", "тьютор"],
+                &["1", "Петров", "педагог", "", "2"],
+                &["1", "Сидоров", "обучающийся"],
+            ],
+        );
+        let mut problems = Problems::default();
+        let people = roster::read(&crate::read::workbook::Workbook { sheets: vec![sheet] }, &mut problems, &mut RowCounts::default());
+        let texts: Vec<(&str, &str)> = problems.items.iter().map(|p| (p.rule.code(), p.message.as_str())).collect();
+        assert_eq!(
+            texts,
+            [
+                ("duplicate-key", "ID повторяется: уже есть в строке 2; у каждого участника свой ID"),
+                ("learner-class", "для обучающегося нужно указать класс (например, 6А)"),
+                ("duplicate-key", "ID повторяется: уже есть в строке 2; у каждого участника свой ID"),
+                ("tutor-link", "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID"),
+            ]
+        );
+        let frame = &people.expect("a frame")[0].frame;
+        let names: Vec<&str> = frame.get_column_names().into_iter().map(|n| n.as_str()).collect();
+        let spec: Vec<&str> = roster::SHEET.columns.iter().map(|c| c.key).chain(["_key", "_digest", "source_row"]).collect();
+        assert_eq!(names, spec);
+        assert_eq!(frame.height(), 1);
+    }
+}

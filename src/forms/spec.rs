@@ -1,0 +1,186 @@
+//! Each form's sheets described once, declaratively. A [`SheetSpec`] names a data sheet, its
+//! columns in the blank's order (header, kind of value, whether required), its unique key,
+//! what its added columns are, and the store table it fills. The generic reader
+//! (`forms::sheet`), the blank templates (`blank.rs`) and the store frames ([`frame`]) all
+//! follow these descriptions, so a column's place, header and list of values live here alone.
+
+use chrono::NaiveDate;
+use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
+
+use super::{Record, date_column};
+
+/// What a column holds, which says how a cell is read, checked and stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    /// Free text, spaces squeezed.
+    Text,
+    /// An ID or code in canonical form (`17.0` -> `17`, look-alikes folded).
+    Code,
+    /// A school class: a code without spaces or dashes, upper case (`8 б` -> `8Б`).
+    Class,
+    /// A person's ID: a code checked against the school's roster; an unknown ID is a warning
+    /// (once per ID), `unknown` its text.
+    Person { unknown: &'static str },
+    /// One of a closed list (a dropdown in the blank), read in its canonical spelling.
+    Closed(&'static [&'static str]),
+    /// A number; `positive` requires more than zero, otherwise zero or more; `expected` is
+    /// what a number outside that is told.
+    Number { positive: bool, expected: &'static str },
+    /// A date.
+    Date,
+    /// A date, or a month with its year (`октябрь 2025`, meaning the month's last day).
+    DateOrMonth,
+}
+
+impl Kind {
+    /// How the store keeps a value of this kind.
+    pub fn stored(self) -> Stored {
+        match self {
+            Kind::Text | Kind::Code | Kind::Class | Kind::Person { .. } | Kind::Closed(_) => Stored::Text,
+            Kind::Number { .. } => Stored::Number,
+            Kind::Date | Kind::DateOrMonth => Stored::Date,
+        }
+    }
+}
+
+/// A column a form knows: its key in the store, its header in the template, what it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub key: &'static str,
+    pub header: &'static str,
+    pub required: bool,
+    pub kind: Kind,
+}
+
+/// A column of text; [`Column::of`] says what else it holds.
+pub const fn col(key: &'static str, header: &'static str, required: bool) -> Column {
+    Column { key, header, required, kind: Kind::Text }
+}
+
+impl Column {
+    /// The column holding `kind` of value.
+    pub const fn of(self, kind: Kind) -> Column {
+        Column { kind, ..self }
+    }
+}
+
+/// How a store column keeps its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    Text,
+    Number,
+    Date,
+}
+
+/// Which earlier row a repeated key's message names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Earlier {
+    /// The row where the key first appeared.
+    First,
+    /// The last row before this one with the key.
+    Latest,
+}
+
+/// A key that must not repeat within a sheet.
+#[derive(Debug, Clone, Copy)]
+pub struct Unique {
+    pub key: &'static str,
+    /// The error on a repeated key; `{row}` is replaced by the earlier row's number.
+    pub message: &'static str,
+    pub names: Earlier,
+}
+
+/// Columns after the spec's own whose headers are codes declared elsewhere: event codes,
+/// task numbers, questionnaire items.
+#[derive(Debug, Clone, Copy)]
+pub struct Coded {
+    /// What the warning on a column that names no such code adds.
+    pub unknown: &'static str,
+    /// Whether the blank leaves those headers for teachers to type (events, tasks) rather
+    /// than writing them itself (questionnaire items).
+    pub typed_by_teacher: bool,
+    /// The values those columns accept in the blank, and the message on any other: its
+    /// first words and the values explained.
+    pub list: Option<(&'static [&'static str], &'static str, &'static str)>,
+}
+
+/// The store columns a sheet fills (before the identity columns).
+#[derive(Debug, Clone, Copy)]
+pub enum Frame {
+    /// The sheet's own columns, in order.
+    Columns,
+    /// One row per coded cell (a mark, a score, an answer): these columns.
+    Long(&'static [(&'static str, Stored)]),
+}
+
+/// One data sheet of a form.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetSpec {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+    /// The error when no header row is found.
+    pub no_header: &'static str,
+    pub unique: Option<Unique>,
+    pub coded: Option<Coded>,
+    /// The store table the sheet's records go to.
+    pub table: &'static str,
+    pub frame: Frame,
+}
+
+impl SheetSpec {
+    /// A spec column by key; the forms name only keys they declare.
+    pub fn column(&self, key: &str) -> &Column {
+        self.columns.iter().find(|c| c.key == key).expect("the form declares every key it reads")
+    }
+
+    /// The store columns, in order, and how each keeps its values.
+    pub fn store_columns(&self) -> Vec<(&'static str, Stored)> {
+        match self.frame {
+            Frame::Columns => self.columns.iter().map(|c| (c.key, c.kind.stored())).collect(),
+            Frame::Long(columns) => columns.to_vec(),
+        }
+    }
+}
+
+/// One value of a record, as the store keeps it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Field<'a> {
+    Text(Option<&'a str>),
+    Number(Option<f64>),
+    Date(Option<NaiveDate>),
+}
+
+/// The store frame of a sheet's records: the spec's store columns, then the identity columns.
+pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<DataFrame> {
+    let mut columns = Vec::new();
+    for (key, stored) in spec.store_columns() {
+        let fields = rows.iter().map(|(_, r)| r.field(key));
+        let mismatch = || polars_err!(ComputeError: "the records of {} give no {stored:?} value for {key}", spec.table);
+        let column = match stored {
+            Stored::Text => {
+                let values = fields.map(|f| if let Some(Field::Text(t)) = f { Ok(t) } else { Err(mismatch()) });
+                FrameColumn::new(key.into(), values.collect::<PolarsResult<Vec<_>>>()?)
+            }
+            Stored::Number => {
+                let values = fields.map(|f| if let Some(Field::Number(n)) = f { Ok(n) } else { Err(mismatch()) });
+                FrameColumn::new(key.into(), values.collect::<PolarsResult<Vec<_>>>()?)
+            }
+            Stored::Date => {
+                let values = fields.map(|f| if let Some(Field::Date(d)) = f { Ok(d) } else { Err(mismatch()) });
+                date_column(key, values.collect::<PolarsResult<Vec<_>>>()?.into_iter())?
+            }
+        };
+        columns.push(column);
+    }
+    columns.extend(identity_columns(rows));
+    DataFrame::new(rows.len(), columns)
+}
+
+/// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
+/// re-submission can report rows added, removed and changed; `source_row`: where it was.
+fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
+    let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
+    let digests: Vec<String> = rows.iter().map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes())).collect();
+    let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
+    [FrameColumn::new("_key".into(), keys), FrameColumn::new("_digest".into(), digests), FrameColumn::new("source_row".into(), source_rows)]
+}
