@@ -525,6 +525,40 @@ fn questionnaire_items(
 mod tests {
     use super::*;
 
+    /// The ranges of a worksheet's data validations, in the order written.
+    fn validated_ranges(xlsx: &[u8], sheet: usize) -> Vec<String> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&format!("xl/worksheets/sheet{sheet}.xml")).expect("the sheet"), &mut xml)
+            .expect("text");
+        xml.split("<dataValidation ").skip(1).filter_map(|v| v.split("sqref=\"").nth(1)?.split('"').next().map(String::from)).collect()
+    }
+
+    #[test]
+    fn every_closed_list_of_a_spec_gets_its_dropdown_in_the_blank_and_coded_columns_their_list() {
+        for form in [FormKind::Roster, FormKind::Attendance, FormKind::Diagnostic, FormKind::Route] {
+            let xlsx = form_workbook(form, None).and_then(|mut wb| wb.save_to_buffer()).expect("a blank");
+            // Паспорт and Инструкция come first.
+            for (i, spec) in form.sheets().iter().enumerate() {
+                let mut expected: Vec<String> = (0u32..)
+                    .zip(spec.columns)
+                    .filter(|(_, c)| matches!(c.kind, Kind::Closed(_)))
+                    .map(|(c, _)| format!("{0}2:{0}{1}", crate::problem::column_name(c), INPUT_ROWS + 1))
+                    .collect();
+                if spec.coded.and_then(|c| c.list).is_some() {
+                    let (first, last) = (spec.columns.len() as u32, INPUT_COLS as u32);
+                    expected.push(format!(
+                        "{}2:{}{}",
+                        crate::problem::column_name(first),
+                        crate::problem::column_name(last),
+                        INPUT_ROWS + 1
+                    ));
+                }
+                assert_eq!(validated_ranges(&xlsx, 3 + i), expected, "{} «{}»", form.code(), spec.name);
+            }
+        }
+    }
+
     #[test]
     fn wrapped_text_counts_its_lines_at_word_boundaries() {
         assert_eq!(wrapped_lines("", 10), 1);

@@ -29,8 +29,14 @@ impl Severity {
 /// tell problems apart without matching words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
-    /// Not classified yet (file-level reading, ingest decisions, definitions, passport).
+    /// Not classified yet (file-level reading, ingest decisions, questionnaire definitions).
     Other,
+    /// No `Паспорт`, and the form or the school and term cannot be known without it.
+    NoPassport,
+    /// A `Паспорт` field the form needs is empty, or its row is missing.
+    PassportField,
+    /// A `Паспорт` field's value is not one it allows.
+    PassportValue,
     /// A sheet the form needs is missing.
     MissingSheet,
     /// No header row could be found on a data sheet.
@@ -75,6 +81,8 @@ pub enum Rule {
     RespondentId,
     /// The passport names a questionnaire that is not defined.
     UnknownQuestionnaire,
+    /// The program failed to prepare valid data (a bug, never the teacher's mistake).
+    Internal,
 }
 
 impl Rule {
@@ -82,6 +90,9 @@ impl Rule {
     pub fn code(self) -> &'static str {
         match self {
             Rule::Other => "other",
+            Rule::NoPassport => "no-passport",
+            Rule::PassportField => "passport-field",
+            Rule::PassportValue => "passport-value",
             Rule::MissingSheet => "missing-sheet",
             Rule::NoHeader => "no-header",
             Rule::MissingColumn => "missing-column",
@@ -104,6 +115,7 @@ impl Rule {
             Rule::Answer => "answer",
             Rule::RespondentId => "respondent-id",
             Rule::UnknownQuestionnaire => "unknown-questionnaire",
+            Rule::Internal => "internal",
         }
     }
 }

@@ -19,7 +19,7 @@ use std::fmt::Debug;
 use polars::prelude::*;
 
 use crate::definitions::Definitions;
-use crate::problem::Problems;
+use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
 use crate::read::workbook::Workbook;
 pub use passport::{Fallback, Passport};
@@ -164,7 +164,7 @@ pub fn check(workbook: &Workbook, env: &Env) -> Checked {
     };
     match result {
         Ok(tables) => checked.tables = tables,
-        Err(e) => checked.problems.file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
+        Err(e) => checked.problems.rule(Rule::Internal).file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
     }
     if storable {
         checked.passport = Some(passport);

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::{FormKind, Wave};
-use crate::problem::Problems;
+use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
 use crate::read::values::{Period, Term, cell_text, parse_date, parse_number, parse_school_year};
 use crate::read::workbook::{Sheet, Workbook};
@@ -123,10 +123,10 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     let value_cell = |key: &str| get(key).map(|(row, _)| (row, *sheet.col_span().start() + 1));
     let label_of = |key: &str| LABELS.iter().find(|(k, _)| *k == key).map(|(_, l)| l.to_string()).unwrap_or_else(|| key.to_string());
     let missing = |key: &str, problems: &mut Problems| match value_cell(key) {
-        Some(cell) => problems.error(&name, cell, "", format!("не заполнено поле «{}»", label_of(key))),
-        None => {
-            problems.sheet_error(&name, format!("нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)", label_of(key)))
-        }
+        Some(cell) => problems.rule(Rule::PassportField).error(&name, cell, "", format!("не заполнено поле «{}»", label_of(key))),
+        None => problems
+            .rule(Rule::PassportField)
+            .sheet_error(&name, format!("нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)", label_of(key))),
     };
 
     let form = match text("form") {
@@ -134,7 +134,12 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
             Some(f) => Some(f),
             None => {
                 let cell = value_cell("form").unwrap_or((0, 1));
-                problems.error(&name, cell, &t, format!("неизвестная форма; допустимо: {}", FormKind::ALL.map(|f| f.russian()).join(", ")));
+                problems.rule(Rule::PassportValue).error(
+                    &name,
+                    cell,
+                    &t,
+                    format!("неизвестная форма; допустимо: {}", FormKind::ALL.map(|f| f.russian()).join(", ")),
+                );
                 None
             }
         },
@@ -148,7 +153,7 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         Some((_, v)) => match parse_number(v, &mut Vec::new()) {
             Ok(Some(n)) if n.fract() == 0.0 && n >= 1.0 => n as i64,
             _ => {
-                problems.error(
+                problems.rule(Rule::PassportValue).error(
                     &name,
                     value_cell("form_version").unwrap_or((0, 1)),
                     &cell_text(v).unwrap_or_default(),
@@ -178,7 +183,7 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     let school_name = required("school_name", problems);
     let municipality = required("municipality", problems);
     if !school_code.is_empty() && !is_valid_school_code(&school_code) {
-        problems.error(
+        problems.rule(Rule::PassportValue).error(
             &name,
             value_cell("school_code").unwrap_or((0, 1)),
             &school_code,
@@ -188,7 +193,12 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
 
     let year = match text("school_year") {
         Some(t) => parse_school_year(&t).or_else(|| {
-            problems.error(&name, value_cell("school_year").unwrap_or((0, 1)), &t, "«Учебный год» записывается как 2025/2026");
+            problems.rule(Rule::PassportValue).error(
+                &name,
+                value_cell("school_year").unwrap_or((0, 1)),
+                &t,
+                "«Учебный год» записывается как 2025/2026",
+            );
             None
         }),
         None => fallback.term.map(|t| t.year).or_else(|| {
@@ -199,7 +209,12 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     let period = match text("period") {
         Some(t) => Period::parse(&t).or_else(|| {
             let allowed = Period::ALL.map(|p| p.russian()).join(", ");
-            problems.error(&name, value_cell("period").unwrap_or((0, 1)), &t, format!("неизвестный период; допустимо: {allowed}"));
+            problems.rule(Rule::PassportValue).error(
+                &name,
+                value_cell("period").unwrap_or((0, 1)),
+                &t,
+                format!("неизвестный период; допустимо: {allowed}"),
+            );
             None
         }),
         None => fallback.term.map(|t| t.period).or_else(|| {
@@ -210,7 +225,7 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     let filled_on = get("filled_on").and_then(|(_, v)| match parse_date(v, &mut Vec::new()) {
         Ok(d) => d,
         Err(()) => {
-            problems.warning(
+            problems.rule(Rule::PassportValue).warning(
                 &name,
                 value_cell("filled_on"),
                 &cell_text(v).unwrap_or_default(),
@@ -221,7 +236,7 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
     });
     let wave = match text("wave") {
         Some(t) => Wave::parse(&t).or_else(|| {
-            problems.error(
+            problems.rule(Rule::PassportValue).error(
                 &name,
                 value_cell("wave").unwrap_or((0, 1)),
                 &t,
@@ -272,18 +287,21 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
 /// A file without `Паспорт`: everything must come from the fallback.
 fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Option<Passport> {
     let Some(form) = detected else {
-        problems.file_error("не удалось определить форму: нет листа «Паспорт» и ни одного листа формы (Состав, События, Ответы, Задания, Маршрут). Возьмите бланк из папки templates");
+        let sheets = FormKind::ALL.map(|f| f.sheets()[0].name).join(", ");
+        problems.rule(Rule::NoPassport).file_error(format!(
+            "не удалось определить форму: нет листа «Паспорт» и ни одного листа формы ({sheets}). Возьмите бланк из папки templates"
+        ));
         return None;
     };
     if matches!(form, FormKind::Questionnaire | FormKind::Diagnostic) {
-        problems.file_error(format!(
+        problems.rule(Rule::NoPassport).file_error(format!(
             "нет листа «Паспорт»: для формы «{}» он обязателен (в нём название анкеты или диагностики и волна). Скопируйте лист «Паспорт» из бланка и заполните его",
             form.russian()
         ));
         return None;
     }
     let (Some(code), Some(term)) = (fallback.school_code.clone().filter(|c| is_valid_school_code(c)), fallback.term) else {
-        problems.file_error(format!(
+        problems.rule(Rule::NoPassport).file_error(format!(
             "нет листа «Паспорт»: форма «{}» узнана по заголовкам, но неизвестны школа и период. Добавьте лист «Паспорт» из бланка или запустите с параметрами --school КОД --term \"2025/2026 Q1\"",
             form.russian()
         ));
