@@ -14,6 +14,7 @@ pub mod demo;
 pub mod digest;
 pub mod discover;
 pub mod forms;
+pub mod frame;
 pub mod fuzzing;
 pub mod indicators;
 pub mod ingest;

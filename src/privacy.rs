@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use polars::prelude::*;
 use sha2::Sha256;
 
-use crate::report::figures::{numbers, strings, text_at};
+use crate::frame::{numbers, strings, text_at};
 
 /// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`. A reproducible
 /// run (`SOURCE_DATE_EPOCH` set: the tests and the frozen demo) gets a key made from that

@@ -26,15 +26,15 @@ pub fn run(session: &Session, args: &CardArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let model = build_model(session, &session.log()?, term, args.school.as_deref(), None)?;
-    let selection = report::cards::Selection {
+    let selection = report::Selection {
         school: args.school.clone(),
         person: args.person.clone(),
         tutor: args.tutor.clone(),
         class: args.class.clone(),
     };
-    let fonts = report::pdf::Fonts::load();
+    let fonts = report::Fonts::load();
     let reports = session.ws.reports();
-    let written = report::cards::write(&reports, &model, &session.store(), &session.config, &session.definitions, &fonts, &selection)?;
+    let written = report::write_cards(&reports, &model, &session.store(), &session.config, &session.definitions, &fonts, &selection)?;
     if written.is_empty() {
         say!("За {} нет участников, подходящих под условия: проверьте код школы, ID, класс и период.", term.russian());
     } else {

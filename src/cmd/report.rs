@@ -29,15 +29,15 @@ pub fn render_terms(session: &Session, terms: &[Term], school: Option<&str>, com
     if terms.is_empty() {
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
     }
-    let fonts = report::pdf::Fonts::load();
+    let fonts = report::Fonts::load();
     for term in terms {
         let model = build_model(session, &log, *term, school, compare)?;
         let written = match config.kind {
             Kind::School => {
                 let mut written = report::write_term(&ws.reports(), &model, &fonts)?;
                 if config.cards.enabled {
-                    let selection = report::cards::Selection { school: school.map(String::from), ..Default::default() };
-                    written.extend(report::cards::write(&ws.reports(), &model, &store, config, &session.definitions, &fonts, &selection)?);
+                    let selection = report::Selection { school: school.map(String::from), ..Default::default() };
+                    written.extend(report::write_cards(&ws.reports(), &model, &store, config, &session.definitions, &fonts, &selection)?);
                 }
                 written
             }

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::figures::strings;
 use super::model::ReportModel;
 use super::names;
 use crate::config::RegisteredSchool;
+use crate::frame::strings;
 
 /// A cell of a centre table: a value, nothing, or a value withheld because it describes
 /// fewer persons than `small_cell` (the number carried).

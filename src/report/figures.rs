@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::model::{Part, ReportModel};
 use super::names;
 use crate::forms::Wave;
+use crate::frame::{numbers, strings};
 use crate::indicators::comparable_value;
 
 /// One key figure: what, now, before.
@@ -28,29 +29,6 @@ pub struct Series {
     /// A horizontal reference line (the 50 % line of diagnostic topics).
     pub reference: Option<f64>,
     pub percent: bool,
-}
-
-/// A text column as strings (null as empty).
-pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
-        // Always one value per row, so indexing by row is safe whatever the column holds.
-        .unwrap_or_else(|| vec![String::new(); df.height()])
-}
-
-/// Row `row` of a text column, empty for a null.
-pub fn text_at(column: &StringChunked, row: usize) -> &str {
-    column.get(row).unwrap_or_default()
-}
-
-/// A numeric column as `f64` values.
-pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
-    df.column(name)
-        .ok()
-        .and_then(|c| c.cast(&DataType::Float64).ok())
-        .and_then(|c| c.f64().ok().map(|s| s.iter().collect()))
-        .unwrap_or_else(|| vec![None; df.height()])
 }
 
 /// The club questionnaire's code: its answers tell a club exists even without meetings.

@@ -373,7 +373,7 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f6
     let value = long.column("value")?.f64()?.clone();
     let mut map = HashMap::with_capacity(long.height());
     for i in 0..long.height() {
-        let get = |c| super::figures::text_at(c, i);
+        let get = |c| crate::frame::text_at(c, i);
         if let Some(v) = value.get(i) {
             if !with_entity && get(&scope) == "person" {
                 continue;
@@ -391,7 +391,7 @@ fn suppressed_keys(hidden: &DataFrame) -> PolarsResult<HashSet<String>> {
         (col("scope")?, col("municipality")?, col("school_code")?, col("indicator")?, col("group")?);
     Ok((0..hidden.height())
         .map(|i| {
-            let get = |c| super::figures::text_at(c, i);
+            let get = |c| crate::frame::text_at(c, i);
             match get(&scope) {
                 "school" => key(["school", get(&school), "", get(&indicator), get(&group)]),
                 s => key([s, get(&muni), get(&indicator), get(&group)]),
@@ -421,7 +421,7 @@ fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<String, f64>> {
     for i in 0..long.height() {
         let s = scope.get(i).unwrap_or_default();
         if let (true, Some(v)) = (s == "municipality" || s == "region", value.get(i)) {
-            let get = |c| super::figures::text_at(c, i);
+            let get = |c| crate::frame::text_at(c, i);
             map.insert(key([s, get(&muni), get(&indicator), get(&group)]), v);
         }
     }

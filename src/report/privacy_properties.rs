@@ -278,8 +278,8 @@ proptest! {
         let model = ReportModel::build(&store, &config, &definitions, request, &[]).unwrap();
         let view = CentreView::new(&model, &register, None);
         let reports = dir.path().join("reports");
-        super::write_centre(&reports, &model, &view, &super::pdf::Fonts::load()).unwrap();
-        let out = super::term_dir(&reports, &model.term);
+        super::output::write_centre(&reports, &model, &view, &super::render::pdf::font::Fonts::load()).unwrap();
+        let out = super::output::term_dir(&reports, &model.term);
         let persons = Persons::of(&schools);
 
         // CSV and Parquet: every figure, every previous value and every change.

@@ -11,9 +11,9 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::centre::{CentreView, Reporting, Shown, school_cell, unit_cell};
-use super::figures::{numbers, strings};
 use super::model::ReportModel;
 use crate::config::RegisteredSchool;
+use crate::frame::{numbers, strings};
 use crate::indicators::{LEVELS, comparable_value};
 
 /// How many of the weakest schools each distribution names.

@@ -11,9 +11,10 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::figures::{Series, numbers, strings};
+use super::figures::Series;
 use super::model::{Part, ReportModel, School};
 use super::names::{self, Unit};
+use crate::frame::{numbers, strings};
 
 struct Styles {
     title: Format,

@@ -9,23 +9,20 @@
 //! into the package for the centre. This module gathers what a card shows ([`Card`]); the
 //! figures are the person rows of the report model (the rows of `indicators.csv`), the lists
 //! behind them (route items, events by kind, topics, answers) come from the store through
-//! the indicator modules' own plans. `card_pdf.rs` lays a card out.
+//! the indicator modules' own plans. `render/pdf/card.rs` lays a card out.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
-use super::figures::{numbers, strings};
-use super::model::{Part, ReportModel, School};
-use super::names;
-use super::pdf::Fonts;
 use crate::config::{Config, Thresholds};
 use crate::definitions::{Definitions, Direction, Questionnaire};
+use crate::frame::{numbers, strings};
 use crate::indicators::{self, Inputs, Settings, comparable_value, of_term, period_rank};
 use crate::read::values::Term;
+use crate::report::model::{Part, ReportModel, School};
+use crate::report::names;
 use crate::store::Store;
 
 /// Whose cards to write; `None` means no restriction.
@@ -38,7 +35,7 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn wants(&self, p: &Person) -> bool {
+    pub fn wants(&self, p: &Person) -> bool {
         let same_class = |c: &str| squeeze(c) == squeeze(&p.class);
         self.person.as_deref().is_none_or(|id| id == p.id)
             && self.tutor.as_deref().is_none_or(|t| t == p.tutor_id)
@@ -46,7 +43,7 @@ impl Selection {
     }
 
     /// Tutors' files are written when whole lists of tutorants are chosen.
-    fn bundles(&self) -> bool {
+    pub fn bundles(&self) -> bool {
         self.person.is_none() && self.class.is_none()
     }
 }
@@ -202,86 +199,12 @@ const LOW_ATTENDANCE: f64 = 50.0;
 /// Below this a topic is a deficit (indicators.md, `d_deficit_pct`).
 const DEFICIT: f64 = 50.0;
 
-/// Writes the cards `selection` asks for, of the schools of `model`; returns the files.
-pub fn write(
-    reports: &Path,
-    model: &ReportModel,
-    store: &Store,
-    config: &Config,
-    definitions: &Definitions,
-    fonts: &Fonts,
-    selection: &Selection,
-) -> anyhow::Result<Vec<PathBuf>> {
-    let root = super::term_dir(reports, &model.term).join("cards");
-    let mut written = Vec::new();
-    for school in model.schools.iter().filter(|s| selection.school.as_deref().is_none_or(|c| c == s.code)) {
-        let details = Details::load(store, config, definitions, model, school)?;
-        let chosen: Vec<&Person> = details.people.iter().filter(|p| p.role != "тьютор" && selection.wants(p)).collect();
-        if chosen.is_empty() {
-            continue;
-        }
-        let dir = root.join(safe_name(&school.code));
-        // Cards render on every core: a PDF's bytes depend on its content only
-        // (`pdf::content_id`). Each card is laid out once; its pages go into its own file
-        // and into its tutor's.
-        let progress =
-            std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]));
-        let cards = crate::parallel::map(&chosen, |person| -> anyhow::Result<(PathBuf, super::card_pdf::Laid)> {
-            let card = details.card(person, definitions);
-            let laid = super::card_pdf::lay_out(&card, fonts);
-            let folder = if person.role == "обучающийся" && !person.class.trim().is_empty() {
-                person.class.trim().to_string()
-            } else {
-                role_folder(&person.role)
-            };
-            let path = dir.join(safe_name(&folder)).join(file_name(person));
-            write_file(&path, &super::card_pdf::save(model, fonts, &card.title(), vec![laid.clone()]))?;
-            if let Ok(mut progress) = progress.lock() {
-                progress.step();
-            }
-            Ok((path, laid))
-        });
-        let mut pages: HashMap<&str, super::card_pdf::Laid> = HashMap::new();
-        for (person, card) in chosen.iter().zip(cards) {
-            let (path, laid) = card?;
-            written.push(path);
-            pages.insert(person.id.as_str(), laid);
-        }
-        if selection.bundles() {
-            let tutors: Vec<&Person> =
-                details.people.iter().filter(|p| p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id)).collect();
-            let bundles = crate::parallel::map(&tutors, |tutor| -> anyhow::Result<Option<PathBuf>> {
-                let parts: Vec<_> =
-                    chosen.iter().filter(|p| p.tutor_id == tutor.id).filter_map(|p| pages.get(p.id.as_str()).cloned()).collect();
-                if parts.is_empty() {
-                    return Ok(None);
-                }
-                let title = format!("Карточки тьюторантов: {}, {}", tutor.full_name, model.term.russian());
-                let path = dir.join("по тьюторам").join(file_name(tutor));
-                write_file(&path, &super::card_pdf::save(model, fonts, &title, parts))?;
-                Ok(Some(path))
-            });
-            for bundle in bundles {
-                written.extend(bundle?);
-            }
-        }
-    }
-    Ok(written)
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
-    }
-    super::write_atomically(path, bytes)
-}
-
 /// `У-1 Смирнов А. Д.pdf` (the initials' last dot merges with the extension's).
-fn file_name(person: &Person) -> String {
+pub fn file_name(person: &Person) -> String {
     safe_name(&format!("{} {}.pdf", person.id, person.short_name().trim_end_matches('.')))
 }
 
-fn role_folder(role: &str) -> String {
+pub fn role_folder(role: &str) -> String {
     match role {
         "наставник" => "наставники".into(),
         "педагог" => "педагоги".into(),
@@ -292,7 +215,7 @@ fn role_folder(role: &str) -> String {
 
 /// A file or folder name from text typed in a roster: no path separators, characters
 /// Windows refuses, control characters or leading dots; never empty.
-fn safe_name(text: &str) -> String {
+pub fn safe_name(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
@@ -329,8 +252,8 @@ struct Answer {
 }
 
 /// What a school's cards need beyond the report model, loaded once per school.
-struct Details {
-    people: Vec<Person>,
+pub struct Details {
+    pub people: Vec<Person>,
     /// Person rows of the model: entity -> (indicator, group, value).
     values: ByPerson<(String, String, f64)>,
     /// Marks of the term joined with their events: person -> (kind, month, present).
@@ -357,7 +280,13 @@ fn up_to(label: &str, term: &Term) -> Option<Term> {
 }
 
 impl Details {
-    fn load(store: &Store, config: &Config, definitions: &Definitions, model: &ReportModel, school: &School) -> anyhow::Result<Details> {
+    pub fn load(
+        store: &Store,
+        config: &Config,
+        definitions: &Definitions,
+        model: &ReportModel,
+        school: &School,
+    ) -> anyhow::Result<Details> {
         let term = model.term;
         let code = school.code.as_str();
         let inputs = Inputs::load(store, &term, Some(std::slice::from_ref(&school.code)))?;
@@ -414,7 +343,7 @@ impl Details {
         self.values.get(id)?.iter().find(|(i, g, _)| i == indicator && g == group).map(|(_, _, v)| *v)
     }
 
-    fn card(&self, person: &Person, definitions: &Definitions) -> Card {
+    pub fn card(&self, person: &Person, definitions: &Definitions) -> Card {
         let id = person.id.as_str();
         let tutor = self.people.iter().find(|p| !person.tutor_id.is_empty() && p.id == person.tutor_id).map(Person::short_name);
         let mut card = Card {

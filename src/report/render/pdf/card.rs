@@ -1,5 +1,5 @@
-//! An individual card laid out on A4 with the school report's fonts, measuring, tables and
-//! charts (`pdf.rs`): the header, «На что обратить внимание», attendance with a month
+//! An individual card laid out on A4 with the school report's fonts, layout engine and
+//! charts: the header, «На что обратить внимание», attendance with a month
 //! sparkline, the route, diagnostics, questionnaire profiles and answers. A section without
 //! data is left out. A card that does not fit one page continues on the next, which carries
 //! a running header with the person's name; a tutor's file is her tutorants' cards one
@@ -7,10 +7,10 @@
 
 use printpdf::Op;
 
-use super::cards::{self, Attendance, Card, Diagnostic, Profile, Route, Topic};
-use super::model::ReportModel;
-use super::names;
-use super::pdf::{self, ACCENT, BAD, Fonts, INK, LEFT, Layout, MUTED, PAGE_W, RIGHT, SERIES, WIDTH};
+use super::font::{Fonts, PT_PER_MM};
+use super::layout::{self, ACCENT, BAD, INK, LEFT, Layout, MUTED, PAGE_W, RIGHT, SERIES, WIDTH};
+use crate::report::names;
+use crate::report::view::card::{self as cards, Attendance, Card, Diagnostic, Profile, Route, Topic};
 
 /// A card's pages and its running header.
 #[derive(Clone)]
@@ -60,9 +60,9 @@ pub fn lay_out(card: &Card, fonts: &Fonts) -> Laid {
 }
 
 /// One PDF of cards (a person's, or a tutor's tutorants' one after another).
-pub fn save(model: &ReportModel, fonts: &Fonts, title: &str, cards: Vec<Laid>) -> Vec<u8> {
-    let doc = pdf::document(title, model, fonts);
-    pdf::save(doc, fonts, cards.into_iter().map(|c| (c.pages, c.header)).collect())
+pub fn save(generated_at: chrono::NaiveDateTime, fonts: &Fonts, title: &str, cards: Vec<Laid>) -> Vec<u8> {
+    let doc = layout::document(title, generated_at, fonts);
+    layout::save(doc, fonts, cards.into_iter().map(|c| (c.pages, c.header)).collect())
 }
 
 /// Name, role, class, tutor, school and term, and who the card is for.
@@ -275,7 +275,7 @@ fn profile(l: &mut Layout, p: &Profile) {
     const NAME_W: f32 = 60.0;
     const BAR_H: f32 = 2.6;
     const NAME_SIZE: f32 = 7.5;
-    let step = NAME_SIZE * 1.3 / pdf::PT_PER_MM;
+    let step = NAME_SIZE * 1.3 / PT_PER_MM;
     let bar_x = LEFT + NAME_W + 2.0;
     let bar_w = WIDTH - NAME_W - 16.0;
     let rows: Vec<(Vec<String>, f32)> = p

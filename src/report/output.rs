@@ -1,0 +1,186 @@
+//! The files of a report: a term's CSV, Parquet, workbooks and PDFs for a school workspace,
+//! the centre's outputs, and individual cards, each written atomically.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use super::model::ReportModel;
+use super::render::csv;
+use super::render::pdf::{self, font::Fonts};
+use super::view::card;
+use super::{centre, xlsx};
+use crate::config::Config;
+use crate::definitions::Definitions;
+use crate::read::values::Term;
+use crate::store::Store;
+
+/// Writes the machine-readable outputs of a term into `reports/<term>/`; returns the files.
+pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = term_dir(reports, &model.term);
+    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    let mut written = Vec::new();
+    let mut out = |name: &str, bytes: Vec<u8>| -> anyhow::Result<()> {
+        let path = dir.join(name);
+        write_atomically(&path, &bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    if model.only_school.is_none() {
+        out("indicators.csv", csv::frame_to_csv(&model.indicators)?)?;
+        out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
+        out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
+        out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
+        out("trend.csv", csv::frame_to_csv(&model.trend_table()?)?)?;
+        out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
+    }
+    // Workbooks render on every core, PDFs one after another in school order with a
+    // progress line. Each PDF's bytes depend on its content only (`pdf::content_id`).
+    let workbooks = crate::parallel::map(&model.schools, |s| xlsx::render(model, s).map(|bytes| (format!("{}.xlsx", s.code), bytes)));
+    let workbooks: Vec<(String, Vec<u8>)> = workbooks.into_iter().collect::<Result<_, _>>()?;
+    for (name, bytes) in workbooks {
+        out(&name, bytes)?;
+    }
+    let mut progress = crate::progress::Progress::new(model.schools.len(), ["PDF-отчёта школ", "PDF-отчётов школ"]);
+    for school in &model.schools {
+        out(&format!("{}.pdf", school.code), super::pdf::render(model, school, fonts))?;
+        progress.step();
+    }
+    Ok(written)
+}
+
+/// Writes a centre's outputs of a term: no person rows, file names (which often carry a
+/// teacher's name) replaced by their content hash. Small cells are not in the model at all
+/// (`ReportModel::small_cell`), so no output has to leave them out.
+pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreView, fonts: &Fonts) -> anyhow::Result<Vec<PathBuf>> {
+    let dir = term_dir(reports, &model.term);
+    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    let log: Vec<_> = model
+        .log
+        .iter()
+        .cloned()
+        .map(|mut e| {
+            e.file = format!("файл {}", &e.sha256[..12.min(e.sha256.len())]);
+            e.moved_to = String::new();
+            e
+        })
+        .collect();
+    // Two outputs are made at a time, whatever the cores, each written before the thread
+    // takes the next, and the CSV tables stream to their files: at a country's scale the
+    // tables hold millions of rows, and all six at once were most of the peak memory. The
+    // PDF, the longest, goes first.
+    type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
+    let outputs: [(&str, Render); 6] = [
+        ("centre.pdf", Box::new(|out| Ok(out.write_all(&super::pdf::render_centre(model, view, fonts))?))),
+        ("changes.csv", Box::new(|out| csv::write_frame(&model.changes, out))),
+        ("indicators.csv", Box::new(|out| csv::write_frame(&model.indicators, out))),
+        ("centre.xlsx", Box::new(|out| Ok(out.write_all(&xlsx::render_centre(model, view)?)?))),
+        ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?))),
+        ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
+    ];
+    crate::parallel::map_on(2, &outputs, |(name, render)| {
+        let path = dir.join(name);
+        write_atomically_with(&path, render)?;
+        Ok(path)
+    })
+    .into_iter()
+    .collect()
+}
+
+/// Writes the cards `selection` asks for, of the schools of `model`; returns the files.
+pub fn write_cards(
+    reports: &Path,
+    model: &ReportModel,
+    store: &Store,
+    config: &Config,
+    definitions: &Definitions,
+    fonts: &Fonts,
+    selection: &card::Selection,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let root = term_dir(reports, &model.term).join("cards");
+    let mut written = Vec::new();
+    for school in model.schools.iter().filter(|s| selection.school.as_deref().is_none_or(|c| c == s.code)) {
+        let details = card::Details::load(store, config, definitions, model, school)?;
+        let chosen: Vec<&card::Person> = details.people.iter().filter(|p| p.role != "тьютор" && selection.wants(p)).collect();
+        if chosen.is_empty() {
+            continue;
+        }
+        let dir = root.join(card::safe_name(&school.code));
+        // Cards render on every core: a PDF's bytes depend on its content only
+        // (`pdf::content_id`). Each card is laid out once; its pages go into its own file
+        // and into its tutor's.
+        let progress =
+            std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]));
+        let cards = crate::parallel::map(&chosen, |person| -> anyhow::Result<(PathBuf, pdf::card::Laid)> {
+            let card = details.card(person, definitions);
+            let laid = pdf::card::lay_out(&card, fonts);
+            let folder = if person.role == "обучающийся" && !person.class.trim().is_empty() {
+                person.class.trim().to_string()
+            } else {
+                card::role_folder(&person.role)
+            };
+            let path = dir.join(card::safe_name(&folder)).join(card::file_name(person));
+            write_file(&path, &pdf::card::save(model.generated_at, fonts, &card.title(), vec![laid.clone()]))?;
+            if let Ok(mut progress) = progress.lock() {
+                progress.step();
+            }
+            Ok((path, laid))
+        });
+        let mut pages: HashMap<&str, pdf::card::Laid> = HashMap::new();
+        for (person, card) in chosen.iter().zip(cards) {
+            let (path, laid) = card?;
+            written.push(path);
+            pages.insert(person.id.as_str(), laid);
+        }
+        if selection.bundles() {
+            let tutors: Vec<&card::Person> =
+                details.people.iter().filter(|p| p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id)).collect();
+            let bundles = crate::parallel::map(&tutors, |tutor| -> anyhow::Result<Option<PathBuf>> {
+                let parts: Vec<_> =
+                    chosen.iter().filter(|p| p.tutor_id == tutor.id).filter_map(|p| pages.get(p.id.as_str()).cloned()).collect();
+                if parts.is_empty() {
+                    return Ok(None);
+                }
+                let title = format!("Карточки тьюторантов: {}, {}", tutor.full_name, model.term.russian());
+                let path = dir.join("по тьюторам").join(card::file_name(tutor));
+                write_file(&path, &pdf::card::save(model.generated_at, fonts, &title, parts))?;
+                Ok(Some(path))
+            });
+            for bundle in bundles {
+                written.extend(bundle?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    }
+    write_atomically(path, bytes)
+}
+
+/// `reports/2025-2026-Q1/`.
+pub fn term_dir(reports: &Path, term: &Term) -> PathBuf {
+    reports.join(term.slug())
+}
+
+/// Writes to a temporary file beside the target, then renames: a reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
+}
+
+/// [`write_atomically`] of what `write` writes.
+pub fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    let file = std::fs::File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    write(&mut out).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    out.flush().with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("не удалось записать {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Renderers: what the views built, turned into bytes.
+
+pub mod csv;
+pub mod pdf;

@@ -1,0 +1,341 @@
+//! The PDF layout engine: A4 pages laid out top to bottom with a cursor, in millimetres
+//! from the top left; text, rectangles and lines; headings, wrapped paragraphs, tables that
+//! break across pages with repeated headers, key-figure cards; and the document around the
+//! pages: fixed dates and font names, «стр. N из M», a content-derived file identifier, so
+//! the same content gives the same bytes.
+
+use printpdf::{
+    Color, Date, DateTime, FontId, Line, LinePoint, Mm, Offset, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, Time,
+};
+use sha2::{Digest, Sha256};
+
+use super::font::{Fonts, PT_PER_MM};
+use crate::report::names;
+
+pub const PAGE_W: f32 = 210.0;
+pub const PAGE_H: f32 = 297.0;
+pub const LEFT: f32 = 18.0;
+pub const RIGHT: f32 = PAGE_W - 18.0;
+pub const WIDTH: f32 = RIGHT - LEFT;
+pub const TOP: f32 = 22.0;
+pub const BOTTOM: f32 = PAGE_H - 18.0;
+
+fn rgb(hex: u32) -> Color {
+    let c = |shift: u32| ((hex >> shift) & 0xFF) as f32 / 255.0;
+    Color::Rgb(Rgb::new(c(16), c(8), c(0), None))
+}
+
+pub const INK: u32 = 0x222222;
+pub const MUTED: u32 = 0x666666;
+pub const ACCENT: u32 = 0x1F4E79;
+pub const GOOD: u32 = 0x2E7D32;
+pub const BAD: u32 = 0xC62828;
+pub const SERIES: [u32; 3] = [0x4472C4, 0xED7D31, 0x70AD47];
+
+/// Top-based millimetres to a PDF point.
+fn at(x: f32, y: f32) -> Point {
+    Point::new(Mm(x), Mm(PAGE_H - y))
+}
+
+/// Resource names of the two fonts in every document ([`add_font`]). Fixed, so a page laid
+/// out once can also go into another document (a card into its own PDF and its tutor's).
+const REGULAR_ID: &str = "F1";
+const BOLD_ID: &str = "F2";
+
+/// Pages being laid out, top to bottom, with a cursor.
+pub struct Layout<'a> {
+    pub fonts: &'a Fonts,
+    pub pages: Vec<Vec<Op>>,
+    pub y: f32,
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(fonts: &'a Fonts) -> Layout<'a> {
+        Layout { fonts, pages: Vec::new(), y: TOP }
+    }
+
+    pub fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: u32, s: &str) {
+        let font = FontId((if bold { BOLD_ID } else { REGULAR_ID }).to_string());
+        let ops = self.pages.last_mut().expect("a page is open");
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: rgb(color) },
+            Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
+            Op::SetTextCursor { pos: at(x, y) },
+            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        self.pages.last_mut().expect("a page is open")
+    }
+
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<u32>, stroke: Option<u32>) {
+        let mode = match (fill, stroke) {
+            (Some(_), Some(_)) => PaintMode::FillStroke,
+            (Some(_), None) => PaintMode::Fill,
+            _ => PaintMode::Stroke,
+        };
+        let rect = Rect { mode: Some(mode), ..Rect::from_xywh(Mm(x).into(), Mm(PAGE_H - y - h).into(), Mm(w).into(), Mm(h).into()) };
+        let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        if let Some(f) = fill {
+            ops.push(Op::SetFillColor { col: rgb(f) });
+        }
+        if let Some(s) = stroke {
+            ops.push(Op::SetOutlineColor { col: rgb(s) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        }
+        ops.push(Op::DrawRectangle { rectangle: rect });
+        ops.push(Op::RestoreGraphicsState);
+    }
+
+    pub fn line(&mut self, points: &[(f32, f32)], color: u32, width: f32, dashed: bool) {
+        let ops = self.ops();
+        ops.push(Op::SaveGraphicsState);
+        ops.push(Op::SetOutlineColor { col: rgb(color) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        if dashed {
+            ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[4.0, 2.0]) });
+        }
+        ops.push(Op::DrawLine {
+            line: Line { points: points.iter().map(|&(x, y)| LinePoint { p: at(x, y), bezier: false }).collect(), is_closed: false },
+        });
+        ops.push(Op::RestoreGraphicsState);
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+    }
+
+    /// Starts a new page unless `height` mm still fit.
+    pub fn ensure(&mut self, height: f32) {
+        if self.y + height > BOTTOM {
+            self.new_page();
+        }
+    }
+
+    pub fn heading(&mut self, s: &str) {
+        self.ensure(16.0);
+        self.y += 7.0;
+        self.text(LEFT, self.y, 14.0, true, ACCENT, s);
+        self.y += 5.0;
+    }
+
+    pub fn subheading(&mut self, s: &str) {
+        self.ensure(12.0);
+        self.y += 5.0;
+        self.text(LEFT, self.y, 11.0, true, INK, s);
+        self.y += 3.0;
+    }
+
+    /// A wrapped paragraph, optionally with a bullet.
+    pub fn paragraph(&mut self, s: &str, size: f32, bullet: bool) {
+        let indent = if bullet { 5.0 } else { 0.0 };
+        self.wrapped(s, size, false, INK, indent, WIDTH - indent, bullet);
+        self.y += 1.5;
+    }
+
+    /// Wrapped lines no wider than `width` mm from the left margin, in any weight and colour.
+    pub fn lines(&mut self, s: &str, size: f32, bold: bool, color: u32, width: f32) {
+        self.wrapped(s, size, bold, color, 0.0, width, false);
+    }
+
+    /// Lines of `s` no wider than `width` mm, `indent` mm from the left margin, starting a page
+    /// when the next one does not fit; with a bullet in the indent before the first.
+    #[allow(clippy::too_many_arguments)]
+    fn wrapped(&mut self, s: &str, size: f32, bold: bool, color: u32, indent: f32, width: f32, bullet: bool) {
+        let step = size * 1.35 / PT_PER_MM;
+        for (i, l) in self.fonts.wrap(s, size, bold, width).iter().enumerate() {
+            self.ensure(step + 1.0);
+            self.y += step;
+            if bullet && i == 0 {
+                self.text(LEFT + 1.0, self.y, size, false, INK, "•");
+            }
+            self.text(LEFT + indent, self.y, size, bold, color, l);
+        }
+    }
+
+    /// A table: wrapped cells, a header repeated on every page it spans.
+    pub fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
+        self.table_marked(headers, widths, rows, &[]);
+    }
+
+    /// [`Layout::table`] with the rows whose `marked` is true on a light red ground.
+    pub fn table_marked(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>], marked: &[bool]) {
+        // Wide tables get a smaller font so their headers' words still fit.
+        let size = if headers.len() > 6 { 6.5 } else { 8.0 };
+        let line = size * 1.3 / PT_PER_MM;
+        let widths = self.fit_columns(headers, widths, size);
+        let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
+            cells.iter().zip(&widths).map(|(c, w)| self.fonts.wrap(c, size, bold, w - 2.0)).collect()
+        };
+        let header_cells: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let header = wrap_row(&header_cells, true);
+        let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
+        let draw = |layout: &mut Layout, cells: &[Vec<String>], h: f32, bold: bool, fill: Option<u32>| {
+            let mut x = LEFT;
+            if let Some(f) = fill {
+                layout.rect(LEFT, layout.y, WIDTH, h, Some(f), None);
+            }
+            for (lines, w) in cells.iter().zip(&widths) {
+                for (k, l) in lines.iter().enumerate() {
+                    layout.text(x + 1.0, layout.y + 1.0 + line * (k as f32 + 0.8), size, bold, INK, l);
+                }
+                x += w;
+            }
+            layout.line(&[(LEFT, layout.y + h), (RIGHT, layout.y + h)], 0xBFBFBF, 0.3, false);
+            layout.y += h;
+        };
+        self.ensure(header_h + line + 2.0);
+        draw(self, &header, header_h, true, Some(0xDDEBF7));
+        for (i, row) in rows.iter().enumerate() {
+            let cells = wrap_row(row, false);
+            let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
+            if self.y + h > BOTTOM {
+                self.new_page();
+                draw(self, &header, header_h, true, Some(0xDDEBF7));
+            }
+            draw(self, &cells, h, false, marked.get(i).is_some_and(|m| *m).then_some(0xFDECEA));
+        }
+        self.y += 3.0;
+    }
+
+    /// Column widths scaled to the page, each at least as wide as the longest word of its
+    /// header (headers break between words, never inside one); the columns with room to
+    /// spare give it up in proportion to their slack.
+    fn fit_columns(&self, headers: &[&str], widths: &[f32], size: f32) -> Vec<f32> {
+        let scale = WIDTH / widths.iter().sum::<f32>();
+        let minimum: Vec<f32> =
+            headers.iter().map(|h| h.split_whitespace().map(|w| self.fonts.width(w, size, true)).fold(0.0, f32::max) + 2.5).collect();
+        let mut fitted: Vec<f32> = widths.iter().zip(&minimum).map(|(w, m)| (w * scale).max(*m)).collect();
+        let excess = fitted.iter().sum::<f32>() - WIDTH;
+        if excess > 0.0 {
+            let slack: Vec<f32> = fitted.iter().zip(&minimum).map(|(f, m)| f - m).collect();
+            let total: f32 = slack.iter().sum();
+            if total >= excess {
+                for (f, s) in fitted.iter_mut().zip(&slack) {
+                    *f -= excess * s / total;
+                }
+            } else {
+                // Not even the headers fit: shrink every column alike (words of headers may break).
+                let shrink = WIDTH / fitted.iter().sum::<f32>();
+                fitted.iter_mut().for_each(|f| *f *= shrink);
+            }
+        }
+        fitted
+    }
+
+    /// Key figures as cards, four in a row, each with its change against the comparison term.
+    pub fn cards(&mut self, figures: &[crate::report::figures::Figure]) {
+        let (w, h, gap) = ((WIDTH - 9.0) / 4.0, 30.0, 3.0);
+        for (i, f) in figures.iter().enumerate() {
+            if i % 4 == 0 {
+                self.ensure(h + gap);
+                if i > 0 {
+                    self.y += h + gap;
+                }
+            }
+            let x = LEFT + (i % 4) as f32 * (w + gap);
+            self.rect(x, self.y, w, h, Some(0xF5F8FC), Some(0xBFD3E6));
+            for (k, l) in self.fonts.wrap(&f.label, 7.5, false, w - 4.0).iter().take(3).enumerate() {
+                self.text(x + 2.0, self.y + 4.5 + k as f32 * 3.3, 7.5, false, MUTED, l);
+            }
+            self.text(x + 2.0, self.y + 20.0, 15.0, true, INK, &names::value(&f.code, f.value));
+            if let Some(p) = f.previous {
+                let delta = f.value - p;
+                let color = if delta > 0.0 {
+                    GOOD
+                } else if delta < 0.0 {
+                    BAD
+                } else {
+                    MUTED
+                };
+                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &names::change(&f.code, delta));
+            }
+        }
+        if !figures.is_empty() {
+            self.y += h + gap + 2.0;
+        }
+    }
+}
+
+fn fixed_date(t: chrono::NaiveDateTime) -> DateTime {
+    use chrono::{Datelike, Timelike};
+    DateTime::new_in_offset(
+        Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
+        Time { hour: t.hour() as u8, minute: t.minute() as u8, second: t.second() as u8, millisecond: 0 },
+        Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+    )
+}
+
+/// A document with fixed dates (the report's clock) and the fonts added.
+pub fn document(title: &str, generated_at: chrono::NaiveDateTime, fonts: &Fonts) -> PdfDocument {
+    let mut doc = PdfDocument::new(title);
+    let date = fixed_date(generated_at);
+    doc.metadata.info.creation_date = date;
+    doc.metadata.info.modification_date = date;
+    doc.metadata.info.metadata_date = date;
+    doc.metadata.info.author = "tutorstat".into();
+    doc.metadata.info.creator = format!("tutorstat {}", env!("CARGO_PKG_VERSION"));
+    add_font(&mut doc, &fonts.regular, REGULAR_ID);
+    add_font(&mut doc, &fonts.bold, BOLD_ID);
+    doc
+}
+
+/// Adds a font under a fixed resource name. printpdf's own `add_font` draws names from a
+/// process-wide counter, so a term's report made after another term's in one process
+/// (`run`) had other names, and its fonts in another order, than the same report alone.
+fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) {
+    doc.resources.fonts.map.insert(FontId(name.into()), printpdf::PdfFont::new(font.clone()));
+}
+
+/// Replaces the file identifier that printpdf draws from the same counter (`/ID[(..)(..)]`
+/// in the trailer) with a digest of the document before it, as the PDF specification
+/// suggests: the same content, the same bytes, whatever the process rendered before.
+fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
+    const MARK: &[u8] = b"/ID[(";
+    let Some(at) = bytes.windows(MARK.len()).rposition(|w| w == MARK) else { return bytes };
+    let first = at + MARK.len();
+    let (len, second) = (32, first + 34);
+    if bytes.get(first + len..second) != Some(b")(".as_slice()) || bytes.get(second + len) != Some(&b')') {
+        return bytes;
+    }
+    let id = crate::digest::hex(&Sha256::digest(&bytes[..at])[..len / 2]).to_uppercase();
+    bytes[first..first + len].copy_from_slice(id.as_bytes());
+    bytes[second..second + len].copy_from_slice(id.as_bytes());
+    bytes
+}
+
+/// Numbers every page («стр. N из M»), adds the running header from page 2, and saves.
+pub fn finish(doc: PdfDocument, l: Layout, header: &str) -> Vec<u8> {
+    let fonts = l.fonts;
+    save(doc, fonts, vec![(l.pages, header.to_string())])
+}
+
+/// Saves documents made of parts (a tutor's cards one after another): each part's pages are
+/// numbered within the part («стр. N из M»), and its pages after the first carry its
+/// running header.
+pub fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, String)>) -> Vec<u8> {
+    let mut numbered = Vec::new();
+    for (pages, header) in parts {
+        let total = pages.len();
+        for (i, ops) in pages.into_iter().enumerate() {
+            let mut page = Layout { fonts, pages: vec![ops], y: 0.0 };
+            let footer = format!("стр. {} из {total}", i + 1);
+            let fw = fonts.width(&footer, 8.0, false);
+            page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
+            if i > 0 {
+                page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
+                page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
+            }
+            numbered.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.pages.pop().unwrap_or_default()));
+        }
+    }
+    doc.with_pages(numbered);
+    let mut warnings = Vec::new();
+    content_id(doc.save(&PdfSaveOptions::default(), &mut warnings))
+}

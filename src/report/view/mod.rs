@@ -1,0 +1,3 @@
+//! Views: what a report shows, selected from the report model, with no bytes written.
+
+pub mod card;
