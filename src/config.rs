@@ -10,11 +10,14 @@ use serde::Deserialize;
 
 use crate::read::values::{Period, Term};
 
+/// What a workspace is for (`kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// A school: teachers' workbooks in, the school's reports, cards and packages out.
     #[default]
     School,
+    /// A regional centre: schools' packages in, the summary by municipality out.
     Centre,
 }
 
@@ -22,11 +25,15 @@ pub enum Kind {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolInfo {
+    /// `Код ОО`, as `2315-001`.
     pub code: Option<String>,
+    /// The school's full name.
     pub name: Option<String>,
+    /// The municipality the school belongs to.
     pub municipality: Option<String>,
 }
 
+/// Bounds on what the inbox may hold and on the memory a report takes (`[limits]`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
@@ -55,10 +62,13 @@ pub struct Thresholds {
     pub level_high: f64,
     /// Smallest recommended group.
     pub min_group_size: usize,
-    /// Support flag fires below these (strict `<`).
+    /// Support flag: a diagnostic result below this % of the maximum (strict `<`).
     pub support_d_pct: f64,
+    /// Support flag: attendance below this %.
     pub support_att_rate: f64,
+    /// Support flag: route items done below this %.
     pub support_r_done_pct: f64,
+    /// Support flag: expected forms received below this %.
     pub support_completeness_pct: f64,
 }
 
@@ -82,8 +92,10 @@ impl Default for Thresholds {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expected {
+    /// Questionnaires by period code: `Q1 = ["tutor-competency/start"]`.
     #[serde(default)]
     pub questionnaires: BTreeMap<String, Vec<String>>,
+    /// Diagnostics by period code: `Q1 = ["ОГЭ математика/start"]`.
     #[serde(default)]
     pub diagnostics: BTreeMap<String, Vec<String>>,
 }
@@ -92,8 +104,11 @@ pub struct Expected {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisteredSchool {
+    /// `Код ОО`.
     pub code: String,
+    /// `Наименование ОО`.
     pub name: String,
+    /// `Муниципалитет`.
     pub municipality: String,
 }
 
@@ -121,17 +136,23 @@ pub struct Cards {
     pub enabled: bool,
 }
 
+/// A workspace's `tutorstat.toml`, as [`Config::load`] resolves it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// School or centre.
     #[serde(default)]
     pub kind: Kind,
+    /// The school itself, for workbooks without `Паспорт`.
     #[serde(default)]
     pub school: SchoolInfo,
+    /// Input bounds.
     #[serde(default)]
     pub limits: Limits,
+    /// Thresholds of the indicators.
     #[serde(default)]
     pub thresholds: Thresholds,
+    /// Forms expected from every school, besides those always expected.
     #[serde(default)]
     pub expected: Expected,
     /// Schools completeness is measured against, with those of `register_file` added at
@@ -141,11 +162,13 @@ pub struct Config {
     /// An xlsx register (`Код ОО`, `Наименование ОО`, `Муниципалитет`) relative to the workspace.
     #[serde(default)]
     pub register_file: Option<String>,
+    /// The pseudonym key and the centre's smallest cell.
     #[serde(default)]
     pub privacy: Privacy,
     /// Deadlines of the terms for the centre as written: `"2025/2026 Q1" = "2025-11-10"`.
     #[serde(default, rename = "deadlines")]
     deadlines_written: BTreeMap<String, String>,
+    /// Whether `run` writes the individual cards.
     #[serde(default)]
     pub cards: Cards,
     /// `[deadlines]` resolved at load: the day each term is due.
@@ -266,6 +289,7 @@ impl Config {
             .context("в tutorstat.toml нет ключа псевдонимизации ([privacy] key): создайте рабочую папку командой init или добавьте ключ")
     }
 
+    /// The bounds a workbook is opened with (`[limits] max_unpacked_mb`).
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
         crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb.saturating_mul(1024 * 1024), ..Default::default() }
     }

@@ -46,11 +46,13 @@ impl Clock {
 
 /// One command's view of its folder, opened once.
 pub struct Session {
+    /// The folder's paths.
     pub ws: Workspace,
     /// `tutorstat.toml`, checked and resolved (the register file read) when the session opened.
     pub config: Config,
     /// The shipped questionnaire definitions with the workspace's own.
     pub definitions: Definitions,
+    /// Fixed by `SOURCE_DATE_EPOCH`, else the local time.
     pub clock: Clock,
     /// Held from [`Session::locked`] until the session is dropped.
     lock: Option<Lock>,

@@ -32,10 +32,12 @@ pub enum State {
     Missing,
     /// Arrived after the deadline.
     Late,
+    /// Arrived, on time or with no deadline set.
     Received,
 }
 
 impl State {
+    /// The state as the console and `status.xlsx` say it.
     pub fn russian(self) -> &'static str {
         match self {
             State::Waiting => "отклонена, ждёт исправления",
@@ -60,9 +62,11 @@ impl State {
 /// One form of one school, or one rejected file waiting for a fix.
 #[derive(Debug, Clone)]
 pub struct Row {
+    /// The school that owes the form (name and municipality empty when unknown).
     pub school: RegisteredSchool,
     /// The expected form's label (`attendance`, `q:tutor-competency/start`, `package`).
     pub form: String,
+    /// Where the form stands.
     pub state: State,
     /// When the form first arrived, or when the waiting file was rejected.
     pub date: Option<NaiveDate>,
@@ -74,8 +78,11 @@ pub struct Row {
 
 /// The status of one term.
 pub struct TermStatus {
+    /// The term shown.
     pub term: Term,
+    /// The term's deadline from `[deadlines]`, if set.
     pub deadline: Option<NaiveDate>,
+    /// Per school, its forms in the order they are owed, each waiting file after its form.
     pub rows: Vec<Row>,
     /// Rejected files whose school or term could not be read, still in `rejected/`.
     pub unplaced: Vec<Row>,

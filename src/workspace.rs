@@ -8,6 +8,7 @@ use anyhow::{Context as _, bail};
 
 use crate::config::{self, Kind};
 
+/// The configuration's file name in a workspace.
 pub const CONFIG_FILE: &str = "tutorstat.toml";
 
 /// The held workspace lock.
@@ -27,32 +28,42 @@ impl Drop for Lock {
 /// Paths of one workspace.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// The workspace folder (`--workspace`).
     pub root: PathBuf,
 }
 
 impl Workspace {
+    /// The paths of the workspace at `root`; nothing is checked or created (see
+    /// [`Workspace::prepare`] and [`Workspace::init`]).
     pub fn new(root: impl Into<PathBuf>) -> Workspace {
         Workspace { root: root.into() }
     }
 
+    /// `tutorstat.toml`.
     pub fn config_path(&self) -> PathBuf {
         self.root.join(CONFIG_FILE)
     }
+    /// Where teachers' workbooks and schools' packages are dropped.
     pub fn inbox(&self) -> PathBuf {
         self.root.join("inbox")
     }
+    /// Accepted files, renamed with their date and digest.
     pub fn archive(&self) -> PathBuf {
         self.root.join("archive")
     }
+    /// Rejected files with their problem lists and annotated copies.
     pub fn rejected(&self) -> PathBuf {
         self.root.join("rejected")
     }
+    /// The Parquet store and the ingest log.
     pub fn store(&self) -> PathBuf {
         self.root.join("store")
     }
+    /// Reports, cards, packages and status tables, one folder per term.
     pub fn reports(&self) -> PathBuf {
         self.root.join("reports")
     }
+    /// Blank forms for teachers.
     pub fn templates(&self) -> PathBuf {
         self.root.join("templates")
     }
