@@ -1,6 +1,7 @@
 //! `tutorstat report`: compute -> render for the chosen terms (by default every term with
 //! data): the school's reports (and cards when `[cards] enabled`), or the centre's summary.
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use tutorstat::config::{Kind, RegisteredSchool};
@@ -17,12 +18,19 @@ pub fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         Some(t) => vec![t],
         None => session.stored_terms()?,
     };
-    render_terms(session, &terms, args.school.as_deref(), args.compare)?;
+    render_terms(session, &terms, args.school.as_deref(), args.compare, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the reports of `terms`, one term after the other.
-pub fn render_terms(session: &Session, terms: &[Term], school: Option<&str>, compare: Option<Term>) -> anyhow::Result<()> {
+/// Writes the reports of `terms`, one term after the other; with `rewrite`, the school
+/// workbooks and PDFs of those schools only (the term's tables are always written).
+pub fn render_terms(
+    session: &Session,
+    terms: &[Term],
+    school: Option<&str>,
+    compare: Option<Term>,
+    rewrite: Option<&BTreeSet<String>>,
+) -> anyhow::Result<()> {
     let (ws, config) = (&session.ws, &session.config);
     let store = session.store();
     let log = session.log()?;
@@ -34,7 +42,7 @@ pub fn render_terms(session: &Session, terms: &[Term], school: Option<&str>, com
         let model = build_model(session, &log, *term, school, compare)?;
         let written = match config.kind {
             Kind::School => {
-                let mut written = report::write_term(&ws.reports(), &model, &fonts)?;
+                let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite)?;
                 if config.cards.enabled {
                     let selection = report::Selection { school: school.map(String::from), ..Default::default() };
                     written.extend(report::write_cards(&ws.reports(), &model, &store, config, &session.definitions, &fonts, &selection)?);

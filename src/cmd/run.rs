@@ -2,9 +2,11 @@
 //! every later term of the same school year (progress and change depend on earlier terms),
 //! so no report is left stale. `watch` runs it for every batch, `demo` for its workspaces.
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use tutorstat::indicators;
+use tutorstat::ingest::Summary;
 use tutorstat::read::values::Term;
 use tutorstat::session::Session;
 
@@ -19,6 +21,7 @@ pub fn run(session: &Session, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 /// Ingests the inbox, then writes the reports of the terms it touched and of their later
 /// terms; the exit code says whether a file was rejected.
 pub fn ingest_and_report(session: &Session, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ExitCode> {
+    let before = session.stored_terms()?;
     let summary = ingest_inbox(session, accept_partial, fallback)?;
     let touched: Vec<Term> = summary.touched.iter().map(|(_, t)| *t).collect();
     let stored = session.stored_terms()?;
@@ -33,6 +36,19 @@ pub fn ingest_and_report(session: &Session, accept_partial: bool, fallback: &Fal
         say!("Новых данных нет: отчёты в {} остались прежними.", session.ws.reports().display());
         return Ok(exit_code(&summary));
     }
-    render_terms(session, &terms, None, None)?;
+    render_terms(session, &terms, None, None, schools_to_rewrite(&summary, &touched, &before).as_ref())?;
     Ok(exit_code(&summary))
+}
+
+/// The schools whose workbooks and PDFs a run rewrites: those whose files it stored or
+/// logged (a rejection shows in the school's «Качество данных»), since a school's reports
+/// show its own data only; `None` (every school) when the run brought a term the store did
+/// not have, because that changes which term every school is compared with.
+fn schools_to_rewrite(summary: &Summary, touched: &[Term], before: &[Term]) -> Option<BTreeSet<String>> {
+    if !touched.iter().all(|t| before.contains(t)) {
+        return None;
+    }
+    let stored = summary.touched.iter().map(|(school, _)| school.clone());
+    let logged = summary.files.iter().filter_map(|f| f.passport.as_ref().map(|p| p.school_code.clone()));
+    Some(stored.chain(logged).collect())
 }

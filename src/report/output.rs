@@ -1,13 +1,13 @@
 //! The files of a report: a term's CSV, Parquet, workbooks and PDFs for a school workspace,
 //! the centre's outputs, and individual cards, each written atomically.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::model::ReportModel;
+use super::model::{ReportModel, School};
 use super::render::csv;
 use super::render::pdf::{self, font::Fonts};
 use super::view::card;
@@ -17,8 +17,10 @@ use crate::definitions::Definitions;
 use crate::read::values::Term;
 use crate::store::Store;
 
-/// Writes the machine-readable outputs of a term into `reports/<term>/`; returns the files.
-pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts) -> anyhow::Result<Vec<PathBuf>> {
+/// Writes the outputs of a term into `reports/<term>/`: the term's tables, and the workbook
+/// and PDF of every school of the model, or only of `schools` (a school's reports show its
+/// own data only, so new data of a few schools changes only theirs); returns the files.
+pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: Option<&BTreeSet<String>>) -> anyhow::Result<Vec<PathBuf>> {
     let dir = term_dir(reports, &model.term);
     std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
     let mut written = Vec::new();
@@ -36,17 +38,24 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts) -> anyhow:
         out("trend.csv", csv::frame_to_csv(&model.trend_table()?)?)?;
         out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
     }
-    // Workbooks render on every core, PDFs one after another in school order with a
-    // progress line. Each PDF's bytes depend on its content only (`pdf::content_id`).
-    let workbooks = crate::parallel::map(&model.schools, |s| xlsx::render(model, s).map(|bytes| (format!("{}.xlsx", s.code), bytes)));
-    let workbooks: Vec<(String, Vec<u8>)> = workbooks.into_iter().collect::<Result<_, _>>()?;
-    for (name, bytes) in workbooks {
-        out(&name, bytes)?;
-    }
-    let mut progress = crate::progress::Progress::new(model.schools.len(), ["PDF-отчёта школ", "PDF-отчётов школ"]);
-    for school in &model.schools {
-        out(&format!("{}.pdf", school.code), super::pdf::render(model, school, fonts))?;
-        progress.step();
+    // Each school's workbook and PDF are rendered and written on every core, one school per
+    // thread at a time. A PDF's bytes depend on its content only: printpdf's process-wide
+    // counter names nothing left in the file (fonts get fixed names, the trailer ID is a
+    // digest, `render::pdf::layout::content_id`), so which thread takes which school changes no byte.
+    let chosen: Vec<&School> = model.schools.iter().filter(|s| schools.is_none_or(|set| set.contains(&s.code))).collect();
+    let progress = std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["отчёта школ", "отчётов школ"]));
+    let files = crate::parallel::map(&chosen, |school| -> anyhow::Result<[PathBuf; 2]> {
+        let workbook = dir.join(format!("{}.xlsx", school.code));
+        write_atomically(&workbook, &xlsx::render(model, school)?)?;
+        let document = dir.join(format!("{}.pdf", school.code));
+        write_atomically(&document, &super::pdf::render(model, school, fonts))?;
+        if let Ok(mut progress) = progress.lock() {
+            progress.step();
+        }
+        Ok([workbook, document])
+    });
+    for pair in files {
+        written.extend(pair?);
     }
     Ok(written)
 }

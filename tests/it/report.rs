@@ -15,6 +15,35 @@ fn indicator(rows: &[std::collections::BTreeMap<String, String>], scope: &str, i
         .map(|r| r["value"].parse().unwrap())
 }
 
+/// New data of one school in a term the store already has rewrites that school's workbook
+/// and PDF and the term's tables, and leaves the other schools' reports as they were (they
+/// show their own data only).
+#[test]
+fn run_rewrites_the_reports_of_the_schools_whose_data_arrived_and_the_terms_tables() {
+    let ws = Ws::new();
+    for (code, name) in [("2315-001", "МБОУ СОШ № 1"), ("2315-002", "МБОУ СОШ № 2")] {
+        ws.drop(&format!("{code} состав.xlsx"), &at_school(roster(), code, name, "г. Новоморск"));
+        ws.drop(&format!("{code} журнал.xlsx"), &at_school(attendance(), code, name, "г. Новоморск"));
+    }
+    assert_eq!(ws.run(&["run"]).status.code(), Some(0));
+    let dir = "reports/2025-2026-Q1";
+    let modified = |name: &str| std::fs::metadata(ws.path(&format!("{dir}/{name}"))).unwrap().modified().unwrap();
+    let before: Vec<_> = ["2315-001.pdf", "2315-001.xlsx", "2315-002.pdf", "2315-002.xlsx"].map(modified).into();
+    let other = std::fs::read(ws.path(&format!("{dir}/2315-002.pdf"))).unwrap();
+    assert!(!readable_text(&ws.path(&format!("{dir}/2315-001.pdf"))).contains("ОГЭ математика"));
+
+    ws.drop("2315-001 диагностика.xlsx", &diagnostic());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(readable_text(&ws.path(&format!("{dir}/2315-001.pdf"))).contains("ОГЭ математика"));
+    assert_ne!(modified("2315-001.xlsx"), before[1]);
+    assert_eq!([modified("2315-002.pdf"), modified("2315-002.xlsx")], [before[2], before[3]], "school 2 not rewritten");
+    assert_eq!(std::fs::read(ws.path(&format!("{dir}/2315-002.pdf"))).unwrap(), other);
+    let rows = csv_rows(&ws, &format!("{dir}/indicators.csv"));
+    let d_pct = rows.iter().find(|r| r["scope"] == "school" && r["indicator"] == "d_pct" && r["entity"] == "");
+    assert!(d_pct.is_some_and(|r| r["school_code"] == "2315-001"), "the term's tables hold the new data");
+}
+
 #[test]
 fn run_ingests_and_writes_the_terms_indicators_groups_and_log() {
     let ws = Ws::new();
