@@ -9,6 +9,8 @@
 # Every time is also printed as a ratio to the floor of the same run and thread count.
 # Each size is measured with POLARS_MAX_THREADS=RAYON_NUM_THREADS=T for T in THREADS
 # (default "2 8"): more threads than cores must not buy memory.
+# TUTORSTAT_BINS="OLD NEW" times each of several builds of the program (an older commit's
+# beside this one) on the same corpus and floor, one row each: before/after in one run.
 # Usage: bash benches/region.sh [SCHOOLS...]   (default: 30 100 300). Release build;
 # PROFILE=dev uses the dev build (to try the script; its figures mean nothing).
 set -euo pipefail
@@ -20,7 +22,8 @@ else
   cargo build --release --locked --bin tutorstat --example region --example floor --example phases >/dev/null 2>&1
   dir=$PWD/target/release
 fi
-bin=$dir/tutorstat
+bins=${TUTORSTAT_BINS:-$dir/tutorstat}
+bin=${bins%% *}
 ex=$dir/examples
 # Wall seconds and peak RSS in MiB of a command, its own output discarded.
 measure() {
@@ -33,8 +36,8 @@ measure() {
 }
 x() { python3 -c "print(f'{$1 / $2:.1f}x')"; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(git log -1 --format='%h %s' | cut -c1-60)"
-printf "| schools | workbooks | threads | floor (s) | open (s) | check (s) | ingest (s) | report (s) | run (s) | peak RSS ingest / report / run (MiB) |\n"
-printf "|---|---|---|---|---|---|---|---|---|---|\n"
+printf "| schools | workbooks | threads | program | floor (s) | open (s) | check (s) | ingest (s) | report (s) | run (s) | peak RSS ingest / report / run (MiB) |\n"
+printf "|---|---|---|---|---|---|---|---|---|---|---|\n"
 for size in "${@:-30 100 300}"; do
   for n in $size; do
     base=$(mktemp -d)
@@ -43,18 +46,20 @@ for size in "${@:-30 100 300}"; do
     files=$(find "$base/w/inbox" -name '*.xlsx' | wc -l)
     for t in ${THREADS:-2 8}; do
       export POLARS_MAX_THREADS=$t RAYON_NUM_THREADS=$t
-      rm -rf "$base/a" "$base/b"
-      cp -r "$base/w" "$base/a"
-      cp -r "$base/w" "$base/b"
       floor=$($ex/floor "$base/w/inbox" | sed -E 's/.* in ([0-9.]+) s/\1/')
       read -r open check < <($ex/phases "$base/w/inbox" | sed -E 's/open ([0-9.]+) s, check ([0-9.]+) s.*/\1 \2/')
-      read -r ingest ingest_rss <<<"$(measure $bin ingest -w "$base/a")"
-      read -r report report_rss <<<"$(measure $bin report -w "$base/a")"
-      read -r run run_rss <<<"$(measure $bin run -w "$base/b")"
-      printf "| %s | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s / %s / %s |\n" \
-        "$n" "$files" "$t" "$floor" "$open" "$(x "$open" "$floor")" "$check" "$(x "$check" "$floor")" \
-        "$ingest" "$(x "$ingest" "$floor")" "$report" "$(x "$report" "$floor")" "$run" "$(x "$run" "$floor")" \
-        "$ingest_rss" "$report_rss" "$run_rss"
+      for prog in $bins; do
+        rm -rf "$base/a" "$base/b"
+        cp -r "$base/w" "$base/a"
+        cp -r "$base/w" "$base/b"
+        read -r ingest ingest_rss <<<"$(measure "$prog" ingest -w "$base/a")"
+        read -r report report_rss <<<"$(measure "$prog" report -w "$base/a")"
+        read -r run run_rss <<<"$(measure "$prog" run -w "$base/b")"
+        printf "| %s | %s | %s | %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s (%s) | %s / %s / %s |\n" \
+          "$n" "$files" "$t" "$prog" "$floor" "$open" "$(x "$open" "$floor")" "$check" "$(x "$check" "$floor")" \
+          "$ingest" "$(x "$ingest" "$floor")" "$report" "$(x "$report" "$floor")" "$run" "$(x "$run" "$floor")" \
+          "$ingest_rss" "$report_rss" "$run_rss"
+      done
     done
     rm -rf "$base"
   done

@@ -6,6 +6,7 @@
 # from the moment the copy into inbox/ ends to the moment that school's PDF of the term has
 # a new modification time; the next file is dropped once nothing under reports/ has changed
 # for a second. Prints the median and the maximum.
+# TUTORSTAT_BIN=PATH times another build of the program (an older commit's).
 # Usage: bash benches/watch.sh [SCHOOLS] [DROPS]   (default: 300 20). Release build.
 # Environment: QUIET passes `--quiet` to watch (default: watch's own); PROFILE=dev uses the
 # dev build (relative figures only).
@@ -18,7 +19,7 @@ else
   cargo build --release --locked --bin tutorstat --example region >/dev/null 2>&1
   dir=$PWD/target/release
 fi
-bin=$dir/tutorstat
+bin=${TUTORSTAT_BIN:-$dir/tutorstat}
 region=$dir/examples/region
 schools=${1:-300}
 drops=${2:-20}
