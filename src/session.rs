@@ -121,3 +121,34 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Kind;
+
+    #[test]
+    fn a_loose_session_takes_any_folder_and_an_opened_one_only_a_workspace() {
+        let dir = tempfile::tempdir().unwrap();
+        let loose = Session::loose(&dir.path().join("нет такой")).unwrap();
+        assert_eq!(loose.config.kind, Kind::School, "no tutorstat.toml: the defaults");
+        assert!(!loose.interrupted());
+        let refused = Session::open(dir.path()).err().unwrap().to_string();
+        assert!(refused.contains("не рабочая папка tutorstat"), "{refused}");
+    }
+
+    #[test]
+    fn one_locked_session_at_a_time_and_a_normal_end_leaves_no_interruption() {
+        let dir = tempfile::tempdir().unwrap();
+        Workspace::new(dir.path()).init(Kind::Centre).unwrap();
+        let first = Session::open(dir.path()).unwrap().locked().unwrap();
+        assert_eq!(first.config.kind, Kind::Centre);
+        assert!(!first.interrupted());
+        // An unlocked session (status) may open beside it; a second locked one may not.
+        assert!(Session::open(dir.path()).is_ok());
+        let refused = Session::open(dir.path()).unwrap().locked().err().unwrap().to_string();
+        assert!(refused.contains("уже работает другой запуск tutorstat"), "{refused}");
+        drop(first);
+        assert!(!Session::open(dir.path()).unwrap().locked().unwrap().interrupted());
+    }
+}
