@@ -11,9 +11,10 @@ use rust_xlsxwriter::{
 
 use crate::definitions::{Definitions, Questionnaire, Scale};
 use crate::forms::spec::{Column, Kind, SheetSpec};
-use crate::forms::{FormKind, Wave, attendance, passport, questionnaire};
+use crate::forms::{FormKind, attendance, passport, questionnaire};
 use crate::read::text::fold;
 use crate::read::values::Period;
+use crate::schema::Wave;
 
 /// Rows of a data sheet that get dropdowns and unlocked input cells.
 const INPUT_ROWS: u32 = 1000;
@@ -384,7 +385,7 @@ fn write_passport(
         };
         let choices: Option<Vec<&str>> = match key {
             "period" => Some(Period::ALL.iter().map(|p| p.russian()).collect()),
-            "wave" => Some([Wave::Start, Wave::Mid, Wave::Final].iter().map(|w| w.russian()).collect()),
+            "wave" => Some(Wave::ALL.iter().map(|w| w.russian()).collect()),
             _ => None,
         };
         if let Some(choices) = choices {

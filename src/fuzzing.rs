@@ -65,7 +65,7 @@ pub fn values(data: &[u8]) {
     let _ = Term::parse(&text);
     let _ = forms::attendance::parse_mark(&text);
     let _ = forms::FormKind::parse(&text);
-    let _ = forms::Wave::parse(&text);
+    let _ = crate::schema::Wave::parse(&text);
     let _ = forms::passport::is_valid_school_code(&text);
     let _ = fold(&text);
     let _ = canonical_code(&text, &mut Vec::new());

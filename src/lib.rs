@@ -27,6 +27,7 @@ pub mod read;
 pub mod register;
 pub mod report;
 pub mod russian;
+pub mod schema;
 pub mod session;
 pub mod status;
 pub mod store;

@@ -11,6 +11,7 @@ use polars::prelude::*;
 use sha2::Sha256;
 
 use crate::frame::{numbers, strings, text_at};
+use crate::schema::{Family, Indicator, Scope};
 
 /// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`. A reproducible
 /// run (`SOURCE_DATE_EPOCH` set: the tests and the frozen demo) gets a key made from that
@@ -86,20 +87,20 @@ pub fn pseudonymise(table: &str, frame: DataFrame, key: &str, text_items: &[Stri
 #[derive(Clone, Default)]
 pub struct Counts(HashMap<(String, String, String, String), f64>);
 
-/// The family of an indicator for counting persons, with the group that identifies it;
+/// The persons a figure describes, as a key of [`Counts`]: the indicator's [`Family`], and
+/// for questionnaires and diagnostics the instrument and wave its group starts with;
 /// `None` for figures about no person (events, forms, flags).
 fn family(indicator: &str, group: &str) -> Option<String> {
     let first_two = || group.split('/').take(2).collect::<Vec<_>>().join("/");
-    match indicator {
-        "att_rate" | "att_low_pct" => Some("att".into()),
-        i if i.starts_with("r_") => Some("r".into()),
-        "q_progress" | "q_improved_pct" | "q_declined_pct" => Some(format!("qp:{}", first_two())),
-        i if i.starts_with("q_") => Some(format!("q:{}", first_two())),
-        "d_progress" => Some(format!("dp:{}", first_two())),
-        i if i.starts_with("d_") => Some(format!("d:{}", first_two())),
-        "participants" | "mentors_with_tutor_pct" | "tutorants_per_tutor" => Some("roster".into()),
-        _ => None,
-    }
+    Some(match Indicator::parse(indicator)?.family()? {
+        Family::Attendance => "att".into(),
+        Family::Routes => "r".into(),
+        Family::Roster => "roster".into(),
+        Family::Questionnaire => format!("q:{}", first_two()),
+        Family::QuestionnaireProgress => format!("qp:{}", first_two()),
+        Family::Diagnostic => format!("d:{}", first_two()),
+        Family::DiagnosticProgress => format!("dp:{}", first_two()),
+    })
 }
 
 impl Counts {
@@ -108,9 +109,9 @@ impl Counts {
     /// Questionnaires are counted by their respondents instead ([`Counts::with_totals`]):
     /// anonymous respondents have no person rows.
     pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
-        let counted = ["att_rate", "r_items", "q_progress", "d_pct", "d_progress"];
-        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(*c))));
-        let persons = rows.clone().lazy().filter(col("scope").eq(lit("person")).and(is_counted)).collect()?;
+        let counted = [Indicator::AttRate, Indicator::RItems, Indicator::QProgress, Indicator::DPct, Indicator::DProgress];
+        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(c.code()))));
+        let persons = rows.clone().lazy().filter(col("scope").eq(lit(Scope::Person.code())).and(is_counted)).collect()?;
         let (muni, school, ind, group) = (
             strings(&persons, "municipality"),
             strings(&persons, "school_code"),
@@ -119,11 +120,15 @@ impl Counts {
         );
         for i in 0..persons.height() {
             // A person's progress has a row per competency and one for the index: count the index.
-            if ind[i] == "q_progress" && group[i].matches('/').count() > 1 {
+            if ind[i] == Indicator::QProgress.code() && group[i].matches('/').count() > 1 {
                 continue;
             }
             let Some(f) = family(&ind[i], &group[i]) else { continue };
-            for key in [("school", muni[i].as_str(), school[i].as_str()), ("municipality", muni[i].as_str(), ""), ("region", "", "")] {
+            for key in [
+                (Scope::School.code(), muni[i].as_str(), school[i].as_str()),
+                (Scope::Municipality.code(), muni[i].as_str(), ""),
+                (Scope::Region.code(), "", ""),
+            ] {
                 *self.0.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
             }
         }
@@ -148,10 +153,10 @@ impl Counts {
             .lazy()
             .filter(
                 col("indicator")
-                    .eq(lit("participants"))
+                    .eq(lit(Indicator::Participants.code()))
                     .and(col("group").eq(lit("")))
-                    .or(col("indicator").eq(lit("q_respondents")))
-                    .and(col("scope").neq(lit("person"))),
+                    .or(col("indicator").eq(lit(Indicator::QRespondents.code())))
+                    .and(col("scope").neq(lit(Scope::Person.code()))),
             )
             .collect()?;
         let (scope, muni, school, indicator, group, value) = (
@@ -188,7 +193,7 @@ pub fn suppress(long: DataFrame, counts: &Counts, k: usize) -> PolarsResult<(Dat
     let small: BooleanChunked = (0..long.height())
         .map(|i| Some(counts.is_small(text_at(&scope, i), text_at(&muni, i), text_at(&school, i), text_at(&ind, i), text_at(&group, i), k)))
         .collect();
-    let not_person: BooleanChunked = scope.iter().map(|s| Some(s != Some("person"))).collect();
+    let not_person: BooleanChunked = scope.iter().map(|s| Some(s != Some(Scope::Person.code()))).collect();
     let shown = long.filter(&(&not_person & &!&small))?;
     let hidden = long.filter(&(&not_person & &small))?;
     Ok((shown, hidden))

@@ -78,37 +78,6 @@ impl FormKind {
     }
 }
 
-/// Questionnaire and diagnostic waves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Wave {
-    Start,
-    Mid,
-    Final,
-}
-
-impl Wave {
-    pub fn code(self) -> &'static str {
-        match self {
-            Wave::Start => "start",
-            Wave::Mid => "mid",
-            Wave::Final => "final",
-        }
-    }
-
-    pub fn russian(self) -> &'static str {
-        match self {
-            Wave::Start => "входная",
-            Wave::Mid => "промежуточная",
-            Wave::Final => "итоговая",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Wave> {
-        let key = fold(s);
-        [Wave::Start, Wave::Mid, Wave::Final].into_iter().find(|w| fold(w.russian()) == key || w.code() == key)
-    }
-}
-
 /// IDs of each school's rosters, by (school code, first year of the school year).
 pub type RosterIndex = HashMap<(String, i32), HashSet<String>>;
 

@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 
-use super::{FormKind, Wave};
+use super::FormKind;
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
 use crate::read::values::{Period, Term, cell_text, parse_date, parse_number, parse_school_year};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Wave;
 
 pub const SHEET: &str = "Паспорт";
 

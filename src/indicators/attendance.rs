@@ -4,6 +4,7 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, school_only};
 use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
+use crate::schema::Indicator;
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
 const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
@@ -42,23 +43,23 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     if let Some(people) = per_person(inputs, settings) {
         let people = shared(people)?;
         let rate = col("present") * lit(100.0) / col("marked");
-        pieces.push(person(people.clone(), term, lit(""), rate.clone(), "att_rate"));
-        pieces.push(person(people.clone(), term, lit(""), col("present"), "att_events"));
-        pieces.push(person(people.clone(), term, lit(""), col("hours_present"), "att_hours"));
-        pieces.push(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), "att_rate"));
-        pieces.push(pooled(people, term, lit(""), Pool::share(comparable(rate).lt(lit(50.0))), "att_low_pct"));
+        pieces.push(person(people.clone(), term, lit(""), rate.clone(), Indicator::AttRate));
+        pieces.push(person(people.clone(), term, lit(""), col("present"), Indicator::AttEvents));
+        pieces.push(person(people.clone(), term, lit(""), col("hours_present"), Indicator::AttHours));
+        pieces.push(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), Indicator::AttRate));
+        pieces.push(pooled(people, term, lit(""), Pool::share(comparable(rate).lt(lit(50.0))), Indicator::AttLowPct));
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events)?;
-        pieces.push(pooled(events.clone(), term, col("kind"), Pool::count(), "events"));
-        pieces.push(pooled(events.clone(), term, lit(""), Pool::count(), "events"));
+        pieces.push(pooled(events.clone(), term, col("kind"), Pool::count(), Indicator::Events));
+        pieces.push(pooled(events.clone(), term, lit(""), Pool::count(), Indicator::Events));
         let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));
         let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
-        let club = school_only(events, term, lit(""), per_month, "club_meetings_per_month");
+        let club = school_only(events, term, lit(""), per_month, Indicator::ClubMeetingsPerMonth);
         let norm = club
             .clone()
             .with_column(comparable(col("value")).gt_eq(lit(2.0)).cast(DataType::Float64).alias("value"))
-            .with_column(lit("club_norm_met").alias("indicator"));
+            .with_column(lit(Indicator::ClubNormMet.code()).alias("indicator"));
         pieces.push(club);
         pieces.push(norm);
     }

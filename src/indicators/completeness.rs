@@ -10,6 +10,7 @@ use super::{Inputs, Settings, of_term};
 use crate::config::Expected;
 use crate::read::text::fold;
 use crate::read::values::Term;
+use crate::schema::Indicator;
 
 /// What each school sent for the term, as labels of expected forms.
 fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
@@ -102,10 +103,10 @@ pub fn indicators(status: &DataFrame, settings: &Settings) -> PolarsResult<Vec<L
         .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
     let term = &settings.term;
     let mut pieces = Vec::new();
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), "forms_expected"));
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), "forms_received"));
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), "completeness_pct"));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), Indicator::FormsExpected));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), Indicator::FormsReceived));
+    pieces.push(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), Indicator::CompletenessPct));
     let reporting = Pool::share(col("received").eq(col("expected"))).units_only();
-    pieces.push(pooled(frame, term, lit(""), reporting, "schools_reporting_pct"));
+    pieces.push(pooled(frame, term, lit(""), reporting, Indicator::SchoolsReportingPct));
     Ok(pieces)
 }

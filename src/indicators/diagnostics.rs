@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
+use crate::schema::{Indicator, Wave};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
@@ -66,12 +67,12 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
     let mut pieces = Vec::new();
 
     let people = shared(per_person(scored.clone()))?;
-    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").cast(DataType::Float64).sum()), "d_participants"));
-    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").not().cast(DataType::Float64).sum()), "d_absent"));
+    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").cast(DataType::Float64).sum()), Indicator::DParticipants));
+    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").not().cast(DataType::Float64).sum()), Indicator::DAbsent));
     let participants = people.filter(col("present"));
-    pieces.push(person(participants.clone(), term, dw(), col("score"), "d_score"));
-    pieces.push(person(participants.clone(), term, dw(), col("pct"), "d_pct"));
-    pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), "d_pct"));
+    pieces.push(person(participants.clone(), term, dw(), col("score"), Indicator::DScore));
+    pieces.push(person(participants.clone(), term, dw(), col("pct"), Indicator::DPct));
+    pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), Indicator::DPct));
     for l in LEVELS {
         let group = path(vec![col("instrument"), col("wave"), lit(l)]);
         pieces.push(pooled(
@@ -79,19 +80,19 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
             term,
             group,
             Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))),
-            "d_level_pct",
+            Indicator::DLevelPct,
         ));
     }
 
     let task_pct = col("points") * lit(100.0) / col("max_score");
     let tasks = scored.clone().filter(col("points").is_not_null());
-    pieces.push(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), "d_task_pct"));
+    pieces.push(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), Indicator::DTaskPct));
 
     let topics = shared(per_topic(scored))?;
     let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
-    pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), "d_topic_pct"));
-    pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), "d_topic_pct"));
-    pieces.push(pooled(topics, term, dwt(), Pool::share(comparable(col("topic_pct")).lt(lit(50.0))), "d_deficit_pct"));
+    pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), Indicator::DTopicPct));
+    pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), Indicator::DTopicPct));
+    pieces.push(pooled(topics, term, dwt(), Pool::share(comparable(col("topic_pct")).lt(lit(50.0))), Indicator::DDeficitPct));
 
     pieces.extend(progress(year, term));
     Ok(pieces)
@@ -100,8 +101,8 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
 /// `d_progress`: final minus start percent of persons with both, in the final wave's term.
 fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame> {
     let people = per_person(year).filter(col("present"));
-    let finals = of_term(people.clone(), term).filter(col("wave").eq(lit("final")));
-    let start = people.filter(col("wave").eq(lit("start"))).select([
+    let finals = of_term(people.clone(), term).filter(col("wave").eq(lit(Wave::Final.code())));
+    let start = people.filter(col("wave").eq(lit(Wave::Start.code()))).select([
         col("school_code").alias("s_school"),
         col("person").alias("s_person"),
         col("instrument").alias("s_instrument"),
@@ -115,9 +116,9 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame>
             JoinArgs::new(JoinType::Inner),
         )
         .with_column((col("pct") - col("start_pct")).alias("delta"));
-    let group = path(vec![col("instrument"), lit("final")]);
-    let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), "d_progress")];
-    pieces.push(pooled(both, term, group, Pool::mean(col("delta")), "d_progress"));
+    let group = path(vec![col("instrument"), lit(Wave::Final.code())]);
+    let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), Indicator::DProgress)];
+    pieces.push(pooled(both, term, group, Pool::mean(col("delta")), Indicator::DProgress));
     pieces
 }
 

@@ -8,18 +8,19 @@ use polars::prelude::*;
 
 use super::diagnostics::per_person;
 
+use super::{Settings, comparable_value, exact_mean, period_rank, period_rank_expr, wave_rank_expr};
+use crate::schema::{Indicator, Scope};
+
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
-pub const REASONS: [&str; 4] = ["att_rate", "completeness_pct", "d_pct", "r_done_pct"];
-use super::{Settings, comparable_value, exact_mean, period_rank, period_rank_expr};
+pub const REASONS: [Indicator; 4] = [Indicator::AttRate, Indicator::CompletenessPct, Indicator::DPct, Indicator::RDonePct];
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.
 fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
     let mut by_school: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let Some(year) = year.cloned() else { return Ok(by_school) };
-    let wave_rank = when(col("wave").eq(lit("start"))).then(lit(0)).when(col("wave").eq(lit("mid"))).then(lit(1)).otherwise(lit(2));
     let schools = per_person(year)
         .filter(col("present"))
-        .with_columns([period_rank_expr().alias("rank"), wave_rank.alias("wave_rank")])
+        .with_columns([period_rank_expr().alias("rank"), wave_rank_expr().alias("wave_rank")])
         .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
         .group_by([col("school_code"), col("instrument"), col("rank"), col("wave_rank")])
         .agg([exact_mean(col("pct")).alias("pct")])
@@ -39,7 +40,7 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
 /// rows ([`super::diagnostics::scored`]).
 pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<LazyFrame> {
     let t = settings.thresholds;
-    let schools = long.clone().lazy().filter(col("scope").eq(lit("school")).and(col("group").eq(lit("")))).collect()?;
+    let schools = long.clone().lazy().filter(col("scope").eq(lit(Scope::School.code())).and(col("group").eq(lit("")))).collect()?;
     let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut municipality_of: BTreeMap<String, String> = BTreeMap::new();
     let cols = (
@@ -58,21 +59,21 @@ pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Setti
     let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
     let (mut munis, mut school_codes, mut groups, mut flag_values) = (vec![], vec![], vec![], vec![]);
     for school in codes {
-        let below = |indicator: &str, threshold: f64| {
-            values.get(&(school.clone(), indicator.to_string())).is_some_and(|v| comparable_value(*v) < threshold)
+        let below = |indicator: Indicator, threshold: f64| {
+            values.get(&(school.clone(), indicator.code().to_string())).is_some_and(|v| comparable_value(*v) < threshold)
         };
         let mut reasons = Vec::new();
         if diagnostics.get(&school).is_some_and(|pcts| pcts.iter().any(|p| comparable_value(*p) < t.support_d_pct)) {
-            reasons.push("d_pct");
+            reasons.push(Indicator::DPct);
         }
-        if below("att_rate", t.support_att_rate) {
-            reasons.push("att_rate");
+        if below(Indicator::AttRate, t.support_att_rate) {
+            reasons.push(Indicator::AttRate);
         }
-        if below("r_done_pct", t.support_r_done_pct) {
-            reasons.push("r_done_pct");
+        if below(Indicator::RDonePct, t.support_r_done_pct) {
+            reasons.push(Indicator::RDonePct);
         }
-        if below("completeness_pct", t.support_completeness_pct) {
-            reasons.push("completeness_pct");
+        if below(Indicator::CompletenessPct, t.support_completeness_pct) {
+            reasons.push(Indicator::CompletenessPct);
         }
         let muni = municipality_of[&school].clone();
         munis.push(muni.clone());
@@ -82,19 +83,19 @@ pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Setti
         for reason in reasons {
             munis.push(muni.clone());
             school_codes.push(school.clone());
-            groups.push(reason.to_string());
+            groups.push(reason.code().to_string());
             flag_values.push(1.0);
         }
     }
     let n = munis.len();
     Ok(df!(
         "term" => vec![settings.term.label(); n],
-        "scope" => vec!["school"; n],
+        "scope" => vec![Scope::School.code(); n],
         "municipality" => munis,
         "school_code" => school_codes,
         "entity" => vec![""; n],
         "group" => groups,
-        "indicator" => vec!["support_flag"; n],
+        "indicator" => vec![Indicator::SupportFlag.code(); n],
         "value" => flag_values,
     )?
     .lazy())

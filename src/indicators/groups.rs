@@ -6,15 +6,14 @@ use polars::prelude::*;
 
 use super::diagnostics::{per_topic, scored};
 use super::roster::current;
-use super::{Inputs, Settings, comparable, keep_max, of_term};
+use super::{Inputs, Settings, comparable, keep_max, of_term, wave_rank_expr};
 
 /// Columns of `groups.csv`.
 pub const COLUMNS: [&str; 8] = ["term", "school_code", "diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"];
 
 pub fn recommended(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let Some(year) = scored(inputs)? else { return empty() };
-    let wave_rank = when(col("wave").eq(lit("start"))).then(lit(0)).when(col("wave").eq(lit("mid"))).then(lit(1)).otherwise(lit(2));
-    let topics = per_topic(of_term(year, &settings.term)).with_column(wave_rank.alias("wave_rank"));
+    let topics = per_topic(of_term(year, &settings.term)).with_column(wave_rank_expr().alias("wave_rank"));
     let latest_wave = keep_max(topics, "wave_rank", &["school_code", "instrument"])?;
     let below = latest_wave.filter(comparable(col("topic_pct")).lt(lit(50.0)));
     let deficit = below.filter(

@@ -21,10 +21,11 @@ use polars::prelude::*;
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::read::values::{Period, Term};
+use crate::schema::{Table, Wave, column};
 use crate::store::{Columns, Store};
 
 /// Columns of the long table, in order.
-pub const COLUMNS: [&str; 8] = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator", "value"];
+pub const COLUMNS: [&str; 8] = column::LONG;
 
 /// Store columns no indicator reads: left on disk (identity and provenance of rows).
 const UNREAD: [&str; 7] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version", "school_year"];
@@ -50,11 +51,11 @@ impl Inputs {
     /// Reads the school year of `term` from the store, of some schools or all (partition
     /// pruning by path).
     pub fn load(store: &Store, term: &Term, schools: Option<&[String]>) -> anyhow::Result<Inputs> {
-        let year = |table: &str| -> anyhow::Result<Option<LazyFrame>> {
+        let year = |table: Table| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                let columns = if table == "attendance" { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
-                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), schools, columns)? {
+                let columns = if table == Table::Attendance { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
+                if let Some(df) = store.read_columns(table.code(), Some(&Term { year: term.year, period }), schools, columns)? {
                     frames.push(df.lazy());
                 }
             }
@@ -65,13 +66,13 @@ impl Inputs {
             })
         };
         Ok(Inputs {
-            roster: year("roster")?,
-            events: year("events")?,
-            attendance: year("attendance")?,
-            answers: year("answers")?,
-            diag_tasks: year("diag_tasks")?,
-            diag_results: year("diag_results")?,
-            route: year("route")?,
+            roster: year(Table::Roster)?,
+            events: year(Table::Events)?,
+            attendance: year(Table::Attendance)?,
+            answers: year(Table::Answers)?,
+            diag_tasks: year(Table::DiagTasks)?,
+            diag_results: year(Table::DiagResults)?,
+            route: year(Table::Route)?,
         })
     }
 }
@@ -257,6 +258,12 @@ pub fn period_rank_expr() -> Expr {
     Period::ALL
         .into_iter()
         .fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
+}
+
+/// The rank of a `wave` code column as an expression, in the order waves are held (the
+/// `Ord` of [`Wave`]); anything else ranks with the final wave.
+pub fn wave_rank_expr() -> Expr {
+    Wave::ALL.into_iter().fold(lit(Wave::Final as i32), |rest, w| when(col("wave").eq(lit(w.code()))).then(lit(w as i32)).otherwise(rest))
 }
 
 /// Materialises a plan used by several pieces, so it runs once instead of once per piece.

@@ -6,6 +6,7 @@ use polars::prelude::*;
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
 use crate::definitions::{Definitions, Direction, Scale};
+use crate::schema::{Indicator, Wave};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
 /// direction, and how many likert items the competency has.
@@ -166,24 +167,24 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let qwc = || path(vec![col("instrument"), col("wave"), col("competency")]);
 
     let unique_person = concat_str([col("school_code"), col("person")], "|", false).n_unique();
-    pieces.push(pooled(answers.clone(), term, qw(), Pool::total(unique_person), "q_respondents"));
+    pieces.push(pooled(answers.clone(), term, qw(), Pool::total(unique_person), Indicator::QRespondents));
 
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
     let scores = shared(competency_scores(likert.clone()))?;
     let named = |lf: LazyFrame| lf.filter(col("anonymous").not());
-    pieces.push(person(named(scores.clone()).filter(col("score").is_not_null()), term, qwc(), col("score"), "q_score"));
-    pieces.push(pooled(scores.clone(), term, qwc(), Pool::mean(col("score")), "q_score"));
+    pieces.push(person(named(scores.clone()).filter(col("score").is_not_null()), term, qwc(), col("score"), Indicator::QScore));
+    pieces.push(pooled(scores.clone(), term, qwc(), Pool::mean(col("score")), Indicator::QScore));
     let idx = shared(indexes(scores.clone()))?;
-    pieces.push(person(named(idx.clone()).filter(col("index").is_not_null()), term, qw(), col("index"), "q_index"));
-    pieces.push(pooled(idx, term, qw(), Pool::mean(col("index")), "q_index"));
+    pieces.push(person(named(idx.clone()).filter(col("index").is_not_null()), term, qw(), col("index"), Indicator::QIndex));
+    pieces.push(pooled(idx, term, qw(), Pool::mean(col("index")), Indicator::QIndex));
 
     let better = scores.clone().filter(col("direction").eq(lit("higher_better")).and(col("score").is_not_null()));
     for l in LEVELS {
         let group = path(vec![col("instrument"), col("wave"), col("competency"), lit(l)]);
-        pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), "q_level_pct"));
+        pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), Indicator::QLevelPct));
     }
     let worse = likert.filter(col("direction").eq(lit("higher_worse"))).with_column(norm().alias("norm"));
-    pieces.push(pooled(worse, term, qwc(), Pool::share(comparable(col("norm")).gt_eq(lit(75.0))), "q_difficulty_pct"));
+    pieces.push(pooled(worse, term, qwc(), Pool::share(comparable(col("norm")).gt_eq(lit(75.0))), Indicator::QDifficultyPct));
 
     pieces.extend(option_shares(answers.clone(), settings.definitions, term)?);
     let yesno = answers.filter(col("scale").eq(lit("yesno")));
@@ -192,7 +193,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         term,
         path(vec![col("instrument"), col("wave"), col("item")]),
         Pool::mean(col("value_num")).times(100.0),
-        "q_yes_pct",
+        Indicator::QYesPct,
     ));
 
     pieces.extend(progress(year, term)?);
@@ -228,7 +229,7 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
         )
         .with_column(col("chosen").fill_null(lit(false)));
     let group = path(vec![col("instrument"), col("wave"), col("item"), col("option")]);
-    Ok(vec![pooled(marked, term, group, Pool::share(col("chosen")), "q_option_pct")])
+    Ok(vec![pooled(marked, term, group, Pool::share(col("chosen")), Indicator::QOptionPct)])
 }
 
 /// Start-to-final progress of persons with both waves in the school year, shown in the
@@ -236,8 +237,8 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
 fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<Vec<LazyFrame>> {
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
     let scores = shared(competency_scores(named))?;
-    let wave = |lf: LazyFrame, w: &str, suffix: &str, value: &str| {
-        lf.filter(col("wave").eq(lit(w))).select([
+    let wave = |lf: LazyFrame, w: Wave, suffix: &str, value: &str| {
+        lf.filter(col("wave").eq(lit(w.code()))).select([
             col("school_code").alias(format!("school{suffix}")),
             col("person").alias(format!("person{suffix}")),
             col("instrument").alias(format!("q{suffix}")),
@@ -250,8 +251,8 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
     let by_competency = scores.clone().with_column(col("competency").alias("competency_key"));
     let by_index = indexes(scores).with_column(lit("").alias("competency_key")).rename(["index"], ["score"], true);
     for (lf, indicator_group) in [(by_competency, true), (by_index, false)] {
-        let finals = of_term(lf.clone(), term).filter(col("wave").eq(lit("final")));
-        let start = wave(lf, "start", "_s", "score");
+        let finals = of_term(lf.clone(), term).filter(col("wave").eq(lit(Wave::Final.code())));
+        let start = wave(lf, Wave::Start, "_s", "score");
         let both = finals
             .join(
                 start,
@@ -262,18 +263,18 @@ fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<V
             .filter(col("score").is_not_null().and(col("v_s").is_not_null()))
             .with_column((col("score") - col("v_s")).alias("delta"));
         let group = if indicator_group {
-            path(vec![col("instrument"), lit("final"), col("competency_key")])
+            path(vec![col("instrument"), lit(Wave::Final.code()), col("competency_key")])
         } else {
-            path(vec![col("instrument"), lit("final")])
+            path(vec![col("instrument"), lit(Wave::Final.code())])
         };
-        pieces.push(person(both.clone(), term, group.clone(), col("delta"), "q_progress"));
-        pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), "q_progress"));
+        pieces.push(person(both.clone(), term, group.clone(), col("delta"), Indicator::QProgress));
+        pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), Indicator::QProgress));
         if !indicator_group {
             // Rose or fell in exact arithmetic: a person who gave the same answers twice, or
             // answers worth the same, has a delta of 0 (or a few units in the fifteenth digit).
             let delta = || comparable(col("delta"));
-            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(delta().gt(lit(0.0))), "q_improved_pct"));
-            pieces.push(pooled(both, term, group, Pool::share(delta().lt(lit(0.0))), "q_declined_pct"));
+            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(delta().gt(lit(0.0))), Indicator::QImprovedPct));
+            pieces.push(pooled(both, term, group, Pool::share(delta().lt(lit(0.0))), Indicator::QDeclinedPct));
         }
     }
     Ok(pieces)

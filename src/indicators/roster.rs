@@ -4,6 +4,7 @@ use polars::prelude::*;
 
 use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
+use crate::schema::Indicator;
 
 /// The school year's roster: per author the latest term's file, then per person the
 /// latest file; with `valid_tutor` saying whether `tutor_id` names a tutor of the school.
@@ -25,12 +26,12 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let term = &settings.term;
     let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
-    pieces.push(pooled(people.clone(), term, col("role"), Pool::count(), "participants"));
-    pieces.push(pooled(people.clone(), term, lit(""), Pool::count(), "participants"));
+    pieces.push(pooled(people.clone(), term, col("role"), Pool::count(), Indicator::Participants));
+    pieces.push(pooled(people.clone(), term, lit(""), Pool::count(), Indicator::Participants));
     let mentors = people.clone().filter(col("role").eq(lit("наставник")));
-    pieces.push(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), "mentors_with_tutor_pct"));
+    pieces.push(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), Indicator::MentorsWithTutorPct));
     let per_tutor = Pool::ratio(col("valid_tutor"), col("role").eq(lit("тьютор")), 1.0);
-    pieces.push(pooled(people, term, lit(""), per_tutor, "tutorants_per_tutor"));
+    pieces.push(pooled(people, term, lit(""), per_tutor, Indicator::TutorantsPerTutor));
     Ok(pieces)
 }
 

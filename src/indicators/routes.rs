@@ -7,6 +7,7 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled};
 use super::{Inputs, Settings, latest, of_term, shared};
+use crate::schema::Indicator;
 
 /// The route items of the term's route workbooks, with `done`, `due` and `achievement`;
 /// where two authors list the same person, the later file wins (workflow.md).
@@ -43,25 +44,25 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     ]);
     let people = shared(people)?;
     let mut pieces = vec![
-        person(people.clone(), term, lit(""), col("items"), "r_items"),
-        person(people.clone(), term, lit(""), col("n_done") * lit(100.0) / col("n_counted"), "r_done_pct"),
-        person(people.clone(), term, lit(""), col("n_overdue"), "r_overdue"),
-        person(people.clone(), term, lit(""), col("n_achievements"), "r_achievements"),
+        person(people.clone(), term, lit(""), col("items"), Indicator::RItems),
+        person(people.clone(), term, lit(""), col("n_done") * lit(100.0) / col("n_counted"), Indicator::RDonePct),
+        person(people.clone(), term, lit(""), col("n_overdue"), Indicator::ROverdue),
+        person(people.clone(), term, lit(""), col("n_achievements"), Indicator::RAchievements),
     ];
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::count(), "r_items"));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::ratio(col("n_done"), col("n_counted"), 100.0), "r_done_pct"));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_overdue").sum()), "r_overdue"));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), "r_achievements"));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::count(), Indicator::RItems));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::ratio(col("n_done"), col("n_counted"), 100.0), Indicator::RDonePct));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_overdue").sum()), Indicator::ROverdue));
+    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), Indicator::RAchievements));
     let achieved = counted.filter(col("achievement"));
     pieces.push(person(
         achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]),
         term,
         col("level"),
         col("n"),
-        "r_achievements",
+        Indicator::RAchievements,
     ));
-    pieces.push(pooled(achieved, term, col("level"), Pool::count(), "r_achievements"));
-    pieces.push(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), "r_owners_with_achievement_pct"));
+    pieces.push(pooled(achieved, term, col("level"), Pool::count(), Indicator::RAchievements));
+    pieces.push(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), Indicator::ROwnersWithAchievementPct));
     Ok(pieces)
 }
 

@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::exact_sum;
 use crate::read::values::Term;
+use crate::schema::{Indicator, Scope};
 
 /// Columns a school row of a pooled indicator carries until its municipality and region
 /// are made (see [`units`]): the school's sums, how they make a value, and whether the
@@ -24,15 +25,15 @@ fn no_sums() -> [Expr; 5] {
 
 /// Selects the long-table columns and the [`SUMS`] from a frame holding `municipality`,
 /// `school_code`, `entity`, `group` and `value`.
-fn finish(lf: LazyFrame, term: &Term, scope: &str, indicator: &str, sums: [Expr; 5]) -> LazyFrame {
+fn finish(lf: LazyFrame, term: &Term, scope: Scope, indicator: Indicator, sums: [Expr; 5]) -> LazyFrame {
     let mut columns = vec![
         lit(term.label()).alias("term"),
-        lit(scope.to_string()).alias("scope"),
+        lit(scope.code()).alias("scope"),
         col("municipality").cast(DataType::String),
         col("school_code").cast(DataType::String),
         col("entity").cast(DataType::String),
         col("group").cast(DataType::String),
-        lit(indicator.to_string()).alias("indicator"),
+        lit(indicator.code()).alias("indicator"),
         col("value").cast(DataType::Float64),
     ];
     columns.extend(sums);
@@ -46,7 +47,7 @@ pub fn without_sums(rows: LazyFrame) -> LazyFrame {
 
 /// Person rows: `records` has `municipality`, `school_code`, `person`; `value` and `group`
 /// are evaluated per record (the caller aggregates beforehand).
-pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicator: &str) -> LazyFrame {
+pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicator: Indicator) -> LazyFrame {
     let lf = records.select([
         col("municipality"),
         col("school_code"),
@@ -54,7 +55,7 @@ pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicat
         group.alias("group"),
         value.alias("value"),
     ]);
-    finish(lf, term, "person", indicator, no_sums())
+    finish(lf, term, Scope::Person, indicator, no_sums())
 }
 
 /// How a unit's value is made from its records: `scale * num / den` of two sums over the
@@ -121,7 +122,7 @@ fn present(x: Expr) -> Expr {
 
 /// The school rows of one pooled aggregation, carrying the [`SUMS`] their municipality and
 /// region are made from by [`units`].
-pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicator: &str) -> LazyFrame {
+pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicator: Indicator) -> LazyFrame {
     let ratio = pool.den.is_some();
     let school = records
         .with_column(group.alias("group"))
@@ -135,7 +136,7 @@ pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicato
         ])
         .with_column(value_of_sums());
     let sums = SUMS.map(col);
-    finish(school, term, "school", indicator, sums)
+    finish(school, term, Scope::School, indicator, sums)
 }
 
 /// Municipality and region rows of every pooled indicator, from the school rows' [`SUMS`]:
@@ -150,9 +151,9 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
             .with_column(value_of_sums())
     };
     let municipality = wider(&["term", "indicator", "municipality", "group"])
-        .with_columns([lit("municipality").alias("scope"), lit("").alias("school_code")]);
+        .with_columns([lit(Scope::Municipality.code()).alias("scope"), lit("").alias("school_code")]);
     let region = wider(&["term", "indicator", "group"]).with_columns([
-        lit("region").alias("scope"),
+        lit(Scope::Region.code()).alias("scope"),
         lit("").alias("municipality"),
         lit("").alias("school_code"),
     ]);
@@ -161,13 +162,13 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
 }
 
 /// School rows only: facts about one school (club norm, support flag).
-pub fn school_only(records: LazyFrame, term: &Term, group: Expr, agg: Expr, indicator: &str) -> LazyFrame {
+pub fn school_only(records: LazyFrame, term: &Term, group: Expr, agg: Expr, indicator: Indicator) -> LazyFrame {
     let school = records
         .with_column(group.alias("group"))
         .group_by([col("municipality"), col("school_code"), col("group")])
         .agg([agg.alias("value")])
         .with_column(lit("").alias("entity"));
-    finish(school, term, "school", indicator, no_sums())
+    finish(school, term, Scope::School, indicator, no_sums())
 }
 
 /// `a/b/c` group labels.

@@ -12,6 +12,7 @@ use super::model::ReportModel;
 use super::names;
 use crate::config::RegisteredSchool;
 use crate::frame::strings;
+use crate::schema::Indicator;
 
 /// A cell of a centre table: a value, nothing, or a value withheld because it describes
 /// fewer persons than `small_cell` (the number carried).
@@ -23,9 +24,9 @@ pub enum Shown {
 }
 
 impl Shown {
-    pub fn text(self, code: &str) -> String {
+    pub fn text(self, indicator: Indicator) -> String {
         match self {
-            Shown::Value(v) => names::value(code, v),
+            Shown::Value(v) => names::value(indicator, v),
             Shown::Missing => "—".into(),
             Shown::Suppressed(k) => suppressed_mark(k),
         }
@@ -38,46 +39,46 @@ pub fn suppressed_mark(small_cell: usize) -> String {
 }
 
 /// Columns of the school and municipality tables: (title, indicator, group).
-pub fn key_columns(model: &ReportModel) -> Vec<(String, String, String)> {
+pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
     let mut columns = vec![
-        ("Посещаемость".to_string(), "att_rate".to_string(), String::new()),
-        ("Выполнение маршрутов".into(), "r_done_pct".into(), String::new()),
+        ("Посещаемость".to_string(), Indicator::AttRate, String::new()),
+        ("Выполнение маршрутов".into(), Indicator::RDonePct, String::new()),
     ];
-    let mut groups = |indicator: &str, title: &str| {
+    let mut groups = |indicator: Indicator, title: &str| {
         let rows = model
             .indicators
             .clone()
             .lazy()
-            .filter(col("indicator").eq(lit(indicator.to_string())).and(col("scope").eq(lit("region"))))
+            .filter(col("indicator").eq(lit(indicator.code())).and(col("scope").eq(lit("region"))))
             .collect();
         if let Ok(rows) = rows {
             for g in strings(&rows, "group") {
-                columns.push((format!("{title}: {}", model.words.path(&g)), indicator.to_string(), g));
+                columns.push((format!("{title}: {}", model.words.path(&g)), indicator, g));
             }
         }
     };
-    groups("d_pct", "Диагностика");
-    groups("q_index", "Анкета");
-    columns.push(("Полнота сдачи форм".into(), "completeness_pct".into(), String::new()));
+    groups(Indicator::DPct, "Диагностика");
+    groups(Indicator::QIndex, "Анкета");
+    columns.push(("Полнота сдачи форм".into(), Indicator::CompletenessPct, String::new()));
     columns
 }
 
 /// One school's figure as shown by the centre: suppressed figures were taken out of the
 /// model when it was built ([`crate::privacy::suppress`]), so only the mark is left to show.
-pub fn school_cell(model: &ReportModel, school: &str, indicator: &str, group: &str) -> Shown {
-    match (model.value(school, "", indicator, group), model.small_cell) {
+pub fn school_cell(model: &ReportModel, school: &str, indicator: Indicator, group: &str) -> Shown {
+    match (model.value(school, "", indicator.code(), group), model.small_cell) {
         (Some(v), _) => Shown::Value(v),
-        (None, Some(k)) if model.is_suppressed("school", school, indicator, group) => Shown::Suppressed(k),
+        (None, Some(k)) if model.is_suppressed("school", school, indicator.code(), group) => Shown::Suppressed(k),
         (None, _) => Shown::Missing,
     }
 }
 
 /// A municipality's (or, with `municipality` empty, the region's) figure.
-pub fn unit_cell(model: &ReportModel, municipality: &str, indicator: &str, group: &str) -> Shown {
+pub fn unit_cell(model: &ReportModel, municipality: &str, indicator: Indicator, group: &str) -> Shown {
     let scope = if municipality.is_empty() { "region" } else { "municipality" };
-    match (model.unit_value(municipality, indicator, group).0, model.small_cell) {
+    match (model.unit_value(municipality, indicator.code(), group).0, model.small_cell) {
         (Some(v), _) => Shown::Value(v),
-        (None, Some(k)) if model.is_suppressed(scope, municipality, indicator, group) => Shown::Suppressed(k),
+        (None, Some(k)) if model.is_suppressed(scope, municipality, indicator.code(), group) => Shown::Suppressed(k),
         (None, _) => Shown::Missing,
     }
 }
@@ -148,14 +149,14 @@ pub fn flagged(model: &ReportModel, register: &[RegisteredSchool]) -> Vec<(Regis
 /// Everything the centre's renderers lay out, selected once.
 pub struct CentreView {
     pub title: String,
-    pub columns: Vec<(String, String, String)>,
+    pub columns: Vec<(String, Indicator, String)>,
     pub reporting: Vec<Reporting>,
     /// Registered schools with data, flagged first, then by attendance (lowest first).
     pub ranked: Vec<RegisteredSchool>,
     pub municipalities: Vec<String>,
     pub flagged: Vec<(RegisteredSchool, Vec<String>)>,
     /// (indicator, group prefix) of the level distributions (`d_level_pct`, `q_level_pct`).
-    pub level_groups: Vec<(String, String)>,
+    pub level_groups: Vec<(Indicator, String)>,
     /// Attendance, route completion and the first diagnostic by municipality.
     pub by_municipality: super::figures::Series,
 }
@@ -172,26 +173,28 @@ impl CentreView {
         municipalities.sort();
         municipalities.dedup();
         let mut level_groups = Vec::new();
-        for ind in ["d_level_pct", "q_level_pct"] {
-            let rows = model.indicators.clone().lazy().filter(col("indicator").eq(lit(ind)).and(col("scope").eq(lit("region")))).collect();
+        for ind in [Indicator::DLevelPct, Indicator::QLevelPct] {
+            let rows =
+                model.indicators.clone().lazy().filter(col("indicator").eq(lit(ind.code())).and(col("scope").eq(lit("region")))).collect();
             for g in rows.map(|r| strings(&r, "group")).unwrap_or_default() {
                 let prefix = g.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
-                if !level_groups.contains(&(ind.to_string(), prefix.clone())) {
-                    level_groups.push((ind.to_string(), prefix));
+                if !level_groups.contains(&(ind, prefix.clone())) {
+                    level_groups.push((ind, prefix));
                 }
             }
         }
-        let shown_or_none = |m: &str, ind: &str, g: &str| match unit_cell(model, m, ind, g) {
+        let shown_or_none = |m: &str, ind: Indicator, g: &str| match unit_cell(model, m, ind, g) {
             Shown::Value(v) => Some(v),
             _ => None,
         };
-        let picked: Vec<&(String, String, String)> = columns.iter().filter(|(_, ind, _)| ind != "completeness_pct").take(3).collect();
+        let picked: Vec<&(String, Indicator, String)> =
+            columns.iter().filter(|(_, ind, _)| *ind != Indicator::CompletenessPct).take(3).collect();
         let by_municipality = super::figures::Series {
             title: "Показатели по муниципалитетам".into(),
             categories: municipalities.clone(),
             series: picked
                 .iter()
-                .map(|(title, ind, g)| (title.clone(), municipalities.iter().map(|m| shown_or_none(m, ind, g)).collect()))
+                .map(|(title, ind, g)| (title.clone(), municipalities.iter().map(|m| shown_or_none(m, *ind, g)).collect()))
                 .collect(),
             reference: None,
             percent: true,

@@ -6,15 +6,16 @@ use polars::prelude::*;
 
 use super::model::{Part, ReportModel};
 use super::names;
-use crate::forms::Wave;
+
 use crate::frame::{numbers, strings};
 use crate::indicators::comparable_value;
+use crate::schema::{Indicator, Unit, Wave};
 
 /// One key figure: what, now, before.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub label: String,
-    pub code: String,
+    pub code: Indicator,
     pub group: String,
     pub value: f64,
     pub previous: Option<f64>,
@@ -51,23 +52,24 @@ impl ReportModel {
     /// The figures of the summary: attendance, routes, diagnostics, questionnaires, completeness.
     pub fn key_figures(&self, school: &str) -> Vec<Figure> {
         let mut figures = Vec::new();
-        let mut add = |label: String, code: &str, group: &str| {
-            if let Some(value) = self.value(school, "", code, group) {
-                figures.push(Figure { label, code: code.into(), group: group.into(), value, previous: self.previous(school, code, group) });
+        let mut add = |label: String, code: Indicator, group: &str| {
+            if let Some(value) = self.value(school, "", code.code(), group) {
+                let previous = self.previous(school, code.code(), group);
+                figures.push(Figure { label, code, group: group.into(), value, previous });
             }
         };
-        add("Участников программы".into(), "participants", "");
-        add("Посещаемость".into(), "att_rate", "");
-        add("Событий за период".into(), "events", "");
-        add("Выполнение маршрутов".into(), "r_done_pct", "");
-        add("Достижений (призёр, победитель)".into(), "r_achievements", "");
+        add("Участников программы".into(), Indicator::Participants, "");
+        add("Посещаемость".into(), Indicator::AttRate, "");
+        add("Событий за период".into(), Indicator::Events, "");
+        add("Выполнение маршрутов".into(), Indicator::RDonePct, "");
+        add("Достижений (призёр, победитель)".into(), Indicator::RAchievements, "");
         for (group, _) in groups_of(self, school, "d_pct") {
-            add(format!("Диагностика: {}", self.words.path(&group)), "d_pct", &group);
+            add(format!("Диагностика: {}", self.words.path(&group)), Indicator::DPct, &group);
         }
         for (group, _) in groups_of(self, school, "q_index") {
-            add(format!("Анкета: {}", self.words.path(&group)), "q_index", &group);
+            add(format!("Анкета: {}", self.words.path(&group)), Indicator::QIndex, &group);
         }
-        add("Полнота сдачи форм".into(), "completeness_pct", "");
+        add("Полнота сдачи форм".into(), Indicator::CompletenessPct, "");
         figures
     }
 
@@ -78,7 +80,7 @@ impl ReportModel {
         self.key_figures(school)
             .into_iter()
             .map(|f| {
-                let values = self.trend_of(school, &f.code, &f.group);
+                let values = self.trend_of(school, f.code.code(), &f.group);
                 let known: Vec<f64> = values.iter().flatten().copied().collect();
                 let change = match known.as_slice() {
                     [first, .., last] => Some(last - first),
@@ -105,27 +107,22 @@ impl ReportModel {
                 .zip(strings(&ch, "group"))
                 .zip(numbers(&ch, "value").into_iter().zip(numbers(&ch, "previous")))
             {
-                let (Some(value), Some(previous)) = (value, previous) else { continue };
-                if names::unit(&indicator) != names::Unit::Percent
+                let (Some(value), Some(previous), Some(ind)) = (value, previous, Indicator::parse(&indicator)) else { continue };
+                if ind.unit() != Unit::Percent
                     || (indicator.starts_with("q_") && indicator != "q_index")
                     || indicator.ends_with("_level_pct")
                 {
                     continue;
                 }
-                let what = if group.is_empty() {
-                    names::indicator(&indicator).to_string()
-                } else {
-                    format!("{} ({})", names::indicator(&indicator), self.words.path(&group))
-                };
+                let what =
+                    if group.is_empty() { ind.russian().to_string() } else { format!("{} ({})", ind.russian(), self.words.path(&group)) };
                 // A rising difficulty or deficit share is bad news.
-                let worse_when_up = matches!(indicator.as_str(), "att_low_pct" | "d_deficit_pct" | "q_difficulty_pct" | "q_declined_pct");
+                let worse_when_up =
+                    matches!(ind, Indicator::AttLowPct | Indicator::DDeficitPct | Indicator::QDifficultyPct | Indicator::QDeclinedPct);
                 let delta = value - previous;
                 let good = if worse_when_up { -delta } else { delta };
                 let verb = if delta > 0.0 { "выросла" } else { "снизилась" };
-                moves.push((
-                    good,
-                    format!("{what} {verb} с {} до {}.", names::value(&indicator, previous), names::value(&indicator, value)),
-                ));
+                moves.push((good, format!("{what} {verb} с {} до {}.", names::value(ind, previous), names::value(ind, value))));
             }
         }
         moves.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -150,7 +147,7 @@ impl ReportModel {
                 difficulties.push(format!(
                     "Результат диагностики ({}) — {}, ниже порога {} %.",
                     self.words.path(&group),
-                    names::value("d_pct", value),
+                    names::value(Indicator::DPct, value),
                     t.support_d_pct
                 ));
             }
@@ -159,7 +156,7 @@ impl ReportModel {
             difficulties.push(format!("Просрочено шагов индивидуальных маршрутов: {}.", names::number(v, 0)));
         }
         if let Some(v) = self.value(school, "", "completeness_pct", "").filter(|v| comparable_value(*v) < 100.0) {
-            difficulties.push(format!("Сданы не все ожидаемые формы: полнота {}.", names::value("completeness_pct", v)));
+            difficulties.push(format!("Сданы не все ожидаемые формы: полнота {}.", names::value(Indicator::CompletenessPct, v)));
         }
         if successes.is_empty() {
             successes.push("Заметных улучшений по сравнению с прошлым периодом нет или нет данных для сравнения.".into());
@@ -175,34 +172,34 @@ impl ReportModel {
     pub fn flag_reasons(&self, school: &str) -> Vec<String> {
         crate::indicators::flags::REASONS
             .iter()
-            .filter(|reason| self.value(school, "", "support_flag", reason).is_some_and(|v| v >= 1.0))
-            .map(|reason| self.flag_reason(school, reason))
+            .filter(|reason| self.value(school, "", Indicator::SupportFlag.code(), reason.code()).is_some_and(|v| v >= 1.0))
+            .map(|reason| self.flag_reason(school, *reason))
             .collect()
     }
 
     /// One reason of the support flag with its numbers.
-    fn flag_reason(&self, school: &str, reason: &str) -> String {
+    fn flag_reason(&self, school: &str, reason: Indicator) -> String {
         let t = &self.thresholds;
         let below = |what: &str, value: Option<f64>, threshold: f64| match value {
             Some(v) => format!("{what} — {}, ниже порога {}", names::value(reason, v), names::value(reason, threshold)),
             None => names::flag_reason(reason).to_string(),
         };
         match reason {
-            "att_rate" => below("посещаемость", self.value(school, "", "att_rate", ""), t.support_att_rate),
-            "r_done_pct" => below("выполнение маршрутов", self.value(school, "", "r_done_pct", ""), t.support_r_done_pct),
-            "d_pct" => {
+            Indicator::AttRate => below("посещаемость", self.value(school, "", reason.code(), ""), t.support_att_rate),
+            Indicator::RDonePct => below("выполнение маршрутов", self.value(school, "", reason.code(), ""), t.support_r_done_pct),
+            Indicator::DPct => {
                 let low: Vec<String> = groups_of(self, school, "d_pct")
                     .into_iter()
                     .filter(|(_, v)| *v < t.support_d_pct)
-                    .map(|(group, v)| format!("«{}» — {}", self.words.path(&group), names::value("d_pct", v)))
+                    .map(|(group, v)| format!("«{}» — {}", self.words.path(&group), names::value(Indicator::DPct, v)))
                     .collect();
                 if low.is_empty() {
                     names::flag_reason(reason).to_string()
                 } else {
-                    format!("результат диагностики ниже порога {}: {}", names::value("d_pct", t.support_d_pct), low.join(", "))
+                    format!("результат диагностики ниже порога {}: {}", names::value(Indicator::DPct, t.support_d_pct), low.join(", "))
                 }
             }
-            "completeness_pct" => {
+            Indicator::CompletenessPct => {
                 let missing = self.missing_forms(school);
                 if missing.is_empty() {
                     names::flag_reason(reason).to_string()

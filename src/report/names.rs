@@ -1,75 +1,11 @@
-//! Russian names of indicators, groups and forms, shared by every renderer so the Excel
-//! workbook and the PDF say the same thing in the same words.
+//! Russian words for codes, shared by every renderer so the Excel workbook and the PDF say
+//! the same thing in the same words: values in their indicator's unit, waves, and the
+//! titles of questionnaires, groups and forms. Indicators' names and units themselves are
+//! in [`crate::schema::Indicator`].
 
 use crate::definitions::Definitions;
-use crate::forms::{FormKind, Wave};
-
-/// How a value is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unit {
-    /// A percentage 0..100, shown `72,5 %`.
-    Percent,
-    /// A difference of percentage points, shown `+3,4 п. п.`.
-    Points,
-    /// A count, shown without decimals.
-    Count,
-    /// Any other number, one decimal.
-    Number,
-    /// 1 = yes, 0 = no.
-    Flag,
-}
-
-/// (code, Russian name, unit) of every indicator of indicators.md.
-pub const INDICATORS: [(&str, &str, Unit); 39] = [
-    ("participants", "Участников", Unit::Count),
-    ("mentors_with_tutor_pct", "Наставников с тьютором", Unit::Percent),
-    ("tutorants_per_tutor", "Тьюторантов на одного тьютора", Unit::Number),
-    ("att_rate", "Посещаемость", Unit::Percent),
-    ("att_events", "Посещено событий", Unit::Count),
-    ("att_hours", "Часов посещено", Unit::Number),
-    ("events", "Событий", Unit::Count),
-    ("att_low_pct", "Доля участников с посещаемостью ниже 50 %", Unit::Percent),
-    ("club_meetings_per_month", "Встреч клуба в месяц", Unit::Number),
-    ("club_norm_met", "Норма клуба (2 встречи в месяц) выполнена", Unit::Flag),
-    ("q_respondents", "Ответивших на анкету", Unit::Count),
-    ("q_score", "Оценка компетенции", Unit::Percent),
-    ("q_index", "Индекс по анкете", Unit::Percent),
-    ("q_level_pct", "Доля по уровню", Unit::Percent),
-    ("q_difficulty_pct", "Доля ответов «затруднение»", Unit::Percent),
-    ("q_progress", "Прирост по анкете", Unit::Points),
-    ("q_improved_pct", "Доля с ростом индекса", Unit::Percent),
-    ("q_declined_pct", "Доля со снижением индекса", Unit::Percent),
-    ("q_option_pct", "Доля выбравших вариант", Unit::Percent),
-    ("q_yes_pct", "Доля ответов «да»", Unit::Percent),
-    ("d_participants", "Писали диагностику", Unit::Count),
-    ("d_absent", "Отсутствовали на диагностике", Unit::Count),
-    ("d_score", "Балл", Unit::Number),
-    ("d_pct", "Результат диагностики", Unit::Percent),
-    ("d_level_pct", "Доля по уровню результата", Unit::Percent),
-    ("d_task_pct", "Выполнение задания", Unit::Percent),
-    ("d_topic_pct", "Выполнение по теме", Unit::Percent),
-    ("d_deficit_pct", "Доля с дефицитом по теме", Unit::Percent),
-    ("d_progress", "Прирост результата диагностики", Unit::Points),
-    ("r_items", "Шагов маршрута", Unit::Count),
-    ("r_done_pct", "Выполнение маршрутов", Unit::Percent),
-    ("r_overdue", "Просрочено шагов маршрута", Unit::Count),
-    ("r_achievements", "Достижений (призёр, победитель)", Unit::Count),
-    ("r_owners_with_achievement_pct", "Доля участников с достижениями", Unit::Percent),
-    ("forms_expected", "Форм ожидалось", Unit::Count),
-    ("forms_received", "Форм получено", Unit::Count),
-    ("completeness_pct", "Полнота сдачи форм", Unit::Percent),
-    ("schools_reporting_pct", "Доля школ, сдавших все формы", Unit::Percent),
-    ("support_flag", "Нуждается в методической поддержке", Unit::Flag),
-];
-
-/// The Russian name of an indicator (the code itself if unknown).
-pub fn indicator(code: &str) -> &str {
-    INDICATORS.iter().find(|(c, _, _)| *c == code).map(|(_, n, _)| *n).unwrap_or(code)
-}
-
-pub fn unit(code: &str) -> Unit {
-    INDICATORS.iter().find(|(c, _, _)| *c == code).map(|(_, _, u)| *u).unwrap_or(Unit::Number)
-}
+use crate::forms::FormKind;
+use crate::schema::{Indicator, Unit, Wave};
 
 /// A wave code in words (`start` -> `входная`); anything else as it is.
 pub fn wave(code: &str) -> &str {
@@ -166,21 +102,21 @@ impl Words {
 }
 
 /// Reasons of the support flag in words.
-pub fn flag_reason(code: &str) -> &str {
-    match code {
-        "d_pct" => "результат диагностики ниже порога",
-        "att_rate" => "посещаемость ниже порога",
-        "r_done_pct" => "выполнение маршрутов ниже порога",
-        "completeness_pct" => "сданы не все формы",
-        other => other,
+pub fn flag_reason(reason: Indicator) -> &'static str {
+    match reason {
+        Indicator::DPct => "результат диагностики ниже порога",
+        Indicator::AttRate => "посещаемость ниже порога",
+        Indicator::RDonePct => "выполнение маршрутов ниже порога",
+        Indicator::CompletenessPct => "сданы не все формы",
+        other => other.russian(),
     }
 }
 
 pub use crate::russian::number;
 
 /// A value in its unit: `72,5 %`, `12`, `+3,4 п. п.`, `да`.
-pub fn value(code: &str, value: f64) -> String {
-    match unit(code) {
+pub fn value(indicator: Indicator, value: f64) -> String {
+    match indicator.unit() {
         Unit::Percent => format!("{} %", number(value, 1)),
         Unit::Points => format!("{}{} п. п.", if value > 0.0 { "+" } else { "" }, number(value, 1)),
         Unit::Count => number(value, 0),
@@ -195,9 +131,9 @@ pub fn flag(value: f64) -> &'static str {
 }
 
 /// A change against the comparison term: `+3,4 п. п.` for percentages, `+2` for counts.
-pub fn change(code: &str, delta: f64) -> String {
+pub fn change(indicator: Indicator, delta: f64) -> String {
     let sign = if delta > 0.0 { "+" } else { "" };
-    match unit(code) {
+    match indicator.unit() {
         Unit::Percent | Unit::Points => format!("{sign}{} п. п.", number(delta, 1)),
         Unit::Count => format!("{sign}{}", number(delta, 0)),
         _ => format!("{sign}{}", number(delta, 1)),
@@ -213,9 +149,9 @@ mod tests {
         assert_eq!(number(72.54, 1), "72,5");
         assert_eq!(number(12345.0, 0), "12\u{2009}345");
         assert_eq!(number(-3.44, 1), "−3,4");
-        assert_eq!(value("att_rate", 72.54), "72,5 %");
-        assert_eq!(value("q_progress", 3.44), "+3,4 п. п.");
-        assert_eq!(change("events", -2.0), "−2");
+        assert_eq!(value(Indicator::AttRate, 72.54), "72,5 %");
+        assert_eq!(value(Indicator::QProgress, 3.44), "+3,4 п. п.");
+        assert_eq!(change(Indicator::Events, -2.0), "−2");
     }
 
     #[test]

@@ -9,9 +9,10 @@ use super::names;
 pub use super::render::pdf::font::Fonts;
 use super::render::pdf::layout::{ACCENT, BOTTOM, INK, LEFT, Layout, MUTED, PAGE_W, WIDTH, document, finish};
 use crate::frame::strings;
+use crate::schema::Indicator;
 
-fn cell(v: Option<f64>, code: &str) -> String {
-    v.map(|v| names::value(code, v)).unwrap_or_else(|| "—".into())
+fn cell(v: Option<f64>, indicator: Indicator) -> String {
+    v.map(|v| names::value(indicator, v)).unwrap_or_else(|| "—".into())
 }
 
 /// «Динамика за учебный год»: each key figure in every term of the year with data, and
@@ -22,8 +23,8 @@ fn year_trend(l: &mut Layout, model: &ReportModel, code: &str) {
         .into_iter()
         .map(|(f, values, change)| {
             let mut row = vec![f.label.clone()];
-            row.extend(values.iter().map(|v| cell(*v, &f.code)));
-            row.push(change.map(|d| names::change(&f.code, d)).unwrap_or_else(|| "—".into()));
+            row.extend(values.iter().map(|v| cell(*v, f.code)));
+            row.push(change.map(|d| names::change(f.code, d)).unwrap_or_else(|| "—".into()));
             row
         })
         .collect();
@@ -132,11 +133,11 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
                 ids[i].clone(),
                 full[i].clone(),
                 classes[i].clone(),
-                cell(v("att_rate", ""), "att_rate"),
-                cell(v("r_done_pct", ""), "r_done_pct"),
-                cell(v("r_overdue", ""), "r_overdue"),
-                cell(v("r_achievements", ""), "r_achievements"),
-                cell(diag.as_deref().and_then(|g| v("d_pct", g)), "d_pct"),
+                cell(v("att_rate", ""), Indicator::AttRate),
+                cell(v("r_done_pct", ""), Indicator::RDonePct),
+                cell(v("r_overdue", ""), Indicator::ROverdue),
+                cell(v("r_achievements", ""), Indicator::RAchievements),
+                cell(diag.as_deref().and_then(|g| v("d_pct", g)), Indicator::DPct),
             ]
         })
         .collect();
@@ -158,9 +159,9 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
                 ids[i].clone(),
                 full[i].clone(),
                 roles[i].clone(),
-                cell(v("att_rate"), "att_rate"),
-                cell(v("att_events"), "att_events"),
-                cell(v("att_hours"), "att_hours"),
+                cell(v("att_rate"), Indicator::AttRate),
+                cell(v("att_events"), Indicator::AttEvents),
+                cell(v("att_hours"), Indicator::AttHours),
             ]
         })
         .collect();
@@ -174,7 +175,7 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
     l.heading("Что требует внимания");
     l.subheading("Посещаемость ниже 50 %");
     let low: Vec<Vec<String>> =
-        model.low_attendance(code).into_iter().map(|(id, name, rate)| vec![id, name, names::value("att_rate", rate)]).collect();
+        model.low_attendance(code).into_iter().map(|(id, name, rate)| vec![id, name, names::value(Indicator::AttRate, rate)]).collect();
     if low.is_empty() {
         l.paragraph("Таких участников нет.", 9.0, false)
     } else {
@@ -218,8 +219,11 @@ pub fn render(model: &ReportModel, school: &School, fonts: &Fonts) -> Vec<u8> {
         l.table(&["Диагностика", "Тема", "ID", "ФИО"], &[40.0, 50.0, 16.0, 50.0], &group_rows)
     }
     l.subheading("Снижение по компетенциям");
-    let declining: Vec<Vec<String>> =
-        model.declining(code).into_iter().map(|(id, name, group, v)| vec![id, name, group, names::value("q_progress", v)]).collect();
+    let declining: Vec<Vec<String>> = model
+        .declining(code)
+        .into_iter()
+        .map(|(id, name, group, v)| vec![id, name, group, names::value(Indicator::QProgress, v)])
+        .collect();
     if declining.is_empty() {
         l.paragraph("Снижений нет.", 9.0, false)
     } else {
@@ -328,16 +332,16 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
         .map(|m| {
             let mut row = vec![
                 if m.is_empty() { "Регион".into() } else { m.clone() },
-                cell(model.unit_value(m, "schools_reporting_pct", "").0, "schools_reporting_pct"),
+                cell(model.unit_value(m, Indicator::SchoolsReportingPct.code(), "").0, Indicator::SchoolsReportingPct),
             ];
             for (_, ind, g) in &view.columns {
-                let now = unit_cell(model, m, ind, g);
-                let (v, p) = model.unit_value(m, ind, g);
+                let now = unit_cell(model, m, *ind, g);
+                let (v, p) = model.unit_value(m, ind.code(), g);
                 let change = match (now, v.zip(p)) {
-                    (super::centre::Shown::Value(_), Some((v, p))) => format!(" ({})", names::change(ind, v - p)),
+                    (super::centre::Shown::Value(_), Some((v, p))) => format!(" ({})", names::change(*ind, v - p)),
                     _ => String::new(),
                 };
-                row.push(format!("{}{change}", now.text(ind)));
+                row.push(format!("{}{change}", now.text(*ind)));
             }
             row
         })
@@ -368,12 +372,12 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView, font
         .map(|s| {
             let mut row = vec![format!("{} ({}, {})", s.name, s.code, s.municipality)];
             for (_, ind, g) in &view.columns {
-                let now = school_cell(model, &s.code, ind, g);
-                let change = match (now, model.previous(&s.code, ind, g)) {
-                    (super::centre::Shown::Value(v), Some(p)) => format!(" ({})", names::change(ind, v - p)),
+                let now = school_cell(model, &s.code, *ind, g);
+                let change = match (now, model.previous(&s.code, ind.code(), g)) {
+                    (super::centre::Shown::Value(v), Some(p)) => format!(" ({})", names::change(*ind, v - p)),
                     _ => String::new(),
                 };
-                row.push(format!("{}{change}", now.text(ind)));
+                row.push(format!("{}{change}", now.text(*ind)));
             }
             row
         })

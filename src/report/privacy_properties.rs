@@ -13,7 +13,6 @@ use proptest::prelude::*;
 
 use super::centre::CentreView;
 use super::model::{ReportModel, Request};
-use super::names;
 use crate::config::{Config, RegisteredSchool};
 use crate::definitions::Definitions;
 use crate::indicators::testing::{Rec, frame, rec};
@@ -228,10 +227,13 @@ fn check_sheet(rows: &[Vec<calamine::Data>], key: &str, view: &CentreView, perso
                     };
                     match &row[c] {
                         calamine::Data::Float(_) | calamine::Data::Int(_) => {
-                            assert!(persons.enough(1, scope, &unit, ind, group, k), "{title} of {scope} {unit} describes fewer than {k}");
+                            assert!(
+                                persons.enough(1, scope, &unit, ind.code(), group, k),
+                                "{title} of {scope} {unit} describes fewer than {k}"
+                            );
                             if change {
                                 assert!(
-                                    persons.enough(0, scope, &unit, ind, group, k),
+                                    persons.enough(0, scope, &unit, ind.code(), group, k),
                                     "{title} of {scope} {unit}: the previous figure is small"
                                 );
                                 changes += 1;
@@ -313,9 +315,9 @@ proptest! {
         for row in grid(&mut book, "Распределения").iter().skip_while(|r| r[0] != "Муниципалитет").skip(1).filter(|r| r[0] != "нет данных") {
             let (unit, title, path) = (row[0].to_string(), row[1].to_string(), row[2].to_string());
             let (scope, unit) = if unit == "Регион" { ("region", String::new()) } else { ("municipality", unit) };
-            let (ind, group) = view.level_groups.iter().find(|(i, g)| names::indicator(i) == title && model.words.path(g) == path).unwrap();
+            let (ind, group) = view.level_groups.iter().find(|(i, g)| i.russian() == title && model.words.path(g) == path).unwrap();
             if row[3..].iter().any(|c| matches!(c, calamine::Data::Float(_))) {
-                prop_assert!(persons.enough(1, scope, &unit, ind, group, k), "Распределения: {row:?}");
+                prop_assert!(persons.enough(1, scope, &unit, ind.code(), group, k), "Распределения: {row:?}");
             }
         }
 

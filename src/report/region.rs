@@ -15,6 +15,7 @@ use super::model::ReportModel;
 use crate::config::RegisteredSchool;
 use crate::frame::{numbers, strings};
 use crate::indicators::{LEVELS, comparable_value};
+use crate::schema::{Indicator, Scope};
 
 /// How many of the weakest schools each distribution names.
 pub const WEAKEST: usize = 10;
@@ -178,7 +179,7 @@ impl Spread {
 #[derive(Debug, Clone)]
 pub struct Distribution {
     pub title: String,
-    pub indicator: String,
+    pub indicator: Indicator,
     pub group: String,
     /// False for a questionnaire whose higher figures mean more difficulty.
     pub higher_better: bool,
@@ -281,8 +282,8 @@ impl Region {
         let distributions: Vec<Distribution> = view
             .columns
             .iter()
-            .filter(|(_, ind, _)| ind != "completeness_pct")
-            .map(|(title, ind, group)| distribution(model, &register, &view.municipalities, title, ind, group))
+            .filter(|(_, ind, _)| *ind != Indicator::CompletenessPct)
+            .map(|(title, ind, group)| distribution(model, &register, &view.municipalities, title, *ind, group))
             .collect();
         let municipalities = completeness.iter().map(|c| municipality_page(model, view, &register, &distributions, c.clone())).collect();
         Region { completeness, municipalities, levels: levels(model, view), deficits: deficits(model, &view.municipalities), distributions }
@@ -291,8 +292,8 @@ impl Region {
 
 /// Whether a higher figure is better: not for a questionnaire whose higher scores mean
 /// more difficulty.
-fn higher_better(model: &ReportModel, indicator: &str, group: &str) -> bool {
-    !(indicator.starts_with("q_") && model.words.higher_worse(group.split('/').next().unwrap_or_default()))
+fn higher_better(model: &ReportModel, indicator: Indicator, group: &str) -> bool {
+    !(indicator.code().starts_with("q_") && model.words.higher_worse(group.split('/').next().unwrap_or_default()))
 }
 
 /// One key indicator's distribution over the registered schools.
@@ -301,7 +302,7 @@ fn distribution(
     register: &[RegisteredSchool],
     municipalities: &[String],
     title: &str,
-    indicator: &str,
+    indicator: Indicator,
     group: &str,
 ) -> Distribution {
     let mut figures = Vec::new();
@@ -328,7 +329,7 @@ fn distribution(
     let higher_better = higher_better(model, indicator, group);
     Distribution {
         title: title.to_string(),
-        indicator: indicator.to_string(),
+        indicator,
         group: group.to_string(),
         higher_better,
         region: unit_cell(model, "", indicator, group),
@@ -339,10 +340,10 @@ fn distribution(
 }
 
 /// A school's (`school` given) or a municipality's figure with its change.
-fn cell(model: &ReportModel, school: Option<&str>, municipality: &str, indicator: &str, group: &str) -> Cell {
+fn cell(model: &ReportModel, school: Option<&str>, municipality: &str, indicator: Indicator, group: &str) -> Cell {
     let (shown, previous) = match school {
-        Some(code) => (school_cell(model, code, indicator, group), model.previous(code, indicator, group)),
-        None => (unit_cell(model, municipality, indicator, group), model.unit_value(municipality, indicator, group).1),
+        Some(code) => (school_cell(model, code, indicator, group), model.previous(code, indicator.code(), group)),
+        None => (unit_cell(model, municipality, indicator, group), model.unit_value(municipality, indicator.code(), group).1),
     };
     let change = match shown {
         Shown::Value(v) => previous.map(|p| v - p),
@@ -367,7 +368,7 @@ fn municipality_page(
         .map(|s| SchoolFigures {
             school: s.clone(),
             reported: reported.contains(&s.code.as_str()),
-            cells: view.columns.iter().map(|(_, ind, g)| cell(model, Some(&s.code), &m, ind, g)).collect(),
+            cells: view.columns.iter().map(|(_, ind, g)| cell(model, Some(&s.code), &m, *ind, g)).collect(),
             ranks: view
                 .columns
                 .iter()
@@ -377,8 +378,8 @@ fn municipality_page(
         })
         .collect();
     MunicipalityPage {
-        unit: view.columns.iter().map(|(_, ind, g)| cell(model, None, &m, ind, g)).collect(),
-        trend: view.columns.iter().map(|(_, ind, g)| model.unit_trend_of(&m, ind, g)).collect(),
+        unit: view.columns.iter().map(|(_, ind, g)| cell(model, None, &m, *ind, g)).collect(),
+        trend: view.columns.iter().map(|(_, ind, g)| model.unit_trend_of(&m, ind.code(), g)).collect(),
         municipality: m,
         schools,
         completeness,
@@ -389,7 +390,7 @@ fn municipality_page(
 fn levels(model: &ReportModel, view: &CentreView) -> Vec<LevelTable> {
     view.level_groups
         .iter()
-        .filter(|(ind, _)| ind == "d_level_pct")
+        .filter(|(ind, _)| *ind == Indicator::DLevelPct)
         .map(|(ind, group)| LevelTable {
             group: group.clone(),
             rows: view
@@ -398,7 +399,7 @@ fn levels(model: &ReportModel, view: &CentreView) -> Vec<LevelTable> {
                 .chain(std::iter::once(&String::new()))
                 .map(|m| Levels {
                     municipality: m.clone(),
-                    shares: LEVELS.map(|level| unit_cell(model, m, ind, &format!("{group}/{level}"))),
+                    shares: LEVELS.map(|level| unit_cell(model, m, *ind, &format!("{group}/{level}"))),
                 })
                 .collect(),
         })
@@ -413,7 +414,7 @@ fn deficits(model: &ReportModel, municipalities: &[String]) -> Vec<Deficit> {
         .indicators
         .clone()
         .lazy()
-        .filter(col("scope").eq(lit("region")).and(col("indicator").eq(lit("d_deficit_pct"))))
+        .filter(col("scope").eq(lit(Scope::Region.code())).and(col("indicator").eq(lit(Indicator::DDeficitPct.code()))))
         .collect()
         .unwrap_or_else(|_| model.indicators.clear());
     let topics: Vec<(String, f64)> =
@@ -434,7 +435,7 @@ fn deficits(model: &ReportModel, municipalities: &[String]) -> Vec<Deficit> {
         .into_iter()
         .take(DEFICIT_TOPICS)
         .map(|(group, region)| Deficit {
-            municipalities: municipalities.iter().map(|m| unit_cell(model, m, "d_deficit_pct", &group)).collect(),
+            municipalities: municipalities.iter().map(|m| unit_cell(model, m, Indicator::DDeficitPct, &group)).collect(),
             group,
             region,
         })
@@ -558,7 +559,7 @@ mod tests {
     fn ranks_and_the_weakest_schools_agree_with_the_schools_figures_and_leave_out_a_suppressed_one() {
         let (_dir, model, view) = centre();
         let region = Region::new(&model, &view);
-        let att = region.distributions.iter().find(|d| d.indicator == "att_rate").unwrap();
+        let att = region.distributions.iter().find(|d| d.indicator == Indicator::AttRate).unwrap();
         // 5 + i of 20 present: S12 85 %, first; S01 30 %, twelfth.
         let got: Vec<(String, f64, usize)> = att.ranked.iter().map(|r| (r.school.code.clone(), r.value, r.rank)).collect();
         let want: Vec<(String, f64, usize)> = (1..=12).rev().map(|i| (format!("S{i:02}"), (5 + i) as f64 * 5.0, 13 - i)).collect();

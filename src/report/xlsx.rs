@@ -13,8 +13,9 @@ use rust_xlsxwriter::{
 
 use super::figures::Series;
 use super::model::{Part, ReportModel, School};
-use super::names::{self, Unit};
+use super::names;
 use crate::frame::{numbers, strings};
+use crate::schema::{Indicator, Unit};
 
 struct Styles {
     title: Format,
@@ -356,7 +357,7 @@ fn summary(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
     let mut percent_rows = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         let r = top + 1 + i as u32;
-        let unit = names::unit(&f.code);
+        let unit = f.code.unit();
         if unit == Unit::Percent {
             percent_rows.push(r);
         }
@@ -440,7 +441,7 @@ fn year_trend(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: 
     headers.push("Изменение за год");
     let mut table = Table::new(ws, styles, top, &headers)?;
     for (i, (f, values, change)) in model.trend_figures(&school.code).into_iter().enumerate() {
-        let unit = names::unit(&f.code);
+        let unit = f.code.unit();
         let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
         let mut cells = vec![Cell::Text(f.label.clone())];
         cells.extend(values.into_iter().map(|v| Cell::Value(v, unit)));
@@ -670,17 +671,15 @@ fn indicator_table<'a>(
         let Ok(rows) = model.rows(&school.code, "school", prefix) else { continue };
         let listed = strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")).zip(numbers(&rows, "value"));
         for ((ind, group), value) in in_level_order(listed.collect()) {
-            if !ind.starts_with(prefix) {
-                continue;
-            }
+            let (true, Some(indicator)) = (ind.starts_with(prefix), Indicator::parse(&ind)) else { continue };
             r += 1;
-            let unit = names::unit(&ind);
+            let unit = indicator.unit();
             let before = model.previous(&school.code, &ind, &group);
             let change_unit = if unit == Unit::Percent { Unit::Points } else { unit };
             table.row(
                 r,
                 vec![
-                    Cell::Text(names::indicator(&ind).into()),
+                    Cell::Text(indicator.russian().into()),
                     Cell::Text(model.words.path(&group)),
                     Cell::Value(value, unit),
                     Cell::Value(before, unit),
@@ -818,11 +817,11 @@ fn quality(ws: &mut Worksheet, model: &ReportModel, school: &School, styles: &St
 }
 
 /// A centre cell: a number in its unit, a dash, or the mark of a suppressed cell (`<5`).
-fn shown(value: super::centre::Shown, code: &str) -> Cell {
+fn shown(value: super::centre::Shown, indicator: Indicator) -> Cell {
     match value {
-        super::centre::Shown::Value(v) => Cell::Value(Some(v), names::unit(code)),
+        super::centre::Shown::Value(v) => Cell::Value(Some(v), indicator.unit()),
         super::centre::Shown::Missing => Cell::Value(None, Unit::Number),
-        super::centre::Shown::Suppressed(_) => Cell::Text(value.text(code)),
+        super::centre::Shown::Suppressed(_) => Cell::Text(value.text(indicator)),
     }
 }
 
@@ -881,13 +880,13 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             Cell::Text(if model.flag_reasons(&s.code).is_empty() { "нет".into() } else { "нужна".into() }),
         ];
         for (_, ind, group) in columns {
-            let now = school_cell(model, &s.code, ind, group);
-            cells.push(shown(now, ind));
+            let now = school_cell(model, &s.code, *ind, group);
+            cells.push(shown(now, *ind));
             let change = match now {
-                super::centre::Shown::Value(v) => model.previous(&s.code, ind, group).map(|p| v - p),
+                super::centre::Shown::Value(v) => model.previous(&s.code, ind.code(), group).map(|p| v - p),
                 _ => None,
             };
-            cells.push(Cell::Value(change, if names::unit(ind) == Unit::Percent { Unit::Points } else { names::unit(ind) }));
+            cells.push(Cell::Value(change, if ind.unit() == Unit::Percent { Unit::Points } else { ind.unit() }));
         }
         table.row(top + 1 + i as u32, cells)?;
     }
@@ -906,14 +905,14 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
     for (i, m) in view.municipalities.iter().chain(std::iter::once(&String::new())).enumerate() {
         let mut cells = vec![
             Cell::Text(if m.is_empty() { "Регион".into() } else { m.clone() }),
-            Cell::Value(model.unit_value(m, "schools_reporting_pct", "").0, Unit::Percent),
+            Cell::Value(model.unit_value(m, Indicator::SchoolsReportingPct.code(), "").0, Unit::Percent),
         ];
         for (_, ind, group) in columns {
-            let now = unit_cell(model, m, ind, group);
-            cells.push(shown(now, ind));
-            let (v, p) = model.unit_value(m, ind, group);
+            let now = unit_cell(model, m, *ind, group);
+            cells.push(shown(now, *ind));
+            let (v, p) = model.unit_value(m, ind.code(), group);
             let change = if matches!(now, super::centre::Shown::Value(_)) { v.zip(p).map(|(v, p)| v - p) } else { None };
-            cells.push(Cell::Value(change, if names::unit(ind) == Unit::Percent { Unit::Points } else { names::unit(ind) }));
+            cells.push(Cell::Value(change, if ind.unit() == Unit::Percent { Unit::Points } else { ind.unit() }));
         }
         table.row(top + 1 + i as u32, cells)?;
     }
@@ -954,11 +953,11 @@ pub fn render_centre(model: &ReportModel, view: &super::centre::CentreView) -> R
             r += 1;
             let mut cells = vec![
                 Cell::Text(if m.is_empty() { "Регион".into() } else { m.clone() }),
-                Cell::Text(names::indicator(ind).into()),
+                Cell::Text(ind.russian().into()),
                 Cell::Text(model.words.path(group)),
             ];
             for level in crate::indicators::LEVELS {
-                cells.push(shown(unit_cell(model, m, ind, &format!("{group}/{level}")), ind));
+                cells.push(shown(unit_cell(model, m, *ind, &format!("{group}/{level}")), *ind));
             }
             table.row(r, cells)?;
         }

@@ -23,6 +23,7 @@ use crate::indicators::{self, Inputs, Settings, comparable_value, of_term, perio
 use crate::read::values::Term;
 use crate::report::model::{Part, ReportModel, School};
 use crate::report::names;
+use crate::schema::Indicator;
 use crate::store::Store;
 
 /// Whose cards to write; `None` means no restriction.
@@ -644,8 +645,8 @@ pub fn attention(card: &Card) -> Vec<String> {
         }
     }
     if let Some(a) = card.attendance.as_ref().filter(|a| comparable_value(a.rate) < LOW_ATTENDANCE) {
-        let school = a.school_rate.map(|s| format!(" (в школе {})", names::value("att_rate", s))).unwrap_or_default();
-        out.push(format!("Посещаемость {} — ниже 50 %{school}.", names::value("att_rate", a.rate)));
+        let school = a.school_rate.map(|s| format!(" (в школе {})", names::value(Indicator::AttRate, s))).unwrap_or_default();
+        out.push(format!("Посещаемость {} — ниже 50 %{school}.", names::value(Indicator::AttRate, a.rate)));
     }
     for d in &card.diagnostics {
         for t in d.topics.iter().filter(|t| t.deficit()) {
@@ -654,11 +655,11 @@ pub fn attention(card: &Card) -> Vec<String> {
                 topic_label(t),
                 d.name,
                 names::wave(&d.topics_wave),
-                names::value("d_topic_pct", t.pct)
+                names::value(Indicator::DTopicPct, t.pct)
             ));
         }
         if let Some(p) = d.progress.filter(|p| comparable_value(*p) < 0.0) {
-            out.push(format!("Результат диагностики «{}» снизился: {}.", d.name, names::value("d_progress", p)));
+            out.push(format!("Результат диагностики «{}» снизился: {}.", d.name, names::value(Indicator::DProgress, p)));
         }
     }
     for p in &card.profiles {
@@ -676,8 +677,8 @@ pub fn attention(card: &Card) -> Vec<String> {
                 out.push(format!(
                     "«{name}» ({}): {what} с {} до {}.",
                     p.title,
-                    names::value("q_score", *start),
-                    names::value("q_score", *end)
+                    names::value(Indicator::QScore, *start),
+                    names::value(Indicator::QScore, *end)
                 ));
             }
         }

@@ -11,6 +11,7 @@ use super::font::{Fonts, PT_PER_MM};
 use super::layout::{self, ACCENT, BAD, INK, LEFT, Layout, MUTED, PAGE_W, RIGHT, SERIES, WIDTH};
 use crate::report::names;
 use crate::report::view::card::{self as cards, Attendance, Card, Diagnostic, Profile, Route, Topic};
+use crate::schema::Indicator;
 
 /// A card's pages and its running header.
 #[derive(Clone)]
@@ -114,17 +115,17 @@ fn attendance(l: &mut Layout, a: &Attendance) {
     l.ensure(SPARK_H + 2.0);
     let top = l.y;
     let text_w = if a.months.is_empty() { WIDTH } else { WIDTH - SPARK_W - 6.0 };
-    let mut first = format!("Посещаемость {}", names::value("att_rate", a.rate));
+    let mut first = format!("Посещаемость {}", names::value(Indicator::AttRate, a.rate));
     if let Some(s) = a.school_rate {
-        first.push_str(&format!(" (в школе {})", names::value("att_rate", s)));
+        first.push_str(&format!(" (в школе {})", names::value(Indicator::AttRate, s)));
     }
     l.lines(&first, 9.5, true, INK, text_w);
     let mut counts = Vec::new();
     if let Some(e) = a.events {
-        counts.push(format!("посещено событий: {}", names::value("att_events", e)));
+        counts.push(format!("посещено событий: {}", names::value(Indicator::AttEvents, e)));
     }
     if let Some(h) = a.hours {
-        counts.push(format!("часов: {}", names::value("att_hours", h)));
+        counts.push(format!("часов: {}", names::value(Indicator::AttHours, h)));
     }
     if !counts.is_empty() {
         l.lines(&capitalised(&counts.join(" · ")), 9.0, false, INK, text_w);
@@ -174,12 +175,13 @@ fn route(l: &mut Layout, r: &Route, student: bool) {
     });
     let mut figures = vec![format!("Шагов: {}", r.items.len())];
     if let Some(d) = r.done_pct {
-        figures.push(format!("выполнено {}", names::value("r_done_pct", d)));
+        figures.push(format!("выполнено {}", names::value(Indicator::RDonePct, d)));
     }
-    figures.push(format!("просрочено: {}", names::value("r_overdue", r.overdue)));
-    let mut achievements = format!("достижений (призёр, победитель): {}", names::value("r_achievements", r.achievements));
+    figures.push(format!("просрочено: {}", names::value(Indicator::ROverdue, r.overdue)));
+    let mut achievements = format!("достижений (призёр, победитель): {}", names::value(Indicator::RAchievements, r.achievements));
     if !r.by_level.is_empty() {
-        let levels: Vec<String> = r.by_level.iter().map(|(level, n)| format!("{level} {}", names::value("r_achievements", *n))).collect();
+        let levels: Vec<String> =
+            r.by_level.iter().map(|(level, n)| format!("{level} {}", names::value(Indicator::RAchievements, *n))).collect();
         achievements.push_str(&format!(" — {}", levels.join(", ")));
     }
     figures.push(achievements);
@@ -231,14 +233,14 @@ fn diagnostic(l: &mut Layout, d: &Diagnostic) {
                 w.term.period.russian(),
                 points(w.score),
                 points(w.max),
-                names::value("d_pct", w.pct),
+                names::value(Indicator::DPct, w.pct),
                 w.level
             )
         })
         .collect();
     let mut text = waves.join(" → ");
     if let Some(p) = d.progress {
-        text.push_str(&format!("; прирост {}", names::value("d_progress", p)));
+        text.push_str(&format!("; прирост {}", names::value(Indicator::DProgress, p)));
     }
     if !text.ends_with('.') {
         text.push('.');
@@ -251,7 +253,7 @@ fn diagnostic(l: &mut Layout, d: &Diagnostic) {
             .iter()
             .map(|t| {
                 let mark = if t.deficit() { "дефицит (ниже 50 %)" } else { "" };
-                vec![cards::topic_label(t), names::value("d_topic_pct", t.pct), mark.to_string()]
+                vec![cards::topic_label(t), names::value(Indicator::DTopicPct, t.pct), mark.to_string()]
             })
             .collect();
         let marked: Vec<bool> = d.topics.iter().map(Topic::deficit).collect();
@@ -322,7 +324,7 @@ fn profile(l: &mut Layout, p: &Profile) {
             let y = l.y + 1.0 + k as f32 * (BAR_H + 0.6);
             let w = (v.clamp(0.0, 100.0) / 100.0) as f32 * bar_w;
             l.rect(bar_x, y, w.max(0.3), BAR_H, Some(SERIES[k % SERIES.len()]), None);
-            l.text(bar_x + w + 1.0, y + BAR_H - 0.3, 6.5, false, INK, &names::value("q_score", *v));
+            l.text(bar_x + w + 1.0, y + BAR_H - 0.3, 6.5, false, INK, &names::value(Indicator::QScore, *v));
         }
         l.y += h;
     }

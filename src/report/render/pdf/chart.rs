@@ -4,6 +4,7 @@
 use super::layout::{BAD, INK, LEFT, Layout, MUTED, SERIES, WIDTH};
 use crate::report::figures::Series;
 use crate::report::names;
+use crate::schema::Indicator;
 
 impl Layout<'_> {
     /// A vector chart: axes, gridlines with labels, bars or a line, the reference line, a legend.
@@ -58,7 +59,7 @@ impl Layout<'_> {
         if let Some(reference) = series.reference {
             let y = y_of(reference);
             self.line(&[(x0, y), (x0 + w, y)], BAD, 0.8, true);
-            let label = format!("порог {}", names::value("d_pct", reference));
+            let label = format!("порог {}", names::value(Indicator::DPct, reference));
             let lw = self.fonts.width(&label, 7.0, false);
             self.text(x0 + w - lw, y - 1.0, 7.0, false, BAD, &label);
         }

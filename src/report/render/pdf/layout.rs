@@ -244,7 +244,7 @@ impl<'a> Layout<'a> {
             for (k, l) in self.fonts.wrap(&f.label, 7.5, false, w - 4.0).iter().take(3).enumerate() {
                 self.text(x + 2.0, self.y + 4.5 + k as f32 * 3.3, 7.5, false, MUTED, l);
             }
-            self.text(x + 2.0, self.y + 20.0, 15.0, true, INK, &names::value(&f.code, f.value));
+            self.text(x + 2.0, self.y + 20.0, 15.0, true, INK, &names::value(f.code, f.value));
             if let Some(p) = f.previous {
                 let delta = f.value - p;
                 let color = if delta > 0.0 {
@@ -254,7 +254,7 @@ impl<'a> Layout<'a> {
                 } else {
                     MUTED
                 };
-                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &names::change(&f.code, delta));
+                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &names::change(f.code, delta));
             }
         }
         if !figures.is_empty() {
