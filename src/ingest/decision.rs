@@ -80,21 +80,7 @@ pub(super) fn for_workbooks(
     first_seq: u64,
     stored: &HashSet<String>,
 ) -> anyhow::Result<Vec<(Incoming, Decision)>> {
-    let mut stored_now = HashSet::new();
-    let verdicts: Vec<Verdict> = validated
-        .iter()
-        .map(|v| {
-            let sha = v.incoming.sha256.as_str();
-            if stored.contains(sha) || stored_now.contains(sha) {
-                Verdict::Duplicate
-            } else if accepts(run, &v.checked) {
-                stored_now.insert(sha);
-                Verdict::Store
-            } else {
-                Verdict::Reject
-            }
-        })
-        .collect();
+    let verdicts = verdicts(validated.iter().map(|v| (v.incoming.sha256.as_str(), accepts(run, &v.checked))), stored);
     let jobs: Vec<(u64, &Validated, Verdict)> = (first_seq..).zip(&validated).zip(&verdicts).map(|((seq, v), d)| (seq, v, *d)).collect();
     let staged = crate::parallel::map(&jobs, |(seq, v, verdict)| match (verdict, &v.checked.passport) {
         (Verdict::Store, Some(passport)) => stage_workbook(run, *seq, v, passport).map(Some),
@@ -129,6 +115,25 @@ enum Verdict {
     Store,
     Reject,
     Duplicate,
+}
+
+/// The verdicts on files given as (SHA-256, whether validation accepts it), in commit order:
+/// bytes stored before or by an earlier file of the run are a duplicate; the rest is
+/// stored if accepted, else rejected (so every copy of a rejected file is rejected too).
+fn verdicts<'a>(files: impl Iterator<Item = (&'a str, bool)>, stored: &HashSet<String>) -> Vec<Verdict> {
+    let mut stored_now = HashSet::new();
+    files
+        .map(|(sha, accepted)| {
+            if stored.contains(sha) || stored_now.contains(sha) {
+                Verdict::Duplicate
+            } else if accepted {
+                stored_now.insert(sha);
+                Verdict::Store
+            } else {
+                Verdict::Reject
+            }
+        })
+        .collect()
 }
 
 /// Whether a validated workbook goes to the store (else to `rejected/`): it has a passport,
@@ -177,4 +182,17 @@ fn stage_package(run: &Run, seq: u64, sha256: &str, package: Package) -> anyhow:
         problems: Problems::default(),
         staged,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_bytes_are_stored_once_and_every_copy_of_a_rejected_file_is_rejected() {
+        let stored = HashSet::from(["c".to_string()]);
+        let files = [("a", true), ("a", true), ("b", false), ("b", false), ("c", true), ("d", true)];
+        let expected = [Verdict::Store, Verdict::Duplicate, Verdict::Reject, Verdict::Reject, Verdict::Duplicate, Verdict::Store];
+        assert_eq!(verdicts(files.into_iter(), &stored), expected);
+    }
 }

@@ -20,7 +20,7 @@ use super::moves::{self, Beside, beside_rejected, first_name};
 use super::plan::{Incoming, Run};
 use super::problem_list::problems_text;
 use super::summary::{FileReport, Replaced};
-use crate::forms::{Passport, RowCounts, TableFrame};
+use crate::forms::{Passport, TableFrame};
 use crate::problem::{Problems, Severity};
 use crate::store::log::{Entry, Log, Outcome, current_submissions};
 use crate::store::{Diff, Store, SubmissionId};
@@ -136,18 +136,15 @@ impl Journal {
         self.current_files.insert(key_id.clone(), Replaced { file: file.clone(), author });
         self.current.insert(key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
+        let moved_to = run.ws.relative(&target);
         let report = FileReport {
-            file,
-            sha256: incoming.sha256,
-            outcome,
             passport,
             counts,
             diff,
             problems,
-            moved_to: run.ws.relative(&target),
             package,
             replaced,
-            annotated: None,
+            ..FileReport::moved(file, incoming.sha256, outcome, moved_to)
         };
         self.record(log_line(&report, run), &incoming.path, &target)?;
         Ok(report)
@@ -170,19 +167,9 @@ impl Journal {
             }
             None => None,
         };
-        let report = FileReport {
-            file,
-            sha256: incoming.sha256,
-            outcome: Outcome::Rejected,
-            passport,
-            counts,
-            diff: Diff::default(),
-            problems,
-            moved_to: run.ws.relative(&target),
-            package: None,
-            replaced: None,
-            annotated,
-        };
+        let moved_to = run.ws.relative(&target);
+        let report =
+            FileReport { passport, counts, problems, annotated, ..FileReport::moved(file, incoming.sha256, Outcome::Rejected, moved_to) };
         // The log line first, the move last: a crash in between is finished by the next run.
         self.record(log_line(&report, run), &incoming.path, &target)?;
         Ok(report)
@@ -191,19 +178,7 @@ impl Journal {
     /// Archives a file whose bytes are already stored.
     fn archive_duplicate(&mut self, run: &Run, incoming: Incoming) -> anyhow::Result<FileReport> {
         let target = moves::archive_path(run.ws, &incoming.path, &incoming.sha256, run.now);
-        let report = FileReport {
-            file: run.ws.relative(&incoming.path),
-            sha256: incoming.sha256,
-            outcome: Outcome::Duplicate,
-            passport: None,
-            counts: RowCounts::default(),
-            diff: Diff::default(),
-            problems: Problems::default(),
-            moved_to: run.ws.relative(&target),
-            package: None,
-            replaced: None,
-            annotated: None,
-        };
+        let report = FileReport::moved(run.ws.relative(&incoming.path), incoming.sha256, Outcome::Duplicate, run.ws.relative(&target));
         self.record(log_line(&report, run), &incoming.path, &target)?;
         Ok(report)
     }

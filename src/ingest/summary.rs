@@ -44,6 +44,25 @@ pub struct FileReport {
     pub annotated: Option<String>,
 }
 
+impl FileReport {
+    /// A file's line with only its journey: nothing read, stored, found or replaced.
+    pub(super) fn moved(file: String, sha256: String, outcome: Outcome, moved_to: String) -> FileReport {
+        FileReport {
+            file,
+            sha256,
+            outcome,
+            passport: None,
+            counts: RowCounts::default(),
+            diff: Diff::default(),
+            problems: Problems::default(),
+            moved_to,
+            package: None,
+            replaced: None,
+            annotated: None,
+        }
+    }
+}
+
 /// The earlier file of a submission key that a new file replaced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replaced {
