@@ -29,7 +29,7 @@ impl Severity {
 /// tell problems apart without matching words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
-    /// Not classified yet (file-level reading, ingest decisions, questionnaire definitions).
+    /// Not classified yet (a file that cannot be opened, ingest decisions).
     Other,
     /// No `Паспорт`, and the form or the school and term cannot be known without it.
     NoPassport,
@@ -81,6 +81,9 @@ pub enum Rule {
     RespondentId,
     /// The passport names a questionnaire that is not defined.
     UnknownQuestionnaire,
+    /// A questionnaire definition's own rule (a code usable as a file name, a likert item's
+    /// range and competency, a choice item's list...).
+    Definition,
     /// The program failed to prepare valid data (a bug, never the teacher's mistake).
     Internal,
 }
@@ -115,6 +118,7 @@ impl Rule {
             Rule::Answer => "answer",
             Rule::RespondentId => "respondent-id",
             Rule::UnknownQuestionnaire => "unknown-questionnaire",
+            Rule::Definition => "definition",
             Rule::Internal => "internal",
         }
     }

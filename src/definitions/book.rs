@@ -11,7 +11,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 use super::{Competency, Direction, Item, Questionnaire, Scale};
 use crate::forms::spec::{Column, col};
 use crate::forms::table::{data_rows, locate_header};
-use crate::problem::Problems;
+use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
 use crate::read::values::cell_text;
 use crate::read::workbook::{Sheet, Workbook as Book};
@@ -153,7 +153,9 @@ pub fn read(book: &Book, problems: &mut Problems) -> Option<Questionnaire> {
     let mut sheet = |name: &str| {
         let found = book.sheet(name);
         if found.is_none() {
-            problems.file_error(format!("нет листа «{name}»: в описании анкеты нужны листы {ABOUT}, {ITEMS}, {OPTIONS}, {COMPETENCIES}"));
+            problems
+                .rule(Rule::MissingSheet)
+                .file_error(format!("нет листа «{name}»: в описании анкеты нужны листы {ABOUT}, {ITEMS}, {OPTIONS}, {COMPETENCIES}"));
         }
         found
     };
@@ -177,7 +179,7 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
     }
     let (code, code_cell) = about_value(&values, problems, CODE, true);
     if !code.is_empty() && !code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-        problems.error(
+        problems.rule(Rule::Definition).error(
             ABOUT,
             code_cell,
             &code,
@@ -191,7 +193,7 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
         "" | "нет" => false,
         "да" => true,
         _ => {
-            problems.error(ABOUT, anonymous_cell, &anonymous, "допустимо: «да» или «нет»");
+            problems.rule(Rule::ClosedList).error(ABOUT, anonymous_cell, &anonymous, "допустимо: «да» или «нет»");
             false
         }
     };
@@ -201,7 +203,12 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
         d if d == fold(HIGHER_BETTER) || d == "higher_better" => Some(Direction::HigherBetter),
         d if d == fold(HIGHER_WORSE) || d == "higher_worse" => Some(Direction::HigherWorse),
         _ => {
-            problems.error(ABOUT, direction_cell, &direction, format!("допустимо: «{HIGHER_BETTER}» или «{HIGHER_WORSE}»"));
+            problems.rule(Rule::ClosedList).error(
+                ABOUT,
+                direction_cell,
+                &direction,
+                format!("допустимо: «{HIGHER_BETTER}» или «{HIGHER_WORSE}»"),
+            );
             None
         }
     };
@@ -209,7 +216,7 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
     let (version, version_cell) = about_value(&values, problems, VERSION, true);
     let version = version.trim().trim_end_matches(".0").parse::<i64>().unwrap_or_else(|_| {
         if !version.is_empty() {
-            problems.error(ABOUT, version_cell, &version, "версия — целое число: 1, 2, …");
+            problems.rule(Rule::Number).error(ABOUT, version_cell, &version, "версия — целое число: 1, 2, …");
         }
         1
     });
@@ -236,12 +243,12 @@ fn about_value(
     match values.get(&fold(label)).cloned() {
         Some((v, cell)) if !v.is_empty() || !required => (v, cell),
         Some((v, cell)) => {
-            problems.error(ABOUT, cell, &v, format!("не заполнено «{label}»"));
+            problems.rule(Rule::Required).error(ABOUT, cell, &v, format!("не заполнено «{label}»"));
             (v, cell)
         }
         None => {
             if required {
-                problems.sheet_error(ABOUT, format!("нет строки «{label}» (подпись в столбце A, значение в B)"));
+                problems.rule(Rule::Required).sheet_error(ABOUT, format!("нет строки «{label}» (подпись в столбце A, значение в B)"));
             }
             (String::new(), (0, 1))
         }
@@ -282,16 +289,16 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
         let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c))).unwrap_or_default();
         let code = canonical_code(&text("code"), &mut Vec::new());
         if code.is_empty() {
-            problems.error(ITEMS, cell("code"), "", "у вопроса нет кода");
+            problems.rule(Rule::Required).error(ITEMS, cell("code"), "", "у вопроса нет кода");
             continue;
         }
         if items.iter().any(|i| i.code == code) {
-            problems.error(ITEMS, cell("code"), &code, "код вопроса повторяется: у каждого вопроса свой код");
+            problems.rule(Rule::DuplicateKey).error(ITEMS, cell("code"), &code, "код вопроса повторяется: у каждого вопроса свой код");
         }
         let scale_text = text("scale");
         let Some(scale) = parse_scale(&scale_text) else {
             let allowed = SCALES.map(scale_word).join(", ");
-            problems.error(ITEMS, cell("scale"), &scale_text, format!("неизвестная шкала; допустимо: {allowed}"));
+            problems.rule(Rule::ClosedList).error(ITEMS, cell("scale"), &scale_text, format!("неизвестная шкала; допустимо: {allowed}"));
             continue;
         };
         let number = |key: &str| text(key).replace(',', ".").trim().parse::<f64>().ok().map(|v| v as i64);
@@ -302,17 +309,27 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
             Scale::Likert => {
                 if !matches!((min, max), (Some(a), Some(b)) if a < b) {
                     let found = format!("{} — {}", text("min"), text("max"));
-                    problems.error(ITEMS, cell("min"), &found, "у шкалы нужны целые «Мин.» и «Макс.», минимум меньше максимума: 1 и 4");
+                    problems.rule(Rule::Definition).error(
+                        ITEMS,
+                        cell("min"),
+                        &found,
+                        "у шкалы нужны целые «Мин.» и «Макс.», минимум меньше максимума: 1 и 4",
+                    );
                 }
                 match &competency {
-                    None => problems.error(ITEMS, cell("competency"), "", "у вопроса со шкалой укажите компетенцию с листа «Компетенции»"),
+                    None => problems.rule(Rule::Definition).error(
+                        ITEMS,
+                        cell("competency"),
+                        "",
+                        "у вопроса со шкалой укажите компетенцию с листа «Компетенции»",
+                    ),
                     Some(c) if !q.competencies.iter().any(|k| &k.code == c) => {
-                        problems.error(ITEMS, cell("competency"), c, "такой компетенции нет на листе «Компетенции»")
+                        problems.rule(Rule::Definition).error(ITEMS, cell("competency"), c, "такой компетенции нет на листе «Компетенции»")
                     }
                     _ => {}
                 }
                 if q.direction.is_none() {
-                    problems.error(
+                    problems.rule(Rule::Definition).error(
                         ITEMS,
                         cell("scale"),
                         &scale_text,
@@ -324,7 +341,7 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
                 let list = text("list");
                 options = lists.get(&fold(&list)).cloned().unwrap_or_default();
                 if options.is_empty() {
-                    problems.error(
+                    problems.rule(Rule::Definition).error(
                         ITEMS,
                         cell("list"),
                         &list,
@@ -337,7 +354,7 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
         items.push(Item { code, text: text("text"), scale, min, max, competency, options });
     }
     if items.is_empty() && !problems.has_errors() {
-        problems.sheet_error(ITEMS, "в анкете нет ни одного вопроса");
+        problems.rule(Rule::Definition).sheet_error(ITEMS, "в анкете нет ни одного вопроса");
     }
     items
 }
@@ -349,7 +366,7 @@ fn check_competencies_used(sheet: &Sheet, q: &Questionnaire, problems: &mut Prob
     for r in data_rows(sheet, &header, &mut Default::default(), &mut Problems::default()) {
         let code = canonical_code(&cell_text(sheet.get(r, code_col)).unwrap_or_default(), &mut Vec::new());
         if !code.is_empty() && !q.items.iter().any(|i| i.competency.as_deref() == Some(code.as_str())) {
-            problems.error(
+            problems.rule(Rule::Definition).error(
                 COMPETENCIES,
                 (r, code_col),
                 &code,
