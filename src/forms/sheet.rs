@@ -119,32 +119,40 @@ pub fn read<F: SheetRules>(
         let values = spec.columns.iter().map(|column| reader.read(column)).collect();
         let mut row = Row { row: number, repeated: false, values, spec, header: &header };
         form.check_row(&row, sheet, problems);
-        if let Some(unique) = spec.unique
-            && let Some(key) = row.text(unique.key)
-        {
-            let before = earlier.get(&key).copied();
-            if before.is_none() || unique.names == Earlier::Latest {
-                earlier.insert(key.clone(), number);
-            }
-            if let Some(first) = before {
-                row.repeated = true;
-                let message = unique.message.replace("{row}", &(first + 1).to_string());
-                problems.rule(Rule::DuplicateKey).error(&sheet.name, row.at(unique.key), &key, message);
-            }
-        }
-        for column in spec.columns {
-            if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text(column.key))
-                && roster.is_some_and(|ids| !ids.contains(&id))
-                && unknown_people.insert(id.clone())
-            {
-                problems.rule(Rule::UnknownPerson).warning(&sheet.name, row.cell(column.key), &id, unknown);
-            }
-        }
+        row.repeated = check_unique(&row, sheet, &mut earlier, problems);
+        check_persons(&row, sheet, roster, &mut unknown_people, problems);
         records.extend(form.records(&row, sheet, problems).into_iter().map(|record| (number, record)));
     }
     form.check_rows(sheet, &header, problems);
     norm.report(problems);
     keep_valid(records, &sheet.name, &rows, problems, counts)
+}
+
+/// Reports a row repeating the spec's unique key of an earlier row; `earlier` holds each
+/// key's row as the spec says. Returns whether the row repeats one.
+fn check_unique(row: &Row, sheet: &Sheet, earlier: &mut HashMap<String, u32>, problems: &mut Problems) -> bool {
+    let Some(unique) = row.spec.unique else { return false };
+    let Some(key) = row.text(unique.key) else { return false };
+    let before = earlier.get(&key).copied();
+    if before.is_none() || unique.names == Earlier::Latest {
+        earlier.insert(key.clone(), row.row);
+    }
+    let Some(before) = before else { return false };
+    let message = unique.message.replace("{row}", &(before + 1).to_string());
+    problems.rule(Rule::DuplicateKey).error(&sheet.name, row.at(unique.key), &key, message);
+    true
+}
+
+/// Warns, once per ID, of a person column's ID that the school's roster lacks.
+fn check_persons(row: &Row, sheet: &Sheet, roster: Option<&HashSet<String>>, warned: &mut BTreeSet<String>, problems: &mut Problems) {
+    for column in row.spec.columns {
+        if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text(column.key))
+            && roster.is_some_and(|ids| !ids.contains(&id))
+            && warned.insert(id.clone())
+        {
+            problems.rule(Rule::UnknownPerson).warning(&sheet.name, row.cell(column.key), &id, unknown);
+        }
+    }
 }
 
 /// Counts the data rows of `sheet` as stored or rejected (a row with any error is
