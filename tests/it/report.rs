@@ -40,7 +40,7 @@ fn run_rewrites_the_reports_of_the_schools_whose_data_arrived_and_the_terms_tabl
     assert_eq!([modified("2315-002.pdf"), modified("2315-002.xlsx")], [before[2], before[3]], "school 2 not rewritten");
     assert_eq!(std::fs::read(ws.path(&format!("{dir}/2315-002.pdf"))).unwrap(), other);
     let rows = csv_rows(&ws, &format!("{dir}/indicators.csv"));
-    let d_pct = rows.iter().find(|r| r["scope"] == "school" && r["indicator"] == "d_pct" && r["entity"] == "");
+    let d_pct = rows.iter().find(|r| r["scope"] == "school" && r["indicator"] == "d_pct" && r["entity"].is_empty());
     assert!(d_pct.is_some_and(|r| r["school_code"] == "2315-001"), "the term's tables hold the new data");
 }
 

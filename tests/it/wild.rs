@@ -112,9 +112,7 @@ fn an_ods_with_one_far_value_is_refused_at_that_cell_before_it_is_laid_out() {
     let said = messages(&out);
     assert!(said.contains("на листе «Посещаемость» есть значение в ячейке XFD5000, далеко за таблицей"), "{said}");
     // A value repeated over a million rows in a few bytes is refused the same way.
-    let repeated = format!(
-        "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell table:number-columns-repeated=\"4\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>"
-    );
+    let repeated = "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell table:number-columns-repeated=\"4\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>".to_string();
     let out = check(&ws, &[("повторы.ods", ods_with(&repeated, MANIFEST))]);
     assert!(messages(&out).contains("есть значение в ячейке D1048576"), "{}", text(&out));
     // A small .ods is read: the verdict is about its form, not its size.

@@ -146,7 +146,7 @@ fn a_questionnaire_defined_in_a_workbook_gets_a_blank_and_indicators() {
     // The blank names the items; its answer sheet's header is what a teacher fills under.
     let mut blank = open_workbook_auto(ws.path("templates/Анкета — parents.xlsx")).unwrap();
     let answers = blank.worksheet_range("Ответы").unwrap();
-    let header = answers.rows().find(|r| r.iter().any(|c| c.to_string() == "ID")).unwrap();
+    let header = answers.rows().find(|r| r.iter().any(|c| *c == "ID")).unwrap();
     let codes: Vec<String> = header.iter().skip(1).map(|c| c.to_string().split(' ').next().unwrap_or_default().to_string()).collect();
     assert!(codes.iter().any(|c| c == "Р1.1") && codes.iter().any(|c| c == "В1"), "{codes:?}");
 

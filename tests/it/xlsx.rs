@@ -35,9 +35,9 @@ fn the_school_workbook_has_the_ten_sheets_and_the_figures_of_indicators_csv() {
     let rows = indicators(&ws);
 
     let summary = wb.worksheet_range("Сводка").unwrap();
-    let header = summary.rows().position(|r| r.first().is_some_and(|c| c.to_string() == "Показатель")).unwrap();
+    let header = summary.rows().position(|r| r.first().is_some_and(|c| *c == "Показатель")).unwrap();
     let figure = |label: &str| -> f64 {
-        let row = summary.rows().skip(header).find(|r| r[0].to_string() == label).unwrap_or_else(|| panic!("{label} missing"));
+        let row = summary.rows().skip(header).find(|r| r[0] == label).unwrap_or_else(|| panic!("{label} missing"));
         match &row[1] {
             Data::Float(f) => *f,
             other => panic!("{label}: a numeric cell expected, found {other:?}"),
@@ -55,7 +55,7 @@ fn the_school_workbook_has_the_ten_sheets_and_the_figures_of_indicators_csv() {
     let students = wb.worksheet_range("Обучающиеся").unwrap();
     let headers: Vec<String> = students.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(headers[..5], ["ID", "ФИО", "Класс", "Тьютор (ID)", "Посещаемость"]);
-    let u1 = students.rows().find(|r| r[0].to_string() == "У-1").unwrap();
+    let u1 = students.rows().find(|r| r[0] == "У-1").unwrap();
     assert_eq!(u1[1].to_string(), "Смирнов Артём Дмитриевич");
     assert_eq!(u1[4], Data::Float(value_of(&rows, "person", "У-1", "att_rate", "").unwrap()));
     let diag_col = headers.iter().position(|h| h == "Диагностика: ОГЭ математика, входная").unwrap();
@@ -118,7 +118,7 @@ fn yes_no_figures_read_as_words_in_the_workbook() {
     let met = value_of(&rows, "school", "", "club_norm_met", "").expect("club_norm_met in indicators.csv");
     let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
     let sheet = wb.worksheet_range("Посещаемость").unwrap();
-    let row = sheet.rows().find(|r| r[0].to_string() == "Норма клуба (2 встречи в месяц) выполнена").expect("the club norm row");
+    let row = sheet.rows().find(|r| r[0] == "Норма клуба (2 встречи в месяц) выполнена").expect("the club norm row");
     assert_eq!(row[2], Data::String(if met >= 1.0 { "да" } else { "нет" }.into()));
 }
 
@@ -129,7 +129,7 @@ fn the_staff_sheet_shows_each_teachers_subject_from_the_roster() {
     let staff = wb.worksheet_range("Педагоги").unwrap();
     let headers: Vec<String> = staff.rows().nth(3).unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(headers[..4], ["ID", "ФИО", "Роль", "Предмет"]);
-    let subject = |id: &str| staff.rows().find(|r| r[0].to_string() == id).map(|r| r[3].to_string()).unwrap();
+    let subject = |id: &str| staff.rows().find(|r| r[0] == id).map(|r| r[3].to_string()).unwrap();
     assert_eq!(subject("Н-1"), "математика");
     assert_eq!(subject("Н-2"), "русский язык");
     assert_eq!(subject("П-1"), "физика");
@@ -140,11 +140,8 @@ fn level_distributions_are_listed_low_middle_high() {
     let ws = demo_like_workspace();
     let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
     let sheet = wb.worksheet_range("Анкеты").unwrap();
-    let levels: Vec<String> = sheet
-        .rows()
-        .filter(|r| r[0].to_string() == "Доля по уровню")
-        .map(|r| r[1].to_string().rsplit(", ").next().unwrap().to_string())
-        .collect();
+    let levels: Vec<String> =
+        sheet.rows().filter(|r| r[0] == "Доля по уровню").map(|r| r[1].to_string().rsplit(", ").next().unwrap().to_string()).collect();
     assert!(levels.len() >= 3, "{levels:?}");
     for run in levels.chunks(3) {
         assert_eq!(run, ["низкий", "средний", "высокий"], "{levels:?}");
@@ -159,6 +156,6 @@ fn an_empty_sheet_says_no_data_under_its_header() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let mut wb = open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
     let sheet = wb.worksheet_range("Анкеты").unwrap();
-    let header = sheet.rows().position(|r| r.first().is_some_and(|c| c.to_string() == "Показатель")).unwrap();
+    let header = sheet.rows().position(|r| r.first().is_some_and(|c| *c == "Показатель")).unwrap();
     assert_eq!(sheet.rows().nth(header + 1).map(|r| r[0].to_string()), Some("нет данных".into()));
 }
