@@ -114,9 +114,14 @@ pub fn flag_reason(reason: Indicator) -> &'static str {
 
 pub use crate::russian::number;
 
-/// A value in its unit: `72,5 %`, `12`, `+3,4 п. п.`, `да`.
+/// A value in its indicator's unit: `72,5 %`, `12`, `+3,4 п. п.`, `да`.
 pub fn value(indicator: Indicator, value: f64) -> String {
-    match indicator.unit() {
+    in_unit(indicator.unit(), value)
+}
+
+/// A value in a unit: `72,5 %`, `12`, `+3,4 п. п.`, `да`.
+pub fn in_unit(unit: Unit, value: f64) -> String {
+    match unit {
         Unit::Percent => format!("{} %", number(value, 1)),
         Unit::Points => format!("{}{} п. п.", if value > 0.0 { "+" } else { "" }, number(value, 1)),
         Unit::Count => number(value, 0),
@@ -132,8 +137,13 @@ pub fn flag(value: f64) -> &'static str {
 
 /// A change against the comparison term: `+3,4 п. п.` for percentages, `+2` for counts.
 pub fn change(indicator: Indicator, delta: f64) -> String {
+    change_in(indicator.unit(), delta)
+}
+
+/// A change of a value of `unit`: `+3,4 п. п.` for percentages, `+2` for counts.
+pub fn change_in(unit: Unit, delta: f64) -> String {
     let sign = if delta > 0.0 { "+" } else { "" };
-    match indicator.unit() {
+    match unit {
         Unit::Percent | Unit::Points => format!("{sign}{} п. п.", number(delta, 1)),
         Unit::Count => format!("{sign}{}", number(delta, 0)),
         _ => format!("{sign}{}", number(delta, 1)),

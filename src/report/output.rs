@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use super::model::{ReportModel, School};
+use super::render::Renderer;
 use super::render::csv;
-use super::render::pdf::{self, font::Fonts};
+use super::render::pdf::{self, Pdf, font::Fonts};
+use super::render::xlsx::Xlsx;
 use super::view::card;
-use super::{centre, xlsx};
+use super::view::{centre, school};
 use crate::config::Config;
 use crate::definitions::Definitions;
 use crate::read::values::Term;
@@ -38,21 +40,23 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: O
         out("trend.csv", csv::frame_to_csv(&model.trend_table()?)?)?;
         out("ingest-log.csv", csv::entries_to_csv(&model.log)?)?;
     }
-    // Each school's workbook and PDF are rendered and written on every core, one school per
-    // thread at a time. A PDF's bytes depend on its content only: printpdf's process-wide
-    // counter names nothing left in the file (fonts get fixed names, the trailer ID is a
-    // digest, `render::pdf::layout::content_id`), so which thread takes which school changes no byte.
+    // Each school's document is built once, and its workbook and PDF rendered from it and
+    // written, on every core, one school per thread at a time. A PDF's bytes depend on its
+    // content only: printpdf's process-wide counter names nothing left in the file (fonts
+    // get fixed names, the trailer ID is a digest, `render::pdf::layout::content_id`), so
+    // which thread takes which school changes no byte.
     let chosen: Vec<&School> = model.schools.iter().filter(|s| schools.is_none_or(|set| set.contains(&s.code))).collect();
     let progress = std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["отчёта школ", "отчётов школ"]));
     let files = crate::parallel::map(&chosen, |school| -> anyhow::Result<[PathBuf; 2]> {
+        let document = school::document(model, school);
         let workbook = dir.join(format!("{}.xlsx", school.code));
-        write_atomically(&workbook, &xlsx::render(model, school)?)?;
-        let document = dir.join(format!("{}.pdf", school.code));
-        write_atomically(&document, &super::pdf::render(model, school, fonts))?;
+        write_atomically(&workbook, &Xlsx.render(&document)?)?;
+        let printed = dir.join(format!("{}.pdf", school.code));
+        write_atomically(&printed, &Pdf { fonts }.render(&document)?)?;
         if let Ok(mut progress) = progress.lock() {
             progress.step();
         }
-        Ok([workbook, document])
+        Ok([workbook, printed])
     });
     for pair in files {
         written.extend(pair?);
@@ -80,12 +84,13 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     // takes the next, and the CSV tables stream to their files: at a country's scale the
     // tables hold millions of rows, and all six at once were most of the peak memory. The
     // PDF, the longest, goes first.
+    let document = centre::document(model, view);
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let outputs: [(&str, Render); 6] = [
-        ("centre.pdf", Box::new(|out| Ok(out.write_all(&super::pdf::render_centre(model, view, fonts))?))),
+        ("centre.pdf", Box::new(|out| Ok(out.write_all(&Pdf { fonts }.render(&document)?)?))),
         ("changes.csv", Box::new(|out| csv::write_frame(&model.changes, out))),
         ("indicators.csv", Box::new(|out| csv::write_frame(&model.indicators, out))),
-        ("centre.xlsx", Box::new(|out| Ok(out.write_all(&xlsx::render_centre(model, view)?)?))),
+        ("centre.xlsx", Box::new(|out| Ok(out.write_all(&Xlsx.render(&document)?)?))),
         ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?))),
         ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
     ];
@@ -118,7 +123,7 @@ pub fn write_cards(
         }
         let dir = root.join(card::safe_name(&school.code));
         // Cards render on every core: a PDF's bytes depend on its content only
-        // (`pdf::content_id`). Each card is laid out once; its pages go into its own file
+        // (`layout::content_id`). Each card is laid out once; its pages go into its own file
         // and into its tutor's.
         let progress =
             std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]));

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::centre::{CentreView, Reporting, Shown, school_cell, unit_cell};
 use super::model::ReportModel;
+use super::view::centre::{CentreView, Reporting, Shown, school_cell, unit_cell};
 use crate::config::RegisteredSchool;
 use crate::frame::{numbers, strings};
 use crate::indicators::{LEVELS, comparable_value};

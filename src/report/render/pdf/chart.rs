@@ -2,13 +2,13 @@
 //! line and a legend.
 
 use super::layout::{BAD, INK, LEFT, Layout, MUTED, SERIES, WIDTH};
-use crate::report::figures::Series;
+use crate::report::document::{Chart, ChartKind};
 use crate::report::names;
 use crate::schema::Indicator;
 
 impl Layout<'_> {
     /// A vector chart: axes, gridlines with labels, bars or a line, the reference line, a legend.
-    pub fn chart(&mut self, series: &Series) {
+    pub fn chart(&mut self, series: &Chart) {
         let (x0, w) = (LEFT + 12.0, WIDTH - 14.0);
         let slot = w / series.categories.len().max(1) as f32;
         // Category labels (competency names are long) wrap onto as many as four lines.
@@ -33,7 +33,8 @@ impl Layout<'_> {
             self.text(x0 - 1.5 - lw, y + 1.0, 7.0, false, MUTED, &label);
         }
         self.line(&[(x0, y0), (x0, y0 + h), (x0 + w, y0 + h)], INK, 0.6, false);
-        let line_chart = series.title.starts_with("Посещаемость");
+        // Bars stand upright on a page whatever the kind: long names wrap below them.
+        let line_chart = series.kind == ChartKind::Line;
         let groups = series.series.len().max(1) as f32;
         for (s, (_, values)) in series.series.iter().enumerate() {
             let color = SERIES[s % SERIES.len()];

@@ -230,7 +230,7 @@ impl<'a> Layout<'a> {
     }
 
     /// Key figures as cards, four in a row, each with its change against the comparison term.
-    pub fn cards(&mut self, figures: &[crate::report::figures::Figure]) {
+    pub fn cards(&mut self, figures: &[crate::report::document::Figure]) {
         let (w, h, gap) = ((WIDTH - 9.0) / 4.0, 30.0, 3.0);
         for (i, f) in figures.iter().enumerate() {
             if i % 4 == 0 {

@@ -1,7 +1,119 @@
-//! PDF rendering: fonts and their metrics, the layout engine, vector charts, and the
-//! individual card's pages.
+//! The printed report of a document, A4: a title page, then each section the printed report
+//! shows under its heading (on a page of its own where it asks), its sentences, key-figure
+//! cards, tables that break across pages with repeated headers, and vector charts; «стр. N
+//! из M» on every page. Also the individual card's pages, laid out from a card.
 
 pub mod card;
 pub mod chart;
 pub mod font;
 pub mod layout;
+
+use super::Renderer;
+use crate::report::document::{Block, Cell, Cover, Document, Style};
+use crate::report::names;
+use font::Fonts;
+use layout::{ACCENT, BOTTOM, INK, LEFT, Layout, MUTED, PAGE_W, WIDTH};
+
+/// The PDF renderer, with the fonts it measures and embeds.
+pub struct Pdf<'a> {
+    pub fonts: &'a Fonts,
+}
+
+impl Renderer for Pdf<'_> {
+    fn render(&self, document: &Document) -> anyhow::Result<Vec<u8>> {
+        let doc = layout::document(&document.title, document.generated_at, self.fonts);
+        let mut l = Layout::new(self.fonts);
+        title_page(&mut l, &document.cover, document.generated_at);
+        for section in document.sections.iter().filter(|s| s.place.in_print()) {
+            if section.new_page {
+                l.new_page();
+            }
+            l.heading(&section.title);
+            for block in &section.blocks {
+                lay_out(&mut l, block);
+            }
+        }
+        Ok(layout::finish(doc, l, &document.running_header))
+    }
+}
+
+/// One block at the cursor.
+fn lay_out(l: &mut Layout, block: &Block) {
+    match block {
+        Block::Text(text, Style::Strong) => {
+            l.lines(text, size(Style::Strong), true, INK, WIDTH);
+            l.y += 1.5;
+        }
+        Block::Text(text, style) => l.paragraph(text, size(*style), false),
+        Block::Bullets(items) => {
+            for item in items {
+                l.paragraph(item, size(Style::Body), true);
+            }
+        }
+        Block::Subheading(text) => l.subheading(text),
+        Block::Figures(figures, _) => l.cards(figures),
+        Block::Table(table) => match &table.empty {
+            Some((text, style)) if table.rows.is_empty() => l.paragraph(text, size(*style), false),
+            _ => {
+                let headers: Vec<&str> = table.columns.iter().map(|c| c.header.as_str()).collect();
+                let widths: Vec<f32> = table.columns.iter().map(|c| c.width).collect();
+                let rows: Vec<Vec<String>> = table.rows.iter().map(|row| row.iter().map(text).collect()).collect();
+                l.table(&headers, &widths, &rows);
+            }
+        },
+        Block::Chart(chart) => l.chart(chart),
+    }
+}
+
+/// Points of a sentence's type.
+fn size(style: Style) -> f32 {
+    match style {
+        Style::Body | Style::Strong => 10.0,
+        Style::Note => 9.0,
+    }
+}
+
+/// A cell as printed: a value in its unit, a dash for none, a date as `20.10.2025`.
+fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Value(Some(v), unit) => names::in_unit(*unit, *v),
+        Cell::Value(None, _) | Cell::Change(None, _) => "—".into(),
+        Cell::Change(Some(d), unit) => names::change_in(*unit, *d),
+        Cell::Date(d) => d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
+    }
+}
+
+/// The title page: the title, who and when.
+pub fn title_page(l: &mut Layout, cover: &Cover, generated_at: chrono::NaiveDateTime) {
+    l.new_page();
+    l.rect(0.0, 0.0, PAGE_W, 8.0, Some(ACCENT), None);
+    l.y = 80.0;
+    for line in l.fonts.wrap(&cover.title, 24.0, true, WIDTH) {
+        l.text(LEFT, l.y, 24.0, true, ACCENT, &line);
+        l.y += 11.0;
+    }
+    l.y += 6.0;
+    for line in l.fonts.wrap(&cover.name, 16.0, true, WIDTH) {
+        l.text(LEFT, l.y, 16.0, true, INK, &line);
+        l.y += 8.0;
+    }
+    if !cover.subtitle.is_empty() {
+        l.text(LEFT, l.y, 12.0, false, INK, &cover.subtitle);
+        l.y += 8.0;
+    }
+    l.text(LEFT, l.y, 12.0, false, INK, &format!("Период: {}", cover.period));
+    l.y += 8.0;
+    if let Some(compared) = &cover.compared {
+        l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {compared}"));
+    }
+    l.y = BOTTOM - 10.0;
+    l.text(
+        LEFT,
+        l.y,
+        9.0,
+        false,
+        MUTED,
+        &format!("Сформировано {} · tutorstat {}", generated_at.format("%d.%m.%Y %H:%M"), env!("CARGO_PKG_VERSION")),
+    );
+}

@@ -4,33 +4,12 @@
 
 use polars::prelude::*;
 
-use super::model::{Part, ReportModel};
-use super::names;
-
 use crate::frame::{numbers, strings};
 use crate::indicators::comparable_value;
+use crate::report::document::{Chart, ChartKind, Figure};
+use crate::report::model::{Part, ReportModel};
+use crate::report::names;
 use crate::schema::{Indicator, Unit, Wave};
-
-/// One key figure: what, now, before.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub label: String,
-    pub code: Indicator,
-    pub group: String,
-    pub value: f64,
-    pub previous: Option<f64>,
-}
-
-/// A chart: categories and named series (missing values as `None`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Series {
-    pub title: String,
-    pub categories: Vec<String>,
-    pub series: Vec<(String, Vec<Option<f64>>)>,
-    /// A horizontal reference line (the 50 % line of diagnostic topics).
-    pub reference: Option<f64>,
-    pub percent: bool,
-}
 
 /// The club questionnaire's code: its answers tell a club exists even without meetings.
 const CLUB_QUESTIONNAIRE: &str = "club-needs/";
@@ -230,7 +209,7 @@ impl ReportModel {
     }
 
     /// Competency profile, start versus final, of the first higher-better questionnaire.
-    pub fn profile_chart(&self, school: &str) -> Option<Series> {
+    pub fn profile_chart(&self, school: &str) -> Option<Chart> {
         let df = self
             .profiles
             .clone()
@@ -256,19 +235,22 @@ impl ReportModel {
                 .collect();
             (wave.russian().to_string(), values)
         };
-        Some(Series {
+        let categories: Vec<String> = codes.iter().map(|c| self.words.part(&q, c)).collect();
+        Some(Chart {
+            kind: bars_for(&categories),
             title: format!("Профиль компетенций: {}", self.words.instrument(&q)),
             series: vec![series_of(Wave::Start), series_of(Wave::Final)],
-            categories: codes.iter().map(|c| self.words.part(&q, c)).collect(),
+            categories,
             reference: None,
             percent: true,
         })
     }
 
     /// Attendance rate by calendar month of the term.
-    pub fn attendance_chart(&self, school: &str) -> Option<Series> {
+    pub fn attendance_chart(&self, school: &str) -> Option<Chart> {
         let df = self.part(Part::Months, school);
-        (df.height() > 0).then(|| Series {
+        (df.height() > 0).then(|| Chart {
+            kind: ChartKind::Line,
             title: "Посещаемость по месяцам".into(),
             categories: strings(&df, "month").iter().map(|m| month_label(m)).collect(),
             series: vec![("посещаемость, %".into(), numbers(&df, "rate"))],
@@ -278,16 +260,18 @@ impl ReportModel {
     }
 
     /// Topic results of each diagnostic's latest wave in the term, with the 50 % line.
-    pub fn topics_chart(&self, school: &str) -> Option<Series> {
+    pub fn topics_chart(&self, school: &str) -> Option<Chart> {
         let topics = groups_of(self, school, "d_topic_pct");
         let last_wave = topics
             .iter()
             .map(|(g, _)| g.rsplit_once('/').map(|(dw, _)| dw.to_string()).unwrap_or_default())
             .max_by_key(|dw| dw.ends_with("final"))?;
         let chosen: Vec<(String, f64)> = topics.into_iter().filter(|(g, _)| g.starts_with(&format!("{last_wave}/"))).collect();
-        Some(Series {
+        let categories: Vec<String> = chosen.iter().map(|(g, _)| g.rsplit('/').next().unwrap_or_default().to_string()).collect();
+        Some(Chart {
+            kind: bars_for(&categories),
             title: format!("Диагностика по темам: {}", self.words.path(&last_wave)),
-            categories: chosen.iter().map(|(g, _)| g.rsplit('/').next().unwrap_or_default().to_string()).collect(),
+            categories,
             series: vec![("выполнение темы, %".into(), chosen.iter().map(|(_, v)| Some(*v)).collect())],
             reference: Some(50.0),
             percent: true,
@@ -295,12 +279,14 @@ impl ReportModel {
     }
 
     /// Achievements by level.
-    pub fn achievements_chart(&self, school: &str) -> Option<Series> {
+    pub fn achievements_chart(&self, school: &str) -> Option<Chart> {
         let order = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
         let by_level = groups_of(self, school, "r_achievements");
-        by_level.iter().any(|(g, _)| !g.is_empty()).then(|| Series {
+        let categories: Vec<String> = order.iter().map(|l| l.to_string()).collect();
+        by_level.iter().any(|(g, _)| !g.is_empty()).then(|| Chart {
+            kind: bars_for(&categories),
             title: "Достижения по уровням".into(),
-            categories: order.iter().map(|l| l.to_string()).collect(),
+            categories,
             series: vec![(
                 "призёры и победители".into(),
                 order.iter().map(|l| Some(by_level.iter().find(|(g, _)| g == l).map_or(0.0, |(_, v)| *v))).collect(),
@@ -311,7 +297,7 @@ impl ReportModel {
     }
 
     /// The four charts of the summary, those with data.
-    pub fn charts(&self, school: &str) -> Vec<Series> {
+    pub fn charts(&self, school: &str) -> Vec<Chart> {
         [self.profile_chart(school), self.attendance_chart(school), self.topics_chart(school), self.achievements_chart(school)]
             .into_iter()
             .flatten()
@@ -364,6 +350,12 @@ impl ReportModel {
     pub fn part(&self, part: Part, school: &str) -> DataFrame {
         self.parts.get(&(part, school.to_string())).cloned().unwrap_or_else(|| self.table(part).clear())
     }
+}
+
+/// Upright bars, or horizontal ones when a category's name is long (competencies): a
+/// long name reads along its bar.
+fn bars_for(categories: &[String]) -> ChartKind {
+    if categories.iter().any(|c| c.chars().count() > 12) { ChartKind::Bar } else { ChartKind::Column }
 }
 
 /// `2025-09` -> `сентябрь 2025`.

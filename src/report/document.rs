@@ -1,0 +1,229 @@
+//! The format-neutral document a view builds and every renderer reads: a cover, sections
+//! with their headings, and in them sentences, key figures, tables and charts, each value
+//! typed with its unit. No layout measures and no bytes here: how a table breaks across
+//! pages or which cells an Excel rule colours is the renderers' business.
+//!
+//! A section says where it is shown ([`Place`]): in the workbook and the printed report
+//! alike, or in one of them only where the two differ (a sheet holds more columns than an
+//! A4 page). A block both show is built once and placed in both, so they cannot disagree.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::schema::{Indicator, Unit};
+
+/// A report: what the PDF's title page, running header and pages and the workbook's
+/// sheets show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The file's title in its properties.
+    pub title: String,
+    pub cover: Cover,
+    /// Who the report is about, on every sheet's second row.
+    pub about: String,
+    /// The left part of a printed sheet's footer (the centre part is the period).
+    pub footer: String,
+    /// The running header of the PDF's pages after the title page.
+    pub running_header: String,
+    /// When the report was made: the files' dates (fixed in deterministic runs).
+    pub generated_at: NaiveDateTime,
+    pub sections: Vec<Section>,
+}
+
+/// The title page: the report's title, who it is about, the period and the comparison term.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cover {
+    pub title: String,
+    pub name: String,
+    pub subtitle: String,
+    pub period: String,
+    /// The comparison term, when it has data.
+    pub compared: Option<String>,
+}
+
+/// Which output shows a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Both,
+    /// The workbook only: a sheet of its own.
+    Workbook,
+    /// The printed report (PDF) only.
+    Print,
+}
+
+impl Place {
+    /// Whether the workbook shows a section placed here.
+    pub fn in_workbook(self) -> bool {
+        matches!(self, Place::Both | Place::Workbook)
+    }
+
+    /// Whether the printed report shows a section placed here.
+    pub fn in_print(self) -> bool {
+        matches!(self, Place::Both | Place::Print)
+    }
+}
+
+/// A part of a report under its own heading: a sheet of the workbook, a run of pages of
+/// the printed report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub place: Place,
+    /// The sheet's name in the workbook.
+    pub sheet: String,
+    /// Whether the printed section starts on a page of its own.
+    pub new_page: bool,
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    /// An empty section shown in `place`.
+    pub fn new(place: Place, title: impl Into<String>) -> Section {
+        Section { title: title.into(), place, sheet: String::new(), new_page: false, blocks: Vec::new() }
+    }
+
+    /// The section's sheet name in the workbook.
+    pub fn sheet(mut self, name: impl Into<String>) -> Section {
+        self.sheet = name.into();
+        self
+    }
+
+    /// The printed section starts a page.
+    pub fn on_new_page(mut self) -> Section {
+        self.new_page = true;
+        self
+    }
+
+    /// Adds a block.
+    pub fn with(mut self, block: Block) -> Section {
+        self.blocks.push(block);
+        self
+    }
+}
+
+/// What a section holds, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// A sentence or paragraph.
+    Text(String, Style),
+    /// Sentences as a bulleted list.
+    Bullets(Vec<String>),
+    /// A heading inside a section.
+    Subheading(String),
+    /// Key figures with their change against the comparison term, percentages coloured
+    /// by `Colours` where the output can.
+    Figures(Vec<Figure>, Colours),
+    Table(Table),
+    Chart(Chart),
+}
+
+/// How a sentence reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Running text.
+    Body,
+    /// A remark: how to read what follows, what a mark means.
+    Note,
+    /// What must not be missed.
+    Strong,
+}
+
+/// One key figure: what, now, before.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub code: Indicator,
+    pub group: String,
+    pub value: f64,
+    pub previous: Option<f64>,
+}
+
+/// A table: columns, rows of typed cells, and what the printed report says instead when
+/// there are no rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Printed instead of a table without rows (the workbook says «нет данных» under the header).
+    pub empty: Option<(String, Style)>,
+}
+
+impl Table {
+    /// A table with these columns and no rows yet.
+    pub fn new(columns: Vec<Column>) -> Table {
+        Table { columns, rows: Vec::new(), empty: None }
+    }
+
+    /// The sentence the printed report shows when the table has no rows.
+    pub fn or_say(mut self, text: impl Into<String>, style: Style) -> Table {
+        self.empty = Some((text.into(), style));
+        self
+    }
+}
+
+/// A column: its header, its share of a printed page's width (relative to the others), and
+/// how its values are coloured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub header: String,
+    pub width: f32,
+    pub colours: Option<Colours>,
+}
+
+impl Column {
+    pub fn new(header: impl Into<String>, width: f32) -> Column {
+        Column { header: header.into(), width, colours: None }
+    }
+
+    /// The column's percentages coloured by `colours`.
+    pub fn coloured(mut self, colours: Colours) -> Column {
+        self.colours = Some(colours);
+        self
+    }
+}
+
+/// How a column's percentages are coloured where the output can (Excel's rules).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Colours {
+    /// Traffic lights by level: red below `mid`, yellow up to `high`, green from `high`.
+    Levels { mid: f64, high: f64 },
+    /// A red-yellow-green scale over 0..100.
+    Scale,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A value in its unit; `None` when there is none.
+    Value(Option<f64>, Unit),
+    /// A change against an earlier value of this unit (a percentage's in points); `None`
+    /// when there is none, and never shown for a yes/no figure.
+    Change(Option<f64>, Unit),
+    /// A date; `None` when there is none.
+    Date(Option<NaiveDate>),
+}
+
+/// What a chart is drawn as: the view chooses, the renderers follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Upright bars.
+    Column,
+    /// Horizontal bars, for long category names (the printed page draws them upright,
+    /// with the names wrapped below).
+    Bar,
+    /// A line through the points, for values over time.
+    Line,
+}
+
+/// A chart: categories and named series (missing values as `None`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub kind: ChartKind,
+    pub title: String,
+    pub categories: Vec<String>,
+    pub series: Vec<(String, Vec<Option<f64>>)>,
+    /// A horizontal reference line (the 50 % line of diagnostic topics).
+    pub reference: Option<f64>,
+    /// Values are percentages: the axis runs 0..100.
+    pub percent: bool,
+}
