@@ -4,6 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
@@ -137,33 +138,50 @@ pub(super) struct Validated {
 /// Opens and validates every workbook, rosters first so the other forms can check their
 /// IDs against rosters arriving in the same run. Returns the files in commit order.
 ///
-/// Each file is opened on a worker thread (one per core) and its workbook dropped once
-/// checked, so the run holds at most one workbook per core whatever the inbox holds: rosters
-/// and unreadable files are settled in the first pass, which looks only at the form of the
-/// others; those are opened again in the second pass, once the run's rosters are known.
+/// Each file is opened on a worker thread (one per core). Rosters and unreadable files are
+/// settled in the first pass, which looks only at the form of the others; those are checked
+/// in the second pass, once the run's rosters are known. The first pass keeps their
+/// workbooks for the second while they span at most [`KEPT_CELLS`] cells together, and
+/// opening a workbook costs about what calamine's bare parse does, so most files are opened
+/// once; the rest are dropped and opened again, so memory stays bounded whatever the inbox
+/// holds.
 pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Validated>> {
     let mut index = roster_index(&run.store)?;
     let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
+    let budget = AtomicU64::new(KEPT_CELLS);
     let first = crate::parallel::map(&files, |f| match f.workbook(run.limits) {
-        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => Some(forms::check(&wb, &env)),
-        Ok(_) => None,
-        Err(e) => Some(unopened(&e)),
+        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => First::Settled(forms::check(&wb, &env)),
+        Ok(wb) => {
+            let cells = wb.cells();
+            let kept = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(cells)).is_ok();
+            if kept { First::Kept(wb) } else { First::Reopen }
+        }
+        Err(e) => First::Settled(unopened(&e)),
     });
-    for checked in first.iter().flatten() {
-        if let (Some(p), false) = (&checked.passport, checked.problems.has_errors()) {
+    for first in &first {
+        if let First::Settled(checked) = first
+            && let (Some(p), false) = (&checked.passport, checked.problems.has_errors())
+        {
             index.entry((p.school_code.clone(), p.term.year)).or_default().extend(roster_ids_of(checked));
         }
     }
     let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
-    let (settled, later): (Vec<_>, Vec<_>) = files.into_iter().zip(first).partition(|(_, checked)| checked.is_some());
-    let later: Vec<Incoming> = later.into_iter().map(|(f, _)| f).collect();
-    let checked = crate::parallel::map(&later, |f| match f.workbook(run.limits) {
-        Ok(wb) => forms::check(&wb, &env),
-        Err(e) => unopened(&e),
+    let (settled, later): (Vec<_>, Vec<_>) = files.into_iter().zip(first).partition(|(_, first)| matches!(first, First::Settled(_)));
+    let checked = crate::parallel::map(&later, |(f, first)| match first {
+        First::Kept(wb) => forms::check(wb, &env),
+        _ => match f.workbook(run.limits) {
+            Ok(wb) => forms::check(&wb, &env),
+            Err(e) => unopened(&e),
+        },
     });
-    let mut validated: Vec<Validated> =
-        settled.into_iter().filter_map(|(incoming, checked)| Some(Validated { incoming, checked: checked? })).collect();
-    validated.extend(later.into_iter().zip(checked).map(|(incoming, checked)| Validated { incoming, checked }));
+    let mut validated: Vec<Validated> = settled
+        .into_iter()
+        .filter_map(|(incoming, first)| match first {
+            First::Settled(checked) => Some(Validated { incoming, checked }),
+            _ => None,
+        })
+        .collect();
+    validated.extend(later.into_iter().zip(checked).map(|((incoming, _), checked)| Validated { incoming, checked }));
 
     // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
     // so the order of files inside one inbox never changes the result.
@@ -175,6 +193,21 @@ pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Va
         key(a).cmp(&key(b))
     });
     Ok(validated)
+}
+
+/// Cells of the workbooks the first pass of [`validate`] may keep for the second: about
+/// 130 MB of cell values (32 bytes each) plus their strings, the workbooks of some 200
+/// schools of the synthetic region.
+const KEPT_CELLS: u64 = 4_000_000;
+
+/// What the first pass of [`validate`] made of a file.
+enum First {
+    /// Checked already (a roster) or unreadable: nothing more to do.
+    Settled(Checked),
+    /// Another form, its workbook kept for the second pass.
+    Kept(workbook::Workbook),
+    /// Another form, to be opened again in the second pass (over the budget).
+    Reopen,
 }
 
 /// The validation of a file that could not be opened: its one problem.

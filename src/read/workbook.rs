@@ -78,6 +78,12 @@ pub struct Workbook {
 }
 
 impl Workbook {
+    /// Cells the sheets' used ranges span together: what the workbook holds in memory, at
+    /// the size of a cell value each (strings besides).
+    pub fn cells(&self) -> u64 {
+        self.sheets.iter().map(|s| s.range.get_size().0 as u64 * s.range.get_size().1 as u64).sum()
+    }
+
     /// The sheet whose name matches `name` leniently (case, spaces, `ё`, look-alikes).
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
         let key = fold(name);
