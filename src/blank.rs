@@ -107,13 +107,10 @@ fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> 
     write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
     write_instruction(wb.add_worksheet(), form, q, &styles)?;
     for spec in form.sheets() {
-        if form == FormKind::Questionnaire {
-            if let Some(q) = q {
-                let ws = spec_sheet(wb.add_worksheet(), spec, &styles, &mut lists)?;
-                questionnaire_items(ws, q, spec, &styles, &mut lists)?;
-            }
-        } else {
-            spec_sheet(wb.add_worksheet(), spec, &styles, &mut lists)?;
+        let ws = spec_sheet(wb.add_worksheet(), spec, &styles, &mut lists)?;
+        // Only a questionnaire's blank has a definition: its items follow the spec's columns.
+        if let Some(q) = q {
+            questionnaire_items(ws, q, spec, &styles, &mut lists)?;
         }
     }
     lists.write(wb.add_worksheet())?;
@@ -152,10 +149,9 @@ impl BlankCells {
         let fixed = |columns: &[Column]| columns.iter().map(|c| (c.header.to_string(), None)).collect::<Vec<_>>();
         let mut data: Vec<_> =
             form.sheets().iter().map(|spec| (spec.name, fixed(spec.columns), spec.coded.is_some_and(|c| c.typed_by_teacher))).collect();
-        if let Some((_, headers, _)) = data.first_mut().filter(|_| form == FormKind::Questionnaire) {
-            for item in q.map(|q| q.items.as_slice()).unwrap_or_default() {
-                headers.push((format!("{} {}", item.code, item.text), Some(item.code.clone())));
-            }
+        // Only a questionnaire's blank has a definition: its items follow the spec's columns.
+        if let (Some(q), Some((_, headers, _))) = (q, data.first_mut()) {
+            headers.extend(q.items.iter().map(|item| (format!("{} {}", item.code, item.text), Some(item.code.clone()))));
         }
         BlankCells { styles: Styles::new(), passport: passport_fields(form), data }
     }

@@ -13,6 +13,8 @@ use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold_tracked};
 use crate::read::values::{Term, cell_text};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Table;
+use crate::schema::column::{DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC};
 
 pub const KINDS: [&str; 9] = [
     "семинар",
@@ -34,21 +36,21 @@ pub const MARK_HELP: &str = "«+» или «1» — был, «н» или «0» 
 pub const EVENTS: SheetSpec = SheetSpec {
     name: "События",
     columns: &[
-        col("event_id", "Код события", true).of(Kind::Code),
-        col("date", "Дата", true).of(Kind::Date),
-        col("kind", "Вид", true).of(Kind::Closed(&KINDS)),
-        col("topic", "Тема", false),
-        col("hours", "Часы", false).of(Kind::Number { positive: true, expected: "часы должны быть больше нуля" }),
-        col("level", "Уровень", false).of(Kind::Closed(&LEVELS)),
+        col(EVENT_ID, "Код события", true).of(Kind::Code),
+        col(DATE, "Дата", true).of(Kind::Date),
+        col(KIND, "Вид", true).of(Kind::Closed(&KINDS)),
+        col(TOPIC, "Тема", false),
+        col(HOURS, "Часы", false).of(Kind::Number { positive: true, expected: "часы должны быть больше нуля" }),
+        col(LEVEL, "Уровень", false).of(Kind::Closed(&LEVELS)),
     ],
     no_header: "не найдена строка заголовков (Код события, Дата, Вид...)",
     unique: Some(Unique {
-        key: "event_id",
+        key: EVENT_ID,
         message: "код события повторяется (уже в строке {row}): у каждого события свой код",
         names: Earlier::First,
     }),
     coded: None,
-    table: "events",
+    table: Table::Events,
     frame: Frame::Columns,
 };
 
@@ -56,22 +58,22 @@ pub const EVENTS: SheetSpec = SheetSpec {
 pub const MARKS: SheetSpec = SheetSpec {
     name: "Посещаемость",
     columns: &[
-        col("id", "ID", true).of(Kind::Person {
+        col(ID, "ID", true).of(Kind::Person {
             unknown: "такого ID нет в составе участников школы: отметки сохранены, проверьте ID или пришлите состав",
         }),
-        col("full_name", "ФИО", false),
+        col(FULL_NAME, "ФИО", false),
     ],
     no_header: "не найдена строка заголовков (ID, ФИО, коды событий)",
     unique: Some(Unique {
-        key: "id", message: "участник уже записан в строке {row}: одна строка на человека", names: Earlier::Latest
+        key: ID, message: "участник уже записан в строке {row}: одна строка на человека", names: Earlier::Latest
     }),
     coded: Some(Coded {
         unknown: ": это не код события с листа «События» — проверьте, нет ли опечатки в коде",
         typed_by_teacher: true,
         list: Some((&["+", "н", "у", "б", "1", "0"], "Допустимые отметки", MARK_HELP)),
     }),
-    table: "attendance",
-    frame: Frame::Long(&[("person_id", Stored::Text), ("event_id", Stored::Text), ("mark", Stored::Text)]),
+    table: Table::Attendance,
+    frame: Frame::Long(&[(PERSON_ID, Stored::Text), (EVENT_ID, Stored::Text), (MARK, Stored::Text)]),
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,12 +93,12 @@ impl Record for Event {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "event_id" => Field::Text(Some(&self.event_id)),
-            "date" => Field::Date(Some(self.date)),
-            "kind" => Field::Text(Some(self.kind)),
-            "topic" => Field::Text(self.topic.as_deref()),
-            "hours" => Field::Number(Some(self.hours)),
-            "level" => Field::Text(Some(self.level)),
+            EVENT_ID => Field::Text(Some(&self.event_id)),
+            DATE => Field::Date(Some(self.date)),
+            KIND => Field::Text(Some(self.kind)),
+            TOPIC => Field::Text(self.topic.as_deref()),
+            HOURS => Field::Number(Some(self.hours)),
+            LEVEL => Field::Text(Some(self.level)),
             _ => return None,
         })
     }
@@ -117,9 +119,9 @@ impl Record for Mark {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "person_id" => Field::Text(Some(&self.person_id)),
-            "event_id" => Field::Text(Some(&self.event_id)),
-            "mark" => Field::Text(Some(self.mark)),
+            PERSON_ID => Field::Text(Some(&self.person_id)),
+            EVENT_ID => Field::Text(Some(&self.event_id)),
+            MARK => Field::Text(Some(self.mark)),
             _ => return None,
         })
     }
@@ -153,8 +155,8 @@ pub fn read(
     let mut marks = Marks { declared: &declared.declared, valid, columns: Vec::new() };
     let marks = sheet::read(marks_sheet, &MARKS, ctx.roster_ids, &mut marks, problems, counts);
     Ok(vec![
-        TableFrame { table: EVENTS.table, frame: frame(&EVENTS, &events)? },
-        TableFrame { table: MARKS.table, frame: frame(&MARKS, &marks)? },
+        TableFrame { table: EVENTS.table.code(), frame: frame(&EVENTS, &events)? },
+        TableFrame { table: MARKS.table.code(), frame: frame(&MARKS, &marks)? },
     ])
 }
 
@@ -171,10 +173,10 @@ impl SheetRules for Events {
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
         let term = self.term;
-        if let Some(d) = row.date("date").filter(|d| !term.in_school_year(*d)) {
+        if let Some(d) = row.date(DATE).filter(|d| !term.in_school_year(*d)) {
             problems.rule(Rule::SchoolYear).error(
                 &sheet.name,
-                row.at("date"),
+                row.at(DATE),
                 &d.format("%d.%m.%Y").to_string(),
                 format!("дата вне учебного года {}/{} (1 сентября — 31 августа)", term.year, term.year + 1),
             );
@@ -182,14 +184,14 @@ impl SheetRules for Events {
     }
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Event> {
-        let Some(event_id) = row.text("event_id") else { return Vec::new() };
+        let Some(event_id) = row.text(EVENT_ID) else { return Vec::new() };
         self.declared.insert(event_id.clone());
-        let (Some(date), Some(kind), false) = (row.date("date"), row.closed("kind"), row.repeated) else {
+        let (Some(date), Some(kind), false) = (row.date(DATE), row.closed(KIND), row.repeated) else {
             return Vec::new();
         };
-        let hours = row.number("hours").unwrap_or(1.0);
-        let level = row.closed("level").unwrap_or("школьный");
-        vec![Event { event_id, date, kind, topic: row.text("topic"), hours, level }]
+        let hours = row.number(HOURS).unwrap_or(1.0);
+        let level = row.closed(LEVEL).unwrap_or("школьный");
+        vec![Event { event_id, date, kind, topic: row.text(TOPIC), hours, level }]
     }
 }
 
@@ -221,7 +223,7 @@ impl SheetRules for Marks<'_> {
 
     /// A row without an ID, or repeating one, is in error; its marks are checked all the same.
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Mark> {
-        let person_id = row.text("id");
+        let person_id = row.text(ID);
         let mut marks = Vec::new();
         for (c, event_id) in &self.columns {
             let Some(text) = cell_text(sheet.get(row.row, *c)) else {

@@ -10,23 +10,25 @@ use crate::problem::{Problems, Rule};
 use crate::read::text::canonical_code;
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Table;
+use crate::schema::column::{FULL_NAME, ID, MAX_SCORE, PERSON_ID, POINTS, TASK, TOPIC, TOPIC_CODE};
 
 /// The sheet `Задания`: one row per task.
 pub const TASKS: SheetSpec = SheetSpec {
     name: "Задания",
     columns: &[
-        col("task", "№", true).of(Kind::Code),
-        col("max_score", "Макс. балл", true)
+        col(TASK, "№", true).of(Kind::Code),
+        col(MAX_SCORE, "Макс. балл", true)
             .of(Kind::Number { positive: true, expected: "максимальный балл должен быть больше нуля" }),
-        col("topic_code", "Код темы", true).of(Kind::Code),
-        col("topic", "Тема (умение)", true),
+        col(TOPIC_CODE, "Код темы", true).of(Kind::Code),
+        col(TOPIC, "Тема (умение)", true),
     ],
     no_header: "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))",
     unique: Some(Unique {
-        key: "task", message: "номер задания повторяется (уже в строке {row})", names: Earlier::Latest
+        key: TASK, message: "номер задания повторяется (уже в строке {row})", names: Earlier::Latest
     }),
     coded: None,
-    table: "diag_tasks",
+    table: Table::DiagTasks,
     frame: Frame::Columns,
 };
 
@@ -34,14 +36,14 @@ pub const TASKS: SheetSpec = SheetSpec {
 pub const RESULTS: SheetSpec = SheetSpec {
     name: "Результаты",
     columns: &[
-        col("id", "ID", true).of(Kind::Person {
+        col(ID, "ID", true).of(Kind::Person {
             unknown: "такого ID нет в составе участников школы: результаты сохранены, проверьте ID"
         }),
-        col("full_name", "ФИО", false),
+        col(FULL_NAME, "ФИО", false),
     ],
     no_header: "не найдена строка заголовков (ID, ФИО, номера заданий)",
     unique: Some(Unique {
-        key: "id",
+        key: ID,
         message: "результаты этого участника уже есть в строке {row}: одна строка на человека",
         names: Earlier::Latest,
     }),
@@ -50,8 +52,8 @@ pub const RESULTS: SheetSpec = SheetSpec {
         typed_by_teacher: true,
         list: None,
     }),
-    table: "diag_results",
-    frame: Frame::Long(&[("person_id", Stored::Text), ("task", Stored::Text), ("points", Stored::Number)]),
+    table: Table::DiagResults,
+    frame: Frame::Long(&[(PERSON_ID, Stored::Text), (TASK, Stored::Text), (POINTS, Stored::Number)]),
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,10 +71,10 @@ impl Record for Task {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "task" => Field::Text(Some(&self.task)),
-            "max_score" => Field::Number(Some(self.max_score)),
-            "topic_code" => Field::Text(Some(&self.topic_code)),
-            "topic" => Field::Text(Some(&self.topic)),
+            TASK => Field::Text(Some(&self.task)),
+            MAX_SCORE => Field::Number(Some(self.max_score)),
+            TOPIC_CODE => Field::Text(Some(&self.topic_code)),
+            TOPIC => Field::Text(Some(&self.topic)),
             _ => return None,
         })
     }
@@ -93,9 +95,9 @@ impl Record for Score {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "person_id" => Field::Text(Some(&self.person_id)),
-            "task" => Field::Text(Some(&self.task)),
-            "points" => Field::Number(self.points),
+            PERSON_ID => Field::Text(Some(&self.person_id)),
+            TASK => Field::Text(Some(&self.task)),
+            POINTS => Field::Number(self.points),
             _ => return None,
         })
     }
@@ -117,8 +119,8 @@ pub fn read(
     let mut scores = Scores { declared: &declared.declared, tasks: &tasks, columns: Vec::new() };
     let scores = sheet::read(results_sheet, &RESULTS, ctx.roster_ids, &mut scores, problems, counts);
     Ok(vec![
-        TableFrame { table: TASKS.table, frame: frame(&TASKS, &tasks)? },
-        TableFrame { table: RESULTS.table, frame: frame(&RESULTS, &scores)? },
+        TableFrame { table: TASKS.table.code(), frame: frame(&TASKS, &tasks)? },
+        TableFrame { table: RESULTS.table.code(), frame: frame(&RESULTS, &scores)? },
     ])
 }
 
@@ -140,10 +142,10 @@ impl SheetRules for Tasks {
     type Record = Task;
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Task> {
-        let Some(task) = row.text("task").filter(|_| !row.repeated) else { return Vec::new() };
-        let max_score = row.number("max_score");
+        let Some(task) = row.text(TASK).filter(|_| !row.repeated) else { return Vec::new() };
+        let max_score = row.number(MAX_SCORE);
         self.declared.push(Declared { task: task.clone(), max_score });
-        let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, row.text("topic_code"), row.text("topic")) else {
+        let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, row.text(TOPIC_CODE), row.text(TOPIC)) else {
             return Vec::new();
         };
         vec![Task { task, max_score, topic_code, topic }]
@@ -200,7 +202,7 @@ impl<'a> SheetRules for Scores<'a> {
                 }
             }
         }
-        let Some(person_id) = row.text("id") else { return Vec::new() };
+        let Some(person_id) = row.text(ID) else { return Vec::new() };
         let stored = |task: &Declared| self.tasks.iter().any(|(_, t)| t.task == task.task);
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);

@@ -11,32 +11,34 @@ use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Table;
+use crate::schema::column::{FULL_NAME, ID, ITEM, RESPONDENT, RESPONDENT_ID, VALUE_NUM, VALUE_TEXT};
 
 /// The sheet `Ответы`: one row per respondent, one column per item headed by its code.
 pub const SHEET: SheetSpec = SheetSpec {
     name: "Ответы",
     columns: &[
-        col("id", "ID", false).of(Kind::Person {
+        col(ID, "ID", false).of(Kind::Person {
             unknown: "такого ID нет в составе участников школы: ответы сохранены, проверьте ID"
         }),
-        col("full_name", "ФИО", false),
+        col(FULL_NAME, "ФИО", false),
     ],
     no_header: "не найдена строка заголовков (ID и коды пунктов анкеты)",
     unique: Some(Unique {
-        key: "id",
+        key: ID,
         message: "ответы этого участника уже есть в строке {row}: одна строка на человека",
         names: Earlier::Latest,
     }),
     coded: Some(Coded {
         unknown: ": это не код пункта анкеты — проверьте, нет ли опечатки в коде", typed_by_teacher: false, list: None
     }),
-    table: "answers",
+    table: Table::Answers,
     frame: Frame::Long(&[
-        ("respondent_id", Stored::Text),
-        ("respondent", Stored::Text),
-        ("item", Stored::Text),
-        ("value_num", Stored::Number),
-        ("value_text", Stored::Text),
+        (RESPONDENT_ID, Stored::Text),
+        (RESPONDENT, Stored::Text),
+        (ITEM, Stored::Text),
+        (VALUE_NUM, Stored::Number),
+        (VALUE_TEXT, Stored::Text),
     ]),
 };
 
@@ -59,11 +61,11 @@ impl Record for Answer {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "respondent_id" => Field::Text(self.respondent_id.as_deref()),
-            "respondent" => Field::Text(Some(&self.respondent)),
-            "item" => Field::Text(Some(&self.item)),
-            "value_num" => Field::Number(self.value_num),
-            "value_text" => Field::Text(self.value_text.as_deref()),
+            RESPONDENT_ID => Field::Text(self.respondent_id.as_deref()),
+            RESPONDENT => Field::Text(Some(&self.respondent)),
+            ITEM => Field::Text(Some(&self.item)),
+            VALUE_NUM => Field::Number(self.value_num),
+            VALUE_TEXT => Field::Text(self.value_text.as_deref()),
             _ => return None,
         })
     }
@@ -91,7 +93,7 @@ pub fn read(
         return Ok(Vec::new());
     };
     let answers = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Answers { def, columns: Vec::new() }, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &answers)? }])
+    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &answers)? }])
 }
 
 /// The questionnaire's own rules: an ID unless the questionnaire is anonymous, and each
@@ -107,7 +109,7 @@ impl SheetRules for Answers<'_> {
 
     /// Item columns: the header starts with the item code (`К1.2 Умею составлять...`).
     fn header(&mut self, sheet: &Sheet, header: &Header, problems: &mut Problems) -> Vec<(u32, String)> {
-        if header.col("id").is_none() && !self.def.anonymous {
+        if header.col(ID).is_none() && !self.def.anonymous {
             problems
                 .rule(Rule::RespondentId)
                 .sheet_error(&sheet.name, "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника");
@@ -124,13 +126,13 @@ impl SheetRules for Answers<'_> {
     }
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
-        if row.text("id").is_none() && !self.def.anonymous {
-            problems.rule(Rule::RespondentId).error(&sheet.name, row.at("id"), "", "не заполнен ID: анкета не анонимная");
+        if row.text(ID).is_none() && !self.def.anonymous {
+            problems.rule(Rule::RespondentId).error(&sheet.name, row.at(ID), "", "не заполнен ID: анкета не анонимная");
         }
     }
 
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Answer> {
-        let respondent_id = row.text("id");
+        let respondent_id = row.text(ID);
         let respondent = respondent_id.clone().unwrap_or_else(|| format!("#{}", row.row + 1));
         let mut answers = Vec::new();
         for (c, item) in &self.columns {

@@ -10,6 +10,8 @@ use super::table::{Header, RowCounts};
 use super::{Record, TableFrame};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Table;
+use crate::schema::column::{CLASS, EXPERIENCE_YEARS, FULL_NAME, ID, ROLE, SUBJECT, TUTOR_ID};
 
 pub const ROLES: [&str; 4] = ["наставник", "тьютор", "педагог", "обучающийся"];
 
@@ -17,23 +19,23 @@ pub const ROLES: [&str; 4] = ["наставник", "тьютор", "педаг�
 pub const SHEET: SheetSpec = SheetSpec {
     name: "Состав",
     columns: &[
-        col("id", "ID", true).of(Kind::Code),
-        col("full_name", "ФИО", true),
-        col("role", "Роль", true).of(Kind::Closed(&ROLES)),
-        col("class", "Класс", false).of(Kind::Class),
-        col("subject", "Предмет", false),
-        col("experience_years", "Стаж, лет", false)
+        col(ID, "ID", true).of(Kind::Code),
+        col(FULL_NAME, "ФИО", true),
+        col(ROLE, "Роль", true).of(Kind::Closed(&ROLES)),
+        col(CLASS, "Класс", false).of(Kind::Class),
+        col(SUBJECT, "Предмет", false),
+        col(EXPERIENCE_YEARS, "Стаж, лет", false)
             .of(Kind::Number { positive: false, expected: "стаж не может быть отрицательным" }),
-        col("tutor_id", "Тьютор (ID)", false).of(Kind::Code),
+        col(TUTOR_ID, "Тьютор (ID)", false).of(Kind::Code),
     ],
     no_header: "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка",
     unique: Some(Unique {
-        key: "id",
+        key: ID,
         message: "ID повторяется: уже есть в строке {row}; у каждого участника свой ID",
         names: Earlier::First,
     }),
     coded: None,
-    table: "roster",
+    table: Table::Roster,
     frame: Frame::Columns,
 };
 
@@ -55,13 +57,13 @@ impl Record for Person {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "id" => Field::Text(Some(&self.id)),
-            "full_name" => Field::Text(Some(&self.full_name)),
-            "role" => Field::Text(Some(self.role)),
-            "class" => Field::Text(self.class.as_deref()),
-            "subject" => Field::Text(self.subject.as_deref()),
-            "experience_years" => Field::Number(self.experience_years),
-            "tutor_id" => Field::Text(self.tutor_id.as_deref()),
+            ID => Field::Text(Some(&self.id)),
+            FULL_NAME => Field::Text(Some(&self.full_name)),
+            ROLE => Field::Text(Some(self.role)),
+            CLASS => Field::Text(self.class.as_deref()),
+            SUBJECT => Field::Text(self.subject.as_deref()),
+            EXPERIENCE_YEARS => Field::Number(self.experience_years),
+            TUTOR_ID => Field::Text(self.tutor_id.as_deref()),
             _ => return None,
         })
     }
@@ -73,7 +75,7 @@ pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts
         return Ok(Vec::new());
     };
     let people = sheet::read(sheet, &SHEET, None, &mut People::default(), problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &people)? }])
+    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &people)? }])
 }
 
 /// The roster's own rules: a learner's class, and tutor links across rows.
@@ -96,20 +98,15 @@ impl SheetRules for People {
     type Record = Person;
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
-        if row.closed("role") == Some("обучающийся") && row.text("class").is_none() {
-            problems.rule(Rule::LearnerClass).error(
-                &sheet.name,
-                row.at("class"),
-                "",
-                "для обучающегося нужно указать класс (например, 6А)",
-            );
+        if row.closed(ROLE) == Some("обучающийся") && row.text(CLASS).is_none() {
+            problems.rule(Rule::LearnerClass).error(&sheet.name, row.at(CLASS), "", "для обучающегося нужно указать класс (например, 6А)");
         }
     }
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Person> {
-        let (id, role) = (row.text("id"), row.closed("role"));
-        self.listed.push(Listed { row: row.row, id: id.clone(), role, tutor_id: row.text("tutor_id") });
-        let (Some(id), Some(full_name), Some(role)) = (id, row.text("full_name"), role) else {
+        let (id, role) = (row.text(ID), row.closed(ROLE));
+        self.listed.push(Listed { row: row.row, id: id.clone(), role, tutor_id: row.text(TUTOR_ID) });
+        let (Some(id), Some(full_name), Some(role)) = (id, row.text(FULL_NAME), role) else {
             return Vec::new();
         };
         if row.repeated {
@@ -119,10 +116,10 @@ impl SheetRules for People {
             id,
             full_name,
             role,
-            class: row.text("class"),
-            subject: row.text("subject"),
-            experience_years: row.number("experience_years"),
-            tutor_id: row.text("tutor_id"),
+            class: row.text(CLASS),
+            subject: row.text(SUBJECT),
+            experience_years: row.number(EXPERIENCE_YEARS),
+            tutor_id: row.text(TUTOR_ID),
         }]
     }
 
@@ -136,7 +133,7 @@ impl SheetRules for People {
                 roles.entry(id.as_str()).or_insert(person.role);
             }
         }
-        let Some(c) = header.col("tutor_id") else {
+        let Some(c) = header.col(TUTOR_ID) else {
             return;
         };
         for person in &self.listed {

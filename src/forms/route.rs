@@ -9,32 +9,34 @@ use super::spec::{Field, Frame, Kind, SheetSpec, col, frame};
 use super::{Context, Passport, Record, TableFrame};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Table;
+use crate::schema::column::{ACTIVITY, DUE, EVIDENCE, GOAL, ID, LEVEL, NOMINATION, RESULT, STATUS};
 
 pub const LEVELS: [&str; 5] = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
 pub const STATUSES: [&str; 4] = ["запланировано", "выполнено", "не выполнено", "перенесено"];
 pub const RESULTS: [&str; 3] = ["участие", "призёр", "победитель"];
-pub const EVIDENCE: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
+pub const EVIDENCE_KINDS: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
 
 /// The sheet `Маршрут`: one row per planned step of a person's route.
 pub const SHEET: SheetSpec = SheetSpec {
     name: "Маршрут",
     columns: &[
-        col("id", "ID", true).of(Kind::Person {
+        col(ID, "ID", true).of(Kind::Person {
             unknown: "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID"
         }),
-        col("goal", "Цель", true),
-        col("activity", "Мероприятие", true),
-        col("level", "Уровень", true).of(Kind::Closed(&LEVELS)),
-        col("nomination", "Номинация", false),
-        col("due", "Срок", true).of(Kind::DateOrMonth),
-        col("status", "Статус", true).of(Kind::Closed(&STATUSES)),
-        col("result", "Результат", false).of(Kind::Closed(&RESULTS)),
-        col("evidence", "Подтверждение", false).of(Kind::Closed(&EVIDENCE)),
+        col(GOAL, "Цель", true),
+        col(ACTIVITY, "Мероприятие", true),
+        col(LEVEL, "Уровень", true).of(Kind::Closed(&LEVELS)),
+        col(NOMINATION, "Номинация", false),
+        col(DUE, "Срок", true).of(Kind::DateOrMonth),
+        col(STATUS, "Статус", true).of(Kind::Closed(&STATUSES)),
+        col(RESULT, "Результат", false).of(Kind::Closed(&RESULTS)),
+        col(EVIDENCE, "Подтверждение", false).of(Kind::Closed(&EVIDENCE_KINDS)),
     ],
     no_header: "не найдена строка заголовков (ID, Цель, Мероприятие...)",
     unique: None,
     coded: None,
-    table: "route",
+    table: Table::Route,
     frame: Frame::Columns,
 };
 
@@ -58,15 +60,15 @@ impl Record for RouteItem {
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
         Some(match column {
-            "id" => Field::Text(Some(&self.id)),
-            "goal" => Field::Text(Some(&self.goal)),
-            "activity" => Field::Text(Some(&self.activity)),
-            "level" => Field::Text(Some(self.level)),
-            "nomination" => Field::Text(self.nomination.as_deref()),
-            "due" => Field::Date(Some(self.due)),
-            "status" => Field::Text(Some(self.status)),
-            "result" => Field::Text(self.result),
-            "evidence" => Field::Text(self.evidence),
+            ID => Field::Text(Some(&self.id)),
+            GOAL => Field::Text(Some(&self.goal)),
+            ACTIVITY => Field::Text(Some(&self.activity)),
+            LEVEL => Field::Text(Some(self.level)),
+            NOMINATION => Field::Text(self.nomination.as_deref()),
+            DUE => Field::Date(Some(self.due)),
+            STATUS => Field::Text(Some(self.status)),
+            RESULT => Field::Text(self.result),
+            EVIDENCE => Field::Text(self.evidence),
             _ => return None,
         })
     }
@@ -84,7 +86,7 @@ pub fn read(
         return Ok(Vec::new());
     };
     let items = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Steps, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &items)? }])
+    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &items)? }])
 }
 
 /// The route's own rules: a result only for a step that is done.
@@ -94,17 +96,17 @@ impl SheetRules for Steps {
     type Record = RouteItem;
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
-        match (row.closed("result"), row.closed("status")) {
+        match (row.closed(RESULT), row.closed(STATUS)) {
             (Some(result), Some(status)) if status != "выполнено" => problems.rule(Rule::ResultStatus).error(
                 &sheet.name,
-                row.at("result"),
+                row.at(RESULT),
                 result,
                 format!("результат указывается только для статуса «выполнено», а здесь статус «{status}»: уберите результат или исправьте статус"),
             ),
             // The rule cannot be judged yet, but the teacher learns it now, not on the next try.
             (Some(result), None) => problems.rule(Rule::ResultStatus).warning(
                 &sheet.name,
-                row.cell("result"),
+                row.cell(RESULT),
                 result,
                 "статус в этой строке не распознан, поэтому результат не проверен: результат указывается только для статуса «выполнено»",
             ),
@@ -114,11 +116,11 @@ impl SheetRules for Steps {
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<RouteItem> {
         let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) =
-            (row.text("id"), row.text("goal"), row.text("activity"), row.closed("level"), row.date("due"), row.closed("status"))
+            (row.text(ID), row.text(GOAL), row.text(ACTIVITY), row.closed(LEVEL), row.date(DUE), row.closed(STATUS))
         else {
             return Vec::new();
         };
-        let (nomination, result, evidence) = (row.text("nomination"), row.closed("result"), row.closed("evidence"));
+        let (nomination, result, evidence) = (row.text(NOMINATION), row.closed(RESULT), row.closed(EVIDENCE));
         vec![RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }]
     }
 }

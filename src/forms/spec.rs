@@ -8,6 +8,8 @@ use chrono::NaiveDate;
 use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
 
 use super::{Record, date_column};
+use crate::schema::Table;
+use crate::schema::column::{DIGEST, KEY, SOURCE_ROW};
 
 /// What a column holds, which says how a cell is read, checked and stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,7 +125,7 @@ pub struct SheetSpec {
     pub unique: Option<Unique>,
     pub coded: Option<Coded>,
     /// The store table the sheet's records go to.
-    pub table: &'static str,
+    pub table: Table,
     pub frame: Frame,
 }
 
@@ -182,5 +184,20 @@ fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
     let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
     let digests: Vec<String> = rows.iter().map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes())).collect();
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
-    [FrameColumn::new("_key".into(), keys), FrameColumn::new("_digest".into(), digests), FrameColumn::new("source_row".into(), source_rows)]
+    [FrameColumn::new(KEY.into(), keys), FrameColumn::new(DIGEST.into(), digests), FrameColumn::new(SOURCE_ROW.into(), source_rows)]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::forms::FormKind;
+
+    #[test]
+    fn every_sheet_stores_the_columns_of_its_table_in_the_schemas_order() {
+        for form in FormKind::ALL {
+            for spec in form.sheets() {
+                let stored: Vec<&str> = spec.store_columns().into_iter().map(|(key, _)| key).collect();
+                assert_eq!(stored, spec.table.record_columns(), "«{}»", spec.name);
+            }
+        }
+    }
 }
