@@ -8,7 +8,7 @@
 //! Whether a store replaces an earlier file of its key is the journal's to say: that file
 //! may be committed earlier in the same run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use polars::prelude::Column;
 
@@ -51,6 +51,7 @@ pub(super) enum Content {
 }
 
 /// A file to reject, with its problems.
+#[derive(Clone)]
 pub(super) struct Rejection {
     pub passport: Option<Passport>,
     pub counts: RowCounts,
@@ -150,20 +151,38 @@ fn stage_workbook(run: &Run, seq: u64, v: &Validated, passport: &Passport) -> an
 }
 
 /// Reads, decides and stages, on every core, the packages in the inbox, their log lines
-/// numbered from `first_seq`. Only a centre takes packages; a later copy of the same bytes
-/// is a duplicate, even of a rejected one.
+/// numbered from `first_seq`. Only a centre takes packages. A later copy of the same bytes
+/// shares its first copy's fate, as a workbook's does: a duplicate of a stored package,
+/// rejected with the same problems as a rejected one.
 pub(super) fn for_packages(files: Vec<Incoming>, run: &Run, first_seq: u64) -> anyhow::Result<Vec<(Incoming, Decision)>> {
     let mut seen = HashSet::new();
     let jobs: Vec<(u64, &Incoming, bool)> = (first_seq..).zip(&files).map(|(seq, f)| (seq, f, seen.insert(f.sha256.as_str()))).collect();
-    let decisions = crate::parallel::map(&jobs, |(seq, file, first)| match (first, run.kind) {
-        (false, _) => Ok(Decision::Duplicate),
-        (true, Kind::School) => Ok(Decision::refused(&FileError::PackageAtSchool)),
+    let firsts = crate::parallel::map(&jobs, |(seq, file, first)| match (first, run.kind) {
+        (false, _) => Ok(None),
+        (true, Kind::School) => Ok(Some(Decision::refused(&FileError::PackageAtSchool))),
         (true, Kind::Centre) => match file.bytes().and_then(|bytes| Ok(crate::package::read(&bytes)?)) {
-            Err(e) => Ok(Decision::refused(&e)),
-            Ok(package) => stage_package(run, *seq, &file.sha256, package).map(Decision::Store),
+            Err(e) => Ok(Some(Decision::refused(&e))),
+            Ok(package) => stage_package(run, *seq, &file.sha256, package).map(|s| Some(Decision::Store(s))),
         },
     });
-    files.into_iter().zip(decisions).map(|(file, decision)| Ok((file, decision?))).collect()
+    // SHA-256 -> the rejection of its first copy, or `None` when that copy is stored.
+    let mut fates: HashMap<String, Option<Rejection>> = HashMap::new();
+    let mut decisions = Vec::with_capacity(files.len());
+    for (file, first) in files.into_iter().zip(firsts) {
+        let decision = match first? {
+            Some(decision) => {
+                let rejection = if let Decision::Reject(r) = &decision { Some(r.clone()) } else { None };
+                fates.insert(file.sha256.clone(), rejection);
+                decision
+            }
+            None => match fates.get(&file.sha256) {
+                Some(Some(rejection)) => Decision::Reject(rejection.clone()),
+                _ => Decision::Duplicate,
+            },
+        };
+        decisions.push((file, decision));
+    }
+    Ok(decisions)
 }
 
 /// Stages a package's store files, each row numbered with the package's `seq`.

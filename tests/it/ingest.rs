@@ -503,11 +503,17 @@ fn a_file_not_laid_out_as_the_blank_gets_a_plain_copy_with_wide_enough_columns()
 #[test]
 fn a_misplaced_or_damaged_package_is_rejected_with_its_reason() {
     let school = Ws::new();
+    // Two copies of one package: a copy of a rejected file is rejected too, not «уже загружен».
     std::fs::write(school.path("inbox/пакет.parquet"), b"PAR1").unwrap();
+    std::fs::write(school.path("inbox/копия пакета.parquet"), b"PAR1").unwrap();
     let out = school.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
-    let list = school.problems_of("пакет.parquet");
-    assert!(list.contains("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы"), "{list}");
+    for name in ["пакет.parquet", "копия пакета.parquet"] {
+        let list = school.problems_of(name);
+        assert!(list.contains("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы"), "{name}: {list}");
+    }
+    let outcomes: Vec<String> = school.log().iter().map(|line| line["outcome"].clone()).collect();
+    assert_eq!(outcomes, ["rejected", "rejected"]);
 
     let centre = Ws::new();
     let config = std::fs::read_to_string(centre.path("tutorstat.toml")).unwrap();
