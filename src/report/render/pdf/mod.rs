@@ -14,6 +14,9 @@ use crate::report::names;
 use font::Fonts;
 use layout::{ACCENT, BOTTOM, INK, LEFT, Layout, MUTED, PAGE_W, WIDTH};
 
+/// What a table without rows says under its header.
+const NO_DATA: &str = "нет данных";
+
 /// The PDF renderer, with the fonts it measures and embeds.
 pub struct Pdf<'a> {
     pub fonts: &'a Fonts,
@@ -57,7 +60,11 @@ fn lay_out(l: &mut Layout, block: &Block) {
             _ => {
                 let headers: Vec<&str> = table.columns.iter().map(|c| c.header.as_str()).collect();
                 let widths: Vec<f32> = table.columns.iter().map(|c| c.width).collect();
-                let rows: Vec<Vec<String>> = table.rows.iter().map(|row| row.iter().map(text).collect()).collect();
+                let mut rows: Vec<Vec<String>> = table.rows.iter().map(|row| row.iter().map(text).collect()).collect();
+                // A table without rows says so under its header, as the workbook's do.
+                if rows.is_empty() {
+                    rows.push(vec![NO_DATA.to_string()]);
+                }
                 l.table(&headers, &widths, &rows);
             }
         },
@@ -116,4 +123,33 @@ pub fn title_page(l: &mut Layout, cover: &Cover, generated_at: chrono::NaiveDate
         MUTED,
         &format!("Сформировано {} · tutorstat {}", generated_at.format("%d.%m.%Y %H:%M"), env!("CARGO_PKG_VERSION")),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use printpdf::{Op, TextItem};
+
+    use super::*;
+    use crate::report::document::{Column, Table};
+
+    /// The texts laid out, in order.
+    fn shown(l: &Layout) -> Vec<String> {
+        let text =
+            |items: &[TextItem]| items.iter().filter_map(|i| if let TextItem::Text(t) = i { Some(t.clone()) } else { None }).collect();
+        l.pages.iter().flatten().filter_map(|op| if let Op::ShowText { items } = op { Some(text(items)) } else { None }).collect()
+    }
+
+    #[test]
+    fn a_table_without_rows_says_so_under_its_header_unless_it_has_its_own_sentence() {
+        let fonts = Fonts::load();
+        let table = Table::new(vec![Column::new("ID", 20.0), Column::new("ФИО", 80.0)]);
+        let mut l = Layout::new(&fonts);
+        l.new_page();
+        lay_out(&mut l, &Block::Table(table.clone()));
+        assert_eq!(shown(&l), ["ID", "ФИО", "нет данных"]);
+        let mut l = Layout::new(&fonts);
+        l.new_page();
+        lay_out(&mut l, &Block::Table(table.or_say("Таких участников нет.", Style::Note)));
+        assert_eq!(shown(&l), ["Таких участников нет."]);
+    }
 }
