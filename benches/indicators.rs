@@ -11,7 +11,7 @@ use polars::prelude::*;
 use tutorstat::config::{Expected, Thresholds};
 use tutorstat::definitions::Definitions;
 use tutorstat::indicators::{Inputs, Settings, compute};
-use tutorstat::read::values::Term;
+use tutorstat::schema::Term;
 
 /// Per school: 5 tutors, 15 mentors, 20 teachers, 150 students (issue 6's sizes).
 const TUTORS: usize = 5;

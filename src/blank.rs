@@ -13,7 +13,7 @@ use crate::definitions::{Definitions, Questionnaire, Scale};
 use crate::forms::spec::{Column, Kind, SheetSpec};
 use crate::forms::{FormKind, attendance, passport, questionnaire};
 use crate::read::text::fold;
-use crate::read::values::Period;
+use crate::schema::Period;
 use crate::schema::Wave;
 
 /// Rows of a data sheet that get dropdowns and unlocked input cells.

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use tutorstat::read::values::Term;
+use tutorstat::schema::Term;
 
 const HELP_TEMPLATE: &str = "\
 {before-help}{about}

@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use crate::read::values::{Period, Term};
+use crate::schema::{Period, Term};
 
 /// What a workspace is for (`kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

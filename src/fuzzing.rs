@@ -11,8 +11,9 @@ use crate::annotate::annotated_copy;
 use crate::definitions::Definitions;
 use crate::forms::{self, Env, Fallback, RosterIndex};
 use crate::read::text::{canonical_code, fold};
-use crate::read::values::{Period, Term, cell_text, parse_date, parse_due, parse_number, parse_school_year};
+use crate::read::values::{cell_text, parse_date, parse_due, parse_number, parse_school_year};
 use crate::read::workbook::{self, Limits, Workbook};
+use crate::schema::{Period, Term};
 
 /// The fuzz targets, by name: `fuzz/fuzz_targets/<name>.rs` and `fuzz/corpus/<name>/`.
 pub const TARGETS: [(&str, fn(&[u8])); 3] = [("workbook", workbook_bytes), ("cells", cell_edits), ("values", values)];

@@ -12,7 +12,7 @@ use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
 
 use crate::config::Config;
 use crate::definitions::{Definitions, Scale};
-use crate::read::values::{Period, Term};
+use crate::schema::{Period, Term};
 use crate::store::{Store, TABLES};
 
 pub const VERSION: i32 = 1;

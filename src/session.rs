@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use crate::config::Config;
 use crate::definitions::Definitions;
 use crate::forms::Fallback;
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::store::{self, Store};
 use crate::workspace::{Lock, Workspace};
 

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::CommandFactory as _;
-use tutorstat::read::values::UnknownTerm;
+use tutorstat::schema::UnknownTerm;
 
 use crate::cli::Cli;
 

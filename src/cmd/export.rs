@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use tutorstat::read::values::Term;
+use tutorstat::schema::Term;
 use tutorstat::session::Session;
 use tutorstat::{package, report};
 

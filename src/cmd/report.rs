@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use tutorstat::config::{Kind, RegisteredSchool};
-use tutorstat::read::values::Term;
 use tutorstat::report;
+use tutorstat::schema::Term;
 use tutorstat::session::Session;
 use tutorstat::store::log::Entry;
 

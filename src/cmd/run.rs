@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use tutorstat::indicators;
 use tutorstat::ingest::Summary;
-use tutorstat::read::values::Term;
+use tutorstat::schema::Term;
 use tutorstat::session::Session;
 
 use super::ingest::{exit_code, ingest_inbox};

@@ -11,9 +11,10 @@ use super::table::{Header, RowCounts};
 use super::{Context, Passport, Record, TableFrame};
 use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold_tracked};
-use crate::read::values::{Term, cell_text};
+use crate::read::values::cell_text;
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
+use crate::schema::Term;
 use crate::schema::column::{DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC};
 
 pub const KINDS: [&str; 9] = [

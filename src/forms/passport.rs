@@ -7,9 +7,10 @@ use chrono::NaiveDate;
 use super::FormKind;
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
-use crate::read::values::{Period, Term, cell_text, parse_date, parse_number, parse_school_year};
+use crate::read::values::{cell_text, parse_date, parse_number, parse_school_year};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Wave;
+use crate::schema::{Period, Term};
 
 pub const SHEET: &str = "Паспорт";
 

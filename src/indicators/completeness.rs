@@ -9,8 +9,8 @@ use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, of_term};
 use crate::config::Expected;
 use crate::read::text::fold;
-use crate::read::values::Term;
 use crate::schema::Indicator;
+use crate::schema::Term;
 
 /// What each school sent for the term, as labels of expected forms.
 fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {

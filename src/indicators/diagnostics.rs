@@ -99,7 +99,7 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
 }
 
 /// `d_progress`: final minus start percent of persons with both, in the final wave's term.
-fn progress(year: LazyFrame, term: &crate::read::values::Term) -> Vec<LazyFrame> {
+fn progress(year: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
     let people = per_person(year).filter(col("present"));
     let finals = of_term(people.clone(), term).filter(col("wave").eq(lit(Wave::Final.code())));
     let start = people.filter(col("wave").eq(lit(Wave::Start.code()))).select([

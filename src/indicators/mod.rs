@@ -20,7 +20,7 @@ use polars::prelude::*;
 
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
-use crate::read::values::{Period, Term};
+use crate::schema::{Period, Term};
 use crate::schema::{Table, Wave, column};
 use crate::store::{Columns, Store};
 

@@ -201,7 +201,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
 }
 
 /// `q_option_pct`: every option of every choice and multi item, 0 included.
-fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::read::values::Term) -> PolarsResult<Vec<LazyFrame>> {
+fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::schema::Term) -> PolarsResult<Vec<LazyFrame>> {
     let keys = [col("municipality"), col("school_code"), col("person"), col("instrument"), col("wave"), col("item")];
     let choice = answers.filter(col("scale").eq(lit("choice")).or(col("scale").eq(lit("multi"))));
     let respondents = choice.clone().group_by(keys.clone()).agg([len().alias("n")]);
@@ -234,7 +234,7 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::re
 
 /// Start-to-final progress of persons with both waves in the school year, shown in the
 /// term of the final wave.
-fn progress(year: LazyFrame, term: &crate::read::values::Term) -> PolarsResult<Vec<LazyFrame>> {
+fn progress(year: LazyFrame, term: &crate::schema::Term) -> PolarsResult<Vec<LazyFrame>> {
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
     let scores = shared(competency_scores(named))?;
     let wave = |lf: LazyFrame, w: Wave, suffix: &str, value: &str| {

@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::exact_sum;
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::schema::{Indicator, Scope};
 
 /// Columns a school row of a pooled indicator carries until its municipality and region

@@ -7,7 +7,7 @@ pub use super::Inputs;
 use super::{Settings, combine, compute, compute_schools};
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
-use crate::read::values::Term;
+use crate::schema::Term;
 
 #[derive(Clone)]
 pub enum Val {

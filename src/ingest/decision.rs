@@ -18,7 +18,7 @@ use crate::config::Kind;
 use crate::forms::{Checked, Passport, RowCounts, TableFrame};
 use crate::package::Package;
 use crate::problem::Problems;
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::store::{Staged, SubmissionId};
 
 /// What becomes of one inbox file.

@@ -12,8 +12,8 @@ use super::moves::{Beside, FIXED, beside_rejected};
 use crate::definitions::Definitions;
 use crate::forms::{Passport, RowCounts};
 use crate::problem::{Problems, Severity, printable};
-use crate::read::values::Term;
 use crate::report::names::Words;
+use crate::schema::Term;
 use crate::store::Diff;
 use crate::store::log::Outcome;
 

@@ -5,7 +5,8 @@ use calamine::Data;
 use proptest::prelude::*;
 
 use super::text::{canonical_code, fold};
-use super::values::{Period, Term, cell_text, parse_date, parse_due, parse_number, parse_school_year};
+use super::values::{cell_text, parse_date, parse_due, parse_number, parse_school_year};
+use crate::schema::{Period, Term};
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]

@@ -10,7 +10,7 @@ use polars::prelude::*;
 use crate::config::{Config, Thresholds};
 use crate::definitions::Definitions;
 use crate::indicators::{self, Inputs, Settings, of_term};
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::store::Store;
 use crate::store::log::Entry;
 
@@ -443,7 +443,7 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
 /// never shows as zeros.
 fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
     let mut terms = Vec::new();
-    for period in crate::read::values::Period::ALL.into_iter().filter(|p| p.kind() == term.period.kind()) {
+    for period in crate::schema::Period::ALL.into_iter().filter(|p| p.kind() == term.period.kind()) {
         let t = Term { year: term.year, period };
         if t.end() > term.end() {
             continue;
@@ -467,7 +467,7 @@ fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) 
     // A comparison term of the same school year adds no folders to look at.
     let years: std::collections::BTreeSet<_> = terms.iter().map(|t| t.year).collect();
     for year in years {
-        for period in crate::read::values::Period::ALL {
+        for period in crate::schema::Period::ALL {
             for table in crate::store::TABLES {
                 codes.extend(store.schools(table, &Term { year, period })?);
             }

@@ -16,7 +16,7 @@ use super::view::card;
 use super::view::{centre, school};
 use crate::config::Config;
 use crate::definitions::Definitions;
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::store::Store;
 
 /// Writes the outputs of a term into `reports/<term>/`: the term's tables, and the workbook

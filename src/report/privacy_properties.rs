@@ -16,7 +16,7 @@ use super::model::{ReportModel, Request};
 use crate::config::{Config, RegisteredSchool};
 use crate::definitions::Definitions;
 use crate::indicators::testing::{Rec, frame, rec};
-use crate::read::values::Term;
+use crate::schema::Term;
 use crate::store::{Store, SubmissionId};
 
 /// Sizes of one school: persons marked in Q1 and Q2, route owners (the same in both

@@ -507,7 +507,7 @@ mod tests {
     /// nothing. The report is of Q2.
     fn centre() -> (tempfile::TempDir, ReportModel, CentreView) {
         use crate::indicators::testing::{frame, rec};
-        use crate::read::values::Term;
+        use crate::schema::Term;
         use crate::store::{Store, SubmissionId};
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(&dir.path().join("store"));

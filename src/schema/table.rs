@@ -58,6 +58,17 @@ impl Table {
             Table::Route => &[ID, GOAL, ACTIVITY, LEVEL, NOMINATION, DUE, STATUS, RESULT, EVIDENCE],
         }
     }
+
+    /// The column naming the person of a record, in the tables where two authors may send
+    /// a record for the same person (workflow.md: the later file wins).
+    pub fn person_column(self) -> Option<&'static str> {
+        match self {
+            Table::Roster | Table::Route => Some(column::ID),
+            Table::Answers => Some(column::RESPONDENT_ID),
+            Table::DiagResults => Some(column::PERSON_ID),
+            Table::Events | Table::Attendance | Table::DiagTasks => None,
+        }
+    }
 }
 
 impl fmt::Display for Table {

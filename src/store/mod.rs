@@ -16,7 +16,7 @@ use polars_io::SerReader;
 use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
 
 use crate::forms::{Passport, TableFrame};
-use crate::read::values::Term;
+use crate::schema::Term;
 
 pub const TABLES: [&str; 7] = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"];
 

@@ -20,10 +20,10 @@ use crate::config::{Config, Thresholds};
 use crate::definitions::{Definitions, Direction, Questionnaire};
 use crate::frame::{numbers, strings};
 use crate::indicators::{self, Inputs, Settings, comparable_value, of_term, period_rank};
-use crate::read::values::Term;
 use crate::report::model::{Part, ReportModel, School};
 use crate::report::names;
 use crate::schema::Indicator;
+use crate::schema::Term;
 use crate::store::Store;
 
 /// Whose cards to write; `None` means no restriction.
