@@ -12,43 +12,12 @@ use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
 
 use crate::config::Config;
 use crate::definitions::{Definitions, Scale};
+use crate::schema::column::{SCHOOL_CODE, TERM};
 use crate::schema::{Period, Term};
-use crate::store::{Store, TABLES};
+use crate::schema::{Table, column};
+use crate::store::Store;
 
 pub const VERSION: i32 = 1;
-
-/// Columns every store row carries.
-const SOURCE_COLUMNS: [&str; 15] = [
-    "term",
-    "school_year",
-    "period",
-    "school_code",
-    "school_name",
-    "municipality",
-    "author",
-    "filled_on",
-    "form_version",
-    "instrument",
-    "wave",
-    "subject",
-    "source_file",
-    "source_sha256",
-    "seq",
-];
-
-/// The record columns of each store table.
-fn table_columns(table: &str) -> &'static [&'static str] {
-    match table {
-        "roster" => &["id", "full_name", "role", "class", "subject", "experience_years", "tutor_id"],
-        "events" => &["event_id", "date", "kind", "topic", "hours", "level"],
-        "attendance" => &["person_id", "event_id", "mark"],
-        "answers" => &["respondent_id", "respondent", "item", "value_num", "value_text"],
-        "diag_tasks" => &["task", "max_score", "topic_code", "topic"],
-        "diag_results" => &["person_id", "task", "points"],
-        "route" => &["id", "goal", "activity", "level", "nomination", "due", "status", "result", "evidence"],
-        _ => &[],
-    }
-}
 
 /// Item codes of free-text questionnaire items: their answers never leave the school.
 pub fn text_items(definitions: &Definitions) -> Vec<String> {
@@ -60,17 +29,17 @@ pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &T
     let key = config.pseudonym_key()?;
     let text = text_items(definitions);
     let mut by_school: std::collections::BTreeMap<String, Vec<LazyFrame>> = Default::default();
-    for table in TABLES {
+    for table in Table::ALL {
         // The roster belongs to the school year: it travels with every term's package.
         let terms: Vec<Term> =
-            if table == "roster" { Period::ALL.iter().map(|p| Term { year: term.year, period: *p }).collect() } else { vec![*term] };
+            if table == Table::Roster { Period::ALL.iter().map(|p| Term { year: term.year, period: *p }).collect() } else { vec![*term] };
         for t in terms {
             // Each school's rows from its own partition: filtering the whole table once per
             // school made export quadratic (1 000 schools took many minutes).
             for school in store.schools(table, &t)? {
                 let Some(rows) = store.read(table, Some(&t), Some(std::slice::from_ref(&school)))? else { continue };
                 let hidden = crate::privacy::pseudonymise(table, rows, key, &text)?;
-                let tagged = hidden.lazy().with_columns([lit(table).alias("table"), lit(VERSION).alias("package_version")]);
+                let tagged = hidden.lazy().with_columns([lit(table.code()).alias("table"), lit(VERSION).alias("package_version")]);
                 by_school.entry(school).or_default().push(tagged);
             }
         }
@@ -91,7 +60,7 @@ pub fn build(store: &Store, config: &Config, definitions: &Definitions, term: &T
 pub struct Package {
     pub school: String,
     pub term: Term,
-    pub tables: Vec<(&'static str, DataFrame)>,
+    pub tables: Vec<(Table, DataFrame)>,
     pub rows: usize,
 }
 
@@ -147,29 +116,29 @@ pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
     if version != VERSION {
         return Err(PackageError::Version { found: version });
     }
-    let schools = text("school_code")?;
+    let schools = text(SCHOOL_CODE)?;
     let [school] = schools.as_slice() else {
         return Err(PackageError::SeveralSchools(schools));
     };
     if !crate::forms::passport::is_valid_school_code(school) {
         return Err(PackageError::SchoolCode(school.clone()));
     }
-    let terms: Vec<Term> = text("term")?.iter().filter_map(|t| Term::parse(t)).collect();
+    let terms: Vec<Term> = text(TERM)?.iter().filter_map(|t| Term::parse(t)).collect();
     // The roster may come from an earlier term of the year: the package's term is the latest.
     let term = terms.iter().copied().max_by_key(Term::end).ok_or(PackageError::NoTerm)?;
     let kinds = df.column("table").and_then(|c| c.str().cloned())?;
     let mut tables = Vec::new();
-    for table in TABLES {
+    for table in Table::ALL {
         // An eager filter: on a frame this small a lazy plan costs more than the work.
-        let rows = df.filter(&kinds.equal(table))?;
+        let rows = df.filter(&kinds.equal(table.code()))?;
         if rows.height() > 0 {
             // Keep the table's own columns (some legitimately all null), drop the tagging ones.
-            let own = table_columns(table);
+            let own = table.record_columns();
             let keep: Vec<String> = rows
                 .columns()
                 .iter()
                 .map(|c| c.name().to_string())
-                .filter(|n| own.contains(&n.as_str()) || SOURCE_COLUMNS.contains(&n.as_str()))
+                .filter(|n| own.contains(&n.as_str()) || column::SOURCE.contains(&n.as_str()))
                 .collect();
             tables.push((table, rows.select(keep)?));
         }

@@ -11,7 +11,11 @@ use polars::prelude::*;
 use sha2::Sha256;
 
 use crate::frame::{numbers, strings, text_at};
-use crate::schema::{Family, Indicator, Scope};
+use crate::schema::column::{
+    ACTIVITY, AUTHOR, DIGEST, FULL_NAME, GOAL, GROUP, ID, INDICATOR, ITEM, KEY, MUNICIPALITY, NOMINATION, PERSON_ID, RESPONDENT,
+    RESPONDENT_ID, SCHOOL_CODE, SCOPE, SOURCE_FILE, SOURCE_ROW, TOPIC, TUTOR_ID, VALUE,
+};
+use crate::schema::{Family, Indicator, Scope, Table};
 
 /// A fresh random key, hex encoded, for `[privacy] key` in `tutorstat.toml`. A reproducible
 /// run (`SOURCE_DATE_EPOCH` set: the tests and the frozen demo) gets a key made from that
@@ -38,22 +42,22 @@ pub fn pseudonym(key: &str, school: &str, id: &str) -> String {
 }
 
 /// Columns holding person IDs (or authors' names) that are replaced by pseudonyms.
-const ID_COLUMNS: [&str; 5] = ["id", "tutor_id", "person_id", "respondent_id", "author"];
+const ID_COLUMNS: [&str; 5] = [ID, TUTOR_ID, PERSON_ID, RESPONDENT_ID, AUTHOR];
 
 /// Columns emptied before anything leaves the school: names, free text and file names. They
 /// stay in the schema, as nulls, so every reader of the store works the same at a centre.
-const BLANKED: [&str; 6] = ["full_name", "goal", "activity", "nomination", "topic", "source_file"];
+const BLANKED: [&str; 6] = [FULL_NAME, GOAL, ACTIVITY, NOMINATION, TOPIC, SOURCE_FILE];
 
 /// Columns dropped: record keys built from raw IDs, and source rows.
-const DROPPED: [&str; 3] = ["_key", "_digest", "source_row"];
+const DROPPED: [&str; 3] = [KEY, DIGEST, SOURCE_ROW];
 
 /// Pseudonymises one store table: IDs hashed with the key, names and free text removed.
 /// Events keep no topic and answers to free-text items are dropped whole.
-pub fn pseudonymise(table: &str, frame: DataFrame, key: &str, text_items: &[String]) -> PolarsResult<DataFrame> {
+pub fn pseudonymise(table: Table, frame: DataFrame, key: &str, text_items: &[String]) -> PolarsResult<DataFrame> {
     let mut frame = frame;
-    if table == "answers" {
+    if table == Table::Answers {
         let keep: BooleanChunked =
-            frame.column("item")?.str()?.iter().map(|i| Some(!i.is_some_and(|i| text_items.iter().any(|t| t == i)))).collect();
+            frame.column(ITEM)?.str()?.iter().map(|i| Some(!i.is_some_and(|i| text_items.iter().any(|t| t == i)))).collect();
         frame = frame.filter(&keep)?;
     }
     for name in BLANKED {
@@ -61,7 +65,7 @@ pub fn pseudonymise(table: &str, frame: DataFrame, key: &str, text_items: &[Stri
             frame.replace(name, Column::full_null(name.into(), frame.height(), &DataType::String))?;
         }
     }
-    let schools = frame.column("school_code")?.str()?.clone();
+    let schools = frame.column(SCHOOL_CODE)?.str()?.clone();
     for name in ID_COLUMNS {
         let Ok(column) = frame.column(name) else { continue };
         let values = column.str()?.clone();
@@ -69,13 +73,11 @@ pub fn pseudonymise(table: &str, frame: DataFrame, key: &str, text_items: &[Stri
             values.iter().zip(schools.iter()).map(|(v, s)| v.map(|v| pseudonym(key, s.unwrap_or_default(), v))).collect();
         frame.replace(name, hashed.with_name(name.into()).into_column())?;
     }
-    if table == "answers" {
+    if table == Table::Answers {
         // Anonymous respondents are `#<row>` inside their file: not an ID, kept as is.
         frame = frame
             .lazy()
-            .with_column(
-                when(col("respondent_id").is_not_null()).then(col("respondent_id")).otherwise(col("respondent")).alias("respondent"),
-            )
+            .with_column(when(col(RESPONDENT_ID).is_not_null()).then(col(RESPONDENT_ID)).otherwise(col(RESPONDENT)).alias(RESPONDENT))
             .collect()?;
     }
     let present: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).filter(|n| !DROPPED.contains(&n.as_str())).collect();
@@ -110,14 +112,10 @@ impl Counts {
     /// anonymous respondents have no person rows.
     pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
         let counted = [Indicator::AttRate, Indicator::RItems, Indicator::QProgress, Indicator::DPct, Indicator::DProgress];
-        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col("indicator").eq(lit(c.code()))));
-        let persons = rows.clone().lazy().filter(col("scope").eq(lit(Scope::Person.code())).and(is_counted)).collect()?;
-        let (muni, school, ind, group) = (
-            strings(&persons, "municipality"),
-            strings(&persons, "school_code"),
-            strings(&persons, "indicator"),
-            strings(&persons, "group"),
-        );
+        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col(INDICATOR).eq(lit(c.code()))));
+        let persons = rows.clone().lazy().filter(col(SCOPE).eq(lit(Scope::Person.code())).and(is_counted)).collect()?;
+        let (muni, school, ind, group) =
+            (strings(&persons, MUNICIPALITY), strings(&persons, SCHOOL_CODE), strings(&persons, INDICATOR), strings(&persons, GROUP));
         for i in 0..persons.height() {
             // A person's progress has a row per competency and one for the index: count the index.
             if ind[i] == Indicator::QProgress.code() && group[i].matches('/').count() > 1 {
@@ -152,20 +150,20 @@ impl Counts {
             .clone()
             .lazy()
             .filter(
-                col("indicator")
+                col(INDICATOR)
                     .eq(lit(Indicator::Participants.code()))
-                    .and(col("group").eq(lit("")))
-                    .or(col("indicator").eq(lit(Indicator::QRespondents.code())))
-                    .and(col("scope").neq(lit(Scope::Person.code()))),
+                    .and(col(GROUP).eq(lit("")))
+                    .or(col(INDICATOR).eq(lit(Indicator::QRespondents.code())))
+                    .and(col(SCOPE).neq(lit(Scope::Person.code()))),
             )
             .collect()?;
         let (scope, muni, school, indicator, group, value) = (
-            strings(&totals, "scope"),
-            strings(&totals, "municipality"),
-            strings(&totals, "school_code"),
-            strings(&totals, "indicator"),
-            strings(&totals, "group"),
-            numbers(&totals, "value"),
+            strings(&totals, SCOPE),
+            strings(&totals, MUNICIPALITY),
+            strings(&totals, SCHOOL_CODE),
+            strings(&totals, INDICATOR),
+            strings(&totals, GROUP),
+            numbers(&totals, VALUE),
         );
         for i in 0..totals.height() {
             if let (Some(f), Some(v)) = (family(&indicator[i], &group[i]), value[i]) {
@@ -188,8 +186,7 @@ impl Counts {
 /// suppressed ones; person rows are never published.
 pub fn suppress(long: DataFrame, counts: &Counts, k: usize) -> PolarsResult<(DataFrame, DataFrame)> {
     let text = |name: &str| long.column(name).and_then(|c| c.str().cloned());
-    let (scope, muni, school, ind, group) =
-        (text("scope")?, text("municipality")?, text("school_code")?, text("indicator")?, text("group")?);
+    let (scope, muni, school, ind, group) = (text(SCOPE)?, text(MUNICIPALITY)?, text(SCHOOL_CODE)?, text(INDICATOR)?, text(GROUP)?);
     let small: BooleanChunked = (0..long.height())
         .map(|i| Some(counts.is_small(text_at(&scope, i), text_at(&muni, i), text_at(&school, i), text_at(&ind, i), text_at(&group, i), k)))
         .collect();
@@ -215,13 +212,13 @@ mod tests {
     #[test]
     fn names_and_free_text_are_dropped_and_ids_hashed() {
         let roster = df!("school_code" => ["S"], "id" => ["У-1"], "full_name" => ["Иванов Иван"], "role" => ["обучающийся"], "tutor_id" => [None::<&str>], "source_file" => ["inbox/Иванова.xlsx"]).unwrap();
-        let out = pseudonymise("roster", roster, "k", &[]).unwrap();
+        let out = pseudonymise(Table::Roster, roster, "k", &[]).unwrap();
         assert_eq!(out.get_column_names(), ["school_code", "id", "full_name", "role", "tutor_id", "source_file"]);
         assert_eq!(out.column("full_name").unwrap().null_count(), 1);
         assert_eq!(out.column("source_file").unwrap().null_count(), 1);
         assert_eq!(out.column("id").unwrap().str().unwrap().get(0), Some(pseudonym("k", "S", "У-1").as_str()));
         let answers = df!("school_code" => ["S", "S"], "item" => ["С1", "О1"], "respondent_id" => [Some("У-1"), Some("У-1")], "respondent" => ["У-1", "У-1"], "value_text" => [None, Some("Мне помогла Мария Петровна")]).unwrap();
-        let out = pseudonymise("answers", answers, "k", &["О1".to_string()]).unwrap();
+        let out = pseudonymise(Table::Answers, answers, "k", &["О1".to_string()]).unwrap();
         assert_eq!(out.height(), 1);
         assert_eq!(out.column("respondent").unwrap().str().unwrap().get(0), Some(pseudonym("k", "S", "У-1").as_str()));
     }

@@ -232,7 +232,10 @@ fn names_in_store(store: &Store, term: &Term) -> HashMap<String, (String, String
     let mut names = HashMap::new();
     for period in Period::ALL {
         let columns = Columns::Only(&["school_code", "school_name", "municipality"]);
-        let Ok(Some(frame)) = store.read_columns("roster", Some(&Term { year: term.year, period }), None, columns) else { continue };
+        let Ok(Some(frame)) = store.read_columns(crate::schema::Table::Roster, Some(&Term { year: term.year, period }), None, columns)
+        else {
+            continue;
+        };
         let column = |name: &str| frame.column(name).ok().and_then(|c| c.str().ok().cloned());
         let (Some(codes), Some(schools), Some(municipalities)) = (column("school_code"), column("school_name"), column("municipality"))
         else {

@@ -13,6 +13,7 @@ use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold_tracked};
 use crate::read::values::cell_text;
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema;
 use crate::schema::Table;
 use crate::schema::Term;
 use crate::schema::column::{DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC};
@@ -131,10 +132,10 @@ impl Record for Mark {
 /// Reads a mark cell; `None` for an empty cell (not expected), `Err` for anything else.
 pub fn parse_mark(text: &str) -> Result<&'static str, ()> {
     match fold_tracked(text, &mut Vec::new()).as_str() {
-        "+" | "1" => Ok("present"),
-        "н" | "0" => Ok("absent"),
-        "у" => Ok("excused"),
-        "б" => Ok("ill"),
+        "+" | "1" => Ok(schema::Mark::Present.code()),
+        "н" | "0" => Ok(schema::Mark::Absent.code()),
+        "у" => Ok(schema::Mark::Excused.code()),
+        "б" => Ok(schema::Mark::Ill.code()),
         _ => Err(()),
     }
 }
@@ -156,8 +157,8 @@ pub fn read(
     let mut marks = Marks { declared: &declared.declared, valid, columns: Vec::new() };
     let marks = sheet::read(marks_sheet, &MARKS, ctx.roster_ids, &mut marks, problems, counts);
     Ok(vec![
-        TableFrame { table: EVENTS.table.code(), frame: frame(&EVENTS, &events)? },
-        TableFrame { table: MARKS.table.code(), frame: frame(&MARKS, &marks)? },
+        TableFrame { table: EVENTS.table, frame: frame(&EVENTS, &events)? },
+        TableFrame { table: MARKS.table, frame: frame(&MARKS, &marks)? },
     ])
 }
 

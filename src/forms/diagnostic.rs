@@ -119,8 +119,8 @@ pub fn read(
     let mut scores = Scores { declared: &declared.declared, tasks: &tasks, columns: Vec::new() };
     let scores = sheet::read(results_sheet, &RESULTS, ctx.roster_ids, &mut scores, problems, counts);
     Ok(vec![
-        TableFrame { table: TASKS.table.code(), frame: frame(&TASKS, &tasks)? },
-        TableFrame { table: RESULTS.table.code(), frame: frame(&RESULTS, &scores)? },
+        TableFrame { table: TASKS.table, frame: frame(&TASKS, &tasks)? },
+        TableFrame { table: RESULTS.table, frame: frame(&RESULTS, &scores)? },
     ])
 }
 

@@ -22,6 +22,7 @@ use crate::definitions::Definitions;
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
 use crate::read::workbook::Workbook;
+use crate::schema::Table;
 pub use passport::{Fallback, Passport};
 use spec::SheetSpec;
 pub use table::RowCounts;
@@ -98,7 +99,7 @@ pub struct Context<'a> {
 /// One store table's rows from one file.
 #[derive(Debug, Clone)]
 pub struct TableFrame {
-    pub table: &'static str,
+    pub table: Table,
     pub frame: DataFrame,
 }
 

@@ -93,7 +93,7 @@ pub fn read(
         return Ok(Vec::new());
     };
     let answers = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Answers { def, columns: Vec::new() }, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &answers)? }])
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &answers)? }])
 }
 
 /// The questionnaire's own rules: an ID unless the questionnaire is anonymous, and each

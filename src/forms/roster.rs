@@ -10,10 +10,11 @@ use super::table::{Header, RowCounts};
 use super::{Record, TableFrame};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
+use crate::schema::Role;
 use crate::schema::Table;
 use crate::schema::column::{CLASS, EXPERIENCE_YEARS, FULL_NAME, ID, ROLE, SUBJECT, TUTOR_ID};
 
-pub const ROLES: [&str; 4] = ["наставник", "тьютор", "педагог", "обучающийся"];
+pub const ROLES: [&str; 4] = Role::CODES;
 
 /// The sheet `Состав`: one row per person of the school taking part.
 pub const SHEET: SheetSpec = SheetSpec {
@@ -75,7 +76,7 @@ pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts
         return Ok(Vec::new());
     };
     let people = sheet::read(sheet, &SHEET, None, &mut People::default(), problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &people)? }])
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &people)? }])
 }
 
 /// The roster's own rules: a learner's class, and tutor links across rows.

@@ -11,10 +11,11 @@ use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
 use crate::schema::column::{ACTIVITY, DUE, EVIDENCE, GOAL, ID, LEVEL, NOMINATION, RESULT, STATUS};
+use crate::schema::{RouteResult, Status};
 
 pub const LEVELS: [&str; 5] = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
-pub const STATUSES: [&str; 4] = ["запланировано", "выполнено", "не выполнено", "перенесено"];
-pub const RESULTS: [&str; 3] = ["участие", "призёр", "победитель"];
+pub const STATUSES: [&str; 4] = Status::CODES;
+pub const RESULTS: [&str; 3] = RouteResult::CODES;
 pub const EVIDENCE_KINDS: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
 
 /// The sheet `Маршрут`: one row per planned step of a person's route.
@@ -86,7 +87,7 @@ pub fn read(
         return Ok(Vec::new());
     };
     let items = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Steps, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table.code(), frame: frame(&SHEET, &items)? }])
+    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &items)? }])
 }
 
 /// The route's own rules: a result only for a step that is done.

@@ -4,7 +4,8 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, school_only};
 use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
-use crate::schema::Indicator;
+use crate::schema::column::{AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE};
+use crate::schema::{Indicator, Mark};
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
 const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар", "мастер-класс"];
@@ -17,23 +18,23 @@ fn term_events(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
 /// Per person of the term: marks by kind, events present, hours present.
 pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
     let events = term_events(inputs, settings)?.select([
-        col("school_code").alias("e_school"),
-        col("author").alias("e_author"),
-        col("event_id").alias("e_id"),
-        col("hours"),
+        col(SCHOOL_CODE).alias("e_school"),
+        col(AUTHOR).alias("e_author"),
+        col(EVENT_ID).alias("e_id"),
+        col(HOURS),
     ]);
     let marks = of_term(inputs.attendance.clone()?, &settings.term);
     let joined = marks.join(
         events,
-        [col("school_code"), col("author"), col("event_id")],
+        [col(SCHOOL_CODE), col(AUTHOR), col(EVENT_ID)],
         [col("e_school"), col("e_author"), col("e_id")],
         JoinArgs::new(JoinType::Left),
     );
-    let present = col("mark").eq(lit("present"));
-    Some(joined.group_by([col("municipality"), col("school_code"), col("person_id").alias("person")]).agg([
+    let present = col(MARK).eq(lit(Mark::Present.code()));
+    Some(joined.group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(PERSON_ID).alias("person")]).agg([
         present.clone().cast(DataType::Float64).sum().alias("present"),
         len().cast(DataType::Float64).alias("marked"),
-        exact_sum(when(present).then(col("hours")).otherwise(lit(0.0))).alias("hours_present"),
+        exact_sum(when(present).then(col(HOURS)).otherwise(lit(0.0))).alias("hours_present"),
     ]))
 }
 
@@ -51,15 +52,15 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events)?;
-        pieces.push(pooled(events.clone(), term, col("kind"), Pool::count(), Indicator::Events));
+        pieces.push(pooled(events.clone(), term, col(KIND), Pool::count(), Indicator::Events));
         pieces.push(pooled(events.clone(), term, lit(""), Pool::count(), Indicator::Events));
-        let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col("kind").eq(lit(*kind))));
+        let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col(KIND).eq(lit(*kind))));
         let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
         let club = school_only(events, term, lit(""), per_month, Indicator::ClubMeetingsPerMonth);
         let norm = club
             .clone()
-            .with_column(comparable(col("value")).gt_eq(lit(2.0)).cast(DataType::Float64).alias("value"))
-            .with_column(lit(Indicator::ClubNormMet.code()).alias("indicator"));
+            .with_column(comparable(col(VALUE)).gt_eq(lit(2.0)).cast(DataType::Float64).alias(VALUE))
+            .with_column(lit(Indicator::ClubNormMet.code()).alias(INDICATOR));
         pieces.push(club);
         pieces.push(norm);
     }

@@ -11,6 +11,7 @@ use crate::config::Expected;
 use crate::read::text::fold;
 use crate::schema::Indicator;
 use crate::schema::Term;
+use crate::schema::column::{INSTRUMENT, MUNICIPALITY, SCHOOL_CODE, WAVE};
 
 /// What each school sent for the term, as labels of expected forms.
 fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
@@ -18,8 +19,8 @@ fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<Strin
     let mut collect = |lf: Option<LazyFrame>, label: Expr, this_term: bool| -> PolarsResult<()> {
         let Some(lf) = lf else { return Ok(()) };
         let lf = if this_term { of_term(lf, &settings.term) } else { lf };
-        let df = lf.select([col("school_code"), label.alias("label")]).unique(None, UniqueKeepStrategy::Any).collect()?;
-        for (school, label) in df.column("school_code")?.str()?.iter().zip(df.column("label")?.str()?.iter()) {
+        let df = lf.select([col(SCHOOL_CODE), label.alias("label")]).unique(None, UniqueKeepStrategy::Any).collect()?;
+        for (school, label) in df.column(SCHOOL_CODE)?.str()?.iter().zip(df.column("label")?.str()?.iter()) {
             if let (Some(school), Some(label)) = (school, label) {
                 sent.entry(school.to_string()).or_default().insert(label.to_string());
             }
@@ -29,8 +30,8 @@ fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<Strin
     collect(inputs.roster.clone(), lit("roster"), false)?;
     collect(inputs.events.clone(), lit("attendance"), true)?;
     collect(inputs.route.clone(), lit("route"), true)?;
-    collect(inputs.answers.clone(), concat_str([lit("q:"), col("instrument"), lit("/"), col("wave")], "", false), true)?;
-    collect(inputs.diag_tasks.clone(), concat_str([lit("d:"), col("instrument"), lit("/"), col("wave")], "", false), true)?;
+    collect(inputs.answers.clone(), concat_str([lit("q:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false), true)?;
+    collect(inputs.diag_tasks.clone(), concat_str([lit("d:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false), true)?;
     Ok(sent)
 }
 
@@ -63,8 +64,8 @@ pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(Strin
     }
     let mut seen = BTreeSet::new();
     for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
-        let df = lf.clone().select([col("school_code"), col("municipality")]).unique(None, UniqueKeepStrategy::Any).collect()?;
-        for (code, muni) in df.column("school_code")?.str()?.iter().zip(df.column("municipality")?.str()?.iter()) {
+        let df = lf.clone().select([col(SCHOOL_CODE), col(MUNICIPALITY)]).unique(None, UniqueKeepStrategy::Any).collect()?;
+        for (code, muni) in df.column(SCHOOL_CODE)?.str()?.iter().zip(df.column(MUNICIPALITY)?.str()?.iter()) {
             if let (Some(code), Some(muni)) = (code, muni) {
                 seen.insert((code.to_string(), muni.to_string()));
             }
@@ -88,7 +89,7 @@ pub fn form_status(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFra
             forms.push(label.clone());
         }
     }
-    df!("school_code" => codes, "municipality" => munis, "form" => forms, "received" => received)
+    df!(SCHOOL_CODE => codes, MUNICIPALITY => munis, "form" => forms, "received" => received)
 }
 
 /// The completeness indicators from the [`form_status`] of the schools.
@@ -99,7 +100,7 @@ pub fn indicators(status: &DataFrame, settings: &Settings) -> PolarsResult<Vec<L
     let frame = status
         .clone()
         .lazy()
-        .group_by([col("municipality"), col("school_code")])
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE)])
         .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
     let term = &settings.term;
     let mut pieces = Vec::new();

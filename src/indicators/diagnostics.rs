@@ -5,43 +5,46 @@ use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
+use crate::schema::column::{
+    INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC, TOPIC_CODE, WAVE,
+};
 use crate::schema::{Indicator, Wave};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
 pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
     let (Some(results), Some(tasks)) = (inputs.diag_results.clone(), inputs.diag_tasks.clone()) else { return Ok(None) };
-    let results = latest(results, &["school_code", "term", "instrument", "wave", "person_id"])?;
-    let tasks = latest(tasks, &["school_code", "term", "instrument", "wave", "task"])?.select([
-        col("school_code").alias("t_school"),
-        col("term").alias("t_term"),
-        col("instrument").alias("t_instrument"),
-        col("wave").alias("t_wave"),
-        col("task").alias("t_task"),
-        col("max_score"),
-        col("topic_code"),
-        col("topic"),
+    let results = latest(results, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, PERSON_ID])?;
+    let tasks = latest(tasks, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, TASK])?.select([
+        col(SCHOOL_CODE).alias("t_school"),
+        col(TERM).alias("t_term"),
+        col(INSTRUMENT).alias("t_instrument"),
+        col(WAVE).alias("t_wave"),
+        col(TASK).alias("t_task"),
+        col(MAX_SCORE),
+        col(TOPIC_CODE),
+        col(TOPIC),
     ]);
     Ok(Some(
         results
             .join(
                 tasks,
-                [col("school_code"), col("term"), col("instrument"), col("wave"), col("task")],
+                [col(SCHOOL_CODE), col(TERM), col(INSTRUMENT), col(WAVE), col(TASK)],
                 [col("t_school"), col("t_term"), col("t_instrument"), col("t_wave"), col("t_task")],
                 JoinArgs::new(JoinType::Inner),
             )
-            .with_column(col("person_id").alias("person")),
+            .with_column(col(PERSON_ID).alias("person")),
     ))
 }
 
 /// Per person, diagnostic and wave: points, maximum, and whether the person took part.
 pub fn per_person(scored: LazyFrame) -> LazyFrame {
     scored
-        .group_by([col("municipality"), col("school_code"), col("term"), col("period"), col("person"), col("instrument"), col("wave")])
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col(PERIOD), col("person"), col(INSTRUMENT), col(WAVE)])
         .agg([
-            exact_sum(col("points")).alias("score"),
-            exact_sum(col("max_score")).alias("max_total"),
-            col("points").is_not_null().any(true).alias("present"),
+            exact_sum(col(POINTS)).alias("score"),
+            exact_sum(col(MAX_SCORE)).alias("max_total"),
+            col(POINTS).is_not_null().any(true).alias("present"),
         ])
         .with_column((col("score") * lit(100.0) / col("max_total")).alias("pct"))
 }
@@ -49,12 +52,9 @@ pub fn per_person(scored: LazyFrame) -> LazyFrame {
 /// Per participant, diagnostic, wave and topic: percent of the topic's maximum.
 pub fn per_topic(scored: LazyFrame) -> LazyFrame {
     scored
-        .filter(col("points").is_not_null())
-        .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("instrument"), col("wave"), col("topic_code")])
-        .agg([
-            col("topic").first().alias("topic"),
-            (exact_sum(col("points")) * lit(100.0) / exact_sum(col("max_score"))).alias("topic_pct"),
-        ])
+        .filter(col(POINTS).is_not_null())
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col("person"), col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)])
+        .agg([col(TOPIC).first().alias(TOPIC), (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct")])
 }
 
 /// The diagnostic indicators from the year's [`scored`] rows (materialised once by the
@@ -63,7 +63,7 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
     let Some(year) = year.cloned() else { return Ok(Vec::new()) };
     let term = &settings.term;
     let scored = shared(of_term(year.clone(), term))?;
-    let dw = || path(vec![col("instrument"), col("wave")]);
+    let dw = || path(vec![col(INSTRUMENT), col(WAVE)]);
     let mut pieces = Vec::new();
 
     let people = shared(per_person(scored.clone()))?;
@@ -74,7 +74,7 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
     pieces.push(person(participants.clone(), term, dw(), col("pct"), Indicator::DPct));
     pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), Indicator::DPct));
     for l in LEVELS {
-        let group = path(vec![col("instrument"), col("wave"), lit(l)]);
+        let group = path(vec![col(INSTRUMENT), col(WAVE), lit(l)]);
         pieces.push(pooled(
             participants.clone(),
             term,
@@ -84,12 +84,12 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
         ));
     }
 
-    let task_pct = col("points") * lit(100.0) / col("max_score");
-    let tasks = scored.clone().filter(col("points").is_not_null());
-    pieces.push(pooled(tasks, term, path(vec![col("instrument"), col("wave"), col("task")]), Pool::mean(task_pct), Indicator::DTaskPct));
+    let task_pct = col(POINTS) * lit(100.0) / col(MAX_SCORE);
+    let tasks = scored.clone().filter(col(POINTS).is_not_null());
+    pieces.push(pooled(tasks, term, path(vec![col(INSTRUMENT), col(WAVE), col(TASK)]), Pool::mean(task_pct), Indicator::DTaskPct));
 
     let topics = shared(per_topic(scored))?;
-    let dwt = || path(vec![col("instrument"), col("wave"), col("topic_code")]);
+    let dwt = || path(vec![col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)]);
     pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), Indicator::DTopicPct));
     pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), Indicator::DTopicPct));
     pieces.push(pooled(topics, term, dwt(), Pool::share(comparable(col("topic_pct")).lt(lit(50.0))), Indicator::DDeficitPct));
@@ -101,22 +101,22 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
 /// `d_progress`: final minus start percent of persons with both, in the final wave's term.
 fn progress(year: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
     let people = per_person(year).filter(col("present"));
-    let finals = of_term(people.clone(), term).filter(col("wave").eq(lit(Wave::Final.code())));
-    let start = people.filter(col("wave").eq(lit(Wave::Start.code()))).select([
-        col("school_code").alias("s_school"),
+    let finals = of_term(people.clone(), term).filter(col(WAVE).eq(lit(Wave::Final.code())));
+    let start = people.filter(col(WAVE).eq(lit(Wave::Start.code()))).select([
+        col(SCHOOL_CODE).alias("s_school"),
         col("person").alias("s_person"),
-        col("instrument").alias("s_instrument"),
+        col(INSTRUMENT).alias("s_instrument"),
         col("pct").alias("start_pct"),
     ]);
     let both = finals
         .join(
             start,
-            [col("school_code"), col("person"), col("instrument")],
+            [col(SCHOOL_CODE), col("person"), col(INSTRUMENT)],
             [col("s_school"), col("s_person"), col("s_instrument")],
             JoinArgs::new(JoinType::Inner),
         )
         .with_column((col("pct") - col("start_pct")).alias("delta"));
-    let group = path(vec![col("instrument"), lit(Wave::Final.code())]);
+    let group = path(vec![col(INSTRUMENT), lit(Wave::Final.code())]);
     let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), Indicator::DProgress)];
     pieces.push(pooled(both, term, group, Pool::mean(col("delta")), Indicator::DProgress));
     pieces

@@ -9,6 +9,7 @@ use polars::prelude::*;
 use super::diagnostics::per_person;
 
 use super::{Settings, comparable_value, exact_mean, period_rank, period_rank_expr, wave_rank_expr};
+use crate::schema::column::{ENTITY, GROUP, INDICATOR, INSTRUMENT, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE};
 use crate::schema::{Indicator, Scope};
 
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
@@ -22,13 +23,13 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
         .filter(col("present"))
         .with_columns([period_rank_expr().alias("rank"), wave_rank_expr().alias("wave_rank")])
         .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
-        .group_by([col("school_code"), col("instrument"), col("rank"), col("wave_rank")])
+        .group_by([col(SCHOOL_CODE), col(INSTRUMENT), col("rank"), col("wave_rank")])
         .agg([exact_mean(col("pct")).alias("pct")])
         .sort_by_exprs([col("rank"), col("wave_rank")], SortMultipleOptions::default())
-        .group_by_stable([col("school_code"), col("instrument")])
+        .group_by_stable([col(SCHOOL_CODE), col(INSTRUMENT)])
         .agg([col("pct").last()])
         .collect()?;
-    for (school, pct) in schools.column("school_code")?.str()?.iter().zip(schools.column("pct")?.f64()?.iter()) {
+    for (school, pct) in schools.column(SCHOOL_CODE)?.str()?.iter().zip(schools.column("pct")?.f64()?.iter()) {
         if let (Some(school), Some(pct)) = (school, pct) {
             by_school.entry(school.to_string()).or_default().push(pct);
         }
@@ -40,14 +41,14 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
 /// rows ([`super::diagnostics::scored`]).
 pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<LazyFrame> {
     let t = settings.thresholds;
-    let schools = long.clone().lazy().filter(col("scope").eq(lit(Scope::School.code())).and(col("group").eq(lit("")))).collect()?;
+    let schools = long.clone().lazy().filter(col(SCOPE).eq(lit(Scope::School.code())).and(col(GROUP).eq(lit("")))).collect()?;
     let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut municipality_of: BTreeMap<String, String> = BTreeMap::new();
     let cols = (
-        schools.column("school_code")?.str()?,
-        schools.column("municipality")?.str()?,
-        schools.column("indicator")?.str()?,
-        schools.column("value")?.f64()?,
+        schools.column(SCHOOL_CODE)?.str()?,
+        schools.column(MUNICIPALITY)?.str()?,
+        schools.column(INDICATOR)?.str()?,
+        schools.column(VALUE)?.f64()?,
     );
     for i in 0..schools.height() {
         if let (Some(s), Some(m), Some(ind), Some(v)) = (cols.0.get(i), cols.1.get(i), cols.2.get(i), cols.3.get(i)) {
@@ -89,14 +90,14 @@ pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Setti
     }
     let n = munis.len();
     Ok(df!(
-        "term" => vec![settings.term.label(); n],
-        "scope" => vec![Scope::School.code(); n],
-        "municipality" => munis,
-        "school_code" => school_codes,
-        "entity" => vec![""; n],
-        "group" => groups,
-        "indicator" => vec![Indicator::SupportFlag.code(); n],
-        "value" => flag_values,
+        TERM => vec![settings.term.label(); n],
+        SCOPE => vec![Scope::School.code(); n],
+        MUNICIPALITY => munis,
+        SCHOOL_CODE => school_codes,
+        ENTITY => vec![""; n],
+        GROUP => groups,
+        INDICATOR => vec![Indicator::SupportFlag.code(); n],
+        VALUE => flag_values,
     )?
     .lazy())
 }

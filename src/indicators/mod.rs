@@ -20,6 +20,10 @@ use polars::prelude::*;
 
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
+use crate::schema::column::{
+    AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, KEY, MARK, MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE,
+    SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE, SOURCE_ROW, TERM, VALUE, WAVE,
+};
 use crate::schema::{Period, Term};
 use crate::schema::{Table, Wave, column};
 use crate::store::{Columns, Store};
@@ -28,12 +32,12 @@ use crate::store::{Columns, Store};
 pub const COLUMNS: [&str; 8] = column::LONG;
 
 /// Store columns no indicator reads: left on disk (identity and provenance of rows).
-const UNREAD: [&str; 7] = ["_key", "_digest", "source_row", "source_file", "filled_on", "form_version", "school_year"];
+const UNREAD: [&str; 7] = [KEY, DIGEST, SOURCE_ROW, SOURCE_FILE, FILLED_ON, FORM_VERSION, SCHOOL_YEAR];
 
 /// The attendance marks, by far the largest table, are read with only the columns their two
 /// readers use (`attendance::per_person`, the report's months): a school year of a region's
 /// marks is most of a report's memory.
-const ATTENDANCE_READ: [&str; 8] = ["term", "school_code", "municipality", "author", "event_id", "person_id", "mark", "seq"];
+const ATTENDANCE_READ: [&str; 8] = [TERM, SCHOOL_CODE, MUNICIPALITY, AUTHOR, EVENT_ID, PERSON_ID, MARK, SEQ];
 
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
@@ -55,7 +59,7 @@ impl Inputs {
             let mut frames = Vec::new();
             for period in Period::ALL {
                 let columns = if table == Table::Attendance { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
-                if let Some(df) = store.read_columns(table.code(), Some(&Term { year: term.year, period }), schools, columns)? {
+                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), schools, columns)? {
                     frames.push(df.lazy());
                 }
             }
@@ -88,12 +92,12 @@ impl Inputs {
         let lookup = df!("r_code" => codes, "r_municipality" => munis)?.lazy();
         let remap = |lf: Option<LazyFrame>| {
             lf.map(|lf| {
-                lf.join(lookup.clone(), [col("school_code")], [col("r_code")], JoinArgs::new(JoinType::Left))
+                lf.join(lookup.clone(), [col(SCHOOL_CODE)], [col("r_code")], JoinArgs::new(JoinType::Left))
                     .with_column(
                         when(col("r_municipality").is_not_null())
                             .then(col("r_municipality"))
-                            .otherwise(col("municipality"))
-                            .alias("municipality"),
+                            .otherwise(col(MUNICIPALITY))
+                            .alias(MUNICIPALITY),
                     )
                     .drop(cols(["r_municipality"]))
             })
@@ -151,7 +155,7 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     pieces.extend(completeness::indicators(&forms, settings)?);
     let rows = if pieces.is_empty() { scope::without_sums(empty_long()?.lazy()) } else { concat(pieces, UnionArgs::default())? };
     // A null (or undefined: 0/0, x/0) value has no row.
-    let rows = rows.filter(col("value").is_finite()).collect()?;
+    let rows = rows.filter(col(VALUE).is_finite()).collect()?;
     let flags = scope::without_sums(flags::indicators(&rows, scored.as_ref(), settings)?);
     Ok(SchoolRows { rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?, forms })
 }
@@ -160,20 +164,17 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
 /// municipality and region rows are made from the schools' sums.
 pub fn combine(batches: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     let rows = concat(batches.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(), UnionArgs::default())?.collect()?.lazy();
-    let units = scope::units(rows.clone())?.filter(col("value").is_finite());
+    let units = scope::units(rows.clone())?.filter(col(VALUE).is_finite());
     let schools = rows.filter(col("shown")).select(COLUMNS.map(col));
     concat([schools, units], UnionArgs::default())?
-        .sort(
-            ["scope", "municipality", "school_code", "indicator", "group", "entity"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
+        .sort([SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROUP, ENTITY], SortMultipleOptions::default().with_maintain_order(true))
         .collect()
 }
 
 /// A long table with no rows.
 fn empty_long() -> PolarsResult<DataFrame> {
     let mut columns: Vec<Column> = COLUMNS[..7].iter().map(|c| Column::new((*c).into(), Vec::<String>::new())).collect();
-    columns.push(Column::new("value".into(), Vec::<f64>::new()));
+    columns.push(Column::new(VALUE.into(), Vec::<f64>::new()));
     DataFrame::new(0, columns)
 }
 
@@ -234,7 +235,7 @@ pub const LEVELS: [&str; 3] = ["низкий", "средний", "высокий
 /// Keeps, for each `keys`, the rows of the latest submission (largest `seq`): where two
 /// authors send a record for the same person, the later file wins (workflow.md).
 pub fn latest(lf: LazyFrame, keys: &[&str]) -> PolarsResult<LazyFrame> {
-    keep_max(lf, "seq", keys)
+    keep_max(lf, SEQ, keys)
 }
 
 /// Keeps the rows whose `column` is the largest within each `keys` group.
@@ -257,13 +258,13 @@ pub fn period_rank(period: Period) -> i32 {
 pub fn period_rank_expr() -> Expr {
     Period::ALL
         .into_iter()
-        .fold(lit(period_rank(Period::Y)), |rest, p| when(col("period").eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
+        .fold(lit(period_rank(Period::Y)), |rest, p| when(col(PERIOD).eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
 }
 
 /// The rank of a `wave` code column as an expression, in the order waves are held (the
 /// `Ord` of [`Wave`]); anything else ranks with the final wave.
 pub fn wave_rank_expr() -> Expr {
-    Wave::ALL.into_iter().fold(lit(Wave::Final as i32), |rest, w| when(col("wave").eq(lit(w.code()))).then(lit(w as i32)).otherwise(rest))
+    Wave::ALL.into_iter().fold(lit(Wave::Final as i32), |rest, w| when(col(WAVE).eq(lit(w.code()))).then(lit(w as i32)).otherwise(rest))
 }
 
 /// Materialises a plan used by several pieces, so it runs once instead of once per piece.
@@ -273,7 +274,7 @@ pub fn shared(lf: LazyFrame) -> PolarsResult<LazyFrame> {
 
 /// Rows of the term itself.
 pub fn of_term(lf: LazyFrame, term: &Term) -> LazyFrame {
-    lf.filter(col("term").eq(lit(term.label())))
+    lf.filter(col(TERM).eq(lit(term.label())))
 }
 
 #[cfg(test)]

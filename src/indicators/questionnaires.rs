@@ -6,6 +6,9 @@ use polars::prelude::*;
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
 use crate::definitions::{Definitions, Direction, Scale};
+use crate::schema::column::{
+    INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE, SOURCE_SHA256, TERM, VALUE_NUM, VALUE_TEXT, WAVE,
+};
 use crate::schema::{Indicator, Wave};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
@@ -54,16 +57,16 @@ fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
 fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<LazyFrame>> {
     let Some(answers) = inputs.answers.clone() else { return Ok(None) };
     let keyed = answers.with_columns([
-        col("respondent_id").is_null().alias("anonymous"),
-        when(col("respondent_id").is_null())
-            .then(concat_str([col("source_sha256"), col("respondent")], "#", false))
-            .otherwise(col("respondent_id"))
+        col(RESPONDENT_ID).is_null().alias("anonymous"),
+        when(col(RESPONDENT_ID).is_null())
+            .then(concat_str([col(SOURCE_SHA256), col(RESPONDENT)], "#", false))
+            .otherwise(col(RESPONDENT_ID))
             .alias("person"),
     ]);
-    let latest_per_person = latest(keyed, &["school_code", "term", "instrument", "wave", "person"])?;
+    let latest_per_person = latest(keyed, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, "person"])?;
     Ok(Some(latest_per_person.join(
         items_frame(definitions)?,
-        [col("instrument"), col("item")],
+        [col(INSTRUMENT), col(ITEM)],
         [col("q"), col("item_code")],
         JoinArgs::new(JoinType::Inner),
     )))
@@ -72,7 +75,7 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
 /// norm(v) of indicators.md, scaled before the division: one rounding, so each norm is the
 /// number nearest to the exact fraction.
 fn norm() -> Expr {
-    (col("value_num") - col("min")) * lit(100.0) / (col("max") - col("min"))
+    (col(VALUE_NUM) - col("min")) * lit(100.0) / (col("max") - col("min"))
 }
 
 /// Per person, questionnaire, wave and competency: the score, null when fewer than half
@@ -81,13 +84,13 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
     likert
         .with_column(norm().alias("norm"))
         .group_by([
-            col("municipality"),
-            col("school_code"),
-            col("term"),
+            col(MUNICIPALITY),
+            col(SCHOOL_CODE),
+            col(TERM),
             col("person"),
             col("anonymous"),
-            col("instrument"),
-            col("wave"),
+            col(INSTRUMENT),
+            col(WAVE),
             col("competency"),
             col("direction"),
         ])
@@ -102,7 +105,7 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
 /// Per person, questionnaire and wave: the index, mean of the non-null competency scores.
 fn indexes(scores: LazyFrame) -> LazyFrame {
     scores
-        .group_by([col("municipality"), col("school_code"), col("term"), col("person"), col("anonymous"), col("instrument"), col("wave")])
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col("person"), col("anonymous"), col(INSTRUMENT), col(WAVE)])
         .agg([exact_mean(col("score")).alias("index")])
 }
 
@@ -112,9 +115,9 @@ pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
     let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
     let scores = competency_scores(year.filter(col("scale").eq(lit("likert"))));
     let by_wave = scores
-        .group_by([col("school_code"), col("instrument"), col("wave"), col("competency"), col("direction")])
+        .group_by([col(SCHOOL_CODE), col(INSTRUMENT), col(WAVE), col("competency"), col("direction")])
         .agg([exact_mean(col("score")).alias("score")])
-        .sort(["school_code", "instrument", "competency", "wave"], SortMultipleOptions::default());
+        .sort([SCHOOL_CODE, INSTRUMENT, "competency", WAVE], SortMultipleOptions::default());
     Ok(Some(by_wave.collect()?))
 }
 
@@ -125,16 +128,16 @@ pub fn person_scores(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
     let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
     let scores = competency_scores(named).filter(col("score").is_not_null()).select([
-        col("school_code"),
-        col("term"),
+        col(SCHOOL_CODE),
+        col(TERM),
         col("person"),
-        col("instrument"),
-        col("wave"),
+        col(INSTRUMENT),
+        col(WAVE),
         col("competency"),
         col("direction"),
         col("score"),
     ]);
-    Ok(Some(scores.sort(["person", "instrument", "competency", "term"], SortMultipleOptions::default()).collect()?))
+    Ok(Some(scores.sort(["person", INSTRUMENT, "competency", TERM], SortMultipleOptions::default()).collect()?))
 }
 
 /// Named persons' answers to the items without a competency (choices, yes/no, free text) of
@@ -143,15 +146,15 @@ pub fn person_scores(inputs: &Inputs, definitions: &Definitions) -> PolarsResult
 pub fn person_answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
     let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
     let answers = year.filter(col("anonymous").not().and(col("scale").neq(lit("likert")))).select([
-        col("school_code"),
-        col("term"),
+        col(SCHOOL_CODE),
+        col(TERM),
         col("person"),
-        col("instrument"),
-        col("wave"),
-        col("item"),
+        col(INSTRUMENT),
+        col(WAVE),
+        col(ITEM),
         col("scale"),
-        col("value_num"),
-        col("value_text"),
+        col(VALUE_NUM),
+        col(VALUE_TEXT),
     ]);
     Ok(Some(answers.collect()?))
 }
@@ -163,10 +166,10 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let t = settings.thresholds;
     let answers = shared(of_term(year.clone(), term))?;
     let mut pieces = Vec::new();
-    let qw = || path(vec![col("instrument"), col("wave")]);
-    let qwc = || path(vec![col("instrument"), col("wave"), col("competency")]);
+    let qw = || path(vec![col(INSTRUMENT), col(WAVE)]);
+    let qwc = || path(vec![col(INSTRUMENT), col(WAVE), col("competency")]);
 
-    let unique_person = concat_str([col("school_code"), col("person")], "|", false).n_unique();
+    let unique_person = concat_str([col(SCHOOL_CODE), col("person")], "|", false).n_unique();
     pieces.push(pooled(answers.clone(), term, qw(), Pool::total(unique_person), Indicator::QRespondents));
 
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
@@ -180,7 +183,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
 
     let better = scores.clone().filter(col("direction").eq(lit("higher_better")).and(col("score").is_not_null()));
     for l in LEVELS {
-        let group = path(vec![col("instrument"), col("wave"), col("competency"), lit(l)]);
+        let group = path(vec![col(INSTRUMENT), col(WAVE), col("competency"), lit(l)]);
         pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), Indicator::QLevelPct));
     }
     let worse = likert.filter(col("direction").eq(lit("higher_worse"))).with_column(norm().alias("norm"));
@@ -191,8 +194,8 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.push(pooled(
         yesno,
         term,
-        path(vec![col("instrument"), col("wave"), col("item")]),
-        Pool::mean(col("value_num")).times(100.0),
+        path(vec![col(INSTRUMENT), col(WAVE), col(ITEM)]),
+        Pool::mean(col(VALUE_NUM)).times(100.0),
         Indicator::QYesPct,
     ));
 
@@ -202,33 +205,33 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
 
 /// `q_option_pct`: every option of every choice and multi item, 0 included.
 fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::schema::Term) -> PolarsResult<Vec<LazyFrame>> {
-    let keys = [col("municipality"), col("school_code"), col("person"), col("instrument"), col("wave"), col("item")];
+    let keys = [col(MUNICIPALITY), col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col(WAVE), col(ITEM)];
     let choice = answers.filter(col("scale").eq(lit("choice")).or(col("scale").eq(lit("multi"))));
     let respondents = choice.clone().group_by(keys.clone()).agg([len().alias("n")]);
     let all_options = respondents.join(
         options_frame(definitions)?,
-        [col("instrument"), col("item")],
+        [col(INSTRUMENT), col(ITEM)],
         [col("o_q"), col("o_item")],
         JoinArgs::new(JoinType::Inner),
     );
     let chosen = choice.select([
-        col("school_code").alias("c_school"),
+        col(SCHOOL_CODE).alias("c_school"),
         col("person").alias("c_person"),
-        col("instrument").alias("c_q"),
-        col("wave").alias("c_wave"),
-        col("item").alias("c_item"),
-        col("value_text").alias("c_option"),
+        col(INSTRUMENT).alias("c_q"),
+        col(WAVE).alias("c_wave"),
+        col(ITEM).alias("c_item"),
+        col(VALUE_TEXT).alias("c_option"),
         lit(true).alias("chosen"),
     ]);
     let marked = all_options
         .join(
             chosen,
-            [col("school_code"), col("person"), col("instrument"), col("wave"), col("item"), col("option")],
+            [col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col(WAVE), col(ITEM), col("option")],
             [col("c_school"), col("c_person"), col("c_q"), col("c_wave"), col("c_item"), col("c_option")],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("chosen").fill_null(lit(false)));
-    let group = path(vec![col("instrument"), col("wave"), col("item"), col("option")]);
+    let group = path(vec![col(INSTRUMENT), col(WAVE), col(ITEM), col("option")]);
     Ok(vec![pooled(marked, term, group, Pool::share(col("chosen")), Indicator::QOptionPct)])
 }
 
@@ -238,10 +241,10 @@ fn progress(year: LazyFrame, term: &crate::schema::Term) -> PolarsResult<Vec<Laz
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
     let scores = shared(competency_scores(named))?;
     let wave = |lf: LazyFrame, w: Wave, suffix: &str, value: &str| {
-        lf.filter(col("wave").eq(lit(w.code()))).select([
-            col("school_code").alias(format!("school{suffix}")),
+        lf.filter(col(WAVE).eq(lit(w.code()))).select([
+            col(SCHOOL_CODE).alias(format!("school{suffix}")),
             col("person").alias(format!("person{suffix}")),
-            col("instrument").alias(format!("q{suffix}")),
+            col(INSTRUMENT).alias(format!("q{suffix}")),
             col("competency_key").alias(format!("c{suffix}")),
             col(value).alias(format!("v{suffix}")),
         ])
@@ -251,21 +254,21 @@ fn progress(year: LazyFrame, term: &crate::schema::Term) -> PolarsResult<Vec<Laz
     let by_competency = scores.clone().with_column(col("competency").alias("competency_key"));
     let by_index = indexes(scores).with_column(lit("").alias("competency_key")).rename(["index"], ["score"], true);
     for (lf, indicator_group) in [(by_competency, true), (by_index, false)] {
-        let finals = of_term(lf.clone(), term).filter(col("wave").eq(lit(Wave::Final.code())));
+        let finals = of_term(lf.clone(), term).filter(col(WAVE).eq(lit(Wave::Final.code())));
         let start = wave(lf, Wave::Start, "_s", "score");
         let both = finals
             .join(
                 start,
-                [col("school_code"), col("person"), col("instrument"), col("competency_key")],
+                [col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col("competency_key")],
                 [col("school_s"), col("person_s"), col("q_s"), col("c_s")],
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("score").is_not_null().and(col("v_s").is_not_null()))
             .with_column((col("score") - col("v_s")).alias("delta"));
         let group = if indicator_group {
-            path(vec![col("instrument"), lit(Wave::Final.code()), col("competency_key")])
+            path(vec![col(INSTRUMENT), lit(Wave::Final.code()), col("competency_key")])
         } else {
-            path(vec![col("instrument"), lit(Wave::Final.code())])
+            path(vec![col(INSTRUMENT), lit(Wave::Final.code())])
         };
         pieces.push(person(both.clone(), term, group.clone(), col("delta"), Indicator::QProgress));
         pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), Indicator::QProgress));

@@ -4,20 +4,21 @@ use polars::prelude::*;
 
 use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
-use crate::schema::Indicator;
+use crate::schema::column::{AUTHOR, ID, ROLE, SCHOOL_CODE, TUTOR_ID};
+use crate::schema::{Indicator, Role};
 
 /// The school year's roster: per author the latest term's file, then per person the
 /// latest file; with `valid_tutor` saying whether `tutor_id` names a tutor of the school.
 pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
-    let by_author = keep_max(roster.with_column(period_rank_expr().alias("rank")), "rank", &["school_code", "author"])?;
-    let people = latest(latest(by_author, &["school_code", "author"])?, &["school_code", "id"])?;
-    let tutors = people.clone().filter(col("role").eq(lit("тьютор"))).select([
-        col("school_code").alias("t_school"),
-        col("id").alias("t_id"),
+    let by_author = keep_max(roster.with_column(period_rank_expr().alias("rank")), "rank", &[SCHOOL_CODE, AUTHOR])?;
+    let people = latest(latest(by_author, &[SCHOOL_CODE, AUTHOR])?, &[SCHOOL_CODE, ID])?;
+    let tutors = people.clone().filter(col(ROLE).eq(lit(Role::Tutor.code()))).select([
+        col(SCHOOL_CODE).alias("t_school"),
+        col(ID).alias("t_id"),
         lit(true).alias("valid_tutor"),
     ]);
     Ok(people
-        .join(tutors, [col("school_code"), col("tutor_id")], [col("t_school"), col("t_id")], JoinArgs::new(JoinType::Left))
+        .join(tutors, [col(SCHOOL_CODE), col(TUTOR_ID)], [col("t_school"), col("t_id")], JoinArgs::new(JoinType::Left))
         .with_column(col("valid_tutor").fill_null(lit(false))))
 }
 
@@ -26,11 +27,11 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let term = &settings.term;
     let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
-    pieces.push(pooled(people.clone(), term, col("role"), Pool::count(), Indicator::Participants));
+    pieces.push(pooled(people.clone(), term, col(ROLE), Pool::count(), Indicator::Participants));
     pieces.push(pooled(people.clone(), term, lit(""), Pool::count(), Indicator::Participants));
-    let mentors = people.clone().filter(col("role").eq(lit("наставник")));
+    let mentors = people.clone().filter(col(ROLE).eq(lit(Role::Mentor.code())));
     pieces.push(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), Indicator::MentorsWithTutorPct));
-    let per_tutor = Pool::ratio(col("valid_tutor"), col("role").eq(lit("тьютор")), 1.0);
+    let per_tutor = Pool::ratio(col("valid_tutor"), col(ROLE).eq(lit(Role::Tutor.code())), 1.0);
     pieces.push(pooled(people, term, lit(""), per_tutor, Indicator::TutorantsPerTutor));
     Ok(pieces)
 }

@@ -7,21 +7,28 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled};
 use super::{Inputs, Settings, latest, of_term, shared};
-use crate::schema::Indicator;
+use crate::schema::column::{DUE, ID, LEVEL, MUNICIPALITY, RESULT, SCHOOL_CODE, STATUS};
+use crate::schema::{Indicator, RouteResult, Status};
 
 /// The route items of the term's route workbooks, with `done`, `due` and `achievement`;
 /// where two authors list the same person, the later file wins (workflow.md).
 pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFrame>> {
     let Some(route) = inputs.route.clone() else { return Ok(None) };
     let term = &settings.term;
-    let current = latest(of_term(route, term), &["school_code", "id"])?;
-    let due = col("due").cast(DataType::Int32).lt_eq(lit(crate::forms::epoch_days(term.end())));
-    Ok(Some(current.with_columns([
-        col("id").alias("person"),
-        col("status").eq(lit("выполнено")).alias("done"),
-        due.alias("due_now"),
-        col("result").eq(lit("призёр")).or(col("result").eq(lit("победитель"))).fill_null(lit(false)).alias("achievement"),
-    ])))
+    let current = latest(of_term(route, term), &[SCHOOL_CODE, ID])?;
+    let due = col(DUE).cast(DataType::Int32).lt_eq(lit(crate::forms::epoch_days(term.end())));
+    Ok(Some(
+        current.with_columns([
+            col(ID).alias("person"),
+            col(STATUS).eq(lit(Status::Done.code())).alias("done"),
+            due.alias("due_now"),
+            col(RESULT)
+                .eq(lit(RouteResult::Prize.code()))
+                .or(col(RESULT).eq(lit(RouteResult::Win.code())))
+                .fill_null(lit(false))
+                .alias("achievement"),
+        ]),
+    ))
 }
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
@@ -31,11 +38,11 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let counted = items.clone().with_columns([
         f(col("done")).alias("n_done"),
         f(col("due_now").or(col("done"))).alias("n_counted"),
-        f(col("due_now").and(col("status").eq(lit("запланировано")))).alias("n_overdue"),
+        f(col("due_now").and(col(STATUS).eq(lit(Status::Planned.code())))).alias("n_overdue"),
         f(col("achievement")).alias("n_achievements"),
     ]);
     let counted = shared(counted)?;
-    let people = counted.clone().group_by([col("municipality"), col("school_code"), col("person")]).agg([
+    let people = counted.clone().group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person")]).agg([
         len().cast(DataType::Float64).alias("items"),
         col("n_done").sum(),
         col("n_counted").sum(),
@@ -55,13 +62,13 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), Indicator::RAchievements));
     let achieved = counted.filter(col("achievement"));
     pieces.push(person(
-        achieved.clone().group_by([col("municipality"), col("school_code"), col("person"), col("level")]).agg([len().alias("n")]),
+        achieved.clone().group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person"), col(LEVEL)]).agg([len().alias("n")]),
         term,
-        col("level"),
+        col(LEVEL),
         col("n"),
         Indicator::RAchievements,
     ));
-    pieces.push(pooled(achieved, term, col("level"), Pool::count(), Indicator::RAchievements));
+    pieces.push(pooled(achieved, term, col(LEVEL), Pool::count(), Indicator::RAchievements));
     pieces.push(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), Indicator::ROwnersWithAchievementPct));
     Ok(pieces)
 }

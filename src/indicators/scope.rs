@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::exact_sum;
 use crate::schema::Term;
+use crate::schema::column::{ENTITY, GROUP, INDICATOR, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE};
 use crate::schema::{Indicator, Scope};
 
 /// Columns a school row of a pooled indicator carries until its municipality and region
@@ -27,14 +28,14 @@ fn no_sums() -> [Expr; 5] {
 /// `school_code`, `entity`, `group` and `value`.
 fn finish(lf: LazyFrame, term: &Term, scope: Scope, indicator: Indicator, sums: [Expr; 5]) -> LazyFrame {
     let mut columns = vec![
-        lit(term.label()).alias("term"),
-        lit(scope.code()).alias("scope"),
-        col("municipality").cast(DataType::String),
-        col("school_code").cast(DataType::String),
-        col("entity").cast(DataType::String),
-        col("group").cast(DataType::String),
-        lit(indicator.code()).alias("indicator"),
-        col("value").cast(DataType::Float64),
+        lit(term.label()).alias(TERM),
+        lit(scope.code()).alias(SCOPE),
+        col(MUNICIPALITY).cast(DataType::String),
+        col(SCHOOL_CODE).cast(DataType::String),
+        col(ENTITY).cast(DataType::String),
+        col(GROUP).cast(DataType::String),
+        lit(indicator.code()).alias(INDICATOR),
+        col(VALUE).cast(DataType::Float64),
     ];
     columns.extend(sums);
     lf.select(columns)
@@ -48,13 +49,7 @@ pub fn without_sums(rows: LazyFrame) -> LazyFrame {
 /// Person rows: `records` has `municipality`, `school_code`, `person`; `value` and `group`
 /// are evaluated per record (the caller aggregates beforehand).
 pub fn person(records: LazyFrame, term: &Term, group: Expr, value: Expr, indicator: Indicator) -> LazyFrame {
-    let lf = records.select([
-        col("municipality"),
-        col("school_code"),
-        col("person").alias("entity"),
-        group.alias("group"),
-        value.alias("value"),
-    ]);
+    let lf = records.select([col(MUNICIPALITY), col(SCHOOL_CODE), col("person").alias(ENTITY), group.alias(GROUP), value.alias(VALUE)]);
     finish(lf, term, Scope::Person, indicator, no_sums())
 }
 
@@ -112,7 +107,7 @@ impl Pool {
 /// applied before the division: a share of integer counts is then the nearest number to the
 /// exact fraction (29 of 100 is 29, where 29 / 100 * 100 is 28.999999999999996).
 fn value_of_sums() -> Expr {
-    when(col("ratio")).then(col("num") * col("scale") / col("den")).otherwise(col("num") * col("scale")).alias("value")
+    when(col("ratio")).then(col("num") * col("scale") / col("den")).otherwise(col("num") * col("scale")).alias(VALUE)
 }
 
 /// The number of records where `x` is present.
@@ -125,14 +120,14 @@ fn present(x: Expr) -> Expr {
 pub fn pooled(records: LazyFrame, term: &Term, group: Expr, pool: Pool, indicator: Indicator) -> LazyFrame {
     let ratio = pool.den.is_some();
     let school = records
-        .with_column(group.alias("group"))
-        .group_by([col("municipality"), col("school_code"), col("group")])
+        .with_column(group.alias(GROUP))
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(GROUP)])
         .agg([pool.num.alias("num"), pool.den.unwrap_or(len()).cast(DataType::Float64).alias("den")])
         .with_columns([
             lit(pool.scale).alias("scale"),
             lit(ratio).alias("ratio"),
             lit(pool.school_shown).alias("shown"),
-            lit("").alias("entity"),
+            lit("").alias(ENTITY),
         ])
         .with_column(value_of_sums());
     let sums = SUMS.map(col);
@@ -150,24 +145,24 @@ pub fn units(rows: LazyFrame) -> PolarsResult<LazyFrame> {
             .agg([exact_sum(col("num")), exact_sum(col("den")), col("scale").first(), col("ratio").first()])
             .with_column(value_of_sums())
     };
-    let municipality = wider(&["term", "indicator", "municipality", "group"])
-        .with_columns([lit(Scope::Municipality.code()).alias("scope"), lit("").alias("school_code")]);
-    let region = wider(&["term", "indicator", "group"]).with_columns([
-        lit(Scope::Region.code()).alias("scope"),
-        lit("").alias("municipality"),
-        lit("").alias("school_code"),
+    let municipality = wider(&[TERM, INDICATOR, MUNICIPALITY, GROUP])
+        .with_columns([lit(Scope::Municipality.code()).alias(SCOPE), lit("").alias(SCHOOL_CODE)]);
+    let region = wider(&[TERM, INDICATOR, GROUP]).with_columns([
+        lit(Scope::Region.code()).alias(SCOPE),
+        lit("").alias(MUNICIPALITY),
+        lit("").alias(SCHOOL_CODE),
     ]);
-    let columns: Vec<Expr> = super::COLUMNS.iter().map(|c| if *c == "entity" { lit("").alias("entity") } else { col(*c) }).collect();
+    let columns: Vec<Expr> = super::COLUMNS.iter().map(|c| if *c == ENTITY { lit("").alias(ENTITY) } else { col(*c) }).collect();
     concat([municipality.select(columns.clone()), region.select(columns)], UnionArgs::default())
 }
 
 /// School rows only: facts about one school (club norm, support flag).
 pub fn school_only(records: LazyFrame, term: &Term, group: Expr, agg: Expr, indicator: Indicator) -> LazyFrame {
     let school = records
-        .with_column(group.alias("group"))
-        .group_by([col("municipality"), col("school_code"), col("group")])
-        .agg([agg.alias("value")])
-        .with_column(lit("").alias("entity"));
+        .with_column(group.alias(GROUP))
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(GROUP)])
+        .agg([agg.alias(VALUE)])
+        .with_column(lit("").alias(ENTITY));
     finish(school, term, Scope::School, indicator, no_sums())
 }
 

@@ -7,17 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use crate::forms::{FormKind, Passport, TableFrame};
 use crate::problem::Problems;
+use crate::schema::Table;
 use crate::store::{Columns, Store};
-
-/// The person column of tables where two authors may send a record for the same person.
-fn person_column(table: &str) -> Option<&'static str> {
-    match table {
-        "roster" | "route" => Some("id"),
-        "answers" => Some("respondent_id"),
-        "diag_results" => Some("person_id"),
-        _ => None,
-    }
-}
 
 /// Warns when another author's file already holds records for the same persons (same
 /// school, term, form, instrument and wave): this file, arriving later, wins (workflow.md).
@@ -28,7 +19,7 @@ pub(super) fn warn_about_other_authors(
     problems: &mut Problems,
 ) -> anyhow::Result<()> {
     for t in tables {
-        let Some(person) = person_column(t.table) else { continue };
+        let Some(person) = t.table.person_column() else { continue };
         let columns = ["author", "instrument", "wave", "source_file", person];
         let Some(existing) = store.read_columns(
             t.table,
@@ -91,7 +82,7 @@ pub(super) fn warn_about_one_journal_twice(
     // Per other author's file: (its events matched, its marks matched).
     let mut matched: BTreeMap<(String, String), [usize; 2]> = BTreeMap::new();
     let mut totals = [0usize; 2];
-    for (slot, table) in ["events", "attendance"].into_iter().enumerate() {
+    for (slot, table) in [Table::Events, Table::Attendance].into_iter().enumerate() {
         let Some(new) = tables.iter().find(|t| t.table == table) else { continue };
         let records: HashSet<(&str, &str)> = new
             .frame

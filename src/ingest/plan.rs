@@ -14,6 +14,7 @@ use crate::config::{Config, Kind};
 use crate::definitions::Definitions;
 use crate::forms::{self, Checked, Env, Fallback, FormKind, RosterIndex};
 use crate::read::workbook;
+use crate::schema::Table;
 use crate::store::{Columns, Store};
 use crate::workspace::Workspace;
 
@@ -220,7 +221,7 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
     checked
         .tables
         .iter()
-        .filter(|t| t.table == "roster")
+        .filter(|t| t.table == Table::Roster)
         .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
         .flatten()
         .collect()
@@ -229,7 +230,7 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
 /// Roster IDs already in the store, by school and school year.
 fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     let mut index = RosterIndex::new();
-    let Some(frame) = store.read_columns("roster", None, None, Columns::Only(&["school_code", "school_year", "id"]))? else {
+    let Some(frame) = store.read_columns(Table::Roster, None, None, Columns::Only(&["school_code", "school_year", "id"]))? else {
         return Ok(index);
     };
     let schools = frame.column("school_code")?.str()?.clone();

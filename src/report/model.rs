@@ -170,7 +170,7 @@ impl ReportModel {
         let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
         // A comparison term nobody sent data for compares with nothing.
         let mut compare_has_data = false;
-        for table in crate::store::TABLES {
+        for table in crate::schema::Table::ALL {
             compare_has_data |= !store.schools(table, &compare)?.is_empty();
         }
         let trend = trend_terms(store, term)?;
@@ -449,7 +449,7 @@ fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
             continue;
         }
         let mut has_data = t == term;
-        for table in crate::store::TABLES {
+        for table in crate::schema::Table::ALL {
             has_data |= !store.schools(table, &t)?.is_empty();
         }
         if has_data {
@@ -468,7 +468,7 @@ fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) 
     let years: std::collections::BTreeSet<_> = terms.iter().map(|t| t.year).collect();
     for year in years {
         for period in crate::schema::Period::ALL {
-            for table in crate::store::TABLES {
+            for table in crate::schema::Table::ALL {
                 codes.extend(store.schools(table, &Term { year, period })?);
             }
         }

@@ -16,6 +16,7 @@ use super::model::{ReportModel, Request};
 use crate::config::{Config, RegisteredSchool};
 use crate::definitions::Definitions;
 use crate::indicators::testing::{Rec, frame, rec};
+use crate::schema::Table;
 use crate::schema::Term;
 use crate::store::{Store, SubmissionId};
 
@@ -94,7 +95,7 @@ impl Persons {
 }
 
 /// The store records of the generated schools, by (table, term index, school).
-fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
+fn records(schools: &[Sizes]) -> Vec<(Table, usize, String, Vec<Rec>)> {
     let mut out = Vec::new();
     for (i, s) in schools.iter().enumerate() {
         let (code, muni) = school(i);
@@ -106,7 +107,7 @@ fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
             let roster = (0..s.roster)
                 .map(|p| base(0).s("id", &format!("R{p}")).s("full_name", "").s("role", ROLES[p % 4]).null_s("tutor_id"))
                 .collect();
-            out.push(("roster", 0, code.clone(), roster));
+            out.push((Table::Roster, 0, code.clone(), roster));
         }
         for t in 0..2 {
             if s.marked[t] > 0 {
@@ -119,7 +120,7 @@ fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
                     .f("hours", 1.0)
                     .s("level", "школьный")
                     .d("date", 2025, month, day);
-                out.push(("events", t, code.clone(), vec![event]));
+                out.push((Table::Events, t, code.clone(), vec![event]));
                 let marks = (0..s.marked[t])
                     .map(|p| {
                         base(t)
@@ -128,7 +129,7 @@ fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
                             .s("mark", if p % 2 == 0 { "present" } else { "absent" })
                     })
                     .collect();
-                out.push(("attendance", t, code.clone(), marks));
+                out.push((Table::Attendance, t, code.clone(), marks));
             }
             if s.owners > 0 {
                 let items = (0..s.owners)
@@ -145,7 +146,7 @@ fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
                             .null_s("evidence")
                     })
                     .collect();
-                out.push(("route", t, code.clone(), items));
+                out.push((Table::Route, t, code.clone(), items));
             }
             if s.respondents[t] > 0 {
                 let wave = if t == 0 { "start" } else { "final" };
@@ -163,7 +164,7 @@ fn records(schools: &[Sizes]) -> Vec<(&'static str, usize, String, Vec<Rec>)> {
                             .null_s("value_text")
                     })
                     .collect();
-                out.push(("answers", t, code.clone(), answers));
+                out.push((Table::Answers, t, code.clone(), answers));
             }
         }
     }

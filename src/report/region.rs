@@ -530,7 +530,7 @@ mod tests {
                             .s("mark", if p < present { "present" } else { "absent" })
                     })
                     .collect();
-                for (table, records) in [("events", vec![event]), ("attendance", marks)] {
+                for (table, records) in [(crate::schema::Table::Events, vec![event]), (crate::schema::Table::Attendance, marks)] {
                     n += 1;
                     let id = SubmissionId { key_id: format!("k{n}"), sha256: format!("{n:012}") };
                     let term = Term::parse(&format!("2025/2026 {period}")).unwrap();

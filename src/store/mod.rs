@@ -17,8 +17,7 @@ use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
 
 use crate::forms::{Passport, TableFrame};
 use crate::schema::Term;
-
-pub const TABLES: [&str; 7] = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"];
+use crate::schema::{Table, column};
 
 pub struct Store {
     pub root: PathBuf,
@@ -66,12 +65,12 @@ impl Store {
 
     /// A term's folder of a table. The partition keys (`term_slug`, `school`) repeat no data
     /// column: Spark refuses a key that is also a column, and DuckDB silently replaces the column.
-    fn term_dir(&self, table: &str, term: &Term) -> PathBuf {
-        self.root.join(table).join(format!("term_slug={}", term.slug()))
+    fn term_dir(&self, table: Table, term: &Term) -> PathBuf {
+        self.root.join(table.code()).join(format!("term_slug={}", term.slug()))
     }
 
     /// A partition's folder.
-    fn partition(&self, table: &str, term: &Term, school: &str) -> PathBuf {
+    fn partition(&self, table: Table, term: &Term, school: &str) -> PathBuf {
         self.term_dir(table, term).join(format!("school={school}"))
     }
 
@@ -103,7 +102,7 @@ impl Store {
     /// Writes one table of one submission to a temporary file beside its place, durably.
     pub fn stage_frame(
         &self,
-        table: &str,
+        table: Table,
         term: &Term,
         school: &str,
         id: &SubmissionId,
@@ -152,8 +151,8 @@ impl Store {
     /// Every file under the store's table folders.
     fn files(&self) -> anyhow::Result<Vec<PathBuf>> {
         let mut files = Vec::new();
-        for table in TABLES {
-            let dir = self.root.join(table);
+        for table in Table::ALL {
+            let dir = self.root.join(table.code());
             if !dir.exists() {
                 continue;
             }
@@ -169,7 +168,7 @@ impl Store {
     }
 
     /// The schools with a partition of `table` in `term`, from the folder names alone.
-    pub fn schools(&self, table: &str, term: &Term) -> anyhow::Result<Vec<String>> {
+    pub fn schools(&self, table: Table, term: &Term) -> anyhow::Result<Vec<String>> {
         let dir = self.term_dir(table, term);
         if !dir.exists() {
             return Ok(Vec::new());
@@ -186,14 +185,14 @@ impl Store {
     }
 
     /// All rows of a table, optionally of one term and some schools (partition pruning by path).
-    pub fn read(&self, table: &str, term: Option<&Term>, schools: Option<&[String]>) -> anyhow::Result<Option<DataFrame>> {
+    pub fn read(&self, table: Table, term: Option<&Term>, schools: Option<&[String]>) -> anyhow::Result<Option<DataFrame>> {
         self.read_columns(table, term, schools, Columns::All)
     }
 
     /// [`Store::read`] of some columns only (projection pushdown: the others are not decoded).
     pub fn read_columns(
         &self,
-        table: &str,
+        table: Table,
         term: Option<&Term>,
         schools: Option<&[String]>,
         columns: Columns,
@@ -204,7 +203,7 @@ impl Store {
             (Some(t), Some(_)) if !self.term_dir(table, t).exists() => return Ok(None),
             (Some(t), Some(list)) => list.iter().map(|s| self.partition(table, t, s)).collect(),
             (Some(t), None) => vec![self.term_dir(table, t)],
-            (None, _) => vec![self.root.join(table)],
+            (None, _) => vec![self.root.join(table.code())],
         };
         let wanted = |path: &Path| {
             schools.is_none_or(|list| {
@@ -232,7 +231,7 @@ impl Store {
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.
-    pub fn read_submission(&self, table: &str, passport: &Passport, id: &SubmissionId) -> anyhow::Result<Option<DataFrame>> {
+    pub fn read_submission(&self, table: Table, passport: &Passport, id: &SubmissionId) -> anyhow::Result<Option<DataFrame>> {
         let path = self.partition(table, &passport.term, &passport.school_code).join(id.file_name());
         if !path.exists() {
             return Ok(None);
@@ -278,29 +277,29 @@ fn with_source_columns(mut frame: DataFrame, p: &Passport, source_file: &str, sh
         |name: &str, value: &str| Column::new_scalar(name.into(), Scalar::new(DataType::String, AnyValue::StringOwned(value.into())), n);
     let filled_on = p.filled_on.map(|d| d.format("%Y-%m-%d").to_string());
     let instrument = p.questionnaire.as_deref().or(p.diagnostic.as_deref()).unwrap_or_default();
-    for column in [
-        text("term", &p.term.label()),
-        Column::new_scalar("school_year".into(), Scalar::new(DataType::Int32, AnyValue::Int32(p.term.year)), n),
-        text("period", p.term.period.code()),
-        text("school_code", &p.school_code),
-        text("school_name", &p.school_name),
-        text("municipality", &p.municipality),
-        text("author", &p.filled_by),
-        text("filled_on", filled_on.as_deref().unwrap_or_default()),
-        Column::new_scalar("form_version".into(), Scalar::new(DataType::Int64, AnyValue::Int64(p.form_version)), n),
-        text("instrument", instrument),
-        text("wave", p.wave.map(|w| w.code()).unwrap_or_default()),
-        text("subject", p.subject.as_deref().unwrap_or_default()),
-        text("source_file", source_file),
-        text("source_sha256", sha),
-        Column::new_scalar("seq".into(), Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)), n),
+    for source in [
+        text(column::TERM, &p.term.label()),
+        Column::new_scalar(column::SCHOOL_YEAR.into(), Scalar::new(DataType::Int32, AnyValue::Int32(p.term.year)), n),
+        text(column::PERIOD, p.term.period.code()),
+        text(column::SCHOOL_CODE, &p.school_code),
+        text(column::SCHOOL_NAME, &p.school_name),
+        text(column::MUNICIPALITY, &p.municipality),
+        text(column::AUTHOR, &p.filled_by),
+        text(column::FILLED_ON, filled_on.as_deref().unwrap_or_default()),
+        Column::new_scalar(column::FORM_VERSION.into(), Scalar::new(DataType::Int64, AnyValue::Int64(p.form_version)), n),
+        text(column::INSTRUMENT, instrument),
+        text(column::WAVE, p.wave.map(|w| w.code()).unwrap_or_default()),
+        text(column::SUBJECT, p.subject.as_deref().unwrap_or_default()),
+        text(column::SOURCE_FILE, source_file),
+        text(column::SOURCE_SHA256, sha),
+        Column::new_scalar(column::SEQ.into(), Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)), n),
     ] {
         // The roster's rows carry each person's own subject: the passport's (a diagnostic's
         // subject, empty on a roster) must not overwrite it.
-        if column.name() == "subject" && frame.column("subject").is_ok() {
+        if source.name() == column::SUBJECT && frame.column(column::SUBJECT).is_ok() {
             continue;
         }
-        frame.with_column(column)?;
+        frame.with_column(source)?;
     }
     Ok(frame)
 }
@@ -308,13 +307,13 @@ fn with_source_columns(mut frame: DataFrame, p: &Passport, source_file: &str, sh
 /// Compares two versions of a submission's table by record key and content digest.
 pub fn diff(old: Option<&DataFrame>, new: &DataFrame) -> anyhow::Result<Diff> {
     let pairs = |df: &DataFrame| -> anyhow::Result<HashMap<String, String>> {
-        let keys = df.column("_key")?.str()?.clone();
-        let digests = df.column("_digest")?.str()?.clone();
+        let keys = df.column(column::KEY)?.str()?.clone();
+        let digests = df.column(column::DIGEST)?.str()?.clone();
         Ok(keys.iter().zip(digests.iter()).filter_map(|(k, d)| Some((k?.to_string(), d?.to_string()))).collect())
     };
     let Some(old) = old else {
         // A first submission: every record is new.
-        return Ok(Diff { added: new.column("_key")?.n_unique()?, ..Diff::default() });
+        return Ok(Diff { added: new.column(column::KEY)?.n_unique()?, ..Diff::default() });
     };
     let (new, old) = (pairs(new)?, pairs(old)?);
     Ok(Diff {
