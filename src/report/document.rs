@@ -145,12 +145,14 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Printed instead of a table without rows (the workbook says «нет данных» under the header).
     pub empty: Option<(String, Style)>,
+    /// Rows the printed report highlights (schools flagged for support); none when empty.
+    pub marked: Vec<bool>,
 }
 
 impl Table {
     /// A table with these columns and no rows yet.
     pub fn new(columns: Vec<Column>) -> Table {
-        Table { columns, rows: Vec::new(), empty: None }
+        Table { columns, rows: Vec::new(), empty: None, marked: Vec::new() }
     }
 
     /// The sentence the printed report shows when the table has no rows.
@@ -213,6 +215,14 @@ pub enum ChartKind {
     Bar,
     /// A line through the points, for values over time.
     Line,
+    /// A row per category of 100 % stacked bars, one part per series (the printed page
+    /// writes each part's value inside it and the category's note right of it).
+    Stacked,
+    /// A row per category spreading schools' values: the first series is the category's
+    /// own figure (a tick), every further series holds one school's value (a dot), the
+    /// middle half of the dots is a box with its median, and the reference line is the
+    /// region's figure.
+    Spread,
 }
 
 /// A chart: categories and named series (missing values as `None`).
@@ -226,4 +236,6 @@ pub struct Chart {
     pub reference: Option<f64>,
     /// Values are percentages: the axis runs 0..100.
     pub percent: bool,
+    /// A note per category, right of its row (row charts only); may be empty.
+    pub notes: Vec<String>,
 }

@@ -8,6 +8,7 @@ pub mod output;
 #[cfg(test)]
 mod privacy_properties;
 pub mod region;
+pub mod region_pages;
 pub mod render;
 pub mod view;
 

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 
 use super::model::{ReportModel, School};
+use super::region::Region;
+use super::region_pages;
 use super::render::Renderer;
 use super::render::csv;
 use super::render::pdf::{self, Pdf, font::Fonts};
@@ -84,7 +86,8 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     // takes the next, and the CSV tables stream to their files: at a country's scale the
     // tables hold millions of rows, and all six at once were most of the peak memory. The
     // PDF, the longest, goes first.
-    let document = centre::document(model, view);
+    let region = Region::new(model, view);
+    let document = centre::document(model, view, region_pages::completeness(&region), region_pages::pages(model, view, &region));
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let outputs: [(&str, Render); 6] = [
         ("centre.pdf", Box::new(|out| Ok(out.write_all(&Pdf { fonts }.render(&document)?)?))),

@@ -219,8 +219,9 @@ pub struct SchoolFigures {
     pub reported: bool,
     /// One cell per key column, in [`CentreView::columns`] order.
     pub cells: Vec<Cell>,
-    /// The school's rank in each key column's distribution (none for completeness).
-    pub ranks: Vec<Option<usize>>,
+    /// The school's rank in each key column's distribution and how many schools it ranks
+    /// (none for completeness, or when the school's figure is not shown).
+    pub ranks: Vec<Option<(usize, usize)>>,
     /// Why the school is flagged for support, in words; empty when it is not.
     pub reasons: Vec<String>,
 }
@@ -372,7 +373,10 @@ fn municipality_page(
             ranks: view
                 .columns
                 .iter()
-                .map(|(_, ind, g)| distributions.iter().find(|d| d.indicator == *ind && d.group == *g).and_then(|d| d.rank_of(&s.code)))
+                .map(|(_, ind, g)| {
+                    let d = distributions.iter().find(|d| d.indicator == *ind && d.group == *g)?;
+                    Some((d.rank_of(&s.code)?, d.ranked.len()))
+                })
                 .collect(),
             reasons: model.flag_reasons(&s.code),
         })
@@ -583,7 +587,7 @@ mod tests {
         assert_eq!(s13.cells[0], Cell { shown: Shown::Suppressed(5), change: None });
         assert_eq!(s13.ranks[0], None);
         let s01 = page.schools.iter().find(|s| s.school.code == "S01").unwrap();
-        assert_eq!((s01.cells[0], s01.ranks[0]), (Cell { shown: Shown::Value(30.0), change: Some(5.0) }, Some(12)));
+        assert_eq!((s01.cells[0], s01.ranks[0]), (Cell { shown: Shown::Value(30.0), change: Some(5.0) }, Some((12, 12))));
     }
 
     #[test]

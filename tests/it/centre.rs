@@ -324,7 +324,7 @@ fn an_anonymous_questionnaire_counts_its_respondents_and_the_mark_follows_small_
     assert_eq!(find(&figures, "school", "2315-001", "att_rate", "value"), None);
     let pdf = readable_text(&centre.path("reports/2025-2026-Q1/centre.pdf"));
     assert!(pdf.contains("<10") && !pdf.contains("<5"), "{pdf}");
-    assert!(pdf.contains("меньше 10 человек"), "{pdf}");
+    assert!(pdf.split_whitespace().collect::<Vec<_>>().join(" ").contains("меньше 10 человек"), "{pdf}");
     let xlsx = sheet_rows(&centre.path("reports/2025-2026-Q1/centre.xlsx"), "Школы");
     assert_eq!(cell_of(&xlsx, "2315-001", "Посещаемость"), "<10");
     assert_ne!(cell_of(&xlsx, "2315-001", "Анкета: Обратная связь о тьюторском сопровождении, итоговая"), "<10");
@@ -346,4 +346,111 @@ fn the_centre_summary_names_form_school_and_term_of_each_package() {
     assert_eq!(out.status.code(), Some(0), "{summary}");
     assert!(summary.contains("package_2315-001_2025-2026-Q1.parquet — загружен"), "{summary}");
     assert!(summary.contains("  пакет школы; 2315-001, 1 четверть"), "{summary}");
+}
+
+/// The pages of a PDF as pdftotext reads them.
+fn pdf_pages(path: &std::path::Path) -> Vec<String> {
+    readable_text(path).split('\u{c}').map(String::from).collect()
+}
+
+/// The demo's centre (Q4): `(indicators.csv rows, centre.pdf pages)`.
+fn demo_centre() -> (tempfile::TempDir, Vec<std::collections::BTreeMap<String, String>>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("демо");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tutorstat"))
+        .arg("demo")
+        .arg(&target)
+        .env("SOURCE_DATE_EPOCH", "1779000000")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let reports = target.join("центр/reports/2025-2026-Q4");
+    let mut reader = csv::Reader::from_path(reports.join("indicators.csv")).unwrap();
+    let figures = reader.deserialize().map(Result::unwrap).collect();
+    let pages = pdf_pages(&reports.join("centre.pdf"));
+    (dir, figures, pages)
+}
+
+#[test]
+fn the_demo_centre_pdf_has_the_completeness_chart_a_distribution_page_and_a_page_per_municipality() {
+    let (_dir, figures, pages) = demo_centre();
+    let page_with = |words: &[&str]| pages.iter().position(|p| words.iter().all(|w| p.contains(w)));
+    let completeness = page_with(&["Полнота сдачи форм", "Школы по сдаче форм", "сдали все формы в срок", "сдали позже срока"]);
+    assert!(completeness.is_some(), "no completeness chart");
+    assert!(pages[completeness.unwrap()].contains("МБОУ ООШ № 20 х. Лесного") && pages[completeness.unwrap()].contains("нет данных"));
+    // A distribution page per key indicator, with the region's line at the region's figure.
+    let region_att = find(&figures, "region", "", "att_rate", "value").unwrap();
+    let att = page_with(&["Распределение школ", "Посещаемость", "с самыми низкими значениями"]).expect("no attendance distribution page");
+    let line = format!("регион {} %", format!("{region_att:.1}").replace('.', ","));
+    assert!(pages[att].contains(&line), "{line} not on\n{}", pages[att]);
+    assert!(page_with(&["Распределение школ", "Выполнение маршрутов"]).is_some());
+    assert!(page_with(&["Диагностика", "Уровни результата", "Темы с наибольшей долей участников с дефицитом"]).is_some());
+    // A page per municipality of the register, with its schools, their ranks and the year.
+    for (municipality, schools) in [("Каменский район", ["2341-012", "2341-020"]), ("г. Новоморск", ["2315-001", "2315-004"])]
+    {
+        let page = pages
+            .iter()
+            .find(|p| p.lines().find(|l| !l.trim().is_empty() && !l.starts_with("Сводка центра")) == Some(municipality))
+            .unwrap_or_else(|| panic!("no page of {municipality}"));
+        assert!(page.contains("Муниципалитет в целом") && page.contains("за учебный год") && page.contains("1 четверть"), "{page}");
+        assert!(schools.iter().all(|s| page.contains(s)), "{page}");
+        assert!(page.contains("-е из 3"), "ranks among the region's three schools: {page}");
+        assert!(!page.contains("Q1") && !page.contains("att_rate"), "no codes: {page}");
+    }
+}
+
+#[test]
+fn ranks_and_the_weakest_schools_of_the_centre_agree_with_indicators_csv() {
+    let (_dir, figures, pages) = demo_centre();
+    let mut att: Vec<(String, f64)> = figures
+        .iter()
+        .filter(|r| r["scope"] == "school" && r["indicator"] == "att_rate" && r["group"].is_empty())
+        .map(|r| (r["school_code"].clone(), r["value"].parse().unwrap()))
+        .collect();
+    assert_eq!(att.len(), 3, "three schools sent journals");
+    let page = pages.iter().find(|p| p.contains("Распределение школ") && p.contains("Посещаемость")).expect("no attendance page");
+    // The weakest first, each with its rank among the three.
+    att.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let at: Vec<usize> = att.iter().map(|(code, _)| page.find(code.as_str()).unwrap_or_else(|| panic!("{code} not on\n{page}"))).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "weakest first: {att:?}\n{page}");
+    for rank in ["1 из 3", "2 из 3", "3 из 3"] {
+        assert!(page.contains(rank), "{rank} not on\n{page}");
+    }
+    assert!(!page.contains("2341-020"), "a school without data is not ranked: {page}");
+}
+
+#[test]
+fn a_figure_suppressed_at_the_centre_is_in_no_chart_rank_or_table() {
+    // 2341-012 marks four persons in Q1: 7 of 11 marks present, 63,6 %, withheld; it is
+    // Каменский район's only school, so the municipality's figure is withheld as well.
+    let (_, centre) = school_and_centre_with("", &["2341-012"]);
+    let reports = centre.path("reports/2025-2026-Q1");
+    let pdf = readable_text(&reports.join("centre.pdf"));
+    assert!(!pdf.contains("63,6"), "{pdf}");
+    let att = pdf_pages(&reports.join("centre.pdf"))
+        .into_iter()
+        .find(|p| p.contains("Распределение школ") && p.contains("Посещаемость"))
+        .expect("no attendance distribution page");
+    assert!(att.contains("Школ с показателем: 1.") && att.contains("У 1 показатель скрыт"), "{att}");
+    assert!(att.contains("нет показанных значений") && !att.contains("2341-012"), "{att}");
+    let kamensky = pdf_pages(&reports.join("centre.pdf"))
+        .into_iter()
+        .find(|p| p.contains("Муниципалитет в целом") && p.contains("2341-012"))
+        .expect("no page of Каменский район");
+    assert!(kamensky.contains("<5") && !kamensky.contains("-е из 1"), "withheld, so not ranked: {kamensky}");
+}
+
+#[test]
+fn a_municipality_of_the_register_with_no_school_reporting_is_shown_as_such() {
+    let (_, centre) =
+        school_and_centre("\n[[register]]\ncode = \"2350-003\"\nname = \"МБОУ СОШ № 3 п. Лесного\"\nmunicipality = \"Лесной район\"\n");
+    let reports = centre.path("reports/2025-2026-Q1");
+    let pages = pdf_pages(&reports.join("centre.pdf"));
+    let page = pages.iter().find(|p| p.contains("Лесной район") && p.contains("Ни одна из 1 школы реестра не сдала данные")).cloned();
+    assert!(page.is_some(), "{}", pages.join("\n=====\n"));
+    let flat = |p: &String| p.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        pages.iter().map(flat).any(|p| p.contains("ни одна школа муниципалитета не сдала данные") && p.contains("МБОУ СОШ № 3 п. Лесного"))
+    );
+    assert!(pages.iter().any(|p| p.contains("Школы по сдаче форм") && p.contains("ни одна не сдала")), "{}", pages.join("\n=====\n"));
 }

@@ -200,6 +200,7 @@ impl CentreView {
                 .collect(),
             reference: None,
             percent: true,
+            notes: Vec::new(),
         };
         CentreView {
             title: "Центр: все школы реестра".into(),
@@ -220,20 +221,22 @@ const TITLE: &str = "Мониторинг тьюторского сопрово�
 /// The centre's report as a document: completeness, support, municipalities, schools and
 /// level distributions. The printed report and the workbook share the support table; the
 /// others differ (a sheet holds a value and its change in columns of their own, a page
-/// puts the change in brackets).
-pub fn document(model: &ReportModel, view: &CentreView) -> Document {
+/// puts the change in brackets). The printed report's completeness and its pages about the
+/// region (`region_pages`, after the municipalities) are built from the region's figures
+/// (`report::region_pages`).
+pub fn document(model: &ReportModel, view: &CentreView, completeness: Section, region_pages: Vec<Section>) -> Document {
     let period = model.term.russian();
     let support = Section::new(Place::Both, "Школы, нуждающиеся в методической поддержке").sheet("Поддержка").with(support_table(view));
-    let sections = vec![
-        completeness_printed(view),
+    let mut sections = vec![
+        completeness,
         completeness_sheet(model, view),
         schools_sheet(model, view),
         municipalities_sheet(model, view),
         support,
         municipalities_printed(model, view),
-        schools_printed(model, view),
         distributions_sheet(model, view),
     ];
+    sections.extend(region_pages);
     Document {
         title: format!("{TITLE}: сводка центра, {period}"),
         cover: Cover {
@@ -267,38 +270,6 @@ fn units(view: &CentreView) -> impl Iterator<Item = &String> {
 }
 
 static EMPTY: String = String::new();
-
-fn completeness_printed(view: &CentreView) -> Section {
-    let complete = view.reporting.iter().filter(|r| r.expected > 0 && r.received == r.expected).count();
-    let registered = view.reporting.len() as u64;
-    let schools = crate::russian::noun(registered, "школы", "школ", "школ");
-    let mut table = Table::new(
-        [("Муниципалитет", 28.0), ("Код ОО", 16.0), ("Наименование ОО", 44.0), ("Формы", 14.0), ("Статус", 44.0), ("Срок", 20.0)]
-            .map(|(h, w)| Column::new(h, w))
-            .to_vec(),
-    );
-    for r in &view.reporting {
-        let status = if r.received == 0 {
-            "нет данных".to_string()
-        } else if r.missing.is_empty() {
-            "все формы".into()
-        } else {
-            format!("нет: {}", r.missing.join("; "))
-        };
-        table.rows.push(vec![
-            text(&r.school.municipality),
-            text(&r.school.code),
-            text(&r.school.name),
-            text(format!("{} из {}", r.received, r.expected)),
-            text(status),
-            text(r.late.clone().map(|d| format!("позже срока ({d})")).unwrap_or_default()),
-        ]);
-    }
-    Section::new(Place::Print, "Полнота сдачи форм")
-        .on_new_page()
-        .with(Block::Text(format!("Сдали все ожидаемые формы {complete} из {registered} {schools} реестра."), Style::Body))
-        .with(Block::Table(table))
-}
 
 fn completeness_sheet(model: &ReportModel, view: &CentreView) -> Section {
     let t = &model.thresholds;
@@ -431,28 +402,12 @@ fn municipalities_printed(model: &ReportModel, view: &CentreView) -> Section {
         }
         table.rows.push(row);
     }
-    with_chart(Section::new(Place::Print, "Муниципалитеты и регион").on_new_page().with(Block::Table(table)), view)
-}
-
-fn schools_printed(model: &ReportModel, view: &CentreView) -> Section {
-    let mut note =
-        "Сначала школы, нуждающиеся в поддержке, затем по посещаемости от низкой к высокой. В скобках — изменение к периоду сравнения."
-            .to_string();
+    let mut section = Section::new(Place::Print, "Муниципалитеты и регион").on_new_page().with(Block::Table(table));
     if let Some(k) = model.small_cell {
         let mark = suppressed_mark(k);
-        note.push_str(&format!(" «{mark}» — показатель скрыт: он описывает меньше {k} человек (в этом периоде или в периоде сравнения изменение тоже не показано)."));
+        section = section.with(Block::Text(format!("В скобках — изменение к периоду сравнения. «{mark}» — показатель скрыт: он описывает меньше {k} человек (в этом периоде или в периоде сравнения изменение тоже не показано)."), Style::Note));
     }
-    let mut columns = vec![Column::new("Школа", 40.0)];
-    columns.extend(view.columns.iter().map(|(t, _, _)| Column::new(t.clone(), 18.0)));
-    let mut table = Table::new(columns);
-    for s in &view.ranked {
-        let mut row = vec![text(format!("{} ({}, {})", s.name, s.code, s.municipality))];
-        for &(_, ind, ref g) in &view.columns {
-            row.push(with_change(school_cell(model, &s.code, ind, g), model.previous(&s.code, ind.code(), g), ind));
-        }
-        table.rows.push(row);
-    }
-    Section::new(Place::Print, "Школы").on_new_page().with(Block::Text(note, Style::Note)).with(Block::Table(table))
+    section
 }
 
 fn distributions_sheet(model: &ReportModel, view: &CentreView) -> Section {

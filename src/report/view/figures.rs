@@ -243,6 +243,7 @@ impl ReportModel {
             categories,
             reference: None,
             percent: true,
+            notes: Vec::new(),
         })
     }
 
@@ -256,6 +257,7 @@ impl ReportModel {
             series: vec![("посещаемость, %".into(), numbers(&df, "rate"))],
             reference: None,
             percent: true,
+            notes: Vec::new(),
         })
     }
 
@@ -275,6 +277,7 @@ impl ReportModel {
             series: vec![("выполнение темы, %".into(), chosen.iter().map(|(_, v)| Some(*v)).collect())],
             reference: Some(50.0),
             percent: true,
+            notes: Vec::new(),
         })
     }
 
@@ -293,6 +296,7 @@ impl ReportModel {
             )],
             reference: None,
             percent: false,
+            notes: Vec::new(),
         })
     }
 

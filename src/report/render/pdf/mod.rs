@@ -1,15 +1,17 @@
 //! The printed report of a document, A4: a title page, then each section the printed report
 //! shows under its heading (on a page of its own where it asks), its sentences, key-figure
-//! cards, tables that break across pages with repeated headers, and vector charts; «стр. N
+//! cards, tables that break across pages with repeated headers (flagged rows highlighted),
+//! and vector charts (bars and lines, or rows of stacked bars and spreads); «стр. N
 //! из M» on every page. Also the individual card's pages, laid out from a card.
 
 pub mod card;
 pub mod chart;
 pub mod font;
 pub mod layout;
+pub mod rows;
 
 use super::Renderer;
-use crate::report::document::{Block, Cell, Cover, Document, Style};
+use crate::report::document::{Block, Cell, ChartKind, Cover, Document, Style};
 use crate::report::names;
 use font::Fonts;
 use layout::{ACCENT, BOTTOM, INK, LEFT, Layout, MUTED, PAGE_W, WIDTH};
@@ -65,10 +67,13 @@ fn lay_out(l: &mut Layout, block: &Block) {
                 if rows.is_empty() {
                     rows.push(vec![NO_DATA.to_string()]);
                 }
-                l.table(&headers, &widths, &rows);
+                l.table_marked(&headers, &widths, &rows, &table.marked);
             }
         },
-        Block::Chart(chart) => l.chart(chart),
+        Block::Chart(chart) => match chart.kind {
+            ChartKind::Stacked | ChartKind::Spread => l.row_chart(chart),
+            ChartKind::Column | ChartKind::Bar | ChartKind::Line => l.chart(chart),
+        },
     }
 }
 

@@ -384,6 +384,9 @@ pub fn chart(ws: &mut Worksheet, sheet: &str, chart: &Chart, data_col: u16, styl
         ChartKind::Column => ChartType::Column,
         ChartKind::Bar => ChartType::Bar,
         ChartKind::Line => ChartType::Line,
+        ChartKind::Stacked => ChartType::BarPercentStacked,
+        // Excel has no box of schools: each school's value is a point over its category.
+        ChartKind::Spread => ChartType::Scatter,
     };
     let mut native = rust_xlsxwriter::Chart::new(kind);
     native.title().set_name(&chart.title).set_font(ChartFont::new().set_size(11));
