@@ -201,7 +201,9 @@ pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Va
 /// schools of the synthetic region.
 const KEPT_CELLS: u64 = 4_000_000;
 
-/// What the first pass of [`validate`] made of a file.
+/// What the first pass of [`validate`] made of a file. One per file, short-lived: boxing the
+/// large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum First {
     /// Checked already (a roster) or unreadable: nothing more to do.
     Settled(Checked),

@@ -440,7 +440,7 @@ impl Details {
     fn profiles(&self, id: &str, definitions: &Definitions) -> Vec<Profile> {
         let Some(scores) = self.scores.get(id) else { return Vec::new() };
         named_questionnaires(scores.iter().map(|s| s.questionnaire.as_str()), definitions)
-            .filter_map(|(code, def)| {
+            .map(|(code, def)| {
                 let rows: Vec<&Score> = scores.iter().filter(|s| s.questionnaire == code).collect();
                 let waves: Vec<String> =
                     ["start", "mid", "final"].iter().filter(|w| rows.iter().any(|r| r.wave == **w)).map(|w| w.to_string()).collect();
@@ -456,7 +456,7 @@ impl Details {
                         (c.name.clone(), waves.iter().map(of_wave).collect())
                     })
                     .collect();
-                Some(Profile { title: def.title.clone(), higher_worse: def.direction == Some(Direction::HigherWorse), waves, competencies })
+                Profile { title: def.title.clone(), higher_worse: def.direction == Some(Direction::HigherWorse), waves, competencies }
             })
             .collect()
     }

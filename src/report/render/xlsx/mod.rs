@@ -227,7 +227,7 @@ fn summary_chart(
     // Long category names (competencies, months) read top down in a smaller font.
     let long_labels = chart.categories.iter().any(|c| c.chars().count() > 12);
     if long_labels {
-        native.y_axis().set_reverse().set_font(&ChartFont::new().set_size(8));
+        native.y_axis().set_reverse().set_font(ChartFont::new().set_size(8));
     }
     if chart.percent {
         if long_labels { native.x_axis() } else { native.y_axis() }.set_min(0).set_max(100);

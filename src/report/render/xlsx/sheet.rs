@@ -35,6 +35,12 @@ pub struct Styles {
     pub green: Format,
 }
 
+impl Default for Styles {
+    fn default() -> Styles {
+        Styles::new()
+    }
+}
+
 impl Styles {
     /// The formats, made once per workbook.
     pub fn new() -> Styles {
