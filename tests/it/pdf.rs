@@ -99,3 +99,33 @@ fn the_pdf_states_only_what_holds_no_club_no_comparison_and_reasons_with_their_f
     let all = pdf_pages(&with_club.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
     assert!(all.contains("Клуб классных руководителей собирается реже двух раз в месяц"), "{all}");
 }
+
+/// The sources page lists the files the figures rest on; a rejected journal that was then
+/// corrected, and the copy sent twice, are listed apart as earlier attempts, and their
+/// rows are not counted as excluded.
+#[test]
+fn the_sources_page_lists_corrected_and_replaced_attempts_apart() {
+    let ws = Ws::new();
+    ws.drop("состав.xlsx", &roster());
+    let mut wrong = attendance();
+    wrong[2].1[1][2] = V::from("?");
+    ws.drop("журнал_с_ошибкой.xlsx", &wrong);
+    assert_eq!(ws.run(&["run"]).status.code(), Some(1));
+    ws.drop("журнал_исправленный.xlsx", &attendance());
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let sources = pages.iter().find(|p| p.contains("Полнота данных и источники")).expect("the sources page");
+    let (current, earlier) = sources.split_once("Прежние попытки").expect("earlier attempts apart");
+    assert!(current.contains("журнал_исправленный") && !current.contains("журнал_с_ошибкой"), "{sources}");
+    assert!(current.contains("Исключено строк: 0"), "{sources}");
+    assert!(earlier.contains("журнал_с_ошибкой") && earlier.contains("отклонён"), "{sources}");
+    // The workbook's «Качество данных» lists them apart the same way.
+    use calamine::Reader as _;
+    let mut wb = calamine::open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let quality = wb.worksheet_range("Качество данных").unwrap();
+    let first_cells: Vec<String> = quality.rows().map(|r| r.first().map(|c| c.to_string()).unwrap_or_default()).collect();
+    let apart = first_cells.iter().position(|c| c.starts_with("Прежние попытки")).expect("earlier attempts apart in the workbook");
+    let at = |name: &str| first_cells.iter().position(|c| c.contains(name)).unwrap();
+    assert!(at("журнал_исправленный") < apart && apart < at("журнал_с_ошибкой"), "{first_cells:?}");
+}

@@ -289,6 +289,47 @@ fn sources_printed(model: &ReportModel, code: &str) -> Section {
     for (form, got) in forms(model, code) {
         form_table.rows.push(vec![text(form), text(if got { "получена" } else { "нет" })]);
     }
+    let (current, earlier) = files_behind_figures(model.log_of(code));
+    let rejected: usize = current.iter().map(|e| e.rows_rejected).sum();
+    let mut section = Section::new(Place::Print, "Полнота данных и источники")
+        .on_new_page()
+        .with(Block::Table(form_table))
+        .with(Block::Subheading("Файлы, из которых взяты данные".into()))
+        .with(Block::Table(log_table(&current)))
+        .with(Block::Text(format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), Style::Note));
+    if !earlier.is_empty() {
+        section = section
+            .with(Block::Subheading("Прежние попытки: заменённые и исправленные файлы".into()))
+            .with(Block::Table(log_table(&earlier)));
+    }
+    section
+}
+
+/// The school's log entries split into the files the figures rest on (the latest stored file
+/// of each submission key, and rejected files not yet corrected) and earlier attempts: files
+/// a later one replaced, rejected files whose key was stored later, and copies of stored
+/// bytes. A superseded or corrected attempt is not a source, and its rows are not excluded
+/// rows of the report.
+fn files_behind_figures<'a>(
+    log: impl Iterator<Item = &'a crate::store::log::Entry>,
+) -> (Vec<&'a crate::store::log::Entry>, Vec<&'a crate::store::log::Entry>) {
+    use crate::store::log::Outcome;
+    let entries: Vec<_> = log.collect();
+    let stored = |e: &crate::store::log::Entry| matches!(e.outcome, Outcome::Stored | Outcome::Replaced);
+    let superseded = |i: usize| {
+        let e = entries[i];
+        e.outcome == Outcome::Duplicate
+            || (!e.key_id.is_empty() && entries[i + 1..].iter().any(|later| stored(later) && later.key_id == e.key_id))
+    };
+    let (mut current, mut earlier) = (Vec::new(), Vec::new());
+    for (i, e) in entries.iter().enumerate() {
+        if superseded(i) { earlier.push(*e) } else { current.push(*e) }
+    }
+    (current, earlier)
+}
+
+/// A table of log entries: file, SHA-256, outcome, rows, warnings.
+fn log_table(entries: &[&crate::store::log::Entry]) -> Table {
     let mut log = Table::new(columns(&[
         ("Файл", 44.0),
         ("SHA-256", 56.0),
@@ -296,7 +337,7 @@ fn sources_printed(model: &ReportModel, code: &str) -> Section {
         ("Строк: прочитано / сохранено / отклонено / пустых", 28.0),
         ("Предупр.", 12.0),
     ]));
-    for e in model.log_of(code) {
+    for e in entries {
         log.rows.push(vec![
             text(e.file.clone()),
             text(e.sha256.clone()),
@@ -305,13 +346,7 @@ fn sources_printed(model: &ReportModel, code: &str) -> Section {
             text(e.warnings.to_string()),
         ]);
     }
-    let rejected: usize = model.log_of(code).map(|e| e.rows_rejected).sum();
-    Section::new(Place::Print, "Полнота данных и источники")
-        .on_new_page()
-        .with(Block::Table(form_table))
-        .with(Block::Subheading("Файлы, из которых взяты данные".into()))
-        .with(Block::Table(log))
-        .with(Block::Text(format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), Style::Note))
+    log
 }
 
 /// Person rows of one role filter with their indicators: the sheet «Педагоги» or
@@ -483,6 +518,22 @@ fn quality_sheet(model: &ReportModel, code: &str) -> Section {
     for (form, got) in forms(model, code) {
         form_table.rows.push(vec![text(form), text(if got { "да" } else { "нет" })]);
     }
+    let (current, earlier) = files_behind_figures(model.log_of(code));
+    let mut section = Section::new(Place::Workbook, "Качество данных и источники")
+        .sheet("Качество данных")
+        .with(Block::Table(form_table))
+        .with(Block::Subheading("Файлы, из которых взяты данные".into()))
+        .with(Block::Table(log_sheet_table(model, &current)));
+    if !earlier.is_empty() {
+        section = section
+            .with(Block::Subheading("Прежние попытки: заменённые и исправленные файлы".into()))
+            .with(Block::Table(log_sheet_table(model, &earlier)));
+    }
+    section
+}
+
+/// Log entries as the workbook lists them, with their form, row counts and time.
+fn log_sheet_table(model: &ReportModel, entries: &[&crate::store::log::Entry]) -> Table {
     let mut log = Table::new(sheet_columns(&[
         "Файл",
         "SHA-256",
@@ -495,7 +546,7 @@ fn quality_sheet(model: &ReportModel, code: &str) -> Section {
         "Предупреждений",
         "Время",
     ]));
-    for e in model.log_of(code) {
+    for e in entries {
         let mut cells =
             vec![text(e.file.clone()), text(e.sha256.clone()), text(e.outcome.russian()), text(model.words.logged_form(&e.form, &e.key))];
         cells.extend(
@@ -504,9 +555,5 @@ fn quality_sheet(model: &ReportModel, code: &str) -> Section {
         cells.push(text(e.time.clone()));
         log.rows.push(cells);
     }
-    Section::new(Place::Workbook, "Качество данных и источники")
-        .sheet("Качество данных")
-        .with(Block::Table(form_table))
-        .with(Block::Subheading("Файлы, из которых взяты данные".into()))
-        .with(Block::Table(log))
+    log
 }
