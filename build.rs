@@ -24,12 +24,19 @@ fn embed_questionnaires() {
     );
     for path in entries {
         println!("cargo:rerun-if-changed={}", path.display());
-        let name = path.file_name().and_then(|n| n.to_str()).expect("UTF-8 file name");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 file name");
         let absolute = fs::canonicalize(&path).expect("readable definition");
-        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", absolute.display().to_string()));
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            absolute.display().to_string()
+        ));
     }
     code.push_str("];\n");
-    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_questionnaires.rs");
+    let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_questionnaires.rs");
     fs::write(out, code).expect("OUT_DIR is writable");
 }
 
@@ -40,13 +47,21 @@ fn embed_samples() {
     let mut files = Vec::new();
     collect(dir, &mut files);
     files.sort();
-    let mut code =
-        String::from("/// The bundled sample workbooks: (path inside the inbox, bytes).\npub const SAMPLES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// The bundled sample workbooks: (path inside the inbox, bytes).\npub const SAMPLES: &[(&str, &[u8])] = &[\n",
+    );
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
-        let rel = path.strip_prefix(dir).expect("under samples/inbox").display().to_string();
+        let rel = path
+            .strip_prefix(dir)
+            .expect("under samples/inbox")
+            .display()
+            .to_string();
         let absolute = fs::canonicalize(&path).expect("readable sample");
-        code.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", absolute.display().to_string()));
+        code.push_str(&format!(
+            "    ({rel:?}, include_bytes!({:?})),\n",
+            absolute.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("samples.rs");
@@ -54,7 +69,9 @@ fn embed_samples() {
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {

@@ -33,7 +33,8 @@ struct Source {
 
 impl Source {
     fn push(&mut self, s: usize) {
-        self.school.push(format!("{:04}-{:03}", 2300 + s / 30, s % 30));
+        self.school
+            .push(format!("{:04}-{:03}", 2300 + s / 30, s % 30));
         self.municipality.push(format!("Муниципалитет {}", s / 30));
     }
     fn columns(self, instrument: &str, wave: &str) -> Vec<Column> {
@@ -68,15 +69,78 @@ fn synthetic(schools: usize) -> Inputs {
         i if i < TUTORS + MENTORS + TEACHERS => "педагог",
         _ => "обучающийся",
     };
-    let (mut r_src, mut r_id, mut r_role, mut r_tutor) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut e_src, mut e_id, mut e_kind, mut e_hours) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut a_src, mut a_person, mut a_event, mut a_mark) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut q_src, mut q_person, mut q_item, mut q_value) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut t_src, mut t_task, mut t_max, mut t_topic) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut d_src, mut d_person, mut d_task, mut d_points) = (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![]);
-    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) =
-        (Source { school: vec![], municipality: vec![] }, vec![], vec![], vec![], vec![], vec![]);
-    let kinds = ["семинар", "групповой тьюториал", "индивидуальный тьюториал", "заседание клуба", "мастер-класс"];
+    let (mut r_src, mut r_id, mut r_role, mut r_tutor) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut e_src, mut e_id, mut e_kind, mut e_hours) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut a_src, mut a_person, mut a_event, mut a_mark) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut q_src, mut q_person, mut q_item, mut q_value) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut t_src, mut t_task, mut t_max, mut t_topic) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut d_src, mut d_person, mut d_task, mut d_points) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+    );
+    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) = (
+        Source {
+            school: vec![],
+            municipality: vec![],
+        },
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
+    let kinds = [
+        "семинар",
+        "групповой тьюториал",
+        "индивидуальный тьюториал",
+        "заседание клуба",
+        "мастер-класс",
+    ];
     let marks = ["present", "present", "present", "absent", "excused", "ill"];
     for s in 0..schools {
         for i in 0..people {
@@ -131,8 +195,13 @@ fn synthetic(schools: usize) -> Inputs {
                 p_level.push(["школьный", "муниципальный", "региональный"][k]);
                 p_due.push(20330 + (rng.below(120) as i32));
                 let done = rng.below(2) == 0;
-                p_status.push(if done { "выполнено" } else { "запланировано" });
-                p_result.push(done.then(|| ["участие", "призёр", "победитель"][rng.below(3) as usize]));
+                p_status.push(if done {
+                    "выполнено"
+                } else {
+                    "запланировано"
+                });
+                p_result
+                    .push(done.then(|| ["участие", "призёр", "победитель"][rng.below(3) as usize]));
             }
         }
     }
@@ -150,13 +219,21 @@ fn synthetic(schools: usize) -> Inputs {
             "",
         )),
         events: Some(frame(
-            vec![text("event_id", e_id), Column::new("kind".into(), e_kind), Column::new("hours".into(), e_hours)],
+            vec![
+                text("event_id", e_id),
+                Column::new("kind".into(), e_kind),
+                Column::new("hours".into(), e_hours),
+            ],
             e_src,
             "",
             "",
         )),
         attendance: Some(frame(
-            vec![text("person_id", a_person), text("event_id", a_event), Column::new("mark".into(), a_mark)],
+            vec![
+                text("person_id", a_person),
+                text("event_id", a_event),
+                Column::new("mark".into(), a_mark),
+            ],
             a_src,
             "",
             "",
@@ -164,7 +241,10 @@ fn synthetic(schools: usize) -> Inputs {
         answers: Some(
             frame(
                 vec![
-                    Column::new("respondent_id".into(), q_person.iter().map(|p| Some(p.clone())).collect::<Vec<_>>()),
+                    Column::new(
+                        "respondent_id".into(),
+                        q_person.iter().map(|p| Some(p.clone())).collect::<Vec<_>>(),
+                    ),
                     text("respondent", q_person),
                     text("item", q_item),
                     Column::new("value_num".into(), q_value),
@@ -176,13 +256,22 @@ fn synthetic(schools: usize) -> Inputs {
             .with_column(lit(NULL).cast(DataType::String).alias("value_text")),
         ),
         diag_tasks: Some(frame(
-            vec![text("task", t_task), Column::new("max_score".into(), t_max), text("topic_code", t_topic.clone()), text("topic", t_topic)],
+            vec![
+                text("task", t_task),
+                Column::new("max_score".into(), t_max),
+                text("topic_code", t_topic.clone()),
+                text("topic", t_topic),
+            ],
             t_src,
             "ОГЭ математика",
             "start",
         )),
         diag_results: Some(frame(
-            vec![text("person_id", d_person), text("task", d_task), Column::new("points".into(), d_points)],
+            vec![
+                text("person_id", d_person),
+                text("task", d_task),
+                Column::new("points".into(), d_points),
+            ],
             d_src,
             "ОГЭ математика",
             "start",
@@ -191,7 +280,9 @@ fn synthetic(schools: usize) -> Inputs {
             vec![
                 text("id", p_id),
                 Column::new("level".into(), p_level),
-                Column::new("due".into(), p_due).cast(&DataType::Date).unwrap(),
+                Column::new("due".into(), p_due)
+                    .cast(&DataType::Date)
+                    .unwrap(),
                 Column::new("status".into(), p_status),
                 Column::new("result".into(), p_result),
             ],
@@ -226,21 +317,53 @@ fn peak_rss_mib() -> f64 {
 }
 
 fn main() {
-    let schools: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(300);
+    let schools: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(300);
     let inputs = synthetic(schools);
-    let rows: usize =
-        [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route]
-            .iter()
-            .map(|lf| {
-                lf.as_ref().unwrap().clone().select([len()]).collect().unwrap().column("len").unwrap().u32().unwrap().get(0).unwrap()
-                    as usize
-            })
-            .sum();
+    let rows: usize = [
+        &inputs.roster,
+        &inputs.events,
+        &inputs.attendance,
+        &inputs.answers,
+        &inputs.diag_tasks,
+        &inputs.diag_results,
+        &inputs.route,
+    ]
+    .iter()
+    .map(|lf| {
+        lf.as_ref()
+            .unwrap()
+            .clone()
+            .select([len()])
+            .collect()
+            .unwrap()
+            .column("len")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .get(0)
+            .unwrap() as usize
+    })
+    .sum();
     let baseline = best_of_three(|| {
-        for lf in
-            [&inputs.roster, &inputs.events, &inputs.attendance, &inputs.answers, &inputs.diag_tasks, &inputs.diag_results, &inputs.route]
-        {
-            lf.as_ref().unwrap().clone().group_by([col("school_code")]).agg([len()]).collect().unwrap();
+        for lf in [
+            &inputs.roster,
+            &inputs.events,
+            &inputs.attendance,
+            &inputs.answers,
+            &inputs.diag_tasks,
+            &inputs.diag_results,
+            &inputs.route,
+        ] {
+            lf.as_ref()
+                .unwrap()
+                .clone()
+                .group_by([col("school_code")])
+                .agg([len()])
+                .collect()
+                .unwrap();
         }
     });
     let thresholds = Thresholds::default();
@@ -257,7 +380,10 @@ fn main() {
     let mut indicator_rows = 0;
     let elapsed = best_of_three(|| indicator_rows = compute(&inputs, &settings).unwrap().height());
     println!("schools: {schools}; store rows: {rows}; indicator rows: {indicator_rows}");
-    println!("baseline (count per school):   {:.3} s", baseline.as_secs_f64());
+    println!(
+        "baseline (count per school):   {:.3} s",
+        baseline.as_secs_f64()
+    );
     println!(
         "compute all indicators:        {:.3} s  ({:.1}x baseline)",
         elapsed.as_secs_f64(),

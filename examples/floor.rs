@@ -20,10 +20,17 @@ fn main() {
             let mut used = 0;
             for name in wb.sheet_names() {
                 let range = wb.worksheet_range(&name).expect("a sheet");
-                used += range.used_cells().filter(|(_, _, v)| !matches!(v, Data::Empty)).count();
+                used += range
+                    .used_cells()
+                    .filter(|(_, _, v)| !matches!(v, Data::Empty))
+                    .count();
             }
             used
         })
         .sum();
-    println!("floor: {} workbooks, {cells} cells read in {:.3} s", files.len(), start.elapsed().as_secs_f64());
+    println!(
+        "floor: {} workbooks, {cells} cells read in {:.3} s",
+        files.len(),
+        start.elapsed().as_secs_f64()
+    );
 }

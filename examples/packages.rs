@@ -26,8 +26,14 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
         .collect();
     paths.sort();
-    let frames: Vec<DataFrame> =
-        paths.iter().map(|p| ParquetReader::new(File::open(p).expect("a package")).finish().expect("a package")).collect();
+    let frames: Vec<DataFrame> = paths
+        .iter()
+        .map(|p| {
+            ParquetReader::new(File::open(p).expect("a package"))
+                .finish()
+                .expect("a package")
+        })
+        .collect();
     assert!(!frames.is_empty(), "no packages in {templates}");
     std::fs::create_dir_all(out).expect("an output folder");
     let start = std::time::Instant::now();
@@ -41,13 +47,24 @@ fn main() {
                     let code = format!("S{i:05}");
                     let height = df.height();
                     let set = |df: &mut DataFrame, name: &str, value: String| {
-                        df.with_column(Column::new(name.into(), vec![value; height])).expect("a column");
+                        df.with_column(Column::new(name.into(), vec![value; height]))
+                            .expect("a column");
                     };
                     set(&mut df, "school_code", code.clone());
                     set(&mut df, "school_name", format!("Школа № {i}"));
-                    set(&mut df, "municipality", format!("Муниципалитет {:03}", i / per_municipality));
-                    let term = df.column("term").ok().and_then(|c| c.str().ok()?.get(0).map(|t| t.replace(['/', ' '], "-")));
-                    let path = PathBuf::from(out).join(format!("package_{code}_{}.parquet", term.unwrap_or_default()));
+                    set(
+                        &mut df,
+                        "municipality",
+                        format!("Муниципалитет {:03}", i / per_municipality),
+                    );
+                    let term = df
+                        .column("term")
+                        .ok()
+                        .and_then(|c| c.str().ok()?.get(0).map(|t| t.replace(['/', ' '], "-")));
+                    let path = PathBuf::from(out).join(format!(
+                        "package_{code}_{}.parquet",
+                        term.unwrap_or_default()
+                    ));
                     // Compressed as `tutorstat export` compresses.
                     ParquetWriter::new(File::create(path).expect("a file"))
                         .with_compression(ParquetCompression::Lz4Raw)
@@ -57,5 +74,9 @@ fn main() {
             });
         }
     });
-    println!("{n} packages from {} templates in {:.1} s", frames.len(), start.elapsed().as_secs_f64());
+    println!(
+        "{n} packages from {} templates in {:.1} s",
+        frames.len(),
+        start.elapsed().as_secs_f64()
+    );
 }

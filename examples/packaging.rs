@@ -85,8 +85,14 @@ fn write_man_pages(dir: &Path) -> io::Result<Vec<PathBuf>> {
 /// packaging/build.sh sets it to the last commit's time), else today. Never empty: an empty
 /// date would shift the header's other fields.
 fn page_date() -> String {
-    let fixed = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).and_then(|s| chrono::DateTime::from_timestamp(s, 0));
-    fixed.unwrap_or_else(chrono::Utc::now).format("%Y-%m-%d").to_string()
+    let fixed = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+    fixed
+        .unwrap_or_else(chrono::Utc::now)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The page with its section titles in Russian and a coding line, so `man` on a system
@@ -96,7 +102,10 @@ fn russian_titles(roff: &str) -> String {
     for line in roff.lines() {
         match line.strip_prefix(".SH ") {
             Some(title) => {
-                let russian = SECTION_TITLES.iter().find(|(en, _)| *en == title).map_or(title, |(_, ru)| ru);
+                let russian = SECTION_TITLES
+                    .iter()
+                    .find(|(en, _)| *en == title)
+                    .map_or(title, |(_, ru)| ru);
                 page.push_str(&format!(".SH {}", russian.to_uppercase()));
             }
             None => page.push_str(line),
@@ -109,15 +118,20 @@ fn russian_titles(roff: &str) -> String {
 /// One completion script per shell, named where each shell's packages put them.
 fn write_completions(dir: &Path) -> io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
-    [(Shell::Bash, "tutorstat.bash"), (Shell::Zsh, "_tutorstat"), (Shell::Fish, "tutorstat.fish"), (Shell::PowerShell, "_tutorstat.ps1")]
-        .into_iter()
-        .map(|(shell, name)| {
-            let path = dir.join(name);
-            let mut file = fs::File::create(&path)?;
-            clap_complete::generate(shell, &mut cli::Cli::command(), BIN, &mut file);
-            Ok(path)
-        })
-        .collect()
+    [
+        (Shell::Bash, "tutorstat.bash"),
+        (Shell::Zsh, "_tutorstat"),
+        (Shell::Fish, "tutorstat.fish"),
+        (Shell::PowerShell, "_tutorstat.ps1"),
+    ]
+    .into_iter()
+    .map(|(shell, name)| {
+        let path = dir.join(name);
+        let mut file = fs::File::create(&path)?;
+        clap_complete::generate(shell, &mut cli::Cli::command(), BIN, &mut file);
+        Ok(path)
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -125,7 +139,10 @@ mod tests {
     use super::*;
 
     fn commands() -> Vec<String> {
-        cli::Cli::command().get_subcommands().map(|s| s.get_name().to_owned()).collect()
+        cli::Cli::command()
+            .get_subcommands()
+            .map(|s| s.get_name().to_owned())
+            .collect()
     }
 
     #[test]
@@ -134,35 +151,69 @@ mod tests {
         write_all(out.path()).unwrap();
         let main = fs::read_to_string(out.path().join("man/tutorstat.1")).unwrap();
         assert!(main.starts_with(".\\\" -*- coding: UTF-8 -*-\n"), "{main}");
-        let header = format!(" \"tutorstat {}\" \"Руководство tutorstat\"", env!("CARGO_PKG_VERSION"));
-        assert!(main.lines().any(|l| l.starts_with(".TH tutorstat 1 20") && l.ends_with(&header)), "{main}");
-        for title in [".SH ИМЯ", ".SH ОБЗОР", ".SH ОПИСАНИЕ", ".SH КОМАНДЫ"] {
+        let header = format!(
+            " \"tutorstat {}\" \"Руководство tutorstat\"",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            main.lines()
+                .any(|l| l.starts_with(".TH tutorstat 1 20") && l.ends_with(&header)),
+            "{main}"
+        );
+        for title in [".SH ИМЯ", ".SH ОБЗОР", ".SH ОПИСАНИЕ", ".SH КОМАНДЫ"]
+        {
             assert!(main.contains(title), "{title} missing from\n{main}");
         }
-        assert!(!main.contains(".SH NAME") && !main.contains(".SH SYNOPSIS"), "{main}");
+        assert!(
+            !main.contains(".SH NAME") && !main.contains(".SH SYNOPSIS"),
+            "{main}"
+        );
         for command in cli::Cli::command().get_subcommands() {
-            assert!(command.get_about().is_some(), "{} has no description for --help and man", command.get_name());
+            assert!(
+                command.get_about().is_some(),
+                "{} has no description for --help and man",
+                command.get_name()
+            );
         }
         for name in commands() {
             let page = fs::read_to_string(out.path().join(format!("man/tutorstat-{name}.1")))
                 .unwrap_or_else(|e| panic!("no page for {name}: {e}"));
-            assert!(page.lines().any(|l| l.starts_with(&format!(".TH tutorstat-{name} 1 20")) && l.ends_with(&header)), "{page}");
-            assert!(main.contains(&format!("tutorstat\\-{name}(1)")), "{name} not listed in\n{main}");
+            assert!(
+                page.lines()
+                    .any(|l| l.starts_with(&format!(".TH tutorstat-{name} 1 20"))
+                        && l.ends_with(&header)),
+                "{page}"
+            );
+            assert!(
+                main.contains(&format!("tutorstat\\-{name}(1)")),
+                "{name} not listed in\n{main}"
+            );
         }
         let ingest = fs::read_to_string(out.path().join("man/tutorstat-ingest.1")).unwrap();
-        assert!(ingest.contains("\\-\\-workspace") && ingest.contains("inbox"), "{ingest}");
+        assert!(
+            ingest.contains("\\-\\-workspace") && ingest.contains("inbox"),
+            "{ingest}"
+        );
     }
 
     #[test]
     fn completions_offer_every_command_and_the_workspace_option() {
         let out = tempfile::tempdir().unwrap();
         write_all(out.path()).unwrap();
-        for name in ["tutorstat.bash", "_tutorstat", "tutorstat.fish", "_tutorstat.ps1"] {
+        for name in [
+            "tutorstat.bash",
+            "_tutorstat",
+            "tutorstat.fish",
+            "_tutorstat.ps1",
+        ] {
             let script = fs::read_to_string(out.path().join("completions").join(name)).unwrap();
             for command in commands() {
                 assert!(script.contains(&command), "{command} missing from {name}");
             }
-            assert!(script.contains("workspace"), "--workspace missing from {name}");
+            assert!(
+                script.contains("workspace"),
+                "--workspace missing from {name}"
+            );
         }
     }
 }

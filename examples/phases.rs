@@ -14,7 +14,9 @@ use tutorstat::forms::{self, Env, Fallback, FormKind, RosterIndex};
 use tutorstat::read::workbook::{self, Limits};
 
 fn main() -> anyhow::Result<()> {
-    let dir = std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: phases DIR"))?;
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or_else(|| anyhow::anyhow!("usage: phases DIR"))?;
     let files: Vec<_> = walkdir::WalkDir::new(&dir)
         .into_iter()
         .flatten()
@@ -24,16 +26,23 @@ fn main() -> anyhow::Result<()> {
     let bytes: Vec<Vec<u8>> = files.iter().map(std::fs::read).collect::<Result<_, _>>()?;
 
     let start = Instant::now();
-    let workbooks: Vec<_> = tutorstat::parallel::map(&bytes, |b| workbook::open(b, Limits::default()));
+    let workbooks: Vec<_> =
+        tutorstat::parallel::map(&bytes, |b| workbook::open(b, Limits::default()));
     let open = start.elapsed().as_secs_f64();
     let workbooks: Vec<_> = workbooks.into_iter().flatten().collect();
 
     let definitions = Definitions::load(None)?;
     let fallback = Fallback::default();
     let start = Instant::now();
-    let (rosters, others): (Vec<_>, Vec<_>) = workbooks.iter().partition(|wb| forms::form_of(wb) == Some(FormKind::Roster));
+    let (rosters, others): (Vec<_>, Vec<_>) = workbooks
+        .iter()
+        .partition(|wb| forms::form_of(wb) == Some(FormKind::Roster));
     let empty = RosterIndex::new();
-    let env = Env { rosters: &empty, definitions: &definitions, fallback: &fallback };
+    let env = Env {
+        rosters: &empty,
+        definitions: &definitions,
+        fallback: &fallback,
+    };
     let checked_rosters = tutorstat::parallel::map(&rosters, |wb| forms::check(wb, &env));
     let mut index = RosterIndex::new();
     for checked in &checked_rosters {
@@ -41,16 +50,37 @@ fn main() -> anyhow::Result<()> {
         let ids: HashSet<String> = checked
             .tables
             .iter()
-            .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
+            .filter_map(|t| {
+                t.frame
+                    .column("id")
+                    .ok()?
+                    .str()
+                    .ok()
+                    .map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>())
+            })
             .flatten()
             .collect();
-        index.entry((p.school_code.clone(), p.term.year)).or_default().extend(ids);
+        index
+            .entry((p.school_code.clone(), p.term.year))
+            .or_default()
+            .extend(ids);
     }
-    let env = Env { rosters: &index, definitions: &definitions, fallback: &fallback };
+    let env = Env {
+        rosters: &index,
+        definitions: &definitions,
+        fallback: &fallback,
+    };
     let checked = tutorstat::parallel::map(&others, |wb| forms::check(wb, &env));
     let check = start.elapsed().as_secs_f64();
 
-    let problems: usize = checked.iter().chain(&checked_rosters).map(|c| c.problems.items.len() + c.problems.unlisted()).sum();
-    println!("open {open:.3} s, check {check:.3} s, {} workbooks, {problems} problems", workbooks.len());
+    let problems: usize = checked
+        .iter()
+        .chain(&checked_rosters)
+        .map(|c| c.problems.items.len() + c.problems.unlisted())
+        .sum();
+    println!(
+        "open {open:.3} s, check {check:.3} s, {} workbooks, {problems} problems",
+        workbooks.len()
+    );
     Ok(())
 }

@@ -14,8 +14,26 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
 mod rng;
 use rng::Rng;
 
-const FIRST: [&str; 8] = ["Анна", "Мария", "Елена", "Ольга", "Иван", "Дмитрий", "Сергей", "Алексей"];
-const LAST: [&str; 8] = ["Иванова", "Петрова", "Смирнова", "Кузнецова", "Соколов", "Попов", "Лебедев", "Козлов"];
+const FIRST: [&str; 8] = [
+    "Анна",
+    "Мария",
+    "Елена",
+    "Ольга",
+    "Иван",
+    "Дмитрий",
+    "Сергей",
+    "Алексей",
+];
+const LAST: [&str; 8] = [
+    "Иванова",
+    "Петрова",
+    "Смирнова",
+    "Кузнецова",
+    "Соколов",
+    "Попов",
+    "Лебедев",
+    "Козлов",
+];
 const PATRONYMIC: [&str; 4] = ["Андреевна", "Сергеевна", "Иванович", "Петрович"];
 
 struct School {
@@ -24,10 +42,21 @@ struct School {
     municipality: String,
 }
 
-fn passport(ws: &mut Worksheet, school: &School, form: &str, period: &str, extra: &[(&str, &str)]) -> Result<(), XlsxError> {
+fn passport(
+    ws: &mut Worksheet,
+    school: &School,
+    form: &str,
+    period: &str,
+    extra: &[(&str, &str)],
+) -> Result<(), XlsxError> {
     ws.set_name("Паспорт")?;
-    let mut rows =
-        vec![("Поле", "Значение"), ("Форма", form), ("Версия формы", "1"), ("Код ОО", &school.code), ("Наименование ОО", &school.name)];
+    let mut rows = vec![
+        ("Поле", "Значение"),
+        ("Форма", form),
+        ("Версия формы", "1"),
+        ("Код ОО", &school.code),
+        ("Наименование ОО", &school.name),
+    ];
     rows.extend([
         ("Муниципалитет", school.municipality.as_str()),
         ("Учебный год", "2025/2026"),
@@ -72,13 +101,40 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
     let mut files = 0;
     // Roster.
     let mut wb = Workbook::new();
-    passport(wb.add_worksheet(), s, "Состав участников", "1 четверть", &[])?;
+    passport(
+        wb.add_worksheet(),
+        s,
+        "Состав участников",
+        "1 четверть",
+        &[],
+    )?;
     let ws = wb.add_worksheet();
-    header(ws, "Состав", &["ID", "ФИО", "Роль", "Класс", "Предмет", "Стаж, лет", "Тьютор (ID)"])?;
+    header(
+        ws,
+        "Состав",
+        &[
+            "ID",
+            "ФИО",
+            "Роль",
+            "Класс",
+            "Предмет",
+            "Стаж, лет",
+            "Тьютор (ID)",
+        ],
+    )?;
     for i in 0..PEOPLE {
         let r = i as u32 + 1;
         ws.write_string(r, 0, format!("P{i}"))?;
-        ws.write_string(r, 1, format!("{} {} {}", LAST[i % 8], FIRST[(i / 8) % 8], PATRONYMIC[i % 4]))?;
+        ws.write_string(
+            r,
+            1,
+            format!(
+                "{} {} {}",
+                LAST[i % 8],
+                FIRST[(i / 8) % 8],
+                PATRONYMIC[i % 4]
+            ),
+        )?;
         ws.write_string(r, 2, person(i))?;
         if person(i) == "обучающийся" {
             ws.write_string(r, 3, format!("{}А", 5 + i % 5))?;
@@ -89,16 +145,31 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
     }
     save(wb, dir.join(format!("{}_Q1_состав.xlsx", s.code)))?;
     files += 1;
-    for (period, slug, month) in [("1 четверть", "Q1", 9u8), ("4 четверть", "Q4", 4u8)] {
+    for (period, slug, month) in [("1 четверть", "Q1", 9u8), ("4 четверть", "Q4", 4u8)]
+    {
         // Attendance.
         let mut wb = Workbook::new();
         passport(wb.add_worksheet(), s, "Журнал посещаемости", period, &[])?;
         let ws = wb.add_worksheet();
-        header(ws, "События", &["Код события", "Дата", "Вид", "Тема", "Часы", "Уровень"])?;
-        let kinds = ["семинар", "групповой тьюториал", "индивидуальный тьюториал", "заседание клуба", "мастер-класс"];
+        header(
+            ws,
+            "События",
+            &["Код события", "Дата", "Вид", "Тема", "Часы", "Уровень"],
+        )?;
+        let kinds = [
+            "семинар",
+            "групповой тьюториал",
+            "индивидуальный тьюториал",
+            "заседание клуба",
+            "мастер-класс",
+        ];
         for e in 0..20u32 {
             ws.write_string(e + 1, 0, format!("С{e}"))?;
-            let d = ExcelDateTime::from_ymd(if month == 9 { 2025 } else { 2026 }, month + (e % 2) as u8, 1 + (e % 28) as u8)?;
+            let d = ExcelDateTime::from_ymd(
+                if month == 9 { 2025 } else { 2026 },
+                month + (e % 2) as u8,
+                1 + (e % 28) as u8,
+            )?;
             ws.write_datetime_with_format(e + 1, 1, d, &date)?;
             ws.write_string(e + 1, 2, kinds[e as usize % 5])?;
             ws.write_string(e + 1, 3, "Тема встречи")?;
@@ -121,9 +192,19 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
         }
         save(wb, dir.join(format!("{}_{slug}_посещаемость.xlsx", s.code)))?;
         // Competency questionnaire.
-        let wave = if slug == "Q1" { "входная" } else { "итоговая" };
+        let wave = if slug == "Q1" {
+            "входная"
+        } else {
+            "итоговая"
+        };
         let mut wb = Workbook::new();
-        passport(wb.add_worksheet(), s, "Анкета", period, &[("Анкета", "tutor-competency"), ("Волна", wave)])?;
+        passport(
+            wb.add_worksheet(),
+            s,
+            "Анкета",
+            period,
+            &[("Анкета", "tutor-competency"), ("Волна", wave)],
+        )?;
         let ws = wb.add_worksheet();
         ws.set_name("Ответы")?;
         ws.write_string(0, 0, "ID")?;
@@ -139,9 +220,19 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
         save(wb, dir.join(format!("{}_{slug}_анкета.xlsx", s.code)))?;
         // Diagnostic.
         let mut wb = Workbook::new();
-        passport(wb.add_worksheet(), s, "Диагностика", period, &[("Диагностика", "ОГЭ математика"), ("Волна", wave)])?;
+        passport(
+            wb.add_worksheet(),
+            s,
+            "Диагностика",
+            period,
+            &[("Диагностика", "ОГЭ математика"), ("Волна", wave)],
+        )?;
         let ws = wb.add_worksheet();
-        header(ws, "Задания", &["№", "Макс. балл", "Код темы", "Тема (умение)"])?;
+        header(
+            ws,
+            "Задания",
+            &["№", "Макс. балл", "Код темы", "Тема (умение)"],
+        )?;
         for t in 1..=12u32 {
             ws.write_number(t, 0, t as f64)?;
             ws.write_number(t, 1, 1.0 + (t % 2) as f64)?;
@@ -166,21 +257,62 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
         save(wb, dir.join(format!("{}_{slug}_диагностика.xlsx", s.code)))?;
         // Routes.
         let mut wb = Workbook::new();
-        passport(wb.add_worksheet(), s, "Индивидуальные маршруты", period, &[])?;
+        passport(
+            wb.add_worksheet(),
+            s,
+            "Индивидуальные маршруты",
+            period,
+            &[],
+        )?;
         let ws = wb.add_worksheet();
-        header(ws, "Маршрут", &["ID", "Цель", "Мероприятие", "Уровень", "Номинация", "Срок", "Статус", "Результат", "Подтверждение"])?;
+        header(
+            ws,
+            "Маршрут",
+            &[
+                "ID",
+                "Цель",
+                "Мероприятие",
+                "Уровень",
+                "Номинация",
+                "Срок",
+                "Статус",
+                "Результат",
+                "Подтверждение",
+            ],
+        )?;
         let mut r = 1;
         for st in PEOPLE - 150..PEOPLE {
             for k in 0..3u8 {
                 ws.write_string(r, 0, format!("P{st}"))?;
                 ws.write_string(r, 1, "Цель маршрута")?;
                 ws.write_string(r, 2, format!("Мероприятие {k}"))?;
-                ws.write_string(r, 3, ["школьный", "муниципальный", "региональный"][k as usize])?;
-                ws.write_datetime_with_format(r, 5, ExcelDateTime::from_ymd(2025 + u16::from(k > 0), [10, 3, 5][k as usize], 15)?, &date)?;
+                ws.write_string(
+                    r,
+                    3,
+                    ["школьный", "муниципальный", "региональный"][k as usize],
+                )?;
+                ws.write_datetime_with_format(
+                    r,
+                    5,
+                    ExcelDateTime::from_ymd(2025 + u16::from(k > 0), [10, 3, 5][k as usize], 15)?,
+                    &date,
+                )?;
                 let done = rng.below(2) == 0 && (slug == "Q4" || k == 0);
-                ws.write_string(r, 6, if done { "выполнено" } else { "запланировано" })?;
+                ws.write_string(
+                    r,
+                    6,
+                    if done {
+                        "выполнено"
+                    } else {
+                        "запланировано"
+                    },
+                )?;
                 if done {
-                    ws.write_string(r, 7, ["участие", "призёр", "победитель"][rng.below(3) as usize])?;
+                    ws.write_string(
+                        r,
+                        7,
+                        ["участие", "призёр", "победитель"][rng.below(3) as usize],
+                    )?;
                 }
                 r += 1;
             }
@@ -190,7 +322,13 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
     }
     // GIA difficulties, Q1.
     let mut wb = Workbook::new();
-    passport(wb.add_worksheet(), s, "Анкета", "1 четверть", &[("Анкета", "gia-difficulties"), ("Волна", "входная")])?;
+    passport(
+        wb.add_worksheet(),
+        s,
+        "Анкета",
+        "1 четверть",
+        &[("Анкета", "gia-difficulties"), ("Волна", "входная")],
+    )?;
     let ws = wb.add_worksheet();
     ws.set_name("Ответы")?;
     ws.write_string(0, 0, "ID")?;
@@ -209,7 +347,10 @@ fn write_school(dir: &Path, s: &School, rng: &mut Rng) -> Result<usize, XlsxErro
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.first().ok_or("usage: region DIR [SCHOOLS] [MUNICIPALITIES] [SEED]")?);
+    let dir = PathBuf::from(
+        args.first()
+            .ok_or("usage: region DIR [SCHOOLS] [MUNICIPALITIES] [SEED]")?,
+    );
     let schools: usize = args.get(1).map(|a| a.parse()).transpose()?.unwrap_or(300);
     let municipalities: usize = args.get(2).map(|a| a.parse()).transpose()?.unwrap_or(10);
     let seed: u64 = args.get(3).map(|a| a.parse()).transpose()?.unwrap_or(2025);
@@ -228,6 +369,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(&folder)?;
         files += write_school(&folder, &school, &mut rng)?;
     }
-    println!("{files} workbooks of {schools} schools in {municipalities} municipalities: {}", inbox.display());
+    println!(
+        "{files} workbooks of {schools} schools in {municipalities} municipalities: {}",
+        inbox.display()
+    );
     Ok(())
 }

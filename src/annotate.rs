@@ -7,7 +7,9 @@
 //! teacher's sheets. The teacher fixes the copy and hands it back to the methodologist.
 
 use calamine::Data;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Note, Url, Workbook, Worksheet, XlsxError,
+};
 
 use std::collections::HashMap;
 
@@ -32,19 +34,34 @@ pub struct Blank<'a> {
 }
 
 /// The blank of a file whose `Паспорт` could be read; a questionnaire needs its definition.
-pub fn blank_of<'a>(passport: Option<&Passport>, definitions: &'a Definitions) -> Option<Blank<'a>> {
+pub fn blank_of<'a>(
+    passport: Option<&Passport>,
+    definitions: &'a Definitions,
+) -> Option<Blank<'a>> {
     let p = passport?;
     let questionnaire = match p.form {
         FormKind::Questionnaire => Some(definitions.get(p.questionnaire.as_deref()?)?),
         _ => None,
     };
-    Some(Blank { form: p.form, questionnaire })
+    Some(Blank {
+        form: p.form,
+        questionnaire,
+    })
 }
 
 /// The annotated copy, or `None` when the file could not be read at all (nothing to annotate).
-pub fn annotated_copy(bytes: &[u8], problems: &Problems, limits: Limits, blank: Option<Blank>) -> Option<Vec<u8>> {
+pub fn annotated_copy(
+    bytes: &[u8],
+    problems: &Problems,
+    limits: Limits,
+    blank: Option<Blank>,
+) -> Option<Vec<u8>> {
     let wb = workbook::open(bytes, limits).ok()?;
-    let cells: usize = wb.sheets.iter().map(|s| s.range.get_size().0 * s.range.get_size().1).sum();
+    let cells: usize = wb
+        .sheets
+        .iter()
+        .map(|s| s.range.get_size().0 * s.range.get_size().1)
+        .sum();
     if let Some(blank) = blank.filter(|_| cells <= REFILL_CELLS)
         && let Ok(Some(copy)) = on_blank(&wb, problems, blank)
     {
@@ -56,9 +73,10 @@ pub fn annotated_copy(bytes: &[u8], problems: &Problems, limits: Limits, blank: 
 /// How bad cells look: the cell's own format with a red or yellow fill.
 fn highlighted(format: Format, severity: Option<Severity>) -> Format {
     match severity {
-        Some(Severity::Error) => {
-            format.set_background_color(Color::RGB(0xF8CBAD)).set_border(FormatBorder::Medium).set_border_color(Color::RGB(0xC00000))
-        }
+        Some(Severity::Error) => format
+            .set_background_color(Color::RGB(0xF8CBAD))
+            .set_border(FormatBorder::Medium)
+            .set_border_color(Color::RGB(0xC00000)),
         Some(Severity::Warning) => format.set_background_color(Color::RGB(0xFFC000)),
         _ => format,
     }
@@ -66,7 +84,11 @@ fn highlighted(format: Format, severity: Option<Severity>) -> Format {
 
 /// The listed problems (notes left out), errors first.
 fn listed(problems: &Problems) -> Vec<&Problem> {
-    let mut items: Vec<&Problem> = problems.items.iter().filter(|p| p.severity != Severity::Note).collect();
+    let mut items: Vec<&Problem> = problems
+        .items
+        .iter()
+        .filter(|p| p.severity != Severity::Note)
+        .collect();
     items.sort_by_key(|p| p.severity);
     items
 }
@@ -84,7 +106,11 @@ fn by_cell<'p>(items: &[&'p Problem]) -> HashMap<(&'p str, (u32, u32)), Vec<&'p 
 
 /// The blank form refilled with the teacher's values; `None` when the file does not keep
 /// the blank's layout (the blank's dropdowns would fall on the wrong columns).
-fn on_blank(wb: &workbook::Workbook, problems: &Problems, blank: Blank) -> Result<Option<Vec<u8>>, XlsxError> {
+fn on_blank(
+    wb: &workbook::Workbook,
+    problems: &Problems,
+    blank: Blank,
+) -> Result<Option<Vec<u8>>, XlsxError> {
     let (mut out, cells) = blank::refill(blank.form, blank.questionnaire, CHECK_SHEET)?;
     if !cells.fit(wb) {
         return Ok(None);
@@ -112,13 +138,18 @@ fn refill_sheet(
 ) -> Result<(), XlsxError> {
     for row in sheet.row_span() {
         for col in sheet.col_span() {
-            let here = notes.get(&(sheet.name.as_str(), (row, col))).map_or(&[][..], Vec::as_slice);
+            let here = notes
+                .get(&(sheet.name.as_str(), (row, col)))
+                .map_or(&[][..], Vec::as_slice);
             if here.is_empty() && cells.is_fixed(&sheet.name, row, col) {
                 continue;
             }
             let value = sheet.get(row, col);
             let date = matches!(value, Data::DateTime(_));
-            let format = highlighted(cells.format(&sheet.name, row, col, date), here.first().map(|p| p.severity));
+            let format = highlighted(
+                cells.format(&sheet.name, row, col, date),
+                here.first().map(|p| p.severity),
+            );
             let Ok(c) = u16::try_from(col) else { continue };
             write_value(ws, row, c, value, &format, !here.is_empty())?;
             add_note(ws, row, c, here)?;
@@ -129,15 +160,29 @@ fn refill_sheet(
 
 /// A value with its type kept, so the corrected copy reads back as the original did.
 /// Empty cells are written only when `mark` (a bad empty cell is highlighted).
-fn write_value(ws: &mut Worksheet, r: u32, c: u16, value: &Data, format: &Format, mark: bool) -> Result<(), XlsxError> {
+fn write_value(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    value: &Data,
+    format: &Format,
+    mark: bool,
+) -> Result<(), XlsxError> {
     match value {
         Data::String(s) => ws.write_string_with_format(r, c, s, format)?,
         Data::Float(n) => ws.write_number_with_format(r, c, *n, format)?,
         Data::Int(n) => ws.write_number_with_format(r, c, *n as f64, format)?,
         Data::Bool(b) => ws.write_boolean_with_format(r, c, *b, format)?,
         Data::DateTime(d) => ws.write_number_with_format(r, c, d.as_f64(), format)?,
-        Data::DateTimeIso(s) | Data::DurationIso(s) => ws.write_string_with_format(r, c, s, format)?,
-        Data::Error(_) => ws.write_string_with_format(r, c, crate::read::values::cell_text(value).unwrap_or_default(), format)?,
+        Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            ws.write_string_with_format(r, c, s, format)?
+        }
+        Data::Error(_) => ws.write_string_with_format(
+            r,
+            c,
+            crate::read::values::cell_text(value).unwrap_or_default(),
+            format,
+        )?,
         Data::Empty if mark => ws.write_blank(r, c, format)?,
         Data::Empty => ws,
     };
@@ -147,7 +192,11 @@ fn write_value(ws: &mut Worksheet, r: u32, c: u16, value: &Data, format: &Format
 fn add_note(ws: &mut Worksheet, r: u32, c: u16, problems: &[&Problem]) -> Result<(), XlsxError> {
     if !problems.is_empty() {
         let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
-        ws.insert_note(r, c, &Note::new(messages.join("\n")).set_author("tutorstat"))?;
+        ws.insert_note(
+            r,
+            c,
+            &Note::new(messages.join("\n")).set_author("tutorstat"),
+        )?;
     }
     Ok(())
 }
@@ -170,22 +219,44 @@ fn plain(wb: &workbook::Workbook, problems: &Problems) -> Result<Vec<u8>, XlsxEr
 
 /// Copies a sheet cell by cell with columns wide enough for their values (dates never
 /// show as «###»).
-fn copy_sheet(ws: &mut Worksheet, sheet: &Sheet, notes: &HashMap<(&str, (u32, u32)), Vec<&Problem>>) -> Result<(), XlsxError> {
+fn copy_sheet(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    notes: &HashMap<(&str, (u32, u32)), Vec<&Problem>>,
+) -> Result<(), XlsxError> {
     ws.set_name(&sheet.name)?;
     let plain = Format::new();
     let date = Format::new().set_num_format("dd.mm.yyyy");
     for col in sheet.col_span() {
         let Ok(c) = u16::try_from(col) else { continue };
-        let widest = sheet.row_span().take(1000).map(|row| shown_width(sheet.get(row, col))).max().unwrap_or(0);
+        let widest = sheet
+            .row_span()
+            .take(1000)
+            .map(|row| shown_width(sheet.get(row, col)))
+            .max()
+            .unwrap_or(0);
         ws.set_column_width(c, (widest as f64 + 2.0).clamp(8.0, 50.0))?;
     }
     for row in sheet.row_span() {
         for col in sheet.col_span() {
             let Ok(c) = u16::try_from(col) else { continue };
             let value = sheet.get(row, col);
-            let here = notes.get(&(sheet.name.as_str(), (row, col))).map_or(&[][..], Vec::as_slice);
-            let base = if matches!(value, Data::DateTime(_)) { date.clone() } else { plain.clone() };
-            write_value(ws, row, c, value, &highlighted(base, here.first().map(|p| p.severity)), !here.is_empty())?;
+            let here = notes
+                .get(&(sheet.name.as_str(), (row, col)))
+                .map_or(&[][..], Vec::as_slice);
+            let base = if matches!(value, Data::DateTime(_)) {
+                date.clone()
+            } else {
+                plain.clone()
+            };
+            write_value(
+                ws,
+                row,
+                c,
+                value,
+                &highlighted(base, here.first().map(|p| p.severity)),
+                !here.is_empty(),
+            )?;
             add_note(ws, row, c, here)?;
         }
     }
@@ -204,11 +275,19 @@ fn shown_width(value: &Data) -> usize {
 
 /// `Проверка`: what to do, then one row per problem with a link to its cell; prints on A4
 /// landscape, one page wide, the header repeated on every page.
-fn write_check(check: &mut Worksheet, problems: &Problems, items: &[&Problem]) -> Result<(), XlsxError> {
+fn write_check(
+    check: &mut Worksheet,
+    problems: &Problems,
+    items: &[&Problem],
+) -> Result<(), XlsxError> {
     check.set_name(CHECK_SHEET)?;
     let title = Format::new().set_bold().set_font_size(14);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin).set_text_wrap();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
     let cell = wrap.clone().set_border(FormatBorder::Thin);
     check.write_string_with_format(0, 0, "Что исправить в этом файле", &title)?;
     check.merge_range(
@@ -227,12 +306,25 @@ fn write_check(check: &mut Worksheet, problems: &Problems, items: &[&Problem]) -
         let text = format!(
             "Показаны первые {} замечаний, ещё {} не показано: исправьте показанные и передайте файл снова — программа покажет остальные.",
             crate::russian::grouped(MAX_LISTED as u64),
-            crate::russian::plural(problems.unlisted() as u64, "замечание", "замечания", "замечаний")
+            crate::russian::plural(
+                problems.unlisted() as u64,
+                "замечание",
+                "замечания",
+                "замечаний"
+            )
         );
         check.merge_range(2, 0, 2, 4, &text, &wrap)?;
         check.set_row_height(2, 30)?;
     }
-    for (c, h) in ["Вид", "Лист", "Ячейка", "Значение", "Что не так и что ожидается"].iter().enumerate()
+    for (c, h) in [
+        "Вид",
+        "Лист",
+        "Ячейка",
+        "Значение",
+        "Что не так и что ожидается",
+    ]
+    .iter()
+    .enumerate()
     {
         check.write_string_with_format(3, c as u16, *h, &header)?;
     }
@@ -242,8 +334,17 @@ fn write_check(check: &mut Worksheet, problems: &Problems, items: &[&Problem]) -
         check.write_string_with_format(r, 1, &p.sheet, &cell)?;
         match p.cell {
             Some((row, col)) => {
-                let target = format!("internal:'{}'!{}", p.sheet.replace('\'', "''"), cell_name(row, col));
-                check.write_url_with_format(r, 2, Url::new(target).set_text(cell_name(row, col)), &cell)?;
+                let target = format!(
+                    "internal:'{}'!{}",
+                    p.sheet.replace('\'', "''"),
+                    cell_name(row, col)
+                );
+                check.write_url_with_format(
+                    r,
+                    2,
+                    Url::new(target).set_text(cell_name(row, col)),
+                    &cell,
+                )?;
             }
             None => {
                 check.write_blank(r, 2, &cell)?;
@@ -256,7 +357,11 @@ fn write_check(check: &mut Worksheet, problems: &Problems, items: &[&Problem]) -
         check.set_column_width(c as u16, width)?;
     }
     check.set_freeze_panes(4, 0)?;
-    check.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0).set_repeat_rows(3, 3)?;
+    check
+        .set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_repeat_rows(3, 3)?;
     check.set_footer("&Cстр. &P из &N");
     Ok(())
 }
@@ -267,6 +372,14 @@ mod tests {
 
     #[test]
     fn an_unreadable_file_has_no_annotated_copy() {
-        assert!(annotated_copy(b"not a workbook", &Problems::default(), Limits::default(), None).is_none());
+        assert!(
+            annotated_copy(
+                b"not a workbook",
+                &Problems::default(),
+                Limits::default(),
+                None
+            )
+            .is_none()
+        );
     }
 }

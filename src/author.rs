@@ -11,17 +11,28 @@ use crate::read::text::fold;
 /// are moved after the surname. Empty stays empty: an author of its own.
 pub fn identity(written: &str) -> String {
     let folded = fold(written);
-    let words: Vec<&str> = folded.split(|c: char| c.is_whitespace() || c == '.' || c == ',').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = folded
+        .split(|c: char| c.is_whitespace() || c == '.' || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
     let is_initial = |w: &str| w.chars().count() == 1 && w.chars().all(char::is_alphabetic);
     // «П. С. Орлов»: the surname is the first word that is more than an initial.
-    let surname_at = words.iter().position(|w| !is_initial(w)).filter(|&i| words[..i].iter().all(|w| is_initial(w))).unwrap_or(0);
-    let Some(surname) = words.get(surname_at) else { return String::new() };
+    let surname_at = words
+        .iter()
+        .position(|w| !is_initial(w))
+        .filter(|&i| words[..i].iter().all(|w| is_initial(w)))
+        .unwrap_or(0);
+    let Some(surname) = words.get(surname_at) else {
+        return String::new();
+    };
     let mut parts = vec![surname.to_string()];
     for (i, word) in words.iter().enumerate() {
         if i == surname_at {
             continue;
         }
-        if word.chars().any(|c| c.is_ascii_digit()) || !word.chars().all(|c| c.is_alphabetic() || c == '-') {
+        if word.chars().any(|c| c.is_ascii_digit())
+            || !word.chars().all(|c| c.is_alphabetic() || c == '-')
+        {
             parts.push(word.to_string());
         } else if let Some(initial) = word.chars().next() {
             parts.push(initial.to_string());
@@ -42,8 +53,15 @@ mod tests {
     #[test]
     fn spellings_of_one_person_are_one_author() {
         let expected = "орлов п с";
-        for spelling in ["Орлов П. С.", "Орлов Павел Сергеевич", "орлов п.с.", "  ОРЛОВ  П.С ", "Орлов П.С.", "П. С. Орлов", "Орлов, П. С."]
-        {
+        for spelling in [
+            "Орлов П. С.",
+            "Орлов Павел Сергеевич",
+            "орлов п.с.",
+            "  ОРЛОВ  П.С ",
+            "Орлов П.С.",
+            "П. С. Орлов",
+            "Орлов, П. С.",
+        ] {
             assert_eq!(identity(spelling), expected, "{spelling}");
         }
         assert_eq!(identity("Королёва Анна"), identity("Королева А."));
@@ -53,13 +71,19 @@ mod tests {
     fn different_people_stay_apart() {
         assert_ne!(identity("Орлов П. С."), identity("Орлова П. С."));
         assert_ne!(identity("Орлов П. С."), identity("Орлов П. А."));
-        assert_ne!(identity("Классный руководитель 5А"), identity("Классный руководитель 5Б"));
+        assert_ne!(
+            identity("Классный руководитель 5А"),
+            identity("Классный руководитель 5Б")
+        );
         assert_eq!(identity(""), "");
         assert_eq!(identity(" . "), "");
     }
 
     #[test]
     fn the_written_spelling_keeps_its_case() {
-        assert_eq!(as_written("  Орлов   Павел Сергеевич "), "Орлов Павел Сергеевич");
+        assert_eq!(
+            as_written("  Орлов   Павел Сергеевич "),
+            "Орлов Павел Сергеевич"
+        );
     }
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatBorder, Formula,
+    ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
 use crate::definitions::{Definitions, Questionnaire, Scale};
@@ -30,9 +31,15 @@ const LISTS_SHEET: &str = "Списки";
 
 /// Writes every blank form into `dir`; returns the files written.
 pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
     let mut written = Vec::new();
-    for form in [FormKind::Roster, FormKind::Attendance, FormKind::Diagnostic, FormKind::Route] {
+    for form in [
+        FormKind::Roster,
+        FormKind::Attendance,
+        FormKind::Diagnostic,
+        FormKind::Route,
+    ] {
         let path = dir.join(format!("{}.xlsx", form.russian()));
         save(form_workbook(form, None)?, &path)?;
         written.push(path);
@@ -47,18 +54,27 @@ pub fn write_all(dir: &Path, definitions: &Definitions) -> anyhow::Result<Vec<Pa
 
 /// The register template of a centre: one row per school.
 pub fn write_register(dir: &Path) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
     let mut wb = Workbook::new();
     wb.set_properties(&template_properties("Реестр школ")?);
     let styles = Styles::new();
-    data_sheet(wb.add_worksheet(), crate::register::SHEET, &crate::register::COLUMNS, false, &styles)?;
+    data_sheet(
+        wb.add_worksheet(),
+        crate::register::SHEET,
+        &crate::register::COLUMNS,
+        false,
+        &styles,
+    )?;
     let path = dir.join("Реестр школ.xlsx");
     save(wb, &path)?;
     Ok(path)
 }
 
 fn save(mut workbook: Workbook, path: &Path) -> anyhow::Result<()> {
-    workbook.save(path).with_context(|| format!("не удалось записать {}", path.display()))
+    workbook
+        .save(path)
+        .with_context(|| format!("не удалось записать {}", path.display()))
 }
 
 struct Styles {
@@ -72,12 +88,22 @@ struct Styles {
 
 impl Styles {
     fn new() -> Styles {
-        let header = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(FormatBorder::Thin).set_text_wrap();
+        let header = Format::new()
+            .set_bold()
+            .set_background_color(Color::RGB(0xDDEBF7))
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap();
         Styles {
-            open_header: header.clone().set_unlocked().set_background_color(Color::RGB(0xFFF2CC)),
+            open_header: header
+                .clone()
+                .set_unlocked()
+                .set_background_color(Color::RGB(0xFFF2CC)),
             header,
             label: Format::new().set_bold().set_border(FormatBorder::Thin),
-            input: Format::new().set_unlocked().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xFFFDE7)),
+            input: Format::new()
+                .set_unlocked()
+                .set_border(FormatBorder::Thin)
+                .set_background_color(Color::RGB(0xFFFDE7)),
             wrap: Format::new().set_text_wrap(),
             title: Format::new().set_bold().set_font_size(14),
         }
@@ -97,11 +123,18 @@ fn form_workbook(form: FormKind, q: Option<&Questionnaire>) -> Result<Workbook, 
 /// keeps them byte-identical between runs; rust_xlsxwriter would write the current time.
 pub fn template_properties(title: &str) -> Result<DocProperties, XlsxError> {
     let created = ExcelDateTime::from_ymd(2025, 9, 1)?;
-    Ok(DocProperties::new().set_creation_datetime(&created).set_title(title).set_author("tutorstat"))
+    Ok(DocProperties::new()
+        .set_creation_datetime(&created)
+        .set_title(title)
+        .set_author("tutorstat"))
 }
 
 /// Adds the sheets of a blank form to `wb`.
-fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> Result<(), XlsxError> {
+fn form_sheets(
+    wb: &mut Workbook,
+    form: FormKind,
+    q: Option<&Questionnaire>,
+) -> Result<(), XlsxError> {
     let styles = Styles::new();
     let mut lists = Lists::default();
     write_passport(wb.add_worksheet(), form, q, &styles, &mut lists)?;
@@ -121,7 +154,11 @@ fn form_sheets(wb: &mut Workbook, form: FormKind, q: Option<&Questionnaire>) -> 
 /// `annotate.rs`): the workbook holds a first sheet named `first`, then every sheet of the
 /// template with its dropdowns, widths, protection and hidden lists; [`BlankCells`] says
 /// which format each of the teacher's cells takes there.
-pub fn refill(form: FormKind, q: Option<&Questionnaire>, first: &str) -> Result<(Workbook, BlankCells), XlsxError> {
+pub fn refill(
+    form: FormKind,
+    q: Option<&Questionnaire>,
+    first: &str,
+) -> Result<(Workbook, BlankCells), XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&template_properties(form.russian())?);
     wb.add_worksheet().set_name(first)?.set_active(true);
@@ -146,14 +183,37 @@ type Headers = Vec<(String, Option<String>)>;
 
 impl BlankCells {
     fn new(form: FormKind, q: Option<&Questionnaire>) -> BlankCells {
-        let fixed = |columns: &[Column]| columns.iter().map(|c| (c.header.to_string(), None)).collect::<Vec<_>>();
-        let mut data: Vec<_> =
-            form.sheets().iter().map(|spec| (spec.name, fixed(spec.columns), spec.coded.is_some_and(|c| c.typed_by_teacher))).collect();
+        let fixed = |columns: &[Column]| {
+            columns
+                .iter()
+                .map(|c| (c.header.to_string(), None))
+                .collect::<Vec<_>>()
+        };
+        let mut data: Vec<_> = form
+            .sheets()
+            .iter()
+            .map(|spec| {
+                (
+                    spec.name,
+                    fixed(spec.columns),
+                    spec.coded.is_some_and(|c| c.typed_by_teacher),
+                )
+            })
+            .collect();
         // Only a questionnaire's blank has a definition: its items follow the spec's columns.
         if let (Some(q), Some((_, headers, _))) = (q, data.first_mut()) {
-            headers.extend(q.items.iter().map(|item| (format!("{} {}", item.code, item.text), Some(item.code.clone()))));
+            headers.extend(q.items.iter().map(|item| {
+                (
+                    format!("{} {}", item.code, item.text),
+                    Some(item.code.clone()),
+                )
+            }));
         }
-        BlankCells { styles: Styles::new(), passport: passport_fields(form), data }
+        BlankCells {
+            styles: Styles::new(),
+            passport: passport_fields(form),
+            data,
+        }
     }
 
     /// Whether a teacher's workbook keeps the blank's layout: `Паспорт`'s labels (those it
@@ -161,13 +221,20 @@ impl BlankCells {
     /// Only then do the blank's dropdowns and formats fall on the teacher's values.
     pub fn fit(&self, wb: &crate::read::workbook::Workbook) -> bool {
         let text = |sheet: &crate::read::workbook::Sheet, row: u32, col: u32| {
-            crate::read::values::cell_text(sheet.get(row, col)).map(|t| fold(&t)).unwrap_or_default()
+            crate::read::values::cell_text(sheet.get(row, col))
+                .map(|t| fold(&t))
+                .unwrap_or_default()
         };
-        let Some(passport) = wb.sheet(passport::SHEET) else { return false };
+        let Some(passport) = wb.sheet(passport::SHEET) else {
+            return false;
+        };
         let labels_fit = (0..=*passport.row_span().end()).all(|r| {
             let expected = match r {
                 0 => Some(fold("Поле")),
-                r => self.passport.get(r as usize - 1).map(|(_, label)| fold(label)),
+                r => self
+                    .passport
+                    .get(r as usize - 1)
+                    .map(|(_, label)| fold(label)),
             };
             // A label the teacher deleted is harmless: the blank shows it again.
             let found = text(passport, r, 0);
@@ -178,7 +245,10 @@ impl BlankCells {
                 wb.sheet(name).is_some_and(|sheet| {
                     headers.iter().enumerate().all(|(c, (header, code))| {
                         let found = text(sheet, 0, c as u32);
-                        found == fold(header) || code.as_ref().is_some_and(|code| found.split(' ').next() == Some(fold(code).as_str()))
+                        found == fold(header)
+                            || code.as_ref().is_some_and(|code| {
+                                found.split(' ').next() == Some(fold(code).as_str())
+                            })
                     })
                 })
             })
@@ -187,7 +257,10 @@ impl BlankCells {
     /// The blank's own name of a teacher's sheet (matched leniently), if the blank has it.
     pub fn sheet_name(&self, name: &str) -> Option<&'static str> {
         let key = fold(name);
-        [passport::SHEET, INSTRUCTION_SHEET, LISTS_SHEET].into_iter().chain(self.data.iter().map(|(n, _, _)| *n)).find(|n| fold(n) == key)
+        [passport::SHEET, INSTRUCTION_SHEET, LISTS_SHEET]
+            .into_iter()
+            .chain(self.data.iter().map(|(n, _, _)| *n))
+            .find(|n| fold(n) == key)
     }
 
     /// Whether the blank writes this cell itself (a label or a fixed header): a teacher's
@@ -200,14 +273,20 @@ impl BlankCells {
         if key == fold(INSTRUCTION_SHEET) || key == fold(LISTS_SHEET) {
             return true;
         }
-        self.data.iter().any(|(n, headers, _)| fold(n) == key && row == 0 && (col as usize) < headers.len())
+        self.data
+            .iter()
+            .any(|(n, headers, _)| fold(n) == key && row == 0 && (col as usize) < headers.len())
     }
 
     /// The blank's format for a teacher's value at this cell: input cells stay unlocked and
     /// yellow, headers and labels keep their style; `date` adds the date format.
     pub fn format(&self, sheet: &str, row: u32, col: u32, date: bool) -> Format {
         let key = fold(sheet);
-        let input = if date { self.styles.input.clone().set_num_format("dd.mm.yyyy") } else { self.styles.input.clone() };
+        let input = if date {
+            self.styles.input.clone().set_num_format("dd.mm.yyyy")
+        } else {
+            self.styles.input.clone()
+        };
         if key == fold(passport::SHEET) {
             let fixed = self
                 .passport
@@ -264,7 +343,10 @@ impl Lists {
             }
         };
         let letter = crate::problem::column_name(col as u32);
-        Formula::new(format!("='{LISTS_SHEET}'!${letter}$1:${letter}${}", values.len()))
+        Formula::new(format!(
+            "='{LISTS_SHEET}'!${letter}$1:${letter}${}",
+            values.len()
+        ))
     }
 
     fn write(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
@@ -280,7 +362,12 @@ impl Lists {
     }
 }
 
-fn dropdown(ws: &mut Worksheet, col: u16, values: &[&str], lists: &mut Lists) -> Result<(), XlsxError> {
+fn dropdown(
+    ws: &mut Worksheet,
+    col: u16,
+    values: &[&str],
+    lists: &mut Lists,
+) -> Result<(), XlsxError> {
     let validation = DataValidation::new()
         .allow_list_formula(lists.formula(values))
         .set_error_title("Значение не из списка")?
@@ -301,9 +388,16 @@ fn data_sheet<'a>(
     ws.set_name(name)?;
     for (c, column) in columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, column.header, &styles.header)?;
-        ws.set_column_width(c as u16, (column.header.chars().count() as f64 + 4.0).max(12.0))?;
+        ws.set_column_width(
+            c as u16,
+            (column.header.chars().count() as f64 + 4.0).max(12.0),
+        )?;
     }
-    let last = if open { INPUT_COLS } else { columns.len() as u16 - 1 };
+    let last = if open {
+        INPUT_COLS
+    } else {
+        columns.len() as u16 - 1
+    };
     if open {
         for c in columns.len() as u16..=INPUT_COLS {
             ws.write_blank(0, c, &styles.open_header)?;
@@ -323,7 +417,9 @@ fn data_sheet<'a>(
 
 /// Prints a sheet on A4, one page wide, its first row repeated on every page.
 fn fit_page_width(ws: &mut Worksheet, landscape: bool) -> Result<(), XlsxError> {
-    ws.set_paper_size(9).set_print_fit_to_pages(1, 0).set_repeat_rows(0, 0)?;
+    ws.set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_repeat_rows(0, 0)?;
     if landscape {
         ws.set_landscape();
     }
@@ -375,8 +471,18 @@ fn write_passport(
         ws.write_string_with_format(row, 0, label, &styles.label)?;
         match key {
             "form" => ws.write_string_with_format(row, 1, form.russian(), &styles.label)?,
-            "form_version" => ws.write_number_with_format(row, 1, q.map_or(1, |q| q.version) as f64, &styles.label)?,
-            "questionnaire" => ws.write_string_with_format(row, 1, q.map(|q| q.code.as_str()).unwrap_or_default(), &styles.label)?,
+            "form_version" => ws.write_number_with_format(
+                row,
+                1,
+                q.map_or(1, |q| q.version) as f64,
+                &styles.label,
+            )?,
+            "questionnaire" => ws.write_string_with_format(
+                row,
+                1,
+                q.map(|q| q.code.as_str()).unwrap_or_default(),
+                &styles.label,
+            )?,
             _ => ws.write_blank(row, 1, &styles.input)?,
         };
         let choices: Option<Vec<&str>> = match key {
@@ -397,7 +503,12 @@ fn write_passport(
     Ok(())
 }
 
-fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnaire>, styles: &Styles) -> Result<(), XlsxError> {
+fn write_instruction(
+    ws: &mut Worksheet,
+    form: FormKind,
+    q: Option<&Questionnaire>,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     ws.set_name(INSTRUCTION_SHEET)?;
     ws.set_column_width(0, INSTRUCTION_WIDTH as f64)?;
     let title = q.map_or_else(|| form.russian().to_string(), |q| q.title.clone());
@@ -412,7 +523,10 @@ fn write_instruction(ws: &mut Worksheet, form: FormKind, q: Option<&Questionnair
     for (i, line) in lines.iter().enumerate() {
         ws.write_string_with_format(i as u32 + 2, 0, line, &styles.wrap)?;
         // A little narrower than the column: proportional letters vary in width.
-        ws.set_row_height(i as u32 + 2, 15.0 * wrapped_lines(line, INSTRUCTION_WIDTH - 10) as f64)?;
+        ws.set_row_height(
+            i as u32 + 2,
+            15.0 * wrapped_lines(line, INSTRUCTION_WIDTH - 10) as f64,
+        )?;
     }
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
     Ok(())
@@ -463,7 +577,12 @@ fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
 
 /// A form's data sheet by its spec: the spec's columns with a dropdown on every closed list,
 /// and the values that the columns teachers add accept.
-fn spec_sheet<'a>(ws: &'a mut Worksheet, spec: &SheetSpec, styles: &Styles, lists: &mut Lists) -> Result<&'a mut Worksheet, XlsxError> {
+fn spec_sheet<'a>(
+    ws: &'a mut Worksheet,
+    spec: &SheetSpec,
+    styles: &Styles,
+    lists: &mut Lists,
+) -> Result<&'a mut Worksheet, XlsxError> {
     let open = spec.coded.is_some_and(|c| c.typed_by_teacher);
     let ws = data_sheet(ws, spec.name, spec.columns, open, styles)?;
     for (c, column) in spec.columns.iter().enumerate() {
@@ -472,8 +591,16 @@ fn spec_sheet<'a>(ws: &'a mut Worksheet, spec: &SheetSpec, styles: &Styles, list
         }
     }
     if let Some((values, title, help)) = spec.coded.and_then(|c| c.list) {
-        let validation = DataValidation::new().allow_list_strings(values)?.set_error_message(format!("{title}: {help}"))?;
-        ws.add_data_validation(1, spec.columns.len() as u16, INPUT_ROWS, INPUT_COLS, &validation)?;
+        let validation = DataValidation::new()
+            .allow_list_strings(values)?
+            .set_error_message(format!("{title}: {help}"))?;
+        ws.add_data_validation(
+            1,
+            spec.columns.len() as u16,
+            INPUT_ROWS,
+            INPUT_COLS,
+            &validation,
+        )?;
     }
     Ok(ws)
 }
@@ -501,7 +628,9 @@ fn questionnaire_items(
                 let values: Vec<&str> = values.iter().map(String::as_str).collect();
                 Some(DataValidation::new().allow_list_formula(lists.formula(&values)))
             }
-            Scale::Yesno => Some(DataValidation::new().allow_list_formula(lists.formula(&["да", "нет"]))),
+            Scale::Yesno => {
+                Some(DataValidation::new().allow_list_formula(lists.formula(&["да", "нет"])))
+            }
             Scale::Choice => {
                 let values: Vec<&str> = item.options.iter().map(String::as_str).collect();
                 Some(DataValidation::new().allow_list_formula(lists.formula(&values)))
@@ -526,21 +655,48 @@ mod tests {
     fn validated_ranges(xlsx: &[u8], sheet: usize) -> Vec<String> {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip");
         let mut xml = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name(&format!("xl/worksheets/sheet{sheet}.xml")).expect("the sheet"), &mut xml)
-            .expect("text");
-        xml.split("<dataValidation ").skip(1).filter_map(|v| v.split("sqref=\"").nth(1)?.split('"').next().map(String::from)).collect()
+        std::io::Read::read_to_string(
+            &mut zip
+                .by_name(&format!("xl/worksheets/sheet{sheet}.xml"))
+                .expect("the sheet"),
+            &mut xml,
+        )
+        .expect("text");
+        xml.split("<dataValidation ")
+            .skip(1)
+            .filter_map(|v| {
+                v.split("sqref=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()
+                    .map(String::from)
+            })
+            .collect()
     }
 
     #[test]
     fn every_closed_list_of_a_spec_gets_its_dropdown_in_the_blank_and_coded_columns_their_list() {
-        for form in [FormKind::Roster, FormKind::Attendance, FormKind::Diagnostic, FormKind::Route] {
-            let xlsx = form_workbook(form, None).and_then(|mut wb| wb.save_to_buffer()).expect("a blank");
+        for form in [
+            FormKind::Roster,
+            FormKind::Attendance,
+            FormKind::Diagnostic,
+            FormKind::Route,
+        ] {
+            let xlsx = form_workbook(form, None)
+                .and_then(|mut wb| wb.save_to_buffer())
+                .expect("a blank");
             // Паспорт and Инструкция come first.
             for (i, spec) in form.sheets().iter().enumerate() {
                 let mut expected: Vec<String> = (0u32..)
                     .zip(spec.columns)
                     .filter(|(_, c)| matches!(c.kind, Kind::Closed(_)))
-                    .map(|(c, _)| format!("{0}2:{0}{1}", crate::problem::column_name(c), INPUT_ROWS + 1))
+                    .map(|(c, _)| {
+                        format!(
+                            "{0}2:{0}{1}",
+                            crate::problem::column_name(c),
+                            INPUT_ROWS + 1
+                        )
+                    })
                     .collect();
                 if spec.coded.and_then(|c| c.list).is_some() {
                     let (first, last) = (spec.columns.len() as u32, INPUT_COLS as u32);
@@ -551,7 +707,13 @@ mod tests {
                         INPUT_ROWS + 1
                     ));
                 }
-                assert_eq!(validated_ranges(&xlsx, 3 + i), expected, "{} «{}»", form.code(), spec.name);
+                assert_eq!(
+                    validated_ranges(&xlsx, 3 + i),
+                    expected,
+                    "{} «{}»",
+                    form.code(),
+                    spec.name
+                );
             }
         }
     }
@@ -561,6 +723,9 @@ mod tests {
         assert_eq!(wrapped_lines("", 10), 1);
         assert_eq!(wrapped_lines("раз два три", 11), 1);
         assert_eq!(wrapped_lines("раз два три четыре", 11), 2);
-        assert_eq!(wrapped_lines("К1.1 Выявляю образовательный запрос обучающегося", 13), 4);
+        assert_eq!(
+            wrapped_lines("К1.1 Выявляю образовательный запрос обучающегося", 13),
+            4
+        );
     }
 }

@@ -43,7 +43,14 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct WorkspaceArg {
     /// Рабочая папка (по умолчанию — текущая)
-    #[arg(id = "workspace", short = 'w', long = "workspace", value_name = "ПАПКА", default_value = ".", hide_default_value = true)]
+    #[arg(
+        id = "workspace",
+        short = 'w',
+        long = "workspace",
+        value_name = "ПАПКА",
+        default_value = ".",
+        hide_default_value = true
+    )]
     pub root: PathBuf,
 }
 
@@ -164,7 +171,12 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Сколько секунд файл должен не меняться, чтобы считаться дописанным
-    #[arg(long = "quiet", value_name = "СЕКУНДЫ", default_value_t = 2.0, hide_default_value = true)]
+    #[arg(
+        long = "quiet",
+        value_name = "СЕКУНДЫ",
+        default_value_t = 2.0,
+        hide_default_value = true
+    )]
     pub quiet: f64,
     #[command(flatten)]
     pub fallback: FallbackArgs,
@@ -186,7 +198,11 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// Папка для демонстрации (по умолчанию tutorstat-demo в текущей папке)
-    #[arg(value_name = "ПАПКА", default_value = "tutorstat-demo", hide_default_value = true)]
+    #[arg(
+        value_name = "ПАПКА",
+        default_value = "tutorstat-demo",
+        hide_default_value = true
+    )]
     pub dir: PathBuf,
 }
 

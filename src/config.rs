@@ -48,7 +48,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unpacked_mb: 200, max_file_mb: 100, report_batches: 2 }
+        Limits {
+            max_unpacked_mb: 200,
+            max_file_mb: 100,
+            report_batches: 2,
+        }
     }
 }
 
@@ -124,7 +128,10 @@ pub struct Privacy {
 
 impl Default for Privacy {
     fn default() -> Self {
-        Privacy { key: None, small_cell: 5 }
+        Privacy {
+            key: None,
+            small_cell: 5,
+        }
     }
 }
 
@@ -186,7 +193,8 @@ impl Config {
         if !path.exists() {
             return Ok(Config::default());
         }
-        let text = std::fs::read_to_string(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("не удалось прочитать {}", path.display()))?;
         let fail = |problems: Vec<String>| {
             anyhow::anyhow!(
                 "в настройках {}:\n{}\nИсправьте файл или удалите его, чтобы взять настройки по умолчанию.",
@@ -194,7 +202,8 @@ impl Config {
                 problems.join("\n")
             )
         };
-        let mut config: Config = toml::from_str(&text).map_err(|e| fail(vec![parse_problem(&text, &e)]))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| fail(vec![parse_problem(&text, &e)]))?;
         let problems = config.problems(&text);
         if !problems.is_empty() {
             return Err(fail(problems));
@@ -202,8 +211,13 @@ impl Config {
         config.deadlines = config.resolved_deadlines();
         if let Some(file) = &config.register_file {
             let root = path.parent().unwrap_or(Path::new("."));
-            let schools = crate::register::read(&root.join(file), config.read_limits())
-                .map_err(|e| fail(vec![format!("{}, ключ «register_file»: {e:#}", place(&text, key_span(&text, &["register_file"])))]))?;
+            let schools =
+                crate::register::read(&root.join(file), config.read_limits()).map_err(|e| {
+                    fail(vec![format!(
+                        "{}, ключ «register_file»: {e:#}",
+                        place(&text, key_span(&text, &["register_file"]))
+                    )])
+                })?;
             config.register.extend(schools);
         }
         Ok(config)
@@ -213,28 +227,52 @@ impl Config {
     fn problems(&self, text: &str) -> Vec<String> {
         let mut problems = Vec::new();
         let mut say = |path: &[&str], what: String| {
-            problems.push(format!("{}, ключ «{}»: {what}", place(text, key_span(text, path)), path.join(".")));
+            problems.push(format!(
+                "{}, ключ «{}»: {what}",
+                place(text, key_span(text, path)),
+                path.join(".")
+            ));
         };
         for (term, date) in &self.deadlines_written {
             if Term::parse(term).is_none() {
                 say(
                     &["deadlines", term],
-                    format!("неизвестный период «{term}»; ожидается учебный год и период, например \"2025/2026 Q1\""),
+                    format!(
+                        "неизвестный период «{term}»; ожидается учебный год и период, например \"2025/2026 Q1\""
+                    ),
                 );
             }
             if parse_deadline(date).is_none() {
-                say(&["deadlines", term], format!("срок «{date}» не является датой; ожидается ГГГГ-ММ-ДД, например \"2025-11-10\""));
+                say(
+                    &["deadlines", term],
+                    format!(
+                        "срок «{date}» не является датой; ожидается ГГГГ-ММ-ДД, например \"2025-11-10\""
+                    ),
+                );
             }
         }
-        for (table, map) in [("questionnaires", &self.expected.questionnaires), ("diagnostics", &self.expected.diagnostics)] {
+        for (table, map) in [
+            ("questionnaires", &self.expected.questionnaires),
+            ("diagnostics", &self.expected.diagnostics),
+        ] {
             for (period, items) in map {
                 if !Period::ALL.iter().any(|p| p.code() == period) {
-                    say(&["expected", table, period], format!("неизвестный период «{period}»; допустимые: Q1, Q2, Q3, Q4, H1, H2, Y"));
+                    say(
+                        &["expected", table, period],
+                        format!(
+                            "неизвестный период «{period}»; допустимые: Q1, Q2, Q3, Q4, H1, H2, Y"
+                        ),
+                    );
                 }
                 for item in items {
                     let wave = item.rsplit_once('/').map(|(_, w)| w);
                     if !matches!(wave, Some("start" | "mid" | "final")) {
-                        say(&["expected", table, period], format!("«{item}»: ожидается \"код/волна\", волна — start, mid или final"));
+                        say(
+                            &["expected", table, period],
+                            format!(
+                                "«{item}»: ожидается \"код/волна\", волна — start, mid или final"
+                            ),
+                        );
                     }
                 }
             }
@@ -249,14 +287,26 @@ impl Config {
             ("support_completeness_pct", t.support_completeness_pct),
         ] {
             if !(0.0..=100.0).contains(&value) {
-                say(&["thresholds", key], format!("порог {value} вне допустимых значений: от 0 до 100 (%)"));
+                say(
+                    &["thresholds", key],
+                    format!("порог {value} вне допустимых значений: от 0 до 100 (%)"),
+                );
             }
         }
         if t.level_mid > t.level_high {
-            say(&["thresholds", "level_mid"], format!("level_mid ({}) больше level_high ({})", t.level_mid, t.level_high));
+            say(
+                &["thresholds", "level_mid"],
+                format!(
+                    "level_mid ({}) больше level_high ({})",
+                    t.level_mid, t.level_high
+                ),
+            );
         }
         if self.limits.report_batches == 0 {
-            say(&["limits", "report_batches"], "должно быть не меньше 1".into());
+            say(
+                &["limits", "report_batches"],
+                "должно быть не меньше 1".into(),
+            );
         }
         if self.privacy.small_cell == 0 {
             say(&["privacy", "small_cell"], "должно быть не меньше 1".into());
@@ -291,7 +341,10 @@ impl Config {
 
     /// The bounds a workbook is opened with (`[limits] max_unpacked_mb`).
     pub fn read_limits(&self) -> crate::read::workbook::Limits {
-        crate::read::workbook::Limits { max_unpacked_bytes: self.limits.max_unpacked_mb.saturating_mul(1024 * 1024), ..Default::default() }
+        crate::read::workbook::Limits {
+            max_unpacked_bytes: self.limits.max_unpacked_mb.saturating_mul(1024 * 1024),
+            ..Default::default()
+        }
     }
 }
 
@@ -304,14 +357,21 @@ fn parse_deadline(text: &str) -> Option<chrono::NaiveDate> {
 fn parse_problem(text: &str, error: &toml::de::Error) -> String {
     let span = error.span();
     let message = error.message();
-    let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(String::from).collect() };
+    let quoted =
+        |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(String::from).collect() };
     let what = if let Some(rest) = message.strip_prefix("unknown field ") {
         let names = quoted(rest);
-        let (found, allowed) = names.split_first().map(|(f, a)| (f.clone(), a.join(", "))).unwrap_or_default();
+        let (found, allowed) = names
+            .split_first()
+            .map(|(f, a)| (f.clone(), a.join(", ")))
+            .unwrap_or_default();
         format!("неизвестный ключ «{found}» (опечатка?); допустимые здесь: {allowed}")
     } else if let Some(rest) = message.strip_prefix("unknown variant ") {
         let names = quoted(rest);
-        let (found, allowed) = names.split_first().map(|(f, a)| (f.clone(), a.join(", "))).unwrap_or_default();
+        let (found, allowed) = names
+            .split_first()
+            .map(|(f, a)| (f.clone(), a.join(", ")))
+            .unwrap_or_default();
         format!("недопустимое значение «{found}»; допустимые: {allowed}")
     } else if let Some(rest) = message.strip_prefix("missing field ") {
         format!("не хватает ключа «{}»", quoted(rest).join(""))
@@ -323,20 +383,35 @@ fn parse_problem(text: &str, error: &toml::de::Error) -> String {
             Some(e) if e.starts_with("struct") || e.starts_with("a map") => "раздел с ключами",
             _ => "значение другого вида",
         };
-        format!("значение {} не подходит: ожидается {expected}", span.clone().map(|s| text[s].to_string()).unwrap_or_default())
+        format!(
+            "значение {} не подходит: ожидается {expected}",
+            span.clone()
+                .map(|s| text[s].to_string())
+                .unwrap_or_default()
+        )
     } else if message.starts_with("duplicate key") {
         "ключ указан дважды".to_string()
     } else {
         "файл не читается как TOML (проверьте кавычки, скобки и знак =)".to_string()
     };
-    let key = span.clone().map(|s| key_at(text, s.start)).unwrap_or_default();
-    if key.is_empty() { format!("{}: {what}", place(text, span)) } else { format!("{}, ключ «{key}»: {what}", place(text, span)) }
+    let key = span
+        .clone()
+        .map(|s| key_at(text, s.start))
+        .unwrap_or_default();
+    if key.is_empty() {
+        format!("{}: {what}", place(text, span))
+    } else {
+        format!("{}, ключ «{key}»: {what}", place(text, span))
+    }
 }
 
 /// «строка N» of a byte offset.
 fn place(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     match span {
-        Some(s) => format!("строка {}", text[..s.start.min(text.len())].matches('\n').count() + 1),
+        Some(s) => format!(
+            "строка {}",
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        ),
         None => "файл целиком".into(),
     }
 }
@@ -350,7 +425,10 @@ fn key_at(text: &str, offset: usize) -> String {
     if line.starts_with('[') {
         return unquote(line.trim_matches(|c| c == '[' || c == ']'));
     }
-    let key = line.split_once('=').map(|(k, _)| unquote(k)).unwrap_or_default();
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| unquote(k))
+        .unwrap_or_default();
     let table = text[..line_start]
         .lines()
         .rev()
@@ -372,7 +450,9 @@ fn key_span(text: &str, path: &[&str]) -> Option<std::ops::Range<usize>> {
         let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == *name)?;
         span = Some(key.span());
         if i + 1 < path.len() {
-            let toml::de::DeValue::Table(inner) = value.get_ref() else { return span };
+            let toml::de::DeValue::Table(inner) = value.get_ref() else {
+                return span;
+            };
             table = inner;
         }
     }

@@ -45,7 +45,12 @@ pub fn own_window() -> bool {
     {
         let mut ids = [0u32; 2];
         // SAFETY: the buffer and its length in elements match; the call writes at most that many.
-        let count = unsafe { windows_sys::Win32::System::Console::GetConsoleProcessList(ids.as_mut_ptr(), ids.len() as u32) };
+        let count = unsafe {
+            windows_sys::Win32::System::Console::GetConsoleProcessList(
+                ids.as_mut_ptr(),
+                ids.len() as u32,
+            )
+        };
         count == 1
     }
     #[cfg(not(windows))]
@@ -55,7 +60,10 @@ pub fn own_window() -> bool {
 /// Keeps a window of its own open until the user presses Enter, so what was printed can be read.
 pub fn wait_for_enter() {
     use std::io::{BufRead as _, Write as _};
-    let _ = write!(std::io::stdout(), "\nНажмите Enter, чтобы закрыть это окно.");
+    let _ = write!(
+        std::io::stdout(),
+        "\nНажмите Enter, чтобы закрыть это окно."
+    );
     let _ = std::io::stdout().flush();
     let _ = std::io::stdin().lock().read_line(&mut String::new());
 }

@@ -78,8 +78,16 @@ impl Questionnaire {
     /// Checks what serde cannot: codes unique, likert bounds, competencies declared.
     fn validate(&self) -> anyhow::Result<()> {
         // The code names a blank form's file: letters, digits and dashes only.
-        if self.code.is_empty() || !self.code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-            bail!("код анкеты «{}»: только буквы, цифры, дефис и подчёркивание", self.code);
+        if self.code.is_empty()
+            || !self
+                .code
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            bail!(
+                "код анкеты «{}»: только буквы, цифры, дефис и подчёркивание",
+                self.code
+            );
         }
         let mut seen = std::collections::HashSet::new();
         for item in &self.items {
@@ -94,9 +102,14 @@ impl Questionnaire {
                     if min >= max {
                         bail!("у пункта {}: min должен быть меньше max", item.code);
                     }
-                    let Some(c) = &item.competency else { bail!("у пункта {} не указана competency", item.code) };
+                    let Some(c) = &item.competency else {
+                        bail!("у пункта {} не указана competency", item.code)
+                    };
                     if !self.competencies.iter().any(|k| &k.code == c) {
-                        bail!("пункт {} ссылается на неописанную компетенцию {c}", item.code);
+                        bail!(
+                            "пункт {} ссылается на неописанную компетенцию {c}",
+                            item.code
+                        );
                     }
                     if self.direction.is_none() {
                         bail!("в анкете есть шкалы likert, но не указано direction");
@@ -126,18 +139,26 @@ impl Definitions {
             defs.add(parse(name, text)?);
         }
         if let Some(dir) = workspace_dir.filter(|d| d.is_dir()) {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+            let mut paths: Vec<_> = std::fs::read_dir(dir)?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .collect();
             paths.sort();
             for path in paths {
-                let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 // Lock files of an open workbook and the annotated copies written beside a
                 // definition with mistakes are not definitions.
-                if name.starts_with("~$") || name.starts_with('.') || name.contains(".ошибки.") {
+                if name.starts_with("~$") || name.starts_with('.') || name.contains(".ошибки.")
+                {
                     continue;
                 }
                 match path.extension().and_then(|x| x.to_str()) {
                     Some("toml") => {
-                        let text = std::fs::read_to_string(&path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+                        let text = std::fs::read_to_string(&path)
+                            .with_context(|| format!("не удалось прочитать {}", path.display()))?;
                         defs.add(parse(&path.display().to_string(), &text)?);
                     }
                     Some("xlsx" | "xlsm" | "ods" | "xls") => defs.add(read_book(&path)?),
@@ -169,16 +190,23 @@ impl Definitions {
 /// Reads a definition workbook. With mistakes, an annotated copy `<name>.ошибки.xlsx` is
 /// written beside it and the error lists every problem by sheet and cell.
 fn read_book(path: &Path) -> anyhow::Result<Questionnaire> {
-    let bytes = std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
     let limits = crate::read::workbook::Limits::default();
-    let book = crate::read::workbook::open(&bytes, limits).map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
+    let book = crate::read::workbook::open(&bytes, limits)
+        .map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
     let mut problems = crate::problem::Problems::default();
     let q = book::read(&book, &mut problems);
-    let listed: Vec<String> =
-        problems.items.iter().filter(|p| p.severity == crate::problem::Severity::Error).map(|p| format!("  {p}")).collect();
+    let listed: Vec<String> = problems
+        .items
+        .iter()
+        .filter(|p| p.severity == crate::problem::Severity::Error)
+        .map(|p| format!("  {p}"))
+        .collect();
     match q {
         Some(q) if listed.is_empty() => {
-            q.validate().with_context(|| format!("ошибка в описании анкеты {}", path.display()))?;
+            q.validate()
+                .with_context(|| format!("ошибка в описании анкеты {}", path.display()))?;
             Ok(q)
         }
         _ => {
@@ -186,24 +214,40 @@ fn read_book(path: &Path) -> anyhow::Result<Questionnaire> {
             copy.push(".ошибки.xlsx");
             let copy = std::path::PathBuf::from(copy);
             let written = crate::annotate::annotated_copy(&bytes, &problems, limits, None)
-                .is_some_and(|annotated| crate::report::write_atomically(&copy, &annotated).is_ok());
-            let beside = if written { format!("\nОшибки отмечены в копии {}", copy.display()) } else { String::new() };
-            bail!("в описании анкеты {} ошибки ({}):\n{}{beside}", path.display(), listed.len(), listed.join("\n"))
+                .is_some_and(|annotated| {
+                    crate::report::write_atomically(&copy, &annotated).is_ok()
+                });
+            let beside = if written {
+                format!("\nОшибки отмечены в копии {}", copy.display())
+            } else {
+                String::new()
+            };
+            bail!(
+                "в описании анкеты {} ошибки ({}):\n{}{beside}",
+                path.display(),
+                listed.len(),
+                listed.join("\n")
+            )
         }
     }
 }
 
 /// Parses one definition file, with item codes canonicalised (`K1.1` typed in Latin works).
 fn parse(name: &str, text: &str) -> anyhow::Result<Questionnaire> {
-    let mut q: Questionnaire = toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
+    let mut q: Questionnaire =
+        toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
     for item in &mut q.items {
         item.code = canonical_code(&item.code, &mut Vec::new());
-        item.competency = item.competency.as_deref().map(|c| canonical_code(c, &mut Vec::new()));
+        item.competency = item
+            .competency
+            .as_deref()
+            .map(|c| canonical_code(c, &mut Vec::new()));
     }
     for c in &mut q.competencies {
         c.code = canonical_code(&c.code, &mut Vec::new());
     }
-    q.validate().with_context(|| format!("ошибка в описании анкеты {name}"))?;
+    q.validate()
+        .with_context(|| format!("ошибка в описании анкеты {name}"))?;
     Ok(q)
 }
 
@@ -214,12 +258,24 @@ mod tests {
     #[test]
     fn ships_the_five_questionnaires_of_the_spec() {
         let defs = Definitions::load(None).unwrap();
-        assert_eq!(defs.codes(), vec!["club-needs", "gia-difficulties", "student-interest", "tutor-competency", "tutor-feedback"]);
+        assert_eq!(
+            defs.codes(),
+            vec![
+                "club-needs",
+                "gia-difficulties",
+                "student-interest",
+                "tutor-competency",
+                "tutor-feedback"
+            ]
+        );
         let tc = defs.get("tutor-competency").unwrap();
         assert_eq!(tc.items.len(), 15);
         assert_eq!(tc.competencies.len(), 5);
         assert_eq!(tc.item("К3.2").unwrap().competency.as_deref(), Some("К3"));
-        assert_eq!(defs.get("gia-difficulties").unwrap().direction, Some(Direction::HigherWorse));
+        assert_eq!(
+            defs.get("gia-difficulties").unwrap().direction,
+            Some(Direction::HigherWorse)
+        );
         assert!(defs.get("tutor-feedback").unwrap().anonymous);
     }
 }

@@ -14,9 +14,11 @@ pub fn fill_inbox(ws: &Workspace) -> anyhow::Result<usize> {
     for (rel, bytes) in SAMPLES {
         let path = ws.inbox().join(Path::new(rel));
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("не удалось создать {}", dir.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))?;
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("не удалось записать {}", path.display()))?;
     }
     Ok(SAMPLES.len())
 }

@@ -17,14 +17,21 @@ pub struct Found {
 
 /// Why a file is not a workbook to process, if it is not.
 pub fn skip_reason(path: &Path) -> Option<&'static str> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if name.starts_with("~$") || (name.starts_with(".~lock.") && name.ends_with('#')) {
         return Some("файл блокировки офисной программы (таблица открыта у кого-то): пропущен");
     }
     if name.starts_with('.') {
         return Some("скрытый файл: пропущен");
     }
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
     if !SPREADSHEET_EXTENSIONS.contains(&ext.as_str()) {
         return Some("не таблица (нужен .xlsx, .xlsm, .xlsb, .xls или .ods): пропущен");
     }
@@ -37,7 +44,11 @@ pub fn inbox(inbox: &Path) -> anyhow::Result<Found> {
     let walker = walkdir::WalkDir::new(inbox)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_type().is_dir() || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || !e.file_type().is_dir()
+                || !e.file_name().to_string_lossy().starts_with('.')
+        });
     for entry in walker {
         let entry = entry?;
         if !entry.file_type().is_file() {

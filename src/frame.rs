@@ -8,7 +8,13 @@ use polars::prelude::*;
 pub fn strings(df: &DataFrame, name: &str) -> Vec<String> {
     df.column(name)
         .ok()
-        .and_then(|c| c.str().ok().map(|s| s.iter().map(|v| v.unwrap_or_default().to_string()).collect()))
+        .and_then(|c| {
+            c.str().ok().map(|s| {
+                s.iter()
+                    .map(|v| v.unwrap_or_default().to_string())
+                    .collect()
+            })
+        })
         // Always one value per row, so indexing by row is safe whatever the column holds.
         .unwrap_or_else(|| vec![String::new(); df.height()])
 }

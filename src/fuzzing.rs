@@ -16,10 +16,18 @@ use crate::read::workbook::{self, Limits, Workbook};
 use crate::schema::{Period, Term};
 
 /// The fuzz targets, by name: `fuzz/fuzz_targets/<name>.rs` and `fuzz/corpus/<name>/`.
-pub const TARGETS: [(&str, fn(&[u8])); 3] = [("workbook", workbook_bytes), ("cells", cell_edits), ("values", values)];
+pub const TARGETS: [(&str, fn(&[u8])); 3] = [
+    ("workbook", workbook_bytes),
+    ("cells", cell_edits),
+    ("values", values),
+];
 
 /// Limits small enough that the fuzzer's memory cap is never the limit that bites.
-const LIMITS: Limits = Limits { max_unpacked_bytes: 16 * 1024 * 1024, max_sheets: 64, max_cells: 200_000 };
+const LIMITS: Limits = Limits {
+    max_unpacked_bytes: 16 * 1024 * 1024,
+    max_sheets: 64,
+    max_cells: 200_000,
+};
 
 /// Bytes as a file in the inbox: open, validate, and write the annotated copy a teacher gets.
 pub fn workbook_bytes(data: &[u8]) {
@@ -34,9 +42,13 @@ pub fn workbook_bytes(data: &[u8]) {
 /// without having to discover the xlsx format first. The first byte picks the sample; then
 /// each edit is `sheet, row, column, kind, length, text...`.
 pub fn cell_edits(data: &[u8]) {
-    let Some((&pick, mut edits)) = data.split_first() else { return };
+    let Some((&pick, mut edits)) = data.split_first() else {
+        return;
+    };
     let samples = samples();
-    let Some(sample) = samples.get(usize::from(pick) % samples.len().max(1)) else { return };
+    let Some(sample) = samples.get(usize::from(pick) % samples.len().max(1)) else {
+        return;
+    };
     let mut wb = sample.clone();
     while let [sheet, row, col, kind, len, rest @ ..] = edits {
         let take = usize::from(*len).min(rest.len());
@@ -44,7 +56,8 @@ pub fn cell_edits(data: &[u8]) {
         edits = tail;
         let sheets = wb.sheets.len().max(1);
         if let Some(s) = wb.sheets.get_mut(usize::from(*sheet) % sheets) {
-            s.range.set_value((u32::from(*row), u32::from(*col) % 32), value(*kind, text));
+            s.range
+                .set_value((u32::from(*row), u32::from(*col) % 32), value(*kind, text));
         }
     }
     check(&wb);
@@ -53,9 +66,22 @@ pub fn cell_edits(data: &[u8]) {
 /// Bytes as one typed or pasted cell, through every lenient parser.
 pub fn values(data: &[u8]) {
     let text = String::from_utf8_lossy(data).into_owned();
-    let number = data.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(f64::from_le_bytes).unwrap_or(0.0);
-    let date = Data::DateTime(calamine::ExcelDateTime::new(number, calamine::ExcelDateTimeType::DateTime, false));
-    for value in [Data::String(text.clone()), Data::Float(number), Data::Int(number as i64), date] {
+    let number = data
+        .get(..8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map(f64::from_le_bytes)
+        .unwrap_or(0.0);
+    let date = Data::DateTime(calamine::ExcelDateTime::new(
+        number,
+        calamine::ExcelDateTimeType::DateTime,
+        false,
+    ));
+    for value in [
+        Data::String(text.clone()),
+        Data::Float(number),
+        Data::Int(number as i64),
+        date,
+    ] {
         let _ = parse_number(&value, &mut Vec::new());
         let _ = parse_date(&value, &mut Vec::new());
         let _ = parse_due(&value, &mut Vec::new());
@@ -74,13 +100,22 @@ pub fn values(data: &[u8]) {
 
 /// A cell value of the kind a spreadsheet program may store.
 fn value(kind: u8, text: &[u8]) -> Data {
-    let number = || text.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(f64::from_le_bytes).unwrap_or(0.0);
+    let number = || {
+        text.get(..8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(f64::from_le_bytes)
+            .unwrap_or(0.0)
+    };
     match kind % 6 {
         0 => Data::Empty,
         1 => Data::Float(number()),
         2 => Data::Int(number() as i64),
         3 => Data::Bool(kind & 0x80 != 0),
-        4 => Data::DateTime(calamine::ExcelDateTime::new(number(), calamine::ExcelDateTimeType::DateTime, false)),
+        4 => Data::DateTime(calamine::ExcelDateTime::new(
+            number(),
+            calamine::ExcelDateTimeType::DateTime,
+            false,
+        )),
         _ => Data::String(String::from_utf8_lossy(text).into_owned()),
     }
 }
@@ -89,7 +124,14 @@ fn value(kind: u8, text: &[u8]) -> Data {
 /// with a fallback school and term so files without `Паспорт` reach the form readers too.
 fn check(wb: &Workbook) -> forms::Checked {
     let (rosters, definitions, fallback) = environment();
-    forms::check(wb, &Env { rosters, definitions, fallback })
+    forms::check(
+        wb,
+        &Env {
+            rosters,
+            definitions,
+            fallback,
+        },
+    )
 }
 
 /// What [`check`] validates against, made once.
@@ -102,14 +144,23 @@ fn environment() -> &'static (RosterIndex, Definitions, Fallback) {
             municipality: Some("г. Новоморск".into()),
             term: Term::parse("2025/2026 Q1"),
         };
-        (RosterIndex::new(), Definitions::load(None).unwrap_or_default(), fallback)
+        (
+            RosterIndex::new(),
+            Definitions::load(None).unwrap_or_default(),
+            fallback,
+        )
     })
 }
 
 /// The bundled sample workbooks, opened once.
 fn samples() -> &'static [Workbook] {
     static SAMPLES: OnceLock<Vec<Workbook>> = OnceLock::new();
-    SAMPLES.get_or_init(|| crate::demo::SAMPLES.iter().filter_map(|(_, bytes)| workbook::open(bytes, Limits::default()).ok()).collect())
+    SAMPLES.get_or_init(|| {
+        crate::demo::SAMPLES
+            .iter()
+            .filter_map(|(_, bytes)| workbook::open(bytes, Limits::default()).ok())
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -122,13 +173,17 @@ mod tests {
         let mut replayed = 0;
         for (name, target) in super::TARGETS {
             let dir = root.join(name);
-            let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+            let entries =
+                std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
             for entry in entries {
                 let path = entry.unwrap().path();
                 target(&std::fs::read(&path).unwrap());
                 replayed += 1;
             }
         }
-        assert!(replayed >= 3, "the fuzz corpus is missing: {replayed} inputs");
+        assert!(
+            replayed >= 3,
+            "the fuzz corpus is missing: {replayed} inputs"
+        );
     }
 }

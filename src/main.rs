@@ -73,14 +73,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Init(args) => cmd::init::run(&args),
         Command::Demo(args) => cmd::demo::run(&args),
-        Command::Templates(args) => cmd::templates::run(&Session::loose(&args.workspace.root)?, &args),
+        Command::Templates(args) => {
+            cmd::templates::run(&Session::loose(&args.workspace.root)?, &args)
+        }
         Command::Check(args) => cmd::check::run(&Session::loose(&args.workspace.root)?, &args),
         Command::Status(args) => cmd::status::run(&Session::open(&args.workspace.root)?, &args),
         Command::Watch(args) => cmd::watch::run(&Session::open(&args.workspace.root)?, &args),
-        Command::Ingest(args) => cmd::ingest::run(&Session::open(&args.workspace.root)?.locked()?, &args),
+        Command::Ingest(args) => {
+            cmd::ingest::run(&Session::open(&args.workspace.root)?.locked()?, &args)
+        }
         Command::Run(args) => cmd::run::run(&Session::open(&args.workspace.root)?.locked()?, &args),
-        Command::Report(args) => cmd::report::run(&Session::open(&args.workspace.root)?.locked()?, &args),
-        Command::Cards(args) => cmd::cards::run(&Session::open(&args.workspace.root)?.locked()?, &args),
-        Command::Export(args) => cmd::export::run(&Session::open(&args.workspace.root)?.locked()?, &args),
+        Command::Report(args) => {
+            cmd::report::run(&Session::open(&args.workspace.root)?.locked()?, &args)
+        }
+        Command::Cards(args) => {
+            cmd::cards::run(&Session::open(&args.workspace.root)?.locked()?, &args)
+        }
+        Command::Export(args) => {
+            cmd::export::run(&Session::open(&args.workspace.root)?.locked()?, &args)
+        }
     }
 }

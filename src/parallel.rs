@@ -18,8 +18,11 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
 
 /// The cores, or `POLARS_MAX_THREADS` when it is set to a number.
 fn threads() -> usize {
-    let set = std::env::var("POLARS_MAX_THREADS").ok().and_then(|n| n.trim().parse::<usize>().ok());
-    set.filter(|&n| n > 0).unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+    let set = std::env::var("POLARS_MAX_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    set.filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
 
 /// [`map`] on at most `threads` threads, whatever the cores: for work whose memory grows
@@ -41,7 +44,13 @@ pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     });
     results.sort_unstable_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, r)| r).collect()
@@ -52,7 +61,10 @@ mod tests {
     #[test]
     fn results_keep_the_order_of_the_items() {
         let items: Vec<u64> = (0..1000).collect();
-        assert_eq!(super::map(&items, |i| i * 2), items.iter().map(|i| i * 2).collect::<Vec<_>>());
+        assert_eq!(
+            super::map(&items, |i| i * 2),
+            items.iter().map(|i| i * 2).collect::<Vec<_>>()
+        );
         assert!(super::map(&[] as &[u8], |b| *b).is_empty());
     }
 }

@@ -12,8 +12,9 @@ use sha2::Sha256;
 
 use crate::frame::{numbers, strings, text_at};
 use crate::schema::column::{
-    ACTIVITY, AUTHOR, DIGEST, FULL_NAME, GOAL, GROUP, ID, INDICATOR, ITEM, KEY, MUNICIPALITY, NOMINATION, PERSON_ID, RESPONDENT,
-    RESPONDENT_ID, SCHOOL_CODE, SCOPE, SOURCE_FILE, SOURCE_ROW, TOPIC, TUTOR_ID, VALUE,
+    ACTIVITY, AUTHOR, DIGEST, FULL_NAME, GOAL, GROUP, ID, INDICATOR, ITEM, KEY, MUNICIPALITY,
+    NOMINATION, PERSON_ID, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE, SCOPE, SOURCE_FILE, SOURCE_ROW,
+    TOPIC, TUTOR_ID, VALUE,
 };
 use crate::schema::{Family, Indicator, Scope, Table};
 
@@ -23,16 +24,20 @@ use crate::schema::{Family, Indicator, Scope, Table};
 /// people use are made without it.
 pub fn new_key() -> anyhow::Result<String> {
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        return Ok(crate::digest::hex(&<Sha256 as sha2::Digest>::digest(format!("tutorstat reproducible key {epoch}"))));
+        return Ok(crate::digest::hex(&<Sha256 as sha2::Digest>::digest(
+            format!("tutorstat reproducible key {epoch}"),
+        )));
     }
     let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("не удалось получить случайный ключ: {e}"))?;
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("не удалось получить случайный ключ: {e}"))?;
     Ok(crate::digest::hex(&bytes))
 }
 
 /// The pseudonym of an ID: `п-` and 16 hex digits of HMAC-SHA-256(key, school | id).
 pub fn pseudonym(key: &str, school: &str, id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(school.as_bytes());
     mac.update(b"|");
     mac.update(id.as_bytes());
@@ -53,34 +58,61 @@ const DROPPED: [&str; 3] = [KEY, DIGEST, SOURCE_ROW];
 
 /// Pseudonymises one store table: IDs hashed with the key, names and free text removed.
 /// Events keep no topic and answers to free-text items are dropped whole.
-pub fn pseudonymise(table: Table, frame: DataFrame, key: &str, text_items: &[String]) -> PolarsResult<DataFrame> {
+pub fn pseudonymise(
+    table: Table,
+    frame: DataFrame,
+    key: &str,
+    text_items: &[String],
+) -> PolarsResult<DataFrame> {
     let mut frame = frame;
     if table == Table::Answers {
-        let keep: BooleanChunked =
-            frame.column(ITEM)?.str()?.iter().map(|i| Some(!i.is_some_and(|i| text_items.iter().any(|t| t == i)))).collect();
+        let keep: BooleanChunked = frame
+            .column(ITEM)?
+            .str()?
+            .iter()
+            .map(|i| Some(!i.is_some_and(|i| text_items.iter().any(|t| t == i))))
+            .collect();
         frame = frame.filter(&keep)?;
     }
     for name in BLANKED {
         if frame.column(name).is_ok() {
-            frame.replace(name, Column::full_null(name.into(), frame.height(), &DataType::String))?;
+            frame.replace(
+                name,
+                Column::full_null(name.into(), frame.height(), &DataType::String),
+            )?;
         }
     }
     let schools = frame.column(SCHOOL_CODE)?.str()?.clone();
     for name in ID_COLUMNS {
-        let Ok(column) = frame.column(name) else { continue };
+        let Ok(column) = frame.column(name) else {
+            continue;
+        };
         let values = column.str()?.clone();
-        let hashed: StringChunked =
-            values.iter().zip(schools.iter()).map(|(v, s)| v.map(|v| pseudonym(key, s.unwrap_or_default(), v))).collect();
+        let hashed: StringChunked = values
+            .iter()
+            .zip(schools.iter())
+            .map(|(v, s)| v.map(|v| pseudonym(key, s.unwrap_or_default(), v)))
+            .collect();
         frame.replace(name, hashed.with_name(name.into()).into_column())?;
     }
     if table == Table::Answers {
         // Anonymous respondents are `#<row>` inside their file: not an ID, kept as is.
         frame = frame
             .lazy()
-            .with_column(when(col(RESPONDENT_ID).is_not_null()).then(col(RESPONDENT_ID)).otherwise(col(RESPONDENT)).alias(RESPONDENT))
+            .with_column(
+                when(col(RESPONDENT_ID).is_not_null())
+                    .then(col(RESPONDENT_ID))
+                    .otherwise(col(RESPONDENT))
+                    .alias(RESPONDENT),
+            )
             .collect()?;
     }
-    let present: Vec<String> = frame.get_column_names().iter().map(|n| n.to_string()).filter(|n| !DROPPED.contains(&n.as_str())).collect();
+    let present: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .filter(|n| !DROPPED.contains(&n.as_str()))
+        .collect();
     frame.select(present)
 }
 
@@ -111,23 +143,44 @@ impl Counts {
     /// Questionnaires are counted by their respondents instead ([`Counts::with_totals`]):
     /// anonymous respondents have no person rows.
     pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
-        let counted = [Indicator::AttRate, Indicator::RItems, Indicator::QProgress, Indicator::DPct, Indicator::DProgress];
-        let is_counted = counted.iter().fold(lit(false), |any, c| any.or(col(INDICATOR).eq(lit(c.code()))));
-        let persons = rows.clone().lazy().filter(col(SCOPE).eq(lit(Scope::Person.code())).and(is_counted)).collect()?;
-        let (muni, school, ind, group) =
-            (strings(&persons, MUNICIPALITY), strings(&persons, SCHOOL_CODE), strings(&persons, INDICATOR), strings(&persons, GROUP));
+        let counted = [
+            Indicator::AttRate,
+            Indicator::RItems,
+            Indicator::QProgress,
+            Indicator::DPct,
+            Indicator::DProgress,
+        ];
+        let is_counted = counted.iter().fold(lit(false), |any, c| {
+            any.or(col(INDICATOR).eq(lit(c.code())))
+        });
+        let persons = rows
+            .clone()
+            .lazy()
+            .filter(col(SCOPE).eq(lit(Scope::Person.code())).and(is_counted))
+            .collect()?;
+        let (muni, school, ind, group) = (
+            strings(&persons, MUNICIPALITY),
+            strings(&persons, SCHOOL_CODE),
+            strings(&persons, INDICATOR),
+            strings(&persons, GROUP),
+        );
         for i in 0..persons.height() {
             // A person's progress has a row per competency and one for the index: count the index.
             if ind[i] == Indicator::QProgress.code() && group[i].matches('/').count() > 1 {
                 continue;
             }
-            let Some(f) = family(&ind[i], &group[i]) else { continue };
+            let Some(f) = family(&ind[i], &group[i]) else {
+                continue;
+            };
             for key in [
                 (Scope::School.code(), muni[i].as_str(), school[i].as_str()),
                 (Scope::Municipality.code(), muni[i].as_str(), ""),
                 (Scope::Region.code(), "", ""),
             ] {
-                *self.0.entry((key.0.into(), key.1.into(), key.2.into(), f.clone())).or_default() += 1.0;
+                *self
+                    .0
+                    .entry((key.0.into(), key.1.into(), key.2.into(), f.clone()))
+                    .or_default() += 1.0;
             }
         }
         Ok(())
@@ -167,16 +220,32 @@ impl Counts {
         );
         for i in 0..totals.height() {
             if let (Some(f), Some(v)) = (family(&indicator[i], &group[i]), value[i]) {
-                counts.0.insert((scope[i].clone(), muni[i].clone(), school[i].clone(), f), v);
+                counts
+                    .0
+                    .insert((scope[i].clone(), muni[i].clone(), school[i].clone(), f), v);
             }
         }
         Ok(counts)
     }
 
     /// Whether a figure of a unit describes fewer than `k` persons.
-    pub fn is_small(&self, scope: &str, municipality: &str, school: &str, indicator: &str, group: &str, k: usize) -> bool {
-        let Some(f) = family(indicator, group) else { return false };
-        let n = self.0.get(&(scope.into(), municipality.into(), school.into(), f)).copied().unwrap_or(0.0);
+    pub fn is_small(
+        &self,
+        scope: &str,
+        municipality: &str,
+        school: &str,
+        indicator: &str,
+        group: &str,
+        k: usize,
+    ) -> bool {
+        let Some(f) = family(indicator, group) else {
+            return false;
+        };
+        let n = self
+            .0
+            .get(&(scope.into(), municipality.into(), school.into(), f))
+            .copied()
+            .unwrap_or(0.0);
         n < k as f64
     }
 }
@@ -184,13 +253,35 @@ impl Counts {
 /// Splits the non-person rows of a term's long table into the figures that may be
 /// published (each describes at least `k` persons, by `counts` of the same term) and the
 /// suppressed ones; person rows are never published.
-pub fn suppress(long: DataFrame, counts: &Counts, k: usize) -> PolarsResult<(DataFrame, DataFrame)> {
+pub fn suppress(
+    long: DataFrame,
+    counts: &Counts,
+    k: usize,
+) -> PolarsResult<(DataFrame, DataFrame)> {
     let text = |name: &str| long.column(name).and_then(|c| c.str().cloned());
-    let (scope, muni, school, ind, group) = (text(SCOPE)?, text(MUNICIPALITY)?, text(SCHOOL_CODE)?, text(INDICATOR)?, text(GROUP)?);
+    let (scope, muni, school, ind, group) = (
+        text(SCOPE)?,
+        text(MUNICIPALITY)?,
+        text(SCHOOL_CODE)?,
+        text(INDICATOR)?,
+        text(GROUP)?,
+    );
     let small: BooleanChunked = (0..long.height())
-        .map(|i| Some(counts.is_small(text_at(&scope, i), text_at(&muni, i), text_at(&school, i), text_at(&ind, i), text_at(&group, i), k)))
+        .map(|i| {
+            Some(counts.is_small(
+                text_at(&scope, i),
+                text_at(&muni, i),
+                text_at(&school, i),
+                text_at(&ind, i),
+                text_at(&group, i),
+                k,
+            ))
+        })
         .collect();
-    let not_person: BooleanChunked = scope.iter().map(|s| Some(s != Some(Scope::Person.code()))).collect();
+    let not_person: BooleanChunked = scope
+        .iter()
+        .map(|s| Some(s != Some(Scope::Person.code())))
+        .collect();
     let shown = long.filter(&(&not_person & &!&small))?;
     let hidden = long.filter(&(&not_person & &small))?;
     Ok((shown, hidden))
@@ -213,13 +304,29 @@ mod tests {
     fn names_and_free_text_are_dropped_and_ids_hashed() {
         let roster = df!("school_code" => ["S"], "id" => ["У-1"], "full_name" => ["Иванов Иван"], "role" => ["обучающийся"], "tutor_id" => [None::<&str>], "source_file" => ["inbox/Иванова.xlsx"]).unwrap();
         let out = pseudonymise(Table::Roster, roster, "k", &[]).unwrap();
-        assert_eq!(out.get_column_names(), ["school_code", "id", "full_name", "role", "tutor_id", "source_file"]);
+        assert_eq!(
+            out.get_column_names(),
+            [
+                "school_code",
+                "id",
+                "full_name",
+                "role",
+                "tutor_id",
+                "source_file"
+            ]
+        );
         assert_eq!(out.column("full_name").unwrap().null_count(), 1);
         assert_eq!(out.column("source_file").unwrap().null_count(), 1);
-        assert_eq!(out.column("id").unwrap().str().unwrap().get(0), Some(pseudonym("k", "S", "У-1").as_str()));
+        assert_eq!(
+            out.column("id").unwrap().str().unwrap().get(0),
+            Some(pseudonym("k", "S", "У-1").as_str())
+        );
         let answers = df!("school_code" => ["S", "S"], "item" => ["С1", "О1"], "respondent_id" => [Some("У-1"), Some("У-1")], "respondent" => ["У-1", "У-1"], "value_text" => [None, Some("Мне помогла Мария Петровна")]).unwrap();
         let out = pseudonymise(Table::Answers, answers, "k", &["О1".to_string()]).unwrap();
         assert_eq!(out.height(), 1);
-        assert_eq!(out.column("respondent").unwrap().str().unwrap().get(0), Some(pseudonym("k", "S", "У-1").as_str()));
+        assert_eq!(
+            out.column("respondent").unwrap().str().unwrap().get(0),
+            Some(pseudonym("k", "S", "У-1").as_str())
+        );
     }
 }

@@ -190,7 +190,15 @@ pub fn column_name(col: u32) -> String {
 /// Text for a terminal or a text file: control characters (other than line breaks) from file
 /// names and cells are shown escaped, so a name like `\u{1b}[2J` cannot drive the terminal.
 pub fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() && c != '\n' { c.escape_default().to_string() } else { c.to_string() }).collect()
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Most problems kept to show a teacher: beyond this, a file is wrong throughout (a million
@@ -215,7 +223,10 @@ pub struct Problems {
 impl Problems {
     /// Reports problems that break `rule`: `problems.rule(Rule::Mark).error(...)`.
     pub fn rule(&mut self, rule: Rule) -> Report<'_> {
-        Report { problems: self, rule }
+        Report {
+            problems: self,
+            rule,
+        }
     }
 
     /// A problem of the whole file (not of a cell), of no classified rule.
@@ -224,12 +235,24 @@ impl Problems {
     }
 
     /// An error in a cell, of no classified rule.
-    pub fn error(&mut self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        sheet: &str,
+        cell: (u32, u32),
+        found: &str,
+        message: impl Into<String>,
+    ) {
         self.rule(Rule::Other).error(sheet, cell, found, message);
     }
 
     /// A warning, of no classified rule.
-    pub fn warning(&mut self, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
+    pub fn warning(
+        &mut self,
+        sheet: &str,
+        cell: Option<(u32, u32)>,
+        found: &str,
+        message: impl Into<String>,
+    ) {
         self.rule(Rule::Other).warning(sheet, cell, found, message);
     }
 
@@ -238,10 +261,21 @@ impl Problems {
         self.rule(Rule::Other).sheet_error(sheet, message);
     }
 
-    fn push(&mut self, rule: Rule, severity: Severity, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
+    fn push(
+        &mut self,
+        rule: Rule,
+        severity: Severity,
+        sheet: &str,
+        cell: Option<(u32, u32)>,
+        found: &str,
+        message: impl Into<String>,
+    ) {
         self.counts[severity as usize] += 1;
         if let (Severity::Error, Some((row, _))) = (severity, cell) {
-            self.error_rows.entry(sheet.to_string()).or_default().insert(row);
+            self.error_rows
+                .entry(sheet.to_string())
+                .or_default()
+                .insert(row);
         }
         if self.items.len() >= MAX_LISTED {
             return;
@@ -284,23 +318,40 @@ pub struct Report<'a> {
 impl Report<'_> {
     /// A problem of the whole file (not of a cell).
     pub fn file_error(self, message: impl Into<String>) {
-        self.problems.push(self.rule, Severity::Error, "", None, "", message);
+        self.problems
+            .push(self.rule, Severity::Error, "", None, "", message);
     }
 
     pub fn error(self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
-        self.problems.push(self.rule, Severity::Error, sheet, Some(cell), found, message);
+        self.problems.push(
+            self.rule,
+            Severity::Error,
+            sheet,
+            Some(cell),
+            found,
+            message,
+        );
     }
 
-    pub fn warning(self, sheet: &str, cell: Option<(u32, u32)>, found: &str, message: impl Into<String>) {
-        self.problems.push(self.rule, Severity::Warning, sheet, cell, found, message);
+    pub fn warning(
+        self,
+        sheet: &str,
+        cell: Option<(u32, u32)>,
+        found: &str,
+        message: impl Into<String>,
+    ) {
+        self.problems
+            .push(self.rule, Severity::Warning, sheet, cell, found, message);
     }
 
     pub fn note(self, sheet: &str, cell: Option<(u32, u32)>, message: impl Into<String>) {
-        self.problems.push(self.rule, Severity::Note, sheet, cell, "", message);
+        self.problems
+            .push(self.rule, Severity::Note, sheet, cell, "", message);
     }
 
     pub fn sheet_error(self, sheet: &str, message: impl Into<String>) {
-        self.problems.push(self.rule, Severity::Error, sheet, None, "", message);
+        self.problems
+            .push(self.rule, Severity::Error, sheet, None, "", message);
     }
 }
 

@@ -20,13 +20,20 @@ impl Progress {
         let bar = (std::io::stderr().is_terminal() && total > 1).then(|| {
             let bar = ProgressBar::new(total);
             bar.set_style(
-                ProgressStyle::with_template("{bar:40} {pos}/{len} {msg} [{elapsed_precise}, осталось ~{eta}]")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} {msg} [{elapsed_precise}, осталось ~{eta}]",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.set_message(what[1]);
             bar
         });
-        Progress { bar, total, done: 0, what }
+        Progress {
+            bar,
+            total,
+            done: 0,
+            what,
+        }
     }
 
     pub fn step(&mut self) {
@@ -34,8 +41,11 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.inc(1),
             // Plain lines for logs: at every tenth, for jobs worth reporting.
-            None if self.total >= 20 && (self.done * 10 / self.total) != ((self.done - 1) * 10 / self.total) => {
-                let what = crate::russian::noun(self.total, self.what[0], self.what[1], self.what[1]);
+            None if self.total >= 20
+                && (self.done * 10 / self.total) != ((self.done - 1) * 10 / self.total) =>
+            {
+                let what =
+                    crate::russian::noun(self.total, self.what[0], self.what[1], self.what[1]);
                 eprintln!("Обработано {} из {} {what}", self.done, self.total);
             }
             None => {}

@@ -15,8 +15,11 @@ use crate::read::workbook;
 
 pub const SHEET: &str = "Реестр";
 
-pub const COLUMNS: [crate::forms::spec::Column; 3] =
-    [col("code", "Код ОО", true), col("name", "Наименование ОО", true), col("municipality", "Муниципалитет", true)];
+pub const COLUMNS: [crate::forms::spec::Column; 3] = [
+    col("code", "Код ОО", true),
+    col("name", "Наименование ОО", true),
+    col("municipality", "Муниципалитет", true),
+];
 
 /// The schools of a register workbook.
 pub fn read(path: &Path, limits: workbook::Limits) -> anyhow::Result<Vec<RegisteredSchool>> {
@@ -24,23 +27,46 @@ pub fn read(path: &Path, limits: workbook::Limits) -> anyhow::Result<Vec<Registe
     if !path.is_file() {
         anyhow::bail!("файл реестра школ {} не найден", path.display());
     }
-    let bytes = std::fs::read(path).with_context(|| format!("не удалось прочитать реестр школ {}", path.display()))?;
-    let wb = workbook::open(&bytes, limits).map_err(|e| anyhow::anyhow!("реестр школ {}: {e}", path.display()))?;
-    let sheet = wb.sheet(SHEET).or_else(|| wb.sheets.first()).context("в реестре школ нет листов")?;
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("не удалось прочитать реестр школ {}", path.display()))?;
+    let wb = workbook::open(&bytes, limits)
+        .map_err(|e| anyhow::anyhow!("реестр школ {}: {e}", path.display()))?;
+    let sheet = wb
+        .sheet(SHEET)
+        .or_else(|| wb.sheets.first())
+        .context("в реестре школ нет листов")?;
     let mut problems = Problems::default();
-    let header = locate_header(sheet, &COLUMNS, &mut problems)
-        .context("в реестре школ не найдены столбцы «Код ОО», «Наименование ОО», «Муниципалитет»")?;
+    let header = locate_header(sheet, &COLUMNS, &mut problems).context(
+        "в реестре школ не найдены столбцы «Код ОО», «Наименование ОО», «Муниципалитет»",
+    )?;
     let mut counts = RowCounts::default();
     let mut norm = Normalizations::default();
     for row in data_rows(sheet, &header, &mut counts, &mut problems) {
-        let mut r = RowReader { sheet, header: &header, columns: &COLUMNS, row, problems: &mut problems, norm: &mut norm };
-        if let (Some(code), Some(name), Some(municipality)) = (r.text("code"), r.text("name"), r.text("municipality")) {
-            schools.push(RegisteredSchool { code, name, municipality });
+        let mut r = RowReader {
+            sheet,
+            header: &header,
+            columns: &COLUMNS,
+            row,
+            problems: &mut problems,
+            norm: &mut norm,
+        };
+        if let (Some(code), Some(name), Some(municipality)) =
+            (r.text("code"), r.text("name"), r.text("municipality"))
+        {
+            schools.push(RegisteredSchool {
+                code,
+                name,
+                municipality,
+            });
         }
     }
     if problems.has_errors() {
         let list: Vec<String> = problems.items.iter().map(|p| p.to_string()).collect();
-        anyhow::bail!("ошибки в реестре школ {}:\n{}", path.display(), list.join("\n"));
+        anyhow::bail!(
+            "ошибки в реестре школ {}:\n{}",
+            path.display(),
+            list.join("\n")
+        );
     }
     Ok(schools)
 }

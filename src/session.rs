@@ -29,8 +29,12 @@ impl Clock {
         let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
             return Ok(Clock::default());
         };
-        let seconds: i64 = epoch.trim().parse().with_context(|| format!("SOURCE_DATE_EPOCH должен быть числом секунд, а не «{epoch}»"))?;
-        Ok(Clock { fixed: chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.naive_utc()) })
+        let seconds: i64 = epoch.trim().parse().with_context(|| {
+            format!("SOURCE_DATE_EPOCH должен быть числом секунд, а не «{epoch}»")
+        })?;
+        Ok(Clock {
+            fixed: chrono::DateTime::from_timestamp(seconds, 0).map(|d| d.naive_utc()),
+        })
     }
 
     /// The fixed time, when there is one.
@@ -40,7 +44,8 @@ impl Clock {
 
     /// The fixed time, else the local time now.
     pub fn now(&self) -> chrono::NaiveDateTime {
-        self.fixed.unwrap_or_else(|| chrono::Local::now().naive_local())
+        self.fixed
+            .unwrap_or_else(|| chrono::Local::now().naive_local())
     }
 }
 
@@ -77,7 +82,13 @@ impl Session {
     fn with(ws: Workspace) -> anyhow::Result<Session> {
         let config = Config::load(&ws.config_path())?;
         let definitions = Definitions::load(Some(&ws.questionnaires()))?;
-        Ok(Session { ws, config, definitions, clock: Clock::from_env()?, lock: None })
+        Ok(Session {
+            ws,
+            config,
+            definitions,
+            clock: Clock::from_env()?,
+            lock: None,
+        })
     }
 
     /// The session with the workspace lock held: for commands that write the store or the
@@ -104,8 +115,12 @@ impl Session {
 
     /// Terms with stored data, from the ingest log, oldest first.
     pub fn stored_terms(&self) -> anyhow::Result<Vec<Term>> {
-        let terms: std::collections::BTreeSet<Term> =
-            self.log()?.iter().filter(|e| e.outcome.commits()).filter_map(|e| Term::parse(&e.term)).collect();
+        let terms: std::collections::BTreeSet<Term> = self
+            .log()?
+            .iter()
+            .filter(|e| e.outcome.commits())
+            .filter_map(|e| Term::parse(&e.term))
+            .collect();
         Ok(terms.into_iter().collect())
     }
 
@@ -114,7 +129,9 @@ impl Session {
     pub fn fallback(&self, school: Option<&str>, term: Option<Term>) -> Fallback {
         let school_info = &self.config.school;
         Fallback {
-            school_code: school.map(String::from).or_else(|| school_info.code.clone()),
+            school_code: school
+                .map(String::from)
+                .or_else(|| school_info.code.clone()),
             school_name: school_info.name.clone(),
             municipality: school_info.municipality.clone(),
             term,
@@ -131,7 +148,11 @@ mod tests {
     fn a_loose_session_takes_any_folder_and_an_opened_one_only_a_workspace() {
         let dir = tempfile::tempdir().unwrap();
         let loose = Session::loose(&dir.path().join("нет такой")).unwrap();
-        assert_eq!(loose.config.kind, Kind::School, "no tutorstat.toml: the defaults");
+        assert_eq!(
+            loose.config.kind,
+            Kind::School,
+            "no tutorstat.toml: the defaults"
+        );
         assert!(!loose.interrupted());
         let refused = Session::open(dir.path()).err().unwrap().to_string();
         assert!(refused.contains("не рабочая папка tutorstat"), "{refused}");
@@ -146,8 +167,16 @@ mod tests {
         assert!(!first.interrupted());
         // An unlocked session (status) may open beside it; a second locked one may not.
         assert!(Session::open(dir.path()).is_ok());
-        let refused = Session::open(dir.path()).unwrap().locked().err().unwrap().to_string();
-        assert!(refused.contains("уже работает другой запуск tutorstat"), "{refused}");
+        let refused = Session::open(dir.path())
+            .unwrap()
+            .locked()
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            refused.contains("уже работает другой запуск tutorstat"),
+            "{refused}"
+        );
         drop(first);
         // Other tests of this binary spawn processes (pdftotext): a child holds a copy of
         // every open file, this lock included, from fork until exec, so the lock may outlive
@@ -159,6 +188,10 @@ mod tests {
             }
             session
         });
-        assert!(!again.expect("the lock is free once the first session has ended").interrupted());
+        assert!(
+            !again
+                .expect("the lock is free once the first session has ended")
+                .interrupted()
+        );
     }
 }

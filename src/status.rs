@@ -90,14 +90,20 @@ pub struct TermStatus {
 
 /// Terms the log has seen, oldest first.
 pub fn logged_terms(entries: &[Entry]) -> Vec<Term> {
-    let terms: BTreeSet<Term> = entries.iter().filter_map(|e| Term::parse(&e.term)).collect();
+    let terms: BTreeSet<Term> = entries
+        .iter()
+        .filter_map(|e| Term::parse(&e.term))
+        .collect();
     terms.into_iter().collect()
 }
 
 /// The expected label a log entry delivers (`q:<code>/<wave>` for a questionnaire).
 fn label_of(e: &Entry) -> String {
     let mut parts = e.key.split('|').skip(1);
-    let (instrument, wave) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+    let (instrument, wave) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
     match e.form.as_str() {
         "questionnaire" => format!("q:{instrument}/{wave}"),
         "diagnostic" => format!("d:{instrument}/{wave}"),
@@ -121,10 +127,16 @@ fn of_term(e: &Entry, term: &Term, label: &str) -> bool {
 
 /// The first problem of a rejected file, from the problem list beside it.
 fn first_problem(ws: &Workspace, rejected: &str) -> String {
-    let list = crate::ingest::beside_rejected(&ws.root.join(rejected), crate::ingest::Beside::ProblemList);
+    let list =
+        crate::ingest::beside_rejected(&ws.root.join(rejected), crate::ingest::Beside::ProblemList);
     let text = std::fs::read_to_string(list).unwrap_or_default();
     // The list opens with the file name, the counts and a blank line.
-    text.lines().skip(3).find(|l| !l.trim().is_empty()).unwrap_or_default().trim().to_string()
+    text.lines()
+        .skip(3)
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// Rejected entries no later commit of the same submission key has fixed, the latest per key.
@@ -134,9 +146,10 @@ fn waiting(entries: &[Entry]) -> Vec<&Entry> {
         if e.outcome != Outcome::Rejected || e.key_id.is_empty() {
             continue;
         }
-        let superseded = entries[i + 1..]
-            .iter()
-            .any(|later| later.key_id == e.key_id && (later.outcome.commits() || later.outcome == Outcome::Rejected));
+        let superseded = entries[i + 1..].iter().any(|later| {
+            later.key_id == e.key_id
+                && (later.outcome.commits() || later.outcome == Outcome::Rejected)
+        });
         if !superseded {
             out.push(e);
         }
@@ -163,9 +176,11 @@ pub fn build(session: &Session, entries: &[Entry], term: Term, today: NaiveDate)
         codes
             .into_iter()
             .map(|code| match names.get(code) {
-                Some((name, municipality)) => {
-                    RegisteredSchool { code: code.to_string(), name: name.clone(), municipality: municipality.clone() }
-                }
+                Some((name, municipality)) => RegisteredSchool {
+                    code: code.to_string(),
+                    name: name.clone(),
+                    municipality: municipality.clone(),
+                },
                 None => unregistered(config, code),
             })
             .collect()
@@ -176,8 +191,16 @@ pub fn build(session: &Session, entries: &[Entry], term: Term, today: NaiveDate)
     let mut rows = Vec::new();
     for school in &schools {
         for label in &labels {
-            let mine = |e: &Entry| e.school_code == school.code && fold(&label_of(e)) == fold(label) && of_term(e, &term, label);
-            let arrived = entries.iter().filter(|e| mine(e) && e.outcome.commits()).filter_map(day_of).min();
+            let mine = |e: &Entry| {
+                e.school_code == school.code
+                    && fold(&label_of(e)) == fold(label)
+                    && of_term(e, &term, label)
+            };
+            let arrived = entries
+                .iter()
+                .filter(|e| mine(e) && e.outcome.commits())
+                .filter_map(day_of)
+                .min();
             let fixes: Vec<Row> = waiting
                 .iter()
                 .filter(|e| mine(e))
@@ -213,7 +236,11 @@ pub fn build(session: &Session, entries: &[Entry], term: Term, today: NaiveDate)
     let nobody = unregistered(config, "");
     let unplaced = entries
         .iter()
-        .filter(|e| e.outcome == Outcome::Rejected && e.school_code.is_empty() && ws.root.join(&e.moved_to).is_file())
+        .filter(|e| {
+            e.outcome == Outcome::Rejected
+                && e.school_code.is_empty()
+                && ws.root.join(&e.moved_to).is_file()
+        })
         .map(|e| Row {
             school: nobody.clone(),
             form: String::new(),
@@ -223,7 +250,12 @@ pub fn build(session: &Session, entries: &[Entry], term: Term, today: NaiveDate)
             problem: first_problem(ws, &e.moved_to),
         })
         .collect();
-    TermStatus { term, deadline, rows, unplaced }
+    TermStatus {
+        term,
+        deadline,
+        rows,
+        unplaced,
+    }
 }
 
 /// School names and municipalities as the school year's rosters spell them: a workspace
@@ -232,18 +264,33 @@ fn names_in_store(store: &Store, term: &Term) -> HashMap<String, (String, String
     let mut names = HashMap::new();
     for period in Period::ALL {
         let columns = Columns::Only(&["school_code", "school_name", "municipality"]);
-        let Ok(Some(frame)) = store.read_columns(crate::schema::Table::Roster, Some(&Term { year: term.year, period }), None, columns)
-        else {
+        let Ok(Some(frame)) = store.read_columns(
+            crate::schema::Table::Roster,
+            Some(&Term {
+                year: term.year,
+                period,
+            }),
+            None,
+            columns,
+        ) else {
             continue;
         };
         let column = |name: &str| frame.column(name).ok().and_then(|c| c.str().ok().cloned());
-        let (Some(codes), Some(schools), Some(municipalities)) = (column("school_code"), column("school_name"), column("municipality"))
-        else {
+        let (Some(codes), Some(schools), Some(municipalities)) = (
+            column("school_code"),
+            column("school_name"),
+            column("municipality"),
+        ) else {
             continue;
         };
-        for ((code, name), municipality) in codes.iter().zip(schools.iter()).zip(municipalities.iter()) {
+        for ((code, name), municipality) in
+            codes.iter().zip(schools.iter()).zip(municipalities.iter())
+        {
             if let (Some(code), Some(name), Some(municipality)) = (code, name, municipality) {
-                names.insert(code.to_string(), (name.to_string(), municipality.to_string()));
+                names.insert(
+                    code.to_string(),
+                    (name.to_string(), municipality.to_string()),
+                );
             }
         }
     }
@@ -255,24 +302,40 @@ fn unregistered(config: &Config, code: &str) -> RegisteredSchool {
     let own = config.school.code.as_deref() == Some(code);
     RegisteredSchool {
         code: code.to_string(),
-        name: if own { config.school.name.clone().unwrap_or_default() } else { String::new() },
-        municipality: if own { config.school.municipality.clone().unwrap_or_default() } else { String::new() },
+        name: if own {
+            config.school.name.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        municipality: if own {
+            config.school.municipality.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
     }
 }
 
 /// A form in words: a questionnaire by its title, a diagnostic by its name, with the wave.
 pub fn form_title(label: &str, words: &Words) -> String {
-    if label == "package" { "Пакет данных школы".to_string() } else { words.form(label) }
+    if label == "package" {
+        "Пакет данных школы".to_string()
+    } else {
+        words.form(label)
+    }
 }
 
 fn day_text(day: Option<NaiveDate>) -> String {
-    day.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default()
+    day.map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_default()
 }
 
 /// The status in the console: a block per school, the forms it owes and where each stands.
 pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
     let words = Words::new(definitions);
-    let deadline = status.deadline.map(|d| format!(" (срок сдачи — {})", d.format("%d.%m.%Y"))).unwrap_or_default();
+    let deadline = status
+        .deadline
+        .map(|d| format!(" (срок сдачи — {})", d.format("%d.%m.%Y")))
+        .unwrap_or_default();
     let mut out = format!("Сдача форм за {}{deadline}\n", status.term.russian());
     let mut school = "";
     for row in &status.rows {
@@ -286,7 +349,11 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
                 .join(", ");
             out.push_str(&format!("\n{} {name}\n", row.school.code));
         }
-        out.push_str(&format!("  {} — {}", form_title(&row.form, &words), row.state.russian()));
+        out.push_str(&format!(
+            "  {} — {}",
+            form_title(&row.form, &words),
+            row.state.russian()
+        ));
         if row.state == State::Waiting {
             out.push_str(&format!(": {}", row.file));
             if !row.problem.is_empty() {
@@ -298,7 +365,9 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
         out.push('\n');
     }
     if status.rows.is_empty() {
-        out.push_str("Нет ни одной школы: в реестре никого нет и за этот период файлов не приходило.\n");
+        out.push_str(
+            "Нет ни одной школы: в реестре никого нет и за этот период файлов не приходило.\n",
+        );
     }
     if !status.unplaced.is_empty() {
         out.push_str("\nОтклонённые файлы, у которых не удалось определить школу или период:\n");
@@ -306,7 +375,13 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
             out.push_str(&format!("  {} — {}\n", row.file, row.problem));
         }
     }
-    let count = |states: &[State]| status.rows.iter().filter(|r| states.contains(&r.state)).count();
+    let count = |states: &[State]| {
+        status
+            .rows
+            .iter()
+            .filter(|r| states.contains(&r.state))
+            .count()
+    };
     out.push_str(&format!(
         "\nИтого: получено {} (из них с опозданием {}), ждут исправления {}, не получено {}.\n",
         count(&[State::Received, State::Late]),
@@ -318,12 +393,20 @@ pub fn render(status: &TermStatus, definitions: &Definitions) -> String {
 }
 
 /// `status.xlsx`: the same rows as a table to filter and send round, printable on A4.
-pub fn write_xlsx(status: &TermStatus, definitions: &Definitions, produced: chrono::NaiveDateTime, path: &Path) -> anyhow::Result<()> {
+pub fn write_xlsx(
+    status: &TermStatus,
+    definitions: &Definitions,
+    produced: chrono::NaiveDateTime,
+    path: &Path,
+) -> anyhow::Result<()> {
     let words = Words::new(definitions);
     let mut wb = Workbook::new();
     let created = ExcelDateTime::parse_from_str(&produced.format("%Y-%m-%dT%H:%M:%S").to_string())?;
     wb.set_properties(
-        &rust_xlsxwriter::DocProperties::new().set_title("Сдача форм").set_author("tutorstat").set_creation_datetime(&created),
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title("Сдача форм")
+            .set_author("tutorstat")
+            .set_creation_datetime(&created),
     );
     let ws = wb.add_worksheet();
     ws.set_name("Сдача форм")?;
@@ -334,9 +417,20 @@ pub fn write_xlsx(status: &TermStatus, definitions: &Definitions, produced: chro
         .set_align(FormatAlign::Top)
         .set_background_color(Color::RGB(0xDDEBF7))
         .set_border(FormatBorder::Thin);
-    let cell = Format::new().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
-    let deadline = status.deadline.map(|d| format!("; срок сдачи — {}", d.format("%d.%m.%Y"))).unwrap_or_default();
-    ws.write_string_with_format(0, 0, format!("Сдача форм за {}{deadline}", status.term.russian()), &title)?;
+    let cell = Format::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
+    let deadline = status
+        .deadline
+        .map(|d| format!("; срок сдачи — {}", d.format("%d.%m.%Y")))
+        .unwrap_or_default();
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("Сдача форм за {}{deadline}", status.term.russian()),
+        &title,
+    )?;
     ws.write_string(
         1,
         0,
@@ -365,21 +459,32 @@ pub fn write_xlsx(status: &TermStatus, definitions: &Definitions, produced: chro
             row.school.municipality.clone(),
             row.school.code.clone(),
             row.school.name.clone(),
-            if row.form.is_empty() { "не определена".to_string() } else { form_title(&row.form, &words) },
+            if row.form.is_empty() {
+                "не определена".to_string()
+            } else {
+                form_title(&row.form, &words)
+            },
             row.state.russian().to_string(),
             day_text(row.date),
             row.file.clone(),
             row.problem.clone(),
         ];
         for (c, value) in values.iter().enumerate() {
-            let format = if c == 4 { cell.clone().set_background_color(row.state.colour()) } else { cell.clone() };
+            let format = if c == 4 {
+                cell.clone().set_background_color(row.state.colour())
+            } else {
+                cell.clone()
+            };
             ws.write_string_with_format(r, c as u16, value, &format)?;
         }
         r += 1;
     }
     ws.set_freeze_panes(4, 0)?;
     ws.autofilter(3, 0, r.saturating_sub(1).max(3), columns.len() as u16 - 1)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0).set_repeat_rows(3, 3)?;
+    ws.set_landscape()
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_repeat_rows(3, 3)?;
     ws.set_header("&L&\"-,Bold\"Сдача форм&R&D");
     ws.set_footer("&Cстр. &P из &N");
     let bytes = wb.save_to_buffer()?;
@@ -424,7 +529,13 @@ mod tests {
         assert!(waiting(&[rejected.clone(), stored.clone()]).is_empty());
         // Rejected again: only the latest attempt waits.
         assert_eq!(waiting(&[rejected.clone(), rejected.clone()]).len(), 1);
-        assert_eq!(waiting(&[rejected, stored, other]).iter().map(|e| e.key_id.as_str()).collect::<Vec<_>>(), ["other"]);
+        assert_eq!(
+            waiting(&[rejected, stored, other])
+                .iter()
+                .map(|e| e.key_id.as_str())
+                .collect::<Vec<_>>(),
+            ["other"]
+        );
     }
 
     #[test]

@@ -70,9 +70,15 @@ pub fn report(e: clap::Error) -> ExitCode {
         ErrorKind::InvalidSubcommand => {
             let typed = e.get(ContextKind::InvalidSubcommand);
             let clap_says = suggestion(e.get(ContextKind::SuggestedSubcommand));
-            let hint =
-                if clap_says.is_empty() { close_command(typed.map(|t| t.to_string()).unwrap_or_default().as_str()) } else { clap_says };
-            eprintln!("Ошибка: неизвестная команда{}.{hint} Список команд: tutorstat --help", quoted(typed))
+            let hint = if clap_says.is_empty() {
+                close_command(typed.map(|t| t.to_string()).unwrap_or_default().as_str())
+            } else {
+                clap_says
+            };
+            eprintln!(
+                "Ошибка: неизвестная команда{}.{hint} Список команд: tutorstat --help",
+                quoted(typed)
+            )
         }
         ErrorKind::UnknownArgument => eprintln!(
             "Ошибка: неизвестный параметр{}.{} Справка по команде: tutorstat КОМАНДА --help",
@@ -80,7 +86,9 @@ pub fn report(e: clap::Error) -> ExitCode {
             suggestion(e.get(ContextKind::SuggestedArg))
         ),
         ErrorKind::MissingRequiredArgument => {
-            eprintln!("Ошибка: не хватает обязательного параметра. Справка по команде: tutorstat КОМАНДА --help")
+            eprintln!(
+                "Ошибка: не хватает обязательного параметра. Справка по команде: tutorstat КОМАНДА --help"
+            )
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!("Ошибка: укажите команду. Список команд: tutorstat --help")
@@ -96,5 +104,7 @@ pub fn report(e: clap::Error) -> ExitCode {
 
 /// The message of a `--term` or `--compare` value that is no term.
 fn unknown_term(e: &clap::Error) -> Option<String> {
-    std::error::Error::source(e).and_then(|s| s.downcast_ref::<UnknownTerm>()).map(|t| t.to_string())
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<UnknownTerm>())
+        .map(|t| t.to_string())
 }

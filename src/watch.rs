@@ -25,7 +25,8 @@ pub const SETTLED: Duration = Duration::from_millis(300);
 /// Whether a spreadsheet is a whole zip (.xlsx, .xlsm, .xlsb, .ods): its central directory,
 /// which every zip writer writes last, reads. A file still being copied has none yet.
 fn is_whole_zip(path: &Path) -> bool {
-    std::fs::File::open(path).is_ok_and(|file| zip::ZipArchive::new(std::io::BufReader::new(file)).is_ok())
+    std::fs::File::open(path)
+        .is_ok_and(|file| zip::ZipArchive::new(std::io::BufReader::new(file)).is_ok())
 }
 
 /// Size and modification time of every spreadsheet waiting in the inbox.
@@ -55,7 +56,11 @@ fn settle(ws: &Workspace, quiet: Duration, stop: &AtomicBool) -> anyhow::Result<
             (before, since) = (now, Instant::now());
             continue;
         }
-        let needed = if before.keys().all(|p| is_whole_zip(p)) { SETTLED.min(quiet) } else { quiet };
+        let needed = if before.keys().all(|p| is_whole_zip(p)) {
+            SETTLED.min(quiet)
+        } else {
+            quiet
+        };
         if since.elapsed() >= needed {
             return Ok(true);
         }
@@ -64,10 +69,15 @@ fn settle(ws: &Workspace, quiet: Duration, stop: &AtomicBool) -> anyhow::Result<
 }
 
 /// Runs `process` for every settled batch of inbox files until Ctrl-C.
-pub fn watch(ws: &Workspace, quiet: Duration, mut process: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<()> {
+pub fn watch(
+    ws: &Workspace,
+    quiet: Duration,
+    mut process: impl FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).map_err(|e| anyhow::anyhow!("не удалось перехватить Ctrl-C: {e}"))?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| anyhow::anyhow!("не удалось перехватить Ctrl-C: {e}"))?;
     let (tx, rx) = mpsc::channel();
     // Without events (some network shares) the poll below still finds the files.
     let mut watcher = notify::recommended_watcher(move |_| {
@@ -77,7 +87,10 @@ pub fn watch(ws: &Workspace, quiet: Duration, mut process: impl FnMut() -> anyho
     if let Some(w) = watcher.as_mut() {
         let _ = w.watch(&ws.inbox(), RecursiveMode::Recursive);
     }
-    eprintln!("Слежу за папкой {}: новые таблицы обрабатываются сами. Остановить — Ctrl-C.", ws.inbox().display());
+    eprintln!(
+        "Слежу за папкой {}: новые таблицы обрабатываются сами. Остановить — Ctrl-C.",
+        ws.inbox().display()
+    );
     while !stop.load(Ordering::SeqCst) {
         let _ = rx.recv_timeout(quiet);
         while rx.try_recv().is_ok() {}
@@ -97,7 +110,8 @@ mod tests {
     fn only_a_zip_with_its_central_directory_is_whole() {
         let dir = tempfile::tempdir().unwrap();
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
         std::io::Write::write_all(&mut zip, &[b'x'; 4000]).unwrap();
         let bytes = zip.finish().unwrap().into_inner();
         let whole = dir.path().join("whole.xlsx");

@@ -75,7 +75,11 @@ impl Workspace {
     /// Checks the folder is a workspace and creates the folders it lacks.
     pub fn prepare(&self) -> anyhow::Result<()> {
         if !self.root.is_dir() {
-            bail!("папка {} не найдена: создайте рабочую папку командой «tutorstat init {}»", self.root.display(), self.root.display());
+            bail!(
+                "папка {} не найдена: создайте рабочую папку командой «tutorstat init {}»",
+                self.root.display(),
+                self.root.display()
+            );
         }
         if !self.config_path().exists() && !self.inbox().exists() {
             bail!(
@@ -84,20 +88,38 @@ impl Workspace {
                 self.root.display()
             );
         }
-        for dir in [self.inbox(), self.archive(), self.rejected(), self.store(), self.reports()] {
-            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        for dir in [
+            self.inbox(),
+            self.archive(),
+            self.rejected(),
+            self.store(),
+            self.reports(),
+        ] {
+            fs::create_dir_all(&dir)
+                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
         Ok(())
     }
 
     /// Creates the folders and a commented configuration; keeps an existing configuration.
     pub fn init(&self, kind: Kind) -> anyhow::Result<()> {
-        for dir in [self.inbox(), self.archive(), self.rejected(), self.store(), self.reports(), self.questionnaires()] {
-            fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        for dir in [
+            self.inbox(),
+            self.archive(),
+            self.rejected(),
+            self.store(),
+            self.reports(),
+            self.questionnaires(),
+        ] {
+            fs::create_dir_all(&dir)
+                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         }
         if !self.config_path().exists() {
-            fs::write(self.config_path(), config::template(kind, &crate::privacy::new_key()?))
-                .with_context(|| format!("не удалось записать {}", self.config_path().display()))?;
+            fs::write(
+                self.config_path(),
+                config::template(kind, &crate::privacy::new_key()?),
+            )
+            .with_context(|| format!("не удалось записать {}", self.config_path().display()))?;
         }
         Ok(())
     }
@@ -118,16 +140,25 @@ impl Workspace {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                bail!("с папкой {} уже работает другой запуск tutorstat: дождитесь его окончания и запустите снова", self.root.display())
+                bail!(
+                    "с папкой {} уже работает другой запуск tutorstat: дождитесь его окончания и запустите снова",
+                    self.root.display()
+                )
             }
-            Err(TryLockError::Error(e)) => return Err(e).with_context(|| format!("не удалось заблокировать {}", path.display())),
+            Err(TryLockError::Error(e)) => {
+                return Err(e)
+                    .with_context(|| format!("не удалось заблокировать {}", path.display()));
+            }
         }
         let mut mark = String::new();
         std::io::Read::read_to_string(&mut file, &mut mark)?;
         file.set_len(0)?;
         std::io::Write::write_all(&mut file, b"running")?;
         file.sync_all()?;
-        Ok(Lock { file, interrupted: !mark.is_empty() })
+        Ok(Lock {
+            file,
+            interrupted: !mark.is_empty(),
+        })
     }
 
     /// `path` relative to the workspace root, for messages and the log, with `/` between
@@ -136,7 +167,11 @@ impl Workspace {
     /// log's move targets are recognised by their `archive/` or `rejected/` prefix).
     pub fn relative(&self, path: &Path) -> String {
         match path.strip_prefix(&self.root) {
-            Ok(inside) => inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
+            Ok(inside) => inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
             Err(_) => path.display().to_string(),
         }
     }
@@ -150,8 +185,14 @@ mod tests {
     fn relative_paths_name_folders_with_forward_slashes() {
         let ws = Workspace::new("Мониторинг школы");
         let file = ws.inbox().join("1 четверть").join("Состав участников.xlsx");
-        assert_eq!(ws.relative(&file), "inbox/1 четверть/Состав участников.xlsx");
+        assert_eq!(
+            ws.relative(&file),
+            "inbox/1 четверть/Состав участников.xlsx"
+        );
         assert_eq!(ws.relative(&ws.archive().join("x.xlsx")), "archive/x.xlsx");
-        assert_eq!(ws.relative(Path::new("elsewhere/x.xlsx")), "elsewhere/x.xlsx");
+        assert_eq!(
+            ws.relative(Path::new("elsewhere/x.xlsx")),
+            "elsewhere/x.xlsx"
+        );
     }
 }

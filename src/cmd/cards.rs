@@ -13,7 +13,9 @@ use crate::cli::CardArgs;
 
 pub fn run(session: &Session, args: &CardArgs) -> anyhow::Result<ExitCode> {
     if session.config.kind == Kind::Centre {
-        anyhow::bail!("индивидуальные карточки делаются только в рабочей папке школы: у центра нет ФИО участников");
+        anyhow::bail!(
+            "индивидуальные карточки делаются только в рабочей папке школы: у центра нет ФИО участников"
+        );
     }
     let term = match args.term {
         Some(t) => t,
@@ -34,12 +36,28 @@ pub fn run(session: &Session, args: &CardArgs) -> anyhow::Result<ExitCode> {
     };
     let fonts = report::Fonts::load();
     let reports = session.ws.reports();
-    let written = report::write_cards(&reports, &model, &session.store(), &session.config, &session.definitions, &fonts, &selection)?;
+    let written = report::write_cards(
+        &reports,
+        &model,
+        &session.store(),
+        &session.config,
+        &session.definitions,
+        &fonts,
+        &selection,
+    )?;
     if written.is_empty() {
-        say!("За {} нет участников, подходящих под условия: проверьте код школы, ID, класс и период.", term.russian());
+        say!(
+            "За {} нет участников, подходящих под условия: проверьте код школы, ID, класс и период.",
+            term.russian()
+        );
     } else {
         let dir = report::term_dir(&reports, &term).join("cards");
-        say!("Индивидуальные карточки за {}: {} ({})", term.russian(), dir.display(), files(written.len()));
+        say!(
+            "Индивидуальные карточки за {}: {} ({})",
+            term.russian(),
+            dir.display(),
+            files(written.len())
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

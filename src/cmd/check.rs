@@ -12,11 +12,18 @@ use crate::cli::CheckArgs;
 pub fn run(session: &Session, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let fallback = session.fallback(args.fallback.school.as_deref(), args.fallback.term);
     let rosters = forms::RosterIndex::new();
-    let env = forms::Env { rosters: &rosters, definitions: &session.definitions, fallback: &fallback };
+    let env = forms::Env {
+        rosters: &rosters,
+        definitions: &session.definitions,
+        fallback: &fallback,
+    };
     // A path that is not a file is a mistake in the command, not a teacher's file to fix.
     for path in &args.files {
         if path.is_dir() {
-            anyhow::bail!("{} — это папка, а нужны файлы таблиц: укажите их, например «tutorstat check папка/*.xlsx»", path.display());
+            anyhow::bail!(
+                "{} — это папка, а нужны файлы таблиц: укажите их, например «tutorstat check папка/*.xlsx»",
+                path.display()
+            );
         }
         if !path.exists() {
             anyhow::bail!("файл {} не найден: проверьте имя и папку", path.display());
@@ -32,10 +39,17 @@ pub fn run(session: &Session, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             Err(e) => file_problem(format!("не удалось прочитать файл: {e}")),
         };
         any_errors |= problems.has_errors();
-        say_raw!("{}", ingest::problems_text(&path.display().to_string(), &problems));
+        say_raw!(
+            "{}",
+            ingest::problems_text(&path.display().to_string(), &problems)
+        );
         say!();
     }
-    Ok(if any_errors { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    Ok(if any_errors {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn file_problem(message: String) -> problem::Problems {

@@ -15,9 +15,17 @@ pub fn run(session: &Session, args: &ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// Writes the packages of `term`; `demo` sends its schools' packages to its centre this way.
 pub fn export(session: &Session, term: &Term) -> anyhow::Result<ExitCode> {
-    let packages = package::build(&session.store(), &session.config, &session.definitions, term)?;
+    let packages = package::build(
+        &session.store(),
+        &session.config,
+        &session.definitions,
+        term,
+    )?;
     if packages.is_empty() {
-        say!("За период {} нет данных: сначала загрузите таблицы (tutorstat run).", term.russian());
+        say!(
+            "За период {} нет данных: сначала загрузите таблицы (tutorstat run).",
+            term.russian()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let dir = report::term_dir(&session.ws.reports(), term);
@@ -25,7 +33,10 @@ pub fn export(session: &Session, term: &Term) -> anyhow::Result<ExitCode> {
     for (school, bytes) in packages {
         let path = dir.join(format!("package_{school}_{}.parquet", term.slug()));
         report::write_atomically(&path, &bytes)?;
-        say!("Пакет для центра: {} — отправьте этот файл в центр; ФИО и свободных ответов в нём нет.", path.display());
+        say!(
+            "Пакет для центра: {} — отправьте этот файл в центр; ФИО и свободных ответов в нём нет.",
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

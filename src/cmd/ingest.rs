@@ -15,7 +15,11 @@ pub fn run(session: &Session, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// discover -> read -> validate -> store, for every file of the inbox; prints the summary.
-pub fn ingest_inbox(session: &Session, accept_partial: bool, fallback: &FallbackArgs) -> anyhow::Result<ingest::Summary> {
+pub fn ingest_inbox(
+    session: &Session,
+    accept_partial: bool,
+    fallback: &FallbackArgs,
+) -> anyhow::Result<ingest::Summary> {
     let options = ingest::Options {
         accept_partial,
         fallback: session.fallback(fallback.school.as_deref(), fallback.term),
@@ -23,11 +27,22 @@ pub fn ingest_inbox(session: &Session, accept_partial: bool, fallback: &Fallback
         interrupted: session.interrupted(),
     };
     let summary = ingest::run(&session.ws, &session.config, &session.definitions, &options)?;
-    say_raw!("{}", ingest::summary::render(&summary, &session.definitions, ingest::summary::console_width()));
+    say_raw!(
+        "{}",
+        ingest::summary::render(
+            &summary,
+            &session.definitions,
+            ingest::summary::console_width()
+        )
+    );
     Ok(summary)
 }
 
 /// 1 when a file was rejected (everything else was processed), else 0.
 pub fn exit_code(summary: &ingest::Summary) -> ExitCode {
-    if summary.rejected() > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS }
+    if summary.rejected() > 0 {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -13,7 +13,14 @@ use tutorstat::workspace::Workspace;
 use crate::cli::InitArgs;
 
 pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
-    init(&args.dir, if args.centre { Kind::Centre } else { Kind::School })
+    init(
+        &args.dir,
+        if args.centre {
+            Kind::Centre
+        } else {
+            Kind::School
+        },
+    )
 }
 
 /// Creates (or completes) the workspace `dir` of `kind`; `demo` makes its two this way.
@@ -27,11 +34,16 @@ pub fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
         let dir = ws.questionnaires();
         let path = dir.join(format!("{}.xlsx", q.code));
         if !path.exists() && !dir.join(format!("{}.toml", q.code)).exists() {
-            let bytes = definitions::book::write(q).with_context(|| format!("не удалось записать {}", path.display()))?;
-            std::fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))?;
+            let bytes = definitions::book::write(q)
+                .with_context(|| format!("не удалось записать {}", path.display()))?;
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("не удалось записать {}", path.display()))?;
         }
     }
-    let written = blank::write_all(&ws.templates(), &Definitions::load(Some(&ws.questionnaires()))?)?;
+    let written = blank::write_all(
+        &ws.templates(),
+        &Definitions::load(Some(&ws.questionnaires()))?,
+    )?;
     if existed {
         say!(
             "Рабочая папка уже есть: {}. Она сохранена как была (настройки, данные, отчёты); недостающие папки созданы, бланки обновлены.",
@@ -42,11 +54,25 @@ pub fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     }
     if kind == Kind::Centre {
         let register = blank::write_register(&ws.templates())?;
-        say!("Реестр школ заполните в {} и укажите его в tutorstat.toml (register_file) или перечислите школы там же.", register.display());
-        say!("Пакеты школ (.parquet) и заполненные формы кладите в {}.", ws.inbox().display());
+        say!(
+            "Реестр школ заполните в {} и укажите его в tutorstat.toml (register_file) или перечислите школы там же.",
+            register.display()
+        );
+        say!(
+            "Пакеты школ (.parquet) и заполненные формы кладите в {}.",
+            ws.inbox().display()
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    say!("Бланки для педагогов ({} шт.): {}", written.len(), ws.templates().display());
-    say!("Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}", ws.inbox().display(), dir.display());
+    say!(
+        "Бланки для педагогов ({} шт.): {}",
+        written.len(),
+        ws.templates().display()
+    );
+    say!(
+        "Заполненные таблицы кладите в {} и запускайте: tutorstat ingest --workspace {}",
+        ws.inbox().display(),
+        dir.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

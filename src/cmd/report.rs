@@ -44,8 +44,19 @@ pub fn render_terms(
             Kind::School => {
                 let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite)?;
                 if config.cards.enabled {
-                    let selection = report::Selection { school: school.map(String::from), ..Default::default() };
-                    written.extend(report::write_cards(&ws.reports(), &model, &store, config, &session.definitions, &fonts, &selection)?);
+                    let selection = report::Selection {
+                        school: school.map(String::from),
+                        ..Default::default()
+                    };
+                    written.extend(report::write_cards(
+                        &ws.reports(),
+                        &model,
+                        &store,
+                        config,
+                        &session.definitions,
+                        &fonts,
+                        &selection,
+                    )?);
                 }
                 written
             }
@@ -56,7 +67,11 @@ pub fn render_terms(
                     model
                         .schools
                         .iter()
-                        .map(|s| RegisteredSchool { code: s.code.clone(), name: s.name.clone(), municipality: s.municipality.clone() })
+                        .map(|s| RegisteredSchool {
+                            code: s.code.clone(),
+                            name: s.name.clone(),
+                            municipality: s.municipality.clone(),
+                        })
                         .collect()
                 } else {
                     config.register.clone()
@@ -65,7 +80,12 @@ pub fn render_terms(
                 report::write_centre(&ws.reports(), &model, &view, &fonts)?
             }
         };
-        say!("Отчёты за {}: {} ({})", term.russian(), report::term_dir(&ws.reports(), term).display(), files(written.len()));
+        say!(
+            "Отчёты за {}: {} ({})",
+            term.russian(),
+            report::term_dir(&ws.reports(), term).display(),
+            files(written.len())
+        );
     }
     Ok(())
 }
@@ -79,7 +99,11 @@ pub fn build_model(
     compare: Option<Term>,
 ) -> anyhow::Result<report::model::ReportModel> {
     let config = &session.config;
-    let register: Vec<(String, String)> = config.register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
+    let register: Vec<(String, String)> = config
+        .register
+        .iter()
+        .map(|s| (s.code.clone(), s.municipality.clone()))
+        .collect();
     let request = report::model::Request {
         term,
         register: &register,

@@ -28,7 +28,8 @@ pub fn run(session: &Session, args: &StatusArgs) -> anyhow::Result<ExitCode> {
     for term in terms {
         let status = status::build(session, &entries, term, now.date());
         let dir = report::term_dir(&ws.reports(), &term);
-        std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
         let path = dir.join("status.xlsx");
         status::write_xlsx(&status, &session.definitions, now, &path)?;
         say_raw!("{}", status::render(&status, &session.definitions));

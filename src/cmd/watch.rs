@@ -14,7 +14,12 @@ use crate::cli::WatchArgs;
 pub fn run(session: &Session, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     let quiet = Duration::from_secs_f64(args.quiet.clamp(0.1, 3600.0));
     tutorstat::watch::watch(&session.ws, quiet, || {
-        super::run::ingest_and_report(&Session::open(&session.ws.root)?.locked()?, false, &args.fallback).map(|_| ())
+        super::run::ingest_and_report(
+            &Session::open(&session.ws.root)?.locked()?,
+            false,
+            &args.fallback,
+        )
+        .map(|_| ())
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -56,19 +56,31 @@ fn scale_word(scale: Scale) -> &'static str {
     }
 }
 
-const SCALES: [Scale; 5] = [Scale::Likert, Scale::Yesno, Scale::Choice, Scale::Multi, Scale::Text];
+const SCALES: [Scale; 5] = [
+    Scale::Likert,
+    Scale::Yesno,
+    Scale::Choice,
+    Scale::Multi,
+    Scale::Text,
+];
 
 fn parse_scale(text: &str) -> Option<Scale> {
     let key = fold(text);
     let code = |s: Scale| format!("{s:?}").to_lowercase();
-    SCALES.into_iter().find(|s| fold(scale_word(*s)) == key || code(*s) == key)
+    SCALES
+        .into_iter()
+        .find(|s| fold(scale_word(*s)) == key || code(*s) == key)
 }
 
 /// The definition as a workbook.
 pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&crate::blank::template_properties(&q.title)?);
-    let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_border(FormatBorder::Thin);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
 
     let ws = wb.add_worksheet();
@@ -82,7 +94,10 @@ pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
         (CODE, q.code.clone()),
         (TITLE, q.title.clone()),
         (RESPONDENTS, q.respondents.join(", ")),
-        (ANONYMOUS, if q.anonymous { "да" } else { "нет" }.to_string()),
+        (
+            ANONYMOUS,
+            if q.anonymous { "да" } else { "нет" }.to_string(),
+        ),
         (DIRECTION, direction.to_string()),
         (INSTRUCTION, q.instruction.clone()),
         (VERSION, q.version.to_string()),
@@ -159,7 +174,12 @@ pub fn read(book: &Book, problems: &mut Problems) -> Option<Questionnaire> {
         }
         found
     };
-    let (about, items, options, competencies) = (sheet(ABOUT), sheet(ITEMS), sheet(OPTIONS), sheet(COMPETENCIES));
+    let (about, items, options, competencies) = (
+        sheet(ABOUT),
+        sheet(ITEMS),
+        sheet(OPTIONS),
+        sheet(COMPETENCIES),
+    );
     let (about, items, options, competencies) = (about?, items?, options?, competencies?);
     let mut q = read_about(about, problems);
     q.competencies = read_competencies(competencies, problems);
@@ -174,11 +194,18 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
     let mut values: HashMap<String, (String, (u32, u32))> = HashMap::new();
     for r in sheet.row_span() {
         if let Some(label) = cell_text(sheet.get(r, 0)) {
-            values.insert(fold(&label), (cell_text(sheet.get(r, 1)).unwrap_or_default(), (r, 1)));
+            values.insert(
+                fold(&label),
+                (cell_text(sheet.get(r, 1)).unwrap_or_default(), (r, 1)),
+            );
         }
     }
     let (code, code_cell) = about_value(&values, problems, CODE, true);
-    if !code.is_empty() && !code.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if !code.is_empty()
+        && !code
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         problems.rule(Rule::Definition).error(
             ABOUT,
             code_cell,
@@ -193,7 +220,12 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
         "" | "нет" => false,
         "да" => true,
         _ => {
-            problems.rule(Rule::ClosedList).error(ABOUT, anonymous_cell, &anonymous, "допустимо: «да» или «нет»");
+            problems.rule(Rule::ClosedList).error(
+                ABOUT,
+                anonymous_cell,
+                &anonymous,
+                "допустимо: «да» или «нет»",
+            );
             false
         }
     };
@@ -214,17 +246,30 @@ fn read_about(sheet: &Sheet, problems: &mut Problems) -> Questionnaire {
     };
     let (instruction, _) = about_value(&values, problems, INSTRUCTION, false);
     let (version, version_cell) = about_value(&values, problems, VERSION, true);
-    let version = version.trim().trim_end_matches(".0").parse::<i64>().unwrap_or_else(|_| {
-        if !version.is_empty() {
-            problems.rule(Rule::Number).error(ABOUT, version_cell, &version, "версия — целое число: 1, 2, …");
-        }
-        1
-    });
+    let version = version
+        .trim()
+        .trim_end_matches(".0")
+        .parse::<i64>()
+        .unwrap_or_else(|_| {
+            if !version.is_empty() {
+                problems.rule(Rule::Number).error(
+                    ABOUT,
+                    version_cell,
+                    &version,
+                    "версия — целое число: 1, 2, …",
+                );
+            }
+            1
+        });
     Questionnaire {
         code,
         title,
         version,
-        respondents: respondents.split([',', ';']).map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect(),
+        respondents: respondents
+            .split([',', ';'])
+            .map(|r| r.trim().to_lowercase())
+            .filter(|r| !r.is_empty())
+            .collect(),
         anonymous,
         direction,
         instruction,
@@ -243,12 +288,17 @@ fn about_value(
     match values.get(&fold(label)).cloned() {
         Some((v, cell)) if !v.is_empty() || !required => (v, cell),
         Some((v, cell)) => {
-            problems.rule(Rule::Required).error(ABOUT, cell, &v, format!("не заполнено «{label}»"));
+            problems
+                .rule(Rule::Required)
+                .error(ABOUT, cell, &v, format!("не заполнено «{label}»"));
             (v, cell)
         }
         None => {
             if required {
-                problems.rule(Rule::Required).sheet_error(ABOUT, format!("нет строки «{label}» (подпись в столбце A, значение в B)"));
+                problems.rule(Rule::Required).sheet_error(
+                    ABOUT,
+                    format!("нет строки «{label}» (подпись в столбце A, значение в B)"),
+                );
             }
             (String::new(), (0, 1))
         }
@@ -256,12 +306,22 @@ fn about_value(
 }
 
 fn read_competencies(sheet: &Sheet, problems: &mut Problems) -> Vec<Competency> {
-    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, problems) else { return Vec::new() };
+    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut out: Vec<Competency> = Vec::new();
     let mut counts = Default::default();
     for r in data_rows(sheet, &header, &mut counts, problems) {
-        let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c))).unwrap_or_default();
-        out.push(Competency { code: canonical_code(&text("code"), &mut Vec::new()), name: text("name") });
+        let text = |key: &str| {
+            header
+                .col(key)
+                .and_then(|c| cell_text(sheet.get(r, c)))
+                .unwrap_or_default()
+        };
+        out.push(Competency {
+            code: canonical_code(&text("code"), &mut Vec::new()),
+            name: text("name"),
+        });
     }
     out
 }
@@ -269,7 +329,9 @@ fn read_competencies(sheet: &Sheet, problems: &mut Problems) -> Vec<Competency> 
 /// List name -> options, in sheet order.
 fn read_options(sheet: &Sheet, problems: &mut Problems) -> HashMap<String, Vec<String>> {
     let mut lists: HashMap<String, Vec<String>> = HashMap::new();
-    let Some(header) = locate_header(sheet, &OPTION_COLUMNS, problems) else { return lists };
+    let Some(header) = locate_header(sheet, &OPTION_COLUMNS, problems) else {
+        return lists;
+    };
     let mut counts = Default::default();
     for r in data_rows(sheet, &header, &mut counts, problems) {
         let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c)));
@@ -280,30 +342,62 @@ fn read_options(sheet: &Sheet, problems: &mut Problems) -> HashMap<String, Vec<S
     lists
 }
 
-fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionnaire, problems: &mut Problems) -> Vec<Item> {
-    let Some(header) = locate_header(sheet, &ITEM_COLUMNS, problems) else { return Vec::new() };
+fn read_items(
+    sheet: &Sheet,
+    lists: &HashMap<String, Vec<String>>,
+    q: &Questionnaire,
+    problems: &mut Problems,
+) -> Vec<Item> {
+    let Some(header) = locate_header(sheet, &ITEM_COLUMNS, problems) else {
+        return Vec::new();
+    };
     let mut items: Vec<Item> = Vec::new();
     let mut counts = Default::default();
     for r in data_rows(sheet, &header, &mut counts, problems) {
         let cell = |key: &str| header.col(key).map(|c| (r, c)).unwrap_or((r, 0));
-        let text = |key: &str| header.col(key).and_then(|c| cell_text(sheet.get(r, c))).unwrap_or_default();
+        let text = |key: &str| {
+            header
+                .col(key)
+                .and_then(|c| cell_text(sheet.get(r, c)))
+                .unwrap_or_default()
+        };
         let code = canonical_code(&text("code"), &mut Vec::new());
         if code.is_empty() {
-            problems.rule(Rule::Required).error(ITEMS, cell("code"), "", "у вопроса нет кода");
+            problems
+                .rule(Rule::Required)
+                .error(ITEMS, cell("code"), "", "у вопроса нет кода");
             continue;
         }
         if items.iter().any(|i| i.code == code) {
-            problems.rule(Rule::DuplicateKey).error(ITEMS, cell("code"), &code, "код вопроса повторяется: у каждого вопроса свой код");
+            problems.rule(Rule::DuplicateKey).error(
+                ITEMS,
+                cell("code"),
+                &code,
+                "код вопроса повторяется: у каждого вопроса свой код",
+            );
         }
         let scale_text = text("scale");
         let Some(scale) = parse_scale(&scale_text) else {
             let allowed = SCALES.map(scale_word).join(", ");
-            problems.rule(Rule::ClosedList).error(ITEMS, cell("scale"), &scale_text, format!("неизвестная шкала; допустимо: {allowed}"));
+            problems.rule(Rule::ClosedList).error(
+                ITEMS,
+                cell("scale"),
+                &scale_text,
+                format!("неизвестная шкала; допустимо: {allowed}"),
+            );
             continue;
         };
-        let number = |key: &str| text(key).replace(',', ".").trim().parse::<f64>().ok().map(|v| v as i64);
+        let number = |key: &str| {
+            text(key)
+                .replace(',', ".")
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .map(|v| v as i64)
+        };
         let (min, max) = (number("min"), number("max"));
-        let competency = Some(canonical_code(&text("competency"), &mut Vec::new())).filter(|c| !c.is_empty());
+        let competency =
+            Some(canonical_code(&text("competency"), &mut Vec::new())).filter(|c| !c.is_empty());
         let mut options = Vec::new();
         match scale {
             Scale::Likert => {
@@ -324,7 +418,12 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
                         "у вопроса со шкалой укажите компетенцию с листа «Компетенции»",
                     ),
                     Some(c) if !q.competencies.iter().any(|k| &k.code == c) => {
-                        problems.rule(Rule::Definition).error(ITEMS, cell("competency"), c, "такой компетенции нет на листе «Компетенции»")
+                        problems.rule(Rule::Definition).error(
+                            ITEMS,
+                            cell("competency"),
+                            c,
+                            "такой компетенции нет на листе «Компетенции»",
+                        )
                     }
                     _ => {}
                 }
@@ -351,21 +450,48 @@ fn read_items(sheet: &Sheet, lists: &HashMap<String, Vec<String>>, q: &Questionn
             }
             _ => {}
         }
-        items.push(Item { code, text: text("text"), scale, min, max, competency, options });
+        items.push(Item {
+            code,
+            text: text("text"),
+            scale,
+            min,
+            max,
+            competency,
+            options,
+        });
     }
     if items.is_empty() && !problems.has_errors() {
-        problems.rule(Rule::Definition).sheet_error(ITEMS, "в анкете нет ни одного вопроса");
+        problems
+            .rule(Rule::Definition)
+            .sheet_error(ITEMS, "в анкете нет ни одного вопроса");
     }
     items
 }
 
 /// A competency no item measures is a mistake: it would show as an empty bar.
 fn check_competencies_used(sheet: &Sheet, q: &Questionnaire, problems: &mut Problems) {
-    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, &mut Problems::default()) else { return };
-    let Some(code_col) = header.col("code") else { return };
-    for r in data_rows(sheet, &header, &mut Default::default(), &mut Problems::default()) {
-        let code = canonical_code(&cell_text(sheet.get(r, code_col)).unwrap_or_default(), &mut Vec::new());
-        if !code.is_empty() && !q.items.iter().any(|i| i.competency.as_deref() == Some(code.as_str())) {
+    let Some(header) = locate_header(sheet, &COMPETENCY_COLUMNS, &mut Problems::default()) else {
+        return;
+    };
+    let Some(code_col) = header.col("code") else {
+        return;
+    };
+    for r in data_rows(
+        sheet,
+        &header,
+        &mut Default::default(),
+        &mut Problems::default(),
+    ) {
+        let code = canonical_code(
+            &cell_text(sheet.get(r, code_col)).unwrap_or_default(),
+            &mut Vec::new(),
+        );
+        if !code.is_empty()
+            && !q
+                .items
+                .iter()
+                .any(|i| i.competency.as_deref() == Some(code.as_str()))
+        {
             problems.rule(Rule::Definition).error(
                 COMPETENCIES,
                 (r, code_col),
@@ -387,12 +513,24 @@ mod tests {
         for q in Definitions::load(None).unwrap().all() {
             let book = open(&write(q).unwrap(), Limits::default()).unwrap();
             let mut problems = Problems::default();
-            let back = read(&book, &mut problems).unwrap_or_else(|| panic!("{}: {:?}", q.code, problems.items));
-            assert_eq!((&back.code, &back.title, back.version, back.anonymous), (&q.code, &q.title, q.version, q.anonymous));
-            assert_eq!((&back.respondents, back.direction, &back.instruction), (&q.respondents, q.direction, &q.instruction));
-            let items = |q: &Questionnaire| -> Vec<String> { q.items.iter().map(|i| format!("{i:?}")).collect() };
+            let back = read(&book, &mut problems)
+                .unwrap_or_else(|| panic!("{}: {:?}", q.code, problems.items));
+            assert_eq!(
+                (&back.code, &back.title, back.version, back.anonymous),
+                (&q.code, &q.title, q.version, q.anonymous)
+            );
+            assert_eq!(
+                (&back.respondents, back.direction, &back.instruction),
+                (&q.respondents, q.direction, &q.instruction)
+            );
+            let items = |q: &Questionnaire| -> Vec<String> {
+                q.items.iter().map(|i| format!("{i:?}")).collect()
+            };
             assert_eq!(items(&back), items(q));
-            assert_eq!(format!("{:?}", back.competencies), format!("{:?}", q.competencies));
+            assert_eq!(
+                format!("{:?}", back.competencies),
+                format!("{:?}", q.competencies)
+            );
         }
     }
 }

@@ -16,7 +16,9 @@ use crate::read::workbook::{Sheet, Workbook};
 use crate::schema;
 use crate::schema::Table;
 use crate::schema::Term;
-use crate::schema::column::{DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC};
+use crate::schema::column::{
+    DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC,
+};
 
 pub const KINDS: [&str; 9] = [
     "семинар",
@@ -42,7 +44,10 @@ pub const EVENTS: SheetSpec = SheetSpec {
         col(DATE, "Дата", true).of(Kind::Date),
         col(KIND, "Вид", true).of(Kind::Closed(&KINDS)),
         col(TOPIC, "Тема", false),
-        col(HOURS, "Часы", false).of(Kind::Number { positive: true, expected: "часы должны быть больше нуля" }),
+        col(HOURS, "Часы", false).of(Kind::Number {
+            positive: true,
+            expected: "часы должны быть больше нуля",
+        }),
         col(LEVEL, "Уровень", false).of(Kind::Closed(&LEVELS)),
     ],
     no_header: "не найдена строка заголовков (Код события, Дата, Вид...)",
@@ -147,18 +152,43 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(events_sheet), Some(marks_sheet)) = (workbook.sheet(EVENTS.name), workbook.sheet(MARKS.name)) else {
-        problems.rule(Rule::MissingSheet).file_error(format!("в журнале должны быть два листа: «{}» и «{}»", EVENTS.name, MARKS.name));
+    let (Some(events_sheet), Some(marks_sheet)) =
+        (workbook.sheet(EVENTS.name), workbook.sheet(MARKS.name))
+    else {
+        problems.rule(Rule::MissingSheet).file_error(format!(
+            "в журнале должны быть два листа: «{}» и «{}»",
+            EVENTS.name, MARKS.name
+        ));
         return Ok(Vec::new());
     };
-    let mut declared = Events { term: passport.term, declared: BTreeSet::new() };
+    let mut declared = Events {
+        term: passport.term,
+        declared: BTreeSet::new(),
+    };
     let events = sheet::read(events_sheet, &EVENTS, None, &mut declared, problems, counts);
     let valid = events.iter().map(|(_, e)| e.event_id.as_str()).collect();
-    let mut marks = Marks { declared: &declared.declared, valid, columns: Vec::new() };
-    let marks = sheet::read(marks_sheet, &MARKS, ctx.roster_ids, &mut marks, problems, counts);
+    let mut marks = Marks {
+        declared: &declared.declared,
+        valid,
+        columns: Vec::new(),
+    };
+    let marks = sheet::read(
+        marks_sheet,
+        &MARKS,
+        ctx.roster_ids,
+        &mut marks,
+        problems,
+        counts,
+    );
     Ok(vec![
-        TableFrame { table: EVENTS.table, frame: frame(&EVENTS, &events)? },
-        TableFrame { table: MARKS.table, frame: frame(&MARKS, &marks)? },
+        TableFrame {
+            table: EVENTS.table,
+            frame: frame(&EVENTS, &events)?,
+        },
+        TableFrame {
+            table: MARKS.table,
+            frame: frame(&MARKS, &marks)?,
+        },
     ])
 }
 
@@ -180,20 +210,34 @@ impl SheetRules for Events {
                 &sheet.name,
                 row.at(DATE),
                 &d.format("%d.%m.%Y").to_string(),
-                format!("дата вне учебного года {}/{} (1 сентября — 31 августа)", term.year, term.year + 1),
+                format!(
+                    "дата вне учебного года {}/{} (1 сентября — 31 августа)",
+                    term.year,
+                    term.year + 1
+                ),
             );
         }
     }
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Event> {
-        let Some(event_id) = row.text(EVENT_ID) else { return Vec::new() };
+        let Some(event_id) = row.text(EVENT_ID) else {
+            return Vec::new();
+        };
         self.declared.insert(event_id.clone());
-        let (Some(date), Some(kind), false) = (row.date(DATE), row.closed(KIND), row.repeated) else {
+        let (Some(date), Some(kind), false) = (row.date(DATE), row.closed(KIND), row.repeated)
+        else {
             return Vec::new();
         };
         let hours = row.number(HOURS).unwrap_or(1.0);
         let level = row.closed(LEVEL).unwrap_or("школьный");
-        vec![Event { event_id, date, kind, topic: row.text(TOPIC), hours, level }]
+        vec![Event {
+            event_id,
+            date,
+            kind,
+            topic: row.text(TOPIC),
+            hours,
+            level,
+        }]
     }
 }
 
@@ -210,7 +254,12 @@ struct Marks<'a> {
 impl SheetRules for Marks<'_> {
     type Record = Mark;
 
-    fn header(&mut self, _sheet: &Sheet, header: &Header, _problems: &mut Problems) -> Vec<(u32, String)> {
+    fn header(
+        &mut self,
+        _sheet: &Sheet,
+        header: &Header,
+        _problems: &mut Problems,
+    ) -> Vec<(u32, String)> {
         let mut unknown = Vec::new();
         for (c, text) in &header.extra {
             let code = canonical_code(text, &mut Vec::new());
@@ -232,9 +281,12 @@ impl SheetRules for Marks<'_> {
                 continue;
             };
             match (parse_mark(&text), &person_id) {
-                (Ok(mark), Some(person_id)) if self.valid.contains(event_id.as_str()) => {
-                    marks.push(Mark { person_id: person_id.clone(), event_id: event_id.clone(), mark })
-                }
+                (Ok(mark), Some(person_id)) if self.valid.contains(event_id.as_str()) => marks
+                    .push(Mark {
+                        person_id: person_id.clone(),
+                        event_id: event_id.clone(),
+                        mark,
+                    }),
                 (Ok(_), _) => {}
                 (Err(()), _) => problems.rule(Rule::Mark).error(
                     &sheet.name,

@@ -18,14 +18,18 @@ pub const TASKS: SheetSpec = SheetSpec {
     name: "Задания",
     columns: &[
         col(TASK, "№", true).of(Kind::Code),
-        col(MAX_SCORE, "Макс. балл", true)
-            .of(Kind::Number { positive: true, expected: "максимальный балл должен быть больше нуля" }),
+        col(MAX_SCORE, "Макс. балл", true).of(Kind::Number {
+            positive: true,
+            expected: "максимальный балл должен быть больше нуля",
+        }),
         col(TOPIC_CODE, "Код темы", true).of(Kind::Code),
         col(TOPIC, "Тема (умение)", true),
     ],
     no_header: "не найдена строка заголовков (№, Макс. балл, Код темы, Тема (умение))",
     unique: Some(Unique {
-        key: TASK, message: "номер задания повторяется (уже в строке {row})", names: Earlier::Latest
+        key: TASK,
+        message: "номер задания повторяется (уже в строке {row})",
+        names: Earlier::Latest,
     }),
     coded: None,
     table: Table::DiagTasks,
@@ -37,7 +41,7 @@ pub const RESULTS: SheetSpec = SheetSpec {
     name: "Результаты",
     columns: &[
         col(ID, "ID", true).of(Kind::Person {
-            unknown: "такого ID нет в составе участников школы: результаты сохранены, проверьте ID"
+            unknown: "такого ID нет в составе участников школы: результаты сохранены, проверьте ID",
         }),
         col(FULL_NAME, "ФИО", false),
     ],
@@ -53,7 +57,11 @@ pub const RESULTS: SheetSpec = SheetSpec {
         list: None,
     }),
     table: Table::DiagResults,
-    frame: Frame::Long(&[(PERSON_ID, Stored::Text), (TASK, Stored::Text), (POINTS, Stored::Number)]),
+    frame: Frame::Long(&[
+        (PERSON_ID, Stored::Text),
+        (TASK, Stored::Text),
+        (POINTS, Stored::Number),
+    ]),
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,17 +118,39 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(tasks_sheet), Some(results_sheet)) = (workbook.sheet(TASKS.name), workbook.sheet(RESULTS.name)) else {
-        problems.rule(Rule::MissingSheet).file_error(format!("в диагностике должны быть два листа: «{}» и «{}»", TASKS.name, RESULTS.name));
+    let (Some(tasks_sheet), Some(results_sheet)) =
+        (workbook.sheet(TASKS.name), workbook.sheet(RESULTS.name))
+    else {
+        problems.rule(Rule::MissingSheet).file_error(format!(
+            "в диагностике должны быть два листа: «{}» и «{}»",
+            TASKS.name, RESULTS.name
+        ));
         return Ok(Vec::new());
     };
     let mut declared = Tasks::default();
     let tasks = sheet::read(tasks_sheet, &TASKS, None, &mut declared, problems, counts);
-    let mut scores = Scores { declared: &declared.declared, tasks: &tasks, columns: Vec::new() };
-    let scores = sheet::read(results_sheet, &RESULTS, ctx.roster_ids, &mut scores, problems, counts);
+    let mut scores = Scores {
+        declared: &declared.declared,
+        tasks: &tasks,
+        columns: Vec::new(),
+    };
+    let scores = sheet::read(
+        results_sheet,
+        &RESULTS,
+        ctx.roster_ids,
+        &mut scores,
+        problems,
+        counts,
+    );
     Ok(vec![
-        TableFrame { table: TASKS.table, frame: frame(&TASKS, &tasks)? },
-        TableFrame { table: RESULTS.table, frame: frame(&RESULTS, &scores)? },
+        TableFrame {
+            table: TASKS.table,
+            frame: frame(&TASKS, &tasks)?,
+        },
+        TableFrame {
+            table: RESULTS.table,
+            frame: frame(&RESULTS, &scores)?,
+        },
     ])
 }
 
@@ -142,13 +172,25 @@ impl SheetRules for Tasks {
     type Record = Task;
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Task> {
-        let Some(task) = row.text(TASK).filter(|_| !row.repeated) else { return Vec::new() };
-        let max_score = row.number(MAX_SCORE);
-        self.declared.push(Declared { task: task.clone(), max_score });
-        let (Some(max_score), Some(topic_code), Some(topic)) = (max_score, row.text(TOPIC_CODE), row.text(TOPIC)) else {
+        let Some(task) = row.text(TASK).filter(|_| !row.repeated) else {
             return Vec::new();
         };
-        vec![Task { task, max_score, topic_code, topic }]
+        let max_score = row.number(MAX_SCORE);
+        self.declared.push(Declared {
+            task: task.clone(),
+            max_score,
+        });
+        let (Some(max_score), Some(topic_code), Some(topic)) =
+            (max_score, row.text(TOPIC_CODE), row.text(TOPIC))
+        else {
+            return Vec::new();
+        };
+        vec![Task {
+            task,
+            max_score,
+            topic_code,
+            topic,
+        }]
     }
 }
 
@@ -165,7 +207,12 @@ struct Scores<'a> {
 impl<'a> SheetRules for Scores<'a> {
     type Record = Score;
 
-    fn header(&mut self, _sheet: &Sheet, header: &Header, _problems: &mut Problems) -> Vec<(u32, String)> {
+    fn header(
+        &mut self,
+        _sheet: &Sheet,
+        header: &Header,
+        _problems: &mut Problems,
+    ) -> Vec<(u32, String)> {
         let mut unknown = Vec::new();
         for (c, text) in &header.extra {
             let code = canonical_code(text, &mut Vec::new());
@@ -188,21 +235,29 @@ impl<'a> SheetRules for Scores<'a> {
                 None => "не меньше 0".to_string(),
             };
             match parse_number(value, &mut Vec::new()) {
-                Ok(Some(p)) if p >= 0.0 && task.max_score.is_none_or(|max| p <= max) => points.push(Some(p)),
+                Ok(Some(p)) if p >= 0.0 && task.max_score.is_none_or(|max| p <= max) => {
+                    points.push(Some(p))
+                }
                 Ok(Some(_)) => {
                     let message = format!("балл за задание {} должен быть {range}", task.task);
-                    problems.rule(Rule::Score).error(&sheet.name, (row.row, *c), &text, message);
+                    problems
+                        .rule(Rule::Score)
+                        .error(&sheet.name, (row.row, *c), &text, message);
                     points.push(None);
                 }
                 Ok(None) => points.push(None),
                 Err(()) => {
                     let message = format!("в ячейке должен быть балл (число {range}), а не текст");
-                    problems.rule(Rule::Score).error(&sheet.name, (row.row, *c), &text, message);
+                    problems
+                        .rule(Rule::Score)
+                        .error(&sheet.name, (row.row, *c), &text, message);
                     points.push(None);
                 }
             }
         }
-        let Some(person_id) = row.text(ID) else { return Vec::new() };
+        let Some(person_id) = row.text(ID) else {
+            return Vec::new();
+        };
         let stored = |task: &Declared| self.tasks.iter().any(|(_, t)| t.task == task.task);
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);
@@ -211,8 +266,16 @@ impl<'a> SheetRules for Scores<'a> {
             .zip(points)
             .filter(|((_, task), _)| stored(task))
             .map(|((_, task), p)| {
-                let points = if present { Some(p.unwrap_or(0.0)) } else { None };
-                Score { person_id: person_id.clone(), task: task.task.clone(), points }
+                let points = if present {
+                    Some(p.unwrap_or(0.0))
+                } else {
+                    None
+                };
+                Score {
+                    person_id: person_id.clone(),
+                    task: task.task.clone(),
+                    points,
+                }
             })
             .collect()
     }

@@ -38,7 +38,13 @@ pub enum FormKind {
 }
 
 impl FormKind {
-    pub const ALL: [FormKind; 5] = [FormKind::Roster, FormKind::Attendance, FormKind::Questionnaire, FormKind::Diagnostic, FormKind::Route];
+    pub const ALL: [FormKind; 5] = [
+        FormKind::Roster,
+        FormKind::Attendance,
+        FormKind::Questionnaire,
+        FormKind::Diagnostic,
+        FormKind::Route,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -63,7 +69,9 @@ impl FormKind {
     /// Reads the Russian name or the code.
     pub fn parse(s: &str) -> Option<FormKind> {
         let key = fold(s);
-        FormKind::ALL.into_iter().find(|f| fold(f.russian()) == key || f.code() == key)
+        FormKind::ALL
+            .into_iter()
+            .find(|f| fold(f.russian()) == key || f.code() == key)
     }
 
     /// The form's data sheets, in the blank's order; the first identifies the form when
@@ -117,24 +125,39 @@ pub struct Checked {
 pub fn check(workbook: &Workbook, env: &Env) -> Checked {
     let mut checked = Checked::default();
     let detected = detect(workbook);
-    let (passport, storable) = match passport::read(workbook, detected, env.fallback, &mut checked.problems) {
-        passport::Reading::Valid(passport) => (passport, true),
-        passport::Reading::CheckOnly(passport) => (passport, false),
-        passport::Reading::Unreadable => return checked,
+    let (passport, storable) =
+        match passport::read(workbook, detected, env.fallback, &mut checked.problems) {
+            passport::Reading::Valid(passport) => (passport, true),
+            passport::Reading::CheckOnly(passport) => (passport, false),
+            passport::Reading::Unreadable => return checked,
+        };
+    let roster_ids = env
+        .rosters
+        .get(&(passport.school_code.clone(), passport.term.year));
+    let ctx = &Context {
+        roster_ids,
+        definitions: env.definitions,
     };
-    let roster_ids = env.rosters.get(&(passport.school_code.clone(), passport.term.year));
-    let ctx = &Context { roster_ids, definitions: env.definitions };
     let problems = &mut checked.problems;
     let result = match passport.form {
         FormKind::Roster => roster::read(workbook, problems, &mut checked.counts),
-        FormKind::Attendance => attendance::read(workbook, &passport, ctx, problems, &mut checked.counts),
-        FormKind::Questionnaire => questionnaire::read(workbook, &passport, ctx, problems, &mut checked.counts),
-        FormKind::Diagnostic => diagnostic::read(workbook, &passport, ctx, problems, &mut checked.counts),
+        FormKind::Attendance => {
+            attendance::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
+        FormKind::Questionnaire => {
+            questionnaire::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
+        FormKind::Diagnostic => {
+            diagnostic::read(workbook, &passport, ctx, problems, &mut checked.counts)
+        }
         FormKind::Route => route::read(workbook, &passport, ctx, problems, &mut checked.counts),
     };
     match result {
         Ok(tables) => checked.tables = tables,
-        Err(e) => checked.problems.rule(Rule::Internal).file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
+        Err(e) => checked
+            .problems
+            .rule(Rule::Internal)
+            .file_error(format!("внутренняя ошибка при подготовке данных: {e}")),
     }
     if storable {
         checked.passport = Some(passport);
@@ -153,7 +176,9 @@ pub fn form_of(workbook: &Workbook) -> Option<FormKind> {
 
 /// The form whose main data sheet the workbook has.
 fn detect(workbook: &Workbook) -> Option<FormKind> {
-    FormKind::ALL.into_iter().find(|f| workbook.sheet(f.sheets()[0].name).is_some())
+    FormKind::ALL
+        .into_iter()
+        .find(|f| workbook.sheet(f.sheets()[0].name).is_some())
 }
 
 /// A record of a store table: its identity within one submission, for change reports.
@@ -171,7 +196,10 @@ pub fn epoch_days(date: chrono::NaiveDate) -> i32 {
 }
 
 /// Dates as a polars `Date` column.
-pub fn date_column(name: &str, dates: impl Iterator<Item = Option<chrono::NaiveDate>>) -> PolarsResult<Column> {
+pub fn date_column(
+    name: &str,
+    dates: impl Iterator<Item = Option<chrono::NaiveDate>>,
+) -> PolarsResult<Column> {
     let days: Vec<Option<i32>> = dates.map(|d| d.map(epoch_days)).collect();
     Column::new(name.into(), days).cast(&DataType::Date)
 }

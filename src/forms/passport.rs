@@ -66,7 +66,9 @@ pub fn is_valid_school_code(code: &str) -> bool {
     !code.is_empty()
         && code.chars().count() <= 32
         && !code.starts_with('.')
-        && code.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && code
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Label -> (row, value) pairs of the `Паспорт` sheet: column A labels, column B values.
@@ -89,14 +91,22 @@ fn labelled_values(sheet: &Sheet) -> Vec<(&'static str, u32, &calamine::Data)> {
 /// its value found after the passport was read.
 pub fn field_cell(workbook: &Workbook, key: &str) -> Option<(String, (u32, u32), String)> {
     let sheet = workbook.sheet(SHEET)?;
-    let (_, row, value) = labelled_values(sheet).into_iter().find(|(k, _, _)| *k == key)?;
-    Some((sheet.name.clone(), (row, *sheet.col_span().start() + 1), cell_text(value).unwrap_or_default()))
+    let (_, row, value) = labelled_values(sheet)
+        .into_iter()
+        .find(|(k, _, _)| *k == key)?;
+    Some((
+        sheet.name.clone(),
+        (row, *sheet.col_span().start() + 1),
+        cell_text(value).unwrap_or_default(),
+    ))
 }
 
 /// The form `Паспорт` names, if it names a known one.
 pub fn form_field(workbook: &Workbook) -> Option<FormKind> {
     let sheet = workbook.sheet(SHEET)?;
-    let (_, _, value) = labelled_values(sheet).into_iter().find(|(k, _, _)| *k == "form")?;
+    let (_, _, value) = labelled_values(sheet)
+        .into_iter()
+        .find(|(k, _, _)| *k == "form")?;
     FormKind::parse(&cell_text(value)?)
 }
 
@@ -114,21 +124,47 @@ pub enum Reading {
 
 /// Reads `Паспорт`. `detected` is the form recognised from the data sheets, used when the
 /// passport lacks `Форма`. Every missing or invalid field is reported.
-pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Reading {
+pub fn read(
+    workbook: &Workbook,
+    detected: Option<FormKind>,
+    fallback: &Fallback,
+    problems: &mut Problems,
+) -> Reading {
     let Some(sheet) = workbook.sheet(SHEET) else {
-        return from_fallback(detected, fallback, problems).map_or(Reading::Unreadable, Reading::Valid);
+        return from_fallback(detected, fallback, problems)
+            .map_or(Reading::Unreadable, Reading::Valid);
     };
     let fields = labelled_values(sheet);
     let name = sheet.name.clone();
-    let get = |key: &str| fields.iter().find(|(k, _, _)| *k == key).map(|(_, row, v)| (*row, *v));
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, row, v)| (*row, *v))
+    };
     let text = |key: &str| get(key).and_then(|(_, v)| cell_text(v));
     let value_cell = |key: &str| get(key).map(|(row, _)| (row, *sheet.col_span().start() + 1));
-    let label_of = |key: &str| LABELS.iter().find(|(k, _)| *k == key).map(|(_, l)| l.to_string()).unwrap_or_else(|| key.to_string());
+    let label_of = |key: &str| {
+        LABELS
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, l)| l.to_string())
+            .unwrap_or_else(|| key.to_string())
+    };
     let missing = |key: &str, problems: &mut Problems| match value_cell(key) {
-        Some(cell) => problems.rule(Rule::PassportField).error(&name, cell, "", format!("не заполнено поле «{}»", label_of(key))),
-        None => problems
-            .rule(Rule::PassportField)
-            .sheet_error(&name, format!("нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)", label_of(key))),
+        Some(cell) => problems.rule(Rule::PassportField).error(
+            &name,
+            cell,
+            "",
+            format!("не заполнено поле «{}»", label_of(key)),
+        ),
+        None => problems.rule(Rule::PassportField).sheet_error(
+            &name,
+            format!(
+                "нет строки «{}»: добавьте её (название в столбце A, значение в столбце B)",
+                label_of(key)
+            ),
+        ),
     };
 
     let form = match text("form") {
@@ -140,7 +176,10 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
                     &name,
                     cell,
                     &t,
-                    format!("неизвестная форма; допустимо: {}", FormKind::ALL.map(|f| f.russian()).join(", ")),
+                    format!(
+                        "неизвестная форма; допустимо: {}",
+                        FormKind::ALL.map(|f| f.russian()).join(", ")
+                    ),
                 );
                 None
             }
@@ -248,7 +287,9 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         }),
         None => None,
     };
-    let Some(form) = form else { return Reading::Unreadable };
+    let Some(form) = form else {
+        return Reading::Unreadable;
+    };
     let needs_wave = matches!(form, FormKind::Questionnaire | FormKind::Diagnostic);
     if needs_wave && text("wave").is_none() {
         missing("wave", problems);
@@ -274,20 +315,35 @@ pub fn read(workbook: &Workbook, detected: Option<FormKind>, fallback: &Fallback
         school_code,
         school_name,
         municipality,
-        term: Term { year: year.unwrap_or_default(), period: period.unwrap_or(Period::Y) },
-        filled_by: text("filled_by").map(|a| crate::author::identity(&a)).unwrap_or_default(),
-        filled_by_text: text("filled_by").map(|a| crate::author::as_written(&a)).unwrap_or_default(),
+        term: Term {
+            year: year.unwrap_or_default(),
+            period: period.unwrap_or(Period::Y),
+        },
+        filled_by: text("filled_by")
+            .map(|a| crate::author::identity(&a))
+            .unwrap_or_default(),
+        filled_by_text: text("filled_by")
+            .map(|a| crate::author::as_written(&a))
+            .unwrap_or_default(),
         filled_on,
         questionnaire: questionnaire.map(|q| fold(&q)),
         diagnostic,
         subject: text("subject"),
         wave,
     };
-    if storable { Reading::Valid(passport) } else { Reading::CheckOnly(passport) }
+    if storable {
+        Reading::Valid(passport)
+    } else {
+        Reading::CheckOnly(passport)
+    }
 }
 
 /// A file without `Паспорт`: everything must come from the fallback.
-fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut Problems) -> Option<Passport> {
+fn from_fallback(
+    detected: Option<FormKind>,
+    fallback: &Fallback,
+    problems: &mut Problems,
+) -> Option<Passport> {
     let Some(form) = detected else {
         let sheets = FormKind::ALL.map(|f| f.sheets()[0].name).join(", ");
         problems.rule(Rule::NoPassport).file_error(format!(
@@ -302,7 +358,13 @@ fn from_fallback(detected: Option<FormKind>, fallback: &Fallback, problems: &mut
         ));
         return None;
     }
-    let (Some(code), Some(term)) = (fallback.school_code.clone().filter(|c| is_valid_school_code(c)), fallback.term) else {
+    let (Some(code), Some(term)) = (
+        fallback
+            .school_code
+            .clone()
+            .filter(|c| is_valid_school_code(c)),
+        fallback.term,
+    ) else {
         problems.rule(Rule::NoPassport).file_error(format!(
             "нет листа «Паспорт»: форма «{}» узнана по заголовкам, но неизвестны школа и период. Добавьте лист «Паспорт» из бланка или запустите с параметрами --school КОД --term \"2025/2026 Q1\"",
             form.russian()
@@ -340,7 +402,12 @@ impl Passport {
     }
 
     fn key_naming(&self, author: &str) -> String {
-        let instrument = self.questionnaire.as_deref().or(self.diagnostic.as_deref()).map(fold).unwrap_or_default();
+        let instrument = self
+            .questionnaire
+            .as_deref()
+            .or(self.diagnostic.as_deref())
+            .map(fold)
+            .unwrap_or_default();
         let wave = self.wave.map(|w| w.code()).unwrap_or_default();
         format!("{}|{instrument}|{wave}|{author}", self.form.code())
     }

@@ -12,14 +12,16 @@ use crate::read::text::{canonical_code, fold};
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
-use crate::schema::column::{FULL_NAME, ID, ITEM, RESPONDENT, RESPONDENT_ID, VALUE_NUM, VALUE_TEXT};
+use crate::schema::column::{
+    FULL_NAME, ID, ITEM, RESPONDENT, RESPONDENT_ID, VALUE_NUM, VALUE_TEXT,
+};
 
 /// The sheet `Ответы`: one row per respondent, one column per item headed by its code.
 pub const SHEET: SheetSpec = SheetSpec {
     name: "Ответы",
     columns: &[
         col(ID, "ID", false).of(Kind::Person {
-            unknown: "такого ID нет в составе участников школы: ответы сохранены, проверьте ID"
+            unknown: "такого ID нет в составе участников школы: ответы сохранены, проверьте ID",
         }),
         col(FULL_NAME, "ФИО", false),
     ],
@@ -30,7 +32,9 @@ pub const SHEET: SheetSpec = SheetSpec {
         names: Earlier::Latest,
     }),
     coded: Some(Coded {
-        unknown: ": это не код пункта анкеты — проверьте, нет ли опечатки в коде", typed_by_teacher: false, list: None
+        unknown: ": это не код пункта анкеты — проверьте, нет ли опечатки в коде",
+        typed_by_teacher: false,
+        list: None,
     }),
     table: Table::Answers,
     frame: Frame::Long(&[
@@ -56,7 +60,12 @@ pub struct Answer {
 
 impl Record for Answer {
     fn key(&self) -> String {
-        format!("{}|{}|{}", self.respondent, self.item, self.value_text.as_deref().unwrap_or_default())
+        format!(
+            "{}|{}|{}",
+            self.respondent,
+            self.item,
+            self.value_text.as_deref().unwrap_or_default()
+        )
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
@@ -80,20 +89,41 @@ pub fn read(
 ) -> PolarsResult<Vec<TableFrame>> {
     let code = passport.questionnaire.clone().unwrap_or_default();
     let Some(def) = ctx.definitions.get(&code) else {
-        let message = format!("неизвестная анкета в поле «Анкета»; известны: {}", ctx.definitions.codes().join(", "));
+        let message = format!(
+            "неизвестная анкета в поле «Анкета»; известны: {}",
+            ctx.definitions.codes().join(", ")
+        );
         let report = problems.rule(Rule::UnknownQuestionnaire);
         match super::passport::field_cell(workbook, "questionnaire") {
             Some((sheet, cell, typed)) => report.error(&sheet, cell, &typed, message),
-            None => report.sheet_error(super::passport::SHEET, format!("неизвестная анкета «{code}»: {message}")),
+            None => report.sheet_error(
+                super::passport::SHEET,
+                format!("неизвестная анкета «{code}»: {message}"),
+            ),
         }
         return Ok(Vec::new());
     };
     let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
+        problems
+            .rule(Rule::MissingSheet)
+            .file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
-    let answers = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Answers { def, columns: Vec::new() }, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &answers)? }])
+    let answers = sheet::read(
+        sheet,
+        &SHEET,
+        ctx.roster_ids,
+        &mut Answers {
+            def,
+            columns: Vec::new(),
+        },
+        problems,
+        counts,
+    );
+    Ok(vec![TableFrame {
+        table: SHEET.table,
+        frame: frame(&SHEET, &answers)?,
+    }])
 }
 
 /// The questionnaire's own rules: an ID unless the questionnaire is anonymous, and each
@@ -108,17 +138,25 @@ impl SheetRules for Answers<'_> {
     type Record = Answer;
 
     /// Item columns: the header starts with the item code (`К1.2 Умею составлять...`).
-    fn header(&mut self, sheet: &Sheet, header: &Header, problems: &mut Problems) -> Vec<(u32, String)> {
+    fn header(
+        &mut self,
+        sheet: &Sheet,
+        header: &Header,
+        problems: &mut Problems,
+    ) -> Vec<(u32, String)> {
         if header.col(ID).is_none() && !self.def.anonymous {
-            problems
-                .rule(Rule::RespondentId)
-                .sheet_error(&sheet.name, "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника");
+            problems.rule(Rule::RespondentId).sheet_error(
+                &sheet.name,
+                "нет столбца «ID»: анкета не анонимная, у каждого ответа должен быть ID участника",
+            );
         }
         let mut unknown = Vec::new();
         for (c, text) in &header.extra {
             let first = text.split_whitespace().next().unwrap_or_default();
             match self.def.item(&canonical_code(first, &mut Vec::new())) {
-                Some(item) if !self.columns.iter().any(|(_, i)| i.code == item.code) => self.columns.push((*c, item)),
+                Some(item) if !self.columns.iter().any(|(_, i)| i.code == item.code) => {
+                    self.columns.push((*c, item))
+                }
                 _ => unknown.push((*c, text.clone())),
             }
         }
@@ -127,13 +165,20 @@ impl SheetRules for Answers<'_> {
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
         if row.text(ID).is_none() && !self.def.anonymous {
-            problems.rule(Rule::RespondentId).error(&sheet.name, row.at(ID), "", "не заполнен ID: анкета не анонимная");
+            problems.rule(Rule::RespondentId).error(
+                &sheet.name,
+                row.at(ID),
+                "",
+                "не заполнен ID: анкета не анонимная",
+            );
         }
     }
 
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Answer> {
         let respondent_id = row.text(ID);
-        let respondent = respondent_id.clone().unwrap_or_else(|| format!("#{}", row.row + 1));
+        let respondent = respondent_id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", row.row + 1));
         let mut answers = Vec::new();
         for (c, item) in &self.columns {
             let value = sheet.get(row.row, *c);
@@ -141,18 +186,23 @@ impl SheetRules for Answers<'_> {
                 continue;
             };
             match read_answer(item, value, &text) {
-                Ok(values) => answers.extend(values.into_iter().map(|(value_num, value_text)| Answer {
-                    respondent_id: respondent_id.clone(),
-                    respondent: respondent.clone(),
-                    item: item.code.clone(),
-                    value_num,
-                    value_text,
-                })),
+                Ok(values) => {
+                    answers.extend(values.into_iter().map(|(value_num, value_text)| Answer {
+                        respondent_id: respondent_id.clone(),
+                        respondent: respondent.clone(),
+                        item: item.code.clone(),
+                        value_num,
+                        value_text,
+                    }))
+                }
                 Err(expected) => problems.rule(Rule::Answer).error(
                     &sheet.name,
                     (row.row, *c),
                     &text,
-                    format!("ответ на пункт {} вне шкалы; допустимо: {expected}", item.code),
+                    format!(
+                        "ответ на пункт {} вне шкалы; допустимо: {expected}",
+                        item.code
+                    ),
                 ),
             }
         }
@@ -169,7 +219,9 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
             let (min, max) = (item.min.unwrap_or(1), item.max.unwrap_or(5));
             let expected = format!("целое число от {min} до {max}");
             match parse_number(value, &mut Vec::new()) {
-                Ok(Some(n)) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => Ok(vec![(Some(n), None)]),
+                Ok(Some(n)) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => {
+                    Ok(vec![(Some(n), None)])
+                }
                 _ => Err(expected),
             }
         }
@@ -195,13 +247,23 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
 
 fn match_option(item: &Item, text: &str) -> Result<String, String> {
     let key = fold(text);
-    item.options.iter().find(|o| fold(o) == key).cloned().ok_or_else(|| {
-        let list = item.options.join(", ");
-        if item.scale == Scale::Multi { format!("{list} (несколько — через «;»)") } else { list }
-    })
+    item.options
+        .iter()
+        .find(|o| fold(o) == key)
+        .cloned()
+        .ok_or_else(|| {
+            let list = item.options.join(", ");
+            if item.scale == Scale::Multi {
+                format!("{list} (несколько — через «;»)")
+            } else {
+                list
+            }
+        })
 }
 
 /// Shown in messages and templates: the numbers a likert item accepts.
 pub fn likert_values(item: &Item) -> Vec<String> {
-    (item.min.unwrap_or(1)..=item.max.unwrap_or(5)).map(|v| format_number(v as f64)).collect()
+    (item.min.unwrap_or(1)..=item.max.unwrap_or(5))
+        .map(|v| format_number(v as f64))
+        .collect()
 }

@@ -25,8 +25,10 @@ pub const SHEET: SheetSpec = SheetSpec {
         col(ROLE, "Роль", true).of(Kind::Closed(&ROLES)),
         col(CLASS, "Класс", false).of(Kind::Class),
         col(SUBJECT, "Предмет", false),
-        col(EXPERIENCE_YEARS, "Стаж, лет", false)
-            .of(Kind::Number { positive: false, expected: "стаж не может быть отрицательным" }),
+        col(EXPERIENCE_YEARS, "Стаж, лет", false).of(Kind::Number {
+            positive: false,
+            expected: "стаж не может быть отрицательным",
+        }),
         col(TUTOR_ID, "Тьютор (ID)", false).of(Kind::Code),
     ],
     no_header: "не найдена строка заголовков (ID, ФИО, Роль...): возьмите заголовки из бланка",
@@ -70,13 +72,29 @@ impl Record for Person {
     }
 }
 
-pub fn read(workbook: &Workbook, problems: &mut Problems, counts: &mut RowCounts) -> PolarsResult<Vec<TableFrame>> {
+pub fn read(
+    workbook: &Workbook,
+    problems: &mut Problems,
+    counts: &mut RowCounts,
+) -> PolarsResult<Vec<TableFrame>> {
     let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
+        problems
+            .rule(Rule::MissingSheet)
+            .file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
-    let people = sheet::read(sheet, &SHEET, None, &mut People::default(), problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &people)? }])
+    let people = sheet::read(
+        sheet,
+        &SHEET,
+        None,
+        &mut People::default(),
+        problems,
+        counts,
+    );
+    Ok(vec![TableFrame {
+        table: SHEET.table,
+        frame: frame(&SHEET, &people)?,
+    }])
 }
 
 /// The roster's own rules: a learner's class, and tutor links across rows.
@@ -100,13 +118,23 @@ impl SheetRules for People {
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
         if row.closed(ROLE) == Some("обучающийся") && row.text(CLASS).is_none() {
-            problems.rule(Rule::LearnerClass).error(&sheet.name, row.at(CLASS), "", "для обучающегося нужно указать класс (например, 6А)");
+            problems.rule(Rule::LearnerClass).error(
+                &sheet.name,
+                row.at(CLASS),
+                "",
+                "для обучающегося нужно указать класс (например, 6А)",
+            );
         }
     }
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Person> {
         let (id, role) = (row.text(ID), row.closed(ROLE));
-        self.listed.push(Listed { row: row.row, id: id.clone(), role, tutor_id: row.text(TUTOR_ID) });
+        self.listed.push(Listed {
+            row: row.row,
+            id: id.clone(),
+            role,
+            tutor_id: row.text(TUTOR_ID),
+        });
         let (Some(id), Some(full_name), Some(role)) = (id, row.text(FULL_NAME), role) else {
             return Vec::new();
         };

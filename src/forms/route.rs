@@ -13,7 +13,13 @@ use crate::schema::Table;
 use crate::schema::column::{ACTIVITY, DUE, EVIDENCE, GOAL, ID, LEVEL, NOMINATION, RESULT, STATUS};
 use crate::schema::{RouteResult, Status};
 
-pub const LEVELS: [&str; 5] = ["школьный", "муниципальный", "региональный", "всероссийский", "международный"];
+pub const LEVELS: [&str; 5] = [
+    "школьный",
+    "муниципальный",
+    "региональный",
+    "всероссийский",
+    "международный",
+];
 pub const STATUSES: [&str; 4] = Status::CODES;
 pub const RESULTS: [&str; 3] = RouteResult::CODES;
 pub const EVIDENCE_KINDS: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
@@ -23,7 +29,7 @@ pub const SHEET: SheetSpec = SheetSpec {
     name: "Маршрут",
     columns: &[
         col(ID, "ID", true).of(Kind::Person {
-            unknown: "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID"
+            unknown: "такого ID нет в составе участников школы: маршрут сохранён, проверьте ID",
         }),
         col(GOAL, "Цель", true),
         col(ACTIVITY, "Мероприятие", true),
@@ -83,11 +89,16 @@ pub fn read(
     counts: &mut super::RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
     let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems.rule(Rule::MissingSheet).file_error(format!("нет листа «{}»", SHEET.name));
+        problems
+            .rule(Rule::MissingSheet)
+            .file_error(format!("нет листа «{}»", SHEET.name));
         return Ok(Vec::new());
     };
     let items = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Steps, problems, counts);
-    Ok(vec![TableFrame { table: SHEET.table, frame: frame(&SHEET, &items)? }])
+    Ok(vec![TableFrame {
+        table: SHEET.table,
+        frame: frame(&SHEET, &items)?,
+    }])
 }
 
 /// The route's own rules: a result only for a step that is done.
@@ -116,12 +127,31 @@ impl SheetRules for Steps {
     }
 
     fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<RouteItem> {
-        let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) =
-            (row.text(ID), row.text(GOAL), row.text(ACTIVITY), row.closed(LEVEL), row.date(DUE), row.closed(STATUS))
-        else {
+        let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) = (
+            row.text(ID),
+            row.text(GOAL),
+            row.text(ACTIVITY),
+            row.closed(LEVEL),
+            row.date(DUE),
+            row.closed(STATUS),
+        ) else {
             return Vec::new();
         };
-        let (nomination, result, evidence) = (row.text(NOMINATION), row.closed(RESULT), row.closed(EVIDENCE));
-        vec![RouteItem { id, goal, activity, level, nomination, due, status, result, evidence }]
+        let (nomination, result, evidence) = (
+            row.text(NOMINATION),
+            row.closed(RESULT),
+            row.closed(EVIDENCE),
+        );
+        vec![RouteItem {
+            id,
+            goal,
+            activity,
+            level,
+            nomination,
+            due,
+            status,
+            result,
+            evidence,
+        }]
     }
 }

@@ -9,7 +9,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::spec::{Earlier, Kind, SheetSpec};
-use super::table::{Header, Normalizations, RowCounts, RowReader, Value, data_rows, locate_header, warn_unknown_columns};
+use super::table::{
+    Header, Normalizations, RowCounts, RowReader, Value, data_rows, locate_header,
+    warn_unknown_columns,
+};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::Sheet;
 
@@ -26,7 +29,12 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     fn value(&self, key: &str) -> Option<&Value> {
-        let i = self.spec.columns.iter().position(|c| c.key == key).expect("the form declares every key it reads");
+        let i = self
+            .spec
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .expect("the form declares every key it reads");
         self.values[i].as_ref()
     }
 
@@ -78,7 +86,12 @@ pub trait SheetRules {
 
     /// Takes the form's own columns from the header's unknown ones (event codes, task
     /// numbers, item codes) and returns the rest, which are warned as unknown.
-    fn header(&mut self, _sheet: &Sheet, header: &Header, _problems: &mut Problems) -> Vec<(u32, String)> {
+    fn header(
+        &mut self,
+        _sheet: &Sheet,
+        header: &Header,
+        _problems: &mut Problems,
+    ) -> Vec<(u32, String)> {
         header.extra.clone()
     }
 
@@ -104,24 +117,53 @@ pub fn read<F: SheetRules>(
     counts: &mut RowCounts,
 ) -> Vec<(u32, F::Record)> {
     let Some(header) = locate_header(sheet, spec.columns, problems) else {
-        problems.rule(Rule::NoHeader).sheet_error(&sheet.name, spec.no_header);
+        problems
+            .rule(Rule::NoHeader)
+            .sheet_error(&sheet.name, spec.no_header);
         return Vec::new();
     };
     let unknown = form.header(sheet, &header, problems);
-    warn_unknown_columns(sheet, &header, unknown, spec.coded.map_or("", |c| c.unknown), problems);
+    warn_unknown_columns(
+        sheet,
+        &header,
+        unknown,
+        spec.coded.map_or("", |c| c.unknown),
+        problems,
+    );
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut records = Vec::new();
     let mut earlier: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &number in &rows {
-        let mut reader = RowReader { sheet, header: &header, columns: spec.columns, row: number, problems, norm: &mut norm };
-        let values = spec.columns.iter().map(|column| reader.read(column)).collect();
-        let mut row = Row { row: number, repeated: false, values, spec, header: &header };
+        let mut reader = RowReader {
+            sheet,
+            header: &header,
+            columns: spec.columns,
+            row: number,
+            problems,
+            norm: &mut norm,
+        };
+        let values = spec
+            .columns
+            .iter()
+            .map(|column| reader.read(column))
+            .collect();
+        let mut row = Row {
+            row: number,
+            repeated: false,
+            values,
+            spec,
+            header: &header,
+        };
         form.check_row(&row, sheet, problems);
         row.repeated = check_unique(&row, sheet, &mut earlier, problems);
         check_persons(&row, sheet, roster, &mut unknown_people, problems);
-        records.extend(form.records(&row, sheet, problems).into_iter().map(|record| (number, record)));
+        records.extend(
+            form.records(&row, sheet, problems)
+                .into_iter()
+                .map(|record| (number, record)),
+        );
     }
     form.check_rows(sheet, &header, problems);
     norm.report(problems);
@@ -130,39 +172,70 @@ pub fn read<F: SheetRules>(
 
 /// Reports a row repeating the spec's unique key of an earlier row; `earlier` holds each
 /// key's row as the spec says. Returns whether the row repeats one.
-fn check_unique(row: &Row, sheet: &Sheet, earlier: &mut HashMap<String, u32>, problems: &mut Problems) -> bool {
-    let Some(unique) = row.spec.unique else { return false };
-    let Some(key) = row.text(unique.key) else { return false };
+fn check_unique(
+    row: &Row,
+    sheet: &Sheet,
+    earlier: &mut HashMap<String, u32>,
+    problems: &mut Problems,
+) -> bool {
+    let Some(unique) = row.spec.unique else {
+        return false;
+    };
+    let Some(key) = row.text(unique.key) else {
+        return false;
+    };
     let before = earlier.get(&key).copied();
     if before.is_none() || unique.names == Earlier::Latest {
         earlier.insert(key.clone(), row.row);
     }
     let Some(before) = before else { return false };
     let message = unique.message.replace("{row}", &(before + 1).to_string());
-    problems.rule(Rule::DuplicateKey).error(&sheet.name, row.at(unique.key), &key, message);
+    problems
+        .rule(Rule::DuplicateKey)
+        .error(&sheet.name, row.at(unique.key), &key, message);
     true
 }
 
 /// Warns, once per ID, of a person column's ID that the school's roster lacks.
-fn check_persons(row: &Row, sheet: &Sheet, roster: Option<&HashSet<String>>, warned: &mut BTreeSet<String>, problems: &mut Problems) {
+fn check_persons(
+    row: &Row,
+    sheet: &Sheet,
+    roster: Option<&HashSet<String>>,
+    warned: &mut BTreeSet<String>,
+    problems: &mut Problems,
+) {
     for column in row.spec.columns {
         if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text(column.key))
             && roster.is_some_and(|ids| !ids.contains(&id))
             && warned.insert(id.clone())
         {
-            problems.rule(Rule::UnknownPerson).warning(&sheet.name, row.cell(column.key), &id, unknown);
+            problems.rule(Rule::UnknownPerson).warning(
+                &sheet.name,
+                row.cell(column.key),
+                &id,
+                unknown,
+            );
         }
     }
 }
 
 /// Counts the data rows of `sheet` as stored or rejected (a row with any error is
 /// rejected) and keeps the records of the valid rows.
-fn keep_valid<R>(records: Vec<(u32, R)>, sheet: &str, data_rows: &[u32], problems: &Problems, counts: &mut RowCounts) -> Vec<(u32, R)> {
+fn keep_valid<R>(
+    records: Vec<(u32, R)>,
+    sheet: &str,
+    data_rows: &[u32],
+    problems: &Problems,
+    counts: &mut RowCounts,
+) -> Vec<(u32, R)> {
     let bad = problems.error_rows(sheet);
     let rejected = data_rows.iter().filter(|r| bad.contains(r)).count();
     counts.rejected += rejected;
     counts.stored += data_rows.len() - rejected;
-    records.into_iter().filter(|(row, _)| !bad.contains(row)).collect()
+    records
+        .into_iter()
+        .filter(|(row, _)| !bad.contains(row))
+        .collect()
 }
 
 #[cfg(test)]
@@ -181,11 +254,18 @@ mod tests {
                 range.set_value((r as u32, c as u32), Data::String(text.to_string()));
             }
         }
-        Sheet { name: name.into(), range }
+        Sheet {
+            name: name.into(),
+            range,
+        }
     }
 
     fn rules(problems: &Problems) -> Vec<(&'static str, String)> {
-        problems.items.iter().map(|p| (p.rule.code(), p.cell_ref())).collect()
+        problems
+            .items
+            .iter()
+            .map(|p| (p.rule.code(), p.cell_ref()))
+            .collect()
     }
 
     struct Steps;
@@ -193,29 +273,77 @@ mod tests {
     impl SheetRules for Steps {
         type Record = (String, Option<&'static str>);
 
-        fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Self::Record> {
-            row.text("id").map(|id| (id, row.closed("status"))).into_iter().collect()
+        fn records(
+            &mut self,
+            row: &Row,
+            _sheet: &Sheet,
+            _problems: &mut Problems,
+        ) -> Vec<Self::Record> {
+            row.text("id")
+                .map(|id| (id, row.closed("status")))
+                .into_iter()
+                .collect()
         }
     }
 
     #[test]
     fn a_sheet_is_read_by_its_spec_with_a_rule_for_every_problem() {
-        let header: &[&str] = &["ID", "Цель", "Мероприятие", "Уровень", "Номинация", "Срок", "Статус", "Лишний"];
+        let header: &[&str] = &[
+            "ID",
+            "Цель",
+            "Мероприятие",
+            "Уровень",
+            "Номинация",
+            "Срок",
+            "Статус",
+            "Лишний",
+        ];
         let sheet = sheet(
             "Маршрут",
             &[
                 header,
-                &["У-1", "цель", "олимпиада", "школьный", "", "октябрь 2025", "выполнено"],
-                &["У-2", "цель", "олимпиада", "районный", "", "12.13.2025", "выполнено"],
+                &[
+                    "У-1",
+                    "цель",
+                    "олимпиада",
+                    "школьный",
+                    "",
+                    "октябрь 2025",
+                    "выполнено",
+                ],
+                &[
+                    "У-2",
+                    "цель",
+                    "олимпиада",
+                    "районный",
+                    "",
+                    "12.13.2025",
+                    "выполнено",
+                ],
                 &[],
-                &["У-1", "", "олимпиада", "региональный", "", "октябрь 2025", "запланировано"],
+                &[
+                    "У-1",
+                    "",
+                    "олимпиада",
+                    "региональный",
+                    "",
+                    "октябрь 2025",
+                    "запланировано",
+                ],
                 &["Итого"],
             ],
         );
         let roster = HashSet::from(["У-1".to_string()]);
         let mut problems = Problems::default();
         let mut counts = RowCounts::default();
-        let records = read(&sheet, &route::SHEET, Some(&roster), &mut Steps, &mut problems, &mut counts);
+        let records = read(
+            &sheet,
+            &route::SHEET,
+            Some(&roster),
+            &mut Steps,
+            &mut problems,
+            &mut counts,
+        );
         assert_eq!(
             rules(&problems),
             [
@@ -228,7 +356,15 @@ mod tests {
             ]
         );
         assert_eq!(records, [(1, ("У-1".to_string(), Some("выполнено")))]);
-        assert_eq!(counts, RowCounts { read: 5, stored: 1, rejected: 2, blank: 2 });
+        assert_eq!(
+            counts,
+            RowCounts {
+                read: 5,
+                stored: 1,
+                rejected: 2,
+                blank: 2
+            }
+        );
     }
 
     #[test]
@@ -243,20 +379,51 @@ mod tests {
             ],
         );
         let mut problems = Problems::default();
-        let people = roster::read(&crate::read::workbook::Workbook { sheets: vec![sheet] }, &mut problems, &mut RowCounts::default());
-        let texts: Vec<(&str, &str)> = problems.items.iter().map(|p| (p.rule.code(), p.message.as_str())).collect();
+        let people = roster::read(
+            &crate::read::workbook::Workbook {
+                sheets: vec![sheet],
+            },
+            &mut problems,
+            &mut RowCounts::default(),
+        );
+        let texts: Vec<(&str, &str)> = problems
+            .items
+            .iter()
+            .map(|p| (p.rule.code(), p.message.as_str()))
+            .collect();
         assert_eq!(
             texts,
             [
-                ("duplicate-key", "ID повторяется: уже есть в строке 2; у каждого участника свой ID"),
-                ("learner-class", "для обучающегося нужно указать класс (например, 6А)"),
-                ("duplicate-key", "ID повторяется: уже есть в строке 2; у каждого участника свой ID"),
-                ("tutor-link", "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID"),
+                (
+                    "duplicate-key",
+                    "ID повторяется: уже есть в строке 2; у каждого участника свой ID"
+                ),
+                (
+                    "learner-class",
+                    "для обучающегося нужно указать класс (например, 6А)"
+                ),
+                (
+                    "duplicate-key",
+                    "ID повторяется: уже есть в строке 2; у каждого участника свой ID"
+                ),
+                (
+                    "tutor-link",
+                    "тьютора с таким ID нет в списке: добавьте его строкой с ролью «тьютор» или исправьте ID"
+                ),
             ]
         );
         let frame = &people.expect("a frame")[0].frame;
-        let names: Vec<&str> = frame.get_column_names().into_iter().map(|n| n.as_str()).collect();
-        let spec: Vec<&str> = roster::SHEET.columns.iter().map(|c| c.key).chain(["_key", "_digest", "source_row"]).collect();
+        let names: Vec<&str> = frame
+            .get_column_names()
+            .into_iter()
+            .map(|n| n.as_str())
+            .collect();
+        let spec: Vec<&str> = roster::SHEET
+            .columns
+            .iter()
+            .map(|c| c.key)
+            .chain(["_key", "_digest", "source_row"])
+            .collect();
         assert_eq!(names, spec);
         assert_eq!(frame.height(), 1);
     }

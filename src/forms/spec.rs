@@ -27,7 +27,10 @@ pub enum Kind {
     Closed(&'static [&'static str]),
     /// A number; `positive` requires more than zero, otherwise zero or more; `expected` is
     /// what a number outside that is told.
-    Number { positive: bool, expected: &'static str },
+    Number {
+        positive: bool,
+        expected: &'static str,
+    },
     /// A date.
     Date,
     /// A date, or a month with its year (`октябрь 2025`, meaning the month's last day).
@@ -38,7 +41,9 @@ impl Kind {
     /// How the store keeps a value of this kind.
     pub fn stored(self) -> Stored {
         match self {
-            Kind::Text | Kind::Code | Kind::Class | Kind::Person { .. } | Kind::Closed(_) => Stored::Text,
+            Kind::Text | Kind::Code | Kind::Class | Kind::Person { .. } | Kind::Closed(_) => {
+                Stored::Text
+            }
             Kind::Number { .. } => Stored::Number,
             Kind::Date | Kind::DateOrMonth => Stored::Date,
         }
@@ -56,7 +61,12 @@ pub struct Column {
 
 /// A column of text; [`Column::of`] says what else it holds.
 pub const fn col(key: &'static str, header: &'static str, required: bool) -> Column {
-    Column { key, header, required, kind: Kind::Text }
+    Column {
+        key,
+        header,
+        required,
+        kind: Kind::Text,
+    }
 }
 
 impl Column {
@@ -132,13 +142,20 @@ pub struct SheetSpec {
 impl SheetSpec {
     /// A spec column by key; the forms name only keys they declare.
     pub fn column(&self, key: &str) -> &Column {
-        self.columns.iter().find(|c| c.key == key).expect("the form declares every key it reads")
+        self.columns
+            .iter()
+            .find(|c| c.key == key)
+            .expect("the form declares every key it reads")
     }
 
     /// The store columns, in order, and how each keeps its values.
     pub fn store_columns(&self) -> Vec<(&'static str, Stored)> {
         match self.frame {
-            Frame::Columns => self.columns.iter().map(|c| (c.key, c.kind.stored())).collect(),
+            Frame::Columns => self
+                .columns
+                .iter()
+                .map(|c| (c.key, c.kind.stored()))
+                .collect(),
             Frame::Long(columns) => columns.to_vec(),
         }
     }
@@ -160,15 +177,33 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
         let mismatch = || polars_err!(ComputeError: "the records of {} give no {stored:?} value for {key}", spec.table);
         let column = match stored {
             Stored::Text => {
-                let values = fields.map(|f| if let Some(Field::Text(t)) = f { Ok(t) } else { Err(mismatch()) });
+                let values = fields.map(|f| {
+                    if let Some(Field::Text(t)) = f {
+                        Ok(t)
+                    } else {
+                        Err(mismatch())
+                    }
+                });
                 FrameColumn::new(key.into(), values.collect::<PolarsResult<Vec<_>>>()?)
             }
             Stored::Number => {
-                let values = fields.map(|f| if let Some(Field::Number(n)) = f { Ok(n) } else { Err(mismatch()) });
+                let values = fields.map(|f| {
+                    if let Some(Field::Number(n)) = f {
+                        Ok(n)
+                    } else {
+                        Err(mismatch())
+                    }
+                });
                 FrameColumn::new(key.into(), values.collect::<PolarsResult<Vec<_>>>()?)
             }
             Stored::Date => {
-                let values = fields.map(|f| if let Some(Field::Date(d)) = f { Ok(d) } else { Err(mismatch()) });
+                let values = fields.map(|f| {
+                    if let Some(Field::Date(d)) = f {
+                        Ok(d)
+                    } else {
+                        Err(mismatch())
+                    }
+                });
                 date_column(key, values.collect::<PolarsResult<Vec<_>>>()?.into_iter())?
             }
         };
@@ -182,9 +217,16 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
 /// re-submission can report rows added, removed and changed; `source_row`: where it was.
 fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
     let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
-    let digests: Vec<String> = rows.iter().map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes())).collect();
+    let digests: Vec<String> = rows
+        .iter()
+        .map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes()))
+        .collect();
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
-    [FrameColumn::new(KEY.into(), keys), FrameColumn::new(DIGEST.into(), digests), FrameColumn::new(SOURCE_ROW.into(), source_rows)]
+    [
+        FrameColumn::new(KEY.into(), keys),
+        FrameColumn::new(DIGEST.into(), digests),
+        FrameColumn::new(SOURCE_ROW.into(), source_rows),
+    ]
 }
 
 #[cfg(test)]
@@ -195,7 +237,11 @@ mod tests {
     fn every_sheet_stores_the_columns_of_its_table_in_the_schemas_order() {
         for form in FormKind::ALL {
             for spec in form.sheets() {
-                let stored: Vec<&str> = spec.store_columns().into_iter().map(|(key, _)| key).collect();
+                let stored: Vec<&str> = spec
+                    .store_columns()
+                    .into_iter()
+                    .map(|(key, _)| key)
+                    .collect();
                 assert_eq!(stored, spec.table.record_columns(), "«{}»", spec.name);
             }
         }

@@ -54,9 +54,14 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
     let keys: Vec<String> = columns.iter().map(|c| fold(c.header)).collect();
     let mut best: Option<(usize, u32)> = None;
     let span = sheet.row_span();
-    let last_search = (*span.start()).saturating_add(HEADER_SEARCH_ROWS).min(*span.end());
+    let last_search = (*span.start())
+        .saturating_add(HEADER_SEARCH_ROWS)
+        .min(*span.end());
     for row in *span.start()..=last_search {
-        let matches = sheet.col_span().filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t)))).count();
+        let matches = sheet
+            .col_span()
+            .filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
+            .count();
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
         }
@@ -74,17 +79,28 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         last_col = c;
         let key = fold(&text);
         match columns.iter().zip(&keys).find(|(_, k)| **k == key) {
-            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => known.push((column.key, c)),
+            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => {
+                known.push((column.key, c))
+            }
             _ => extra.push((c, text)),
         }
     }
-    for column in columns.iter().filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key)) {
+    for column in columns
+        .iter()
+        .filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key))
+    {
         problems.rule(Rule::MissingColumn).sheet_error(
             &sheet.name,
             format!("нет обязательного столбца «{}» (строка заголовков — {}): добавьте его с таким заголовком", column.header, row + 1),
         );
     }
-    Some(Header { row, first_col: first_col.unwrap_or(0), last_col, known, extra })
+    Some(Header {
+        row,
+        first_col: first_col.unwrap_or(0),
+        last_col,
+        known,
+        extra,
+    })
 }
 
 /// Warns once per column the form does not know; `what` says what it might have been.
@@ -116,7 +132,12 @@ pub struct RowCounts {
 
 /// The data rows below the header: blank rows and a trailing `Итого` row are skipped with
 /// counts (and a note for totals); every other row is returned for reading.
-pub fn data_rows(sheet: &Sheet, header: &Header, counts: &mut RowCounts, problems: &mut Problems) -> Vec<u32> {
+pub fn data_rows(
+    sheet: &Sheet,
+    header: &Header,
+    counts: &mut RowCounts,
+    problems: &mut Problems,
+) -> Vec<u32> {
     let mut rows = Vec::new();
     for row in header.row + 1..=*sheet.row_span().end() {
         counts.read += 1;
@@ -125,7 +146,9 @@ pub fn data_rows(sheet: &Sheet, header: &Header, counts: &mut RowCounts, problem
             counts.blank += 1;
             continue;
         }
-        let first = cell_text(sheet.get(row, header.first_col)).map(|t| fold(&t)).unwrap_or_default();
+        let first = cell_text(sheet.get(row, header.first_col))
+            .map(|t| fold(&t))
+            .unwrap_or_default();
         if first.starts_with("итого") {
             counts.blank += 1;
             problems.rule(Rule::TotalRow).note(
@@ -149,7 +172,10 @@ pub struct Normalizations {
 impl Normalizations {
     pub fn record(&mut self, sheet: &str, cell: (u32, u32), header: &str, changes: &[Change]) {
         for &change in changes {
-            let entry = self.groups.entry((sheet.to_string(), cell.1, change)).or_insert((0, cell, header.to_string()));
+            let entry = self
+                .groups
+                .entry((sheet.to_string(), cell.1, change))
+                .or_insert((0, cell, header.to_string()));
             entry.0 += 1;
         }
     }
@@ -161,7 +187,11 @@ impl Normalizations {
                 &sheet,
                 Some(first),
                 "",
-                format!("столбец «{header}»: {} — ячеек: {count}, первая {}", change.describe(), cell_name(first.0, first.1)),
+                format!(
+                    "столбец «{header}»: {} — ячеек: {count}, первая {}",
+                    change.describe(),
+                    cell_name(first.0, first.1)
+                ),
             );
         }
     }
@@ -169,7 +199,11 @@ impl Normalizations {
 
 /// `8 б`, `8-б` -> `8Б`: grade and letter without separators.
 fn normalise_class(class: &str) -> String {
-    class.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase()
+    class
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_uppercase()
 }
 
 /// Reads the cells of one data row, reporting problems against their cells.
@@ -184,7 +218,11 @@ pub struct RowReader<'a> {
 
 impl RowReader<'_> {
     fn column(&self, key: &str) -> Column {
-        *self.columns.iter().find(|c| c.key == key).expect("the form declares every key it reads")
+        *self
+            .columns
+            .iter()
+            .find(|c| c.key == key)
+            .expect("the form declares every key it reads")
     }
 
     /// The raw value of a known column, `Empty` when the column is absent.
@@ -202,7 +240,9 @@ impl RowReader<'_> {
 
     fn error(&mut self, rule: Rule, cell: Option<(u32, u32)>, found: &str, message: String) {
         let cell = cell.unwrap_or((self.row, self.header.first_col));
-        self.problems.rule(rule).error(&self.sheet.name, cell, found, message);
+        self.problems
+            .rule(rule)
+            .error(&self.sheet.name, cell, found, message);
     }
 
     /// Reads a cell by its column's kind.
@@ -210,11 +250,20 @@ impl RowReader<'_> {
         match column.kind {
             Kind::Text => self.text(column.key).map(Value::Text),
             Kind::Code | Kind::Person { .. } => self.code(column.key).map(Value::Text),
-            Kind::Class => self.code(column.key).map(|c| Value::Text(normalise_class(&c))),
+            Kind::Class => self
+                .code(column.key)
+                .map(|c| Value::Text(normalise_class(&c))),
             Kind::Closed(allowed) => self.closed(column.key, allowed).map(Value::Closed),
             Kind::Number { positive, expected } => {
                 let allowed = |n: f64| if positive { n > 0.0 } else { n >= 0.0 };
-                self.number(column.key, |n| if allowed(n) { Ok(()) } else { Err(expected.to_string()) }).map(Value::Number)
+                self.number(column.key, |n| {
+                    if allowed(n) {
+                        Ok(())
+                    } else {
+                        Err(expected.to_string())
+                    }
+                })
+                .map(Value::Number)
             }
             Kind::Date => self.date(column.key, false).map(Value::Date),
             Kind::DateOrMonth => self.date(column.key, true).map(Value::Date),
@@ -225,7 +274,12 @@ impl RowReader<'_> {
     fn missing(&mut self, key: &str) {
         let column = self.column(key);
         let cell = self.header.col(key).map(|c| (self.row, c));
-        self.error(Rule::Required, cell, "", format!("не заполнен обязательный столбец «{}»", column.header));
+        self.error(
+            Rule::Required,
+            cell,
+            "",
+            format!("не заполнен обязательный столбец «{}»", column.header),
+        );
     }
 
     /// Free text (spaces squeezed); an error if required and empty.
@@ -290,7 +344,10 @@ impl RowReader<'_> {
                     Rule::ClosedList,
                     cell,
                     &raw,
-                    format!("недопустимое значение в столбце «{header}»; допустимо: {}", allowed.join(", ")),
+                    format!(
+                        "недопустимое значение в столбце «{header}»; допустимо: {}",
+                        allowed.join(", ")
+                    ),
                 );
                 None
             }
@@ -311,7 +368,12 @@ impl RowReader<'_> {
                     Some(n)
                 }
                 Err(expected) => {
-                    self.error(Rule::NumberRange, cell, &cell_text(value).unwrap_or_default(), format!("столбец «{header}»: {expected}"));
+                    self.error(
+                        Rule::NumberRange,
+                        cell,
+                        &cell_text(value).unwrap_or_default(),
+                        format!("столбец «{header}»: {expected}"),
+                    );
                     None
                 }
             },
@@ -322,7 +384,12 @@ impl RowReader<'_> {
                 None
             }
             Err(()) => {
-                self.error(Rule::Number, cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должно быть число"));
+                self.error(
+                    Rule::Number,
+                    cell,
+                    &cell_text(value).unwrap_or_default(),
+                    format!("в столбце «{header}» должно быть число"),
+                );
                 None
             }
         }
@@ -333,7 +400,11 @@ impl RowReader<'_> {
         let (value, cell) = self.value(key);
         let header = self.column(key).header;
         let mut changes = Vec::new();
-        let parsed = if date_or_month { parse_due(value, &mut changes) } else { parse_date(value, &mut changes) };
+        let parsed = if date_or_month {
+            parse_due(value, &mut changes)
+        } else {
+            parse_date(value, &mut changes)
+        };
         match parsed {
             Ok(Some(d)) => {
                 if let Some(cell) = cell {
@@ -353,7 +424,12 @@ impl RowReader<'_> {
                 } else {
                     "дата, например 12.09.2025"
                 };
-                self.error(Rule::Date, cell, &cell_text(value).unwrap_or_default(), format!("в столбце «{header}» должна быть {expected}"));
+                self.error(
+                    Rule::Date,
+                    cell,
+                    &cell_text(value).unwrap_or_default(),
+                    format!("в столбце «{header}» должна быть {expected}"),
+                );
                 None
             }
         }

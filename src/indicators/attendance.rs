@@ -4,7 +4,9 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, school_only};
 use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
-use crate::schema::column::{AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE};
+use crate::schema::column::{
+    AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE,
+};
 use crate::schema::{Indicator, Mark};
 
 /// Event kinds that count as club meetings (seed 001: twice a month).
@@ -31,11 +33,24 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
         JoinArgs::new(JoinType::Left),
     );
     let present = col(MARK).eq(lit(Mark::Present.code()));
-    Some(joined.group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(PERSON_ID).alias("person")]).agg([
-        present.clone().cast(DataType::Float64).sum().alias("present"),
-        len().cast(DataType::Float64).alias("marked"),
-        exact_sum(when(present).then(col(HOURS)).otherwise(lit(0.0))).alias("hours_present"),
-    ]))
+    Some(
+        joined
+            .group_by([
+                col(MUNICIPALITY),
+                col(SCHOOL_CODE),
+                col(PERSON_ID).alias("person"),
+            ])
+            .agg([
+                present
+                    .clone()
+                    .cast(DataType::Float64)
+                    .sum()
+                    .alias("present"),
+                len().cast(DataType::Float64).alias("marked"),
+                exact_sum(when(present).then(col(HOURS)).otherwise(lit(0.0)))
+                    .alias("hours_present"),
+            ]),
+    )
 }
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
@@ -44,22 +59,78 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     if let Some(people) = per_person(inputs, settings) {
         let people = shared(people)?;
         let rate = col("present") * lit(100.0) / col("marked");
-        pieces.push(person(people.clone(), term, lit(""), rate.clone(), Indicator::AttRate));
-        pieces.push(person(people.clone(), term, lit(""), col("present"), Indicator::AttEvents));
-        pieces.push(person(people.clone(), term, lit(""), col("hours_present"), Indicator::AttHours));
-        pieces.push(pooled(people.clone(), term, lit(""), Pool::ratio(col("present"), col("marked"), 100.0), Indicator::AttRate));
-        pieces.push(pooled(people, term, lit(""), Pool::share(comparable(rate).lt(lit(50.0))), Indicator::AttLowPct));
+        pieces.push(person(
+            people.clone(),
+            term,
+            lit(""),
+            rate.clone(),
+            Indicator::AttRate,
+        ));
+        pieces.push(person(
+            people.clone(),
+            term,
+            lit(""),
+            col("present"),
+            Indicator::AttEvents,
+        ));
+        pieces.push(person(
+            people.clone(),
+            term,
+            lit(""),
+            col("hours_present"),
+            Indicator::AttHours,
+        ));
+        pieces.push(pooled(
+            people.clone(),
+            term,
+            lit(""),
+            Pool::ratio(col("present"), col("marked"), 100.0),
+            Indicator::AttRate,
+        ));
+        pieces.push(pooled(
+            people,
+            term,
+            lit(""),
+            Pool::share(comparable(rate).lt(lit(50.0))),
+            Indicator::AttLowPct,
+        ));
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events)?;
-        pieces.push(pooled(events.clone(), term, col(KIND), Pool::count(), Indicator::Events));
-        pieces.push(pooled(events.clone(), term, lit(""), Pool::count(), Indicator::Events));
-        let is_club = CLUB_KINDS.iter().fold(lit(false), |any, kind| any.or(col(KIND).eq(lit(*kind))));
-        let per_month = is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
-        let club = school_only(events, term, lit(""), per_month, Indicator::ClubMeetingsPerMonth);
+        pieces.push(pooled(
+            events.clone(),
+            term,
+            col(KIND),
+            Pool::count(),
+            Indicator::Events,
+        ));
+        pieces.push(pooled(
+            events.clone(),
+            term,
+            lit(""),
+            Pool::count(),
+            Indicator::Events,
+        ));
+        let is_club = CLUB_KINDS
+            .iter()
+            .fold(lit(false), |any, kind| any.or(col(KIND).eq(lit(*kind))));
+        let per_month =
+            is_club.cast(DataType::Float64).sum() / lit(term.period.month_count() as f64);
+        let club = school_only(
+            events,
+            term,
+            lit(""),
+            per_month,
+            Indicator::ClubMeetingsPerMonth,
+        );
         let norm = club
             .clone()
-            .with_column(comparable(col(VALUE)).gt_eq(lit(2.0)).cast(DataType::Float64).alias(VALUE))
+            .with_column(
+                comparable(col(VALUE))
+                    .gt_eq(lit(2.0))
+                    .cast(DataType::Float64)
+                    .alias(VALUE),
+            )
             .with_column(lit(Indicator::ClubNormMet.code()).alias(INDICATOR));
         pieces.push(club);
         pieces.push(norm);
@@ -72,11 +143,20 @@ mod tests {
     use super::super::testing::*;
 
     fn event(school: &str, author: &str, id: &str, kind: &str, hours: f64) -> Rec {
-        rec(school, "М1").s("author", author).s("event_id", id).s("kind", kind).f("hours", hours).d("date", 2025, 9, 15)
+        rec(school, "М1")
+            .s("author", author)
+            .s("event_id", id)
+            .s("kind", kind)
+            .f("hours", hours)
+            .d("date", 2025, 9, 15)
     }
 
     fn mark(school: &str, author: &str, person: &str, event: &str, mark: &str) -> Rec {
-        rec(school, "М1").s("author", author).s("person_id", person).s("event_id", event).s("mark", mark)
+        rec(school, "М1")
+            .s("author", author)
+            .s("person_id", person)
+            .s("event_id", event)
+            .s("mark", mark)
     }
 
     #[test]
@@ -98,7 +178,11 @@ mod tests {
             // P3 at B: present 1 of 1.
             mark("B", "j1", "P3", "С1", "present"),
         ]);
-        let long = compute_with(Inputs { events: Some(events), attendance: Some(marks), ..empty_inputs() });
+        let long = compute_with(Inputs {
+            events: Some(events),
+            attendance: Some(marks),
+            ..empty_inputs()
+        });
         assert_close(value(&long, "person", "P1", "att_rate", ""), 200.0 / 3.0);
         assert_eq!(value(&long, "person", "P1", "att_events", ""), Some(2.0));
         assert_eq!(value(&long, "person", "P1", "att_hours", ""), Some(3.5));
@@ -116,9 +200,15 @@ mod tests {
         assert_eq!(value(&long, "school", "A", "events", "мастер-класс"), None);
         assert_eq!(value(&long, "region", "", "events", ""), Some(4.0));
         // Club meetings in Q1 (2 months): A has семинар + заседание клуба = 2 / 2 = 1 a month.
-        assert_eq!(value(&long, "school", "A", "club_meetings_per_month", ""), Some(1.0));
+        assert_eq!(
+            value(&long, "school", "A", "club_meetings_per_month", ""),
+            Some(1.0)
+        );
         assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(0.0));
-        assert_eq!(value(&long, "region", "", "club_meetings_per_month", ""), None);
+        assert_eq!(
+            value(&long, "region", "", "club_meetings_per_month", ""),
+            None
+        );
     }
 
     #[test]
@@ -129,8 +219,14 @@ mod tests {
             event("A", "j", "3", "заседание клуба", 1.0),
             event("A", "j", "4", "заседание клуба", 1.0),
         ]);
-        let long = compute_with(Inputs { events: Some(events), ..empty_inputs() });
-        assert_eq!(value(&long, "school", "A", "club_meetings_per_month", ""), Some(2.0));
+        let long = compute_with(Inputs {
+            events: Some(events),
+            ..empty_inputs()
+        });
+        assert_eq!(
+            value(&long, "school", "A", "club_meetings_per_month", ""),
+            Some(2.0)
+        );
         assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(1.0));
     }
 }

@@ -14,15 +14,32 @@ use crate::schema::Term;
 use crate::schema::column::{INSTRUMENT, MUNICIPALITY, SCHOOL_CODE, WAVE};
 
 /// What each school sent for the term, as labels of expected forms.
-fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
+fn received(
+    inputs: &Inputs,
+    settings: &Settings,
+) -> PolarsResult<BTreeMap<String, BTreeSet<String>>> {
     let mut sent: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut collect = |lf: Option<LazyFrame>, label: Expr, this_term: bool| -> PolarsResult<()> {
         let Some(lf) = lf else { return Ok(()) };
-        let lf = if this_term { of_term(lf, &settings.term) } else { lf };
-        let df = lf.select([col(SCHOOL_CODE), label.alias("label")]).unique(None, UniqueKeepStrategy::Any).collect()?;
-        for (school, label) in df.column(SCHOOL_CODE)?.str()?.iter().zip(df.column("label")?.str()?.iter()) {
+        let lf = if this_term {
+            of_term(lf, &settings.term)
+        } else {
+            lf
+        };
+        let df = lf
+            .select([col(SCHOOL_CODE), label.alias("label")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()?;
+        for (school, label) in df
+            .column(SCHOOL_CODE)?
+            .str()?
+            .iter()
+            .zip(df.column("label")?.str()?.iter())
+        {
             if let (Some(school), Some(label)) = (school, label) {
-                sent.entry(school.to_string()).or_default().insert(label.to_string());
+                sent.entry(school.to_string())
+                    .or_default()
+                    .insert(label.to_string());
             }
         }
         Ok(())
@@ -30,8 +47,16 @@ fn received(inputs: &Inputs, settings: &Settings) -> PolarsResult<BTreeMap<Strin
     collect(inputs.roster.clone(), lit("roster"), false)?;
     collect(inputs.events.clone(), lit("attendance"), true)?;
     collect(inputs.route.clone(), lit("route"), true)?;
-    collect(inputs.answers.clone(), concat_str([lit("q:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false), true)?;
-    collect(inputs.diag_tasks.clone(), concat_str([lit("d:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false), true)?;
+    collect(
+        inputs.answers.clone(),
+        concat_str([lit("q:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false),
+        true,
+    )?;
+    collect(
+        inputs.diag_tasks.clone(),
+        concat_str([lit("d:"), col(INSTRUMENT), lit("/"), col(WAVE)], "", false),
+        true,
+    )?;
     Ok(sent)
 }
 
@@ -44,7 +69,11 @@ pub fn expected_labels(settings: &Settings) -> Vec<String> {
 /// then `q:<code>/<wave>` and `d:<name>/<wave>` of the term's period.
 pub fn labels_owed(expected: &Expected, term: &Term) -> Vec<String> {
     let period = term.period.code();
-    let mut labels = vec!["roster".to_string(), "attendance".to_string(), "route".to_string()];
+    let mut labels = vec![
+        "roster".to_string(),
+        "attendance".to_string(),
+        "route".to_string(),
+    ];
     let add = |map: &BTreeMap<String, Vec<String>>, prefix: &str, labels: &mut Vec<String>| {
         for item in map.get(period).into_iter().flatten() {
             labels.push(format!("{prefix}{item}"));
@@ -60,12 +89,35 @@ pub fn labels_owed(expected: &Expected, term: &Term) -> Vec<String> {
 pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(String, String)>> {
     if !settings.register.is_empty() {
         let in_batch = |code: &String| settings.batch.is_none_or(|b| b.contains(code));
-        return Ok(settings.register.iter().filter(|(code, _)| in_batch(code)).cloned().collect());
+        return Ok(settings
+            .register
+            .iter()
+            .filter(|(code, _)| in_batch(code))
+            .cloned()
+            .collect());
     }
     let mut seen = BTreeSet::new();
-    for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
-        let df = lf.clone().select([col(SCHOOL_CODE), col(MUNICIPALITY)]).unique(None, UniqueKeepStrategy::Any).collect()?;
-        for (code, muni) in df.column(SCHOOL_CODE)?.str()?.iter().zip(df.column(MUNICIPALITY)?.str()?.iter()) {
+    for lf in [
+        &inputs.roster,
+        &inputs.events,
+        &inputs.answers,
+        &inputs.diag_tasks,
+        &inputs.route,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let df = lf
+            .clone()
+            .select([col(SCHOOL_CODE), col(MUNICIPALITY)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()?;
+        for (code, muni) in df
+            .column(SCHOOL_CODE)?
+            .str()?
+            .iter()
+            .zip(df.column(MUNICIPALITY)?.str()?.iter())
+        {
             if let (Some(code), Some(muni)) = (code, muni) {
                 seen.insert((code.to_string(), muni.to_string()));
             }
@@ -79,7 +131,10 @@ pub fn form_status(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFra
     let sent = received(inputs, settings)?;
     let expected = expected_labels(settings);
     // Diagnostic names keep their case in the store; compare leniently.
-    let got = |code: &str, label: &str| sent.get(code).is_some_and(|s| s.iter().any(|x| fold(x) == fold(label)));
+    let got = |code: &str, label: &str| {
+        sent.get(code)
+            .is_some_and(|s| s.iter().any(|x| fold(x) == fold(label)))
+    };
     let (mut codes, mut munis, mut forms, mut received) = (vec![], vec![], vec![], vec![]);
     for (code, muni) in register(inputs, settings)? {
         for label in &expected {
@@ -101,13 +156,43 @@ pub fn indicators(status: &DataFrame, settings: &Settings) -> PolarsResult<Vec<L
         .clone()
         .lazy()
         .group_by([col(MUNICIPALITY), col(SCHOOL_CODE)])
-        .agg([len().cast(DataType::Float64).alias("expected"), col("received").cast(DataType::Float64).sum().alias("received")]);
+        .agg([
+            len().cast(DataType::Float64).alias("expected"),
+            col("received")
+                .cast(DataType::Float64)
+                .sum()
+                .alias("received"),
+        ]);
     let term = &settings.term;
     let mut pieces = Vec::new();
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("expected").sum()), Indicator::FormsExpected));
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::total(col("received").sum()), Indicator::FormsReceived));
-    pieces.push(pooled(frame.clone(), term, lit(""), Pool::ratio(col("received"), col("expected"), 100.0), Indicator::CompletenessPct));
+    pieces.push(pooled(
+        frame.clone(),
+        term,
+        lit(""),
+        Pool::total(col("expected").sum()),
+        Indicator::FormsExpected,
+    ));
+    pieces.push(pooled(
+        frame.clone(),
+        term,
+        lit(""),
+        Pool::total(col("received").sum()),
+        Indicator::FormsReceived,
+    ));
+    pieces.push(pooled(
+        frame.clone(),
+        term,
+        lit(""),
+        Pool::ratio(col("received"), col("expected"), 100.0),
+        Indicator::CompletenessPct,
+    ));
     let reporting = Pool::share(col("received").eq(col("expected"))).units_only();
-    pieces.push(pooled(frame, term, lit(""), reporting, Indicator::SchoolsReportingPct));
+    pieces.push(pooled(
+        frame,
+        term,
+        lit(""),
+        reporting,
+        Indicator::SchoolsReportingPct,
+    ));
     Ok(pieces)
 }

@@ -6,14 +6,18 @@ use polars::prelude::*;
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
 use crate::schema::column::{
-    INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC, TOPIC_CODE, WAVE,
+    INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC,
+    TOPIC_CODE, WAVE,
 };
 use crate::schema::{Indicator, Wave};
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
 pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
-    let (Some(results), Some(tasks)) = (inputs.diag_results.clone(), inputs.diag_tasks.clone()) else { return Ok(None) };
+    let (Some(results), Some(tasks)) = (inputs.diag_results.clone(), inputs.diag_tasks.clone())
+    else {
+        return Ok(None);
+    };
     let results = latest(results, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, PERSON_ID])?;
     let tasks = latest(tasks, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, TASK])?.select([
         col(SCHOOL_CODE).alias("t_school"),
@@ -29,8 +33,20 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
         results
             .join(
                 tasks,
-                [col(SCHOOL_CODE), col(TERM), col(INSTRUMENT), col(WAVE), col(TASK)],
-                [col("t_school"), col("t_term"), col("t_instrument"), col("t_wave"), col("t_task")],
+                [
+                    col(SCHOOL_CODE),
+                    col(TERM),
+                    col(INSTRUMENT),
+                    col(WAVE),
+                    col(TASK),
+                ],
+                [
+                    col("t_school"),
+                    col("t_term"),
+                    col("t_instrument"),
+                    col("t_wave"),
+                    col("t_task"),
+                ],
                 JoinArgs::new(JoinType::Inner),
             )
             .with_column(col(PERSON_ID).alias("person")),
@@ -40,7 +56,15 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
 /// Per person, diagnostic and wave: points, maximum, and whether the person took part.
 pub fn per_person(scored: LazyFrame) -> LazyFrame {
     scored
-        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col(PERIOD), col("person"), col(INSTRUMENT), col(WAVE)])
+        .group_by([
+            col(MUNICIPALITY),
+            col(SCHOOL_CODE),
+            col(TERM),
+            col(PERIOD),
+            col("person"),
+            col(INSTRUMENT),
+            col(WAVE),
+        ])
         .agg([
             exact_sum(col(POINTS)).alias("score"),
             exact_sum(col(MAX_SCORE)).alias("max_total"),
@@ -53,26 +77,69 @@ pub fn per_person(scored: LazyFrame) -> LazyFrame {
 pub fn per_topic(scored: LazyFrame) -> LazyFrame {
     scored
         .filter(col(POINTS).is_not_null())
-        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col("person"), col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)])
-        .agg([col(TOPIC).first().alias(TOPIC), (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct")])
+        .group_by([
+            col(MUNICIPALITY),
+            col(SCHOOL_CODE),
+            col(TERM),
+            col("person"),
+            col(INSTRUMENT),
+            col(WAVE),
+            col(TOPIC_CODE),
+        ])
+        .agg([
+            col(TOPIC).first().alias(TOPIC),
+            (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct"),
+        ])
 }
 
 /// The diagnostic indicators from the year's [`scored`] rows (materialised once by the
 /// caller: the support flags read them too).
 pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(year) = year.cloned() else { return Ok(Vec::new()) };
+    let Some(year) = year.cloned() else {
+        return Ok(Vec::new());
+    };
     let term = &settings.term;
     let scored = shared(of_term(year.clone(), term))?;
     let dw = || path(vec![col(INSTRUMENT), col(WAVE)]);
     let mut pieces = Vec::new();
 
     let people = shared(per_person(scored.clone()))?;
-    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").cast(DataType::Float64).sum()), Indicator::DParticipants));
-    pieces.push(pooled(people.clone(), term, dw(), Pool::total(col("present").not().cast(DataType::Float64).sum()), Indicator::DAbsent));
+    pieces.push(pooled(
+        people.clone(),
+        term,
+        dw(),
+        Pool::total(col("present").cast(DataType::Float64).sum()),
+        Indicator::DParticipants,
+    ));
+    pieces.push(pooled(
+        people.clone(),
+        term,
+        dw(),
+        Pool::total(col("present").not().cast(DataType::Float64).sum()),
+        Indicator::DAbsent,
+    ));
     let participants = people.filter(col("present"));
-    pieces.push(person(participants.clone(), term, dw(), col("score"), Indicator::DScore));
-    pieces.push(person(participants.clone(), term, dw(), col("pct"), Indicator::DPct));
-    pieces.push(pooled(participants.clone(), term, dw(), Pool::mean(col("pct")), Indicator::DPct));
+    pieces.push(person(
+        participants.clone(),
+        term,
+        dw(),
+        col("score"),
+        Indicator::DScore,
+    ));
+    pieces.push(person(
+        participants.clone(),
+        term,
+        dw(),
+        col("pct"),
+        Indicator::DPct,
+    ));
+    pieces.push(pooled(
+        participants.clone(),
+        term,
+        dw(),
+        Pool::mean(col("pct")),
+        Indicator::DPct,
+    ));
     for l in LEVELS {
         let group = path(vec![col(INSTRUMENT), col(WAVE), lit(l)]);
         pieces.push(pooled(
@@ -86,13 +153,37 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
 
     let task_pct = col(POINTS) * lit(100.0) / col(MAX_SCORE);
     let tasks = scored.clone().filter(col(POINTS).is_not_null());
-    pieces.push(pooled(tasks, term, path(vec![col(INSTRUMENT), col(WAVE), col(TASK)]), Pool::mean(task_pct), Indicator::DTaskPct));
+    pieces.push(pooled(
+        tasks,
+        term,
+        path(vec![col(INSTRUMENT), col(WAVE), col(TASK)]),
+        Pool::mean(task_pct),
+        Indicator::DTaskPct,
+    ));
 
     let topics = shared(per_topic(scored))?;
     let dwt = || path(vec![col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)]);
-    pieces.push(person(topics.clone(), term, dwt(), col("topic_pct"), Indicator::DTopicPct));
-    pieces.push(pooled(topics.clone(), term, dwt(), Pool::mean(col("topic_pct")), Indicator::DTopicPct));
-    pieces.push(pooled(topics, term, dwt(), Pool::share(comparable(col("topic_pct")).lt(lit(50.0))), Indicator::DDeficitPct));
+    pieces.push(person(
+        topics.clone(),
+        term,
+        dwt(),
+        col("topic_pct"),
+        Indicator::DTopicPct,
+    ));
+    pieces.push(pooled(
+        topics.clone(),
+        term,
+        dwt(),
+        Pool::mean(col("topic_pct")),
+        Indicator::DTopicPct,
+    ));
+    pieces.push(pooled(
+        topics,
+        term,
+        dwt(),
+        Pool::share(comparable(col("topic_pct")).lt(lit(50.0))),
+        Indicator::DDeficitPct,
+    ));
 
     pieces.extend(progress(year, term));
     Ok(pieces)
@@ -102,12 +193,14 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
 fn progress(year: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
     let people = per_person(year).filter(col("present"));
     let finals = of_term(people.clone(), term).filter(col(WAVE).eq(lit(Wave::Final.code())));
-    let start = people.filter(col(WAVE).eq(lit(Wave::Start.code()))).select([
-        col(SCHOOL_CODE).alias("s_school"),
-        col("person").alias("s_person"),
-        col(INSTRUMENT).alias("s_instrument"),
-        col("pct").alias("start_pct"),
-    ]);
+    let start = people
+        .filter(col(WAVE).eq(lit(Wave::Start.code())))
+        .select([
+            col(SCHOOL_CODE).alias("s_school"),
+            col("person").alias("s_person"),
+            col(INSTRUMENT).alias("s_instrument"),
+            col("pct").alias("start_pct"),
+        ]);
     let both = finals
         .join(
             start,
@@ -117,8 +210,20 @@ fn progress(year: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
         )
         .with_column((col("pct") - col("start_pct")).alias("delta"));
     let group = path(vec![col(INSTRUMENT), lit(Wave::Final.code())]);
-    let mut pieces = vec![person(both.clone(), term, group.clone(), col("delta"), Indicator::DProgress)];
-    pieces.push(pooled(both, term, group, Pool::mean(col("delta")), Indicator::DProgress));
+    let mut pieces = vec![person(
+        both.clone(),
+        term,
+        group.clone(),
+        col("delta"),
+        Indicator::DProgress,
+    )];
+    pieces.push(pooled(
+        both,
+        term,
+        group,
+        Pool::mean(col("delta")),
+        Indicator::DProgress,
+    ));
     pieces
 }
 
@@ -137,7 +242,11 @@ mod tests {
     }
 
     fn score(wave: &str, person: &str, n: &str, points: Option<f64>) -> Rec {
-        let r = rec("S", "М1").s("instrument", "ОГЭ математика").s("wave", wave).s("person_id", person).s("task", n);
+        let r = rec("S", "М1")
+            .s("instrument", "ОГЭ математика")
+            .s("wave", wave)
+            .s("person_id", person)
+            .s("task", n);
         match points {
             Some(p) => r.f("points", p),
             None => r.null_f("points"),
@@ -146,11 +255,18 @@ mod tests {
 
     /// Tasks 1 (max 1, Т1), 2 (max 2, Т1), 3 (max 2, Т2). X: 1, 2, 0. Y: 0, 1, 1. W: 0, 0, 0. Z absent.
     fn start_wave() -> (Vec<Rec>, Vec<Rec>) {
-        let tasks = vec![task("start", "1", 1.0, "Т1"), task("start", "2", 2.0, "Т1"), task("start", "3", 2.0, "Т2")];
+        let tasks = vec![
+            task("start", "1", 1.0, "Т1"),
+            task("start", "2", 2.0, "Т1"),
+            task("start", "3", 2.0, "Т2"),
+        ];
         let mut scores = Vec::new();
-        for (person, points) in
-            [("X", [Some(1.0), Some(2.0), Some(0.0)]), ("Y", [Some(0.0), Some(1.0), Some(1.0)]), ("W", [Some(0.0); 3]), ("Z", [None; 3])]
-        {
+        for (person, points) in [
+            ("X", [Some(1.0), Some(2.0), Some(0.0)]),
+            ("Y", [Some(0.0), Some(1.0), Some(1.0)]),
+            ("W", [Some(0.0); 3]),
+            ("Z", [None; 3]),
+        ] {
             for (n, p) in ["1", "2", "3"].iter().zip(points) {
                 scores.push(score("start", person, n, p));
             }
@@ -161,54 +277,134 @@ mod tests {
     #[test]
     fn diagnostic_results_by_person_task_and_topic() {
         let (tasks, scores) = start_wave();
-        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let inputs = Inputs {
+            diag_tasks: Some(frame(&tasks)),
+            diag_results: Some(frame(&scores)),
+            ..empty_inputs()
+        };
         let long = compute_with(inputs.clone());
         let g = |s: &str| {
-            if s.is_empty() { "ОГЭ математика/start".to_string() } else { format!("ОГЭ математика/start/{s}") }
+            if s.is_empty() {
+                "ОГЭ математика/start".to_string()
+            } else {
+                format!("ОГЭ математика/start/{s}")
+            }
         };
-        assert_eq!(value(&long, "school", "S", "d_participants", &g("")), Some(3.0));
+        assert_eq!(
+            value(&long, "school", "S", "d_participants", &g("")),
+            Some(3.0)
+        );
         assert_eq!(value(&long, "school", "S", "d_absent", &g("")), Some(1.0));
         assert_eq!(value(&long, "person", "X", "d_score", &g("")), Some(3.0));
         assert_eq!(value(&long, "person", "X", "d_pct", &g("")), Some(60.0));
         assert_eq!(value(&long, "person", "Z", "d_pct", &g("")), None);
         // Mean over participants: (60 + 40 + 0) / 3; the absent Z is not a 0.
         assert_close(value(&long, "school", "S", "d_pct", &g("")), 100.0 / 3.0);
-        assert_close(value(&long, "school", "S", "d_level_pct", &g("низкий")), 200.0 / 3.0);
-        assert_close(value(&long, "school", "S", "d_level_pct", &g("средний")), 100.0 / 3.0);
-        assert_eq!(value(&long, "school", "S", "d_level_pct", &g("высокий")), Some(0.0));
-        assert_close(value(&long, "school", "S", "d_task_pct", &g("1")), 100.0 / 3.0);
-        assert_eq!(value(&long, "school", "S", "d_task_pct", &g("2")), Some(50.0));
-        assert_close(value(&long, "school", "S", "d_task_pct", &g("3")), 50.0 / 3.0);
-        assert_close(value(&long, "person", "Y", "d_topic_pct", &g("Т1")), 100.0 / 3.0);
-        assert_close(value(&long, "school", "S", "d_topic_pct", &g("Т1")), (100.0 + 100.0 / 3.0) / 3.0);
-        assert_close(value(&long, "school", "S", "d_deficit_pct", &g("Т1")), 200.0 / 3.0);
-        assert_close(value(&long, "school", "S", "d_deficit_pct", &g("Т2")), 200.0 / 3.0);
+        assert_close(
+            value(&long, "school", "S", "d_level_pct", &g("низкий")),
+            200.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "school", "S", "d_level_pct", &g("средний")),
+            100.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "school", "S", "d_level_pct", &g("высокий")),
+            Some(0.0)
+        );
+        assert_close(
+            value(&long, "school", "S", "d_task_pct", &g("1")),
+            100.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "school", "S", "d_task_pct", &g("2")),
+            Some(50.0)
+        );
+        assert_close(
+            value(&long, "school", "S", "d_task_pct", &g("3")),
+            50.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "person", "Y", "d_topic_pct", &g("Т1")),
+            100.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "school", "S", "d_topic_pct", &g("Т1")),
+            (100.0 + 100.0 / 3.0) / 3.0,
+        );
+        assert_close(
+            value(&long, "school", "S", "d_deficit_pct", &g("Т1")),
+            200.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "school", "S", "d_deficit_pct", &g("Т2")),
+            200.0 / 3.0,
+        );
     }
 
     #[test]
     fn recommended_groups_gather_participants_below_half_on_a_topic() {
         let (tasks, scores) = start_wave();
-        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        let inputs = Inputs {
+            diag_tasks: Some(frame(&tasks)),
+            diag_results: Some(frame(&scores)),
+            ..empty_inputs()
+        };
         let groups = recommended_groups(inputs);
         // Т1: Y (33.3) and W (0); Т2: X (0) and W (0). Y has 50 on Т2: not below half.
         assert_eq!(
             groups,
-            vec![("Т1".to_string(), "W".to_string()), ("Т1".into(), "Y".into()), ("Т2".into(), "W".into()), ("Т2".into(), "X".into())]
+            vec![
+                ("Т1".to_string(), "W".to_string()),
+                ("Т1".into(), "Y".into()),
+                ("Т2".into(), "W".into()),
+                ("Т2".into(), "X".into())
+            ]
         );
     }
 
     #[test]
     fn progress_is_final_minus_start_for_persons_with_both_waves() {
         let (mut tasks, mut scores) = start_wave();
-        tasks.extend(["1", "2", "3"].iter().zip([1.0, 2.0, 2.0]).map(|(n, m)| task("final", n, m, "Т1").term("Q4")));
+        tasks.extend(
+            ["1", "2", "3"]
+                .iter()
+                .zip([1.0, 2.0, 2.0])
+                .map(|(n, m)| task("final", n, m, "Т1").term("Q4")),
+        );
         // X: 1, 2, 2 -> 100 (start 60). Y absent in the final wave: no progress.
-        scores.extend(["1", "2", "3"].iter().zip([1.0, 2.0, 2.0]).map(|(n, p)| score("final", "X", n, Some(p)).term("Q4")));
-        scores.extend(["1", "2", "3"].iter().map(|n| score("final", "Y", n, None).term("Q4")));
-        let inputs = Inputs { diag_tasks: Some(frame(&tasks)), diag_results: Some(frame(&scores)), ..empty_inputs() };
+        scores.extend(
+            ["1", "2", "3"]
+                .iter()
+                .zip([1.0, 2.0, 2.0])
+                .map(|(n, p)| score("final", "X", n, Some(p)).term("Q4")),
+        );
+        scores.extend(
+            ["1", "2", "3"]
+                .iter()
+                .map(|n| score("final", "Y", n, None).term("Q4")),
+        );
+        let inputs = Inputs {
+            diag_tasks: Some(frame(&tasks)),
+            diag_results: Some(frame(&scores)),
+            ..empty_inputs()
+        };
         let long = compute_for(inputs, "2025/2026 Q4");
-        assert_eq!(value(&long, "person", "X", "d_progress", "ОГЭ математика/final"), Some(40.0));
-        assert_eq!(value(&long, "person", "Y", "d_progress", "ОГЭ математика/final"), None);
-        assert_eq!(value(&long, "school", "S", "d_progress", "ОГЭ математика/final"), Some(40.0));
-        assert_eq!(value(&long, "school", "S", "d_absent", "ОГЭ математика/final"), Some(1.0));
+        assert_eq!(
+            value(&long, "person", "X", "d_progress", "ОГЭ математика/final"),
+            Some(40.0)
+        );
+        assert_eq!(
+            value(&long, "person", "Y", "d_progress", "ОГЭ математика/final"),
+            None
+        );
+        assert_eq!(
+            value(&long, "school", "S", "d_progress", "ОГЭ математика/final"),
+            Some(40.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "d_absent", "ОГЭ математика/final"),
+            Some(1.0)
+        );
     }
 }

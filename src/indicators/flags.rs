@@ -8,28 +8,58 @@ use polars::prelude::*;
 
 use super::diagnostics::per_person;
 
-use super::{Settings, comparable_value, exact_mean, period_rank, period_rank_expr, wave_rank_expr};
-use crate::schema::column::{ENTITY, GROUP, INDICATOR, INSTRUMENT, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE};
+use super::{
+    Settings, comparable_value, exact_mean, period_rank, period_rank_expr, wave_rank_expr,
+};
+use crate::schema::column::{
+    ENTITY, GROUP, INDICATOR, INSTRUMENT, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE,
+};
 use crate::schema::{Indicator, Scope};
 
 /// The reasons a school can be flagged for, as `support_flag` groups, in table order.
-pub const REASONS: [Indicator; 4] = [Indicator::AttRate, Indicator::CompletenessPct, Indicator::DPct, Indicator::RDonePct];
+pub const REASONS: [Indicator; 4] = [
+    Indicator::AttRate,
+    Indicator::CompletenessPct,
+    Indicator::DPct,
+    Indicator::RDonePct,
+];
 
 /// School `d_pct` of each diagnostic's latest wave so far in the school year.
-fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
+fn latest_diagnostic_pct(
+    year: Option<&LazyFrame>,
+    settings: &Settings,
+) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
     let mut by_school: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let Some(year) = year.cloned() else { return Ok(by_school) };
+    let Some(year) = year.cloned() else {
+        return Ok(by_school);
+    };
     let schools = per_person(year)
         .filter(col("present"))
-        .with_columns([period_rank_expr().alias("rank"), wave_rank_expr().alias("wave_rank")])
+        .with_columns([
+            period_rank_expr().alias("rank"),
+            wave_rank_expr().alias("wave_rank"),
+        ])
         .filter(col("rank").lt_eq(lit(period_rank(settings.term.period))))
-        .group_by([col(SCHOOL_CODE), col(INSTRUMENT), col("rank"), col("wave_rank")])
+        .group_by([
+            col(SCHOOL_CODE),
+            col(INSTRUMENT),
+            col("rank"),
+            col("wave_rank"),
+        ])
         .agg([exact_mean(col("pct")).alias("pct")])
-        .sort_by_exprs([col("rank"), col("wave_rank")], SortMultipleOptions::default())
+        .sort_by_exprs(
+            [col("rank"), col("wave_rank")],
+            SortMultipleOptions::default(),
+        )
         .group_by_stable([col(SCHOOL_CODE), col(INSTRUMENT)])
         .agg([col("pct").last()])
         .collect()?;
-    for (school, pct) in schools.column(SCHOOL_CODE)?.str()?.iter().zip(schools.column("pct")?.f64()?.iter()) {
+    for (school, pct) in schools
+        .column(SCHOOL_CODE)?
+        .str()?
+        .iter()
+        .zip(schools.column("pct")?.f64()?.iter())
+    {
         if let (Some(school), Some(pct)) = (school, pct) {
             by_school.entry(school.to_string()).or_default().push(pct);
         }
@@ -39,9 +69,21 @@ fn latest_diagnostic_pct(year: Option<&LazyFrame>, settings: &Settings) -> Polar
 
 /// The flag rows, from the school rows already computed and the year's scored diagnostic
 /// rows ([`super::diagnostics::scored`]).
-pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<LazyFrame> {
+pub fn indicators(
+    long: &DataFrame,
+    scored: Option<&LazyFrame>,
+    settings: &Settings,
+) -> PolarsResult<LazyFrame> {
     let t = settings.thresholds;
-    let schools = long.clone().lazy().filter(col(SCOPE).eq(lit(Scope::School.code())).and(col(GROUP).eq(lit("")))).collect()?;
+    let schools = long
+        .clone()
+        .lazy()
+        .filter(
+            col(SCOPE)
+                .eq(lit(Scope::School.code()))
+                .and(col(GROUP).eq(lit(""))),
+        )
+        .collect()?;
     let mut values: BTreeMap<(String, String), f64> = BTreeMap::new();
     let mut municipality_of: BTreeMap<String, String> = BTreeMap::new();
     let cols = (
@@ -51,20 +93,28 @@ pub fn indicators(long: &DataFrame, scored: Option<&LazyFrame>, settings: &Setti
         schools.column(VALUE)?.f64()?,
     );
     for i in 0..schools.height() {
-        if let (Some(s), Some(m), Some(ind), Some(v)) = (cols.0.get(i), cols.1.get(i), cols.2.get(i), cols.3.get(i)) {
+        if let (Some(s), Some(m), Some(ind), Some(v)) =
+            (cols.0.get(i), cols.1.get(i), cols.2.get(i), cols.3.get(i))
+        {
             values.insert((s.to_string(), ind.to_string()), v);
             municipality_of.insert(s.to_string(), m.to_string());
         }
     }
     let diagnostics = latest_diagnostic_pct(scored, settings)?;
     let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
-    let (mut munis, mut school_codes, mut groups, mut flag_values) = (vec![], vec![], vec![], vec![]);
+    let (mut munis, mut school_codes, mut groups, mut flag_values) =
+        (vec![], vec![], vec![], vec![]);
     for school in codes {
         let below = |indicator: Indicator, threshold: f64| {
-            values.get(&(school.clone(), indicator.code().to_string())).is_some_and(|v| comparable_value(*v) < threshold)
+            values
+                .get(&(school.clone(), indicator.code().to_string()))
+                .is_some_and(|v| comparable_value(*v) < threshold)
         };
         let mut reasons = Vec::new();
-        if diagnostics.get(&school).is_some_and(|pcts| pcts.iter().any(|p| comparable_value(*p) < t.support_d_pct)) {
+        if diagnostics
+            .get(&school)
+            .is_some_and(|pcts| pcts.iter().any(|p| comparable_value(*p) < t.support_d_pct))
+        {
             reasons.push(Indicator::DPct);
         }
         if below(Indicator::AttRate, t.support_att_rate) {
@@ -111,14 +161,31 @@ mod tests {
         // A sent roster, journal and routes; B only a journal. Both in М1.
         let roster = frame(&[roster_row("A", "М1", "T1", "тьютор", None)]);
         let events = frame(&[
-            rec("A", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10),
-            rec("B", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2025, 9, 10),
+            rec("A", "М1")
+                .s("event_id", "С1")
+                .s("kind", "семинар")
+                .f("hours", 1.0)
+                .d("date", 2025, 9, 10),
+            rec("B", "М1")
+                .s("event_id", "С1")
+                .s("kind", "семинар")
+                .f("hours", 1.0)
+                .d("date", 2025, 9, 10),
         ]);
         // A: present 1 of 1 (100 %). B: present 1 of 2 (50 % < 60).
         let marks = frame(&[
-            rec("A", "М1").s("person_id", "P").s("event_id", "С1").s("mark", "present"),
-            rec("B", "М1").s("person_id", "P").s("event_id", "С1").s("mark", "present"),
-            rec("B", "М1").s("person_id", "Q").s("event_id", "С1").s("mark", "absent"),
+            rec("A", "М1")
+                .s("person_id", "P")
+                .s("event_id", "С1")
+                .s("mark", "present"),
+            rec("B", "М1")
+                .s("person_id", "P")
+                .s("event_id", "С1")
+                .s("mark", "present"),
+            rec("B", "М1")
+                .s("person_id", "Q")
+                .s("event_id", "С1")
+                .s("mark", "absent"),
         ]);
         let route = frame(&[rec("A", "М1")
             .s("id", "P")
@@ -137,18 +204,42 @@ mod tests {
         });
         assert_eq!(value(&long, "school", "A", "forms_expected", ""), Some(3.0));
         assert_eq!(value(&long, "school", "B", "forms_received", ""), Some(1.0));
-        assert_eq!(value(&long, "school", "A", "completeness_pct", ""), Some(100.0));
-        assert_close(value(&long, "school", "B", "completeness_pct", ""), 100.0 / 3.0);
+        assert_eq!(
+            value(&long, "school", "A", "completeness_pct", ""),
+            Some(100.0)
+        );
+        assert_close(
+            value(&long, "school", "B", "completeness_pct", ""),
+            100.0 / 3.0,
+        );
         // Pooled: 4 received of 6 expected; 1 of 2 schools sent everything.
-        assert_close(value(&long, "municipality", "М1", "completeness_pct", ""), 200.0 / 3.0);
-        assert_eq!(value(&long, "municipality", "М1", "schools_reporting_pct", ""), Some(50.0));
-        assert_eq!(value(&long, "school", "A", "schools_reporting_pct", ""), None);
+        assert_close(
+            value(&long, "municipality", "М1", "completeness_pct", ""),
+            200.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "municipality", "М1", "schools_reporting_pct", ""),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(&long, "school", "A", "schools_reporting_pct", ""),
+            None
+        );
         assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(0.0));
         assert_eq!(value(&long, "school", "B", "support_flag", ""), Some(1.0));
-        assert_eq!(value(&long, "school", "B", "support_flag", "att_rate"), Some(1.0));
-        assert_eq!(value(&long, "school", "B", "support_flag", "completeness_pct"), Some(1.0));
+        assert_eq!(
+            value(&long, "school", "B", "support_flag", "att_rate"),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "B", "support_flag", "completeness_pct"),
+            Some(1.0)
+        );
         // B has no routes: no data does not fire its own condition.
-        assert_eq!(value(&long, "school", "B", "support_flag", "r_done_pct"), None);
+        assert_eq!(
+            value(&long, "school", "B", "support_flag", "r_done_pct"),
+            None
+        );
         assert_eq!(value(&long, "region", "", "support_flag", ""), None);
     }
 
@@ -167,8 +258,15 @@ mod tests {
             .s("person_id", "P")
             .s("task", "1")
             .f("points", 1.0)]);
-        let long = compute_with(Inputs { diag_tasks: Some(tasks), diag_results: Some(scores), ..empty_inputs() });
-        assert_eq!(value(&long, "school", "A", "support_flag", "d_pct"), Some(1.0));
+        let long = compute_with(Inputs {
+            diag_tasks: Some(tasks),
+            diag_results: Some(scores),
+            ..empty_inputs()
+        });
+        assert_eq!(
+            value(&long, "school", "A", "support_flag", "d_pct"),
+            Some(1.0)
+        );
         assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(1.0));
     }
 }

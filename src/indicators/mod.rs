@@ -21,8 +21,9 @@ use polars::prelude::*;
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::schema::column::{
-    AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, KEY, MARK, MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE,
-    SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE, SOURCE_ROW, TERM, VALUE, WAVE,
+    AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, KEY, MARK,
+    MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE, SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE, SOURCE_ROW,
+    TERM, VALUE, WAVE,
 };
 use crate::schema::{Period, Term};
 use crate::schema::{Table, Wave, column};
@@ -32,12 +33,29 @@ use crate::store::{Columns, Store};
 pub const COLUMNS: [&str; 8] = column::LONG;
 
 /// Store columns no indicator reads: left on disk (identity and provenance of rows).
-const UNREAD: [&str; 7] = [KEY, DIGEST, SOURCE_ROW, SOURCE_FILE, FILLED_ON, FORM_VERSION, SCHOOL_YEAR];
+const UNREAD: [&str; 7] = [
+    KEY,
+    DIGEST,
+    SOURCE_ROW,
+    SOURCE_FILE,
+    FILLED_ON,
+    FORM_VERSION,
+    SCHOOL_YEAR,
+];
 
 /// The attendance marks, by far the largest table, are read with only the columns their two
 /// readers use (`attendance::per_person`, the report's months): a school year of a region's
 /// marks is most of a report's memory.
-const ATTENDANCE_READ: [&str; 8] = [TERM, SCHOOL_CODE, MUNICIPALITY, AUTHOR, EVENT_ID, PERSON_ID, MARK, SEQ];
+const ATTENDANCE_READ: [&str; 8] = [
+    TERM,
+    SCHOOL_CODE,
+    MUNICIPALITY,
+    AUTHOR,
+    EVENT_ID,
+    PERSON_ID,
+    MARK,
+    SEQ,
+];
 
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
@@ -58,15 +76,34 @@ impl Inputs {
         let year = |table: Table| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                let columns = if table == Table::Attendance { Columns::Only(&ATTENDANCE_READ) } else { Columns::Except(&UNREAD) };
-                if let Some(df) = store.read_columns(table, Some(&Term { year: term.year, period }), schools, columns)? {
+                let columns = if table == Table::Attendance {
+                    Columns::Only(&ATTENDANCE_READ)
+                } else {
+                    Columns::Except(&UNREAD)
+                };
+                if let Some(df) = store.read_columns(
+                    table,
+                    Some(&Term {
+                        year: term.year,
+                        period,
+                    }),
+                    schools,
+                    columns,
+                )? {
                     frames.push(df.lazy());
                 }
             }
             Ok(if frames.is_empty() {
                 None
             } else {
-                Some(concat(frames, UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() })?)
+                Some(concat(
+                    frames,
+                    UnionArgs {
+                        diagonal: true,
+                        to_supertypes: true,
+                        ..Default::default()
+                    },
+                )?)
             })
         };
         Ok(Inputs {
@@ -88,18 +125,26 @@ impl Inputs {
         if register.is_empty() {
             return Ok(self);
         }
-        let (codes, munis): (Vec<&str>, Vec<&str>) = register.iter().map(|(c, m)| (c.as_str(), m.as_str())).unzip();
+        let (codes, munis): (Vec<&str>, Vec<&str>) = register
+            .iter()
+            .map(|(c, m)| (c.as_str(), m.as_str()))
+            .unzip();
         let lookup = df!("r_code" => codes, "r_municipality" => munis)?.lazy();
         let remap = |lf: Option<LazyFrame>| {
             lf.map(|lf| {
-                lf.join(lookup.clone(), [col(SCHOOL_CODE)], [col("r_code")], JoinArgs::new(JoinType::Left))
-                    .with_column(
-                        when(col("r_municipality").is_not_null())
-                            .then(col("r_municipality"))
-                            .otherwise(col(MUNICIPALITY))
-                            .alias(MUNICIPALITY),
-                    )
-                    .drop(cols(["r_municipality"]))
+                lf.join(
+                    lookup.clone(),
+                    [col(SCHOOL_CODE)],
+                    [col("r_code")],
+                    JoinArgs::new(JoinType::Left),
+                )
+                .with_column(
+                    when(col("r_municipality").is_not_null())
+                        .then(col("r_municipality"))
+                        .otherwise(col(MUNICIPALITY))
+                        .alias(MUNICIPALITY),
+                )
+                .drop(cols(["r_municipality"]))
             })
         };
         Ok(Inputs {
@@ -153,27 +198,45 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     pieces.extend(diagnostics::indicators(scored.as_ref(), settings)?);
     pieces.extend(routes::indicators(inputs, settings)?);
     pieces.extend(completeness::indicators(&forms, settings)?);
-    let rows = if pieces.is_empty() { scope::without_sums(empty_long()?.lazy()) } else { concat(pieces, UnionArgs::default())? };
+    let rows = if pieces.is_empty() {
+        scope::without_sums(empty_long()?.lazy())
+    } else {
+        concat(pieces, UnionArgs::default())?
+    };
     // A null (or undefined: 0/0, x/0) value has no row.
     let rows = rows.filter(col(VALUE).is_finite()).collect()?;
     let flags = scope::without_sums(flags::indicators(&rows, scored.as_ref(), settings)?);
-    Ok(SchoolRows { rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?, forms })
+    Ok(SchoolRows {
+        rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?,
+        forms,
+    })
 }
 
 /// The long table from the rows of every batch of schools ([`compute_schools`]): the
 /// municipality and region rows are made from the schools' sums.
 pub fn combine(batches: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let rows = concat(batches.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(), UnionArgs::default())?.collect()?.lazy();
+    let rows = concat(
+        batches.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .collect()?
+    .lazy();
     let units = scope::units(rows.clone())?.filter(col(VALUE).is_finite());
     let schools = rows.filter(col("shown")).select(COLUMNS.map(col));
     concat([schools, units], UnionArgs::default())?
-        .sort([SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROUP, ENTITY], SortMultipleOptions::default().with_maintain_order(true))
+        .sort(
+            [SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROUP, ENTITY],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
         .collect()
 }
 
 /// A long table with no rows.
 fn empty_long() -> PolarsResult<DataFrame> {
-    let mut columns: Vec<Column> = COLUMNS[..7].iter().map(|c| Column::new((*c).into(), Vec::<String>::new())).collect();
+    let mut columns: Vec<Column> = COLUMNS[..7]
+        .iter()
+        .map(|c| Column::new((*c).into(), Vec::<String>::new()))
+        .collect();
     columns.push(Column::new(VALUE.into(), Vec::<f64>::new()));
     DataFrame::new(0, columns)
 }
@@ -181,7 +244,11 @@ fn empty_long() -> PolarsResult<DataFrame> {
 /// `level(p)` of indicators.md as an expression: `низкий`, `средний`, `высокий`.
 pub fn level(p: Expr, t: &Thresholds) -> Expr {
     let p = comparable(p);
-    when(p.clone().lt(lit(t.level_mid))).then(lit("низкий")).when(p.lt(lit(t.level_high))).then(lit("средний")).otherwise(lit("высокий"))
+    when(p.clone().lt(lit(t.level_mid)))
+        .then(lit("низкий"))
+        .when(p.lt(lit(t.level_high)))
+        .then(lit("средний"))
+        .otherwise(lit("высокий"))
 }
 
 /// Decimal places a computed value is rounded to before it is compared, with a threshold
@@ -218,13 +285,19 @@ pub fn exact_sum(x: Expr) -> Expr {
     let whole = x.clone().floor();
     let billionths = ((x - whole.clone()) * lit(BILLION)).round(0, RoundMode::HalfToEven);
     whole.cast(DataType::Int64).sum().cast(DataType::Float64)
-        + billionths.cast(DataType::Int64).sum().cast(DataType::Float64) / lit(BILLION)
+        + billionths
+            .cast(DataType::Int64)
+            .sum()
+            .cast(DataType::Float64)
+            / lit(BILLION)
 }
 
 /// The mean of the present values of `x` ([`exact_sum`] over their count); null when none is.
 pub fn exact_mean(x: Expr) -> Expr {
     let count = x.clone().is_not_null().cast(DataType::Float64).sum();
-    when(count.clone().gt(lit(0.0))).then(exact_sum(x) / count).otherwise(lit(NULL))
+    when(count.clone().gt(lit(0.0)))
+        .then(exact_sum(x) / count)
+        .otherwise(lit(NULL))
 }
 
 /// Units of one in [`exact_sum`]'s fractions.
@@ -258,13 +331,23 @@ pub fn period_rank(period: Period) -> i32 {
 pub fn period_rank_expr() -> Expr {
     Period::ALL
         .into_iter()
-        .fold(lit(period_rank(Period::Y)), |rest, p| when(col(PERIOD).eq(lit(p.code()))).then(lit(period_rank(p))).otherwise(rest))
+        .fold(lit(period_rank(Period::Y)), |rest, p| {
+            when(col(PERIOD).eq(lit(p.code())))
+                .then(lit(period_rank(p)))
+                .otherwise(rest)
+        })
 }
 
 /// The rank of a `wave` code column as an expression, in the order waves are held (the
 /// `Ord` of [`Wave`]); anything else ranks with the final wave.
 pub fn wave_rank_expr() -> Expr {
-    Wave::ALL.into_iter().fold(lit(Wave::Final as i32), |rest, w| when(col(WAVE).eq(lit(w.code()))).then(lit(w as i32)).otherwise(rest))
+    Wave::ALL
+        .into_iter()
+        .fold(lit(Wave::Final as i32), |rest, w| {
+            when(col(WAVE).eq(lit(w.code())))
+                .then(lit(w as i32))
+                .otherwise(rest)
+        })
 }
 
 /// Materialises a plan used by several pieces, so it runs once instead of once per piece.
@@ -298,7 +381,10 @@ mod sums {
     #[test]
     fn exact_sums_do_not_depend_on_row_order() {
         let sum_of = |values: &[f64]| {
-            let df = df!("x" => values).unwrap().lazy().select([exact_sum(col("x")).alias("s"), exact_mean(col("x")).alias("m")]);
+            let df = df!("x" => values).unwrap().lazy().select([
+                exact_sum(col("x")).alias("s"),
+                exact_mean(col("x")).alias("m"),
+            ]);
             let df = df.collect().unwrap();
             (first(df.clone(), "s").unwrap(), first(df, "m").unwrap())
         };
@@ -313,7 +399,12 @@ mod sums {
 
     #[test]
     fn the_mean_of_nothing_is_null() {
-        let df = df!("x" => [None::<f64>, None]).unwrap().lazy().select([exact_mean(col("x")).alias("m")]).collect().unwrap();
+        let df = df!("x" => [None::<f64>, None])
+            .unwrap()
+            .lazy()
+            .select([exact_mean(col("x")).alias("m")])
+            .collect()
+            .unwrap();
         assert_eq!(first(df, "m"), None);
     }
 }

@@ -100,8 +100,10 @@ proptest! {
 }
 
 /// Items of `tutor-competency` (scale 1..4, three per competency).
-const ITEMS: [&str; 15] =
-    ["К1.1", "К1.2", "К1.3", "К2.1", "К2.2", "К2.3", "К3.1", "К3.2", "К3.3", "К4.1", "К4.2", "К4.3", "К5.1", "К5.2", "К5.3"];
+const ITEMS: [&str; 15] = [
+    "К1.1", "К1.2", "К1.3", "К2.1", "К2.2", "К2.3", "К3.1", "К3.2", "К3.3", "К4.1", "К4.2", "К4.3",
+    "К5.1", "К5.2", "К5.3",
+];
 
 /// Typed numbers whose float sums depend on the order of addition (0.1 + 0.2 + 0.7 is not 0.7 + 0.2 + 0.1).
 const TYPED: [f64; 5] = [0.1, 0.2, 0.7, 1.3, 2.0];
@@ -109,14 +111,28 @@ const TYPED: [f64; 5] = [0.1, 0.2, 0.7, 1.3, 2.0];
 /// Questionnaire answers in both waves (start in Q1, final in Q4), diagnostic results and
 /// attendance with fractional points and hours, by (school, person, wave or task, item or
 /// event, value).
-fn records(answers: &[(usize, usize, usize, usize, u32)], results: &[(usize, usize, usize, usize)]) -> Inputs {
+fn records(
+    answers: &[(usize, usize, usize, usize, u32)],
+    results: &[(usize, usize, usize, usize)],
+) -> Inputs {
     let answer_rows: Vec<Rec> = answers
         .iter()
         .map(|(s, p, w, i, v)| {
             let (code, muni) = school(*s, 0);
-            let r = rec(&code, &muni).s("instrument", "tutor-competency").s("source_sha256", "sha").s("respondent_id", &format!("P{p}"));
-            let r = r.s("respondent", &format!("P{p}")).s("item", ITEMS[*i]).f("value_num", f64::from(*v)).null_s("value_text");
-            if *w == 0 { r.s("wave", "start") } else { r.s("wave", "final").term("Q4") }
+            let r = rec(&code, &muni)
+                .s("instrument", "tutor-competency")
+                .s("source_sha256", "sha")
+                .s("respondent_id", &format!("P{p}"));
+            let r = r
+                .s("respondent", &format!("P{p}"))
+                .s("item", ITEMS[*i])
+                .f("value_num", f64::from(*v))
+                .null_s("value_text");
+            if *w == 0 {
+                r.s("wave", "start")
+            } else {
+                r.s("wave", "final").term("Q4")
+            }
         })
         .collect();
     let task = |s: usize, t: usize| {
@@ -130,12 +146,19 @@ fn records(answers: &[(usize, usize, usize, usize, u32)], results: &[(usize, usi
             .s("topic", "Т")
             .term("Q4")
     };
-    let tasks: Vec<Rec> = (0..4).flat_map(|s| (0..3).map(move |t| (s, t))).map(|(s, t)| task(s, t)).collect();
+    let tasks: Vec<Rec> = (0..4)
+        .flat_map(|s| (0..3).map(move |t| (s, t)))
+        .map(|(s, t)| task(s, t))
+        .collect();
     let scores: Vec<Rec> = results
         .iter()
         .map(|(s, p, t, v)| {
             let (code, muni) = school(*s, 0);
-            let r = rec(&code, &muni).s("instrument", "Д").s("wave", "final").s("person_id", &format!("P{p}")).s("task", &format!("{t}"));
+            let r = rec(&code, &muni)
+                .s("instrument", "Д")
+                .s("wave", "final")
+                .s("person_id", &format!("P{p}"))
+                .s("task", &format!("{t}"));
             r.f("points", TYPED[*v]).term("Q4")
         })
         .collect();
@@ -144,7 +167,12 @@ fn records(answers: &[(usize, usize, usize, usize, u32)], results: &[(usize, usi
         .enumerate()
         .map(|(i, (s, _, _, v))| {
             let (code, muni) = school(*s, 0);
-            rec(&code, &muni).s("event_id", &format!("E{i}")).s("kind", "семинар").f("hours", TYPED[*v]).d("date", 2026, 4, 10).term("Q4")
+            rec(&code, &muni)
+                .s("event_id", &format!("E{i}"))
+                .s("kind", "семинар")
+                .f("hours", TYPED[*v])
+                .d("date", 2026, 4, 10)
+                .term("Q4")
         })
         .collect();
     let marks: Vec<Rec> = results
@@ -152,7 +180,11 @@ fn records(answers: &[(usize, usize, usize, usize, u32)], results: &[(usize, usi
         .enumerate()
         .map(|(i, (s, p, _, _))| {
             let (code, muni) = school(*s, 0);
-            rec(&code, &muni).s("person_id", &format!("P{p}")).s("event_id", &format!("E{i}")).s("mark", "present").term("Q4")
+            rec(&code, &muni)
+                .s("person_id", &format!("P{p}"))
+                .s("event_id", &format!("E{i}"))
+                .s("mark", "present")
+                .term("Q4")
         })
         .collect();
     Inputs {
@@ -193,15 +225,26 @@ fn shuffled<T: Clone>(items: &[T], turn: usize) -> Vec<T> {
 
 /// The two long tables have the same rows in the same order, values equal to 1e-9.
 fn assert_same_rows(all_at_once: &DataFrame, by_school: &DataFrame) {
-    assert_eq!(all_at_once.height(), by_school.height(), "{all_at_once}\n{by_school}");
+    assert_eq!(
+        all_at_once.height(),
+        by_school.height(),
+        "{all_at_once}\n{by_school}"
+    );
     for name in super::COLUMNS {
-        let (a, b) = (all_at_once.column(name).unwrap(), by_school.column(name).unwrap());
+        let (a, b) = (
+            all_at_once.column(name).unwrap(),
+            by_school.column(name).unwrap(),
+        );
         if name == "value" {
             for (x, y) in a.f64().unwrap().iter().zip(b.f64().unwrap().iter()) {
                 assert!((x.unwrap() - y.unwrap()).abs() < 1e-9, "{x:?} != {y:?}");
             }
         } else {
-            assert_eq!(a.str().unwrap().iter().collect::<Vec<_>>(), b.str().unwrap().iter().collect::<Vec<_>>(), "column {name}");
+            assert_eq!(
+                a.str().unwrap().iter().collect::<Vec<_>>(),
+                b.str().unwrap().iter().collect::<Vec<_>>(),
+                "column {name}"
+            );
         }
     }
 }

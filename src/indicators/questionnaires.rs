@@ -7,15 +7,24 @@ use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
 use crate::definitions::{Definitions, Direction, Scale};
 use crate::schema::column::{
-    INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE, SOURCE_SHA256, TERM, VALUE_NUM, VALUE_TEXT, WAVE,
+    INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE, SOURCE_SHA256, TERM,
+    VALUE_NUM, VALUE_TEXT, WAVE,
 };
 use crate::schema::{Indicator, Wave};
 
 /// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
 /// direction, and how many likert items the competency has.
 fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
-    let (mut q, mut item, mut scale, mut competency, mut min, mut max, mut direction, mut n_items) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut q, mut item, mut scale, mut competency, mut min, mut max, mut direction, mut n_items) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
     for def in definitions.all() {
         for it in &def.items {
             q.push(def.code.clone());
@@ -24,9 +33,22 @@ fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
             competency.push(it.competency.clone());
             min.push(it.min.map(|v| v as f64));
             max.push(it.max.map(|v| v as f64));
-            direction.push(def.direction.map(|d| if d == Direction::HigherWorse { "higher_worse" } else { "higher_better" }));
-            let same =
-                def.items.iter().filter(|o| o.scale == Scale::Likert && o.competency.is_some() && o.competency == it.competency).count();
+            direction.push(def.direction.map(|d| {
+                if d == Direction::HigherWorse {
+                    "higher_worse"
+                } else {
+                    "higher_better"
+                }
+            }));
+            let same = def
+                .items
+                .iter()
+                .filter(|o| {
+                    o.scale == Scale::Likert
+                        && o.competency.is_some()
+                        && o.competency == it.competency
+                })
+                .count();
             n_items.push(same as f64);
         }
     }
@@ -41,7 +63,11 @@ fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
 fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
     let (mut q, mut item, mut option) = (vec![], vec![], vec![]);
     for def in definitions.all() {
-        for it in def.items.iter().filter(|i| matches!(i.scale, Scale::Choice | Scale::Multi)) {
+        for it in def
+            .items
+            .iter()
+            .filter(|i| matches!(i.scale, Scale::Choice | Scale::Multi))
+        {
             for o in &it.options {
                 q.push(def.code.clone());
                 item.push(it.code.clone());
@@ -55,11 +81,17 @@ fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
 /// The year's answers with a person key (anonymous respondents get one unique to their
 /// file and row) and item metadata; the latest file wins per person, questionnaire and wave.
 fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<LazyFrame>> {
-    let Some(answers) = inputs.answers.clone() else { return Ok(None) };
+    let Some(answers) = inputs.answers.clone() else {
+        return Ok(None);
+    };
     let keyed = answers.with_columns([
         col(RESPONDENT_ID).is_null().alias("anonymous"),
         when(col(RESPONDENT_ID).is_null())
-            .then(concat_str([col(SOURCE_SHA256), col(RESPONDENT)], "#", false))
+            .then(concat_str(
+                [col(SOURCE_SHA256), col(RESPONDENT)],
+                "#",
+                false,
+            ))
             .otherwise(col(RESPONDENT_ID))
             .alias("person"),
     ]);
@@ -99,68 +131,118 @@ fn competency_scores(likert: LazyFrame) -> LazyFrame {
             len().cast(DataType::Float64).alias("answered"),
             col("n_items").first().alias("n_items"),
         ])
-        .with_column(when((col("answered") * lit(2.0)).gt_eq(col("n_items"))).then(col("mean")).otherwise(lit(NULL)).alias("score"))
+        .with_column(
+            when((col("answered") * lit(2.0)).gt_eq(col("n_items")))
+                .then(col("mean"))
+                .otherwise(lit(NULL))
+                .alias("score"),
+        )
 }
 
 /// Per person, questionnaire and wave: the index, mean of the non-null competency scores.
 fn indexes(scores: LazyFrame) -> LazyFrame {
     scores
-        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(TERM), col("person"), col("anonymous"), col(INSTRUMENT), col(WAVE)])
+        .group_by([
+            col(MUNICIPALITY),
+            col(SCHOOL_CODE),
+            col(TERM),
+            col("person"),
+            col("anonymous"),
+            col(INSTRUMENT),
+            col(WAVE),
+        ])
         .agg([exact_mean(col("score")).alias("index")])
 }
 
 /// School competency scores of every wave of the school year, for start-versus-final
 /// profiles: `school_code, instrument, wave, competency, direction, score`.
-pub fn year_profiles(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
-    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
+pub fn year_profiles(
+    inputs: &Inputs,
+    definitions: &Definitions,
+) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else {
+        return Ok(None);
+    };
     let scores = competency_scores(year.filter(col("scale").eq(lit("likert"))));
     let by_wave = scores
-        .group_by([col(SCHOOL_CODE), col(INSTRUMENT), col(WAVE), col("competency"), col("direction")])
+        .group_by([
+            col(SCHOOL_CODE),
+            col(INSTRUMENT),
+            col(WAVE),
+            col("competency"),
+            col("direction"),
+        ])
         .agg([exact_mean(col("score")).alias("score")])
-        .sort([SCHOOL_CODE, INSTRUMENT, "competency", WAVE], SortMultipleOptions::default());
+        .sort(
+            [SCHOOL_CODE, INSTRUMENT, "competency", WAVE],
+            SortMultipleOptions::default(),
+        );
     Ok(Some(by_wave.collect()?))
 }
 
 /// Named persons' competency scores of every wave of the school year, for individual cards:
 /// `school_code, term, person, instrument, wave, competency, direction, score` (non-null
 /// scores only, the same as the `q_score` person rows of each wave's term).
-pub fn person_scores(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
-    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
+pub fn person_scores(
+    inputs: &Inputs,
+    definitions: &Definitions,
+) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else {
+        return Ok(None);
+    };
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
-    let scores = competency_scores(named).filter(col("score").is_not_null()).select([
-        col(SCHOOL_CODE),
-        col(TERM),
-        col("person"),
-        col(INSTRUMENT),
-        col(WAVE),
-        col("competency"),
-        col("direction"),
-        col("score"),
-    ]);
-    Ok(Some(scores.sort(["person", INSTRUMENT, "competency", TERM], SortMultipleOptions::default()).collect()?))
+    let scores = competency_scores(named)
+        .filter(col("score").is_not_null())
+        .select([
+            col(SCHOOL_CODE),
+            col(TERM),
+            col("person"),
+            col(INSTRUMENT),
+            col(WAVE),
+            col("competency"),
+            col("direction"),
+            col("score"),
+        ]);
+    Ok(Some(
+        scores
+            .sort(
+                ["person", INSTRUMENT, "competency", TERM],
+                SortMultipleOptions::default(),
+            )
+            .collect()?,
+    ))
 }
 
 /// Named persons' answers to the items without a competency (choices, yes/no, free text) of
 /// every wave of the school year, for individual cards: `school_code, term, person,
 /// instrument, wave, item, scale, value_num, value_text`.
-pub fn person_answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<DataFrame>> {
-    let Some(year) = answers(inputs, definitions)? else { return Ok(None) };
-    let answers = year.filter(col("anonymous").not().and(col("scale").neq(lit("likert")))).select([
-        col(SCHOOL_CODE),
-        col(TERM),
-        col("person"),
-        col(INSTRUMENT),
-        col(WAVE),
-        col(ITEM),
-        col("scale"),
-        col(VALUE_NUM),
-        col(VALUE_TEXT),
-    ]);
+pub fn person_answers(
+    inputs: &Inputs,
+    definitions: &Definitions,
+) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else {
+        return Ok(None);
+    };
+    let answers = year
+        .filter(col("anonymous").not().and(col("scale").neq(lit("likert"))))
+        .select([
+            col(SCHOOL_CODE),
+            col(TERM),
+            col("person"),
+            col(INSTRUMENT),
+            col(WAVE),
+            col(ITEM),
+            col("scale"),
+            col(VALUE_NUM),
+            col(VALUE_TEXT),
+        ]);
     Ok(Some(answers.collect()?))
 }
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(year) = answers(inputs, settings.definitions)? else { return Ok(Vec::new()) };
+    let Some(year) = answers(inputs, settings.definitions)? else {
+        return Ok(Vec::new());
+    };
     let year = shared(year)?;
     let term = &settings.term;
     let t = settings.thresholds;
@@ -170,24 +252,72 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let qwc = || path(vec![col(INSTRUMENT), col(WAVE), col("competency")]);
 
     let unique_person = concat_str([col(SCHOOL_CODE), col("person")], "|", false).n_unique();
-    pieces.push(pooled(answers.clone(), term, qw(), Pool::total(unique_person), Indicator::QRespondents));
+    pieces.push(pooled(
+        answers.clone(),
+        term,
+        qw(),
+        Pool::total(unique_person),
+        Indicator::QRespondents,
+    ));
 
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
     let scores = shared(competency_scores(likert.clone()))?;
     let named = |lf: LazyFrame| lf.filter(col("anonymous").not());
-    pieces.push(person(named(scores.clone()).filter(col("score").is_not_null()), term, qwc(), col("score"), Indicator::QScore));
-    pieces.push(pooled(scores.clone(), term, qwc(), Pool::mean(col("score")), Indicator::QScore));
+    pieces.push(person(
+        named(scores.clone()).filter(col("score").is_not_null()),
+        term,
+        qwc(),
+        col("score"),
+        Indicator::QScore,
+    ));
+    pieces.push(pooled(
+        scores.clone(),
+        term,
+        qwc(),
+        Pool::mean(col("score")),
+        Indicator::QScore,
+    ));
     let idx = shared(indexes(scores.clone()))?;
-    pieces.push(person(named(idx.clone()).filter(col("index").is_not_null()), term, qw(), col("index"), Indicator::QIndex));
-    pieces.push(pooled(idx, term, qw(), Pool::mean(col("index")), Indicator::QIndex));
+    pieces.push(person(
+        named(idx.clone()).filter(col("index").is_not_null()),
+        term,
+        qw(),
+        col("index"),
+        Indicator::QIndex,
+    ));
+    pieces.push(pooled(
+        idx,
+        term,
+        qw(),
+        Pool::mean(col("index")),
+        Indicator::QIndex,
+    ));
 
-    let better = scores.clone().filter(col("direction").eq(lit("higher_better")).and(col("score").is_not_null()));
+    let better = scores.clone().filter(
+        col("direction")
+            .eq(lit("higher_better"))
+            .and(col("score").is_not_null()),
+    );
     for l in LEVELS {
         let group = path(vec![col(INSTRUMENT), col(WAVE), col("competency"), lit(l)]);
-        pieces.push(pooled(better.clone(), term, group, Pool::share(level(col("score"), t).eq(lit(l))), Indicator::QLevelPct));
+        pieces.push(pooled(
+            better.clone(),
+            term,
+            group,
+            Pool::share(level(col("score"), t).eq(lit(l))),
+            Indicator::QLevelPct,
+        ));
     }
-    let worse = likert.filter(col("direction").eq(lit("higher_worse"))).with_column(norm().alias("norm"));
-    pieces.push(pooled(worse, term, qwc(), Pool::share(comparable(col("norm")).gt_eq(lit(75.0))), Indicator::QDifficultyPct));
+    let worse = likert
+        .filter(col("direction").eq(lit("higher_worse")))
+        .with_column(norm().alias("norm"));
+    pieces.push(pooled(
+        worse,
+        term,
+        qwc(),
+        Pool::share(comparable(col("norm")).gt_eq(lit(75.0))),
+        Indicator::QDifficultyPct,
+    ));
 
     pieces.extend(option_shares(answers.clone(), settings.definitions, term)?);
     let yesno = answers.filter(col("scale").eq(lit("yesno")));
@@ -204,10 +334,28 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
 }
 
 /// `q_option_pct`: every option of every choice and multi item, 0 included.
-fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::schema::Term) -> PolarsResult<Vec<LazyFrame>> {
-    let keys = [col(MUNICIPALITY), col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col(WAVE), col(ITEM)];
-    let choice = answers.filter(col("scale").eq(lit("choice")).or(col("scale").eq(lit("multi"))));
-    let respondents = choice.clone().group_by(keys.clone()).agg([len().alias("n")]);
+fn option_shares(
+    answers: LazyFrame,
+    definitions: &Definitions,
+    term: &crate::schema::Term,
+) -> PolarsResult<Vec<LazyFrame>> {
+    let keys = [
+        col(MUNICIPALITY),
+        col(SCHOOL_CODE),
+        col("person"),
+        col(INSTRUMENT),
+        col(WAVE),
+        col(ITEM),
+    ];
+    let choice = answers.filter(
+        col("scale")
+            .eq(lit("choice"))
+            .or(col("scale").eq(lit("multi"))),
+    );
+    let respondents = choice
+        .clone()
+        .group_by(keys.clone())
+        .agg([len().alias("n")]);
     let all_options = respondents.join(
         options_frame(definitions)?,
         [col(INSTRUMENT), col(ITEM)],
@@ -226,13 +374,33 @@ fn option_shares(answers: LazyFrame, definitions: &Definitions, term: &crate::sc
     let marked = all_options
         .join(
             chosen,
-            [col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col(WAVE), col(ITEM), col("option")],
-            [col("c_school"), col("c_person"), col("c_q"), col("c_wave"), col("c_item"), col("c_option")],
+            [
+                col(SCHOOL_CODE),
+                col("person"),
+                col(INSTRUMENT),
+                col(WAVE),
+                col(ITEM),
+                col("option"),
+            ],
+            [
+                col("c_school"),
+                col("c_person"),
+                col("c_q"),
+                col("c_wave"),
+                col("c_item"),
+                col("c_option"),
+            ],
             JoinArgs::new(JoinType::Left),
         )
         .with_column(col("chosen").fill_null(lit(false)));
     let group = path(vec![col(INSTRUMENT), col(WAVE), col(ITEM), col("option")]);
-    Ok(vec![pooled(marked, term, group, Pool::share(col("chosen")), Indicator::QOptionPct)])
+    Ok(vec![pooled(
+        marked,
+        term,
+        group,
+        Pool::share(col("chosen")),
+        Indicator::QOptionPct,
+    )])
 }
 
 /// Start-to-final progress of persons with both waves in the school year, shown in the
@@ -251,33 +419,70 @@ fn progress(year: LazyFrame, term: &crate::schema::Term) -> PolarsResult<Vec<Laz
     };
     let mut pieces = Vec::new();
     // Competency scores, and the index under an empty competency key.
-    let by_competency = scores.clone().with_column(col("competency").alias("competency_key"));
-    let by_index = indexes(scores).with_column(lit("").alias("competency_key")).rename(["index"], ["score"], true);
+    let by_competency = scores
+        .clone()
+        .with_column(col("competency").alias("competency_key"));
+    let by_index = indexes(scores)
+        .with_column(lit("").alias("competency_key"))
+        .rename(["index"], ["score"], true);
     for (lf, indicator_group) in [(by_competency, true), (by_index, false)] {
         let finals = of_term(lf.clone(), term).filter(col(WAVE).eq(lit(Wave::Final.code())));
         let start = wave(lf, Wave::Start, "_s", "score");
         let both = finals
             .join(
                 start,
-                [col(SCHOOL_CODE), col("person"), col(INSTRUMENT), col("competency_key")],
+                [
+                    col(SCHOOL_CODE),
+                    col("person"),
+                    col(INSTRUMENT),
+                    col("competency_key"),
+                ],
                 [col("school_s"), col("person_s"), col("q_s"), col("c_s")],
                 JoinArgs::new(JoinType::Inner),
             )
             .filter(col("score").is_not_null().and(col("v_s").is_not_null()))
             .with_column((col("score") - col("v_s")).alias("delta"));
         let group = if indicator_group {
-            path(vec![col(INSTRUMENT), lit(Wave::Final.code()), col("competency_key")])
+            path(vec![
+                col(INSTRUMENT),
+                lit(Wave::Final.code()),
+                col("competency_key"),
+            ])
         } else {
             path(vec![col(INSTRUMENT), lit(Wave::Final.code())])
         };
-        pieces.push(person(both.clone(), term, group.clone(), col("delta"), Indicator::QProgress));
-        pieces.push(pooled(both.clone(), term, group.clone(), Pool::mean(col("delta")), Indicator::QProgress));
+        pieces.push(person(
+            both.clone(),
+            term,
+            group.clone(),
+            col("delta"),
+            Indicator::QProgress,
+        ));
+        pieces.push(pooled(
+            both.clone(),
+            term,
+            group.clone(),
+            Pool::mean(col("delta")),
+            Indicator::QProgress,
+        ));
         if !indicator_group {
             // Rose or fell in exact arithmetic: a person who gave the same answers twice, or
             // answers worth the same, has a delta of 0 (or a few units in the fifteenth digit).
             let delta = || comparable(col("delta"));
-            pieces.push(pooled(both.clone(), term, group.clone(), Pool::share(delta().gt(lit(0.0))), Indicator::QImprovedPct));
-            pieces.push(pooled(both, term, group, Pool::share(delta().lt(lit(0.0))), Indicator::QDeclinedPct));
+            pieces.push(pooled(
+                both.clone(),
+                term,
+                group.clone(),
+                Pool::share(delta().gt(lit(0.0))),
+                Indicator::QImprovedPct,
+            ));
+            pieces.push(pooled(
+                both,
+                term,
+                group,
+                Pool::share(delta().lt(lit(0.0))),
+                Indicator::QDeclinedPct,
+            ));
         }
     }
     Ok(pieces)
@@ -288,7 +493,15 @@ mod tests {
     use super::super::testing::*;
 
     /// An answer of `person` (None: anonymous, row `row`) to `item` of `q`/`wave`.
-    fn answer(school: &str, q: &str, wave: &str, person: Option<&str>, row: &str, item: &str, v: f64) -> Rec {
+    fn answer(
+        school: &str,
+        q: &str,
+        wave: &str,
+        person: Option<&str>,
+        row: &str,
+        item: &str,
+        v: f64,
+    ) -> Rec {
         let r = rec(school, "М1")
             .s("instrument", q)
             .s("wave", wave)
@@ -302,7 +515,15 @@ mod tests {
         }
     }
 
-    fn text_answer(school: &str, q: &str, wave: &str, person: &str, item: &str, text: &str, v: Option<f64>) -> Rec {
+    fn text_answer(
+        school: &str,
+        q: &str,
+        wave: &str,
+        person: &str,
+        item: &str,
+        text: &str,
+        v: Option<f64>,
+    ) -> Rec {
         let r = answer(school, q, wave, Some(person), "", item, 0.0).s("value_text", text);
         match v {
             Some(v) => r.f("value_num", v),
@@ -311,7 +532,9 @@ mod tests {
     }
 
     fn competency_answers() -> Vec<Rec> {
-        let tc = |p: &str, item: &str, v: f64| answer("S", "tutor-competency", "start", Some(p), "", item, v);
+        let tc = |p: &str, item: &str, v: f64| {
+            answer("S", "tutor-competency", "start", Some(p), "", item, v)
+        };
         vec![
             // A: К1 4, 3, (none) -> 2 of 3 answered: (100 + 66.67) / 2; К2 only 1 of 3 -> null; К3 2, 2, 2 -> 33.33.
             tc("A", "К1.1", 4.0),
@@ -332,31 +555,81 @@ mod tests {
 
     #[test]
     fn competency_scores_need_half_the_items_and_schools_average_persons() {
-        let long = compute_with(Inputs { answers: Some(frame(&competency_answers())), ..empty_inputs() });
+        let long = compute_with(Inputs {
+            answers: Some(frame(&competency_answers())),
+            ..empty_inputs()
+        });
         let g = |c: &str| format!("tutor-competency/start/{c}");
-        assert_close(value(&long, "person", "A", "q_score", &g("К1")), 250.0 / 3.0);
+        assert_close(
+            value(&long, "person", "A", "q_score", &g("К1")),
+            250.0 / 3.0,
+        );
         assert_eq!(value(&long, "person", "A", "q_score", &g("К2")), None);
-        assert_close(value(&long, "person", "A", "q_score", &g("К3")), 100.0 / 3.0);
-        assert_close(value(&long, "person", "A", "q_index", "tutor-competency/start"), (250.0 / 3.0 + 100.0 / 3.0) / 2.0);
-        assert_eq!(value(&long, "person", "B", "q_index", "tutor-competency/start"), Some(50.0));
-        assert_close(value(&long, "school", "S", "q_score", &g("К1")), 125.0 / 3.0);
-        assert_eq!(value(&long, "school", "S", "q_score", &g("К2")), Some(100.0));
-        assert_close(value(&long, "school", "S", "q_index", "tutor-competency/start"), (175.0 / 3.0 + 50.0) / 2.0);
-        assert_eq!(value(&long, "school", "S", "q_respondents", "tutor-competency/start"), Some(2.0));
+        assert_close(
+            value(&long, "person", "A", "q_score", &g("К3")),
+            100.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "person", "A", "q_index", "tutor-competency/start"),
+            (250.0 / 3.0 + 100.0 / 3.0) / 2.0,
+        );
+        assert_eq!(
+            value(&long, "person", "B", "q_index", "tutor-competency/start"),
+            Some(50.0)
+        );
+        assert_close(
+            value(&long, "school", "S", "q_score", &g("К1")),
+            125.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "school", "S", "q_score", &g("К2")),
+            Some(100.0)
+        );
+        assert_close(
+            value(&long, "school", "S", "q_index", "tutor-competency/start"),
+            (175.0 / 3.0 + 50.0) / 2.0,
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_respondents",
+                "tutor-competency/start"
+            ),
+            Some(2.0)
+        );
         // К1 levels: A 83.3 высокий, B 0 низкий; every level listed, 0 included.
-        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/низкий")), Some(50.0));
-        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/средний")), Some(0.0));
-        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К1/высокий")), Some(50.0));
+        assert_eq!(
+            value(&long, "school", "S", "q_level_pct", &g("К1/низкий")),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "q_level_pct", &g("К1/средний")),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "q_level_pct", &g("К1/высокий")),
+            Some(50.0)
+        );
         // К2: only B has a score.
-        assert_eq!(value(&long, "school", "S", "q_level_pct", &g("К2/высокий")), Some(100.0));
+        assert_eq!(
+            value(&long, "school", "S", "q_level_pct", &g("К2/высокий")),
+            Some(100.0)
+        );
         // No progress without a final wave.
-        assert_eq!(value(&long, "school", "S", "q_progress", "tutor-competency/final"), None);
+        assert_eq!(
+            value(&long, "school", "S", "q_progress", "tutor-competency/final"),
+            None
+        );
     }
 
     #[test]
     fn progress_compares_final_with_start_of_the_same_persons_in_the_final_term() {
         let mut answers = competency_answers();
-        let fin = |p: &str, item: &str, v: f64| answer("S", "tutor-competency", "final", Some(p), "", item, v).term("Q4");
+        let fin = |p: &str, item: &str, v: f64| {
+            answer("S", "tutor-competency", "final", Some(p), "", item, v).term("Q4")
+        };
         // A final: К1 4, 4, 4 -> 100 (start 83.33): +16.67; index 100 (start 58.33): +41.67.
         // B final: К1 1, 2, 1 -> 11.11 (start 0): +11.11; index 11.11 (start 50): -38.89.
         answers.extend([
@@ -367,18 +640,87 @@ mod tests {
             fin("B", "К1.2", 2.0),
             fin("B", "К1.3", 1.0),
         ]);
-        let long = compute_for(Inputs { answers: Some(frame(&answers)), ..empty_inputs() }, "2025/2026 Q4");
-        assert_close(value(&long, "person", "A", "q_progress", "tutor-competency/final/К1"), 100.0 - 250.0 / 3.0);
-        assert_close(value(&long, "person", "B", "q_progress", "tutor-competency/final/К1"), 100.0 / 9.0);
-        assert_close(value(&long, "school", "S", "q_progress", "tutor-competency/final/К1"), (100.0 - 250.0 / 3.0 + 100.0 / 9.0) / 2.0);
-        assert_close(value(&long, "person", "A", "q_progress", "tutor-competency/final"), 100.0 - 175.0 / 3.0);
-        assert_close(value(&long, "person", "B", "q_progress", "tutor-competency/final"), 100.0 / 9.0 - 50.0);
-        assert_eq!(value(&long, "school", "S", "q_improved_pct", "tutor-competency/final"), Some(50.0));
-        assert_eq!(value(&long, "school", "S", "q_declined_pct", "tutor-competency/final"), Some(50.0));
+        let long = compute_for(
+            Inputs {
+                answers: Some(frame(&answers)),
+                ..empty_inputs()
+            },
+            "2025/2026 Q4",
+        );
+        assert_close(
+            value(
+                &long,
+                "person",
+                "A",
+                "q_progress",
+                "tutor-competency/final/К1",
+            ),
+            100.0 - 250.0 / 3.0,
+        );
+        assert_close(
+            value(
+                &long,
+                "person",
+                "B",
+                "q_progress",
+                "tutor-competency/final/К1",
+            ),
+            100.0 / 9.0,
+        );
+        assert_close(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_progress",
+                "tutor-competency/final/К1",
+            ),
+            (100.0 - 250.0 / 3.0 + 100.0 / 9.0) / 2.0,
+        );
+        assert_close(
+            value(&long, "person", "A", "q_progress", "tutor-competency/final"),
+            100.0 - 175.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "person", "B", "q_progress", "tutor-competency/final"),
+            100.0 / 9.0 - 50.0,
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_improved_pct",
+                "tutor-competency/final"
+            ),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_declined_pct",
+                "tutor-competency/final"
+            ),
+            Some(50.0)
+        );
         // К2 has no final answers: no progress row.
-        assert_eq!(value(&long, "school", "S", "q_progress", "tutor-competency/final/К2"), None);
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_progress",
+                "tutor-competency/final/К2"
+            ),
+            None
+        );
         // The start wave belongs to Q1: nothing of it is reported in Q4.
-        assert_eq!(value(&long, "school", "S", "q_index", "tutor-competency/start"), None);
+        assert_eq!(
+            value(&long, "school", "S", "q_index", "tutor-competency/start"),
+            None
+        );
     }
 
     #[test]
@@ -388,57 +730,197 @@ mod tests {
             if wave == "final" { a.term("Q4") } else { a }
         };
         let answers = |p: &str, wave: &str, k1: [f64; 3], k2: Option<[f64; 3]>| {
-            let mut rows: Vec<Rec> = k1.iter().enumerate().map(|(i, v)| tc(p, wave, &format!("К1.{}", i + 1), *v)).collect();
-            rows.extend(k2.into_iter().flatten().enumerate().map(|(i, v)| tc(p, wave, &format!("К2.{}", i + 1), v)));
+            let mut rows: Vec<Rec> = k1
+                .iter()
+                .enumerate()
+                .map(|(i, v)| tc(p, wave, &format!("К1.{}", i + 1), *v))
+                .collect();
+            rows.extend(
+                k2.into_iter()
+                    .flatten()
+                    .enumerate()
+                    .map(|(i, v)| tc(p, wave, &format!("К2.{}", i + 1), v)),
+            );
             rows
         };
         let mut rows = Vec::new();
         // P: start К1 1,1,1 -> 0 and К2 4,4,4 -> 100: index 50. Final К1 2,1,1 -> 100/9 and
         // К2 4,4,3 -> 800/9: index (100/9 + 800/9) / 2 = 50 as well, though in floating
         // point 11.111111111111112 + 88.8888888888889 makes 50.00000000000001.
-        rows.extend(answers("P", "start", [1.0, 1.0, 1.0], Some([4.0, 4.0, 4.0])));
-        rows.extend(answers("P", "final", [2.0, 1.0, 1.0], Some([4.0, 4.0, 3.0])));
+        rows.extend(answers(
+            "P",
+            "start",
+            [1.0, 1.0, 1.0],
+            Some([4.0, 4.0, 4.0]),
+        ));
+        rows.extend(answers(
+            "P",
+            "final",
+            [2.0, 1.0, 1.0],
+            Some([4.0, 4.0, 3.0]),
+        ));
         // Q: К1 0 -> 100/9, rose. R: К1 2,2,2 -> 100/3, then 0: fell.
         rows.extend(answers("Q", "start", [1.0, 1.0, 1.0], None));
         rows.extend(answers("Q", "final", [2.0, 1.0, 1.0], None));
         rows.extend(answers("R", "start", [2.0, 2.0, 2.0], None));
         rows.extend(answers("R", "final", [1.0, 1.0, 1.0], None));
-        let long = compute_for(Inputs { answers: Some(frame(&rows)), ..empty_inputs() }, "2025/2026 Q4");
-        assert_close(value(&long, "person", "P", "q_progress", "tutor-competency/final"), 0.0);
+        let long = compute_for(
+            Inputs {
+                answers: Some(frame(&rows)),
+                ..empty_inputs()
+            },
+            "2025/2026 Q4",
+        );
+        assert_close(
+            value(&long, "person", "P", "q_progress", "tutor-competency/final"),
+            0.0,
+        );
         // One of three rose, one fell, P neither.
-        assert_eq!(value(&long, "school", "S", "q_improved_pct", "tutor-competency/final"), Some(100.0 / 3.0));
-        assert_eq!(value(&long, "school", "S", "q_declined_pct", "tutor-competency/final"), Some(100.0 / 3.0));
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_improved_pct",
+                "tutor-competency/final"
+            ),
+            Some(100.0 / 3.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_declined_pct",
+                "tutor-competency/final"
+            ),
+            Some(100.0 / 3.0)
+        );
     }
 
     #[test]
     fn difficulty_shares_count_answers_and_yes_shares_include_anonymous_respondents() {
-        let gia = |p: &str, item: &str, v: f64| answer("S", "gia-difficulties", "start", Some(p), "", item, v);
-        let fb = |p: Option<&str>, row: &str, v: f64, yes: &str| {
-            text_answer("S", "tutor-feedback", "start", p.unwrap_or(row), "П1", yes, Some(v)).s("respondent", row)
+        let gia = |p: &str, item: &str, v: f64| {
+            answer("S", "gia-difficulties", "start", Some(p), "", item, v)
         };
-        let mut rows = vec![gia("P1", "Д1", 5.0), gia("P1", "Д2", 4.0), gia("P2", "Д1", 2.0)];
+        let fb = |p: Option<&str>, row: &str, v: f64, yes: &str| {
+            text_answer(
+                "S",
+                "tutor-feedback",
+                "start",
+                p.unwrap_or(row),
+                "П1",
+                yes,
+                Some(v),
+            )
+            .s("respondent", row)
+        };
+        let mut rows = vec![
+            gia("P1", "Д1", 5.0),
+            gia("P1", "Д2", 4.0),
+            gia("P2", "Д1", 2.0),
+        ];
         rows.push(fb(Some("U1"), "U1", 1.0, "да"));
         rows.push(fb(Some("U2"), "U2", 0.0, "нет"));
         rows.push(fb(None, "#5", 1.0, "да").null_s("respondent_id"));
-        let long = compute_with(Inputs { answers: Some(frame(&rows)), ..empty_inputs() });
+        let long = compute_with(Inputs {
+            answers: Some(frame(&rows)),
+            ..empty_inputs()
+        });
         // Д1 answers: 5 -> 100, 2 -> 25: one of two is >= 75. Д2: 4 -> 75 counts.
-        assert_eq!(value(&long, "school", "S", "q_difficulty_pct", "gia-difficulties/start/Д1"), Some(50.0));
-        assert_eq!(value(&long, "school", "S", "q_difficulty_pct", "gia-difficulties/start/Д2"), Some(100.0));
-        assert_eq!(value(&long, "school", "S", "q_level_pct", "gia-difficulties/start/Д1/низкий"), None);
-        assert_close(value(&long, "school", "S", "q_yes_pct", "tutor-feedback/start/П1"), 200.0 / 3.0);
-        assert_eq!(value(&long, "school", "S", "q_respondents", "tutor-feedback/start"), Some(3.0));
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_difficulty_pct",
+                "gia-difficulties/start/Д1"
+            ),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_difficulty_pct",
+                "gia-difficulties/start/Д2"
+            ),
+            Some(100.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_level_pct",
+                "gia-difficulties/start/Д1/низкий"
+            ),
+            None
+        );
+        assert_close(
+            value(&long, "school", "S", "q_yes_pct", "tutor-feedback/start/П1"),
+            200.0 / 3.0,
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_respondents",
+                "tutor-feedback/start"
+            ),
+            Some(3.0)
+        );
     }
 
     #[test]
     fn option_shares_list_every_option_over_the_item_respondents() {
-        let si = |p: &str, item: &str, option: &str| text_answer("S", "student-interest", "start", p, item, option, None);
-        let rows = vec![si("U1", "И1", "спорт"), si("U1", "И1", "чтение"), si("U2", "И1", "спорт"), si("U3", "У1", "отлично")];
-        let long = compute_with(Inputs { answers: Some(frame(&rows)), ..empty_inputs() });
+        let si = |p: &str, item: &str, option: &str| {
+            text_answer("S", "student-interest", "start", p, item, option, None)
+        };
+        let rows = vec![
+            si("U1", "И1", "спорт"),
+            si("U1", "И1", "чтение"),
+            si("U2", "И1", "спорт"),
+            si("U3", "У1", "отлично"),
+        ];
+        let long = compute_with(Inputs {
+            answers: Some(frame(&rows)),
+            ..empty_inputs()
+        });
         let g = |o: &str| format!("student-interest/start/И1/{o}");
-        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("спорт")), Some(100.0));
-        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("чтение")), Some(50.0));
-        assert_eq!(value(&long, "school", "S", "q_option_pct", &g("музыка")), Some(0.0));
-        assert_eq!(value(&long, "school", "S", "q_option_pct", "student-interest/start/У1/отлично"), Some(100.0));
-        assert_eq!(value(&long, "school", "S", "q_option_pct", "student-interest/start/У1/хорошо"), Some(0.0));
+        assert_eq!(
+            value(&long, "school", "S", "q_option_pct", &g("спорт")),
+            Some(100.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "q_option_pct", &g("чтение")),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "q_option_pct", &g("музыка")),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_option_pct",
+                "student-interest/start/У1/отлично"
+            ),
+            Some(100.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "S",
+                "q_option_pct",
+                "student-interest/start/У1/хорошо"
+            ),
+            Some(0.0)
+        );
     }
 }

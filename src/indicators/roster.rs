@@ -10,29 +10,76 @@ use crate::schema::{Indicator, Role};
 /// The school year's roster: per author the latest term's file, then per person the
 /// latest file; with `valid_tutor` saying whether `tutor_id` names a tutor of the school.
 pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
-    let by_author = keep_max(roster.with_column(period_rank_expr().alias("rank")), "rank", &[SCHOOL_CODE, AUTHOR])?;
-    let people = latest(latest(by_author, &[SCHOOL_CODE, AUTHOR])?, &[SCHOOL_CODE, ID])?;
-    let tutors = people.clone().filter(col(ROLE).eq(lit(Role::Tutor.code()))).select([
-        col(SCHOOL_CODE).alias("t_school"),
-        col(ID).alias("t_id"),
-        lit(true).alias("valid_tutor"),
-    ]);
+    let by_author = keep_max(
+        roster.with_column(period_rank_expr().alias("rank")),
+        "rank",
+        &[SCHOOL_CODE, AUTHOR],
+    )?;
+    let people = latest(
+        latest(by_author, &[SCHOOL_CODE, AUTHOR])?,
+        &[SCHOOL_CODE, ID],
+    )?;
+    let tutors = people
+        .clone()
+        .filter(col(ROLE).eq(lit(Role::Tutor.code())))
+        .select([
+            col(SCHOOL_CODE).alias("t_school"),
+            col(ID).alias("t_id"),
+            lit(true).alias("valid_tutor"),
+        ]);
     Ok(people
-        .join(tutors, [col(SCHOOL_CODE), col(TUTOR_ID)], [col("t_school"), col("t_id")], JoinArgs::new(JoinType::Left))
+        .join(
+            tutors,
+            [col(SCHOOL_CODE), col(TUTOR_ID)],
+            [col("t_school"), col("t_id")],
+            JoinArgs::new(JoinType::Left),
+        )
         .with_column(col("valid_tutor").fill_null(lit(false))))
 }
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(roster) = inputs.roster.clone() else { return Ok(Vec::new()) };
+    let Some(roster) = inputs.roster.clone() else {
+        return Ok(Vec::new());
+    };
     let term = &settings.term;
     let people = super::shared(current(roster)?)?;
     let mut pieces = Vec::new();
-    pieces.push(pooled(people.clone(), term, col(ROLE), Pool::count(), Indicator::Participants));
-    pieces.push(pooled(people.clone(), term, lit(""), Pool::count(), Indicator::Participants));
-    let mentors = people.clone().filter(col(ROLE).eq(lit(Role::Mentor.code())));
-    pieces.push(pooled(mentors, term, lit(""), Pool::share(col("valid_tutor")), Indicator::MentorsWithTutorPct));
-    let per_tutor = Pool::ratio(col("valid_tutor"), col(ROLE).eq(lit(Role::Tutor.code())), 1.0);
-    pieces.push(pooled(people, term, lit(""), per_tutor, Indicator::TutorantsPerTutor));
+    pieces.push(pooled(
+        people.clone(),
+        term,
+        col(ROLE),
+        Pool::count(),
+        Indicator::Participants,
+    ));
+    pieces.push(pooled(
+        people.clone(),
+        term,
+        lit(""),
+        Pool::count(),
+        Indicator::Participants,
+    ));
+    let mentors = people
+        .clone()
+        .filter(col(ROLE).eq(lit(Role::Mentor.code())));
+    pieces.push(pooled(
+        mentors,
+        term,
+        lit(""),
+        Pool::share(col("valid_tutor")),
+        Indicator::MentorsWithTutorPct,
+    ));
+    let per_tutor = Pool::ratio(
+        col("valid_tutor"),
+        col(ROLE).eq(lit(Role::Tutor.code())),
+        1.0,
+    );
+    pieces.push(pooled(
+        people,
+        term,
+        lit(""),
+        per_tutor,
+        Indicator::TutorantsPerTutor,
+    ));
     Ok(pieces)
 }
 
@@ -55,18 +102,42 @@ mod tests {
             roster_row("B", "М1", "N1", "наставник", Some("T2")),
             roster_row("B", "М1", "S1", "обучающийся", Some("T1")),
         ]);
-        let long = compute_with(Inputs { roster: Some(roster), ..empty_inputs() });
+        let long = compute_with(Inputs {
+            roster: Some(roster),
+            ..empty_inputs()
+        });
         assert_eq!(value(&long, "school", "A", "participants", ""), Some(5.0));
-        assert_eq!(value(&long, "school", "A", "participants", "наставник"), Some(2.0));
+        assert_eq!(
+            value(&long, "school", "A", "participants", "наставник"),
+            Some(2.0)
+        );
         assert_eq!(value(&long, "school", "A", "participants", "педагог"), None);
         assert_eq!(value(&long, "region", "", "participants", ""), Some(9.0));
         // A: 1 of 2 mentors linked = 50 %; B: 1 of 1 = 100 %; region pooled: 2 of 3.
-        assert_eq!(value(&long, "school", "A", "mentors_with_tutor_pct", ""), Some(50.0));
-        assert_eq!(value(&long, "school", "B", "mentors_with_tutor_pct", ""), Some(100.0));
-        assert_close(value(&long, "region", "", "mentors_with_tutor_pct", ""), 200.0 / 3.0);
+        assert_eq!(
+            value(&long, "school", "A", "mentors_with_tutor_pct", ""),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(&long, "school", "B", "mentors_with_tutor_pct", ""),
+            Some(100.0)
+        );
+        assert_close(
+            value(&long, "region", "", "mentors_with_tutor_pct", ""),
+            200.0 / 3.0,
+        );
         // A: 2 valid links / 1 tutor; B: 2 / 2; region: 4 / 3.
-        assert_eq!(value(&long, "school", "A", "tutorants_per_tutor", ""), Some(2.0));
-        assert_eq!(value(&long, "school", "B", "tutorants_per_tutor", ""), Some(1.0));
-        assert_close(value(&long, "municipality", "М1", "tutorants_per_tutor", ""), 4.0 / 3.0);
+        assert_eq!(
+            value(&long, "school", "A", "tutorants_per_tutor", ""),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&long, "school", "B", "tutorants_per_tutor", ""),
+            Some(1.0)
+        );
+        assert_close(
+            value(&long, "municipality", "М1", "tutorants_per_tutor", ""),
+            4.0 / 3.0,
+        );
     }
 }

@@ -13,10 +13,14 @@ use crate::schema::{Indicator, RouteResult, Status};
 /// The route items of the term's route workbooks, with `done`, `due` and `achievement`;
 /// where two authors list the same person, the later file wins (workflow.md).
 pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFrame>> {
-    let Some(route) = inputs.route.clone() else { return Ok(None) };
+    let Some(route) = inputs.route.clone() else {
+        return Ok(None);
+    };
     let term = &settings.term;
     let current = latest(of_term(route, term), &[SCHOOL_CODE, ID])?;
-    let due = col(DUE).cast(DataType::Int32).lt_eq(lit(crate::forms::epoch_days(term.end())));
+    let due = col(DUE)
+        .cast(DataType::Int32)
+        .lt_eq(lit(crate::forms::epoch_days(term.end())));
     Ok(Some(
         current.with_columns([
             col(ID).alias("person"),
@@ -32,7 +36,9 @@ pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFr
 }
 
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(items) = items(inputs, settings)? else { return Ok(Vec::new()) };
+    let Some(items) = items(inputs, settings)? else {
+        return Ok(Vec::new());
+    };
     let term = &settings.term;
     let f = |e: Expr| e.cast(DataType::Float64);
     let counted = items.clone().with_columns([
@@ -42,34 +48,105 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         f(col("achievement")).alias("n_achievements"),
     ]);
     let counted = shared(counted)?;
-    let people = counted.clone().group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person")]).agg([
-        len().cast(DataType::Float64).alias("items"),
-        col("n_done").sum(),
-        col("n_counted").sum(),
-        col("n_overdue").sum(),
-        col("n_achievements").sum(),
-    ]);
+    let people = counted
+        .clone()
+        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person")])
+        .agg([
+            len().cast(DataType::Float64).alias("items"),
+            col("n_done").sum(),
+            col("n_counted").sum(),
+            col("n_overdue").sum(),
+            col("n_achievements").sum(),
+        ]);
     let people = shared(people)?;
     let mut pieces = vec![
-        person(people.clone(), term, lit(""), col("items"), Indicator::RItems),
-        person(people.clone(), term, lit(""), col("n_done") * lit(100.0) / col("n_counted"), Indicator::RDonePct),
-        person(people.clone(), term, lit(""), col("n_overdue"), Indicator::ROverdue),
-        person(people.clone(), term, lit(""), col("n_achievements"), Indicator::RAchievements),
+        person(
+            people.clone(),
+            term,
+            lit(""),
+            col("items"),
+            Indicator::RItems,
+        ),
+        person(
+            people.clone(),
+            term,
+            lit(""),
+            col("n_done") * lit(100.0) / col("n_counted"),
+            Indicator::RDonePct,
+        ),
+        person(
+            people.clone(),
+            term,
+            lit(""),
+            col("n_overdue"),
+            Indicator::ROverdue,
+        ),
+        person(
+            people.clone(),
+            term,
+            lit(""),
+            col("n_achievements"),
+            Indicator::RAchievements,
+        ),
     ];
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::count(), Indicator::RItems));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::ratio(col("n_done"), col("n_counted"), 100.0), Indicator::RDonePct));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_overdue").sum()), Indicator::ROverdue));
-    pieces.push(pooled(counted.clone(), term, lit(""), Pool::total(col("n_achievements").sum()), Indicator::RAchievements));
+    pieces.push(pooled(
+        counted.clone(),
+        term,
+        lit(""),
+        Pool::count(),
+        Indicator::RItems,
+    ));
+    pieces.push(pooled(
+        counted.clone(),
+        term,
+        lit(""),
+        Pool::ratio(col("n_done"), col("n_counted"), 100.0),
+        Indicator::RDonePct,
+    ));
+    pieces.push(pooled(
+        counted.clone(),
+        term,
+        lit(""),
+        Pool::total(col("n_overdue").sum()),
+        Indicator::ROverdue,
+    ));
+    pieces.push(pooled(
+        counted.clone(),
+        term,
+        lit(""),
+        Pool::total(col("n_achievements").sum()),
+        Indicator::RAchievements,
+    ));
     let achieved = counted.filter(col("achievement"));
     pieces.push(person(
-        achieved.clone().group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person"), col(LEVEL)]).agg([len().alias("n")]),
+        achieved
+            .clone()
+            .group_by([
+                col(MUNICIPALITY),
+                col(SCHOOL_CODE),
+                col("person"),
+                col(LEVEL),
+            ])
+            .agg([len().alias("n")]),
         term,
         col(LEVEL),
         col("n"),
         Indicator::RAchievements,
     ));
-    pieces.push(pooled(achieved, term, col(LEVEL), Pool::count(), Indicator::RAchievements));
-    pieces.push(pooled(people, term, lit(""), Pool::share(col("n_achievements").gt_eq(lit(1.0))), Indicator::ROwnersWithAchievementPct));
+    pieces.push(pooled(
+        achieved,
+        term,
+        col(LEVEL),
+        Pool::count(),
+        Indicator::RAchievements,
+    ));
+    pieces.push(pooled(
+        people,
+        term,
+        lit(""),
+        Pool::share(col("n_achievements").gt_eq(lit(1.0))),
+        Indicator::ROwnersWithAchievementPct,
+    ));
     Ok(pieces)
 }
 
@@ -79,7 +156,13 @@ mod tests {
 
     use super::super::testing::*;
 
-    fn item(person: &str, due: (i32, u32, u32), status: &str, result: Option<&str>, level: &str) -> Rec {
+    fn item(
+        person: &str,
+        due: (i32, u32, u32),
+        status: &str,
+        result: Option<&str>,
+        level: &str,
+    ) -> Rec {
         let r = rec("S", "М1")
             .s("id", person)
             .s("goal", "цель")
@@ -96,7 +179,11 @@ mod tests {
     fn routes() -> Vec<Rec> {
         let mut all = q1_routes();
         // R1's Q4 route: one item, done. It replaces the Q1 route in Q4, not before.
-        all.push(item("R1", (2026, 4, 1), "выполнено", Some("участие"), "школьный").term("Q4").seq(2));
+        all.push(
+            item("R1", (2026, 4, 1), "выполнено", Some("участие"), "школьный")
+                .term("Q4")
+                .seq(2),
+        );
         all
     }
 
@@ -104,9 +191,21 @@ mod tests {
         vec![
             // R1 in Q1 (ends 31.10.2025): done and due (призёр); due, still planned (overdue);
             // done though not yet due (победитель, counted); planned, not due (not counted).
-            item("R1", (2025, 10, 15), "выполнено", Some("призёр"), "школьный"),
+            item(
+                "R1",
+                (2025, 10, 15),
+                "выполнено",
+                Some("призёр"),
+                "школьный",
+            ),
             item("R1", (2025, 10, 20), "запланировано", None, "школьный"),
-            item("R1", (2025, 12, 1), "выполнено", Some("победитель"), "муниципальный"),
+            item(
+                "R1",
+                (2025, 12, 1),
+                "выполнено",
+                Some("победитель"),
+                "муниципальный",
+            ),
             item("R1", (2026, 3, 1), "запланировано", None, "региональный"),
             // R2: due, not done.
             item("R2", (2025, 9, 30), "не выполнено", None, "школьный"),
@@ -115,26 +214,53 @@ mod tests {
 
     #[test]
     fn completion_counts_due_items_and_items_done_early() {
-        let long = compute_with(Inputs { route: Some(frame(&routes())), ..empty_inputs() });
+        let long = compute_with(Inputs {
+            route: Some(frame(&routes())),
+            ..empty_inputs()
+        });
         assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(4.0));
         assert_close(value(&long, "person", "R1", "r_done_pct", ""), 200.0 / 3.0);
         assert_eq!(value(&long, "person", "R1", "r_overdue", ""), Some(1.0));
-        assert_eq!(value(&long, "person", "R1", "r_achievements", ""), Some(2.0));
-        assert_eq!(value(&long, "person", "R1", "r_achievements", "муниципальный"), Some(1.0));
+        assert_eq!(
+            value(&long, "person", "R1", "r_achievements", ""),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&long, "person", "R1", "r_achievements", "муниципальный"),
+            Some(1.0)
+        );
         assert_eq!(value(&long, "person", "R2", "r_done_pct", ""), Some(0.0));
-        assert_eq!(value(&long, "person", "R2", "r_achievements", ""), Some(0.0));
+        assert_eq!(
+            value(&long, "person", "R2", "r_achievements", ""),
+            Some(0.0)
+        );
         // School pooled: 2 done of 4 counted.
         assert_eq!(value(&long, "school", "S", "r_items", ""), Some(5.0));
         assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(50.0));
         assert_eq!(value(&long, "school", "S", "r_achievements", ""), Some(2.0));
-        assert_eq!(value(&long, "school", "S", "r_achievements", "школьный"), Some(1.0));
-        assert_eq!(value(&long, "school", "S", "r_achievements", "региональный"), None);
-        assert_eq!(value(&long, "school", "S", "r_owners_with_achievement_pct", ""), Some(50.0));
+        assert_eq!(
+            value(&long, "school", "S", "r_achievements", "школьный"),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "r_achievements", "региональный"),
+            None
+        );
+        assert_eq!(
+            value(&long, "school", "S", "r_owners_with_achievement_pct", ""),
+            Some(50.0)
+        );
     }
 
     #[test]
     fn a_term_counts_only_the_routes_sent_for_it() {
-        let long = compute_for(Inputs { route: Some(frame(&routes())), ..empty_inputs() }, "2025/2026 Q4");
+        let long = compute_for(
+            Inputs {
+                route: Some(frame(&routes())),
+                ..empty_inputs()
+            },
+            "2025/2026 Q4",
+        );
         assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(1.0));
         assert_eq!(value(&long, "person", "R1", "r_done_pct", ""), Some(100.0));
         // R2's route came in Q1 only: its stale «не выполнено» item is not counted in Q4.
@@ -147,9 +273,21 @@ mod tests {
     #[test]
     fn a_school_without_routes_in_the_term_has_no_route_rows_and_misses_the_form() {
         // Q1 routes only; Q4 has the roster (of the year) and an attendance journal.
-        let roster = vec![roster_row("S", "М1", "R1", "обучающийся", None), roster_row("S", "М1", "R2", "обучающийся", None)];
-        let event = rec("S", "М1").s("event_id", "С1").s("kind", "семинар").f("hours", 1.0).d("date", 2026, 4, 10).term("Q4");
-        let mark = rec("S", "М1").s("person_id", "R1").s("event_id", "С1").s("mark", "present").term("Q4");
+        let roster = vec![
+            roster_row("S", "М1", "R1", "обучающийся", None),
+            roster_row("S", "М1", "R2", "обучающийся", None),
+        ];
+        let event = rec("S", "М1")
+            .s("event_id", "С1")
+            .s("kind", "семинар")
+            .f("hours", 1.0)
+            .d("date", 2026, 4, 10)
+            .term("Q4");
+        let mark = rec("S", "М1")
+            .s("person_id", "R1")
+            .s("event_id", "С1")
+            .s("mark", "present")
+            .term("Q4");
         let inputs = Inputs {
             route: Some(frame(&q1_routes())),
             roster: Some(frame(&roster)),
@@ -158,12 +296,26 @@ mod tests {
             ..empty_inputs()
         };
         let long = compute_for(inputs, "2025/2026 Q4");
-        let routes = long.clone().lazy().filter(col("indicator").str().starts_with(lit("r_"))).collect().unwrap();
+        let routes = long
+            .clone()
+            .lazy()
+            .filter(col("indicator").str().starts_with(lit("r_")))
+            .collect()
+            .unwrap();
         assert_eq!(routes.height(), 0, "{routes}");
         // Expected roster, attendance, route: two of three received.
         assert_eq!(value(&long, "school", "S", "forms_received", ""), Some(2.0));
-        assert_close(value(&long, "school", "S", "completeness_pct", ""), 200.0 / 3.0);
-        assert_eq!(value(&long, "school", "S", "support_flag", "completeness_pct"), Some(1.0));
-        assert_eq!(value(&long, "school", "S", "support_flag", "r_done_pct"), None);
+        assert_close(
+            value(&long, "school", "S", "completeness_pct", ""),
+            200.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "school", "S", "support_flag", "completeness_pct"),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", "support_flag", "r_done_pct"),
+            None
+        );
     }
 }

@@ -50,7 +50,8 @@ impl Rec {
     }
     /// Moves the record to another term of 2025/2026 (`Q4`...).
     pub fn term(self, period: &str) -> Rec {
-        self.s("term", &format!("2025/2026 {period}")).s("period", period)
+        self.s("term", &format!("2025/2026 {period}"))
+            .s("period", period)
     }
 }
 
@@ -70,7 +71,10 @@ pub fn rec(school: &str, muni: &str) -> Rec {
 }
 
 pub fn roster_row(school: &str, muni: &str, id: &str, role: &str, tutor: Option<&str>) -> Rec {
-    let r = rec(school, muni).s("id", id).s("full_name", &format!("Участник {id}")).s("role", role);
+    let r = rec(school, muni)
+        .s("id", id)
+        .s("full_name", &format!("Участник {id}"))
+        .s("role", role);
     match tutor {
         Some(t) => r.s("tutor_id", t),
         None => r.null_s("tutor_id"),
@@ -82,18 +86,57 @@ pub fn frame(records: &[Rec]) -> LazyFrame {
     let names: Vec<&'static str> = records[0].0.iter().map(|(n, _)| *n).collect();
     let mut columns = Vec::new();
     for name in names {
-        let values: Vec<&Val> =
-            records.iter().map(|r| &r.0.iter().find(|(n, _)| *n == name).expect("every record has every column").1).collect();
+        let values: Vec<&Val> = records
+            .iter()
+            .map(|r| {
+                &r.0.iter()
+                    .find(|(n, _)| *n == name)
+                    .expect("every record has every column")
+                    .1
+            })
+            .collect();
         let column = match values[0] {
-            Val::S(_) | Val::NullS => {
-                Column::new(name.into(), values.iter().map(|v| if let Val::S(s) = v { Some(s.clone()) } else { None }).collect::<Vec<_>>())
-            }
-            Val::F(_) | Val::NullF => {
-                Column::new(name.into(), values.iter().map(|v| if let Val::F(f) = v { Some(*f) } else { None }).collect::<Vec<_>>())
-            }
-            Val::I(_) => Column::new(name.into(), values.iter().map(|v| if let Val::I(i) = v { *i } else { 0 }).collect::<Vec<_>>()),
-            Val::U(_) => Column::new(name.into(), values.iter().map(|v| if let Val::U(u) = v { *u } else { 0 }).collect::<Vec<_>>()),
-            Val::D(_) => crate::forms::date_column(name, values.iter().map(|v| if let Val::D(d) = v { Some(*d) } else { None })).unwrap(),
+            Val::S(_) | Val::NullS => Column::new(
+                name.into(),
+                values
+                    .iter()
+                    .map(|v| {
+                        if let Val::S(s) = v {
+                            Some(s.clone())
+                        } else {
+                            None
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Val::F(_) | Val::NullF => Column::new(
+                name.into(),
+                values
+                    .iter()
+                    .map(|v| if let Val::F(f) = v { Some(*f) } else { None })
+                    .collect::<Vec<_>>(),
+            ),
+            Val::I(_) => Column::new(
+                name.into(),
+                values
+                    .iter()
+                    .map(|v| if let Val::I(i) = v { *i } else { 0 })
+                    .collect::<Vec<_>>(),
+            ),
+            Val::U(_) => Column::new(
+                name.into(),
+                values
+                    .iter()
+                    .map(|v| if let Val::U(u) = v { *u } else { 0 })
+                    .collect::<Vec<_>>(),
+            ),
+            Val::D(_) => crate::forms::date_column(
+                name,
+                values
+                    .iter()
+                    .map(|v| if let Val::D(d) = v { Some(*d) } else { None }),
+            )
+            .unwrap(),
         };
         columns.push(column);
     }
@@ -101,7 +144,15 @@ pub fn frame(records: &[Rec]) -> LazyFrame {
 }
 
 pub fn empty_inputs() -> Inputs {
-    Inputs { roster: None, events: None, attendance: None, answers: None, diag_tasks: None, diag_results: None, route: None }
+    Inputs {
+        roster: None,
+        events: None,
+        attendance: None,
+        answers: None,
+        diag_tasks: None,
+        diag_results: None,
+        route: None,
+    }
 }
 
 /// Computes the long table for 2025/2026 Q1 with default settings.
@@ -133,7 +184,8 @@ fn with_settings<R>(term: &str, batch: Option<&[String]>, f: impl FnOnce(&Settin
 pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
     let batches = schools.iter().map(|school| {
         let batch = [school.to_string()];
-        let only = |lf: Option<LazyFrame>| lf.map(|lf| lf.filter(col("school_code").eq(lit(*school))));
+        let only =
+            |lf: Option<LazyFrame>| lf.map(|lf| lf.filter(col("school_code").eq(lit(*school))));
         let mine = Inputs {
             roster: only(inputs.roster.clone()),
             events: only(inputs.events.clone()),
@@ -143,14 +195,22 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             diag_results: only(inputs.diag_results.clone()),
             route: only(inputs.route.clone()),
         };
-        with_settings("2025/2026 Q1", Some(&batch), |settings| compute_schools(&mine, settings).unwrap().rows)
+        with_settings("2025/2026 Q1", Some(&batch), |settings| {
+            compute_schools(&mine, settings).unwrap().rows
+        })
     });
     combine(batches.collect()).unwrap()
 }
 
 /// The value of one row; `key` is the school code (school scope), the municipality
 /// (municipality scope), the person (person scope) or empty (region).
-pub fn value(long: &DataFrame, scope: &str, key: &str, indicator: &str, group: &str) -> Option<f64> {
+pub fn value(
+    long: &DataFrame,
+    scope: &str,
+    key: &str,
+    indicator: &str,
+    group: &str,
+) -> Option<f64> {
     let key_column = match scope {
         "person" => "entity",
         "municipality" => "municipality",
@@ -168,8 +228,18 @@ pub fn value(long: &DataFrame, scope: &str, key: &str, indicator: &str, group: &
         )
         .collect()
         .unwrap();
-    assert!(hits.height() <= 1, "{scope}/{key}/{indicator}/{group} has {} rows:\n{hits}", hits.height());
-    hits.column("value").unwrap().f64().unwrap().iter().next().flatten()
+    assert!(
+        hits.height() <= 1,
+        "{scope}/{key}/{indicator}/{group} has {} rows:\n{hits}",
+        hits.height()
+    );
+    hits.column("value")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .next()
+        .flatten()
 }
 
 pub fn assert_close(actual: Option<f64>, expected: f64) {
@@ -179,8 +249,14 @@ pub fn assert_close(actual: Option<f64>, expected: f64) {
 
 /// (topic code, person) of the recommended groups of 2025/2026 Q1.
 pub fn recommended_groups(inputs: Inputs) -> Vec<(String, String)> {
-    let groups = with_settings("2025/2026 Q1", None, |settings| super::groups::recommended(&inputs, settings).unwrap());
+    let groups = with_settings("2025/2026 Q1", None, |settings| {
+        super::groups::recommended(&inputs, settings).unwrap()
+    });
     let topics = groups.column("topic_code").unwrap().str().unwrap().clone();
     let persons = groups.column("person_id").unwrap().str().unwrap().clone();
-    topics.iter().zip(persons.iter()).map(|(t, p)| (t.unwrap().to_string(), p.unwrap().to_string())).collect()
+    topics
+        .iter()
+        .zip(persons.iter())
+        .map(|(t, p)| (t.unwrap().to_string(), p.unwrap().to_string()))
+        .collect()
 }

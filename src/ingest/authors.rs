@@ -19,7 +19,9 @@ pub(super) fn warn_about_other_authors(
     problems: &mut Problems,
 ) -> anyhow::Result<()> {
     for t in tables {
-        let Some(person) = t.table.person_column() else { continue };
+        let Some(person) = t.table.person_column() else {
+            continue;
+        };
         let columns = ["author", "instrument", "wave", "source_file", person];
         let Some(existing) = store.read_columns(
             t.table,
@@ -31,7 +33,11 @@ pub(super) fn warn_about_other_authors(
             continue;
         };
         let new_ids: HashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
-        let instrument = passport.questionnaire.clone().or_else(|| passport.diagnostic.clone()).unwrap_or_default();
+        let instrument = passport
+            .questionnaire
+            .clone()
+            .or_else(|| passport.diagnostic.clone())
+            .unwrap_or_default();
         let wave = passport.wave.map(|w| w.code()).unwrap_or_default();
         let authors = existing.column("author")?.str()?;
         let instruments = existing.column("instrument")?.str()?;
@@ -40,9 +46,13 @@ pub(super) fn warn_about_other_authors(
         let ids = existing.column(person)?.str()?;
         let mut clashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for i in 0..existing.height() {
-            let other_author = authors.get(i).is_some_and(|a| crate::author::identity(a) != passport.filled_by);
-            let same_instrument = instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
-            if let (true, true, Some(id), Some(file)) = (other_author, same_instrument, ids.get(i), files.get(i))
+            let other_author = authors
+                .get(i)
+                .is_some_and(|a| crate::author::identity(a) != passport.filled_by);
+            let same_instrument =
+                instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
+            if let (true, true, Some(id), Some(file)) =
+                (other_author, same_instrument, ids.get(i), files.get(i))
                 && new_ids.contains(id)
             {
                 clashes.entry(file).or_default().insert(id);
@@ -50,7 +60,11 @@ pub(super) fn warn_about_other_authors(
         }
         for (file, ids) in clashes {
             let list: Vec<&str> = ids.iter().take(10).copied().collect();
-            let more = if ids.len() > 10 { format!(" и ещё {}", ids.len() - 10) } else { String::new() };
+            let more = if ids.len() > 10 {
+                format!(" и ещё {}", ids.len() - 10)
+            } else {
+                String::new()
+            };
             problems.warning(
                 "",
                 None,
@@ -83,7 +97,9 @@ pub(super) fn warn_about_one_journal_twice(
     let mut matched: BTreeMap<(String, String), [usize; 2]> = BTreeMap::new();
     let mut totals = [0usize; 2];
     for (slot, table) in [Table::Events, Table::Attendance].into_iter().enumerate() {
-        let Some(new) = tables.iter().find(|t| t.table == table) else { continue };
+        let Some(new) = tables.iter().find(|t| t.table == table) else {
+            continue;
+        };
         let records: HashSet<(&str, &str)> = new
             .frame
             .column("_key")?
@@ -94,23 +110,40 @@ pub(super) fn warn_about_one_journal_twice(
             .collect();
         totals[slot] = records.len();
         let columns = ["author", "source_file", "_key", "_digest"];
-        let Some(existing) =
-            store.read_columns(table, Some(&passport.term), Some(std::slice::from_ref(&passport.school_code)), Columns::Only(&columns))?
+        let Some(existing) = store.read_columns(
+            table,
+            Some(&passport.term),
+            Some(std::slice::from_ref(&passport.school_code)),
+            Columns::Only(&columns),
+        )?
         else {
             continue;
         };
-        let (authors, files) = (existing.column("author")?.str()?, existing.column("source_file")?.str()?);
-        let (keys, digests) = (existing.column("_key")?.str()?, existing.column("_digest")?.str()?);
+        let (authors, files) = (
+            existing.column("author")?.str()?,
+            existing.column("source_file")?.str()?,
+        );
+        let (keys, digests) = (
+            existing.column("_key")?.str()?,
+            existing.column("_digest")?.str()?,
+        );
         for i in 0..existing.height() {
-            let (Some(author), Some(file), Some(key), Some(digest)) = (authors.get(i), files.get(i), keys.get(i), digests.get(i)) else {
+            let (Some(author), Some(file), Some(key), Some(digest)) =
+                (authors.get(i), files.get(i), keys.get(i), digests.get(i))
+            else {
                 continue;
             };
-            if crate::author::identity(author) != passport.filled_by && records.contains(&(key, digest)) {
-                matched.entry((file.to_string(), author.to_string())).or_default()[slot] += 1;
+            if crate::author::identity(author) != passport.filled_by
+                && records.contains(&(key, digest))
+            {
+                matched
+                    .entry((file.to_string(), author.to_string()))
+                    .or_default()[slot] += 1;
             }
         }
     }
-    let strong = |count: usize, total: usize| total > 0 && count as f64 >= SAME_JOURNAL_SHARE * total as f64;
+    let strong =
+        |count: usize, total: usize| total > 0 && count as f64 >= SAME_JOURNAL_SHARE * total as f64;
     for ((other, other_author), [events, marks]) in matched {
         if strong(events, totals[0]) && strong(marks, totals[1]) {
             problems.warning(

@@ -45,7 +45,10 @@ pub(super) struct Submission {
 /// What a submission holds.
 pub(super) enum Content {
     /// A teacher's workbook: its passport and valid rows.
-    Workbook { passport: Box<Passport>, tables: Vec<TableFrame> },
+    Workbook {
+        passport: Box<Passport>,
+        tables: Vec<TableFrame>,
+    },
     /// A school's package at the centre.
     Package { school: String, term: Term },
 }
@@ -63,7 +66,12 @@ pub(super) struct Rejection {
 impl Decision {
     /// A file refused whole, before validation.
     pub fn refused(error: &FileError) -> Decision {
-        Decision::Reject(Rejection { passport: None, counts: RowCounts::default(), problems: error.problems(), annotate: false })
+        Decision::Reject(Rejection {
+            passport: None,
+            counts: RowCounts::default(),
+            problems: error.problems(),
+            annotate: false,
+        })
     }
 }
 
@@ -81,11 +89,22 @@ pub(super) fn for_workbooks(
     first_seq: u64,
     stored: &HashSet<String>,
 ) -> anyhow::Result<Vec<(Incoming, Decision)>> {
-    let verdicts = verdicts(validated.iter().map(|v| (v.incoming.sha256.as_str(), accepts(run, &v.checked))), stored);
-    let jobs: Vec<(u64, &Validated, Verdict)> = (first_seq..).zip(&validated).zip(&verdicts).map(|((seq, v), d)| (seq, v, *d)).collect();
-    let staged = crate::parallel::map(&jobs, |(seq, v, verdict)| match (verdict, &v.checked.passport) {
-        (Verdict::Store, Some(passport)) => stage_workbook(run, *seq, v, passport).map(Some),
-        _ => Ok(None),
+    let verdicts = verdicts(
+        validated
+            .iter()
+            .map(|v| (v.incoming.sha256.as_str(), accepts(run, &v.checked))),
+        stored,
+    );
+    let jobs: Vec<(u64, &Validated, Verdict)> = (first_seq..)
+        .zip(&validated)
+        .zip(&verdicts)
+        .map(|((seq, v), d)| (seq, v, *d))
+        .collect();
+    let staged = crate::parallel::map(&jobs, |(seq, v, verdict)| {
+        match (verdict, &v.checked.passport) {
+            (Verdict::Store, Some(passport)) => stage_workbook(run, *seq, v, passport).map(Some),
+            _ => Ok(None),
+        }
     });
     let mut decisions = Vec::with_capacity(validated.len());
     for ((v, verdict), staged) in validated.into_iter().zip(verdicts).zip(staged) {
@@ -95,14 +114,26 @@ pub(super) fn for_workbooks(
             (Verdict::Duplicate, _, _) => Decision::Duplicate,
             (Verdict::Store, Some(staged), Some(passport)) => Decision::Store(Submission {
                 key_id: passport.key_id(),
-                content: Content::Workbook { passport: Box::new(passport), tables: checked.tables },
+                content: Content::Workbook {
+                    passport: Box::new(passport),
+                    tables: checked.tables,
+                },
                 counts: checked.counts,
                 problems: checked.problems,
                 staged,
             }),
             (_, _, passport) => {
-                let counts = RowCounts { rejected: checked.counts.read - checked.counts.blank, stored: 0, ..checked.counts };
-                Decision::Reject(Rejection { passport, counts, problems: checked.problems, annotate: true })
+                let counts = RowCounts {
+                    rejected: checked.counts.read - checked.counts.blank,
+                    stored: 0,
+                    ..checked.counts
+                };
+                Decision::Reject(Rejection {
+                    passport,
+                    counts,
+                    problems: checked.problems,
+                    annotate: true,
+                })
             }
         };
         decisions.push((incoming, decision));
@@ -121,7 +152,10 @@ enum Verdict {
 /// The verdicts on files given as (SHA-256, whether validation accepts it), in commit order:
 /// bytes stored before or by an earlier file of the run are a duplicate; the rest is
 /// stored if accepted, else rejected (so every copy of a rejected file is rejected too).
-fn verdicts<'a>(files: impl Iterator<Item = (&'a str, bool)>, stored: &HashSet<String>) -> Vec<Verdict> {
+fn verdicts<'a>(
+    files: impl Iterator<Item = (&'a str, bool)>,
+    stored: &HashSet<String>,
+) -> Vec<Verdict> {
     let mut stored_now = HashSet::new();
     files
         .map(|(sha, accepted)| {
@@ -144,25 +178,46 @@ fn accepts(run: &Run, checked: &Checked) -> bool {
 }
 
 /// Stages the store files of a workbook to be stored.
-fn stage_workbook(run: &Run, seq: u64, v: &Validated, passport: &Passport) -> anyhow::Result<Staged> {
-    let id = SubmissionId { key_id: passport.key_id(), sha256: v.incoming.sha256.clone() };
+fn stage_workbook(
+    run: &Run,
+    seq: u64,
+    v: &Validated,
+    passport: &Passport,
+) -> anyhow::Result<Staged> {
+    let id = SubmissionId {
+        key_id: passport.key_id(),
+        sha256: v.incoming.sha256.clone(),
+    };
     let file = run.ws.relative(&v.incoming.path);
-    run.store.stage(passport, &file, &id, seq, &v.checked.tables, run.privacy())
+    run.store
+        .stage(passport, &file, &id, seq, &v.checked.tables, run.privacy())
 }
 
 /// Reads, decides and stages, on every core, the packages in the inbox, their log lines
 /// numbered from `first_seq`. Only a centre takes packages. A later copy of the same bytes
 /// shares its first copy's fate, as a workbook's does: a duplicate of a stored package,
 /// rejected with the same problems as a rejected one.
-pub(super) fn for_packages(files: Vec<Incoming>, run: &Run, first_seq: u64) -> anyhow::Result<Vec<(Incoming, Decision)>> {
+pub(super) fn for_packages(
+    files: Vec<Incoming>,
+    run: &Run,
+    first_seq: u64,
+) -> anyhow::Result<Vec<(Incoming, Decision)>> {
     let mut seen = HashSet::new();
-    let jobs: Vec<(u64, &Incoming, bool)> = (first_seq..).zip(&files).map(|(seq, f)| (seq, f, seen.insert(f.sha256.as_str()))).collect();
+    let jobs: Vec<(u64, &Incoming, bool)> = (first_seq..)
+        .zip(&files)
+        .map(|(seq, f)| (seq, f, seen.insert(f.sha256.as_str())))
+        .collect();
     let firsts = crate::parallel::map(&jobs, |(seq, file, first)| match (first, run.kind) {
         (false, _) => Ok(None),
         (true, Kind::School) => Ok(Some(Decision::refused(&FileError::PackageAtSchool))),
-        (true, Kind::Centre) => match file.bytes().and_then(|bytes| Ok(crate::package::read(&bytes)?)) {
+        (true, Kind::Centre) => match file
+            .bytes()
+            .and_then(|bytes| Ok(crate::package::read(&bytes)?))
+        {
             Err(e) => Ok(Some(Decision::refused(&e))),
-            Ok(package) => stage_package(run, *seq, &file.sha256, package).map(|s| Some(Decision::Store(s))),
+            Ok(package) => {
+                stage_package(run, *seq, &file.sha256, package).map(|s| Some(Decision::Store(s)))
+            }
         },
     });
     // SHA-256 -> the rejection of its first copy, or `None` when that copy is stored.
@@ -171,7 +226,11 @@ pub(super) fn for_packages(files: Vec<Incoming>, run: &Run, first_seq: u64) -> a
     for (file, first) in files.into_iter().zip(firsts) {
         let decision = match first? {
             Some(decision) => {
-                let rejection = if let Decision::Reject(r) = &decision { Some(r.clone()) } else { None };
+                let rejection = if let Decision::Reject(r) = &decision {
+                    Some(r.clone())
+                } else {
+                    None
+                };
                 fates.insert(file.sha256.clone(), rejection);
                 decision
             }
@@ -186,18 +245,40 @@ pub(super) fn for_packages(files: Vec<Incoming>, run: &Run, first_seq: u64) -> a
 }
 
 /// Stages a package's store files, each row numbered with the package's `seq`.
-fn stage_package(run: &Run, seq: u64, sha256: &str, package: Package) -> anyhow::Result<Submission> {
+fn stage_package(
+    run: &Run,
+    seq: u64,
+    sha256: &str,
+    package: Package,
+) -> anyhow::Result<Submission> {
     let key_id = package_key_id(&package.school, &package.term);
-    let id = SubmissionId { key_id: key_id.clone(), sha256: sha256.to_string() };
+    let id = SubmissionId {
+        key_id: key_id.clone(),
+        sha256: sha256.to_string(),
+    };
     let mut staged = Staged::default();
     for (table, mut frame) in package.tables {
         frame.with_column(Column::new("seq".into(), vec![seq; frame.height()]))?;
-        staged.files.push(run.store.stage_frame(table, &package.term, &package.school, &id, frame)?);
+        staged.files.push(run.store.stage_frame(
+            table,
+            &package.term,
+            &package.school,
+            &id,
+            frame,
+        )?);
     }
     Ok(Submission {
         key_id,
-        content: Content::Package { school: package.school, term: package.term },
-        counts: RowCounts { read: package.rows, stored: package.rows, rejected: 0, blank: 0 },
+        content: Content::Package {
+            school: package.school,
+            term: package.term,
+        },
+        counts: RowCounts {
+            read: package.rows,
+            stored: package.rows,
+            rejected: 0,
+            blank: 0,
+        },
         problems: Problems::default(),
         staged,
     })
@@ -210,8 +291,22 @@ mod tests {
     #[test]
     fn the_same_bytes_are_stored_once_and_every_copy_of_a_rejected_file_is_rejected() {
         let stored = HashSet::from(["c".to_string()]);
-        let files = [("a", true), ("a", true), ("b", false), ("b", false), ("c", true), ("d", true)];
-        let expected = [Verdict::Store, Verdict::Duplicate, Verdict::Reject, Verdict::Reject, Verdict::Duplicate, Verdict::Store];
+        let files = [
+            ("a", true),
+            ("a", true),
+            ("b", false),
+            ("b", false),
+            ("c", true),
+            ("d", true),
+        ];
+        let expected = [
+            Verdict::Store,
+            Verdict::Duplicate,
+            Verdict::Reject,
+            Verdict::Reject,
+            Verdict::Duplicate,
+            Verdict::Store,
+        ];
         assert_eq!(verdicts(files.into_iter(), &stored), expected);
     }
 }

@@ -25,13 +25,17 @@ pub enum FileError {
         limit: u64,
     },
     /// The bytes read for validation are not the ones hashed when the run began.
-    #[error("файл изменился во время загрузки (его сохраняли или копировали): положите его снова и запустите загрузку ещё раз")]
+    #[error(
+        "файл изменился во время загрузки (его сохраняли или копировали): положите его снова и запустите загрузку ещё раз"
+    )]
     Changed,
     /// The file is not a workbook the readers can open.
     #[error(transparent)]
     Workbook(#[from] OpenError),
     /// A school's package dropped into a school's own inbox.
-    #[error("это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы")]
+    #[error(
+        "это пакет школы для центра (.parquet): его загружают в рабочей папке центра, а не школы"
+    )]
     PackageAtSchool,
     /// A centre's package that is not a readable package.
     #[error(transparent)]
@@ -56,21 +60,57 @@ mod tests {
 
     #[test]
     fn a_refusal_reads_as_the_teacher_has_always_read_it() {
-        let too_large = FileError::TooLarge { size: 31 * 1024 * 1024 + 5, limit: 30 * 1024 * 1024 };
-        assert_eq!(too_large.to_string(), "файл весит 31 МБ, больше допустимых 30 МБ (настройка limits.max_file_mb)");
-        let unreadable = FileError::Unreadable(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "отказано"));
-        assert_eq!(unreadable.to_string(), "не удалось прочитать файл: отказано");
+        let too_large = FileError::TooLarge {
+            size: 31 * 1024 * 1024 + 5,
+            limit: 30 * 1024 * 1024,
+        };
+        assert_eq!(
+            too_large.to_string(),
+            "файл весит 31 МБ, больше допустимых 30 МБ (настройка limits.max_file_mb)"
+        );
+        let unreadable = FileError::Unreadable(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "отказано",
+        ));
+        assert_eq!(
+            unreadable.to_string(),
+            "не удалось прочитать файл: отказано"
+        );
         let version = FileError::from(PackageError::Version { found: 7 });
-        assert_eq!(version.to_string(), "пакет версии 7, а программа читает версию 1: обновите tutorstat");
-        let schools = FileError::from(PackageError::SeveralSchools(vec!["2315-001".into(), "2341-012".into()]));
-        assert_eq!(schools.to_string(), "в пакете данные нескольких школ (2315-001, 2341-012): один пакет — одна школа");
+        assert_eq!(
+            version.to_string(),
+            "пакет версии 7, а программа читает версию 1: обновите tutorstat"
+        );
+        let schools = FileError::from(PackageError::SeveralSchools(vec![
+            "2315-001".into(),
+            "2341-012".into(),
+        ]));
+        assert_eq!(
+            schools.to_string(),
+            "в пакете данные нескольких школ (2315-001, 2341-012): один пакет — одна школа"
+        );
     }
 
     #[test]
     fn only_a_reader_error_keeps_the_readers_own_words_for_the_log() {
-        let damaged = FileError::from(OpenError::Damaged { detail: "invalid zip header".into() }).problems();
-        assert_eq!((damaged.count(crate::problem::Severity::Error), damaged.detail.as_str()), (1, "invalid zip header"));
+        let damaged = FileError::from(OpenError::Damaged {
+            detail: "invalid zip header".into(),
+        })
+        .problems();
+        assert_eq!(
+            (
+                damaged.count(crate::problem::Severity::Error),
+                damaged.detail.as_str()
+            ),
+            (1, "invalid zip header")
+        );
         let changed = FileError::Changed.problems();
-        assert_eq!((changed.count(crate::problem::Severity::Error), changed.detail.as_str()), (1, ""));
+        assert_eq!(
+            (
+                changed.count(crate::problem::Severity::Error),
+                changed.detail.as_str()
+            ),
+            (1, "")
+        );
     }
 }

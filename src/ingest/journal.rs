@@ -62,18 +62,38 @@ impl Journal {
             .rev()
             .take(GROUP_COMMIT)
             .filter(|e| {
-                interrupted && moves::inside_workspace(&e.moved_to) && !ws.root.join(&e.moved_to).exists() && ws.root.join(&e.file).exists()
+                interrupted
+                    && moves::inside_workspace(&e.moved_to)
+                    && !ws.root.join(&e.moved_to).exists()
+                    && ws.root.join(&e.file).exists()
             })
-            .map(|e| ((e.file.clone(), e.sha256.clone()), ws.root.join(&e.moved_to)))
+            .map(|e| {
+                (
+                    (e.file.clone(), e.sha256.clone()),
+                    ws.root.join(&e.moved_to),
+                )
+            })
             .collect();
         Ok(Journal {
             unfinished,
             pending: Vec::new(),
-            committed: entries.iter().filter(|e| e.outcome.commits()).map(|e| e.sha256.clone()).collect(),
+            committed: entries
+                .iter()
+                .filter(|e| e.outcome.commits())
+                .map(|e| e.sha256.clone())
+                .collect(),
             current_files: entries
                 .iter()
                 .filter(|e| e.outcome.commits())
-                .map(|e| (e.key_id.clone(), Replaced { file: e.file.clone(), author: author_in_key(&e.key).to_string() }))
+                .map(|e| {
+                    (
+                        e.key_id.clone(),
+                        Replaced {
+                            file: e.file.clone(),
+                            author: author_in_key(&e.key).to_string(),
+                        },
+                    )
+                })
                 .collect(),
             seq: entries.len() as u64,
             log,
@@ -94,11 +114,18 @@ impl Journal {
     /// Where a killed run meant to move this file (`file` relative to the workspace), if its
     /// journey was logged but never finished.
     pub fn unfinished_move(&self, file: &str, sha256: &str) -> Option<&Path> {
-        self.unfinished.get(&(file.to_string(), sha256.to_string())).map(PathBuf::as_path)
+        self.unfinished
+            .get(&(file.to_string(), sha256.to_string()))
+            .map(PathBuf::as_path)
     }
 
     /// Carries out one file's decision.
-    pub fn apply(&mut self, run: &Run, file: Incoming, decision: Decision) -> anyhow::Result<FileReport> {
+    pub fn apply(
+        &mut self,
+        run: &Run,
+        file: Incoming,
+        decision: Decision,
+    ) -> anyhow::Result<FileReport> {
         match decision {
             Decision::Store(submission) => self.store(run, file, submission),
             Decision::Reject(rejection) => self.reject(run, file, rejection),
@@ -115,25 +142,58 @@ impl Journal {
     }
 
     /// Commits a submission's store files, replacing the earlier submission of its key.
-    fn store(&mut self, run: &Run, incoming: Incoming, submission: Submission) -> anyhow::Result<FileReport> {
-        let Submission { key_id, content, counts, mut problems, staged } = submission;
+    fn store(
+        &mut self,
+        run: &Run,
+        incoming: Incoming,
+        submission: Submission,
+    ) -> anyhow::Result<FileReport> {
+        let Submission {
+            key_id,
+            content,
+            counts,
+            mut problems,
+            staged,
+        } = submission;
         let file = run.ws.relative(&incoming.path);
-        let previous = self.current.get(&key_id).map(|sha| SubmissionId { key_id: key_id.clone(), sha256: sha.clone() });
+        let previous = self.current.get(&key_id).map(|sha| SubmissionId {
+            key_id: key_id.clone(),
+            sha256: sha.clone(),
+        });
         let (passport, package, diff) = match content {
             Content::Workbook { passport, tables } => {
                 let diff = replacement_diff(&run.store, &passport, &tables, previous.as_ref())?;
                 authors::warn_about_other_authors(&run.store, &passport, &tables, &mut problems)?;
-                authors::warn_about_one_journal_twice(&run.store, &passport, &file, &tables, &mut problems)?;
+                authors::warn_about_one_journal_twice(
+                    &run.store,
+                    &passport,
+                    &file,
+                    &tables,
+                    &mut problems,
+                )?;
                 (Some(*passport), None, diff)
             }
             Content::Package { school, term } => (None, Some((school, term)), Diff::default()),
         };
         run.store.publish(staged)?;
-        let outcome = if previous.is_some() { Outcome::Replaced } else { Outcome::Stored };
+        let outcome = if previous.is_some() {
+            Outcome::Replaced
+        } else {
+            Outcome::Stored
+        };
         let target = moves::archive_path(run.ws, &incoming.path, &incoming.sha256, run.now);
         let replaced = previous.and_then(|_| self.current_files.get(&key_id).cloned());
-        let author = passport.as_ref().map(|p| p.filled_by_text.clone()).unwrap_or_default();
-        self.current_files.insert(key_id.clone(), Replaced { file: file.clone(), author });
+        let author = passport
+            .as_ref()
+            .map(|p| p.filled_by_text.clone())
+            .unwrap_or_default();
+        self.current_files.insert(
+            key_id.clone(),
+            Replaced {
+                file: file.clone(),
+                author,
+            },
+        );
         self.current.insert(key_id, incoming.sha256.clone());
         self.committed.insert(incoming.sha256.clone());
         let moved_to = run.ws.relative(&target);
@@ -152,24 +212,45 @@ impl Journal {
 
     /// Moves a file to `rejected/` with its problem list, and its annotated copy if there is
     /// one, beside it.
-    fn reject(&mut self, run: &Run, incoming: Incoming, rejection: Rejection) -> anyhow::Result<FileReport> {
-        let Rejection { passport, counts, problems, annotate } = rejection;
-        let copy = if annotate { annotated_copy(run, &incoming, &problems, passport.as_ref()) } else { None };
+    fn reject(
+        &mut self,
+        run: &Run,
+        incoming: Incoming,
+        rejection: Rejection,
+    ) -> anyhow::Result<FileReport> {
+        let Rejection {
+            passport,
+            counts,
+            problems,
+            annotate,
+        } = rejection;
+        let copy = if annotate {
+            annotated_copy(run, &incoming, &problems, passport.as_ref())
+        } else {
+            None
+        };
         let file = run.ws.relative(&incoming.path);
         let target = self.unique_path(&run.ws.rejected(), &incoming.path, &incoming.sha256);
         let list = beside_rejected(&target, Beside::ProblemList);
-        fs::write(&list, problems_text(&file, &problems)).with_context(|| format!("не удалось записать {}", list.display()))?;
+        fs::write(&list, problems_text(&file, &problems))
+            .with_context(|| format!("не удалось записать {}", list.display()))?;
         let annotated = match copy {
             Some(bytes) => {
                 let copy = beside_rejected(&target, Beside::AnnotatedCopy);
-                fs::write(&copy, bytes).with_context(|| format!("не удалось записать {}", copy.display()))?;
+                fs::write(&copy, bytes)
+                    .with_context(|| format!("не удалось записать {}", copy.display()))?;
                 Some(run.ws.relative(&copy))
             }
             None => None,
         };
         let moved_to = run.ws.relative(&target);
-        let report =
-            FileReport { passport, counts, problems, annotated, ..FileReport::moved(file, incoming.sha256, Outcome::Rejected, moved_to) };
+        let report = FileReport {
+            passport,
+            counts,
+            problems,
+            annotated,
+            ..FileReport::moved(file, incoming.sha256, Outcome::Rejected, moved_to)
+        };
         // The log line first, the move last: a crash in between is finished by the next run.
         self.record(log_line(&report, run), &incoming.path, &target)?;
         Ok(report)
@@ -178,7 +259,12 @@ impl Journal {
     /// Archives a file whose bytes are already stored.
     fn archive_duplicate(&mut self, run: &Run, incoming: Incoming) -> anyhow::Result<FileReport> {
         let target = moves::archive_path(run.ws, &incoming.path, &incoming.sha256, run.now);
-        let report = FileReport::moved(run.ws.relative(&incoming.path), incoming.sha256, Outcome::Duplicate, run.ws.relative(&target));
+        let report = FileReport::moved(
+            run.ws.relative(&incoming.path),
+            incoming.sha256,
+            Outcome::Duplicate,
+            run.ws.relative(&target),
+        );
         self.record(log_line(&report, run), &incoming.path, &target)?;
         Ok(report)
     }
@@ -186,7 +272,8 @@ impl Journal {
     /// Logs a file's journey and moves the file, in groups: store files are published
     /// before, so a group's lines commit them all with one fsync.
     fn record(&mut self, entry: Entry, from: &Path, to: &Path) -> anyhow::Result<()> {
-        self.pending.push((entry, from.to_path_buf(), to.to_path_buf()));
+        self.pending
+            .push((entry, from.to_path_buf(), to.to_path_buf()));
         self.seq += 1;
         if self.pending.len() >= GROUP_COMMIT {
             self.flush()?;
@@ -211,19 +298,32 @@ impl Journal {
     /// (in the folder, or on its way there in the pending group). The name is the file's
     /// [`first_name`], so attempts after attempts never stack suffixes.
     fn unique_path(&self, dir: &Path, path: &Path, sha: &str) -> PathBuf {
-        let name = first_name(&path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        let name = first_name(
+            &path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+        );
         let plain = dir.join(&name);
         if !plain.exists() && !self.pending.iter().any(|(_, _, to)| *to == plain) {
             return plain;
         }
-        let (stem, ext) = name.rsplit_once('.').map(|(s, e)| (s.to_string(), format!(".{e}"))).unwrap_or((name.clone(), String::new()));
+        let (stem, ext) = name
+            .rsplit_once('.')
+            .map(|(s, e)| (s.to_string(), format!(".{e}")))
+            .unwrap_or((name.clone(), String::new()));
         dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
     }
 }
 
 /// Rows added, removed and changed against the submission a workbook replaces (all added
 /// when it replaces none).
-fn replacement_diff(store: &Store, passport: &Passport, tables: &[TableFrame], previous: Option<&SubmissionId>) -> anyhow::Result<Diff> {
+fn replacement_diff(
+    store: &Store,
+    passport: &Passport,
+    tables: &[TableFrame],
+    previous: Option<&SubmissionId>,
+) -> anyhow::Result<Diff> {
     let mut diff = Diff::default();
     for t in tables {
         let old = match previous {
@@ -239,7 +339,12 @@ fn replacement_diff(store: &Store, passport: &Passport, tables: &[TableFrame], p
 }
 
 /// The annotated copy of a rejected workbook, if it can be read at all.
-fn annotated_copy(run: &Run, incoming: &Incoming, problems: &Problems, passport: Option<&Passport>) -> Option<Vec<u8>> {
+fn annotated_copy(
+    run: &Run,
+    incoming: &Incoming,
+    problems: &Problems,
+    passport: Option<&Passport>,
+) -> Option<Vec<u8>> {
     let blank = crate::annotate::blank_of(passport, run.definitions);
     crate::annotate::annotated_copy(&incoming.bytes().ok()?, problems, run.limits, blank)
 }
@@ -253,10 +358,20 @@ fn author_in_key(key: &str) -> &str {
 /// package by its school and term.
 fn log_line(report: &FileReport, run: &Run) -> Entry {
     let (form, school_code, term, key, key_id) = match (&report.passport, &report.package) {
-        (Some(p), _) => (p.form.code().to_string(), p.school_code.clone(), p.term.label(), p.key_as_written(), p.key_id()),
-        (None, Some((school, term))) => {
-            ("package".to_string(), school.clone(), term.label(), "package".to_string(), package_key_id(school, term))
-        }
+        (Some(p), _) => (
+            p.form.code().to_string(),
+            p.school_code.clone(),
+            p.term.label(),
+            p.key_as_written(),
+            p.key_id(),
+        ),
+        (None, Some((school, term))) => (
+            "package".to_string(),
+            school.clone(),
+            term.label(),
+            "package".to_string(),
+            package_key_id(school, term),
+        ),
         (None, None) => Default::default(),
     };
     let (counts, problems, diff) = (report.counts, &report.problems, report.diff);

@@ -34,19 +34,34 @@ use journal::Journal;
 use plan::{Incoming, Run};
 
 /// Processes everything in `inbox/`.
-pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: &Options) -> anyhow::Result<Summary> {
+pub fn run(
+    ws: &Workspace,
+    config: &Config,
+    definitions: &Definitions,
+    options: &Options,
+) -> anyhow::Result<Summary> {
     let store = Store::new(&ws.store());
     let mut journal = Journal::open(ws, &store, options.interrupted)?;
     let run = Run::new(ws, store, config, definitions, options)?;
     let found = discover::inbox(&ws.inbox())?;
-    let mut summary = Summary { skipped: found.skipped.iter().map(|(p, r)| (ws.relative(p), *r)).collect(), ..Default::default() };
+    let mut summary = Summary {
+        skipped: found
+            .skipped
+            .iter()
+            .map(|(p, r)| (ws.relative(p), *r))
+            .collect(),
+        ..Default::default()
+    };
 
     let mut incoming = Vec::new();
     for path in found.files {
         match Incoming::hash(&path, run.max_file_bytes) {
             Ok(file) => incoming.push(file),
             Err(e) => {
-                let file = Incoming { path, sha256: String::new() };
+                let file = Incoming {
+                    path,
+                    sha256: String::new(),
+                };
                 summary.add(journal.apply(&run, file, Decision::refused(&e))?);
             }
         }
@@ -63,7 +78,9 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     }
 
     // Same bytes as a committed file: nothing to store, the inbox copy is archived.
-    let (duplicates, fresh): (Vec<_>, Vec<_>) = fresh.into_iter().partition(|f| journal.committed().contains(&f.sha256));
+    let (duplicates, fresh): (Vec<_>, Vec<_>) = fresh
+        .into_iter()
+        .partition(|f| journal.committed().contains(&f.sha256));
     for file in duplicates {
         summary.add(journal.apply(&run, file, Decision::Duplicate)?);
     }
@@ -75,7 +92,8 @@ pub fn run(ws: &Workspace, config: &Config, definitions: &Definitions, options: 
     }
 
     let validated = plan::validate(workbooks, &run)?;
-    let decisions = decision::for_workbooks(validated, &run, journal.next_seq(), journal.committed())?;
+    let decisions =
+        decision::for_workbooks(validated, &run, journal.next_seq(), journal.committed())?;
     let mut progress = crate::progress::Progress::new(decisions.len(), ["файла", "файлов"]);
     for (file, decision) in decisions {
         progress.step();

@@ -78,14 +78,18 @@ impl<'a> Run<'a> {
             fallback: &options.fallback,
             limits: config.read_limits(),
             max_file_bytes: config.limits.max_file_mb.saturating_mul(1024 * 1024),
-            now: options.now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+            now: options
+                .now
+                .unwrap_or_else(|| chrono::Local::now().naive_local()),
             privacy,
         })
     }
 
     /// At a centre, the key and free-text items with which raw forms are pseudonymised.
     pub fn privacy(&self) -> Option<(&str, &[String])> {
-        self.privacy.as_ref().map(|(key, text)| (key.as_str(), text.as_slice()))
+        self.privacy
+            .as_ref()
+            .map(|(key, text)| (key.as_str(), text.as_slice()))
     }
 }
 
@@ -102,12 +106,18 @@ impl Incoming {
     pub fn hash(path: &Path, max_bytes: u64) -> Result<Incoming, FileError> {
         let size = fs::metadata(path).map_err(FileError::Unreadable)?.len();
         if size > max_bytes {
-            return Err(FileError::TooLarge { size, limit: max_bytes });
+            return Err(FileError::TooLarge {
+                size,
+                limit: max_bytes,
+            });
         }
         let mut hasher = Sha256::new();
         let mut file = fs::File::open(path).map_err(FileError::Unreadable)?;
         std::io::copy(&mut file, &mut hasher).map_err(FileError::Unreadable)?;
-        Ok(Incoming { path: path.to_path_buf(), sha256: crate::digest::hex(&hasher.finalize()) })
+        Ok(Incoming {
+            path: path.to_path_buf(),
+            sha256: crate::digest::hex(&hasher.finalize()),
+        })
     }
 
     /// The file's bytes, checked to be the ones hashed when the run began.
@@ -126,7 +136,9 @@ impl Incoming {
 
     /// Whether the file is a school's package (Parquet) rather than a workbook.
     pub fn is_package(&self) -> bool {
-        self.path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+        self.path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
     }
 }
 
@@ -148,13 +160,23 @@ pub(super) struct Validated {
 /// holds.
 pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Validated>> {
     let mut index = roster_index(&run.store)?;
-    let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
+    let env = Env {
+        rosters: &index,
+        definitions: run.definitions,
+        fallback: run.fallback,
+    };
     let budget = AtomicU64::new(KEPT_CELLS);
     let first = crate::parallel::map(&files, |f| match f.workbook(run.limits) {
-        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => First::Settled(forms::check(&wb, &env)),
+        Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => {
+            First::Settled(forms::check(&wb, &env))
+        }
         Ok(wb) => {
             let cells = wb.cells();
-            let kept = budget.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| left.checked_sub(cells)).is_ok();
+            let kept = budget
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                    left.checked_sub(cells)
+                })
+                .is_ok();
             if kept { First::Kept(wb) } else { First::Reopen }
         }
         Err(e) => First::Settled(unopened(&e)),
@@ -163,11 +185,21 @@ pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Va
         if let First::Settled(checked) = first
             && let (Some(p), false) = (&checked.passport, checked.problems.has_errors())
         {
-            index.entry((p.school_code.clone(), p.term.year)).or_default().extend(roster_ids_of(checked));
+            index
+                .entry((p.school_code.clone(), p.term.year))
+                .or_default()
+                .extend(roster_ids_of(checked));
         }
     }
-    let env = Env { rosters: &index, definitions: run.definitions, fallback: run.fallback };
-    let (settled, later): (Vec<_>, Vec<_>) = files.into_iter().zip(first).partition(|(_, first)| matches!(first, First::Settled(_)));
+    let env = Env {
+        rosters: &index,
+        definitions: run.definitions,
+        fallback: run.fallback,
+    };
+    let (settled, later): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .zip(first)
+        .partition(|(_, first)| matches!(first, First::Settled(_)));
     let checked = crate::parallel::map(&later, |(f, first)| match first {
         First::Kept(wb) => forms::check(wb, &env),
         _ => match f.workbook(run.limits) {
@@ -182,14 +214,24 @@ pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Va
             _ => None,
         })
         .collect();
-    validated.extend(later.into_iter().zip(checked).map(|((incoming, _), checked)| Validated { incoming, checked }));
+    validated.extend(
+        later
+            .into_iter()
+            .zip(checked)
+            .map(|((incoming, _), checked)| Validated { incoming, checked }),
+    );
 
     // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
     // so the order of files inside one inbox never changes the result.
     validated.sort_by(|a, b| {
         let key = |v: &Validated| {
             let p = v.checked.passport.as_ref();
-            (p.map(|p| p.form), p.map(|p| p.key_id()), p.and_then(|p| p.filled_on), v.incoming.sha256.clone())
+            (
+                p.map(|p| p.form),
+                p.map(|p| p.key_id()),
+                p.and_then(|p| p.filled_on),
+                v.incoming.sha256.clone(),
+            )
         };
         key(a).cmp(&key(b))
     });
@@ -215,7 +257,10 @@ enum First {
 
 /// The validation of a file that could not be opened: its one problem.
 fn unopened(error: &FileError) -> Checked {
-    Checked { problems: error.problems(), ..Checked::default() }
+    Checked {
+        problems: error.problems(),
+        ..Checked::default()
+    }
 }
 
 /// IDs of a validated roster.
@@ -224,7 +269,14 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
         .tables
         .iter()
         .filter(|t| t.table == Table::Roster)
-        .filter_map(|t| t.frame.column("id").ok()?.str().ok().map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>()))
+        .filter_map(|t| {
+            t.frame
+                .column("id")
+                .ok()?
+                .str()
+                .ok()
+                .map(|ids| ids.iter().flatten().map(str::to_string).collect::<Vec<_>>())
+        })
         .flatten()
         .collect()
 }
@@ -232,7 +284,13 @@ fn roster_ids_of(checked: &Checked) -> Vec<String> {
 /// Roster IDs already in the store, by school and school year.
 fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     let mut index = RosterIndex::new();
-    let Some(frame) = store.read_columns(Table::Roster, None, None, Columns::Only(&["school_code", "school_year", "id"]))? else {
+    let Some(frame) = store.read_columns(
+        Table::Roster,
+        None,
+        None,
+        Columns::Only(&["school_code", "school_year", "id"]),
+    )?
+    else {
         return Ok(index);
     };
     let schools = frame.column("school_code")?.str()?.clone();
@@ -240,7 +298,10 @@ fn roster_index(store: &Store) -> anyhow::Result<RosterIndex> {
     let ids = frame.column("id")?.str()?.clone();
     for ((school, year), id) in schools.iter().zip(years.iter()).zip(ids.iter()) {
         if let (Some(school), Some(year), Some(id)) = (school, year, id) {
-            index.entry((school.to_string(), year)).or_default().insert(id.to_string());
+            index
+                .entry((school.to_string(), year))
+                .or_default()
+                .insert(id.to_string());
         }
     }
     Ok(index)

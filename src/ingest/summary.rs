@@ -46,7 +46,12 @@ pub struct FileReport {
 
 impl FileReport {
     /// A file's line with only its journey: nothing read, stored, found or replaced.
-    pub(super) fn moved(file: String, sha256: String, outcome: Outcome, moved_to: String) -> FileReport {
+    pub(super) fn moved(
+        file: String,
+        sha256: String,
+        outcome: Outcome,
+        moved_to: String,
+    ) -> FileReport {
         FileReport {
             file,
             sha256,
@@ -88,7 +93,10 @@ pub struct Summary {
 impl Summary {
     /// The number of files rejected.
     pub fn rejected(&self) -> usize {
-        self.files.iter().filter(|f| f.outcome == Outcome::Rejected).count()
+        self.files
+            .iter()
+            .filter(|f| f.outcome == Outcome::Rejected)
+            .count()
     }
 
     /// Adds a file's line; a stored file touches its school and term.
@@ -132,7 +140,11 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
         }
     }
     let stored = summary.files.iter().filter(|f| f.outcome.commits()).count();
-    let duplicates = summary.files.iter().filter(|f| f.outcome == Outcome::Duplicate).count();
+    let duplicates = summary
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Duplicate)
+        .count();
     out.push_str(&format!(
         "Итого файлов: {}; загружено: {stored}; уже были загружены: {duplicates}; отклонено: {}.\n",
         summary.files.len(),
@@ -148,17 +160,40 @@ pub fn render(summary: &Summary, definitions: &Definitions, width: Option<u16>) 
     for f in files.iter().filter(|f| f.outcome == Outcome::Replaced) {
         out.push_str(&format!("\n{}\n", replacement(f)));
     }
-    for f in files.iter().filter(|f| f.outcome.commits() && f.problems.count(Severity::Warning) > 0) {
+    for f in files
+        .iter()
+        .filter(|f| f.outcome.commits() && f.problems.count(Severity::Warning) > 0)
+    {
         out.push_str(&format!("\n{} — принят, предупреждения:\n", f.file));
-        for p in f.problems.items.iter().filter(|p| p.severity == Severity::Warning).take(10) {
+        for p in f
+            .problems
+            .items
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .take(10)
+        {
             out.push_str(&format!("  {p}\n"));
         }
     }
     for f in files.iter().filter(|f| f.outcome == Outcome::Rejected) {
         let list = beside_rejected(Path::new(&f.moved_to), Beside::ProblemList);
-        let copy = f.annotated.as_ref().map(|copy| format!("; копия с отмеченными ячейками: {copy}")).unwrap_or_default();
-        out.push_str(&format!("\n{} — отклонён. Список ошибок: {}{copy}\n", f.file, list.display()));
-        for p in f.problems.items.iter().filter(|p| p.severity == Severity::Error).take(20) {
+        let copy = f
+            .annotated
+            .as_ref()
+            .map(|copy| format!("; копия с отмеченными ячейками: {copy}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n{} — отклонён. Список ошибок: {}{copy}\n",
+            f.file,
+            list.display()
+        ));
+        for p in f
+            .problems
+            .items
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .take(20)
+        {
             out.push_str(&format!("  {p}\n"));
         }
         let more = f.problems.count(Severity::Error).saturating_sub(20);
@@ -184,7 +219,10 @@ fn fit(text: &str, width: usize) -> String {
             continue;
         }
         let pad = " ".repeat(indent + 2);
-        for (i, part) in wrap(line.trim_start(), width.saturating_sub(indent + 2).max(20)).iter().enumerate() {
+        for (i, part) in wrap(line.trim_start(), width.saturating_sub(indent + 2).max(20))
+            .iter()
+            .enumerate()
+        {
             out.push_str(if i == 0 { &pad[..indent] } else { &pad });
             out.push_str(part);
             out.push('\n');
@@ -196,14 +234,29 @@ fn fit(text: &str, width: usize) -> String {
 /// The console's width: the terminal's, else `COLUMNS` (set by whoever runs us in a pipe),
 /// else `None`.
 pub fn console_width() -> Option<u16> {
-    Table::new().width().or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+    Table::new()
+        .width()
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
 }
 
 /// One row per file, with a legend for the short column names.
 fn table(files: &[&FileReport], words: &Words, width: u16) -> String {
     let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic).set_width(width);
-    table.set_header(["Файл", "Форма", "Школа, период", "Итог", "Строк", "Сохр.", "Откл.", "Пуст.", "Предупр."]);
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width);
+    table.set_header([
+        "Файл",
+        "Форма",
+        "Школа, период",
+        "Итог",
+        "Строк",
+        "Сохр.",
+        "Откл.",
+        "Пуст.",
+        "Предупр.",
+    ]);
     for f in files {
         let counts = f.counts;
         table.add_row([
@@ -236,7 +289,10 @@ fn block(f: &FileReport, words: &Words) -> String {
     }
     let c = f.counts;
     if c.read > 0 {
-        what.push(format!("строк {}: сохранено {}, отклонено {}, пустых {}", c.read, c.stored, c.rejected, c.blank));
+        what.push(format!(
+            "строк {}: сохранено {}, отклонено {}, пустых {}",
+            c.read, c.stored, c.rejected, c.blank
+        ));
     }
     let warnings = f.problems.count(Severity::Warning);
     if warnings > 0 {
@@ -251,11 +307,20 @@ fn block(f: &FileReport, words: &Words) -> String {
 fn replacement(f: &FileReport) -> String {
     let d = f.diff;
     let Some(old) = &f.replaced else {
-        return format!("{}: заменил прежний файл; строк добавлено {}, удалено {}, изменено {}", f.file, d.added, d.removed, d.changed);
+        return format!(
+            "{}: заменил прежний файл; строк добавлено {}, удалено {}, изменено {}",
+            f.file, d.added, d.removed, d.changed
+        );
     };
-    let mut text =
-        format!("{}: заменён файл {}: строк добавлено {}, удалено {}, изменено {}", f.file, old.file, d.added, d.removed, d.changed);
-    let author = f.passport.as_ref().map(|p| p.filled_by_text.as_str()).unwrap_or_default();
+    let mut text = format!(
+        "{}: заменён файл {}: строк добавлено {}, удалено {}, изменено {}",
+        f.file, old.file, d.added, d.removed, d.changed
+    );
+    let author = f
+        .passport
+        .as_ref()
+        .map(|p| p.filled_by_text.as_str())
+        .unwrap_or_default();
     if author != old.author {
         text.push_str(&format!(
             ". Автор записан иначе, чем в заменённом файле: «{author}» вместо «{}» — это один и тот же автор (фамилия и инициалы совпадают)",
@@ -314,12 +379,18 @@ mod tests {
 
     #[test]
     fn long_lines_continue_indented_under_their_start() {
-        assert_eq!(fit("  один два три четыре пять шесть\nок\n", 24), "  один два три четыре\n    пять шесть\nок\n");
+        assert_eq!(
+            fit("  один два три четыре пять шесть\nок\n", 24),
+            "  один два три четыре\n    пять шесть\nок\n"
+        );
     }
 
     #[test]
     fn wraps_at_spaces_and_never_cuts_a_word() {
-        assert_eq!(wrap("строк 4: сохранено 4, отклонено 0", 12), ["строк 4:", "сохранено 4,", "отклонено 0"]);
+        assert_eq!(
+            wrap("строк 4: сохранено 4, отклонено 0", 12),
+            ["строк 4:", "сохранено 4,", "отклонено 0"]
+        );
         assert_eq!(wrap("оченьдлинноеслово а", 5), ["оченьдлинноеслово", "а"]);
     }
 }

@@ -32,7 +32,11 @@ pub enum OpenError {
     #[error(
         "на листе «{sheet}» есть значение в ячейке {cell}, далеко за таблицей: с ним книга занимает больше {} ячеек (от первой заполненной до последней), столько не нужно ни одной форме. Удалите это значение и другие далёкие от таблицы (или строки и столбцы с ними) и сохраните файл", grouped(*.limit)
     )]
-    SheetTooLarge { sheet: String, cell: String, limit: u64 },
+    SheetTooLarge {
+        sheet: String,
+        cell: String,
+        limit: u64,
+    },
     #[error(
         "файл повреждён: его не удаётся прочитать как таблицу (возможно, он сохранён не до конца или испорчен при пересылке). Откройте его в Excel или LibreOffice, сохраните как .xlsx и положите снова"
     )]
@@ -53,12 +57,21 @@ impl OpenError {
 /// overflowed, «…в объём больше допустимого (разрешено 10 МБ)» instead of a meaningless number.
 fn unpacked_size(unpacked: &Option<u64>, limit: u64) -> String {
     match unpacked {
-        Some(mb) => format!("файл распаковывается в {} МБ, больше допустимых {} МБ", grouped(*mb), grouped(limit)),
-        None => format!("файл распаковывается в объём больше допустимого (разрешено {} МБ)", grouped(limit)),
+        Some(mb) => format!(
+            "файл распаковывается в {} МБ, больше допустимых {} МБ",
+            grouped(*mb),
+            grouped(limit)
+        ),
+        None => format!(
+            "файл распаковывается в объём больше допустимого (разрешено {} МБ)",
+            grouped(limit)
+        ),
     }
 }
 
 /// A reader's error as a file's error: its text, cut to a log line's length, kept as detail.
 pub(super) fn damaged(error: impl std::fmt::Display) -> OpenError {
-    OpenError::Damaged { detail: error.to_string().chars().take(300).collect() }
+    OpenError::Damaged {
+        detail: error.to_string().chars().take(300).collect(),
+    }
 }

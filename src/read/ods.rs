@@ -100,12 +100,17 @@ fn has_content(xml: &mut quick_xml::Reader<impl std::io::BufRead>, buf: &mut Vec
 
 /// An attribute's raw text.
 fn attribute(e: &BytesStart, key: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.as_ref() == key).map(|a| a.value.into_owned())
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == key)
+        .map(|a| a.value.into_owned())
 }
 
 /// A repeat count; anything unreadable counts once (calamine then reports the file).
 fn repeats(e: &BytesStart, key: &str) -> u64 {
-    attribute(e, key).and_then(|v| v.trim().parse().ok()).unwrap_or(1)
+    attribute(e, key)
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(1)
 }
 
 /// Whether a cell's attributes give it a value or a formula.
@@ -113,7 +118,12 @@ fn has_value(e: &BytesStart) -> bool {
     e.attributes().flatten().any(|a| {
         matches!(
             a.key.as_ref(),
-            "office:value" | "office:string-value" | "office:date-value" | "office:time-value" | "office:boolean-value" | "table:formula"
+            "office:value"
+                | "office:string-value"
+                | "office:date-value"
+                | "office:time-value"
+                | "office:boolean-value"
+                | "table:formula"
         )
     })
 }
@@ -140,7 +150,17 @@ struct Table {
 
 impl Table {
     fn new(name: String, earlier: u64, limit: u64) -> Table {
-        Table { name, earlier, limit, row: 0, row_repeats: 1, col: 0, row_end: 0, parsed: 0, span: None }
+        Table {
+            name,
+            earlier,
+            limit,
+            row: 0,
+            row_repeats: 1,
+            col: 0,
+            row_end: 0,
+            parsed: 0,
+            span: None,
+        }
     }
 
     fn start_row(&mut self, repeats: u64) {
@@ -160,22 +180,42 @@ impl Table {
         if !filled {
             return Ok(());
         }
-        let (first_row, last_row) = (self.row.min(MAX_ROWS - 1), self.row.saturating_add(self.row_repeats - 1).min(MAX_ROWS - 1));
+        let (first_row, last_row) = (
+            self.row.min(MAX_ROWS - 1),
+            self.row
+                .saturating_add(self.row_repeats - 1)
+                .min(MAX_ROWS - 1),
+        );
         let last_col = self.col - 1;
         self.row_end = self.col;
-        let ((r0, c0), (r1, c1)) = self.span.unwrap_or(((first_row, first_col), (last_row, last_col)));
-        self.span = Some(((r0.min(first_row), c0.min(first_col)), (r1.max(last_row), c1.max(last_col))));
-        if self.total() > self.limit { Err((last_row as u32, last_col as u32)) } else { Ok(()) }
+        let ((r0, c0), (r1, c1)) = self
+            .span
+            .unwrap_or(((first_row, first_col), (last_row, last_col)));
+        self.span = Some((
+            (r0.min(first_row), c0.min(first_col)),
+            (r1.max(last_row), c1.max(last_col)),
+        ));
+        if self.total() > self.limit {
+            Err((last_row as u32, last_col as u32))
+        } else {
+            Ok(())
+        }
     }
 
     /// The cells of the earlier sheets and this one so far.
     fn total(&self) -> u64 {
-        let laid_out = self.span.map_or(0, |((r0, c0), (r1, c1))| (r1 - r0 + 1) * (c1 - c0 + 1));
+        let laid_out = self
+            .span
+            .map_or(0, |((r0, c0), (r1, c1))| (r1 - r0 + 1) * (c1 - c0 + 1));
         self.earlier + laid_out.max(self.parsed + self.row_end)
     }
 
     fn too_large(&self, (row, col): (u32, u32)) -> OpenError {
-        OpenError::SheetTooLarge { sheet: self.name.clone(), cell: cell_name(row, col), limit: self.limit }
+        OpenError::SheetTooLarge {
+            sheet: self.name.clone(),
+            cell: cell_name(row, col),
+            limit: self.limit,
+        }
     }
 }
 

@@ -50,10 +50,22 @@ const UPPER_LOOKALIKES: [(char, char); 12] = [
     ('Y', 'У'),
 ];
 /// Latin small letters that look like Cyrillic small letters.
-const LOWER_LOOKALIKES: [(char, char); 7] = [('a', 'а'), ('e', 'е'), ('o', 'о'), ('p', 'р'), ('c', 'с'), ('y', 'у'), ('x', 'х')];
+const LOWER_LOOKALIKES: [(char, char); 7] = [
+    ('a', 'а'),
+    ('e', 'е'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('c', 'с'),
+    ('y', 'у'),
+    ('x', 'х'),
+];
 
 fn cyrillic_twin(c: char) -> Option<char> {
-    UPPER_LOOKALIKES.iter().chain(LOWER_LOOKALIKES.iter()).find(|(latin, _)| *latin == c).map(|(_, cyr)| *cyr)
+    UPPER_LOOKALIKES
+        .iter()
+        .chain(LOWER_LOOKALIKES.iter())
+        .find(|(latin, _)| *latin == c)
+        .map(|(_, cyr)| *cyr)
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -72,9 +84,15 @@ fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
         // Most words have no Latin letter at all: they are kept without the costlier checks.
         let has_latin = word.bytes().any(|b| b.is_ascii_alphabetic());
         if has_latin
-            && (word.chars().any(is_cyrillic) || word.chars().all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some()))
+            && (word.chars().any(is_cyrillic)
+                || word
+                    .chars()
+                    .all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some()))
         {
-            let folded: String = word.chars().map(|c| cyrillic_twin(c).unwrap_or(c)).collect();
+            let folded: String = word
+                .chars()
+                .map(|c| cyrillic_twin(c).unwrap_or(c))
+                .collect();
             if folded != word {
                 push_once(changes, Change::LatinLookalike);
             }
@@ -95,7 +113,10 @@ fn push_once(changes: &mut Vec<Change>, change: Change) {
 /// Trims and collapses runs of whitespace (including non-breaking spaces) into one space.
 pub fn squeeze_spaces(s: &str, changes: &mut Vec<Change>) -> String {
     // What teachers type is mostly clean already: single ASCII spaces between words.
-    let clean = !s.starts_with(' ') && !s.ends_with(' ') && !s.contains("  ") && s.chars().all(|c| c == ' ' || !c.is_whitespace());
+    let clean = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && s.chars().all(|c| c == ' ' || !c.is_whitespace());
     if clean {
         return s.to_string();
     }
@@ -126,14 +147,19 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
         push_once(changes, Change::Yo);
         lower = lower.replace('ё', "е");
     }
-    lower.trim_end_matches(|c: char| c == '.' || c == ':' || c.is_whitespace()).to_string()
+    lower
+        .trim_end_matches(|c: char| c == '.' || c == ':' || c.is_whitespace())
+        .to_string()
 }
 
 /// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
 /// `ё`=`е`, and `17.0` read as `17`.
 pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
     let squeezed = squeeze_spaces(s, changes);
-    if let Some(whole) = squeezed.strip_suffix(".0").filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())) {
+    if let Some(whole) = squeezed
+        .strip_suffix(".0")
+        .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+    {
         push_once(changes, Change::WholeNumber);
         return whole.to_string();
     }

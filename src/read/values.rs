@@ -20,7 +20,11 @@ pub fn cell_text(value: &Data) -> Option<String> {
         Data::Float(f) => Some(format_number(*f)),
         Data::Int(i) => Some(i.to_string()),
         Data::Bool(b) => Some(if *b { "ИСТИНА" } else { "ЛОЖЬ" }.to_string()),
-        Data::DateTime(dt) => Some(date_of(dt).map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|| format_number(dt.as_f64()))),
+        Data::DateTime(dt) => Some(
+            date_of(dt)
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_else(|| format_number(dt.as_f64())),
+        ),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Error(e) => Some(format!("#{e:?}")),
     }
@@ -30,7 +34,10 @@ pub fn cell_text(value: &Data) -> Option<String> {
 /// larger serial is no date, and calamine's conversion would panic on it (found by fuzzing).
 fn date_of(dt: &calamine::ExcelDateTime) -> Option<NaiveDate> {
     let serial = dt.as_f64();
-    ((0.0..2_958_466.0).contains(&serial)).then(|| dt.as_datetime()).flatten().map(|d| d.date())
+    ((0.0..2_958_466.0).contains(&serial))
+        .then(|| dt.as_datetime())
+        .flatten()
+        .map(|d| d.date())
 }
 
 /// Whether a cell holds nothing a teacher typed (empty or only spaces).
@@ -44,7 +51,11 @@ pub fn is_blank(value: &Data) -> bool {
 
 /// A number as a teacher would write it: `17`, `0.5`; whole numbers without a fraction.
 pub fn format_number(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
 }
 
 /// A number: numeric cells as they are, text like `3,5` or ` 12 ` read as a number.
@@ -76,7 +87,8 @@ fn date_from_serial(serial: f64) -> Option<NaiveDate> {
     if !(20000.0..80000.0).contains(&serial) {
         return None;
     }
-    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.trunc() as u64))
+    NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_days(chrono::Days::new(serial.trunc() as u64))
 }
 
 /// A date: date cells, ISO dates from .ods, Excel serials, and text like `12.09.2025`,
@@ -85,7 +97,11 @@ pub fn parse_date(value: &Data, changes: &mut Vec<Change>) -> Result<Option<Naiv
     match value {
         Data::Empty => Ok(None),
         Data::DateTime(dt) => date_of(dt).map(Some).ok_or(()),
-        Data::DateTimeIso(s) => s.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).map(Some).ok_or(()),
+        Data::DateTimeIso(s) => s
+            .get(..10)
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(Some)
+            .ok_or(()),
         Data::Float(f) => date_from_serial(*f).map(Some).ok_or(()),
         Data::Int(i) => date_from_serial(*i as f64).map(Some).ok_or(()),
         Data::String(s) => {
@@ -105,7 +121,10 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
     // A time part after the date (`12.09.2025 0:00:00`) is ignored.
     let t = t.split_whitespace().next()?;
     for format in ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"] {
-        if let Some(d) = NaiveDate::parse_from_str(t, format).ok().filter(|d| d.year() >= 1900) {
+        if let Some(d) = NaiveDate::parse_from_str(t, format)
+            .ok()
+            .filter(|d| d.year() >= 1900)
+        {
             return Some(d);
         }
     }
@@ -120,7 +139,20 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
     None
 }
 
-const MONTHS: [&str; 12] = ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"];
+const MONTHS: [&str; 12] = [
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
+];
 
 /// Month number (1-12) of a Russian month name in any case form (`октябрь`, `октября`, `окт`).
 fn month_number(word: &str) -> Option<u32> {
@@ -131,7 +163,10 @@ fn month_number(word: &str) -> Option<u32> {
     if w.chars().count() < 3 {
         return None;
     }
-    MONTHS.iter().position(|stem| *stem != "ма" && (w.starts_with(stem) || stem.starts_with(w.as_str()))).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|stem| *stem != "ма" && (w.starts_with(stem) || stem.starts_with(w.as_str())))
+        .map(|i| i as u32 + 1)
 }
 
 /// A deadline: a date, or a month (`октябрь 2025`, `10.2025`) meaning its last day.
@@ -145,13 +180,19 @@ pub fn parse_due(value: &Data, changes: &mut Vec<Change>) -> Result<Option<Naive
     let Data::String(s) = value else {
         return Err(());
     };
-    let words: Vec<&str> =
-        s.split(|c: char| c.is_whitespace() || c == '.' || c == '/').filter(|w| !w.is_empty() && *w != "г" && *w != "года").collect();
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == '.' || c == '/')
+        .filter(|w| !w.is_empty() && *w != "г" && *w != "года")
+        .collect();
     let [month, year] = words.as_slice() else {
         return Err(());
     };
     let year: i32 = year.parse().map_err(|_| ())?;
-    let month = month.parse::<u32>().ok().or_else(|| month_number(month)).ok_or(())?;
+    let month = month
+        .parse::<u32>()
+        .ok()
+        .or_else(|| month_number(month))
+        .ok_or(())?;
     last_day_of_month(year, month).map(Some).ok_or(())
 }
 
@@ -159,19 +200,30 @@ pub fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     if !(1..=12).contains(&month) || !(1900..=2100).contains(&year) {
         return None;
     }
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)?.pred_opt()
 }
 
 /// A school year such as `2025/2026`, `2025-2026` or `2025–26`, as its first calendar year.
 pub fn parse_school_year(s: &str) -> Option<i32> {
-    let digits: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let digits: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
     let [first, second] = digits.as_slice() else {
         return None;
     };
     let start: i32 = first.parse().ok()?;
     let end: i32 = second.parse().ok()?;
-    let end = if second.len() == 2 { start / 100 * 100 + end } else { end };
+    let end = if second.len() == 2 {
+        start / 100 * 100 + end
+    } else {
+        end
+    };
     (first.len() == 4 && end == start + 1 && (2000..2100).contains(&start)).then_some(start)
 }
 
@@ -183,33 +235,79 @@ mod tests {
     #[test]
     fn reads_numbers_stored_as_text_with_comma_decimals() {
         let mut changes = Vec::new();
-        assert_eq!(parse_number(&Data::String(" 0,5 ".into()), &mut changes), Ok(Some(0.5)));
+        assert_eq!(
+            parse_number(&Data::String(" 0,5 ".into()), &mut changes),
+            Ok(Some(0.5))
+        );
         assert_eq!(changes, vec![Change::NumberAsText]);
-        assert_eq!(parse_number(&Data::String("   ".into()), &mut Vec::new()), Ok(None));
-        assert_eq!(parse_number(&Data::String("два".into()), &mut Vec::new()), Err(()));
-        assert_eq!(parse_number(&Data::Float(2.0), &mut Vec::new()), Ok(Some(2.0)));
+        assert_eq!(
+            parse_number(&Data::String("   ".into()), &mut Vec::new()),
+            Ok(None)
+        );
+        assert_eq!(
+            parse_number(&Data::String("два".into()), &mut Vec::new()),
+            Err(())
+        );
+        assert_eq!(
+            parse_number(&Data::Float(2.0), &mut Vec::new()),
+            Ok(Some(2.0))
+        );
     }
 
     #[test]
     fn reads_dates_in_every_form_teachers_use() {
         let d = NaiveDate::from_ymd_opt(2025, 9, 12).unwrap();
-        for text in ["12.09.2025", "2025-09-12", "12/09/2025", "12.09.25", "12.09.2025 0:00:00"] {
-            assert_eq!(parse_date(&Data::String(text.into()), &mut Vec::new()), Ok(Some(d)), "{text}");
+        for text in [
+            "12.09.2025",
+            "2025-09-12",
+            "12/09/2025",
+            "12.09.25",
+            "12.09.2025 0:00:00",
+        ] {
+            assert_eq!(
+                parse_date(&Data::String(text.into()), &mut Vec::new()),
+                Ok(Some(d)),
+                "{text}"
+            );
         }
-        assert_eq!(parse_date(&Data::DateTimeIso("2025-09-12".into()), &mut Vec::new()), Ok(Some(d)));
-        assert_eq!(parse_date(&Data::Float(45912.0), &mut Vec::new()), Ok(Some(d)));
+        assert_eq!(
+            parse_date(&Data::DateTimeIso("2025-09-12".into()), &mut Vec::new()),
+            Ok(Some(d))
+        );
+        assert_eq!(
+            parse_date(&Data::Float(45912.0), &mut Vec::new()),
+            Ok(Some(d))
+        );
         assert_eq!(parse_date(&Data::Float(3.0), &mut Vec::new()), Err(()));
-        assert_eq!(parse_date(&Data::String("вчера".into()), &mut Vec::new()), Err(()));
+        assert_eq!(
+            parse_date(&Data::String("вчера".into()), &mut Vec::new()),
+            Err(())
+        );
     }
 
     #[test]
     fn reads_months_as_their_last_day() {
         let end = |y, m, d| Ok(Some(NaiveDate::from_ymd_opt(y, m, d).unwrap()));
-        assert_eq!(parse_due(&Data::String("октябрь 2025".into()), &mut Vec::new()), end(2025, 10, 31));
-        assert_eq!(parse_due(&Data::String("Февраля 2026 г.".into()), &mut Vec::new()), end(2026, 2, 28));
-        assert_eq!(parse_due(&Data::String("май 2026".into()), &mut Vec::new()), end(2026, 5, 31));
-        assert_eq!(parse_due(&Data::String("03.2026".into()), &mut Vec::new()), end(2026, 3, 31));
-        assert_eq!(parse_due(&Data::String("когда-нибудь".into()), &mut Vec::new()), Err(()));
+        assert_eq!(
+            parse_due(&Data::String("октябрь 2025".into()), &mut Vec::new()),
+            end(2025, 10, 31)
+        );
+        assert_eq!(
+            parse_due(&Data::String("Февраля 2026 г.".into()), &mut Vec::new()),
+            end(2026, 2, 28)
+        );
+        assert_eq!(
+            parse_due(&Data::String("май 2026".into()), &mut Vec::new()),
+            end(2026, 5, 31)
+        );
+        assert_eq!(
+            parse_due(&Data::String("03.2026".into()), &mut Vec::new()),
+            end(2026, 3, 31)
+        );
+        assert_eq!(
+            parse_due(&Data::String("когда-нибудь".into()), &mut Vec::new()),
+            Err(())
+        );
     }
 
     #[test]

@@ -35,7 +35,11 @@ pub const MAX_CELLS: u64 = 2_000_000;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_unpacked_bytes: 200 * 1024 * 1024, max_sheets: 255, max_cells: MAX_CELLS }
+        Limits {
+            max_unpacked_bytes: 200 * 1024 * 1024,
+            max_sheets: 255,
+            max_cells: MAX_CELLS,
+        }
     }
 }
 
@@ -81,7 +85,10 @@ impl Workbook {
     /// Cells the sheets' used ranges span together: what the workbook holds in memory, at
     /// the size of a cell value each (strings besides).
     pub fn cells(&self) -> u64 {
-        self.sheets.iter().map(|s| s.range.get_size().0 as u64 * s.range.get_size().1 as u64).sum()
+        self.sheets
+            .iter()
+            .map(|s| s.range.get_size().0 as u64 * s.range.get_size().1 as u64)
+            .sum()
     }
 
     /// The sheet whose name matches `name` leniently (case, spaces, `ё`, look-alikes).
@@ -120,7 +127,10 @@ pub fn open(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
     let opened = std::panic::catch_unwind(|| open_unguarded(bytes, limits));
     READING.with(|r| r.set(false));
     opened.unwrap_or_else(|payload| {
-        let reason = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned());
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
         Err(damaged(format!("panic: {}", reason.unwrap_or_default())))
     })
 }
@@ -173,11 +183,19 @@ fn open_unguarded(bytes: &[u8], limits: Limits) -> Result<Workbook, OpenError> {
         }
         Format::Ods => {
             super::ods::check(bytes, limits.max_cells)?;
-            laid_out(calamine::Ods::new(cursor()).map_err(ods_error)?, limits, ods_error)
+            laid_out(
+                calamine::Ods::new(cursor()).map_err(ods_error)?,
+                limits,
+                ods_error,
+            )
         }
         Format::Xls => {
             super::xls::check(bytes, limits.max_cells)?;
-            laid_out(calamine::Xls::new(cursor()).map_err(xls_error)?, limits, xls_error)
+            laid_out(
+                calamine::Xls::new(cursor()).map_err(xls_error)?,
+                limits,
+                xls_error,
+            )
         }
     }
 }
@@ -212,42 +230,69 @@ fn sniff(bytes: &[u8], limits: Limits) -> Result<Format, OpenError> {
 
 /// Sheet names in workbook order, each with whether it holds cells (a chart sheet has none),
 /// refused when there are more than a form could need.
-fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(book: &R, limits: Limits) -> Result<Vec<(String, bool)>, OpenError> {
+fn worksheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    book: &R,
+    limits: Limits,
+) -> Result<Vec<(String, bool)>, OpenError> {
     let metadata = book.sheets_metadata();
     if metadata.len() > limits.max_sheets {
-        return Err(OpenError::TooManySheets { count: metadata.len(), limit: limits.max_sheets });
+        return Err(OpenError::TooManySheets {
+            count: metadata.len(),
+            limit: limits.max_sheets,
+        });
     }
-    Ok(metadata.iter().map(|m| (m.name.clone(), m.typ == calamine::SheetType::WorkSheet)).collect())
+    Ok(metadata
+        .iter()
+        .map(|m| (m.name.clone(), m.typ == calamine::SheetType::WorkSheet))
+        .collect())
 }
 
 /// Every sheet of a reader that lays sheets out itself (ods, xls), once its bound is checked.
-fn laid_out<RS, R, E>(mut book: R, limits: Limits, error: fn(E) -> OpenError) -> Result<Workbook, OpenError>
+fn laid_out<RS, R, E>(
+    mut book: R,
+    limits: Limits,
+    error: fn(E) -> OpenError,
+) -> Result<Workbook, OpenError>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS, Error = E>,
 {
     let metadata = book.sheets_metadata().to_vec();
     if metadata.len() > limits.max_sheets {
-        return Err(OpenError::TooManySheets { count: metadata.len(), limit: limits.max_sheets });
+        return Err(OpenError::TooManySheets {
+            count: metadata.len(),
+            limit: limits.max_sheets,
+        });
     }
     let mut sheets = Vec::with_capacity(metadata.len());
     for meta in metadata {
         let range = book.worksheet_range(&meta.name).map_err(error)?;
-        sheets.push(Sheet { name: meta.name, range });
+        sheets.push(Sheet {
+            name: meta.name,
+            range,
+        });
     }
     Ok(Workbook { sheets })
 }
 /// Rejects zip bombs: sums the declared unpacked sizes before anything is inflated.
-fn check_unpacked_size(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, limit: u64) -> Result<(), OpenError> {
+fn check_unpacked_size(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limit: u64,
+) -> Result<(), OpenError> {
     // Sizes from the central directory: nothing is inflated here. A sum that does not fit
     // (or a size field at its maximum) is a lie no real table tells: `None`.
     let total = match archive.decompressed_size() {
         Some(total) => u64::try_from(total).ok(),
-        None => (0..archive.len()).try_fold(0u64, |total, i| total.checked_add(archive.by_index_raw(i).ok()?.size())),
+        None => (0..archive.len()).try_fold(0u64, |total, i| {
+            total.checked_add(archive.by_index_raw(i).ok()?.size())
+        }),
     };
     let total = total.filter(|t| *t < u64::MAX);
     if total.is_none_or(|t| t > limit) {
-        return Err(OpenError::TooLarge { unpacked: total.map(|t| t / (1024 * 1024)), limit: limit / (1024 * 1024) });
+        return Err(OpenError::TooLarge {
+            unpacked: total.map(|t| t / (1024 * 1024)),
+            limit: limit / (1024 * 1024),
+        });
     }
     Ok(())
 }
@@ -281,12 +326,22 @@ impl Budget {
                 continue;
             }
             let (r, c) = cell.get_position();
-            (first, last) = ((first.0.min(r), first.1.min(c)), (last.0.max(r), last.1.max(c)));
+            (first, last) = (
+                (first.0.min(r), first.1.min(c)),
+                (last.0.max(r), last.1.max(c)),
+            );
             let span = u64::from(last.0 - first.0 + 1) * u64::from(last.1 - first.1 + 1);
             if self.earlier + span > self.limit {
-                return Err(OpenError::SheetTooLarge { sheet: sheet.to_string(), cell: cell_name(r, c), limit: self.limit });
+                return Err(OpenError::SheetTooLarge {
+                    sheet: sheet.to_string(),
+                    cell: cell_name(r, c),
+                    limit: self.limit,
+                });
             }
-            cells.push(calamine::Cell::new((r, c), Data::from(cell.get_value().clone())));
+            cells.push(calamine::Cell::new(
+                (r, c),
+                Data::from(cell.get_value().clone()),
+            ));
         }
         let range = Range::from_sparse(cells);
         self.earlier += range.get_size().0 as u64 * range.get_size().1 as u64;
@@ -303,7 +358,9 @@ fn is_sheet_kind(typ: &str) -> bool {
 fn xlsx_error(e: calamine::XlsxError) -> OpenError {
     match e {
         calamine::XlsxError::Password => OpenError::Encrypted,
-        calamine::XlsxError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
+        calamine::XlsxError::Unrecognized { typ, .. } if is_sheet_kind(typ) => {
+            OpenError::MacroSheet
+        }
         e => damaged(e),
     }
 }
@@ -311,7 +368,9 @@ fn xlsx_error(e: calamine::XlsxError) -> OpenError {
 fn xlsb_error(e: calamine::XlsbError) -> OpenError {
     match e {
         calamine::XlsbError::Password => OpenError::Encrypted,
-        calamine::XlsbError::Unrecognized { typ, .. } if is_sheet_kind(typ) => OpenError::MacroSheet,
+        calamine::XlsbError::Unrecognized { typ, .. } if is_sheet_kind(typ) => {
+            OpenError::MacroSheet
+        }
         e => damaged(e),
     }
 }
@@ -320,7 +379,9 @@ fn ods_error(e: calamine::OdsError) -> OpenError {
     match e {
         calamine::OdsError::Password => OpenError::Encrypted,
         // A zip of another OpenDocument kind (a text, a presentation).
-        calamine::OdsError::InvalidMime(_) | calamine::OdsError::FileNotFound(_) => OpenError::NotASpreadsheet,
+        calamine::OdsError::InvalidMime(_) | calamine::OdsError::FileNotFound(_) => {
+            OpenError::NotASpreadsheet
+        }
         e => damaged(e),
     }
 }
@@ -339,19 +400,40 @@ mod tests {
 
     #[test]
     fn sizes_that_overflow_are_written_as_more_than_allowed() {
-        let overflowed = OpenError::TooLarge { unpacked: None, limit: 200 }.to_string();
-        assert!(overflowed.starts_with("файл распаковывается в объём больше допустимого (разрешено 200 МБ)"), "{overflowed}");
-        let plain = OpenError::TooLarge { unpacked: Some(64), limit: 10 }.to_string();
-        assert!(plain.contains("распаковывается в 64 МБ, больше допустимых 10 МБ"), "{plain}");
+        let overflowed = OpenError::TooLarge {
+            unpacked: None,
+            limit: 200,
+        }
+        .to_string();
+        assert!(
+            overflowed
+                .starts_with("файл распаковывается в объём больше допустимого (разрешено 200 МБ)"),
+            "{overflowed}"
+        );
+        let plain = OpenError::TooLarge {
+            unpacked: Some(64),
+            limit: 10,
+        }
+        .to_string();
+        assert!(
+            plain.contains("распаковывается в 64 МБ, больше допустимых 10 МБ"),
+            "{plain}"
+        );
     }
 
     #[test]
     fn formats_are_told_apart_by_their_bytes() {
         let limits = Limits::default();
         assert_eq!(sniff(b"", limits), Err(OpenError::Empty));
-        assert_eq!(sniff(b"<html><table></table></html>", limits), Err(OpenError::NotASpreadsheet));
+        assert_eq!(
+            sniff(b"<html><table></table></html>", limits),
+            Err(OpenError::NotASpreadsheet)
+        );
         // BIFF4: a BOF record (type 0x0409) at the start, no container.
-        assert_eq!(sniff(&[0x09, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0], limits), Err(OpenError::OldExcel));
+        assert_eq!(
+            sniff(&[0x09, 0x04, 6, 0, 0, 0, 0x10, 0, 0, 0], limits),
+            Err(OpenError::OldExcel)
+        );
         assert_eq!(sniff(CFB_MAGIC, limits), Ok(Format::Xls));
     }
 }

@@ -42,7 +42,9 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<(), OpenError> {
         return Err(OpenError::NotASpreadsheet);
     };
     let mut stream = Vec::new();
-    file.open_stream(name).and_then(|mut s| s.read_to_end(&mut stream)).map_err(damaged)?;
+    file.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(damaged)?;
     let globals = globals(&stream);
     // Every record after FILEPASS is encrypted: walking them would read noise.
     if globals.encrypted {
@@ -50,10 +52,12 @@ pub fn check(bytes: &[u8], max_cells: u64) -> Result<(), OpenError> {
     }
     let mut total: u64 = 0;
     for (n, sheet) in globals.sheets.into_iter().enumerate() {
-        total = sheet_cells(&stream, sheet.offset, total, max_cells).map_err(|(row, col)| OpenError::SheetTooLarge {
-            sheet: sheet.name.unwrap_or_else(|| format!("№ {}", n + 1)),
-            cell: cell_name(row, col),
-            limit: max_cells,
+        total = sheet_cells(&stream, sheet.offset, total, max_cells).map_err(|(row, col)| {
+            OpenError::SheetTooLarge {
+                sheet: sheet.name.unwrap_or_else(|| format!("№ {}", n + 1)),
+                cell: cell_name(row, col),
+                limit: max_cells,
+            }
         })?;
     }
     Ok(())
@@ -72,11 +76,15 @@ fn records(stream: &[u8], offset: usize) -> impl Iterator<Item = (u16, &[u8])> {
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-    bytes.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    bytes
+        .get(at..at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    bytes.get(at..at + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    bytes
+        .get(at..at + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// What the workbook globals say before any sheet: whether the file is encrypted, and where
@@ -95,7 +103,10 @@ struct SheetStart {
 /// Reads the workbook globals. Several BoundSheets may point at the same sheet, and calamine
 /// then lays it out once for each.
 fn globals(stream: &[u8]) -> Globals {
-    let mut globals = Globals { encrypted: false, sheets: Vec::new() };
+    let mut globals = Globals {
+        encrypted: false,
+        sheets: Vec::new(),
+    };
     let mut biff8 = false;
     for (typ, body) in records(stream, 0).take_while(|(typ, _)| *typ != EOF) {
         match typ {
@@ -104,7 +115,10 @@ fn globals(stream: &[u8]) -> Globals {
             BOUNDSHEET => {
                 if let Some(offset) = u32_at(body, 0) {
                     let name = if biff8 { sheet_name(body) } else { None };
-                    globals.sheets.push(SheetStart { offset: offset as usize, name });
+                    globals.sheets.push(SheetStart {
+                        offset: offset as usize,
+                        name,
+                    });
                 }
             }
             _ => {}
@@ -119,7 +133,11 @@ fn sheet_name(body: &[u8]) -> Option<String> {
     let (count, wide) = (usize::from(*body.get(6)?), body.get(7)? & 1 == 1);
     let chars = body.get(8..)?;
     let name = if wide {
-        let units: Vec<u16> = chars.chunks_exact(2).take(count).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+        let units: Vec<u16> = chars
+            .chunks_exact(2)
+            .take(count)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
         String::from_utf16(&units).ok()?
     } else {
         chars.get(..count)?.iter().map(|b| char::from(*b)).collect()
@@ -135,7 +153,11 @@ fn sheet_cells(stream: &[u8], offset: usize, earlier: u64, limit: u64) -> Result
     let (mut claimed, mut span, mut depth, mut seen_bof) = (0u64, Span::default(), 0u32, false);
     let add = |span: &mut Span, row: u16, col: u16| {
         span.add(row, col);
-        if earlier.saturating_add(span.cells()) > limit { Err((u32::from(row), u32::from(col))) } else { Ok(()) }
+        if earlier.saturating_add(span.cells()) > limit {
+            Err((u32::from(row), u32::from(col)))
+        } else {
+            Ok(())
+        }
     };
     for (typ, body) in records(stream, offset) {
         match typ {
@@ -152,7 +174,9 @@ fn sheet_cells(stream: &[u8], offset: usize, earlier: u64, limit: u64) -> Result
             }
             MULRK => {
                 let last_col = body.len().checked_sub(2).and_then(|at| u16_at(body, at));
-                if let (Some(row), Some(first), Some(last)) = (u16_at(body, 0), u16_at(body, 2), last_col) {
+                if let (Some(row), Some(first), Some(last)) =
+                    (u16_at(body, 0), u16_at(body, 2), last_col)
+                {
                     add(&mut span, row, first)?;
                     add(&mut span, row, last)?;
                 }
@@ -172,14 +196,30 @@ fn sheet_cells(stream: &[u8], offset: usize, earlier: u64, limit: u64) -> Result
 /// and the far corner the record claims.
 fn dimensions(body: &[u8]) -> (u64, (u32, u32)) {
     let fields = match body.len() {
-        10 => (u16_at(body, 0).map(u32::from), u16_at(body, 2).map(u32::from), u16_at(body, 4), u16_at(body, 6)),
-        14 | 16 => (u32_at(body, 0), u32_at(body, 4), u16_at(body, 8), u16_at(body, 10)),
+        10 => (
+            u16_at(body, 0).map(u32::from),
+            u16_at(body, 2).map(u32::from),
+            u16_at(body, 4),
+            u16_at(body, 6),
+        ),
+        14 | 16 => (
+            u32_at(body, 0),
+            u32_at(body, 4),
+            u16_at(body, 8),
+            u16_at(body, 10),
+        ),
         _ => return (0, (0, 0)),
     };
-    let (Some(first_row), Some(row_after), Some(first_col), Some(col_after)) = fields else { return (0, (0, 0)) };
+    let (Some(first_row), Some(row_after), Some(first_col), Some(col_after)) = fields else {
+        return (0, (0, 0));
+    };
     let (first_col, col_after) = (u32::from(first_col), u32::from(col_after));
     let far = (row_after.saturating_sub(1), col_after.saturating_sub(1));
-    let first_col = if first_col > 0xFF || col_after < first_col { 0 } else { first_col };
+    let first_col = if first_col > 0xFF || col_after < first_col {
+        0
+    } else {
+        first_col
+    };
     if row_after < 1 || col_after < 1 {
         return (1, far);
     }
@@ -203,7 +243,10 @@ impl Span {
     }
 
     fn cells(&self) -> u64 {
-        self.first.map_or(0, |(r, c)| (u64::from(self.last.0) - u64::from(r) + 1) * (u64::from(self.last.1) - u64::from(c) + 1))
+        self.first.map_or(0, |(r, c)| {
+            (u64::from(self.last.0) - u64::from(r) + 1)
+                * (u64::from(self.last.1) - u64::from(c) + 1)
+        })
     }
 }
 
@@ -250,6 +293,13 @@ mod tests {
         }
         globals.extend(record(EOF, &[]));
         assert_eq!(globals.len() as u32, sheet_at);
-        assert_eq!(super::globals(&globals).sheets.iter().map(|s| s.offset).collect::<Vec<_>>(), vec![sheet_at as usize; 2]);
+        assert_eq!(
+            super::globals(&globals)
+                .sheets
+                .iter()
+                .map(|s| s.offset)
+                .collect::<Vec<_>>(),
+            vec![sheet_at as usize; 2]
+        );
     }
 }

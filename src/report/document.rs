@@ -78,7 +78,13 @@ pub struct Section {
 impl Section {
     /// An empty section shown in `place`.
     pub fn new(place: Place, title: impl Into<String>) -> Section {
-        Section { title: title.into(), place, sheet: String::new(), new_page: false, blocks: Vec::new() }
+        Section {
+            title: title.into(),
+            place,
+            sheet: String::new(),
+            new_page: false,
+            blocks: Vec::new(),
+        }
     }
 
     /// The section's sheet name in the workbook.
@@ -152,7 +158,12 @@ pub struct Table {
 impl Table {
     /// A table with these columns and no rows yet.
     pub fn new(columns: Vec<Column>) -> Table {
-        Table { columns, rows: Vec::new(), empty: None, marked: Vec::new() }
+        Table {
+            columns,
+            rows: Vec::new(),
+            empty: None,
+            marked: Vec::new(),
+        }
     }
 
     /// The sentence the printed report shows when the table has no rows.
@@ -173,7 +184,11 @@ pub struct Column {
 
 impl Column {
     pub fn new(header: impl Into<String>, width: f32) -> Column {
-        Column { header: header.into(), width, colours: None }
+        Column {
+            header: header.into(),
+            width,
+            colours: None,
+        }
     }
 
     /// The column's percentages coloured by `colours`.

@@ -101,8 +101,16 @@ pub enum Part {
 }
 
 impl Part {
-    const ALL: [Part; 8] =
-        [Part::People, Part::Months, Part::Overdue, Part::Achievements, Part::Forms, Part::Groups, Part::Profiles, Part::Changes];
+    const ALL: [Part; 8] = [
+        Part::People,
+        Part::Months,
+        Part::Overdue,
+        Part::Achievements,
+        Part::Forms,
+        Part::Groups,
+        Part::Profiles,
+        Part::Changes,
+    ];
 }
 
 /// What to build a report of.
@@ -129,7 +137,14 @@ fn settings<'a>(
     term: Term,
     batch: &'a [String],
 ) -> Settings<'a> {
-    Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register, batch: Some(batch) }
+    Settings {
+        term,
+        thresholds: &config.thresholds,
+        definitions,
+        expected: &config.expected,
+        register,
+        batch: Some(batch),
+    }
 }
 
 /// Schools computed together: a batch's records of the school year are in memory at once,
@@ -167,23 +182,40 @@ impl ReportModel {
         log: &[Entry],
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
-        let compare = request.compare.unwrap_or_else(|| default_compare(term, log));
+        let compare = request
+            .compare
+            .unwrap_or_else(|| default_compare(term, log));
         // A comparison term nobody sent data for compares with nothing.
         let mut compare_has_data = false;
         for table in crate::schema::Table::ALL {
             compare_has_data |= !store.schools(table, &compare)?.is_empty();
         }
         let trend = trend_terms(store, term)?;
-        let context =
-            Context { store, config, definitions, request: &request, compare: compare_has_data.then_some(compare), trend: &trend };
+        let context = Context {
+            store,
+            config,
+            definitions,
+            request: &request,
+            compare: compare_has_data.then_some(compare),
+            trend: &trend,
+        };
         // A few batches at a time: polars alone keeps about one and a half cores busy on a
         // batch, and each batch in flight holds its records.
         let in_flight = config.limits.report_batches;
-        let batches = crate::parallel::map_on(in_flight, &school_batches(store, &[term, compare], request.register)?, |b| context.batch(b))
-            .into_iter()
-            .collect::<anyhow::Result<Vec<Batch>>>()?;
+        let batches = crate::parallel::map_on(
+            in_flight,
+            &school_batches(store, &[term, compare], request.register)?,
+            |b| context.batch(b),
+        )
+        .into_iter()
+        .collect::<anyhow::Result<Vec<Batch>>>()?;
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
-        let (mut now, mut before, mut schools, mut tables) = (Vec::new(), Vec::new(), Vec::new(), HashMap::<Part, Vec<DataFrame>>::new());
+        let (mut now, mut before, mut schools, mut tables) = (
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            HashMap::<Part, Vec<DataFrame>>::new(),
+        );
         let mut by_term: Vec<Vec<DataFrame>> = vec![Vec::new(); trend.len()];
         let mut trend_persons: Vec<Counts> = vec![Counts::default(); trend.len()];
         for batch in batches {
@@ -205,12 +237,22 @@ impl ReportModel {
         let only = |df: DataFrame| -> PolarsResult<DataFrame> {
             match request.school {
                 // The school's rows, and the municipality and region rows it is compared with.
-                Some(code) => df.lazy().filter(col("school_code").eq(lit(code.to_string())).or(col("school_code").eq(lit("")))).collect(),
+                Some(code) => df
+                    .lazy()
+                    .filter(
+                        col("school_code")
+                            .eq(lit(code.to_string()))
+                            .or(col("school_code").eq(lit(""))),
+                    )
+                    .collect(),
                 None => Ok(df),
             }
         };
         let long = only(indicators::combine(now)?)?;
-        let mut trend_rows = by_term.into_iter().map(|frames| only(indicators::combine(frames)?)).collect::<PolarsResult<Vec<_>>>()?;
+        let mut trend_rows = by_term
+            .into_iter()
+            .map(|frames| only(indicators::combine(frames)?))
+            .collect::<PolarsResult<Vec<_>>>()?;
         if let Some(k) = request.small_cell {
             // Each trend term's figures suppressed by that term's own counts, like the term's.
             for (rows, counts) in trend_rows.iter_mut().zip(&trend_persons) {
@@ -218,10 +260,24 @@ impl ReportModel {
                 *rows = crate::privacy::suppress(std::mem::take(rows), &counts, k)?.0;
             }
         }
-        let trend_values = trend_rows.iter().map(|rows| index(rows, false)).collect::<PolarsResult<Vec<_>>>()?;
-        let trend_units = trend_rows.iter().map(unit_index).collect::<PolarsResult<Vec<_>>>()?;
-        let trend_rows = if trend_rows.is_empty() { long.clear() } else { stack(trend_rows, &indicators::COLUMNS)? };
-        let previous = if before.is_empty() { long.clear() } else { only(indicators::combine(before)?)? };
+        let trend_values = trend_rows
+            .iter()
+            .map(|rows| index(rows, false))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let trend_units = trend_rows
+            .iter()
+            .map(unit_index)
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let trend_rows = if trend_rows.is_empty() {
+            long.clear()
+        } else {
+            stack(trend_rows, &indicators::COLUMNS)?
+        };
+        let previous = if before.is_empty() {
+            long.clear()
+        } else {
+            only(indicators::combine(before)?)?
+        };
         // Suppression is applied here, once, to each term's figures by that term's counts:
         // a previous value or a change is left out when either term's figure is.
         let (long, previous, suppressed) = match request.small_cell {
@@ -234,8 +290,9 @@ impl ReportModel {
             }
             None => (long, previous, HashSet::new()),
         };
-        let mut table =
-            |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> { only(stack(tables.remove(&part).unwrap_or_default(), columns)?) };
+        let mut table = |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> {
+            only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
+        };
         let label = term.label();
         let mut model = ReportModel {
             term,
@@ -244,27 +301,78 @@ impl ReportModel {
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
             words: Words::new(definitions),
-            schools: schools.into_iter().filter(|s| request.school.is_none_or(|o| o == s.code)).collect(),
+            schools: schools
+                .into_iter()
+                .filter(|s| request.school.is_none_or(|o| o == s.code))
+                .collect(),
             groups: table(Part::Groups, &["school_code"])?,
             changes: changes(&long, &previous, &compare)?,
-            people: table(Part::People, &["school_code", "id", "full_name", "role", "class", "subject", "tutor_id"])?,
-            months: table(Part::Months, &["school_code", "month", "events", "present", "marked", "rate"])?,
-            overdue: table(Part::Overdue, &["school_code", "id", "full_name", "goal", "activity", "due"])?,
-            achievements: table(Part::Achievements, &["school_code", "level", "nomination", "achievements"])?,
-            forms: table(Part::Forms, &["school_code", "municipality", "form", "received"])?,
-            profiles: table(Part::Profiles, &["school_code", "instrument", "wave", "competency", "direction", "score"])?,
+            people: table(
+                Part::People,
+                &[
+                    "school_code",
+                    "id",
+                    "full_name",
+                    "role",
+                    "class",
+                    "subject",
+                    "tutor_id",
+                ],
+            )?,
+            months: table(
+                Part::Months,
+                &[
+                    "school_code",
+                    "month",
+                    "events",
+                    "present",
+                    "marked",
+                    "rate",
+                ],
+            )?,
+            overdue: table(
+                Part::Overdue,
+                &["school_code", "id", "full_name", "goal", "activity", "due"],
+            )?,
+            achievements: table(
+                Part::Achievements,
+                &["school_code", "level", "nomination", "achievements"],
+            )?,
+            forms: table(
+                Part::Forms,
+                &["school_code", "municipality", "form", "received"],
+            )?,
+            profiles: table(
+                Part::Profiles,
+                &[
+                    "school_code",
+                    "instrument",
+                    "wave",
+                    "competency",
+                    "direction",
+                    "score",
+                ],
+            )?,
             only_school: request.school.map(String::from),
             trend: trend_rows,
             trend_terms: trend,
             trend_values,
             trend_units,
-            log: log.iter().filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c)).cloned().collect(),
+            log: log
+                .iter()
+                .filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c))
+                .cloned()
+                .collect(),
             small_cell: request.small_cell,
             suppressed,
             values: index(&long, true)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
-            by_school: if request.school_reports { split_by_school(&long)? } else { HashMap::new() },
+            by_school: if request.school_reports {
+                split_by_school(&long)?
+            } else {
+                HashMap::new()
+            },
             parts: HashMap::new(),
             previous: index(&previous, false)?,
             indicators: long,
@@ -280,29 +388,54 @@ impl ReportModel {
 
     /// A school-scope value (`entity` empty), or a person's value.
     pub fn value(&self, school: &str, entity: &str, indicator: &str, group: &str) -> Option<f64> {
-        let scope = if entity.is_empty() { "school" } else { "person" };
-        self.values.get(&key([scope, school, entity, indicator, group])).copied()
+        let scope = if entity.is_empty() {
+            "school"
+        } else {
+            "person"
+        };
+        self.values
+            .get(&key([scope, school, entity, indicator, group]))
+            .copied()
     }
 
     /// Whether a school's (`scope` "school", `unit` its code) or a municipality's or the
     /// region's figure was withheld by suppression.
     pub fn is_suppressed(&self, scope: &str, unit: &str, indicator: &str, group: &str) -> bool {
-        let key = if scope == "school" { key([scope, unit, "", indicator, group]) } else { key([scope, unit, indicator, group]) };
+        let key = if scope == "school" {
+            key([scope, unit, "", indicator, group])
+        } else {
+            key([scope, unit, indicator, group])
+        };
         self.suppressed.contains(&key)
     }
 
     /// A school-scope value in each term of the year trend, `None` where it has none.
     pub fn trend_of(&self, school: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
         let key = key(["school", school, "", indicator, group]);
-        self.trend_values.iter().map(|values| values.get(&key).copied()).collect()
+        self.trend_values
+            .iter()
+            .map(|values| values.get(&key).copied())
+            .collect()
     }
 
     /// A municipality's (or, with `municipality` empty, the region's) value in each term of
     /// the year trend, `None` where it has none.
-    pub fn unit_trend_of(&self, municipality: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
-        let scope = if municipality.is_empty() { "region" } else { "municipality" };
+    pub fn unit_trend_of(
+        &self,
+        municipality: &str,
+        indicator: &str,
+        group: &str,
+    ) -> Vec<Option<f64>> {
+        let scope = if municipality.is_empty() {
+            "region"
+        } else {
+            "municipality"
+        };
         let key = key([scope, municipality, indicator, group]);
-        self.trend_units.iter().map(|values| values.get(&key).copied()).collect()
+        self.trend_units
+            .iter()
+            .map(|values| values.get(&key).copied())
+            .collect()
     }
 
     /// `trend.csv`: the year trend in long form, `term, scope, unit, group, indicator,
@@ -314,7 +447,10 @@ impl ReportModel {
             .select([
                 col("term"),
                 col("scope"),
-                when(col("scope").eq(lit("school"))).then(col("school_code")).otherwise(col("municipality")).alias("unit"),
+                when(col("scope").eq(lit("school")))
+                    .then(col("school_code"))
+                    .otherwise(col("municipality"))
+                    .alias("unit"),
                 col("group"),
                 col("indicator"),
                 col("value"),
@@ -324,7 +460,9 @@ impl ReportModel {
 
     /// The school-scope value of the comparison term.
     pub fn previous(&self, school: &str, indicator: &str, group: &str) -> Option<f64> {
-        self.previous.get(&key(["school", school, "", indicator, group])).copied()
+        self.previous
+            .get(&key(["school", school, "", indicator, group]))
+            .copied()
     }
 
     /// The whole table behind a [`Part`].
@@ -343,18 +481,43 @@ impl ReportModel {
 
     /// A municipality value (`municipality` given) or the region's (empty), and its value
     /// in the comparison term.
-    pub fn unit_value(&self, municipality: &str, indicator: &str, group: &str) -> (Option<f64>, Option<f64>) {
-        let scope = if municipality.is_empty() { "region" } else { "municipality" };
+    pub fn unit_value(
+        &self,
+        municipality: &str,
+        indicator: &str,
+        group: &str,
+    ) -> (Option<f64>, Option<f64>) {
+        let scope = if municipality.is_empty() {
+            "region"
+        } else {
+            "municipality"
+        };
         let key = key([scope, municipality, indicator, group]);
-        (self.units.get(&key).copied(), self.units_before.get(&key).copied())
+        (
+            self.units.get(&key).copied(),
+            self.units_before.get(&key).copied(),
+        )
     }
 
     /// Rows of the long table of one school and scope, in table order.
-    pub fn rows(&self, school: &str, scope: &str, indicator_prefix: &str) -> PolarsResult<DataFrame> {
-        let Some(rows) = self.by_school.get(school) else { return Ok(self.indicators.clear()) };
+    pub fn rows(
+        &self,
+        school: &str,
+        scope: &str,
+        indicator_prefix: &str,
+    ) -> PolarsResult<DataFrame> {
+        let Some(rows) = self.by_school.get(school) else {
+            return Ok(self.indicators.clear());
+        };
         rows.clone()
             .lazy()
-            .filter(col("scope").eq(lit(scope.to_string())).and(col("indicator").str().starts_with(lit(indicator_prefix.to_string()))))
+            .filter(
+                col("scope").eq(lit(scope.to_string())).and(
+                    col("indicator")
+                        .str()
+                        .starts_with(lit(indicator_prefix.to_string())),
+                ),
+            )
             .collect()
     }
 }
@@ -369,7 +532,13 @@ fn key<const N: usize>(parts: [&str; N]) -> String {
 /// person rows.
 fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f64>> {
     let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
-    let (scope, school, entity, indicator, group) = (col("scope")?, col("school_code")?, col("entity")?, col("indicator")?, col("group")?);
+    let (scope, school, entity, indicator, group) = (
+        col("scope")?,
+        col("school_code")?,
+        col("entity")?,
+        col("indicator")?,
+        col("group")?,
+    );
     let value = long.column("value")?.f64()?.clone();
     let mut map = HashMap::with_capacity(long.height());
     for i in 0..long.height() {
@@ -378,7 +547,16 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f6
             if !with_entity && get(&scope) == "person" {
                 continue;
             }
-            map.insert(key([get(&scope), get(&school), get(&entity), get(&indicator), get(&group)]), v);
+            map.insert(
+                key([
+                    get(&scope),
+                    get(&school),
+                    get(&entity),
+                    get(&indicator),
+                    get(&group),
+                ]),
+                v,
+            );
         }
     }
     Ok(map)
@@ -387,8 +565,13 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f6
 /// Keys of suppressed rows: as in `values` for schools, as in `units` for wider units.
 fn suppressed_keys(hidden: &DataFrame) -> PolarsResult<HashSet<String>> {
     let col = |n: &str| hidden.column(n).and_then(|c| c.str().cloned());
-    let (scope, muni, school, indicator, group) =
-        (col("scope")?, col("municipality")?, col("school_code")?, col("indicator")?, col("group")?);
+    let (scope, muni, school, indicator, group) = (
+        col("scope")?,
+        col("municipality")?,
+        col("school_code")?,
+        col("indicator")?,
+        col("group")?,
+    );
     Ok((0..hidden.height())
         .map(|i| {
             let get = |c| crate::frame::text_at(c, i);
@@ -406,7 +589,12 @@ fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>>
         return Ok(parts);
     }
     for part in long.partition_by(["school_code"], true)? {
-        let code = part.column("school_code")?.str()?.get(0).unwrap_or_default().to_string();
+        let code = part
+            .column("school_code")?
+            .str()?
+            .get(0)
+            .unwrap_or_default()
+            .to_string();
         parts.insert(code, part);
     }
     Ok(parts)
@@ -415,7 +603,12 @@ fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>>
 /// (scope, municipality, indicator, group) -> value of the municipality and region rows.
 fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<String, f64>> {
     let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
-    let (scope, muni, indicator, group) = (col("scope")?, col("municipality")?, col("indicator")?, col("group")?);
+    let (scope, muni, indicator, group) = (
+        col("scope")?,
+        col("municipality")?,
+        col("indicator")?,
+        col("group")?,
+    );
     let value = long.column("value")?.f64()?.clone();
     let mut map = HashMap::new();
     for i in 0..long.height() {
@@ -443,8 +636,14 @@ fn default_compare(term: Term, log: &[Entry]) -> Term {
 /// never shows as zeros.
 fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
     let mut terms = Vec::new();
-    for period in crate::schema::Period::ALL.into_iter().filter(|p| p.kind() == term.period.kind()) {
-        let t = Term { year: term.year, period };
+    for period in crate::schema::Period::ALL
+        .into_iter()
+        .filter(|p| p.kind() == term.period.kind())
+    {
+        let t = Term {
+            year: term.year,
+            period,
+        };
         if t.end() > term.end() {
             continue;
         }
@@ -462,8 +661,13 @@ fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
 /// The schools of the terms' school years (folder names of the store) and of the register,
 /// in batches of [`BATCH_SCHOOLS`]; one empty batch when there are none, so the model
 /// still has its (empty) tables.
-fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) -> anyhow::Result<Vec<Vec<String>>> {
-    let mut codes: std::collections::BTreeSet<String> = register.iter().map(|(code, _)| code.clone()).collect();
+fn school_batches(
+    store: &Store,
+    terms: &[Term],
+    register: &[(String, String)],
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let mut codes: std::collections::BTreeSet<String> =
+        register.iter().map(|(code, _)| code.clone()).collect();
     // A comparison term of the same school year adds no folders to look at.
     let years: std::collections::BTreeSet<_> = terms.iter().map(|t| t.year).collect();
     for year in years {
@@ -474,7 +678,14 @@ fn school_batches(store: &Store, terms: &[Term], register: &[(String, String)]) 
         }
     }
     let codes: Vec<String> = codes.into_iter().collect();
-    Ok(if codes.is_empty() { vec![Vec::new()] } else { codes.chunks(BATCH_SCHOOLS).map(<[String]>::to_vec).collect() })
+    Ok(if codes.is_empty() {
+        vec![Vec::new()]
+    } else {
+        codes
+            .chunks(BATCH_SCHOOLS)
+            .map(<[String]>::to_vec)
+            .collect()
+    })
 }
 
 /// What every batch of a report is computed with.
@@ -502,7 +713,11 @@ impl Context<'_> {
         persons.add_persons(&rows)?;
         let mut persons_before = Counts::default();
         let not_person = || col("scope").neq(lit("person"));
-        let now = if request.school_reports { rows } else { rows.lazy().filter(not_person()).collect()? };
+        let now = if request.school_reports {
+            rows
+        } else {
+            rows.lazy().filter(not_person()).collect()?
+        };
         let previous = match self.compare {
             Some(compare) => {
                 // Inputs hold a whole school year: a comparison term of the same year reuses them.
@@ -511,7 +726,11 @@ impl Context<'_> {
                 } else {
                     Inputs::load(self.store, &compare, Some(batch))?.with_register(register)?
                 };
-                let rows = indicators::compute_schools(&before, &settings(config, definitions, register, compare, batch))?.rows;
+                let rows = indicators::compute_schools(
+                    &before,
+                    &settings(config, definitions, register, compare, batch),
+                )?
+                .rows;
                 persons_before.add_persons(&rows)?;
                 Some(rows.lazy().filter(not_person()).collect()?)
             }
@@ -521,13 +740,24 @@ impl Context<'_> {
         // comparison term are already computed above.
         let (mut trend, mut trend_persons) = (Vec::new(), Vec::new());
         for &t in self.trend {
-            let reused = if Some(t) == self.compare { previous.clone() } else { None };
+            let reused = if Some(t) == self.compare {
+                previous.clone()
+            } else {
+                None
+            };
             let (rows, counts) = if t == term {
-                (now.clone().lazy().filter(not_person()).collect()?, persons.clone())
+                (
+                    now.clone().lazy().filter(not_person()).collect()?,
+                    persons.clone(),
+                )
             } else if let Some(rows) = reused {
                 (rows, persons_before.clone())
             } else {
-                let rows = indicators::compute_schools(&inputs, &settings(config, definitions, register, t, batch))?.rows;
+                let rows = indicators::compute_schools(
+                    &inputs,
+                    &settings(config, definitions, register, t, batch),
+                )?
+                .rows;
                 let mut counts = Counts::default();
                 if request.small_cell.is_some() {
                     counts.add_persons(&rows)?;
@@ -544,11 +774,15 @@ impl Context<'_> {
             tables.push((Part::Months, months(&inputs, &term)?));
             tables.push((Part::Overdue, overdue(&inputs, &s)?));
             tables.push((Part::Achievements, achievements(&inputs, &s)?));
-            if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)? {
+            if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)?
+            {
                 tables.push((Part::Profiles, profiles));
             }
         }
-        let tables = tables.into_iter().map(|(part, frame)| Ok((part, compact(frame)?))).collect::<PolarsResult<_>>()?;
+        let tables = tables
+            .into_iter()
+            .map(|(part, frame)| Ok((part, compact(frame)?)))
+            .collect::<PolarsResult<_>>()?;
         Ok(Batch {
             now: compact(now)?,
             previous: previous.map(compact).transpose()?,
@@ -572,7 +806,11 @@ fn compact(frame: DataFrame) -> PolarsResult<DataFrame> {
         .iter()
         .cloned()
         .map(|column| match column.str() {
-            Ok(text) => text.iter().collect::<StringChunked>().with_name(column.name().clone()).into_column(),
+            Ok(text) => text
+                .iter()
+                .collect::<StringChunked>()
+                .with_name(column.name().clone())
+                .into_column(),
             Err(_) => column,
         })
         .collect();
@@ -586,7 +824,11 @@ fn stack(frames: Vec<DataFrame>, columns: &[&str]) -> PolarsResult<DataFrame> {
     }
     concat(
         frames.into_iter().map(IntoLazy::lazy).collect::<Vec<_>>(),
-        UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() },
+        UnionArgs {
+            diagonal: true,
+            to_supertypes: true,
+            ..Default::default()
+        },
     )?
     .collect()
 }
@@ -594,14 +836,26 @@ fn stack(frames: Vec<DataFrame>, columns: &[&str]) -> PolarsResult<DataFrame> {
 /// Schools with data in the school year, as their files name them.
 fn schools(inputs: &Inputs) -> PolarsResult<Vec<School>> {
     let mut seen: Vec<School> = Vec::new();
-    for lf in [&inputs.roster, &inputs.events, &inputs.answers, &inputs.diag_tasks, &inputs.route].into_iter().flatten() {
+    for lf in [
+        &inputs.roster,
+        &inputs.events,
+        &inputs.answers,
+        &inputs.diag_tasks,
+        &inputs.route,
+    ]
+    .into_iter()
+    .flatten()
+    {
         let df = lf
             .clone()
             .select([col("school_code"), col("school_name"), col("municipality")])
             .unique(None, UniqueKeepStrategy::Any)
             .collect()?;
-        let (c, n, m) =
-            (df.column("school_code")?.str()?.clone(), df.column("school_name")?.str()?.clone(), df.column("municipality")?.str()?.clone());
+        let (c, n, m) = (
+            df.column("school_code")?.str()?.clone(),
+            df.column("school_name")?.str()?.clone(),
+            df.column("municipality")?.str()?.clone(),
+        );
         for i in 0..df.height() {
             let code = c.get(i).unwrap_or_default();
             if seen.iter().any(|s| s.code == code) {
@@ -618,28 +872,67 @@ fn schools(inputs: &Inputs) -> PolarsResult<Vec<School>> {
 }
 
 fn empty(columns: &[&str]) -> PolarsResult<DataFrame> {
-    DataFrame::new(0, columns.iter().map(|c| Column::new((*c).into(), Vec::<String>::new())).collect())
+    DataFrame::new(
+        0,
+        columns
+            .iter()
+            .map(|c| Column::new((*c).into(), Vec::<String>::new()))
+            .collect(),
+    )
 }
 
 fn people(inputs: &Inputs) -> PolarsResult<DataFrame> {
     let Some(roster) = inputs.roster.clone() else {
-        return empty(&["school_code", "id", "full_name", "role", "class", "subject", "tutor_id"]);
+        return empty(&[
+            "school_code",
+            "id",
+            "full_name",
+            "role",
+            "class",
+            "subject",
+            "tutor_id",
+        ]);
     };
     indicators::roster::current(roster)?
-        .select([col("school_code"), col("id"), col("full_name"), col("role"), col("class"), col("subject"), col("tutor_id")])
-        .sort(["school_code", "role", "full_name"], SortMultipleOptions::default())
+        .select([
+            col("school_code"),
+            col("id"),
+            col("full_name"),
+            col("role"),
+            col("class"),
+            col("subject"),
+            col("tutor_id"),
+        ])
+        .sort(
+            ["school_code", "role", "full_name"],
+            SortMultipleOptions::default(),
+        )
         .collect()
 }
 
 fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
     let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else {
-        return empty(&["school_code", "month", "events", "present", "marked", "rate"]);
+        return empty(&[
+            "school_code",
+            "month",
+            "events",
+            "present",
+            "marked",
+            "rate",
+        ]);
     };
-    let events = of_term(events, term).with_column(col("date").dt().strftime("%Y-%m").alias("month"));
-    let per_event = of_term(marks, term).group_by([col("school_code"), col("author"), col("event_id")]).agg([
-        col("mark").eq(lit("present")).cast(DataType::Float64).sum().alias("present"),
-        len().cast(DataType::Float64).alias("marked"),
-    ]);
+    let events =
+        of_term(events, term).with_column(col("date").dt().strftime("%Y-%m").alias("month"));
+    let per_event = of_term(marks, term)
+        .group_by([col("school_code"), col("author"), col("event_id")])
+        .agg([
+            col("mark")
+                .eq(lit("present"))
+                .cast(DataType::Float64)
+                .sum()
+                .alias("present"),
+            len().cast(DataType::Float64).alias("marked"),
+        ]);
     events
         .join(
             per_event,
@@ -661,7 +954,11 @@ fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
 fn with_names(lf: LazyFrame, inputs: &Inputs) -> PolarsResult<LazyFrame> {
     Ok(match inputs.roster.clone() {
         Some(r) => lf.join(
-            indicators::roster::current(r)?.select([col("school_code").alias("n_school"), col("id").alias("n_id"), col("full_name")]),
+            indicators::roster::current(r)?.select([
+                col("school_code").alias("n_school"),
+                col("id").alias("n_id"),
+                col("full_name"),
+            ]),
             [col("school_code"), col("id")],
             [col("n_school"), col("n_id")],
             JoinArgs::new(JoinType::Left),
@@ -676,7 +973,14 @@ fn overdue(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     };
     let late = items.filter(col("due_now").and(col("status").eq(lit("запланировано"))));
     with_names(late, inputs)?
-        .select([col("school_code"), col("id"), col("full_name"), col("goal"), col("activity"), col("due")])
+        .select([
+            col("school_code"),
+            col("id"),
+            col("full_name"),
+            col("goal"),
+            col("activity"),
+            col("due"),
+        ])
         .sort(["school_code", "due", "id"], SortMultipleOptions::default())
         .collect()
 }
@@ -687,9 +991,16 @@ fn achievements(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame>
     };
     items
         .filter(col("achievement"))
-        .group_by([col("school_code"), col("level"), col("nomination").fill_null(lit("без номинации"))])
+        .group_by([
+            col("school_code"),
+            col("level"),
+            col("nomination").fill_null(lit("без номинации")),
+        ])
         .agg([len().cast(DataType::Float64).alias("achievements")])
-        .sort(["school_code", "level", "nomination"], SortMultipleOptions::default())
+        .sort(
+            ["school_code", "level", "nomination"],
+            SortMultipleOptions::default(),
+        )
         .collect()
 }
 
@@ -697,17 +1008,23 @@ fn achievements(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame>
 fn changes(current: &DataFrame, previous: &DataFrame, compare: &Term) -> PolarsResult<DataFrame> {
     let keys = ["scope", "municipality", "school_code", "group", "indicator"];
     let not_person = col("scope").neq(lit("person"));
-    let prev = previous
-        .clone()
-        .lazy()
-        .filter(not_person.clone())
-        .select(keys.iter().map(|k| col(*k)).chain([col("value").alias("previous")]).collect::<Vec<_>>());
+    let prev = previous.clone().lazy().filter(not_person.clone()).select(
+        keys.iter()
+            .map(|k| col(*k))
+            .chain([col("value").alias("previous")])
+            .collect::<Vec<_>>(),
+    );
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     current
         .clone()
         .lazy()
         .filter(not_person)
-        .join(prev, key_exprs.clone(), key_exprs, JoinArgs::new(JoinType::Left))
+        .join(
+            prev,
+            key_exprs.clone(),
+            key_exprs,
+            JoinArgs::new(JoinType::Left),
+        )
         .select([
             col("term"),
             lit(compare.label()).alias("compare_term"),

@@ -22,26 +22,38 @@ pub struct Words {
 
 impl Words {
     pub fn new(definitions: &Definitions) -> Words {
-        Words { definitions: definitions.clone() }
+        Words {
+            definitions: definitions.clone(),
+        }
     }
 
     /// A questionnaire by its title; a diagnostic (named in words already) as it is.
     pub fn instrument<'a>(&'a self, code: &'a str) -> &'a str {
-        self.definitions.get(code).map_or(code, |q| q.title.as_str())
+        self.definitions
+            .get(code)
+            .map_or(code, |q| q.title.as_str())
     }
 
     /// Whether a questionnaire's higher figures mean more difficulty (`direction =
     /// "higher_worse"`); false for anything else.
     pub fn higher_worse(&self, instrument: &str) -> bool {
-        self.definitions.get(instrument).is_some_and(|q| q.direction == Some(crate::definitions::Direction::HigherWorse))
+        self.definitions
+            .get(instrument)
+            .is_some_and(|q| q.direction == Some(crate::definitions::Direction::HigherWorse))
     }
 
     /// A competency or item of a questionnaire with its name: `К1 Выявление образовательного
     /// запроса`, `П1 Выбрал(а) бы этого тьютора снова`; anything else as it is.
     pub fn part(&self, instrument: &str, code: &str) -> String {
-        let Some(q) = self.definitions.get(instrument) else { return code.to_string() };
-        let name =
-            q.competencies.iter().find(|c| c.code == code).map(|c| c.name.as_str()).or_else(|| q.item(code).map(|i| i.text.as_str()));
+        let Some(q) = self.definitions.get(instrument) else {
+            return code.to_string();
+        };
+        let name = q
+            .competencies
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.name.as_str())
+            .or_else(|| q.item(code).map(|i| i.text.as_str()));
         match name {
             Some(name) if name != code => format!("{code} {name}"),
             _ => code.to_string(),
@@ -74,7 +86,9 @@ impl Words {
         }
         let titled = |kind: &str, rest: &str| {
             let (instrument, wave) = rest.rsplit_once('/').unwrap_or((rest, ""));
-            let wave = Wave::parse(wave).map(|w| format!(" ({})", w.russian())).unwrap_or_default();
+            let wave = Wave::parse(wave)
+                .map(|w| format!(" ({})", w.russian()))
+                .unwrap_or_default();
             format!("{kind} «{}»{wave}", self.instrument(instrument))
         };
         match label.split_once(':') {
@@ -92,11 +106,19 @@ impl Words {
             return self.form(form);
         };
         let mut parts = key.split('|').skip(1);
-        let (instrument, wave) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let (instrument, wave) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
         match (instrument, wave) {
             ("", _) => kind.russian().to_string(),
             (i, "") => format!("{}: {}", kind.russian(), self.instrument(i)),
-            (i, w) => format!("{}: {}, {}", kind.russian(), self.instrument(i), self::wave(w)),
+            (i, w) => format!(
+                "{}: {}, {}",
+                kind.russian(),
+                self.instrument(i),
+                self::wave(w)
+            ),
         }
     }
 }
@@ -123,7 +145,11 @@ pub fn value(indicator: Indicator, value: f64) -> String {
 pub fn in_unit(unit: Unit, value: f64) -> String {
     match unit {
         Unit::Percent => format!("{} %", number(value, 1)),
-        Unit::Points => format!("{}{} п. п.", if value > 0.0 { "+" } else { "" }, number(value, 1)),
+        Unit::Points => format!(
+            "{}{} п. п.",
+            if value > 0.0 { "+" } else { "" },
+            number(value, 1)
+        ),
         Unit::Count => number(value, 0),
         Unit::Number => number(value, 1),
         Unit::Flag => flag(value).into(),
@@ -171,14 +197,29 @@ mod tests {
             words.path("tutor-competency/start/К1/высокий"),
             "Самооценка тьюторской компетенции наставника, входная, К1 Выявление образовательного запроса, высокий"
         );
-        assert_eq!(words.path("ОГЭ математика/final/17"), "ОГЭ математика, итоговая, 17");
-        assert_eq!(words.form("d:ОГЭ математика/final"), "Диагностика «ОГЭ математика» (итоговая)");
-        assert_eq!(words.form("q:gia-difficulties/start"), "Анкета «Затруднения педагога в подготовке к ГИА» (входная)");
+        assert_eq!(
+            words.path("ОГЭ математика/final/17"),
+            "ОГЭ математика, итоговая, 17"
+        );
+        assert_eq!(
+            words.form("d:ОГЭ математика/final"),
+            "Диагностика «ОГЭ математика» (итоговая)"
+        );
+        assert_eq!(
+            words.form("q:gia-difficulties/start"),
+            "Анкета «Затруднения педагога в подготовке к ГИА» (входная)"
+        );
         assert_eq!(words.form("roster"), "Состав участников");
         assert_eq!(
-            words.logged_form("questionnaire", "questionnaire|tutor-feedback|final|Иванова И. И."),
+            words.logged_form(
+                "questionnaire",
+                "questionnaire|tutor-feedback|final|Иванова И. И."
+            ),
             "Анкета: Обратная связь о тьюторском сопровождении, итоговая"
         );
-        assert_eq!(words.logged_form("attendance", "attendance|||Иванова И. И."), "Журнал посещаемости");
+        assert_eq!(
+            words.logged_form("attendance", "attendance|||Иванова И. И."),
+            "Журнал посещаемости"
+        );
     }
 }

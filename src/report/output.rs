@@ -24,9 +24,15 @@ use crate::store::Store;
 /// Writes the outputs of a term into `reports/<term>/`: the term's tables, and the workbook
 /// and PDF of every school of the model, or only of `schools` (a school's reports show its
 /// own data only, so new data of a few schools changes only theirs); returns the files.
-pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: Option<&BTreeSet<String>>) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_term(
+    reports: &Path,
+    model: &ReportModel,
+    fonts: &Fonts,
+    schools: Option<&BTreeSet<String>>,
+) -> anyhow::Result<Vec<PathBuf>> {
     let dir = term_dir(reports, &model.term);
-    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("не удалось создать {}", dir.display()))?;
     let mut written = Vec::new();
     let mut out = |name: &str, bytes: Vec<u8>| -> anyhow::Result<()> {
         let path = dir.join(name);
@@ -36,7 +42,10 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: O
     };
     if model.only_school.is_none() {
         out("indicators.csv", csv::frame_to_csv(&model.indicators)?)?;
-        out("indicators.parquet", csv::frame_to_parquet(&model.indicators)?)?;
+        out(
+            "indicators.parquet",
+            csv::frame_to_parquet(&model.indicators)?,
+        )?;
         out("groups.csv", csv::frame_to_csv(&model.groups)?)?;
         out("changes.csv", csv::frame_to_csv(&model.changes)?)?;
         out("trend.csv", csv::frame_to_csv(&model.trend_table()?)?)?;
@@ -47,8 +56,15 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: O
     // content only: printpdf's process-wide counter names nothing left in the file (fonts
     // get fixed names, the trailer ID is a digest, `render::pdf::layout::content_id`), so
     // which thread takes which school changes no byte.
-    let chosen: Vec<&School> = model.schools.iter().filter(|s| schools.is_none_or(|set| set.contains(&s.code))).collect();
-    let progress = std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["отчёта школ", "отчётов школ"]));
+    let chosen: Vec<&School> = model
+        .schools
+        .iter()
+        .filter(|s| schools.is_none_or(|set| set.contains(&s.code)))
+        .collect();
+    let progress = std::sync::Mutex::new(crate::progress::Progress::new(
+        chosen.len(),
+        ["отчёта школ", "отчётов школ"],
+    ));
     let files = crate::parallel::map(&chosen, |school| -> anyhow::Result<[PathBuf; 2]> {
         let document = school::document(model, school);
         let workbook = dir.join(format!("{}.xlsx", school.code));
@@ -69,9 +85,15 @@ pub fn write_term(reports: &Path, model: &ReportModel, fonts: &Fonts, schools: O
 /// Writes a centre's outputs of a term: no person rows, file names (which often carry a
 /// teacher's name) replaced by their content hash. Small cells are not in the model at all
 /// (`ReportModel::small_cell`), so no output has to leave them out.
-pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreView, fonts: &Fonts) -> anyhow::Result<Vec<PathBuf>> {
+pub fn write_centre(
+    reports: &Path,
+    model: &ReportModel,
+    view: &centre::CentreView,
+    fonts: &Fonts,
+) -> anyhow::Result<Vec<PathBuf>> {
     let dir = term_dir(reports, &model.term);
-    std::fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("не удалось создать {}", dir.display()))?;
     let log: Vec<_> = model
         .log
         .iter()
@@ -87,15 +109,38 @@ pub fn write_centre(reports: &Path, model: &ReportModel, view: &centre::CentreVi
     // tables hold millions of rows, and all six at once were most of the peak memory. The
     // PDF, the longest, goes first.
     let region = Region::new(model, view);
-    let document = centre::document(model, view, region_pages::completeness(&region), region_pages::pages(model, view, &region));
+    let document = centre::document(
+        model,
+        view,
+        region_pages::completeness(&region),
+        region_pages::pages(model, view, &region),
+    );
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let outputs: [(&str, Render); 6] = [
-        ("centre.pdf", Box::new(|out| Ok(out.write_all(&Pdf { fonts }.render(&document)?)?))),
-        ("changes.csv", Box::new(|out| csv::write_frame(&model.changes, out))),
-        ("indicators.csv", Box::new(|out| csv::write_frame(&model.indicators, out))),
-        ("centre.xlsx", Box::new(|out| Ok(out.write_all(&Xlsx.render(&document)?)?))),
-        ("indicators.parquet", Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?))),
-        ("ingest-log.csv", Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?))),
+        (
+            "centre.pdf",
+            Box::new(|out| Ok(out.write_all(&Pdf { fonts }.render(&document)?)?)),
+        ),
+        (
+            "changes.csv",
+            Box::new(|out| csv::write_frame(&model.changes, out)),
+        ),
+        (
+            "indicators.csv",
+            Box::new(|out| csv::write_frame(&model.indicators, out)),
+        ),
+        (
+            "centre.xlsx",
+            Box::new(|out| Ok(out.write_all(&Xlsx.render(&document)?)?)),
+        ),
+        (
+            "indicators.parquet",
+            Box::new(|out| Ok(out.write_all(&csv::frame_to_parquet(&model.indicators)?)?)),
+        ),
+        (
+            "ingest-log.csv",
+            Box::new(|out| Ok(out.write_all(&csv::entries_to_csv(&log)?)?)),
+        ),
     ];
     crate::parallel::map_on(2, &outputs, |(name, render)| {
         let path = dir.join(name);
@@ -118,9 +163,17 @@ pub fn write_cards(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let root = term_dir(reports, &model.term).join("cards");
     let mut written = Vec::new();
-    for school in model.schools.iter().filter(|s| selection.school.as_deref().is_none_or(|c| c == s.code)) {
+    for school in model
+        .schools
+        .iter()
+        .filter(|s| selection.school.as_deref().is_none_or(|c| c == s.code))
+    {
         let details = card::Details::load(store, config, definitions, model, school)?;
-        let chosen: Vec<&card::Person> = details.people.iter().filter(|p| p.role != "тьютор" && selection.wants(p)).collect();
+        let chosen: Vec<&card::Person> = details
+            .people
+            .iter()
+            .filter(|p| p.role != "тьютор" && selection.wants(p))
+            .collect();
         if chosen.is_empty() {
             continue;
         }
@@ -128,23 +181,34 @@ pub fn write_cards(
         // Cards render on every core: a PDF's bytes depend on its content only
         // (`layout::content_id`). Each card is laid out once; its pages go into its own file
         // and into its tutor's.
-        let progress =
-            std::sync::Mutex::new(crate::progress::Progress::new(chosen.len(), ["индивидуальной карточки", "индивидуальных карточек"]));
-        let cards = crate::parallel::map(&chosen, |person| -> anyhow::Result<(PathBuf, pdf::card::Laid)> {
-            let card = details.card(person, definitions);
-            let laid = pdf::card::lay_out(&card, fonts);
-            let folder = if person.role == "обучающийся" && !person.class.trim().is_empty() {
-                person.class.trim().to_string()
-            } else {
-                card::role_folder(&person.role)
-            };
-            let path = dir.join(card::safe_name(&folder)).join(card::file_name(person));
-            write_file(&path, &pdf::card::save(model.generated_at, fonts, &card.title(), vec![laid.clone()]))?;
-            if let Ok(mut progress) = progress.lock() {
-                progress.step();
-            }
-            Ok((path, laid))
-        });
+        let progress = std::sync::Mutex::new(crate::progress::Progress::new(
+            chosen.len(),
+            ["индивидуальной карточки", "индивидуальных карточек"],
+        ));
+        let cards = crate::parallel::map(
+            &chosen,
+            |person| -> anyhow::Result<(PathBuf, pdf::card::Laid)> {
+                let card = details.card(person, definitions);
+                let laid = pdf::card::lay_out(&card, fonts);
+                let folder = if person.role == "обучающийся" && !person.class.trim().is_empty()
+                {
+                    person.class.trim().to_string()
+                } else {
+                    card::role_folder(&person.role)
+                };
+                let path = dir
+                    .join(card::safe_name(&folder))
+                    .join(card::file_name(person));
+                write_file(
+                    &path,
+                    &pdf::card::save(model.generated_at, fonts, &card.title(), vec![laid.clone()]),
+                )?;
+                if let Ok(mut progress) = progress.lock() {
+                    progress.step();
+                }
+                Ok((path, laid))
+            },
+        );
         let mut pages: HashMap<&str, pdf::card::Laid> = HashMap::new();
         for (person, card) in chosen.iter().zip(cards) {
             let (path, laid) = card?;
@@ -152,19 +216,35 @@ pub fn write_cards(
             pages.insert(person.id.as_str(), laid);
         }
         if selection.bundles() {
-            let tutors: Vec<&card::Person> =
-                details.people.iter().filter(|p| p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id)).collect();
-            let bundles = crate::parallel::map(&tutors, |tutor| -> anyhow::Result<Option<PathBuf>> {
-                let parts: Vec<_> =
-                    chosen.iter().filter(|p| p.tutor_id == tutor.id).filter_map(|p| pages.get(p.id.as_str()).cloned()).collect();
-                if parts.is_empty() {
-                    return Ok(None);
-                }
-                let title = format!("Карточки тьюторантов: {}, {}", tutor.full_name, model.term.russian());
-                let path = dir.join("по тьюторам").join(card::file_name(tutor));
-                write_file(&path, &pdf::card::save(model.generated_at, fonts, &title, parts))?;
-                Ok(Some(path))
-            });
+            let tutors: Vec<&card::Person> = details
+                .people
+                .iter()
+                .filter(|p| {
+                    p.role == "тьютор" && selection.tutor.as_deref().is_none_or(|t| t == p.id)
+                })
+                .collect();
+            let bundles =
+                crate::parallel::map(&tutors, |tutor| -> anyhow::Result<Option<PathBuf>> {
+                    let parts: Vec<_> = chosen
+                        .iter()
+                        .filter(|p| p.tutor_id == tutor.id)
+                        .filter_map(|p| pages.get(p.id.as_str()).cloned())
+                        .collect();
+                    if parts.is_empty() {
+                        return Ok(None);
+                    }
+                    let title = format!(
+                        "Карточки тьюторантов: {}, {}",
+                        tutor.full_name,
+                        model.term.russian()
+                    );
+                    let path = dir.join("по тьюторам").join(card::file_name(tutor));
+                    write_file(
+                        &path,
+                        &pdf::card::save(model.generated_at, fonts, &title, parts),
+                    )?;
+                    Ok(Some(path))
+                });
             for bundle in bundles {
                 written.extend(bundle?);
             }
@@ -175,7 +255,8 @@ pub fn write_cards(
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("не удалось создать {}", dir.display()))?;
     }
     write_atomically(path, bytes)
 }
@@ -191,13 +272,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// [`write_atomically`] of what `write` writes.
-pub fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.tmp"));
-    let file = std::fs::File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp)
+        .with_context(|| format!("не удалось записать {}", tmp.display()))?;
     let mut out = std::io::BufWriter::new(file);
     write(&mut out).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-    out.flush().with_context(|| format!("не удалось записать {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("не удалось записать {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("не удалось записать {}", tmp.display()))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("не удалось записать {}", path.display()))?;
     Ok(())
 }

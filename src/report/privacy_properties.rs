@@ -31,12 +31,18 @@ struct Sizes {
 }
 
 fn sizes() -> impl Strategy<Value = Sizes> {
-    ((0..8usize, 0..8usize), 0..8usize, (0..8usize, 0..8usize), 0..8usize).prop_map(|((m1, m2), owners, (q1, q2), roster)| Sizes {
-        marked: [m1, m2],
-        owners,
-        respondents: [q1, q2],
-        roster,
-    })
+    (
+        (0..8usize, 0..8usize),
+        0..8usize,
+        (0..8usize, 0..8usize),
+        0..8usize,
+    )
+        .prop_map(|((m1, m2), owners, (q1, q2), roster)| Sizes {
+            marked: [m1, m2],
+            owners,
+            respondents: [q1, q2],
+            roster,
+        })
 }
 
 const TERMS: [&str; 2] = ["2025/2026 Q1", "2025/2026 Q2"];
@@ -76,10 +82,24 @@ impl Persons {
         for (i, s) in schools.iter().enumerate() {
             let (code, muni) = school(i);
             for t in 0..2 {
-                let wave = if t == 0 { "tutor-feedback/start" } else { "tutor-feedback/final" };
-                for (area, count) in [("att", s.marked[t]), ("r", s.owners), (wave, s.respondents[t]), ("roster", s.roster)] {
-                    for (scope, unit) in [("school", code.as_str()), ("municipality", muni.as_str()), ("region", "")] {
-                        *n.entry((t, scope.to_string(), unit.to_string(), area.to_string())).or_default() += count;
+                let wave = if t == 0 {
+                    "tutor-feedback/start"
+                } else {
+                    "tutor-feedback/final"
+                };
+                for (area, count) in [
+                    ("att", s.marked[t]),
+                    ("r", s.owners),
+                    (wave, s.respondents[t]),
+                    ("roster", s.roster),
+                ] {
+                    for (scope, unit) in [
+                        ("school", code.as_str()),
+                        ("municipality", muni.as_str()),
+                        ("region", ""),
+                    ] {
+                        *n.entry((t, scope.to_string(), unit.to_string(), area.to_string()))
+                            .or_default() += count;
                     }
                 }
             }
@@ -88,9 +108,23 @@ impl Persons {
     }
 
     /// Whether a figure of term `t` may be published with limit `k`.
-    fn enough(&self, t: usize, scope: &str, unit: &str, indicator: &str, group: &str, k: usize) -> bool {
-        let Some(area) = area(indicator, group) else { return true };
-        self.0.get(&(t, scope.to_string(), unit.to_string(), area)).copied().unwrap_or(0) >= k
+    fn enough(
+        &self,
+        t: usize,
+        scope: &str,
+        unit: &str,
+        indicator: &str,
+        group: &str,
+        k: usize,
+    ) -> bool {
+        let Some(area) = area(indicator, group) else {
+            return true;
+        };
+        self.0
+            .get(&(t, scope.to_string(), unit.to_string(), area))
+            .copied()
+            .unwrap_or(0)
+            >= k
     }
 }
 
@@ -101,11 +135,20 @@ fn records(schools: &[Sizes]) -> Vec<(Table, usize, String, Vec<Rec>)> {
         let (code, muni) = school(i);
         let base = |t: usize| {
             let period = &TERMS[t][10..];
-            rec(&code, &muni).term(period).s("school_name", &format!("Школа {code}")).seq(1 + t as u64)
+            rec(&code, &muni)
+                .term(period)
+                .s("school_name", &format!("Школа {code}"))
+                .seq(1 + t as u64)
         };
         if s.roster > 0 {
             let roster = (0..s.roster)
-                .map(|p| base(0).s("id", &format!("R{p}")).s("full_name", "").s("role", ROLES[p % 4]).null_s("tutor_id"))
+                .map(|p| {
+                    base(0)
+                        .s("id", &format!("R{p}"))
+                        .s("full_name", "")
+                        .s("role", ROLES[p % 4])
+                        .null_s("tutor_id")
+                })
                 .collect();
             out.push((Table::Roster, 0, code.clone(), roster));
         }
@@ -141,8 +184,22 @@ fn records(schools: &[Sizes]) -> Vec<(Table, usize, String, Vec<Rec>)> {
                             .s("level", "школьный")
                             .null_s("nomination")
                             .d("due", 2025, 10, 1)
-                            .s("status", if p % 3 == 0 { "запланировано" } else { "выполнено" })
-                            .s("result", if p % 2 == 0 { "призёр" } else { "участие" })
+                            .s(
+                                "status",
+                                if p % 3 == 0 {
+                                    "запланировано"
+                                } else {
+                                    "выполнено"
+                                },
+                            )
+                            .s(
+                                "result",
+                                if p % 2 == 0 {
+                                    "призёр"
+                                } else {
+                                    "участие"
+                                },
+                            )
                             .null_s("evidence")
                     })
                     .collect();
@@ -175,17 +232,30 @@ fn records(schools: &[Sizes]) -> Vec<(Table, usize, String, Vec<Rec>)> {
 fn store(root: &Path, schools: &[Sizes]) -> Store {
     let store = Store::new(root);
     for (n, (table, t, code, recs)) in records(schools).into_iter().enumerate() {
-        let id = SubmissionId { key_id: format!("k{n}"), sha256: format!("{n:012}") };
+        let id = SubmissionId {
+            key_id: format!("k{n}"),
+            sha256: format!("{n:012}"),
+        };
         let df = frame(&recs).collect().unwrap();
-        let staged = store.stage_frame(table, &Term::parse(TERMS[t]).unwrap(), &code, &id, df).unwrap();
-        store.publish(crate::store::Staged { files: vec![staged] }).unwrap();
+        let staged = store
+            .stage_frame(table, &Term::parse(TERMS[t]).unwrap(), &code, &id, df)
+            .unwrap();
+        store
+            .publish(crate::store::Staged {
+                files: vec![staged],
+            })
+            .unwrap();
     }
     store
 }
 
 /// Every row of a CSV file as (column -> text).
 fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
-    csv::Reader::from_path(path).unwrap().deserialize().map(Result::unwrap).collect()
+    csv::Reader::from_path(path)
+        .unwrap()
+        .deserialize()
+        .map(Result::unwrap)
+        .collect()
 }
 
 /// The unit of a row of the long table or of `changes.csv`.
@@ -202,13 +272,22 @@ fn unit_of(row: &HashMap<String, String>) -> (String, String) {
 /// Checks every numeric cell of a centre workbook's sheet, in each block whose key column
 /// (`key`: `Код ОО`, `Муниципалитет`, `Категория`) names its units; returns the marks and
 /// the changes shown.
-fn check_sheet(rows: &[Vec<calamine::Data>], key: &str, view: &CentreView, persons: &Persons, k: usize) -> (usize, usize) {
+fn check_sheet(
+    rows: &[Vec<calamine::Data>],
+    key: &str,
+    view: &CentreView,
+    persons: &Persons,
+    k: usize,
+) -> (usize, usize) {
     let text = |c: &calamine::Data| c.to_string();
     let (mut marks, mut changes) = (0, 0);
     let mark = super::centre::suppressed_mark(k);
     for (hr, header) in rows.iter().enumerate() {
         for kc in (0..header.len()).filter(|&c| text(&header[c]) == key) {
-            for row in rows[hr + 1..].iter().take_while(|r| r.get(kc).is_some_and(|c| !text(c).is_empty())) {
+            for row in rows[hr + 1..]
+                .iter()
+                .take_while(|r| r.get(kc).is_some_and(|c| !text(c).is_empty()))
+            {
                 let unit = text(&row[kc]);
                 let (scope, unit) = match (key, unit.as_str()) {
                     ("Код ОО", _) => ("school", unit),

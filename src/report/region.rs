@@ -93,7 +93,11 @@ pub fn completeness(reporting: &[Reporting], municipalities: &[String]) -> Vec<C
                     c.reporting += 1;
                 }
                 if Status::of(r) == Status::Missing {
-                    let forms = if r.received == 0 { Vec::new() } else { r.missing.clone() };
+                    let forms = if r.received == 0 {
+                        Vec::new()
+                    } else {
+                        r.missing.clone()
+                    };
                     c.missing_schools.push((r.school.clone(), forms));
                 }
                 if let Some(date) = &r.late {
@@ -117,7 +121,13 @@ pub struct Ranked {
 /// Ranks schools' figures, best first: the highest first when `higher_better`, else the
 /// lowest; equal figures share the better rank (1, 2, 2, 4) and are listed by code.
 pub fn rank(mut figures: Vec<(RegisteredSchool, f64)>, higher_better: bool) -> Vec<Ranked> {
-    let key = |v: f64| if higher_better { -comparable_value(v) } else { comparable_value(v) };
+    let key = |v: f64| {
+        if higher_better {
+            -comparable_value(v)
+        } else {
+            comparable_value(v)
+        }
+    };
     figures.sort_by(|(a, x), (b, y)| key(*x).total_cmp(&key(*y)).then(a.code.cmp(&b.code)));
     let mut ranked: Vec<Ranked> = Vec::with_capacity(figures.len());
     for (i, (school, value)) in figures.into_iter().enumerate() {
@@ -125,7 +135,11 @@ pub fn rank(mut figures: Vec<(RegisteredSchool, f64)>, higher_better: bool) -> V
             Some(last) if key(last.value) == key(value) => last.rank,
             _ => i + 1,
         };
-        ranked.push(Ranked { school, value, rank });
+        ranked.push(Ranked {
+            school,
+            value,
+            rank,
+        });
     }
     ranked
 }
@@ -200,7 +214,10 @@ impl Distribution {
 
     /// A school's rank, if its figure is shown.
     pub fn rank_of(&self, code: &str) -> Option<usize> {
-        self.ranked.iter().find(|r| r.school.code == code).map(|r| r.rank)
+        self.ranked
+            .iter()
+            .find(|r| r.school.code == code)
+            .map(|r| r.rank)
     }
 }
 
@@ -278,23 +295,38 @@ pub struct Region {
 
 impl Region {
     pub fn new(model: &ReportModel, view: &CentreView) -> Region {
-        let register: Vec<RegisteredSchool> = view.reporting.iter().map(|r| r.school.clone()).collect();
+        let register: Vec<RegisteredSchool> =
+            view.reporting.iter().map(|r| r.school.clone()).collect();
         let completeness = completeness(&view.reporting, &view.municipalities);
         let distributions: Vec<Distribution> = view
             .columns
             .iter()
             .filter(|(_, ind, _)| *ind != Indicator::CompletenessPct)
-            .map(|(title, ind, group)| distribution(model, &register, &view.municipalities, title, *ind, group))
+            .map(|(title, ind, group)| {
+                distribution(model, &register, &view.municipalities, title, *ind, group)
+            })
             .collect();
-        let municipalities = completeness.iter().map(|c| municipality_page(model, view, &register, &distributions, c.clone())).collect();
-        Region { completeness, municipalities, levels: levels(model, view), deficits: deficits(model, &view.municipalities), distributions }
+        let municipalities = completeness
+            .iter()
+            .map(|c| municipality_page(model, view, &register, &distributions, c.clone()))
+            .collect();
+        Region {
+            completeness,
+            municipalities,
+            levels: levels(model, view),
+            deficits: deficits(model, &view.municipalities),
+            distributions,
+        }
     }
 }
 
 /// Whether a higher figure is better: not for a questionnaire whose higher scores mean
 /// more difficulty.
 fn higher_better(model: &ReportModel, indicator: Indicator, group: &str) -> bool {
-    !(indicator.code().starts_with("q_") && model.words.higher_worse(group.split('/').next().unwrap_or_default()))
+    !(indicator.code().starts_with("q_")
+        && model
+            .words
+            .higher_worse(group.split('/').next().unwrap_or_default()))
 }
 
 /// One key indicator's distribution over the registered schools.
@@ -313,7 +345,10 @@ fn distribution(
         match school_cell(model, &school.code, indicator, group) {
             Shown::Value(v) => {
                 figures.push((school.clone(), v));
-                by_municipality.entry(school.municipality.as_str()).or_default().push(v);
+                by_municipality
+                    .entry(school.municipality.as_str())
+                    .or_default()
+                    .push(v);
             }
             Shown::Suppressed(_) => withheld += 1,
             Shown::Missing => {}
@@ -324,7 +359,11 @@ fn distribution(
         .map(|m| {
             let mut values = by_municipality.remove(m.as_str()).unwrap_or_default();
             values.sort_by(f64::total_cmp);
-            Spread { municipality: m.clone(), values, unit: unit_cell(model, m, indicator, group) }
+            Spread {
+                municipality: m.clone(),
+                values,
+                unit: unit_cell(model, m, indicator, group),
+            }
         })
         .collect();
     let higher_better = higher_better(model, indicator, group);
@@ -341,10 +380,22 @@ fn distribution(
 }
 
 /// A school's (`school` given) or a municipality's figure with its change.
-fn cell(model: &ReportModel, school: Option<&str>, municipality: &str, indicator: Indicator, group: &str) -> Cell {
+fn cell(
+    model: &ReportModel,
+    school: Option<&str>,
+    municipality: &str,
+    indicator: Indicator,
+    group: &str,
+) -> Cell {
     let (shown, previous) = match school {
-        Some(code) => (school_cell(model, code, indicator, group), model.previous(code, indicator.code(), group)),
-        None => (unit_cell(model, municipality, indicator, group), model.unit_value(municipality, indicator.code(), group).1),
+        Some(code) => (
+            school_cell(model, code, indicator, group),
+            model.previous(code, indicator.code(), group),
+        ),
+        None => (
+            unit_cell(model, municipality, indicator, group),
+            model.unit_value(municipality, indicator.code(), group).1,
+        ),
     };
     let change = match shown {
         Shown::Value(v) => previous.map(|p| v - p),
@@ -361,20 +412,30 @@ fn municipality_page(
     completeness: Completeness,
 ) -> MunicipalityPage {
     let m = completeness.municipality.clone();
-    let reported: Vec<&str> =
-        view.reporting.iter().filter(|r| r.school.municipality == m && r.received > 0).map(|r| r.school.code.as_str()).collect();
+    let reported: Vec<&str> = view
+        .reporting
+        .iter()
+        .filter(|r| r.school.municipality == m && r.received > 0)
+        .map(|r| r.school.code.as_str())
+        .collect();
     let schools = register
         .iter()
         .filter(|s| s.municipality == m)
         .map(|s| SchoolFigures {
             school: s.clone(),
             reported: reported.contains(&s.code.as_str()),
-            cells: view.columns.iter().map(|(_, ind, g)| cell(model, Some(&s.code), &m, *ind, g)).collect(),
+            cells: view
+                .columns
+                .iter()
+                .map(|(_, ind, g)| cell(model, Some(&s.code), &m, *ind, g))
+                .collect(),
             ranks: view
                 .columns
                 .iter()
                 .map(|(_, ind, g)| {
-                    let d = distributions.iter().find(|d| d.indicator == *ind && d.group == *g)?;
+                    let d = distributions
+                        .iter()
+                        .find(|d| d.indicator == *ind && d.group == *g)?;
                     Some((d.rank_of(&s.code)?, d.ranked.len()))
                 })
                 .collect(),
@@ -382,8 +443,16 @@ fn municipality_page(
         })
         .collect();
     MunicipalityPage {
-        unit: view.columns.iter().map(|(_, ind, g)| cell(model, None, &m, *ind, g)).collect(),
-        trend: view.columns.iter().map(|(_, ind, g)| model.unit_trend_of(&m, ind.code(), g)).collect(),
+        unit: view
+            .columns
+            .iter()
+            .map(|(_, ind, g)| cell(model, None, &m, *ind, g))
+            .collect(),
+        trend: view
+            .columns
+            .iter()
+            .map(|(_, ind, g)| model.unit_trend_of(&m, ind.code(), g))
+            .collect(),
         municipality: m,
         schools,
         completeness,
@@ -403,7 +472,8 @@ fn levels(model: &ReportModel, view: &CentreView) -> Vec<LevelTable> {
                 .chain(std::iter::once(&String::new()))
                 .map(|m| Levels {
                     municipality: m.clone(),
-                    shares: LEVELS.map(|level| unit_cell(model, m, *ind, &format!("{group}/{level}"))),
+                    shares: LEVELS
+                        .map(|level| unit_cell(model, m, *ind, &format!("{group}/{level}"))),
                 })
                 .collect(),
         })
@@ -418,28 +488,51 @@ fn deficits(model: &ReportModel, municipalities: &[String]) -> Vec<Deficit> {
         .indicators
         .clone()
         .lazy()
-        .filter(col("scope").eq(lit(Scope::Region.code())).and(col("indicator").eq(lit(Indicator::DDeficitPct.code()))))
+        .filter(
+            col("scope")
+                .eq(lit(Scope::Region.code()))
+                .and(col("indicator").eq(lit(Indicator::DDeficitPct.code()))),
+        )
         .collect()
         .unwrap_or_else(|_| model.indicators.clear());
-    let topics: Vec<(String, f64)> =
-        strings(&rows, "group").into_iter().zip(numbers(&rows, "value")).filter_map(|(g, v)| Some((g, v?))).collect();
-    let diagnostic_wave = |g: &str| g.rsplit_once('/').map(|(dw, _)| dw.to_string()).unwrap_or_default();
+    let topics: Vec<(String, f64)> = strings(&rows, "group")
+        .into_iter()
+        .zip(numbers(&rows, "value"))
+        .filter_map(|(g, v)| Some((g, v?)))
+        .collect();
+    let diagnostic_wave = |g: &str| {
+        g.rsplit_once('/')
+            .map(|(dw, _)| dw.to_string())
+            .unwrap_or_default()
+    };
     let mut latest: HashMap<String, String> = HashMap::new();
     for (g, _) in &topics {
         let dw = diagnostic_wave(g);
         let (diagnostic, wave) = dw.rsplit_once('/').unwrap_or((dw.as_str(), ""));
-        let chosen = latest.entry(diagnostic.to_string()).or_insert_with(|| dw.clone());
+        let chosen = latest
+            .entry(diagnostic.to_string())
+            .or_insert_with(|| dw.clone());
         if wave == "final" {
             *chosen = dw.clone();
         }
     }
-    let mut chosen: Vec<(String, f64)> = topics.into_iter().filter(|(g, _)| latest.values().any(|dw| *dw == diagnostic_wave(g))).collect();
-    chosen.sort_by(|(a, x), (b, y)| comparable_value(*y).total_cmp(&comparable_value(*x)).then(a.cmp(b)));
+    let mut chosen: Vec<(String, f64)> = topics
+        .into_iter()
+        .filter(|(g, _)| latest.values().any(|dw| *dw == diagnostic_wave(g)))
+        .collect();
+    chosen.sort_by(|(a, x), (b, y)| {
+        comparable_value(*y)
+            .total_cmp(&comparable_value(*x))
+            .then(a.cmp(b))
+    });
     chosen
         .into_iter()
         .take(DEFICIT_TOPICS)
         .map(|(group, region)| Deficit {
-            municipalities: municipalities.iter().map(|m| unit_cell(model, m, Indicator::DDeficitPct, &group)).collect(),
+            municipalities: municipalities
+                .iter()
+                .map(|m| unit_cell(model, m, Indicator::DDeficitPct, &group))
+                .collect(),
             group,
             region,
         })
@@ -451,10 +544,20 @@ mod tests {
     use super::*;
 
     fn school(code: &str, municipality: &str) -> RegisteredSchool {
-        RegisteredSchool { code: code.into(), name: format!("Школа {code}"), municipality: municipality.into() }
+        RegisteredSchool {
+            code: code.into(),
+            name: format!("Школа {code}"),
+            municipality: municipality.into(),
+        }
     }
 
-    fn reporting(code: &str, municipality: &str, received: usize, expected: usize, late: Option<&str>) -> Reporting {
+    fn reporting(
+        code: &str,
+        municipality: &str,
+        received: usize,
+        expected: usize,
+        late: Option<&str>,
+    ) -> Reporting {
         Reporting {
             school: school(code, municipality),
             received,
@@ -466,19 +569,33 @@ mod tests {
 
     #[test]
     fn ranks_put_the_best_first_and_share_a_rank_between_equal_figures() {
-        let figures = vec![(school("C", "М"), 60.0), (school("A", "М"), 80.0), (school("B", "М"), 60.0 + 1e-12), (school("D", "М"), 40.0)];
+        let figures = vec![
+            (school("C", "М"), 60.0),
+            (school("A", "М"), 80.0),
+            (school("B", "М"), 60.0 + 1e-12),
+            (school("D", "М"), 40.0),
+        ];
         let ranked = rank(figures.clone(), true);
-        let got: Vec<(&str, usize)> = ranked.iter().map(|r| (r.school.code.as_str(), r.rank)).collect();
+        let got: Vec<(&str, usize)> = ranked
+            .iter()
+            .map(|r| (r.school.code.as_str(), r.rank))
+            .collect();
         assert_eq!(got, [("A", 1), ("B", 2), ("C", 2), ("D", 4)]);
         let ranked = rank(figures, false);
-        let got: Vec<(&str, usize)> = ranked.iter().map(|r| (r.school.code.as_str(), r.rank)).collect();
+        let got: Vec<(&str, usize)> = ranked
+            .iter()
+            .map(|r| (r.school.code.as_str(), r.rank))
+            .collect();
         assert_eq!(got, [("D", 1), ("B", 2), ("C", 2), ("A", 4)]);
     }
 
     #[test]
     fn quartiles_interpolate_between_ranks() {
         let q = Quartiles::of(&[10.0, 20.0, 30.0, 40.0, 100.0]).unwrap();
-        assert_eq!((q.min, q.q1, q.median, q.q3, q.max), (10.0, 20.0, 30.0, 40.0, 100.0));
+        assert_eq!(
+            (q.min, q.q1, q.median, q.q3, q.max),
+            (10.0, 20.0, 30.0, 40.0, 100.0)
+        );
         // Four values: positions 0.75, 1.5 and 2.25.
         let q = Quartiles::of(&[0.0, 10.0, 20.0, 60.0]).unwrap();
         assert_eq!((q.q1, q.median, q.q3), (7.5, 15.0, 30.0));
@@ -497,9 +614,21 @@ mod tests {
         let by = completeness(&reports, &["А".into(), "Б".into()]);
         let a = &by[0];
         assert_eq!((a.on_time, a.late, a.missing, a.reporting), (1, 1, 2, 3));
-        let missing: Vec<(&str, usize)> = a.missing_schools.iter().map(|(s, f)| (s.code.as_str(), f.len())).collect();
-        assert_eq!(missing, [("3", 2), ("4", 0)], "a school that sent nothing lists no forms: it sent none");
-        let late: Vec<String> = a.late_schools.iter().map(|(s, d)| format!("{}:{d}", s.code)).collect();
+        let missing: Vec<(&str, usize)> = a
+            .missing_schools
+            .iter()
+            .map(|(s, f)| (s.code.as_str(), f.len()))
+            .collect();
+        assert_eq!(
+            missing,
+            [("3", 2), ("4", 0)],
+            "a school that sent nothing lists no forms: it sent none"
+        );
+        let late: Vec<String> = a
+            .late_schools
+            .iter()
+            .map(|(s, d)| format!("{}:{d}", s.code))
+            .collect();
         assert_eq!(late, ["2:2025-11-12", "3:2025-11-20"]);
         assert!(!a.none_reporting());
         assert!(by[1].none_reporting() && by[1].missing == 1);
@@ -515,16 +644,27 @@ mod tests {
         use crate::store::{Store, SubmissionId};
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(&dir.path().join("store"));
-        let mut register: Vec<RegisteredSchool> =
-            (1..=13).map(|i| school(&format!("S{i:02}"), if i % 2 == 1 { "М1" } else { "М2" })).collect();
+        let mut register: Vec<RegisteredSchool> = (1..=13)
+            .map(|i| school(&format!("S{i:02}"), if i % 2 == 1 { "М1" } else { "М2" }))
+            .collect();
         register.push(school("S14", "М3"));
         let mut n = 0;
         for (i, s) in register.iter().enumerate().take(13) {
             let i = i + 1;
             for (t, period) in ["Q1", "Q2"].into_iter().enumerate() {
                 let (persons, present) = if i == 13 { (3, 2 + t) } else { (20, 4 + i + t) };
-                let base = || rec(&s.code, &s.municipality).term(period).s("school_name", &s.name).seq(1 + t as u64);
-                let event = base().s("event_id", "E1").s("kind", "семинар").s("topic", "").f("hours", 1.0).s("level", "школьный");
+                let base = || {
+                    rec(&s.code, &s.municipality)
+                        .term(period)
+                        .s("school_name", &s.name)
+                        .seq(1 + t as u64)
+                };
+                let event = base()
+                    .s("event_id", "E1")
+                    .s("kind", "семинар")
+                    .s("topic", "")
+                    .f("hours", 1.0)
+                    .s("level", "школьный");
                 let event = event.d("date", 2025, if t == 0 { 9 } else { 11 }, 10);
                 let marks: Vec<_> = (0..persons)
                     .map(|p| {
@@ -534,16 +674,37 @@ mod tests {
                             .s("mark", if p < present { "present" } else { "absent" })
                     })
                     .collect();
-                for (table, records) in [(crate::schema::Table::Events, vec![event]), (crate::schema::Table::Attendance, marks)] {
+                for (table, records) in [
+                    (crate::schema::Table::Events, vec![event]),
+                    (crate::schema::Table::Attendance, marks),
+                ] {
                     n += 1;
-                    let id = SubmissionId { key_id: format!("k{n}"), sha256: format!("{n:012}") };
+                    let id = SubmissionId {
+                        key_id: format!("k{n}"),
+                        sha256: format!("{n:012}"),
+                    };
                     let term = Term::parse(&format!("2025/2026 {period}")).unwrap();
-                    let staged = store.stage_frame(table, &term, &s.code, &id, frame(&records).collect().unwrap()).unwrap();
-                    store.publish(crate::store::Staged { files: vec![staged] }).unwrap();
+                    let staged = store
+                        .stage_frame(
+                            table,
+                            &term,
+                            &s.code,
+                            &id,
+                            frame(&records).collect().unwrap(),
+                        )
+                        .unwrap();
+                    store
+                        .publish(crate::store::Staged {
+                            files: vec![staged],
+                        })
+                        .unwrap();
                 }
             }
         }
-        let pairs: Vec<(String, String)> = register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
+        let pairs: Vec<(String, String)> = register
+            .iter()
+            .map(|s| (s.code.clone(), s.municipality.clone()))
+            .collect();
         let request = super::super::model::Request {
             term: Term::parse("2025/2026 Q2").unwrap(),
             register: &pairs,
@@ -551,60 +712,148 @@ mod tests {
             compare: None,
             school_reports: false,
             small_cell: Some(5),
-            now: chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap().and_hms_opt(12, 0, 0).unwrap(),
+            now: chrono::NaiveDate::from_ymd_opt(2025, 12, 1)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap(),
         };
         let definitions = crate::definitions::Definitions::load(None).unwrap();
-        let model = ReportModel::build(&store, &crate::config::Config::default(), &definitions, request, &[]).unwrap();
+        let model = ReportModel::build(
+            &store,
+            &crate::config::Config::default(),
+            &definitions,
+            request,
+            &[],
+        )
+        .unwrap();
         let view = CentreView::new(&model, &register, None);
         (dir, model, view)
     }
 
     #[test]
-    fn ranks_and_the_weakest_schools_agree_with_the_schools_figures_and_leave_out_a_suppressed_one() {
+    fn ranks_and_the_weakest_schools_agree_with_the_schools_figures_and_leave_out_a_suppressed_one()
+    {
         let (_dir, model, view) = centre();
         let region = Region::new(&model, &view);
-        let att = region.distributions.iter().find(|d| d.indicator == Indicator::AttRate).unwrap();
+        let att = region
+            .distributions
+            .iter()
+            .find(|d| d.indicator == Indicator::AttRate)
+            .unwrap();
         // 5 + i of 20 present: S12 85 %, first; S01 30 %, twelfth.
-        let got: Vec<(String, f64, usize)> = att.ranked.iter().map(|r| (r.school.code.clone(), r.value, r.rank)).collect();
-        let want: Vec<(String, f64, usize)> = (1..=12).rev().map(|i| (format!("S{i:02}"), (5 + i) as f64 * 5.0, 13 - i)).collect();
+        let got: Vec<(String, f64, usize)> = att
+            .ranked
+            .iter()
+            .map(|r| (r.school.code.clone(), r.value, r.rank))
+            .collect();
+        let want: Vec<(String, f64, usize)> = (1..=12)
+            .rev()
+            .map(|i| (format!("S{i:02}"), (5 + i) as f64 * 5.0, 13 - i))
+            .collect();
         assert_eq!(got, want);
         for r in &att.ranked {
-            assert_eq!(model.value(&r.school.code, "", "att_rate", ""), Some(r.value), "the rank's figure is the school's own");
+            assert_eq!(
+                model.value(&r.school.code, "", "att_rate", ""),
+                Some(r.value),
+                "the rank's figure is the school's own"
+            );
         }
-        let weakest: Vec<&str> = att.weakest().iter().map(|r| r.school.code.as_str()).collect();
-        assert_eq!(weakest, ["S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10"]);
+        let weakest: Vec<&str> = att
+            .weakest()
+            .iter()
+            .map(|r| r.school.code.as_str())
+            .collect();
+        assert_eq!(
+            weakest,
+            [
+                "S01", "S02", "S03", "S04", "S05", "S06", "S07", "S08", "S09", "S10"
+            ]
+        );
         // S13's three persons: withheld, unranked, in no spread; its 100 % appears nowhere.
         assert_eq!(att.withheld, 1);
         assert_eq!(att.rank_of("S13"), None);
-        assert!(att.municipalities.iter().all(|m| !m.values.contains(&100.0)));
+        assert!(
+            att.municipalities
+                .iter()
+                .all(|m| !m.values.contains(&100.0))
+        );
         let m1 = &att.municipalities[0];
         assert_eq!(m1.values, [30.0, 40.0, 50.0, 60.0, 70.0, 80.0]);
         // М1 pools S13's persons: (6 + 8 + 10 + 12 + 14 + 16 + 3) / (120 + 3).
-        let Shown::Value(pooled) = m1.unit else { panic!("М1 describes 123 persons: {:?}", m1.unit) };
-        assert_eq!(comparable_value(pooled), comparable_value(69.0 / 123.0 * 100.0));
+        let Shown::Value(pooled) = m1.unit else {
+            panic!("М1 describes 123 persons: {:?}", m1.unit)
+        };
+        assert_eq!(
+            comparable_value(pooled),
+            comparable_value(69.0 / 123.0 * 100.0)
+        );
         let page = &region.municipalities[0];
-        let s13 = page.schools.iter().find(|s| s.school.code == "S13").unwrap();
-        assert_eq!(s13.cells[0], Cell { shown: Shown::Suppressed(5), change: None });
+        let s13 = page
+            .schools
+            .iter()
+            .find(|s| s.school.code == "S13")
+            .unwrap();
+        assert_eq!(
+            s13.cells[0],
+            Cell {
+                shown: Shown::Suppressed(5),
+                change: None
+            }
+        );
         assert_eq!(s13.ranks[0], None);
-        let s01 = page.schools.iter().find(|s| s.school.code == "S01").unwrap();
-        assert_eq!((s01.cells[0], s01.ranks[0]), (Cell { shown: Shown::Value(30.0), change: Some(5.0) }, Some((12, 12))));
+        let s01 = page
+            .schools
+            .iter()
+            .find(|s| s.school.code == "S01")
+            .unwrap();
+        assert_eq!(
+            (s01.cells[0], s01.ranks[0]),
+            (
+                Cell {
+                    shown: Shown::Value(30.0),
+                    change: Some(5.0)
+                },
+                Some((12, 12))
+            )
+        );
     }
 
     #[test]
     fn a_municipality_page_has_its_trend_and_one_with_no_school_reporting_says_so() {
         let (_dir, model, view) = centre();
         let region = Region::new(&model, &view);
-        assert_eq!(model.trend_terms.iter().map(|t| t.label()).collect::<Vec<_>>(), ["2025/2026 Q1", "2025/2026 Q2"]);
+        assert_eq!(
+            model
+                .trend_terms
+                .iter()
+                .map(|t| t.label())
+                .collect::<Vec<_>>(),
+            ["2025/2026 Q1", "2025/2026 Q2"]
+        );
         let m1 = &region.municipalities[0];
         assert_eq!(m1.municipality, "М1");
         // Q1: (5 + 7 + 9 + 11 + 13 + 15 + 2) / 123; Q2: 69 / 123.
-        let trend: Vec<Option<f64>> = m1.trend[0].iter().map(|v| v.map(comparable_value)).collect();
-        assert_eq!(trend, [Some(comparable_value(62.0 / 123.0 * 100.0)), Some(comparable_value(69.0 / 123.0 * 100.0))]);
+        let trend: Vec<Option<f64>> = m1.trend[0]
+            .iter()
+            .map(|v| v.map(comparable_value))
+            .collect();
+        assert_eq!(
+            trend,
+            [
+                Some(comparable_value(62.0 / 123.0 * 100.0)),
+                Some(comparable_value(69.0 / 123.0 * 100.0))
+            ]
+        );
         // S13's three persons are withheld in each term of the trend, as in the term.
         assert_eq!(model.trend_of("S13", "att_rate", ""), [None, None]);
-        assert_eq!(model.trend_of("S01", "att_rate", ""), [Some(25.0), Some(30.0)]);
+        assert_eq!(
+            model.trend_of("S01", "att_rate", ""),
+            [Some(25.0), Some(30.0)]
+        );
         let m3 = &region.municipalities[2];
-        assert!(m3.completeness.none_reporting() && m3.schools.len() == 1 && !m3.schools[0].reported);
+        assert!(
+            m3.completeness.none_reporting() && m3.schools.len() == 1 && !m3.schools[0].reported
+        );
         assert!(!region.municipalities[0].completeness.none_reporting());
     }
 }

@@ -20,14 +20,21 @@ fn text(s: impl Into<String>) -> super::document::Cell {
 /// A table of text cells with these (header, width) columns.
 fn table(columns: &[(&str, f32)], rows: Vec<Vec<String>>) -> Table {
     let mut table = Table::new(columns.iter().map(|(h, w)| Column::new(*h, *w)).collect());
-    table.rows = rows.into_iter().map(|row| row.into_iter().map(text).collect()).collect();
+    table.rows = rows
+        .into_iter()
+        .map(|row| row.into_iter().map(text).collect())
+        .collect();
     table
 }
 
 /// A cell as the centre shows it: the figure, its change in brackets.
 fn cell_text(cell: &Cell, indicator: Indicator) -> String {
     match cell.change {
-        Some(change) => format!("{} ({})", cell.shown.text(indicator), names::change(indicator, change)),
+        Some(change) => format!(
+            "{} ({})",
+            cell.shown.text(indicator),
+            names::change(indicator, change)
+        ),
         None => cell.shown.text(indicator),
     }
 }
@@ -40,8 +47,13 @@ pub fn completeness(region: &Region) -> Section {
     let on_time: usize = by.iter().map(|c| c.on_time).sum();
     let late: usize = by.iter().map(|c| c.late).sum();
     let schools = crate::russian::noun(registered as u64, "школы", "школ", "школ");
-    let said = format!("Сдали все ожидаемые формы {} из {registered} {schools} реестра, из них позже срока — {late}.", on_time + late);
-    let count = |f: fn(&Completeness) -> usize| -> Vec<Option<f64>> { by.iter().map(|c| Some(f(c) as f64)).collect() };
+    let said = format!(
+        "Сдали все ожидаемые формы {} из {registered} {schools} реестра, из них позже срока — {late}.",
+        on_time + late
+    );
+    let count = |f: fn(&Completeness) -> usize| -> Vec<Option<f64>> {
+        by.iter().map(|c| Some(f(c) as f64)).collect()
+    };
     let chart = Chart {
         kind: ChartKind::Stacked,
         title: "Школы по сдаче форм".into(),
@@ -65,7 +77,12 @@ pub fn completeness(region: &Region) -> Section {
             .collect(),
     };
     let listed = table(
-        &[("Муниципалитет", 34.0), ("Школа", 60.0), ("Код ОО", 18.0), ("Что не так", 62.0)],
+        &[
+            ("Муниципалитет", 34.0),
+            ("Школа", 60.0),
+            ("Код ОО", 18.0),
+            ("Что не так", 62.0),
+        ],
         by.iter().flat_map(completeness_rows).collect(),
     )
     .or_say("Все школы реестра сдали все формы в срок.", Style::Body);
@@ -81,14 +98,33 @@ pub fn completeness(region: &Region) -> Section {
 fn completeness_rows(c: &Completeness) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     if c.none_reporting() {
-        rows.push(vec![c.municipality.clone(), "ни одна школа муниципалитета не сдала данные".into(), String::new(), String::new()]);
+        rows.push(vec![
+            c.municipality.clone(),
+            "ни одна школа муниципалитета не сдала данные".into(),
+            String::new(),
+            String::new(),
+        ]);
     }
     for (school, forms) in &c.missing_schools {
-        let what = if forms.is_empty() { "нет данных".to_string() } else { format!("не сданы: {}", forms.join("; ")) };
-        rows.push(vec![c.municipality.clone(), school.name.clone(), school.code.clone(), what]);
+        let what = if forms.is_empty() {
+            "нет данных".to_string()
+        } else {
+            format!("не сданы: {}", forms.join("; "))
+        };
+        rows.push(vec![
+            c.municipality.clone(),
+            school.name.clone(),
+            school.code.clone(),
+            what,
+        ]);
     }
     for (school, date) in &c.late_schools {
-        rows.push(vec![c.municipality.clone(), school.name.clone(), school.code.clone(), format!("позже срока ({date})")]);
+        rows.push(vec![
+            c.municipality.clone(),
+            school.name.clone(),
+            school.code.clone(),
+            format!("позже срока ({date})"),
+        ]);
     }
     rows
 }
@@ -96,9 +132,18 @@ fn completeness_rows(c: &Completeness) -> Vec<Vec<String>> {
 /// The pages after the municipalities' table: a page per key indicator, the diagnostics,
 /// a page per municipality.
 pub fn pages(model: &ReportModel, view: &CentreView, region: &Region) -> Vec<Section> {
-    let mut pages: Vec<Section> = region.distributions.iter().map(|d| distribution(model, d)).collect();
+    let mut pages: Vec<Section> = region
+        .distributions
+        .iter()
+        .map(|d| distribution(model, d))
+        .collect();
     pages.extend(diagnostics(model, view, region));
-    pages.extend(region.municipalities.iter().map(|page| municipality(model, view, page)));
+    pages.extend(
+        region
+            .municipalities
+            .iter()
+            .map(|page| municipality(model, view, page)),
+    );
     pages
 }
 
@@ -109,21 +154,50 @@ fn distribution(model: &ReportModel, d: &Distribution) -> Section {
         d.ranked.len()
     );
     if d.withheld > 0 {
-        note.push_str(&format!(" У {} показатель скрыт: он описывает слишком мало человек.", names::number(d.withheld as f64, 0)));
+        note.push_str(&format!(
+            " У {} показатель скрыт: он описывает слишком мало человек.",
+            names::number(d.withheld as f64, 0)
+        ));
     }
     if !d.higher_better {
         note.push_str(" Чем выше значение, тем больше затруднений.");
     }
-    let shown = |s: Shown| if let Shown::Value(v) = s { Some(v) } else { None };
+    let shown = |s: Shown| {
+        if let Shown::Value(v) = s {
+            Some(v)
+        } else {
+            None
+        }
+    };
     // The first series is each municipality's own figure, then one series per school rank
     // within its municipality (the renderer only needs each row's values).
-    let most = d.municipalities.iter().map(|m| m.values.len()).max().unwrap_or(0);
-    let mut series = vec![("муниципалитет в целом".to_string(), d.municipalities.iter().map(|m| shown(m.unit)).collect())];
-    series.extend((0..most).map(|k| ("школа".to_string(), d.municipalities.iter().map(|m| m.values.get(k).copied()).collect())));
+    let most = d
+        .municipalities
+        .iter()
+        .map(|m| m.values.len())
+        .max()
+        .unwrap_or(0);
+    let mut series = vec![(
+        "муниципалитет в целом".to_string(),
+        d.municipalities.iter().map(|m| shown(m.unit)).collect(),
+    )];
+    series.extend((0..most).map(|k| {
+        (
+            "школа".to_string(),
+            d.municipalities
+                .iter()
+                .map(|m| m.values.get(k).copied())
+                .collect(),
+        )
+    }));
     let spread = Chart {
         kind: ChartKind::Spread,
         title: d.title.clone(),
-        categories: d.municipalities.iter().map(|m| m.municipality.clone()).collect(),
+        categories: d
+            .municipalities
+            .iter()
+            .map(|m| m.municipality.clone())
+            .collect(),
         series,
         reference: shown(d.region),
         percent: d.indicator.unit() == Unit::Percent,
@@ -138,12 +212,22 @@ fn distribution(model: &ReportModel, d: &Distribution) -> Section {
     if weakest.is_empty() {
         return section;
     }
-    let which = if d.higher_better { "самыми низкими" } else { "самыми высокими" };
-    let heading = format!("{} {} с {which} значениями", weakest.len().min(WEAKEST), school_word(weakest.len()));
+    let which = if d.higher_better {
+        "самыми низкими"
+    } else {
+        "самыми высокими"
+    };
+    let heading = format!(
+        "{} {} с {which} значениями",
+        weakest.len().min(WEAKEST),
+        school_word(weakest.len())
+    );
     let rows: Vec<Vec<String>> = weakest
         .iter()
         .map(|r| {
-            let change = model.previous(&r.school.code, d.indicator.code(), &d.group).map(|p| names::change(d.indicator, r.value - p));
+            let change = model
+                .previous(&r.school.code, d.indicator.code(), &d.group)
+                .map(|p| names::change(d.indicator, r.value - p));
             vec![
                 format!("{} из {}", r.rank, d.ranked.len()),
                 r.school.name.clone(),
@@ -154,8 +238,17 @@ fn distribution(model: &ReportModel, d: &Distribution) -> Section {
             ]
         })
         .collect();
-    let columns = [("Место", 16.0), ("Школа", 58.0), ("Код ОО", 18.0), ("Муниципалитет", 36.0), ("Значение", 20.0), ("Изменение", 26.0)];
-    section = section.with(Block::Subheading(heading)).with(Block::Table(table(&columns, rows)));
+    let columns = [
+        ("Место", 16.0),
+        ("Школа", 58.0),
+        ("Код ОО", 18.0),
+        ("Муниципалитет", 36.0),
+        ("Значение", 20.0),
+        ("Изменение", 26.0),
+    ];
+    section = section
+        .with(Block::Subheading(heading))
+        .with(Block::Table(table(&columns, rows)));
     section
 }
 
@@ -172,30 +265,49 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
     }
     let mut section = Section::new(Place::Print, "Диагностика").on_new_page();
     for levels in &region.levels {
-        let shown = |s: &Shown| if let Shown::Value(v) = s { Some(*v) } else { None };
+        let shown = |s: &Shown| {
+            if let Shown::Value(v) = s {
+                Some(*v)
+            } else {
+                None
+            }
+        };
         let chart = Chart {
             kind: ChartKind::Stacked,
             title: format!("Уровни результата: {}", model.words.path(&levels.group)),
             categories: levels
                 .rows
                 .iter()
-                .map(|r| if r.municipality.is_empty() { "Регион".to_string() } else { r.municipality.clone() })
+                .map(|r| {
+                    if r.municipality.is_empty() {
+                        "Регион".to_string()
+                    } else {
+                        r.municipality.clone()
+                    }
+                })
                 .collect(),
             series: LEVELS
                 .iter()
                 .enumerate()
-                .map(|(k, level)| (level.to_string(), levels.rows.iter().map(|r| shown(&r.shares[k])).collect()))
+                .map(|(k, level)| {
+                    (
+                        level.to_string(),
+                        levels.rows.iter().map(|r| shown(&r.shares[k])).collect(),
+                    )
+                })
                 .collect(),
             reference: None,
             percent: true,
             notes: levels
                 .rows
                 .iter()
-                .map(|r| match r.shares.iter().find(|s| !matches!(s, Shown::Value(_))) {
-                    Some(Shown::Suppressed(_)) => "скрыто".into(),
-                    Some(_) => "нет данных".into(),
-                    None => String::new(),
-                })
+                .map(
+                    |r| match r.shares.iter().find(|s| !matches!(s, Shown::Value(_))) {
+                        Some(Shown::Suppressed(_)) => "скрыто".into(),
+                        Some(_) => "нет данных".into(),
+                        None => String::new(),
+                    },
+                )
                 .collect(),
         };
         section = section.with(Block::Chart(chart));
@@ -212,15 +324,34 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
                 .municipalities
                 .iter()
                 .zip(&d.municipalities)
-                .filter_map(|(m, s)| if let Shown::Value(v) = s { Some((m, *v)) } else { None })
+                .filter_map(|(m, s)| {
+                    if let Shown::Value(v) = s {
+                        Some((m, *v))
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             most.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-            let most: Vec<String> =
-                most.iter().take(3).map(|(m, v)| format!("{m} — {}", names::value(Indicator::DDeficitPct, *v))).collect();
-            vec![topic.to_string(), model.words.path(diagnostic), names::value(Indicator::DDeficitPct, d.region), most.join("; ")]
+            let most: Vec<String> = most
+                .iter()
+                .take(3)
+                .map(|(m, v)| format!("{m} — {}", names::value(Indicator::DDeficitPct, *v)))
+                .collect();
+            vec![
+                topic.to_string(),
+                model.words.path(diagnostic),
+                names::value(Indicator::DDeficitPct, d.region),
+                most.join("; "),
+            ]
         })
         .collect();
-    let columns = [("Тема", 16.0), ("Диагностика", 50.0), ("Регион", 18.0), ("Муниципалитеты с наибольшей долей", 90.0)];
+    let columns = [
+        ("Тема", 16.0),
+        ("Диагностика", 50.0),
+        ("Регион", 18.0),
+        ("Муниципалитеты с наибольшей долей", 90.0),
+    ];
     Some(
         section
             .with(Block::Subheading("Темы с наибольшей долей участников с дефицитом".into()))
@@ -257,11 +388,20 @@ fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage)
     columns.extend(view.columns.iter().map(|(t, _, _)| (t.as_str(), 20.0)));
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut unit_row = vec!["Муниципалитет в целом".to_string()];
-    unit_row.extend(page.unit.iter().zip(&view.columns).map(|(cell, (_, indicator, _))| cell_text(cell, *indicator)));
+    unit_row.extend(
+        page.unit
+            .iter()
+            .zip(&view.columns)
+            .map(|(cell, (_, indicator, _))| cell_text(cell, *indicator)),
+    );
     rows.push(unit_row);
     let mut marked = vec![false];
     for s in &page.schools {
-        let nothing = if s.reported { "" } else { " — нет данных" };
+        let nothing = if s.reported {
+            ""
+        } else {
+            " — нет данных"
+        };
         let mut row = vec![format!("{} ({}){nothing}", s.school.name, s.school.code)];
         for ((cell, rank), (_, indicator, _)) in s.cells.iter().zip(&s.ranks).zip(&view.columns) {
             row.push(match rank {
@@ -284,13 +424,25 @@ fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage)
             Style::Note,
         ))
         .with(Block::Table(figures));
-    let flagged: Vec<String> =
-        page.schools.iter().filter(|s| !s.reasons.is_empty()).map(|s| format!("{}: {}.", s.school.name, s.reasons.join("; "))).collect();
+    let flagged: Vec<String> = page
+        .schools
+        .iter()
+        .filter(|s| !s.reasons.is_empty())
+        .map(|s| format!("{}: {}.", s.school.name, s.reasons.join("; ")))
+        .collect();
     if !flagged.is_empty() {
-        section = section.with(Block::Subheading("Нуждаются в методической поддержке".into())).with(Block::Bullets(flagged));
+        section = section
+            .with(Block::Subheading(
+                "Нуждаются в методической поддержке".into(),
+            ))
+            .with(Block::Bullets(flagged));
     }
     if model.trend_terms.len() > 1 {
-        let terms: Vec<&str> = model.trend_terms.iter().map(|t| t.period.russian()).collect();
+        let terms: Vec<&str> = model
+            .trend_terms
+            .iter()
+            .map(|t| t.period.russian())
+            .collect();
         let mut columns = vec![("Показатель", 70.0)];
         columns.extend(terms.iter().map(|t| (*t, 22.0)));
         columns.push(("Изменение за год", 28.0));
@@ -300,7 +452,10 @@ fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage)
             .zip(&page.trend)
             .map(|((title, indicator, _), values)| {
                 let mut row = vec![title.clone()];
-                row.extend(values.iter().map(|v| v.map(|v| names::value(*indicator, v)).unwrap_or_else(|| "—".into())));
+                row.extend(values.iter().map(|v| {
+                    v.map(|v| names::value(*indicator, v))
+                        .unwrap_or_else(|| "—".into())
+                }));
                 let known: Vec<f64> = values.iter().flatten().copied().collect();
                 row.push(match known.as_slice() {
                     [first, .., last] => names::change(*indicator, last - first),
@@ -310,7 +465,11 @@ fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage)
             })
             .collect();
         section = section
-            .with(Block::Subheading(format!("Муниципалитет за учебный год {}/{}", model.term.year, model.term.year + 1)))
+            .with(Block::Subheading(format!(
+                "Муниципалитет за учебный год {}/{}",
+                model.term.year,
+                model.term.year + 1
+            )))
             .with(Block::Table(table(&columns, rows)));
     }
     section

@@ -108,7 +108,11 @@ mod tests {
         }
         assert_eq!(Mark::CODES, ["present", "absent", "excused", "ill"]);
         assert_eq!(Mark::Ill.to_string(), "болел");
-        assert_eq!(Role::parse("Тьютор"), None, "codes are stored folded already");
+        assert_eq!(
+            Role::parse("Тьютор"),
+            None,
+            "codes are stored folded already"
+        );
         assert_eq!(RouteResult::CODES, ["участие", "призёр", "победитель"]);
     }
 }

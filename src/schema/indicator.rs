@@ -161,8 +161,21 @@ mod tests {
         assert_eq!(codes.len(), Indicator::ALL.len());
         assert_eq!(names.len(), Indicator::ALL.len());
         for &i in Indicator::ALL {
-            assert!(i.code().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{}", i.code());
-            assert!(i.russian().chars().next().is_some_and(|c| c.is_uppercase() && !c.is_ascii()), "{}", i.code());
+            assert!(
+                i.code()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                i.code()
+            );
+            assert!(
+                i.russian()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() && !c.is_ascii()),
+                "{}",
+                i.code()
+            );
             assert_eq!(i.to_string(), i.russian());
         }
     }
@@ -180,9 +193,15 @@ mod tests {
 
     #[test]
     fn progress_is_its_own_family_and_forms_have_none() {
-        assert_eq!(Indicator::QProgress.family(), Some(Family::QuestionnaireProgress));
+        assert_eq!(
+            Indicator::QProgress.family(),
+            Some(Family::QuestionnaireProgress)
+        );
         assert_eq!(Indicator::QIndex.family(), Some(Family::Questionnaire));
-        assert_eq!(Indicator::DProgress.family(), Some(Family::DiagnosticProgress));
+        assert_eq!(
+            Indicator::DProgress.family(),
+            Some(Family::DiagnosticProgress)
+        );
         assert_eq!(Indicator::CompletenessPct.family(), None);
         assert_eq!(Indicator::Events.family(), None);
     }

@@ -14,7 +14,12 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, from the narrowest.
-    pub const ALL: [Scope; 4] = [Scope::Person, Scope::School, Scope::Municipality, Scope::Region];
+    pub const ALL: [Scope; 4] = [
+        Scope::Person,
+        Scope::School,
+        Scope::Municipality,
+        Scope::Region,
+    ];
 
     /// The code of the `scope` column: `school`.
     pub fn code(self) -> &'static str {

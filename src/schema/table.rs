@@ -24,8 +24,15 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order the store lists them.
-    pub const ALL: [Table; 7] =
-        [Table::Roster, Table::Events, Table::Attendance, Table::Answers, Table::DiagTasks, Table::DiagResults, Table::Route];
+    pub const ALL: [Table; 7] = [
+        Table::Roster,
+        Table::Events,
+        Table::Attendance,
+        Table::Answers,
+        Table::DiagTasks,
+        Table::DiagResults,
+        Table::Route,
+    ];
 
     /// The folder name of the store and the `table` column of a package: `diag_tasks`.
     pub fn code(self) -> &'static str {
@@ -49,13 +56,23 @@ impl Table {
     pub fn record_columns(self) -> &'static [&'static str] {
         use column::*;
         match self {
-            Table::Roster => &[ID, FULL_NAME, ROLE, CLASS, SUBJECT, EXPERIENCE_YEARS, TUTOR_ID],
+            Table::Roster => &[
+                ID,
+                FULL_NAME,
+                ROLE,
+                CLASS,
+                SUBJECT,
+                EXPERIENCE_YEARS,
+                TUTOR_ID,
+            ],
             Table::Events => &[EVENT_ID, DATE, KIND, TOPIC, HOURS, LEVEL],
             Table::Attendance => &[PERSON_ID, EVENT_ID, MARK],
             Table::Answers => &[RESPONDENT_ID, RESPONDENT, ITEM, VALUE_NUM, VALUE_TEXT],
             Table::DiagTasks => &[TASK, MAX_SCORE, TOPIC_CODE, TOPIC],
             Table::DiagResults => &[PERSON_ID, TASK, POINTS],
-            Table::Route => &[ID, GOAL, ACTIVITY, LEVEL, NOMINATION, DUE, STATUS, RESULT, EVIDENCE],
+            Table::Route => &[
+                ID, GOAL, ACTIVITY, LEVEL, NOMINATION, DUE, STATUS, RESULT, EVIDENCE,
+            ],
         }
     }
 
@@ -99,7 +116,16 @@ pub mod column {
     ];
 
     /// Columns of the long table of indicators.md, in order.
-    pub const LONG: [&str; 8] = [TERM, SCOPE, MUNICIPALITY, SCHOOL_CODE, ENTITY, GROUP, INDICATOR, VALUE];
+    pub const LONG: [&str; 8] = [
+        TERM,
+        SCOPE,
+        MUNICIPALITY,
+        SCHOOL_CODE,
+        ENTITY,
+        GROUP,
+        INDICATOR,
+        VALUE,
+    ];
 
     // Source columns.
     pub const TERM: &str = "term";
@@ -177,9 +203,15 @@ mod tests {
     fn tables_read_back_and_columns_are_unique() {
         for t in Table::ALL {
             assert_eq!(Table::parse(t.code()), Some(t));
-            let columns: HashSet<&str> = t.record_columns().iter().chain(column::SOURCE.iter()).copied().collect();
+            let columns: HashSet<&str> = t
+                .record_columns()
+                .iter()
+                .chain(column::SOURCE.iter())
+                .copied()
+                .collect();
             // `subject` is both a source column (the passport's) and a roster column.
-            let expected = t.record_columns().len() + column::SOURCE.len() - usize::from(t == Table::Roster);
+            let expected =
+                t.record_columns().len() + column::SOURCE.len() - usize::from(t == Table::Roster);
             assert_eq!(columns.len(), expected, "{t}");
         }
         assert_eq!(Table::parse("diag_tasks"), Some(Table::DiagTasks));

@@ -19,7 +19,15 @@ pub enum Period {
 }
 
 impl Period {
-    pub const ALL: [Period; 7] = [Period::Q1, Period::Q2, Period::Q3, Period::Q4, Period::H1, Period::H2, Period::Y];
+    pub const ALL: [Period; 7] = [
+        Period::Q1,
+        Period::Q2,
+        Period::Q3,
+        Period::Q4,
+        Period::H1,
+        Period::H2,
+        Period::Y,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -51,8 +59,15 @@ impl Period {
         let key = key.trim_end_matches("учебный");
         Period::ALL.into_iter().find(|p| {
             let russian = fold(p.russian()).replace(' ', "");
-            let roman = russian.replacen('1', "i", 1).replacen('2', "ii", 1).replacen('3', "iii", 1).replacen('4', "iv", 1);
-            key == russian || key == roman || key == fold(p.code()) || (key == "учебныйгод" && *p == Period::Y)
+            let roman = russian
+                .replacen('1', "i", 1)
+                .replacen('2', "ii", 1)
+                .replacen('3', "iii", 1)
+                .replacen('4', "iv", 1);
+            key == russian
+                || key == roman
+                || key == fold(p.code())
+                || (key == "учебныйгод" && *p == Period::Y)
         })
     }
 
@@ -99,7 +114,11 @@ pub struct UnknownTerm(pub String);
 
 impl std::fmt::Display for UnknownTerm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "не понял период «{}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\"", self.0)
+        write!(
+            f,
+            "не понял период «{}»: пишите, например, \"2025/2026 Q1\" или \"2025/2026 1 четверть\"",
+            self.0
+        )
     }
 }
 
@@ -136,9 +155,14 @@ impl Term {
     /// Reads `2025/2026 Q1`, `2025-2026-Q1` or `2025/2026 1 четверть`.
     pub fn parse(s: &str) -> Option<Term> {
         let s = s.trim();
-        let split = s.find(|c: char| c.is_whitespace()).or_else(|| s.rfind('-'))?;
+        let split = s
+            .find(|c: char| c.is_whitespace())
+            .or_else(|| s.rfind('-'))?;
         let (year, period) = s.split_at(split);
-        Some(Term { year: parse_school_year(year)?, period: Period::parse(period.trim_start_matches(['-', ' ']))? })
+        Some(Term {
+            year: parse_school_year(year)?,
+            period: Period::parse(period.trim_start_matches(['-', ' ']))?,
+        })
     }
 
     /// 1 September of the school year.
@@ -188,13 +212,33 @@ mod tests {
         let t = Term::parse("2025/2026 Q3").unwrap();
         assert_eq!(t.label(), "2025/2026 Q3");
         assert_eq!(t.russian(), "3 четверть 2025/2026");
-        assert_eq!(Term { year: 2025, period: Period::Y }.russian(), "2025/2026 учебный год");
+        assert_eq!(
+            Term {
+                year: 2025,
+                period: Period::Y
+            }
+            .russian(),
+            "2025/2026 учебный год"
+        );
         assert_eq!(Term::parse(&t.slug()), Some(t));
         assert_eq!(t.end(), NaiveDate::from_ymd_opt(2026, 3, 31).unwrap());
-        assert_eq!(Term { year: 2025, period: Period::H1 }.end(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+        assert_eq!(
+            Term {
+                year: 2025,
+                period: Period::H1
+            }
+            .end(),
+            NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
+        );
         assert_eq!(t.previous().label(), "2025/2026 Q2");
-        assert_eq!(Term::parse("2025/2026 Q1").unwrap().previous().label(), "2024/2025 Q4");
-        assert_eq!(Term::parse("2025/2026 H1").unwrap().previous().label(), "2024/2025 H2");
+        assert_eq!(
+            Term::parse("2025/2026 Q1").unwrap().previous().label(),
+            "2024/2025 Q4"
+        );
+        assert_eq!(
+            Term::parse("2025/2026 H1").unwrap().previous().label(),
+            "2024/2025 H2"
+        );
         let counts: Vec<u32> = Period::ALL.iter().map(|p| p.month_count()).collect();
         assert_eq!(counts, vec![2, 2, 3, 2, 4, 5, 9]);
     }

@@ -38,7 +38,9 @@ impl Wave {
     /// Reads the Russian word or the code, leniently.
     pub fn parse(s: &str) -> Option<Wave> {
         let key = fold(s);
-        Wave::ALL.into_iter().find(|w| fold(w.russian()) == key || w.code() == key)
+        Wave::ALL
+            .into_iter()
+            .find(|w| fold(w.russian()) == key || w.code() == key)
     }
 }
 

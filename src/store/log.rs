@@ -75,7 +75,9 @@ pub struct Log {
 
 impl Log {
     pub fn new(store: &Path) -> Log {
-        Log { path: store.join("ingest-log.csv") }
+        Log {
+            path: store.join("ingest-log.csv"),
+        }
     }
 
     /// Every entry; a last line cut short by a crash is ignored.
@@ -91,7 +93,10 @@ impl Log {
         let cannot_read = || format!("не удалось прочитать {}", self.path.display());
         // Flexible: lines written after a column was added are longer than the header of
         // an older log; the fields the header names are read.
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_path(&self.path).with_context(cannot_read)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_path(&self.path)
+            .with_context(cannot_read)?;
         let headers = reader.headers().with_context(cannot_read)?.clone();
         let mut parsed = Vec::new();
         let mut record = csv::StringRecord::new();
@@ -99,7 +104,13 @@ impl Log {
             let start = reader.position().byte();
             match reader.read_record(&mut record) {
                 Ok(false) => break,
-                Ok(true) => parsed.push((start, record.deserialize::<Entry>(Some(&headers)).ok().filter(valid))),
+                Ok(true) => parsed.push((
+                    start,
+                    record
+                        .deserialize::<Entry>(Some(&headers))
+                        .ok()
+                        .filter(valid),
+                )),
                 Err(_) if reader.position().byte() > start => parsed.push((start, None)),
                 Err(_) => break,
             }
@@ -126,7 +137,9 @@ impl Log {
     pub fn append<'e>(&self, entries: impl IntoIterator<Item = &'e Entry>) -> anyhow::Result<()> {
         self.mend_torn_end()?;
         let new = !self.path.exists() || std::fs::metadata(&self.path)?.len() == 0;
-        let mut writer = csv::WriterBuilder::new().has_headers(new).from_writer(Vec::new());
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(new)
+            .from_writer(Vec::new());
         for entry in entries {
             writer.serialize(entry)?;
         }
@@ -146,12 +159,16 @@ impl Log {
     /// is removed (it committed nothing), a record that reads whole gets its line end, and a
     /// log without even a whole header starts afresh.
     fn mend_torn_end(&self) -> anyhow::Result<()> {
-        let Ok(bytes) = std::fs::read(&self.path) else { return Ok(()) };
+        let Ok(bytes) = std::fs::read(&self.path) else {
+            return Ok(());
+        };
         if bytes.is_empty() || bytes.ends_with(b"\n") {
             return Ok(());
         }
-        let file =
-            OpenOptions::new().append(true).open(&self.path).with_context(|| format!("не удалось записать {}", self.path.display()))?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .with_context(|| format!("не удалось записать {}", self.path.display()))?;
         if !bytes.contains(&b'\n') {
             file.set_len(0)?;
         } else if let (_, Some(start)) = self.read()? {
@@ -172,5 +189,9 @@ fn valid(e: &Entry) -> bool {
 
 /// The committed state: for each submission key, the SHA-256 of the file stored under it.
 pub fn current_submissions(entries: &[Entry]) -> HashMap<String, String> {
-    entries.iter().filter(|e| e.outcome.commits()).map(|e| (e.key_id.clone(), e.sha256.clone())).collect()
+    entries
+        .iter()
+        .filter(|e| e.outcome.commits())
+        .map(|e| (e.key_id.clone(), e.sha256.clone()))
+        .collect()
 }

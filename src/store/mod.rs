@@ -32,7 +32,11 @@ pub struct SubmissionId {
 
 impl SubmissionId {
     fn file_name(&self) -> String {
-        format!("{}-{}.parquet", self.key_id, self.sha256.get(..12).unwrap_or(&self.sha256))
+        format!(
+            "{}-{}.parquet",
+            self.key_id,
+            self.sha256.get(..12).unwrap_or(&self.sha256)
+        )
     }
 }
 
@@ -60,13 +64,17 @@ pub struct Diff {
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store { root: root.to_path_buf() }
+        Store {
+            root: root.to_path_buf(),
+        }
     }
 
     /// A term's folder of a table. The partition keys (`term_slug`, `school`) repeat no data
     /// column: Spark refuses a key that is also a column, and DuckDB silently replaces the column.
     fn term_dir(&self, table: Table, term: &Term) -> PathBuf {
-        self.root.join(table.code()).join(format!("term_slug={}", term.slug()))
+        self.root
+            .join(table.code())
+            .join(format!("term_slug={}", term.slug()))
     }
 
     /// A partition's folder.
@@ -90,11 +98,18 @@ impl Store {
     ) -> anyhow::Result<Staged> {
         let mut staged = Staged::default();
         for t in tables {
-            let mut frame = with_source_columns(t.frame.clone(), passport, source_file, &id.sha256, seq)?;
+            let mut frame =
+                with_source_columns(t.frame.clone(), passport, source_file, &id.sha256, seq)?;
             if let Some((key, text_items)) = privacy {
                 frame = crate::privacy::pseudonymise(t.table, frame, key, text_items)?;
             }
-            staged.files.push(self.stage_frame(t.table, &passport.term, &passport.school_code, id, frame)?);
+            staged.files.push(self.stage_frame(
+                t.table,
+                &passport.term,
+                &passport.school_code,
+                id,
+                frame,
+            )?);
         }
         Ok(staged)
     }
@@ -109,7 +124,8 @@ impl Store {
         mut frame: DataFrame,
     ) -> anyhow::Result<(PathBuf, PathBuf)> {
         let dir = self.partition(table, term, school);
-        fs::create_dir_all(&dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("не удалось создать {}", dir.display()))?;
         let path = dir.join(id.file_name());
         let tmp = dir.join(format!(".{}.tmp", id.file_name()));
         // Encoded in memory and written with one call: the writer's many small writes would
@@ -117,8 +133,12 @@ impl Store {
         let mut bytes = Vec::new();
         // LZ4: a fraction of zstd's cost per file, and every Parquet reader knows it.
         // One thread a file: files are staged on every core already.
-        ParquetWriter::new(&mut bytes).with_compression(ParquetCompression::Lz4Raw).set_parallel(false).finish(&mut frame)?;
-        let mut file = File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
+        ParquetWriter::new(&mut bytes)
+            .with_compression(ParquetCompression::Lz4Raw)
+            .set_parallel(false)
+            .finish(&mut frame)?;
+        let mut file =
+            File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
         std::io::Write::write_all(&mut file, &bytes)?;
         file.sync_all()?;
         Ok((tmp, path))
@@ -127,7 +147,13 @@ impl Store {
     /// Puts staged files in their places (atomic renames); the log line that follows commits them.
     pub fn publish(&self, staged: Staged) -> anyhow::Result<()> {
         for (tmp, path) in staged.files {
-            fs::rename(&tmp, &path).with_context(|| format!("не удалось переименовать {} в {}", tmp.display(), path.display()))?;
+            fs::rename(&tmp, &path).with_context(|| {
+                format!(
+                    "не удалось переименовать {} в {}",
+                    tmp.display(),
+                    path.display()
+                )
+            })?;
         }
         Ok(())
     }
@@ -135,13 +161,25 @@ impl Store {
     /// Removes store files that the log does not commit: leftovers of a crash, and the files
     /// of submissions that have since been replaced.
     pub fn recover(&self, current: &HashMap<String, String>) -> anyhow::Result<usize> {
-        let keep: HashSet<String> =
-            current.iter().map(|(key_id, sha)| SubmissionId { key_id: key_id.clone(), sha256: sha.clone() }.file_name()).collect();
+        let keep: HashSet<String> = current
+            .iter()
+            .map(|(key_id, sha)| {
+                SubmissionId {
+                    key_id: key_id.clone(),
+                    sha256: sha.clone(),
+                }
+                .file_name()
+            })
+            .collect();
         let mut removed = 0;
         for path in self.files()? {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
             if !keep.contains(name) {
-                fs::remove_file(&path).with_context(|| format!("не удалось удалить {}", path.display()))?;
+                fs::remove_file(&path)
+                    .with_context(|| format!("не удалось удалить {}", path.display()))?;
                 removed += 1;
             }
         }
@@ -174,7 +212,9 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut schools = Vec::new();
-        for entry in fs::read_dir(&dir).with_context(|| format!("не удалось прочитать {}", dir.display()))? {
+        for entry in
+            fs::read_dir(&dir).with_context(|| format!("не удалось прочитать {}", dir.display()))?
+        {
             let name = entry?.file_name().to_string_lossy().to_string();
             if let Some(school) = name.strip_prefix("school=") {
                 schools.push(school.to_string());
@@ -185,7 +225,12 @@ impl Store {
     }
 
     /// All rows of a table, optionally of one term and some schools (partition pruning by path).
-    pub fn read(&self, table: Table, term: Option<&Term>, schools: Option<&[String]>) -> anyhow::Result<Option<DataFrame>> {
+    pub fn read(
+        &self,
+        table: Table,
+        term: Option<&Term>,
+        schools: Option<&[String]>,
+    ) -> anyhow::Result<Option<DataFrame>> {
         self.read_columns(table, term, schools, Columns::All)
     }
 
@@ -207,8 +252,12 @@ impl Store {
         };
         let wanted = |path: &Path| {
             schools.is_none_or(|list| {
-                path.components()
-                    .any(|c| c.as_os_str().to_str().and_then(|n| n.strip_prefix("school=")).is_some_and(|s| list.iter().any(|l| l == s)))
+                path.components().any(|c| {
+                    c.as_os_str()
+                        .to_str()
+                        .and_then(|n| n.strip_prefix("school="))
+                        .is_some_and(|s| list.iter().any(|l| l == s))
+                })
             })
         };
         let mut paths = Vec::new();
@@ -225,14 +274,22 @@ impl Store {
         }
         // Files decode on all cores; the union is built in bounded batches, because one plan
         // over thousands of files would recurse too deep.
-        let frames: Vec<DataFrame> =
-            crate::parallel::map(&paths, |p| read_parquet(p, columns)).into_iter().collect::<anyhow::Result<_>>()?;
+        let frames: Vec<DataFrame> = crate::parallel::map(&paths, |p| read_parquet(p, columns))
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?;
         Ok(union(frames)?)
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.
-    pub fn read_submission(&self, table: Table, passport: &Passport, id: &SubmissionId) -> anyhow::Result<Option<DataFrame>> {
-        let path = self.partition(table, &passport.term, &passport.school_code).join(id.file_name());
+    pub fn read_submission(
+        &self,
+        table: Table,
+        passport: &Passport,
+        id: &SubmissionId,
+    ) -> anyhow::Result<Option<DataFrame>> {
+        let path = self
+            .partition(table, &passport.term, &passport.school_code)
+            .join(id.file_name());
         if !path.exists() {
             return Ok(None);
         }
@@ -243,56 +300,102 @@ impl Store {
 /// Concatenates frames diagonally (files written at different times, packages and raw
 /// forms, may order or lack columns differently), 64 at a time.
 fn union(mut frames: Vec<DataFrame>) -> PolarsResult<Option<DataFrame>> {
-    let args = || UnionArgs { diagonal: true, to_supertypes: true, ..Default::default() };
+    let args = || UnionArgs {
+        diagonal: true,
+        to_supertypes: true,
+        ..Default::default()
+    };
     while frames.len() > 1 {
         frames = frames
             .chunks(64)
-            .map(|chunk| concat(chunk.iter().map(|f| f.clone().lazy()).collect::<Vec<_>>(), args())?.collect())
+            .map(|chunk| {
+                concat(
+                    chunk.iter().map(|f| f.clone().lazy()).collect::<Vec<_>>(),
+                    args(),
+                )?
+                .collect()
+            })
             .collect::<PolarsResult<_>>()?;
     }
     Ok(frames.pop())
 }
 
 fn read_parquet(path: &Path, columns: Columns) -> anyhow::Result<DataFrame> {
-    let file = File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
+    let file =
+        File::open(path).with_context(|| format!("не удалось открыть {}", path.display()))?;
     // One thread a file: the callers read many small files on every core, and polars'
     // own fan-out over the columns of a file this small cost more than the decoding.
     let mut reader = ParquetReader::new(file).read_parallel(ParallelStrategy::None);
     if let Columns::Only(names) | Columns::Except(names) = columns {
-        let schema = anyhow::Context::with_context(reader.schema(), || format!("не удалось прочитать {}", path.display()))?;
+        let schema = anyhow::Context::with_context(reader.schema(), || {
+            format!("не удалось прочитать {}", path.display())
+        })?;
         let only = matches!(columns, Columns::Only(_));
-        let keep = schema.iter_names().filter(|n| names.contains(&n.as_str()) == only).map(|n| n.to_string()).collect();
+        let keep = schema
+            .iter_names()
+            .filter(|n| names.contains(&n.as_str()) == only)
+            .map(|n| n.to_string())
+            .collect();
         reader = reader.with_columns(Some(keep));
     }
-    anyhow::Context::with_context(reader.finish(), || format!("не удалось прочитать {}", path.display()))
+    anyhow::Context::with_context(reader.finish(), || {
+        format!("не удалось прочитать {}", path.display())
+    })
 }
 
 /// Adds the columns every store row carries: where and when it comes from.
 /// `seq` is the submission's line in the ingest log: where two authors send a record for the
 /// same person, the larger `seq` wins. Built eagerly: on frames this small a lazy plan costs
 /// more than the work.
-fn with_source_columns(mut frame: DataFrame, p: &Passport, source_file: &str, sha: &str, seq: u64) -> PolarsResult<DataFrame> {
+fn with_source_columns(
+    mut frame: DataFrame,
+    p: &Passport,
+    source_file: &str,
+    sha: &str,
+    seq: u64,
+) -> PolarsResult<DataFrame> {
     let n = frame.height();
-    let text =
-        |name: &str, value: &str| Column::new_scalar(name.into(), Scalar::new(DataType::String, AnyValue::StringOwned(value.into())), n);
+    let text = |name: &str, value: &str| {
+        Column::new_scalar(
+            name.into(),
+            Scalar::new(DataType::String, AnyValue::StringOwned(value.into())),
+            n,
+        )
+    };
     let filled_on = p.filled_on.map(|d| d.format("%Y-%m-%d").to_string());
-    let instrument = p.questionnaire.as_deref().or(p.diagnostic.as_deref()).unwrap_or_default();
+    let instrument = p
+        .questionnaire
+        .as_deref()
+        .or(p.diagnostic.as_deref())
+        .unwrap_or_default();
     for source in [
         text(column::TERM, &p.term.label()),
-        Column::new_scalar(column::SCHOOL_YEAR.into(), Scalar::new(DataType::Int32, AnyValue::Int32(p.term.year)), n),
+        Column::new_scalar(
+            column::SCHOOL_YEAR.into(),
+            Scalar::new(DataType::Int32, AnyValue::Int32(p.term.year)),
+            n,
+        ),
         text(column::PERIOD, p.term.period.code()),
         text(column::SCHOOL_CODE, &p.school_code),
         text(column::SCHOOL_NAME, &p.school_name),
         text(column::MUNICIPALITY, &p.municipality),
         text(column::AUTHOR, &p.filled_by),
         text(column::FILLED_ON, filled_on.as_deref().unwrap_or_default()),
-        Column::new_scalar(column::FORM_VERSION.into(), Scalar::new(DataType::Int64, AnyValue::Int64(p.form_version)), n),
+        Column::new_scalar(
+            column::FORM_VERSION.into(),
+            Scalar::new(DataType::Int64, AnyValue::Int64(p.form_version)),
+            n,
+        ),
         text(column::INSTRUMENT, instrument),
         text(column::WAVE, p.wave.map(|w| w.code()).unwrap_or_default()),
         text(column::SUBJECT, p.subject.as_deref().unwrap_or_default()),
         text(column::SOURCE_FILE, source_file),
         text(column::SOURCE_SHA256, sha),
-        Column::new_scalar(column::SEQ.into(), Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)), n),
+        Column::new_scalar(
+            column::SEQ.into(),
+            Scalar::new(DataType::UInt64, AnyValue::UInt64(seq)),
+            n,
+        ),
     ] {
         // The roster's rows carry each person's own subject: the passport's (a diagnostic's
         // subject, empty on a roster) must not overwrite it.
@@ -309,16 +412,26 @@ pub fn diff(old: Option<&DataFrame>, new: &DataFrame) -> anyhow::Result<Diff> {
     let pairs = |df: &DataFrame| -> anyhow::Result<HashMap<String, String>> {
         let keys = df.column(column::KEY)?.str()?.clone();
         let digests = df.column(column::DIGEST)?.str()?.clone();
-        Ok(keys.iter().zip(digests.iter()).filter_map(|(k, d)| Some((k?.to_string(), d?.to_string()))).collect())
+        Ok(keys
+            .iter()
+            .zip(digests.iter())
+            .filter_map(|(k, d)| Some((k?.to_string(), d?.to_string())))
+            .collect())
     };
     let Some(old) = old else {
         // A first submission: every record is new.
-        return Ok(Diff { added: new.column(column::KEY)?.n_unique()?, ..Diff::default() });
+        return Ok(Diff {
+            added: new.column(column::KEY)?.n_unique()?,
+            ..Diff::default()
+        });
     };
     let (new, old) = (pairs(new)?, pairs(old)?);
     Ok(Diff {
         added: new.keys().filter(|k| !old.contains_key(*k)).count(),
         removed: old.keys().filter(|k| !new.contains_key(*k)).count(),
-        changed: new.iter().filter(|(k, d)| old.get(*k).is_some_and(|o| o != *d)).count(),
+        changed: new
+            .iter()
+            .filter(|(k, d)| old.get(*k).is_some_and(|o| o != *d))
+            .count(),
     })
 }

@@ -30,8 +30,14 @@ fn the_sample_journal_reports_the_event_date_and_the_mark_of_that_event_at_once(
     let t = text(&out);
     assert_eq!(at(&t, "События", "B4").len(), 1, "{t}");
     let e5 = at(&t, "Посещаемость", "E5");
-    assert!(e5.len() == 1 && e5[0].starts_with("ошибка") && e5[0].contains("«x»"), "{t}");
-    assert!(!t.contains("не входит в форму"), "the event's column is part of the form: {t}");
+    assert!(
+        e5.len() == 1 && e5[0].starts_with("ошибка") && e5[0].contains("«x»"),
+        "{t}"
+    );
+    assert!(
+        !t.contains("не входит в форму"),
+        "the event's column is part of the form: {t}"
+    );
 }
 
 #[test]
@@ -66,10 +72,27 @@ fn a_partial_ingest_keeps_no_marks_of_an_event_it_did_not_keep() {
     ws.drop("журнал.xlsx", &a);
     let out = ws.run(&["ingest", "--accept-partial"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let events: Vec<String> = ws.records("events").column("event_id").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    let events: Vec<String> = ws
+        .records("events")
+        .column("event_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(String::from)
+        .collect();
     assert_eq!(events, ["С1", "С2"]);
-    let marked: Vec<String> =
-        ws.records("attendance").column("event_id").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    let marked: Vec<String> = ws
+        .records("attendance")
+        .column("event_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(String::from)
+        .collect();
     // Marks of С1 and С2: Н-1 2, Н-2 2, У-1 2, У-2 2; С3's three marks are left out.
     assert_eq!(marked.len(), 8, "{marked:?}");
     assert!(!marked.contains(&"С3".to_string()));
@@ -86,10 +109,16 @@ fn a_roster_row_with_a_bad_role_still_has_its_tutor_link_checked() {
     assert_eq!(code, Some(1));
     assert_eq!(at(&t, "Состав", "C7").len(), 1, "{t}");
     let link = at(&t, "Состав", "G7");
-    assert!(link.len() == 1 && link[0].contains("педагог, а не тьютор"), "{t}");
+    assert!(
+        link.len() == 1 && link[0].contains("педагог, а не тьютор"),
+        "{t}"
+    );
     assert_eq!(at(&t, "Состав", "C3").len(), 1, "{t}");
     // Т-2 is in the list; only its role is unreadable: no second error for the link to it.
-    assert!(at(&t, "Состав", "G9").is_empty() && at(&t, "Состав", "G5").is_empty(), "{t}");
+    assert!(
+        at(&t, "Состав", "G9").is_empty() && at(&t, "Состав", "G5").is_empty(),
+        "{t}"
+    );
 }
 
 #[test]
@@ -105,7 +134,10 @@ fn points_are_checked_in_the_column_of_a_task_with_a_bad_maximum() {
     assert_eq!(code, Some(1));
     assert_eq!(at(&t, "Задания", "B4").len(), 1, "{t}");
     let text_points = at(&t, "Результаты", "E2");
-    assert!(text_points.len() == 1 && text_points[0].contains("не меньше 0"), "{t}");
+    assert!(
+        text_points.len() == 1 && text_points[0].contains("не меньше 0"),
+        "{t}"
+    );
     assert_eq!(at(&t, "Результаты", "E3").len(), 1, "{t}");
     assert_eq!(at(&t, "Результаты", "A4").len(), 1, "{t}");
     let over = at(&t, "Результаты", "C4");
@@ -123,31 +155,62 @@ fn a_route_row_with_a_bad_status_says_what_its_result_needs() {
     assert_eq!(code, Some(1));
     assert_eq!(at(&t, "Маршрут", "G2").len(), 1, "{t}");
     let result = at(&t, "Маршрут", "H2");
-    assert!(result.len() == 1 && result[0].starts_with("предупреждение") && result[0].contains("«выполнено»"), "{t}");
+    assert!(
+        result.len() == 1
+            && result[0].starts_with("предупреждение")
+            && result[0].contains("«выполнено»"),
+        "{t}"
+    );
     assert_eq!(at(&t, "Маршрут", "I4").len(), 1, "{t}");
 }
 
 #[test]
 fn a_passport_that_names_no_valid_term_or_school_still_has_its_data_checked() {
     let mut a = attendance();
-    a[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Период")).for_each(|r| r[1] = V::from("5 четверть"));
+    a[0].1
+        .iter_mut()
+        .filter(|r| matches!(&r[0], V::S(l) if l == "Период"))
+        .for_each(|r| r[1] = V::from("5 четверть"));
     a[2].1[2][4] = V::from("x"); // Н-2's mark for С3 (E3)
     let ws = Ws::new();
     let (code, t) = check(&ws, &a);
     assert_eq!(code, Some(1));
-    let period = t.lines().filter(|l| l.contains("лист «Паспорт»") && l.contains("«5 четверть»")).count();
+    let period = t
+        .lines()
+        .filter(|l| l.contains("лист «Паспорт»") && l.contains("«5 четверть»"))
+        .count();
     assert_eq!(period, 1, "{t}");
     assert_eq!(at(&t, "Посещаемость", "E3").len(), 1, "{t}");
     // A school code that cannot be a folder: the same, and a partial ingest stores nothing.
     let mut r = roster();
-    r[0].1.iter_mut().filter(|r| matches!(&r[0], V::S(l) if l == "Код ОО")).for_each(|r| r[1] = V::from("../2315"));
+    r[0].1
+        .iter_mut()
+        .filter(|r| matches!(&r[0], V::S(l) if l == "Код ОО"))
+        .for_each(|r| r[1] = V::from("../2315"));
     r[1].1[1][2] = V::from("директор"); // Т-1: not a role (C2)
     ws.drop("состав.xlsx", &r);
     let out = ws.run(&["ingest", "--accept-partial"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let problems = ws.problems_of("состав.xlsx");
-    assert!(problems.contains("«Код ОО»") && problems.contains("ячейка C2"), "{problems}");
-    assert!(ws.files_in("store").iter().all(|f| !f.ends_with(".parquet")), "{:?}", ws.files_in("store"));
+    assert!(
+        problems.contains("«Код ОО»") && problems.contains("ячейка C2"),
+        "{problems}"
+    );
+    assert!(
+        ws.files_in("store")
+            .iter()
+            .all(|f| !f.ends_with(".parquet")),
+        "{:?}",
+        ws.files_in("store")
+    );
     let entry = ws.log().pop().unwrap();
-    assert_eq!((num(&entry, "rows_read"), num(&entry, "rows_stored"), num(&entry, "rows_rejected")), (8, 0, 8), "{entry:?}");
+    assert_eq!(
+        (
+            num(&entry, "rows_read"),
+            num(&entry, "rows_stored"),
+            num(&entry, "rows_rejected")
+        ),
+        (8, 0, 8),
+        "{entry:?}"
+    );
 }

@@ -16,12 +16,22 @@ fn with_config(edit: impl Fn(String) -> String) -> Ws {
 /// The line of `needle` in the workspace's configuration, counted from 1.
 fn line_of(ws: &Ws, needle: &str) -> usize {
     let config = std::fs::read_to_string(ws.path("tutorstat.toml")).unwrap();
-    config.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("«{needle}» not in the configuration")) + 1
+    config
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("«{needle}» not in the configuration"))
+        + 1
 }
 
 /// A case: what it is, how it edits the configuration, a text on the line the message must
 /// name, the key and the message.
-type Case = (&'static str, Box<dyn Fn(String) -> String>, &'static str, &'static str, &'static str);
+type Case = (
+    &'static str,
+    Box<dyn Fn(String) -> String>,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 #[test]
 fn every_bad_key_names_the_file_the_line_and_the_key_and_exits_with_2() {
@@ -42,21 +52,36 @@ fn every_bad_key_names_the_file_the_line_and_the_key_and_exits_with_2() {
         ),
         (
             "a deadline that is not a date",
-            Box::new(|c| c.replace("[deadlines]", "[deadlines]\n\"2025/2026 Q1\" = \"10.11.2025г\"")),
+            Box::new(|c| {
+                c.replace(
+                    "[deadlines]",
+                    "[deadlines]\n\"2025/2026 Q1\" = \"10.11.2025г\"",
+                )
+            }),
             "\"2025/2026 Q1\" =",
             "«deadlines.2025/2026 Q1»",
             "срок «10.11.2025г» не является датой; ожидается ГГГГ-ММ-ДД",
         ),
         (
             "an unknown term",
-            Box::new(|c| c.replace("[deadlines]", "[deadlines]\n\"2025/2026 Q5\" = \"2025-11-10\"")),
+            Box::new(|c| {
+                c.replace(
+                    "[deadlines]",
+                    "[deadlines]\n\"2025/2026 Q5\" = \"2025-11-10\"",
+                )
+            }),
             "Q5",
             "«deadlines.2025/2026 Q5»",
             "неизвестный период «2025/2026 Q5»",
         ),
         (
             "an unknown period of the expected forms",
-            Box::new(|c| c.replace("[expected]", "[expected]\nquestionnaires = { Q5 = [\"tutor-competency/start\"] }")),
+            Box::new(|c| {
+                c.replace(
+                    "[expected]",
+                    "[expected]\nquestionnaires = { Q5 = [\"tutor-competency/start\"] }",
+                )
+            }),
             "Q5",
             "«expected.questionnaires.Q5»",
             "неизвестный период «Q5»; допустимые: Q1, Q2, Q3, Q4, H1, H2, Y",
@@ -112,10 +137,22 @@ fn every_bad_key_names_the_file_the_line_and_the_key_and_exits_with_2() {
         let file = ws.path("tutorstat.toml");
         let line = format!("строка {}", line_of(&ws, line_text));
         for expected in [file.to_str().unwrap(), line.as_str(), key, message] {
-            assert!(stderr.contains(expected), "{case}: «{expected}» not in\n{stderr}");
+            assert!(
+                stderr.contains(expected),
+                "{case}: «{expected}» not in\n{stderr}"
+            );
         }
-        for english in ["unknown", "invalid", "expected `", "missing", "No such file"] {
-            assert!(!stderr.contains(english), "{case}: «{english}» in\n{stderr}");
+        for english in [
+            "unknown",
+            "invalid",
+            "expected `",
+            "missing",
+            "No such file",
+        ] {
+            assert!(
+                !stderr.contains(english),
+                "{case}: «{english}» in\n{stderr}"
+            );
         }
     }
 }
@@ -125,10 +162,19 @@ fn a_register_file_is_read_when_the_configuration_is_loaded() {
     let ws = with_config(|c| format!("register_file = \"реестр.xlsx\"\n{c}"));
     write_xlsx(
         &ws.path("реестр.xlsx"),
-        &[sheet("Реестр", vec![crate::row!["Код ОО", "Наименование ОО"], crate::row!["2315-001", "МБОУ СОШ № 1"]])],
+        &[sheet(
+            "Реестр",
+            vec![
+                crate::row!["Код ОО", "Наименование ОО"],
+                crate::row!["2315-001", "МБОУ СОШ № 1"],
+            ],
+        )],
     );
     let out = ws.run(&["report"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("«register_file»") && stderr.contains("Муниципалитет"), "{stderr}");
+    assert!(
+        stderr.contains("«register_file»") && stderr.contains("Муниципалитет"),
+        "{stderr}"
+    );
 }

@@ -15,9 +15,26 @@ fn read(path: &std::path::Path) -> BTreeMap<Key, f64> {
         .deserialize::<BTreeMap<String, String>>()
         .map(|r| {
             let r = r.unwrap();
-            let key = ["term", "scope", "municipality", "school_code", "entity", "group", "indicator"].map(|c| r[c].clone());
+            let key = [
+                "term",
+                "scope",
+                "municipality",
+                "school_code",
+                "entity",
+                "group",
+                "indicator",
+            ]
+            .map(|c| r[c].clone());
             (
-                (key[0].clone(), key[1].clone(), key[2].clone(), key[3].clone(), key[4].clone(), key[5].clone(), key[6].clone()),
+                (
+                    key[0].clone(),
+                    key[1].clone(),
+                    key[2].clone(),
+                    key[3].clone(),
+                    key[4].clone(),
+                    key[5].clone(),
+                    key[6].clone(),
+                ),
                 r["value"].parse().unwrap(),
             )
         })
@@ -49,6 +66,11 @@ fn every_indicator_of_the_independent_corpus_matches() {
         "{} of {} rows differ:\n{}",
         wrong.len(),
         expected.len(),
-        wrong.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        wrong
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

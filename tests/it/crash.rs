@@ -20,15 +20,44 @@ fn fill(ws: &Ws) {
 }
 
 /// What a run leaves: store records, file names in archive and rejected, the inbox, the log.
-fn outcome(ws: &Ws) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>, Vec<std::collections::BTreeMap<String, String>>) {
-    let tables = ["roster", "events", "attendance", "answers", "diag_tasks", "diag_results", "route"];
-    let store: Vec<String> = tables.iter().map(|t| format!("{t}: {:?}", ws.records(t))).collect();
-    (store, ws.files_in("archive"), ws.files_in("rejected"), ws.files_in("inbox"), ws.log())
+fn outcome(
+    ws: &Ws,
+) -> (
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<String>,
+    Vec<std::collections::BTreeMap<String, String>>,
+) {
+    let tables = [
+        "roster",
+        "events",
+        "attendance",
+        "answers",
+        "diag_tasks",
+        "diag_results",
+        "route",
+    ];
+    let store: Vec<String> = tables
+        .iter()
+        .map(|t| format!("{t}: {:?}", ws.records(t)))
+        .collect();
+    (
+        store,
+        ws.files_in("archive"),
+        ws.files_in("rejected"),
+        ws.files_in("inbox"),
+        ws.log(),
+    )
 }
 
 fn ingest(ws: &Ws) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tutorstat"));
-    cmd.args(["ingest", "--workspace"]).arg(ws.root()).env("SOURCE_DATE_EPOCH", "1763900000").stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.args(["ingest", "--workspace"])
+        .arg(ws.root())
+        .env("SOURCE_DATE_EPOCH", "1763900000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     cmd
 }
 
@@ -57,17 +86,32 @@ fn killed_at_any_moment_and_run_again_equals_one_clean_run() {
         let _ = child.kill();
         let _ = child.wait();
         let rerun = ingest(&ws).status().unwrap();
-        assert!(rerun.code().is_some_and(|c| c <= 1), "kill {i}: the rerun failed");
+        assert!(
+            rerun.code().is_some_and(|c| c <= 1),
+            "kill {i}: the rerun failed"
+        );
         let got = outcome(&ws);
-        assert_eq!(got.0, expected.0, "kill {i} after {delay:?}: store records differ");
-        assert_eq!(got.1, expected.1, "kill {i} after {delay:?}: archive differs");
-        assert_eq!(got.2, expected.2, "kill {i} after {delay:?}: rejected differs");
+        assert_eq!(
+            got.0, expected.0,
+            "kill {i} after {delay:?}: store records differ"
+        );
+        assert_eq!(
+            got.1, expected.1,
+            "kill {i} after {delay:?}: archive differs"
+        );
+        assert_eq!(
+            got.2, expected.2,
+            "kill {i} after {delay:?}: rejected differs"
+        );
         assert_eq!(got.3, expected.3, "kill {i} after {delay:?}: inbox differs");
         assert_eq!(got.4, expected.4, "kill {i} after {delay:?}: log differs");
     }
     // Later runs are warmer than the measured one, so some kills land after the end; enough
     // must land inside for the test to mean something.
-    assert!(interrupted >= kills / 5, "only {interrupted} of {kills} kills interrupted a run: the schedule misses the run");
+    assert!(
+        interrupted >= kills / 5,
+        "only {interrupted} of {kills} kills interrupted a run: the schedule misses the run"
+    );
 }
 
 #[test]

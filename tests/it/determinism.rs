@@ -9,12 +9,42 @@ use crate::row;
 
 /// A roster of one tutor and `n` mentors.
 fn mentors(n: usize) -> Vec<Sheet> {
-    let mut rows = vec![row!["ID", "ФИО", "Роль", "Класс", "Предмет", "Стаж, лет", "Тьютор (ID)"]];
-    rows.push(row!["Т-1", "Иванова Мария Петровна", "тьютор", "", "", 12, ""]);
+    let mut rows = vec![row![
+        "ID",
+        "ФИО",
+        "Роль",
+        "Класс",
+        "Предмет",
+        "Стаж, лет",
+        "Тьютор (ID)"
+    ]];
+    rows.push(row![
+        "Т-1",
+        "Иванова Мария Петровна",
+        "тьютор",
+        "",
+        "",
+        12,
+        ""
+    ]);
     for i in 1..=n {
-        rows.push(row![format!("Н-{i}"), format!("Наставник Номер {i}"), "наставник", "", "математика", 5, "Т-1"]);
+        rows.push(row![
+            format!("Н-{i}"),
+            format!("Наставник Номер {i}"),
+            "наставник",
+            "",
+            "математика",
+            5,
+            "Т-1"
+        ]);
     }
-    vec![passport("Состав участников", &[("Заполнил", V::from("Петрова А. А."))]), sheet("Состав", rows)]
+    vec![
+        passport(
+            "Состав участников",
+            &[("Заполнил", V::from("Петрова А. А."))],
+        ),
+        sheet("Состав", rows),
+    ]
 }
 
 /// `tutor-competency` answers of `n` mentors in one wave: varied, so that competency scores
@@ -47,29 +77,55 @@ fn competency_wave(n: usize, wave: &str, period: &str, shift: usize) -> Vec<Shee
 
 /// Every file under `reports/`, by relative name.
 fn reports(ws: &Ws) -> BTreeMap<String, Vec<u8>> {
-    ws.files_in("reports").into_iter().map(|name| (name.clone(), std::fs::read(ws.path("reports").join(&name)).unwrap())).collect()
+    ws.files_in("reports")
+        .into_iter()
+        .map(|name| {
+            (
+                name.clone(),
+                std::fs::read(ws.path("reports").join(&name)).unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// Names of the files that differ between two report folders (or exist in one only).
 fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
     let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    names.into_iter().filter(|n| a.get(*n) != b.get(*n)).cloned().collect()
+    names
+        .into_iter()
+        .filter(|n| a.get(*n) != b.get(*n))
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn one_store_reported_twenty_times_gives_the_same_bytes() {
     let ws = Ws::new();
     ws.drop("состав.xlsx", &mentors(12));
-    ws.drop("анкета входная.xlsx", &competency_wave(12, "входная", "1 четверть", 1));
-    ws.drop("анкета итоговая.xlsx", &competency_wave(12, "итоговая", "4 четверть", 2));
+    ws.drop(
+        "анкета входная.xlsx",
+        &competency_wave(12, "входная", "1 четверть", 1),
+    );
+    ws.drop(
+        "анкета итоговая.xlsx",
+        &competency_wave(12, "итоговая", "4 четверть", 2),
+    );
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let first = reports(&ws);
-    assert!(first.contains_key("2025-2026-Q4/indicators.csv") && first.contains_key("2025-2026-Q4/2315-001.pdf"), "{first:?}");
+    assert!(
+        first.contains_key("2025-2026-Q4/indicators.csv")
+            && first.contains_key("2025-2026-Q4/2315-001.pdf"),
+        "{first:?}"
+    );
     for run in 1..20 {
         let out = ws.run(&["report", "--term", "2025/2026 Q4"]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-        assert_eq!(differing(&first, &reports(&ws)), Vec::<String>::new(), "report {run} of the same store");
+        assert_eq!(
+            differing(&first, &reports(&ws)),
+            Vec::<String>::new(),
+            "report {run} of the same store"
+        );
     }
 }
 
@@ -80,7 +136,12 @@ fn samples() -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(&root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(&root).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -104,8 +165,20 @@ fn two_workspaces_fed_the_same_inbox_in_different_orders_give_the_same_bytes() {
     };
     let (a, b) = (fed(&mut files.iter()), fed(&mut files.iter().rev()));
     let (a_reports, b_reports) = (reports(&a), reports(&b));
-    for kind in ["indicators.csv", "indicators.parquet", "changes.csv", "groups.csv", "ingest-log.csv", ".xlsx", ".pdf"] {
-        assert!(a_reports.keys().any(|n| n.ends_with(kind)), "no {kind} in {:?}", a_reports.keys());
+    for kind in [
+        "indicators.csv",
+        "indicators.parquet",
+        "changes.csv",
+        "groups.csv",
+        "ingest-log.csv",
+        ".xlsx",
+        ".pdf",
+    ] {
+        assert!(
+            a_reports.keys().any(|n| n.ends_with(kind)),
+            "no {kind} in {:?}",
+            a_reports.keys()
+        );
     }
     assert_eq!(differing(&a_reports, &b_reports), Vec::<String>::new());
     assert_eq!(a.files_in("archive"), b.files_in("archive"));

@@ -9,20 +9,31 @@ use std::path::Path;
 
 /// Cycles that existed when this test was written, being removed by the redesign (#15).
 /// A cycle not listed here fails the test; a listed one that is gone must be deleted here.
-const KNOWN: &[&str] = &["src: annotate blank config definitions forms indicators register report store"];
+const KNOWN: &[&str] =
+    &["src: annotate blank config definitions forms indicators register report store"];
 
 /// Module path of every non-test source file, with its text (comments and test modules cut).
 fn sources() -> BTreeMap<Vec<String>, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = BTreeMap::new();
     let mut test_only = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(&root).into_iter().flatten().filter(|e| e.path().extension().is_some_and(|x| x == "rs")) {
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+    {
         let rel = entry.path().strip_prefix(&root).unwrap().with_extension("");
         if rel == Path::new("main") {
             continue; // the binary's root: it uses the library as `tutorstat::`, from outside
         }
-        let mut module: Vec<String> = rel.iter().map(|p| p.to_string_lossy().to_string()).collect();
-        if matches!(module.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+        let mut module: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().to_string())
+            .collect();
+        if matches!(
+            module.last().map(String::as_str),
+            Some("mod" | "lib" | "main")
+        ) {
             module.pop();
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
@@ -34,9 +45,14 @@ fn sources() -> BTreeMap<Vec<String>, String> {
                 continue;
             }
             if trimmed.starts_with("#[cfg(test)]") {
-                let next = lines.peek().map(|l| l.trim().to_string()).unwrap_or_default();
-                if let Some(name) =
-                    next.strip_prefix("mod ").or_else(|| next.strip_prefix("pub(crate) mod ")).or_else(|| next.strip_prefix("pub mod "))
+                let next = lines
+                    .peek()
+                    .map(|l| l.trim().to_string())
+                    .unwrap_or_default();
+                if let Some(name) = next
+                    .strip_prefix("mod ")
+                    .or_else(|| next.strip_prefix("pub(crate) mod "))
+                    .or_else(|| next.strip_prefix("pub mod "))
                 {
                     if let Some(name) = name.strip_suffix(';') {
                         let mut child = module.clone();
@@ -66,11 +82,18 @@ fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
             j += 1;
         }
         // Only ASCII bytes advance `j`, so a non-empty slice starts and ends on char boundaries.
-        if j == i { (String::new(), j) } else { (text[i..j].to_string(), j) }
+        if j == i {
+            (String::new(), j)
+        } else {
+            (text[i..j].to_string(), j)
+        }
     };
     let mut i = 0;
     while i < bytes.len() {
-        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
+        let word_start = i == 0
+            || !(bytes[i - 1].is_ascii_alphanumeric()
+                || bytes[i - 1] == b'_'
+                || bytes[i - 1] == b':');
         let (word, end) = ident(i);
         if word.is_empty() || !word_start {
             i = if word.is_empty() { i + 1 } else { end };
@@ -92,7 +115,11 @@ fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
                 // A group: each entry's first name.
                 let close = text[j..].find('}').map(|k| j + k).unwrap_or(text.len());
                 for part in text[j + 1..close].split(',') {
-                    let name: String = part.trim().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name: String = part
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     if !name.is_empty() && name != "self" {
                         let mut full = path.clone();
                         full.push(name);
@@ -123,22 +150,36 @@ fn references(module: &[String], text: &str) -> Vec<Vec<String>> {
 }
 
 /// For each folder, the edges between its entries: entry -> entries it refers to.
-fn folder_edges(files: &BTreeMap<Vec<String>, String>) -> BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> {
+fn folder_edges(
+    files: &BTreeMap<Vec<String>, String>,
+) -> BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> {
     let mut folders: BTreeMap<Vec<String>, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
     for (module, text) in files {
         for target in references(module, text) {
             // The deepest folder both lie in; an entry of it on each side.
-            let common = module.iter().zip(&target).take_while(|(a, b)| a == b).count();
+            let common = module
+                .iter()
+                .zip(&target)
+                .take_while(|(a, b)| a == b)
+                .count();
             if common >= module.len() || common >= target.len() {
                 continue; // one contains the other: a folder and its front door
             }
             let folder = module[..common].to_vec();
             let from = module[common].clone();
             let to = target[common].clone();
-            if !files.keys().any(|m| m.len() > common && m[..common] == folder[..] && m[common] == to) {
+            if !files
+                .keys()
+                .any(|m| m.len() > common && m[..common] == folder[..] && m[common] == to)
+            {
                 continue; // not a module of ours (an item of the front door, an external name)
             }
-            folders.entry(folder).or_default().entry(from).or_default().insert(to);
+            folders
+                .entry(folder)
+                .or_default()
+                .entry(from)
+                .or_default()
+                .insert(to);
         }
     }
     folders
@@ -183,7 +224,13 @@ fn cycles(edges: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
             }
         }
     }
-    let mut state = State { edges, index: BTreeMap::new(), low: BTreeMap::new(), stack: Vec::new(), found: Vec::new() };
+    let mut state = State {
+        edges,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        found: Vec::new(),
+    };
     for v in edges.keys() {
         if !state.index.contains_key(v) {
             visit(&mut state, v);
@@ -197,14 +244,22 @@ fn no_folder_of_src_has_an_import_cycle() {
     let mut found = BTreeSet::new();
     for (folder, edges) in folder_edges(&sources()) {
         for group in cycles(&edges) {
-            let place = if folder.is_empty() { "src".to_string() } else { format!("src/{}", folder.join("/")) };
+            let place = if folder.is_empty() {
+                "src".to_string()
+            } else {
+                format!("src/{}", folder.join("/"))
+            };
             found.insert(format!("{place}: {}", group.join(" ")));
         }
     }
     if std::env::var_os("TUTORSTAT_SHOW_EDGES").is_some() {
         for (folder, edges) in folder_edges(&sources()) {
             for (from, to) in edges {
-                eprintln!("src/{}: {from} -> {}", folder.join("/"), to.into_iter().collect::<Vec<_>>().join(" "));
+                eprintln!(
+                    "src/{}: {from} -> {}",
+                    folder.join("/"),
+                    to.into_iter().collect::<Vec<_>>().join(" ")
+                );
             }
         }
     }
@@ -214,19 +269,36 @@ fn no_folder_of_src_has_an_import_cycle() {
     assert!(
         new.is_empty(),
         "import cycles (each group's entries refer to each other in a ring):\n{}",
-        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        new.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(
         gone.is_empty(),
         "cycles listed in KNOWN no longer exist, delete them there:\n{}",
-        gone.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        gone.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
 #[test]
 fn references_resolve_crate_super_and_groups() {
     let module = vec!["report".to_string(), "model".to_string()];
-    let refs = references(&module, "use crate::privacy::Counts;\nuse super::{figures::x, names};\nlet a = super::super::store::read();\n");
+    let refs = references(
+        &module,
+        "use crate::privacy::Counts;\nuse super::{figures::x, names};\nlet a = super::super::store::read();\n",
+    );
     let refs: Vec<String> = refs.iter().map(|r| r.join("::")).collect();
-    assert_eq!(refs, ["privacy::Counts", "report::figures", "report::names", "store::read"]);
+    assert_eq!(
+        refs,
+        [
+            "privacy::Counts",
+            "report::figures",
+            "report::names",
+            "store::read"
+        ]
+    );
 }

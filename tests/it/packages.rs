@@ -27,16 +27,25 @@ const DEB_FILES: &[&str] = &[
 fn packages() -> Option<PathBuf> {
     let dir = std::env::var_os("TUTORSTAT_PACKAGES").map(PathBuf::from);
     if dir.is_none() {
-        eprintln!("not run: packages are checked by .ci/run, which sets TUTORSTAT_PACKAGES after packaging/build.sh");
+        eprintln!(
+            "not run: packages are checked by .ci/run, which sets TUTORSTAT_PACKAGES after packaging/build.sh"
+        );
     }
     dir
 }
 
 /// The one package in `dir` whose name ends with `ext`.
 fn package(dir: &Path, ext: &str) -> Option<PathBuf> {
-    let mut found: Vec<PathBuf> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.to_string_lossy().ends_with(ext)).collect();
-    assert!(found.len() <= 1, "several {ext} in {}: {found:?}", dir.display());
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(ext))
+        .collect();
+    assert!(
+        found.len() <= 1,
+        "several {ext} in {}: {found:?}",
+        dir.display()
+    );
     found.pop()
 }
 
@@ -45,35 +54,66 @@ fn the_deb_unpacked_into_an_empty_root_shows_help_and_runs_the_demo() {
     let Some(dir) = packages() else { return };
     let deb = package(&dir, ".deb").expect("packaging/build.sh made a .deb");
     let field = |name: &str| {
-        let out = Command::new("dpkg-deb").arg("--field").arg(&deb).arg(name).output().unwrap();
+        let out = Command::new("dpkg-deb")
+            .arg("--field")
+            .arg(&deb)
+            .arg(name)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
     assert_eq!(field("Package"), "tutorstat");
-    assert!(field("Version").starts_with(env!("CARGO_PKG_VERSION")), "{}", field("Version"));
+    assert!(
+        field("Version").starts_with(env!("CARGO_PKG_VERSION")),
+        "{}",
+        field("Version")
+    );
 
     let root = tempfile::tempdir().unwrap();
-    let unpacked = Command::new("dpkg-deb").arg("-x").arg(&deb).arg(root.path()).output().unwrap();
+    let unpacked = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(&deb)
+        .arg(root.path())
+        .output()
+        .unwrap();
     assert!(unpacked.status.success(), "{}", text(&unpacked));
     for file in DEB_FILES {
-        assert!(root.path().join(file).is_file(), "{file} missing from {}", deb.display());
+        assert!(
+            root.path().join(file).is_file(),
+            "{file} missing from {}",
+            deb.display()
+        );
     }
     let program = root.path().join("usr/bin/tutorstat");
 
     let help = Command::new(&program).arg("--help").output().unwrap();
     assert!(help.status.success(), "{}", text(&help));
     let help = text(&help);
-    for line in ["Команды", "demo", "Показать работу программы на примерах"] {
+    for line in ["Команды", "demo", "Показать работу программы на примерах"]
+    {
         assert!(help.contains(line), "{line} missing from --help:\n{help}");
     }
 
     // In an empty folder, as a user would: everything the demo needs is inside the binary.
     let work = tempfile::tempdir().unwrap();
-    let demo = Command::new(&program).arg("demo").current_dir(work.path()).env("SOURCE_DATE_EPOCH", "1779000000").output().unwrap();
+    let demo = Command::new(&program)
+        .arg("demo")
+        .current_dir(work.path())
+        .env("SOURCE_DATE_EPOCH", "1779000000")
+        .output()
+        .unwrap();
     assert!(demo.status.success(), "{}", text(&demo));
     let made = work.path().join("tutorstat-demo");
-    for report in ["reports/2025-2026-Q4/2315-001.pdf", "reports/2025-2026-Q4/2315-001.xlsx", "центр/reports/2025-2026-Q4/centre.pdf"]
-    {
-        assert!(made.join(report).is_file(), "{report} not made by the packaged demo in {}", made.display());
+    for report in [
+        "reports/2025-2026-Q4/2315-001.pdf",
+        "reports/2025-2026-Q4/2315-001.xlsx",
+        "центр/reports/2025-2026-Q4/centre.pdf",
+    ] {
+        assert!(
+            made.join(report).is_file(),
+            "{report} not made by the packaged demo in {}",
+            made.display()
+        );
     }
     assert!(text(&demo).contains("Сводка центра"), "{}", text(&demo));
 }
@@ -82,7 +122,10 @@ fn the_deb_unpacked_into_an_empty_root_shows_help_and_runs_the_demo() {
 fn the_rpm_lists_the_binary_man_pages_and_completions() {
     let Some(dir) = packages() else { return };
     let Some(rpm) = package(&dir, ".rpm") else {
-        eprintln!("not run: no .rpm in {} (cargo-generate-rpm not installed)", dir.display());
+        eprintln!(
+            "not run: no .rpm in {} (cargo-generate-rpm not installed)",
+            dir.display()
+        );
         return;
     };
     let listed = match Command::new("rpm").arg("-qpl").arg(&rpm).output() {
@@ -103,6 +146,10 @@ fn the_rpm_lists_the_binary_man_pages_and_completions() {
         "/usr/share/fish/vendor_completions.d/tutorstat.fish",
         "/usr/share/licenses/tutorstat/LICENSE-DejaVu.txt",
     ] {
-        assert!(listed.lines().any(|l| l == file), "{file} not in {}:\n{listed}", rpm.display());
+        assert!(
+            listed.lines().any(|l| l == file),
+            "{file} not in {}:\n{listed}",
+            rpm.display()
+        );
     }
 }

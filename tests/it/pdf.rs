@@ -15,8 +15,17 @@ fn pdf_pages(path: &std::path::Path) -> Vec<String> {
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
-    assert!(out.status.success(), "pdftotext failed on {}", path.display());
-    String::from_utf8(out.stdout).unwrap().split('\u{c}').filter(|p| !p.trim().is_empty()).map(String::from).collect()
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -46,7 +55,11 @@ fn the_pdf_speaks_russian_and_carries_the_figures_of_indicators_csv() {
     // 7 present of 11 marks = 63,6 %; the diagnostic 40,0 %.
     assert!(all.contains("63,6 %") && all.contains("40,0 %"), "{all}");
     for (i, page) in pages.iter().enumerate() {
-        assert!(page.contains(&format!("стр. {} из {}", i + 1, pages.len())), "page {} lacks its number", i + 1);
+        assert!(
+            page.contains(&format!("стр. {} из {}", i + 1, pages.len())),
+            "page {} lacks its number",
+            i + 1
+        );
     }
     assert!(all.contains("Смирнов Артём Дмитриевич"));
 }
@@ -56,19 +69,42 @@ fn a_roster_of_500_students_paginates_with_repeated_headers() {
     let ws = Ws::new();
     let mut sheets = roster();
     for i in 0..500 {
-        sheets[1].1.push(row![format!("Д-{i:03}"), format!("Ученикова Мария {i}"), "обучающийся", "7А", "", "", "Т-1"]);
+        sheets[1].1.push(row![
+            format!("Д-{i:03}"),
+            format!("Ученикова Мария {i}"),
+            "обучающийся",
+            "7А",
+            "",
+            "",
+            "Т-1"
+        ]);
     }
     ws.drop("состав.xlsx", &sheets);
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
-    let with_students: Vec<&String> = pages.iter().filter(|p| p.contains("Ученикова Мария")).collect();
-    assert!(with_students.len() >= 8, "500 rows should span many pages, got {}", with_students.len());
+    let with_students: Vec<&String> = pages
+        .iter()
+        .filter(|p| p.contains("Ученикова Мария"))
+        .collect();
+    assert!(
+        with_students.len() >= 8,
+        "500 rows should span many pages, got {}",
+        with_students.len()
+    );
     for page in &with_students {
-        assert!(page.contains("Посещаемость") && page.contains("Класс"), "a page of the table lacks its header:\n{page}");
+        assert!(
+            page.contains("Посещаемость") && page.contains("Класс"),
+            "a page of the table lacks its header:\n{page}"
+        );
     }
     assert!(pages.iter().any(|p| p.contains("Д-499")));
-    assert!(pages.last().unwrap().contains(&format!("стр. {0} из {0}", pages.len())));
+    assert!(
+        pages
+            .last()
+            .unwrap()
+            .contains(&format!("стр. {0} из {0}", pages.len()))
+    );
 }
 
 #[test]
@@ -84,20 +120,29 @@ fn the_pdf_states_only_what_holds_no_club_no_comparison_and_reasons_with_their_f
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let all = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
-    assert!(!all.contains("Клуб"), "a school without club events gets no club sentence:\n{all}");
+    assert!(
+        !all.contains("Клуб"),
+        "a school without club events gets no club sentence:\n{all}"
+    );
     // The first term sent: the comparison term has no data and is not named as one.
     assert!(!all.contains("Сравнение с периодом"), "{all}");
     assert!(all.contains("Изменения не показаны"), "{all}");
     // Routes were not sent: the support reason names the form.
     let flat = all.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("не сданы формы: Индивидуальные маршруты"), "{flat}");
+    assert!(
+        flat.contains("не сданы формы: Индивидуальные маршруты"),
+        "{flat}"
+    );
 
     let with_club = Ws::new();
     with_club.drop("состав.xlsx", &roster());
     with_club.drop("журнал.xlsx", &attendance());
     with_club.run(&["run"]);
     let all = pdf_pages(&with_club.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
-    assert!(all.contains("Клуб классных руководителей собирается реже двух раз в месяц"), "{all}");
+    assert!(
+        all.contains("Клуб классных руководителей собирается реже двух раз в месяц"),
+        "{all}"
+    );
 }
 
 /// The sources page lists the files the figures rest on; a rejected journal that was then
@@ -115,17 +160,38 @@ fn the_sources_page_lists_corrected_and_replaced_attempts_apart() {
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
-    let sources = pages.iter().find(|p| p.contains("Полнота данных и источники")).expect("the sources page");
-    let (current, earlier) = sources.split_once("Прежние попытки").expect("earlier attempts apart");
-    assert!(current.contains("журнал_исправленный") && !current.contains("журнал_с_ошибкой"), "{sources}");
+    let sources = pages
+        .iter()
+        .find(|p| p.contains("Полнота данных и источники"))
+        .expect("the sources page");
+    let (current, earlier) = sources
+        .split_once("Прежние попытки")
+        .expect("earlier attempts apart");
+    assert!(
+        current.contains("журнал_исправленный") && !current.contains("журнал_с_ошибкой"),
+        "{sources}"
+    );
     assert!(current.contains("Исключено строк: 0"), "{sources}");
-    assert!(earlier.contains("журнал_с_ошибкой") && earlier.contains("отклонён"), "{sources}");
+    assert!(
+        earlier.contains("журнал_с_ошибкой") && earlier.contains("отклонён"),
+        "{sources}"
+    );
     // The workbook's «Качество данных» lists them apart the same way.
     use calamine::Reader as _;
-    let mut wb = calamine::open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let mut wb =
+        calamine::open_workbook_auto(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
     let quality = wb.worksheet_range("Качество данных").unwrap();
-    let first_cells: Vec<String> = quality.rows().map(|r| r.first().map(|c| c.to_string()).unwrap_or_default()).collect();
-    let apart = first_cells.iter().position(|c| c.starts_with("Прежние попытки")).expect("earlier attempts apart in the workbook");
+    let first_cells: Vec<String> = quality
+        .rows()
+        .map(|r| r.first().map(|c| c.to_string()).unwrap_or_default())
+        .collect();
+    let apart = first_cells
+        .iter()
+        .position(|c| c.starts_with("Прежние попытки"))
+        .expect("earlier attempts apart in the workbook");
     let at = |name: &str| first_cells.iter().position(|c| c.contains(name)).unwrap();
-    assert!(at("журнал_исправленный") < apart && apart < at("журнал_с_ошибкой"), "{first_cells:?}");
+    assert!(
+        at("журнал_исправленный") < apart && apart < at("журнал_с_ошибкой"),
+        "{first_cells:?}"
+    );
 }

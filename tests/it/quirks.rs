@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use super::util::*;
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quirks").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/quirks")
+        .join(name)
 }
 
 /// Ingests one fixture into a fresh workspace and returns its records per table.
@@ -26,11 +28,17 @@ fn assert_same_records_as_clean(form: &str, tables: &[&str], expected_rows: &[us
     for variant in ["quirky.xlsx", "quirky_lo.xlsx", "quirky.xls", "quirky.ods"] {
         let quirky = records_of(&format!("{form}_{variant}"), tables);
         for ((table, a), b) in tables.iter().zip(&clean).zip(&quirky) {
-            assert_eq!(a.shape(), b.shape(), "{form}_{variant}: table {table} shape");
+            assert_eq!(
+                a.shape(),
+                b.shape(),
+                "{form}_{variant}: table {table} shape"
+            );
             for column in a.columns() {
                 let other = b.column(column.name()).unwrap();
                 assert!(
-                    column.as_materialized_series().equals_missing(other.as_materialized_series()),
+                    column
+                        .as_materialized_series()
+                        .equals_missing(other.as_materialized_series()),
                     "{form}_{variant}: {table}.{} differs\nclean: {column:?}\nquirky: {other:?}",
                     column.name()
                 );

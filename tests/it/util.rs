@@ -25,7 +25,11 @@ pub enum V {
 
 impl From<&str> for V {
     fn from(s: &str) -> V {
-        if s.is_empty() { V::E } else { V::S(s.to_string()) }
+        if s.is_empty() {
+            V::E
+        } else {
+            V::S(s.to_string())
+        }
     }
 }
 impl From<String> for V {
@@ -60,7 +64,10 @@ pub fn sheet(name: &str, rows: Vec<Vec<V>>) -> Sheet {
 pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
     let mut wb = Workbook::new();
     // A fixed creation date: the same sheets always give the same bytes (and SHA-256).
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&ExcelDateTime::from_ymd(2025, 10, 1).unwrap()));
+    wb.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&ExcelDateTime::from_ymd(2025, 10, 1).unwrap()),
+    );
     let date = Format::new().set_num_format("dd.mm.yyyy");
     for (name, rows) in sheets {
         let ws = wb.add_worksheet();
@@ -76,10 +83,21 @@ pub fn write_xlsx(path: &Path, sheets: &[Sheet]) {
                         ws.write_number(r, c, *n).unwrap();
                     }
                     V::D(y, m, d) => {
-                        ws.write_datetime_with_format(r, c, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date).unwrap();
+                        ws.write_datetime_with_format(
+                            r,
+                            c,
+                            ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
+                            &date,
+                        )
+                        .unwrap();
                     }
                     V::F(formula, cached) => {
-                        ws.write_formula(r, c, rust_xlsxwriter::Formula::new(*formula).set_result(*cached)).unwrap();
+                        ws.write_formula(
+                            r,
+                            c,
+                            rust_xlsxwriter::Formula::new(*formula).set_result(*cached),
+                        )
+                        .unwrap();
                     }
                     V::E => {}
                 }
@@ -106,7 +124,10 @@ pub fn passport(form: &str, extra: &[(&str, V)]) -> Sheet {
     ];
     let mut overridden = Vec::new();
     for (label, value) in extra {
-        match rows.iter_mut().find(|r| matches!(&r[0], V::S(s) if s == label)) {
+        match rows
+            .iter_mut()
+            .find(|r| matches!(&r[0], V::S(s) if s == label))
+        {
             Some(row) => row[1] = value.clone(),
             None => overridden.push(vec![V::from(*label), value.clone()]),
         }
@@ -118,19 +139,78 @@ pub fn passport(form: &str, extra: &[(&str, V)]) -> Sheet {
 /// A valid roster: two tutors, two mentors, one teacher, three students.
 pub fn roster() -> Vec<Sheet> {
     vec![
-        passport("Состав участников", &[("Заполнил", V::from("Петрова А. А."))]),
+        passport(
+            "Состав участников",
+            &[("Заполнил", V::from("Петрова А. А."))],
+        ),
         sheet(
             "Состав",
             vec![
-                row!["ID", "ФИО", "Роль", "Класс", "Предмет", "Стаж, лет", "Тьютор (ID)"],
+                row![
+                    "ID",
+                    "ФИО",
+                    "Роль",
+                    "Класс",
+                    "Предмет",
+                    "Стаж, лет",
+                    "Тьютор (ID)"
+                ],
                 row!["Т-1", "Иванова Мария Петровна", "тьютор", "", "", 12, ""],
                 row!["Т-2", "Соколов Игорь Олегович", "тьютор", "", "", 7, ""],
-                row!["Н-1", "Кузнецова Ольга Викторовна", "наставник", "", "математика", 20, "Т-1"],
-                row!["Н-2", "Орлова Наталья Сергеевна", "наставник", "", "русский язык", 3, "Т-2"],
-                row!["П-1", "Волков Андрей Ильич", "педагог", "", "физика", 15, ""],
-                row!["У-1", "Смирнов Артём Дмитриевич", "обучающийся", "9А", "", "", "Т-1"],
-                row!["У-2", "Морозова Дарья Алексеевна", "обучающийся", "9А", "", "", "Т-1"],
-                row!["У-3", "Лебедев Кирилл Романович", "обучающийся", "6Б", "", "", "Т-2"],
+                row![
+                    "Н-1",
+                    "Кузнецова Ольга Викторовна",
+                    "наставник",
+                    "",
+                    "математика",
+                    20,
+                    "Т-1"
+                ],
+                row![
+                    "Н-2",
+                    "Орлова Наталья Сергеевна",
+                    "наставник",
+                    "",
+                    "русский язык",
+                    3,
+                    "Т-2"
+                ],
+                row![
+                    "П-1",
+                    "Волков Андрей Ильич",
+                    "педагог",
+                    "",
+                    "физика",
+                    15,
+                    ""
+                ],
+                row![
+                    "У-1",
+                    "Смирнов Артём Дмитриевич",
+                    "обучающийся",
+                    "9А",
+                    "",
+                    "",
+                    "Т-1"
+                ],
+                row![
+                    "У-2",
+                    "Морозова Дарья Алексеевна",
+                    "обучающийся",
+                    "9А",
+                    "",
+                    "",
+                    "Т-1"
+                ],
+                row![
+                    "У-3",
+                    "Лебедев Кирилл Романович",
+                    "обучающийся",
+                    "6Б",
+                    "",
+                    "",
+                    "Т-2"
+                ],
             ],
         ),
     ]
@@ -139,7 +219,10 @@ pub fn roster() -> Vec<Sheet> {
 /// A valid attendance journal for the roster: three events, marks for four people.
 pub fn attendance() -> Vec<Sheet> {
     vec![
-        passport("Журнал посещаемости", &[("Заполнил", V::from("Иванова М. П."))]),
+        passport(
+            "Журнал посещаемости",
+            &[("Заполнил", V::from("Иванова М. П."))],
+        ),
         sheet(
             "События",
             vec![
@@ -152,8 +235,22 @@ pub fn attendance() -> Vec<Sheet> {
                     V::N(2.0),
                     V::from("школьный"),
                 ],
-                vec![V::from("С2"), V::D(2025, 9, 26), V::from("семинар"), V::from("Ресурсная карта"), V::N(1.0), V::E],
-                vec![V::from("С3"), V::D(2025, 10, 10), V::from("заседание клуба"), V::E, V::E, V::E],
+                vec![
+                    V::from("С2"),
+                    V::D(2025, 9, 26),
+                    V::from("семинар"),
+                    V::from("Ресурсная карта"),
+                    V::N(1.0),
+                    V::E,
+                ],
+                vec![
+                    V::from("С3"),
+                    V::D(2025, 10, 10),
+                    V::from("заседание клуба"),
+                    V::E,
+                    V::E,
+                    V::E,
+                ],
             ],
         ),
         sheet(
@@ -174,7 +271,11 @@ pub fn diagnostic() -> Vec<Sheet> {
     vec![
         passport(
             "Диагностика",
-            &[("Диагностика", V::from("ОГЭ математика")), ("Волна", V::from("входная")), ("Заполнил", V::from("Волков А. И."))],
+            &[
+                ("Диагностика", V::from("ОГЭ математика")),
+                ("Волна", V::from("входная")),
+                ("Заполнил", V::from("Волков А. И.")),
+            ],
         ),
         sheet(
             "Задания",
@@ -212,7 +313,11 @@ pub fn competency() -> Vec<Sheet> {
     vec![
         passport(
             "Анкета",
-            &[("Анкета", V::from("tutor-competency")), ("Волна", V::from("входная")), ("Заполнил", V::from("Иванова М. П."))],
+            &[
+                ("Анкета", V::from("tutor-competency")),
+                ("Волна", V::from("входная")),
+                ("Заполнил", V::from("Иванова М. П.")),
+            ],
         ),
         sheet("Ответы", vec![header, a, b]),
     ]
@@ -221,11 +326,24 @@ pub fn competency() -> Vec<Sheet> {
 /// A valid route workbook for two students.
 pub fn route() -> Vec<Sheet> {
     vec![
-        passport("Индивидуальные маршруты", &[("Заполнил", V::from("Иванова М. П."))]),
+        passport(
+            "Индивидуальные маршруты",
+            &[("Заполнил", V::from("Иванова М. П."))],
+        ),
         sheet(
             "Маршрут",
             vec![
-                row!["ID", "Цель", "Мероприятие", "Уровень", "Номинация", "Срок", "Статус", "Результат", "Подтверждение"],
+                row![
+                    "ID",
+                    "Цель",
+                    "Мероприятие",
+                    "Уровень",
+                    "Номинация",
+                    "Срок",
+                    "Статус",
+                    "Результат",
+                    "Подтверждение"
+                ],
                 vec![
                     V::from("У-1"),
                     V::from("Научиться выступать"),
@@ -237,8 +355,28 @@ pub fn route() -> Vec<Sheet> {
                     V::from("призёр"),
                     V::from("диплом"),
                 ],
-                row!["У-1", "Олимпиада", "Муниципальный этап ВсОШ", "муниципальный", "Интеллект", "ноябрь 2025", "запланировано", "", ""],
-                row!["У-2", "Волонтёрство", "Акция «Чистый берег»", "школьный", "Волонтёрство", "сентябрь 2025", "не выполнено", "", ""],
+                row![
+                    "У-1",
+                    "Олимпиада",
+                    "Муниципальный этап ВсОШ",
+                    "муниципальный",
+                    "Интеллект",
+                    "ноябрь 2025",
+                    "запланировано",
+                    "",
+                    ""
+                ],
+                row![
+                    "У-2",
+                    "Волонтёрство",
+                    "Акция «Чистый берег»",
+                    "школьный",
+                    "Волонтёрство",
+                    "сентябрь 2025",
+                    "не выполнено",
+                    "",
+                    ""
+                ],
             ],
         ),
     ]
@@ -305,28 +443,56 @@ impl Ws {
         }
         let mut reader = csv::Reader::from_path(path).unwrap();
         let headers = reader.headers().unwrap().clone();
-        reader.records().map(|r| headers.iter().zip(r.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+        reader
+            .records()
+            .map(|r| {
+                headers
+                    .iter()
+                    .zip(r.unwrap().iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
+            })
+            .collect()
     }
 
     /// A store table's records, without the columns that name the source file, sorted.
     pub fn records(&self, table: &str) -> DataFrame {
         let dir = self.path("store").join(table);
         let mut frames = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if entry.path().extension().is_some_and(|e| e == "parquet") {
-                let df = ParquetReader::new(fs::File::open(entry.path()).unwrap()).finish().unwrap();
+                let df = ParquetReader::new(fs::File::open(entry.path()).unwrap())
+                    .finish()
+                    .unwrap();
                 frames.push(df.lazy());
             }
         }
         if frames.is_empty() {
             return DataFrame::empty();
         }
-        let df = concat(frames, UnionArgs::default()).unwrap().collect().unwrap();
+        let df = concat(frames, UnionArgs::default())
+            .unwrap()
+            .collect()
+            .unwrap();
         let keep: Vec<String> = df
             .get_column_names()
             .iter()
             .map(|n| n.to_string())
-            .filter(|n| !["source_file", "source_sha256", "source_row", "filled_on", "author", "seq"].contains(&n.as_str()))
+            .filter(|n| {
+                ![
+                    "source_file",
+                    "source_sha256",
+                    "source_row",
+                    "filled_on",
+                    "author",
+                    "seq",
+                ]
+                .contains(&n.as_str())
+            })
             .collect();
         let df = df.select(keep).unwrap();
         df.sort(["_key"], SortMultipleOptions::default()).unwrap()
@@ -347,13 +513,18 @@ impl Ws {
 
     /// The problem list written beside a rejected file.
     pub fn problems_of(&self, name: &str) -> String {
-        fs::read_to_string(self.path("rejected").join(format!("{name}.ошибки.txt"))).unwrap_or_default()
+        fs::read_to_string(self.path("rejected").join(format!("{name}.ошибки.txt")))
+            .unwrap_or_default()
     }
 }
 
 /// stdout and stderr of a run, for assertion messages.
 pub fn text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// A log entry's numeric column.
@@ -381,7 +552,10 @@ pub fn at_school(mut sheets: Vec<Sheet>, code: &str, name: &str, municipality: &
 /// Every text a file carries: CSV as is, xlsx parts unzipped, PDF through pdftotext,
 /// Parquet through polars (every cell as text).
 pub fn readable_text(path: &Path) -> String {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
     match ext {
         "xlsx" => {
             let mut zip = ::zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
@@ -394,12 +568,30 @@ pub fn readable_text(path: &Path) -> String {
             }
             all
         }
-        "pdf" => String::from_utf8(Command::new("pdftotext").arg(path).arg("-").output().unwrap().stdout).unwrap(),
+        "pdf" => String::from_utf8(
+            Command::new("pdftotext")
+                .arg(path)
+                .arg("-")
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap(),
         "parquet" => {
-            let df = ParquetReader::new(fs::File::open(path).unwrap()).finish().unwrap();
+            let df = ParquetReader::new(fs::File::open(path).unwrap())
+                .finish()
+                .unwrap();
             format!("{:?}", df.get_column_names())
                 + &(0..df.height())
-                    .map(|i| df.get_row(i).unwrap().0.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("|"))
+                    .map(|i| {
+                        df.get_row(i)
+                            .unwrap()
+                            .0
+                            .iter()
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
         }
@@ -409,7 +601,9 @@ pub fn readable_text(path: &Path) -> String {
 
 /// The same workbook signed by another author (`Заполнил` of `Паспорт`).
 pub fn signed(mut sheets: Vec<Sheet>, author: &str) -> Vec<Sheet> {
-    sheets[0].1.retain(|r| !matches!(&r[0], V::S(l) if l == "Заполнил"));
+    sheets[0]
+        .1
+        .retain(|r| !matches!(&r[0], V::S(l) if l == "Заполнил"));
     sheets[0].1.push(vec![V::from("Заполнил"), V::from(author)]);
     sheets
 }
@@ -433,7 +627,11 @@ pub fn read_back(path: &std::path::Path) -> Vec<Sheet> {
                     Data::Int(i) => V::N(*i as f64),
                     Data::DateTime(d) => {
                         let d = d.as_datetime().unwrap().date();
-                        V::D(chrono::Datelike::year(&d) as u16, chrono::Datelike::month(&d) as u8, chrono::Datelike::day(&d) as u8)
+                        V::D(
+                            chrono::Datelike::year(&d) as u16,
+                            chrono::Datelike::month(&d) as u8,
+                            chrono::Datelike::day(&d) as u8,
+                        )
                     }
                     _ => V::E,
                 }));

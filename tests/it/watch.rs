@@ -29,7 +29,10 @@ fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(1500));
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -55,10 +58,20 @@ fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
     let out = child.wait_with_output().unwrap();
     let all = text(&out);
-    assert_eq!(ws.log().last().map(|e| e["outcome"].clone()), Some("duplicate".to_string()), "{all}");
+    assert_eq!(
+        ws.log().last().map(|e| e["outcome"].clone()),
+        Some("duplicate".to_string()),
+        "{all}"
+    );
     assert!(all.contains("Новых данных нет: отчёты в "), "{all}");
     assert!(!all.contains("Нет данных для отчётов"), "{all}");
 }

@@ -10,7 +10,12 @@ use super::util::*;
 
 /// One BIFF record: type, length, body.
 fn record(typ: u16, body: &[u8]) -> Vec<u8> {
-    [typ.to_le_bytes().as_slice(), &(body.len() as u16).to_le_bytes(), body].concat()
+    [
+        typ.to_le_bytes().as_slice(),
+        &(body.len() as u16).to_le_bytes(),
+        body,
+    ]
+    .concat()
 }
 
 /// A BIFF8 BOF record: globals (`0x0005`) or a worksheet (`0x0010`).
@@ -25,7 +30,11 @@ fn bof(kind: u16) -> Vec<u8> {
 fn ole(streams: &[(&str, &[u8])]) -> Vec<u8> {
     let mut container = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
     for (name, bytes) in streams {
-        container.create_stream(name).unwrap().write_all(bytes).unwrap();
+        container
+            .create_stream(name)
+            .unwrap()
+            .write_all(bytes)
+            .unwrap();
     }
     container.flush().unwrap();
     container.into_inner().into_inner()
@@ -40,7 +49,12 @@ fn xls(sheet: &str, cells: &[(u16, u16)]) -> Vec<u8> {
     let mut boundsheet = sheet_at.to_le_bytes().to_vec();
     boundsheet.extend([0, 0, sheet.encode_utf16().count() as u8, 1]);
     boundsheet.extend(&name);
-    let mut stream = [bof(0x0005), record(0x0085, &boundsheet), record(0x000A, &[])].concat();
+    let mut stream = [
+        bof(0x0005),
+        record(0x0085, &boundsheet),
+        record(0x000A, &[]),
+    ]
+    .concat();
     assert_eq!(stream.len() as u32, sheet_at);
     stream.extend(bof(0x0010));
     for (row, col) in cells {
@@ -61,12 +75,19 @@ fn ods_with(rows: &str, manifest: &str) -> Vec<u8> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\"><office:body><office:spreadsheet><table:table table:name=\"Посещаемость\">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
     );
     let mut zip = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let stored = ::zip::write::SimpleFileOptions::default().compression_method(::zip::CompressionMethod::Stored);
+    let stored = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Stored);
     zip.start_file("mimetype", stored).unwrap();
-    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
-    zip.start_file("META-INF/manifest.xml", ::zip::write::SimpleFileOptions::default()).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file(
+        "META-INF/manifest.xml",
+        ::zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
     zip.write_all(manifest.as_bytes()).unwrap();
-    zip.start_file("content.xml", ::zip::write::SimpleFileOptions::default()).unwrap();
+    zip.start_file("content.xml", ::zip::write::SimpleFileOptions::default())
+        .unwrap();
     zip.write_all(content.as_bytes()).unwrap();
     zip.finish().unwrap().into_inner()
 }
@@ -89,14 +110,30 @@ fn check(ws: &Ws, files: &[(&str, Vec<u8>)]) -> std::process::Output {
 /// The words of four or more Latin letters in a teacher's text, other than the names of
 /// formats and programs the messages mention on purpose.
 fn english_words(text: &str) -> Vec<String> {
-    let allowed = ["xlsx", "xlsm", "xlsb", "Excel", "LibreOffice", "inbox", "tutorstat", "check"];
-    text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 4 && !allowed.contains(w)).map(str::to_string).collect()
+    let allowed = [
+        "xlsx",
+        "xlsm",
+        "xlsb",
+        "Excel",
+        "LibreOffice",
+        "inbox",
+        "tutorstat",
+        "check",
+    ];
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 4 && !allowed.contains(w))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The teacher's text of a `check` run, without the lines naming files (their paths are the
 /// test's temporary folders).
 fn messages(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stdout).lines().filter(|l| !l.starts_with("Файл: ")).collect::<Vec<_>>().join("\n")
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with("Файл: "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -110,20 +147,35 @@ fn an_ods_with_one_far_value_is_refused_at_that_cell_before_it_is_laid_out() {
     let out = check(&ws, &[("далёкое.ods", ods_with(&rows, MANIFEST))]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = messages(&out);
-    assert!(said.contains("на листе «Посещаемость» есть значение в ячейке XFD5000, далеко за таблицей"), "{said}");
+    assert!(
+        said.contains("на листе «Посещаемость» есть значение в ячейке XFD5000, далеко за таблицей"),
+        "{said}"
+    );
     // A value repeated over a million rows in a few bytes is refused the same way.
     let repeated = "<table:table-row table:number-rows-repeated=\"1048576\"><table:table-cell table:number-columns-repeated=\"4\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>".to_string();
     let out = check(&ws, &[("повторы.ods", ods_with(&repeated, MANIFEST))]);
-    assert!(messages(&out).contains("есть значение в ячейке D1048576"), "{}", text(&out));
+    assert!(
+        messages(&out).contains("есть значение в ячейке D1048576"),
+        "{}",
+        text(&out)
+    );
     // A small .ods is read: the verdict is about its form, not its size.
     let small = format!("<table:table-row>{NUMBER}{NUMBER}</table:table-row>");
     let out = check(&ws, &[("малое.ods", ods_with(&small, MANIFEST))]);
-    assert!(messages(&out).contains("не удалось определить форму"), "{}", text(&out));
+    assert!(
+        messages(&out).contains("не удалось определить форму"),
+        "{}",
+        text(&out)
+    );
 }
 
 /// One BIFF12 (.xlsb) record: its type and length as 7-bit varints, then the body.
 fn record12(typ: u16, body: &[u8]) -> Vec<u8> {
-    let mut r = if typ < 0x80 { vec![typ as u8] } else { vec![(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8] };
+    let mut r = if typ < 0x80 {
+        vec![typ as u8]
+    } else {
+        vec![(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]
+    };
     let mut len = body.len();
     loop {
         let byte = (len & 0x7F) as u8;
@@ -151,7 +203,12 @@ fn xlsb(cells: &[(u32, u32)]) -> Vec<u8> {
     let mut bundle = [0u32.to_le_bytes(), 1u32.to_le_bytes()].concat();
     bundle.extend(wide("rId1"));
     bundle.extend(wide("Лист1"));
-    let workbook = [record12(0x009C, &bundle), record12(0x0090, &[]), record12(0x009D, &[0; 8])].concat();
+    let workbook = [
+        record12(0x009C, &bundle),
+        record12(0x0090, &[]),
+        record12(0x009D, &[0; 8]),
+    ]
+    .concat();
     let mut sheet = record12(0x0094, &[0; 16]);
     sheet.extend(record12(0x0091, &[]));
     for (row, col) in cells {
@@ -164,10 +221,13 @@ fn xlsb(cells: &[(u32, u32)]) -> Vec<u8> {
     sheet.extend(record12(0x0092, &[]));
     let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.bin\"/></Relationships>";
     let mut zip = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in
-        [("xl/workbook.bin", &workbook[..]), ("xl/_rels/workbook.bin.rels", rels.as_bytes()), ("xl/worksheets/sheet1.bin", &sheet)]
-    {
-        zip.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+    for (name, bytes) in [
+        ("xl/workbook.bin", &workbook[..]),
+        ("xl/_rels/workbook.bin.rels", rels.as_bytes()),
+        ("xl/worksheets/sheet1.bin", &sheet),
+    ] {
+        zip.start_file(name, ::zip::write::SimpleFileOptions::default())
+            .unwrap();
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
@@ -176,30 +236,52 @@ fn xlsb(cells: &[(u32, u32)]) -> Vec<u8> {
 #[test]
 fn an_xlsb_is_read_cell_by_cell_and_refused_at_a_far_cell() {
     let ws = Ws::new();
-    let out = check(&ws, &[("далёкое.xlsb", xlsb(&[(0, 0), (1_048_575, 16_383)]))]);
+    let out = check(
+        &ws,
+        &[("далёкое.xlsb", xlsb(&[(0, 0), (1_048_575, 16_383)]))],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = messages(&out);
-    assert!(said.contains("на листе «Лист1» есть значение в ячейке XFD1048576, далеко за таблицей"), "{said}");
+    assert!(
+        said.contains("на листе «Лист1» есть значение в ячейке XFD1048576, далеко за таблицей"),
+        "{said}"
+    );
     let out = check(&ws, &[("малое.xlsb", xlsb(&[(0, 0), (1, 1)]))]);
-    assert!(messages(&out).contains("не удалось определить форму"), "{}", text(&out));
+    assert!(
+        messages(&out).contains("не удалось определить форму"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn a_legal_xls_with_one_value_at_iv65536_is_refused_naming_that_cell() {
     let ws = Ws::new();
     // The last cell an .xls can hold: 16.8 million cells laid out (1.07 GB before).
-    let out = check(&ws, &[("журнал.xls", xls("Посещаемость", &[(0, 0), (65535, 255)]))]);
+    let out = check(
+        &ws,
+        &[("журнал.xls", xls("Посещаемость", &[(0, 0), (65535, 255)]))],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = messages(&out);
-    assert!(said.contains("на листе «Посещаемость» есть значение в ячейке IV65536, далеко за таблицей"), "{said}");
-    assert!(said.contains("удалите это значение") || said.contains("Удалите это значение"), "{said}");
+    assert!(
+        said.contains("на листе «Посещаемость» есть значение в ячейке IV65536, далеко за таблицей"),
+        "{said}"
+    );
+    assert!(
+        said.contains("удалите это значение") || said.contains("Удалите это значение"),
+        "{said}"
+    );
 }
 
 #[test]
 fn password_protected_files_of_every_format_are_called_so() {
     let ws = Ws::new();
     // .xlsx and .xlsb with a password: an OLE container holding the encrypted zip.
-    let encrypted_zip = ole(&[("EncryptionInfo", &[7u8; 512]), ("EncryptedPackage", &[9u8; 4096])]);
+    let encrypted_zip = ole(&[
+        ("EncryptionInfo", &[7u8; 512]),
+        ("EncryptedPackage", &[9u8; 4096]),
+    ]);
     // .xls with a password: FILEPASS (RC4) right after BOF, every later record encrypted
     // (here noise that would read as a sheet of billions of cells).
     let mut filepass = vec![1, 0, 1, 0, 1, 0];
@@ -225,7 +307,11 @@ fn password_protected_files_of_every_format_are_called_so() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = messages(&out);
     assert_eq!(said.matches("файл защищён паролем").count(), 4, "{said}");
-    assert!(english_words(&said).is_empty(), "{:?} in {said}", english_words(&said));
+    assert!(
+        english_words(&said).is_empty(),
+        "{:?} in {said}",
+        english_words(&said)
+    );
 }
 
 #[test]
@@ -235,19 +321,34 @@ fn old_excel_files_and_macro_sheets_get_a_reason_and_a_fix() {
     let biff4 = [record(0x0409, &[0, 0, 0x10, 0, 0, 0]), record(0x000A, &[])].concat();
     // An .xlsm whose second sheet is an Excel 4.0 macro sheet.
     write_xlsx(&ws.path("макросы.xlsx"), &roster());
-    let xlsm = rewrite_zip(&std::fs::read(ws.path("макросы.xlsx")).unwrap(), "xl/_rels/workbook.xml.rels", |rels| {
-        rels.replacen(
-            "relationships/worksheet\" Target=\"worksheets/sheet2.xml\"",
-            "relationships/xlMacrosheet\" Target=\"worksheets/sheet2.xml\"",
-            1,
-        )
-    });
+    let xlsm = rewrite_zip(
+        &std::fs::read(ws.path("макросы.xlsx")).unwrap(),
+        "xl/_rels/workbook.xml.rels",
+        |rels| {
+            rels.replacen(
+                "relationships/worksheet\" Target=\"worksheets/sheet2.xml\"",
+                "relationships/xlMacrosheet\" Target=\"worksheets/sheet2.xml\"",
+                1,
+            )
+        },
+    );
     let out = check(&ws, &[("старый.xls", biff4), ("макросы.xlsm", xlsm)]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let said = messages(&out);
-    assert!(said.contains("в очень старом формате Excel (версии 2–4") && said.contains("сохраните как .xlsx"), "{said}");
-    assert!(said.contains("лист макросов Excel 4.0") && said.contains("удалите этот лист"), "{said}");
-    assert!(english_words(&said).is_empty(), "{:?} in {said}", english_words(&said));
+    assert!(
+        said.contains("в очень старом формате Excel (версии 2–4")
+            && said.contains("сохраните как .xlsx"),
+        "{said}"
+    );
+    assert!(
+        said.contains("лист макросов Excel 4.0") && said.contains("удалите этот лист"),
+        "{said}"
+    );
+    assert!(
+        english_words(&said).is_empty(),
+        "{:?} in {said}",
+        english_words(&said)
+    );
 }
 
 /// A zip with one part's text changed.
@@ -265,7 +366,8 @@ fn rewrite_zip(bytes: &[u8], part: &str, change: impl Fn(&str) -> String) -> Vec
             changed = true;
             data = text.into_bytes();
         }
-        out.start_file(name, ::zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, ::zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&data).unwrap();
     }
     assert!(changed, "no part {part}");
@@ -280,20 +382,32 @@ fn reader_errors_are_russian_for_the_teacher_and_technical_in_the_log() {
     write_xlsx(&ws.path("состав.xlsx"), &roster());
     // A shared-string index past the end of the table: calamine says «Cell string index not
     // found in shared strings table».
-    let broken = rewrite_zip(&std::fs::read(ws.path("состав.xlsx")).unwrap(), "xl/worksheets/sheet2.xml", |sheet| {
-        let at = sheet.find("t=\"s\"><v>").unwrap() + "t=\"s\"><v>".len();
-        let end = at + sheet[at..].find('<').unwrap();
-        format!("{}99999{}", &sheet[..at], &sheet[end..])
-    });
+    let broken = rewrite_zip(
+        &std::fs::read(ws.path("состав.xlsx")).unwrap(),
+        "xl/worksheets/sheet2.xml",
+        |sheet| {
+            let at = sheet.find("t=\"s\"><v>").unwrap() + "t=\"s\"><v>".len();
+            let end = at + sheet[at..].find('<').unwrap();
+            format!("{}99999{}", &sheet[..at], &sheet[end..])
+        },
+    );
     // A damaged OLE container: a header whose sector chain points nowhere.
     let mut bad_ole = xls("Лист1", &[(0, 0)]);
     bad_ole[0x30..0x34].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
     // A zip that is neither a workbook nor an OpenDocument file.
     let mut zip = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("word/document.xml", ::zip::write::SimpleFileOptions::default()).unwrap();
+    zip.start_file(
+        "word/document.xml",
+        ::zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
     zip.write_all(b"<w:document/>").unwrap();
     let docx_like = zip.finish().unwrap().into_inner();
-    for (name, bytes) in [("строки.xlsx", &broken), ("контейнер.xls", &bad_ole), ("документ.xlsx", &docx_like)] {
+    for (name, bytes) in [
+        ("строки.xlsx", &broken),
+        ("контейнер.xls", &bad_ole),
+        ("документ.xlsx", &docx_like),
+    ] {
         std::fs::write(ws.path("inbox").join(name), bytes).unwrap();
     }
     let out = ws.ingest();
@@ -302,15 +416,28 @@ fn reader_errors_are_russian_for_the_teacher_and_technical_in_the_log() {
         let problems = ws.problems_of(name);
         let said: String = problems.lines().skip(1).collect::<Vec<_>>().join("\n");
         assert!(said.contains("ошибка: "), "{name}: {problems}");
-        assert!(english_words(&said).is_empty(), "{name}: {:?} in {said}", english_words(&said));
+        assert!(
+            english_words(&said).is_empty(),
+            "{name}: {:?} in {said}",
+            english_words(&said)
+        );
     }
-    assert!(ws.problems_of("документ.xlsx").contains("это не таблица Excel или LibreOffice"));
+    assert!(
+        ws.problems_of("документ.xlsx")
+            .contains("это не таблица Excel или LibreOffice")
+    );
     assert!(ws.problems_of("строки.xlsx").contains("файл повреждён"));
     let summary = String::from_utf8_lossy(&out.stdout);
-    assert!(!summary.contains("string index") && !summary.contains("FAT"), "{summary}");
+    assert!(
+        !summary.contains("string index") && !summary.contains("FAT"),
+        "{summary}"
+    );
     // The log keeps what the reader said, for whoever looks into it.
     let log = ws.log();
-    let line = log.iter().find(|l| l["file"].ends_with("строки.xlsx")).unwrap();
+    let line = log
+        .iter()
+        .find(|l| l["file"].ends_with("строки.xlsx"))
+        .unwrap();
     assert!(line["detail"].contains("string index"), "{line:?}");
 }
 
@@ -333,31 +460,67 @@ fn annotated_copies_keep_the_source_extension_and_never_collide() {
     let out = ws.ingest();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let rejected = ws.files_in("rejected");
-    let copies: Vec<&String> = rejected.iter().filter(|n| n.ends_with(".ошибки.xlsx")).collect();
+    let copies: Vec<&String> = rejected
+        .iter()
+        .filter(|n| n.ends_with(".ошибки.xlsx"))
+        .collect();
     assert_eq!(copies.len(), 3, "{rejected:?}");
-    assert!(rejected.contains(&"Журнал.xlsx.ошибки.xlsx".to_string()), "{rejected:?}");
-    assert!(rejected.contains(&"Журнал.xlsm.ошибки.xlsx".to_string()), "{rejected:?}");
-    assert!(rejected.contains(&"Журнал.ods.ошибки.txt".to_string()), "{rejected:?}");
-    assert!(!rejected.contains(&"Журнал.ods.ошибки.xlsx".to_string()), "{rejected:?}");
+    assert!(
+        rejected.contains(&"Журнал.xlsx.ошибки.xlsx".to_string()),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected.contains(&"Журнал.xlsm.ошибки.xlsx".to_string()),
+        "{rejected:?}"
+    );
+    assert!(
+        rejected.contains(&"Журнал.ods.ошибки.txt".to_string()),
+        "{rejected:?}"
+    );
+    assert!(
+        !rejected.contains(&"Журнал.ods.ошибки.xlsx".to_string()),
+        "{rejected:?}"
+    );
     // Each copy holds its own file's wrong value (which of the two `Журнал.xlsx` keeps the
     // plain name depends on their hashes).
     let values: Vec<&str> = copies
         .iter()
         .map(|copy| {
             let content = readable_text(&ws.path("rejected").join(copy));
-            ["директор", "завуч", "сторож"].into_iter().find(|v| content.contains(v)).unwrap()
+            ["директор", "завуч", "сторож"]
+                .into_iter()
+                .find(|v| content.contains(v))
+                .unwrap()
         })
         .collect();
     let mut sorted = values.clone();
     sorted.sort();
     assert_eq!(sorted, ["директор", "завуч", "сторож"], "{copies:?}");
-    assert_eq!(values[copies.iter().position(|c| *c == "Журнал.xlsm.ошибки.xlsx").unwrap()], "завуч");
+    assert_eq!(
+        values[copies
+            .iter()
+            .position(|c| *c == "Журнал.xlsm.ошибки.xlsx")
+            .unwrap()],
+        "завуч"
+    );
     // The summary names a copy only where one was written.
     let summary = String::from_utf8_lossy(&out.stdout);
-    let ods_line = summary.lines().find(|l| l.starts_with("inbox/Журнал.ods — отклонён")).unwrap();
-    assert!(ods_line.contains("rejected/Журнал.ods.ошибки.txt") && !ods_line.contains("копия"), "{ods_line}");
-    let xlsm_line = summary.lines().find(|l| l.starts_with("inbox/Журнал.xlsm — отклонён")).unwrap();
-    assert!(xlsm_line.contains("копия с отмеченными ячейками: rejected/Журнал.xlsm.ошибки.xlsx"), "{xlsm_line}");
+    let ods_line = summary
+        .lines()
+        .find(|l| l.starts_with("inbox/Журнал.ods — отклонён"))
+        .unwrap();
+    assert!(
+        ods_line.contains("rejected/Журнал.ods.ошибки.txt") && !ods_line.contains("копия"),
+        "{ods_line}"
+    );
+    let xlsm_line = summary
+        .lines()
+        .find(|l| l.starts_with("inbox/Журнал.xlsm — отклонён"))
+        .unwrap();
+    assert!(
+        xlsm_line.contains("копия с отмеченными ячейками: rejected/Журнал.xlsm.ошибки.xlsx"),
+        "{xlsm_line}"
+    );
 }
 
 /// A power cut in the middle of a log line: every later run starts its lines on a line of
@@ -368,8 +531,12 @@ fn the_ingest_log_survives_a_torn_last_line_on_every_later_run() {
     ws.drop("состав.xlsx", &roster());
     assert_eq!(ws.ingest().status.code(), Some(0));
     let log_path = ws.path("store/ingest-log.csv");
-    let mut log = std::fs::OpenOptions::new().append(true).open(&log_path).unwrap();
-    log.write_all(b"2025-11-23 12:00:00,inbox/half.xlsx,archive/2025-11-23_ab").unwrap();
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log_path)
+        .unwrap();
+    log.write_all(b"2025-11-23 12:00:00,inbox/half.xlsx,archive/2025-11-23_ab")
+        .unwrap();
     drop(log);
     ws.drop("журнал.xlsx", &attendance());
     let first = ws.ingest();
@@ -381,10 +548,20 @@ fn the_ingest_log_survives_a_torn_last_line_on_every_later_run() {
     assert!(!log.contains("half.xlsx"), "{log}");
     assert!(log.ends_with('\n'));
     let files: Vec<String> = ws.log().iter().map(|l| l["file"].clone()).collect();
-    assert_eq!(files, ["inbox/состав.xlsx", "inbox/журнал.xlsx", "inbox/анкета.xlsx"]);
+    assert_eq!(
+        files,
+        [
+            "inbox/состав.xlsx",
+            "inbox/журнал.xlsx",
+            "inbox/анкета.xlsx"
+        ]
+    );
     // A whole last line that only lost its line end is kept, and the next one follows it.
     std::fs::write(&log_path, log.trim_end_matches('\n')).unwrap();
-    ws.drop("состав2.xlsx", &at_school(roster(), "2315-002", "Школа 2", "Город"));
+    ws.drop(
+        "состав2.xlsx",
+        &at_school(roster(), "2315-002", "Школа 2", "Город"),
+    );
     assert_eq!(ws.ingest().status.code(), Some(0));
     assert_eq!(ws.log().len(), 4);
 }
@@ -396,8 +573,15 @@ fn check_of_a_missing_file_or_a_folder_is_a_usage_error() {
     let out = ws.run(&["check", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let said = String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("не найден") && !said.contains("inbox"), "{said}");
+    assert!(
+        said.contains("не найден") && !said.contains("inbox"),
+        "{said}"
+    );
     let out = ws.run(&["check", ws.path("inbox").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("это папка"), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("это папка"),
+        "{}",
+        text(&out)
+    );
 }

@@ -9,7 +9,11 @@ use crate::store::log::Entry;
 
 /// A text cell made safe to open in a spreadsheet.
 pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn cell(value: AnyValue) -> String {
@@ -36,7 +40,10 @@ pub fn write_frame(df: &DataFrame, out: impl std::io::Write) -> anyhow::Result<(
     writer.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
     let columns = df.columns();
     for i in 0..df.height() {
-        let row: Vec<String> = columns.iter().map(|c| c.get(i).map(cell).unwrap_or_default()).collect();
+        let row: Vec<String> = columns
+            .iter()
+            .map(|c| c.get(i).map(cell).unwrap_or_default())
+            .collect();
         writer.write_record(&row)?;
     }
     writer.flush()?;
@@ -68,7 +75,10 @@ mod tests {
 
     #[test]
     fn text_that_looks_like_a_formula_is_neutralised_and_numbers_are_not() {
-        assert_eq!(neutralise("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(
+            neutralise("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
         assert_eq!(neutralise("+7 999"), "'+7 999");
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("-1"), "'-1");

@@ -73,9 +73,19 @@ impl Person {
 
 pub fn short_name(full: &str) -> String {
     let mut words = full.split_whitespace();
-    let Some(surname) = words.next() else { return String::new() };
-    let initials: Vec<String> = words.take(2).filter_map(|w| w.chars().next()).map(|c| format!("{c}.")).collect();
-    if initials.is_empty() { surname.to_string() } else { format!("{surname} {}", initials.join(" ")) }
+    let Some(surname) = words.next() else {
+        return String::new();
+    };
+    let initials: Vec<String> = words
+        .take(2)
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .collect();
+    if initials.is_empty() {
+        surname.to_string()
+    } else {
+        format!("{surname} {}", initials.join(" "))
+    }
 }
 
 /// Attendance of the term: the person's figures, the school's rate, events by kind, months.
@@ -202,7 +212,11 @@ const DEFICIT: f64 = 50.0;
 
 /// `У-1 Смирнов А. Д.pdf` (the initials' last dot merges with the extension's).
 pub fn file_name(person: &Person) -> String {
-    safe_name(&format!("{} {}.pdf", person.id, person.short_name().trim_end_matches('.')))
+    safe_name(&format!(
+        "{} {}.pdf",
+        person.id,
+        person.short_name().trim_end_matches('.')
+    ))
 }
 
 pub fn role_folder(role: &str) -> String {
@@ -219,10 +233,23 @@ pub fn role_folder(role: &str) -> String {
 pub fn safe_name(text: &str) -> String {
     let cleaned: String = text
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
-    let trimmed = cleaned.trim().trim_start_matches('.').trim_end_matches([' ', '.']);
-    if trimmed.is_empty() { "_".into() } else { trimmed.to_string() }
+    let trimmed = cleaned
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches([' ', '.']);
+    if trimmed.is_empty() {
+        "_".into()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Rows of a school by person ID.
@@ -277,7 +304,8 @@ pub struct Details {
 
 /// Whether a record's term lies in the school year up to the card's term.
 fn up_to(label: &str, term: &Term) -> Option<Term> {
-    Term::parse(label).filter(|t| t.year == term.year && period_rank(t.period) <= period_rank(term.period))
+    Term::parse(label)
+        .filter(|t| t.year == term.year && period_rank(t.period) <= period_rank(term.period))
 }
 
 impl Details {
@@ -291,11 +319,18 @@ impl Details {
         let term = model.term;
         let code = school.code.as_str();
         let inputs = Inputs::load(store, &term, Some(std::slice::from_ref(&school.code)))?;
-        let settings =
-            Settings { term, thresholds: &config.thresholds, definitions, expected: &config.expected, register: &[], batch: None };
+        let settings = Settings {
+            term,
+            thresholds: &config.thresholds,
+            definitions,
+            expected: &config.expected,
+            register: &[],
+            batch: None,
+        };
         let people = model.part(Part::People, code);
         let people: Vec<Person> = {
-            let [id, full_name, role, class, tutor_id] = ["id", "full_name", "role", "class", "tutor_id"].map(|c| strings(&people, c));
+            let [id, full_name, role, class, tutor_id] =
+                ["id", "full_name", "role", "class", "tutor_id"].map(|c| strings(&people, c));
             (0..id.len())
                 .map(|i| Person {
                     id: id[i].clone(),
@@ -310,18 +345,29 @@ impl Details {
         let rows = model.rows(code, "person", "")?;
         for ((entity, (indicator, group)), value) in strings(&rows, "entity")
             .into_iter()
-            .zip(strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")))
+            .zip(
+                strings(&rows, "indicator")
+                    .into_iter()
+                    .zip(strings(&rows, "group")),
+            )
             .zip(numbers(&rows, "value"))
         {
             if let Some(v) = value {
-                values.entry(entity).or_default().push((indicator, group, v));
+                values
+                    .entry(entity)
+                    .or_default()
+                    .push((indicator, group, v));
             }
         }
         let mut groups: ByPerson<(String, String)> = HashMap::new();
         let g = model.part(Part::Groups, code);
-        let [diagnostic, topic_code, topic, person_id] = ["diagnostic", "topic_code", "topic", "person_id"].map(|c| strings(&g, c));
+        let [diagnostic, topic_code, topic, person_id] =
+            ["diagnostic", "topic_code", "topic", "person_id"].map(|c| strings(&g, c));
         for i in 0..g.height() {
-            groups.entry(person_id[i].clone()).or_default().push((diagnostic[i].clone(), format!("{} {}", topic_code[i], topic[i])));
+            groups.entry(person_id[i].clone()).or_default().push((
+                diagnostic[i].clone(),
+                format!("{} {}", topic_code[i], topic[i]),
+            ));
         }
         Ok(Details {
             marks: marks(&inputs, &term)?,
@@ -341,12 +387,20 @@ impl Details {
 
     /// The person's value of an indicator and group (a person row of the model).
     fn value(&self, id: &str, indicator: &str, group: &str) -> Option<f64> {
-        self.values.get(id)?.iter().find(|(i, g, _)| i == indicator && g == group).map(|(_, _, v)| *v)
+        self.values
+            .get(id)?
+            .iter()
+            .find(|(i, g, _)| i == indicator && g == group)
+            .map(|(_, _, v)| *v)
     }
 
     pub fn card(&self, person: &Person, definitions: &Definitions) -> Card {
         let id = person.id.as_str();
-        let tutor = self.people.iter().find(|p| !person.tutor_id.is_empty() && p.id == person.tutor_id).map(Person::short_name);
+        let tutor = self
+            .people
+            .iter()
+            .find(|p| !person.tutor_id.is_empty() && p.id == person.tutor_id)
+            .map(Person::short_name);
         let mut card = Card {
             person: person.clone(),
             tutor,
@@ -369,7 +423,10 @@ impl Details {
         let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         let mut by_month: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for mark in marks {
-            for (map, key) in [(&mut by_kind, mark.kind.as_str()), (&mut by_month, mark.month.as_str())] {
+            for (map, key) in [
+                (&mut by_kind, mark.kind.as_str()),
+                (&mut by_month, mark.month.as_str()),
+            ] {
                 let e = map.entry(key).or_default();
                 e.0 += 1;
                 e.1 += usize::from(mark.present);
@@ -380,8 +437,14 @@ impl Details {
             school_rate: self.school_rate,
             events: self.value(id, "att_events", ""),
             hours: self.value(id, "att_hours", ""),
-            by_kind: by_kind.into_iter().map(|(k, (m, p))| (k.to_string(), m, p)).collect(),
-            months: by_month.into_iter().map(|(k, (m, p))| (k.to_string(), p as f64 / m as f64 * 100.0)).collect(),
+            by_kind: by_kind
+                .into_iter()
+                .map(|(k, (m, p))| (k.to_string(), m, p))
+                .collect(),
+            months: by_month
+                .into_iter()
+                .map(|(k, (m, p))| (k.to_string(), p as f64 / m as f64 * 100.0))
+                .collect(),
         })
     }
 
@@ -390,7 +453,12 @@ impl Details {
         let by_level = self
             .values
             .get(id)
-            .map(|rows| rows.iter().filter(|(i, g, _)| i == "r_achievements" && !g.is_empty()).map(|(_, g, v)| (g.clone(), *v)).collect())
+            .map(|rows| {
+                rows.iter()
+                    .filter(|(i, g, _)| i == "r_achievements" && !g.is_empty())
+                    .map(|(_, g, v)| (g.clone(), *v))
+                    .collect()
+            })
             .unwrap_or_default();
         Some(Route {
             items,
@@ -402,33 +470,61 @@ impl Details {
     }
 
     fn diagnostics(&self, id: &str) -> Vec<Diagnostic> {
-        let Some(waves) = self.waves.get(id) else { return Vec::new() };
+        let Some(waves) = self.waves.get(id) else {
+            return Vec::new();
+        };
         let mut names: Vec<&str> = waves.iter().map(|(d, _)| d.as_str()).collect();
         names.dedup();
         names
             .into_iter()
             .map(|name| {
-                let waves: Vec<DiagnosticWave> = waves.iter().filter(|(d, _)| d == name).map(|(_, w)| w.clone()).collect();
+                let waves: Vec<DiagnosticWave> = waves
+                    .iter()
+                    .filter(|(d, _)| d == name)
+                    .map(|(_, w)| w.clone())
+                    .collect();
                 // Topics of the latest wave held in the term, as the recommended groups take them.
-                let topics_wave = waves.iter().rev().find(|w| w.term == self.term).map(|w| w.wave.clone()).unwrap_or_default();
+                let topics_wave = waves
+                    .iter()
+                    .rev()
+                    .find(|w| w.term == self.term)
+                    .map(|w| w.wave.clone())
+                    .unwrap_or_default();
                 let prefix = format!("{name}/{topics_wave}/");
                 let mut topics: Vec<Topic> = self
                     .values
                     .get(id)
                     .into_iter()
                     .flatten()
-                    .filter(|(i, g, _)| i == "d_topic_pct" && !topics_wave.is_empty() && g.starts_with(&prefix))
+                    .filter(|(i, g, _)| {
+                        i == "d_topic_pct" && !topics_wave.is_empty() && g.starts_with(&prefix)
+                    })
                     .map(|(_, g, v)| {
                         let code = g[prefix.len()..].to_string();
-                        let name = self.topics.get(&(name.to_string(), topics_wave.clone(), code.clone())).cloned().unwrap_or_default();
-                        Topic { code, name, pct: *v }
+                        let name = self
+                            .topics
+                            .get(&(name.to_string(), topics_wave.clone(), code.clone()))
+                            .cloned()
+                            .unwrap_or_default();
+                        Topic {
+                            code,
+                            name,
+                            pct: *v,
+                        }
                     })
                     .collect();
                 topics.sort_by(|a, b| a.code.cmp(&b.code));
                 Diagnostic {
                     name: name.to_string(),
                     progress: self.value(id, "d_progress", &format!("{name}/final")),
-                    groups: self.groups.get(id).into_iter().flatten().filter(|(d, _)| d == name).map(|(_, t)| t.clone()).collect(),
+                    groups: self
+                        .groups
+                        .get(id)
+                        .into_iter()
+                        .flatten()
+                        .filter(|(d, _)| d == name)
+                        .map(|(_, t)| t.clone())
+                        .collect(),
                     waves,
                     topics,
                     topics_wave,
@@ -438,12 +534,17 @@ impl Details {
     }
 
     fn profiles(&self, id: &str, definitions: &Definitions) -> Vec<Profile> {
-        let Some(scores) = self.scores.get(id) else { return Vec::new() };
+        let Some(scores) = self.scores.get(id) else {
+            return Vec::new();
+        };
         named_questionnaires(scores.iter().map(|s| s.questionnaire.as_str()), definitions)
             .map(|(code, def)| {
                 let rows: Vec<&Score> = scores.iter().filter(|s| s.questionnaire == code).collect();
-                let waves: Vec<String> =
-                    ["start", "mid", "final"].iter().filter(|w| rows.iter().any(|r| r.wave == **w)).map(|w| w.to_string()).collect();
+                let waves: Vec<String> = ["start", "mid", "final"]
+                    .iter()
+                    .filter(|w| rows.iter().any(|r| r.wave == **w))
+                    .map(|w| w.to_string())
+                    .collect();
                 let competencies = def
                     .competencies
                     .iter()
@@ -451,37 +552,59 @@ impl Details {
                     .map(|c| {
                         // The latest score of each wave up to the term (a wave is held once a year).
                         let of_wave = |w: &String| {
-                            rows.iter().filter(|r| r.wave == *w && r.competency == c.code).max_by_key(|r| r.term).map(|r| r.score)
+                            rows.iter()
+                                .filter(|r| r.wave == *w && r.competency == c.code)
+                                .max_by_key(|r| r.term)
+                                .map(|r| r.score)
                         };
                         (c.name.clone(), waves.iter().map(of_wave).collect())
                     })
                     .collect();
-                Profile { title: def.title.clone(), higher_worse: def.direction == Some(Direction::HigherWorse), waves, competencies }
+                Profile {
+                    title: def.title.clone(),
+                    higher_worse: def.direction == Some(Direction::HigherWorse),
+                    waves,
+                    competencies,
+                }
             })
             .collect()
     }
 
     fn answers(&self, id: &str, definitions: &Definitions) -> Vec<Answers> {
-        let Some(answers) = self.answers.get(id) else { return Vec::new() };
-        named_questionnaires(answers.iter().map(|a| a.questionnaire.as_str()), definitions)
-            .filter_map(|(code, def)| {
-                // The latest questionnaire of the person up to the term.
-                let last = answers.iter().filter(|a| a.questionnaire == code).map(|a| a.term).max()?;
-                let items: Vec<(String, String)> = def
-                    .items
-                    .iter()
-                    .filter_map(|item| {
-                        let chosen: Vec<&str> = answers
-                            .iter()
-                            .filter(|a| a.questionnaire == code && a.term == last && a.item == item.code)
-                            .map(|a| a.text.as_str())
-                            .collect();
-                        (!chosen.is_empty()).then(|| (item.text.clone(), chosen.join(", ")))
-                    })
-                    .collect();
-                (!items.is_empty()).then(|| Answers { title: def.title.clone(), items })
+        let Some(answers) = self.answers.get(id) else {
+            return Vec::new();
+        };
+        named_questionnaires(
+            answers.iter().map(|a| a.questionnaire.as_str()),
+            definitions,
+        )
+        .filter_map(|(code, def)| {
+            // The latest questionnaire of the person up to the term.
+            let last = answers
+                .iter()
+                .filter(|a| a.questionnaire == code)
+                .map(|a| a.term)
+                .max()?;
+            let items: Vec<(String, String)> = def
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let chosen: Vec<&str> = answers
+                        .iter()
+                        .filter(|a| {
+                            a.questionnaire == code && a.term == last && a.item == item.code
+                        })
+                        .map(|a| a.text.as_str())
+                        .collect();
+                    (!chosen.is_empty()).then(|| (item.text.clone(), chosen.join(", ")))
+                })
+                .collect();
+            (!items.is_empty()).then(|| Answers {
+                title: def.title.clone(),
+                items,
             })
-            .collect()
+        })
+        .collect()
     }
 }
 
@@ -492,13 +615,17 @@ fn named_questionnaires<'a>(
     definitions: &'a Definitions,
 ) -> impl Iterator<Item = (&'a str, &'a Questionnaire)> {
     let codes: std::collections::BTreeSet<&str> = codes.collect();
-    codes.into_iter().filter_map(|code| Some((code, definitions.get(code).filter(|d| !d.anonymous)?)))
+    codes
+        .into_iter()
+        .filter_map(|code| Some((code, definitions.get(code).filter(|d| !d.anonymous)?)))
 }
 
 /// Marks of the term with their event's kind and month, by person.
 fn marks(inputs: &Inputs, term: &Term) -> PolarsResult<ByPerson<Mark>> {
     let mut out: ByPerson<Mark> = HashMap::new();
-    let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else { return Ok(out) };
+    let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else {
+        return Ok(out);
+    };
     let events = of_term(events, term).select([
         col("school_code").alias("e_school"),
         col("author").alias("e_author"),
@@ -513,13 +640,26 @@ fn marks(inputs: &Inputs, term: &Term) -> PolarsResult<ByPerson<Mark>> {
             [col("e_school"), col("e_author"), col("e_id")],
             JoinArgs::new(JoinType::Left),
         )
-        .select([col("person_id"), col("kind"), col("month"), col("mark").eq(lit("present")).alias("present")])
+        .select([
+            col("person_id"),
+            col("kind"),
+            col("month"),
+            col("mark").eq(lit("present")).alias("present"),
+        ])
         .collect()?;
     let present = df.column("present")?.bool()?.clone();
     let [person, kind, month] = ["person_id", "kind", "month"].map(|c| strings(&df, c));
     for i in 0..df.height() {
-        let kind = if kind[i].is_empty() { "без вида".to_string() } else { kind[i].clone() };
-        out.entry(person[i].clone()).or_default().push(Mark { kind, month: month[i].clone(), present: present.get(i).unwrap_or(false) });
+        let kind = if kind[i].is_empty() {
+            "без вида".to_string()
+        } else {
+            kind[i].clone()
+        };
+        out.entry(person[i].clone()).or_default().push(Mark {
+            kind,
+            month: month[i].clone(),
+            present: present.get(i).unwrap_or(false),
+        });
     }
     Ok(out)
 }
@@ -528,12 +668,44 @@ fn marks(inputs: &Inputs, term: &Term) -> PolarsResult<ByPerson<Mark>> {
 /// ordered by due date.
 fn route_items(inputs: &Inputs, settings: &Settings) -> PolarsResult<ByPerson<RouteItem>> {
     let mut out: ByPerson<RouteItem> = HashMap::new();
-    let Some(items) = indicators::routes::items(inputs, settings)? else { return Ok(out) };
-    let df = items.sort(["id", "due", "goal", "activity"], SortMultipleOptions::default().with_nulls_last(true)).collect()?;
+    let Some(items) = indicators::routes::items(inputs, settings)? else {
+        return Ok(out);
+    };
+    let df = items
+        .sort(
+            ["id", "due", "goal", "activity"],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .collect()?;
     let text = |c| strings(&df, c);
-    let [id, goal, activity, level, nomination, status, result, evidence] =
-        ["id", "goal", "activity", "level", "nomination", "status", "result", "evidence"].map(text);
-    let flag = |c: &str| -> PolarsResult<Vec<bool>> { Ok(df.column(c)?.bool()?.iter().map(|b| b.unwrap_or(false)).collect()) };
+    let [
+        id,
+        goal,
+        activity,
+        level,
+        nomination,
+        status,
+        result,
+        evidence,
+    ] = [
+        "id",
+        "goal",
+        "activity",
+        "level",
+        "nomination",
+        "status",
+        "result",
+        "evidence",
+    ]
+    .map(text);
+    let flag = |c: &str| -> PolarsResult<Vec<bool>> {
+        Ok(df
+            .column(c)?
+            .bool()?
+            .iter()
+            .map(|b| b.unwrap_or(false))
+            .collect())
+    };
     let (due_now, achievement) = (flag("due_now")?, flag("achievement")?);
     let due: Vec<Option<NaiveDate>> = df.column("due")?.date()?.as_date_iter().collect();
     for i in 0..df.height() {
@@ -555,20 +727,42 @@ fn route_items(inputs: &Inputs, settings: &Settings) -> PolarsResult<ByPerson<Ro
 
 /// Diagnostic waves the persons wrote in the school year up to the term, computed by the
 /// plan of the `d_score` and `d_pct` person rows ([`indicators::diagnostics::per_person`]).
-fn diagnostic_waves(inputs: &Inputs, term: &Term, t: &Thresholds) -> PolarsResult<ByPerson<(String, DiagnosticWave)>> {
+fn diagnostic_waves(
+    inputs: &Inputs,
+    term: &Term,
+    t: &Thresholds,
+) -> PolarsResult<ByPerson<(String, DiagnosticWave)>> {
     let mut out: ByPerson<(String, DiagnosticWave)> = HashMap::new();
-    let Some(scored) = indicators::diagnostics::scored(inputs)? else { return Ok(out) };
+    let Some(scored) = indicators::diagnostics::scored(inputs)? else {
+        return Ok(out);
+    };
     let df = indicators::diagnostics::per_person(scored)
         .filter(col("present"))
-        .sort(["person", "instrument", "term", "wave"], SortMultipleOptions::default())
+        .sort(
+            ["person", "instrument", "term", "wave"],
+            SortMultipleOptions::default(),
+        )
         .collect()?;
-    let [person, instrument, wave, label] = ["person", "instrument", "wave", "term"].map(|c| strings(&df, c));
+    let [person, instrument, wave, label] =
+        ["person", "instrument", "wave", "term"].map(|c| strings(&df, c));
     let [score, max, pct] = ["score", "max_total", "pct"].map(|c| numbers(&df, c));
     for i in 0..df.height() {
-        let (Some(at), Some(score), Some(max), Some(pct)) = (up_to(&label[i], term), score[i], max[i], pct[i]) else { continue };
-        out.entry(person[i].clone())
-            .or_default()
-            .push((instrument[i].clone(), DiagnosticWave { wave: wave[i].clone(), term: at, score, max, pct, level: level(pct, t) }));
+        let (Some(at), Some(score), Some(max), Some(pct)) =
+            (up_to(&label[i], term), score[i], max[i], pct[i])
+        else {
+            continue;
+        };
+        out.entry(person[i].clone()).or_default().push((
+            instrument[i].clone(),
+            DiagnosticWave {
+                wave: wave[i].clone(),
+                term: at,
+                score,
+                max,
+                pct,
+                level: level(pct, t),
+            },
+        ));
     }
     Ok(out)
 }
@@ -586,21 +780,44 @@ fn level(p: f64, t: &Thresholds) -> &'static str {
 }
 
 /// Topic names of the term's diagnostic tasks: (diagnostic, wave, topic code) -> name.
-fn topic_names(inputs: &Inputs, term: &Term) -> PolarsResult<HashMap<(String, String, String), String>> {
-    let Some(tasks) = inputs.diag_tasks.clone() else { return Ok(HashMap::new()) };
-    let df = of_term(tasks, term).select([col("instrument"), col("wave"), col("topic_code"), col("topic")]).collect()?;
+fn topic_names(
+    inputs: &Inputs,
+    term: &Term,
+) -> PolarsResult<HashMap<(String, String, String), String>> {
+    let Some(tasks) = inputs.diag_tasks.clone() else {
+        return Ok(HashMap::new());
+    };
+    let df = of_term(tasks, term)
+        .select([
+            col("instrument"),
+            col("wave"),
+            col("topic_code"),
+            col("topic"),
+        ])
+        .collect()?;
     let [d, w, c, t] = ["instrument", "wave", "topic_code", "topic"].map(|n| strings(&df, n));
-    Ok((0..df.height()).map(|i| ((d[i].clone(), w[i].clone(), c[i].clone()), t[i].clone())).collect())
+    Ok((0..df.height())
+        .map(|i| ((d[i].clone(), w[i].clone(), c[i].clone()), t[i].clone()))
+        .collect())
 }
 
 /// Competency scores of the year up to the term, by person.
-fn competency_scores(inputs: &Inputs, definitions: &Definitions, term: &Term) -> PolarsResult<ByPerson<Score>> {
+fn competency_scores(
+    inputs: &Inputs,
+    definitions: &Definitions,
+    term: &Term,
+) -> PolarsResult<ByPerson<Score>> {
     let mut out: ByPerson<Score> = HashMap::new();
-    let Some(df) = indicators::questionnaires::person_scores(inputs, definitions)? else { return Ok(out) };
-    let [person, q, wave, label, competency] = ["person", "instrument", "wave", "term", "competency"].map(|c| strings(&df, c));
+    let Some(df) = indicators::questionnaires::person_scores(inputs, definitions)? else {
+        return Ok(out);
+    };
+    let [person, q, wave, label, competency] =
+        ["person", "instrument", "wave", "term", "competency"].map(|c| strings(&df, c));
     let score = numbers(&df, "score");
     for i in 0..df.height() {
-        let (Some(t), Some(s)) = (up_to(&label[i], term), score[i]) else { continue };
+        let (Some(t), Some(s)) = (up_to(&label[i], term), score[i]) else {
+            continue;
+        };
         out.entry(person[i].clone()).or_default().push(Score {
             questionnaire: q[i].clone(),
             wave: wave[i].clone(),
@@ -613,12 +830,21 @@ fn competency_scores(inputs: &Inputs, definitions: &Definitions, term: &Term) ->
 }
 
 /// Answers without a competency of the year up to the term, by person.
-fn other_answers(inputs: &Inputs, definitions: &Definitions, term: &Term) -> PolarsResult<ByPerson<Answer>> {
+fn other_answers(
+    inputs: &Inputs,
+    definitions: &Definitions,
+    term: &Term,
+) -> PolarsResult<ByPerson<Answer>> {
     let mut out: ByPerson<Answer> = HashMap::new();
-    let Some(df) = indicators::questionnaires::person_answers(inputs, definitions)? else { return Ok(out) };
-    let [person, q, label, item, text] = ["person", "instrument", "term", "item", "value_text"].map(|c| strings(&df, c));
+    let Some(df) = indicators::questionnaires::person_answers(inputs, definitions)? else {
+        return Ok(out);
+    };
+    let [person, q, label, item, text] =
+        ["person", "instrument", "term", "item", "value_text"].map(|c| strings(&df, c));
     for i in 0..df.height() {
-        let Some(t) = up_to(&label[i], term) else { continue };
+        let Some(t) = up_to(&label[i], term) else {
+            continue;
+        };
         if !text[i].trim().is_empty() {
             out.entry(person[i].clone()).or_default().push(Answer {
                 questionnaire: q[i].clone(),
@@ -638,15 +864,33 @@ pub fn attention(card: &Card) -> Vec<String> {
     if let Some(route) = &card.route {
         let overdue: Vec<&RouteItem> = route.items.iter().filter(|i| i.overdue).collect();
         for item in overdue.iter().take(3) {
-            out.push(format!("Просрочен шаг маршрута «{}» (цель «{}», срок {}).", item.activity, item.goal, date(item.due)));
+            out.push(format!(
+                "Просрочен шаг маршрута «{}» (цель «{}», срок {}).",
+                item.activity,
+                item.goal,
+                date(item.due)
+            ));
         }
         if overdue.len() > 3 {
-            out.push(format!("Всего просрочено шагов маршрута: {}.", overdue.len()));
+            out.push(format!(
+                "Всего просрочено шагов маршрута: {}.",
+                overdue.len()
+            ));
         }
     }
-    if let Some(a) = card.attendance.as_ref().filter(|a| comparable_value(a.rate) < LOW_ATTENDANCE) {
-        let school = a.school_rate.map(|s| format!(" (в школе {})", names::value(Indicator::AttRate, s))).unwrap_or_default();
-        out.push(format!("Посещаемость {} — ниже 50 %{school}.", names::value(Indicator::AttRate, a.rate)));
+    if let Some(a) = card
+        .attendance
+        .as_ref()
+        .filter(|a| comparable_value(a.rate) < LOW_ATTENDANCE)
+    {
+        let school = a
+            .school_rate
+            .map(|s| format!(" (в школе {})", names::value(Indicator::AttRate, s)))
+            .unwrap_or_default();
+        out.push(format!(
+            "Посещаемость {} — ниже 50 %{school}.",
+            names::value(Indicator::AttRate, a.rate)
+        ));
     }
     for d in &card.diagnostics {
         for t in d.topics.iter().filter(|t| t.deficit()) {
@@ -659,21 +903,37 @@ pub fn attention(card: &Card) -> Vec<String> {
             ));
         }
         if let Some(p) = d.progress.filter(|p| comparable_value(*p) < 0.0) {
-            out.push(format!("Результат диагностики «{}» снизился: {}.", d.name, names::value(Indicator::DProgress, p)));
+            out.push(format!(
+                "Результат диагностики «{}» снизился: {}.",
+                d.name,
+                names::value(Indicator::DProgress, p)
+            ));
         }
     }
     for p in &card.profiles {
-        let (Some(first), Some(last)) = (p.waves.first(), p.waves.last()) else { continue };
+        let (Some(first), Some(last)) = (p.waves.first(), p.waves.last()) else {
+            continue;
+        };
         if first == last {
             continue;
         }
         for (name, scores) in &p.competencies {
-            let (Some(Some(start)), Some(Some(end))) = (scores.first(), scores.last()) else { continue };
+            let (Some(Some(start)), Some(Some(end))) = (scores.first(), scores.last()) else {
+                continue;
+            };
             // Changed in exact arithmetic, not by a float error (as the school report's lists).
             let change = comparable_value(end - start);
-            let worse = if p.higher_worse { change > 0.0 } else { change < 0.0 };
+            let worse = if p.higher_worse {
+                change > 0.0
+            } else {
+                change < 0.0
+            };
             if worse {
-                let what = if p.higher_worse { "затруднение выросло" } else { "оценка снизилась" };
+                let what = if p.higher_worse {
+                    "затруднение выросло"
+                } else {
+                    "оценка снизилась"
+                };
                 out.push(format!(
                     "«{name}» ({}): {what} с {} до {}.",
                     p.title,
@@ -688,17 +948,24 @@ pub fn attention(card: &Card) -> Vec<String> {
 
 /// `Т2 Уравнения`, or the code alone when the tasks name no topic.
 pub fn topic_label(t: &Topic) -> String {
-    if t.name.is_empty() { t.code.clone() } else { format!("{} {}", t.code, t.name) }
+    if t.name.is_empty() {
+        t.code.clone()
+    } else {
+        format!("{} {}", t.code, t.name)
+    }
 }
 
 /// `20.10.2025`, or a dash.
 pub fn date(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|| "—".into())
+    d.map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|| "—".into())
 }
 
 /// `2025-09` -> `сен`.
 pub fn short_month(month: &str) -> String {
-    const NAMES: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+    const NAMES: [&str; 12] = [
+        "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+    ];
     NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
         .ok()
         .and_then(|d| NAMES.get(d.month0() as usize))

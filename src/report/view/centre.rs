@@ -10,7 +10,9 @@ use polars::prelude::*;
 
 use crate::config::RegisteredSchool;
 use crate::frame::strings;
-use crate::report::document::{Block, Cell, Chart, ChartKind, Colours, Column, Cover, Document, Place, Section, Style, Table};
+use crate::report::document::{
+    Block, Cell, Chart, ChartKind, Colours, Column, Cover, Document, Place, Section, Style, Table,
+};
 use crate::report::model::ReportModel;
 use crate::report::names;
 use crate::schema::{Indicator, Unit};
@@ -42,15 +44,27 @@ pub fn suppressed_mark(small_cell: usize) -> String {
 /// Columns of the school and municipality tables: (title, indicator, group).
 pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
     let mut columns = vec![
-        ("Посещаемость".to_string(), Indicator::AttRate, String::new()),
-        ("Выполнение маршрутов".into(), Indicator::RDonePct, String::new()),
+        (
+            "Посещаемость".to_string(),
+            Indicator::AttRate,
+            String::new(),
+        ),
+        (
+            "Выполнение маршрутов".into(),
+            Indicator::RDonePct,
+            String::new(),
+        ),
     ];
     let mut groups = |indicator: Indicator, title: &str| {
         let rows = model
             .indicators
             .clone()
             .lazy()
-            .filter(col("indicator").eq(lit(indicator.code())).and(col("scope").eq(lit("region"))))
+            .filter(
+                col("indicator")
+                    .eq(lit(indicator.code()))
+                    .and(col("scope").eq(lit("region"))),
+            )
             .collect();
         if let Ok(rows) = rows {
             for g in strings(&rows, "group") {
@@ -60,26 +74,49 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
     };
     groups(Indicator::DPct, "Диагностика");
     groups(Indicator::QIndex, "Анкета");
-    columns.push(("Полнота сдачи форм".into(), Indicator::CompletenessPct, String::new()));
+    columns.push((
+        "Полнота сдачи форм".into(),
+        Indicator::CompletenessPct,
+        String::new(),
+    ));
     columns
 }
 
 /// One school's figure as shown by the centre: suppressed figures were taken out of the
 /// model when it was built ([`crate::privacy::suppress`]), so only the mark is left to show.
 pub fn school_cell(model: &ReportModel, school: &str, indicator: Indicator, group: &str) -> Shown {
-    match (model.value(school, "", indicator.code(), group), model.small_cell) {
+    match (
+        model.value(school, "", indicator.code(), group),
+        model.small_cell,
+    ) {
         (Some(v), _) => Shown::Value(v),
-        (None, Some(k)) if model.is_suppressed("school", school, indicator.code(), group) => Shown::Suppressed(k),
+        (None, Some(k)) if model.is_suppressed("school", school, indicator.code(), group) => {
+            Shown::Suppressed(k)
+        }
         (None, _) => Shown::Missing,
     }
 }
 
 /// A municipality's (or, with `municipality` empty, the region's) figure.
-pub fn unit_cell(model: &ReportModel, municipality: &str, indicator: Indicator, group: &str) -> Shown {
-    let scope = if municipality.is_empty() { "region" } else { "municipality" };
-    match (model.unit_value(municipality, indicator.code(), group).0, model.small_cell) {
+pub fn unit_cell(
+    model: &ReportModel,
+    municipality: &str,
+    indicator: Indicator,
+    group: &str,
+) -> Shown {
+    let scope = if municipality.is_empty() {
+        "region"
+    } else {
+        "municipality"
+    };
+    match (
+        model.unit_value(municipality, indicator.code(), group).0,
+        model.small_cell,
+    ) {
         (Some(v), _) => Shown::Value(v),
-        (None, Some(k)) if model.is_suppressed(scope, municipality, indicator.code(), group) => Shown::Suppressed(k),
+        (None, Some(k)) if model.is_suppressed(scope, municipality, indicator.code(), group) => {
+            Shown::Suppressed(k)
+        }
         (None, _) => Shown::Missing,
     }
 }
@@ -95,13 +132,21 @@ pub struct Reporting {
 }
 
 /// Every school of the register with what it sent, missing and late ones named.
-pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: Option<chrono::NaiveDate>) -> Vec<Reporting> {
+pub fn reporting(
+    model: &ReportModel,
+    register: &[RegisteredSchool],
+    deadline: Option<chrono::NaiveDate>,
+) -> Vec<Reporting> {
     let forms = &model.forms;
     let (codes, labels) = (strings(forms, "school_code"), strings(forms, "form"));
     let received: Vec<bool> = forms
         .column("received")
         .ok()
-        .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
+        .and_then(|c| {
+            c.bool()
+                .ok()
+                .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
+        })
         .unwrap_or_else(|| vec![false; forms.height()]);
     // Each school's form rows and first arrival, found once: a country has tens of thousands.
     let mut rows: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -110,16 +155,27 @@ pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: O
     }
     let mut arrived: HashMap<&str, &str> = HashMap::new();
     for e in model.log.iter().filter(|e| e.outcome.commits()) {
-        let first = arrived.entry(e.school_code.as_str()).or_insert(e.time.as_str());
+        let first = arrived
+            .entry(e.school_code.as_str())
+            .or_insert(e.time.as_str());
         *first = (*first).min(e.time.as_str());
     }
     let mut out = Vec::new();
     for school in register {
-        let mine = rows.get(school.code.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let missing = mine.iter().filter(|&&i| !received[i]).map(|&i| model.words.form(&labels[i])).collect();
+        let mine = rows
+            .get(school.code.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let missing = mine
+            .iter()
+            .filter(|&&i| !received[i])
+            .map(|&i| model.words.form(&labels[i]))
+            .collect();
         let late = match (deadline, arrived.get(school.code.as_str())) {
             (Some(d), Some(t))
-                if t.get(..10).and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()).is_some_and(|day| day > d) =>
+                if t.get(..10)
+                    .and_then(|day| chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+                    .is_some_and(|day| day > d) =>
             {
                 Some(t[..10].to_string())
             }
@@ -137,7 +193,10 @@ pub fn reporting(model: &ReportModel, register: &[RegisteredSchool], deadline: O
 }
 
 /// Flagged schools with their reasons in words.
-pub fn flagged(model: &ReportModel, register: &[RegisteredSchool]) -> Vec<(RegisteredSchool, Vec<String>)> {
+pub fn flagged(
+    model: &ReportModel,
+    register: &[RegisteredSchool],
+) -> Vec<(RegisteredSchool, Vec<String>)> {
     register
         .iter()
         .filter_map(|s| {
@@ -163,22 +222,54 @@ pub struct CentreView {
 }
 
 impl CentreView {
-    pub fn new(model: &ReportModel, register: &[RegisteredSchool], deadline: Option<chrono::NaiveDate>) -> CentreView {
+    pub fn new(
+        model: &ReportModel,
+        register: &[RegisteredSchool],
+        deadline: Option<chrono::NaiveDate>,
+    ) -> CentreView {
         let columns = key_columns(model);
-        let mut ranked: Vec<RegisteredSchool> =
-            register.iter().filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some()).cloned().collect();
-        let unflagged = |s: &RegisteredSchool| model.value(&s.code, "", "support_flag", "").is_none_or(|v| v < 1.0);
-        let att = |s: &RegisteredSchool| model.value(&s.code, "", "att_rate", "").unwrap_or(f64::INFINITY);
-        ranked.sort_by(|a, b| unflagged(a).cmp(&unflagged(b)).then(att(a).total_cmp(&att(b))).then(a.code.cmp(&b.code)));
-        let mut municipalities: Vec<String> = register.iter().map(|s| s.municipality.clone()).collect();
+        let mut ranked: Vec<RegisteredSchool> = register
+            .iter()
+            .filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some())
+            .cloned()
+            .collect();
+        let unflagged = |s: &RegisteredSchool| {
+            model
+                .value(&s.code, "", "support_flag", "")
+                .is_none_or(|v| v < 1.0)
+        };
+        let att = |s: &RegisteredSchool| {
+            model
+                .value(&s.code, "", "att_rate", "")
+                .unwrap_or(f64::INFINITY)
+        };
+        ranked.sort_by(|a, b| {
+            unflagged(a)
+                .cmp(&unflagged(b))
+                .then(att(a).total_cmp(&att(b)))
+                .then(a.code.cmp(&b.code))
+        });
+        let mut municipalities: Vec<String> =
+            register.iter().map(|s| s.municipality.clone()).collect();
         municipalities.sort();
         municipalities.dedup();
         let mut level_groups = Vec::new();
         for ind in [Indicator::DLevelPct, Indicator::QLevelPct] {
-            let rows =
-                model.indicators.clone().lazy().filter(col("indicator").eq(lit(ind.code())).and(col("scope").eq(lit("region")))).collect();
+            let rows = model
+                .indicators
+                .clone()
+                .lazy()
+                .filter(
+                    col("indicator")
+                        .eq(lit(ind.code()))
+                        .and(col("scope").eq(lit("region"))),
+                )
+                .collect();
             for g in rows.map(|r| strings(&r, "group")).unwrap_or_default() {
-                let prefix = g.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default();
+                let prefix = g
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
                 if !level_groups.contains(&(ind, prefix.clone())) {
                     level_groups.push((ind, prefix));
                 }
@@ -188,15 +279,26 @@ impl CentreView {
             Shown::Value(v) => Some(v),
             _ => None,
         };
-        let picked: Vec<&(String, Indicator, String)> =
-            columns.iter().filter(|(_, ind, _)| *ind != Indicator::CompletenessPct).take(3).collect();
+        let picked: Vec<&(String, Indicator, String)> = columns
+            .iter()
+            .filter(|(_, ind, _)| *ind != Indicator::CompletenessPct)
+            .take(3)
+            .collect();
         let by_municipality = Chart {
             kind: ChartKind::Column,
             title: "Показатели по муниципалитетам".into(),
             categories: municipalities.clone(),
             series: picked
                 .iter()
-                .map(|(title, ind, g)| (title.clone(), municipalities.iter().map(|m| shown_or_none(m, *ind, g)).collect()))
+                .map(|(title, ind, g)| {
+                    (
+                        title.clone(),
+                        municipalities
+                            .iter()
+                            .map(|m| shown_or_none(m, *ind, g))
+                            .collect(),
+                    )
+                })
                 .collect(),
             reference: None,
             percent: true,
@@ -224,9 +326,16 @@ const TITLE: &str = "Мониторинг тьюторского сопрово�
 /// puts the change in brackets). The printed report's completeness and its pages about the
 /// region (`region_pages`, after the municipalities) are built from the region's figures
 /// (`report::region_pages`).
-pub fn document(model: &ReportModel, view: &CentreView, completeness: Section, region_pages: Vec<Section>) -> Document {
+pub fn document(
+    model: &ReportModel,
+    view: &CentreView,
+    completeness: Section,
+    region_pages: Vec<Section>,
+) -> Document {
     let period = model.term.russian();
-    let support = Section::new(Place::Both, "Школы, нуждающиеся в методической поддержке").sheet("Поддержка").with(support_table(view));
+    let support = Section::new(Place::Both, "Школы, нуждающиеся в методической поддержке")
+        .sheet("Поддержка")
+        .with(support_table(view));
     let mut sections = vec![
         completeness,
         completeness_sheet(model, view),
@@ -261,7 +370,11 @@ fn text(s: impl Into<String>) -> Cell {
 
 /// «Регион» for the region's row (an empty municipality).
 fn unit_name(municipality: &str) -> String {
-    if municipality.is_empty() { "Регион".into() } else { municipality.to_string() }
+    if municipality.is_empty() {
+        "Регион".into()
+    } else {
+        municipality.to_string()
+    }
 }
 
 /// The municipalities, then the region.
@@ -273,14 +386,29 @@ static EMPTY: String = String::new();
 
 fn completeness_sheet(model: &ReportModel, view: &CentreView) -> Section {
     let t = &model.thresholds;
-    let mut columns: Vec<Column> =
-        ["Муниципалитет", "Код ОО", "Наименование ОО", "Получено форм", "Ожидалось", "Полнота", "Не сдано", "Сдано позже срока"]
-            .map(|h| Column::new(h, 1.0))
-            .to_vec();
-    columns[5] = Column::new("Полнота", 1.0).coloured(Colours::Levels { mid: t.level_mid, high: t.level_high });
+    let mut columns: Vec<Column> = [
+        "Муниципалитет",
+        "Код ОО",
+        "Наименование ОО",
+        "Получено форм",
+        "Ожидалось",
+        "Полнота",
+        "Не сдано",
+        "Сдано позже срока",
+    ]
+    .map(|h| Column::new(h, 1.0))
+    .to_vec();
+    columns[5] = Column::new("Полнота", 1.0).coloured(Colours::Levels {
+        mid: t.level_mid,
+        high: t.level_high,
+    });
     let mut table = Table::new(columns);
     for r in &view.reporting {
-        let pct = if r.expected > 0 { Some(r.received as f64 / r.expected as f64 * 100.0) } else { None };
+        let pct = if r.expected > 0 {
+            Some(r.received as f64 / r.expected as f64 * 100.0)
+        } else {
+            None
+        };
         table.rows.push(vec![
             text(&r.school.municipality),
             text(&r.school.code),
@@ -288,27 +416,49 @@ fn completeness_sheet(model: &ReportModel, view: &CentreView) -> Section {
             Cell::Value(Some(r.received as f64), Unit::Count),
             Cell::Value(Some(r.expected as f64), Unit::Count),
             Cell::Value(pct, Unit::Percent),
-            text(if r.received == 0 { "нет данных".into() } else { r.missing.join("; ") }),
+            text(if r.received == 0 {
+                "нет данных".into()
+            } else {
+                r.missing.join("; ")
+            }),
             text(r.late.clone().unwrap_or_default()),
         ]);
     }
-    Section::new(Place::Workbook, "Полнота сдачи форм по реестру школ").sheet("Полнота сдачи").with(Block::Table(table))
+    Section::new(Place::Workbook, "Полнота сдачи форм по реестру школ")
+        .sheet("Полнота сдачи")
+        .with(Block::Table(table))
 }
 
 fn support_table(view: &CentreView) -> Block {
     let mut table = Table::new(
-        [("Муниципалитет", 28.0), ("Код ОО", 16.0), ("Наименование ОО", 50.0), ("Причины", 70.0)].map(|(h, w)| Column::new(h, w)).to_vec(),
+        [
+            ("Муниципалитет", 28.0),
+            ("Код ОО", 16.0),
+            ("Наименование ОО", 50.0),
+            ("Причины", 70.0),
+        ]
+        .map(|(h, w)| Column::new(h, w))
+        .to_vec(),
     )
     .or_say("Таких школ нет.", Style::Body);
     for (s, reasons) in &view.flagged {
-        table.rows.push(vec![text(&s.municipality), text(&s.code), text(&s.name), text(reasons.join("; "))]);
+        table.rows.push(vec![
+            text(&s.municipality),
+            text(&s.code),
+            text(&s.name),
+            text(reasons.join("; ")),
+        ]);
     }
     Block::Table(table)
 }
 
 /// The unit a change of `indicator` is shown in: percentage points for a percentage.
 fn change_unit(indicator: Indicator) -> Unit {
-    if indicator.unit() == Unit::Percent { Unit::Points } else { indicator.unit() }
+    if indicator.unit() == Unit::Percent {
+        Unit::Points
+    } else {
+        indicator.unit()
+    }
 }
 
 /// A centre cell in a sheet: a number in its unit, an empty cell, or the mark of a
@@ -332,13 +482,20 @@ fn value_and_change_columns(first: &[&str], view: &CentreView) -> Vec<Column> {
 }
 
 fn schools_sheet(model: &ReportModel, view: &CentreView) -> Section {
-    let mut table = Table::new(value_and_change_columns(&["Муниципалитет", "Код ОО", "Наименование ОО", "Поддержка"], view));
+    let mut table = Table::new(value_and_change_columns(
+        &["Муниципалитет", "Код ОО", "Наименование ОО", "Поддержка"],
+        view,
+    ));
     for s in &view.ranked {
         let mut cells = vec![
             text(&s.municipality),
             text(&s.code),
             text(&s.name),
-            text(if model.flag_reasons(&s.code).is_empty() { "нет" } else { "нужна" }),
+            text(if model.flag_reasons(&s.code).is_empty() {
+                "нет"
+            } else {
+                "нужна"
+            }),
         ];
         for &(_, ind, ref group) in &view.columns {
             let now = school_cell(model, &s.code, ind, group);
@@ -351,32 +508,55 @@ fn schools_sheet(model: &ReportModel, view: &CentreView) -> Section {
         }
         table.rows.push(cells);
     }
-    Section::new(Place::Workbook, "Школы: ключевые показатели и изменение").sheet("Школы").with(Block::Table(table))
+    Section::new(Place::Workbook, "Школы: ключевые показатели и изменение")
+        .sheet("Школы")
+        .with(Block::Table(table))
 }
 
 fn municipalities_sheet(model: &ReportModel, view: &CentreView) -> Section {
-    let mut table = Table::new(value_and_change_columns(&["Муниципалитет", "Школ, сдавших все формы"], view));
+    let mut table = Table::new(value_and_change_columns(
+        &["Муниципалитет", "Школ, сдавших все формы"],
+        view,
+    ));
     for m in units(view) {
-        let mut cells =
-            vec![text(unit_name(m)), Cell::Value(model.unit_value(m, Indicator::SchoolsReportingPct.code(), "").0, Unit::Percent)];
+        let mut cells = vec![
+            text(unit_name(m)),
+            Cell::Value(
+                model
+                    .unit_value(m, Indicator::SchoolsReportingPct.code(), "")
+                    .0,
+                Unit::Percent,
+            ),
+        ];
         for &(_, ind, ref group) in &view.columns {
             let now = unit_cell(model, m, ind, group);
             cells.push(shown(now, ind));
             let (v, p) = model.unit_value(m, ind.code(), group);
-            let change = if matches!(now, Shown::Value(_)) { v.zip(p).map(|(v, p)| v - p) } else { None };
+            let change = if matches!(now, Shown::Value(_)) {
+                v.zip(p).map(|(v, p)| v - p)
+            } else {
+                None
+            };
             cells.push(Cell::Value(change, change_unit(ind)));
         }
         table.rows.push(cells);
     }
-    let section = Section::new(Place::Workbook, "Муниципалитеты и регион (по записям всех участников)")
-        .sheet("Муниципалитеты")
-        .with(Block::Table(table));
+    let section = Section::new(
+        Place::Workbook,
+        "Муниципалитеты и регион (по записям всех участников)",
+    )
+    .sheet("Муниципалитеты")
+    .with(Block::Table(table));
     with_chart(section, view)
 }
 
 /// The section with the municipalities' chart under its table, when there are any.
 fn with_chart(section: Section, view: &CentreView) -> Section {
-    if view.municipalities.is_empty() { section } else { section.with(Block::Chart(view.by_municipality.clone())) }
+    if view.municipalities.is_empty() {
+        section
+    } else {
+        section.with(Block::Chart(view.by_municipality.clone()))
+    }
 }
 
 /// A figure with its change in brackets, as a page shows it: `72,5 % (+3,4 п. п.)`.
@@ -389,12 +569,22 @@ fn with_change(now: Shown, previous: Option<f64>, indicator: Indicator) -> Cell 
 }
 
 fn municipalities_printed(model: &ReportModel, view: &CentreView) -> Section {
-    let mut columns = vec![Column::new("Муниципалитет", 30.0), Column::new("Сдали всё", 16.0)];
-    columns.extend(view.columns.iter().map(|(t, _, _)| Column::new(t.clone(), 18.0)));
+    let mut columns = vec![
+        Column::new("Муниципалитет", 30.0),
+        Column::new("Сдали всё", 16.0),
+    ];
+    columns.extend(
+        view.columns
+            .iter()
+            .map(|(t, _, _)| Column::new(t.clone(), 18.0)),
+    );
     let mut table = Table::new(columns);
     for m in units(view) {
         let reporting = Indicator::SchoolsReportingPct;
-        let shown = model.unit_value(m, reporting.code(), "").0.map_or_else(|| "—".into(), |v| names::value(reporting, v));
+        let shown = model
+            .unit_value(m, reporting.code(), "")
+            .0
+            .map_or_else(|| "—".into(), |v| names::value(reporting, v));
         let mut row = vec![text(unit_name(m)), text(shown)];
         for &(_, ind, ref g) in &view.columns {
             let (v, p) = model.unit_value(m, ind.code(), g);
@@ -402,7 +592,9 @@ fn municipalities_printed(model: &ReportModel, view: &CentreView) -> Section {
         }
         table.rows.push(row);
     }
-    let mut section = Section::new(Place::Print, "Муниципалитеты и регион").on_new_page().with(Block::Table(table));
+    let mut section = Section::new(Place::Print, "Муниципалитеты и регион")
+        .on_new_page()
+        .with(Block::Table(table));
     if let Some(k) = model.small_cell {
         let mark = suppressed_mark(k);
         section = section.with(Block::Text(format!("В скобках — изменение к периоду сравнения. «{mark}» — показатель скрыт: он описывает меньше {k} человек (в этом периоде или в периоде сравнения изменение тоже не показано)."), Style::Note));
@@ -411,16 +603,35 @@ fn municipalities_printed(model: &ReportModel, view: &CentreView) -> Section {
 }
 
 fn distributions_sheet(model: &ReportModel, view: &CentreView) -> Section {
-    let mut table =
-        Table::new(["Муниципалитет", "Показатель", "Раздел", "низкий", "средний", "высокий"].map(|h| Column::new(h, 1.0)).to_vec());
+    let mut table = Table::new(
+        [
+            "Муниципалитет",
+            "Показатель",
+            "Раздел",
+            "низкий",
+            "средний",
+            "высокий",
+        ]
+        .map(|h| Column::new(h, 1.0))
+        .to_vec(),
+    );
     for m in units(view) {
         for &(ind, ref group) in &view.level_groups {
-            let mut cells = vec![text(unit_name(m)), text(ind.russian()), text(model.words.path(group))];
+            let mut cells = vec![
+                text(unit_name(m)),
+                text(ind.russian()),
+                text(model.words.path(group)),
+            ];
             for level in crate::indicators::LEVELS {
-                cells.push(shown(unit_cell(model, m, ind, &format!("{group}/{level}")), ind));
+                cells.push(shown(
+                    unit_cell(model, m, ind, &format!("{group}/{level}")),
+                    ind,
+                ));
             }
             table.rows.push(cells);
         }
     }
-    Section::new(Place::Workbook, "Распределения по уровням").sheet("Распределения").with(Block::Table(table))
+    Section::new(Place::Workbook, "Распределения по уровням")
+        .sheet("Распределения")
+        .with(Block::Table(table))
 }

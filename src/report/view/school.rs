@@ -6,7 +6,9 @@
 //! steps) is built once and placed in both.
 
 use crate::frame::{numbers, strings};
-use crate::report::document::{Block, Cell, Colours, Column, Cover, Document, Place, Section, Style, Table};
+use crate::report::document::{
+    Block, Cell, Colours, Column, Cover, Document, Place, Section, Style, Table,
+};
 use crate::report::model::{Part, ReportModel, School};
 use crate::report::names;
 use crate::schema::{Indicator, Unit};
@@ -33,7 +35,13 @@ pub fn document(model: &ReportModel, school: &School) -> Document {
     let (successes, difficulties) = model.highlights(code);
     let t = &model.thresholds;
     let shared = Shared {
-        figures: Block::Figures(model.key_figures(code), Colours::Levels { mid: t.level_mid, high: t.level_high }),
+        figures: Block::Figures(
+            model.key_figures(code),
+            Colours::Levels {
+                mid: t.level_mid,
+                high: t.level_high,
+            },
+        ),
         successes,
         difficulties,
         reasons: model.flag_reasons(code),
@@ -42,9 +50,15 @@ pub fn document(model: &ReportModel, school: &School) -> Document {
         low_attendance: low_attendance(model, code),
         overdue: overdue(model, code),
     };
-    let mut sections = vec![summary_sheet(model, &shared), summary_printed(model, &shared)];
+    let mut sections = vec![
+        summary_sheet(model, &shared),
+        summary_printed(model, &shared),
+    ];
     if !shared.charts.is_empty() {
-        sections.push(Section { blocks: shared.charts.clone(), ..Section::new(Place::Print, "Графики").on_new_page() });
+        sections.push(Section {
+            blocks: shared.charts.clone(),
+            ..Section::new(Place::Print, "Графики").on_new_page()
+        });
     }
     sections.extend(persons_printed(model, code));
     sections.push(actions_printed(model, code, &shared));
@@ -57,7 +71,11 @@ pub fn document(model: &ReportModel, school: &School) -> Document {
     sections.push(groups_sheet(model, code));
     sections.push(routes_sheet(model, code, &shared));
     sections.push(quality_sheet(model, code));
-    sections.push(Section::new(Place::Workbook, "Динамика за учебный год").sheet("Динамика").with(shared.trend.clone()));
+    sections.push(
+        Section::new(Place::Workbook, "Динамика за учебный год")
+            .sheet("Динамика")
+            .with(shared.trend.clone()),
+    );
     Document {
         title: format!("{TITLE}: {}, {period}", school.name),
         cover: Cover {
@@ -67,7 +85,10 @@ pub fn document(model: &ReportModel, school: &School) -> Document {
             period: period.clone(),
             compared: model.compared.map(|t| t.russian()),
         },
-        about: format!("{} ({}), {}; {period}", school.name, school.code, school.municipality),
+        about: format!(
+            "{} ({}), {}; {period}",
+            school.name, school.code, school.municipality
+        ),
         footer: school.name.clone(),
         running_header: format!("{} · {period}", school.name),
         generated_at: model.generated_at,
@@ -94,7 +115,10 @@ fn sheet_columns(headers: &[&str]) -> Vec<Column> {
 fn summary_sheet(model: &ReportModel, shared: &Shared) -> Section {
     let comparison = match model.compared {
         Some(compared) => format!("сравнение с периодом «{}»", compared.russian()),
-        None => format!("сравнения нет: за период «{}» данных нет", model.compare.russian()),
+        None => format!(
+            "сравнения нет: за период «{}» данных нет",
+            model.compare.russian()
+        ),
     };
     let generated = format!(
         "Сформировано {} программой tutorstat {}; {comparison}",
@@ -110,7 +134,10 @@ fn summary_sheet(model: &ReportModel, shared: &Shared) -> Section {
         .with(Block::Subheading("Сложности".into()))
         .with(Block::Bullets(shared.difficulties.clone()));
     if !shared.reasons.is_empty() {
-        let reasons = format!("Школа нуждается в методической поддержке: {}.", shared.reasons.join("; "));
+        let reasons = format!(
+            "Школа нуждается в методической поддержке: {}.",
+            shared.reasons.join("; ")
+        );
         section = section.with(Block::Text(reasons, Style::Strong));
     }
     section.blocks.extend(shared.charts.iter().cloned());
@@ -120,29 +147,50 @@ fn summary_sheet(model: &ReportModel, shared: &Shared) -> Section {
 /// The printed summary: key figures, the support flag, the sentences, the year's trend.
 fn summary_printed(model: &ReportModel, shared: &Shared) -> Section {
     let change = match model.compared {
-        Some(compared) => format!("Изменение — по сравнению с периодом «{}».", compared.russian()),
-        None => format!("Изменения не показаны: за период «{}» данных нет.", model.compare.russian()),
+        Some(compared) => format!(
+            "Изменение — по сравнению с периодом «{}».",
+            compared.russian()
+        ),
+        None => format!(
+            "Изменения не показаны: за период «{}» данных нет.",
+            model.compare.russian()
+        ),
     };
-    let mut section =
-        Section::new(Place::Print, "Ключевые показатели").on_new_page().with(Block::Text(change, Style::Note)).with(shared.figures.clone());
+    let mut section = Section::new(Place::Print, "Ключевые показатели")
+        .on_new_page()
+        .with(Block::Text(change, Style::Note))
+        .with(shared.figures.clone());
     if !shared.reasons.is_empty() {
         section = section
-            .with(Block::Subheading("Школа нуждается в методической поддержке".into()))
-            .with(Block::Text(format!("Причины: {}.", shared.reasons.join("; ")), Style::Body));
+            .with(Block::Subheading(
+                "Школа нуждается в методической поддержке".into(),
+            ))
+            .with(Block::Text(
+                format!("Причины: {}.", shared.reasons.join("; ")),
+                Style::Body,
+            ));
     }
     section
         .with(Block::Subheading("Успехи".into()))
         .with(Block::Bullets(shared.successes.clone()))
         .with(Block::Subheading("Сложности".into()))
         .with(Block::Bullets(shared.difficulties.clone()))
-        .with(Block::Subheading(format!("Динамика за учебный год {}/{}", model.term.year, model.term.year + 1)))
+        .with(Block::Subheading(format!(
+            "Динамика за учебный год {}/{}",
+            model.term.year,
+            model.term.year + 1
+        )))
         .with(shared.trend.clone())
 }
 
 /// «Динамика за учебный год»: each key figure in every term of the year with data (none
 /// where a term has no value), and the change from the year's first value to its last.
 fn trend(model: &ReportModel, code: &str) -> Table {
-    let terms: Vec<&str> = model.trend_terms.iter().map(|t| t.period.russian()).collect();
+    let terms: Vec<&str> = model
+        .trend_terms
+        .iter()
+        .map(|t| t.period.russian())
+        .collect();
     let mut spec = vec![("Показатель", 70.0)];
     spec.extend(terms.iter().map(|t| (*t, 22.0)));
     spec.push(("Изменение за год", 28.0));
@@ -159,21 +207,39 @@ fn trend(model: &ReportModel, code: &str) -> Table {
 
 /// Persons below 50 % attendance.
 fn low_attendance(model: &ReportModel, code: &str) -> Table {
-    let mut table =
-        Table::new(columns(&[("ID", 20.0), ("ФИО", 80.0), ("Посещаемость", 25.0)])).or_say("Таких участников нет.", Style::Note);
+    let mut table = Table::new(columns(&[
+        ("ID", 20.0),
+        ("ФИО", 80.0),
+        ("Посещаемость", 25.0),
+    ]))
+    .or_say("Таких участников нет.", Style::Note);
     for (id, name, rate) in model.low_attendance(code) {
-        table.rows.push(vec![text(id), text(name), Cell::Value(Some(rate), Unit::Percent)]);
+        table.rows.push(vec![
+            text(id),
+            text(name),
+            Cell::Value(Some(rate), Unit::Percent),
+        ]);
     }
     table
 }
 
 /// Route steps due and still planned.
 fn overdue(model: &ReportModel, code: &str) -> Table {
-    let mut table = Table::new(columns(&[("ID", 14.0), ("ФИО", 36.0), ("Цель", 40.0), ("Мероприятие", 50.0), ("Срок", 18.0)]))
-        .or_say("Просроченных шагов нет.", Style::Note);
+    let mut table = Table::new(columns(&[
+        ("ID", 14.0),
+        ("ФИО", 36.0),
+        ("Цель", 40.0),
+        ("Мероприятие", 50.0),
+        ("Срок", 18.0),
+    ]))
+    .or_say("Просроченных шагов нет.", Style::Note);
     let overdue = model.part(Part::Overdue, code);
     let cols = ["id", "full_name", "goal", "activity"].map(|c| strings(&overdue, c));
-    let due = overdue.column("due").ok().and_then(|c| c.date().ok().map(|d| d.as_date_iter().collect::<Vec<_>>())).unwrap_or_default();
+    let due = overdue
+        .column("due")
+        .ok()
+        .and_then(|c| c.date().ok().map(|d| d.as_date_iter().collect::<Vec<_>>()))
+        .unwrap_or_default();
     for i in 0..overdue.height() {
         let mut cells: Vec<Cell> = cols.iter().map(|col| text(col[i].clone())).collect();
         cells.push(Cell::Date(due.get(i).copied().flatten()));
@@ -183,17 +249,38 @@ fn overdue(model: &ReportModel, code: &str) -> Table {
 }
 
 /// A person's value of `indicator` in its unit.
-fn person_value(model: &ReportModel, code: &str, id: &str, indicator: Indicator, group: &str) -> Cell {
-    Cell::Value(model.value(code, id, indicator.code(), group), indicator.unit())
+fn person_value(
+    model: &ReportModel,
+    code: &str,
+    id: &str,
+    indicator: Indicator,
+    group: &str,
+) -> Cell {
+    Cell::Value(
+        model.value(code, id, indicator.code(), group),
+        indicator.unit(),
+    )
 }
 
 /// The printed lists of students and of staff with their main figures, those with persons.
 fn persons_printed(model: &ReportModel, code: &str) -> Vec<Section> {
     let people = model.part(Part::People, code);
-    let (ids, full, roles, classes) =
-        (strings(&people, "id"), strings(&people, "full_name"), strings(&people, "role"), strings(&people, "class"));
-    let diag = model.rows(code, "school", "d_pct").map(|df| strings(&df, "group")).unwrap_or_default().into_iter().find(|g| !g.is_empty());
-    let diag_header = diag.as_deref().map(|g| format!("Диагностика ({})", model.words.path(g))).unwrap_or_else(|| "Диагностика".into());
+    let (ids, full, roles, classes) = (
+        strings(&people, "id"),
+        strings(&people, "full_name"),
+        strings(&people, "role"),
+        strings(&people, "class"),
+    );
+    let diag = model
+        .rows(code, "school", "d_pct")
+        .map(|df| strings(&df, "group"))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| !g.is_empty());
+    let diag_header = diag
+        .as_deref()
+        .map(|g| format!("Диагностика ({})", model.words.path(g)))
+        .unwrap_or_else(|| "Диагностика".into());
     let mut students = Table::new(columns(&[
         ("ID", 14.0),
         ("ФИО", 42.0),
@@ -204,12 +291,22 @@ fn persons_printed(model: &ReportModel, code: &str) -> Vec<Section> {
         ("Достижений", 14.0),
         (diag_header.as_str(), 20.0),
     ]));
-    let mut staff =
-        Table::new(columns(&[("ID", 14.0), ("ФИО", 50.0), ("Роль", 22.0), ("Посещаемость", 20.0), ("Событий", 14.0), ("Часов", 14.0)]));
+    let mut staff = Table::new(columns(&[
+        ("ID", 14.0),
+        ("ФИО", 50.0),
+        ("Роль", 22.0),
+        ("Посещаемость", 20.0),
+        ("Событий", 14.0),
+        ("Часов", 14.0),
+    ]));
     for i in 0..ids.len() {
         let v = |ind: Indicator, g: &str| person_value(model, code, &ids[i], ind, g);
         if roles[i] == "обучающийся" {
-            let diagnostic = Cell::Value(diag.as_deref().and_then(|g| model.value(code, &ids[i], "d_pct", g)), Unit::Percent);
+            let diagnostic = Cell::Value(
+                diag.as_deref()
+                    .and_then(|g| model.value(code, &ids[i], "d_pct", g)),
+                Unit::Percent,
+            );
             students.rows.push(vec![
                 text(ids[i].clone()),
                 text(full[i].clone()),
@@ -233,7 +330,11 @@ fn persons_printed(model: &ReportModel, code: &str) -> Vec<Section> {
     }
     let mut sections = Vec::new();
     if !students.rows.is_empty() {
-        sections.push(Section::new(Place::Print, "Обучающиеся").on_new_page().with(Block::Table(students)));
+        sections.push(
+            Section::new(Place::Print, "Обучающиеся")
+                .on_new_page()
+                .with(Block::Table(students)),
+        );
     }
     if !staff.rows.is_empty() {
         sections.push(Section::new(Place::Print, "Педагоги").with(Block::Table(staff)));
@@ -244,9 +345,25 @@ fn persons_printed(model: &ReportModel, code: &str) -> Vec<Section> {
 /// The printed «Что требует внимания»: low attendance, overdue steps, groups, declines.
 fn actions_printed(model: &ReportModel, code: &str, shared: &Shared) -> Section {
     let groups = model.part(Part::Groups, code);
-    let g = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&groups, c));
-    let mut group_table = Table::new(columns(&[("Диагностика", 40.0), ("Тема", 50.0), ("ID", 16.0), ("ФИО", 50.0)]))
-        .or_say("Групп нет: ни по одной теме не набралось достаточно участников с результатом ниже 50 %.", Style::Note);
+    let g = [
+        "diagnostic",
+        "wave",
+        "topic_code",
+        "topic",
+        "person_id",
+        "full_name",
+    ]
+    .map(|c| strings(&groups, c));
+    let mut group_table = Table::new(columns(&[
+        ("Диагностика", 40.0),
+        ("Тема", 50.0),
+        ("ID", 16.0),
+        ("ФИО", 50.0),
+    ]))
+    .or_say(
+        "Групп нет: ни по одной теме не набралось достаточно участников с результатом ниже 50 %.",
+        Style::Note,
+    );
     for i in 0..groups.height() {
         group_table.rows.push(vec![
             text(format!("{}, {}", g[0][i], names::wave(&g[1][i]))),
@@ -255,10 +372,20 @@ fn actions_printed(model: &ReportModel, code: &str, shared: &Shared) -> Section 
             text(g[5][i].clone()),
         ]);
     }
-    let mut declining = Table::new(columns(&[("ID", 16.0), ("ФИО", 56.0), ("Анкета, компетенция", 56.0), ("Изменение", 24.0)]))
-        .or_say("Снижений нет.", Style::Note);
+    let mut declining = Table::new(columns(&[
+        ("ID", 16.0),
+        ("ФИО", 56.0),
+        ("Анкета, компетенция", 56.0),
+        ("Изменение", 24.0),
+    ]))
+    .or_say("Снижений нет.", Style::Note);
     for (id, name, group, v) in model.declining(code) {
-        declining.rows.push(vec![text(id), text(name), text(group), Cell::Value(Some(v), Indicator::QProgress.unit())]);
+        declining.rows.push(vec![
+            text(id),
+            text(name),
+            text(group),
+            Cell::Value(Some(v), Indicator::QProgress.unit()),
+        ]);
     }
     Section::new(Place::Print, "Что требует внимания")
         .on_new_page()
@@ -266,7 +393,9 @@ fn actions_printed(model: &ReportModel, code: &str, shared: &Shared) -> Section 
         .with(Block::Table(shared.low_attendance.clone()))
         .with(Block::Subheading("Просроченные шаги маршрутов".into()))
         .with(Block::Table(shared.overdue.clone()))
-        .with(Block::Subheading("Рекомендуемые группы по дефицитным темам".into()))
+        .with(Block::Subheading(
+            "Рекомендуемые группы по дефицитным темам".into(),
+        ))
         .with(Block::Table(group_table))
         .with(Block::Subheading("Снижение по компетенциям".into()))
         .with(Block::Table(declining))
@@ -278,16 +407,26 @@ fn forms(model: &ReportModel, code: &str) -> Vec<(String, bool)> {
     let received: Vec<bool> = forms
         .column("received")
         .ok()
-        .and_then(|c| c.bool().ok().map(|b| b.iter().map(|v| v.unwrap_or(false)).collect()))
+        .and_then(|c| {
+            c.bool()
+                .ok()
+                .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
+        })
         .unwrap_or_default();
-    strings(&forms, "form").iter().zip(received).map(|(f, r)| (model.words.form(f), r)).collect()
+    strings(&forms, "form")
+        .iter()
+        .zip(received)
+        .map(|(f, r)| (model.words.form(f), r))
+        .collect()
 }
 
 /// The printed «Полнота данных и источники»: expected forms and the files behind the figures.
 fn sources_printed(model: &ReportModel, code: &str) -> Section {
     let mut form_table = Table::new(columns(&[("Ожидаемая форма", 120.0), ("Статус", 40.0)]));
     for (form, got) in forms(model, code) {
-        form_table.rows.push(vec![text(form), text(if got { "получена" } else { "нет" })]);
+        form_table
+            .rows
+            .push(vec![text(form), text(if got { "получена" } else { "нет" })]);
     }
     let (current, earlier) = files_behind_figures(model.log_of(code));
     let rejected: usize = current.iter().map(|e| e.rows_rejected).sum();
@@ -299,7 +438,9 @@ fn sources_printed(model: &ReportModel, code: &str) -> Section {
         .with(Block::Text(format!("Исключено строк: {rejected} (файлы с ошибками возвращены педагогам со списком ошибок)."), Style::Note));
     if !earlier.is_empty() {
         section = section
-            .with(Block::Subheading("Прежние попытки: заменённые и исправленные файлы".into()))
+            .with(Block::Subheading(
+                "Прежние попытки: заменённые и исправленные файлы".into(),
+            ))
             .with(Block::Table(log_table(&earlier)));
     }
     section
@@ -312,18 +453,29 @@ fn sources_printed(model: &ReportModel, code: &str) -> Section {
 /// rows of the report.
 fn files_behind_figures<'a>(
     log: impl Iterator<Item = &'a crate::store::log::Entry>,
-) -> (Vec<&'a crate::store::log::Entry>, Vec<&'a crate::store::log::Entry>) {
+) -> (
+    Vec<&'a crate::store::log::Entry>,
+    Vec<&'a crate::store::log::Entry>,
+) {
     use crate::store::log::Outcome;
     let entries: Vec<_> = log.collect();
-    let stored = |e: &crate::store::log::Entry| matches!(e.outcome, Outcome::Stored | Outcome::Replaced);
+    let stored =
+        |e: &crate::store::log::Entry| matches!(e.outcome, Outcome::Stored | Outcome::Replaced);
     let superseded = |i: usize| {
         let e = entries[i];
         e.outcome == Outcome::Duplicate
-            || (!e.key_id.is_empty() && entries[i + 1..].iter().any(|later| stored(later) && later.key_id == e.key_id))
+            || (!e.key_id.is_empty()
+                && entries[i + 1..]
+                    .iter()
+                    .any(|later| stored(later) && later.key_id == e.key_id))
     };
     let (mut current, mut earlier) = (Vec::new(), Vec::new());
     for (i, e) in entries.iter().enumerate() {
-        if superseded(i) { earlier.push(*e) } else { current.push(*e) }
+        if superseded(i) {
+            earlier.push(*e)
+        } else {
+            current.push(*e)
+        }
     }
     (current, earlier)
 }
@@ -342,7 +494,10 @@ fn log_table(entries: &[&crate::store::log::Entry]) -> Table {
             text(e.file.clone()),
             text(e.sha256.clone()),
             text(e.outcome.russian()),
-            text(format!("{} / {} / {} / {}", e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank)),
+            text(format!(
+                "{} / {} / {} / {}",
+                e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank
+            )),
             text(e.warnings.to_string()),
         ]);
     }
@@ -361,7 +516,11 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
         strings(&people, "subject"),
         strings(&people, "tutor_id"),
     );
-    let (indicator, label) = if students { ("d_pct", "Диагностика") } else { ("q_index", "Анкета") };
+    let (indicator, label) = if students {
+        ("d_pct", "Диагностика")
+    } else {
+        ("q_index", "Анкета")
+    };
     let groups: Vec<String> = model
         .rows(code, "school", indicator)
         .map(|df| strings(&df, "group"))
@@ -369,10 +528,31 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
         .into_iter()
         .filter(|g| !students || !g.is_empty())
         .collect();
-    let mut headers = vec!["ID", "ФИО", if students { "Класс" } else { "Роль" }, if students { "Тьютор (ID)" } else { "Предмет" }];
-    headers.extend(["Посещаемость", "Событий", "Часов", "Шагов маршрута", "Выполнение маршрута", "Просрочено", "Достижений"]);
+    let mut headers = vec![
+        "ID",
+        "ФИО",
+        if students { "Класс" } else { "Роль" },
+        if students {
+            "Тьютор (ID)"
+        } else {
+            "Предмет"
+        },
+    ];
+    headers.extend([
+        "Посещаемость",
+        "Событий",
+        "Часов",
+        "Шагов маршрута",
+        "Выполнение маршрута",
+        "Просрочено",
+        "Достижений",
+    ]);
     let mut columns = sheet_columns(&headers);
-    columns.extend(groups.iter().map(|g| Column::new(format!("{label}: {}", model.words.path(g)), 1.0)));
+    columns.extend(
+        groups
+            .iter()
+            .map(|g| Column::new(format!("{label}: {}", model.words.path(g)), 1.0)),
+    );
     for c in [4, 8].into_iter().chain(11..columns.len()) {
         columns[c].colours = Some(Colours::Scale);
     }
@@ -382,8 +562,16 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
         let mut cells = vec![
             text(ids[i].clone()),
             text(full[i].clone()),
-            text(if students { classes[i].clone() } else { roles[i].clone() }),
-            text(if students { tutors[i].clone() } else { subjects[i].clone() }),
+            text(if students {
+                classes[i].clone()
+            } else {
+                roles[i].clone()
+            }),
+            text(if students {
+                tutors[i].clone()
+            } else {
+                subjects[i].clone()
+            }),
             v("att_rate", Unit::Percent),
             v("att_events", Unit::Count),
             v("att_hours", Unit::Number),
@@ -392,48 +580,75 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
             v("r_overdue", Unit::Count),
             v("r_achievements", Unit::Count),
         ];
-        cells.extend(groups.iter().map(|g| Cell::Value(model.value(code, &ids[i], indicator, g), Unit::Percent)));
+        cells.extend(
+            groups
+                .iter()
+                .map(|g| Cell::Value(model.value(code, &ids[i], indicator, g), Unit::Percent)),
+        );
         table.rows.push(cells);
     }
-    Section::new(Place::Workbook, title).sheet(title).with(Block::Table(table))
+    Section::new(Place::Workbook, title)
+        .sheet(title)
+        .with(Block::Table(table))
 }
 
 /// The rows with a level distribution (`…/низкий`, `…/средний`, `…/высокий`) put in the
 /// levels' order rather than the alphabetical one; every other row keeps its place.
-fn in_level_order(mut rows: Vec<((String, String), Option<f64>)>) -> Vec<((String, String), Option<f64>)> {
+fn in_level_order(
+    mut rows: Vec<((String, String), Option<f64>)>,
+) -> Vec<((String, String), Option<f64>)> {
     let mut first_seen: Vec<(String, String)> = Vec::new();
     let keys: Vec<(usize, usize)> = rows
         .iter()
         .map(|((ind, group), _)| {
             let (prefix, rank) = match group.rsplit_once('/') {
-                Some((prefix, last)) => match crate::indicators::LEVELS.iter().position(|l| *l == last) {
-                    Some(rank) => (prefix, rank),
-                    None => (group.as_str(), 0),
-                },
+                Some((prefix, last)) => {
+                    match crate::indicators::LEVELS.iter().position(|l| *l == last) {
+                        Some(rank) => (prefix, rank),
+                        None => (group.as_str(), 0),
+                    }
+                }
                 None => (group.as_str(), 0),
             };
             let bucket = (ind.clone(), prefix.to_string());
-            let at = first_seen.iter().position(|b| *b == bucket).unwrap_or_else(|| {
-                first_seen.push(bucket);
-                first_seen.len() - 1
-            });
+            let at = first_seen
+                .iter()
+                .position(|b| *b == bucket)
+                .unwrap_or_else(|| {
+                    first_seen.push(bucket);
+                    first_seen.len() - 1
+                });
             (at, rank)
         })
         .collect();
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| keys[i]);
-    let mut taken: Vec<Option<((String, String), Option<f64>)>> = rows.drain(..).map(Some).collect();
+    let mut taken: Vec<Option<((String, String), Option<f64>)>> =
+        rows.drain(..).map(Some).collect();
     order.into_iter().filter_map(|i| taken[i].take()).collect()
 }
 
 /// School rows of the indicators starting with `prefixes`: what, group, value, before, change.
 fn indicator_table(model: &ReportModel, code: &str, prefixes: &[&str]) -> Table {
-    let mut table = Table::new(sheet_columns(&["Показатель", "Анкета / диагностика, волна, раздел", "Значение", "Было", "Изменение"]));
+    let mut table = Table::new(sheet_columns(&[
+        "Показатель",
+        "Анкета / диагностика, волна, раздел",
+        "Значение",
+        "Было",
+        "Изменение",
+    ]));
     for prefix in prefixes {
-        let Ok(rows) = model.rows(code, "school", prefix) else { continue };
-        let listed = strings(&rows, "indicator").into_iter().zip(strings(&rows, "group")).zip(numbers(&rows, "value"));
+        let Ok(rows) = model.rows(code, "school", prefix) else {
+            continue;
+        };
+        let listed = strings(&rows, "indicator")
+            .into_iter()
+            .zip(strings(&rows, "group"))
+            .zip(numbers(&rows, "value"));
         for ((ind, group), value) in in_level_order(listed.collect()) {
-            let (true, Some(indicator)) = (ind.starts_with(prefix), Indicator::parse(&ind)) else { continue };
+            let (true, Some(indicator)) = (ind.starts_with(prefix), Indicator::parse(&ind)) else {
+                continue;
+            };
             let unit = indicator.unit();
             let before = model.previous(code, &ind, &group);
             table.rows.push(vec![
@@ -449,18 +664,36 @@ fn indicator_table(model: &ReportModel, code: &str, prefixes: &[&str]) -> Table 
 }
 
 /// A sheet of the school rows of some indicators.
-fn indicator_sheet(model: &ReportModel, code: &str, sheet: &str, title: &str, prefixes: &[&str]) -> Section {
-    Section::new(Place::Workbook, title).sheet(sheet).with(Block::Table(indicator_table(model, code, prefixes)))
+fn indicator_sheet(
+    model: &ReportModel,
+    code: &str,
+    sheet: &str,
+    title: &str,
+    prefixes: &[&str],
+) -> Section {
+    Section::new(Place::Workbook, title)
+        .sheet(sheet)
+        .with(Block::Table(indicator_table(model, code, prefixes)))
 }
 
 /// «Посещаемость»: the attendance figures, attendance by month, persons below 50 %.
 fn attendance_sheet(model: &ReportModel, code: &str, shared: &Shared) -> Section {
     let months = model.part(Part::Months, code);
-    let mut by_month = Table::new(sheet_columns(&["Месяц", "Событий", "Отметок «был»", "Всего отметок", "Посещаемость"]));
+    let mut by_month = Table::new(sheet_columns(&[
+        "Месяц",
+        "Событий",
+        "Отметок «был»",
+        "Всего отметок",
+        "Посещаемость",
+    ]));
     for (((m, e), (p, k)), rate) in strings(&months, "month")
         .into_iter()
         .zip(numbers(&months, "events"))
-        .zip(numbers(&months, "present").into_iter().zip(numbers(&months, "marked")))
+        .zip(
+            numbers(&months, "present")
+                .into_iter()
+                .zip(numbers(&months, "marked")),
+        )
         .zip(numbers(&months, "rate"))
     {
         let mut cells = vec![text(super::figures::month_label(&m))];
@@ -468,11 +701,17 @@ fn attendance_sheet(model: &ReportModel, code: &str, shared: &Shared) -> Section
         cells.push(Cell::Value(rate, Unit::Percent));
         by_month.rows.push(cells);
     }
-    indicator_sheet(model, code, "Посещаемость", "Посещаемость", &["att_", "events", "club_"])
-        .with(Block::Subheading("По месяцам".into()))
-        .with(Block::Table(by_month))
-        .with(Block::Subheading("Посещаемость ниже 50 %".into()))
-        .with(Block::Table(shared.low_attendance.clone()))
+    indicator_sheet(
+        model,
+        code,
+        "Посещаемость",
+        "Посещаемость",
+        &["att_", "events", "club_"],
+    )
+    .with(Block::Subheading("По месяцам".into()))
+    .with(Block::Table(by_month))
+    .with(Block::Subheading("Посещаемость ниже 50 %".into()))
+    .with(Block::Table(shared.low_attendance.clone()))
 }
 
 /// «Диагностика»: the diagnostic figures, values on a colour scale (as before: only when
@@ -482,33 +721,75 @@ fn diagnostics_sheet(model: &ReportModel, code: &str) -> Section {
     if table.rows.len() >= 2 {
         table.columns[2].colours = Some(Colours::Scale);
     }
-    Section::new(Place::Workbook, "Диагностика").sheet("Диагностика").with(Block::Table(table))
+    Section::new(Place::Workbook, "Диагностика")
+        .sheet("Диагностика")
+        .with(Block::Table(table))
 }
 
 /// «Группы»: the recommended groups by deficit topic.
 fn groups_sheet(model: &ReportModel, code: &str) -> Section {
     let g = model.part(Part::Groups, code);
-    let mut table = Table::new(sheet_columns(&["Диагностика", "Волна", "Код темы", "Тема", "ID", "ФИО"]));
-    let cols = ["diagnostic", "wave", "topic_code", "topic", "person_id", "full_name"].map(|c| strings(&g, c));
+    let mut table = Table::new(sheet_columns(&[
+        "Диагностика",
+        "Волна",
+        "Код темы",
+        "Тема",
+        "ID",
+        "ФИО",
+    ]));
+    let cols = [
+        "diagnostic",
+        "wave",
+        "topic_code",
+        "topic",
+        "person_id",
+        "full_name",
+    ]
+    .map(|c| strings(&g, c));
     for i in 0..g.height() {
-        table
-            .rows
-            .push(cols.iter().enumerate().map(|(c, v)| text(if c == 1 { names::wave(&v[i]).to_string() } else { v[i].clone() })).collect());
+        table.rows.push(
+            cols.iter()
+                .enumerate()
+                .map(|(c, v)| {
+                    text(if c == 1 {
+                        names::wave(&v[i]).to_string()
+                    } else {
+                        v[i].clone()
+                    })
+                })
+                .collect(),
+        );
     }
-    Section::new(Place::Workbook, "Рекомендуемые группы по дефицитным темам").sheet("Группы").with(Block::Table(table))
+    Section::new(Place::Workbook, "Рекомендуемые группы по дефицитным темам")
+        .sheet("Группы")
+        .with(Block::Table(table))
 }
 
 /// «Маршруты»: the route figures, overdue steps, achievements by level and nomination.
 fn routes_sheet(model: &ReportModel, code: &str, shared: &Shared) -> Section {
     let ach = model.part(Part::Achievements, code);
-    let mut achievements = Table::new(sheet_columns(&["Уровень", "Номинация", "Призёров и победителей"]));
-    for ((level, nomination), n) in strings(&ach, "level").into_iter().zip(strings(&ach, "nomination")).zip(numbers(&ach, "achievements")) {
-        achievements.rows.push(vec![text(level), text(nomination), Cell::Value(Some(n.unwrap_or(0.0)), Unit::Count)]);
+    let mut achievements = Table::new(sheet_columns(&[
+        "Уровень",
+        "Номинация",
+        "Призёров и победителей",
+    ]));
+    for ((level, nomination), n) in strings(&ach, "level")
+        .into_iter()
+        .zip(strings(&ach, "nomination"))
+        .zip(numbers(&ach, "achievements"))
+    {
+        achievements.rows.push(vec![
+            text(level),
+            text(nomination),
+            Cell::Value(Some(n.unwrap_or(0.0)), Unit::Count),
+        ]);
     }
     indicator_sheet(model, code, "Маршруты", "Индивидуальные маршруты", &["r_"])
         .with(Block::Subheading("Просроченные шаги маршрутов".into()))
         .with(Block::Table(shared.overdue.clone()))
-        .with(Block::Subheading("Достижения по уровням и номинациям".into()))
+        .with(Block::Subheading(
+            "Достижения по уровням и номинациям".into(),
+        ))
         .with(Block::Table(achievements))
 }
 
@@ -516,7 +797,9 @@ fn routes_sheet(model: &ReportModel, code: &str, shared: &Shared) -> Section {
 fn quality_sheet(model: &ReportModel, code: &str) -> Section {
     let mut form_table = Table::new(sheet_columns(&["Ожидаемая форма", "Получена"]));
     for (form, got) in forms(model, code) {
-        form_table.rows.push(vec![text(form), text(if got { "да" } else { "нет" })]);
+        form_table
+            .rows
+            .push(vec![text(form), text(if got { "да" } else { "нет" })]);
     }
     let (current, earlier) = files_behind_figures(model.log_of(code));
     let mut section = Section::new(Place::Workbook, "Качество данных и источники")
@@ -526,7 +809,9 @@ fn quality_sheet(model: &ReportModel, code: &str) -> Section {
         .with(Block::Table(log_sheet_table(model, &current)));
     if !earlier.is_empty() {
         section = section
-            .with(Block::Subheading("Прежние попытки: заменённые и исправленные файлы".into()))
+            .with(Block::Subheading(
+                "Прежние попытки: заменённые и исправленные файлы".into(),
+            ))
             .with(Block::Table(log_sheet_table(model, &earlier)));
     }
     section
@@ -547,10 +832,21 @@ fn log_sheet_table(model: &ReportModel, entries: &[&crate::store::log::Entry]) -
         "Время",
     ]));
     for e in entries {
-        let mut cells =
-            vec![text(e.file.clone()), text(e.sha256.clone()), text(e.outcome.russian()), text(model.words.logged_form(&e.form, &e.key))];
+        let mut cells = vec![
+            text(e.file.clone()),
+            text(e.sha256.clone()),
+            text(e.outcome.russian()),
+            text(model.words.logged_form(&e.form, &e.key)),
+        ];
         cells.extend(
-            [e.rows_read, e.rows_stored, e.rows_rejected, e.rows_blank, e.warnings].map(|v| Cell::Value(Some(v as f64), Unit::Count)),
+            [
+                e.rows_read,
+                e.rows_stored,
+                e.rows_rejected,
+                e.rows_blank,
+                e.warnings,
+            ]
+            .map(|v| Cell::Value(Some(v as f64), Unit::Count)),
         );
         cells.push(text(e.time.clone()));
         log.rows.push(cells);

@@ -10,7 +10,9 @@ use printpdf::Op;
 use super::font::{Fonts, PT_PER_MM};
 use super::layout::{self, ACCENT, BAD, INK, LEFT, Layout, MUTED, PAGE_W, RIGHT, SERIES, WIDTH};
 use crate::report::names;
-use crate::report::view::card::{self as cards, Attendance, Card, Diagnostic, Profile, Route, Topic};
+use crate::report::view::card::{
+    self as cards, Attendance, Card, Diagnostic, Profile, Route, Topic,
+};
 use crate::schema::Indicator;
 
 /// A card's pages and its running header.
@@ -33,7 +35,10 @@ pub fn lay_out(card: &Card, fonts: &Fonts) -> Laid {
         && card.answers.is_empty()
     {
         l.paragraph("За этот период данных об участнике нет: ни отметок посещаемости, ни маршрута, ни диагностик, ни анкет.", 9.0, false);
-        return Laid { pages: l.pages, header: format!("{} (продолжение)", card.title()) };
+        return Laid {
+            pages: l.pages,
+            header: format!("{} (продолжение)", card.title()),
+        };
     }
     attention(&mut l, &card.attention);
     if let Some(a) = &card.attendance {
@@ -47,23 +52,45 @@ pub fn lay_out(card: &Card, fonts: &Fonts) -> Laid {
     }
     // A questionnaire's profile and its other answers under one heading.
     let mut titles: Vec<&str> = card.profiles.iter().map(|p| p.title.as_str()).collect();
-    titles.extend(card.answers.iter().map(|a| a.title.as_str()).filter(|t| !card.profiles.iter().any(|p| p.title == *t)));
+    titles.extend(
+        card.answers
+            .iter()
+            .map(|a| a.title.as_str())
+            .filter(|t| !card.profiles.iter().any(|p| p.title == *t)),
+    );
     for title in titles {
         l.subheading(&questionnaire_heading(title));
         if let Some(p) = card.profiles.iter().find(|p| p.title == title) {
             profile(&mut l, p);
         }
-        for (question, answer) in card.answers.iter().filter(|a| a.title == title).flat_map(|a| &a.items) {
+        for (question, answer) in card
+            .answers
+            .iter()
+            .filter(|a| a.title == title)
+            .flat_map(|a| &a.items)
+        {
             l.paragraph(&format!("{question} — {answer}"), 8.5, true);
         }
     }
-    Laid { pages: l.pages, header: format!("{} (продолжение)", card.title()) }
+    Laid {
+        pages: l.pages,
+        header: format!("{} (продолжение)", card.title()),
+    }
 }
 
 /// One PDF of cards (a person's, or a tutor's tutorants' one after another).
-pub fn save(generated_at: chrono::NaiveDateTime, fonts: &Fonts, title: &str, cards: Vec<Laid>) -> Vec<u8> {
+pub fn save(
+    generated_at: chrono::NaiveDateTime,
+    fonts: &Fonts,
+    title: &str,
+    cards: Vec<Laid>,
+) -> Vec<u8> {
     let doc = layout::document(title, generated_at, fonts);
-    layout::save(doc, fonts, cards.into_iter().map(|c| (c.pages, c.header)).collect())
+    layout::save(
+        doc,
+        fonts,
+        cards.into_iter().map(|c| (c.pages, c.header)).collect(),
+    )
 }
 
 /// Name, role, class, tutor, school and term, and who the card is for.
@@ -85,22 +112,39 @@ fn header(l: &mut Layout, card: &Card) {
     }
     l.y += 1.0;
     l.lines(&who, 10.0, false, INK, WIDTH);
-    let place = format!("{}, {} · {}", card.school.name, card.school.municipality, card.term.russian());
+    let place = format!(
+        "{}, {} · {}",
+        card.school.name,
+        card.school.municipality,
+        card.term.russian()
+    );
     l.lines(&place, 9.0, false, MUTED, WIDTH);
-    l.lines("Для тьюториала. Содержит персональные данные: хранится в школе, никуда не передаётся.", 7.5, false, MUTED, WIDTH);
+    l.lines(
+        "Для тьюториала. Содержит персональные данные: хранится в школе, никуда не передаётся.",
+        7.5,
+        false,
+        MUTED,
+        WIDTH,
+    );
     l.y += 2.0;
     l.line(&[(LEFT, l.y), (RIGHT, l.y)], 0xBFBFBF, 0.4, false);
 }
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 fn attention(l: &mut Layout, sentences: &[String]) {
     l.subheading("На что обратить внимание");
     if sentences.is_empty() {
-        l.paragraph("Просроченных шагов маршрута, посещаемости ниже 50 %, дефицитных тем и снижений нет.", 9.0, false);
+        l.paragraph(
+            "Просроченных шагов маршрута, посещаемости ниже 50 %, дефицитных тем и снижений нет.",
+            9.0,
+            false,
+        );
     }
     for s in sentences {
         l.paragraph(s, 9.0, true);
@@ -114,15 +158,25 @@ fn attendance(l: &mut Layout, a: &Attendance) {
     l.subheading("Посещаемость");
     l.ensure(SPARK_H + 2.0);
     let top = l.y;
-    let text_w = if a.months.is_empty() { WIDTH } else { WIDTH - SPARK_W - 6.0 };
+    let text_w = if a.months.is_empty() {
+        WIDTH
+    } else {
+        WIDTH - SPARK_W - 6.0
+    };
     let mut first = format!("Посещаемость {}", names::value(Indicator::AttRate, a.rate));
     if let Some(s) = a.school_rate {
-        first.push_str(&format!(" (в школе {})", names::value(Indicator::AttRate, s)));
+        first.push_str(&format!(
+            " (в школе {})",
+            names::value(Indicator::AttRate, s)
+        ));
     }
     l.lines(&first, 9.5, true, INK, text_w);
     let mut counts = Vec::new();
     if let Some(e) = a.events {
-        counts.push(format!("посещено событий: {}", names::value(Indicator::AttEvents, e)));
+        counts.push(format!(
+            "посещено событий: {}",
+            names::value(Indicator::AttEvents, e)
+        ));
     }
     if let Some(h) = a.hours {
         counts.push(format!("часов: {}", names::value(Indicator::AttHours, h)));
@@ -131,28 +185,66 @@ fn attendance(l: &mut Layout, a: &Attendance) {
         l.lines(&capitalised(&counts.join(" · ")), 9.0, false, INK, text_w);
     }
     if !a.by_kind.is_empty() {
-        let kinds: Vec<String> = a.by_kind.iter().map(|(k, marked, present)| format!("{k} — {present} из {marked}")).collect();
-        l.lines(&format!("По видам событий (посещено из отмеченных): {}.", kinds.join("; ")), 8.5, false, INK, text_w);
+        let kinds: Vec<String> = a
+            .by_kind
+            .iter()
+            .map(|(k, marked, present)| format!("{k} — {present} из {marked}"))
+            .collect();
+        l.lines(
+            &format!(
+                "По видам событий (посещено из отмеченных): {}.",
+                kinds.join("; ")
+            ),
+            8.5,
+            false,
+            INK,
+            text_w,
+        );
     }
     let text_bottom = l.y;
     if !a.months.is_empty() {
-        sparkline(l, RIGHT - SPARK_W, top + 1.0, SPARK_W, SPARK_H, &a.months, a.school_rate);
+        sparkline(
+            l,
+            RIGHT - SPARK_W,
+            top + 1.0,
+            SPARK_W,
+            SPARK_H,
+            &a.months,
+            a.school_rate,
+        );
     }
     l.y = text_bottom.max(top + SPARK_H + 2.0) + 1.5;
 }
 
 /// Monthly rates as a small line: values above the points, months below, the school's
 /// rate dashed.
-fn sparkline(l: &mut Layout, x: f32, y: f32, w: f32, h: f32, months: &[(String, f64)], school: Option<f64>) {
+fn sparkline(
+    l: &mut Layout,
+    x: f32,
+    y: f32,
+    w: f32,
+    h: f32,
+    months: &[(String, f64)],
+    school: Option<f64>,
+) {
     let (plot_top, plot_h) = (y + 4.0, h - 9.0);
     let y_of = |v: f64| plot_top + plot_h - (v.clamp(0.0, 100.0) / 100.0) as f32 * plot_h;
     let slot = w / months.len() as f32;
     let x_of = |i: usize| x + slot * (i as f32 + 0.5);
-    l.line(&[(x, plot_top + plot_h), (x + w, plot_top + plot_h)], 0xBFBFBF, 0.3, false);
+    l.line(
+        &[(x, plot_top + plot_h), (x + w, plot_top + plot_h)],
+        0xBFBFBF,
+        0.3,
+        false,
+    );
     if let Some(s) = school {
         l.line(&[(x, y_of(s)), (x + w, y_of(s))], MUTED, 0.4, true);
     }
-    let points: Vec<(f32, f32)> = months.iter().enumerate().map(|(i, (_, v))| (x_of(i), y_of(*v))).collect();
+    let points: Vec<(f32, f32)> = months
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| (x_of(i), y_of(*v)))
+        .collect();
     if points.len() > 1 {
         l.line(&points, SERIES[0], 1.2, false);
     }
@@ -175,25 +267,44 @@ fn route(l: &mut Layout, r: &Route, student: bool) {
     });
     let mut figures = vec![format!("Шагов: {}", r.items.len())];
     if let Some(d) = r.done_pct {
-        figures.push(format!("выполнено {}", names::value(Indicator::RDonePct, d)));
+        figures.push(format!(
+            "выполнено {}",
+            names::value(Indicator::RDonePct, d)
+        ));
     }
-    figures.push(format!("просрочено: {}", names::value(Indicator::ROverdue, r.overdue)));
-    let mut achievements = format!("достижений (призёр, победитель): {}", names::value(Indicator::RAchievements, r.achievements));
+    figures.push(format!(
+        "просрочено: {}",
+        names::value(Indicator::ROverdue, r.overdue)
+    ));
+    let mut achievements = format!(
+        "достижений (призёр, победитель): {}",
+        names::value(Indicator::RAchievements, r.achievements)
+    );
     if !r.by_level.is_empty() {
-        let levels: Vec<String> =
-            r.by_level.iter().map(|(level, n)| format!("{level} {}", names::value(Indicator::RAchievements, *n))).collect();
+        let levels: Vec<String> = r
+            .by_level
+            .iter()
+            .map(|(level, n)| format!("{level} {}", names::value(Indicator::RAchievements, *n)))
+            .collect();
         achievements.push_str(&format!(" — {}", levels.join(", ")));
     }
     figures.push(achievements);
     let mut nominations: Vec<(&str, usize)> = Vec::new();
-    for item in r.items.iter().filter(|i| i.achievement && !i.nomination.is_empty()) {
+    for item in r
+        .items
+        .iter()
+        .filter(|i| i.achievement && !i.nomination.is_empty())
+    {
         match nominations.iter_mut().find(|(n, _)| *n == item.nomination) {
             Some((_, count)) => *count += 1,
             None => nominations.push((&item.nomination, 1)),
         }
     }
     if !nominations.is_empty() {
-        let list: Vec<String> = nominations.iter().map(|(n, c)| format!("{n} {c}")).collect();
+        let list: Vec<String> = nominations
+            .iter()
+            .map(|(n, c)| format!("{n} {c}"))
+            .collect();
         figures.push(format!("по номинациям: {}", list.join(", ")));
     }
     l.lines(&format!("{}.", figures.join(" · ")), 9.0, false, INK, WIDTH);
@@ -202,14 +313,38 @@ fn route(l: &mut Layout, r: &Route, student: bool) {
         .items
         .iter()
         .map(|i| {
-            let level = if i.nomination.is_empty() { i.level.clone() } else { format!("{}, {}", i.level, i.nomination) };
-            let status = if i.overdue { "просрочено".to_string() } else { i.status.clone() };
-            vec![i.goal.clone(), i.activity.clone(), level, cards::date(i.due), status, i.result.clone(), i.evidence.clone()]
+            let level = if i.nomination.is_empty() {
+                i.level.clone()
+            } else {
+                format!("{}, {}", i.level, i.nomination)
+            };
+            let status = if i.overdue {
+                "просрочено".to_string()
+            } else {
+                i.status.clone()
+            };
+            vec![
+                i.goal.clone(),
+                i.activity.clone(),
+                level,
+                cards::date(i.due),
+                status,
+                i.result.clone(),
+                i.evidence.clone(),
+            ]
         })
         .collect();
     let marked: Vec<bool> = r.items.iter().map(|i| i.overdue).collect();
     l.table_marked(
-        &["Цель", "Мероприятие", "Уровень, номинация", "Срок", "Статус", "Результат", "Подтверждение"],
+        &[
+            "Цель",
+            "Мероприятие",
+            "Уровень, номинация",
+            "Срок",
+            "Статус",
+            "Результат",
+            "Подтверждение",
+        ],
         &[33.0, 36.0, 24.0, 16.0, 22.0, 17.0, 26.0],
         &rows,
         &marked,
@@ -240,7 +375,10 @@ fn diagnostic(l: &mut Layout, d: &Diagnostic) {
         .collect();
     let mut text = waves.join(" → ");
     if let Some(p) = d.progress {
-        text.push_str(&format!("; прирост {}", names::value(Indicator::DProgress, p)));
+        text.push_str(&format!(
+            "; прирост {}",
+            names::value(Indicator::DProgress, p)
+        ));
     }
     if !text.ends_with('.') {
         text.push('.');
@@ -252,23 +390,49 @@ fn diagnostic(l: &mut Layout, d: &Diagnostic) {
             .topics
             .iter()
             .map(|t| {
-                let mark = if t.deficit() { "дефицит (ниже 50 %)" } else { "" };
-                vec![cards::topic_label(t), names::value(Indicator::DTopicPct, t.pct), mark.to_string()]
+                let mark = if t.deficit() {
+                    "дефицит (ниже 50 %)"
+                } else {
+                    ""
+                };
+                vec![
+                    cards::topic_label(t),
+                    names::value(Indicator::DTopicPct, t.pct),
+                    mark.to_string(),
+                ]
             })
             .collect();
         let marked: Vec<bool> = d.topics.iter().map(Topic::deficit).collect();
         let header = format!("Тема ({} диагностика)", names::wave(&d.topics_wave));
-        l.table_marked(&[&header, "Выполнение", "Отметка"], &[110.0, 25.0, 39.0], &rows, &marked);
+        l.table_marked(
+            &[&header, "Выполнение", "Отметка"],
+            &[110.0, 25.0, 39.0],
+            &rows,
+            &marked,
+        );
     }
     if !d.groups.is_empty() {
-        l.lines(&format!("Рекомендуемые группы по дефицитным темам: {}.", d.groups.join("; ")), 9.0, false, BAD, WIDTH);
+        l.lines(
+            &format!(
+                "Рекомендуемые группы по дефицитным темам: {}.",
+                d.groups.join("; ")
+            ),
+            9.0,
+            false,
+            BAD,
+            WIDTH,
+        );
         l.y += 1.5;
     }
 }
 
 /// `Анкета «…»`, unless the title already says it.
 fn questionnaire_heading(title: &str) -> String {
-    if title.starts_with("Анкета") { title.to_string() } else { format!("Анкета «{title}»") }
+    if title.starts_with("Анкета") {
+        title.to_string()
+    } else {
+        format!("Анкета «{title}»")
+    }
 }
 
 /// Competency scores as horizontal bars: a row per competency with its whole name on the
@@ -317,14 +481,35 @@ fn profile(l: &mut Layout, p: &Profile) {
     }
     for ((lines, h), (_, scores)) in rows.iter().zip(&p.competencies) {
         for (i, line) in lines.iter().enumerate() {
-            l.text(LEFT, l.y + 1.0 + step * (i as f32 + 0.8), NAME_SIZE, false, INK, line);
+            l.text(
+                LEFT,
+                l.y + 1.0 + step * (i as f32 + 0.8),
+                NAME_SIZE,
+                false,
+                INK,
+                line,
+            );
         }
         for (k, score) in scores.iter().enumerate() {
             let Some(v) = score else { continue };
             let y = l.y + 1.0 + k as f32 * (BAR_H + 0.6);
             let w = (v.clamp(0.0, 100.0) / 100.0) as f32 * bar_w;
-            l.rect(bar_x, y, w.max(0.3), BAR_H, Some(SERIES[k % SERIES.len()]), None);
-            l.text(bar_x + w + 1.0, y + BAR_H - 0.3, 6.5, false, INK, &names::value(Indicator::QScore, *v));
+            l.rect(
+                bar_x,
+                y,
+                w.max(0.3),
+                BAR_H,
+                Some(SERIES[k % SERIES.len()]),
+                None,
+            );
+            l.text(
+                bar_x + w + 1.0,
+                y + BAR_H - 0.3,
+                6.5,
+                false,
+                INK,
+                &names::value(Indicator::QScore, *v),
+            );
         }
         l.y += h;
     }

@@ -12,8 +12,17 @@ impl Layout<'_> {
         let (x0, w) = (LEFT + 12.0, WIDTH - 14.0);
         let slot = w / series.categories.len().max(1) as f32;
         // Category labels (competency names are long) wrap onto as many as four lines.
-        let labels: Vec<Vec<String>> =
-            series.categories.iter().map(|c| self.fonts.wrap(c, 7.0, false, slot - 1.0).into_iter().take(4).collect()).collect();
+        let labels: Vec<Vec<String>> = series
+            .categories
+            .iter()
+            .map(|c| {
+                self.fonts
+                    .wrap(c, 7.0, false, slot - 1.0)
+                    .into_iter()
+                    .take(4)
+                    .collect()
+            })
+            .collect();
         let label_lines = labels.iter().map(Vec::len).max().unwrap_or(1).max(2) as f32;
         let height = 72.0 + label_lines * 3.0;
         self.ensure(height + 12.0);
@@ -21,14 +30,26 @@ impl Layout<'_> {
         self.text(LEFT, self.y, 10.0, true, INK, &series.title);
         let y0 = self.y + 6.0;
         let h = 52.0;
-        let max_value = series.series.iter().flat_map(|(_, v)| v.iter().flatten()).fold(0.0f64, |m, v| m.max(*v));
-        let top = if series.percent { 100.0 } else { nice_ceiling(max_value) };
+        let max_value = series
+            .series
+            .iter()
+            .flat_map(|(_, v)| v.iter().flatten())
+            .fold(0.0f64, |m, v| m.max(*v));
+        let top = if series.percent {
+            100.0
+        } else {
+            nice_ceiling(max_value)
+        };
         let y_of = |v: f64| y0 + h - (v / top) as f32 * h;
         for k in 0..=4 {
             let v = top * k as f64 / 4.0;
             let y = y_of(v);
             self.line(&[(x0, y), (x0 + w, y)], 0xE0E0E0, 0.3, false);
-            let label = if series.percent { format!("{} %", names::number(v, 0)) } else { names::number(v, 0) };
+            let label = if series.percent {
+                format!("{} %", names::number(v, 0))
+            } else {
+                names::number(v, 0)
+            };
             let lw = self.fonts.width(&label, 7.0, false);
             self.text(x0 - 1.5 - lw, y + 1.0, 7.0, false, MUTED, &label);
         }
@@ -39,8 +60,11 @@ impl Layout<'_> {
         for (s, (_, values)) in series.series.iter().enumerate() {
             let color = SERIES[s % SERIES.len()];
             if line_chart {
-                let points: Vec<(f32, f32)> =
-                    values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (x0 + slot * (i as f32 + 0.5), y_of(v)))).collect();
+                let points: Vec<(f32, f32)> = values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| (x0 + slot * (i as f32 + 0.5), y_of(v))))
+                    .collect();
                 if points.len() > 1 {
                     self.line(&points, color, 1.5, false);
                 }
@@ -67,7 +91,14 @@ impl Layout<'_> {
         for (i, label) in labels.iter().enumerate() {
             for (k, l) in label.iter().enumerate() {
                 let lw = self.fonts.width(l, 7.0, false);
-                self.text(x0 + slot * (i as f32 + 0.5) - lw / 2.0, y0 + h + 4.0 + k as f32 * 3.0, 7.0, false, INK, l);
+                self.text(
+                    x0 + slot * (i as f32 + 0.5) - lw / 2.0,
+                    y0 + h + 4.0 + k as f32 * 3.0,
+                    7.0,
+                    false,
+                    INK,
+                    l,
+                );
             }
         }
         let mut lx = x0;
@@ -87,7 +118,11 @@ fn nice_ceiling(v: f64) -> f64 {
         return 1.0;
     }
     let p = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|c| *c >= v).unwrap_or(10.0 * p)
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|c| *c >= v)
+        .unwrap_or(10.0 * p)
 }
 
 #[cfg(test)]

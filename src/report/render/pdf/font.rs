@@ -25,7 +25,12 @@ const TABLE_CHARS: u32 = 0x500;
 
 fn advances(face: &ttf_parser::Face) -> Vec<u16> {
     (0..TABLE_CHARS)
-        .map(|c| char::from_u32(c).and_then(|c| face.glyph_index(c)).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0))
+        .map(|c| {
+            char::from_u32(c)
+                .and_then(|c| face.glyph_index(c))
+                .and_then(|g| face.glyph_hor_advance(g))
+                .unwrap_or(0)
+        })
         .collect()
 }
 
@@ -34,11 +39,14 @@ impl Fonts {
     pub fn load() -> Fonts {
         let mut warnings = Vec::new();
         // The fonts are compiled in and known good: failing here is a build defect, not user data.
-        let regular_face = ttf_parser::Face::parse(REGULAR, 0).expect("embedded regular font parses");
+        let regular_face =
+            ttf_parser::Face::parse(REGULAR, 0).expect("embedded regular font parses");
         let bold_face = ttf_parser::Face::parse(BOLD, 0).expect("embedded bold font parses");
         Fonts {
-            regular: ParsedFont::from_bytes(REGULAR, 0, &mut warnings).expect("embedded regular font parses"),
-            bold: ParsedFont::from_bytes(BOLD, 0, &mut warnings).expect("embedded bold font parses"),
+            regular: ParsedFont::from_bytes(REGULAR, 0, &mut warnings)
+                .expect("embedded regular font parses"),
+            bold: ParsedFont::from_bytes(BOLD, 0, &mut warnings)
+                .expect("embedded bold font parses"),
             regular_advances: advances(&regular_face),
             bold_advances: advances(&bold_face),
             regular_face,
@@ -47,18 +55,29 @@ impl Fonts {
     }
 
     fn face(&self, bold: bool) -> &ttf_parser::Face<'static> {
-        if bold { &self.bold_face } else { &self.regular_face }
+        if bold {
+            &self.bold_face
+        } else {
+            &self.regular_face
+        }
     }
 
     /// Width of `text` in millimetres at `size` points: the sum of the glyphs' advances.
     pub fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = self.face(bold);
-        let table = if bold { &self.bold_advances } else { &self.regular_advances };
+        let table = if bold {
+            &self.bold_advances
+        } else {
+            &self.regular_advances
+        };
         let units: u32 = text
             .chars()
             .map(|c| match table.get(c as usize) {
                 Some(a) => *a as u32,
-                None => face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).unwrap_or(0) as u32,
+                None => face
+                    .glyph_index(c)
+                    .and_then(|g| face.glyph_hor_advance(g))
+                    .unwrap_or(0) as u32,
             })
             .sum();
         units as f32 / face.units_per_em() as f32 * size / PT_PER_MM
@@ -73,7 +92,11 @@ impl Fonts {
         for word in text.split_whitespace() {
             // Widths add up word by word: no string is measured twice.
             let word_width = self.width(word, size, bold);
-            let candidate_width = if line.is_empty() { word_width } else { line_width + space + word_width };
+            let candidate_width = if line.is_empty() {
+                word_width
+            } else {
+                line_width + space + word_width
+            };
             if candidate_width <= max {
                 if !line.is_empty() {
                     line.push(' ');
@@ -112,9 +135,17 @@ mod tests {
     #[test]
     fn wraps_by_the_fonts_real_widths_and_cuts_words_longer_than_a_line() {
         let fonts = Fonts::load();
-        let lines = fonts.wrap("Мониторинг тьюторского сопровождения в школе", 10.0, false, 40.0);
+        let lines = fonts.wrap(
+            "Мониторинг тьюторского сопровождения в школе",
+            10.0,
+            false,
+            40.0,
+        );
         assert!(lines.len() > 1);
-        assert!(lines.iter().all(|l| fonts.width(l, 10.0, false) <= 40.0), "{lines:?}");
+        assert!(
+            lines.iter().all(|l| fonts.width(l, 10.0, false) <= 40.0),
+            "{lines:?}"
+        );
         let sha = "a".repeat(64);
         let cut = fonts.wrap(&sha, 8.0, false, 30.0);
         assert!(cut.len() > 1 && cut.concat() == sha);

@@ -5,8 +5,8 @@
 //! the same content gives the same bytes.
 
 use printpdf::{
-    Color, Date, DateTime, FontId, Line, LinePoint, Mm, Offset, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, Time,
+    Color, Date, DateTime, FontId, Line, LinePoint, Mm, Offset, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, Time,
 };
 use sha2::{Digest, Sha256};
 
@@ -52,7 +52,11 @@ pub struct Layout<'a> {
 
 impl<'a> Layout<'a> {
     pub fn new(fonts: &'a Fonts) -> Layout<'a> {
-        Layout { fonts, pages: Vec::new(), y: TOP }
+        Layout {
+            fonts,
+            pages: Vec::new(),
+            y: TOP,
+        }
     }
 
     pub fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, color: u32, s: &str) {
@@ -61,9 +65,14 @@ impl<'a> Layout<'a> {
         ops.extend([
             Op::StartTextSection,
             Op::SetFillColor { col: rgb(color) },
-            Op::SetFont { font: PdfFontHandle::External(font), size: Pt(size) },
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(size),
+            },
             Op::SetTextCursor { pos: at(x, y) },
-            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::ShowText {
+                items: vec![TextItem::Text(s.to_string())],
+            },
             Op::EndTextSection,
         ]);
     }
@@ -78,7 +87,15 @@ impl<'a> Layout<'a> {
             (Some(_), None) => PaintMode::Fill,
             _ => PaintMode::Stroke,
         };
-        let rect = Rect { mode: Some(mode), ..Rect::from_xywh(Mm(x).into(), Mm(PAGE_H - y - h).into(), Mm(w).into(), Mm(h).into()) };
+        let rect = Rect {
+            mode: Some(mode),
+            ..Rect::from_xywh(
+                Mm(x).into(),
+                Mm(PAGE_H - y - h).into(),
+                Mm(w).into(),
+                Mm(h).into(),
+            )
+        };
         let ops = self.ops();
         ops.push(Op::SaveGraphicsState);
         if let Some(f) = fill {
@@ -98,10 +115,21 @@ impl<'a> Layout<'a> {
         ops.push(Op::SetOutlineColor { col: rgb(color) });
         ops.push(Op::SetOutlineThickness { pt: Pt(width) });
         if dashed {
-            ops.push(Op::SetLineDashPattern { dash: printpdf::LineDashPattern::new(0.0, &[4.0, 2.0]) });
+            ops.push(Op::SetLineDashPattern {
+                dash: printpdf::LineDashPattern::new(0.0, &[4.0, 2.0]),
+            });
         }
         ops.push(Op::DrawLine {
-            line: Line { points: points.iter().map(|&(x, y)| LinePoint { p: at(x, y), bezier: false }).collect(), is_closed: false },
+            line: Line {
+                points: points
+                    .iter()
+                    .map(|&(x, y)| LinePoint {
+                        p: at(x, y),
+                        bezier: false,
+                    })
+                    .collect(),
+                is_closed: false,
+            },
         });
         ops.push(Op::RestoreGraphicsState);
     }
@@ -147,7 +175,16 @@ impl<'a> Layout<'a> {
     /// Lines of `s` no wider than `width` mm, `indent` mm from the left margin, starting a page
     /// when the next one does not fit; with a bullet in the indent before the first.
     #[allow(clippy::too_many_arguments)]
-    fn wrapped(&mut self, s: &str, size: f32, bold: bool, color: u32, indent: f32, width: f32, bullet: bool) {
+    fn wrapped(
+        &mut self,
+        s: &str,
+        size: f32,
+        bold: bool,
+        color: u32,
+        indent: f32,
+        width: f32,
+        bullet: bool,
+    ) {
         let step = size * 1.35 / PT_PER_MM;
         for (i, l) in self.fonts.wrap(s, size, bold, width).iter().enumerate() {
             self.ensure(step + 1.0);
@@ -165,31 +202,54 @@ impl<'a> Layout<'a> {
     }
 
     /// [`Layout::table`] with the rows whose `marked` is true on a light red ground.
-    pub fn table_marked(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>], marked: &[bool]) {
+    pub fn table_marked(
+        &mut self,
+        headers: &[&str],
+        widths: &[f32],
+        rows: &[Vec<String>],
+        marked: &[bool],
+    ) {
         // Wide tables get a smaller font so their headers' words still fit.
         let size = if headers.len() > 6 { 6.5 } else { 8.0 };
         let line = size * 1.3 / PT_PER_MM;
         let widths = self.fit_columns(headers, widths, size);
         let wrap_row = |cells: &[String], bold: bool| -> Vec<Vec<String>> {
-            cells.iter().zip(&widths).map(|(c, w)| self.fonts.wrap(c, size, bold, w - 2.0)).collect()
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.fonts.wrap(c, size, bold, w - 2.0))
+                .collect()
         };
         let header_cells: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let header = wrap_row(&header_cells, true);
         let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * line + 2.0;
-        let draw = |layout: &mut Layout, cells: &[Vec<String>], h: f32, bold: bool, fill: Option<u32>| {
-            let mut x = LEFT;
-            if let Some(f) = fill {
-                layout.rect(LEFT, layout.y, WIDTH, h, Some(f), None);
-            }
-            for (lines, w) in cells.iter().zip(&widths) {
-                for (k, l) in lines.iter().enumerate() {
-                    layout.text(x + 1.0, layout.y + 1.0 + line * (k as f32 + 0.8), size, bold, INK, l);
+        let draw =
+            |layout: &mut Layout, cells: &[Vec<String>], h: f32, bold: bool, fill: Option<u32>| {
+                let mut x = LEFT;
+                if let Some(f) = fill {
+                    layout.rect(LEFT, layout.y, WIDTH, h, Some(f), None);
                 }
-                x += w;
-            }
-            layout.line(&[(LEFT, layout.y + h), (RIGHT, layout.y + h)], 0xBFBFBF, 0.3, false);
-            layout.y += h;
-        };
+                for (lines, w) in cells.iter().zip(&widths) {
+                    for (k, l) in lines.iter().enumerate() {
+                        layout.text(
+                            x + 1.0,
+                            layout.y + 1.0 + line * (k as f32 + 0.8),
+                            size,
+                            bold,
+                            INK,
+                            l,
+                        );
+                    }
+                    x += w;
+                }
+                layout.line(
+                    &[(LEFT, layout.y + h), (RIGHT, layout.y + h)],
+                    0xBFBFBF,
+                    0.3,
+                    false,
+                );
+                layout.y += h;
+            };
         self.ensure(header_h + line + 2.0);
         draw(self, &header, header_h, true, Some(0xDDEBF7));
         for (i, row) in rows.iter().enumerate() {
@@ -199,7 +259,13 @@ impl<'a> Layout<'a> {
                 self.new_page();
                 draw(self, &header, header_h, true, Some(0xDDEBF7));
             }
-            draw(self, &cells, h, false, marked.get(i).is_some_and(|m| *m).then_some(0xFDECEA));
+            draw(
+                self,
+                &cells,
+                h,
+                false,
+                marked.get(i).is_some_and(|m| *m).then_some(0xFDECEA),
+            );
         }
         self.y += 3.0;
     }
@@ -209,9 +275,20 @@ impl<'a> Layout<'a> {
     /// spare give it up in proportion to their slack.
     fn fit_columns(&self, headers: &[&str], widths: &[f32], size: f32) -> Vec<f32> {
         let scale = WIDTH / widths.iter().sum::<f32>();
-        let minimum: Vec<f32> =
-            headers.iter().map(|h| h.split_whitespace().map(|w| self.fonts.width(w, size, true)).fold(0.0, f32::max) + 2.5).collect();
-        let mut fitted: Vec<f32> = widths.iter().zip(&minimum).map(|(w, m)| (w * scale).max(*m)).collect();
+        let minimum: Vec<f32> = headers
+            .iter()
+            .map(|h| {
+                h.split_whitespace()
+                    .map(|w| self.fonts.width(w, size, true))
+                    .fold(0.0, f32::max)
+                    + 2.5
+            })
+            .collect();
+        let mut fitted: Vec<f32> = widths
+            .iter()
+            .zip(&minimum)
+            .map(|(w, m)| (w * scale).max(*m))
+            .collect();
         let excess = fitted.iter().sum::<f32>() - WIDTH;
         if excess > 0.0 {
             let slack: Vec<f32> = fitted.iter().zip(&minimum).map(|(f, m)| f - m).collect();
@@ -241,10 +318,23 @@ impl<'a> Layout<'a> {
             }
             let x = LEFT + (i % 4) as f32 * (w + gap);
             self.rect(x, self.y, w, h, Some(0xF5F8FC), Some(0xBFD3E6));
-            for (k, l) in self.fonts.wrap(&f.label, 7.5, false, w - 4.0).iter().take(3).enumerate() {
+            for (k, l) in self
+                .fonts
+                .wrap(&f.label, 7.5, false, w - 4.0)
+                .iter()
+                .take(3)
+                .enumerate()
+            {
                 self.text(x + 2.0, self.y + 4.5 + k as f32 * 3.3, 7.5, false, MUTED, l);
             }
-            self.text(x + 2.0, self.y + 20.0, 15.0, true, INK, &names::value(f.code, f.value));
+            self.text(
+                x + 2.0,
+                self.y + 20.0,
+                15.0,
+                true,
+                INK,
+                &names::value(f.code, f.value),
+            );
             if let Some(p) = f.previous {
                 let delta = f.value - p;
                 let color = if delta > 0.0 {
@@ -254,7 +344,14 @@ impl<'a> Layout<'a> {
                 } else {
                     MUTED
                 };
-                self.text(x + 2.0, self.y + 26.5, 7.0, false, color, &names::change(f.code, delta));
+                self.text(
+                    x + 2.0,
+                    self.y + 26.5,
+                    7.0,
+                    false,
+                    color,
+                    &names::change(f.code, delta),
+                );
             }
         }
         if !figures.is_empty() {
@@ -266,9 +363,23 @@ impl<'a> Layout<'a> {
 fn fixed_date(t: chrono::NaiveDateTime) -> DateTime {
     use chrono::{Datelike, Timelike};
     DateTime::new_in_offset(
-        Date { year: t.year(), month: t.month() as u8, day: t.day() as u8 },
-        Time { hour: t.hour() as u8, minute: t.minute() as u8, second: t.second() as u8, millisecond: 0 },
-        Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
+        Date {
+            year: t.year(),
+            month: t.month() as u8,
+            day: t.day() as u8,
+        },
+        Time {
+            hour: t.hour() as u8,
+            minute: t.minute() as u8,
+            second: t.second() as u8,
+            millisecond: 0,
+        },
+        Offset {
+            hours: 0,
+            minutes: 0,
+            seconds: 0,
+            milliseconds: 0,
+        },
     )
 }
 
@@ -290,7 +401,10 @@ pub fn document(title: &str, generated_at: chrono::NaiveDateTime, fonts: &Fonts)
 /// process-wide counter, so a term's report made after another term's in one process
 /// (`run`) had other names, and its fonts in another order, than the same report alone.
 fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) {
-    doc.resources.fonts.map.insert(FontId(name.into()), printpdf::PdfFont::new(font.clone()));
+    doc.resources
+        .fonts
+        .map
+        .insert(FontId(name.into()), printpdf::PdfFont::new(font.clone()));
 }
 
 /// Replaces the file identifier that printpdf draws from the same counter (`/ID[(..)(..)]`
@@ -298,10 +412,14 @@ fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) {
 /// suggests: the same content, the same bytes, whatever the process rendered before.
 fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
     const MARK: &[u8] = b"/ID[(";
-    let Some(at) = bytes.windows(MARK.len()).rposition(|w| w == MARK) else { return bytes };
+    let Some(at) = bytes.windows(MARK.len()).rposition(|w| w == MARK) else {
+        return bytes;
+    };
     let first = at + MARK.len();
     let (len, second) = (32, first + 34);
-    if bytes.get(first + len..second) != Some(b")(".as_slice()) || bytes.get(second + len) != Some(&b')') {
+    if bytes.get(first + len..second) != Some(b")(".as_slice())
+        || bytes.get(second + len) != Some(&b')')
+    {
         return bytes;
     }
     let id = crate::digest::hex(&Sha256::digest(&bytes[..at])[..len / 2]).to_uppercase();
@@ -324,7 +442,11 @@ pub fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, Strin
     for (pages, header) in parts {
         let total = pages.len();
         for (i, ops) in pages.into_iter().enumerate() {
-            let mut page = Layout { fonts, pages: vec![ops], y: 0.0 };
+            let mut page = Layout {
+                fonts,
+                pages: vec![ops],
+                y: 0.0,
+            };
             let footer = format!("стр. {} из {total}", i + 1);
             let fw = fonts.width(&footer, 8.0, false);
             page.text(RIGHT - fw, PAGE_H - 8.0, 8.0, false, MUTED, &footer);
@@ -332,7 +454,11 @@ pub fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, Strin
                 page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
                 page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
             }
-            numbered.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), page.pages.pop().unwrap_or_default()));
+            numbered.push(PdfPage::new(
+                Mm(PAGE_W),
+                Mm(PAGE_H),
+                page.pages.pop().unwrap_or_default(),
+            ));
         }
     }
     doc.with_pages(numbered);

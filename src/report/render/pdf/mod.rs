@@ -62,7 +62,11 @@ fn lay_out(l: &mut Layout, block: &Block) {
             _ => {
                 let headers: Vec<&str> = table.columns.iter().map(|c| c.header.as_str()).collect();
                 let widths: Vec<f32> = table.columns.iter().map(|c| c.width).collect();
-                let mut rows: Vec<Vec<String>> = table.rows.iter().map(|row| row.iter().map(text).collect()).collect();
+                let mut rows: Vec<Vec<String>> = table
+                    .rows
+                    .iter()
+                    .map(|row| row.iter().map(text).collect())
+                    .collect();
                 // A table without rows says so under its header, as the workbook's do.
                 if rows.is_empty() {
                     rows.push(vec![NO_DATA.to_string()]);
@@ -92,7 +96,9 @@ fn text(cell: &Cell) -> String {
         Cell::Value(Some(v), unit) => names::in_unit(*unit, *v),
         Cell::Value(None, _) | Cell::Change(None, _) => "—".into(),
         Cell::Change(Some(d), unit) => names::change_in(*unit, *d),
-        Cell::Date(d) => d.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
+        Cell::Date(d) => d
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default(),
     }
 }
 
@@ -114,10 +120,24 @@ pub fn title_page(l: &mut Layout, cover: &Cover, generated_at: chrono::NaiveDate
         l.text(LEFT, l.y, 12.0, false, INK, &cover.subtitle);
         l.y += 8.0;
     }
-    l.text(LEFT, l.y, 12.0, false, INK, &format!("Период: {}", cover.period));
+    l.text(
+        LEFT,
+        l.y,
+        12.0,
+        false,
+        INK,
+        &format!("Период: {}", cover.period),
+    );
     l.y += 8.0;
     if let Some(compared) = &cover.compared {
-        l.text(LEFT, l.y, 10.0, false, MUTED, &format!("Сравнение с периодом: {compared}"));
+        l.text(
+            LEFT,
+            l.y,
+            10.0,
+            false,
+            MUTED,
+            &format!("Сравнение с периодом: {compared}"),
+        );
     }
     l.y = BOTTOM - 10.0;
     l.text(
@@ -126,7 +146,11 @@ pub fn title_page(l: &mut Layout, cover: &Cover, generated_at: chrono::NaiveDate
         9.0,
         false,
         MUTED,
-        &format!("Сформировано {} · tutorstat {}", generated_at.format("%d.%m.%Y %H:%M"), env!("CARGO_PKG_VERSION")),
+        &format!(
+            "Сформировано {} · tutorstat {}",
+            generated_at.format("%d.%m.%Y %H:%M"),
+            env!("CARGO_PKG_VERSION")
+        ),
     );
 }
 
@@ -139,9 +163,29 @@ mod tests {
 
     /// The texts laid out, in order.
     fn shown(l: &Layout) -> Vec<String> {
-        let text =
-            |items: &[TextItem]| items.iter().filter_map(|i| if let TextItem::Text(t) = i { Some(t.clone()) } else { None }).collect();
-        l.pages.iter().flatten().filter_map(|op| if let Op::ShowText { items } = op { Some(text(items)) } else { None }).collect()
+        let text = |items: &[TextItem]| {
+            items
+                .iter()
+                .filter_map(|i| {
+                    if let TextItem::Text(t) = i {
+                        Some(t.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
+        l.pages
+            .iter()
+            .flatten()
+            .filter_map(|op| {
+                if let Op::ShowText { items } = op {
+                    Some(text(items))
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     #[test]
@@ -154,7 +198,10 @@ mod tests {
         assert_eq!(shown(&l), ["ID", "ФИО", "нет данных"]);
         let mut l = Layout::new(&fonts);
         l.new_page();
-        lay_out(&mut l, &Block::Table(table.or_say("Таких участников нет.", Style::Note)));
+        lay_out(
+            &mut l,
+            &Block::Table(table.or_say("Таких участников нет.", Style::Note)),
+        );
         assert_eq!(shown(&l), ["Таких участников нет."]);
     }
 }

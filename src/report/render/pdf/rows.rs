@@ -35,8 +35,12 @@ impl Layout<'_> {
     /// shares (low to high), counts are schools (good to bad).
     fn stacked_rows(&mut self, chart: &Chart) {
         let palette = if chart.percent { LEVELS } else { STACKED };
-        let legend: Vec<(&str, u32)> =
-            chart.series.iter().enumerate().map(|(i, (name, _))| (name.as_str(), palette[i % palette.len()])).collect();
+        let legend: Vec<(&str, u32)> = chart
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.as_str(), palette[i % palette.len()]))
+            .collect();
         let (x0, w) = (LEFT + LABEL_W, WIDTH - LABEL_W - NOTE_W);
         self.ensure(16.0 + ROW_H * chart.categories.len().min(4) as f32);
         self.y += 6.0;
@@ -48,7 +52,11 @@ impl Layout<'_> {
                 self.new_page();
             }
             self.row_label(label, ROW_H);
-            let parts: Option<Vec<f64>> = chart.series.iter().map(|(_, values)| values.get(i).copied().flatten()).collect();
+            let parts: Option<Vec<f64>> = chart
+                .series
+                .iter()
+                .map(|(_, values)| values.get(i).copied().flatten())
+                .collect();
             match parts {
                 Some(parts) if parts.iter().sum::<f64>() > 0.0 => {
                     let total: f64 = parts.iter().sum();
@@ -67,7 +75,14 @@ impl Layout<'_> {
                         let tw = self.fonts.width(&text, 6.5, false);
                         if !text.is_empty() && tw + 1.0 < pw {
                             let ink = if color == LEVELS[1] { INK } else { WHITE };
-                            self.text(x + (pw - tw) / 2.0, self.y + ROW_H / 2.0 + 1.0, 6.5, false, ink, &text);
+                            self.text(
+                                x + (pw - tw) / 2.0,
+                                self.y + ROW_H / 2.0 + 1.0,
+                                6.5,
+                                false,
+                                ink,
+                                &text,
+                            );
                         }
                         x += pw;
                     }
@@ -75,7 +90,14 @@ impl Layout<'_> {
                 _ => self.rect(x0, self.y + 0.8, w, ROW_H - 1.6, None, Some(0xBFBFBF)),
             }
             let note = chart.notes.get(i).map(String::as_str).unwrap_or_default();
-            self.text(x0 + w + 2.0, self.y + ROW_H / 2.0 + 1.0, 7.0, false, MUTED, note);
+            self.text(
+                x0 + w + 2.0,
+                self.y + ROW_H / 2.0 + 1.0,
+                7.0,
+                false,
+                MUTED,
+                note,
+            );
             self.y += ROW_H;
         }
         self.y += 3.0;
@@ -83,7 +105,12 @@ impl Layout<'_> {
 
     /// A row's label, wrapped onto at most two lines left of the chart.
     fn row_label(&mut self, label: &str, row_h: f32) {
-        let lines: Vec<String> = self.fonts.wrap(label, 7.0, false, LABEL_W - 2.0).into_iter().take(2).collect();
+        let lines: Vec<String> = self
+            .fonts
+            .wrap(label, 7.0, false, LABEL_W - 2.0)
+            .into_iter()
+            .take(2)
+            .collect();
         let top = self.y + row_h / 2.0 + 1.0 - (lines.len() as f32 - 1.0) * 1.4;
         for (k, l) in lines.iter().enumerate() {
             self.text(LEFT, top + k as f32 * 2.8, 7.0, false, INK, l);
@@ -106,20 +133,41 @@ impl Layout<'_> {
     /// across the rows. Rows continue on the next page with the axis repeated.
     fn spread(&mut self, chart: &Chart) {
         let (x0, w) = (LEFT + LABEL_W, WIDTH - LABEL_W - NOTE_W);
-        let unit = if chart.percent { Unit::Percent } else { Unit::Number };
-        let own = chart.series.first().map(|(_, v)| v.as_slice()).unwrap_or_default();
+        let unit = if chart.percent {
+            Unit::Percent
+        } else {
+            Unit::Number
+        };
+        let own = chart
+            .series
+            .first()
+            .map(|(_, v)| v.as_slice())
+            .unwrap_or_default();
         let rows: Vec<Vec<f64>> = (0..chart.categories.len())
             .map(|i| {
-                let mut values: Vec<f64> = chart.series.iter().skip(1).filter_map(|(_, v)| v.get(i).copied().flatten()).collect();
+                let mut values: Vec<f64> = chart
+                    .series
+                    .iter()
+                    .skip(1)
+                    .filter_map(|(_, v)| v.get(i).copied().flatten())
+                    .collect();
                 values.sort_by(f64::total_cmp);
                 values
             })
             .collect();
         let max = rows.iter().flatten().fold(0.0f64, |m, v| m.max(*v));
-        let top = if chart.percent { 100.0f64.max(max) } else { max.max(1.0).ceil() };
+        let top = if chart.percent {
+            100.0f64.max(max)
+        } else {
+            max.max(1.0).ceil()
+        };
         let x_of = |v: f64| x0 + (v / top) as f32 * w;
         // Few categories get taller rows; many stay compact and continue on the next page.
-        let row_h = if chart.categories.len() <= 12 { 2.0 * ROW_H } else { ROW_H };
+        let row_h = if chart.categories.len() <= 12 {
+            2.0 * ROW_H
+        } else {
+            ROW_H
+        };
         let mut i = 0;
         while i < chart.categories.len() {
             self.ensure(20.0 + row_h * 2.0);
@@ -127,7 +175,11 @@ impl Layout<'_> {
             self.y += 4.0;
             for k in 0..=4 {
                 let v = top * k as f64 / 4.0;
-                let label = if chart.percent { format!("{} %", names::number(v, 0)) } else { names::number(v, 0) };
+                let label = if chart.percent {
+                    format!("{} %", names::number(v, 0))
+                } else {
+                    names::number(v, 0)
+                };
                 let lw = self.fonts.width(&label, 6.5, false);
                 self.text(x_of(v) - lw / 2.0, self.y, 6.5, false, MUTED, &label);
             }
@@ -142,18 +194,49 @@ impl Layout<'_> {
                     Some(q) => {
                         self.line(&[(x_of(q.min), mid), (x_of(q.max), mid)], MUTED, 0.4, false);
                         let half = row_h * 0.3;
-                        self.rect(x_of(q.q1), mid - half, (x_of(q.q3) - x_of(q.q1)).max(0.3), 2.0 * half, Some(BOX), Some(SERIES[0]));
-                        self.line(&[(x_of(q.median), mid - half), (x_of(q.median), mid + half)], INK, 1.0, false);
+                        self.rect(
+                            x_of(q.q1),
+                            mid - half,
+                            (x_of(q.q3) - x_of(q.q1)).max(0.3),
+                            2.0 * half,
+                            Some(BOX),
+                            Some(SERIES[0]),
+                        );
+                        self.line(
+                            &[(x_of(q.median), mid - half), (x_of(q.median), mid + half)],
+                            INK,
+                            1.0,
+                            false,
+                        );
                         for v in values {
                             self.rect(x_of(*v) - 0.6, mid - 0.6, 1.2, 1.2, Some(SERIES[0]), None);
                         }
                     }
-                    None => self.text(x0 + 1.0, mid + 1.0, 7.0, false, MUTED, "нет показанных значений"),
+                    None => self.text(
+                        x0 + 1.0,
+                        mid + 1.0,
+                        7.0,
+                        false,
+                        MUTED,
+                        "нет показанных значений",
+                    ),
                 }
                 if let Some(Some(v)) = own.get(i) {
-                    self.line(&[(x_of(*v), mid - row_h * 0.4), (x_of(*v), mid + row_h * 0.4)], SERIES[1], 1.4, false);
+                    self.line(
+                        &[(x_of(*v), mid - row_h * 0.4), (x_of(*v), mid + row_h * 0.4)],
+                        SERIES[1],
+                        1.4,
+                        false,
+                    );
                 }
-                self.text(x0 + w + 8.0, mid + 1.0, 7.0, false, MUTED, &values.len().to_string());
+                self.text(
+                    x0 + w + 8.0,
+                    mid + 1.0,
+                    7.0,
+                    false,
+                    MUTED,
+                    &values.len().to_string(),
+                );
                 self.y += row_h;
                 i += 1;
             }
@@ -168,8 +251,17 @@ impl Layout<'_> {
             }
             self.y += 7.0;
         }
-        let own_name = chart.series.first().map(|(n, _)| n.as_str()).unwrap_or_default();
-        let legend = [("школа", SERIES[0]), ("средние 50 % школ", BOX), (own_name, SERIES[1]), ("регион", BAD)];
+        let own_name = chart
+            .series
+            .first()
+            .map(|(n, _)| n.as_str())
+            .unwrap_or_default();
+        let legend = [
+            ("школа", SERIES[0]),
+            ("средние 50 % школ", BOX),
+            (own_name, SERIES[1]),
+            ("регион", BAD),
+        ];
         self.ensure(6.0);
         self.legend(LEFT, self.y, &legend);
         self.y += 4.0;

@@ -10,7 +10,9 @@ pub mod sheet;
 use rust_xlsxwriter::{ChartFont, ChartLegendPosition, Format, Worksheet, XlsxError};
 
 use super::Renderer;
-use crate::report::document::{Block, Cell, Chart, Colours, Document, Figure, Section, Style, Table};
+use crate::report::document::{
+    Block, Cell, Chart, Colours, Document, Figure, Section, Style, Table,
+};
 use crate::schema::Unit;
 use sheet::{Extent, Styles};
 
@@ -29,14 +31,32 @@ impl Renderer for Xlsx {
 }
 
 /// A section's sheet: its tables one under another, then its chart.
-fn write_sheet(ws: &mut Worksheet, document: &Document, section: &Section, styles: &Styles) -> Result<(), XlsxError> {
+fn write_sheet(
+    ws: &mut Worksheet,
+    document: &Document,
+    section: &Section,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     ws.set_name(&section.sheet)?;
-    let top = sheet::heading(ws, &section.title, &document.about, &document.footer, &document.cover.period, styles)?;
-    if section.blocks.iter().any(|b| matches!(b, Block::Figures(..))) {
+    let top = sheet::heading(
+        ws,
+        &section.title,
+        &document.about,
+        &document.footer,
+        &document.cover.period,
+        styles,
+    )?;
+    if section
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Figures(..)))
+    {
         return summary(ws, &section.sheet, &section.blocks, top, styles);
     }
     let tables: Vec<(Option<&str>, &Table)> = titled_tables(&section.blocks);
-    let Some(((_, first), later)) = tables.split_first() else { return Ok(()) };
+    let Some(((_, first), later)) = tables.split_first() else {
+        return Ok(());
+    };
     let mut colours = Vec::new();
     let mut grid = sheet::Table::new(ws, styles, top, &headers(first))?;
     let mut r = write_rows(&mut grid, top, first, &mut colours)?;
@@ -50,7 +70,9 @@ fn write_sheet(ws: &mut Worksheet, document: &Document, section: &Section, style
     let extent = grid.finish()?;
     for (col, colours, rows) in colours {
         match colours {
-            Colours::Levels { mid, high } => sheet::traffic_lights(ws, styles, (mid, high), &rows, col)?,
+            Colours::Levels { mid, high } => {
+                sheet::traffic_lights(ws, styles, (mid, high), &rows, col)?
+            }
             Colours::Scale => {
                 if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
                     sheet::colour_scale(ws, *first, *last, col)?;
@@ -88,7 +110,12 @@ fn headers(table: &Table) -> Vec<&str> {
 /// Writes a table's rows under its header row; returns the last row written (the header's
 /// when there are none). Notes the rows of each coloured column: every percentage for level
 /// colours, every row for a scale.
-fn write_rows(grid: &mut sheet::Table, header: u32, table: &Table, colours: &mut Vec<(u16, Colours, Vec<u32>)>) -> Result<u32, XlsxError> {
+fn write_rows(
+    grid: &mut sheet::Table,
+    header: u32,
+    table: &Table,
+    colours: &mut Vec<(u16, Colours, Vec<u32>)>,
+) -> Result<u32, XlsxError> {
     for (i, row) in table.rows.iter().enumerate() {
         grid.row(header + 1 + i as u32, row.clone())?;
     }
@@ -96,7 +123,9 @@ fn write_rows(grid: &mut sheet::Table, header: u32, table: &Table, colours: &mut
         let Some(kind) = column.colours else { continue };
         let rows = (0..table.rows.len())
             .filter(|&i| match kind {
-                Colours::Levels { .. } => matches!(table.rows[i].get(c), Some(Cell::Value(_, Unit::Percent))),
+                Colours::Levels { .. } => {
+                    matches!(table.rows[i].get(c), Some(Cell::Value(_, Unit::Percent)))
+                }
                 Colours::Scale => true,
             })
             .map(|i| header + 1 + i as u32)
@@ -108,7 +137,14 @@ fn write_rows(grid: &mut sheet::Table, header: u32, table: &Table, colours: &mut
 
 /// A chart across the sheet under its tables, its data block to the right of them; the
 /// printed area takes it in.
-fn chart_under(ws: &mut Worksheet, name: &str, chart: &Chart, extent: Extent, top: u32, styles: &Styles) -> Result<(), XlsxError> {
+fn chart_under(
+    ws: &mut Worksheet,
+    name: &str,
+    chart: &Chart,
+    extent: Extent,
+    top: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
     let mut native = sheet::chart(ws, name, chart, extent.last_col + 3, styles)?;
     if chart.percent {
         native.y_axis().set_min(0).set_max(100);
@@ -117,7 +153,14 @@ fn chart_under(ws: &mut Worksheet, name: &str, chart: &Chart, extent: Extent, to
     let row = extent.last_row + 3;
     ws.insert_chart(row, 0, &native)?;
     // The chart (320 pixels, 16 rows) is printed with the table.
-    sheet::print_setup(ws, &Extent { last_row: row + 16, ..extent }, top)
+    sheet::print_setup(
+        ws,
+        &Extent {
+            last_row: row + 16,
+            ..extent
+        },
+        top,
+    )
 }
 
 /// Rows a chart of a summary takes (of 20 pixels): two rows of charts fill a landscape page.
@@ -125,10 +168,26 @@ const CHART_ROWS: u32 = 15;
 
 /// A summary sheet: its first sentence above the key figures (row 2), the figures as a
 /// table with their percentages coloured, then subheadings, sentences and charts.
-fn summary(ws: &mut Worksheet, name: &str, blocks: &[Block], top: u32, styles: &Styles) -> Result<(), XlsxError> {
-    let at = blocks.iter().position(|b| matches!(b, Block::Figures(..))).unwrap_or_default();
-    let Block::Figures(figures, colours) = &blocks[at] else { return Ok(()) };
-    let mut grid = sheet::Table::new(ws, styles, top, &["Показатель", "Значение", "Было", "Изменение"])?;
+fn summary(
+    ws: &mut Worksheet,
+    name: &str,
+    blocks: &[Block],
+    top: u32,
+    styles: &Styles,
+) -> Result<(), XlsxError> {
+    let at = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Figures(..)))
+        .unwrap_or_default();
+    let Block::Figures(figures, colours) = &blocks[at] else {
+        return Ok(());
+    };
+    let mut grid = sheet::Table::new(
+        ws,
+        styles,
+        top,
+        &["Показатель", "Значение", "Было", "Изменение"],
+    )?;
     let mut percent_rows = Vec::new();
     for (i, f) in figures.iter().enumerate() {
         let r = top + 1 + i as u32;
@@ -177,7 +236,9 @@ fn summary(ws: &mut Worksheet, name: &str, blocks: &[Block], top: u32, styles: &
     let mut data_col = extent.last_col.max(6) + 1;
     for (i, chart) in charts.iter().enumerate() {
         let mut native = summary_chart(ws, name, chart, data_col, styles)?;
-        native.set_width(chart_width).set_height(CHART_ROWS * 20 - 10);
+        native
+            .set_width(chart_width)
+            .set_height(CHART_ROWS * 20 - 10);
         let row = r + (i as u32 / 2) * CHART_ROWS;
         let (col, x) = extent.anchor(if i % 2 == 0 { 0 } else { chart_width + 12 });
         ws.insert_chart_with_offset(row, col, &native, x, 0)?;
@@ -227,10 +288,19 @@ fn summary_chart(
     // Long category names (competencies, months) read top down in a smaller font.
     let long_labels = chart.categories.iter().any(|c| c.chars().count() > 12);
     if long_labels {
-        native.y_axis().set_reverse().set_font(ChartFont::new().set_size(8));
+        native
+            .y_axis()
+            .set_reverse()
+            .set_font(ChartFont::new().set_size(8));
     }
     if chart.percent {
-        if long_labels { native.x_axis() } else { native.y_axis() }.set_min(0).set_max(100);
+        if long_labels {
+            native.x_axis()
+        } else {
+            native.y_axis()
+        }
+        .set_min(0)
+        .set_max(100);
     }
     Ok(native)
 }

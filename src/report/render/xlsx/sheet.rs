@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{
-    ChartFont, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatCell, ConditionalFormatCellRule, ConditionalFormatType,
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    ChartFont, ChartType, Color, ConditionalFormat3ColorScale, ConditionalFormatCell,
+    ConditionalFormatCellRule, ConditionalFormatType, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::report::document::{Cell, Chart, ChartKind};
@@ -44,11 +45,16 @@ impl Default for Styles {
 impl Styles {
     /// The formats, made once per workbook.
     pub fn new() -> Styles {
-        let cell = Format::new().set_border(FormatBorder::Thin).set_border_color(Color::RGB(0xBFBFBF));
+        let cell = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_border_color(Color::RGB(0xBFBFBF));
         Styles {
             title: Format::new().set_bold().set_font_size(14),
             note: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            strong: Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Top),
+            strong: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
             header: Format::new()
                 .set_bold()
                 .set_text_wrap()
@@ -110,9 +116,22 @@ pub struct Extent {
 const PORTRAIT_WIDTH: f64 = 100.0;
 
 impl<'a> Table<'a> {
-    pub fn new(ws: &'a mut Worksheet, styles: &'a Styles, top: u32, headers: &[&str]) -> Result<Table<'a>, XlsxError> {
-        let mut table =
-            Table { ws, styles, top, first_end: None, last_row: top, header_row: top, widths: BTreeMap::new(), wrapped: Vec::new() };
+    pub fn new(
+        ws: &'a mut Worksheet,
+        styles: &'a Styles,
+        top: u32,
+        headers: &[&str],
+    ) -> Result<Table<'a>, XlsxError> {
+        let mut table = Table {
+            ws,
+            styles,
+            top,
+            first_end: None,
+            last_row: top,
+            header_row: top,
+            widths: BTreeMap::new(),
+            wrapped: Vec::new(),
+        };
         table.header(top, headers)?;
         Ok(table)
     }
@@ -120,7 +139,8 @@ impl<'a> Table<'a> {
     fn header(&mut self, r: u32, headers: &[&str]) -> Result<(), XlsxError> {
         self.header_row = r;
         for (c, h) in headers.iter().enumerate() {
-            self.ws.write_string_with_format(r, c as u16, *h, &self.styles.header)?;
+            self.ws
+                .write_string_with_format(r, c as u16, *h, &self.styles.header)?;
             // Headers wrap: a column need not be wider than a header's longest word or a
             // third of it, so a long header does not make a wide column of numbers.
             let longest = h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
@@ -137,7 +157,8 @@ impl<'a> Table<'a> {
             self.say_if_empty()?;
         }
         self.first_end.get_or_insert(self.last_row);
-        self.ws.write_string_with_format(r, 0, title, &self.styles.title)?;
+        self.ws
+            .write_string_with_format(r, 0, title, &self.styles.title)?;
         self.header(r + 1, headers)?;
         Ok(r + 1)
     }
@@ -154,10 +175,12 @@ impl<'a> Table<'a> {
                 Cell::Text(t) => {
                     let w = t.chars().count();
                     if w > 60 {
-                        self.ws.write_string_with_format(r, c, &t, &self.styles.wrap)?;
+                        self.ws
+                            .write_string_with_format(r, c, &t, &self.styles.wrap)?;
                         self.wrapped.push((r, c, t));
                     } else {
-                        self.ws.write_string_with_format(r, c, &t, &self.styles.text)?;
+                        self.ws
+                            .write_string_with_format(r, c, &t, &self.styles.text)?;
                     }
                     w.min(60)
                 }
@@ -168,16 +191,23 @@ impl<'a> Table<'a> {
                     0
                 }
                 Cell::Change(Some(v), unit) => {
-                    let unit = if unit == Unit::Percent { Unit::Points } else { unit };
-                    self.ws.write_number_with_format(r, c, v, self.styles.of(unit))?;
+                    let unit = if unit == Unit::Percent {
+                        Unit::Points
+                    } else {
+                        unit
+                    };
+                    self.ws
+                        .write_number_with_format(r, c, v, self.styles.of(unit))?;
                     8
                 }
                 Cell::Value(Some(v), Unit::Flag) => {
-                    self.ws.write_string_with_format(r, c, names::flag(v), &self.styles.text)?;
+                    self.ws
+                        .write_string_with_format(r, c, names::flag(v), &self.styles.text)?;
                     3
                 }
                 Cell::Value(Some(v), unit) => {
-                    self.ws.write_number_with_format(r, c, v, self.styles.of(unit))?;
+                    self.ws
+                        .write_number_with_format(r, c, v, self.styles.of(unit))?;
                     8
                 }
                 Cell::Value(None, _) => {
@@ -187,8 +217,10 @@ impl<'a> Table<'a> {
                 // No date: nothing written, as if the row were shorter.
                 Cell::Date(None) => continue,
                 Cell::Date(Some(d)) => {
-                    let date = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-                    self.ws.write_datetime_with_format(r, c, date, &self.styles.date)?;
+                    let date =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                    self.ws
+                        .write_datetime_with_format(r, c, date, &self.styles.date)?;
                     10
                 }
             };
@@ -212,7 +244,8 @@ impl<'a> Table<'a> {
     fn say_if_empty(&mut self) -> Result<(), XlsxError> {
         if self.last_row == self.header_row {
             let r = self.header_row + 1;
-            self.ws.write_string_with_format(r, 0, "нет данных", &self.styles.text)?;
+            self.ws
+                .write_string_with_format(r, 0, "нет данных", &self.styles.text)?;
             self.last_row = r;
         }
         Ok(())
@@ -224,10 +257,18 @@ impl<'a> Table<'a> {
         let last_col = self.widths.keys().max().copied().unwrap_or(0);
         let ws = self.ws;
         ws.set_freeze_panes(self.top + 1, 0)?;
-        ws.autofilter(self.top, 0, self.first_end.unwrap_or(self.last_row).max(self.top + 1), last_col)?;
+        ws.autofilter(
+            self.top,
+            0,
+            self.first_end.unwrap_or(self.last_row).max(self.top + 1),
+            last_col,
+        )?;
         let mut widths = Vec::new();
         for c in 0..=last_col {
-            let w = self.widths.get(&c).map_or(8.43, |w| (*w as f64 * 1.15 + 3.0).clamp(8.0, 70.0));
+            let w = self
+                .widths
+                .get(&c)
+                .map_or(8.43, |w| (*w as f64 * 1.15 + 3.0).clamp(8.0, 70.0));
             ws.set_column_width(c, w)?;
             widths.push(w);
         }
@@ -241,7 +282,14 @@ impl<'a> Table<'a> {
         for (r, n) in lines {
             ws.set_row_height(r, 15.0 * n as f64)?;
         }
-        Ok((ws, Extent { last_row: self.last_row.max(self.top + 1), last_col, widths }))
+        Ok((
+            ws,
+            Extent {
+                last_row: self.last_row.max(self.top + 1),
+                last_col,
+                widths,
+            },
+        ))
     }
 }
 
@@ -299,18 +347,27 @@ impl Extent {
 pub fn workbook(title: &str, generated_at: chrono::NaiveDateTime) -> Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let t = generated_at;
-    let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?.and_hms(
-        t.hour() as u16,
-        t.minute() as u8,
-        t.second() as f64,
-    )?;
-    wb.set_properties(&DocProperties::new().set_title(title).set_author("tutorstat").set_creation_datetime(&created));
+    let created = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)?
+        .and_hms(t.hour() as u16, t.minute() as u8, t.second() as f64)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("tutorstat")
+            .set_creation_datetime(&created),
+    );
     Ok(wb)
 }
 
 /// Title lines every sheet starts with (its title, then `about`), and its printed pages'
 /// paper and footer (`footer`, the period, the page number); returns the first free row.
-pub fn heading(ws: &mut Worksheet, title: &str, about: &str, footer: &str, period: &str, styles: &Styles) -> Result<u32, XlsxError> {
+pub fn heading(
+    ws: &mut Worksheet,
+    title: &str,
+    about: &str,
+    footer: &str,
+    period: &str,
+    styles: &Styles,
+) -> Result<u32, XlsxError> {
     ws.write_string_with_format(0, 0, title, &styles.title)?;
     ws.write_string(1, 0, about)?;
     ws.set_paper_size(A4);
@@ -330,12 +387,24 @@ fn footer_text(name: &str, term: &str) -> String {
 
 /// Level colours (traffic lights) in column `col` of each row of `rows`: red below `mid`,
 /// yellow up to `high`, green from `high`.
-pub fn traffic_lights(ws: &mut Worksheet, styles: &Styles, (mid, high): (f64, f64), rows: &[u32], col: u16) -> Result<(), XlsxError> {
+pub fn traffic_lights(
+    ws: &mut Worksheet,
+    styles: &Styles,
+    (mid, high): (f64, f64),
+    rows: &[u32],
+    col: u16,
+) -> Result<(), XlsxError> {
     for &r in rows {
         let rules = [
-            ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::LessThan(mid)).set_format(&styles.red),
-            ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::Between(mid, high - 1e-9)).set_format(&styles.yellow),
-            ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::GreaterThanOrEqualTo(high)).set_format(&styles.green),
+            ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::LessThan(mid))
+                .set_format(&styles.red),
+            ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::Between(mid, high - 1e-9))
+                .set_format(&styles.yellow),
+            ConditionalFormatCell::new()
+                .set_rule(ConditionalFormatCellRule::GreaterThanOrEqualTo(high))
+                .set_format(&styles.green),
         ];
         for rule in rules {
             ws.add_conditional_format(r, col, r, col, &rule)?;
@@ -355,7 +424,13 @@ pub fn colour_scale(ws: &mut Worksheet, first: u32, last: u32, col: u16) -> Resu
 }
 
 /// A sentence in row `r` over the sheet's table width, wrapped, the row as high as its lines.
-pub fn note(ws: &mut Worksheet, r: u32, text: &str, extent: &Extent, format: &Format) -> Result<(), XlsxError> {
+pub fn note(
+    ws: &mut Worksheet,
+    r: u32,
+    text: &str,
+    extent: &Extent,
+    format: &Format,
+) -> Result<(), XlsxError> {
     let width: f64 = extent.widths.iter().sum();
     let lines = (text.chars().count() as f64 * 1.1 / width).ceil().max(1.0);
     if extent.last_col > 0 {
@@ -370,7 +445,13 @@ pub fn note(ws: &mut Worksheet, r: u32, text: &str, extent: &Extent, format: &Fo
 /// Writes a chart's data block on `sheet` at `data_col` (from row 3: categories, a column
 /// per series, the reference line's) and returns the native chart of its kind over it,
 /// titled, its series named. Axes and size are the caller's: they depend on where it goes.
-pub fn chart(ws: &mut Worksheet, sheet: &str, chart: &Chart, data_col: u16, styles: &Styles) -> Result<rust_xlsxwriter::Chart, XlsxError> {
+pub fn chart(
+    ws: &mut Worksheet,
+    sheet: &str,
+    chart: &Chart,
+    data_col: u16,
+    styles: &Styles,
+) -> Result<rust_xlsxwriter::Chart, XlsxError> {
     let top = 3u32;
     ws.write_string_with_format(top, data_col, "Категория", &styles.header)?;
     for (i, category) in chart.categories.iter().enumerate() {
@@ -395,7 +476,10 @@ pub fn chart(ws: &mut Worksheet, sheet: &str, chart: &Chart, data_col: u16, styl
         ChartKind::Spread => ChartType::Scatter,
     };
     let mut native = rust_xlsxwriter::Chart::new(kind);
-    native.title().set_name(&chart.title).set_font(ChartFont::new().set_size(11));
+    native
+        .title()
+        .set_name(&chart.title)
+        .set_font(ChartFont::new().set_size(11));
     for s in 0..chart.series.len() {
         let c = data_col + 1 + s as u16;
         native
