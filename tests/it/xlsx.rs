@@ -263,3 +263,33 @@ fn an_empty_sheet_says_no_data_under_its_header() {
         Some("нет данных".into())
     );
 }
+
+/// The attendance line over months («сентябрь 2025» is 13 characters) keeps its axes: values
+/// 0–100 on the vertical axis, months left to right. The rule for long names (horizontal
+/// bars read top down) once turned it over.
+#[test]
+fn the_monthly_attendance_line_keeps_its_axes() {
+    let ws = demo_like_workspace();
+    let bytes = std::fs::read(ws.path("reports/2025-2026-Q1/2315-001.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut lines = 0;
+    for n in 1..=30 {
+        let name = format!("xl/charts/chart{n}.xml");
+        let Ok(mut file) = zip.by_name(&name) else {
+            continue;
+        };
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut file, &mut xml).unwrap();
+        if !xml.contains("<c:lineChart>") || !xml.contains("сентябрь 2025") {
+            continue;
+        }
+        lines += 1;
+        assert!(!xml.contains("maxMin"), "{name}: an axis is reversed");
+        let value_axis = &xml[xml.find("<c:valAx>").expect("a value axis")..];
+        assert!(
+            value_axis.contains("<c:axPos val=\"l\"/>"),
+            "{name}: values are not on the vertical axis"
+        );
+    }
+    assert_eq!(lines, 1, "one monthly attendance line");
+}

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{ChartFont, ChartLegendPosition, Format, Worksheet, XlsxErr
 
 use super::Renderer;
 use crate::report::document::{
-    Block, Cell, Chart, Colours, Document, Figure, Section, Style, Table,
+    Block, Cell, Chart, ChartKind, Colours, Document, Figure, Section, Style, Table,
 };
 use crate::schema::Unit;
 use sheet::{Extent, Styles};
@@ -285,8 +285,10 @@ fn summary_chart(
 ) -> Result<rust_xlsxwriter::Chart, XlsxError> {
     let mut native = sheet::chart(ws, name, chart, data_col, styles)?;
     native.legend().set_position(ChartLegendPosition::Bottom);
-    // Long category names (competencies, months) read top down in a smaller font.
-    let long_labels = chart.categories.iter().any(|c| c.chars().count() > 12);
+    // Horizontal bars (the view's choice for long category names, competencies) read top
+    // down in a smaller font, their values along the x axis. A line over months keeps its
+    // axes whatever the length of a month's name.
+    let long_labels = chart.kind == ChartKind::Bar;
     if long_labels {
         native
             .y_axis()
