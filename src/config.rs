@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::Deserialize;
 
+use crate::register::RegisteredSchool;
 use crate::schema::{Period, Term};
 
 /// What a workspace is for (`kind`).
@@ -102,18 +103,6 @@ pub struct Expected {
     /// Diagnostics by period code: `Q1 = ["ОГЭ математика/start"]`.
     #[serde(default)]
     pub diagnostics: BTreeMap<String, Vec<String>>,
-}
-
-/// One school of the register.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegisteredSchool {
-    /// `Код ОО`.
-    pub code: String,
-    /// `Наименование ОО`.
-    pub name: String,
-    /// `Муниципалитет`.
-    pub municipality: String,
 }
 
 /// What may leave the workspace.

@@ -6,12 +6,25 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use serde::Deserialize;
 
-use crate::config::RegisteredSchool;
 use crate::forms::spec::col;
 use crate::forms::table::{Normalizations, RowCounts, RowReader, data_rows, locate_header};
 use crate::problem::Problems;
 use crate::read::workbook;
+
+/// One school of the register: a `[[register]]` entry of `tutorstat.toml` or a row of the
+/// register workbook.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisteredSchool {
+    /// `Код ОО`.
+    pub code: String,
+    /// `Наименование ОО`.
+    pub name: String,
+    /// `Муниципалитет`.
+    pub municipality: String,
+}
 
 pub const SHEET: &str = "Реестр";
 

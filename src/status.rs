@@ -10,10 +10,11 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-use crate::config::{Config, Kind, RegisteredSchool};
+use crate::config::{Config, Kind};
 use crate::definitions::Definitions;
 use crate::indicators::completeness::labels_owed;
 use crate::read::text::fold;
+use crate::register::RegisteredSchool;
 use crate::report::names::Words;
 use crate::schema::{Period, Term};
 use crate::session::Session;

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use tutorstat::config::{Kind, RegisteredSchool};
+use tutorstat::config::Kind;
+use tutorstat::register::RegisteredSchool;
 use tutorstat::report;
 use tutorstat::schema::Term;
 use tutorstat::session::Session;

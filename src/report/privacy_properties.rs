@@ -13,9 +13,10 @@ use proptest::prelude::*;
 
 use super::centre::CentreView;
 use super::model::{ReportModel, Request};
-use crate::config::{Config, RegisteredSchool};
+use crate::config::Config;
 use crate::definitions::Definitions;
 use crate::indicators::testing::{Rec, frame, rec};
+use crate::register::RegisteredSchool;
 use crate::schema::Table;
 use crate::schema::Term;
 use crate::store::{Store, SubmissionId};

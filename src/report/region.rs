@@ -12,9 +12,9 @@ use polars::prelude::*;
 
 use super::model::ReportModel;
 use super::view::centre::{CentreView, Reporting, Shown, school_cell, unit_cell};
-use crate::config::RegisteredSchool;
 use crate::frame::{numbers, strings};
 use crate::indicators::{LEVELS, comparable_value};
+use crate::register::RegisteredSchool;
 use crate::schema::{Indicator, Scope};
 
 /// How many of the weakest schools each distribution names.

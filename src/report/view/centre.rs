@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::config::RegisteredSchool;
 use crate::frame::strings;
+use crate::register::RegisteredSchool;
 use crate::report::document::{
     Block, Cell, Chart, ChartKind, Colours, Column, Cover, Document, Place, Section, Style, Table,
 };
