@@ -9,6 +9,7 @@ pub mod output;
 mod privacy_properties;
 pub mod region;
 pub mod region_pages;
+pub mod region_sheets;
 pub mod render;
 pub mod view;
 

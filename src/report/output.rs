@@ -9,13 +9,13 @@ use anyhow::Context as _;
 
 use super::model::{ReportModel, School};
 use super::region::Region;
-use super::region_pages;
 use super::render::Renderer;
 use super::render::csv;
 use super::render::pdf::{self, Pdf, font::Fonts};
 use super::render::xlsx::Xlsx;
 use super::view::card;
 use super::view::{centre, school};
+use super::{region_pages, region_sheets};
 use crate::config::Config;
 use crate::definitions::Definitions;
 use crate::schema::Term;
@@ -109,11 +109,13 @@ pub fn write_centre(
     // tables hold millions of rows, and all six at once were most of the peak memory. The
     // PDF, the longest, goes first.
     let region = Region::new(model, view);
+    let mut region_sections = region_pages::pages(model, view, &region);
+    region_sections.extend(region_sheets::sheets(model, view, &region));
     let document = centre::document(
         model,
         view,
         region_pages::completeness(&region),
-        region_pages::pages(model, view, &region),
+        region_sections,
     );
     type Render<'a> = Box<dyn Fn(&mut dyn Write) -> anyhow::Result<()> + Sync + 'a>;
     let outputs: [(&str, Render); 6] = [

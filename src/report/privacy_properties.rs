@@ -402,6 +402,51 @@ proptest! {
             }
         }
 
+        // Excel, the region sheets: each school's figure in «Места школ»; the weakest
+        // schools' figures and changes; the ends of each spread (a school's own figure) and
+        // the pooled one; the municipalities and the region in each term of the year, each
+        // by that term's persons.
+        check_sheet(&grid(&mut book, "Места школ"), "Код ОО", &view, &persons, k);
+        let column = |title: &str| view.columns.iter().find(|(t, _, _)| t == title).map(|(_, ind, g)| (*ind, g.clone())).unwrap();
+        let number = |c: &calamine::Data| match c { calamine::Data::Float(v) => Some(*v), _ => None };
+        let body = |rows: Vec<Vec<calamine::Data>>| -> Vec<Vec<calamine::Data>> {
+            rows.into_iter().skip_while(|r| r[0] != "Показатель" && r[0] != "Муниципалитет").skip(1).filter(|r| r[0] != "нет данных").collect()
+        };
+        for row in body(grid(&mut book, "Слабейшие школы")) {
+            let (ind, group) = column(&row[0].to_string());
+            let code = row[3].to_string();
+            prop_assert!(persons.enough(1, "school", &code, ind.code(), &group, k), "Слабейшие школы: {row:?}");
+            if number(&row[7]).is_some() {
+                prop_assert!(persons.enough(0, "school", &code, ind.code(), &group, k), "Слабейшие школы, change: {row:?}");
+            }
+        }
+        for row in body(grid(&mut book, "Разброс школ")) {
+            let (ind, group) = column(&row[0].to_string());
+            let unit = row[1].to_string();
+            let (scope, unit) = if unit == "Регион" { ("region", String::new()) } else { ("municipality", unit) };
+            for end in [number(&row[3]), number(&row[7])].into_iter().flatten() {
+                let schools: Vec<&RegisteredSchool> = register.iter().filter(|s| scope == "region" || s.municipality == unit).collect();
+                prop_assert!(
+                    schools.iter().any(|s| model.value(&s.code, "", ind.code(), &group) == Some(end) && persons.enough(1, "school", &s.code, ind.code(), &group, k)),
+                    "Разброс школ: {end} is no shown school's figure: {row:?}"
+                );
+            }
+            if number(&row[8]).is_some() {
+                prop_assert!(persons.enough(1, scope, &unit, ind.code(), &group, k), "Разброс школ: {row:?}");
+            }
+        }
+        let terms: Vec<usize> = model.trend_terms.iter().map(|t| TERMS.iter().position(|l| *l == t.label()).unwrap()).collect();
+        for row in body(grid(&mut book, "Динамика муниципалитетов")) {
+            let (unit, title) = (row[0].to_string(), row[1].to_string());
+            let (scope, unit) = if unit == "Регион" { ("region", String::new()) } else { ("municipality", unit) };
+            let (ind, group) = column(&title);
+            for (t, cell) in terms.iter().zip(&row[2..]) {
+                if number(cell).is_some() {
+                    prop_assert!(persons.enough(*t, scope, &unit, ind.code(), &group, k), "Динамика муниципалитетов, term {t}: {row:?}");
+                }
+            }
+        }
+
         // PDF: the same tables as the workbook's; it shows a mark wherever the workbook
         // does (and once in the note), and a change only where the workbook shows one: the
         // municipalities and the region in their table, the schools and their municipality

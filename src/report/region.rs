@@ -256,6 +256,15 @@ pub struct MunicipalityPage {
     pub completeness: Completeness,
 }
 
+/// The change from the first term with a figure to the last; none with fewer than two.
+pub fn year_change(values: &[Option<f64>]) -> Option<f64> {
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    match known.as_slice() {
+        [first, .., last] => Some(last - first),
+        _ => None,
+    }
+}
+
 /// A diagnostic's level distribution in one municipality or the region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Levels {

@@ -1,9 +1,9 @@
 //! The centre report's region sections (#18) as document sections, built from
 //! [`Region`]: completeness by municipality with the missing and late schools, a page per
 //! key indicator with its spread of schools and its weakest, the diagnostics' levels and
-//! deficit topics, and a page per municipality. Printed only (the workbook keeps its own
-//! sheets); every figure is a [`Shown`] of the suppressed model, so a withheld one is at
-//! most its mark.
+//! deficit topics, and a page per municipality. Printed only (the workbook's region sheets
+//! are [`super::region_sheets`], which shares the completeness chart and list); every
+//! figure is a [`Shown`] of the suppressed model, so a withheld one is at most its mark.
 
 use super::document::{Block, Chart, ChartKind, Column, Place, Section, Style, Table};
 use super::model::ReportModel;
@@ -51,10 +51,22 @@ pub fn completeness(region: &Region) -> Section {
         "Сдали все ожидаемые формы {} из {registered} {schools} реестра, из них позже срока — {late}.",
         on_time + late
     );
+    Section::new(Place::Print, "Полнота сдачи форм")
+        .on_new_page()
+        .with(Block::Text(said, Style::Body))
+        .with(Block::Chart(completeness_chart(region)))
+        .with(Block::Subheading("Не сдали и сдали позже срока".into()))
+        .with(Block::Table(completeness_list(region)))
+}
+
+/// The register's schools by municipality as stacked rows: on time, late, missing, each
+/// row's note its number of schools or that none reported.
+pub fn completeness_chart(region: &Region) -> Chart {
+    let by = &region.completeness;
     let count = |f: fn(&Completeness) -> usize| -> Vec<Option<f64>> {
         by.iter().map(|c| Some(f(c) as f64)).collect()
     };
-    let chart = Chart {
+    Chart {
         kind: ChartKind::Stacked,
         title: "Школы по сдаче форм".into(),
         categories: by.iter().map(|c| c.municipality.clone()).collect(),
@@ -75,23 +87,26 @@ pub fn completeness(region: &Region) -> Section {
                 }
             })
             .collect(),
-    };
-    let listed = table(
+    }
+}
+
+/// The schools missing forms or late, by municipality, a municipality where none reported
+/// named as such.
+pub fn completeness_list(region: &Region) -> Table {
+    table(
         &[
             ("Муниципалитет", 34.0),
             ("Школа", 60.0),
             ("Код ОО", 18.0),
             ("Что не так", 62.0),
         ],
-        by.iter().flat_map(completeness_rows).collect(),
+        region
+            .completeness
+            .iter()
+            .flat_map(completeness_rows)
+            .collect(),
     )
-    .or_say("Все школы реестра сдали все формы в срок.", Style::Body);
-    Section::new(Place::Print, "Полнота сдачи форм")
-        .on_new_page()
-        .with(Block::Text(said, Style::Body))
-        .with(Block::Chart(chart))
-        .with(Block::Subheading("Не сдали и сдали позже срока".into()))
-        .with(Block::Table(listed))
+    .or_say("Все школы реестра сдали все формы в срок.", Style::Body)
 }
 
 /// The rows of a municipality in the list of missing and late schools.

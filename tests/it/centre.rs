@@ -582,11 +582,12 @@ fn pdf_pages(path: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-/// The demo's centre (Q4): `(indicators.csv rows, centre.pdf pages)`.
+/// The demo's centre (Q4): `(indicators.csv rows, centre.pdf pages, centre.xlsx path)`.
 fn demo_centre() -> (
     tempfile::TempDir,
     Vec<std::collections::BTreeMap<String, String>>,
     Vec<String>,
+    std::path::PathBuf,
 ) {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("демо");
@@ -601,13 +602,13 @@ fn demo_centre() -> (
     let mut reader = csv::Reader::from_path(reports.join("indicators.csv")).unwrap();
     let figures = reader.deserialize().map(Result::unwrap).collect();
     let pages = pdf_pages(&reports.join("centre.pdf"));
-    (dir, figures, pages)
+    (dir, figures, pages, reports.join("centre.xlsx"))
 }
 
 #[test]
 fn the_demo_centre_pdf_has_the_completeness_chart_a_distribution_page_and_a_page_per_municipality()
 {
-    let (_dir, figures, pages) = demo_centre();
+    let (_dir, figures, pages, _) = demo_centre();
     let page_with = |words: &[&str]| {
         pages
             .iter()
@@ -676,7 +677,7 @@ fn the_demo_centre_pdf_has_the_completeness_chart_a_distribution_page_and_a_page
 
 #[test]
 fn ranks_and_the_weakest_schools_of_the_centre_agree_with_indicators_csv() {
-    let (_dir, figures, pages) = demo_centre();
+    let (_dir, figures, pages, xlsx) = demo_centre();
     let mut att: Vec<(String, f64)> = figures
         .iter()
         .filter(|r| r["scope"] == "school" && r["indicator"] == "att_rate" && r["group"].is_empty())
@@ -707,6 +708,110 @@ fn ranks_and_the_weakest_schools_of_the_centre_agree_with_indicators_csv() {
         !page.contains("2341-020"),
         "a school without data is not ranked: {page}"
     );
+    // The workbook: each school's figure and place, and the weakest in order.
+    let ranks = sheet_rows(&xlsx, "Места школ");
+    for (code, value) in &att {
+        let better = att.iter().filter(|(_, v)| v > value).count();
+        assert_eq!(
+            cell_of(&ranks, code, "Посещаемость: место (из 3)"),
+            (better + 1).to_string(),
+            "{code}"
+        );
+        assert_eq!(
+            cell_of(&ranks, code, "Посещаемость")
+                .parse::<f64>()
+                .unwrap(),
+            *value,
+            "{code}"
+        );
+    }
+    assert_eq!(
+        cell_of(&ranks, "2341-020", "Посещаемость: место (из 3)"),
+        "",
+        "a school without data has no place"
+    );
+    let weakest: Vec<(String, String, f64)> = sheet_rows(&xlsx, "Слабейшие школы")
+        .into_iter()
+        .filter(|r| r.first().is_some_and(|c| c == "Посещаемость"))
+        .map(|r| (r[1].clone(), r[3].clone(), r[6].parse().unwrap()))
+        .collect();
+    let want: Vec<(String, String, f64)> = att
+        .iter()
+        .enumerate()
+        .map(|(i, (code, value))| ((3 - i).to_string(), code.clone(), *value))
+        .collect();
+    assert_eq!(weakest, want, "the weakest first, with place and figure");
+}
+
+#[test]
+fn the_demo_centre_workbook_has_the_region_sheets_printed_like_the_others() {
+    let (_dir, figures, _, xlsx) = demo_centre();
+    let by = sheet_rows(&xlsx, "Сдача по муниципалитетам");
+    assert_eq!(cell_of(&by, "Каменский район", "Школ в реестре"), "2");
+    assert_eq!(
+        cell_of(&by, "Каменский район", "Сдали не всё или ничего"),
+        "1"
+    );
+    assert_eq!(cell_of(&by, "2341-020", "Что не так"), "нет данных");
+    // The year of each municipality and the region, term by term, as indicators.csv has
+    // it in the last term.
+    let trend = sheet_rows(&xlsx, "Динамика муниципалитетов");
+    let header = trend.iter().find(|r| r[0] == "Муниципалитет").unwrap();
+    assert_eq!(
+        &header[..4],
+        ["Муниципалитет", "Показатель", "1 четверть", "4 четверть"]
+    );
+    for (unit, scope, key) in [
+        ("Каменский район", "municipality", "Каменский район"),
+        ("Регион", "region", ""),
+    ] {
+        let row = trend
+            .iter()
+            .find(|r| r[0] == unit && r[1] == "Посещаемость")
+            .unwrap();
+        let q4: f64 = row[3].parse().unwrap();
+        let want = find(&figures, scope, key, "att_rate", "value").unwrap();
+        assert!((q4 - want).abs() < 1e-9, "{unit}: {q4} against {want}");
+    }
+    let spread = sheet_rows(&xlsx, "Разброс школ");
+    let region = spread
+        .iter()
+        .find(|r| r[0] == "Посещаемость" && r[1] == "Регион")
+        .unwrap();
+    assert_eq!(region[2], "3", "three schools with attendance");
+    let deficits = sheet_rows(&xlsx, "Дефициты");
+    assert!(
+        deficits.iter().any(|r| r[0].starts_with("Т")),
+        "{deficits:?}"
+    );
+    // Every sheet prints: its area, fitted to the width, its header repeated, frozen.
+    let book = sheet_xml(&xlsx, "xl/workbook.xml");
+    for (i, name) in [
+        "Сдача по муниципалитетам",
+        "Места школ",
+        "Слабейшие школы",
+        "Разброс школ",
+        "Динамика муниципалитетов",
+        "Дефициты",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for defined in ["_xlnm.Print_Area", "_xlnm.Print_Titles"] {
+            assert!(
+                book.contains(&format!("name=\"{defined}\" localSheetId=\"{}\"", 5 + i)),
+                "{name}: no {defined}"
+            );
+        }
+        let sheet = sheet_xml(&xlsx, &format!("xl/worksheets/sheet{}.xml", 6 + i));
+        assert!(
+            sheet.contains("fitToPage=\"1\"")
+                && sheet.contains("fitToHeight=\"0\"")
+                && sheet.contains("state=\"frozen\"")
+                && sheet.contains("<oddFooter>"),
+            "{name}: {sheet}"
+        );
+    }
 }
 
 #[test]
@@ -729,6 +834,28 @@ fn a_figure_suppressed_at_the_centre_is_in_no_chart_rank_or_table() {
         att.contains("нет показанных значений") && !att.contains("2341-012"),
         "{att}"
     );
+    let xlsx = reports.join("centre.xlsx");
+    let ranks = sheet_rows(&xlsx, "Места школ");
+    assert_eq!(cell_of(&ranks, "2341-012", "Посещаемость"), "<5");
+    assert_eq!(
+        cell_of(&ranks, "2341-012", "Посещаемость: место (из 1)"),
+        ""
+    );
+    for sheet in [
+        "Сдача по муниципалитетам",
+        "Места школ",
+        "Слабейшие школы",
+        "Разброс школ",
+        "Динамика муниципалитетов",
+        "Дефициты",
+    ] {
+        for row in sheet_rows(&xlsx, sheet) {
+            assert!(
+                row.iter().all(|c| !c.starts_with("63.6")),
+                "{sheet}: {row:?}"
+            );
+        }
+    }
     let kamensky = pdf_pages(&reports.join("centre.pdf"))
         .into_iter()
         .find(|p| p.contains("Муниципалитет в целом") && p.contains("2341-012"))
@@ -765,4 +892,10 @@ fn a_municipality_of_the_register_with_no_school_reporting_is_shown_as_such() {
         "{}",
         pages.join("\n=====\n")
     );
+    let by = sheet_rows(&reports.join("centre.xlsx"), "Сдача по муниципалитетам");
+    assert_eq!(
+        cell_of(&by, "Лесной район", "Примечание"),
+        "ни одна школа не сдала данные"
+    );
+    assert_eq!(cell_of(&by, "Лесной район", "Сдали не всё или ничего"), "1");
 }

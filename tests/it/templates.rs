@@ -1,20 +1,10 @@
 //! Blank forms: what `init` and `templates` write, read back with calamine, and
 //! questionnaires added by a TOML file with no code change.
 
-use std::io::Read;
-
 use calamine::{Reader, open_workbook_auto};
 
 use super::util::*;
 use crate::row;
-
-/// The XML of one sheet part inside an .xlsx.
-fn sheet_xml(path: &std::path::Path, part: &str) -> String {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut xml = String::new();
-    zip.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
-    xml
-}
 
 #[test]
 fn init_writes_a_blank_workbook_per_form_and_per_questionnaire() {

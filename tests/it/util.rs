@@ -549,6 +549,15 @@ pub fn at_school(mut sheets: Vec<Sheet>, code: &str, name: &str, municipality: &
     sheets
 }
 
+/// The XML of one part inside an .xlsx (`xl/workbook.xml`, `xl/worksheets/sheet1.xml`).
+pub fn sheet_xml(path: &Path, part: &str) -> String {
+    use std::io::Read as _;
+    let mut zip = ::zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
 /// Every text a file carries: CSV as is, xlsx parts unzipped, PDF through pdftotext,
 /// Parquet through polars (every cell as text).
 pub fn readable_text(path: &Path) -> String {

@@ -323,14 +323,14 @@ const TITLE: &str = "Мониторинг тьюторского сопрово�
 /// The centre's report as a document: completeness, support, municipalities, schools and
 /// level distributions. The printed report and the workbook share the support table; the
 /// others differ (a sheet holds a value and its change in columns of their own, a page
-/// puts the change in brackets). The printed report's completeness and its pages about the
-/// region (`region_pages`, after the municipalities) are built from the region's figures
-/// (`report::region_pages`).
+/// puts the change in brackets). The printed report's completeness and the pages and sheets
+/// about the region (`region`, after the level distributions) are built from the region's
+/// figures (`report::region_pages`, `report::region_sheets`).
 pub fn document(
     model: &ReportModel,
     view: &CentreView,
     completeness: Section,
-    region_pages: Vec<Section>,
+    region: Vec<Section>,
 ) -> Document {
     let period = model.term.russian();
     let support = Section::new(Place::Both, "Школы, нуждающиеся в методической поддержке")
@@ -345,7 +345,7 @@ pub fn document(
         municipalities_printed(model, view),
         distributions_sheet(model, view),
     ];
-    sections.extend(region_pages);
+    sections.extend(region);
     Document {
         title: format!("{TITLE}: сводка центра, {period}"),
         cover: Cover {
@@ -453,7 +453,7 @@ fn support_table(view: &CentreView) -> Block {
 }
 
 /// The unit a change of `indicator` is shown in: percentage points for a percentage.
-fn change_unit(indicator: Indicator) -> Unit {
+pub fn change_unit(indicator: Indicator) -> Unit {
     if indicator.unit() == Unit::Percent {
         Unit::Points
     } else {
@@ -463,7 +463,7 @@ fn change_unit(indicator: Indicator) -> Unit {
 
 /// A centre cell in a sheet: a number in its unit, an empty cell, or the mark of a
 /// suppressed figure (`<5`).
-fn shown(value: Shown, indicator: Indicator) -> Cell {
+pub fn shown(value: Shown, indicator: Indicator) -> Cell {
     match value {
         Shown::Value(v) => Cell::Value(Some(v), indicator.unit()),
         Shown::Missing => Cell::Value(None, Unit::Number),

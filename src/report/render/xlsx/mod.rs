@@ -57,13 +57,40 @@ fn write_sheet(
     let Some(((_, first), later)) = tables.split_first() else {
         return Ok(());
     };
+    // The section's chart stands where it is among the tables: between two of them it
+    // takes rows of its own, after them it goes under the last.
+    let chart = section
+        .blocks
+        .iter()
+        .enumerate()
+        .find_map(|(i, b)| match b {
+            Block::Chart(chart) => Some((i, chart)),
+            _ => None,
+        });
+    let tables_before_chart = chart.map_or(usize::MAX, |(at, _)| {
+        section.blocks[..at]
+            .iter()
+            .filter(|b| matches!(b, Block::Table(_)))
+            .count()
+    });
+    let data_col = tables
+        .iter()
+        .map(|(_, t)| t.columns.len())
+        .max()
+        .unwrap_or(1) as u16
+        + 2;
     let mut colours = Vec::new();
     let mut grid = sheet::Table::new(ws, styles, top, &headers(first))?;
     let mut r = write_rows(&mut grid, top, first, &mut colours)?;
     // The first table's rows end at least one row below its header (where «нет данных»
     // stands when it has none); a later table starts two rows further down.
     r = r.max(top + 1);
-    for (title, table) in later {
+    for (i, (title, table)) in later.iter().enumerate() {
+        if let (true, Some((_, chart))) = (i + 1 == tables_before_chart, chart) {
+            let native = native_chart(grid.sheet(), &section.sheet, chart, data_col, styles)?;
+            grid.sheet().insert_chart(r + 2, 0, &native)?;
+            r += 2 + chart_rows(chart);
+        }
         let header = grid.section(r + 2, title.unwrap_or_default(), &headers(table))?;
         r = write_rows(&mut grid, header, table, &mut colours)?;
     }
@@ -80,11 +107,8 @@ fn write_sheet(
             }
         }
     }
-    for block in &section.blocks {
-        if let Block::Chart(chart) = block {
-            chart_under(ws, &section.sheet, chart, extent, top, styles)?;
-            break;
-        }
+    if let Some((_, chart)) = chart.filter(|_| tables_before_chart >= tables.len()) {
+        chart_under(ws, &section.sheet, chart, extent, top, styles)?;
     }
     Ok(())
 }
@@ -145,22 +169,47 @@ fn chart_under(
     top: u32,
     styles: &Styles,
 ) -> Result<(), XlsxError> {
-    let mut native = sheet::chart(ws, name, chart, extent.last_col + 3, styles)?;
-    if chart.percent {
-        native.y_axis().set_min(0).set_max(100);
-    }
-    native.set_width(640).set_height(320);
+    let native = native_chart(ws, name, chart, extent.last_col + 3, styles)?;
     let row = extent.last_row + 3;
     ws.insert_chart(row, 0, &native)?;
-    // The chart (320 pixels, 16 rows) is printed with the table.
+    // The chart is printed with the table.
     sheet::print_setup(
         ws,
         &Extent {
-            last_row: row + 16,
+            last_row: row + chart_rows(chart),
             ..extent
         },
         top,
     )
+}
+
+/// A chart of a sheet with tables, its data block in column `data_col` onwards: 640 pixels
+/// wide, percentages on a 0..100 axis; stacked rows read top down, each row 24 pixels high.
+fn native_chart(
+    ws: &mut Worksheet,
+    name: &str,
+    chart: &Chart,
+    data_col: u16,
+    styles: &Styles,
+) -> Result<rust_xlsxwriter::Chart, XlsxError> {
+    let mut native = sheet::chart(ws, name, chart, data_col, styles)?;
+    // A stacked row's parts always make 100 %: its axis needs no bounds.
+    if chart.kind == ChartKind::Stacked {
+        native.y_axis().set_reverse();
+    } else if chart.percent {
+        native.y_axis().set_min(0).set_max(100);
+    }
+    native.set_width(640).set_height(chart_rows(chart) * 20);
+    Ok(native)
+}
+
+/// Rows of 20 pixels a chart of a sheet with tables takes: 16, more for many stacked rows.
+fn chart_rows(chart: &Chart) -> u32 {
+    if chart.kind == ChartKind::Stacked {
+        (5 + chart.categories.len() as u32 * 6 / 5).max(16)
+    } else {
+        16
+    }
 }
 
 /// Rows a chart of a summary takes (of 20 pixels): two rows of charts fill a landscape page.

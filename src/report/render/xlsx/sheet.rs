@@ -151,6 +151,11 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
+    /// The sheet the tables are written on, to place something between them.
+    pub fn sheet(&mut self) -> &mut Worksheet {
+        self.ws
+    }
+
     /// Starts a later table: its title at row `r`, its header below; returns the header row.
     pub fn section(&mut self, r: u32, title: &str, headers: &[&str]) -> Result<u32, XlsxError> {
         if r > self.header_row + 1 {
