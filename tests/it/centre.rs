@@ -747,6 +747,13 @@ fn ranks_and_the_weakest_schools_of_the_centre_agree_with_indicators_csv() {
 fn the_demo_centre_workbook_has_the_region_sheets_printed_like_the_others() {
     let (_dir, figures, _, xlsx) = demo_centre();
     let by = sheet_rows(&xlsx, "Сдача по муниципалитетам");
+    // Who and when, on the second row of every sheet.
+    for sheet in ["Школы", "Сдача по муниципалитетам"] {
+        assert_eq!(
+            sheet_rows(&xlsx, sheet)[1][0],
+            "Центр: все школы реестра (4 школы, 2 муниципалитета); 4 четверть 2025/2026"
+        );
+    }
     assert_eq!(cell_of(&by, "Каменский район", "Школ в реестре"), "2");
     assert_eq!(
         cell_of(&by, "Каменский район", "Сдали не всё или ничего"),

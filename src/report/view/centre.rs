@@ -355,13 +355,33 @@ pub fn document(
             period: period.clone(),
             compared: model.compared.map(|t| t.russian()),
         },
-        // As a school's sheets name it: name (code), municipality; the centre has neither.
-        about: format!("{} (), ; {period}", view.title),
+        about: format!("{}; {period}", about(view)),
         footer: view.title.clone(),
         running_header: format!("Сводка центра · {period}"),
         generated_at: model.generated_at,
         sections,
     }
+}
+
+/// Who the centre's report is about, as a school's sheets say «name (code), municipality»:
+/// `Центр: все школы реестра (4 школы, 2 муниципалитета)`.
+fn about(view: &CentreView) -> String {
+    let schools = view.reporting.len() as u64;
+    if schools == 0 {
+        return view.title.clone();
+    }
+    let municipalities = view.municipalities.len() as u64;
+    format!(
+        "{} ({}, {})",
+        view.title,
+        crate::russian::plural(schools, "школа", "школы", "школ"),
+        crate::russian::plural(
+            municipalities,
+            "муниципалитет",
+            "муниципалитета",
+            "муниципалитетов"
+        )
+    )
 }
 
 fn text(s: impl Into<String>) -> Cell {
