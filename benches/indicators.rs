@@ -367,7 +367,7 @@ fn main() {
         }
     });
     let thresholds = Thresholds::default();
-    let definitions = Definitions::load(None).unwrap();
+    let definitions = Definitions::shipped().unwrap();
     let expected = Expected::default();
     let settings = Settings {
         term: Term::parse("2025/2026 Q1").unwrap(),

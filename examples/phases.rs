@@ -31,7 +31,7 @@ fn main() -> anyhow::Result<()> {
     let open = start.elapsed().as_secs_f64();
     let workbooks: Vec<_> = workbooks.into_iter().flatten().collect();
 
-    let definitions = Definitions::load(None)?;
+    let definitions = Definitions::shipped()?;
     let fallback = Fallback::default();
     let start = Instant::now();
     let (rosters, others): (Vec<_>, Vec<_>) = workbooks

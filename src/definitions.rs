@@ -1,12 +1,9 @@
-//! Questionnaire definitions (`templates/questionnaires/<code>.xlsx`, see [`book`], or the
-//! older `<code>.toml`, read by the same loader): items, scales, competencies and direction.
-//! The shipped ones are embedded at build time as TOML; a workspace's own
-//! `templates/questionnaires/` adds to or overrides them.
-
-pub mod book;
+//! Questionnaire definitions: items, scales, competencies and direction. The shipped ones
+//! are embedded at build time as TOML and parsed here; a workspace's own
+//! `templates/questionnaires/` (workbooks, or the older TOML) adds to or overrides them and
+//! is read by [`crate::forms::definition`]. A lower layer: it knows no workbook.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
@@ -76,7 +73,7 @@ impl Questionnaire {
     }
 
     /// Checks what serde cannot: codes unique, likert bounds, competencies declared.
-    fn validate(&self) -> anyhow::Result<()> {
+    pub fn validate(&self) -> anyhow::Result<()> {
         // The code names a blank form's file: letters, digits and dashes only.
         if self.code.is_empty()
             || !self
@@ -132,44 +129,18 @@ pub struct Definitions {
 }
 
 impl Definitions {
-    /// The shipped definitions plus those in `workspace_dir` (which win on the same code).
-    pub fn load(workspace_dir: Option<&Path>) -> anyhow::Result<Definitions> {
+    /// The definitions shipped inside the binary (the workspace's own are read by
+    /// [`crate::forms::definition::load`]).
+    pub fn shipped() -> anyhow::Result<Definitions> {
         let mut defs = Definitions::default();
         for (name, text) in BUILTIN {
             defs.add(parse(name, text)?);
         }
-        if let Some(dir) = workspace_dir.filter(|d| d.is_dir()) {
-            let mut paths: Vec<_> = std::fs::read_dir(dir)?
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .collect();
-            paths.sort();
-            for path in paths {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                // Lock files of an open workbook and the annotated copies written beside a
-                // definition with mistakes are not definitions.
-                if name.starts_with("~$") || name.starts_with('.') || name.contains(".ошибки.")
-                {
-                    continue;
-                }
-                match path.extension().and_then(|x| x.to_str()) {
-                    Some("toml") => {
-                        let text = std::fs::read_to_string(&path)
-                            .with_context(|| format!("не удалось прочитать {}", path.display()))?;
-                        defs.add(parse(&path.display().to_string(), &text)?);
-                    }
-                    Some("xlsx" | "xlsm" | "ods" | "xls") => defs.add(read_book(&path)?),
-                    _ => {}
-                }
-            }
-        }
         Ok(defs)
     }
 
-    fn add(&mut self, q: Questionnaire) {
+    /// Adds `q`, replacing a definition with the same code.
+    pub fn add(&mut self, q: Questionnaire) {
         self.by_code.insert(fold(&q.code), q);
     }
 
@@ -178,62 +149,19 @@ impl Definitions {
         self.by_code.get(&fold(code))
     }
 
+    /// Every definition, by code.
     pub fn all(&self) -> impl Iterator<Item = &Questionnaire> {
         self.by_code.values()
     }
 
+    /// The codes of every definition, in order.
     pub fn codes(&self) -> Vec<&str> {
         self.by_code.values().map(|q| q.code.as_str()).collect()
     }
 }
 
-/// Reads a definition workbook. With mistakes, an annotated copy `<name>.ошибки.xlsx` is
-/// written beside it and the error lists every problem by sheet and cell.
-fn read_book(path: &Path) -> anyhow::Result<Questionnaire> {
-    let bytes =
-        std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
-    let limits = crate::read::workbook::Limits::default();
-    let book = crate::read::workbook::open(&bytes, limits)
-        .map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
-    let mut problems = crate::problem::Problems::default();
-    let q = book::read(&book, &mut problems);
-    let listed: Vec<String> = problems
-        .items
-        .iter()
-        .filter(|p| p.severity == crate::problem::Severity::Error)
-        .map(|p| format!("  {p}"))
-        .collect();
-    match q {
-        Some(q) if listed.is_empty() => {
-            q.validate()
-                .with_context(|| format!("ошибка в описании анкеты {}", path.display()))?;
-            Ok(q)
-        }
-        _ => {
-            let mut copy = path.as_os_str().to_owned();
-            copy.push(".ошибки.xlsx");
-            let copy = std::path::PathBuf::from(copy);
-            let written = crate::annotate::annotated_copy(&bytes, &problems, limits, None)
-                .is_some_and(|annotated| {
-                    crate::report::write_atomically(&copy, &annotated).is_ok()
-                });
-            let beside = if written {
-                format!("\nОшибки отмечены в копии {}", copy.display())
-            } else {
-                String::new()
-            };
-            bail!(
-                "в описании анкеты {} ошибки ({}):\n{}{beside}",
-                path.display(),
-                listed.len(),
-                listed.join("\n")
-            )
-        }
-    }
-}
-
 /// Parses one definition file, with item codes canonicalised (`K1.1` typed in Latin works).
-fn parse(name: &str, text: &str) -> anyhow::Result<Questionnaire> {
+pub fn parse(name: &str, text: &str) -> anyhow::Result<Questionnaire> {
     let mut q: Questionnaire =
         toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
     for item in &mut q.items {
@@ -257,7 +185,7 @@ mod tests {
 
     #[test]
     fn ships_the_five_questionnaires_of_the_spec() {
-        let defs = Definitions::load(None).unwrap();
+        let defs = Definitions::shipped().unwrap();
         assert_eq!(
             defs.codes(),
             vec![

@@ -146,7 +146,7 @@ fn environment() -> &'static (RosterIndex, Definitions, Fallback) {
         };
         (
             RosterIndex::new(),
-            Definitions::load(None).unwrap_or_default(),
+            Definitions::shipped().unwrap_or_default(),
             fallback,
         )
     })

@@ -15,6 +15,38 @@ use crate::schema::Term;
 use crate::store::{self, Store};
 use crate::workspace::{Lock, Workspace};
 
+/// The shipped questionnaire definitions and those of the workspace's folder `dir`. A
+/// definition workbook with mistakes stops the command: every problem is listed by sheet and
+/// cell, and an annotated copy `<name>.ошибки.xlsx` is written beside the workbook.
+pub fn load_definitions(dir: &Path) -> anyhow::Result<Definitions> {
+    let (definitions, refused) = crate::forms::definition::load(dir)?;
+    if refused.is_empty() {
+        return Ok(definitions);
+    }
+    let mut messages = Vec::new();
+    for book in &refused {
+        let mut copy = book.path.as_os_str().to_owned();
+        copy.push(".ошибки.xlsx");
+        let copy = std::path::PathBuf::from(copy);
+        let limits = crate::read::workbook::Limits::default();
+        let written = crate::annotate::annotated_copy(&book.bytes, &book.problems, limits, None)
+            .is_some_and(|annotated| crate::report::write_atomically(&copy, &annotated).is_ok());
+        let beside = if written {
+            format!("\nОшибки отмечены в копии {}", copy.display())
+        } else {
+            String::new()
+        };
+        let listed = book.listed();
+        messages.push(format!(
+            "в описании анкеты {} ошибки ({}):\n{}{beside}",
+            book.path.display(),
+            listed.len(),
+            listed.join("\n")
+        ));
+    }
+    anyhow::bail!("{}", messages.join("\n"))
+}
+
 /// The clock of a run: fixed by `SOURCE_DATE_EPOCH` for reproducible runs (the tests and the
 /// frozen demo), else the local time.
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,7 +113,7 @@ impl Session {
 
     fn with(ws: Workspace) -> anyhow::Result<Session> {
         let config = Config::load(&ws.config_path())?;
-        let definitions = Definitions::load(Some(&ws.questionnaires()))?;
+        let definitions = load_definitions(&ws.questionnaires())?;
         Ok(Session {
             ws,
             config,

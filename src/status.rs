@@ -541,7 +541,7 @@ mod tests {
 
     #[test]
     fn questionnaires_are_named_by_title_and_wave() {
-        let words = Words::new(&Definitions::load(None).unwrap());
+        let words = Words::new(&Definitions::shipped().unwrap());
         assert_eq!(form_title("attendance", &words), "Журнал посещаемости");
         assert!(form_title("q:tutor-competency/start", &words).ends_with("» (входная)"));
         assert!(!form_title("q:tutor-competency/start", &words).contains("tutor-competency"));

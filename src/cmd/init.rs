@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use tutorstat::blank;
 use tutorstat::config::Kind;
-use tutorstat::definitions::{self, Definitions};
+use tutorstat::definitions::Definitions;
+use tutorstat::forms::definition;
+use tutorstat::session::load_definitions;
 use tutorstat::workspace::Workspace;
 
 use crate::cli::InitArgs;
@@ -30,20 +32,18 @@ pub fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
     ws.init(kind)?;
     // The shipped definitions as workbooks a methodologist edits; a workspace that already
     // has one of them (a workbook, or the TOML of an older version) keeps its own.
-    for q in Definitions::load(None)?.all() {
+    for q in Definitions::shipped()?.all() {
         let dir = ws.questionnaires();
         let path = dir.join(format!("{}.xlsx", q.code));
         if !path.exists() && !dir.join(format!("{}.toml", q.code)).exists() {
-            let bytes = definitions::book::write(q)
+            let bytes = blank::template_properties(&q.title)
+                .and_then(|properties| definition::write(q, &properties))
                 .with_context(|| format!("не удалось записать {}", path.display()))?;
             std::fs::write(&path, bytes)
                 .with_context(|| format!("не удалось записать {}", path.display()))?;
         }
     }
-    let written = blank::write_all(
-        &ws.templates(),
-        &Definitions::load(Some(&ws.questionnaires()))?,
-    )?;
+    let written = blank::write_all(&ws.templates(), &load_definitions(&ws.questionnaires())?)?;
     if existed {
         say!(
             "Рабочая папка уже есть: {}. Она сохранена как была (настройки, данные, отчёты); недостающие папки созданы, бланки обновлены.",

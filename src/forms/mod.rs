@@ -4,6 +4,7 @@
 //! runs the form's reader, and returns typed store frames plus every problem found.
 
 pub mod attendance;
+pub mod definition;
 pub mod diagnostic;
 pub mod passport;
 pub mod questionnaire;

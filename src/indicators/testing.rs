@@ -167,7 +167,7 @@ pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
 /// Runs `f` with the default settings of `term` (and a batch of schools, if given).
 fn with_settings<R>(term: &str, batch: Option<&[String]>, f: impl FnOnce(&Settings) -> R) -> R {
     let thresholds = Thresholds::default();
-    let definitions = Definitions::load(None).unwrap();
+    let definitions = Definitions::shipped().unwrap();
     let expected = Expected::default();
     f(&Settings {
         term: Term::parse(term).unwrap(),

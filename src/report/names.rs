@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn codes_become_titles_names_and_waves() {
-        let words = Words::new(&Definitions::load(None).unwrap());
+        let words = Words::new(&Definitions::shipped().unwrap());
         assert_eq!(
             words.path("tutor-competency/start/К1/высокий"),
             "Самооценка тьюторской компетенции наставника, входная, К1 Выявление образовательного запроса, высокий"

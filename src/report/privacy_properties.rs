@@ -348,7 +348,7 @@ proptest! {
             .collect();
         let pairs: Vec<(String, String)> = register.iter().map(|s| (s.code.clone(), s.municipality.clone())).collect();
         let config = Config::default();
-        let definitions = Definitions::load(None).unwrap();
+        let definitions = Definitions::shipped().unwrap();
         let request = Request {
             term: Term::parse(TERMS[1]).unwrap(),
             register: &pairs,

@@ -726,7 +726,7 @@ mod tests {
                 .and_hms_opt(12, 0, 0)
                 .unwrap(),
         };
-        let definitions = crate::definitions::Definitions::load(None).unwrap();
+        let definitions = crate::definitions::Definitions::shipped().unwrap();
         let model = ReportModel::build(
             &store,
             &crate::config::Config::default(),

@@ -2,18 +2,23 @@
 //! in XLSForm's shape with Russian names: `Анкета` (label in column A, value in B),
 //! `Вопросы` (one row per item), `Варианты` (list name, option) and `Компетенции` (code,
 //! name). Written for the shipped definitions by `init`, read back cell by cell: every
-//! mistake names its sheet and cell, like a teacher's file.
+//! mistake names its sheet and cell, like a teacher's file. [`load`] reads a workspace's
+//! `templates/questionnaires/` (these workbooks and the older TOML) over the shipped
+//! definitions; the caller reports a refused workbook and writes its annotated copy.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use anyhow::Context as _;
+use rust_xlsxwriter::{DocProperties, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-use super::{Competency, Direction, Item, Questionnaire, Scale};
-use crate::forms::spec::{Column, col};
-use crate::forms::table::{data_rows, locate_header};
-use crate::problem::{Problems, Rule};
+use super::spec::{Column, col};
+use super::table::{data_rows, locate_header};
+use crate::definitions::{self, Competency, Definitions, Direction, Item, Questionnaire, Scale};
+use crate::problem::{Problems, Rule, Severity};
 use crate::read::text::{canonical_code, fold};
 use crate::read::values::cell_text;
+use crate::read::workbook::Limits;
 use crate::read::workbook::{Sheet, Workbook as Book};
 
 pub const ABOUT: &str = "Анкета";
@@ -72,10 +77,10 @@ fn parse_scale(text: &str) -> Option<Scale> {
         .find(|s| fold(scale_word(*s)) == key || code(*s) == key)
 }
 
-/// The definition as a workbook.
-pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
+/// The definition as a workbook with the document `properties` the caller gives.
+pub fn write(q: &Questionnaire, properties: &DocProperties) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    wb.set_properties(&crate::blank::template_properties(&q.title)?);
+    wb.set_properties(properties);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -161,6 +166,89 @@ pub fn write(q: &Questionnaire) -> Result<Vec<u8>, XlsxError> {
     ws.set_column_width(0, 10)?;
     ws.set_column_width(1, 60)?;
     wb.save_to_buffer()
+}
+
+/// A definition workbook refused for its mistakes.
+pub struct Refused {
+    /// The workbook's path.
+    pub path: PathBuf,
+    /// Its bytes as read, for the annotated copy.
+    pub bytes: Vec<u8>,
+    /// Its problems, each with sheet and cell.
+    pub problems: Problems,
+}
+
+impl Refused {
+    /// The errors, one a line, indented.
+    pub fn listed(&self) -> Vec<String> {
+        self.problems
+            .items
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(|p| format!("  {p}"))
+            .collect()
+    }
+}
+
+/// The shipped definitions plus those in `dir` (which win on the same code), and the
+/// definition workbooks refused for their mistakes. A TOML file with a mistake, or a file
+/// that cannot be read, is an error.
+pub fn load(dir: &Path) -> anyhow::Result<(Definitions, Vec<Refused>)> {
+    let mut defs = Definitions::shipped()?;
+    let mut refused = Vec::new();
+    if !dir.is_dir() {
+        return Ok((defs, refused));
+    }
+    let mut paths: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        // Lock files of an open workbook and the annotated copies written beside a
+        // definition with mistakes are not definitions.
+        if name.starts_with("~$") || name.starts_with('.') || name.contains(".ошибки.") {
+            continue;
+        }
+        match path.extension().and_then(|x| x.to_str()) {
+            Some("toml") => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("не удалось прочитать {}", path.display()))?;
+                defs.add(definitions::parse(&path.display().to_string(), &text)?);
+            }
+            Some("xlsx" | "xlsm" | "ods" | "xls") => match read_file(&path)? {
+                Ok(q) => defs.add(q),
+                Err(r) => refused.push(r),
+            },
+            _ => {}
+        }
+    }
+    Ok((defs, refused))
+}
+
+/// Reads one definition workbook: the definition, or the workbook refused with its problems.
+fn read_file(path: &Path) -> anyhow::Result<Result<Questionnaire, Refused>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+    let book = crate::read::workbook::open(&bytes, Limits::default())
+        .map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
+    let mut problems = Problems::default();
+    match read(&book, &mut problems) {
+        Some(q) if !problems.has_errors() => {
+            q.validate()
+                .with_context(|| format!("ошибка в описании анкеты {}", path.display()))?;
+            Ok(Ok(q))
+        }
+        _ => Ok(Err(Refused {
+            path: path.to_path_buf(),
+            bytes,
+            problems,
+        })),
+    }
 }
 
 /// Reads a definition workbook; every mistake is a problem naming its sheet and cell.
@@ -505,13 +593,13 @@ fn check_competencies_used(sheet: &Sheet, q: &Questionnaire, problems: &mut Prob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::definitions::Definitions;
-    use crate::read::workbook::{Limits, open};
+    use crate::read::workbook::open;
 
     #[test]
     fn every_shipped_definition_survives_the_workbook_round_trip() {
-        for q in Definitions::load(None).unwrap().all() {
-            let book = open(&write(q).unwrap(), Limits::default()).unwrap();
+        for q in Definitions::shipped().unwrap().all() {
+            let bytes = write(q, &DocProperties::new()).unwrap();
+            let book = open(&bytes, Limits::default()).unwrap();
             let mut problems = Problems::default();
             let back = read(&book, &mut problems)
                 .unwrap_or_else(|| panic!("{}: {:?}", q.code, problems.items));
