@@ -238,6 +238,9 @@ pub enum ChartKind {
     /// middle half of the dots is a box with its median, and the reference line is the
     /// region's figure.
     Spread,
+    /// A small line chart per series, side by side, each over the categories (the terms of
+    /// a year), its points labelled; a missing value is a gap in its line, not a zero.
+    Lines,
 }
 
 /// A chart: categories and named series (missing values as `None`).

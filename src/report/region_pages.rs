@@ -8,7 +8,9 @@
 use super::document::{Block, Chart, ChartKind, Column, Place, Section, Style, Table};
 use super::model::ReportModel;
 use super::names;
-use super::region::{Cell, Completeness, Distribution, MunicipalityPage, Region, WEAKEST};
+use super::region::{
+    Cell, Completeness, Distribution, MunicipalityPage, Region, WEAKEST, year_change,
+};
 use super::view::centre::{CentreView, Shown};
 use crate::indicators::LEVELS;
 use crate::schema::{Indicator, Unit};
@@ -380,7 +382,8 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
 }
 
 /// A municipality's page: its schools' key figures with change and rank, the schools
-/// flagged for support with the reasons, and the municipality over the year's terms.
+/// flagged for support with the reasons, and the municipality over the year's terms
+/// ([`year_chart`]).
 fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage) -> Section {
     let c = &page.completeness;
     let registered = c.on_time + c.late + c.missing;
@@ -453,39 +456,43 @@ fn municipality(model: &ReportModel, view: &CentreView, page: &MunicipalityPage)
             .with(Block::Bullets(flagged));
     }
     if model.trend_terms.len() > 1 {
-        let terms: Vec<&str> = model
+        section = section.with(Block::Chart(year_chart(model, view, page)));
+    }
+    section
+}
+
+/// The municipality over the school year: a small line chart per key figure, the terms
+/// across, a term without a figure a gap; each titled with its change over the year. The
+/// numbers are in the workbook's «Динамика муниципалитетов».
+fn year_chart(model: &ReportModel, view: &CentreView, page: &MunicipalityPage) -> Chart {
+    Chart {
+        kind: ChartKind::Lines,
+        title: format!(
+            "Муниципалитет за учебный год {}/{}",
+            model.term.year,
+            model.term.year + 1
+        ),
+        categories: model
             .trend_terms
             .iter()
-            .map(|t| t.period.russian())
-            .collect();
-        let mut columns = vec![("Показатель", 70.0)];
-        columns.extend(terms.iter().map(|t| (*t, 22.0)));
-        columns.push(("Изменение за год", 28.0));
-        let rows: Vec<Vec<String>> = view
+            .map(|t| t.period.russian().to_string())
+            .collect(),
+        series: view
             .columns
             .iter()
             .zip(&page.trend)
             .map(|((title, indicator, _), values)| {
-                let mut row = vec![title.clone()];
-                row.extend(values.iter().map(|v| {
-                    v.map(|v| names::value(*indicator, v))
-                        .unwrap_or_else(|| "—".into())
-                }));
-                let known: Vec<f64> = values.iter().flatten().copied().collect();
-                row.push(match known.as_slice() {
-                    [first, .., last] => names::change(*indicator, last - first),
-                    _ => "—".into(),
-                });
-                row
+                let change = year_change(values)
+                    .map(|c| format!(" (за год {})", names::change(*indicator, c)))
+                    .unwrap_or_default();
+                (format!("{title}{change}"), values.clone())
             })
-            .collect();
-        section = section
-            .with(Block::Subheading(format!(
-                "Муниципалитет за учебный год {}/{}",
-                model.term.year,
-                model.term.year + 1
-            )))
-            .with(Block::Table(table(&columns, rows)));
+            .collect(),
+        reference: None,
+        percent: view
+            .columns
+            .iter()
+            .all(|(_, indicator, _)| indicator.unit() == Unit::Percent),
+        notes: Vec::new(),
     }
-    section
 }

@@ -608,7 +608,15 @@ fn demo_centre() -> (
 #[test]
 fn the_demo_centre_pdf_has_the_completeness_chart_a_distribution_page_and_a_page_per_municipality()
 {
-    let (_dir, figures, pages, _) = demo_centre();
+    let (dir, figures, pages, _) = demo_centre();
+    let q1: Vec<std::collections::BTreeMap<String, String>> = csv::Reader::from_path(
+        dir.path()
+            .join("демо/центр/reports/2025-2026-Q1/indicators.csv"),
+    )
+    .unwrap()
+    .deserialize()
+    .map(Result::unwrap)
+    .collect();
     let page_with = |words: &[&str]| {
         pages
             .iter()
@@ -672,6 +680,12 @@ fn the_demo_centre_pdf_has_the_completeness_chart_a_distribution_page_and_a_page
             !page.contains("Q1") && !page.contains("att_rate"),
             "no codes: {page}"
         );
+        // The year's line of attendance: each term's point labelled with that term's figure.
+        for rows in [&q1, &figures] {
+            let v = find(rows, "municipality", municipality, "att_rate", "value").unwrap();
+            let label = format!("{} %", format!("{v:.1}").replace('.', ","));
+            assert!(page.contains(&label), "{label} not on {page}");
+        }
     }
 }
 

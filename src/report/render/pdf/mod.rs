@@ -1,13 +1,14 @@
 //! The printed report of a document, A4: a title page, then each section the printed report
 //! shows under its heading (on a page of its own where it asks), its sentences, key-figure
 //! cards, tables that break across pages with repeated headers (flagged rows highlighted),
-//! and vector charts (bars and lines, or rows of stacked bars and spreads); «стр. N
-//! из M» on every page. Also the individual card's pages, laid out from a card.
+//! and vector charts (bars and lines, rows of stacked bars and spreads, or small line
+//! charts side by side); «стр. N из M» on every page. Also the individual card's pages, laid out from a card.
 
 pub mod card;
 pub mod chart;
 pub mod font;
 pub mod layout;
+pub mod panels;
 pub mod rows;
 
 use super::Renderer;
@@ -76,6 +77,7 @@ fn lay_out(l: &mut Layout, block: &Block) {
         },
         Block::Chart(chart) => match chart.kind {
             ChartKind::Stacked | ChartKind::Spread => l.row_chart(chart),
+            ChartKind::Lines => l.panels(chart),
             ChartKind::Column | ChartKind::Bar | ChartKind::Line => l.chart(chart),
         },
     }

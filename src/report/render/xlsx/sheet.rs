@@ -475,7 +475,8 @@ pub fn chart(
     let kind = match chart.kind {
         ChartKind::Column => ChartType::Column,
         ChartKind::Bar => ChartType::Bar,
-        ChartKind::Line => ChartType::Line,
+        // Small lines side by side: one line chart of the series in a workbook.
+        ChartKind::Line | ChartKind::Lines => ChartType::Line,
         ChartKind::Stacked => ChartType::BarPercentStacked,
         // Excel has no box of schools: each school's value is a point over its category.
         ChartKind::Spread => ChartType::Scatter,
