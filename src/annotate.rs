@@ -29,7 +29,9 @@ const REFILL_CELLS: usize = 200_000;
 /// The blank form a rejected file was meant to be: its form and questionnaire definition.
 #[derive(Debug, Clone, Copy)]
 pub struct Blank<'a> {
+    /// The form whose blank the copy is written on.
     pub form: FormKind,
+    /// For a questionnaire, the definition its items and answer lists come from.
     pub questionnaire: Option<&'a Questionnaire>,
 }
 

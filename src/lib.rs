@@ -9,6 +9,7 @@ pub mod annotate;
 pub mod author;
 pub mod blank;
 pub mod config;
+#[allow(missing_docs)] // docs pending
 pub mod definitions;
 pub mod demo;
 pub mod digest;
@@ -18,9 +19,11 @@ pub mod frame;
 pub mod fuzzing;
 pub mod indicators;
 pub mod ingest;
+#[allow(missing_docs)] // docs pending
 pub mod package;
 pub mod parallel;
 pub mod privacy;
+#[allow(missing_docs)] // docs pending
 pub mod problem;
 pub mod progress;
 pub mod read;

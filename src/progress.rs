@@ -5,7 +5,8 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub struct Progress {
+/// The progress of one long job, counted in `what`.
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     total: u64,
     done: u64,
@@ -36,6 +37,7 @@ impl Progress {
         }
     }
 
+    /// One more step done.
     pub fn step(&mut self) {
         self.done += 1;
         match &self.bar {

@@ -26,9 +26,11 @@ pub struct RegisteredSchool {
     pub municipality: String,
 }
 
-pub const SHEET: &str = "Реестр";
+/// The sheet a register workbook keeps its schools on (the first sheet serves otherwise).
+pub(crate) const SHEET: &str = "Реестр";
 
-pub const COLUMNS: [crate::forms::spec::Column; 3] = [
+/// The register's columns: the blank register template is written from the same list.
+pub(crate) const COLUMNS: [crate::forms::spec::Column; 3] = [
     col("code", "Код ОО", true),
     col("name", "Наименование ОО", true),
     col("municipality", "Муниципалитет", true),

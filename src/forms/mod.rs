@@ -3,15 +3,24 @@
 //! [`check`] identifies the form (by `Паспорт`, else by its data sheets), reads the passport,
 //! runs the form's reader, and returns typed store frames plus every problem found.
 
+#[allow(missing_docs)] // docs pending
 pub mod attendance;
+#[allow(missing_docs)] // docs pending
 pub mod definition;
+#[allow(missing_docs)] // docs pending
 pub mod diagnostic;
+#[allow(missing_docs)] // docs pending
 pub mod passport;
+#[allow(missing_docs)] // docs pending
 pub mod questionnaire;
+#[allow(missing_docs)] // docs pending
 pub mod roster;
+#[allow(missing_docs)] // docs pending
 pub mod route;
 pub mod sheet;
+#[allow(missing_docs)] // docs pending
 pub mod spec;
+#[allow(missing_docs)] // docs pending
 pub mod table;
 
 use std::collections::{HashMap, HashSet};
@@ -31,14 +40,21 @@ pub use table::RowCounts;
 /// The five kinds of workbook teachers fill in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FormKind {
+    /// «Состав участников»: who is tutored and who tutors; every other form's persons are
+    /// checked against it.
     Roster,
+    /// «Журнал посещаемости»: a tutor's events and who attended them.
     Attendance,
+    /// «Анкета»: answers to one questionnaire of the definitions, in one wave.
     Questionnaire,
+    /// «Диагностика»: a diagnostic's tasks and the students' results, in one wave.
     Diagnostic,
+    /// «Индивидуальные маршруты»: each student's planned steps, their dates and outcomes.
     Route,
 }
 
 impl FormKind {
+    /// Every form, in the order reports and the status list name them.
     pub const ALL: [FormKind; 5] = [
         FormKind::Roster,
         FormKind::Attendance,
@@ -47,6 +63,7 @@ impl FormKind {
         FormKind::Route,
     ];
 
+    /// The code of the store, the CSV files and `Паспорт`'s fallback: `roster`.
     pub fn code(self) -> &'static str {
         match self {
             FormKind::Roster => "roster",
@@ -57,6 +74,7 @@ impl FormKind {
         }
     }
 
+    /// The form's title as teachers see it on the blank and in every message.
     pub fn russian(self) -> &'static str {
         match self {
             FormKind::Roster => "Состав участников",
@@ -93,8 +111,11 @@ pub type RosterIndex = HashMap<(String, i32), HashSet<String>>;
 
 /// What validation may look up beyond the file itself.
 pub struct Env<'a> {
+    /// The rosters already stored, so a journal may name only the school's persons.
     pub rosters: &'a RosterIndex,
+    /// The questionnaires and diagnostics a file's answers are checked against.
     pub definitions: &'a Definitions,
+    /// What `Паспорт` may leave out, taken from the file's folder or name instead.
     pub fallback: &'a Fallback,
 }
 
@@ -102,23 +123,29 @@ pub struct Env<'a> {
 pub struct Context<'a> {
     /// IDs in the school's roster for the file's school year, if a roster is known.
     pub roster_ids: Option<&'a HashSet<String>>,
+    /// The questionnaires and diagnostics a file's answers are checked against.
     pub definitions: &'a Definitions,
 }
 
 /// One store table's rows from one file.
 #[derive(Debug, Clone)]
 pub struct TableFrame {
+    /// The store table the rows go to.
     pub table: Table,
+    /// The rows, in the table's record columns ([`spec::frame`]).
     pub frame: DataFrame,
 }
 
 /// The outcome of validating one workbook.
 #[derive(Debug, Default)]
 pub struct Checked {
+    /// The file's `Паспорт` (school, term, author...), `None` when it could not be read.
     pub passport: Option<Passport>,
     /// Valid rows only (rows with an error are left out).
     pub tables: Vec<TableFrame>,
+    /// Rows read, kept and left out, for the journal and the summary.
     pub counts: RowCounts,
+    /// Every problem found, errors and warnings, each naming its cell.
     pub problems: Problems,
 }
 

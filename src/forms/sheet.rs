@@ -46,6 +46,8 @@ impl Row<'_> {
         }
     }
 
+    /// A closed-list column's code (`Mark`, `Role`, ...), already mapped from its Russian
+    /// word.
     pub fn closed(&self, key: &str) -> Option<&'static str> {
         match self.value(key) {
             Some(Value::Closed(v)) => Some(v),
@@ -53,6 +55,7 @@ impl Row<'_> {
         }
     }
 
+    /// A number column, already checked against its rule (range, whole or not).
     pub fn number(&self, key: &str) -> Option<f64> {
         match self.value(key) {
             Some(Value::Number(n)) => Some(*n),
@@ -60,6 +63,7 @@ impl Row<'_> {
         }
     }
 
+    /// A date column, whether the cell held a date or text such as `20.10.2025`.
     pub fn date(&self, key: &str) -> Option<NaiveDate> {
         match self.value(key) {
             Some(Value::Date(d)) => Some(*d),

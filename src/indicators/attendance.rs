@@ -53,7 +53,7 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
     )
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let term = &settings.term;
     let mut pieces = Vec::new();
     if let Some(people) = per_person(inputs, settings) {

@@ -23,7 +23,7 @@ pub const COLUMNS: [&str; 8] = [
     FULL_NAME,
 ];
 
-pub fn recommended(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
+pub(crate) fn recommended(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let Some(year) = scored(inputs)? else {
         return empty();
     };

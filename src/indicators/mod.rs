@@ -11,6 +11,7 @@ pub mod completeness;
 pub mod diagnostics;
 pub mod flags;
 pub mod groups;
+#[allow(missing_docs)] // docs pending
 pub mod questionnaires;
 pub mod roster;
 pub mod routes;
@@ -60,12 +61,19 @@ const ATTENDANCE_READ: [&str; 8] = [
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
 pub struct Inputs {
+    /// Who is tutored and by whom (`None`: no roster stored for the year).
     pub roster: Option<LazyFrame>,
+    /// The journals' events (date, kind, hours).
     pub events: Option<LazyFrame>,
+    /// The journals' marks, a row per person and event.
     pub attendance: Option<LazyFrame>,
+    /// Questionnaire answers, a row per respondent and item.
     pub answers: Option<LazyFrame>,
+    /// Each diagnostic's tasks, with their topic and maximum score.
     pub diag_tasks: Option<LazyFrame>,
+    /// Students' scores, a row per student and task.
     pub diag_results: Option<LazyFrame>,
+    /// The individual routes' steps, with due dates and outcomes.
     pub route: Option<LazyFrame>,
 }
 
@@ -161,9 +169,13 @@ impl Inputs {
 
 /// What a computation needs besides the data.
 pub struct Settings<'a> {
+    /// The term the indicators are computed for (the year's data up to its end).
     pub term: Term,
+    /// The levels and flags' thresholds of `tutorstat.toml`.
     pub thresholds: &'a Thresholds,
+    /// The questionnaires and diagnostics, for their scales and competencies.
     pub definitions: &'a Definitions,
+    /// The questionnaires and diagnostics owed in each term, for completeness.
     pub expected: &'a Expected,
     /// Schools the completeness is measured against: (code, municipality).
     pub register: &'a [(String, String)],
@@ -303,6 +315,8 @@ pub fn exact_mean(x: Expr) -> Expr {
 /// Units of one in [`exact_sum`]'s fractions.
 const BILLION: f64 = 1e9;
 
+/// The three levels of indicators.md, from the lowest: the values of [`level`] and the
+/// order a level distribution is shown in.
 pub const LEVELS: [&str; 3] = ["низкий", "средний", "высокий"];
 
 /// Keeps, for each `keys`, the rows of the latest submission (largest `seq`): where two

@@ -37,7 +37,7 @@ pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
         .with_column(col("valid_tutor").fill_null(lit(false))))
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(roster) = inputs.roster.clone() else {
         return Ok(Vec::new());
     };

@@ -35,7 +35,7 @@ pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFr
     ))
 }
 
-pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
+pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(items) = items(inputs, settings)? else {
         return Ok(Vec::new());
     };

@@ -22,7 +22,8 @@ pub enum Change {
 }
 
 impl Change {
-    pub fn describe(self) -> &'static str {
+    /// The change in the words of the «Исправлено автоматически» note.
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Change::LatinLookalike => "латинские буквы, похожие на русские, прочитаны как русские",
             Change::Yo => "буква «ё» прочитана как «е»",

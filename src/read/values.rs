@@ -196,7 +196,8 @@ pub fn parse_due(value: &Data, changes: &mut Vec<Change>) -> Result<Option<Naive
     last_day_of_month(year, month).map(Some).ok_or(())
 }
 
-pub fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+/// The last day of a month, `None` outside the years a school calendar can name.
+pub(crate) fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
     if !(1..=12).contains(&month) || !(1900..=2100).contains(&year) {
         return None;
     }

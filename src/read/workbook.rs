@@ -46,7 +46,9 @@ impl Default for Limits {
 /// One sheet's used range, positions absolute (row 0 is the sheet's first row).
 #[derive(Clone)]
 pub struct Sheet {
+    /// The sheet's name as the teacher sees it on its tab: problems name it.
     pub name: String,
+    /// The cells of the used range, as calamine read them.
     pub range: Range<Data>,
 }
 
@@ -78,6 +80,7 @@ impl Sheet {
 /// A workbook read into memory.
 #[derive(Clone)]
 pub struct Workbook {
+    /// The sheets in the workbook's tab order.
     pub sheets: Vec<Sheet>,
 }
 

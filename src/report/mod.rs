@@ -1,12 +1,15 @@
 //! Stage 6, render: the report model of a term and the files written from it. Every number
 //! of every output comes from [`model::ReportModel`]; renderers only lay it out.
 
+#[allow(missing_docs)] // docs pending
 pub mod document;
+#[allow(missing_docs)] // docs pending
 pub mod model;
 pub mod names;
 pub mod output;
 #[cfg(test)]
 mod privacy_properties;
+#[allow(missing_docs)] // docs pending
 pub mod region;
 pub mod region_pages;
 pub mod region_sheets;

@@ -21,6 +21,7 @@ pub struct Words {
 }
 
 impl Words {
+    /// The words of these definitions (the built-in ones and the workspace's own).
     pub fn new(definitions: &Definitions) -> Words {
         Words {
             definitions: definitions.clone(),

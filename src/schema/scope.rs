@@ -7,8 +7,11 @@ use std::fmt;
 pub enum Scope {
     /// One person (`entity` holds the ID); never leaves the school.
     Person,
+    /// One school (`unit` its code): the school's own report and the centre's rows.
     School,
+    /// The schools of one municipality together, as the centre sees them.
     Municipality,
+    /// Every school of the region's register together.
     Region,
 }
 

@@ -8,8 +8,11 @@ use crate::read::text::fold;
 /// (`start` < `mid` < `final`): the latest wave of a year is the largest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Wave {
+    /// Before the support begins: the baseline each later wave is compared with.
     Start,
+    /// Halfway through the year, where a school holds one.
     Mid,
+    /// At the end of the year: progress is measured from `Start` to here.
     Final,
 }
 

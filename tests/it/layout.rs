@@ -301,3 +301,93 @@ fn references_resolve_crate_super_and_groups() {
         ]
     );
 }
+
+/// Modules whose public items are not all documented yet (#15). Each carries
+/// `#[allow(missing_docs)] // docs pending` on its `mod` line; everything else is checked by
+/// the `missing_docs` lint (warned, and CI's clippy denies warnings). The list may only
+/// shrink: document a module, delete its allow and its line here.
+const DOCS_PENDING: &[&str] = &[
+    "definitions",
+    "forms::attendance",
+    "forms::definition",
+    "forms::diagnostic",
+    "forms::passport",
+    "forms::questionnaire",
+    "forms::roster",
+    "forms::route",
+    "forms::spec",
+    "forms::table",
+    "indicators::questionnaires",
+    "package",
+    "problem",
+    "read::error",
+    "report::document",
+    "report::model",
+    "report::region",
+    "report::render::pdf::layout",
+    "report::render::xlsx::sheet",
+    "report::view::card",
+    "report::view::centre",
+    "schema::table",
+    "schema::term",
+    "store::log",
+];
+
+#[test]
+fn modules_without_docs_are_listed_and_the_list_only_shrinks() {
+    const ALLOW: &str = "#[allow(missing_docs)] // docs pending";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut pending = BTreeSet::new();
+    let mut stray = Vec::new();
+    for entry in walkdir::WalkDir::new(&root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+    {
+        let rel = entry.path().strip_prefix(&root).unwrap().with_extension("");
+        let mut module: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().to_string())
+            .collect();
+        if matches!(module.last().map(String::as_str), Some("mod" | "lib")) {
+            module.pop();
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let mut lines = text.lines().enumerate().peekable();
+        while let Some((n, line)) = lines.next() {
+            if !line.contains("allow(missing_docs)") {
+                continue;
+            }
+            let child = lines.peek().and_then(|(_, next)| {
+                let next = next.trim();
+                next.strip_prefix("pub mod ")
+                    .or_else(|| next.strip_prefix("mod "))
+                    .and_then(|m| m.strip_suffix(';'))
+            });
+            match child {
+                Some(name) if line.trim() == ALLOW => {
+                    let mut path = module.clone();
+                    path.push(name.to_string());
+                    pending.insert(path.join("::"));
+                }
+                // Anywhere else (an item, a whole file) the allow would hide new items.
+                _ => stray.push(format!("{}:{}", rel.display(), n + 1)),
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "allow(missing_docs) only as `{ALLOW}` on a `mod` line: {stray:?}"
+    );
+    let listed: BTreeSet<String> = DOCS_PENDING.iter().map(|s| s.to_string()).collect();
+    let new: Vec<_> = pending.difference(&listed).collect();
+    let gone: Vec<_> = listed.difference(&pending).collect();
+    assert!(
+        new.is_empty(),
+        "modules newly exempt from missing_docs (document them instead): {new:?}"
+    );
+    assert!(
+        gone.is_empty(),
+        "modules documented now, delete them from DOCS_PENDING: {gone:?}"
+    );
+}

@@ -50,7 +50,8 @@ pub fn write_frame(df: &DataFrame, out: impl std::io::Write) -> anyhow::Result<(
     Ok(())
 }
 
-pub fn frame_to_parquet(df: &DataFrame) -> anyhow::Result<Vec<u8>> {
+/// `indicators.parquet`: the same long table as `indicators.csv`, typed.
+pub(crate) fn frame_to_parquet(df: &DataFrame) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes).finish(&mut df.clone())?;
     Ok(bytes)

@@ -7,6 +7,7 @@
 pub mod card;
 pub mod chart;
 pub mod font;
+#[allow(missing_docs)] // docs pending
 pub mod layout;
 pub mod panels;
 pub mod rows;
@@ -22,6 +23,7 @@ const NO_DATA: &str = "нет данных";
 
 /// The PDF renderer, with the fonts it measures and embeds.
 pub struct Pdf<'a> {
+    /// The embedded fonts (loaded once per run: they are large).
     pub fonts: &'a Fonts,
 }
 
