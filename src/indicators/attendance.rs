@@ -183,30 +183,66 @@ mod tests {
             attendance: Some(marks),
             ..empty_inputs()
         });
-        assert_close(value(&long, "person", "P1", "att_rate", ""), 200.0 / 3.0);
-        assert_eq!(value(&long, "person", "P1", "att_events", ""), Some(2.0));
-        assert_eq!(value(&long, "person", "P1", "att_hours", ""), Some(3.5));
-        assert_eq!(value(&long, "person", "P2", "att_rate", ""), Some(0.0));
-        // School A pooled: 2 present of 5 marks = 40 %, not the mean of 66.7 and 0.
-        assert_eq!(value(&long, "school", "A", "att_rate", ""), Some(40.0));
-        // Region: 3 of 6 = 50 %.
-        assert_eq!(value(&long, "region", "", "att_rate", ""), Some(50.0));
-        // Persons below 50 %: A has P2 of 2 = 50 %; region 1 of 3.
-        assert_eq!(value(&long, "school", "A", "att_low_pct", ""), Some(50.0));
-        assert_close(value(&long, "region", "", "att_low_pct", ""), 100.0 / 3.0);
-        // Events: A has 3 (one per kind), B 1; region 4.
-        assert_eq!(value(&long, "school", "A", "events", ""), Some(3.0));
-        assert_eq!(value(&long, "school", "A", "events", "семинар"), Some(1.0));
-        assert_eq!(value(&long, "school", "A", "events", "мастер-класс"), None);
-        assert_eq!(value(&long, "region", "", "events", ""), Some(4.0));
-        // Club meetings in Q1 (2 months): A has семинар + заседание клуба = 2 / 2 = 1 a month.
+        assert_close(
+            value(&long, "person", "P1", Indicator::AttRate, ""),
+            200.0 / 3.0,
+        );
         assert_eq!(
-            value(&long, "school", "A", "club_meetings_per_month", ""),
+            value(&long, "person", "P1", Indicator::AttEvents, ""),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&long, "person", "P1", Indicator::AttHours, ""),
+            Some(3.5)
+        );
+        assert_eq!(
+            value(&long, "person", "P2", Indicator::AttRate, ""),
+            Some(0.0)
+        );
+        // School A pooled: 2 present of 5 marks = 40 %, not the mean of 66.7 and 0.
+        assert_eq!(
+            value(&long, "school", "A", Indicator::AttRate, ""),
+            Some(40.0)
+        );
+        // Region: 3 of 6 = 50 %.
+        assert_eq!(
+            value(&long, "region", "", Indicator::AttRate, ""),
+            Some(50.0)
+        );
+        // Persons below 50 %: A has P2 of 2 = 50 %; region 1 of 3.
+        assert_eq!(
+            value(&long, "school", "A", Indicator::AttLowPct, ""),
+            Some(50.0)
+        );
+        assert_close(
+            value(&long, "region", "", Indicator::AttLowPct, ""),
+            100.0 / 3.0,
+        );
+        // Events: A has 3 (one per kind), B 1; region 4.
+        assert_eq!(
+            value(&long, "school", "A", Indicator::Events, ""),
+            Some(3.0)
+        );
+        assert_eq!(
+            value(&long, "school", "A", Indicator::Events, "семинар"),
             Some(1.0)
         );
-        assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(0.0));
         assert_eq!(
-            value(&long, "region", "", "club_meetings_per_month", ""),
+            value(&long, "school", "A", Indicator::Events, "мастер-класс"),
+            None
+        );
+        assert_eq!(value(&long, "region", "", Indicator::Events, ""), Some(4.0));
+        // Club meetings in Q1 (2 months): A has семинар + заседание клуба = 2 / 2 = 1 a month.
+        assert_eq!(
+            value(&long, "school", "A", Indicator::ClubMeetingsPerMonth, ""),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "A", Indicator::ClubNormMet, ""),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&long, "region", "", Indicator::ClubMeetingsPerMonth, ""),
             None
         );
     }
@@ -224,9 +260,12 @@ mod tests {
             ..empty_inputs()
         });
         assert_eq!(
-            value(&long, "school", "A", "club_meetings_per_month", ""),
+            value(&long, "school", "A", Indicator::ClubMeetingsPerMonth, ""),
             Some(2.0)
         );
-        assert_eq!(value(&long, "school", "A", "club_norm_met", ""), Some(1.0));
+        assert_eq!(
+            value(&long, "school", "A", Indicator::ClubNormMet, ""),
+            Some(1.0)
+        );
     }
 }

@@ -291,53 +291,65 @@ mod tests {
             }
         };
         assert_eq!(
-            value(&long, "school", "S", "d_participants", &g("")),
+            value(&long, "school", "S", Indicator::DParticipants, &g("")),
             Some(3.0)
         );
-        assert_eq!(value(&long, "school", "S", "d_absent", &g("")), Some(1.0));
-        assert_eq!(value(&long, "person", "X", "d_score", &g("")), Some(3.0));
-        assert_eq!(value(&long, "person", "X", "d_pct", &g("")), Some(60.0));
-        assert_eq!(value(&long, "person", "Z", "d_pct", &g("")), None);
+        assert_eq!(
+            value(&long, "school", "S", Indicator::DAbsent, &g("")),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "person", "X", Indicator::DScore, &g("")),
+            Some(3.0)
+        );
+        assert_eq!(
+            value(&long, "person", "X", Indicator::DPct, &g("")),
+            Some(60.0)
+        );
+        assert_eq!(value(&long, "person", "Z", Indicator::DPct, &g("")), None);
         // Mean over participants: (60 + 40 + 0) / 3; the absent Z is not a 0.
-        assert_close(value(&long, "school", "S", "d_pct", &g("")), 100.0 / 3.0);
         assert_close(
-            value(&long, "school", "S", "d_level_pct", &g("низкий")),
+            value(&long, "school", "S", Indicator::DPct, &g("")),
+            100.0 / 3.0,
+        );
+        assert_close(
+            value(&long, "school", "S", Indicator::DLevelPct, &g("низкий")),
             200.0 / 3.0,
         );
         assert_close(
-            value(&long, "school", "S", "d_level_pct", &g("средний")),
+            value(&long, "school", "S", Indicator::DLevelPct, &g("средний")),
             100.0 / 3.0,
         );
         assert_eq!(
-            value(&long, "school", "S", "d_level_pct", &g("высокий")),
+            value(&long, "school", "S", Indicator::DLevelPct, &g("высокий")),
             Some(0.0)
         );
         assert_close(
-            value(&long, "school", "S", "d_task_pct", &g("1")),
+            value(&long, "school", "S", Indicator::DTaskPct, &g("1")),
             100.0 / 3.0,
         );
         assert_eq!(
-            value(&long, "school", "S", "d_task_pct", &g("2")),
+            value(&long, "school", "S", Indicator::DTaskPct, &g("2")),
             Some(50.0)
         );
         assert_close(
-            value(&long, "school", "S", "d_task_pct", &g("3")),
+            value(&long, "school", "S", Indicator::DTaskPct, &g("3")),
             50.0 / 3.0,
         );
         assert_close(
-            value(&long, "person", "Y", "d_topic_pct", &g("Т1")),
+            value(&long, "person", "Y", Indicator::DTopicPct, &g("Т1")),
             100.0 / 3.0,
         );
         assert_close(
-            value(&long, "school", "S", "d_topic_pct", &g("Т1")),
+            value(&long, "school", "S", Indicator::DTopicPct, &g("Т1")),
             (100.0 + 100.0 / 3.0) / 3.0,
         );
         assert_close(
-            value(&long, "school", "S", "d_deficit_pct", &g("Т1")),
+            value(&long, "school", "S", Indicator::DDeficitPct, &g("Т1")),
             200.0 / 3.0,
         );
         assert_close(
-            value(&long, "school", "S", "d_deficit_pct", &g("Т2")),
+            value(&long, "school", "S", Indicator::DDeficitPct, &g("Т2")),
             200.0 / 3.0,
         );
     }
@@ -391,19 +403,43 @@ mod tests {
         };
         let long = compute_for(inputs, "2025/2026 Q4");
         assert_eq!(
-            value(&long, "person", "X", "d_progress", "ОГЭ математика/final"),
+            value(
+                &long,
+                "person",
+                "X",
+                Indicator::DProgress,
+                "ОГЭ математика/final"
+            ),
             Some(40.0)
         );
         assert_eq!(
-            value(&long, "person", "Y", "d_progress", "ОГЭ математика/final"),
+            value(
+                &long,
+                "person",
+                "Y",
+                Indicator::DProgress,
+                "ОГЭ математика/final"
+            ),
             None
         );
         assert_eq!(
-            value(&long, "school", "S", "d_progress", "ОГЭ математика/final"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::DProgress,
+                "ОГЭ математика/final"
+            ),
             Some(40.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "d_absent", "ОГЭ математика/final"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::DAbsent,
+                "ОГЭ математика/final"
+            ),
             Some(1.0)
         );
     }

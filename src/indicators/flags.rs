@@ -202,45 +202,81 @@ mod tests {
             route: Some(route),
             ..empty_inputs()
         });
-        assert_eq!(value(&long, "school", "A", "forms_expected", ""), Some(3.0));
-        assert_eq!(value(&long, "school", "B", "forms_received", ""), Some(1.0));
         assert_eq!(
-            value(&long, "school", "A", "completeness_pct", ""),
+            value(&long, "school", "A", Indicator::FormsExpected, ""),
+            Some(3.0)
+        );
+        assert_eq!(
+            value(&long, "school", "B", Indicator::FormsReceived, ""),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "A", Indicator::CompletenessPct, ""),
             Some(100.0)
         );
         assert_close(
-            value(&long, "school", "B", "completeness_pct", ""),
+            value(&long, "school", "B", Indicator::CompletenessPct, ""),
             100.0 / 3.0,
         );
         // Pooled: 4 received of 6 expected; 1 of 2 schools sent everything.
         assert_close(
-            value(&long, "municipality", "М1", "completeness_pct", ""),
+            value(&long, "municipality", "М1", Indicator::CompletenessPct, ""),
             200.0 / 3.0,
         );
         assert_eq!(
-            value(&long, "municipality", "М1", "schools_reporting_pct", ""),
+            value(
+                &long,
+                "municipality",
+                "М1",
+                Indicator::SchoolsReportingPct,
+                ""
+            ),
             Some(50.0)
         );
         assert_eq!(
-            value(&long, "school", "A", "schools_reporting_pct", ""),
+            value(&long, "school", "A", Indicator::SchoolsReportingPct, ""),
             None
         );
-        assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(0.0));
-        assert_eq!(value(&long, "school", "B", "support_flag", ""), Some(1.0));
         assert_eq!(
-            value(&long, "school", "B", "support_flag", "att_rate"),
+            value(&long, "school", "A", Indicator::SupportFlag, ""),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&long, "school", "B", Indicator::SupportFlag, ""),
             Some(1.0)
         );
         assert_eq!(
-            value(&long, "school", "B", "support_flag", "completeness_pct"),
+            value(
+                &long,
+                "school",
+                "B",
+                Indicator::SupportFlag,
+                Indicator::AttRate.code()
+            ),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(
+                &long,
+                "school",
+                "B",
+                Indicator::SupportFlag,
+                Indicator::CompletenessPct.code()
+            ),
             Some(1.0)
         );
         // B has no routes: no data does not fire its own condition.
         assert_eq!(
-            value(&long, "school", "B", "support_flag", "r_done_pct"),
+            value(
+                &long,
+                "school",
+                "B",
+                Indicator::SupportFlag,
+                Indicator::RDonePct.code()
+            ),
             None
         );
-        assert_eq!(value(&long, "region", "", "support_flag", ""), None);
+        assert_eq!(value(&long, "region", "", Indicator::SupportFlag, ""), None);
     }
 
     #[test]
@@ -264,9 +300,18 @@ mod tests {
             ..empty_inputs()
         });
         assert_eq!(
-            value(&long, "school", "A", "support_flag", "d_pct"),
+            value(
+                &long,
+                "school",
+                "A",
+                Indicator::SupportFlag,
+                Indicator::DPct.code()
+            ),
             Some(1.0)
         );
-        assert_eq!(value(&long, "school", "A", "support_flag", ""), Some(1.0));
+        assert_eq!(
+            value(&long, "school", "A", Indicator::SupportFlag, ""),
+            Some(1.0)
+        );
     }
 }

@@ -49,9 +49,9 @@ proptest! {
         let long = compute_with(inputs.clone());
         assert_same_rows(&long, &compute_by_school(inputs, &["S0", "S1", "S2", "S3"]));
         for (muni, (present, all)) in &sums {
-            assert_close(value(&long, "municipality", muni, "att_rate", ""), present / all * 100.0);
+            assert_close(value(&long, "municipality", muni, Indicator::AttRate, ""), present / all * 100.0);
         }
-        assert_close(value(&long, "region", "", "att_rate", ""), region.0 / region.1 * 100.0);
+        assert_close(value(&long, "region", "", Indicator::AttRate, ""), region.0 / region.1 * 100.0);
         assert_shares_are_percentages(&long);
     }
 

@@ -561,32 +561,53 @@ mod tests {
         });
         let g = |c: &str| format!("tutor-competency/start/{c}");
         assert_close(
-            value(&long, "person", "A", "q_score", &g("К1")),
+            value(&long, "person", "A", Indicator::QScore, &g("К1")),
             250.0 / 3.0,
         );
-        assert_eq!(value(&long, "person", "A", "q_score", &g("К2")), None);
+        assert_eq!(
+            value(&long, "person", "A", Indicator::QScore, &g("К2")),
+            None
+        );
         assert_close(
-            value(&long, "person", "A", "q_score", &g("К3")),
+            value(&long, "person", "A", Indicator::QScore, &g("К3")),
             100.0 / 3.0,
         );
         assert_close(
-            value(&long, "person", "A", "q_index", "tutor-competency/start"),
+            value(
+                &long,
+                "person",
+                "A",
+                Indicator::QIndex,
+                "tutor-competency/start",
+            ),
             (250.0 / 3.0 + 100.0 / 3.0) / 2.0,
         );
         assert_eq!(
-            value(&long, "person", "B", "q_index", "tutor-competency/start"),
+            value(
+                &long,
+                "person",
+                "B",
+                Indicator::QIndex,
+                "tutor-competency/start"
+            ),
             Some(50.0)
         );
         assert_close(
-            value(&long, "school", "S", "q_score", &g("К1")),
+            value(&long, "school", "S", Indicator::QScore, &g("К1")),
             125.0 / 3.0,
         );
         assert_eq!(
-            value(&long, "school", "S", "q_score", &g("К2")),
+            value(&long, "school", "S", Indicator::QScore, &g("К2")),
             Some(100.0)
         );
         assert_close(
-            value(&long, "school", "S", "q_index", "tutor-competency/start"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::QIndex,
+                "tutor-competency/start",
+            ),
             (175.0 / 3.0 + 50.0) / 2.0,
         );
         assert_eq!(
@@ -594,32 +615,38 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_respondents",
+                Indicator::QRespondents,
                 "tutor-competency/start"
             ),
             Some(2.0)
         );
         // К1 levels: A 83.3 высокий, B 0 низкий; every level listed, 0 included.
         assert_eq!(
-            value(&long, "school", "S", "q_level_pct", &g("К1/низкий")),
+            value(&long, "school", "S", Indicator::QLevelPct, &g("К1/низкий")),
             Some(50.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "q_level_pct", &g("К1/средний")),
+            value(&long, "school", "S", Indicator::QLevelPct, &g("К1/средний")),
             Some(0.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "q_level_pct", &g("К1/высокий")),
+            value(&long, "school", "S", Indicator::QLevelPct, &g("К1/высокий")),
             Some(50.0)
         );
         // К2: only B has a score.
         assert_eq!(
-            value(&long, "school", "S", "q_level_pct", &g("К2/высокий")),
+            value(&long, "school", "S", Indicator::QLevelPct, &g("К2/высокий")),
             Some(100.0)
         );
         // No progress without a final wave.
         assert_eq!(
-            value(&long, "school", "S", "q_progress", "tutor-competency/final"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::QProgress,
+                "tutor-competency/final"
+            ),
             None
         );
     }
@@ -652,7 +679,7 @@ mod tests {
                 &long,
                 "person",
                 "A",
-                "q_progress",
+                Indicator::QProgress,
                 "tutor-competency/final/К1",
             ),
             100.0 - 250.0 / 3.0,
@@ -662,7 +689,7 @@ mod tests {
                 &long,
                 "person",
                 "B",
-                "q_progress",
+                Indicator::QProgress,
                 "tutor-competency/final/К1",
             ),
             100.0 / 9.0,
@@ -672,17 +699,29 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_progress",
+                Indicator::QProgress,
                 "tutor-competency/final/К1",
             ),
             (100.0 - 250.0 / 3.0 + 100.0 / 9.0) / 2.0,
         );
         assert_close(
-            value(&long, "person", "A", "q_progress", "tutor-competency/final"),
+            value(
+                &long,
+                "person",
+                "A",
+                Indicator::QProgress,
+                "tutor-competency/final",
+            ),
             100.0 - 175.0 / 3.0,
         );
         assert_close(
-            value(&long, "person", "B", "q_progress", "tutor-competency/final"),
+            value(
+                &long,
+                "person",
+                "B",
+                Indicator::QProgress,
+                "tutor-competency/final",
+            ),
             100.0 / 9.0 - 50.0,
         );
         assert_eq!(
@@ -690,7 +729,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_improved_pct",
+                Indicator::QImprovedPct,
                 "tutor-competency/final"
             ),
             Some(50.0)
@@ -700,7 +739,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_declined_pct",
+                Indicator::QDeclinedPct,
                 "tutor-competency/final"
             ),
             Some(50.0)
@@ -711,14 +750,20 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_progress",
+                Indicator::QProgress,
                 "tutor-competency/final/К2"
             ),
             None
         );
         // The start wave belongs to Q1: nothing of it is reported in Q4.
         assert_eq!(
-            value(&long, "school", "S", "q_index", "tutor-competency/start"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::QIndex,
+                "tutor-competency/start"
+            ),
             None
         );
     }
@@ -772,7 +817,13 @@ mod tests {
             "2025/2026 Q4",
         );
         assert_close(
-            value(&long, "person", "P", "q_progress", "tutor-competency/final"),
+            value(
+                &long,
+                "person",
+                "P",
+                Indicator::QProgress,
+                "tutor-competency/final",
+            ),
             0.0,
         );
         // One of three rose, one fell, P neither.
@@ -781,7 +832,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_improved_pct",
+                Indicator::QImprovedPct,
                 "tutor-competency/final"
             ),
             Some(100.0 / 3.0)
@@ -791,7 +842,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_declined_pct",
+                Indicator::QDeclinedPct,
                 "tutor-competency/final"
             ),
             Some(100.0 / 3.0)
@@ -833,7 +884,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_difficulty_pct",
+                Indicator::QDifficultyPct,
                 "gia-difficulties/start/Д1"
             ),
             Some(50.0)
@@ -843,7 +894,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_difficulty_pct",
+                Indicator::QDifficultyPct,
                 "gia-difficulties/start/Д2"
             ),
             Some(100.0)
@@ -853,13 +904,19 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_level_pct",
+                Indicator::QLevelPct,
                 "gia-difficulties/start/Д1/низкий"
             ),
             None
         );
         assert_close(
-            value(&long, "school", "S", "q_yes_pct", "tutor-feedback/start/П1"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::QYesPct,
+                "tutor-feedback/start/П1",
+            ),
             200.0 / 3.0,
         );
         assert_eq!(
@@ -867,7 +924,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_respondents",
+                Indicator::QRespondents,
                 "tutor-feedback/start"
             ),
             Some(3.0)
@@ -891,15 +948,15 @@ mod tests {
         });
         let g = |o: &str| format!("student-interest/start/И1/{o}");
         assert_eq!(
-            value(&long, "school", "S", "q_option_pct", &g("спорт")),
+            value(&long, "school", "S", Indicator::QOptionPct, &g("спорт")),
             Some(100.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "q_option_pct", &g("чтение")),
+            value(&long, "school", "S", Indicator::QOptionPct, &g("чтение")),
             Some(50.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "q_option_pct", &g("музыка")),
+            value(&long, "school", "S", Indicator::QOptionPct, &g("музыка")),
             Some(0.0)
         );
         assert_eq!(
@@ -907,7 +964,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_option_pct",
+                Indicator::QOptionPct,
                 "student-interest/start/У1/отлично"
             ),
             Some(100.0)
@@ -917,7 +974,7 @@ mod tests {
                 &long,
                 "school",
                 "S",
-                "q_option_pct",
+                Indicator::QOptionPct,
                 "student-interest/start/У1/хорошо"
             ),
             Some(0.0)

@@ -106,37 +106,52 @@ mod tests {
             roster: Some(roster),
             ..empty_inputs()
         });
-        assert_eq!(value(&long, "school", "A", "participants", ""), Some(5.0));
         assert_eq!(
-            value(&long, "school", "A", "participants", "наставник"),
+            value(&long, "school", "A", Indicator::Participants, ""),
+            Some(5.0)
+        );
+        assert_eq!(
+            value(&long, "school", "A", Indicator::Participants, "наставник"),
             Some(2.0)
         );
-        assert_eq!(value(&long, "school", "A", "participants", "педагог"), None);
-        assert_eq!(value(&long, "region", "", "participants", ""), Some(9.0));
+        assert_eq!(
+            value(&long, "school", "A", Indicator::Participants, "педагог"),
+            None
+        );
+        assert_eq!(
+            value(&long, "region", "", Indicator::Participants, ""),
+            Some(9.0)
+        );
         // A: 1 of 2 mentors linked = 50 %; B: 1 of 1 = 100 %; region pooled: 2 of 3.
         assert_eq!(
-            value(&long, "school", "A", "mentors_with_tutor_pct", ""),
+            value(&long, "school", "A", Indicator::MentorsWithTutorPct, ""),
             Some(50.0)
         );
         assert_eq!(
-            value(&long, "school", "B", "mentors_with_tutor_pct", ""),
+            value(&long, "school", "B", Indicator::MentorsWithTutorPct, ""),
             Some(100.0)
         );
         assert_close(
-            value(&long, "region", "", "mentors_with_tutor_pct", ""),
+            value(&long, "region", "", Indicator::MentorsWithTutorPct, ""),
             200.0 / 3.0,
         );
         // A: 2 valid links / 1 tutor; B: 2 / 2; region: 4 / 3.
         assert_eq!(
-            value(&long, "school", "A", "tutorants_per_tutor", ""),
+            value(&long, "school", "A", Indicator::TutorantsPerTutor, ""),
             Some(2.0)
         );
         assert_eq!(
-            value(&long, "school", "B", "tutorants_per_tutor", ""),
+            value(&long, "school", "B", Indicator::TutorantsPerTutor, ""),
             Some(1.0)
         );
         assert_close(
-            value(&long, "municipality", "М1", "tutorants_per_tutor", ""),
+            value(
+                &long,
+                "municipality",
+                "М1",
+                Indicator::TutorantsPerTutor,
+                "",
+            ),
             4.0 / 3.0,
         );
     }

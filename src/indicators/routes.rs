@@ -218,36 +218,75 @@ mod tests {
             route: Some(frame(&routes())),
             ..empty_inputs()
         });
-        assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(4.0));
-        assert_close(value(&long, "person", "R1", "r_done_pct", ""), 200.0 / 3.0);
-        assert_eq!(value(&long, "person", "R1", "r_overdue", ""), Some(1.0));
         assert_eq!(
-            value(&long, "person", "R1", "r_achievements", ""),
+            value(&long, "person", "R1", Indicator::RItems, ""),
+            Some(4.0)
+        );
+        assert_close(
+            value(&long, "person", "R1", Indicator::RDonePct, ""),
+            200.0 / 3.0,
+        );
+        assert_eq!(
+            value(&long, "person", "R1", Indicator::ROverdue, ""),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "person", "R1", Indicator::RAchievements, ""),
             Some(2.0)
         );
         assert_eq!(
-            value(&long, "person", "R1", "r_achievements", "муниципальный"),
+            value(
+                &long,
+                "person",
+                "R1",
+                Indicator::RAchievements,
+                "муниципальный"
+            ),
             Some(1.0)
         );
-        assert_eq!(value(&long, "person", "R2", "r_done_pct", ""), Some(0.0));
         assert_eq!(
-            value(&long, "person", "R2", "r_achievements", ""),
+            value(&long, "person", "R2", Indicator::RDonePct, ""),
+            Some(0.0)
+        );
+        assert_eq!(
+            value(&long, "person", "R2", Indicator::RAchievements, ""),
             Some(0.0)
         );
         // School pooled: 2 done of 4 counted.
-        assert_eq!(value(&long, "school", "S", "r_items", ""), Some(5.0));
-        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(50.0));
-        assert_eq!(value(&long, "school", "S", "r_achievements", ""), Some(2.0));
         assert_eq!(
-            value(&long, "school", "S", "r_achievements", "школьный"),
+            value(&long, "school", "S", Indicator::RItems, ""),
+            Some(5.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", Indicator::RDonePct, ""),
+            Some(50.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", Indicator::RAchievements, ""),
+            Some(2.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", Indicator::RAchievements, "школьный"),
             Some(1.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "r_achievements", "региональный"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::RAchievements,
+                "региональный"
+            ),
             None
         );
         assert_eq!(
-            value(&long, "school", "S", "r_owners_with_achievement_pct", ""),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::ROwnersWithAchievementPct,
+                ""
+            ),
             Some(50.0)
         );
     }
@@ -261,13 +300,28 @@ mod tests {
             },
             "2025/2026 Q4",
         );
-        assert_eq!(value(&long, "person", "R1", "r_items", ""), Some(1.0));
-        assert_eq!(value(&long, "person", "R1", "r_done_pct", ""), Some(100.0));
+        assert_eq!(
+            value(&long, "person", "R1", Indicator::RItems, ""),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "person", "R1", Indicator::RDonePct, ""),
+            Some(100.0)
+        );
         // R2's route came in Q1 only: its stale «не выполнено» item is not counted in Q4.
-        assert_eq!(value(&long, "person", "R2", "r_items", ""), None);
-        assert_eq!(value(&long, "school", "S", "r_items", ""), Some(1.0));
-        assert_eq!(value(&long, "school", "S", "r_done_pct", ""), Some(100.0));
-        assert_eq!(value(&long, "school", "S", "r_overdue", ""), Some(0.0));
+        assert_eq!(value(&long, "person", "R2", Indicator::RItems, ""), None);
+        assert_eq!(
+            value(&long, "school", "S", Indicator::RItems, ""),
+            Some(1.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", Indicator::RDonePct, ""),
+            Some(100.0)
+        );
+        assert_eq!(
+            value(&long, "school", "S", Indicator::ROverdue, ""),
+            Some(0.0)
+        );
     }
 
     #[test]
@@ -304,17 +358,32 @@ mod tests {
             .unwrap();
         assert_eq!(routes.height(), 0, "{routes}");
         // Expected roster, attendance, route: two of three received.
-        assert_eq!(value(&long, "school", "S", "forms_received", ""), Some(2.0));
+        assert_eq!(
+            value(&long, "school", "S", Indicator::FormsReceived, ""),
+            Some(2.0)
+        );
         assert_close(
-            value(&long, "school", "S", "completeness_pct", ""),
+            value(&long, "school", "S", Indicator::CompletenessPct, ""),
             200.0 / 3.0,
         );
         assert_eq!(
-            value(&long, "school", "S", "support_flag", "completeness_pct"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::SupportFlag,
+                Indicator::CompletenessPct.code()
+            ),
             Some(1.0)
         );
         assert_eq!(
-            value(&long, "school", "S", "support_flag", "r_done_pct"),
+            value(
+                &long,
+                "school",
+                "S",
+                Indicator::SupportFlag,
+                Indicator::RDonePct.code()
+            ),
             None
         );
     }

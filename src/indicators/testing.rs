@@ -7,6 +7,7 @@ pub use super::Inputs;
 use super::{Settings, combine, compute, compute_schools};
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
+pub use crate::schema::Indicator;
 use crate::schema::Term;
 
 #[derive(Clone)]
@@ -208,7 +209,7 @@ pub fn value(
     long: &DataFrame,
     scope: &str,
     key: &str,
-    indicator: &str,
+    indicator: Indicator,
     group: &str,
 ) -> Option<f64> {
     let key_column = match scope {
@@ -223,7 +224,7 @@ pub fn value(
             col("scope")
                 .eq(lit(scope))
                 .and(col(key_column).eq(lit(key)))
-                .and(col("indicator").eq(lit(indicator)))
+                .and(col("indicator").eq(lit(indicator.code())))
                 .and(col("group").eq(lit(group))),
         )
         .collect()

@@ -10,7 +10,7 @@ use polars::prelude::*;
 use crate::config::{Config, Thresholds};
 use crate::definitions::Definitions;
 use crate::indicators::{self, Inputs, Settings, of_term};
-use crate::schema::Term;
+use crate::schema::{Indicator, Term};
 use crate::store::Store;
 use crate::store::log::Entry;
 
@@ -387,14 +387,20 @@ impl ReportModel {
     }
 
     /// A school-scope value (`entity` empty), or a person's value.
-    pub fn value(&self, school: &str, entity: &str, indicator: &str, group: &str) -> Option<f64> {
+    pub fn value(
+        &self,
+        school: &str,
+        entity: &str,
+        indicator: Indicator,
+        group: &str,
+    ) -> Option<f64> {
         let scope = if entity.is_empty() {
             "school"
         } else {
             "person"
         };
         self.values
-            .get(&key([scope, school, entity, indicator, group]))
+            .get(&key([scope, school, entity, indicator.code(), group]))
             .copied()
     }
 
@@ -410,8 +416,8 @@ impl ReportModel {
     }
 
     /// A school-scope value in each term of the year trend, `None` where it has none.
-    pub fn trend_of(&self, school: &str, indicator: &str, group: &str) -> Vec<Option<f64>> {
-        let key = key(["school", school, "", indicator, group]);
+    pub fn trend_of(&self, school: &str, indicator: Indicator, group: &str) -> Vec<Option<f64>> {
+        let key = key(["school", school, "", indicator.code(), group]);
         self.trend_values
             .iter()
             .map(|values| values.get(&key).copied())
@@ -459,9 +465,9 @@ impl ReportModel {
     }
 
     /// The school-scope value of the comparison term.
-    pub fn previous(&self, school: &str, indicator: &str, group: &str) -> Option<f64> {
+    pub fn previous(&self, school: &str, indicator: Indicator, group: &str) -> Option<f64> {
         self.previous
-            .get(&key(["school", school, "", indicator, group]))
+            .get(&key(["school", school, "", indicator.code(), group]))
             .copied()
     }
 

@@ -427,7 +427,7 @@ proptest! {
             for end in [number(&row[3]), number(&row[7])].into_iter().flatten() {
                 let schools: Vec<&RegisteredSchool> = register.iter().filter(|s| scope == "region" || s.municipality == unit).collect();
                 prop_assert!(
-                    schools.iter().any(|s| model.value(&s.code, "", ind.code(), &group) == Some(end) && persons.enough(1, "school", &s.code, ind.code(), &group, k)),
+                    schools.iter().any(|s| model.value(&s.code, "", ind, &group) == Some(end) && persons.enough(1, "school", &s.code, ind.code(), &group, k)),
                     "Разброс школ: {end} is no shown school's figure: {row:?}"
                 );
             }

@@ -399,7 +399,7 @@ fn cell(
     let (shown, previous) = match school {
         Some(code) => (
             school_cell(model, code, indicator, group),
-            model.previous(code, indicator.code(), group),
+            model.previous(code, indicator, group),
         ),
         None => (
             unit_cell(model, municipality, indicator, group),
@@ -762,7 +762,7 @@ mod tests {
         assert_eq!(got, want);
         for r in &att.ranked {
             assert_eq!(
-                model.value(&r.school.code, "", "att_rate", ""),
+                model.value(&r.school.code, "", Indicator::AttRate, ""),
                 Some(r.value),
                 "the rank's figure is the school's own"
             );
@@ -854,9 +854,9 @@ mod tests {
             ]
         );
         // S13's three persons are withheld in each term of the trend, as in the term.
-        assert_eq!(model.trend_of("S13", "att_rate", ""), [None, None]);
+        assert_eq!(model.trend_of("S13", Indicator::AttRate, ""), [None, None]);
         assert_eq!(
-            model.trend_of("S01", "att_rate", ""),
+            model.trend_of("S01", Indicator::AttRate, ""),
             [Some(25.0), Some(30.0)]
         );
         let m3 = &region.municipalities[2];

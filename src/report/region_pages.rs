@@ -243,7 +243,7 @@ fn distribution(model: &ReportModel, d: &Distribution) -> Section {
         .iter()
         .map(|r| {
             let change = model
-                .previous(&r.school.code, d.indicator.code(), &d.group)
+                .previous(&r.school.code, d.indicator, &d.group)
                 .map(|p| names::change(d.indicator, r.value - p));
             vec![
                 format!("{} из {}", r.rank, d.ranked.len()),

@@ -142,7 +142,7 @@ fn weakest(model: &ReportModel, region: &Region) -> Section {
     for d in &region.distributions {
         for w in d.weakest() {
             let change = model
-                .previous(&w.school.code, d.indicator.code(), &d.group)
+                .previous(&w.school.code, d.indicator, &d.group)
                 .map(|p| w.value - p);
             list.rows.push(vec![
                 text(&d.title),

@@ -380,7 +380,7 @@ impl Details {
             values,
             groups,
             school: school.clone(),
-            school_rate: model.value(code, "", "att_rate", ""),
+            school_rate: model.value(code, "", Indicator::AttRate, ""),
             term,
         })
     }

@@ -85,10 +85,7 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
 /// One school's figure as shown by the centre: suppressed figures were taken out of the
 /// model when it was built ([`crate::privacy::suppress`]), so only the mark is left to show.
 pub fn school_cell(model: &ReportModel, school: &str, indicator: Indicator, group: &str) -> Shown {
-    match (
-        model.value(school, "", indicator.code(), group),
-        model.small_cell,
-    ) {
+    match (model.value(school, "", indicator, group), model.small_cell) {
         (Some(v), _) => Shown::Value(v),
         (None, Some(k)) if model.is_suppressed("school", school, indicator.code(), group) => {
             Shown::Suppressed(k)
@@ -230,17 +227,21 @@ impl CentreView {
         let columns = key_columns(model);
         let mut ranked: Vec<RegisteredSchool> = register
             .iter()
-            .filter(|s| model.value(&s.code, "", "completeness_pct", "").is_some())
+            .filter(|s| {
+                model
+                    .value(&s.code, "", Indicator::CompletenessPct, "")
+                    .is_some()
+            })
             .cloned()
             .collect();
         let unflagged = |s: &RegisteredSchool| {
             model
-                .value(&s.code, "", "support_flag", "")
+                .value(&s.code, "", Indicator::SupportFlag, "")
                 .is_none_or(|v| v < 1.0)
         };
         let att = |s: &RegisteredSchool| {
             model
-                .value(&s.code, "", "att_rate", "")
+                .value(&s.code, "", Indicator::AttRate, "")
                 .unwrap_or(f64::INFINITY)
         };
         ranked.sort_by(|a, b| {
@@ -521,7 +522,7 @@ fn schools_sheet(model: &ReportModel, view: &CentreView) -> Section {
             let now = school_cell(model, &s.code, ind, group);
             cells.push(shown(now, ind));
             let change = match now {
-                Shown::Value(v) => model.previous(&s.code, ind.code(), group).map(|p| v - p),
+                Shown::Value(v) => model.previous(&s.code, ind, group).map(|p| v - p),
                 _ => None,
             };
             cells.push(Cell::Value(change, change_unit(ind)));

@@ -34,8 +34,8 @@ impl ReportModel {
     pub fn key_figures(&self, school: &str) -> Vec<Figure> {
         let mut figures = Vec::new();
         let mut add = |label: String, code: Indicator, group: &str| {
-            if let Some(value) = self.value(school, "", code.code(), group) {
-                let previous = self.previous(school, code.code(), group);
+            if let Some(value) = self.value(school, "", code, group) {
+                let previous = self.previous(school, code, group);
                 figures.push(Figure {
                     label,
                     code,
@@ -79,7 +79,7 @@ impl ReportModel {
         self.key_figures(school)
             .into_iter()
             .map(|f| {
-                let values = self.trend_of(school, f.code.code(), &f.group);
+                let values = self.trend_of(school, f.code, &f.group);
                 let known: Vec<f64> = values.iter().flatten().copied().collect();
                 let change = match known.as_slice() {
                     [first, .., last] => Some(last - first),
@@ -173,7 +173,7 @@ impl ReportModel {
         // A club sentence only where a club exists: club meetings in the journals or a
         // club questionnaire; a school without either simply has no club to judge.
         let has_club = self
-            .value(school, "", "club_meetings_per_month", "")
+            .value(school, "", Indicator::ClubMeetingsPerMonth, "")
             .is_some_and(|v| v > 0.0)
             || self.rows(school, "school", "q_").is_ok_and(|rows| {
                 strings(&rows, "group")
@@ -181,7 +181,7 @@ impl ReportModel {
                     .any(|g| g.starts_with(CLUB_QUESTIONNAIRE))
             });
         if let Some(v) = self
-            .value(school, "", "club_norm_met", "")
+            .value(school, "", Indicator::ClubNormMet, "")
             .filter(|_| has_club)
         {
             if v >= 1.0 {
@@ -203,14 +203,17 @@ impl ReportModel {
                 ));
             }
         }
-        if let Some(v) = self.value(school, "", "r_overdue", "").filter(|v| *v > 0.0) {
+        if let Some(v) = self
+            .value(school, "", Indicator::ROverdue, "")
+            .filter(|v| *v > 0.0)
+        {
             difficulties.push(format!(
                 "Просрочено шагов индивидуальных маршрутов: {}.",
                 names::number(v, 0)
             ));
         }
         if let Some(v) = self
-            .value(school, "", "completeness_pct", "")
+            .value(school, "", Indicator::CompletenessPct, "")
             .filter(|v| comparable_value(*v) < 100.0)
         {
             difficulties.push(format!(
@@ -233,7 +236,7 @@ impl ReportModel {
         crate::indicators::flags::REASONS
             .iter()
             .filter(|reason| {
-                self.value(school, "", Indicator::SupportFlag.code(), reason.code())
+                self.value(school, "", Indicator::SupportFlag, reason.code())
                     .is_some_and(|v| v >= 1.0)
             })
             .map(|reason| self.flag_reason(school, *reason))
@@ -254,12 +257,12 @@ impl ReportModel {
         match reason {
             Indicator::AttRate => below(
                 "посещаемость",
-                self.value(school, "", reason.code(), ""),
+                self.value(school, "", reason, ""),
                 t.support_att_rate,
             ),
             Indicator::RDonePct => below(
                 "выполнение маршрутов",
-                self.value(school, "", reason.code(), ""),
+                self.value(school, "", reason, ""),
                 t.support_r_done_pct,
             ),
             Indicator::DPct => {

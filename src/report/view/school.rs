@@ -256,10 +256,7 @@ fn person_value(
     indicator: Indicator,
     group: &str,
 ) -> Cell {
-    Cell::Value(
-        model.value(code, id, indicator.code(), group),
-        indicator.unit(),
-    )
+    Cell::Value(model.value(code, id, indicator, group), indicator.unit())
 }
 
 /// The printed lists of students and of staff with their main figures, those with persons.
@@ -304,7 +301,7 @@ fn persons_printed(model: &ReportModel, code: &str) -> Vec<Section> {
         if roles[i] == "обучающийся" {
             let diagnostic = Cell::Value(
                 diag.as_deref()
-                    .and_then(|g| model.value(code, &ids[i], "d_pct", g)),
+                    .and_then(|g| model.value(code, &ids[i], Indicator::DPct, g)),
                 Unit::Percent,
             );
             students.rows.push(vec![
@@ -517,12 +514,12 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
         strings(&people, "tutor_id"),
     );
     let (indicator, label) = if students {
-        ("d_pct", "Диагностика")
+        (Indicator::DPct, "Диагностика")
     } else {
-        ("q_index", "Анкета")
+        (Indicator::QIndex, "Анкета")
     };
     let groups: Vec<String> = model
-        .rows(code, "school", indicator)
+        .rows(code, "school", indicator.code())
         .map(|df| strings(&df, "group"))
         .unwrap_or_default()
         .into_iter()
@@ -558,7 +555,7 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
     }
     let mut table = Table::new(columns);
     for i in (0..ids.len()).filter(|&i| (roles[i] == "обучающийся") == students) {
-        let v = |ind: &str, unit: Unit| Cell::Value(model.value(code, &ids[i], ind, ""), unit);
+        let v = |ind: Indicator| person_value(model, code, &ids[i], ind, "");
         let mut cells = vec![
             text(ids[i].clone()),
             text(full[i].clone()),
@@ -572,13 +569,13 @@ fn person_sheet(model: &ReportModel, code: &str, title: &str, students: bool) ->
             } else {
                 subjects[i].clone()
             }),
-            v("att_rate", Unit::Percent),
-            v("att_events", Unit::Count),
-            v("att_hours", Unit::Number),
-            v("r_items", Unit::Count),
-            v("r_done_pct", Unit::Percent),
-            v("r_overdue", Unit::Count),
-            v("r_achievements", Unit::Count),
+            v(Indicator::AttRate),
+            v(Indicator::AttEvents),
+            v(Indicator::AttHours),
+            v(Indicator::RItems),
+            v(Indicator::RDonePct),
+            v(Indicator::ROverdue),
+            v(Indicator::RAchievements),
         ];
         cells.extend(
             groups
@@ -650,7 +647,7 @@ fn indicator_table(model: &ReportModel, code: &str, prefixes: &[&str]) -> Table 
                 continue;
             };
             let unit = indicator.unit();
-            let before = model.previous(code, &ind, &group);
+            let before = model.previous(code, indicator, &group);
             table.rows.push(vec![
                 text(indicator.russian()),
                 text(model.words.path(&group)),
