@@ -253,7 +253,10 @@ fn synthetic(schools: usize) -> Inputs {
                 "tutor-competency",
                 "start",
             )
-            .with_column(lit(NULL).cast(DataType::String).alias("value_text")),
+            .with_columns([
+                lit(NULL).cast(DataType::String).alias("value_text"),
+                lit(1i64).alias("form_version"),
+            ]),
         ),
         diag_tasks: Some(frame(
             vec![

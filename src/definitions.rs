@@ -122,10 +122,13 @@ impl Questionnaire {
     }
 }
 
-/// All questionnaires known to a run, by code.
+/// All questionnaires known to a run, by code: the current definition of each, and the
+/// earlier versions the workspace kept when their first answers arrived.
 #[derive(Debug, Clone, Default)]
 pub struct Definitions {
     by_code: BTreeMap<String, Questionnaire>,
+    /// Kept versions by folded code and version (the current one may be among them).
+    kept: BTreeMap<(String, i64), Questionnaire>,
 }
 
 impl Definitions {
@@ -158,6 +161,153 @@ impl Definitions {
     pub fn codes(&self) -> Vec<&str> {
         self.by_code.values().map(|q| q.code.as_str()).collect()
     }
+
+    /// Adds a kept version of a questionnaire (the copy made when its first answers arrived).
+    pub fn keep(&mut self, q: Questionnaire) {
+        self.kept.insert((fold(&q.code), q.version), q);
+    }
+
+    /// The kept copy of version `version` of questionnaire `code`, if there is one.
+    pub fn kept(&self, code: &str, version: i64) -> Option<&Questionnaire> {
+        self.kept.get(&(fold(code), version))
+    }
+
+    /// Version `version` of questionnaire `code`: the current definition when it has that
+    /// version, else the kept copy.
+    pub fn version(&self, code: &str, version: i64) -> Option<&Questionnaire> {
+        self.get(code)
+            .filter(|q| q.version == version)
+            .or_else(|| self.kept(code, version))
+    }
+
+    /// Every known version of every questionnaire, each once (a kept copy of the current
+    /// version gives way to the current definition).
+    pub fn every_version(&self) -> impl Iterator<Item = &Questionnaire> {
+        let earlier = self
+            .kept
+            .iter()
+            .filter(|((code, version), _)| {
+                self.by_code.get(code).is_none_or(|q| q.version != *version)
+            })
+            .map(|(_, q)| q);
+        self.by_code.values().chain(earlier)
+    }
+
+    /// The report's note when the start wave of questionnaire `code` was answered in version
+    /// `start` and the final wave in `fin`: which scale items progress leaves out, and why.
+    /// `None` when it leaves none out (or a version is unknown).
+    pub fn progress_note(&self, code: &str, start: i64, fin: i64) -> Option<String> {
+        let (before, after) = (self.version(code, start)?, self.version(code, fin)?);
+        let likert = |item: &str| {
+            [before, after]
+                .iter()
+                .any(|q| q.item(item).is_some_and(|i| i.scale == Scale::Likert))
+        };
+        let left_out: Vec<String> = incomparable(before, after)
+            .into_iter()
+            .filter(|(item, _)| likert(item))
+            .map(|(item, why)| format!("{item} ({why})"))
+            .collect();
+        if left_out.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "Анкета «{}»: входная волна заполнена по версии {start}, итоговая — по версии {fin}. Изменение с начала года считается только по вопросам, одинаковым в обеих версиях; не учтены: {}.",
+            after.title,
+            left_out.join(", ")
+        ))
+    }
+
+    /// Every known version of questionnaire `code` (the current one included), in order.
+    pub fn known_versions(&self, code: &str) -> Vec<i64> {
+        let mut versions: Vec<i64> = self
+            .every_version()
+            .filter(|q| fold(&q.code) == fold(code))
+            .map(|q| q.version)
+            .collect();
+        versions.sort_unstable();
+        versions
+    }
+}
+
+impl Item {
+    /// Whether answers to this item and to `other` can be compared: the same scale, bounds,
+    /// competency and options. `None` when they can, else why not, in Russian.
+    pub fn change_from(&self, other: &Item) -> Option<String> {
+        if self.scale != other.scale || (self.min, self.max) != (other.min, other.max) {
+            return Some(format!(
+                "шкала изменилась: {} → {}",
+                other.scale_words(),
+                self.scale_words()
+            ));
+        }
+        if self.competency != other.competency {
+            return Some("изменилась компетенция, которую измеряет вопрос".into());
+        }
+        if self.options != other.options {
+            return Some("изменились варианты ответа".into());
+        }
+        None
+    }
+
+    /// The item's scale in words: «1–4» for a likert scale, else its kind.
+    pub fn scale_words(&self) -> String {
+        match (self.scale, self.min, self.max) {
+            (Scale::Likert, Some(min), Some(max)) => format!("{min}–{max}"),
+            (scale, _, _) => scale.russian().to_string(),
+        }
+    }
+}
+
+impl Scale {
+    /// Every scale, in the order definitions list them.
+    pub const ALL: [Scale; 5] = [
+        Scale::Likert,
+        Scale::Yesno,
+        Scale::Choice,
+        Scale::Multi,
+        Scale::Text,
+    ];
+
+    /// The scale in words, as a definition workbook's `Вопросы` writes it.
+    pub fn russian(self) -> &'static str {
+        match self {
+            Scale::Likert => "шкала",
+            Scale::Yesno => "да/нет",
+            Scale::Choice => "один вариант",
+            Scale::Multi => "несколько вариантов",
+            Scale::Text => "текст",
+        }
+    }
+}
+
+/// The items of two versions of a questionnaire that cannot be compared between them: an
+/// item only one has, or one whose scale, competency or options changed; with why, in
+/// Russian, in the order of the items (`earlier`'s, then those only `later` has).
+pub fn incomparable(earlier: &Questionnaire, later: &Questionnaire) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for item in &earlier.items {
+        match later.item(&item.code) {
+            None => out.push((
+                item.code.clone(),
+                format!("есть только в версии {}", earlier.version),
+            )),
+            Some(now) => {
+                if let Some(why) = now.change_from(item) {
+                    out.push((item.code.clone(), why));
+                }
+            }
+        }
+    }
+    for item in &later.items {
+        if earlier.item(&item.code).is_none() {
+            out.push((
+                item.code.clone(),
+                format!("есть только в версии {}", later.version),
+            ));
+        }
+    }
+    out
 }
 
 /// Parses one definition file, with item codes canonicalised (`K1.1` typed in Latin works).

@@ -19,10 +19,11 @@ use crate::store::Store;
 
 pub const VERSION: i32 = 1;
 
-/// Item codes of free-text questionnaire items: their answers never leave the school.
+/// Item codes of free-text questionnaire items, of every known version: their answers never
+/// leave the school.
 pub fn text_items(definitions: &Definitions) -> Vec<String> {
     definitions
-        .all()
+        .every_version()
         .flat_map(|q| {
             q.items
                 .iter()

@@ -15,11 +15,12 @@ use crate::schema::Term;
 use crate::store::{self, Store};
 use crate::workspace::{Lock, Workspace};
 
-/// The shipped questionnaire definitions and those of the workspace's folder `dir`. A
-/// definition workbook with mistakes stops the command: every problem is listed by sheet and
-/// cell, and an annotated copy `<name>.ошибки.xlsx` is written beside the workbook.
-pub fn load_definitions(dir: &Path) -> anyhow::Result<Definitions> {
-    let (definitions, refused) = crate::forms::definition::load(dir)?;
+/// The shipped questionnaire definitions, the workspace's own and the versions its store
+/// kept. A definition workbook with mistakes stops the command: every problem is listed by
+/// sheet and cell, and an annotated copy `<name>.ошибки.xlsx` is written beside the workbook.
+pub fn load_definitions(ws: &Workspace) -> anyhow::Result<Definitions> {
+    let kept = crate::forms::definition::kept_dir(&ws.store());
+    let (definitions, refused) = crate::forms::definition::load(&ws.questionnaires(), &kept)?;
     if refused.is_empty() {
         return Ok(definitions);
     }
@@ -113,7 +114,7 @@ impl Session {
 
     fn with(ws: Workspace) -> anyhow::Result<Session> {
         let config = Config::load(&ws.config_path())?;
-        let definitions = load_definitions(&ws.questionnaires())?;
+        let definitions = load_definitions(&ws)?;
         Ok(Session {
             ws,
             config,

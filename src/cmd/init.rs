@@ -43,7 +43,7 @@ pub fn init(dir: &Path, kind: Kind) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("не удалось записать {}", path.display()))?;
         }
     }
-    let written = blank::write_all(&ws.templates(), &load_definitions(&ws.questionnaires())?)?;
+    let written = blank::write_all(&ws.templates(), &load_definitions(&ws)?)?;
     if existed {
         say!(
             "Рабочая папка уже есть: {}. Она сохранена как была (настройки, данные, отчёты); недостающие папки созданы, бланки обновлены.",

@@ -50,31 +50,12 @@ const ITEM_COLUMNS: [Column; 7] = [
 const OPTION_COLUMNS: [Column; 2] = [col("list", "Список", true), col("option", "Вариант", true)];
 const COMPETENCY_COLUMNS: [Column; 2] = [col("code", "Код", true), col("name", "Название", true)];
 
-/// Scales in words, as `Вопросы` writes them.
-fn scale_word(scale: Scale) -> &'static str {
-    match scale {
-        Scale::Likert => "шкала",
-        Scale::Yesno => "да/нет",
-        Scale::Choice => "один вариант",
-        Scale::Multi => "несколько вариантов",
-        Scale::Text => "текст",
-    }
-}
-
-const SCALES: [Scale; 5] = [
-    Scale::Likert,
-    Scale::Yesno,
-    Scale::Choice,
-    Scale::Multi,
-    Scale::Text,
-];
-
 fn parse_scale(text: &str) -> Option<Scale> {
     let key = fold(text);
     let code = |s: Scale| format!("{s:?}").to_lowercase();
-    SCALES
+    Scale::ALL
         .into_iter()
-        .find(|s| fold(scale_word(*s)) == key || code(*s) == key)
+        .find(|s| fold(s.russian()) == key || code(*s) == key)
 }
 
 /// The definition as a workbook with the document `properties` the caller gives.
@@ -124,7 +105,7 @@ pub fn write(q: &Questionnaire, properties: &DocProperties) -> Result<Vec<u8>, X
         let r = i as u32 + 1;
         ws.write_string(r, 0, &item.code)?;
         ws.write_string_with_format(r, 1, &item.text, &wrap)?;
-        ws.write_string(r, 2, scale_word(item.scale))?;
+        ws.write_string(r, 2, item.scale.russian())?;
         if let (Some(min), Some(max)) = (item.min, item.max) {
             ws.write_number(r, 3, min as f64)?;
             ws.write_number(r, 4, max as f64)?;
@@ -190,12 +171,27 @@ impl Refused {
     }
 }
 
-/// The shipped definitions plus those in `dir` (which win on the same code), and the
-/// definition workbooks refused for their mistakes. A TOML file with a mistake, or a file
-/// that cannot be read, is an error.
-pub fn load(dir: &Path) -> anyhow::Result<(Definitions, Vec<Refused>)> {
+/// The folder of the store where the workspace keeps a copy of every questionnaire version
+/// whose answers arrived: `<store>/questionnaires/<code>/v<version>.xlsx`.
+pub fn kept_dir(store: &Path) -> PathBuf {
+    store.join("questionnaires")
+}
+
+/// The shipped definitions plus those in `dir` (which win on the same code) and the
+/// versions kept in `kept` ([`kept_dir`]), and the definition workbooks refused for their
+/// mistakes (the caller reports them). A definition that changed what answers mean (an item
+/// removed, added, or with another scale) without a new version, after answers of its
+/// version arrived, is refused too. A TOML file with a mistake, or a file that cannot be
+/// read, is an error.
+pub fn load(dir: &Path, kept: &Path) -> anyhow::Result<(Definitions, Vec<Refused>)> {
     let mut defs = Definitions::shipped()?;
     let mut refused = Vec::new();
+    for path in workbooks_under(kept)? {
+        match read_file(&path)? {
+            Ok(q) => defs.keep(q),
+            Err(r) => refused.push(r),
+        }
+    }
     if !dir.is_dir() {
         return Ok((defs, refused));
     }
@@ -218,16 +214,125 @@ pub fn load(dir: &Path) -> anyhow::Result<(Definitions, Vec<Refused>)> {
             Some("toml") => {
                 let text = std::fs::read_to_string(&path)
                     .with_context(|| format!("не удалось прочитать {}", path.display()))?;
-                defs.add(definitions::parse(&path.display().to_string(), &text)?);
+                let q = definitions::parse(&path.display().to_string(), &text)?;
+                if let Some(why) = changed_without_new_version(&q, &defs, kept) {
+                    anyhow::bail!("ошибка в описании анкеты {}: {why}", path.display());
+                }
+                defs.add(q);
             }
             Some("xlsx" | "xlsm" | "ods" | "xls") => match read_file(&path)? {
-                Ok(q) => defs.add(q),
+                Ok(q) => match changed_without_new_version(&q, &defs, kept) {
+                    None => defs.add(q),
+                    Some(why) => refused.push(version_refused(&path, why)?),
+                },
                 Err(r) => refused.push(r),
             },
             _ => {}
         }
     }
     Ok((defs, refused))
+}
+
+/// The workbooks in the folders under `dir`, in order (none when it does not exist).
+fn workbooks_under(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    if !dir.is_dir() {
+        return Ok(paths);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("не удалось прочитать {}", dir.display()))?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "xlsx") {
+            paths.push(entry.into_path());
+        }
+    }
+    Ok(paths)
+}
+
+/// Why `q` may not replace the kept copy of its version: answers of that version arrived
+/// and `q` reads or counts them differently. `None` when it may.
+fn changed_without_new_version(
+    q: &Questionnaire,
+    defs: &Definitions,
+    kept: &Path,
+) -> Option<String> {
+    let before = defs.kept(&q.code, q.version)?;
+    let mut changes: Vec<String> = definitions::incomparable(before, q)
+        .into_iter()
+        .map(|(item, why)| format!("{item}: {why}"))
+        .collect();
+    if before.direction != q.direction {
+        changes.push("изменилось направление шкалы".into());
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let next = defs
+        .known_versions(&q.code)
+        .last()
+        .copied()
+        .unwrap_or(q.version)
+        + 1;
+    Some(format!(
+        "анкета «{}» изменилась после того, как пришли ответы версии {} ({}); чтобы прежние ответы читались и считались как раньше, укажите «{VERSION}» {next} (копия версии {} хранится в {})",
+        q.code,
+        q.version,
+        changes.join("; "),
+        q.version,
+        kept_path(kept, before).display()
+    ))
+}
+
+/// Where the copy of `q`'s version is kept.
+fn kept_path(kept: &Path, q: &Questionnaire) -> PathBuf {
+    kept.join(&q.code).join(format!("v{}.xlsx", q.version))
+}
+
+/// Keeps a copy of `q` (the version answers just arrived for) under `kept`, unless there
+/// is one: from then on its answers are read and counted by this copy, whatever later
+/// edits of the definition say.
+pub fn keep_version(
+    kept: &Path,
+    q: &Questionnaire,
+    properties: &DocProperties,
+) -> anyhow::Result<()> {
+    let path = kept_path(kept, q);
+    if path.exists() {
+        return Ok(());
+    }
+    let bytes =
+        write(q, properties).with_context(|| format!("не удалось записать {}", path.display()))?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("не удалось создать папку {}", parent.display()))?;
+    }
+    std::fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))
+}
+
+/// A definition workbook refused because it changed without a new version: the problem
+/// names its `Версия` cell.
+fn version_refused(path: &Path, why: String) -> anyhow::Result<Refused> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("не удалось прочитать {}", path.display()))?;
+    let book = crate::read::workbook::open(&bytes, Limits::default())
+        .map_err(|e| anyhow::anyhow!("описание анкеты {}: {e}", path.display()))?;
+    let mut problems = Problems::default();
+    let (cell, found) = book
+        .sheet(ABOUT)
+        .and_then(|sheet| {
+            sheet.row_span().find_map(|r| {
+                (cell_text(sheet.get(r, 0)).is_some_and(|l| fold(&l) == fold(VERSION)))
+                    .then(|| ((r, 1), cell_text(sheet.get(r, 1)).unwrap_or_default()))
+            })
+        })
+        .unwrap_or(((0, 1), String::new()));
+    problems
+        .rule(Rule::Definition)
+        .error(ABOUT, cell, &found, why);
+    Ok(Refused {
+        path: path.to_path_buf(),
+        bytes,
+        problems,
+    })
 }
 
 /// Reads one definition workbook: the definition, or the workbook refused with its problems.
@@ -466,7 +571,7 @@ fn read_items(
         }
         let scale_text = text("scale");
         let Some(scale) = parse_scale(&scale_text) else {
-            let allowed = SCALES.map(scale_word).join(", ");
+            let allowed = Scale::ALL.map(Scale::russian).join(", ");
             problems.rule(Rule::ClosedList).error(
                 ITEMS,
                 cell("scale"),

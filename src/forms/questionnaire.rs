@@ -103,6 +103,26 @@ pub fn read(
         }
         return Ok(Vec::new());
     };
+    // Answers are read by the version their `Паспорт` names: an earlier one the workspace
+    // kept when its first answers arrived, or the current one.
+    let Some(def) = ctx.definitions.version(&def.code, passport.form_version) else {
+        let known = ctx.definitions.known_versions(&def.code);
+        let known = known
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = format!(
+            "версия {} анкеты «{}» неизвестна: известны версии {known}; возьмите свежий бланк (tutorstat templates) или исправьте «Версия формы»",
+            passport.form_version, def.title
+        );
+        let report = problems.rule(Rule::UnknownQuestionnaire);
+        match super::passport::field_cell(workbook, "form_version") {
+            Some((sheet, cell, typed)) => report.error(&sheet, cell, &typed, message),
+            None => report.sheet_error(super::passport::SHEET, message),
+        }
+        return Ok(Vec::new());
+    };
     let Some(sheet) = workbook.sheet(SHEET.name) else {
         problems
             .rule(Rule::MissingSheet)

@@ -44,6 +44,10 @@ const UNREAD: [&str; 7] = [
     SCHOOL_YEAR,
 ];
 
+/// The answers' unread columns: as [`UNREAD`], but answers are counted by the version of
+/// their questionnaire their `Паспорт` names, so the form version is read.
+const UNREAD_BY_ANSWERS: [&str; 6] = [KEY, DIGEST, SOURCE_ROW, SOURCE_FILE, FILLED_ON, SCHOOL_YEAR];
+
 /// The attendance marks, by far the largest table, are read with only the columns their two
 /// readers use (`attendance::per_person`, the report's months): a school year of a region's
 /// marks is most of a report's memory.
@@ -84,10 +88,10 @@ impl Inputs {
         let year = |table: Table| -> anyhow::Result<Option<LazyFrame>> {
             let mut frames = Vec::new();
             for period in Period::ALL {
-                let columns = if table == Table::Attendance {
-                    Columns::Only(&ATTENDANCE_READ)
-                } else {
-                    Columns::Except(&UNREAD)
+                let columns = match table {
+                    Table::Attendance => Columns::Only(&ATTENDANCE_READ),
+                    Table::Answers => Columns::Except(&UNREAD_BY_ANSWERS),
+                    _ => Columns::Except(&UNREAD),
                 };
                 if let Some(df) = store.read_columns(
                     table,

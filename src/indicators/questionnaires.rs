@@ -5,64 +5,117 @@ use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
 use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
-use crate::definitions::{Definitions, Direction, Scale};
+use crate::definitions::{self, Definitions, Direction, Item, Questionnaire, Scale};
 use crate::schema::column::{
-    INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE, SOURCE_SHA256, TERM,
-    VALUE_NUM, VALUE_TEXT, WAVE,
+    FORM_VERSION, INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE,
+    SOURCE_SHA256, TERM, VALUE_NUM, VALUE_TEXT, WAVE,
 };
 use crate::schema::{Indicator, Wave};
 
-/// Item metadata of every known questionnaire as a frame: scale, competency, bounds,
-/// direction, and how many likert items the competency has.
+/// Item metadata of every known version of every questionnaire as a frame: scale,
+/// competency, bounds, direction, and how many likert items the competency has.
 fn items_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
-    let (mut q, mut item, mut scale, mut competency, mut min, mut max, mut direction, mut n_items) = (
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
-    for def in definitions.all() {
-        for it in &def.items {
-            q.push(def.code.clone());
-            item.push(it.code.clone());
-            scale.push(format!("{:?}", it.scale).to_lowercase());
-            competency.push(it.competency.clone());
-            min.push(it.min.map(|v| v as f64));
-            max.push(it.max.map(|v| v as f64));
-            direction.push(def.direction.map(|d| {
+    let mut frame = ItemRows::default();
+    for def in definitions.every_version() {
+        frame.push(def, def.version, def.items.iter());
+    }
+    Ok(frame.finish()?.lazy())
+}
+
+/// The rows of [`items_frame`] and of [`comparable_items`].
+#[derive(Default)]
+struct ItemRows {
+    q: Vec<String>,
+    version: Vec<i64>,
+    item: Vec<String>,
+    scale: Vec<String>,
+    competency: Vec<Option<String>>,
+    min: Vec<Option<f64>>,
+    max: Vec<Option<f64>>,
+    direction: Vec<Option<&'static str>>,
+    n_items: Vec<f64>,
+}
+
+impl ItemRows {
+    /// Rows for `items` of `def` under `version`; a competency's likert items are counted
+    /// among `items` only.
+    fn push<'a>(
+        &mut self,
+        def: &Questionnaire,
+        version: i64,
+        items: impl Iterator<Item = &'a Item> + Clone,
+    ) {
+        for it in items.clone() {
+            self.q.push(def.code.clone());
+            self.version.push(version);
+            self.item.push(it.code.clone());
+            self.scale.push(format!("{:?}", it.scale).to_lowercase());
+            self.competency.push(it.competency.clone());
+            self.min.push(it.min.map(|v| v as f64));
+            self.max.push(it.max.map(|v| v as f64));
+            self.direction.push(def.direction.map(|d| {
                 if d == Direction::HigherWorse {
                     "higher_worse"
                 } else {
                     "higher_better"
                 }
             }));
-            let same = def
-                .items
-                .iter()
+            let same = items
+                .clone()
                 .filter(|o| {
                     o.scale == Scale::Likert
                         && o.competency.is_some()
                         && o.competency == it.competency
                 })
                 .count();
-            n_items.push(same as f64);
+            self.n_items.push(same as f64);
         }
     }
-    Ok(df!(
-        "q" => q, "item_code" => item, "scale" => scale, "competency" => competency,
-        "min" => min, "max" => max, "direction" => direction, "n_items" => n_items
-    )?
-    .lazy())
+
+    fn finish(self) -> PolarsResult<DataFrame> {
+        df!(
+            "q" => self.q, "q_version" => self.version, "item_code" => self.item,
+            "scale" => self.scale, "competency" => self.competency, "min" => self.min,
+            "max" => self.max, "direction" => self.direction, "n_items" => self.n_items
+        )
+    }
 }
 
-/// (questionnaire, item, option) for every choice and multi item.
+/// For progress between two versions of a questionnaire: the items answers of both can be
+/// compared by (same code, scale, bounds, competency and options), with the competency's
+/// count of such likert items: `q, q_version` (the start wave's version), `final_version`,
+/// `item_code, n_items`. Every ordered pair of known versions, a version with itself
+/// included.
+fn comparable_items(definitions: &Definitions) -> PolarsResult<LazyFrame> {
+    let mut frame = ItemRows::default();
+    let mut finals = Vec::new();
+    for start in definitions.every_version() {
+        for fin in definitions.every_version().filter(|f| f.code == start.code) {
+            let left_out = definitions::incomparable(start, fin);
+            let common = start
+                .items
+                .iter()
+                .filter(|i| !left_out.iter().any(|(code, _)| *code == i.code));
+            let before = frame.q.len();
+            frame.push(start, start.version, common);
+            finals.extend(std::iter::repeat_n(fin.version, frame.q.len() - before));
+        }
+    }
+    let mut rows = frame.finish()?;
+    rows.with_column(Column::new("final_version".into(), finals))?;
+    Ok(rows.lazy().select([
+        col("q"),
+        col("q_version"),
+        col("final_version"),
+        col("item_code"),
+        col("n_items"),
+    ]))
+}
+
+/// (questionnaire, version, item, option) for every choice and multi item.
 fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
-    let (mut q, mut item, mut option) = (vec![], vec![], vec![]);
-    for def in definitions.all() {
+    let (mut q, mut version, mut item, mut option) = (vec![], vec![], vec![], vec![]);
+    for def in definitions.every_version() {
         for it in def
             .items
             .iter()
@@ -70,16 +123,18 @@ fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
         {
             for o in &it.options {
                 q.push(def.code.clone());
+                version.push(def.version);
                 item.push(it.code.clone());
                 option.push(o.clone());
             }
         }
     }
-    Ok(df!("o_q" => q, "o_item" => item, "option" => option)?.lazy())
+    Ok(df!("o_q" => q, "o_version" => version, "o_item" => item, "option" => option)?.lazy())
 }
 
 /// The year's answers with a person key (anonymous respondents get one unique to their
-/// file and row) and item metadata; the latest file wins per person, questionnaire and wave.
+/// file and row), the version of the definition they are read by (`VERSION`) and its item
+/// metadata; the latest file wins per person, questionnaire and wave.
 fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<LazyFrame>> {
     let Some(answers) = inputs.answers.clone() else {
         return Ok(None);
@@ -96,12 +151,52 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
             .alias("person"),
     ]);
     let latest_per_person = latest(keyed, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, "person"])?;
-    Ok(Some(latest_per_person.join(
+    Ok(Some(with_version(latest_per_person, definitions)?.join(
         items_frame(definitions)?,
-        [col(INSTRUMENT), col(ITEM)],
-        [col("q"), col("item_code")],
+        [col(INSTRUMENT), col(VERSION), col(ITEM)],
+        [col("q"), col("q_version"), col("item_code")],
         JoinArgs::new(JoinType::Inner),
     )))
+}
+
+/// Name of the column holding the version of the definition an answer is read by.
+const VERSION: &str = "def_version";
+
+/// Adds [`VERSION`]: the `Паспорт`'s version where the definitions know it, else the
+/// current one (a centre that was never sent a school's earlier version counts its answers
+/// by the version it has).
+fn with_version(answers: LazyFrame, definitions: &Definitions) -> PolarsResult<LazyFrame> {
+    let (mut known_q, mut known_v, mut current_q, mut current_v) = (vec![], vec![], vec![], vec![]);
+    for def in definitions.every_version() {
+        known_q.push(def.code.clone());
+        known_v.push(def.version);
+    }
+    for def in definitions.all() {
+        current_q.push(def.code.clone());
+        current_v.push(def.version);
+    }
+    let known = df!("k_q" => known_q, "k_v" => known_v.clone(), "k_version" => known_v)?.lazy();
+    let current = df!("c_q" => current_q, "c_version" => current_v)?.lazy();
+    Ok(answers
+        .with_column(col(FORM_VERSION).cast(DataType::Int64))
+        .join(
+            known,
+            [col(INSTRUMENT), col(FORM_VERSION)],
+            [col("k_q"), col("k_v")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .join(
+            current,
+            [col(INSTRUMENT)],
+            [col("c_q")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .with_column(
+            when(col("k_version").is_null())
+                .then(col("c_version"))
+                .otherwise(col("k_version"))
+                .alias(VERSION),
+        ))
 }
 
 /// norm(v) of indicators.md, scaled before the division: one rounding, so each norm is the
@@ -329,7 +424,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         Indicator::QYesPct,
     ));
 
-    pieces.extend(progress(year, term)?);
+    pieces.extend(progress(year, settings.definitions, term)?);
     Ok(pieces)
 }
 
@@ -344,6 +439,7 @@ fn option_shares(
         col(SCHOOL_CODE),
         col("person"),
         col(INSTRUMENT),
+        col(VERSION),
         col(WAVE),
         col(ITEM),
     ];
@@ -358,8 +454,8 @@ fn option_shares(
         .agg([len().alias("n")]);
     let all_options = respondents.join(
         options_frame(definitions)?,
-        [col(INSTRUMENT), col(ITEM)],
-        [col("o_q"), col("o_item")],
+        [col(INSTRUMENT), col(VERSION), col(ITEM)],
+        [col("o_q"), col("o_version"), col("o_item")],
         JoinArgs::new(JoinType::Inner),
     );
     let chosen = choice.select([
@@ -403,11 +499,107 @@ fn option_shares(
     )])
 }
 
+/// Each person's start and final versions of a questionnaire: `school_code, person,
+/// instrument, start_version, final_version` (the latest version where a wave was answered
+/// twice).
+fn wave_versions(answers: LazyFrame) -> LazyFrame {
+    let of_wave = |w: Wave| col(VERSION).filter(col(WAVE).eq(lit(w.code()))).max();
+    answers
+        .group_by([col(SCHOOL_CODE), col("person"), col(INSTRUMENT)])
+        .agg([
+            of_wave(Wave::Start).alias("start_version"),
+            of_wave(Wave::Final).alias("final_version"),
+        ])
+}
+
+/// The answers of persons who answered both the start and the final wave, to the items the
+/// two versions they answered have in common ([`comparable_items`]); each competency's
+/// item count is that of the common items.
+fn comparable_answers(answers: LazyFrame, definitions: &Definitions) -> PolarsResult<LazyFrame> {
+    let versions = wave_versions(answers.clone()).select([
+        col(SCHOOL_CODE).alias("v_school"),
+        col("person").alias("v_person"),
+        col(INSTRUMENT).alias("v_q"),
+        col("start_version"),
+        col("final_version"),
+    ]);
+    Ok(answers
+        .join(
+            versions,
+            [col(SCHOOL_CODE), col("person"), col(INSTRUMENT)],
+            [col("v_school"), col("v_person"), col("v_q")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .join(
+            comparable_items(definitions)?.select([
+                col("q"),
+                col("q_version"),
+                col("final_version").alias("p_final"),
+                col("item_code"),
+                col("n_items").alias("common_items"),
+            ]),
+            [
+                col(INSTRUMENT),
+                col("start_version"),
+                col("final_version"),
+                col(ITEM),
+            ],
+            [col("q"), col("q_version"), col("p_final"), col("item_code")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(col("common_items").alias("n_items")))
+}
+
+/// For the report's note: each school's questionnaires whose start and final waves were
+/// answered in different versions by persons compared in the term of `term`'s final wave:
+/// `school_code, instrument, start_version, final_version` (each pair once, versions as text).
+pub fn version_changes(
+    inputs: &Inputs,
+    definitions: &Definitions,
+    term: &crate::schema::Term,
+) -> PolarsResult<Option<DataFrame>> {
+    let Some(year) = answers(inputs, definitions)? else {
+        return Ok(None);
+    };
+    let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
+    let finals = of_term(named.clone(), term)
+        .filter(col(WAVE).eq(lit(Wave::Final.code())))
+        .select([
+            col(SCHOOL_CODE).alias("f_school"),
+            col("person").alias("f_person"),
+        ])
+        .unique(None, UniqueKeepStrategy::Any);
+    let changed = wave_versions(named)
+        .join(
+            finals,
+            [col(SCHOOL_CODE), col("person")],
+            [col("f_school"), col("f_person")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col("start_version").neq(col("final_version")))
+        .select([
+            col(SCHOOL_CODE),
+            col(INSTRUMENT),
+            col("start_version").cast(DataType::String),
+            col("final_version").cast(DataType::String),
+        ])
+        .unique(None, UniqueKeepStrategy::Any)
+        .sort(
+            [SCHOOL_CODE, INSTRUMENT, "start_version", "final_version"],
+            SortMultipleOptions::default(),
+        );
+    Ok(Some(changed.collect()?))
+}
+
 /// Start-to-final progress of persons with both waves in the school year, shown in the
 /// term of the final wave.
-fn progress(year: LazyFrame, term: &crate::schema::Term) -> PolarsResult<Vec<LazyFrame>> {
+fn progress(
+    year: LazyFrame,
+    definitions: &Definitions,
+    term: &crate::schema::Term,
+) -> PolarsResult<Vec<LazyFrame>> {
     let named = year.filter(col("anonymous").not().and(col("scale").eq(lit("likert"))));
-    let scores = shared(competency_scores(named))?;
+    let scores = shared(competency_scores(comparable_answers(named, definitions)?))?;
     let wave = |lf: LazyFrame, w: Wave, suffix: &str, value: &str| {
         lf.filter(col(WAVE).eq(lit(w.code()))).select([
             col(SCHOOL_CODE).alias(format!("school{suffix}")),
@@ -765,6 +957,63 @@ mod tests {
                 "tutor-competency/start"
             ),
             None
+        );
+    }
+
+    #[test]
+    fn progress_between_two_versions_counts_only_the_items_both_share() {
+        // Version 2 of tutor-competency drops К1.3 and puts К2.1 on 1-5; version 1 is kept.
+        let mut definitions = crate::definitions::Definitions::shipped().unwrap();
+        let v1 = definitions.get("tutor-competency").unwrap().clone();
+        let mut v2 = v1.clone();
+        v2.version = 2;
+        v2.items.retain(|i| i.code != "К1.3");
+        if let Some(item) = v2.items.iter_mut().find(|i| i.code == "К2.1") {
+            item.max = Some(5);
+        }
+        definitions.keep(v1);
+        definitions.add(v2);
+        let tc = |wave: &str, version: i32, item: &str, v: f64| {
+            let a = answer("S", "tutor-competency", wave, Some("A"), "", item, v).version(version);
+            if wave == "final" { a.term("Q4") } else { a }
+        };
+        // Start (version 1, 1-4: 1 -> 0, 4 -> 100): the common items К1.1, К1.2, К2.2, К2.3
+        // give К1 0 and К2 0; with К1.3 = 4 and К2.1 = 4 they would give 33.3 and 33.3.
+        // Final (version 2): К1 100; К2.1 = 3 on 1-5 is 50, so К2 over all items is
+        // (50 + 100 + 100) / 3, over the common ones 100.
+        let rows = vec![
+            tc("start", 1, "К1.1", 1.0),
+            tc("start", 1, "К1.2", 1.0),
+            tc("start", 1, "К1.3", 4.0),
+            tc("start", 1, "К2.1", 4.0),
+            tc("start", 1, "К2.2", 1.0),
+            tc("start", 1, "К2.3", 1.0),
+            tc("final", 2, "К1.1", 4.0),
+            tc("final", 2, "К1.2", 4.0),
+            tc("final", 2, "К2.1", 3.0),
+            tc("final", 2, "К2.2", 4.0),
+            tc("final", 2, "К2.3", 4.0),
+        ];
+        let long = compute_with_definitions(
+            Inputs {
+                answers: Some(frame(&rows)),
+                ..empty_inputs()
+            },
+            "2025/2026 Q4",
+            &definitions,
+        );
+        let g = |c: &str| format!("tutor-competency/final/{c}");
+        assert_eq!(
+            value(&long, "person", "A", Indicator::QProgress, &g("К1")),
+            Some(100.0)
+        );
+        assert_eq!(
+            value(&long, "person", "A", Indicator::QProgress, &g("К2")),
+            Some(100.0)
+        );
+        assert_close(
+            value(&long, "person", "A", Indicator::QScore, &g("К2")),
+            250.0 / 3.0,
         );
     }
 

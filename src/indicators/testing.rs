@@ -49,6 +49,10 @@ impl Rec {
     pub fn seq(self, seq: u64) -> Rec {
         self.set("seq", Val::U(seq))
     }
+    /// Sets the version of the form the record's file names in its `Паспорт`.
+    pub fn version(self, v: i32) -> Rec {
+        self.set("form_version", Val::I(v))
+    }
     /// Moves the record to another term of 2025/2026 (`Q4`...).
     pub fn term(self, period: &str) -> Rec {
         self.s("term", &format!("2025/2026 {period}"))
@@ -67,6 +71,7 @@ pub fn rec(school: &str, muni: &str) -> Rec {
         ("author", Val::S("автор".into())),
         ("instrument", Val::S(String::new())),
         ("wave", Val::S(String::new())),
+        ("form_version", Val::I(1)),
         ("seq", Val::U(1)),
     ])
 }
@@ -163,6 +168,24 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
 
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
     with_settings(term, None, |settings| compute(&inputs, settings).unwrap())
+}
+
+/// [`compute_for`] with the questionnaires of `definitions` instead of the shipped ones.
+pub fn compute_with_definitions(
+    inputs: Inputs,
+    term: &str,
+    definitions: &Definitions,
+) -> DataFrame {
+    let (thresholds, expected) = (Thresholds::default(), Expected::default());
+    let settings = Settings {
+        term: Term::parse(term).unwrap(),
+        thresholds: &thresholds,
+        definitions,
+        expected: &expected,
+        register: &[],
+        batch: None,
+    };
+    compute(&inputs, &settings).unwrap()
 }
 
 /// Runs `f` with the default settings of `term` (and a batch of schools, if given).

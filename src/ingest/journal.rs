@@ -176,6 +176,7 @@ impl Journal {
             Content::Package { school, term } => (None, Some((school, term)), Diff::default()),
         };
         run.store.publish(staged)?;
+        keep_questionnaire_version(run, passport.as_ref())?;
         let outcome = if previous.is_some() {
             Outcome::Replaced
         } else {
@@ -314,6 +315,23 @@ impl Journal {
             .unwrap_or((name.clone(), String::new()));
         dir.join(format!("{stem}_{}{ext}", &sha[..8.min(sha.len())]))
     }
+}
+
+/// The first answers of a questionnaire version keep a copy of that version in the store:
+/// later edits of the definition cannot change how these answers are read and counted.
+fn keep_questionnaire_version(run: &Run, passport: Option<&Passport>) -> anyhow::Result<()> {
+    let Some(p) = passport else {
+        return Ok(());
+    };
+    let Some(q) = p
+        .questionnaire
+        .as_deref()
+        .and_then(|code| run.definitions.version(code, p.form_version))
+    else {
+        return Ok(());
+    };
+    let kept = crate::forms::definition::kept_dir(&run.ws.store());
+    crate::forms::definition::keep_version(&kept, q, &crate::blank::template_properties(&q.title)?)
 }
 
 /// Rows added, removed and changed against the submission a workbook replaces (all added

@@ -56,6 +56,9 @@ pub struct ReportModel {
     pub forms: DataFrame,
     /// School competency scores of every wave of the year: `school_code, instrument, wave, competency, direction, score`.
     pub profiles: DataFrame,
+    /// Questionnaires whose start and final waves were answered in different versions by
+    /// persons compared in the term: `school_code, instrument, start_version, final_version`.
+    pub versions: DataFrame,
     /// The school year's trend up to the term: the non-person rows of every term of the
     /// term's kind with data, each as that term's own report computes them (`indicators.csv`
     /// columns); a centre's suppressed by each term's own counts, as the term's figures are.
@@ -98,10 +101,11 @@ pub enum Part {
     Groups,
     Profiles,
     Changes,
+    Versions,
 }
 
 impl Part {
-    const ALL: [Part; 8] = [
+    const ALL: [Part; 9] = [
         Part::People,
         Part::Months,
         Part::Overdue,
@@ -110,6 +114,7 @@ impl Part {
         Part::Groups,
         Part::Profiles,
         Part::Changes,
+        Part::Versions,
     ];
 }
 
@@ -353,6 +358,15 @@ impl ReportModel {
                     "score",
                 ],
             )?,
+            versions: table(
+                Part::Versions,
+                &[
+                    "school_code",
+                    "instrument",
+                    "start_version",
+                    "final_version",
+                ],
+            )?,
             only_school: request.school.map(String::from),
             trend: trend_rows,
             trend_terms: trend,
@@ -482,6 +496,7 @@ impl ReportModel {
             Part::Groups => &self.groups,
             Part::Profiles => &self.profiles,
             Part::Changes => &self.changes,
+            Part::Versions => &self.versions,
         }
     }
 
@@ -783,6 +798,11 @@ impl Context<'_> {
             if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)?
             {
                 tables.push((Part::Profiles, profiles));
+            }
+            if let Some(versions) =
+                indicators::questionnaires::version_changes(&inputs, definitions, &term)?
+            {
+                tables.push((Part::Versions, versions));
             }
         }
         let tables = tables

@@ -28,6 +28,12 @@ impl Words {
         }
     }
 
+    /// The note on progress between two versions of a questionnaire
+    /// ([`Definitions::progress_note`]).
+    pub fn progress_note(&self, code: &str, start: i64, fin: i64) -> Option<String> {
+        self.definitions.progress_note(code, start, fin)
+    }
+
     /// A questionnaire by its title; a diagnostic (named in words already) as it is.
     pub fn instrument<'a>(&'a self, code: &'a str) -> &'a str {
         self.definitions

@@ -362,3 +362,231 @@ fn a_definition_with_five_kinds_of_mistakes_is_refused_cell_by_cell() {
     std::fs::remove_file(ws.path("templates/questionnaires/bad.xlsx")).unwrap();
     assert!(ws.run(&["templates"]).status.success());
 }
+
+/// The parents' survey as a methodologist types it: five likert items on two competencies,
+/// `items` giving each item's code, competency and maximum (minimum 1).
+fn survey_version(version: i32, items: &[(&str, &str, i32)]) -> Vec<Sheet> {
+    let mut about = about("parents");
+    about[6] = row!["Версия", version];
+    let mut rows = vec![row![
+        "Код",
+        "Текст вопроса",
+        "Шкала",
+        "Мин.",
+        "Макс.",
+        "Компетенция",
+        "Список вариантов"
+    ]];
+    for (code, competency, max) in items {
+        rows.push(row![
+            *code,
+            format!("Утверждение {code}"),
+            "шкала",
+            1,
+            *max,
+            *competency,
+            ""
+        ]);
+    }
+    parent_survey(
+        about,
+        rows,
+        vec![row!["Список", "Вариант"]],
+        vec![
+            row!["Код", "Название"],
+            row!["Р1", "Связь с тьютором"],
+            row!["Р2", "Изменения в ребёнке"],
+        ],
+    )
+}
+
+/// A filled parents' survey: its `Паспорт` names the version, wave and period, and who
+/// filled it in (each author's file stands on its own).
+fn survey_answers(
+    by: &str,
+    version: i32,
+    wave: &str,
+    period: &str,
+    items: &[&str],
+    rows: &[(&str, &[i32])],
+) -> Vec<Sheet> {
+    let mut header = row!["ID"];
+    header.extend(items.iter().map(|i| V::from(*i)));
+    let mut answers = vec![header];
+    for (id, values) in rows {
+        let mut row = row![*id];
+        row.extend(values.iter().map(|v| V::from(*v)));
+        answers.push(row);
+    }
+    vec![
+        passport(
+            "Анкета",
+            &[
+                ("Версия формы", V::from(version)),
+                ("Анкета", V::from("parents")),
+                ("Волна", V::from(wave)),
+                ("Период", V::from(period)),
+                ("Заполнил", V::from(by)),
+            ],
+        ),
+        sheet("Ответы", answers),
+    ]
+}
+
+#[test]
+fn a_questionnaire_changed_between_waves_compares_only_the_items_both_versions_share() {
+    let ws = Ws::new();
+    let definition = ws.path("templates/questionnaires/parents.xlsx");
+    let v1 = [
+        ("Р1.1", "Р1", 5),
+        ("Р1.2", "Р1", 5),
+        ("Р1.3", "Р1", 5),
+        ("Р2.1", "Р2", 5),
+        ("Р2.2", "Р2", 5),
+    ];
+    write_xlsx(&definition, &survey_version(1, &v1));
+    ws.drop("состав.xlsx", &roster());
+    let all = ["Р1.1", "Р1.2", "Р1.3", "Р2.1", "Р2.2"];
+    ws.drop(
+        "родители, начало.xlsx",
+        &survey_answers(
+            "Иванова М. П.",
+            1,
+            "входная",
+            "1 четверть",
+            &all,
+            &[("У-1", &[1, 3, 5, 5, 1]), ("У-2", &[3, 3, 1, 1, 5])],
+        ),
+    );
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        ws.path("store/questionnaires/parents/v1.xlsx").exists(),
+        "the first answers of version 1 keep a copy of it"
+    );
+
+    // The methodologist removes Р1.3 and puts Р2.1 on a scale of 1-4, forgetting the version:
+    // answers of version 1 arrived, so the definition is refused at its «Версия» cell.
+    let v2 = [
+        ("Р1.1", "Р1", 5),
+        ("Р1.2", "Р1", 5),
+        ("Р2.1", "Р2", 4),
+        ("Р2.2", "Р2", 5),
+    ];
+    write_xlsx(&definition, &survey_version(1, &v2));
+    let out = ws.run(&["run"]);
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("лист «Анкета», ячейка B7: значение «1»")
+            && t.contains("Р1.3: есть только в версии 1")
+            && t.contains("Р2.1: шкала изменилась: 1–5 → 1–4")
+            && t.contains("укажите «Версия» 2"),
+        "{t}"
+    );
+
+    // As version 2 it is taken; the final wave comes in version 2, and the start wave sent
+    // again in version 1 (a third respondent added) is still read by version 1: Р1.3
+    // answered, Р2.1 = 5 allowed.
+    write_xlsx(&definition, &survey_version(2, &v2));
+    let now = ["Р1.1", "Р1.2", "Р2.1", "Р2.2"];
+    ws.drop(
+        "родители, конец.xlsx",
+        &survey_answers(
+            "Иванова М. П.",
+            2,
+            "итоговая",
+            "2 четверть",
+            &now,
+            &[("У-1", &[5, 5, 1, 3]), ("У-2", &[3, 3, 4, 5])],
+        ),
+    );
+    ws.drop(
+        "родители, начало, ещё раз.xlsx",
+        &survey_answers(
+            "Иванова М. П.",
+            1,
+            "входная",
+            "1 четверть",
+            &all,
+            &[
+                ("У-1", &[1, 3, 5, 5, 1]),
+                ("У-2", &[3, 3, 1, 1, 5]),
+                ("У-3", &[2, 2, 2, 5, 2]),
+            ],
+        ),
+    );
+    // A version nobody has seen is refused at the passport's cell.
+    ws.drop(
+        "родители, версия 7.xlsx",
+        &survey_answers(
+            "Соколов И. О.",
+            7,
+            "итоговая",
+            "2 четверть",
+            &now,
+            &[("У-3", &[1, 1, 1, 1])],
+        ),
+    );
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let refused = ws.problems_of("родители, версия 7.xlsx");
+    assert!(
+        refused.contains("лист «Паспорт», ячейка B3: значение «7»")
+            && refused.contains("версия 7 анкеты «Удовлетворённость родителей тьюторским сопровождением» неизвестна: известны версии 1, 2"),
+        "{refused}\n{}",
+        text(&out)
+    );
+    assert!(
+        ws.files_in("archive")
+            .iter()
+            .any(|f| f.contains("родители, начало, ещё раз")),
+        "{:?}",
+        ws.files_in("rejected")
+    );
+
+    // Progress over the items both versions share, Р1.1, Р1.2 and Р2.2 (norm: 1 -> 0,
+    // 3 -> 50, 5 -> 100 on 1-5):
+    // У-1 start Р1 (0 + 50) / 2 = 25, Р2 0, index 12.5; final Р1 100, Р2 50, index 75:
+    //     progress Р1 +75, Р2 +50, index +62.5.
+    // У-2 start Р1 50, Р2 100, index 75; final the same: progress 0.
+    // With every item, У-1's start Р1 would be 50 and Р2 (100 + 0) / 2 = 50.
+    let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap();
+    let value = |scope_entity: &str, group: &str, indicator: &str| -> f64 {
+        let prefix = format!("{scope_entity},{group},{indicator},");
+        let line = csv
+            .lines()
+            .find(|l| l.contains(&prefix))
+            .unwrap_or_else(|| panic!("{prefix} missing:\n{csv}"));
+        line.rsplit(',').next().unwrap().parse().unwrap()
+    };
+    assert_eq!(
+        value("2315-001,У-1", "parents/final/Р1", "q_progress"),
+        75.0
+    );
+    assert_eq!(
+        value("2315-001,У-1", "parents/final/Р2", "q_progress"),
+        50.0
+    );
+    assert_eq!(value("2315-001,У-1", "parents/final", "q_progress"), 62.5);
+    assert_eq!(value("2315-001,У-2", "parents/final", "q_progress"), 0.0);
+    assert_eq!(value("2315-001,", "parents/final/Р1", "q_progress"), 37.5);
+    assert_eq!(value("2315-001,", "parents/final/Р2", "q_progress"), 25.0);
+    assert_eq!(value("2315-001,", "parents/final", "q_progress"), 31.25);
+    assert_eq!(value("2315-001,", "parents/final", "q_improved_pct"), 50.0);
+    // The final wave itself is scored by version 2 with all its items: Р2.1 on 1-4.
+    // У-1 Р2 (0 + 50) / 2 = 25, У-2 Р2 (100 + 100) / 2 = 100: the school 62.5.
+    assert_eq!(value("2315-001,", "parents/final/Р2", "q_score"), 62.5);
+
+    // The report says which items were left out, and why.
+    let pdf = readable_text(&ws.path("reports/2025-2026-Q2/2315-001.pdf"));
+    let pdf = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    let workbook = workbook_text(&ws.path("reports/2025-2026-Q2/2315-001.xlsx"));
+    for said in [pdf.as_str(), workbook.as_str()] {
+        assert!(
+            said.contains("Анкета «Удовлетворённость родителей тьюторским сопровождением»: входная волна заполнена по версии 1, итоговая — по версии 2")
+                && said.contains("Р1.3 (есть только в версии 1), Р2.1 (шкала изменилась: 1–5 → 1–4)"),
+            "{said}"
+        );
+    }
+}

@@ -66,7 +66,17 @@ pub fn document(model: &ReportModel, school: &School) -> Document {
     sections.push(person_sheet(model, code, "Педагоги", false));
     sections.push(person_sheet(model, code, "Обучающиеся", true));
     sections.push(attendance_sheet(model, code, &shared));
-    sections.push(indicator_sheet(model, code, "Анкеты", "Анкеты", &["q_"]));
+    let mut questionnaires = indicator_sheet(model, code, "Анкеты", "Анкеты", &["q_"]);
+    let notes = version_notes(model, code);
+    if !notes.is_empty() {
+        // A sheet shows tables: the notes as one, a row each.
+        let mut table = Table::new(sheet_columns(&["Примечание"]));
+        table.rows = notes.into_iter().map(|n| vec![text(n)]).collect();
+        questionnaires = questionnaires
+            .with(Block::Subheading(VERSIONS_HEADING.into()))
+            .with(Block::Table(table));
+    }
+    sections.push(questionnaires);
     sections.push(diagnostics_sheet(model, code));
     sections.push(groups_sheet(model, code));
     sections.push(routes_sheet(model, code, &shared));
@@ -384,7 +394,7 @@ fn actions_printed(model: &ReportModel, code: &str, shared: &Shared) -> Section 
             Cell::Value(Some(v), Indicator::QProgress.unit()),
         ]);
     }
-    Section::new(Place::Print, "Что требует внимания")
+    let mut section = Section::new(Place::Print, "Что требует внимания")
         .on_new_page()
         .with(Block::Subheading("Посещаемость ниже 50 %".into()))
         .with(Block::Table(shared.low_attendance.clone()))
@@ -395,7 +405,34 @@ fn actions_printed(model: &ReportModel, code: &str, shared: &Shared) -> Section 
         ))
         .with(Block::Table(group_table))
         .with(Block::Subheading("Снижение по компетенциям".into()))
-        .with(Block::Table(declining))
+        .with(Block::Table(declining));
+    let notes = version_notes(model, code);
+    if !notes.is_empty() {
+        section
+            .blocks
+            .push(Block::Subheading(VERSIONS_HEADING.into()));
+        section
+            .blocks
+            .extend(notes.into_iter().map(|note| Block::Text(note, Style::Note)));
+    }
+    section
+}
+
+/// The heading of the notes on questionnaires answered in two versions.
+const VERSIONS_HEADING: &str = "Анкеты, заполненные по разным версиям";
+
+/// Notes on questionnaires whose start and final waves were answered in different
+/// versions: which items the change since the start leaves out, and why.
+fn version_notes(model: &ReportModel, code: &str) -> Vec<String> {
+    let versions = model.part(Part::Versions, code);
+    let [q, start, fin] =
+        ["instrument", "start_version", "final_version"].map(|c| strings(&versions, c));
+    (0..versions.height())
+        .filter_map(|i| {
+            let (start, fin) = (start[i].parse().ok()?, fin[i].parse().ok()?);
+            model.words.progress_note(&q[i], start, fin)
+        })
+        .collect()
 }
 
 /// Whether each expected form of the school arrived, with its name in words.
