@@ -11,6 +11,32 @@ use crate::schema::column::{
 };
 use crate::schema::{Indicator, Wave};
 
+/// The topic names of every school's diagnostics in the school year, for the outputs a
+/// person reads: `school_code, instrument, topic_code, topic` (one name a topic code, the
+/// latest file's).
+pub fn topic_names(inputs: &Inputs) -> PolarsResult<Option<DataFrame>> {
+    let Some(tasks) = inputs.diag_tasks.clone() else {
+        return Ok(None);
+    };
+    let named = latest(tasks, &[SCHOOL_CODE, INSTRUMENT, TOPIC_CODE])?
+        .filter(col(TOPIC).is_not_null().and(col(TOPIC).neq(lit(""))))
+        .select([
+            col(SCHOOL_CODE),
+            col(INSTRUMENT),
+            col(TOPIC_CODE),
+            col(TOPIC),
+        ])
+        .unique_stable(
+            Some(cols([SCHOOL_CODE, INSTRUMENT, TOPIC_CODE])),
+            UniqueKeepStrategy::First,
+        )
+        .sort(
+            [SCHOOL_CODE, INSTRUMENT, TOPIC_CODE],
+            SortMultipleOptions::default(),
+        );
+    Ok(Some(named.collect()?))
+}
+
 /// The year's scores joined with their tasks: one row per person and task, the latest
 /// file winning per person (several class teachers may send the same diagnostic).
 pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {

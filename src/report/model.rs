@@ -59,6 +59,9 @@ pub struct ReportModel {
     /// Questionnaires whose start and final waves were answered in different versions by
     /// persons compared in the term: `school_code, instrument, start_version, final_version`.
     pub versions: DataFrame,
+    /// Topic names of the school year's diagnostics: `school_code, instrument, topic_code,
+    /// topic` (school reports only: the words name topics there).
+    pub topics: DataFrame,
     /// The school year's trend up to the term: the non-person rows of every term of the
     /// term's kind with data, each as that term's own report computes them (`indicators.csv`
     /// columns); a centre's suppressed by each term's own counts, as the term's figures are.
@@ -102,10 +105,11 @@ pub enum Part {
     Profiles,
     Changes,
     Versions,
+    Topics,
 }
 
 impl Part {
-    const ALL: [Part; 9] = [
+    const ALL: [Part; 10] = [
         Part::People,
         Part::Months,
         Part::Overdue,
@@ -115,6 +119,7 @@ impl Part {
         Part::Profiles,
         Part::Changes,
         Part::Versions,
+        Part::Topics,
     ];
 }
 
@@ -299,13 +304,17 @@ impl ReportModel {
             only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
         };
         let label = term.label();
+        let topics = table(
+            Part::Topics,
+            &["school_code", "instrument", "topic_code", "topic"],
+        )?;
         let mut model = ReportModel {
             term,
             compare,
             compared: compare_has_data.then_some(compare),
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
-            words: Words::new(definitions),
+            words: Words::new(definitions).with_topics(&topics),
             schools: schools
                 .into_iter()
                 .filter(|s| request.school.is_none_or(|o| o == s.code))
@@ -367,6 +376,7 @@ impl ReportModel {
                     "final_version",
                 ],
             )?,
+            topics,
             only_school: request.school.map(String::from),
             trend: trend_rows,
             trend_terms: trend,
@@ -497,6 +507,7 @@ impl ReportModel {
             Part::Profiles => &self.profiles,
             Part::Changes => &self.changes,
             Part::Versions => &self.versions,
+            Part::Topics => &self.topics,
         }
     }
 
@@ -798,6 +809,9 @@ impl Context<'_> {
             if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)?
             {
                 tables.push((Part::Profiles, profiles));
+            }
+            if let Some(topics) = indicators::diagnostics::topic_names(&inputs)? {
+                tables.push((Part::Topics, topics));
             }
             if let Some(versions) =
                 indicators::questionnaires::version_changes(&inputs, definitions, &term)?

@@ -3,8 +3,13 @@
 //! titles of questionnaires, groups and forms. Indicators' names and units themselves are
 //! in [`crate::schema::Indicator`].
 
+use std::collections::HashMap;
+
+use polars::prelude::DataFrame;
+
 use crate::definitions::Definitions;
 use crate::forms::FormKind;
+use crate::frame::strings;
 use crate::schema::{Indicator, Unit, Wave};
 
 /// A wave code in words (`start` -> `входная`); anything else as it is.
@@ -18,6 +23,8 @@ pub fn wave(code: &str) -> &str {
 #[derive(Debug, Clone, Default)]
 pub struct Words {
     definitions: Definitions,
+    /// Diagnostic topic names: (diagnostic, topic code) -> name.
+    topics: HashMap<(String, String), String>,
 }
 
 impl Words {
@@ -25,7 +32,20 @@ impl Words {
     pub fn new(definitions: &Definitions) -> Words {
         Words {
             definitions: definitions.clone(),
+            topics: HashMap::new(),
         }
+    }
+
+    /// These words with the diagnostics' topic names of `topics` (`instrument, topic_code,
+    /// topic`), so that a topic reads `Т1 Дроби`; the first name of a code wins.
+    pub fn with_topics(mut self, topics: &DataFrame) -> Words {
+        let [d, c, t] = ["instrument", "topic_code", "topic"].map(|n| strings(topics, n));
+        for i in 0..topics.height() {
+            self.topics
+                .entry((d[i].clone(), c[i].clone()))
+                .or_insert_with(|| t[i].clone());
+        }
+        self
     }
 
     /// The note on progress between two versions of a questionnaire
@@ -50,10 +70,15 @@ impl Words {
     }
 
     /// A competency or item of a questionnaire with its name: `К1 Выявление образовательного
-    /// запроса`, `П1 Выбрал(а) бы этого тьютора снова`; anything else as it is.
+    /// запроса`, `П1 Выбрал(а) бы этого тьютора снова`; a diagnostic's topic with its name
+    /// (`Т1 Дроби`, see [`Words::with_topics`]); anything else as it is.
     pub fn part(&self, instrument: &str, code: &str) -> String {
         let Some(q) = self.definitions.get(instrument) else {
-            return code.to_string();
+            // A diagnostic's topic with its name, when the tasks gave one.
+            return match self.topics.get(&(instrument.to_string(), code.to_string())) {
+                Some(name) if !name.is_empty() && name != code => format!("{code} {name}"),
+                _ => code.to_string(),
+            };
         };
         let name = q
             .competencies

@@ -105,6 +105,20 @@ fn school_reports_name_questionnaires_competencies_waves_and_terms_in_words() {
         book.contains("Анкета: Самооценка тьюторской компетенции наставника, итоговая"),
         "the sources name the form:\n{book}"
     );
+    // Diagnostic topics by name: the «Диагностика» sheet's rows and the topic chart's
+    // categories (its data beside the print area).
+    let q1 = workbook_text(&ws.path("reports/2025-2026-Q1/2315-001.xlsx"));
+    let diagnostics = q1.split("[Диагностика]").nth(1).unwrap_or_default();
+    assert!(
+        diagnostics.contains(", Т2 Уравнения\t")
+            && diagnostics.contains(", Т1 Действия с дробями\t"),
+        "{diagnostics}"
+    );
+    let summary = q1.split("[Сводка]").nth(1).unwrap_or_default();
+    assert!(
+        summary.contains("\tТ2 Уравнения\t") || summary.contains("\nТ2 Уравнения\t"),
+        "{summary}"
+    );
     // The machine outputs keep the codes.
     let csv = std::fs::read_to_string(ws.path("reports/2025-2026-Q2/indicators.csv")).unwrap();
     assert!(

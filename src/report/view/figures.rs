@@ -402,9 +402,13 @@ impl ReportModel {
             .into_iter()
             .filter(|(g, _)| g.starts_with(&format!("{last_wave}/")))
             .collect();
+        let diagnostic = last_wave.split('/').next().unwrap_or_default();
         let categories: Vec<String> = chosen
             .iter()
-            .map(|(g, _)| g.rsplit('/').next().unwrap_or_default().to_string())
+            .map(|(g, _)| {
+                self.words
+                    .part(diagnostic, g.rsplit('/').next().unwrap_or_default())
+            })
             .collect();
         Some(Chart {
             kind: bars_for(&categories),
