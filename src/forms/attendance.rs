@@ -6,11 +6,13 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::sheet::{self, Row, SheetRules};
-use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
+use super::spec::{
+    Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
+};
 use super::table::{Header, RowCounts};
 use super::{Context, Passport, Record, TableFrame};
 use crate::problem::{Problems, Rule};
-use crate::read::text::{canonical_code, fold_tracked};
+use crate::read::text::fold_tracked;
 use crate::read::values::cell_text;
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema;
@@ -152,13 +154,9 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(events_sheet), Some(marks_sheet)) =
-        (workbook.sheet(EVENTS.name), workbook.sheet(MARKS.name))
+    let Some((events_sheet, marks_sheet)) =
+        sheet::two_sheets(workbook, [&EVENTS, &MARKS], "журнале", problems)
     else {
-        problems.rule(Rule::MissingSheet).file_error(format!(
-            "в журнале должны быть два листа: «{}» и «{}»",
-            EVENTS.name, MARKS.name
-        ));
         return Ok(Vec::new());
     };
     let mut declared = Events {
@@ -181,14 +179,8 @@ pub fn read(
         counts,
     );
     Ok(vec![
-        TableFrame {
-            table: EVENTS.table,
-            frame: frame(&EVENTS, &events)?,
-        },
-        TableFrame {
-            table: MARKS.table,
-            frame: frame(&MARKS, &marks)?,
-        },
+        table_frame(&EVENTS, &events)?,
+        table_frame(&MARKS, &marks)?,
     ])
 }
 
@@ -260,15 +252,8 @@ impl SheetRules for Marks<'_> {
         header: &Header,
         _problems: &mut Problems,
     ) -> Vec<(u32, String)> {
-        let mut unknown = Vec::new();
-        for (c, text) in &header.extra {
-            let code = canonical_code(text, &mut Vec::new());
-            if self.declared.contains(&code) {
-                self.columns.push((*c, code));
-            } else {
-                unknown.push((*c, text.clone()));
-            }
-        }
+        let (own, unknown) = sheet::own_columns(header, |code| self.declared.get(code).cloned());
+        self.columns.extend(own);
         unknown
     }
 

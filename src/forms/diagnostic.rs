@@ -3,11 +3,12 @@
 use polars::prelude::*;
 
 use super::sheet::{self, Row, SheetRules};
-use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
+use super::spec::{
+    Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
+};
 use super::table::{Header, RowCounts};
 use super::{Context, Record, TableFrame};
 use crate::problem::{Problems, Rule};
-use crate::read::text::canonical_code;
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
@@ -118,13 +119,9 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let (Some(tasks_sheet), Some(results_sheet)) =
-        (workbook.sheet(TASKS.name), workbook.sheet(RESULTS.name))
+    let Some((tasks_sheet, results_sheet)) =
+        sheet::two_sheets(workbook, [&TASKS, &RESULTS], "диагностике", problems)
     else {
-        problems.rule(Rule::MissingSheet).file_error(format!(
-            "в диагностике должны быть два листа: «{}» и «{}»",
-            TASKS.name, RESULTS.name
-        ));
         return Ok(Vec::new());
     };
     let mut declared = Tasks::default();
@@ -143,14 +140,8 @@ pub fn read(
         counts,
     );
     Ok(vec![
-        TableFrame {
-            table: TASKS.table,
-            frame: frame(&TASKS, &tasks)?,
-        },
-        TableFrame {
-            table: RESULTS.table,
-            frame: frame(&RESULTS, &scores)?,
-        },
+        table_frame(&TASKS, &tasks)?,
+        table_frame(&RESULTS, &scores)?,
     ])
 }
 
@@ -213,14 +204,10 @@ impl<'a> SheetRules for Scores<'a> {
         header: &Header,
         _problems: &mut Problems,
     ) -> Vec<(u32, String)> {
-        let mut unknown = Vec::new();
-        for (c, text) in &header.extra {
-            let code = canonical_code(text, &mut Vec::new());
-            match self.declared.iter().find(|t| t.task == code) {
-                Some(t) => self.columns.push((*c, t)),
-                None => unknown.push((*c, text.clone())),
-            }
-        }
+        let declared = self.declared;
+        let (own, unknown) =
+            sheet::own_columns(header, |code| declared.iter().find(|t| t.task == code));
+        self.columns.extend(own);
         unknown
     }
 

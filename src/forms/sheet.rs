@@ -14,7 +14,8 @@ use super::table::{
     warn_unknown_columns,
 };
 use crate::problem::{Problems, Rule};
-use crate::read::workbook::Sheet;
+use crate::read::text::canonical_code;
+use crate::read::workbook::{Sheet, Workbook};
 
 /// One data row: each spec column's value (`None` when empty, absent or wrong), and where.
 pub struct Row<'a> {
@@ -108,6 +109,41 @@ pub trait SheetRules {
 
     /// Rules across rows, checked once every row was read.
     fn check_rows(&mut self, _sheet: &Sheet, _header: &Header, _problems: &mut Problems) {}
+}
+
+/// The two data sheets of a two-sheet form (a journal's events and marks, a diagnostic's
+/// tasks and results); `None`, with a file error naming both, when either is missing.
+pub(crate) fn two_sheets<'w>(
+    workbook: &'w Workbook,
+    [first, second]: [&SheetSpec; 2],
+    form: &str,
+    problems: &mut Problems,
+) -> Option<(&'w Sheet, &'w Sheet)> {
+    let sheets = workbook.sheet(first.name).zip(workbook.sheet(second.name));
+    if sheets.is_none() {
+        problems.rule(Rule::MissingSheet).file_error(format!(
+            "в {form} должны быть два листа: «{}» и «{}»",
+            first.name, second.name
+        ));
+    }
+    sheets
+}
+
+/// Splits a header's extra columns into the form's own, those whose code `own` knows
+/// (event codes, task numbers), and the rest, which are warned as unknown.
+pub(crate) fn own_columns<T>(
+    header: &Header,
+    mut own: impl FnMut(&str) -> Option<T>,
+) -> (Vec<(u32, T)>, Vec<(u32, String)>) {
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for (c, text) in &header.extra {
+        match own(&canonical_code(text, &mut Vec::new())) {
+            Some(t) => found.push((*c, t)),
+            None => unknown.push((*c, text.clone())),
+        }
+    }
+    (found, unknown)
 }
 
 /// Reads a data sheet by its spec; `roster` is the school's roster when one is known.

@@ -169,6 +169,17 @@ pub enum Field<'a> {
     Date(Option<NaiveDate>),
 }
 
+/// A sheet's valid records as the rows its store table receives.
+pub(crate) fn table_frame<R: Record>(
+    spec: &SheetSpec,
+    rows: &[(u32, R)],
+) -> PolarsResult<super::TableFrame> {
+    Ok(super::TableFrame {
+        table: spec.table,
+        frame: frame(spec, rows)?,
+    })
+}
+
 /// The store frame of a sheet's records: the spec's store columns, then the identity columns.
 pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<DataFrame> {
     let mut columns = Vec::new();

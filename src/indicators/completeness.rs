@@ -97,16 +97,7 @@ pub fn register(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<(Strin
             .collect());
     }
     let mut seen = BTreeSet::new();
-    for lf in [
-        &inputs.roster,
-        &inputs.events,
-        &inputs.answers,
-        &inputs.diag_tasks,
-        &inputs.route,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for lf in inputs.school_tables() {
         let df = lf
             .clone()
             .select([col(SCHOOL_CODE), col(MUNICIPALITY)])

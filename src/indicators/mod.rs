@@ -82,6 +82,21 @@ pub struct Inputs {
 }
 
 impl Inputs {
+    /// The tables every submitted form has a row in with its school (a journal's marks and
+    /// a diagnostic's results add no school their events and tasks do not name): where to
+    /// look for the schools that sent data.
+    pub(crate) fn school_tables(&self) -> impl Iterator<Item = &LazyFrame> {
+        [
+            &self.roster,
+            &self.events,
+            &self.answers,
+            &self.diag_tasks,
+            &self.route,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Reads the school year of `term` from the store, of some schools or all (partition
     /// pruning by path).
     pub fn load(store: &Store, term: &Term, schools: Option<&[String]>) -> anyhow::Result<Inputs> {

@@ -321,37 +321,10 @@ impl ReportModel {
                 .collect(),
             groups: table(Part::Groups, &["school_code"])?,
             changes: changes(&long, &previous, &compare)?,
-            people: table(
-                Part::People,
-                &[
-                    "school_code",
-                    "id",
-                    "full_name",
-                    "role",
-                    "class",
-                    "subject",
-                    "tutor_id",
-                ],
-            )?,
-            months: table(
-                Part::Months,
-                &[
-                    "school_code",
-                    "month",
-                    "events",
-                    "present",
-                    "marked",
-                    "rate",
-                ],
-            )?,
-            overdue: table(
-                Part::Overdue,
-                &["school_code", "id", "full_name", "goal", "activity", "due"],
-            )?,
-            achievements: table(
-                Part::Achievements,
-                &["school_code", "level", "nomination", "achievements"],
-            )?,
+            people: table(Part::People, &PEOPLE)?,
+            months: table(Part::Months, &MONTHS)?,
+            overdue: table(Part::Overdue, &OVERDUE)?,
+            achievements: table(Part::Achievements, &ACHIEVEMENTS)?,
             forms: table(
                 Part::Forms,
                 &["school_code", "municipality", "form", "received"],
@@ -876,16 +849,7 @@ fn stack(frames: Vec<DataFrame>, columns: &[&str]) -> PolarsResult<DataFrame> {
 /// Schools with data in the school year, as their files name them.
 fn schools(inputs: &Inputs) -> PolarsResult<Vec<School>> {
     let mut seen: Vec<School> = Vec::new();
-    for lf in [
-        &inputs.roster,
-        &inputs.events,
-        &inputs.answers,
-        &inputs.diag_tasks,
-        &inputs.route,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for lf in inputs.school_tables() {
         let df = lf
             .clone()
             .select([col("school_code"), col("school_name"), col("municipality")])
@@ -921,28 +885,23 @@ fn empty(columns: &[&str]) -> PolarsResult<DataFrame> {
     )
 }
 
+/// Columns of the people table: the roster as the school's lists print it.
+const PEOPLE: [&str; 7] = [
+    "school_code",
+    "id",
+    "full_name",
+    "role",
+    "class",
+    "subject",
+    "tutor_id",
+];
+
 fn people(inputs: &Inputs) -> PolarsResult<DataFrame> {
     let Some(roster) = inputs.roster.clone() else {
-        return empty(&[
-            "school_code",
-            "id",
-            "full_name",
-            "role",
-            "class",
-            "subject",
-            "tutor_id",
-        ]);
+        return empty(&PEOPLE);
     };
     indicators::roster::current(roster)?
-        .select([
-            col("school_code"),
-            col("id"),
-            col("full_name"),
-            col("role"),
-            col("class"),
-            col("subject"),
-            col("tutor_id"),
-        ])
+        .select(PEOPLE.map(col))
         .sort(
             ["school_code", "role", "full_name"],
             SortMultipleOptions::default(),
@@ -950,16 +909,19 @@ fn people(inputs: &Inputs) -> PolarsResult<DataFrame> {
         .collect()
 }
 
+/// Columns of the monthly attendance table.
+const MONTHS: [&str; 6] = [
+    "school_code",
+    "month",
+    "events",
+    "present",
+    "marked",
+    "rate",
+];
+
 fn months(inputs: &Inputs, term: &Term) -> PolarsResult<DataFrame> {
     let (Some(events), Some(marks)) = (inputs.events.clone(), inputs.attendance.clone()) else {
-        return empty(&[
-            "school_code",
-            "month",
-            "events",
-            "present",
-            "marked",
-            "rate",
-        ]);
+        return empty(&MONTHS);
     };
     let events =
         of_term(events, term).with_column(col("date").dt().strftime("%Y-%m").alias("month"));
@@ -1007,27 +969,26 @@ fn with_names(lf: LazyFrame, inputs: &Inputs) -> PolarsResult<LazyFrame> {
     })
 }
 
+/// Columns of the overdue route steps.
+const OVERDUE: [&str; 6] = ["school_code", "id", "full_name", "goal", "activity", "due"];
+
 fn overdue(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let Some(items) = indicators::routes::items(inputs, settings)? else {
-        return empty(&["school_code", "id", "full_name", "goal", "activity", "due"]);
+        return empty(&OVERDUE);
     };
     let late = items.filter(col("due_now").and(col("status").eq(lit("запланировано"))));
     with_names(late, inputs)?
-        .select([
-            col("school_code"),
-            col("id"),
-            col("full_name"),
-            col("goal"),
-            col("activity"),
-            col("due"),
-        ])
+        .select(OVERDUE.map(col))
         .sort(["school_code", "due", "id"], SortMultipleOptions::default())
         .collect()
 }
 
+/// Columns of the achievements by level.
+const ACHIEVEMENTS: [&str; 4] = ["school_code", "level", "nomination", "achievements"];
+
 fn achievements(inputs: &Inputs, settings: &Settings) -> PolarsResult<DataFrame> {
     let Some(items) = indicators::routes::items(inputs, settings)? else {
-        return empty(&["school_code", "level", "nomination", "achievements"]);
+        return empty(&ACHIEVEMENTS);
     };
     items
         .filter(col("achievement"))

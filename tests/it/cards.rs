@@ -4,31 +4,9 @@
 //! school.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use super::util::*;
 use crate::row;
-
-/// The text of a PDF in drawing order, whitespace collapsed, pages split at form feeds.
-fn pages(path: &Path) -> Vec<String> {
-    let out = Command::new("pdftotext")
-        .args(["-raw"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext is installed");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split('\u{c}')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
 
 /// A percentage as the cards write it: `63,6 %`.
 fn pct(v: f64) -> String {
@@ -86,7 +64,7 @@ fn a_card_shows_the_persons_route_attendance_and_diagnostics_as_in_indicators_cs
     let ws = school();
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let text = pages(&card(&ws, "9А/У-1 Смирнов А. Д.pdf")).join(" ");
+    let text = pdf_pages(&card(&ws, "9А/У-1 Смирнов А. Д.pdf"), PdfText::Raw).join(" ");
     let rows = person_rows(&ws, "2025-2026-Q1", "У-1");
     for expected in [
         "Смирнов Артём Дмитриевич".to_string(),
@@ -133,7 +111,11 @@ fn a_card_shows_the_persons_route_attendance_and_diagnostics_as_in_indicators_cs
         assert!(!text.contains(code), "«{code}» in the card:\n{text}");
     }
     // A mentor: the competency profile with the competencies' names, no route, no diagnostic.
-    let mentor = pages(&card(&ws, "наставники/Н-1 Кузнецова О. В.pdf")).join(" ");
+    let mentor = pdf_pages(
+        &card(&ws, "наставники/Н-1 Кузнецова О. В.pdf"),
+        PdfText::Raw,
+    )
+    .join(" ");
     assert!(
         mentor.contains("Самооценка тьюторской компетенции")
             && mentor.contains("Выявление образовательного запроса"),
@@ -151,7 +133,7 @@ fn a_card_shows_the_persons_route_attendance_and_diagnostics_as_in_indicators_cs
         );
     }
     // A teacher with no data at all: one sentence, no empty sections.
-    let teacher = pages(&card(&ws, "педагоги/П-1 Волков А. И.pdf")).join(" ");
+    let teacher = pdf_pages(&card(&ws, "педагоги/П-1 Волков А. И.pdf"), PdfText::Raw).join(" ");
     assert!(teacher.contains("данных об участнике нет"), "{teacher}");
     for absent in [
         "Посещаемость",
@@ -165,7 +147,7 @@ fn a_card_shows_the_persons_route_attendance_and_diagnostics_as_in_indicators_cs
         );
     }
     // Tutors get their tutorants' cards in one file, in roster order, not a card of their own.
-    let bundle = pages(&card(&ws, "по тьюторам/Т-1 Иванова М. П.pdf"));
+    let bundle = pdf_pages(&card(&ws, "по тьюторам/Т-1 Иванова М. П.pdf"), PdfText::Raw);
     let order: Vec<usize> = [
         "Кузнецова Ольга Викторовна",
         "Морозова Дарья Алексеевна",
@@ -287,33 +269,11 @@ fn long_route(items: usize, all_long: bool) -> Ws {
     ws
 }
 
-/// Words of a PDF page with their boxes, in points: (text, x_min, y_min, x_max, y_max).
-fn words(path: &Path, page: usize) -> Vec<(String, f64, f64, f64, f64)> {
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = String::from_utf8(out.stdout).unwrap();
-    html.lines()
-        .filter(|l| l.trim_start().starts_with("<word"))
-        .map(|l| {
-            let attr = |name: &str| -> f64 {
-                let start = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                l[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let word = l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string();
-            (word, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax"))
-        })
-        .collect()
-}
-
 #[test]
 fn a_long_name_and_a_three_line_goal_stay_inside_their_boxes() {
     let ws = long_route(3, false);
     let path = card(&ws, "7В/У-9 Xристофорова-Константинопольская А. В.pdf");
-    let words = words(&path, 1);
+    let words = pdf_words(&path, 1);
     // A4 is 595 x 842 pt; the margins are 18 mm (51 pt).
     let (left, right) = (18.0 * 72.0 / 25.4 - 0.5, (210.0 - 18.0) * 72.0 / 25.4 + 0.5);
     for (w, x0, _, x1, _) in &words {
@@ -373,10 +333,10 @@ fn a_long_name_and_a_three_line_goal_stay_inside_their_boxes() {
 #[test]
 fn thirty_route_items_fit_one_page() {
     let ws = long_route(30, false);
-    let card_pages = pages(&card(
-        &ws,
-        "7В/У-9 Xристофорова-Константинопольская А. В.pdf",
-    ));
+    let card_pages = pdf_pages(
+        &card(&ws, "7В/У-9 Xристофорова-Константинопольская А. В.pdf"),
+        PdfText::Raw,
+    );
     assert_eq!(card_pages.len(), 1, "{card_pages:#?}");
     let page = &card_pages[0];
     assert!(page.contains("стр. 1 из 1") && !page.contains("(продолжение)"));
@@ -394,10 +354,10 @@ fn thirty_route_items_fit_one_page() {
 #[test]
 fn thirty_long_route_items_continue_on_a_second_page_with_a_running_header() {
     let ws = long_route(30, true);
-    let card_pages = pages(&card(
-        &ws,
-        "7В/У-9 Xристофорова-Константинопольская А. В.pdf",
-    ));
+    let card_pages = pdf_pages(
+        &card(&ws, "7В/У-9 Xристофорова-Константинопольская А. В.pdf"),
+        PdfText::Raw,
+    );
     let n = card_pages.len();
     assert!(n >= 2, "{card_pages:#?}");
     assert!(
@@ -430,7 +390,7 @@ fn thirty_long_route_items_continue_on_a_second_page_with_a_running_header() {
         );
     }
     // The tutor's file numbers the long card's pages on their own, after the short ones.
-    let bundle = pages(&card(&ws, "по тьюторам/Т-1 Иванова М. П.pdf"));
+    let bundle = pdf_pages(&card(&ws, "по тьюторам/Т-1 Иванова М. П.pdf"), PdfText::Raw);
     assert!(
         bundle
             .iter()
@@ -468,7 +428,7 @@ fn cards_never_leave_the_school() {
     interest.clear();
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let student = pages(&card(&ws, "9А/У-1 Смирнов А. Д.pdf")).join(" ");
+    let student = pdf_pages(&card(&ws, "9А/У-1 Смирнов А. Д.pdf"), PdfText::Raw).join(" ");
     assert!(
         student.contains("Кружок юных астрономов") && student.contains("спорт, чтение"),
         "{student}"

@@ -574,14 +574,6 @@ fn the_centre_summary_names_form_school_and_term_of_each_package() {
     );
 }
 
-/// The pages of a PDF as pdftotext reads them.
-fn pdf_pages(path: &std::path::Path) -> Vec<String> {
-    readable_text(path)
-        .split('\u{c}')
-        .map(String::from)
-        .collect()
-}
-
 /// The demo's centre (Q4): `(indicators.csv rows, centre.pdf pages, centre.xlsx path)`.
 fn demo_centre() -> (
     tempfile::TempDir,
@@ -601,7 +593,7 @@ fn demo_centre() -> (
     let reports = target.join("центр/reports/2025-2026-Q4");
     let mut reader = csv::Reader::from_path(reports.join("indicators.csv")).unwrap();
     let figures = reader.deserialize().map(Result::unwrap).collect();
-    let pages = pdf_pages(&reports.join("centre.pdf"));
+    let pages = pdf_pages(&reports.join("centre.pdf"), PdfText::Reading);
     (dir, figures, pages, reports.join("centre.xlsx"))
 }
 
@@ -843,7 +835,7 @@ fn a_figure_suppressed_at_the_centre_is_in_no_chart_rank_or_table() {
     let reports = centre.path("reports/2025-2026-Q1");
     let pdf = readable_text(&reports.join("centre.pdf"));
     assert!(!pdf.contains("63,6"), "{pdf}");
-    let att = pdf_pages(&reports.join("centre.pdf"))
+    let att = pdf_pages(&reports.join("centre.pdf"), PdfText::Reading)
         .into_iter()
         .find(|p| p.contains("Распределение школ") && p.contains("Посещаемость"))
         .expect("no attendance distribution page");
@@ -877,7 +869,7 @@ fn a_figure_suppressed_at_the_centre_is_in_no_chart_rank_or_table() {
             );
         }
     }
-    let kamensky = pdf_pages(&reports.join("centre.pdf"))
+    let kamensky = pdf_pages(&reports.join("centre.pdf"), PdfText::Reading)
         .into_iter()
         .find(|p| p.contains("Муниципалитет в целом") && p.contains("2341-012"))
         .expect("no page of Каменский район");
@@ -893,7 +885,7 @@ fn a_municipality_of_the_register_with_no_school_reporting_is_shown_as_such() {
         "\n[[register]]\ncode = \"2350-003\"\nname = \"МБОУ СОШ № 3 п. Лесного\"\nmunicipality = \"Лесной район\"\n",
     );
     let reports = centre.path("reports/2025-2026-Q1");
-    let pages = pdf_pages(&reports.join("centre.pdf"));
+    let pages = pdf_pages(&reports.join("centre.pdf"), PdfText::Reading);
     let page = pages
         .iter()
         .find(|p| {

@@ -2,31 +2,8 @@
 //! key figures as in `indicators.csv`, page numbers, and a long roster that paginates with
 //! its header repeated on every page.
 
-use std::process::Command;
-
 use super::util::*;
 use crate::row;
-
-/// The PDF's text, page by page (form feeds split pages).
-fn pdf_pages(path: &std::path::Path) -> Vec<String> {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split('\u{c}')
-        .filter(|p| !p.trim().is_empty())
-        .map(String::from)
-        .collect()
-}
 
 #[test]
 fn the_pdf_speaks_russian_and_carries_the_figures_of_indicators_csv() {
@@ -37,7 +14,10 @@ fn the_pdf_speaks_russian_and_carries_the_figures_of_indicators_csv() {
     ws.drop("маршруты.xlsx", &route());
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let pages = pdf_pages(
+        &ws.path("reports/2025-2026-Q1/2315-001.pdf"),
+        PdfText::Layout,
+    );
     let all = pages.join("\n");
     for heading in [
         "Мониторинг тьюторского",
@@ -82,7 +62,10 @@ fn a_roster_of_500_students_paginates_with_repeated_headers() {
     ws.drop("состав.xlsx", &sheets);
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let pages = pdf_pages(
+        &ws.path("reports/2025-2026-Q1/2315-001.pdf"),
+        PdfText::Layout,
+    );
     let with_students: Vec<&String> = pages
         .iter()
         .filter(|p| p.contains("Ученикова Мария"))
@@ -119,7 +102,11 @@ fn the_pdf_states_only_what_holds_no_club_no_comparison_and_reasons_with_their_f
     ws.drop("журнал.xlsx", &journal);
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let all = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
+    let all = pdf_pages(
+        &ws.path("reports/2025-2026-Q1/2315-001.pdf"),
+        PdfText::Layout,
+    )
+    .join("\n");
     assert!(
         !all.contains("Клуб"),
         "a school without club events gets no club sentence:\n{all}"
@@ -138,7 +125,11 @@ fn the_pdf_states_only_what_holds_no_club_no_comparison_and_reasons_with_their_f
     with_club.drop("состав.xlsx", &roster());
     with_club.drop("журнал.xlsx", &attendance());
     with_club.run(&["run"]);
-    let all = pdf_pages(&with_club.path("reports/2025-2026-Q1/2315-001.pdf")).join("\n");
+    let all = pdf_pages(
+        &with_club.path("reports/2025-2026-Q1/2315-001.pdf"),
+        PdfText::Layout,
+    )
+    .join("\n");
     assert!(
         all.contains("Клуб классных руководителей собирается реже двух раз в месяц"),
         "{all}"
@@ -159,7 +150,10 @@ fn the_sources_page_lists_corrected_and_replaced_attempts_apart() {
     ws.drop("журнал_исправленный.xlsx", &attendance());
     let out = ws.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-    let pages = pdf_pages(&ws.path("reports/2025-2026-Q1/2315-001.pdf"));
+    let pages = pdf_pages(
+        &ws.path("reports/2025-2026-Q1/2315-001.pdf"),
+        PdfText::Layout,
+    );
     let sources = pages
         .iter()
         .find(|p| p.contains("Полнота данных и источники"))

@@ -558,6 +558,68 @@ pub fn sheet_xml(path: &Path, part: &str) -> String {
     xml
 }
 
+/// How [`pdf_pages`] has pdftotext order a PDF's text.
+#[derive(Clone, Copy)]
+pub enum PdfText {
+    /// In reading order (pdftotext's default).
+    Reading,
+    /// As laid out on the page (`-layout`): columns of a table stay apart.
+    Layout,
+    /// In drawing order with whitespace collapsed (`-raw`): a box's text stays together.
+    Raw,
+}
+
+/// The text of a PDF, a string per page (pdftotext's form feeds), pages without text left out.
+pub fn pdf_pages(path: &Path, mode: PdfText) -> Vec<String> {
+    let flag = match mode {
+        PdfText::Reading => None,
+        PdfText::Layout => Some("-layout"),
+        PdfText::Raw => Some("-raw"),
+    };
+    let out = Command::new("pdftotext")
+        .args(flag)
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| match mode {
+            PdfText::Raw => p.split_whitespace().collect::<Vec<_>>().join(" "),
+            PdfText::Reading | PdfText::Layout => p.to_string(),
+        })
+        .collect()
+}
+
+/// Words of a PDF page (1-based) with their boxes, in points: (text, x_min, y_min, x_max, y_max).
+pub fn pdf_words(path: &Path, page: usize) -> Vec<(String, f64, f64, f64, f64)> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let attr = |name: &str| -> f64 {
+                let start = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let word = l[l.find('>').unwrap() + 1..l.rfind("</word>").unwrap()].to_string();
+            (word, attr("xMin"), attr("yMin"), attr("xMax"), attr("yMax"))
+        })
+        .collect()
+}
+
 /// Every text a file carries: CSV as is, xlsx parts unzipped, PDF through pdftotext,
 /// Parquet through polars (every cell as text).
 pub fn readable_text(path: &Path) -> String {
