@@ -225,8 +225,7 @@ pub enum Cell {
 pub enum ChartKind {
     /// Upright bars.
     Column,
-    /// Horizontal bars, for long category names (the printed page draws them upright,
-    /// with the names wrapped below).
+    /// Horizontal bars, for long category names: a name reads along its bar.
     Bar,
     /// A line through the points, for values over time.
     Line,

@@ -189,3 +189,48 @@ fn the_sources_page_lists_corrected_and_replaced_attempts_apart() {
         "{first_cells:?}"
     );
 }
+
+#[test]
+fn long_competency_names_get_horizontal_bars_with_the_names_on_the_left() {
+    let ws = Ws::new();
+    ws.drop_every_form();
+    let out = ws.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let path = ws.path("reports/2025-2026-Q1/2315-001.pdf");
+    let pages = pdf_pages(&path, PdfText::Reading);
+    let page = 1 + pages
+        .iter()
+        .position(|p| p.contains("Профиль компетенций"))
+        .expect("no competency profile");
+    let words = pdf_words(&path, page);
+    // Each competency's name starts with its code (К1 ... К5): as rows, the codes stand one
+    // under another at the left margin; as columns they stood side by side under the bars.
+    let codes: Vec<_> = (1..=5)
+        .map(|k| {
+            words
+                .iter()
+                .find(|w| w.0 == format!("К{k}"))
+                .unwrap_or_else(|| panic!("К{k} not on page {page}: {words:?}"))
+        })
+        .collect();
+    for pair in codes.windows(2) {
+        assert!(
+            (pair[1].1 - pair[0].1).abs() < 0.5 && pair[1].2 > pair[0].2 + 5.0,
+            "{} and {} are not rows one under another: {codes:?}",
+            pair[0].0,
+            pair[1].0
+        );
+    }
+    assert!(codes[0].1 < 60.0, "not at the left margin: {codes:?}");
+    // The value axis runs along the bottom, under the last row: 0 % ... 100 % left to right.
+    let axis: Vec<_> = words
+        .iter()
+        .filter(|w| ["0", "25", "50", "75", "100"].contains(&w.0.as_str()))
+        .filter(|w| w.2 > codes[4].2 && w.2 < codes[4].2 + 30.0)
+        .collect();
+    assert_eq!(axis.len(), 5, "{axis:?}");
+    assert!(
+        axis.windows(2)
+            .all(|p| p[0].1 < p[1].1 && (p[0].2 - p[1].2).abs() < 0.5)
+    );
+}

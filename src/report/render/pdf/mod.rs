@@ -80,7 +80,8 @@ fn lay_out(l: &mut Layout, block: &Block) {
         Block::Chart(chart) => match chart.kind {
             ChartKind::Stacked | ChartKind::Spread => l.row_chart(chart),
             ChartKind::Lines => l.panels(chart),
-            ChartKind::Column | ChartKind::Bar | ChartKind::Line => l.chart(chart),
+            ChartKind::Bar => l.bars(chart),
+            ChartKind::Column | ChartKind::Line => l.chart(chart),
         },
     }
 }

@@ -118,7 +118,7 @@ impl Layout<'_> {
     }
 
     /// Coloured squares with their names, from `x` on the line at `y`.
-    fn legend(&mut self, x: f32, y: f32, items: &[(&str, u32)]) {
+    pub(super) fn legend(&mut self, x: f32, y: f32, items: &[(&str, u32)]) {
         let mut lx = x;
         for (name, color) in items {
             self.rect(lx, y - 2.5, 3.0, 3.0, Some(*color), None);
