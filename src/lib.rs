@@ -23,7 +23,6 @@ pub mod ingest;
 pub mod package;
 pub mod parallel;
 pub mod privacy;
-#[allow(missing_docs)] // docs pending
 pub mod problem;
 pub mod progress;
 pub mod read;

@@ -9,13 +9,16 @@ use std::fmt;
 /// Whether a problem stops the file from being stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// The file (or the row, for a row rule) is not stored until it is corrected.
     Error,
+    /// Stored all the same; the teacher is told what looks wrong.
     Warning,
     /// Informational: skipped rows, totals, hidden rows.
     Note,
 }
 
 impl Severity {
+    /// The severity as the problem list and the annotated copy write it.
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "ошибка",
@@ -127,6 +130,7 @@ impl Rule {
 /// One problem, located as precisely as the file allows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// Whether the problem stops the file, warns or only informs.
     pub severity: Severity,
     /// The rule broken.
     pub rule: Rule,
@@ -290,10 +294,12 @@ impl Problems {
         });
     }
 
+    /// Problems of a severity, the unlisted ones included.
     pub fn count(&self, severity: Severity) -> usize {
         self.counts[severity as usize]
     }
 
+    /// Whether the file must be rejected.
     pub fn has_errors(&self) -> bool {
         self.count(Severity::Error) > 0
     }
@@ -322,6 +328,7 @@ impl Report<'_> {
             .push(self.rule, Severity::Error, "", None, "", message);
     }
 
+    /// An error in one cell, with the value found there.
     pub fn error(self, sheet: &str, cell: (u32, u32), found: &str, message: impl Into<String>) {
         self.problems.push(
             self.rule,
@@ -333,6 +340,7 @@ impl Report<'_> {
         );
     }
 
+    /// A warning, of one cell or of a whole sheet, with the value found.
     pub fn warning(
         self,
         sheet: &str,
@@ -344,11 +352,13 @@ impl Report<'_> {
             .push(self.rule, Severity::Warning, sheet, cell, found, message);
     }
 
+    /// A note: something skipped or worked around, not wrong.
     pub fn note(self, sheet: &str, cell: Option<(u32, u32)>, message: impl Into<String>) {
         self.problems
             .push(self.rule, Severity::Note, sheet, cell, "", message);
     }
 
+    /// An error of a whole sheet (a missing column, an empty sheet).
     pub fn sheet_error(self, sheet: &str, message: impl Into<String>) {
         self.problems
             .push(self.rule, Severity::Error, sheet, None, "", message);

@@ -1,7 +1,6 @@
 //! Stage 2, read: files into in-memory workbooks, and the lenient text and value rules
 //! every form reader shares.
 
-#[allow(missing_docs)] // docs pending
 pub mod error;
 pub mod ods;
 pub mod text;

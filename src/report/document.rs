@@ -17,6 +17,7 @@ use crate::schema::{Indicator, Unit};
 pub struct Document {
     /// The file's title in its properties.
     pub title: String,
+    /// The PDF's title page.
     pub cover: Cover,
     /// Who the report is about, on every sheet's second row.
     pub about: String,
@@ -26,15 +27,20 @@ pub struct Document {
     pub running_header: String,
     /// When the report was made: the files' dates (fixed in deterministic runs).
     pub generated_at: NaiveDateTime,
+    /// The report's parts in reading order.
     pub sections: Vec<Section>,
 }
 
 /// The title page: the report's title, who it is about, the period and the comparison term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cover {
+    /// What the report is («Отчёт школы о тьюторском сопровождении»).
     pub title: String,
+    /// Whom it is about: the school's or the region's name, in large type.
     pub name: String,
+    /// A line under the name (the school's code and municipality).
     pub subtitle: String,
+    /// The term in words («1 четверть 2025/2026»).
     pub period: String,
     /// The comparison term, when it has data.
     pub compared: Option<String>,
@@ -43,6 +49,7 @@ pub struct Cover {
 /// Which output shows a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
+    /// The workbook (a sheet of its own) and the printed report.
     Both,
     /// The workbook only: a sheet of its own.
     Workbook,
@@ -66,12 +73,15 @@ impl Place {
 /// the printed report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
+    /// The section's heading.
     pub title: String,
+    /// Which outputs show it.
     pub place: Place,
     /// The sheet's name in the workbook.
     pub sheet: String,
     /// Whether the printed section starts on a page of its own.
     pub new_page: bool,
+    /// What the section shows, in order.
     pub blocks: Vec<Block>,
 }
 
@@ -118,7 +128,9 @@ pub enum Block {
     /// Key figures with their change against the comparison term, percentages coloured
     /// by `Colours` where the output can.
     Figures(Vec<Figure>, Colours),
+    /// A table of typed cells.
     Table(Table),
+    /// A chart, drawn as its kind says.
     Chart(Chart),
 }
 
@@ -136,10 +148,15 @@ pub enum Style {
 /// One key figure: what, now, before.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
+    /// What the figure is, as the report words it.
     pub label: String,
+    /// The indicator: its unit formats the value and the change.
     pub code: Indicator,
+    /// The indicator's group the figure is of (empty for the whole).
     pub group: String,
+    /// The value in the report's term.
     pub value: f64,
+    /// The value in the comparison term, when there is one.
     pub previous: Option<f64>,
 }
 
@@ -147,7 +164,9 @@ pub struct Figure {
 /// there are no rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    /// The columns, left to right.
     pub columns: Vec<Column>,
+    /// The rows, a cell per column.
     pub rows: Vec<Vec<Cell>>,
     /// Printed instead of a table without rows (the workbook says «нет данных» under the header).
     pub empty: Option<(String, Style)>,
@@ -177,12 +196,16 @@ impl Table {
 /// how its values are coloured.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
+    /// The header cell's text.
     pub header: String,
+    /// The share of a printed page's width, relative to the other columns'.
     pub width: f32,
+    /// How its percentages are coloured, if they are.
     pub colours: Option<Colours>,
 }
 
 impl Column {
+    /// A plain column with this header and relative width.
     pub fn new(header: impl Into<String>, width: f32) -> Column {
         Column {
             header: header.into(),
@@ -202,7 +225,12 @@ impl Column {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Colours {
     /// Traffic lights by level: red below `mid`, yellow up to `high`, green from `high`.
-    Levels { mid: f64, high: f64 },
+    Levels {
+        /// Where yellow begins: the middle level's threshold.
+        mid: f64,
+        /// Where green begins: the high level's threshold.
+        high: f64,
+    },
     /// A red-yellow-green scale over 0..100.
     Scale,
 }
@@ -210,6 +238,7 @@ pub enum Colours {
 /// A table cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// Text as it is printed.
     Text(String),
     /// A value in its unit; `None` when there is none.
     Value(Option<f64>, Unit),
@@ -245,9 +274,13 @@ pub enum ChartKind {
 /// A chart: categories and named series (missing values as `None`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
+    /// What it is drawn as.
     pub kind: ChartKind,
+    /// The caption above it.
     pub title: String,
+    /// The categories along the category axis, in order.
     pub categories: Vec<String>,
+    /// Named series, a value (or `None`) per category: the legend names them.
     pub series: Vec<(String, Vec<Option<f64>>)>,
     /// A horizontal reference line (the 50 % line of diagnostic topics).
     pub reference: Option<f64>,

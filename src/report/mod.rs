@@ -1,9 +1,7 @@
 //! Stage 6, render: the report model of a term and the files written from it. Every number
 //! of every output comes from [`model::ReportModel`]; renderers only lay it out.
 
-#[allow(missing_docs)] // docs pending
 pub mod document;
-#[allow(missing_docs)] // docs pending
 pub mod model;
 pub mod names;
 pub mod output;

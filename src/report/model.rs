@@ -21,18 +21,27 @@ use super::names::Words;
 /// A school as its files name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct School {
+    /// `Код ОО`.
     pub code: String,
+    /// The name its latest file gives.
     pub name: String,
+    /// Its municipality, as its files give it.
     pub municipality: String,
 }
 
+/// Everything a term's outputs show, computed once: the long table of indicators, the detail
+/// tables behind the school reports, the comparison and trend terms' values, and what
+/// suppression withheld. Views select from it; no output computes a figure of its own.
 pub struct ReportModel {
+    /// The term reported on.
     pub term: Term,
     /// The term changes are measured against.
     pub compare: Term,
     /// The comparison term when anybody sent data for it: only then do outputs name it.
     pub compared: Option<Term>,
+    /// When the outputs were made (fixed by `SOURCE_DATE_EPOCH` in deterministic runs).
     pub generated_at: NaiveDateTime,
+    /// The levels' and flags' thresholds the figures were judged by.
     pub thresholds: Thresholds,
     /// The words renderers show for the questionnaires' codes.
     pub words: Words,
@@ -96,15 +105,25 @@ pub struct ReportModel {
 /// The model tables split by school for the renderers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Part {
+    /// The roster as the lists print it: ID, name, role, class, subject, tutor.
     People,
+    /// Attendance by month, for the monthly line.
     Months,
+    /// Route steps past their due date and still planned.
     Overdue,
+    /// Route results that are achievements, by level.
     Achievements,
+    /// The forms received and expected, for completeness.
     Forms,
+    /// The recommended groups by diagnostic topic.
     Groups,
+    /// Competency profiles of the questionnaires, by wave.
     Profiles,
+    /// Each figure with its value in the comparison term.
     Changes,
+    /// Questionnaires answered in different versions at start and at the end.
     Versions,
+    /// The names of the diagnostics' topics, for the charts and tables.
     Topics,
 }
 
@@ -125,10 +144,13 @@ impl Part {
 
 /// What to build a report of.
 pub struct Request<'a> {
+    /// The term to report on.
     pub term: Term,
     /// The register of schools: (code, municipality); empty when there is none.
     pub register: &'a [(String, String)],
+    /// One school only (`report --school`), or every school.
     pub school: Option<&'a str>,
+    /// The term to compare with (`--compare`); the previous term of the same kind if `None`.
     pub compare: Option<Term>,
     /// Whether the model serves school reports: person rows, the detail tables and the
     /// per-school splits behind them. The centre's does not (it shows no person), so it
@@ -137,6 +159,7 @@ pub struct Request<'a> {
     /// The centre's `small_cell`: every figure of the model (and so of every output) that
     /// describes fewer persons, in the term or in the comparison term, is withheld.
     pub small_cell: Option<usize>,
+    /// The clock of the run: the outputs' dates.
     pub now: NaiveDateTime,
 }
 

@@ -8,9 +8,7 @@
 mod closed;
 mod indicator;
 mod scope;
-#[allow(missing_docs)] // docs pending
 mod table;
-#[allow(missing_docs)] // docs pending
 mod term;
 mod wave;
 

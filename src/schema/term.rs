@@ -9,16 +9,24 @@ use crate::read::values::{last_day_of_month, parse_school_year};
 /// A reporting period of the school year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
+    /// The first quarter (September to October).
     Q1,
+    /// The second quarter (November to December).
     Q2,
+    /// The third quarter (January to March).
     Q3,
+    /// The fourth quarter (April to May).
     Q4,
+    /// The first half-year, for schools that report by halves.
     H1,
+    /// The second half-year.
     H2,
+    /// The whole school year.
     Y,
 }
 
 impl Period {
+    /// Every period, quarters first: the order a year's terms are listed and read in.
     pub const ALL: [Period; 7] = [
         Period::Q1,
         Period::Q2,
@@ -29,6 +37,7 @@ impl Period {
         Period::Y,
     ];
 
+    /// The code of the store, the CSV files and the command line: `Q1`.
     pub fn code(self) -> &'static str {
         match self {
             Period::Q1 => "Q1",
@@ -41,6 +50,7 @@ impl Period {
         }
     }
 
+    /// The period as people read it: «1 четверть».
     pub fn russian(self) -> &'static str {
         match self {
             Period::Q1 => "1 четверть",
@@ -103,7 +113,9 @@ impl Period {
 /// A school year and a period: the term of a record, written `2025/2026 Q1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Term {
+    /// The first calendar year of the school year (2025 for 2025/2026).
     pub year: i32,
+    /// The period within that year.
     pub period: Period,
 }
 

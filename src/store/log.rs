@@ -24,6 +24,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as the methodologist reads it in the summary and `status`.
     pub fn russian(self) -> &'static str {
         match self {
             Outcome::Stored => "загружен",
@@ -42,26 +43,43 @@ impl Outcome {
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
+    /// When the file was handled (local time, `SOURCE_DATE_EPOCH` in tests).
     pub time: String,
+    /// The file's name as it was dropped in `inbox/`.
     pub file: String,
+    /// Where the file went: its path in `archive/` or `rejected/`.
     pub moved_to: String,
+    /// The SHA-256 of the file's bytes: the same bytes twice are a duplicate.
     pub sha256: String,
+    /// What happened to the file.
     pub outcome: Outcome,
+    /// The form's code (`FormKind::code`), empty when the form could not be told.
     pub form: String,
+    /// The school's `Код ОО` from `Паспорт`, empty when unread.
     pub school_code: String,
+    /// The term's label (`2025/2026 Q1`), empty when unread.
     pub term: String,
     /// The submission key in words: form, instrument, wave, author.
     pub key: String,
     /// Short hash of the key, naming the submission's store files.
     pub key_id: String,
+    /// Data rows read (blank and `Итого` rows not counted).
     pub rows_read: usize,
+    /// Rows stored: those without an error.
     pub rows_stored: usize,
+    /// Rows left out for an error.
     pub rows_rejected: usize,
+    /// Blank rows skipped between data rows.
     pub rows_blank: usize,
+    /// Warnings given (the file is stored all the same).
     pub warnings: usize,
+    /// Errors found.
     pub errors: usize,
+    /// Records new against the submission this one replaced.
     pub added: usize,
+    /// Records of the replaced submission this one no longer has.
     pub removed: usize,
+    /// Records under the same key whose values changed.
     pub changed: usize,
     /// Why a reader could not read the file, in its own words (empty otherwise). Logs
     /// written before this column existed read as empty.
@@ -69,11 +87,13 @@ pub struct Entry {
     pub detail: String,
 }
 
+/// The ingest log of a store, appended to line by line.
 pub struct Log {
     path: PathBuf,
 }
 
 impl Log {
+    /// The log of the store in `store` (the file is created with its first line).
     pub fn new(store: &Path) -> Log {
         Log {
             path: store.join("ingest-log.csv"),

@@ -4,7 +4,6 @@
 //! and renamed at commit; the ingest log line that follows commits them, and
 //! [`Store::recover`] removes whatever a crash left behind.
 
-#[allow(missing_docs)] // docs pending
 pub mod log;
 
 use std::collections::{HashMap, HashSet};

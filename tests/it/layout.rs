@@ -319,18 +319,11 @@ const DOCS_PENDING: &[&str] = &[
     "forms::table",
     "indicators::questionnaires",
     "package",
-    "problem",
-    "read::error",
-    "report::document",
-    "report::model",
     "report::region",
     "report::render::pdf::layout",
     "report::render::xlsx::sheet",
     "report::view::card",
     "report::view::centre",
-    "schema::table",
-    "schema::term",
-    "store::log",
 ];
 
 #[test]
