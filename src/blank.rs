@@ -202,12 +202,11 @@ impl BlankCells {
             .collect();
         // Only a questionnaire's blank has a definition: its items follow the spec's columns.
         if let (Some(q), Some((_, headers, _))) = (q, data.first_mut()) {
-            headers.extend(q.items.iter().map(|item| {
-                (
-                    format!("{} {}", item.code, item.text),
-                    Some(item.code.clone()),
-                )
-            }));
+            headers.extend(
+                q.items
+                    .iter()
+                    .map(|item| (item.header(), Some(item.code.clone()))),
+            );
         }
         BlankCells {
             styles: Styles::new(),
@@ -567,7 +566,8 @@ fn form_instruction(form: FormKind, q: Option<&Questionnaire>) -> Vec<String> {
                         Scale::Multi => format!("несколько через «;»: {}", item.options.join(", ")),
                         Scale::Text => "свободный ответ".into(),
                     };
-                    lines.push(format!("{} — {} ({scale})", item.code, item.text));
+                    let required = if item.required { ", обязательный" } else { "" };
+                    lines.push(format!("{} — {} ({scale}{required})", item.code, item.text));
                 }
             }
             lines
@@ -616,7 +616,7 @@ fn questionnaire_items(
     let mut header_lines = 1;
     for (i, item) in q.items.iter().enumerate() {
         let col = (spec.columns.len() + i) as u16;
-        let header = format!("{} {}", item.code, item.text);
+        let header = item.header();
         let width = if item.scale == Scale::Text { 30 } else { 16 };
         header_lines = header_lines.max(wrapped_lines(&header, width - 3));
         ws.write_string_with_format(0, col, header, &styles.header)?;

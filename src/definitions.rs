@@ -47,6 +47,10 @@ pub struct Item {
     pub competency: Option<String>,
     #[serde(default)]
     pub options: Vec<String>,
+    /// Whether every respondent must answer it: the blank marks it, and an empty answer is
+    /// a problem naming the cell.
+    #[serde(default)]
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -231,6 +235,15 @@ impl Definitions {
 }
 
 impl Item {
+    /// The item's column header in a blank: code, text, and a mark when it is required.
+    pub fn header(&self) -> String {
+        if self.required {
+            format!("{} {} (обязательный)", self.code, self.text)
+        } else {
+            format!("{} {}", self.code, self.text)
+        }
+    }
+
     /// Whether answers to this item and to `other` can be compared: the same scale, bounds,
     /// competency and options. `None` when they can, else why not, in Russian.
     pub fn change_from(&self, other: &Item) -> Option<String> {

@@ -38,7 +38,7 @@ const VERSION: &str = "Версия";
 const HIGHER_BETTER: &str = "чем выше, тем лучше";
 const HIGHER_WORSE: &str = "чем выше, тем хуже";
 
-const ITEM_COLUMNS: [Column; 7] = [
+const ITEM_COLUMNS: [Column; 8] = [
     col("code", "Код", true),
     col("text", "Текст вопроса", true),
     col("scale", "Шкала", true),
@@ -46,6 +46,7 @@ const ITEM_COLUMNS: [Column; 7] = [
     col("max", "Макс.", false),
     col("competency", "Компетенция", false),
     col("list", "Список вариантов", false),
+    col("required", "Обязательный", false),
 ];
 const OPTION_COLUMNS: [Column; 2] = [col("list", "Список", true), col("option", "Вариант", true)];
 const COMPETENCY_COLUMNS: [Column; 2] = [col("code", "Код", true), col("name", "Название", true)];
@@ -115,8 +116,11 @@ pub fn write(q: &Questionnaire, properties: &DocProperties) -> Result<Vec<u8>, X
             ws.write_string(r, 6, &item.code)?;
             lists.insert(item.code.clone(), item.options.clone());
         }
+        if item.required {
+            ws.write_string(r, 7, "да")?;
+        }
     }
-    for (c, w) in [8, 60, 20, 6, 6, 14, 18].into_iter().enumerate() {
+    for (c, w) in [8, 60, 20, 6, 6, 14, 18, 14].into_iter().enumerate() {
         ws.set_column_width(c as u16, w)?;
     }
     ws.set_freeze_panes(1, 0)?;
@@ -643,6 +647,19 @@ fn read_items(
             }
             _ => {}
         }
+        let required = match fold(&text("required")).as_str() {
+            "" | "нет" => false,
+            "да" => true,
+            other => {
+                problems.rule(Rule::ClosedList).error(
+                    ITEMS,
+                    cell("required"),
+                    other,
+                    "допустимо: «да» или «нет» (пусто — нет)",
+                );
+                false
+            }
+        };
         items.push(Item {
             code,
             text: text("text"),
@@ -651,6 +668,7 @@ fn read_items(
             max,
             competency,
             options,
+            required,
         });
     }
     if items.is_empty() && !problems.has_errors() {

@@ -171,6 +171,27 @@ impl SheetRules for Answers<'_> {
             );
         }
         let mut unknown = Vec::new();
+        let headed: Vec<String> = header
+            .extra
+            .iter()
+            .map(|(_, text)| {
+                canonical_code(
+                    text.split_whitespace().next().unwrap_or_default(),
+                    &mut Vec::new(),
+                )
+            })
+            .collect();
+        for item in self.def.items.iter().filter(|i| i.required) {
+            if !headed.contains(&item.code) {
+                problems.rule(Rule::Required).sheet_error(
+                    &sheet.name,
+                    format!(
+                        "нет столбца обязательного вопроса {}: добавьте его (заголовок — код вопроса)",
+                        item.code
+                    ),
+                );
+            }
+        }
         for (c, text) in &header.extra {
             let first = text.split_whitespace().next().unwrap_or_default();
             match self.def.item(&canonical_code(first, &mut Vec::new())) {
@@ -203,6 +224,14 @@ impl SheetRules for Answers<'_> {
         for (c, item) in &self.columns {
             let value = sheet.get(row.row, *c);
             let Some(text) = cell_text(value) else {
+                if item.required {
+                    problems.rule(Rule::Required).error(
+                        &sheet.name,
+                        (row.row, *c),
+                        "",
+                        format!("не заполнен обязательный вопрос {}", item.code),
+                    );
+                }
                 continue;
             };
             match read_answer(item, value, &text) {

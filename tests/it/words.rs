@@ -604,3 +604,87 @@ fn a_questionnaire_changed_between_waves_compares_only_the_items_both_versions_s
         );
     }
 }
+
+#[test]
+fn a_required_item_is_marked_in_the_blank_and_left_empty_is_refused_at_its_cell() {
+    let ws = Ws::new();
+    let header = row![
+        "Код",
+        "Текст вопроса",
+        "Шкала",
+        "Мин.",
+        "Макс.",
+        "Компетенция",
+        "Список вариантов",
+        "Обязательный"
+    ];
+    write_xlsx(
+        &ws.path("templates/questionnaires/parents.xlsx"),
+        &parent_survey(
+            about("parents"),
+            vec![
+                header,
+                row!["Р1.1", "Я знаю тьютора", "шкала", 1, 5, "Р1", "", "да"],
+                row!["Р1.2", "Тьютор отвечает", "шкала", 1, 5, "Р1", "", ""],
+                row!["Р2.1", "Ребёнок увереннее", "шкала", 1, 5, "Р2", "", "нет"],
+            ],
+            vec![row!["Список", "Вариант"]],
+            vec![
+                row!["Код", "Название"],
+                row!["Р1", "Связь с тьютором"],
+                row!["Р2", "Изменения в ребёнке"],
+            ],
+        ),
+    );
+    let out = ws.run(&["templates"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let mut blank = open_workbook_auto(ws.path("templates/Анкета — parents.xlsx")).unwrap();
+    let answers = blank.worksheet_range("Ответы").unwrap();
+    let headers: Vec<String> = answers
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(
+        headers.contains(&"Р1.1 Я знаю тьютора (обязательный)".to_string()),
+        "{headers:?}"
+    );
+    assert!(
+        headers.contains(&"Р1.2 Тьютор отвечает".to_string()),
+        "{headers:?}"
+    );
+
+    ws.drop("состав.xlsx", &roster());
+    ws.drop(
+        "родители.xlsx",
+        &[
+            passport(
+                "Анкета",
+                &[
+                    ("Анкета", V::from("parents")),
+                    ("Волна", V::from("входная")),
+                ],
+            ),
+            sheet(
+                "Ответы",
+                vec![
+                    row!["ID", "Р1.1", "Р1.2", "Р2.1"],
+                    row!["У-1", 5, 4, 3],
+                    row!["У-2", "", 3, ""],
+                ],
+            ),
+        ],
+    );
+    let out = ws.run(&["ingest"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let problems = ws.problems_of("родители.xlsx");
+    assert!(
+        problems.contains("лист «Ответы», ячейка B3")
+            && problems.contains("не заполнен обязательный вопрос Р1.1"),
+        "{problems}"
+    );
+    // An empty answer to an item that is not required is no answer, not a mistake.
+    assert!(!problems.contains("D3"), "{problems}");
+}
