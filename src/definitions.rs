@@ -14,37 +14,57 @@ include!(concat!(env!("OUT_DIR"), "/builtin_questionnaires.rs"));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Whether a high likert answer is good (a competency) or bad (a difficulty).
 pub enum Direction {
+    /// `higher_better`: levels are reported.
     HigherBetter,
+    /// `higher_worse`: difficulty shares are reported.
     HigherWorse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// How an item is answered.
 pub enum Scale {
+    /// An integer from `min` to `max`, measuring a competency.
     Likert,
+    /// `да` or `нет`.
     Yesno,
+    /// One of the item's options.
     Choice,
+    /// Any of the item's options, separated by `;` or `,`.
     Multi,
+    /// Free text.
     Text,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A competency (or area) that likert items measure.
 pub struct Competency {
+    /// Its code, `К1`.
     pub code: String,
+    /// Its name, shown beside the code in reports.
     pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One item (question) of a questionnaire.
 pub struct Item {
+    /// Its code, canonical (`К1.1`): the answer column's header.
     pub code: String,
+    /// The question as respondents read it.
     pub text: String,
+    /// How it is answered.
     pub scale: Scale,
+    /// The lowest answer of a likert item.
     pub min: Option<i64>,
+    /// The highest answer of a likert item.
     pub max: Option<i64>,
+    /// The competency a likert item measures.
     pub competency: Option<String>,
+    /// The options of a choice or multi item.
     #[serde(default)]
     pub options: Vec<String>,
     /// Whether every respondent must answer it: the blank marks it, and an empty answer is
@@ -55,18 +75,28 @@ pub struct Item {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// One version of a questionnaire's definition.
 pub struct Questionnaire {
+    /// Its code (`tutor-competency`): the `Анкета` field of a `Паспорт`, and a file name.
     pub code: String,
+    /// Its title, which readers of reports see.
     pub title: String,
+    /// Its version, written by its blank into `Версия формы`.
     pub version: i64,
+    /// Who answers it (`наставник`, `педагог`, `обучающийся`).
     pub respondents: Vec<String>,
+    /// Whether answers may come without an ID.
     #[serde(default)]
     pub anonymous: bool,
+    /// What a high likert answer means (needed when there are likert items).
     pub direction: Option<Direction>,
+    /// The blank's instruction to respondents.
     #[serde(default)]
     pub instruction: String,
+    /// The competencies its likert items measure.
     #[serde(default)]
     pub competencies: Vec<Competency>,
+    /// Its items, in order.
     pub items: Vec<Item>,
 }
 

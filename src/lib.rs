@@ -9,7 +9,6 @@ pub mod annotate;
 pub mod author;
 pub mod blank;
 pub mod config;
-#[allow(missing_docs)] // docs pending
 pub mod definitions;
 pub mod demo;
 pub mod digest;

@@ -21,9 +21,13 @@ use crate::read::values::cell_text;
 use crate::read::workbook::Limits;
 use crate::read::workbook::{Sheet, Workbook as Book};
 
+/// The sheet describing the questionnaire: label in column A, value in B.
 pub const ABOUT: &str = "Анкета";
+/// The sheet of items, one a row.
 pub const ITEMS: &str = "Вопросы";
+/// The sheet of option lists: list name, option.
 pub const OPTIONS: &str = "Варианты";
+/// The sheet of competencies: code, name.
 pub const COMPETENCIES: &str = "Компетенции";
 
 /// Labels of `Анкета`, in order.

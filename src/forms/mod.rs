@@ -5,13 +5,11 @@
 
 #[allow(missing_docs)] // docs pending
 pub mod attendance;
-#[allow(missing_docs)] // docs pending
 pub mod definition;
 #[allow(missing_docs)] // docs pending
 pub mod diagnostic;
 #[allow(missing_docs)] // docs pending
 pub mod passport;
-#[allow(missing_docs)] // docs pending
 pub mod questionnaire;
 #[allow(missing_docs)] // docs pending
 pub mod roster;

@@ -53,8 +53,11 @@ pub struct Answer {
     pub respondent_id: Option<String>,
     /// Identity of the respondent inside the file: the ID, or `#<row>` when anonymous.
     pub respondent: String,
+    /// The item's code.
     pub item: String,
+    /// A likert value, or 1/0 for yes/no.
     pub value_num: Option<f64>,
+    /// A chosen option, `да`/`нет`, or free text.
     pub value_text: Option<String>,
 }
 
@@ -80,6 +83,8 @@ impl Record for Answer {
     }
 }
 
+/// Reads the answers of a questionnaire workbook by the version of the definition its
+/// `Паспорт` names; every answer outside its item's scale is a problem naming the cell.
 pub fn read(
     workbook: &Workbook,
     passport: &Passport,

@@ -11,7 +11,6 @@ pub mod completeness;
 pub mod diagnostics;
 pub mod flags;
 pub mod groups;
-#[allow(missing_docs)] // docs pending
 pub mod questionnaires;
 pub mod roster;
 pub mod routes;

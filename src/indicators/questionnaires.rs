@@ -334,6 +334,7 @@ pub fn person_answers(
     Ok(Some(answers.collect()?))
 }
 
+/// Every questionnaire indicator of the term (indicators.md, «Questionnaires»).
 pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
     let Some(year) = answers(inputs, settings.definitions)? else {
         return Ok(Vec::new());
