@@ -11,8 +11,8 @@ mod privacy_properties;
 pub mod region;
 pub mod region_pages;
 pub mod region_sheets;
-pub mod render;
-pub mod view;
+pub(crate) mod render;
+pub(crate) mod view;
 
 pub use output::{term_dir, write_atomically, write_cards, write_centre, write_term};
 pub use render::csv;

@@ -316,9 +316,6 @@ const DOCS_PENDING: &[&str] = &[
     "forms::table",
     "package",
     "report::region",
-    "report::render::pdf::layout",
-    "report::render::xlsx::sheet",
-    "report::view::card",
     "report::view::centre",
 ];
 

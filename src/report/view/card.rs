@@ -29,13 +29,18 @@ use crate::store::Store;
 /// Whose cards to write; `None` means no restriction.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// One school's cards (`cards --school`).
     pub school: Option<String>,
+    /// One person's card, by ID (`--person`).
     pub person: Option<String>,
+    /// The cards of one tutor's tutees, by the tutor's ID (`--tutor`).
     pub tutor: Option<String>,
+    /// One class's cards (`--class`; «9 А» and «9а» are the same class).
     pub class: Option<String>,
 }
 
 impl Selection {
+    /// Whether a person's card is among those asked for.
     pub fn wants(&self, p: &Person) -> bool {
         let same_class = |c: &str| squeeze(c) == squeeze(&p.class);
         self.person.as_deref().is_none_or(|id| id == p.id)

@@ -2,7 +2,6 @@
 //! [`Document`](super::document::Document) (or, for an individual card, a [`card::Card`]),
 //! with no bytes written. `figures` holds the selections several views share.
 
-#[allow(missing_docs)] // docs pending
 pub mod card;
 #[allow(missing_docs)] // docs pending
 pub mod centre;

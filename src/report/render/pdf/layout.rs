@@ -199,12 +199,8 @@ impl<'a> Layout<'a> {
         }
     }
 
-    /// A table: wrapped cells, a header repeated on every page it spans.
-    pub fn table(&mut self, headers: &[&str], widths: &[f32], rows: &[Vec<String>]) {
-        self.table_marked(headers, widths, rows, &[]);
-    }
-
-    /// [`Layout::table`] with the rows whose `marked` is true on a light red ground.
+    /// A table: wrapped cells, a header repeated on every page it spans, the rows whose
+    /// `marked` is true on a light red ground.
     pub fn table_marked(
         &mut self,
         headers: &[&str],

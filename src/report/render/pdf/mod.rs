@@ -7,7 +7,6 @@
 pub mod card;
 pub mod chart;
 pub mod font;
-#[allow(missing_docs)] // docs pending
 pub mod layout;
 pub mod panels;
 pub mod rows;

@@ -5,7 +5,6 @@
 //! key figures is a summary: the figures as a table, the sentences under it across its
 //! width, the charts two in a row on a page of their own.
 
-#[allow(missing_docs)] // docs pending
 pub mod sheet;
 
 use rust_xlsxwriter::{ChartFont, ChartLegendPosition, Format, Worksheet, XlsxError};
