@@ -11,7 +11,6 @@ pub mod diagnostic;
 #[allow(missing_docs)] // docs pending
 pub mod passport;
 pub mod questionnaire;
-#[allow(missing_docs)] // docs pending
 pub mod roster;
 #[allow(missing_docs)] // docs pending
 pub mod route;

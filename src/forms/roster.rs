@@ -14,6 +14,8 @@ use crate::schema::Role;
 use crate::schema::Table;
 use crate::schema::column::{CLASS, EXPERIENCE_YEARS, FULL_NAME, ID, ROLE, SUBJECT, TUTOR_ID};
 
+/// The values `Роль` accepts: a person's part in the programme (наставник, тьютор, педагог,
+/// обучающийся); the role decides which rules and indicators apply to them.
 pub const ROLES: [&str; 4] = Role::CODES;
 
 /// The sheet `Состав`: one row per person of the school taking part.
@@ -42,14 +44,22 @@ pub const SHEET: SheetSpec = SheetSpec {
     frame: Frame::Columns,
 };
 
+/// One valid row of `Состав`: a participant that every other form of the school names by ID.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
+    /// `ID`: how attendance, answers, results and routes refer to the person.
     pub id: String,
+    /// `ФИО`, for the reports people read.
     pub full_name: String,
+    /// `Роль`, one of [`ROLES`].
     pub role: &'static str,
+    /// `Класс`, normalised (`8 б` -> `8Б`); required for a learner.
     pub class: Option<String>,
+    /// `Предмет` the person teaches or is tutored in.
     pub subject: Option<String>,
+    /// `Стаж, лет`: teaching experience, never negative.
     pub experience_years: Option<f64>,
+    /// `Тьютор (ID)`: the `тьютор` of the same roster who accompanies the person.
     pub tutor_id: Option<String>,
 }
 
@@ -72,6 +82,8 @@ impl Record for Person {
     }
 }
 
+/// Reads and checks a roster workbook's `Состав` into the roster store table; a missing
+/// sheet is a file error, every bad cell a problem, and only valid rows are kept.
 pub fn read(
     workbook: &Workbook,
     problems: &mut Problems,

@@ -310,7 +310,6 @@ const DOCS_PENDING: &[&str] = &[
     "forms::attendance",
     "forms::diagnostic",
     "forms::passport",
-    "forms::roster",
     "forms::route",
     "forms::spec",
     "forms::table",
