@@ -22,6 +22,8 @@ use crate::schema::column::{
     DATE, EVENT_ID, FULL_NAME, HOURS, ID, KIND, LEVEL, MARK, PERSON_ID, TOPIC,
 };
 
+/// The values `Вид` accepts: the kinds of tutoring event the programme counts, from seminars
+/// to club meetings, so that reports can split hours and attendance by kind.
 pub const KINDS: [&str; 9] = [
     "семинар",
     "мастер-класс",
@@ -33,6 +35,8 @@ pub const KINDS: [&str; 9] = [
     "заседание клуба",
     "другое",
 ];
+/// The values `Уровень` accepts: how far beyond the school an event reaches (`школьный`
+/// when the cell is empty).
 pub const LEVELS: [&str; 3] = ["школьный", "муниципальный", "региональный"];
 
 /// What a mark means (forms.md): present, absent, excused, ill (excused).
@@ -85,13 +89,20 @@ pub const MARKS: SheetSpec = SheetSpec {
     frame: Frame::Long(&[(PERSON_ID, Stored::Text), (EVENT_ID, Stored::Text), (MARK, Stored::Text)]),
 };
 
+/// One valid row of `События`: an event the tutor held, which the marks refer to by code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    /// `Код события`, unique in the journal; also the header of the event's marks column.
     pub event_id: String,
+    /// `Дата`, within the school year of the file's term.
     pub date: NaiveDate,
+    /// `Вид`, one of [`KINDS`].
     pub kind: &'static str,
+    /// `Тема`: what the event was about.
     pub topic: Option<String>,
+    /// `Часы`: the event's length, positive; 1 when the cell is empty.
     pub hours: f64,
+    /// `Уровень`, one of [`LEVELS`].
     pub level: &'static str,
 }
 
@@ -113,9 +124,12 @@ impl Record for Event {
     }
 }
 
+/// One non-empty cell of `Посещаемость`: whether a person expected at an event came.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
+    /// The row's `ID`: a person of the school's roster (an unknown ID is only a warning).
     pub person_id: String,
+    /// The column's header: the [`Event::event_id`] the mark is for.
     pub event_id: String,
     /// `present`, `absent`, `excused` or `ill`.
     pub mark: &'static str,
@@ -136,7 +150,8 @@ impl Record for Mark {
     }
 }
 
-/// Reads a mark cell; `None` for an empty cell (not expected), `Err` for anything else.
+/// Reads a non-empty mark cell (`+`, `н`, `у`, `б`...) as its stored code; `Err` for a value
+/// that is not a mark. An empty cell means not expected and is the caller's to skip.
 pub fn parse_mark(text: &str) -> Result<&'static str, ()> {
     match fold_tracked(text, &mut Vec::new()).as_str() {
         "+" | "1" => Ok(schema::Mark::Present.code()),
@@ -147,6 +162,9 @@ pub fn parse_mark(text: &str) -> Result<&'static str, ()> {
     }
 }
 
+/// Reads and checks a journal's `События` and `Посещаемость` into the events and attendance
+/// store tables: marks are checked against the declared events and the school's roster, and
+/// only the marks of valid events are kept.
 pub fn read(
     workbook: &Workbook,
     passport: &Passport,

@@ -3,7 +3,6 @@
 //! [`check`] identifies the form (by `Паспорт`, else by its data sheets), reads the passport,
 //! runs the form's reader, and returns typed store frames plus every problem found.
 
-#[allow(missing_docs)] // docs pending
 pub mod attendance;
 pub mod definition;
 #[allow(missing_docs)] // docs pending
@@ -12,7 +11,6 @@ pub mod diagnostic;
 pub mod passport;
 pub mod questionnaire;
 pub mod roster;
-#[allow(missing_docs)] // docs pending
 pub mod route;
 pub mod sheet;
 #[allow(missing_docs)] // docs pending

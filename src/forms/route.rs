@@ -13,6 +13,8 @@ use crate::schema::Table;
 use crate::schema::column::{ACTIVITY, DUE, EVIDENCE, GOAL, ID, LEVEL, NOMINATION, RESULT, STATUS};
 use crate::schema::{RouteResult, Status};
 
+/// The values `Уровень` accepts: how far beyond the school a step reaches, up to
+/// international competitions.
 pub const LEVELS: [&str; 5] = [
     "школьный",
     "муниципальный",
@@ -20,8 +22,12 @@ pub const LEVELS: [&str; 5] = [
     "всероссийский",
     "международный",
 ];
+/// The values `Статус` accepts: whether a step is planned, done, not done or postponed.
 pub const STATUSES: [&str; 4] = Status::CODES;
+/// The values `Результат` accepts: what a done step achieved (participation, prize,
+/// victory), counted as achievements in the reports.
 pub const RESULTS: [&str; 3] = RouteResult::CODES;
+/// The values `Подтверждение` accepts: the document that proves an achievement.
 pub const EVIDENCE_KINDS: [&str; 5] = ["грамота", "диплом", "сертификат", "фото", "другое"];
 
 /// The sheet `Маршрут`: one row per planned step of a person's route.
@@ -47,16 +53,26 @@ pub const SHEET: SheetSpec = SheetSpec {
     frame: Frame::Columns,
 };
 
+/// One valid row of `Маршрут`: a planned step of a person's individual route (ИОМ / ИОП).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RouteItem {
+    /// `ID`: the person whose route it is.
     pub id: String,
+    /// `Цель`: what the step serves.
     pub goal: String,
+    /// `Мероприятие`: the contest, course or event the step consists of.
     pub activity: String,
+    /// `Уровень`, one of [`LEVELS`].
     pub level: &'static str,
+    /// `Номинация`, e.g. a STAR nomination the step aims at.
     pub nomination: Option<String>,
+    /// `Срок`: when the step is due (a date, or a month such as `октябрь 2025`).
     pub due: NaiveDate,
+    /// `Статус`, one of [`STATUSES`].
     pub status: &'static str,
+    /// `Результат`, one of [`RESULTS`]; only for a done step.
     pub result: Option<&'static str>,
+    /// `Подтверждение`, one of [`EVIDENCE_KINDS`].
     pub evidence: Option<&'static str>,
 }
 
@@ -81,6 +97,8 @@ impl Record for RouteItem {
     }
 }
 
+/// Reads and checks a routes workbook's `Маршрут` into the route store table; an ID not in
+/// the school's roster is only a warning, and only valid rows are kept.
 pub fn read(
     workbook: &Workbook,
     _passport: &Passport,
