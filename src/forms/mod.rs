@@ -13,9 +13,7 @@ pub mod questionnaire;
 pub mod roster;
 pub mod route;
 pub mod sheet;
-#[allow(missing_docs)] // docs pending
 pub mod spec;
-#[allow(missing_docs)] // docs pending
 pub mod table;
 
 use std::collections::{HashMap, HashSet};

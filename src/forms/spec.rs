@@ -22,13 +22,18 @@ pub enum Kind {
     Class,
     /// A person's ID: a code checked against the school's roster; an unknown ID is a warning
     /// (once per ID), `unknown` its text.
-    Person { unknown: &'static str },
+    Person {
+        /// The warning on an ID the roster does not have.
+        unknown: &'static str,
+    },
     /// One of a closed list (a dropdown in the blank), read in its canonical spelling.
     Closed(&'static [&'static str]),
     /// A number; `positive` requires more than zero, otherwise zero or more; `expected` is
     /// what a number outside that is told.
     Number {
+        /// Whether zero is refused too (hours, maximum scores) or allowed (experience).
         positive: bool,
+        /// The error's «what is expected» for a number out of range.
         expected: &'static str,
     },
     /// A date.
@@ -53,9 +58,13 @@ impl Kind {
 /// A column a form knows: its key in the store, its header in the template, what it holds.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
+    /// The store column's name (`full_name`), also how the forms' code names the column.
     pub key: &'static str,
+    /// The header teachers see in the blank and must write (`ФИО`), matched leniently.
     pub header: &'static str,
+    /// Whether a missing column is a sheet error and an empty cell a row error.
     pub required: bool,
+    /// How the column's cells are read, checked and stored.
     pub kind: Kind,
 }
 
@@ -79,8 +88,11 @@ impl Column {
 /// How a store column keeps its values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stored {
+    /// A string column (codes, closed values, free text).
     Text,
+    /// A floating-point column (hours, scores, experience).
     Number,
+    /// A polars `Date` column.
     Date,
 }
 
@@ -96,9 +108,11 @@ pub enum Earlier {
 /// A key that must not repeat within a sheet.
 #[derive(Debug, Clone, Copy)]
 pub struct Unique {
+    /// The column whose value must not repeat (an ID, an event code, a task number).
     pub key: &'static str,
     /// The error on a repeated key; `{row}` is replaced by the earlier row's number.
     pub message: &'static str,
+    /// Which earlier row `{row}` names.
     pub names: Earlier,
 }
 
@@ -128,14 +142,19 @@ pub enum Frame {
 /// One data sheet of a form.
 #[derive(Debug, Clone, Copy)]
 pub struct SheetSpec {
+    /// The sheet's name in the blank, matched leniently in teachers' files.
     pub name: &'static str,
+    /// The form's own columns, in the blank's order.
     pub columns: &'static [Column],
     /// The error when no header row is found.
     pub no_header: &'static str,
+    /// The key that must not repeat in the sheet, if any.
     pub unique: Option<Unique>,
+    /// The columns after the form's own that are headed by codes (events, tasks, items).
     pub coded: Option<Coded>,
     /// The store table the sheet's records go to.
     pub table: Table,
+    /// The store columns the records fill: the sheet's own, or one row per coded cell.
     pub frame: Frame,
 }
 
@@ -164,8 +183,11 @@ impl SheetSpec {
 /// One value of a record, as the store keeps it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Field<'a> {
+    /// A value of a [`Stored::Text`] column, `None` for an empty optional cell.
     Text(Option<&'a str>),
+    /// A value of a [`Stored::Number`] column, `None` for an empty optional cell.
     Number(Option<f64>),
+    /// A value of a [`Stored::Date`] column, `None` for an empty optional cell.
     Date(Option<NaiveDate>),
 }
 

@@ -21,13 +21,16 @@ pub enum Value {
     Text(String),
     /// A value of a closed list, in its canonical spelling.
     Closed(&'static str),
+    /// A number (comma decimals accepted), within the column's bounds.
     Number(f64),
+    /// A date (an Excel date or a date written as text); a due month as its last day.
     Date(NaiveDate),
 }
 
 /// Where a table's columns are: the header row and each known column's position.
 #[derive(Debug)]
 pub struct Header {
+    /// The header row (0-based); data rows start below it.
     pub row: u32,
     /// The first column of the table (where a total row says `Итого`).
     pub first_col: u32,
@@ -39,6 +42,7 @@ pub struct Header {
 }
 
 impl Header {
+    /// The column (0-based) of a known column by its key, `None` when the sheet lacks it.
     pub fn col(&self, key: &str) -> Option<u32> {
         self.known.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
     }
@@ -124,9 +128,13 @@ pub fn warn_unknown_columns(
 /// Row accounting of one file: read = stored + rejected + blank.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct RowCounts {
+    /// Every row below the header, whatever it holds.
     pub read: usize,
+    /// Rows whose records were kept.
     pub stored: usize,
+    /// Rows left out for an error in one of their cells (or a file that cannot be stored).
     pub rejected: usize,
+    /// Blank and `Итого` rows, skipped without judging them.
     pub blank: usize,
 }
 
@@ -170,6 +178,8 @@ pub struct Normalizations {
 }
 
 impl Normalizations {
+    /// Counts the changes made to one cell's value under its column's group, keeping the
+    /// first cell of each group to name in the warning.
     pub fn record(&mut self, sheet: &str, cell: (u32, u32), header: &str, changes: &[Change]) {
         for &change in changes {
             let entry = self
@@ -208,11 +218,17 @@ fn normalise_class(class: &str) -> String {
 
 /// Reads the cells of one data row, reporting problems against their cells.
 pub struct RowReader<'a> {
+    /// The sheet the row is on, named in every problem.
     pub sheet: &'a Sheet,
+    /// Where the sheet's known columns are.
     pub header: &'a Header,
+    /// The form's columns: how each cell is read and whether it is required.
     pub columns: &'a [Column],
+    /// The row being read (0-based).
     pub row: u32,
+    /// Where the row's errors and warnings go.
     pub problems: &'a mut Problems,
+    /// The sheet's normalisation warnings, grouped across rows.
     pub norm: &'a mut Normalizations,
 }
 

@@ -309,8 +309,6 @@ fn references_resolve_crate_super_and_groups() {
 const DOCS_PENDING: &[&str] = &[
     "forms::diagnostic",
     "forms::passport",
-    "forms::spec",
-    "forms::table",
     "package",
     "report::region",
     "report::view::centre",
