@@ -65,11 +65,17 @@ pub const RESULTS: SheetSpec = SheetSpec {
     ]),
 };
 
+/// One valid row of `Задания`: a task of the test and the skill it checks, so results can be
+/// read per topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
+    /// `№`, unique in the test; also the header of the task's column of points.
     pub task: String,
+    /// `Макс. балл`: the most points the task gives, above zero; a score is checked against it.
     pub max_score: f64,
+    /// `Код темы`: the topic (skill) the task checks, for results by topic.
     pub topic_code: String,
+    /// `Тема (умение)`: the topic's name as people read it.
     pub topic: String,
 }
 
@@ -92,8 +98,11 @@ impl Record for Task {
 /// A person's points on a task; `points` is `None` for every task of an absent person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
+    /// The row's `ID`: a person of the school's roster (an unknown ID is only a warning).
     pub person_id: String,
+    /// The column's header: the [`Task::task`] the points are for.
     pub task: String,
+    /// Points from 0 to the task's maximum; an empty cell in a row with any score is 0.
     pub points: Option<f64>,
 }
 
@@ -112,6 +121,9 @@ impl Record for Score {
     }
 }
 
+/// Reads and checks a diagnostic's `Задания` and `Результаты` into the tasks and results
+/// store tables: each score is checked against its task's maximum, and a row without any
+/// score is stored as an absent person rather than as zero points.
 pub fn read(
     workbook: &Workbook,
     _passport: &super::Passport,

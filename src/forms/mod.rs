@@ -5,9 +5,7 @@
 
 pub mod attendance;
 pub mod definition;
-#[allow(missing_docs)] // docs pending
 pub mod diagnostic;
-#[allow(missing_docs)] // docs pending
 pub mod passport;
 pub mod questionnaire;
 pub mod roster;

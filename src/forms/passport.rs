@@ -12,6 +12,7 @@ use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Wave;
 use crate::schema::{Period, Term};
 
+/// The sheet's name in every blank; a file without it is identified by its data sheets.
 pub const SHEET: &str = "Паспорт";
 
 /// Labels of the `Паспорт` sheet, in template order.
@@ -34,30 +35,46 @@ pub const LABELS: [(&str, &str); 13] = [
 /// What a file says about itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Passport {
+    /// `Форма`: which reader checks the file.
     pub form: FormKind,
+    /// `Версия формы`: the blank's version the file was made from.
     pub form_version: i64,
+    /// `Код ОО`: the school, also its folder in the store (so only safe characters).
     pub school_code: String,
+    /// `Наименование ОО`, for the reports.
     pub school_name: String,
+    /// `Муниципалитет`, by which the regional centre groups schools.
     pub municipality: String,
+    /// `Учебный год` and `Период`: the term every record of the file belongs to.
     pub term: Term,
     /// The author's identity (`Заполнил`, surname and initials: [`crate::author::identity`]);
     /// empty is an author of its own.
     pub filled_by: String,
     /// `Заполнил` as written, for the summary and the log.
     pub filled_by_text: String,
+    /// `Дата заполнения`.
     pub filled_on: Option<NaiveDate>,
+    /// `Анкета`: the code of the questionnaire answered (folded); questionnaire form only.
     pub questionnaire: Option<String>,
+    /// `Диагностика`: the diagnostic's name, e.g. `ОГЭ математика`; diagnostic form only.
     pub diagnostic: Option<String>,
+    /// `Предмет` of a diagnostic.
     pub subject: Option<String>,
+    /// `Волна`: start, mid or final, so that a questionnaire's or diagnostic's waves can be
+    /// compared; required for those two forms.
     pub wave: Option<Wave>,
 }
 
 /// School and term given from outside the file, for workbooks without `Паспорт`.
 #[derive(Debug, Clone, Default)]
 pub struct Fallback {
+    /// The school code, from the command line, else the workspace configuration's `[school]`.
     pub school_code: Option<String>,
+    /// The school's name, from the workspace configuration's `[school]`.
     pub school_name: Option<String>,
+    /// The school's municipality, from the workspace configuration's `[school]`.
     pub municipality: Option<String>,
+    /// The term (school year and period), from the command line.
     pub term: Option<Term>,
 }
 
