@@ -51,13 +51,22 @@ const ID_COLUMNS: [&str; 5] = [ID, TUTOR_ID, PERSON_ID, RESPONDENT_ID, AUTHOR];
 
 /// Columns emptied before anything leaves the school: names, free text and file names. They
 /// stay in the schema, as nulls, so every reader of the store works the same at a centre.
+/// A diagnostic task's `topic` is kept ([`kept`]).
 const BLANKED: [&str; 6] = [FULL_NAME, GOAL, ACTIVITY, NOMINATION, TOPIC, SOURCE_FILE];
+
+/// Whether a [`BLANKED`] column of `table` leaves the school as it is: a diagnostic task's
+/// topic names a skill («Дроби»), not a person or a session, and the centre plans its groups
+/// by it; an event's topic is free text about a session and stays blanked.
+fn kept(table: Table, column: &str) -> bool {
+    table == Table::DiagTasks && column == TOPIC
+}
 
 /// Columns dropped: record keys built from raw IDs, and source rows.
 const DROPPED: [&str; 3] = [KEY, DIGEST, SOURCE_ROW];
 
 /// Pseudonymises one store table: IDs hashed with the key, names and free text removed.
-/// Events keep no topic and answers to free-text items are dropped whole.
+/// Events keep no topic (diagnostic tasks keep theirs) and answers to free-text items are
+/// dropped whole.
 pub fn pseudonymise(
     table: Table,
     frame: DataFrame,
@@ -74,7 +83,7 @@ pub fn pseudonymise(
             .collect();
         frame = frame.filter(&keep)?;
     }
-    for name in BLANKED {
+    for name in BLANKED.into_iter().filter(|name| !kept(table, name)) {
         if frame.column(name).is_ok() {
             frame.replace(
                 name,
@@ -298,6 +307,21 @@ mod tests {
         assert_ne!(a, pseudonym("другой ключ", "2315-001", "У-1"));
         assert_ne!(a, pseudonym("ключ", "2315-004", "У-1"));
         assert!(a.starts_with("п-") && !a.contains("У-1"));
+    }
+
+    #[test]
+    fn a_diagnostic_topic_leaves_the_school_and_an_event_topic_does_not() {
+        let events =
+            df!("school_code" => ["S"], "event_id" => ["С1"], "topic" => ["Мои цели на год"])
+                .unwrap();
+        let out = pseudonymise(Table::Events, events, "k", &[]).unwrap();
+        assert_eq!(out.column("topic").unwrap().null_count(), 1);
+        let tasks = df!("school_code" => ["S"], "task" => ["1"], "topic_code" => ["Т1"], "topic" => ["Дроби"]).unwrap();
+        let out = pseudonymise(Table::DiagTasks, tasks, "k", &[]).unwrap();
+        assert_eq!(
+            out.column("topic").unwrap().str().unwrap().get(0),
+            Some("Дроби")
+        );
     }
 
     #[test]

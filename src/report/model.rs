@@ -69,7 +69,7 @@ pub struct ReportModel {
     /// persons compared in the term: `school_code, instrument, start_version, final_version`.
     pub versions: DataFrame,
     /// Topic names of the school year's diagnostics: `school_code, instrument, topic_code,
-    /// topic` (school reports only: the words name topics there).
+    /// topic` (the words name topics by them, at a school and at a centre).
     pub topics: DataFrame,
     /// The school year's trend up to the term: the non-person rows of every term of the
     /// term's kind with data, each as that term's own report computes them (`indicators.csv`
@@ -796,6 +796,10 @@ impl Context<'_> {
             trend_persons.push(counts);
         }
         let mut tables = vec![(Part::Forms, forms)];
+        // Topic names travel in packages: a centre names its deficit topics by them too.
+        if let Some(topics) = indicators::diagnostics::topic_names(&inputs)? {
+            tables.push((Part::Topics, topics));
+        }
         if request.school_reports {
             tables.push((Part::Groups, indicators::groups::recommended(&inputs, &s)?));
             tables.push((Part::People, people(&inputs)?));
@@ -805,9 +809,6 @@ impl Context<'_> {
             if let Some(profiles) = indicators::questionnaires::year_profiles(&inputs, definitions)?
             {
                 tables.push((Part::Profiles, profiles));
-            }
-            if let Some(topics) = indicators::diagnostics::topic_names(&inputs)? {
-                tables.push((Part::Topics, topics));
             }
             if let Some(versions) =
                 indicators::questionnaires::version_changes(&inputs, definitions, &term)?

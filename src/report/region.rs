@@ -36,6 +36,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// How a school reported.
     pub fn of(r: &Reporting) -> Status {
         if r.received == 0 || r.received < r.expected {
             Status::Missing
@@ -50,9 +51,13 @@ impl Status {
 /// Reporting of one municipality's registered schools.
 #[derive(Debug, Clone)]
 pub struct Completeness {
+    /// The municipality as the register names it.
     pub municipality: String,
+    /// Schools with every form by the deadline ([`Status::OnTime`]).
     pub on_time: usize,
+    /// Schools with every form, some late ([`Status::Late`]).
     pub late: usize,
+    /// Schools missing forms or everything ([`Status::Missing`]).
     pub missing: usize,
     /// Schools that sent something (every form or not).
     pub reporting: usize,
@@ -113,8 +118,11 @@ pub fn completeness(reporting: &[Reporting], municipalities: &[String]) -> Vec<C
 /// (compared as the indicators compare, [`comparable_value`]) share a rank.
 #[derive(Debug, Clone)]
 pub struct Ranked {
+    /// The school as the register names it.
     pub school: RegisteredSchool,
+    /// Its shown figure.
     pub value: f64,
+    /// Its place, 1 the best.
     pub rank: usize,
 }
 
@@ -148,10 +156,15 @@ pub fn rank(mut figures: Vec<(RegisteredSchool, f64)>, higher_better: bool) -> V
 /// (quartiles interpolated between ranks, as Excel's QUARTILE.INC).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quartiles {
+    /// The smallest value.
     pub min: f64,
+    /// The lower quartile.
     pub q1: f64,
+    /// The median.
     pub median: f64,
+    /// The upper quartile.
     pub q3: f64,
+    /// The largest value.
     pub max: f64,
 }
 
@@ -176,6 +189,7 @@ impl Quartiles {
 /// The schools of one municipality in a distribution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spread {
+    /// The municipality as the register names it.
     pub municipality: String,
     /// The schools' shown figures, ascending.
     pub values: Vec<f64>,
@@ -184,6 +198,7 @@ pub struct Spread {
 }
 
 impl Spread {
+    /// The five numbers of the schools' figures; none without schools.
     pub fn quartiles(&self) -> Option<Quartiles> {
         Quartiles::of(&self.values)
     }
@@ -192,13 +207,17 @@ impl Spread {
 /// One key indicator across the region's schools.
 #[derive(Debug, Clone)]
 pub struct Distribution {
+    /// The key column's title (`Посещаемость`).
     pub title: String,
+    /// The indicator of the key column.
     pub indicator: Indicator,
+    /// Its group (empty for a school-wide figure).
     pub group: String,
     /// False for a questionnaire whose higher figures mean more difficulty.
     pub higher_better: bool,
     /// The region's pooled figure: the line drawn across the municipalities.
     pub region: Shown,
+    /// The schools by municipality, in the register's municipalities' order.
     pub municipalities: Vec<Spread>,
     /// Every school with a shown figure, best first.
     pub ranked: Vec<Ranked>,
@@ -224,13 +243,16 @@ impl Distribution {
 /// A figure with its change against the comparison term, shown only when the figure is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cell {
+    /// The figure, or its absence or mark.
     pub shown: Shown,
+    /// The change against the comparison term; none when either figure is not shown.
     pub change: Option<f64>,
 }
 
 /// A school's key figures on its municipality's page.
 #[derive(Debug, Clone)]
 pub struct SchoolFigures {
+    /// The school as the register names it.
     pub school: RegisteredSchool,
     /// Whether the school sent anything this term.
     pub reported: bool,
@@ -246,13 +268,16 @@ pub struct SchoolFigures {
 /// One municipality's page.
 #[derive(Debug, Clone)]
 pub struct MunicipalityPage {
+    /// The municipality as the register names it.
     pub municipality: String,
     /// The municipality's pooled figures, one per key column.
     pub unit: Vec<Cell>,
+    /// Its registered schools, in the register's order.
     pub schools: Vec<SchoolFigures>,
     /// The municipality's key figures in each term of the year trend
     /// ([`ReportModel::trend_terms`]), one row per key column; `None` is a gap.
     pub trend: Vec<Vec<Option<f64>>>,
+    /// How its schools reported.
     pub completeness: Completeness,
 }
 
@@ -279,6 +304,7 @@ pub struct Levels {
 pub struct LevelTable {
     /// `ОГЭ математика/final`.
     pub group: String,
+    /// The municipalities' levels, then the region's.
     pub rows: Vec<Levels>,
 }
 
@@ -287,6 +313,10 @@ pub struct LevelTable {
 pub struct Deficit {
     /// `ОГЭ математика/final/Т3`.
     pub group: String,
+    /// The topic as people read it: its code and name, `Т3 Дроби` (the code alone when no
+    /// task list names it).
+    pub topic: String,
+    /// The share of participants with a deficit in the region.
     pub region: f64,
     /// The share in each municipality of [`CentreView::municipalities`].
     pub municipalities: Vec<Shown>,
@@ -294,15 +324,20 @@ pub struct Deficit {
 
 /// Everything the centre's region sections show.
 pub struct Region {
+    /// Reporting by municipality.
     pub completeness: Vec<Completeness>,
+    /// Each key indicator's distribution of schools (completeness has none).
     pub distributions: Vec<Distribution>,
+    /// A page per municipality of the register.
     pub municipalities: Vec<MunicipalityPage>,
+    /// Each diagnostic's levels by municipality.
     pub levels: Vec<LevelTable>,
     /// The topics with the largest shares of deficits in the region, largest first.
     pub deficits: Vec<Deficit>,
 }
 
 impl Region {
+    /// Selects the region's figures from `model` for the centre `view`.
     pub fn new(model: &ReportModel, view: &CentreView) -> Region {
         let register: Vec<RegisteredSchool> =
             view.reporting.iter().map(|r| r.school.clone()).collect();
@@ -542,10 +577,19 @@ fn deficits(model: &ReportModel, municipalities: &[String]) -> Vec<Deficit> {
                 .iter()
                 .map(|m| unit_cell(model, m, Indicator::DDeficitPct, &group))
                 .collect(),
+            topic: topic_label(model, &group),
             group,
             region,
         })
         .collect()
+}
+
+/// A topic's code and name from its group (`ОГЭ математика/final/Т3`): `Т3 Дроби`, or `Т3`
+/// when no task list names it ([`super::names::Words::part`]).
+fn topic_label(model: &ReportModel, group: &str) -> String {
+    let instrument = group.split('/').next().unwrap_or_default();
+    let code = group.rsplit_once('/').map_or(group, |(_, code)| code);
+    model.words.part(instrument, code)
 }
 
 #[cfg(test)]

@@ -336,7 +336,7 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
         .deficits
         .iter()
         .map(|d| {
-            let (diagnostic, topic) = d.group.rsplit_once('/').unwrap_or((d.group.as_str(), ""));
+            let diagnostic = d.group.rsplit_once('/').map_or("", |(dw, _)| dw);
             let mut most: Vec<(&String, f64)> = view
                 .municipalities
                 .iter()
@@ -356,7 +356,7 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
                 .map(|(m, v)| format!("{m} — {}", names::value(Indicator::DDeficitPct, *v)))
                 .collect();
             vec![
-                topic.to_string(),
+                d.topic.clone(),
                 model.words.path(diagnostic),
                 names::value(Indicator::DDeficitPct, d.region),
                 most.join("; "),
@@ -364,10 +364,10 @@ fn diagnostics(model: &ReportModel, view: &CentreView, region: &Region) -> Optio
         })
         .collect();
     let columns = [
-        ("Тема", 16.0),
-        ("Диагностика", 50.0),
+        ("Тема", 50.0),
+        ("Диагностика", 40.0),
         ("Регион", 18.0),
-        ("Муниципалитеты с наибольшей долей", 90.0),
+        ("Муниципалитеты с наибольшей долей", 70.0),
     ];
     Some(
         section

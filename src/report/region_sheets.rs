@@ -264,9 +264,9 @@ fn deficits(model: &ReportModel, view: &CentreView, region: &Region) -> Section 
     headers.extend(view.municipalities.iter().cloned());
     let mut topics = table(headers);
     for d in &region.deficits {
-        let (diagnostic, topic) = d.group.rsplit_once('/').unwrap_or((d.group.as_str(), ""));
+        let diagnostic = d.group.rsplit_once('/').map_or("", |(dw, _)| dw);
         let mut cells = vec![
-            text(topic),
+            text(&d.topic),
             text(model.words.path(diagnostic)),
             shown(Shown::Value(d.region), Indicator::DDeficitPct),
         ];

@@ -189,6 +189,14 @@ fn nothing_personal_reaches_a_package_or_any_centre_output() {
         .map(|n| centre.path("store").join(n))
         .collect();
     assert_eq!(packages.len(), 4, "two schools, two terms");
+    // An event's topic («Мои цели на год», above) is free text about a session and stays
+    // home; a diagnostic topic names a skill and travels, so the centre can name it.
+    assert!(
+        packages
+            .iter()
+            .any(|p| readable_text(p).contains("Действия с дробями")),
+        "the diagnostic's topic travels in the package"
+    );
     for path in packages.iter().chain(&centre_outputs).chain(&centre_store) {
         let text = readable_text(path);
         for secret in &secrets {
@@ -911,4 +919,37 @@ fn a_municipality_of_the_register_with_no_school_reporting_is_shown_as_such() {
         "ни одна школа не сдала данные"
     );
     assert_eq!(cell_of(&by, "Лесной район", "Сдали не всё или ничего"), "1");
+}
+
+#[test]
+fn the_centre_names_the_deficit_topics_as_the_schools_task_lists_do() {
+    let (dir, _, pages, xlsx) = demo_centre();
+    // The schools' own names of the topics, as a school's groups.csv shows them.
+    let mut reader =
+        csv::Reader::from_path(dir.path().join("демо/reports/2025-2026-Q4/groups.csv")).unwrap();
+    let mut named: Vec<(String, String)> = reader
+        .deserialize::<std::collections::BTreeMap<String, String>>()
+        .map(Result::unwrap)
+        .map(|r| (r["topic_code"].clone(), r["topic"].clone()))
+        .collect();
+    named.sort();
+    named.dedup();
+    assert!(!named.is_empty(), "the demo school has groups");
+    let topics: Vec<String> = sheet_rows(&xlsx, "Дефициты")
+        .into_iter()
+        .skip_while(|r| r[0] != "Тема")
+        .skip(1)
+        .map(|r| r[0].clone())
+        .collect();
+    let page = pages
+        .iter()
+        .find(|p| p.contains("Темы с наибольшей долей участников с дефицитом"))
+        .expect("no deficits on the diagnostics page");
+    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (code, name) in &named {
+        let label = format!("{code} {name}");
+        assert!(topics.contains(&label), "{label} not in {topics:?}");
+        let first_words: String = label.split(' ').take(2).collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(&first_words), "{first_words} not on\n{page}");
+    }
 }
