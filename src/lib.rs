@@ -18,7 +18,6 @@ pub mod frame;
 pub mod fuzzing;
 pub mod indicators;
 pub mod ingest;
-#[allow(missing_docs)] // docs pending
 pub mod package;
 pub mod parallel;
 pub mod privacy;

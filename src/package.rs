@@ -17,6 +17,7 @@ use crate::schema::{Period, Term};
 use crate::schema::{Table, column};
 use crate::store::Store;
 
+/// The package format's version, in every row's `package_version`.
 pub const VERSION: i32 = 1;
 
 /// Item codes of free-text questionnaire items, of every known version: their answers never
@@ -98,9 +99,13 @@ pub fn build(
 
 /// A package read back at the centre.
 pub struct Package {
+    /// The school's code.
     pub school: String,
+    /// The term the package is of.
     pub term: Term,
+    /// The store tables it holds, each with its records.
     pub tables: Vec<(Table, DataFrame)>,
+    /// Records in all its tables.
     pub rows: usize,
 }
 
@@ -127,7 +132,10 @@ pub enum PackageError {
     NoVersion,
     /// A format version this program does not read.
     #[error("пакет версии {found}, а программа читает версию {expected}: обновите tutorstat", expected = VERSION)]
-    Version { found: i32 },
+    Version {
+        /// The package's version.
+        found: i32,
+    },
     /// Records of several schools (or of none) in one package.
     #[error("в пакете данные нескольких школ ({}): один пакет — одна школа", .0.join(", "))]
     SeveralSchools(Vec<String>),

@@ -7,7 +7,6 @@ pub mod names;
 pub mod output;
 #[cfg(test)]
 mod privacy_properties;
-#[allow(missing_docs)] // docs pending
 pub mod region;
 pub mod region_pages;
 pub mod region_sheets;

@@ -21,12 +21,16 @@ use crate::schema::{Indicator, Unit};
 /// fewer persons than `small_cell` (the number carried).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shown {
+    /// A figure shown.
     Value(f64),
+    /// No figure: nobody's data behind it.
     Missing,
+    /// A figure withheld; the limit `small_cell` it fell below.
     Suppressed(usize),
 }
 
 impl Shown {
+    /// As a page writes it: the value in its indicator's unit, `—`, or the mark `<5`.
     pub fn text(self, indicator: Indicator) -> String {
         match self {
             Shown::Value(v) => names::value(indicator, v),
@@ -120,9 +124,13 @@ pub fn unit_cell(
 
 /// Reporting completeness of one registered school.
 pub struct Reporting {
+    /// The school as the register names it.
     pub school: RegisteredSchool,
+    /// Expected forms received.
     pub received: usize,
+    /// Forms expected of it in the term.
     pub expected: usize,
+    /// The expected forms not received, in words.
     pub missing: Vec<String>,
     /// When its data arrived after the term's deadline: the arrival date.
     pub late: Option<String>,
@@ -205,12 +213,17 @@ pub fn flagged(
 
 /// Everything the centre's renderers lay out, selected once.
 pub struct CentreView {
+    /// Who the report is about: the title of every sheet's footer.
     pub title: String,
+    /// The key columns ([`key_columns`]): title, indicator, group.
     pub columns: Vec<(String, Indicator, String)>,
+    /// Every school of the register with what it sent, in the register's order.
     pub reporting: Vec<Reporting>,
     /// Registered schools with data, flagged first, then by attendance (lowest first).
     pub ranked: Vec<RegisteredSchool>,
+    /// The register's municipalities, sorted.
     pub municipalities: Vec<String>,
+    /// Schools flagged for support with the reasons in words, in the register's order.
     pub flagged: Vec<(RegisteredSchool, Vec<String>)>,
     /// (indicator, group prefix) of the level distributions (`d_level_pct`, `q_level_pct`).
     pub level_groups: Vec<(Indicator, String)>,
@@ -219,6 +232,8 @@ pub struct CentreView {
 }
 
 impl CentreView {
+    /// Selects what the centre's report shows of `model` for the schools of `register`;
+    /// data that arrived after `deadline` is late.
     pub fn new(
         model: &ReportModel,
         register: &[RegisteredSchool],

@@ -3,7 +3,6 @@
 //! with no bytes written. `figures` holds the selections several views share.
 
 pub mod card;
-#[allow(missing_docs)] // docs pending
 pub mod centre;
 pub mod figures;
 pub mod school;
