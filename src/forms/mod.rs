@@ -106,7 +106,8 @@ pub struct Env<'a> {
     pub rosters: &'a RosterIndex,
     /// The questionnaires and diagnostics a file's answers are checked against.
     pub definitions: &'a Definitions,
-    /// What `Паспорт` may leave out, taken from the file's folder or name instead.
+    /// School and term for a workbook without `Паспорт`: the command line's, then the
+    /// configuration's `[school]` (`Session::fallback`).
     pub fallback: &'a Fallback,
 }
 
