@@ -24,6 +24,18 @@ pub fn text_at(column: &StringChunked, row: usize) -> &str {
     column.get(row).unwrap_or_default()
 }
 
+/// A boolean column as `bool` values (null as false).
+pub fn flags(df: &DataFrame, name: &str) -> Vec<bool> {
+    df.column(name)
+        .ok()
+        .and_then(|c| {
+            c.bool()
+                .ok()
+                .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
+        })
+        .unwrap_or_else(|| vec![false; df.height()])
+}
+
 /// A numeric column as `f64` values.
 pub fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
     df.column(name)

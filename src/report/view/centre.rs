@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use crate::frame::strings;
+use crate::frame::{flags, strings};
 use crate::register::RegisteredSchool;
 use crate::report::document::{
     Block, Cell, Chart, ChartKind, Colours, Column, Cover, Document, Place, Section, Style, Table,
@@ -144,15 +144,7 @@ pub fn reporting(
 ) -> Vec<Reporting> {
     let forms = &model.forms;
     let (codes, labels) = (strings(forms, "school_code"), strings(forms, "form"));
-    let received: Vec<bool> = forms
-        .column("received")
-        .ok()
-        .and_then(|c| {
-            c.bool()
-                .ok()
-                .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
-        })
-        .unwrap_or_else(|| vec![false; forms.height()]);
+    let received = flags(forms, "received");
     // Each school's form rows and first arrival, found once: a country has tens of thousands.
     let mut rows: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, code) in codes.iter().enumerate() {

@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use crate::frame::{numbers, strings};
+use crate::frame::{flags, numbers, strings};
 use crate::indicators::comparable_value;
 use crate::report::document::{Chart, ChartKind, Figure};
 use crate::report::model::{Part, ReportModel};
@@ -303,15 +303,7 @@ impl ReportModel {
     pub fn missing_forms(&self, school: &str) -> Vec<String> {
         let forms = &self.forms;
         let (codes, labels) = (strings(forms, "school_code"), strings(forms, "form"));
-        let received: Vec<bool> = forms
-            .column("received")
-            .ok()
-            .and_then(|c| {
-                c.bool()
-                    .ok()
-                    .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
-            })
-            .unwrap_or_default();
+        let received = flags(forms, "received");
         codes
             .iter()
             .zip(&labels)

@@ -5,7 +5,7 @@
 //! (key figures, sentences, charts, the trend, persons below 50 % attendance, overdue route
 //! steps) is built once and placed in both.
 
-use crate::frame::{numbers, strings};
+use crate::frame::{flags, numbers, strings};
 use crate::report::document::{
     Block, Cell, Colours, Column, Cover, Document, Place, Section, Style, Table,
 };
@@ -438,15 +438,7 @@ fn version_notes(model: &ReportModel, code: &str) -> Vec<String> {
 /// Whether each expected form of the school arrived, with its name in words.
 fn forms(model: &ReportModel, code: &str) -> Vec<(String, bool)> {
     let forms = model.part(Part::Forms, code);
-    let received: Vec<bool> = forms
-        .column("received")
-        .ok()
-        .and_then(|c| {
-            c.bool()
-                .ok()
-                .map(|b| b.iter().map(|v| v.unwrap_or(false)).collect())
-        })
-        .unwrap_or_default();
+    let received = flags(&forms, "received");
     strings(&forms, "form")
         .iter()
         .zip(received)
