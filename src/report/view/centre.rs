@@ -45,6 +45,23 @@ pub fn suppressed_mark(small_cell: usize) -> String {
     format!("<{small_cell}")
 }
 
+/// The groups an indicator has region-wide rows for, in table order (none if the filter
+/// fails).
+fn region_groups(model: &ReportModel, indicator: Indicator) -> Vec<String> {
+    model
+        .indicators
+        .clone()
+        .lazy()
+        .filter(
+            col("indicator")
+                .eq(lit(indicator.code()))
+                .and(col("scope").eq(lit("region"))),
+        )
+        .collect()
+        .map(|rows| strings(&rows, "group"))
+        .unwrap_or_default()
+}
+
 /// Columns of the school and municipality tables: (title, indicator, group).
 pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
     let mut columns = vec![
@@ -60,20 +77,8 @@ pub fn key_columns(model: &ReportModel) -> Vec<(String, Indicator, String)> {
         ),
     ];
     let mut groups = |indicator: Indicator, title: &str| {
-        let rows = model
-            .indicators
-            .clone()
-            .lazy()
-            .filter(
-                col("indicator")
-                    .eq(lit(indicator.code()))
-                    .and(col("scope").eq(lit("region"))),
-            )
-            .collect();
-        if let Ok(rows) = rows {
-            for g in strings(&rows, "group") {
-                columns.push((format!("{title}: {}", model.words.path(&g)), indicator, g));
-            }
+        for g in region_groups(model, indicator) {
+            columns.push((format!("{title}: {}", model.words.path(&g)), indicator, g));
         }
     };
     groups(Indicator::DPct, "Диагностика");
@@ -263,17 +268,7 @@ impl CentreView {
         municipalities.dedup();
         let mut level_groups = Vec::new();
         for ind in [Indicator::DLevelPct, Indicator::QLevelPct] {
-            let rows = model
-                .indicators
-                .clone()
-                .lazy()
-                .filter(
-                    col("indicator")
-                        .eq(lit(ind.code()))
-                        .and(col("scope").eq(lit("region"))),
-                )
-                .collect();
-            for g in rows.map(|r| strings(&r, "group")).unwrap_or_default() {
+            for g in region_groups(model, ind) {
                 let prefix = g
                     .rsplit_once('/')
                     .map(|(p, _)| p.to_string())
