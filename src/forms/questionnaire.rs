@@ -128,10 +128,7 @@ pub fn read(
         }
         return Ok(Vec::new());
     };
-    let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems
-            .rule(Rule::MissingSheet)
-            .file_error(format!("нет листа «{}»", SHEET.name));
+    let Some(sheet) = sheet::one_sheet(workbook, &SHEET, problems) else {
         return Ok(Vec::new());
     };
     let answers = sheet::read(

@@ -89,10 +89,7 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems
-            .rule(Rule::MissingSheet)
-            .file_error(format!("нет листа «{}»", SHEET.name));
+    let Some(sheet) = sheet::one_sheet(workbook, &SHEET, problems) else {
         return Ok(Vec::new());
     };
     let people = sheet::read(

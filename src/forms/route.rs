@@ -106,10 +106,7 @@ pub fn read(
     problems: &mut Problems,
     counts: &mut super::RowCounts,
 ) -> PolarsResult<Vec<TableFrame>> {
-    let Some(sheet) = workbook.sheet(SHEET.name) else {
-        problems
-            .rule(Rule::MissingSheet)
-            .file_error(format!("нет листа «{}»", SHEET.name));
+    let Some(sheet) = sheet::one_sheet(workbook, &SHEET, problems) else {
         return Ok(Vec::new());
     };
     let items = sheet::read(sheet, &SHEET, ctx.roster_ids, &mut Steps, problems, counts);

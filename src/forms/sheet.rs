@@ -111,6 +111,22 @@ pub trait SheetRules {
     fn check_rows(&mut self, _sheet: &Sheet, _header: &Header, _problems: &mut Problems) {}
 }
 
+/// The data sheet of a one-sheet form (a roster, a route, a questionnaire's answers);
+/// `None`, with a file error naming it, when it is missing.
+pub(crate) fn one_sheet<'w>(
+    workbook: &'w Workbook,
+    spec: &SheetSpec,
+    problems: &mut Problems,
+) -> Option<&'w Sheet> {
+    let sheet = workbook.sheet(spec.name);
+    if sheet.is_none() {
+        problems
+            .rule(Rule::MissingSheet)
+            .file_error(format!("нет листа «{}»", spec.name));
+    }
+    sheet
+}
+
 /// The two data sheets of a two-sheet form (a journal's events and marks, a diagnostic's
 /// tasks and results); `None`, with a file error naming both, when either is missing.
 pub(crate) fn two_sheets<'w>(
