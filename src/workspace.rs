@@ -88,32 +88,25 @@ impl Workspace {
                 self.root.display()
             );
         }
-        for dir in [
+        create_folders([
             self.inbox(),
             self.archive(),
             self.rejected(),
             self.store(),
             self.reports(),
-        ] {
-            fs::create_dir_all(&dir)
-                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
-        }
-        Ok(())
+        ])
     }
 
     /// Creates the folders and a commented configuration; keeps an existing configuration.
     pub fn init(&self, kind: Kind) -> anyhow::Result<()> {
-        for dir in [
+        create_folders([
             self.inbox(),
             self.archive(),
             self.rejected(),
             self.store(),
             self.reports(),
             self.questionnaires(),
-        ] {
-            fs::create_dir_all(&dir)
-                .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
-        }
+        ])?;
         if !self.config_path().exists() {
             fs::write(
                 self.config_path(),
@@ -175,6 +168,15 @@ impl Workspace {
             Err(_) => path.display().to_string(),
         }
     }
+}
+
+/// Creates each folder with its parents, in order; the first that fails names itself.
+fn create_folders<const N: usize>(folders: [PathBuf; N]) -> anyhow::Result<()> {
+    for dir in folders {
+        fs::create_dir_all(&dir)
+            .with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
