@@ -26,6 +26,7 @@ mod rng;
 use rng::Rng;
 
 /// Columns every store row carries, for `n` rows of one school.
+#[derive(Default)]
 struct Source {
     school: Vec<String>,
     municipality: Vec<String>,
@@ -69,71 +70,20 @@ fn synthetic(schools: usize) -> Inputs {
         i if i < TUTORS + MENTORS + TEACHERS => "педагог",
         _ => "обучающийся",
     };
-    let (mut r_src, mut r_id, mut r_role, mut r_tutor) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut e_src, mut e_id, mut e_kind, mut e_hours) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut a_src, mut a_person, mut a_event, mut a_mark) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut q_src, mut q_person, mut q_item, mut q_value) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut t_src, mut t_task, mut t_max, mut t_topic) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut d_src, mut d_person, mut d_task, mut d_points) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-    );
-    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) = (
-        Source {
-            school: vec![],
-            municipality: vec![],
-        },
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let (mut r_src, mut r_id, mut r_role, mut r_tutor) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut e_src, mut e_id, mut e_kind, mut e_hours) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut a_src, mut a_person, mut a_event, mut a_mark) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut q_src, mut q_person, mut q_item, mut q_value) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut t_src, mut t_task, mut t_max, mut t_topic) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut d_src, mut d_person, mut d_task, mut d_points) =
+        (Source::default(), vec![], vec![], vec![]);
+    let (mut p_src, mut p_id, mut p_level, mut p_due, mut p_status, mut p_result) =
+        (Source::default(), vec![], vec![], vec![], vec![], vec![]);
     let kinds = [
         "семинар",
         "групповой тьюториал",
