@@ -7,8 +7,9 @@
 #   ingest, report (both terms: every school's xlsx and PDF, the term CSVs) and a full run
 #   on a fresh copy, each with its peak RSS (/usr/bin/time).
 # Every time is also printed as a ratio to the floor of the same run and thread count.
-# Each size is measured with POLARS_MAX_THREADS=RAYON_NUM_THREADS=T for T in THREADS
-# (default "2 8"): more threads than cores must not buy memory.
+# Each size is measured with TUTORSTAT_CORES=RAYON_NUM_THREADS=T for T in THREADS
+# (default "2 8"): the program run as on a machine of T cores; more cores must not buy memory.
+# (Builds before 2026-11-30 read POLARS_MAX_THREADS instead, which now sizes polars' pool.)
 # TUTORSTAT_BINS="OLD NEW" times each of several builds of the program (an older commit's
 # beside this one) on the same corpus and floor, one row each: before/after in one run.
 # Usage: bash benches/region.sh [SCHOOLS...]   (default: 30 100 300). Release build;
@@ -45,7 +46,7 @@ for size in "${@:-30 100 300}"; do
     $ex/region "$base/w" "$n" 10 >/dev/null
     files=$(find "$base/w/inbox" -name '*.xlsx' | wc -l)
     for t in ${THREADS:-2 8}; do
-      export POLARS_MAX_THREADS=$t RAYON_NUM_THREADS=$t
+      export TUTORSTAT_CORES=$t RAYON_NUM_THREADS=$t
       floor=$($ex/floor "$base/w/inbox" | sed -E 's/.* in ([0-9.]+) s/\1/')
       read -r open check < <($ex/phases "$base/w/inbox" | sed -E 's/open ([0-9.]+) s, check ([0-9.]+) s.*/\1 \2/')
       for prog in $bins; do

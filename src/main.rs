@@ -37,6 +37,7 @@ use tutorstat::session::Session;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    tutorstat::parallel::size_compute_pool();
     let _utf8 = console::utf8_output();
     if std::env::args_os().len() <= 1 && console::own_window() {
         return explain_double_click();

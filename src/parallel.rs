@@ -4,9 +4,12 @@
 //! next item of its own pool while it waits, then the next, until the stack overflows (seen
 //! at 3 000 files). Plain threads wait without stealing.
 //!
-//! One thread per core, or as many as `POLARS_MAX_THREADS` says when it is set: the one
-//! knob that sizes polars' pool sizes this one too, so a benchmark can run the program as
-//! it would run on a machine with more cores (`benches/region.sh`).
+//! One thread per core, or as many as `TUTORSTAT_CORES` says when it is set, so a benchmark
+//! can run the program as it would run on a machine with more cores (`benches/region.sh`).
+//!
+//! polars' own pool is not one thread per core: [`size_compute_pool`] gives it at most
+//! [`COMPUTE_THREADS`], because what a computation holds in memory grows with the threads
+//! working on it, and memory must not grow with the cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -16,9 +19,28 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     map_on(threads(), items, f)
 }
 
-/// The cores, or `POLARS_MAX_THREADS` when it is set to a number.
+/// Threads of polars' pool at most, whatever the cores. The report of 300 schools x 2 terms
+/// (release, 2 cores) peaked at 816 MiB with 2 polars threads, 876 MiB with 4 and 1 013 MiB
+/// with 8 (the program's own threads at 8 in each case: they cost 16 MiB), and was no faster
+/// with more: the report computes `[limits] report_batches` batches at once already.
+pub const COMPUTE_THREADS: usize = 2;
+
+/// Sizes polars' pool: [`COMPUTE_THREADS`] or the cores when there are fewer, unless
+/// `POLARS_MAX_THREADS` is set (the user's choice stands). Call it first thing in `main`:
+/// polars reads the variable when its pool starts, and setting a variable is only sound
+/// while no other thread runs.
+pub fn size_compute_pool() {
+    if std::env::var_os("POLARS_MAX_THREADS").is_none() {
+        let threads = threads().min(COMPUTE_THREADS);
+        // SAFETY: called at the start of `main`, before the program starts any thread, so
+        // nothing reads the environment concurrently.
+        unsafe { std::env::set_var("POLARS_MAX_THREADS", threads.to_string()) };
+    }
+}
+
+/// The cores, or `TUTORSTAT_CORES` when it is set to a number.
 fn threads() -> usize {
-    let set = std::env::var("POLARS_MAX_THREADS")
+    let set = std::env::var("TUTORSTAT_CORES")
         .ok()
         .and_then(|n| n.trim().parse::<usize>().ok());
     set.filter(|&n| n > 0)
