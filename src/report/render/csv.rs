@@ -9,21 +9,74 @@ use crate::store::log::Entry;
 
 /// A text cell made safe to open in a spreadsheet.
 pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
+    let mut safe = String::with_capacity(text.len() + 1);
+    push_neutralised(&mut safe, text);
+    safe
 }
 
-fn cell(value: AnyValue) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => neutralise(s),
-        AnyValue::StringOwned(s) => neutralise(&s),
-        AnyValue::Float64(f) => format!("{f}"),
-        AnyValue::Float32(f) => format!("{f}"),
-        other => other.to_string(),
+/// Appends `text` to `out`, made safe as [`neutralise`] does, without a string of its own.
+fn push_neutralised(out: &mut String, text: &str) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    out.push_str(text);
+}
+
+/// One column's cells, read in row order by typed iterators: asking a column for its value
+/// at each row (`Column::get`) cost a lookup and a string per cell, and a term's
+/// indicators.csv has millions of cells, written while no other work runs.
+enum Cells<'a> {
+    Text(Box<dyn Iterator<Item = Option<&'a str>> + 'a>),
+    Float(Box<dyn Iterator<Item = Option<f64>> + 'a>),
+    /// Any other type, by value (few and small columns).
+    Other(&'a Column, usize),
+}
+
+impl<'a> Cells<'a> {
+    fn of(column: &'a Column) -> Cells<'a> {
+        let series = column.as_materialized_series();
+        match column.dtype() {
+            DataType::String => match series.str() {
+                Ok(text) => Cells::Text(Box::new(text.iter())),
+                Err(_) => Cells::Other(column, 0),
+            },
+            DataType::Float64 => match series.f64() {
+                Ok(numbers) => Cells::Float(Box::new(numbers.iter())),
+                Err(_) => Cells::Other(column, 0),
+            },
+            _ => Cells::Other(column, 0),
+        }
+    }
+
+    /// Appends the next row's cell to `out` (nothing for a null).
+    fn push_next(&mut self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self {
+            Cells::Text(cells) => {
+                if let Some(Some(text)) = cells.next() {
+                    push_neutralised(out, text);
+                }
+            }
+            Cells::Float(cells) => {
+                if let Some(Some(number)) = cells.next() {
+                    let _ = write!(out, "{number}");
+                }
+            }
+            Cells::Other(column, row) => {
+                match column.get(*row) {
+                    Ok(AnyValue::Null) | Err(_) => {}
+                    Ok(AnyValue::Float32(number)) => {
+                        let _ = write!(out, "{number}");
+                    }
+                    Ok(AnyValue::String(text)) => push_neutralised(out, text),
+                    Ok(AnyValue::StringOwned(text)) => push_neutralised(out, &text),
+                    Ok(other) => {
+                        let _ = write!(out, "{other}");
+                    }
+                }
+                *row += 1;
+            }
+        }
     }
 }
 
@@ -38,13 +91,15 @@ pub fn frame_to_csv(df: &DataFrame) -> anyhow::Result<Vec<u8>> {
 pub fn write_frame(df: &DataFrame, out: impl std::io::Write) -> anyhow::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(df.get_column_names().iter().map(|n| n.as_str()))?;
-    let columns = df.columns();
-    for i in 0..df.height() {
-        let row: Vec<String> = columns
-            .iter()
-            .map(|c| c.get(i).map(cell).unwrap_or_default())
-            .collect();
-        writer.write_record(&row)?;
+    let mut columns: Vec<Cells> = df.columns().iter().map(Cells::of).collect();
+    let mut cell = String::new();
+    for _ in 0..df.height() {
+        for column in &mut columns {
+            cell.clear();
+            column.push_next(&mut cell);
+            writer.write_field(&cell)?;
+        }
+        writer.write_record(None::<&[u8]>)?;
     }
     writer.flush()?;
     Ok(())
