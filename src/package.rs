@@ -12,9 +12,9 @@ use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
 
 use crate::config::Config;
 use crate::definitions::{Definitions, Scale};
+use crate::schema::Table;
 use crate::schema::column::{SCHOOL_CODE, TERM};
 use crate::schema::{Period, Term};
-use crate::schema::{Table, column};
 use crate::store::Store;
 
 /// The package format's version, in every row's `package_version`.
@@ -97,14 +97,13 @@ pub fn build(
     Ok(packages)
 }
 
-/// A package read back at the centre.
+/// A package read back and checked at the centre: the centre stores it as it is
+/// ([`Store::stage_package`]).
 pub struct Package {
     /// The school's code.
     pub school: String,
     /// The term the package is of.
     pub term: Term,
-    /// The store tables it holds, each with its records.
-    pub tables: Vec<(Table, DataFrame)>,
     /// Records in all its tables.
     pub rows: usize,
 }
@@ -152,7 +151,8 @@ pub enum PackageError {
     Frame(#[from] PolarsError),
 }
 
-/// Reads and checks a package; the error says what is wrong, in Russian.
+/// Reads and checks a package, every column decoded (a damaged page is found here, not by
+/// a report); the error says what is wrong, in Russian.
 pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
     // One thread a package: packages are read on every core already.
     let df = ParquetReader::new(Cursor::new(bytes))
@@ -199,27 +199,9 @@ pub fn read(bytes: &[u8]) -> Result<Package, PackageError> {
         .copied()
         .max_by_key(Term::end)
         .ok_or(PackageError::NoTerm)?;
-    let kinds = df.column("table").and_then(|c| c.str().cloned())?;
-    let mut tables = Vec::new();
-    for table in Table::ALL {
-        // An eager filter: on a frame this small a lazy plan costs more than the work.
-        let rows = df.filter(&kinds.equal(table.code()))?;
-        if rows.height() > 0 {
-            // Keep the table's own columns (some legitimately all null), drop the tagging ones.
-            let own = table.record_columns();
-            let keep: Vec<String> = rows
-                .columns()
-                .iter()
-                .map(|c| c.name().to_string())
-                .filter(|n| own.contains(&n.as_str()) || column::SOURCE.contains(&n.as_str()))
-                .collect();
-            tables.push((table, rows.select(keep)?));
-        }
-    }
     Ok(Package {
         school: school.clone(),
         term,
         rows: df.height(),
-        tables,
     })
 }

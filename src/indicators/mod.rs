@@ -99,47 +99,57 @@ impl Inputs {
     /// Reads the school year of `term` from the store, of some schools or all (partition
     /// pruning by path).
     pub fn load(store: &Store, term: &Term, schools: Option<&[String]>) -> anyhow::Result<Inputs> {
-        let year = |table: Table| -> anyhow::Result<Option<LazyFrame>> {
-            let mut frames = Vec::new();
-            for period in Period::ALL {
-                let columns = match table {
-                    Table::Attendance => Columns::Only(&ATTENDANCE_READ),
-                    Table::Answers => Columns::Except(&UNREAD_BY_ANSWERS),
-                    _ => Columns::Except(&UNREAD),
-                };
-                if let Some(df) = store.read_columns(
-                    table,
-                    Some(&Term {
-                        year: term.year,
-                        period,
-                    }),
-                    schools,
-                    columns,
-                )? {
-                    frames.push(df.lazy());
-                }
+        let wanted = Table::ALL.map(|table| {
+            let columns = match table {
+                Table::Attendance => Columns::Only(&ATTENDANCE_READ),
+                Table::Answers => Columns::Except(&UNREAD_BY_ANSWERS),
+                _ => Columns::Except(&UNREAD),
+            };
+            (table, columns)
+        });
+        let mut by_table: [Vec<LazyFrame>; Table::ALL.len()] = Default::default();
+        for period in Period::ALL {
+            let period = Term {
+                year: term.year,
+                period,
+            };
+            // Every table of the term at once: a centre's package is decoded once for all.
+            let read = store.read_tables(&wanted, Some(&period), schools)?;
+            for (frames, df) in by_table.iter_mut().zip(read) {
+                frames.extend(df.map(IntoLazy::lazy));
             }
-            Ok(if frames.is_empty() {
-                None
-            } else {
-                Some(concat(
-                    frames,
-                    UnionArgs {
-                        diagonal: true,
-                        to_supertypes: true,
-                        ..Default::default()
-                    },
-                )?)
-            })
-        };
+        }
+        // In the order of `Table::ALL`.
+        let [
+            roster,
+            events,
+            attendance,
+            answers,
+            diag_tasks,
+            diag_results,
+            route,
+        ] = by_table.map(|frames| {
+            if frames.is_empty() {
+                return Ok(None);
+            }
+            concat(
+                frames,
+                UnionArgs {
+                    diagonal: true,
+                    to_supertypes: true,
+                    ..Default::default()
+                },
+            )
+            .map(Some)
+        });
         Ok(Inputs {
-            roster: year(Table::Roster)?,
-            events: year(Table::Events)?,
-            attendance: year(Table::Attendance)?,
-            answers: year(Table::Answers)?,
-            diag_tasks: year(Table::DiagTasks)?,
-            diag_results: year(Table::DiagResults)?,
-            route: year(Table::Route)?,
+            roster: roster?,
+            events: events?,
+            attendance: attendance?,
+            answers: answers?,
+            diag_tasks: diag_tasks?,
+            diag_results: diag_results?,
+            route: route?,
         })
     }
 }

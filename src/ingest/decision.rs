@@ -3,14 +3,12 @@
 //! packages a centre receives get the same [`Decision`]; the journal carries it out.
 //!
 //! A stored file's store files are staged here, on every core, since encoding is most of a
-//! commit's cost; nothing staged is visible until the journal's log line commits it. Every
+//! commit's cost (a package is stored as it arrived, one file); nothing staged is visible until the journal's log line commits it. Every
 //! decision takes exactly one log line, in order, so each file's `seq` is known here.
 //! Whether a store replaces an earlier file of its key is the journal's to say: that file
 //! may be committed earlier in the same run.
 
 use std::collections::{HashMap, HashSet};
-
-use polars::prelude::Column;
 
 use super::error::FileError;
 use super::plan::{Incoming, Run, Validated};
@@ -212,12 +210,11 @@ pub(super) fn for_packages(
         (true, Kind::School) => Ok(Some(Decision::refused(&FileError::PackageAtSchool))),
         (true, Kind::Centre) => match file
             .bytes()
-            .and_then(|bytes| Ok(crate::package::read(&bytes)?))
+            .and_then(|bytes| Ok((crate::package::read(&bytes)?, bytes)))
         {
             Err(e) => Ok(Some(Decision::refused(&e))),
-            Ok(package) => {
-                stage_package(run, *seq, &file.sha256, package).map(|s| Some(Decision::Store(s)))
-            }
+            Ok((package, bytes)) => stage_package(run, *seq, &file.sha256, package, &bytes)
+                .map(|s| Some(Decision::Store(s))),
         },
     });
     // SHA-256 -> the rejection of its first copy, or `None` when that copy is stored.
@@ -244,29 +241,22 @@ pub(super) fn for_packages(
     Ok(decisions)
 }
 
-/// Stages a package's store files, each row numbered with the package's `seq`.
+/// Stages a package as one store file, its rows numbered with the package's `seq`.
 fn stage_package(
     run: &Run,
     seq: u64,
     sha256: &str,
     package: Package,
+    bytes: &[u8],
 ) -> anyhow::Result<Submission> {
     let key_id = package_key_id(&package.school, &package.term);
     let id = SubmissionId {
         key_id: key_id.clone(),
         sha256: sha256.to_string(),
     };
-    let mut staged = Staged::default();
-    for (table, mut frame) in package.tables {
-        frame.with_column(Column::new("seq".into(), vec![seq; frame.height()]))?;
-        staged.files.push(run.store.stage_frame(
-            table,
-            &package.term,
-            &package.school,
-            &id,
-            frame,
-        )?);
-    }
+    let staged = run
+        .store
+        .stage_package(&package.term, &package.school, &id, seq, bytes)?;
     Ok(Submission {
         key_id,
         content: Content::Package {

@@ -219,10 +219,7 @@ impl ReportModel {
             .compare
             .unwrap_or_else(|| default_compare(term, log));
         // A comparison term nobody sent data for compares with nothing.
-        let mut compare_has_data = false;
-        for table in crate::schema::Table::ALL {
-            compare_has_data |= !store.schools(table, &compare)?.is_empty();
-        }
+        let compare_has_data = !store.schools_in(&compare)?.is_empty();
         let trend = trend_terms(store, term)?;
         let context = Context {
             store,
@@ -675,11 +672,7 @@ fn trend_terms(store: &Store, term: Term) -> anyhow::Result<Vec<Term>> {
         if t.end() > term.end() {
             continue;
         }
-        let mut has_data = t == term;
-        for table in crate::schema::Table::ALL {
-            has_data |= !store.schools(table, &t)?.is_empty();
-        }
-        if has_data {
+        if t == term || !store.schools_in(&t)?.is_empty() {
             terms.push(t);
         }
     }
@@ -700,9 +693,7 @@ fn school_batches(
     let years: std::collections::BTreeSet<_> = terms.iter().map(|t| t.year).collect();
     for year in years {
         for period in crate::schema::Period::ALL {
-            for table in crate::schema::Table::ALL {
-                codes.extend(store.schools(table, &Term { year, period })?);
-            }
+            codes.extend(store.schools_in(&Term { year, period })?);
         }
     }
     let codes: Vec<String> = codes.into_iter().collect();

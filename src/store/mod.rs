@@ -1,10 +1,13 @@
 //! Stage 4, store: validated records as Parquet, Hive-partitioned
 //! (`store/<table>/term_slug=<slug>/school=<code>/<key>-<sha>.parquet`), one file per table
-//! per submission. Files are staged under a temporary name (in parallel, during validation)
-//! and renamed at commit; the ingest log line that follows commits them, and
-//! [`Store::recover`] removes whatever a crash left behind.
+//! per submission. A centre keeps each school's package as one file instead
+//! (`store/packages/...`, [`packages`]); every read takes a table's rows from both. Files are
+//! staged under a temporary name (in parallel, during validation) and renamed at commit; the
+//! ingest log line that follows commits them, and [`Store::recover`] removes whatever a crash
+//! left behind.
 
 pub mod log;
+pub mod packages;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -36,12 +39,17 @@ pub struct SubmissionId {
 }
 
 impl SubmissionId {
-    fn file_name(&self) -> String {
+    /// The stored file's name without its extension: the key, and the file's first 12 digits.
+    fn stem(&self) -> String {
         format!(
-            "{}-{}.parquet",
+            "{}-{}",
             self.key_id,
             self.sha256.get(..12).unwrap_or(&self.sha256)
         )
+    }
+
+    fn file_name(&self) -> String {
+        format!("{}.parquet", self.stem())
     }
 }
 
@@ -54,6 +62,17 @@ pub enum Columns<'a> {
     Only(&'a [&'a str]),
     /// Every column but these (free text a computation never looks at).
     Except(&'a [&'a str]),
+}
+
+impl Columns<'_> {
+    /// Whether a read of these columns decodes the column `name`.
+    fn keeps(&self, name: &str) -> bool {
+        match self {
+            Columns::All => true,
+            Columns::Only(names) => names.contains(&name),
+            Columns::Except(names) => !names.contains(&name),
+        }
+    }
 }
 
 /// A submission's files written under temporary names, waiting for [`Store::publish`].
@@ -82,17 +101,16 @@ impl Store {
         }
     }
 
-    /// A term's folder of a table. The partition keys (`term_slug`, `school`) repeat no data
-    /// column: Spark refuses a key that is also a column, and DuckDB silently replaces the column.
-    fn term_dir(&self, table: Table, term: &Term) -> PathBuf {
-        self.root
-            .join(table.code())
-            .join(format!("term_slug={}", term.slug()))
+    /// A term's folder of a table (`folder` is its code) or of the packages. The partition
+    /// keys (`term_slug`, `school`) repeat no data column: Spark refuses a key that is also a
+    /// column, and DuckDB silently replaces the column.
+    fn term_dir(&self, folder: &str, term: &Term) -> PathBuf {
+        self.root.join(folder).join(term_part(term))
     }
 
     /// A partition's folder.
-    fn partition(&self, table: Table, term: &Term, school: &str) -> PathBuf {
-        self.term_dir(table, term).join(format!("school={school}"))
+    fn partition(&self, folder: &str, term: &Term, school: &str) -> PathBuf {
+        self.term_dir(folder, term).join(school_part(school))
     }
 
     /// Stages a validated submission: adds the source columns (term, school, author...),
@@ -136,7 +154,7 @@ impl Store {
         id: &SubmissionId,
         mut frame: DataFrame,
     ) -> anyhow::Result<(PathBuf, PathBuf)> {
-        let dir = self.partition(table, term, school);
+        let dir = self.partition(table.code(), term, school);
         fs::create_dir_all(&dir)
             .with_context(|| format!("не удалось создать {}", dir.display()))?;
         let path = dir.join(id.file_name());
@@ -190,7 +208,12 @@ impl Store {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            if !keep.contains(name) {
+            // A stored package's name adds its `seq` to its submission's file name.
+            let committed = match packages::submission_file(&self.root, &path) {
+                Some(submission) => keep.contains(&submission),
+                None => keep.contains(name),
+            };
+            if !committed {
                 fs::remove_file(&path)
                     .with_context(|| format!("не удалось удалить {}", path.display()))?;
                 removed += 1;
@@ -199,11 +222,15 @@ impl Store {
         Ok(removed)
     }
 
-    /// Every file under the store's table folders.
+    /// Every file under the store's table folders and its packages' folder.
     fn files(&self) -> anyhow::Result<Vec<PathBuf>> {
         let mut files = Vec::new();
-        for table in Table::ALL {
-            let dir = self.root.join(table.code());
+        for folder in Table::ALL
+            .map(Table::code)
+            .into_iter()
+            .chain([packages::DIR])
+        {
+            let dir = self.root.join(folder);
             if !dir.exists() {
                 continue;
             }
@@ -218,9 +245,29 @@ impl Store {
         Ok(files)
     }
 
-    /// The schools with a partition of `table` in `term`, from the folder names alone.
+    /// The schools with a partition of `table` in `term`, from the folder names alone. A
+    /// centre's packages are not looked into: [`Store::schools_in`] counts their schools.
     pub fn schools(&self, table: Table, term: &Term) -> anyhow::Result<Vec<String>> {
-        let dir = self.term_dir(table, term);
+        self.partitions(table.code(), term)
+    }
+
+    /// The schools with data of any table in `term`, their packages' included, from the
+    /// folder names alone.
+    pub fn schools_in(&self, term: &Term) -> anyhow::Result<Vec<String>> {
+        let mut schools = std::collections::BTreeSet::new();
+        for folder in Table::ALL
+            .map(Table::code)
+            .into_iter()
+            .chain([packages::DIR])
+        {
+            schools.extend(self.partitions(folder, term)?);
+        }
+        Ok(schools.into_iter().collect())
+    }
+
+    /// The schools of the partitions of `folder` in `term`, in order.
+    fn partitions(&self, folder: &str, term: &Term) -> anyhow::Result<Vec<String>> {
+        let dir = self.term_dir(folder, term);
         if !dir.exists() {
             return Ok(Vec::new());
         }
@@ -255,17 +302,81 @@ impl Store {
         schools: Option<&[String]>,
         columns: Columns,
     ) -> anyhow::Result<Option<DataFrame>> {
-        // Partition pruning by path: only the folders of the term (and schools) are walked.
-        let dirs: Vec<PathBuf> = match (term, schools) {
-            // One look at the term's folder spares one per school when the term has no data.
-            (Some(t), Some(_)) if !self.term_dir(table, t).exists() => return Ok(None),
-            (Some(t), Some(list)) => list.iter().map(|s| self.partition(table, t, s)).collect(),
-            (Some(t), None) => vec![self.term_dir(table, t)],
-            (None, _) => vec![self.root.join(table.code())],
-        };
-        let wanted = |path: &Path| {
+        Ok(self
+            .read_tables(&[(table, columns)], term, schools)?
+            .pop()
+            .flatten())
+    }
+
+    /// Several tables of one term and some schools, each as [`Store::read_columns`] reads
+    /// it: a stored package holds every table of its school, and is decoded once for all.
+    /// A table's rows are stacked by partition, then by file name, whichever kind of file
+    /// holds them.
+    pub fn read_tables(
+        &self,
+        wanted: &[(Table, Columns)],
+        term: Option<&Term>,
+        schools: Option<&[String]>,
+    ) -> anyhow::Result<Vec<Option<DataFrame>>> {
+        let parts = parts(term, schools);
+        let packages = self.found(packages::DIR, term, &parts, schools)?;
+        let files = wanted
+            .iter()
+            .map(|(table, _)| self.found(table.code(), term, &parts, schools))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        // Files decode on all cores; a package once for every wanted table.
+        let mut by_package =
+            crate::parallel::map(&packages, |p| packages::read_tables(&p.path, wanted))
+                .into_iter()
+                .collect::<anyhow::Result<Vec<_>>>()?;
+        let jobs: Vec<(&Path, Columns)> = files
+            .iter()
+            .zip(wanted)
+            .flat_map(|(found, (_, columns))| found.iter().map(|f| (f.path.as_path(), *columns)))
+            .collect();
+        let mut read = crate::parallel::map(&jobs, |(path, columns)| read_parquet(path, *columns))
+            .into_iter()
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .into_iter();
+        let mut tables = Vec::with_capacity(wanted.len());
+        for (i, found) in files.iter().enumerate() {
+            // The table's files and the packages' rows of it, in the order of their places.
+            let mut placed: Vec<(&(usize, PathBuf), DataFrame)> = found
+                .iter()
+                .map(|f| &f.place)
+                .zip(read.by_ref().take(found.len()))
+                .collect();
+            placed.extend(
+                packages
+                    .iter()
+                    .zip(by_package.iter_mut())
+                    .filter_map(|(p, tables)| Some((&p.place, tables[i].take()?))),
+            );
+            placed.sort_by(|a, b| a.0.cmp(b.0));
+            tables.push(union(placed.into_iter().map(|(_, f)| f).collect())?);
+        }
+        Ok(tables)
+    }
+
+    /// The Parquet files of `folder` (a table's or the packages') in the partitions `parts`
+    /// of the wanted schools, each with its place: its partition, then its path.
+    fn found(
+        &self,
+        folder: &str,
+        term: Option<&Term>,
+        parts: &[PathBuf],
+        schools: Option<&[String]>,
+    ) -> anyhow::Result<Vec<Found>> {
+        // One look at the term's folder spares one per school when the term has no data.
+        if let (Some(t), Some(_)) = (term, schools)
+            && !self.term_dir(folder, t).exists()
+        {
+            return Ok(Vec::new());
+        }
+        let base = self.root.join(folder);
+        let wanted = |relative: &Path| {
             schools.is_none_or(|list| {
-                path.components().any(|c| {
+                relative.components().any(|c| {
                     c.as_os_str()
                         .to_str()
                         .and_then(|n| n.strip_prefix("school="))
@@ -273,24 +384,24 @@ impl Store {
                 })
             })
         };
-        let mut paths = Vec::new();
-        for dir in dirs.iter().filter(|d| d.exists()) {
-            for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let mut found = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let dir = base.join(part);
+            if !dir.exists() {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
                 let path = entry?.into_path();
-                if path.extension().is_some_and(|e| e == "parquet") && wanted(&path) {
-                    paths.push(path);
+                let relative = path.strip_prefix(&base).unwrap_or(&path).to_path_buf();
+                if path.extension().is_some_and(|e| e == "parquet") && wanted(&relative) {
+                    found.push(Found {
+                        place: (i, relative),
+                        path,
+                    });
                 }
             }
         }
-        if paths.is_empty() {
-            return Ok(None);
-        }
-        // Files decode on all cores; the union is built in bounded batches, because one plan
-        // over thousands of files would recurse too deep.
-        let frames: Vec<DataFrame> = crate::parallel::map(&paths, |p| read_parquet(p, columns))
-            .into_iter()
-            .collect::<anyhow::Result<_>>()?;
-        Ok(union(frames)?)
+        Ok(found)
     }
 
     /// A submission's rows of one table as stored, for the change report of a replacement.
@@ -301,13 +412,43 @@ impl Store {
         id: &SubmissionId,
     ) -> anyhow::Result<Option<DataFrame>> {
         let path = self
-            .partition(table, &passport.term, &passport.school_code)
+            .partition(table.code(), &passport.term, &passport.school_code)
             .join(id.file_name());
         if !path.exists() {
             return Ok(None);
         }
         Ok(Some(read_parquet(&path, Columns::All)?))
     }
+}
+
+/// The partition folders a read walks, relative to a table's folder, in the order its rows
+/// are stacked: the schools' in the order given, else the term's or every term's folder.
+fn parts(term: Option<&Term>, schools: Option<&[String]>) -> Vec<PathBuf> {
+    match (term, schools) {
+        (Some(t), Some(list)) => list
+            .iter()
+            .map(|s| Path::new(&term_part(t)).join(school_part(s)))
+            .collect(),
+        (Some(t), None) => vec![PathBuf::from(term_part(t))],
+        (None, _) => vec![PathBuf::new()],
+    }
+}
+
+/// A term's partition key as a folder name.
+fn term_part(term: &Term) -> String {
+    format!("term_slug={}", term.slug())
+}
+
+/// A school's partition key as a folder name.
+fn school_part(school: &str) -> String {
+    format!("school={school}")
+}
+
+/// A Parquet file a read found, and its place among the files of the read: the index of its
+/// partition folder, then its path below the table's (or the packages') folder.
+struct Found {
+    place: (usize, PathBuf),
+    path: PathBuf,
 }
 
 /// Concatenates frames diagonally (files written at different times, packages and raw
@@ -339,14 +480,13 @@ fn read_parquet(path: &Path, columns: Columns) -> anyhow::Result<DataFrame> {
     // One thread a file: the callers read many small files on every core, and polars'
     // own fan-out over the columns of a file this small cost more than the decoding.
     let mut reader = ParquetReader::new(file).read_parallel(ParallelStrategy::None);
-    if let Columns::Only(names) | Columns::Except(names) = columns {
+    if !matches!(columns, Columns::All) {
         let schema = anyhow::Context::with_context(reader.schema(), || {
             format!("не удалось прочитать {}", path.display())
         })?;
-        let only = matches!(columns, Columns::Only(_));
         let keep = schema
             .iter_names()
-            .filter(|n| names.contains(&n.as_str()) == only)
+            .filter(|n| columns.keeps(n))
             .map(|n| n.to_string())
             .collect();
         reader = reader.with_columns(Some(keep));

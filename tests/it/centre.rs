@@ -299,6 +299,65 @@ fn two_terms_at_the_centre_show_the_change_per_school_and_municipality() {
     );
 }
 
+/// The centre's store files (names below `store/`) of Parquet.
+fn store_files(centre: &Ws) -> Vec<String> {
+    centre
+        .files_in("store")
+        .into_iter()
+        .filter(|n| n.ends_with(".parquet"))
+        .collect()
+}
+
+#[test]
+fn a_centre_keeps_each_package_as_one_store_file_and_a_resent_package_replaces_it() {
+    let (school, centre) = school_and_centre("");
+    // Two schools, two terms: four packages, one store file each, none split into tables.
+    let before = store_files(&centre);
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert!(
+        before.iter().all(|n| n.starts_with("packages/term_slug=")),
+        "{before:?}"
+    );
+    let q1 = "packages/term_slug=2025-2026-Q1/school=2315-001/";
+    let old: Vec<&String> = before.iter().filter(|n| n.starts_with(q1)).collect();
+    assert_eq!(old.len(), 1, "{before:?}");
+    // The school corrects its Q1 journal and sends the package again.
+    let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
+    corrected[2].1[2][3] = V::from("+");
+    school.drop("исправленный журнал.xlsx", &corrected);
+    assert_eq!(school.run(&["run"]).status.code(), Some(0));
+    assert!(
+        school
+            .run(&["export", "--term", "2025/2026 Q1"])
+            .status
+            .success()
+    );
+    std::fs::copy(
+        school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet"),
+        centre.path("inbox/package_2315-001_2025-2026-Q1.parquet"),
+    )
+    .unwrap();
+    let out = centre.run(&["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let after = store_files(&centre);
+    let new: Vec<&String> = after.iter().filter(|n| n.starts_with(q1)).collect();
+    assert_eq!(after.len(), 4, "{after:?}");
+    assert_eq!(new.len(), 1, "{after:?}");
+    assert_ne!(new, old, "the resent package replaces the old one");
+    // Its name carries the log line that committed it: the package's rows win by it.
+    let seq = centre.log().len();
+    assert!(
+        new[0].ends_with(&format!("-{seq}.parquet")),
+        "{new:?}, seq {seq}"
+    );
+    // The stored file holds the package's bytes as the school sent them.
+    assert_eq!(
+        std::fs::read(centre.path("store").join(new[0])).unwrap(),
+        std::fs::read(school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet"))
+            .unwrap()
+    );
+}
+
 #[test]
 fn raw_forms_at_a_centre_are_pseudonymised_and_a_resent_package_replaces_the_old() {
     let (school, centre) = school_and_centre("");
