@@ -27,7 +27,14 @@ pub fn run(session: &Session, args: &CardArgs) -> anyhow::Result<ExitCode> {
             }
         },
     };
-    let model = build_model(session, &session.log()?, term, args.school.as_deref(), None)?;
+    let model = build_model(
+        session,
+        &session.log()?,
+        term,
+        args.school.as_deref(),
+        None,
+        None,
+    )?;
     let selection = report::Selection {
         school: args.school.clone(),
         person: args.person.clone(),

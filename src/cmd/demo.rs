@@ -44,7 +44,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
         files(count)
     );
     // Two samples are wrong on purpose, so a rejection here is the expected outcome.
-    super::run::ingest_and_report(&school, false, &FallbackArgs::default())?;
+    super::run::ingest_and_report(&school, false, &FallbackArgs::default(), None)?;
     say!(
         "\nОтклонённые файлы и списки ошибок: {}",
         school.ws.rejected().display()
@@ -76,7 +76,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    super::run::ingest_and_report(&centre, false, &FallbackArgs::default())?;
+    super::run::ingest_and_report(&centre, false, &FallbackArgs::default(), None)?;
     say!(
         "\nОтчёты школ: {}; индивидуальные карточки участников — в папках cards",
         school.ws.reports().display()

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use tutorstat::config::Kind;
 use tutorstat::register::RegisteredSchool;
 use tutorstat::report;
+use tutorstat::report::model::Reuse;
 use tutorstat::schema::Term;
 use tutorstat::session::Session;
 use tutorstat::store::log::Entry;
@@ -19,18 +20,28 @@ pub fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         Some(t) => vec![t],
         None => session.stored_terms()?,
     };
-    render_terms(session, &terms, args.school.as_deref(), args.compare, None)?;
+    render_terms(
+        session,
+        &terms,
+        args.school.as_deref(),
+        args.compare,
+        None,
+        None,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the reports of `terms`, one term after the other; with `rewrite`, the school
-/// workbooks and PDFs of those schools only (the term's tables are always written).
+/// workbooks and PDFs of those schools only (the term's tables are always written); with
+/// `reuse`, each term's model computes only the schools whose store files changed since
+/// the model's last build with it (`watch`).
 pub fn render_terms(
     session: &Session,
     terms: &[Term],
     school: Option<&str>,
     compare: Option<Term>,
     rewrite: Option<&BTreeSet<String>>,
+    mut reuse: Option<&mut Reuse>,
 ) -> anyhow::Result<()> {
     let (ws, config) = (&session.ws, &session.config);
     let store = session.store();
@@ -40,7 +51,7 @@ pub fn render_terms(
     }
     let fonts = report::Fonts::load();
     for term in terms {
-        let model = build_model(session, &log, *term, school, compare)?;
+        let model = build_model(session, &log, *term, school, compare, reuse.as_deref_mut())?;
         let written = match config.kind {
             Kind::School => {
                 let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite)?;
@@ -91,13 +102,14 @@ pub fn render_terms(
     Ok(())
 }
 
-/// The report model of a term.
+/// The report model of a term (reusing what `reuse` kept: [`render_terms`]).
 pub fn build_model(
     session: &Session,
     log: &[Entry],
     term: Term,
     school: Option<&str>,
     compare: Option<Term>,
+    reuse: Option<&mut Reuse>,
 ) -> anyhow::Result<report::model::ReportModel> {
     let config = &session.config;
     let register: Vec<(String, String)> = config
@@ -114,5 +126,12 @@ pub fn build_model(
         small_cell: (config.kind == Kind::Centre).then_some(config.privacy.small_cell),
         now: session.clock.now(),
     };
-    report::model::ReportModel::build(&session.store(), config, &session.definitions, request, log)
+    report::model::ReportModel::build_reusing(
+        &session.store(),
+        config,
+        &session.definitions,
+        request,
+        log,
+        reuse,
+    )
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use tutorstat::indicators;
 use tutorstat::ingest::Summary;
+use tutorstat::report::model::Reuse;
 use tutorstat::schema::Term;
 use tutorstat::session::Session;
 
@@ -15,15 +16,17 @@ use super::report::render_terms;
 use crate::cli::{FallbackArgs, IngestArgs};
 
 pub fn run(session: &Session, args: &IngestArgs) -> anyhow::Result<ExitCode> {
-    ingest_and_report(session, args.accept_partial, &args.fallback)
+    ingest_and_report(session, args.accept_partial, &args.fallback, None)
 }
 
 /// Ingests the inbox, then writes the reports of the terms it touched and of their later
-/// terms; the exit code says whether a file was rejected.
+/// terms (computing only the schools whose data changed since `reuse` last served, when
+/// given); the exit code says whether a file was rejected.
 pub fn ingest_and_report(
     session: &Session,
     accept_partial: bool,
     fallback: &FallbackArgs,
+    reuse: Option<&mut Reuse>,
 ) -> anyhow::Result<ExitCode> {
     let before = session.stored_terms()?;
     let summary = ingest_inbox(session, accept_partial, fallback)?;
@@ -54,6 +57,7 @@ pub fn ingest_and_report(
         None,
         None,
         schools_to_rewrite(&summary, &touched, &before).as_ref(),
+        reuse,
     )?;
     Ok(exit_code(&summary))
 }

@@ -11,6 +11,7 @@ pub mod region;
 pub mod region_pages;
 pub mod region_sheets;
 pub(crate) mod render;
+pub mod reuse;
 pub(crate) mod view;
 
 pub use output::{term_dir, write_atomically, write_cards, write_centre, write_term};

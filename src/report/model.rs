@@ -17,6 +17,7 @@ use crate::store::log::Entry;
 use crate::privacy::Counts;
 
 use super::names::Words;
+use super::reuse::{Pieces, Stamps};
 
 /// A school as its files name it.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,7 +188,8 @@ fn settings<'a>(
 /// docs/architecture.md, Performance).
 const BATCH_SCHOOLS: usize = 100;
 
-/// What one batch of schools adds to the model.
+/// What one batch of schools adds to the model; also one school's piece kept in [`Reuse`].
+#[derive(Clone)]
 struct Batch {
     now: DataFrame,
     previous: Option<DataFrame>,
@@ -202,6 +204,74 @@ struct Batch {
     tables: Vec<(Part, DataFrame)>,
 }
 
+/// Each term's computed schools kept between builds of its model
+/// ([`ReportModel::build_reusing`]): `watch` keeps one for as long as it runs.
+#[derive(Default)]
+pub struct Reuse {
+    terms: HashMap<Term, Pieces<Batch>>,
+}
+
+impl Batch {
+    /// The batch of `codes` as one piece per school, in the order of `codes`: every frame
+    /// cut by `school_code` (a school without rows gets the frame's columns and no row).
+    /// Persons are not counted in pieces: only a centre's suppression reads them.
+    fn split(self, codes: &[String]) -> PolarsResult<Vec<Batch>> {
+        let now = by_school(self.now, codes)?;
+        let previous = self.previous.map(|f| by_school(f, codes)).transpose()?;
+        let trend = self
+            .trend
+            .into_iter()
+            .map(|f| by_school(f, codes))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        let tables = self
+            .tables
+            .into_iter()
+            .map(|(part, f)| Ok((part, by_school(f, codes)?)))
+            .collect::<PolarsResult<Vec<_>>>()?;
+        Ok(codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| Batch {
+                now: now[i].clone(),
+                previous: previous.as_ref().map(|p| p[i].clone()),
+                trend: trend.iter().map(|t| t[i].clone()).collect(),
+                trend_persons: vec![Counts::default(); trend.len()],
+                persons: Counts::default(),
+                persons_before: Counts::default(),
+                schools: self
+                    .schools
+                    .iter()
+                    .filter(|s| &s.code == code)
+                    .cloned()
+                    .collect(),
+                tables: tables
+                    .iter()
+                    .map(|(part, f)| (*part, f[i].clone()))
+                    .collect(),
+            })
+            .collect())
+    }
+}
+
+/// The frame's rows of each school of `codes`, in that order, each in the frame's order.
+fn by_school(frame: DataFrame, codes: &[String]) -> PolarsResult<Vec<DataFrame>> {
+    let mut parts = HashMap::new();
+    if frame.height() > 0 {
+        for part in frame.partition_by_stable(["school_code"], true)? {
+            let code = part.column("school_code")?.str()?.get(0).map(String::from);
+            parts.insert(code.unwrap_or_default(), part);
+        }
+    }
+    let pieces = codes
+        .iter()
+        .map(|code| parts.remove(code).unwrap_or_else(|| frame.clear()))
+        .collect();
+    if !parts.is_empty() {
+        polars_bail!(ComputeError: "rows of schools outside their batch: {:?}", parts.keys());
+    }
+    Ok(pieces)
+}
+
 impl ReportModel {
     /// `compare` defaults to the latest earlier term of the same kind that has data (a
     /// quarter for a quarter...), else the previous term of that kind. Schools are computed
@@ -213,6 +283,22 @@ impl ReportModel {
         definitions: &Definitions,
         request: Request,
         log: &[Entry],
+    ) -> anyhow::Result<ReportModel> {
+        ReportModel::build_reusing(store, config, definitions, request, log, None)
+    }
+
+    /// [`ReportModel::build`] that takes each school's rows and tables from `reuse` when the
+    /// school's store files and everything else they depend on are as they were, computes
+    /// only the other schools, and keeps their pieces in `reuse` for the next build. The
+    /// model is the same as [`ReportModel::build`]'s: a school's rows do not depend on the
+    /// schools computed in the same batch.
+    pub fn build_reusing(
+        store: &Store,
+        config: &Config,
+        definitions: &Definitions,
+        request: Request,
+        log: &[Entry],
+        reuse: Option<&mut Reuse>,
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
         let compare = request
@@ -229,16 +315,19 @@ impl ReportModel {
             compare: compare_has_data.then_some(compare),
             trend: &trend,
         };
-        // A few batches at a time: polars alone keeps about one and a half cores busy on a
-        // batch, and each batch in flight holds its records.
-        let in_flight = config.limits.report_batches;
-        let batches = crate::parallel::map_on(
-            in_flight,
-            &school_batches(store, &[term, compare], request.register)?,
-            |b| context.batch(b),
-        )
-        .into_iter()
-        .collect::<anyhow::Result<Vec<Batch>>>()?;
+        let groups = school_batches(store, &[term, compare], request.register)?;
+        // Kept pieces serve a whole term's model of a school workspace (a centre's counts of
+        // persons, which suppression needs, are not split by school).
+        let batches = match reuse {
+            Some(reuse)
+                if request.school.is_none()
+                    && request.small_cell.is_none()
+                    && groups.iter().any(|g| !g.is_empty()) =>
+            {
+                context.reusing(reuse, &groups)?
+            }
+            _ => context.batches(&groups)?,
+        };
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
         let (mut now, mut before, mut schools, mut tables) = (
             Vec::new(),
@@ -720,6 +809,53 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Computes every batch, `[limits] report_batches` at a time.
+    fn batches(&self, groups: &[Vec<String>]) -> anyhow::Result<Vec<Batch>> {
+        // A few batches at a time: polars alone keeps about one and a half cores busy on a
+        // batch, and each batch in flight holds its records.
+        crate::parallel::map_on(self.config.limits.report_batches, groups, |b| self.batch(b))
+            .into_iter()
+            .collect()
+    }
+
+    /// One piece per school of `groups`, in order: taken from `reuse` where the school's
+    /// store files are those it was computed from, else computed (in batches of
+    /// [`BATCH_SCHOOLS`]) and kept there.
+    fn reusing(&self, reuse: &mut Reuse, groups: &[Vec<String>]) -> anyhow::Result<Vec<Batch>> {
+        let stamps = Stamps::of_store(&self.store.root)?;
+        let pieces = reuse.terms.entry(self.request.term).or_default();
+        pieces.enter(format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{}\n{:?}",
+            self.config,
+            self.definitions,
+            self.request.register,
+            self.compare,
+            self.trend,
+            self.request.school_reports,
+            stamps.others,
+        ));
+        let codes = groups.concat();
+        let stale: Vec<String> = codes
+            .iter()
+            .filter(|code| pieces.get(code, stamps.school(code)).is_none())
+            .cloned()
+            .collect();
+        let stale: Vec<Vec<String>> = stale
+            .chunks(BATCH_SCHOOLS)
+            .map(<[String]>::to_vec)
+            .collect();
+        for (group, batch) in stale.iter().zip(self.batches(&stale)?) {
+            for (code, piece) in group.iter().zip(batch.split(group)?) {
+                pieces.insert(code, stamps.school(code), piece);
+            }
+        }
+        pieces.retain(&codes);
+        Ok(codes
+            .iter()
+            .filter_map(|code| pieces.get(code, stamps.school(code)).cloned())
+            .collect())
+    }
+
     /// Computes one batch of schools: its rows of the term and of the comparison term, its
     /// persons counted, and (for school reports) the detail tables of its schools.
     fn batch(&self, batch: &[String]) -> anyhow::Result<Batch> {
@@ -1054,4 +1190,129 @@ fn changes(current: &DataFrame, previous: &DataFrame, compare: &Term) -> PolarsR
             (col("value") - col("previous")).alias("change"),
         ])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::csv::frame_to_csv;
+    use crate::session::Session;
+
+    /// The demo's store (three schools, two terms of one school year).
+    fn demo_workspace(dir: &std::path::Path) -> Session {
+        crate::workspace::Workspace::new(dir)
+            .init(crate::config::Kind::School)
+            .unwrap();
+        let session = Session::open(dir).unwrap();
+        crate::demo::fill_inbox(&session.ws).unwrap();
+        let options = crate::ingest::Options {
+            accept_partial: false,
+            fallback: session.fallback(None, None),
+            now: NaiveDateTime::parse_from_str("2025-12-01 12:00", "%Y-%m-%d %H:%M").ok(),
+            interrupted: false,
+        };
+        crate::ingest::run(&session.ws, &session.config, &session.definitions, &options).unwrap();
+        session
+    }
+
+    fn build(session: &Session, term: Term, reuse: Option<&mut Reuse>) -> ReportModel {
+        let request = Request {
+            term,
+            register: &[],
+            school: None,
+            compare: None,
+            school_reports: true,
+            small_cell: None,
+            now: NaiveDateTime::parse_from_str("2025-12-01 12:00", "%Y-%m-%d %H:%M").unwrap(),
+        };
+        let log = session.log().unwrap();
+        ReportModel::build_reusing(
+            &session.store(),
+            &session.config,
+            &session.definitions,
+            request,
+            &log,
+            reuse,
+        )
+        .unwrap()
+    }
+
+    /// Every table of the two models as the CSV writer writes it (so types count), every
+    /// index and every per-school split.
+    fn assert_same(reused: &ReportModel, fresh: &ReportModel) {
+        let csv = |df: &DataFrame| String::from_utf8(frame_to_csv(df).unwrap()).unwrap();
+        fn frames(m: &ReportModel) -> Vec<(&str, &DataFrame)> {
+            let mut frames = vec![
+                ("indicators", &m.indicators),
+                ("changes", &m.changes),
+                ("trend", &m.trend),
+            ];
+            frames.extend(Part::ALL.map(|part| ("part", m.table(part))));
+            frames
+        }
+        let same = |name: &str, a: &DataFrame, b: &DataFrame| {
+            assert_eq!(a.schema(), b.schema(), "{name}");
+            let (a, b) = (csv(a), csv(b));
+            let first = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+            assert!(a == b, "{name}: first difference {first:?}");
+        };
+        for ((name, a), (_, b)) in frames(reused).into_iter().zip(frames(fresh)) {
+            same(name, a, b);
+        }
+        assert_eq!(reused.schools, fresh.schools);
+        assert_eq!(reused.values, fresh.values);
+        assert_eq!(reused.previous, fresh.previous);
+        assert_eq!(reused.units, fresh.units);
+        assert_eq!(reused.units_before, fresh.units_before);
+        assert_eq!(reused.trend_values, fresh.trend_values);
+        assert_eq!(reused.trend_units, fresh.trend_units);
+        assert_eq!(reused.trend_terms, fresh.trend_terms);
+        let mut keys: Vec<_> = fresh.parts.keys().collect();
+        keys.sort_by_key(|(part, school)| (format!("{part:?}"), school.clone()));
+        assert_eq!(reused.parts.len(), fresh.parts.len());
+        for key in keys {
+            same(&format!("{key:?}"), &reused.parts[key], &fresh.parts[key]);
+        }
+        assert_eq!(reused.by_school.len(), fresh.by_school.len());
+        for (school, rows) in &fresh.by_school {
+            same(school, &reused.by_school[school], rows);
+        }
+    }
+
+    #[test]
+    fn a_model_reusing_kept_schools_equals_one_built_from_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = demo_workspace(dir.path());
+        let (q1, q4) = (
+            Term::parse("2025-2026-Q1").unwrap(),
+            Term::parse("2025-2026-Q4").unwrap(),
+        );
+        let mut reuse = Reuse::default();
+        for term in [q1, q4] {
+            // Computed and kept, then every school taken from what was kept.
+            assert_same(
+                &build(&session, term, Some(&mut reuse)),
+                &build(&session, term, None),
+            );
+            assert_same(
+                &build(&session, term, Some(&mut reuse)),
+                &build(&session, term, None),
+            );
+        }
+        // One school's first-term attendance leaves the store: the fourth term's progress
+        // and trend of that school change, and it alone is computed again, in a batch of
+        // its own, beside the two schools kept from the three-school batch.
+        let store = session.store();
+        let school = store
+            .schools(crate::schema::Table::Attendance, &q1)
+            .unwrap()[1]
+            .clone();
+        let partition = store
+            .root
+            .join("attendance/term_slug=2025-2026-Q1")
+            .join(format!("school={school}"));
+        std::fs::remove_dir_all(&partition).unwrap();
+        let fresh = build(&session, q4, None);
+        assert_same(&build(&session, q4, Some(&mut reuse)), &fresh);
+    }
 }
