@@ -2,9 +2,9 @@
 //! (notify) wake it early; a poll every interval catches network shares that send none. A
 //! batch is processed only once every spreadsheet in the inbox has kept its size and
 //! modification time for a while, so a file still being copied is never read half written:
-//! [`SETTLED`] when every file is already a whole zip (the central directory a copy writes
-//! last is there), else the quiet period (`--quiet`), which .xls files and shares that
-//! report sizes late keep. Ctrl-C stops it between batches.
+//! [`SETTLED`] when every file is already whole (a zip whose central directory, which a copy
+//! writes last, is there; an .xls whose every sector is), else the quiet period (`--quiet`),
+//! which files not yet whole (.csv among them) and shares that report sizes late keep. Ctrl-C stops it between batches.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +29,32 @@ fn is_whole_zip(path: &Path) -> bool {
         .is_ok_and(|file| zip::ZipArchive::new(std::io::BufReader::new(file)).is_ok())
 }
 
+/// Whether a spreadsheet is a whole OLE compound file (.xls): its header, allocation tables
+/// and directory read, and every stream reads to its end. A copy cut short lacks the
+/// sectors its tables name.
+fn is_whole_ole(path: &Path) -> bool {
+    let Ok(mut file) = std::fs::File::open(path).map(std::io::BufReader::new) else {
+        return false;
+    };
+    let Ok(mut ole) = cfb::CompoundFile::open(&mut file) else {
+        return false;
+    };
+    let streams: Vec<PathBuf> = ole
+        .walk()
+        .filter(|entry| entry.is_stream())
+        .map(|entry| entry.path().to_path_buf())
+        .collect();
+    streams.iter().all(|stream| {
+        ole.open_stream(stream)
+            .is_ok_and(|mut s| std::io::copy(&mut s, &mut std::io::sink()).is_ok())
+    })
+}
+
+/// Whether a spreadsheet is complete as far as its format tells: a whole zip or OLE file.
+fn is_whole(path: &Path) -> bool {
+    is_whole_zip(path) || is_whole_ole(path)
+}
+
 /// Size and modification time of every spreadsheet waiting in the inbox.
 fn snapshot(ws: &Workspace) -> anyhow::Result<BTreeMap<PathBuf, (u64, Option<SystemTime>)>> {
     let found = discover::inbox(&ws.inbox())?;
@@ -43,7 +69,7 @@ fn snapshot(ws: &Workspace) -> anyhow::Result<BTreeMap<PathBuf, (u64, Option<Sys
 }
 
 /// Waits until the inbox has kept every file's size and time for [`SETTLED`] when all are
-/// whole zips, else for `quiet`, looking every [`SETTLED`]; false when the inbox is empty
+/// whole zips or OLE files, else for `quiet`, looking every [`SETTLED`]; false when the inbox is empty
 /// or Ctrl-C came first.
 fn settle(ws: &Workspace, quiet: Duration, stop: &AtomicBool) -> anyhow::Result<bool> {
     let mut before = snapshot(ws)?;
@@ -56,7 +82,7 @@ fn settle(ws: &Workspace, quiet: Duration, stop: &AtomicBool) -> anyhow::Result<
             (before, since) = (now, Instant::now());
             continue;
         }
-        let needed = if before.keys().all(|p| is_whole_zip(p)) {
+        let needed = if before.keys().all(|p| is_whole(p)) {
             SETTLED.min(quiet)
         } else {
             quiet
@@ -126,5 +152,35 @@ mod tests {
         let xls = dir.path().join("old.xls");
         std::fs::write(&xls, [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]).unwrap();
         assert!(!is_whole_zip(&xls));
+        assert!(!is_whole(&xls));
+        assert!(is_whole(&whole));
+    }
+
+    #[test]
+    fn only_an_xls_with_every_sector_is_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/quirks/attendance_quirky.xls"
+        );
+        let bytes = std::fs::read(fixture).unwrap();
+        let whole = dir.path().join("whole.xls");
+        std::fs::write(&whole, &bytes).unwrap();
+        assert!(is_whole_ole(&whole));
+        assert!(is_whole(&whole));
+        // Cut anywhere, a copy in progress (whose size is a multiple of the 512-byte sector
+        // as often as not) is not whole.
+        for cut in [
+            10,
+            512,
+            1024,
+            bytes.len() / 2,
+            bytes.len() - 512,
+            bytes.len() - 1,
+        ] {
+            let part = dir.path().join(format!("part{cut}.xls"));
+            std::fs::write(&part, &bytes[..cut]).unwrap();
+            assert!(!is_whole(&part), "cut at {cut} of {}", bytes.len());
+        }
     }
 }
