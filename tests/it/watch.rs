@@ -1,5 +1,6 @@
 //! `tutorstat watch`: a file written slowly in chunks is processed once, complete; Ctrl-C
-//! stops the watcher cleanly.
+//! stops the watcher cleanly; what it writes batch after batch, computing only the schools
+//! whose data changed, is what a fresh `report` writes.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -74,6 +75,76 @@ fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
     );
     assert!(all.contains("Новых данных нет: отчёты в "), "{all}");
     assert!(!all.contains("Нет данных для отчётов"), "{all}");
+}
+
+#[test]
+fn what_watch_writes_batch_after_batch_is_what_a_fresh_report_writes() {
+    let ws = Ws::new();
+    let schools = [
+        ("2315-001", "Школа № 1", "г. Новоморск"),
+        ("2315-002", "Школа № 2", "Каменский район"),
+    ];
+    for (code, name, muni) in schools {
+        ws.drop(
+            &format!("состав {code}.xlsx"),
+            &at_school(roster(), code, name, muni),
+        );
+    }
+    assert_eq!(ws.run(&["run"]).status.code(), Some(0));
+    let term = ws.path("reports/2025-2026-Q1");
+    let child = spawn_watch(&ws, "0.5");
+    // One journal per batch: the first batch computes every school and keeps them, the
+    // second computes only the second school and takes the first as kept.
+    for (code, name, muni) in schools {
+        let pdf = term.join(format!("{code}.pdf"));
+        let before = std::fs::metadata(&pdf).unwrap().modified().unwrap();
+        ws.drop(
+            &format!("журнал {code}.xlsx"),
+            &at_school(attendance(), code, name, muni),
+        );
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while std::fs::metadata(&pdf).unwrap().modified().unwrap() == before {
+            assert!(Instant::now() < deadline, "{code}: no new PDF");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    // Ctrl-C stops between batches: the second batch's files are all written.
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(ws.log().len(), 4, "{}", text(&out));
+    let written = |dir: &std::path::Path| {
+        let mut files = std::collections::BTreeMap::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+        files
+    };
+    let by_watch = written(&term);
+    assert!(by_watch.contains_key("indicators.csv") && by_watch.contains_key("2315-002.xlsx"));
+    let out = ws.run(&["report"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let fresh = written(&term);
+    assert_eq!(
+        by_watch.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &fresh {
+        assert!(
+            by_watch[name] == *bytes,
+            "{name} differs from a fresh report's"
+        );
+    }
 }
 
 /// Starts `watch` on the workspace with the given quiet period, output captured.
