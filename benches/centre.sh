@@ -2,7 +2,8 @@
 # Centre-scale benchmark (issue 6): a centre rolling up N schools' packages of one term.
 # A synthetic region is generated, ingested and exported once; its packages are the
 # templates examples/packages.rs copies under N school codes (40 municipalities of schools
-# each). Times the centre's `ingest` and `report`, with peak memory; the report is run once
+# each). Times the centre's `ingest` and `report`, with peak memory and the store files ingest
+# leaves (one per package); the report is run once
 # per value of `[limits] report_batches` (batches of 100 schools computed at once).
 # Each row also gives the cost per school and that cost times 40 000 (the issue's centre),
 # and what a reader gets: the pages of centre.pdf and the sheets of centre.xlsx;
@@ -44,18 +45,20 @@ sheets() {
   xlsx=$(find "$1" -name centre.xlsx | head -1)
   [ -n "$xlsx" ] && python3 -c "import sys, zipfile; print(sum(n.startswith('xl/worksheets/sheet') for n in zipfile.ZipFile(sys.argv[1]).namelist()))" "$xlsx" || echo "?"
 }
-printf "| schools | centre ingest (s) | per school, x40 000 | peak RSS ingest (MiB) | report_batches | centre report (s) | per school, x40 000 | peak RSS report (MiB) | PDF pages | workbook sheets |\n|---|---|---|---|---|---|---|---|---|---|\n"
+printf "| schools | centre ingest (s) | per school, x40 000 | peak RSS ingest (MiB) | store files | report_batches | centre report (s) | per school, x40 000 | peak RSS report (MiB) | PDF pages | workbook sheets |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000)
 for size in "${sizes[@]}"; do
   $bin init --centre "$work/centre" >/dev/null
   $dir/examples/packages "$work/templates" "$work/centre/inbox" "$size" >/dev/null
   read -r ingest ingest_rss <<<"$(measure $bin ingest -w "$work/centre")"
+  # One per package since issue 19 (seven, one per table, before).
+  stored=$(find "$work/centre/store" -name '*.parquet' | wc -l)
   for batches in ${BATCHES:-2}; do
     sed -i "s/^report_batches = .*/report_batches = $batches/" "$work/centre/tutorstat.toml"
     read -r report report_rss <<<"$(measure $bin report -w "$work/centre")"
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$(per "$ingest" "$size")" "$((ingest_rss / 1024))" \
-      "$batches" "$report" "$(per "$report" "$size")" "$((report_rss / 1024))" \
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n" "$size" "$ingest" "$(per "$ingest" "$size")" "$((ingest_rss / 1024))" \
+      "$stored" "$batches" "$report" "$(per "$report" "$size")" "$((report_rss / 1024))" \
       "$(pages "$work/centre/reports")" "$(sheets "$work/centre/reports")"
   done
   rm -rf "$work/centre"
