@@ -43,7 +43,11 @@ pdf=$(find "$work/w/reports" -name '2300-001.pdf' -path '*Q4*' | head -1)
 [ -n "$pdf" ] || { echo "no Q4 PDF of 2300-001 after the first run" >&2; exit 1; }
 $bin watch -w "$work/w" ${QUIET:+--quiet "$QUIET"} >/dev/null 2>"$work/watch.log" &
 watcher=$!
-sleep 2
+# Watching starts once the stored terms are computed (`watch` says so on stderr).
+for _ in $(seq 1 600); do
+  grep -q 'Слежу за папкой' "$work/watch.log" 2>/dev/null && break
+  sleep 1
+done
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(git log -1 --format='%h %s' | cut -c1-60)"
 python3 - "$work" "$pdf" "$drops" "$schools" <<'EOF'
 import os, shutil, statistics, sys, time
