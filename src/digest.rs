@@ -5,10 +5,31 @@ use sha2::{Digest, Sha256};
 
 /// Bytes as lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    // Two digits pushed per byte: a `format!` per byte was eight allocations per record
+    // digest, and every stored record has one.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 /// The first 8 bytes of SHA-256, as 16 hex digits: short, stable names.
 pub fn short_sha256(data: &[u8]) -> String {
     hex(&Sha256::digest(data)[..8])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_is_two_lower_case_digits_a_byte() {
+        assert_eq!(super::hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(
+            super::short_sha256(b"abc"),
+            "ba7816bf8f01cfea",
+            "the first 8 bytes of SHA-256(\"abc\")"
+        );
+    }
 }

@@ -153,7 +153,13 @@ impl Record for Mark {
 /// Reads a non-empty mark cell (`+`, `н`, `у`, `б`...) as its stored code; `Err` for a value
 /// that is not a mark. An empty cell means not expected and is the caller's to skip.
 pub fn parse_mark(text: &str) -> Result<&'static str, ()> {
-    match fold_tracked(text, &mut Vec::new()).as_str() {
+    // Folding leaves a mark typed as the form shows it as it is: only others are folded.
+    mark_code(text).or_else(|()| mark_code(&fold_tracked(text, &mut Vec::new())))
+}
+
+/// The stored code of a mark written as the form shows it (folded).
+fn mark_code(text: &str) -> Result<&'static str, ()> {
+    match text {
         "+" | "1" => Ok(schema::Mark::Present.code()),
         "н" | "0" => Ok(schema::Mark::Absent.code()),
         "у" => Ok(schema::Mark::Excused.code()),

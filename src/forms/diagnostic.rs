@@ -228,8 +228,9 @@ impl<'a> SheetRules for Scores<'a> {
         let mut points = Vec::with_capacity(self.columns.len());
         for (c, task) in &self.columns {
             let value = sheet.get(row.row, *c);
-            let text = cell_text(value).unwrap_or_default();
-            let range = match task.max_score {
+            // Made only for an error: most cells hold a valid score.
+            let text = || cell_text(value).unwrap_or_default();
+            let range = || match task.max_score {
                 Some(max) => format!("от 0 до {}", format_number(max)),
                 None => "не меньше 0".to_string(),
             };
@@ -238,18 +239,19 @@ impl<'a> SheetRules for Scores<'a> {
                     points.push(Some(p))
                 }
                 Ok(Some(_)) => {
-                    let message = format!("балл за задание {} должен быть {range}", task.task);
+                    let message = format!("балл за задание {} должен быть {}", task.task, range());
                     problems
                         .rule(Rule::Score)
-                        .error(&sheet.name, (row.row, *c), &text, message);
+                        .error(&sheet.name, (row.row, *c), &text(), message);
                     points.push(None);
                 }
                 Ok(None) => points.push(None),
                 Err(()) => {
-                    let message = format!("в ячейке должен быть балл (число {range}), а не текст");
+                    let message =
+                        format!("в ячейке должен быть балл (число {}), а не текст", range());
                     problems
                         .rule(Rule::Score)
-                        .error(&sheet.name, (row.row, *c), &text, message);
+                        .error(&sheet.name, (row.row, *c), &text(), message);
                     points.push(None);
                 }
             }

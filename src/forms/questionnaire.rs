@@ -268,12 +268,11 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
     match item.scale {
         Scale::Likert => {
             let (min, max) = (item.min.unwrap_or(1), item.max.unwrap_or(5));
-            let expected = format!("целое число от {min} до {max}");
             match parse_number(value, &mut Vec::new()) {
                 Ok(Some(n)) if n.fract() == 0.0 && n >= min as f64 && n <= max as f64 => {
                     Ok(vec![(Some(n), None)])
                 }
-                _ => Err(expected),
+                _ => Err(format!("целое число от {min} до {max}")),
             }
         }
         Scale::Yesno => match fold(text).as_str() {

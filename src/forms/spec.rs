@@ -4,6 +4,8 @@
 //! (`forms::sheet`), the blank templates (`blank.rs`) and the store frames ([`frame`]) all
 //! follow these descriptions, so a column's place, header and list of values live here alone.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
 
@@ -250,9 +252,15 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
 /// re-submission can report rows added, removed and changed; `source_row`: where it was.
 fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
     let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
+    // One buffer for every record's text: a `format!` per record was an allocation each.
+    let mut text = String::new();
     let digests: Vec<String> = rows
         .iter()
-        .map(|(_, r)| crate::digest::short_sha256(format!("{r:?}").as_bytes()))
+        .map(|(_, r)| {
+            text.clear();
+            write!(text, "{r:?}").expect("writing to a String cannot fail");
+            crate::digest::short_sha256(text.as_bytes())
+        })
         .collect();
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
     [
@@ -265,6 +273,23 @@ fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
 #[cfg(test)]
 mod tests {
     use crate::forms::FormKind;
+
+    #[test]
+    fn the_values_of_every_closed_list_fold_apart() {
+        for form in FormKind::ALL {
+            for spec in form.sheets() {
+                for column in spec.columns {
+                    if let super::Kind::Closed(values) = column.kind {
+                        let mut folded: Vec<String> =
+                            values.iter().map(|v| crate::read::text::fold(v)).collect();
+                        folded.sort();
+                        folded.dedup();
+                        assert_eq!(folded.len(), values.len(), "«{}»", column.header);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_sheet_stores_the_columns_of_its_table_in_the_schemas_order() {

@@ -139,8 +139,24 @@ pub fn fold(s: &str) -> String {
     fold_tracked(s, &mut Vec::new())
 }
 
+/// Whether [`fold`] would return `s` unchanged: spaces clean, and only small Cyrillic
+/// letters (no `ё`) besides ASCII digits, punctuation and single spaces, nothing trailing to
+/// trim. Most cells compared (marks, closed-list values, answers) are so already, and
+/// folding them took four allocations each.
+fn is_folded(s: &str) -> bool {
+    !s.starts_with(' ')
+        && !s.ends_with([' ', '.', ':'])
+        && !s.contains("  ")
+        && s.chars().all(|c| {
+            matches!(c, 'а'..='я') || c == ' ' || (c.is_ascii_graphic() && !c.is_ascii_alphabetic())
+        })
+}
+
 /// [`fold`], recording which changes (other than case and trailing punctuation) it made.
 pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
+    if is_folded(s) {
+        return s.to_string();
+    }
     let squeezed = squeeze_spaces(s, changes);
     let folded = fold_lookalikes(&squeezed, changes);
     let mut lower = folded.to_lowercase();
@@ -182,6 +198,33 @@ mod tests {
         assert_eq!(fold("  Стаж,   лет: "), "стаж, лет");
         assert_eq!(fold("Тьютор (ID)."), "тьютор (id)");
         assert_eq!(fold("Волонтёрство"), fold("волонтерство"));
+    }
+
+    #[test]
+    fn text_already_folded_is_returned_as_it_is_and_anything_else_is_folded() {
+        for folded in ["", "+", "н", "8 б", "мастер-класс", "стаж, лет", "(17) 5,5"]
+        {
+            assert!(is_folded(folded), "{folded}");
+            assert_eq!(fold(folded), folded);
+        }
+        for other in [
+            " н", "н ", "н.", "н:", "а  б", "Н", "ё", "x", "a\tb", "н\u{a0}",
+        ] {
+            assert!(!is_folded(other), "{other}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_taken_as_folded_is_what_folding_makes_of_it(
+            s in "[ абвгдеёжзиклмнопрстуфхцчшщъыьэюяАБВЁНОabcehopxyACEHKOPXY.:,;+0-9\t\u{a0}-]{0,8}"
+        ) {
+            if is_folded(&s) {
+                let mut changes = Vec::new();
+                proptest::prop_assert_eq!(&fold_tracked(&s, &mut changes), &s);
+                proptest::prop_assert!(changes.is_empty());
+            }
+        }
     }
 
     #[test]
