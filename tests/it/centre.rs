@@ -299,6 +299,29 @@ fn two_terms_at_the_centre_show_the_change_per_school_and_municipality() {
     );
 }
 
+/// School 2315-001 corrects a mark of its Q1 journal, runs, exports its Q1 package again and
+/// puts it in the centre's inbox; returns the package's path at the school.
+fn resend_corrected_q1(school: &Ws, centre: &Ws) -> std::path::PathBuf {
+    let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
+    corrected[2].1[2][3] = V::from("+");
+    corrected[0].1.push(row!["Дата заполнения", "01.12.2025"]);
+    school.drop("исправленный журнал.xlsx", &corrected);
+    assert_eq!(school.run(&["run"]).status.code(), Some(0));
+    assert!(
+        school
+            .run(&["export", "--term", "2025/2026 Q1"])
+            .status
+            .success()
+    );
+    let package = school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet");
+    std::fs::copy(
+        &package,
+        centre.path("inbox/package_2315-001_2025-2026-Q1.parquet"),
+    )
+    .unwrap();
+    package
+}
+
 /// The centre's store files (names below `store/`) of Parquet.
 fn store_files(centre: &Ws) -> Vec<String> {
     centre
@@ -322,21 +345,7 @@ fn a_centre_keeps_each_package_as_one_store_file_and_a_resent_package_replaces_i
     let old: Vec<&String> = before.iter().filter(|n| n.starts_with(q1)).collect();
     assert_eq!(old.len(), 1, "{before:?}");
     // The school corrects its Q1 journal and sends the package again.
-    let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
-    corrected[2].1[2][3] = V::from("+");
-    school.drop("исправленный журнал.xlsx", &corrected);
-    assert_eq!(school.run(&["run"]).status.code(), Some(0));
-    assert!(
-        school
-            .run(&["export", "--term", "2025/2026 Q1"])
-            .status
-            .success()
-    );
-    std::fs::copy(
-        school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet"),
-        centre.path("inbox/package_2315-001_2025-2026-Q1.parquet"),
-    )
-    .unwrap();
+    resend_corrected_q1(&school, &centre);
     let out = centre.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let after = store_files(&centre);
@@ -379,23 +388,7 @@ fn raw_forms_at_a_centre_are_pseudonymised_and_a_resent_package_replaces_the_old
         );
     }
     // The school corrects its Q1 journal and sends a new package.
-    let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
-    corrected[2].1[2][3] = V::from("+");
-    corrected[0].1.push(row!["Дата заполнения", "01.12.2025"]);
-    school.drop("исправленный журнал.xlsx", &corrected);
-    assert_eq!(school.run(&["run"]).status.code(), Some(0));
-    assert!(
-        school
-            .run(&["export", "--term", "2025/2026 Q1"])
-            .status
-            .success()
-    );
-    let package = school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet");
-    std::fs::copy(
-        &package,
-        centre.path("inbox/package_2315-001_2025-2026-Q1.parquet"),
-    )
-    .unwrap();
+    let package = resend_corrected_q1(&school, &centre);
     let out = centre.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let last = centre.log().pop().unwrap();

@@ -30,11 +30,7 @@ fn a_file_written_slowly_is_processed_once_complete_and_ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(1500));
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -59,13 +55,7 @@ fn a_batch_of_files_already_loaded_says_nothing_new_arrived() {
         std::thread::sleep(Duration::from_millis(100));
     }
     std::thread::sleep(Duration::from_millis(1500));
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     let all = text(&out);
     assert_eq!(
@@ -109,13 +99,7 @@ fn what_watch_writes_batch_after_batch_is_what_a_fresh_report_writes() {
         }
     }
     // Ctrl-C stops between batches: the second batch's files are all written.
-    assert!(
-        Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    interrupt(&child);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(ws.log().len(), 4, "{}", text(&out));
@@ -157,4 +141,13 @@ fn spawn_watch(ws: &Ws, quiet: &str) -> std::process::Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+/// Ctrl-C to a running `watch`: it stops between batches.
+fn interrupt(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
 }
