@@ -300,8 +300,8 @@ fn two_terms_at_the_centre_show_the_change_per_school_and_municipality() {
 }
 
 /// School 2315-001 corrects a mark of its Q1 journal, runs, exports its Q1 package again and
-/// puts it in the centre's inbox; returns the package's path at the school.
-fn resend_corrected_q1(school: &Ws, centre: &Ws) -> std::path::PathBuf {
+/// puts it in the centre's inbox.
+fn resend_corrected_q1(school: &Ws, centre: &Ws) {
     let mut corrected = at_school(journal(), "2315-001", "МБОУ СОШ № 1", "г. Новоморск");
     corrected[2].1[2][3] = V::from("+");
     corrected[0].1.push(row!["Дата заполнения", "01.12.2025"]);
@@ -313,13 +313,11 @@ fn resend_corrected_q1(school: &Ws, centre: &Ws) -> std::path::PathBuf {
             .status
             .success()
     );
-    let package = school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet");
     std::fs::copy(
-        &package,
+        school.path("reports/2025-2026-Q1/package_2315-001_2025-2026-Q1.parquet"),
         centre.path("inbox/package_2315-001_2025-2026-Q1.parquet"),
     )
     .unwrap();
-    package
 }
 
 /// The centre's store files (names below `store/`) of Parquet.
@@ -388,7 +386,7 @@ fn raw_forms_at_a_centre_are_pseudonymised_and_a_resent_package_replaces_the_old
         );
     }
     // The school corrects its Q1 journal and sends a new package.
-    let package = resend_corrected_q1(&school, &centre);
+    resend_corrected_q1(&school, &centre);
     let out = centre.run(&["run"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let last = centre.log().pop().unwrap();
