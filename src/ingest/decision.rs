@@ -3,8 +3,9 @@
 //! packages a centre receives get the same [`Decision`]; the journal carries it out.
 //!
 //! A stored file's store files are staged here, on every core, since encoding is most of a
-//! commit's cost (a package is stored as it arrived, one file); nothing staged is visible until the journal's log line commits it. Every
-//! decision takes exactly one log line, in order, so each file's `seq` is known here.
+//! commit's cost (a package is stored as it arrived, one file); nothing staged is visible
+//! until the journal's log line commits it. Every decision takes exactly one log line, in
+//! order, so each file's `seq` is known here.
 //! Whether a store replaces an earlier file of its key is the journal's to say: that file
 //! may be committed earlier in the same run.
 

@@ -154,11 +154,6 @@ impl Store {
         id: &SubmissionId,
         mut frame: DataFrame,
     ) -> anyhow::Result<(PathBuf, PathBuf)> {
-        let dir = self.partition(table.code(), term, school);
-        fs::create_dir_all(&dir)
-            .with_context(|| format!("не удалось создать {}", dir.display()))?;
-        let path = dir.join(id.file_name());
-        let tmp = dir.join(format!(".{}.tmp", id.file_name()));
         // Encoded in memory and written with one call: the writer's many small writes would
         // each be a system call on an unbuffered file.
         let mut bytes = Vec::new();
@@ -168,9 +163,26 @@ impl Store {
             .with_compression(ParquetCompression::Lz4Raw)
             .set_parallel(false)
             .finish(&mut frame)?;
+        self.stage_bytes(
+            &self.partition(table.code(), term, school),
+            &id.file_name(),
+            &bytes,
+        )
+    }
+
+    /// Writes `bytes` durably to a temporary file in `dir` (made if missing); returns it with
+    /// the path `name` it takes when published.
+    fn stage_bytes(
+        &self,
+        dir: &Path,
+        name: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<(PathBuf, PathBuf)> {
+        fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
+        let (path, tmp) = (dir.join(name), dir.join(format!(".{name}.tmp")));
         let mut file =
             File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-        std::io::Write::write_all(&mut file, &bytes)?;
+        std::io::Write::write_all(&mut file, bytes)?;
         file.sync_all()?;
         Ok((tmp, path))
     }

@@ -11,7 +11,7 @@
 //! log line, which decides which of two packages' copies of a record wins) is in the file's
 //! name, so the bytes stay the package's.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::path::Path;
 
 use anyhow::Context as _;
@@ -40,17 +40,10 @@ impl Store {
         seq: u64,
         bytes: &[u8],
     ) -> anyhow::Result<Staged> {
-        let dir = self.partition(DIR, term, school);
-        fs::create_dir_all(&dir)
-            .with_context(|| format!("не удалось создать {}", dir.display()))?;
         let name = format!("{}-{seq}.parquet", id.stem());
-        let (path, tmp) = (dir.join(&name), dir.join(format!(".{name}.tmp")));
-        let mut file =
-            File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-        std::io::Write::write_all(&mut file, bytes)?;
-        file.sync_all()?;
+        let staged = self.stage_bytes(&self.partition(DIR, term, school), &name, bytes)?;
         Ok(Staged {
-            files: vec![(tmp, path)],
+            files: vec![staged],
         })
     }
 }
