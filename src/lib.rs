@@ -6,6 +6,7 @@
 //! once, and the binary's `cmd/` wires each command to the stages.
 
 pub mod annotate;
+pub mod atomic;
 pub mod author;
 pub mod blank;
 pub mod config;

@@ -31,7 +31,7 @@ pub fn load_definitions(ws: &Workspace) -> anyhow::Result<Definitions> {
         let copy = std::path::PathBuf::from(copy);
         let limits = crate::read::workbook::Limits::default();
         let written = crate::annotate::annotated_copy(&book.bytes, &book.problems, limits, None)
-            .is_some_and(|annotated| crate::report::write_atomically(&copy, &annotated).is_ok());
+            .is_some_and(|annotated| crate::atomic::write(&copy, &annotated).is_ok());
         let beside = if written {
             format!("\nОшибки отмечены в копии {}", copy.display())
         } else {

@@ -489,7 +489,7 @@ pub fn write_xlsx(
     ws.set_header("&L&\"-,Bold\"Сдача форм&R&D");
     ws.set_footer("&Cстр. &P из &N");
     let bytes = wb.save_to_buffer()?;
-    crate::report::write_atomically(path, &bytes)
+    crate::atomic::write(path, &bytes)
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ pub fn export(session: &Session, term: &Term) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&dir)?;
     for (school, bytes) in packages {
         let path = dir.join(format!("package_{school}_{}.parquet", term.slug()));
-        report::write_atomically(&path, &bytes)?;
+        tutorstat::atomic::write(&path, &bytes)?;
         say!(
             "Пакет для центра: {} — отправьте этот файл в центр; ФИО и свободных ответов в нём нет.",
             path.display()

@@ -313,7 +313,9 @@ pub fn keep_version(
         std::fs::create_dir_all(parent)
             .with_context(|| format!("не удалось создать папку {}", parent.display()))?;
     }
-    std::fs::write(&path, bytes).with_context(|| format!("не удалось записать {}", path.display()))
+    // Whole and on disk before the log line commits the answers read by it: a run killed
+    // while writing it left an empty copy that refused every later run.
+    crate::atomic::write_durably(&path, &bytes)
 }
 
 /// A definition workbook refused because it changed without a new version: the problem

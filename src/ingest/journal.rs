@@ -9,10 +9,7 @@
 //! the next run finishes those moves and logs nothing new.
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
 use std::path::{Path, PathBuf};
-
-use anyhow::Context as _;
 
 use super::authors;
 use super::decision::{Content, Decision, Rejection, Submission, package_key_id};
@@ -55,6 +52,11 @@ impl Journal {
         let entries = log.entries()?;
         let current = current_submissions(&entries);
         store.recover(&current)?;
+        if interrupted {
+            // Half-written problem lists, annotated copies and kept definitions.
+            crate::atomic::remove_leftovers(&ws.rejected())?;
+            crate::atomic::remove_leftovers(&crate::forms::definition::kept_dir(&ws.store()))?;
+        }
         // Only a killed run leaves journeys half done, and only among its last logged group:
         // log lines are written just before their files move.
         let unfinished = entries
@@ -233,13 +235,11 @@ impl Journal {
         let file = run.ws.relative(&incoming.path);
         let target = self.unique_path(&run.ws.rejected(), &incoming.path, &incoming.sha256);
         let list = beside_rejected(&target, Beside::ProblemList);
-        fs::write(&list, problems_text(&file, &problems))
-            .with_context(|| format!("не удалось записать {}", list.display()))?;
+        crate::atomic::write(&list, problems_text(&file, &problems).as_bytes())?;
         let annotated = match copy {
             Some(bytes) => {
                 let copy = beside_rejected(&target, Beside::AnnotatedCopy);
-                fs::write(&copy, bytes)
-                    .with_context(|| format!("не удалось записать {}", copy.display()))?;
+                crate::atomic::write(&copy, &bytes)?;
                 Some(run.ws.relative(&copy))
             }
             None => None,

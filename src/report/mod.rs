@@ -14,7 +14,7 @@ pub(crate) mod render;
 pub mod reuse;
 pub(crate) mod view;
 
-pub use output::{term_dir, write_atomically, write_cards, write_centre, write_term};
+pub use output::{term_dir, write_cards, write_centre, write_term};
 pub use render::csv;
 pub use render::pdf::font::Fonts;
 pub use view::card::Selection;

@@ -63,15 +63,15 @@ pub fn write_term(
         match job {
             Job::Table(table) => {
                 let path = dir.join(table.file_name());
-                write_atomically(&path, &table.bytes(model)?)?;
+                crate::atomic::write(&path, &table.bytes(model)?)?;
                 Ok(vec![path])
             }
             Job::School(school) => {
                 let document = school::document(model, school);
                 let workbook = dir.join(format!("{}.xlsx", school.code));
-                write_atomically(&workbook, &Xlsx.render(&document)?)?;
+                crate::atomic::write(&workbook, &Xlsx.render(&document)?)?;
                 let printed = dir.join(format!("{}.pdf", school.code));
-                write_atomically(&printed, &Pdf { fonts }.render(&document)?)?;
+                crate::atomic::write(&printed, &Pdf { fonts }.render(&document)?)?;
                 if let Ok(mut progress) = progress.lock() {
                     progress.step();
                 }
@@ -201,7 +201,7 @@ pub fn write_centre(
     ];
     crate::parallel::map_on(2, &outputs, |(name, render)| {
         let path = dir.join(name);
-        write_atomically_with(&path, render)?;
+        crate::atomic::write_with(&path, render)?;
         Ok(path)
     })
     .into_iter()
@@ -315,36 +315,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("не удалось создать {}", dir.display()))?;
     }
-    write_atomically(path, bytes)
+    crate::atomic::write(path, bytes)
 }
 
 /// `reports/2025-2026-Q1/`.
 pub fn term_dir(reports: &Path, term: &Term) -> PathBuf {
     reports.join(term.slug())
-}
-
-/// Writes to a temporary file beside the target, then renames: a reader never sees half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_atomically_with(path, |out| Ok(out.write_all(bytes)?))
-}
-
-/// [`write_atomically`] of what `write` writes.
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp"));
-    let file = std::fs::File::create(&tmp)
-        .with_context(|| format!("не удалось записать {}", tmp.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    write(&mut out).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-    out.flush()
-        .with_context(|| format!("не удалось записать {}", tmp.display()))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("не удалось записать {}", path.display()))?;
-    Ok(())
 }

@@ -19,7 +19,7 @@ fn fill(ws: &Ws) {
     std::fs::write(ws.path("inbox/пустой.xlsx"), b"").unwrap();
 }
 
-/// What a run leaves: store records, file names in archive and rejected, the inbox, the log.
+/// What a run leaves: store records and kept definitions, file names in archive and rejected, the inbox, the log.
 fn outcome(
     ws: &Ws,
 ) -> (
@@ -38,10 +38,16 @@ fn outcome(
         "diag_results",
         "route",
     ];
-    let store: Vec<String> = tables
+    let mut store: Vec<String> = tables
         .iter()
         .map(|t| format!("{t}: {:?}", ws.records(t)))
         .collect();
+    // The questionnaire versions kept for the answers stored, whole: a half-written copy
+    // refused every later run.
+    for name in ws.files_in("store/questionnaires") {
+        let bytes = std::fs::read(ws.path(&format!("store/questionnaires/{name}"))).unwrap();
+        store.push(format!("{name}: {} bytes", bytes.len()));
+    }
     (
         store,
         ws.files_in("archive"),
@@ -70,6 +76,11 @@ fn killed_at_any_moment_and_run_again_equals_one_clean_run() {
     let duration = start.elapsed();
     let expected = outcome(&clean);
     assert!(expected.3.is_empty());
+    assert!(
+        expected.0.iter().any(|s| s.contains("/v1.xlsx: ")),
+        "the clean run keeps a questionnaire version: {:?}",
+        expected.0
+    );
 
     let kills = 50;
     let mut interrupted = 0;
@@ -85,10 +96,12 @@ fn killed_at_any_moment_and_run_again_equals_one_clean_run() {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let rerun = ingest(&ws).status().unwrap();
+        let rerun = ingest(&ws).stderr(Stdio::piped()).output().unwrap();
         assert!(
-            rerun.code().is_some_and(|c| c <= 1),
-            "kill {i}: the rerun failed"
+            rerun.status.code().is_some_and(|c| c <= 1),
+            "kill {i} after {delay:?}: the rerun failed with {:?}: {}",
+            rerun.status,
+            String::from_utf8_lossy(&rerun.stderr)
         );
         let got = outcome(&ws);
         assert_eq!(
