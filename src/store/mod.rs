@@ -8,6 +8,7 @@
 
 pub mod log;
 pub mod packages;
+pub mod parquet;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use polars::prelude::*;
 use polars_io::SerReader;
-use polars_io::prelude::{ParquetCompression, ParquetReader, ParquetWriter};
+use polars_io::prelude::ParquetReader;
 
 use crate::forms::{Passport, TableFrame};
 use crate::schema::Term;
@@ -154,15 +155,10 @@ impl Store {
         id: &SubmissionId,
         mut frame: DataFrame,
     ) -> anyhow::Result<(PathBuf, PathBuf)> {
-        // Encoded in memory and written with one call: the writer's many small writes would
-        // each be a system call on an unbuffered file.
-        let mut bytes = Vec::new();
-        // LZ4: a fraction of zstd's cost per file, and every Parquet reader knows it.
-        // One thread a file: files are staged on every core already.
-        ParquetWriter::new(&mut bytes)
-            .with_compression(ParquetCompression::Lz4Raw)
-            .set_parallel(false)
-            .finish(&mut frame)?;
+        // Encoded in memory (one thread a file: files are staged on every core already) and
+        // written with one call: the writer's many small writes would each be a system call
+        // on an unbuffered file.
+        let bytes = parquet::frame_to_parquet(&mut frame)?;
         self.stage_bytes(
             &self.partition(table.code(), term, school),
             &id.file_name(),
