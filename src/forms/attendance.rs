@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
@@ -122,6 +123,17 @@ impl Record for Event {
             _ => return None,
         })
     }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Event")
+            .text("event_id", &self.event_id)
+            .other("date", &self.date)
+            .text("kind", self.kind)
+            .opt_text("topic", self.topic.as_deref())
+            .other("hours", &self.hours)
+            .text("level", self.level)
+            .finish();
+    }
 }
 
 /// One non-empty cell of `Посещаемость`: whether a person expected at an event came.
@@ -147,6 +159,14 @@ impl Record for Mark {
             MARK => Field::Text(Some(self.mark)),
             _ => return None,
         })
+    }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Mark")
+            .text("person_id", &self.person_id)
+            .text("event_id", &self.event_id)
+            .text("mark", self.mark)
+            .finish();
     }
 }
 

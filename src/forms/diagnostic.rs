@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
@@ -93,6 +94,15 @@ impl Record for Task {
             _ => return None,
         })
     }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Task")
+            .text("task", &self.task)
+            .other("max_score", &self.max_score)
+            .text("topic_code", &self.topic_code)
+            .text("topic", &self.topic)
+            .finish();
+    }
 }
 
 /// A person's points on a task; `points` is `None` for every task of an absent person.
@@ -118,6 +128,14 @@ impl Record for Score {
             POINTS => Field::Number(self.points),
             _ => return None,
         })
+    }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Score")
+            .text("person_id", &self.person_id)
+            .text("task", &self.task)
+            .other("points", &self.points)
+            .finish();
     }
 }
 

@@ -4,6 +4,7 @@
 //! runs the form's reader, and returns typed store frames plus every problem found.
 
 pub mod attendance;
+pub mod debug_text;
 pub mod definition;
 pub mod diagnostic;
 pub mod passport;
@@ -208,6 +209,10 @@ pub trait Record: Debug {
 
     /// The value of a store column (`None` for a column the record does not have).
     fn field(&self, column: &str) -> Option<spec::Field<'_>>;
+
+    /// Appends what `format!("{self:?}")` writes, the text the record's digest hashes, by
+    /// [`debug_text::DebugText`] (quicker than `Debug` on Russian text).
+    fn debug_text(&self, out: &mut String);
 }
 
 /// Days since 1970-01-01: the physical value of a polars `Date`.

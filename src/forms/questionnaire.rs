@@ -2,6 +2,7 @@
 
 use polars::prelude::*;
 
+use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
 use super::table::{Header, RowCounts};
@@ -80,6 +81,16 @@ impl Record for Answer {
             VALUE_TEXT => Field::Text(self.value_text.as_deref()),
             _ => return None,
         })
+    }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Answer")
+            .opt_text("respondent_id", self.respondent_id.as_deref())
+            .text("respondent", &self.respondent)
+            .text("item", &self.item)
+            .other("value_num", &self.value_num)
+            .opt_text("value_text", self.value_text.as_deref())
+            .finish();
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Earlier, Field, Frame, Kind, SheetSpec, Unique, col, frame};
 use super::table::{Header, RowCounts};
@@ -79,6 +80,18 @@ impl Record for Person {
             TUTOR_ID => Field::Text(self.tutor_id.as_deref()),
             _ => return None,
         })
+    }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "Person")
+            .text("id", &self.id)
+            .text("full_name", &self.full_name)
+            .text("role", self.role)
+            .opt_text("class", self.class.as_deref())
+            .opt_text("subject", self.subject.as_deref())
+            .other("experience_years", &self.experience_years)
+            .opt_text("tutor_id", self.tutor_id.as_deref())
+            .finish();
     }
 }
 

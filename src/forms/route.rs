@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Field, Frame, Kind, SheetSpec, col, frame};
 use super::{Context, Passport, Record, TableFrame};
@@ -94,6 +95,20 @@ impl Record for RouteItem {
             EVIDENCE => Field::Text(self.evidence),
             _ => return None,
         })
+    }
+
+    fn debug_text(&self, out: &mut String) {
+        DebugText::new(out, "RouteItem")
+            .text("id", &self.id)
+            .text("goal", &self.goal)
+            .text("activity", &self.activity)
+            .text("level", self.level)
+            .opt_text("nomination", self.nomination.as_deref())
+            .other("due", &self.due)
+            .text("status", self.status)
+            .opt_text("result", self.result)
+            .opt_text("evidence", self.evidence)
+            .finish();
     }
 }
 

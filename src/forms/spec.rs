@@ -4,8 +4,6 @@
 //! (`forms::sheet`), the blank templates (`blank.rs`) and the store frames ([`frame`]) all
 //! follow these descriptions, so a column's place, header and list of values live here alone.
 
-use std::fmt::Write as _;
-
 use chrono::NaiveDate;
 use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
 
@@ -258,7 +256,7 @@ fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
         .iter()
         .map(|(_, r)| {
             text.clear();
-            write!(text, "{r:?}").expect("writing to a String cannot fail");
+            r.debug_text(&mut text);
             crate::digest::short_sha256(text.as_bytes())
         })
         .collect();
