@@ -4,7 +4,9 @@
 //! the rosters checked first so the other forms see their IDs, as in `ingest`. Nothing is
 //! stored. `cargo run --release --example phases -- DIR` prints one line
 //! `open X s, check Y s, N workbooks, P problems`; `benches/region.sh` divides both by the
-//! calamine floor (`examples/floor.rs`) measured in the same run.
+//! calamine floor (`examples/floor.rs`) measured in the same run. The phases run on the
+//! program's allocator (mimalloc, as in `src/main.rs`); the floor is calamine as anyone
+//! would call it.
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -12,6 +14,9 @@ use std::time::Instant;
 use tutorstat::definitions::Definitions;
 use tutorstat::forms::{self, Env, Fallback, FormKind, RosterIndex};
 use tutorstat::read::workbook::{self, Limits};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::env::args()
