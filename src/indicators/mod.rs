@@ -150,7 +150,8 @@ impl Inputs {
             diag_tasks: diag_tasks?,
             diag_results: diag_results?,
             route: route?,
-        })
+        }
+        .materialised()?)
     }
 }
 
@@ -183,7 +184,7 @@ impl Inputs {
                 .drop(cols(["r_municipality"]))
             })
         };
-        Ok(Inputs {
+        Inputs {
             roster: remap(self.roster),
             events: remap(self.events),
             attendance: remap(self.attendance),
@@ -191,6 +192,31 @@ impl Inputs {
             diag_tasks: remap(self.diag_tasks),
             diag_results: remap(self.diag_results),
             route: remap(self.route),
+        }
+        .materialised()
+    }
+
+    /// Each table computed once, as one chunk a column. The indicators scan each table
+    /// several times (a query per indicator area, and again per term of a trend): left
+    /// lazy, every scan would concatenate the table's frames of every package or
+    /// submission again, and join it to the register again.
+    fn materialised(self) -> PolarsResult<Inputs> {
+        let collect = |lf: Option<LazyFrame>| -> PolarsResult<Option<LazyFrame>> {
+            lf.map(|lf| {
+                let mut df = lf.collect()?;
+                df.rechunk_mut();
+                Ok(df.lazy())
+            })
+            .transpose()
+        };
+        Ok(Inputs {
+            roster: collect(self.roster)?,
+            events: collect(self.events)?,
+            attendance: collect(self.attendance)?,
+            answers: collect(self.answers)?,
+            diag_tasks: collect(self.diag_tasks)?,
+            diag_results: collect(self.diag_results)?,
+            route: collect(self.route)?,
         })
     }
 }
