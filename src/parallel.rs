@@ -52,8 +52,8 @@ fn threads() -> usize {
 pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads.min(items.len());
     // One item or one thread runs on the caller's thread: ingest reads a submission's few
-    // store files per inbox file, and a thread spawned for each read (7 200 in a 300-school
-    // ingest) cost a fresh stack and fresh allocator pages every time.
+    // store files per inbox file, and spawned a thread for each read (7 200 in a 300-school
+    // ingest), each with a fresh stack and allocator heap, for no parallelism at all.
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
