@@ -1,5 +1,5 @@
-//! The store's Parquet encoder: a frame to the bytes of one small file, every column
-//! `PLAIN`-encoded and LZ4-compressed.
+//! The store's Parquet encoder: a frame to the bytes of one small file, text columns as
+//! dictionaries, the others `PLAIN`, every page LZ4-compressed.
 //!
 //! polars-io's `ParquetWriter` gives every text and number column dictionary encoding, and
 //! before building each dictionary estimates the column's distinct values with a
@@ -7,12 +7,16 @@
 //! thousands of files an ingest) that estimate and the dictionary cast were most of the
 //! cost of staging (docs/architecture.md, «Store files without dictionary estimates»).
 //! polars-io 0.55 takes no encodings from its caller, so this module drives polars-parquet's
-//! writer the way polars-io's does, with the encodings chosen here. The files read back the
-//! same (same Arrow schema in the footer), and `PLAIN` with `LZ4_RAW` is standard Parquet
-//! that any reader (pyarrow, DuckDB, Spark) opens.
+//! writer the way polars-io's does, with the encodings chosen here: text is cast to a
+//! dictionary here (no estimate), numbers and dates are `PLAIN`. The files read back the
+//! same (same Arrow schema in the footer), and dictionary and `PLAIN` pages with `LZ4_RAW`
+//! are standard Parquet that any reader (pyarrow, DuckDB, Spark) opens.
 
 use polars::frame::chunk_df_for_writing;
+use polars::polars_compute::cast::{CastOptionsImpl, cast};
 use polars::prelude::*;
+use polars_arrow::datatypes::IntegerType;
+use polars_arrow::record_batch::RecordBatch;
 use polars_parquet::write::{
     CompressionOptions, Encoding, FileWriter, StatisticsOptions, Version, WriteOptions,
     get_dtype_encoding, row_group_iter, to_parquet_schema,
@@ -21,17 +25,13 @@ use polars_parquet::write::{
 /// Rows per row group, polars-io's default: a store file is one row group.
 const ROW_GROUP_ROWS: usize = 512 * 512;
 
-/// Encodes `frame` as a Parquet file: `PLAIN` columns, LZ4 pages, null counts for statistics,
+/// Encodes `frame` as a Parquet file: text as dictionaries, other columns `PLAIN`, LZ4 pages,
+/// null counts for statistics,
 /// and the Arrow schema in the footer as polars-io writes it (the frame reads back with its
 /// own types).
 pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     let frame = chunk_df_for_writing(frame, ROW_GROUP_ROWS)?;
     let schema = frame.schema().to_arrow(CompatLevel::newest());
-    // One encoding per Parquet leaf column of each field (a nested field has several).
-    let encodings: Vec<Vec<Encoding>> = schema
-        .iter_values()
-        .map(|field| vec![Encoding::Plain; get_dtype_encoding(&field.dtype).len()])
-        .collect();
     let options = WriteOptions {
         // Null counts only: nothing reads a store file's min and max (a read takes whole
         // files, chosen by their partition folders), and computing them for every text
@@ -52,11 +52,62 @@ pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
             continue;
         }
         let rows = batch.len() as u64;
-        let group = row_group_iter(batch, encodings.clone().into(), fields.clone(), options);
+        let (batch, encodings) = constant_text_as_dictionaries(batch)?;
+        let group = row_group_iter(batch, encodings.into(), fields.clone(), options);
         writer.write(rows, group)?;
     }
     writer.end(None)?;
     Ok(writer.into_inner())
+}
+
+/// The batch with every text column holding one value on every row (the school, the term,
+/// the source file, the author: the columns the store adds to a submission's rows) as a
+/// dictionary of that value, written as a dictionary page and keys (`RLE_DICTIONARY`) under
+/// the footer's text type, and the encoding of each column. A reader gets those columns as
+/// one shared copy: written `PLAIN`, each row had its own, and the report's peak memory grew
+/// by a third. Cast here, the column skips polars-parquet's cardinality estimate; other
+/// columns stay `PLAIN` (casting every text column cost ingest a sixth of its time).
+fn constant_text_as_dictionaries(
+    batch: RecordBatch,
+) -> PolarsResult<(RecordBatch, Vec<Vec<Encoding>>)> {
+    let height = batch.height();
+    // The footer's schema, not the batch's, says what a reader gets: the text type.
+    let schema = std::sync::Arc::new(batch.schema().clone());
+    let mut encodings = Vec::new();
+    let mut arrays = Vec::new();
+    for array in batch.into_arrays() {
+        let leaves = get_dtype_encoding(array.dtype()).len();
+        if *array.dtype() == ArrowDataType::Utf8View && is_constant(array.as_ref()) {
+            let dictionary = ArrowDataType::Dictionary(
+                IntegerType::UInt32,
+                Box::new(ArrowDataType::Utf8View),
+                false,
+            );
+            arrays.push(cast(
+                array.as_ref(),
+                &dictionary,
+                CastOptionsImpl::default(),
+            )?);
+            encodings.push(vec![Encoding::RleDictionary]);
+        } else {
+            arrays.push(array);
+            encodings.push(vec![Encoding::Plain; leaves]);
+        }
+    }
+    Ok((RecordBatch::try_new(height, schema, arrays)?, encodings))
+}
+
+/// Whether every row of a text array holds the same value (none missing).
+fn is_constant(array: &dyn polars_arrow::array::Array) -> bool {
+    let Some(text) = array
+        .as_any()
+        .downcast_ref::<polars_arrow::array::Utf8ViewArray>()
+    else {
+        return false;
+    };
+    let mut values = text.values_iter();
+    let first = values.next();
+    array.null_count() == 0 && values.all(|v| Some(v) == first)
 }
 
 #[cfg(test)]
@@ -78,6 +129,7 @@ mod tests {
         .unwrap();
         let mut df = df!(
             "school_code" => ["S1", "S1", "S2", "S1"],
+            "term" => ["2025-2026-Q1"; 4],
             "comment" => [Some("Иванов И. И."), None, Some(""), Some("a long text, repeated")],
             "year" => [2025i32, 2025, 2026, 2025],
             "seq" => [Some(7u64), Some(7), None, Some(u64::MAX)],
@@ -108,14 +160,20 @@ mod tests {
     }
 
     #[test]
-    fn every_column_is_plain_and_lz4_without_a_dictionary() {
-        let bytes = frame_to_parquet(&mut frame()).unwrap();
+    fn constant_text_columns_have_a_dictionary_others_are_plain_and_all_lz4() {
+        let frame = frame();
+        let bytes = frame_to_parquet(&mut frame.clone()).unwrap();
         let metadata =
             polars_parquet::parquet::read::read_metadata(&mut Cursor::new(bytes)).unwrap();
         let columns = metadata.row_groups[0].parquet_columns();
-        assert_eq!(columns.len(), frame().width());
-        for column in columns {
-            assert_eq!(column.dictionary_page_offset(), None);
+        assert_eq!(columns.len(), frame.width());
+        for (column, name) in columns.iter().zip(frame.get_column_names()) {
+            let constant = name == "term";
+            assert_eq!(
+                column.dictionary_page_offset().is_some(),
+                constant,
+                "{name}"
+            );
             assert_eq!(
                 column.compression(),
                 polars_parquet::parquet::compression::Compression::Lz4Raw
