@@ -7,14 +7,15 @@
 //! thousands of files an ingest) that estimate and the dictionary cast were most of the
 //! cost of staging (docs/architecture.md, «Store files without dictionary estimates»).
 //! polars-io 0.55 takes no encodings from its caller, so this module drives polars-parquet's
-//! writer the way polars-io's does, with the encodings chosen here: text is cast to a
-//! dictionary here (no estimate), numbers and dates are `PLAIN`. The files read back the
+//! writer the way polars-io's does, with the encodings chosen here: a text column holding one
+//! value on every row becomes a dictionary of that value (no estimate), every other column
+//! is `PLAIN`. The files read back the
 //! same (same Arrow schema in the footer), and dictionary and `PLAIN` pages with `LZ4_RAW`
 //! are standard Parquet that any reader (pyarrow, DuckDB, Spark) opens.
 
 use polars::frame::chunk_df_for_writing;
-use polars::polars_compute::cast::{CastOptionsImpl, cast};
 use polars::prelude::*;
+use polars_arrow::array::{Array, DictionaryArray, PrimitiveArray, Utf8ViewArray};
 use polars_arrow::datatypes::IntegerType;
 use polars_arrow::record_batch::RecordBatch;
 use polars_parquet::write::{
@@ -65,8 +66,8 @@ pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
 /// dictionary of that value, written as a dictionary page and keys (`RLE_DICTIONARY`) under
 /// the footer's text type, and the encoding of each column. A reader gets those columns as
 /// one shared copy: written `PLAIN`, each row had its own, and the report's peak memory grew
-/// by a third. Cast here, the column skips polars-parquet's cardinality estimate; other
-/// columns stay `PLAIN` (casting every text column cost ingest a sixth of its time).
+/// by a third. Built here, the column skips polars-parquet's cardinality estimate; other
+/// columns stay `PLAIN` (a dictionary for every text column cost ingest a sixth of its time).
 fn constant_text_as_dictionaries(
     batch: RecordBatch,
 ) -> PolarsResult<(RecordBatch, Vec<Vec<Encoding>>)> {
@@ -77,37 +78,40 @@ fn constant_text_as_dictionaries(
     let mut arrays = Vec::new();
     for array in batch.into_arrays() {
         let leaves = get_dtype_encoding(array.dtype()).len();
-        if *array.dtype() == ArrowDataType::Utf8View && is_constant(array.as_ref()) {
-            let dictionary = ArrowDataType::Dictionary(
-                IntegerType::UInt32,
-                Box::new(ArrowDataType::Utf8View),
-                false,
-            );
-            arrays.push(cast(
-                array.as_ref(),
-                &dictionary,
-                CastOptionsImpl::default(),
-            )?);
-            encodings.push(vec![Encoding::RleDictionary]);
-        } else {
-            arrays.push(array);
-            encodings.push(vec![Encoding::Plain; leaves]);
+        match constant_text(array.as_ref()) {
+            Some(value) => {
+                arrays.push(dictionary_of_one(value, height)?);
+                encodings.push(vec![Encoding::RleDictionary]);
+            }
+            None => {
+                arrays.push(array);
+                encodings.push(vec![Encoding::Plain; leaves]);
+            }
         }
     }
     Ok((RecordBatch::try_new(height, schema, arrays)?, encodings))
 }
 
-/// Whether every row of a text array holds the same value (none missing).
-fn is_constant(array: &dyn polars_arrow::array::Array) -> bool {
-    let Some(text) = array
-        .as_any()
-        .downcast_ref::<polars_arrow::array::Utf8ViewArray>()
-    else {
-        return false;
-    };
+/// The value every row of a text array holds (none missing), if there is one.
+fn constant_text(array: &dyn Array) -> Option<&str> {
+    let text = array.as_any().downcast_ref::<Utf8ViewArray>()?;
     let mut values = text.values_iter();
-    let first = values.next();
-    array.null_count() == 0 && values.all(|v| Some(v) == first)
+    let first = values.next()?;
+    (text.null_count() == 0 && values.all(|v| v == first)).then_some(first)
+}
+
+/// A dictionary array of `height` rows that all point to `value`: what polars' cast to a
+/// dictionary gives for a constant column, built without hashing every row (that cast was
+/// a twentieth of ingest's samples).
+fn dictionary_of_one(value: &str, height: usize) -> PolarsResult<Box<dyn Array>> {
+    let dtype = ArrowDataType::Dictionary(
+        IntegerType::UInt32,
+        Box::new(ArrowDataType::Utf8View),
+        false,
+    );
+    let keys = PrimitiveArray::<u32>::from_vec(vec![0; height]);
+    let values = Utf8ViewArray::from_slice_values([value]);
+    Ok(DictionaryArray::try_new(dtype, keys, values.boxed())?.boxed())
 }
 
 #[cfg(test)]
@@ -179,5 +183,18 @@ mod tests {
                 polars_parquet::parquet::compression::Compression::Lz4Raw
             );
         }
+    }
+
+    #[test]
+    fn a_constant_column_s_dictionary_is_what_polars_cast_gives() {
+        use polars::polars_compute::cast::{CastOptionsImpl, cast};
+        let column = Utf8ViewArray::from_slice_values(["Школа № 1"; 5]);
+        let value = constant_text(&column).unwrap();
+        let ours = dictionary_of_one(value, column.len()).unwrap();
+        let dtype = ours.dtype().clone();
+        let polars = cast(&column, &dtype, CastOptionsImpl::default()).unwrap();
+        assert_eq!(ours.as_ref(), polars.as_ref());
+        let varied = Utf8ViewArray::from_slice([Some("a"), Some("a"), None]);
+        assert_eq!(constant_text(&varied), None);
     }
 }
