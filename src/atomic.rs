@@ -1,8 +1,9 @@
 //! Writing a file whole or not at all: a reader, or a run killed halfway, never sees half of
-//! one. Reports, annotated copies and the store's kept definitions are written here.
+//! one. Reports, annotated copies and the store's kept definitions are written here; files
+//! written without a flush are made durable together by [`sync_files`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
@@ -52,6 +53,34 @@ fn replace(
     Ok(())
 }
 
+/// Makes `files`, all on one file system, durable, with the folder entries naming them. On
+/// Linux one `syncfs` of that file system commits them together: a `fsync` each, on the
+/// threads that staged the store's files, made those threads wait for the disk 3 900 times
+/// in a 300-school ingest. Elsewhere each file is flushed on its own.
+pub fn sync_files(files: &[PathBuf]) -> anyhow::Result<()> {
+    let failed = |path: &Path| format!("не удалось сохранить на диск {}", path.display());
+    #[cfg(target_os = "linux")]
+    if let Some(first) = files.first() {
+        use std::os::fd::AsRawFd;
+        let file = std::fs::File::open(first).with_context(|| failed(first))?;
+        // SAFETY: `syncfs` takes an open descriptor, which `file` keeps open, and touches no
+        // memory of ours.
+        if unsafe { libc::syncfs(file.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error()).with_context(|| failed(first));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    for path in files {
+        // Write access: Windows flushes only a handle that may write.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| failed(path))?;
+        file.sync_all().with_context(|| failed(path))?;
+    }
+    Ok(())
+}
+
 /// Removes the temporary files a killed run left under `dir` (none when it does not exist);
 /// returns how many.
 pub fn remove_leftovers(dir: &Path) -> anyhow::Result<usize> {
@@ -88,5 +117,22 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["v1.xlsx"]);
+    }
+
+    #[test]
+    fn files_are_synced_together_and_a_missing_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = ["a.parquet", "b.parquet"]
+            .iter()
+            .map(|name| dir.path().join(name))
+            .collect();
+        for file in &files {
+            std::fs::write(file, b"PAR1").unwrap();
+        }
+        sync_files(&files).unwrap();
+        sync_files(&[]).unwrap();
+        let missing = dir.path().join("c.parquet");
+        let error = sync_files(&[missing]).unwrap_err();
+        assert!(format!("{error:#}").contains("c.parquet"), "{error:#}");
     }
 }

@@ -5,7 +5,7 @@
 //! Crash safety (docs/architecture.md, Reliability): store files are staged under temporary
 //! names and renamed before their log line; the log line (fsynced) is the commit point;
 //! lines are written in groups of up to [`GROUP_COMMIT`] with one fsync, each group just
-//! before its files move. A killed run's last group may have lines whose files never moved:
+//! after its store files are made durable together and just before its files move. A killed run's last group may have lines whose files never moved:
 //! the next run finishes those moves and logs nothing new.
 
 use std::collections::{HashMap, HashSet};
@@ -42,6 +42,8 @@ pub(super) struct Journal {
     /// Log lines not yet written, with the move each one announces: written together, then
     /// moved together ([`Journal::flush`]).
     pending: Vec<(Entry, PathBuf, PathBuf)>,
+    /// Store files published for the pending lines, made durable before those lines are written.
+    published: Vec<PathBuf>,
 }
 
 impl Journal {
@@ -79,6 +81,7 @@ impl Journal {
         Ok(Journal {
             unfinished,
             pending: Vec::new(),
+            published: Vec::new(),
             committed: entries
                 .iter()
                 .filter(|e| e.outcome.commits())
@@ -177,7 +180,7 @@ impl Journal {
             }
             Content::Package { school, term } => (None, Some((school, term)), Diff::default()),
         };
-        run.store.publish(staged)?;
+        self.published.extend(run.store.publish(staged)?);
         keep_questionnaire_version(run, passport.as_ref())?;
         let outcome = if previous.is_some() {
             Outcome::Replaced
@@ -271,7 +274,7 @@ impl Journal {
     }
 
     /// Logs a file's journey and moves the file, in groups: store files are published
-    /// before, so a group's lines commit them all with one fsync.
+    /// before, so a group's lines commit them all, made durable together just before.
     fn record(&mut self, entry: Entry, from: &Path, to: &Path) -> anyhow::Result<()> {
         self.pending
             .push((entry, from.to_path_buf(), to.to_path_buf()));
@@ -282,11 +285,13 @@ impl Journal {
         Ok(())
     }
 
-    /// Writes the pending log lines (the commit point), then moves their files.
+    /// Makes the group's published store files durable, writes the pending log lines (the
+    /// commit point), then moves their files.
     fn flush(&mut self) -> anyhow::Result<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
+        crate::atomic::sync_files(&std::mem::take(&mut self.published))?;
         let pending = std::mem::take(&mut self.pending);
         self.log.append(pending.iter().map(|(entry, _, _)| entry))?;
         for (_, from, to) in &pending {

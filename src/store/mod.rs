@@ -166,8 +166,10 @@ impl Store {
         )
     }
 
-    /// Writes `bytes` durably to a temporary file in `dir` (made if missing); returns it with
-    /// the path `name` it takes when published.
+    /// Writes `bytes` to a temporary file in `dir` (made if missing); returns it with the path
+    /// `name` it takes when published. Not flushed to the disk here: the journal makes a
+    /// group's published files durable together before the log line that commits them
+    /// ([`crate::atomic::sync_files`]).
     fn stage_bytes(
         &self,
         dir: &Path,
@@ -176,18 +178,14 @@ impl Store {
     ) -> anyhow::Result<(PathBuf, PathBuf)> {
         fs::create_dir_all(dir).with_context(|| format!("не удалось создать {}", dir.display()))?;
         let (path, tmp) = (dir.join(name), dir.join(format!(".{name}.tmp")));
-        let mut file =
-            File::create(&tmp).with_context(|| format!("не удалось записать {}", tmp.display()))?;
-        std::io::Write::write_all(&mut file, bytes)?;
-        // Durable before the log line that commits it: the log's own fsync does not bring a
-        // new file's data along (ext4 allocates it later). Here, on the staging threads, not
-        // in the serial commit; `fdatasync` measured no cheaper.
-        file.sync_all()?;
+        fs::write(&tmp, bytes).with_context(|| format!("не удалось записать {}", tmp.display()))?;
         Ok((tmp, path))
     }
 
-    /// Puts staged files in their places (atomic renames); the log line that follows commits them.
-    pub fn publish(&self, staged: Staged) -> anyhow::Result<()> {
+    /// Puts staged files in their places (atomic renames) and returns those places; the log
+    /// line that follows commits them, once they are durable ([`crate::atomic::sync_files`]).
+    pub fn publish(&self, staged: Staged) -> anyhow::Result<Vec<PathBuf>> {
+        let mut published = Vec::with_capacity(staged.files.len());
         for (tmp, path) in staged.files {
             fs::rename(&tmp, &path).with_context(|| {
                 format!(
@@ -196,8 +194,9 @@ impl Store {
                     path.display()
                 )
             })?;
+            published.push(path);
         }
-        Ok(())
+        Ok(published)
     }
 
     /// Removes store files that the log does not commit: leftovers of a crash, and the files
