@@ -5,20 +5,33 @@ use sha2::{Digest, Sha256};
 
 /// Bytes as lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(bytes, &mut out);
+    out
+}
+
+/// Appends bytes as lower-case hex.
+fn push_hex(bytes: &[u8], out: &mut String) {
     // Two digits pushed per byte: a `format!` per byte was eight allocations per record
     // digest, and every stored record has one.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         out.push(DIGITS[usize::from(b >> 4)] as char);
         out.push(DIGITS[usize::from(b & 0xf)] as char);
     }
-    out
 }
 
 /// The first 8 bytes of SHA-256, as 16 hex digits: short, stable names.
 pub fn short_sha256(data: &[u8]) -> String {
-    hex(&Sha256::digest(data)[..8])
+    let mut out = String::with_capacity(16);
+    push_short_sha256(data, &mut out);
+    out
+}
+
+/// Appends [`short_sha256`] of `data` to `out`, for callers that hash many texts into one
+/// reused buffer (a digest per stored record).
+pub fn push_short_sha256(data: &[u8], out: &mut String) {
+    push_hex(&Sha256::digest(data)[..8], out);
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Form 2, `Журнал посещаемости`: the events of a journal and who attended each.
 
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -11,10 +12,10 @@ use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
 };
 use super::table::{Header, RowCounts};
-use super::{Context, Passport, Record, TableFrame};
+use super::{Context, Passport, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold_tracked;
-use crate::read::values::cell_text;
+use crate::read::values::cell_str;
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema;
 use crate::schema::Table;
@@ -108,8 +109,8 @@ pub struct Event {
 }
 
 impl Record for Event {
-    fn key(&self) -> String {
-        self.event_id.clone()
+    fn key(&self, out: &mut String) {
+        out.push_str(&self.event_id);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
@@ -137,19 +138,21 @@ impl Record for Event {
 }
 
 /// One non-empty cell of `Посещаемость`: whether a person expected at an event came.
+/// The IDs are shared by the marks of a row and of a column: most records of a region are
+/// marks, and two copied strings each were a tenth of their validation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mark {
     /// The row's `ID`: a person of the school's roster (an unknown ID is only a warning).
-    pub person_id: String,
+    pub person_id: Rc<str>,
     /// The column's header: the [`Event::event_id`] the mark is for.
-    pub event_id: String,
+    pub event_id: Rc<str>,
     /// `present`, `absent`, `excused` or `ill`.
     pub mark: &'static str,
 }
 
 impl Record for Mark {
-    fn key(&self) -> String {
-        format!("{}|{}", self.person_id, self.event_id)
+    fn key(&self, out: &mut String) {
+        push_joined(out, &[&self.person_id, &self.event_id]);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
@@ -283,8 +286,8 @@ impl SheetRules for Events {
 struct Marks<'a> {
     declared: &'a BTreeSet<String>,
     valid: BTreeSet<&'a str>,
-    /// The event columns: (column, event code).
-    columns: Vec<(u32, String)>,
+    /// The event columns: (column, event code, whether the event is valid).
+    columns: Vec<(u32, Rc<str>, bool)>,
 }
 
 impl SheetRules for Marks<'_> {
@@ -296,26 +299,32 @@ impl SheetRules for Marks<'_> {
         header: &Header,
         _problems: &mut Problems,
     ) -> Vec<(u32, String)> {
-        let (own, unknown) = sheet::own_columns(header, |code| self.declared.get(code).cloned());
+        let (own, unknown) = sheet::own_columns(header, |code| {
+            let event = self.declared.get(code)?;
+            Some((
+                Rc::from(event.as_str()),
+                self.valid.contains(event.as_str()),
+            ))
+        });
+        let own = own.into_iter().map(|(c, (event, valid))| (c, event, valid));
         self.columns.extend(own);
         unknown
     }
 
     /// A row without an ID, or repeating one, is in error; its marks are checked all the same.
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Mark> {
-        let person_id = row.text(ID);
+        let person_id: Option<Rc<str>> = row.text_ref(ID).map(Rc::from);
         let mut marks = Vec::new();
-        for (c, event_id) in &self.columns {
-            let Some(text) = cell_text(sheet.get(row.row, *c)) else {
+        for (c, event_id, valid) in &self.columns {
+            let Some(text) = cell_str(sheet.get(row.row, *c)) else {
                 continue;
             };
             match (parse_mark(&text), &person_id) {
-                (Ok(mark), Some(person_id)) if self.valid.contains(event_id.as_str()) => marks
-                    .push(Mark {
-                        person_id: person_id.clone(),
-                        event_id: event_id.clone(),
-                        mark,
-                    }),
+                (Ok(mark), Some(person_id)) if *valid => marks.push(Mark {
+                    person_id: Rc::clone(person_id),
+                    event_id: Rc::clone(event_id),
+                    mark,
+                }),
                 (Ok(_), _) => {}
                 (Err(()), _) => problems.rule(Rule::Mark).error(
                     &sheet.name,

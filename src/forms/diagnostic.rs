@@ -8,7 +8,7 @@ use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
 };
 use super::table::{Header, RowCounts};
-use super::{Context, Record, TableFrame};
+use super::{Context, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
@@ -81,8 +81,8 @@ pub struct Task {
 }
 
 impl Record for Task {
-    fn key(&self) -> String {
-        self.task.clone()
+    fn key(&self, out: &mut String) {
+        out.push_str(&self.task);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {
@@ -117,8 +117,8 @@ pub struct Score {
 }
 
 impl Record for Score {
-    fn key(&self) -> String {
-        format!("{}|{}", self.person_id, self.task)
+    fn key(&self, out: &mut String) {
+        push_joined(out, &[&self.person_id, &self.task]);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {

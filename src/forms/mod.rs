@@ -204,8 +204,9 @@ fn detect(workbook: &Workbook) -> Option<FormKind> {
 
 /// A record of a store table: its identity within one submission, for change reports.
 pub trait Record: Debug {
-    /// What identifies the record (a person ID, an event code...).
-    fn key(&self) -> String;
+    /// Appends what identifies the record (a person ID, an event code...; several values
+    /// joined by `|`, [`push_joined`]).
+    fn key(&self, out: &mut String);
 
     /// The value of a store column (`None` for a column the record does not have).
     fn field(&self, column: &str) -> Option<spec::Field<'_>>;
@@ -213,6 +214,16 @@ pub trait Record: Debug {
     /// Appends what `format!("{self:?}")` writes, the text the record's digest hashes, by
     /// [`debug_text::DebugText`] (quicker than `Debug` on Russian text).
     fn debug_text(&self, out: &mut String);
+}
+
+/// Appends `parts` joined by `|`: the key of a record that several values identify.
+pub fn push_joined(out: &mut String, parts: &[&str]) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('|');
+        }
+        out.push_str(part);
+    }
 }
 
 /// Days since 1970-01-01: the physical value of a polars `Date`.

@@ -2,12 +2,14 @@
 //! filled it. Files without it are identified by their data sheets and given school and
 //! term from the command line or the workspace configuration.
 
+use std::sync::OnceLock;
+
 use chrono::NaiveDate;
 
 use super::FormKind;
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold;
-use crate::read::values::{cell_text, parse_date, parse_number, parse_school_year};
+use crate::read::values::{cell_str, cell_text, parse_date, parse_number, parse_school_year};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Wave;
 use crate::schema::{Period, Term};
@@ -88,16 +90,24 @@ pub fn is_valid_school_code(code: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// [`LABELS`]' keys with each label folded, once per process: the passport is read two or
+/// three times per workbook, and folding the 13 labels for each of its rows was a twentieth
+/// of validation.
+fn folded_labels() -> &'static [(&'static str, String)] {
+    static FOLDED: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    FOLDED.get_or_init(|| LABELS.iter().map(|(k, l)| (*k, fold(l))).collect())
+}
+
 /// Label -> (row, value) pairs of the `Паспорт` sheet: column A labels, column B values.
 fn labelled_values(sheet: &Sheet) -> Vec<(&'static str, u32, &calamine::Data)> {
     let first_col = *sheet.col_span().start();
     let mut found = Vec::new();
     for row in sheet.row_span() {
-        let Some(label) = cell_text(sheet.get(row, first_col)) else {
+        let Some(label) = cell_str(sheet.get(row, first_col)) else {
             continue;
         };
         let key = fold(&label);
-        if let Some((k, _)) = LABELS.iter().find(|(_, l)| fold(l) == key) {
+        if let Some((k, _)) = folded_labels().iter().find(|(_, l)| *l == key) {
             found.push((*k, row, sheet.get(row, first_col + 1)));
         }
     }

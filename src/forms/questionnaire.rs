@@ -6,7 +6,7 @@ use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
 use super::table::{Header, RowCounts};
-use super::{Context, Passport, Record, TableFrame};
+use super::{Context, Passport, Record, TableFrame, push_joined};
 use crate::definitions::{Item, Questionnaire, Scale};
 use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
@@ -63,13 +63,9 @@ pub struct Answer {
 }
 
 impl Record for Answer {
-    fn key(&self) -> String {
-        format!(
-            "{}|{}|{}",
-            self.respondent,
-            self.item,
-            self.value_text.as_deref().unwrap_or_default()
-        )
+    fn key(&self, out: &mut String) {
+        let value = self.value_text.as_deref().unwrap_or_default();
+        push_joined(out, &[&self.respondent, &self.item, value]);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {

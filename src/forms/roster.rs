@@ -65,8 +65,8 @@ pub struct Person {
 }
 
 impl Record for Person {
-    fn key(&self) -> String {
-        self.id.clone()
+    fn key(&self, out: &mut String) {
+        out.push_str(&self.id);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {

@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Field, Frame, Kind, SheetSpec, col, frame};
-use super::{Context, Passport, Record, TableFrame};
+use super::{Context, Passport, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
@@ -78,8 +78,8 @@ pub struct RouteItem {
 }
 
 impl Record for RouteItem {
-    fn key(&self) -> String {
-        format!("{}|{}|{}", self.id, self.goal, self.activity)
+    fn key(&self, out: &mut String) {
+        push_joined(out, &[&self.id, &self.goal, &self.activity]);
     }
 
     fn field(&self, column: &str) -> Option<Field<'_>> {

@@ -41,8 +41,13 @@ impl Row<'_> {
 
     /// Text, a code, a class or a person's ID.
     pub fn text(&self, key: &str) -> Option<String> {
+        self.text_ref(key).map(str::to_string)
+    }
+
+    /// [`Row::text`] borrowed, for the checks that only look at it.
+    pub fn text_ref(&self, key: &str) -> Option<&str> {
         match self.value(key) {
-            Some(Value::Text(t)) => Some(t.clone()),
+            Some(Value::Text(t)) => Some(t),
             _ => None,
         }
     }
@@ -237,18 +242,18 @@ fn check_unique(
     let Some(unique) = row.spec.unique else {
         return false;
     };
-    let Some(key) = row.text(unique.key) else {
+    let Some(key) = row.text_ref(unique.key) else {
         return false;
     };
-    let before = earlier.get(&key).copied();
+    let before = earlier.get(key).copied();
     if before.is_none() || unique.names == Earlier::Latest {
-        earlier.insert(key.clone(), row.row);
+        earlier.insert(key.to_string(), row.row);
     }
     let Some(before) = before else { return false };
     let message = unique.message.replace("{row}", &(before + 1).to_string());
     problems
         .rule(Rule::DuplicateKey)
-        .error(&sheet.name, row.at(unique.key), &key, message);
+        .error(&sheet.name, row.at(unique.key), key, message);
     true
 }
 
@@ -261,14 +266,14 @@ fn check_persons(
     problems: &mut Problems,
 ) {
     for column in row.spec.columns {
-        if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text(column.key))
-            && roster.is_some_and(|ids| !ids.contains(&id))
-            && warned.insert(id.clone())
+        if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text_ref(column.key))
+            && roster.is_some_and(|ids| !ids.contains(id))
+            && warned.insert(id.to_string())
         {
             problems.rule(Rule::UnknownPerson).warning(
                 &sheet.name,
                 row.cell(column.key),
-                &id,
+                id,
                 unknown,
             );
         }

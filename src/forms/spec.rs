@@ -5,7 +5,9 @@
 //! follow these descriptions, so a column's place, header and list of values live here alone.
 
 use chrono::NaiveDate;
-use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
+use polars::prelude::{
+    Column as FrameColumn, DataFrame, IntoColumn, PolarsResult, StringChunkedBuilder, polars_err,
+};
 
 use super::{Record, date_column};
 use crate::schema::Table;
@@ -249,21 +251,25 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
 /// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
 /// re-submission can report rows added, removed and changed; `source_row`: where it was.
 fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
-    let keys: Vec<String> = rows.iter().map(|(_, r)| r.key()).collect();
-    // One buffer for every record's text: a `format!` per record was an allocation each.
-    let mut text = String::new();
-    let digests: Vec<String> = rows
-        .iter()
-        .map(|(_, r)| {
-            text.clear();
-            r.debug_text(&mut text);
-            crate::digest::short_sha256(text.as_bytes())
-        })
-        .collect();
+    // Written into the columns through reused buffers: a `String` per record for its key
+    // and one for its digest were most of the frame's allocations.
+    let mut keys = StringChunkedBuilder::new(KEY.into(), rows.len());
+    let mut digests = StringChunkedBuilder::new(DIGEST.into(), rows.len());
+    let (mut key, mut text, mut digest) = (String::new(), String::new(), String::new());
+    for (_, r) in rows {
+        key.clear();
+        r.key(&mut key);
+        keys.append_value(&key);
+        text.clear();
+        r.debug_text(&mut text);
+        digest.clear();
+        crate::digest::push_short_sha256(text.as_bytes(), &mut digest);
+        digests.append_value(&digest);
+    }
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
     [
-        FrameColumn::new(KEY.into(), keys),
-        FrameColumn::new(DIGEST.into(), digests),
+        keys.finish().into_column(),
+        digests.finish().into_column(),
         FrameColumn::new(SOURCE_ROW.into(), source_rows),
     ]
 }

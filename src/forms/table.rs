@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use super::spec::{Column, Kind};
 use crate::problem::{Problems, Rule, cell_name};
-use crate::read::text::{Change, canonical_code, clean_text, fold, fold_tracked};
-use crate::read::values::{cell_text, is_blank, parse_date, parse_due, parse_number};
+use crate::read::text::{Change, canonical_code, fold, fold_tracked};
+use crate::read::values::{cell_str, cell_text, is_blank, parse_date, parse_due, parse_number};
 use crate::read::workbook::Sheet;
 
 /// A cell's value as its column's kind reads it.
@@ -64,7 +64,7 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
     for row in *span.start()..=last_search {
         let matches = sheet
             .col_span()
-            .filter(|&c| cell_text(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
+            .filter(|&c| cell_str(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
             .count();
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
@@ -156,7 +156,7 @@ pub fn data_rows(
         }
         // Only a text starting with `и` or `И` folds to one starting with `итого` (no Latin
         // letter looks like it): other rows are not folded.
-        let total = cell_text(sheet.get(row, header.first_col))
+        let total = cell_str(sheet.get(row, header.first_col))
             .filter(|t| t.starts_with(['и', 'И']))
             .is_some_and(|t| fold(&t).starts_with("итого"));
         if total {
@@ -234,7 +234,7 @@ pub struct RowReader<'a> {
     pub norm: &'a mut Normalizations,
 }
 
-impl RowReader<'_> {
+impl<'a> RowReader<'a> {
     fn column(&self, key: &str) -> Column {
         *self
             .columns
@@ -244,7 +244,7 @@ impl RowReader<'_> {
     }
 
     /// The raw value of a known column, `Empty` when the column is absent.
-    fn value(&self, key: &str) -> (&Data, Option<(u32, u32)>) {
+    fn value(&self, key: &str) -> (&'a Data, Option<(u32, u32)>) {
         match self.header.col(key) {
             Some(c) => (self.sheet.get(self.row, c), Some((self.row, c))),
             None => (&Data::Empty, None),
@@ -303,10 +303,7 @@ impl RowReader<'_> {
     /// Free text (spaces squeezed); an error if required and empty.
     pub fn text(&mut self, key: &str) -> Option<String> {
         let (value, _) = self.value(key);
-        let text = match value {
-            Data::String(s) => Some(clean_text(s, &mut Vec::new())).filter(|t| !t.is_empty()),
-            other => cell_text(other),
-        };
+        let text = cell_text(value);
         if text.is_none() && self.column(key).required {
             self.missing(key);
         }
@@ -337,7 +334,7 @@ impl RowReader<'_> {
     /// A value of a closed list, returned in its canonical spelling.
     fn closed(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
         let (value, cell) = self.value(key);
-        let Some(raw) = cell_text(value) else {
+        let Some(raw) = cell_str(value) else {
             if self.column(key).required {
                 self.missing(key);
             }

@@ -4,6 +4,8 @@
 //! lists; [`canonical_code`] builds the stored form of IDs and codes. Both report which
 //! normalisations changed the text, so callers can warn instead of changing data silently.
 
+use std::borrow::Cow;
+
 /// A kind of change the lenient rules made to a value. Warnings are grouped by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Change {
@@ -76,7 +78,11 @@ fn is_cyrillic(c: char) -> bool {
 /// Replaces Latin look-alikes inside words that contain Cyrillic letters, and in words made
 /// only of look-alikes, digits and punctuation (codes like `C1`, `K1.2`, `Y-001`).
 /// Other Latin words (`yes`, `Google`) are kept.
-fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
+fn fold_lookalikes<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
+    // Most text has no Latin letter at all: it is kept without a copy.
+    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     for (i, word) in s.split(' ').enumerate() {
         if i > 0 {
@@ -102,7 +108,7 @@ fn fold_lookalikes(s: &str, changes: &mut Vec<Change>) -> String {
             out.push_str(word);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 fn push_once(changes: &mut Vec<Change>, change: Change) {
@@ -111,25 +117,57 @@ fn push_once(changes: &mut Vec<Change>, change: Change) {
     }
 }
 
-/// Trims and collapses runs of whitespace (including non-breaking spaces) into one space.
-pub fn squeeze_spaces(s: &str, changes: &mut Vec<Change>) -> String {
+/// Trims and collapses runs of whitespace (including non-breaking spaces) into one space;
+/// clean text is borrowed, not copied.
+pub fn squeeze_spaces<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
     // What teachers type is mostly clean already: single ASCII spaces between words.
-    let clean = !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ")
-        && s.chars().all(|c| c == ' ' || !c.is_whitespace());
-    if clean {
-        return s.to_string();
+    if is_squeezed(s) {
+        return Cow::Borrowed(s);
     }
     let squeezed = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if squeezed.len() != s.len() {
         push_once(changes, Change::Spaces);
     }
-    squeezed
+    Cow::Owned(squeezed)
+}
+
+/// Whether `s` has no whitespace but single ASCII spaces between words, so squeezing would
+/// keep it as it is. One pass over the bytes: every cell read goes through here, and four
+/// searches over its characters were a twentieth of validation.
+fn is_squeezed(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    // A space first, or after another space, is one too many.
+    let mut after_space = true;
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t'..=b'\r' => return false,
+            // Other ASCII, and the two-byte Cyrillic letters U+0400..U+04FF: never spaces.
+            0..=0x7F | 0xD0..=0xD3 => after_space = false,
+            _ => match s[i..].chars().next() {
+                Some(c) if c.is_whitespace() => return false,
+                _ => after_space = false,
+            },
+        }
+        i += utf8_width(byte);
+    }
+    s.is_empty() || !after_space
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// Cleans free text: spaces squeezed, nothing else touched (names keep their letters).
-pub fn clean_text(s: &str, changes: &mut Vec<Change>) -> String {
+pub fn clean_text<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
     squeeze_spaces(s, changes)
 }
 
@@ -144,12 +182,22 @@ pub fn fold(s: &str) -> String {
 /// trim. Most cells compared (marks, closed-list values, answers) are so already, and
 /// folding them took four allocations each.
 fn is_folded(s: &str) -> bool {
-    !s.starts_with(' ')
-        && !s.ends_with([' ', '.', ':'])
-        && !s.contains("  ")
-        && s.chars().all(|c| {
-            matches!(c, 'а'..='я') || c == ' ' || (c.is_ascii_graphic() && !c.is_ascii_alphabetic())
-        })
+    let bytes = s.as_bytes();
+    // Byte by byte, as `is_squeezed`: a space first, or after another space, is one too many.
+    let mut after_space = true;
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match (byte, bytes.get(i + 1)) {
+            (b' ', _) if after_space => return false,
+            (b' ', _) => after_space = true,
+            (b'!'..=b'~', _) if !byte.is_ascii_alphabetic() => after_space = false,
+            // а..п are D0 B0..BF, р..я are D1 80..8F.
+            (0xD0, Some(0xB0..=0xBF)) | (0xD1, Some(0x80..=0x8F)) => after_space = false,
+            _ => return false,
+        }
+        i += utf8_width(byte);
+    }
+    s.is_empty() || (!after_space && !s.ends_with(['.', ':']))
 }
 
 /// [`fold`], recording which changes (other than case and trailing punctuation) it made.
@@ -157,6 +205,8 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
     if is_folded(s) {
         return s.to_string();
     }
+    // One allocation, the lower-case copy: the steps before it borrow unchanged text, and
+    // the trailing punctuation is cut from the copy.
     let squeezed = squeeze_spaces(s, changes);
     let folded = fold_lookalikes(&squeezed, changes);
     let mut lower = folded.to_lowercase();
@@ -164,9 +214,11 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
         push_once(changes, Change::Yo);
         lower = lower.replace('ё', "е");
     }
-    lower
+    let kept = lower
         .trim_end_matches(|c: char| c == '.' || c == ':' || c.is_whitespace())
-        .to_string()
+        .len();
+    lower.truncate(kept);
+    lower
 }
 
 /// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
@@ -181,7 +233,12 @@ pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
         return whole.to_string();
     }
     // Upper case first: `b` becomes `B`, a look-alike, so one pass settles the code.
-    let mut upper = fold_lookalikes(&squeezed.to_uppercase(), changes);
+    let upper = squeezed.to_uppercase();
+    let folded = match fold_lookalikes(&upper, changes) {
+        Cow::Owned(folded) => Some(folded),
+        Cow::Borrowed(_) => None,
+    };
+    let mut upper = folded.unwrap_or(upper);
     if upper.contains('Ё') {
         push_once(changes, Change::Yo);
         upper = upper.replace('Ё', "Е");
@@ -215,6 +272,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn text_taken_as_squeezed_is_what_squeezing_makes_of_it(
+            s in "[ абвЁНabc.:,\t\n\u{a0}\u{2003}\u{3000}é€-]{0,8}"
+        ) {
+            let squeezed = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(is_squeezed(&s), squeezed == s);
+        }
+
         #[test]
         fn text_taken_as_folded_is_what_folding_makes_of_it(
             s in "[ абвгдеёжзиклмнопрстуфхцчшщъыьэюяАБВЁНОabcehopxyACEHKOPXY.:,;+0-9\t\u{a0}-]{0,8}"

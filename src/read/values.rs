@@ -4,6 +4,8 @@
 //! They accept what office suites and teachers produce (numbers stored as text, comma
 //! decimals, dates as text or as Excel serials) and say which normalisation they applied.
 
+use std::borrow::Cow;
+
 use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 
@@ -11,23 +13,28 @@ use super::text::{Change, clean_text, fold};
 
 /// The text a teacher sees in a cell, or `None` for an empty or all-spaces cell.
 pub fn cell_text(value: &Data) -> Option<String> {
-    match value {
-        Data::Empty => None,
+    cell_str(value).map(Cow::into_owned)
+}
+
+/// [`cell_text`] borrowed from the cell when it is clean text already, as most are: for
+/// the cells looked at and let go (marks, headers, labels, closed-list values).
+pub fn cell_str(value: &Data) -> Option<Cow<'_, str>> {
+    let text = match value {
+        Data::Empty => return None,
         Data::String(s) => {
             let t = clean_text(s, &mut Vec::new());
-            (!t.is_empty()).then_some(t)
+            return (!t.is_empty()).then_some(t);
         }
-        Data::Float(f) => Some(format_number(*f)),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Bool(b) => Some(if *b { "ИСТИНА" } else { "ЛОЖЬ" }.to_string()),
-        Data::DateTime(dt) => Some(
-            date_of(dt)
-                .map(|d| d.format("%d.%m.%Y").to_string())
-                .unwrap_or_else(|| format_number(dt.as_f64())),
-        ),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
-        Data::Error(e) => Some(format!("#{e:?}")),
-    }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => return Some(Cow::Borrowed(s)),
+        Data::Float(f) => format_number(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => if *b { "ИСТИНА" } else { "ЛОЖЬ" }.to_string(),
+        Data::DateTime(dt) => date_of(dt)
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_else(|| format_number(dt.as_f64())),
+        Data::Error(e) => format!("#{e:?}"),
+    };
+    Some(Cow::Owned(text))
 }
 
 /// The date of a date-formatted cell. Excel's dates end at 9999-12-31 (serial 2958465): a
