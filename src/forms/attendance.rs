@@ -311,6 +311,10 @@ impl SheetRules for Marks<'_> {
         unknown
     }
 
+    fn records_per_row(&self) -> usize {
+        self.columns.len()
+    }
+
     /// A row without an ID, or repeating one, is in error; its marks are checked all the same.
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Mark> {
         let person_id: Option<Rc<str>> = row.text_ref(ID).map(Rc::from);

@@ -228,12 +228,12 @@ mod tests {
             }),
             Box::new(diagnostic::Score {
                 person_id: "У-1".into(),
-                task: odd(),
+                task: odd().into(),
                 points: None,
             }),
             Box::new(questionnaire::Answer {
                 respondent_id: None,
-                respondent: odd(),
+                respondent: odd().into(),
                 item: "A1".into(),
                 value_num: Some(3.0),
                 value_text: Some("«да» — №2".into()),

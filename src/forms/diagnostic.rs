@@ -1,5 +1,7 @@
 //! Form 4, `Диагностика`: the tasks of a diagnostic test and each person's points.
 
+use std::rc::Rc;
+
 use polars::prelude::*;
 
 use super::debug_text::DebugText;
@@ -106,12 +108,13 @@ impl Record for Task {
 }
 
 /// A person's points on a task; `points` is `None` for every task of an absent person.
+/// The IDs are shared by the scores of a row and of a column, as a journal's marks are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Score {
     /// The row's `ID`: a person of the school's roster (an unknown ID is only a warning).
-    pub person_id: String,
+    pub person_id: Rc<str>,
     /// The column's header: the [`Task::task`] the points are for.
-    pub task: String,
+    pub task: Rc<str>,
     /// Points from 0 to the task's maximum; an empty cell in a row with any score is 0.
     pub points: Option<f64>,
 }
@@ -221,8 +224,9 @@ impl SheetRules for Tasks {
 struct Scores<'a> {
     declared: &'a [Declared],
     tasks: &'a [(u32, Task)],
-    /// The task columns: (column, task).
-    columns: Vec<(u32, &'a Declared)>,
+    /// The task columns: (column, task, its number shared by the scores, whether the task
+    /// is stored).
+    columns: Vec<(u32, &'a Declared, Rc<str>, bool)>,
 }
 
 impl<'a> SheetRules for Scores<'a> {
@@ -237,14 +241,22 @@ impl<'a> SheetRules for Scores<'a> {
         let declared = self.declared;
         let (own, unknown) =
             sheet::own_columns(header, |code| declared.iter().find(|t| t.task == code));
-        self.columns.extend(own);
+        let tasks = self.tasks;
+        self.columns.extend(own.into_iter().map(|(c, task)| {
+            let stored = tasks.iter().any(|(_, t)| t.task == task.task);
+            (c, task, Rc::from(task.task.as_str()), stored)
+        }));
         unknown
+    }
+
+    fn records_per_row(&self) -> usize {
+        self.columns.len()
     }
 
     /// A row without an ID, or repeating one, is in error; its points are checked all the same.
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Score> {
         let mut points = Vec::with_capacity(self.columns.len());
-        for (c, task) in &self.columns {
+        for (c, task, _, _) in &self.columns {
             let value = sheet.get(row.row, *c);
             // Made only for an error: most cells hold a valid score.
             let text = || cell_text(value).unwrap_or_default();
@@ -274,25 +286,24 @@ impl<'a> SheetRules for Scores<'a> {
                 }
             }
         }
-        let Some(person_id) = row.text(ID) else {
+        let Some(person_id) = row.text_ref(ID).map(Rc::<str>::from) else {
             return Vec::new();
         };
-        let stored = |task: &Declared| self.tasks.iter().any(|(_, t)| t.task == task.task);
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);
         self.columns
             .iter()
             .zip(points)
-            .filter(|((_, task), _)| stored(task))
-            .map(|((_, task), p)| {
+            .filter(|((_, _, _, stored), _)| *stored)
+            .map(|((_, _, task, _), p)| {
                 let points = if present {
                     Some(p.unwrap_or(0.0))
                 } else {
                     None
                 };
                 Score {
-                    person_id: person_id.clone(),
-                    task: task.task.clone(),
+                    person_id: Rc::clone(&person_id),
+                    task: Rc::clone(task),
                     points,
                 }
             })

@@ -1,5 +1,7 @@
 //! Form 3, `Анкета`: answers to a questionnaire defined in `templates/questionnaires/`.
 
+use std::rc::Rc;
+
 use polars::prelude::*;
 
 use super::debug_text::DebugText;
@@ -47,15 +49,16 @@ pub const SHEET: SheetSpec = SheetSpec {
     ]),
 };
 
-/// One answer; a `multi` item gives one answer per chosen option.
+/// One answer; a `multi` item gives one answer per chosen option. The respondent and the
+/// item are shared by the answers of a row and of a column, as a journal's marks are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     /// Respondent ID, `None` for an anonymous respondent.
-    pub respondent_id: Option<String>,
+    pub respondent_id: Option<Rc<str>>,
     /// Identity of the respondent inside the file: the ID, or `#<row>` when anonymous.
-    pub respondent: String,
+    pub respondent: Rc<str>,
     /// The item's code.
-    pub item: String,
+    pub item: Rc<str>,
     /// A likert value, or 1/0 for yes/no.
     pub value_num: Option<f64>,
     /// A chosen option, `да`/`нет`, or free text.
@@ -159,8 +162,8 @@ pub fn read(
 /// answer within its item's scale.
 struct Answers<'a> {
     def: &'a Questionnaire,
-    /// The item columns: (column, item).
-    columns: Vec<(u32, &'a Item)>,
+    /// The item columns: (column, item, its code shared by the answers).
+    columns: Vec<(u32, &'a Item, Rc<str>)>,
 }
 
 impl SheetRules for Answers<'_> {
@@ -204,13 +207,17 @@ impl SheetRules for Answers<'_> {
         for (c, text) in &header.extra {
             let first = text.split_whitespace().next().unwrap_or_default();
             match self.def.item(&canonical_code(first, &mut Vec::new())) {
-                Some(item) if !self.columns.iter().any(|(_, i)| i.code == item.code) => {
-                    self.columns.push((*c, item))
+                Some(item) if !self.columns.iter().any(|(_, i, _)| i.code == item.code) => {
+                    self.columns.push((*c, item, Rc::from(item.code.as_str())))
                 }
                 _ => unknown.push((*c, text.clone())),
             }
         }
         unknown
+    }
+
+    fn records_per_row(&self) -> usize {
+        self.columns.len()
     }
 
     fn check_row(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) {
@@ -225,12 +232,12 @@ impl SheetRules for Answers<'_> {
     }
 
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Answer> {
-        let respondent_id = row.text(ID);
+        let respondent_id: Option<Rc<str>> = row.text_ref(ID).map(Rc::from);
         let respondent = respondent_id
             .clone()
-            .unwrap_or_else(|| format!("#{}", row.row + 1));
+            .unwrap_or_else(|| Rc::from(format!("#{}", row.row + 1)));
         let mut answers = Vec::new();
-        for (c, item) in &self.columns {
+        for (c, item, code) in &self.columns {
             let value = sheet.get(row.row, *c);
             let Some(text) = cell_text(value) else {
                 if item.required {
@@ -247,8 +254,8 @@ impl SheetRules for Answers<'_> {
                 Ok(values) => {
                     answers.extend(values.into_iter().map(|(value_num, value_text)| Answer {
                         respondent_id: respondent_id.clone(),
-                        respondent: respondent.clone(),
-                        item: item.code.clone(),
+                        respondent: Rc::clone(&respondent),
+                        item: Rc::clone(code),
                         value_num,
                         value_text,
                     }))

@@ -112,6 +112,13 @@ pub trait SheetRules {
     /// columns are read and checked here. Called for every row, whatever is wrong in it.
     fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Self::Record>;
 
+    /// About how many records a row gives (one, or one per coded column), so that room for
+    /// the sheet's records is reserved at once: growing the vector by doubling copied every
+    /// mark of a journal several times.
+    fn records_per_row(&self) -> usize {
+        1
+    }
+
     /// Rules across rows, checked once every row was read.
     fn check_rows(&mut self, _sheet: &Sheet, _header: &Header, _problems: &mut Problems) {}
 }
@@ -193,7 +200,7 @@ pub fn read<F: SheetRules>(
     );
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
-    let mut records = Vec::new();
+    let mut records = Vec::with_capacity(rows.len() * form.records_per_row());
     let mut earlier: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &number in &rows {
@@ -245,11 +252,14 @@ fn check_unique(
     let Some(key) = row.text_ref(unique.key) else {
         return false;
     };
-    let before = earlier.get(key).copied();
-    if before.is_none() || unique.names == Earlier::Latest {
+    let Some(latest) = earlier.get_mut(key) else {
         earlier.insert(key.to_string(), row.row);
+        return false;
+    };
+    let before = *latest;
+    if unique.names == Earlier::Latest {
+        *latest = row.row;
     }
-    let Some(before) = before else { return false };
     let message = unique.message.replace("{row}", &(before + 1).to_string());
     problems
         .rule(Rule::DuplicateKey)

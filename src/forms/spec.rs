@@ -212,14 +212,15 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
         let mismatch = || polars_err!(ComputeError: "the records of {} give no {stored:?} value for {key}", spec.table);
         let column = match stored {
             Stored::Text => {
-                let values = fields.map(|f| {
-                    if let Some(Field::Text(t)) = f {
-                        Ok(t)
-                    } else {
-                        Err(mismatch())
-                    }
-                });
-                FrameColumn::new(key.into(), values.collect::<PolarsResult<Vec<_>>>()?)
+                // Straight into the column: a vector of the values first was one more copy.
+                let mut values = StringChunkedBuilder::new(key.into(), rows.len());
+                for field in fields {
+                    let Some(Field::Text(t)) = field else {
+                        return Err(mismatch());
+                    };
+                    values.append_option(t);
+                }
+                values.finish().into_column()
             }
             Stored::Number => {
                 let values = fields.map(|f| {

@@ -64,7 +64,7 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
     for row in *span.start()..=last_search {
         let matches = sheet
             .col_span()
-            .filter(|&c| cell_str(sheet.get(row, c)).is_some_and(|t| keys.contains(&fold(&t))))
+            .filter(|&c| cell_str(sheet.get(row, c)).is_some_and(|t| is_key(&t, &keys)))
             .count();
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
@@ -105,6 +105,12 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         known,
         extra,
     })
+}
+
+/// Whether a cell's text folds to one of `keys`.
+fn is_key(text: &str, keys: &[String]) -> bool {
+    let folded = fold_tracked(text, &mut Vec::new());
+    keys.iter().any(|k| *k == *folded)
 }
 
 /// Warns once per column the form does not know; `what` says what it might have been.
@@ -176,35 +182,47 @@ pub fn data_rows(
 /// Normalisation warnings grouped by sheet, column and kind of change (forms.md).
 #[derive(Default)]
 pub struct Normalizations {
-    groups: BTreeMap<(String, u32, Change), (usize, (u32, u32), String)>,
+    /// By sheet, then by column and change: (cells, first cell, column header). Nested, so
+    /// that counting a cell looks its sheet up by name without copying the name.
+    groups: BTreeMap<String, BTreeMap<(u32, Change), (usize, (u32, u32), String)>>,
 }
 
 impl Normalizations {
     /// Counts the changes made to one cell's value under its column's group, keeping the
     /// first cell of each group to name in the warning.
     pub fn record(&mut self, sheet: &str, cell: (u32, u32), header: &str, changes: &[Change]) {
+        if changes.is_empty() {
+            return;
+        }
+        if !self.groups.contains_key(sheet) {
+            self.groups.insert(sheet.to_string(), BTreeMap::new());
+        }
+        let Some(groups) = self.groups.get_mut(sheet) else {
+            return;
+        };
         for &change in changes {
-            let entry = self
-                .groups
-                .entry((sheet.to_string(), cell.1, change))
-                .or_insert((0, cell, header.to_string()));
+            let entry = groups
+                .entry((cell.1, change))
+                .or_insert_with(|| (0, cell, header.to_string()));
             entry.0 += 1;
         }
     }
 
     /// One warning per group: kind of change, column, count and first cell.
     pub fn report(self, problems: &mut Problems) {
-        for ((sheet, _, change), (count, first, header)) in self.groups {
-            problems.rule(Rule::Normalised).warning(
-                &sheet,
-                Some(first),
-                "",
-                format!(
-                    "столбец «{header}»: {} — ячеек: {count}, первая {}",
-                    change.describe(),
-                    cell_name(first.0, first.1)
-                ),
-            );
+        for (sheet, groups) in self.groups {
+            for ((_, change), (count, first, header)) in groups {
+                problems.rule(Rule::Normalised).warning(
+                    &sheet,
+                    Some(first),
+                    "",
+                    format!(
+                        "столбец «{header}»: {} — ячеек: {count}, первая {}",
+                        change.describe(),
+                        cell_name(first.0, first.1)
+                    ),
+                );
+            }
         }
     }
 }

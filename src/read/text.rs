@@ -96,14 +96,15 @@ fn fold_lookalikes<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
                     .chars()
                     .all(|c| !c.is_alphabetic() || is_cyrillic(c) || cyrillic_twin(c).is_some()))
         {
-            let folded: String = word
-                .chars()
-                .map(|c| cyrillic_twin(c).unwrap_or(c))
-                .collect();
-            if folded != word {
+            let mut folded = false;
+            for c in word.chars() {
+                let twin = cyrillic_twin(c).unwrap_or(c);
+                folded |= twin != c;
+                out.push(twin);
+            }
+            if folded {
                 push_once(changes, Change::LatinLookalike);
             }
-            out.push_str(&folded);
         } else {
             out.push_str(word);
         }
@@ -174,7 +175,7 @@ pub fn clean_text<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
 /// The lenient comparison key: spaces squeezed, lower case, `ё`=`е`, Latin look-alikes
 /// folded, trailing `.`/`:` dropped. Used for headers, sheet names, labels and closed lists.
 pub fn fold(s: &str) -> String {
-    fold_tracked(s, &mut Vec::new())
+    fold_tracked(s, &mut Vec::new()).into_owned()
 }
 
 /// Whether [`fold`] would return `s` unchanged: spaces clean, and only small Cyrillic
@@ -200,10 +201,11 @@ fn is_folded(s: &str) -> bool {
     s.is_empty() || (!after_space && !s.ends_with(['.', ':']))
 }
 
-/// [`fold`], recording which changes (other than case and trailing punctuation) it made.
-pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
+/// [`fold`], recording which changes (other than case and trailing punctuation) it made;
+/// text already folded is borrowed.
+pub fn fold_tracked<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
     if is_folded(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     // One allocation, the lower-case copy: the steps before it borrow unchanged text, and
     // the trailing punctuation is cut from the copy.
@@ -218,7 +220,7 @@ pub fn fold_tracked(s: &str, changes: &mut Vec<Change>) -> String {
         .trim_end_matches(|c: char| c == '.' || c == ':' || c.is_whitespace())
         .len();
     lower.truncate(kept);
-    lower
+    Cow::Owned(lower)
 }
 
 /// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
