@@ -258,25 +258,25 @@ impl SheetRules for Events {
         }
     }
 
-    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Event> {
+    fn records(&mut self, row: &Row, _: &Sheet, _: &mut Problems, out: &mut Vec<Event>) {
         let Some(event_id) = row.text(EVENT_ID) else {
-            return Vec::new();
+            return;
         };
         self.declared.insert(event_id.clone());
         let (Some(date), Some(kind), false) = (row.date(DATE), row.closed(KIND), row.repeated)
         else {
-            return Vec::new();
+            return;
         };
         let hours = row.number(HOURS).unwrap_or(1.0);
         let level = row.closed(LEVEL).unwrap_or("школьный");
-        vec![Event {
+        out.push(Event {
             event_id,
             date,
             kind,
             topic: row.text(TOPIC),
             hours,
             level,
-        }]
+        });
     }
 }
 
@@ -316,15 +316,14 @@ impl SheetRules for Marks<'_> {
     }
 
     /// A row without an ID, or repeating one, is in error; its marks are checked all the same.
-    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Mark> {
+    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems, out: &mut Vec<Mark>) {
         let person_id: Option<Rc<str>> = row.text_ref(ID).map(Rc::from);
-        let mut marks = Vec::new();
         for (c, event_id, valid) in &self.columns {
             let Some(text) = cell_str(sheet.get(row.row, *c)) else {
                 continue;
             };
             match (parse_mark(&text), &person_id) {
-                (Ok(mark), Some(person_id)) if *valid => marks.push(Mark {
+                (Ok(mark), Some(person_id)) if *valid => out.push(Mark {
                     person_id: Rc::clone(person_id),
                     event_id: Rc::clone(event_id),
                     mark,
@@ -338,7 +337,6 @@ impl SheetRules for Marks<'_> {
                 ),
             }
         }
-        marks
     }
 }
 

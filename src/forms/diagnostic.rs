@@ -195,9 +195,9 @@ struct Tasks {
 impl SheetRules for Tasks {
     type Record = Task;
 
-    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Task> {
+    fn records(&mut self, row: &Row, _: &Sheet, _: &mut Problems, out: &mut Vec<Task>) {
         let Some(task) = row.text(TASK).filter(|_| !row.repeated) else {
-            return Vec::new();
+            return;
         };
         let max_score = row.number(MAX_SCORE);
         self.declared.push(Declared {
@@ -207,14 +207,14 @@ impl SheetRules for Tasks {
         let (Some(max_score), Some(topic_code), Some(topic)) =
             (max_score, row.text(TOPIC_CODE), row.text(TOPIC))
         else {
-            return Vec::new();
+            return;
         };
-        vec![Task {
+        out.push(Task {
             task,
             max_score,
             topic_code,
             topic,
-        }]
+        });
     }
 }
 
@@ -254,7 +254,7 @@ impl<'a> SheetRules for Scores<'a> {
     }
 
     /// A row without an ID, or repeating one, is in error; its points are checked all the same.
-    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Score> {
+    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems, out: &mut Vec<Score>) {
         let mut points = Vec::with_capacity(self.columns.len());
         for (c, task, _, _) in &self.columns {
             let value = sheet.get(row.row, *c);
@@ -287,11 +287,12 @@ impl<'a> SheetRules for Scores<'a> {
             }
         }
         let Some(person_id) = row.text_ref(ID).map(Rc::<str>::from) else {
-            return Vec::new();
+            return;
         };
         // A row with any score: empty cells are 0 points. A row with none: the person was absent.
         let present = points.iter().any(Option::is_some);
-        self.columns
+        let scores = self
+            .columns
             .iter()
             .zip(points)
             .filter(|((_, _, _, stored), _)| *stored)
@@ -306,7 +307,7 @@ impl<'a> SheetRules for Scores<'a> {
                     task: Rc::clone(task),
                     points,
                 }
-            })
-            .collect()
+            });
+        out.extend(scores);
     }
 }

@@ -12,7 +12,7 @@ use super::{Context, Passport, Record, TableFrame, push_joined};
 use crate::definitions::{Item, Questionnaire, Scale};
 use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
-use crate::read::values::{cell_text, format_number, parse_number};
+use crate::read::values::{cell_str, cell_text, format_number, is_blank, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
 use crate::schema::column::{
@@ -231,15 +231,20 @@ impl SheetRules for Answers<'_> {
         }
     }
 
-    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Answer> {
+    fn records(
+        &mut self,
+        row: &Row,
+        sheet: &Sheet,
+        problems: &mut Problems,
+        out: &mut Vec<Answer>,
+    ) {
         let respondent_id: Option<Rc<str>> = row.text_ref(ID).map(Rc::from);
         let respondent = respondent_id
             .clone()
             .unwrap_or_else(|| Rc::from(format!("#{}", row.row + 1)));
-        let mut answers = Vec::new();
         for (c, item, code) in &self.columns {
             let value = sheet.get(row.row, *c);
-            let Some(text) = cell_text(value) else {
+            if is_blank(value) {
                 if item.required {
                     problems.rule(Rule::Required).error(
                         &sheet.name,
@@ -249,10 +254,10 @@ impl SheetRules for Answers<'_> {
                     );
                 }
                 continue;
-            };
-            match read_answer(item, value, &text) {
+            }
+            match read_answer(item, value) {
                 Ok(values) => {
-                    answers.extend(values.into_iter().map(|(value_num, value_text)| Answer {
+                    out.extend(values.into_iter().map(|(value_num, value_text)| Answer {
                         respondent_id: respondent_id.clone(),
                         respondent: Rc::clone(&respondent),
                         item: Rc::clone(code),
@@ -263,7 +268,7 @@ impl SheetRules for Answers<'_> {
                 Err(expected) => problems.rule(Rule::Answer).error(
                     &sheet.name,
                     (row.row, *c),
-                    &text,
+                    &cell_text(value).unwrap_or_default(),
                     format!(
                         "ответ на пункт {} вне шкалы; допустимо: {expected}",
                         item.code
@@ -271,14 +276,16 @@ impl SheetRules for Answers<'_> {
                 ),
             }
         }
-        answers
     }
 }
 
 type Value = (Option<f64>, Option<String>);
 
-/// Reads one answer by the item's scale; `Err` carries the allowed values.
-fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Value>, String> {
+/// Reads one answer (a cell that is not blank) by the item's scale; `Err` carries the
+/// allowed values.
+fn read_answer(item: &Item, value: &calamine::Data) -> Result<Vec<Value>, String> {
+    // A likert answer is read as a number: only the other scales need the cell's text.
+    let text = || cell_str(value).unwrap_or_default();
     match item.scale {
         Scale::Likert => {
             let (min, max) = (item.min.unwrap_or(1), item.max.unwrap_or(5));
@@ -289,13 +296,13 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
                 _ => Err(format!("целое число от {min} до {max}")),
             }
         }
-        Scale::Yesno => match fold(text).as_str() {
+        Scale::Yesno => match fold(&text()).as_str() {
             "да" | "+" | "1" | "yes" | "д" => Ok(vec![(Some(1.0), Some("да".into()))]),
             "нет" | "-" | "0" | "no" | "н" => Ok(vec![(Some(0.0), Some("нет".into()))]),
             _ => Err("да или нет".into()),
         },
-        Scale::Choice => match_option(item, text).map(|o| vec![(None, Some(o))]),
-        Scale::Multi => text
+        Scale::Choice => match_option(item, &text()).map(|o| vec![(None, Some(o))]),
+        Scale::Multi => text()
             .split([';', ','])
             .map(str::trim)
             .filter(|p| !p.is_empty())
@@ -305,7 +312,7 @@ fn read_answer(item: &Item, value: &calamine::Data, text: &str) -> Result<Vec<Va
                 v.dedup();
                 v
             }),
-        Scale::Text => Ok(vec![(None, Some(text.to_string()))]),
+        Scale::Text => Ok(vec![(None, Some(text().into_owned()))]),
     }
 }
 

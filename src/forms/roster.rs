@@ -149,7 +149,7 @@ impl SheetRules for People {
         }
     }
 
-    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<Person> {
+    fn records(&mut self, row: &Row, _: &Sheet, _: &mut Problems, out: &mut Vec<Person>) {
         let (id, role) = (row.text(ID), row.closed(ROLE));
         self.listed.push(Listed {
             row: row.row,
@@ -158,12 +158,12 @@ impl SheetRules for People {
             tutor_id: row.text(TUTOR_ID),
         });
         let (Some(id), Some(full_name), Some(role)) = (id, row.text(FULL_NAME), role) else {
-            return Vec::new();
+            return;
         };
         if row.repeated {
-            return Vec::new();
+            return;
         }
-        vec![Person {
+        out.push(Person {
             id,
             full_name,
             role,
@@ -171,7 +171,7 @@ impl SheetRules for People {
             subject: row.text(SUBJECT),
             experience_years: row.number(EXPERIENCE_YEARS),
             tutor_id: row.text(TUTOR_ID),
-        }]
+        });
     }
 
     /// `Тьютор (ID)` must name a `тьютор` of the same roster. Every row's link is checked,

@@ -156,7 +156,7 @@ impl SheetRules for Steps {
         }
     }
 
-    fn records(&mut self, row: &Row, _sheet: &Sheet, _problems: &mut Problems) -> Vec<RouteItem> {
+    fn records(&mut self, row: &Row, _: &Sheet, _: &mut Problems, out: &mut Vec<RouteItem>) {
         let (Some(id), Some(goal), Some(activity), Some(level), Some(due), Some(status)) = (
             row.text(ID),
             row.text(GOAL),
@@ -165,14 +165,14 @@ impl SheetRules for Steps {
             row.date(DUE),
             row.closed(STATUS),
         ) else {
-            return Vec::new();
+            return;
         };
         let (nomination, result, evidence) = (
             row.text(NOMINATION),
             row.closed(RESULT),
             row.closed(EVIDENCE),
         );
-        vec![RouteItem {
+        out.push(RouteItem {
             id,
             goal,
             activity,
@@ -182,6 +182,6 @@ impl SheetRules for Steps {
             status,
             result,
             evidence,
-        }]
+        });
     }
 }

@@ -108,9 +108,16 @@ pub trait SheetRules {
     /// Rules across a row's cells, checked after each cell's own rules.
     fn check_row(&mut self, _row: &Row, _sheet: &Sheet, _problems: &mut Problems) {}
 
-    /// The row's records, after its key and person were checked; cells of the form's own
-    /// columns are read and checked here. Called for every row, whatever is wrong in it.
-    fn records(&mut self, row: &Row, sheet: &Sheet, problems: &mut Problems) -> Vec<Self::Record>;
+    /// Pushes the row's records onto `out`, after its key and person were checked; cells of
+    /// the form's own columns are read and checked here. Called for every row, whatever is
+    /// wrong in it.
+    fn records(
+        &mut self,
+        row: &Row,
+        sheet: &Sheet,
+        problems: &mut Problems,
+        out: &mut Vec<Self::Record>,
+    );
 
     /// About how many records a row gives (one, or one per coded column), so that room for
     /// the sheet's records is reserved at once: growing the vector by doubling copied every
@@ -201,6 +208,7 @@ pub fn read<F: SheetRules>(
     let rows = data_rows(sheet, &header, counts, problems);
     let mut norm = Normalizations::default();
     let mut records = Vec::with_capacity(rows.len() * form.records_per_row());
+    let mut row_records = Vec::with_capacity(form.records_per_row());
     let mut earlier: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
     for &number in &rows {
@@ -227,11 +235,9 @@ pub fn read<F: SheetRules>(
         form.check_row(&row, sheet, problems);
         row.repeated = check_unique(&row, sheet, &mut earlier, problems);
         check_persons(&row, sheet, roster, &mut unknown_people, problems);
-        records.extend(
-            form.records(&row, sheet, problems)
-                .into_iter()
-                .map(|record| (number, record)),
-        );
+        // One buffer for every row's records: a vector per row was an allocation each.
+        form.records(&row, sheet, problems, &mut row_records);
+        records.extend(row_records.drain(..).map(|record| (number, record)));
     }
     form.check_rows(sheet, &header, problems);
     norm.report(problems);
@@ -275,8 +281,8 @@ fn check_persons(
     warned: &mut BTreeSet<String>,
     problems: &mut Problems,
 ) {
-    for column in row.spec.columns {
-        if let (Kind::Person { unknown }, Some(id)) = (column.kind, row.text_ref(column.key))
+    for (column, value) in row.spec.columns.iter().zip(&row.values) {
+        if let (Kind::Person { unknown }, Some(Value::Text(id))) = (column.kind, value)
             && roster.is_some_and(|ids| !ids.contains(id))
             && warned.insert(id.to_string())
         {
@@ -349,11 +355,9 @@ mod tests {
             row: &Row,
             _sheet: &Sheet,
             _problems: &mut Problems,
-        ) -> Vec<Self::Record> {
-            row.text("id")
-                .map(|id| (id, row.closed("status")))
-                .into_iter()
-                .collect()
+            out: &mut Vec<Self::Record>,
+        ) {
+            out.extend(row.text("id").map(|id| (id, row.closed("status"))));
         }
     }
 

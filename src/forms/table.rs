@@ -56,6 +56,10 @@ const HEADER_SEARCH_ROWS: u32 = 30;
 /// recognisable header at all.
 pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems) -> Option<Header> {
     let keys: Vec<String> = columns.iter().map(|c| fold(c.header)).collect();
+    // A number cell reads as a number, so it can match only a header that is one; no form
+    // has such a header, and skipping number cells spares formatting every score and answer
+    // of the rows searched.
+    let numbers_can_match = keys.iter().any(|k| k.parse::<f64>().is_ok());
     let mut best: Option<(usize, u32)> = None;
     let span = sheet.row_span();
     let last_search = (*span.start())
@@ -64,7 +68,9 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
     for row in *span.start()..=last_search {
         let matches = sheet
             .col_span()
-            .filter(|&c| cell_str(sheet.get(row, c)).is_some_and(|t| is_key(&t, &keys)))
+            .map(|c| sheet.get(row, c))
+            .filter(|value| numbers_can_match || !matches!(value, Data::Float(_) | Data::Int(_)))
+            .filter(|value| cell_str(value).is_some_and(|t| is_key(&t, &keys)))
             .count();
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
