@@ -11,7 +11,9 @@
 //! [`COMPUTE_THREADS`], because what a computation holds in memory grows with the threads
 //! working on it, and memory must not grow with the cores.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// Maps `f` over `items` on one thread per core, each thread taking the next item as it
 /// finishes one; the results keep the order of `items`.
@@ -84,6 +86,63 @@ pub fn map_on<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R
     results.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Maps `f` over `items` on one thread per core and hands each result to `consume` on the
+/// caller's thread, in the order of `items`, as soon as it and every result before it are
+/// done: serial work on the results (ingest's commit) runs beside the parallel work instead
+/// of after all of it. The first error of `consume` is returned; the workers then take no
+/// new item.
+pub fn for_each_in_order<T: Send, R: Send, E>(
+    items: Vec<T>,
+    f: impl Fn(T) -> R + Sync,
+    mut consume: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    let threads = threads().min(items.len());
+    if threads <= 1 {
+        return items.into_iter().try_for_each(|item| consume(f(item)));
+    }
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (sender, results) = std::sync::mpsc::channel();
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (sender, queue, stop, f) = (sender.clone(), &queue, &stop, &f);
+                scope.spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+                        let Some((index, item)) = next else { break };
+                        if sender.send((index, f(item))).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(sender);
+        // Results that came before those ahead of them in `items`, by index.
+        let mut early = BTreeMap::new();
+        let mut next = 0;
+        let mut outcome = Ok(());
+        // Ends when every worker has finished (or panicked: its sender goes with it).
+        for (index, result) in results {
+            early.insert(index, result);
+            while let Some(result) = early.remove(&next) {
+                next += 1;
+                if outcome.is_ok() {
+                    outcome = consume(result);
+                    stop.store(outcome.is_err(), Ordering::Relaxed);
+                }
+            }
+        }
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        outcome
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -104,5 +163,45 @@ mod tests {
             super::map_on(1, &[1, 2, 3], |_| std::thread::current().id()),
             [here; 3]
         );
+    }
+
+    #[test]
+    fn results_are_consumed_in_order_and_the_first_error_stops_the_workers() {
+        let items: Vec<u64> = (0..500).collect();
+        let mut seen = Vec::new();
+        super::for_each_in_order(
+            items.clone(),
+            |i| {
+                // Later items finish first now and then: the consumer must still see order.
+                if i % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                }
+                i * 2
+            },
+            |r| {
+                seen.push(r);
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+
+        let taken = std::sync::atomic::AtomicUsize::new(0);
+        let mut consumed = 0;
+        let failed = super::for_each_in_order(
+            items,
+            |i| {
+                taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_micros(100));
+                i
+            },
+            |i| {
+                consumed += 1;
+                if i == 3 { Err(i) } else { Ok(()) }
+            },
+        );
+        assert_eq!(failed, Err(3));
+        assert_eq!(consumed, 4);
+        assert!(taken.into_inner() < 500, "the workers stopped early");
     }
 }

@@ -80,64 +80,70 @@ pub(super) fn package_key_id(school: &str, term: &Term) -> String {
 }
 
 /// Decides the validated workbooks, in commit order, their log lines numbered from
-/// `first_seq`. `stored` holds the SHA-256 of every file committed so far: the same bytes
-/// are stored once, the later copy is a duplicate.
+/// `first_seq`, and hands each decision to `apply` in that order as soon as it is made.
+/// `stored` holds the SHA-256 of every file committed so far: the same bytes are stored
+/// once, the later copy is a duplicate. Files are staged on every core while `apply`
+/// commits the ones before them.
 pub(super) fn for_workbooks(
     validated: Vec<Validated>,
     run: &Run,
     first_seq: u64,
     stored: &HashSet<String>,
-) -> anyhow::Result<Vec<(Incoming, Decision)>> {
+    mut apply: impl FnMut((Incoming, Decision)) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let verdicts = verdicts(
         validated
             .iter()
             .map(|v| (v.incoming.sha256.as_str(), accepts(run, &v.checked))),
         stored,
     );
-    let jobs: Vec<(u64, &Validated, Verdict)> = (first_seq..)
-        .zip(&validated)
-        .zip(&verdicts)
-        .map(|((seq, v), d)| (seq, v, *d))
+    let jobs: Vec<(u64, Validated, Verdict)> = (first_seq..)
+        .zip(validated)
+        .zip(verdicts)
+        .map(|((seq, v), verdict)| (seq, v, verdict))
         .collect();
-    let staged = crate::parallel::map(&jobs, |(seq, v, verdict)| {
-        match (verdict, &v.checked.passport) {
-            (Verdict::Store, Some(passport)) => stage_workbook(run, *seq, v, passport).map(Some),
-            _ => Ok(None),
-        }
-    });
-    let mut decisions = Vec::with_capacity(validated.len());
-    for ((v, verdict), staged) in validated.into_iter().zip(verdicts).zip(staged) {
-        let Validated { incoming, checked } = v;
-        // A workbook is staged exactly when it is to be stored.
-        let decision = match (verdict, staged?, checked.passport) {
-            (Verdict::Duplicate, _, _) => Decision::Duplicate,
-            (Verdict::Store, Some(staged), Some(passport)) => Decision::Store(Submission {
-                key_id: passport.key_id(),
-                content: Content::Workbook {
-                    passport: Box::new(passport),
-                    tables: checked.tables,
-                },
-                counts: checked.counts,
+    crate::parallel::for_each_in_order(
+        jobs,
+        |(seq, v, verdict)| decide_workbook(run, seq, v, verdict),
+        |decided| apply(decided?),
+    )
+}
+
+/// The decision on one validated workbook, its store files staged when it is to be stored.
+fn decide_workbook(
+    run: &Run,
+    seq: u64,
+    v: Validated,
+    verdict: Verdict,
+) -> anyhow::Result<(Incoming, Decision)> {
+    let Validated { incoming, checked } = v;
+    let decision = match (verdict, checked.passport) {
+        (Verdict::Duplicate, _) => Decision::Duplicate,
+        (Verdict::Store, Some(passport)) => Decision::Store(Submission {
+            staged: stage_workbook(run, seq, &incoming, &passport, &checked.tables)?,
+            key_id: passport.key_id(),
+            content: Content::Workbook {
+                passport: Box::new(passport),
+                tables: checked.tables,
+            },
+            counts: checked.counts,
+            problems: checked.problems,
+        }),
+        (_, passport) => {
+            let counts = RowCounts {
+                rejected: checked.counts.read - checked.counts.blank,
+                stored: 0,
+                ..checked.counts
+            };
+            Decision::Reject(Rejection {
+                passport,
+                counts,
                 problems: checked.problems,
-                staged,
-            }),
-            (_, _, passport) => {
-                let counts = RowCounts {
-                    rejected: checked.counts.read - checked.counts.blank,
-                    stored: 0,
-                    ..checked.counts
-                };
-                Decision::Reject(Rejection {
-                    passport,
-                    counts,
-                    problems: checked.problems,
-                    annotate: true,
-                })
-            }
-        };
-        decisions.push((incoming, decision));
-    }
-    Ok(decisions)
+                annotate: true,
+            })
+        }
+    };
+    Ok((incoming, decision))
 }
 
 /// The decision on a validated workbook before its store files are staged.
@@ -180,16 +186,17 @@ fn accepts(run: &Run, checked: &Checked) -> bool {
 fn stage_workbook(
     run: &Run,
     seq: u64,
-    v: &Validated,
+    incoming: &Incoming,
     passport: &Passport,
+    tables: &[TableFrame],
 ) -> anyhow::Result<Staged> {
     let id = SubmissionId {
         key_id: passport.key_id(),
-        sha256: v.incoming.sha256.clone(),
+        sha256: incoming.sha256.clone(),
     };
-    let file = run.ws.relative(&v.incoming.path);
+    let file = run.ws.relative(&incoming.path);
     run.store
-        .stage(passport, &file, &id, seq, &v.checked.tables, run.privacy())
+        .stage(passport, &file, &id, seq, tables, run.privacy())
 }
 
 /// Reads, decides and stages, on every core, the packages in the inbox, their log lines

@@ -92,13 +92,20 @@ pub fn run(
     }
 
     let validated = plan::validate(workbooks, &run)?;
-    let decisions =
-        decision::for_workbooks(validated, &run, journal.next_seq(), journal.committed())?;
-    let mut progress = crate::progress::Progress::new(decisions.len(), ["файла", "файлов"]);
-    for (file, decision) in decisions {
-        progress.step();
-        summary.add(journal.apply(&run, file, decision)?);
-    }
+    let mut progress = crate::progress::Progress::new(validated.len(), ["файла", "файлов"]);
+    // The journal's state before this step: verdicts are decided against it up front.
+    let (first_seq, committed) = (journal.next_seq(), journal.committed().clone());
+    decision::for_workbooks(
+        validated,
+        &run,
+        first_seq,
+        &committed,
+        |(file, decision)| {
+            progress.step();
+            summary.add(journal.apply(&run, file, decision)?);
+            Ok(())
+        },
+    )?;
     summary.fixed = journal.finish(&run)?;
     Ok(summary)
 }
