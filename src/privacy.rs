@@ -167,29 +167,56 @@ impl Counts {
             .lazy()
             .filter(col(SCOPE).eq(lit(Scope::Person.code())).and(is_counted))
             .collect()?;
+        let text = |name: &str| persons.column(name).and_then(|c| c.str().cloned());
         let (muni, school, ind, group) = (
-            strings(&persons, MUNICIPALITY),
-            strings(&persons, SCHOOL_CODE),
-            strings(&persons, INDICATOR),
-            strings(&persons, GROUP),
+            text(MUNICIPALITY)?,
+            text(SCHOOL_CODE)?,
+            text(INDICATOR)?,
+            text(GROUP)?,
         );
-        for i in 0..persons.height() {
+        // Counted by school and family first, on the frame's own text: a key of four owned
+        // strings for every person row and scope was a twentieth of a centre's report.
+        let mut families: Vec<String> = Vec::new();
+        let mut family_of: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+        let mut at_school: HashMap<(&str, &str, usize), f64> = HashMap::new();
+        for (((muni, school), ind), group) in muni
+            .iter()
+            .zip(school.iter())
+            .zip(ind.iter())
+            .zip(group.iter())
+        {
+            let (ind, group) = (ind.unwrap_or_default(), group.unwrap_or_default());
             // A person's progress has a row per competency and one for the index: count the index.
-            if ind[i] == Indicator::QProgress.code() && group[i].matches('/').count() > 1 {
+            if ind == Indicator::QProgress.code() && group.matches('/').count() > 1 {
                 continue;
             }
-            let Some(f) = family(&ind[i], &group[i]) else {
+            let found = *family_of.entry((ind, group)).or_insert_with(|| {
+                family(ind, group).map(|f| {
+                    families.push(f);
+                    families.len() - 1
+                })
+            });
+            let Some(f) = found else {
                 continue;
             };
+            let at = (muni.unwrap_or_default(), school.unwrap_or_default(), f);
+            *at_school.entry(at).or_default() += 1.0;
+        }
+        for ((muni, school, f), n) in at_school {
             for key in [
-                (Scope::School.code(), muni[i].as_str(), school[i].as_str()),
-                (Scope::Municipality.code(), muni[i].as_str(), ""),
+                (Scope::School.code(), muni, school),
+                (Scope::Municipality.code(), muni, ""),
                 (Scope::Region.code(), "", ""),
             ] {
                 *self
                     .0
-                    .entry((key.0.into(), key.1.into(), key.2.into(), f.clone()))
-                    .or_default() += 1.0;
+                    .entry((
+                        key.0.into(),
+                        key.1.into(),
+                        key.2.into(),
+                        families[f].clone(),
+                    ))
+                    .or_default() += n;
             }
         }
         Ok(())
