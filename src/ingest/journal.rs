@@ -5,8 +5,9 @@
 //! Crash safety (docs/architecture.md, Reliability): store files are staged under temporary
 //! names and renamed before their log line; the log line (fsynced) is the commit point;
 //! lines are written in groups of up to [`GROUP_COMMIT`] with one fsync, each group just
-//! after its store files are made durable together and just before its files move. A killed run's last group may have lines whose files never moved:
-//! the next run finishes those moves and logs nothing new.
+//! after its store files are made durable together and just before its files move. A killed
+//! run's last group may have lines whose files never moved: the next run finishes those
+//! moves and logs nothing new.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
