@@ -14,6 +14,7 @@ pub mod route;
 pub mod sheet;
 pub mod spec;
 pub mod table;
+pub mod text_column;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;

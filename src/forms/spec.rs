@@ -5,10 +5,9 @@
 //! follow these descriptions, so a column's place, header and list of values live here alone.
 
 use chrono::NaiveDate;
-use polars::prelude::{
-    Column as FrameColumn, DataFrame, IntoColumn, PolarsResult, StringChunkedBuilder, polars_err,
-};
+use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
 
+use super::text_column::TextColumn;
 use super::{Record, date_column};
 use crate::schema::Table;
 use crate::schema::column::{DIGEST, KEY, SOURCE_ROW};
@@ -212,15 +211,18 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
         let mismatch = || polars_err!(ComputeError: "the records of {} give no {stored:?} value for {key}", spec.table);
         let column = match stored {
             Stored::Text => {
-                // Straight into the column: a vector of the values first was one more copy.
-                let mut values = StringChunkedBuilder::new(key.into(), rows.len());
-                for field in fields {
-                    let Some(Field::Text(t)) = field else {
-                        return Err(mismatch());
-                    };
-                    values.append_option(t);
+                let texts = fields
+                    .map(|f| match f {
+                        Some(Field::Text(t)) => Ok(t),
+                        _ => Err(mismatch()),
+                    })
+                    .collect::<PolarsResult<Vec<_>>>()?;
+                let bytes = texts.iter().flatten().map(|t| t.len()).sum();
+                let mut values = TextColumn::with_capacity(rows.len(), bytes);
+                for text in texts {
+                    values.push(text);
                 }
-                values.finish().into_column()
+                values.finish(key)
             }
             Stored::Number => {
                 let values = fields.map(|f| {
@@ -252,25 +254,21 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
 /// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
 /// re-submission can report rows added, removed and changed; `source_row`: where it was.
 fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
-    // Written into the columns through reused buffers: a `String` per record for its key
-    // and one for its digest were most of the frame's allocations.
-    let mut keys = StringChunkedBuilder::new(KEY.into(), rows.len());
-    let mut digests = StringChunkedBuilder::new(DIGEST.into(), rows.len());
-    let (mut key, mut text, mut digest) = (String::new(), String::new(), String::new());
+    // Keys and digests are written straight into their columns; the text a digest hashes
+    // goes through one reused buffer.
+    let mut keys = TextColumn::with_capacity(rows.len(), rows.len() * 16);
+    let mut digests = TextColumn::with_capacity(rows.len(), rows.len() * 16);
+    let mut text = String::new();
     for (_, r) in rows {
-        key.clear();
-        r.key(&mut key);
-        keys.append_value(&key);
+        keys.push_with(|out| r.key(out));
         text.clear();
         r.debug_text(&mut text);
-        digest.clear();
-        crate::digest::push_short_sha256(text.as_bytes(), &mut digest);
-        digests.append_value(&digest);
+        digests.push_with(|out| crate::digest::push_short_sha256(text.as_bytes(), out));
     }
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
     [
-        keys.finish().into_column(),
-        digests.finish().into_column(),
+        keys.finish(KEY),
+        digests.finish(DIGEST),
         FrameColumn::new(SOURCE_ROW.into(), source_rows),
     ]
 }
