@@ -128,10 +128,10 @@ impl Record for Event {
     fn debug_text(&self, out: &mut String) {
         DebugText::new(out, "Event")
             .text("event_id", &self.event_id)
-            .other("date", &self.date)
+            .date("date", self.date)
             .text("kind", self.kind)
             .opt_text("topic", self.topic.as_deref())
-            .other("hours", &self.hours)
+            .number("hours", self.hours)
             .text("level", self.level)
             .finish();
     }

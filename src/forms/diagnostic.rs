@@ -100,7 +100,7 @@ impl Record for Task {
     fn debug_text(&self, out: &mut String) {
         DebugText::new(out, "Task")
             .text("task", &self.task)
-            .other("max_score", &self.max_score)
+            .number("max_score", self.max_score)
             .text("topic_code", &self.topic_code)
             .text("topic", &self.topic)
             .finish();
@@ -137,7 +137,7 @@ impl Record for Score {
         DebugText::new(out, "Score")
             .text("person_id", &self.person_id)
             .text("task", &self.task)
-            .other("points", &self.points)
+            .opt_number("points", self.points)
             .finish();
     }
 }

@@ -87,7 +87,7 @@ impl Record for Answer {
             .opt_text("respondent_id", self.respondent_id.as_deref())
             .text("respondent", &self.respondent)
             .text("item", &self.item)
-            .other("value_num", &self.value_num)
+            .opt_number("value_num", self.value_num)
             .opt_text("value_text", self.value_text.as_deref())
             .finish();
     }

@@ -89,7 +89,7 @@ impl Record for Person {
             .text("role", self.role)
             .opt_text("class", self.class.as_deref())
             .opt_text("subject", self.subject.as_deref())
-            .other("experience_years", &self.experience_years)
+            .opt_number("experience_years", self.experience_years)
             .opt_text("tutor_id", self.tutor_id.as_deref())
             .finish();
     }

@@ -104,7 +104,7 @@ impl Record for RouteItem {
             .text("activity", &self.activity)
             .text("level", self.level)
             .opt_text("nomination", self.nomination.as_deref())
-            .other("due", &self.due)
+            .date("due", self.due)
             .text("status", self.status)
             .opt_text("result", self.result)
             .opt_text("evidence", self.evidence)
