@@ -74,14 +74,13 @@ pub struct ReportModel {
     pub topics: DataFrame,
     /// The school year's trend up to the term: the non-person rows of every term of the
     /// term's kind with data, each as that term's own report computes them (`indicators.csv`
-    /// columns); a centre's suppressed by each term's own counts, as the term's figures are.
+    /// columns), for a school's `trend.csv`; a centre writes none, so its model leaves
+    /// this empty and holds only the trend's indexes.
     pub trend: DataFrame,
-    /// The terms of [`ReportModel::trend`], in order.
+    /// The terms of the year trend, in order.
     pub trend_terms: Vec<Term>,
-    /// Values of [`ReportModel::trend`] by [`key`], one index per trend term.
-    trend_values: Vec<HashMap<String, f64>>,
-    /// Municipality and region values of [`ReportModel::trend`], as in `units`, one index per trend term.
-    trend_units: Vec<HashMap<String, f64>>,
+    /// The values of each term of the year trend, in the order of `trend_terms`.
+    trend_values: Vec<TrendIndex>,
     /// Ingest log entries of the term: the provenance of every number.
     pub log: Vec<Entry>,
     /// Set when the report is of one school only (`--school`): the term-wide files stay as they are.
@@ -101,6 +100,24 @@ pub struct ReportModel {
     by_school: HashMap<String, DataFrame>,
     /// The other tables split by school, for the same reason.
     pub(crate) parts: HashMap<(Part, String), DataFrame>,
+}
+
+/// Where the values of one term of the year trend are indexed. The term itself and the
+/// comparison term are also trend terms (their rows suppressed alike, by the same counts):
+/// their values are the model's own indexes, not a copy; a centre of 40 000 schools keeps
+/// a few million values a term.
+#[derive(Debug, PartialEq)]
+enum TrendIndex {
+    /// The term's: `values` and `units`.
+    Term,
+    /// The comparison term's: `previous` and `units_before`.
+    Compare,
+    /// Another term's values by [`key`] (without person rows) and its municipality and
+    /// region values (as in `units`).
+    Own {
+        values: HashMap<String, f64>,
+        units: HashMap<String, f64>,
+    },
 }
 
 /// The model tables split by school for the renderers.
@@ -193,9 +210,9 @@ const BATCH_SCHOOLS: usize = 100;
 struct Batch {
     now: DataFrame,
     previous: Option<DataFrame>,
-    /// Non-person rows of each trend term, in the order of `Context::trend`.
+    /// Non-person rows of each term of `Context::others`, in that order.
     trend: Vec<DataFrame>,
-    /// Persons behind each trend term's figures (counted for a centre only: it suppresses).
+    /// Persons behind each of those terms' figures (counted for a centre only: it suppresses).
     trend_persons: Vec<Counts>,
     /// Persons behind the figures of the term and of the comparison term.
     persons: Counts,
@@ -307,13 +324,20 @@ impl ReportModel {
         // A comparison term nobody sent data for compares with nothing.
         let compare_has_data = !store.schools_in(&compare)?.is_empty();
         let trend = trend_terms(store, term)?;
+        let compared = compare_has_data.then_some(compare);
+        // The term's and the comparison term's rows are computed anyway.
+        let others: Vec<Term> = trend
+            .iter()
+            .copied()
+            .filter(|t| *t != term && Some(*t) != compared)
+            .collect();
         let context = Context {
             store,
             config,
             definitions,
             request: &request,
-            compare: compare_has_data.then_some(compare),
-            trend: &trend,
+            compare: compared,
+            others: &others,
         };
         let groups = school_batches(store, &[term, compare], request.register)?;
         // Kept pieces serve a whole term's model of a school workspace (a centre's counts of
@@ -335,8 +359,8 @@ impl ReportModel {
             Vec::new(),
             HashMap::<Part, Vec<DataFrame>>::new(),
         );
-        let mut by_term: Vec<Vec<DataFrame>> = vec![Vec::new(); trend.len()];
-        let mut trend_persons: Vec<Counts> = vec![Counts::default(); trend.len()];
+        let mut by_term: Vec<Vec<DataFrame>> = vec![Vec::new(); others.len()];
+        let mut trend_persons: Vec<Counts> = vec![Counts::default(); others.len()];
         for batch in batches {
             for (frames, frame) in by_term.iter_mut().zip(batch.trend) {
                 frames.push(frame);
@@ -368,30 +392,17 @@ impl ReportModel {
             }
         };
         let long = only(indicators::combine(now)?)?;
-        let mut trend_rows = by_term
+        let mut other_rows = by_term
             .into_iter()
             .map(|frames| only(indicators::combine(frames)?))
             .collect::<PolarsResult<Vec<_>>>()?;
         if let Some(k) = request.small_cell {
             // Each trend term's figures suppressed by that term's own counts, like the term's.
-            for (rows, counts) in trend_rows.iter_mut().zip(&trend_persons) {
+            for (rows, counts) in other_rows.iter_mut().zip(&trend_persons) {
                 let counts = counts.with_totals(rows)?;
                 *rows = crate::privacy::suppress(std::mem::take(rows), &counts, k)?.0;
             }
         }
-        let trend_values = trend_rows
-            .iter()
-            .map(|rows| index(rows, false))
-            .collect::<PolarsResult<Vec<_>>>()?;
-        let trend_units = trend_rows
-            .iter()
-            .map(unit_index)
-            .collect::<PolarsResult<Vec<_>>>()?;
-        let trend_rows = if trend_rows.is_empty() {
-            long.clear()
-        } else {
-            stack(trend_rows, &indicators::COLUMNS)?
-        };
         let previous = if before.is_empty() {
             long.clear()
         } else {
@@ -409,6 +420,14 @@ impl ReportModel {
             }
             None => (long, previous, HashSet::new()),
         };
+        let (trend_rows, trend_values) = year_trend(
+            &trend,
+            term,
+            compared,
+            (&long, &previous),
+            other_rows,
+            request.school_reports,
+        )?;
         let mut table = |part: Part, columns: &[&str]| -> PolarsResult<DataFrame> {
             only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
         };
@@ -420,7 +439,7 @@ impl ReportModel {
         let mut model = ReportModel {
             term,
             compare,
-            compared: compare_has_data.then_some(compare),
+            compared,
             generated_at: request.now,
             thresholds: config.thresholds.clone(),
             words: Words::new(definitions).with_topics(&topics),
@@ -463,7 +482,6 @@ impl ReportModel {
             trend: trend_rows,
             trend_terms: trend,
             trend_values,
-            trend_units,
             log: log
                 .iter()
                 .filter(|e| e.term == label && request.school.is_none_or(|c| e.school_code == c))
@@ -526,7 +544,14 @@ impl ReportModel {
         let key = key(["school", school, "", indicator.code(), group]);
         self.trend_values
             .iter()
-            .map(|values| values.get(&key).copied())
+            .map(|index| {
+                let values = match index {
+                    TrendIndex::Term => &self.values,
+                    TrendIndex::Compare => &self.previous,
+                    TrendIndex::Own { values, .. } => values,
+                };
+                values.get(&key).copied()
+            })
             .collect()
     }
 
@@ -544,9 +569,16 @@ impl ReportModel {
             "municipality"
         };
         let key = key([scope, municipality, indicator, group]);
-        self.trend_units
+        self.trend_values
             .iter()
-            .map(|values| values.get(&key).copied())
+            .map(|index| {
+                let units = match index {
+                    TrendIndex::Term => &self.units,
+                    TrendIndex::Compare => &self.units_before,
+                    TrendIndex::Own { units, .. } => units,
+                };
+                units.get(&key).copied()
+            })
             .collect()
     }
 
@@ -735,6 +767,51 @@ fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<String, f64>> {
     Ok(map)
 }
 
+/// The year trend's rows (for school reports only: see [`ReportModel::trend`]) and where
+/// each term's values are indexed: the term's are its (suppressed) figures without person
+/// rows, the comparison term's are `previous`, and `others` are the rows of the other
+/// terms, in the order of `terms`.
+fn year_trend(
+    terms: &[Term],
+    term: Term,
+    compared: Option<Term>,
+    (long, previous): (&DataFrame, &DataFrame),
+    others: Vec<DataFrame>,
+    school_reports: bool,
+) -> PolarsResult<(DataFrame, Vec<TrendIndex>)> {
+    let mut others = others.into_iter();
+    let (mut frames, mut indexes) = (Vec::new(), Vec::new());
+    for t in terms {
+        let (rows, index) = if *t == term {
+            let rows = long
+                .clone()
+                .lazy()
+                .filter(col("scope").neq(lit("person")))
+                .collect()?;
+            (rows, TrendIndex::Term)
+        } else if Some(*t) == compared {
+            (previous.clone(), TrendIndex::Compare)
+        } else {
+            let rows = others.next().unwrap_or_else(|| long.clear());
+            let index = TrendIndex::Own {
+                values: index(&rows, false)?,
+                units: unit_index(&rows)?,
+            };
+            (rows, index)
+        };
+        if school_reports {
+            frames.push(rows);
+        }
+        indexes.push(index);
+    }
+    let rows = if frames.is_empty() {
+        long.clear()
+    } else {
+        stack(frames, &indicators::COLUMNS)?
+    };
+    Ok((rows, indexes))
+}
+
 fn default_compare(term: Term, log: &[Entry]) -> Term {
     let same_kind = |t: &Term| t.period.kind() == term.period.kind();
     log.iter()
@@ -804,8 +881,9 @@ struct Context<'a> {
     request: &'a Request<'a>,
     /// The comparison term, when it has data.
     compare: Option<Term>,
-    /// The terms of the year trend ([`trend_terms`]).
-    trend: &'a [Term],
+    /// The terms of the year trend ([`trend_terms`]) other than the term and the
+    /// comparison term.
+    others: &'a [Term],
 }
 
 impl Context<'_> {
@@ -830,7 +908,7 @@ impl Context<'_> {
             self.definitions,
             self.request.register,
             self.compare,
-            self.trend,
+            self.others,
             self.request.school_reports,
             stamps.others,
         ));
@@ -891,35 +969,20 @@ impl Context<'_> {
             }
             None => None,
         };
-        // Each trend term's rows as that term's report computes them; the term and the
-        // comparison term are already computed above.
+        // The other trend terms' rows as each term's report computes them (the term's and
+        // the comparison term's are above).
         let (mut trend, mut trend_persons) = (Vec::new(), Vec::new());
-        for &t in self.trend {
-            let reused = if Some(t) == self.compare {
-                previous.clone()
-            } else {
-                None
-            };
-            let (rows, counts) = if t == term {
-                (
-                    now.clone().lazy().filter(not_person()).collect()?,
-                    persons.clone(),
-                )
-            } else if let Some(rows) = reused {
-                (rows, persons_before.clone())
-            } else {
-                let rows = indicators::compute_schools(
-                    &inputs,
-                    &settings(config, definitions, register, t, batch),
-                )?
-                .rows;
-                let mut counts = Counts::default();
-                if request.small_cell.is_some() {
-                    counts.add_persons(&rows)?;
-                }
-                (rows.lazy().filter(not_person()).collect()?, counts)
-            };
-            trend.push(compact(rows)?);
+        for &t in self.others {
+            let rows = indicators::compute_schools(
+                &inputs,
+                &settings(config, definitions, register, t, batch),
+            )?
+            .rows;
+            let mut counts = Counts::default();
+            if request.small_cell.is_some() {
+                counts.add_persons(&rows)?;
+            }
+            trend.push(compact(rows.lazy().filter(not_person()).collect()?)?);
             trend_persons.push(counts);
         }
         let mut tables = vec![(Part::Forms, forms)];
@@ -1265,7 +1328,6 @@ mod tests {
         assert_eq!(reused.units, fresh.units);
         assert_eq!(reused.units_before, fresh.units_before);
         assert_eq!(reused.trend_values, fresh.trend_values);
-        assert_eq!(reused.trend_units, fresh.trend_units);
         assert_eq!(reused.trend_terms, fresh.trend_terms);
         let mut keys: Vec<_> = fresh.parts.keys().collect();
         keys.sort_by_key(|(part, school)| (format!("{part:?}"), school.clone()));
