@@ -223,6 +223,10 @@ pub struct Distribution {
     pub ranked: Vec<Ranked>,
     /// Schools with data whose figure is withheld (it describes too few persons).
     pub withheld: usize,
+    /// The rank of each school of `ranked` by its code: every school's rank is looked up
+    /// on its municipality's page and in the workbook, and a scan of `ranked` for each made
+    /// that quadratic in the schools (billions of comparisons at 40 000).
+    places: HashMap<String, usize>,
 }
 
 impl Distribution {
@@ -233,10 +237,7 @@ impl Distribution {
 
     /// A school's rank, if its figure is shown.
     pub fn rank_of(&self, code: &str) -> Option<usize> {
-        self.ranked
-            .iter()
-            .find(|r| r.school.code == code)
-            .map(|r| r.rank)
+        self.places.get(code).copied()
     }
 }
 
@@ -411,6 +412,12 @@ fn distribution(
         })
         .collect();
     let higher_better = higher_better(model, indicator, group);
+    let ranked = rank(figures, higher_better);
+    // A code ranked twice (a register listing a school twice) keeps its first, best, rank.
+    let mut places = HashMap::with_capacity(ranked.len());
+    for r in &ranked {
+        places.entry(r.school.code.clone()).or_insert(r.rank);
+    }
     Distribution {
         title: title.to_string(),
         indicator,
@@ -418,8 +425,9 @@ fn distribution(
         higher_better,
         region: unit_cell(model, "", indicator, group),
         municipalities,
-        ranked: rank(figures, higher_better),
+        ranked,
         withheld,
+        places,
     }
 }
 
