@@ -3,12 +3,29 @@
 //! may arrive twice under two spellings of `Заполнил` (every event would count twice).
 //! Both read the store as it stands before the file is committed.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::PlHashSet;
 
 use crate::forms::{FormKind, Passport, TableFrame};
 use crate::problem::Problems;
 use crate::schema::Table;
 use crate::store::{Columns, Store};
+
+/// Whether a stored row's author is another than `filled_by` (an identity, see
+/// [`crate::author::identity`]), worked out once for each run of rows with one author: a
+/// store file's rows share theirs, and folding every row's name was most of these checks.
+fn other_author<'a>(filled_by: &str) -> impl FnMut(&'a str) -> bool + use<'a, '_> {
+    let mut last: Option<(&'a str, bool)> = None;
+    move |author| match last {
+        Some((seen, other)) if seen == author => other,
+        _ => {
+            let other = crate::author::identity(author) != filled_by;
+            last = Some((author, other));
+            other
+        }
+    }
+}
 
 /// Warns when another author's file already holds records for the same persons (same
 /// school, term, form, instrument and wave): this file, arriving later, wins (workflow.md).
@@ -32,7 +49,7 @@ pub(super) fn warn_about_other_authors(
         else {
             continue;
         };
-        let new_ids: HashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
+        let new_ids: PlHashSet<&str> = t.frame.column(person)?.str()?.iter().flatten().collect();
         let instrument = passport
             .questionnaire
             .clone()
@@ -45,10 +62,9 @@ pub(super) fn warn_about_other_authors(
         let files = existing.column("source_file")?.str()?;
         let ids = existing.column(person)?.str()?;
         let mut clashes: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let mut is_other = other_author(&passport.filled_by);
         for i in 0..existing.height() {
-            let other_author = authors
-                .get(i)
-                .is_some_and(|a| crate::author::identity(a) != passport.filled_by);
+            let other_author = authors.get(i).is_some_and(&mut is_other);
             let same_instrument =
                 instruments.get(i) == Some(instrument.as_str()) && waves.get(i) == Some(wave);
             if let (true, true, Some(id), Some(file)) =
@@ -100,16 +116,9 @@ pub(super) fn warn_about_one_journal_twice(
         let Some(new) = tables.iter().find(|t| t.table == table) else {
             continue;
         };
-        let records: HashSet<(&str, &str)> = new
-            .frame
-            .column("_key")?
-            .str()?
-            .iter()
-            .zip(new.frame.column("_digest")?.str()?.iter())
-            .filter_map(|(k, d)| Some((k?, d?)))
-            .collect();
-        totals[slot] = records.len();
         let columns = ["author", "source_file", "_key", "_digest"];
+        // Read first: a school's first journal of the term (most of a region's) meets no
+        // stored rows, and its records need no set (a total without matches warns of nothing).
         let Some(existing) = store.read_columns(
             table,
             Some(&passport.term),
@@ -119,10 +128,20 @@ pub(super) fn warn_about_one_journal_twice(
         else {
             continue;
         };
+        let records: PlHashSet<(&str, &str)> = new
+            .frame
+            .column("_key")?
+            .str()?
+            .iter()
+            .zip(new.frame.column("_digest")?.str()?.iter())
+            .filter_map(|(k, d)| Some((k?, d?)))
+            .collect();
+        totals[slot] = records.len();
         let (authors, files) = (
             existing.column("author")?.str()?,
             existing.column("source_file")?.str()?,
         );
+        let mut is_other = other_author(&passport.filled_by);
         let (keys, digests) = (
             existing.column("_key")?.str()?,
             existing.column("_digest")?.str()?,
@@ -133,9 +152,7 @@ pub(super) fn warn_about_one_journal_twice(
             else {
                 continue;
             };
-            if crate::author::identity(author) != passport.filled_by
-                && records.contains(&(key, digest))
-            {
+            if is_other(author) && records.contains(&(key, digest)) {
                 matched
                     .entry((file.to_string(), author.to_string()))
                     .or_default()[slot] += 1;

@@ -31,7 +31,6 @@ const ROW_GROUP_ROWS: usize = 512 * 512;
 /// and the Arrow schema in the footer as polars-io writes it (the frame reads back with its
 /// own types).
 pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
-    let frame = chunk_df_for_writing(frame, ROW_GROUP_ROWS)?;
     let schema = frame.schema().to_arrow(CompatLevel::newest());
     let options = WriteOptions {
         // Null counts only: nothing reads a store file's min and max (a read takes whole
@@ -46,14 +45,27 @@ pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
         data_page_size: None,
     };
     let fields = to_parquet_schema(&schema)?.fields().to_vec();
-    let mut writer = FileWriter::try_new(Vec::new(), schema, options)?;
-    for batch in frame.iter_chunks(CompatLevel::newest(), false) {
+    let constants = scalar_texts(frame);
+    let mut varying = DataFrame::new(
+        frame.height(),
+        frame
+            .columns()
+            .iter()
+            .zip(&constants)
+            .filter(|(_, constant)| constant.is_none())
+            .map(|(column, _)| column.clone())
+            .collect(),
+    )?;
+    let varying = chunk_df_for_writing(&mut varying, ROW_GROUP_ROWS)?;
+    let schema = std::sync::Arc::new(schema);
+    let mut writer = FileWriter::try_new(Vec::new(), schema.as_ref().clone(), options)?;
+    for batch in varying.iter_chunks(CompatLevel::newest(), false) {
         // polars-io writes no empty row group either: a frame without rows is a footer.
         if batch.is_empty() {
             continue;
         }
         let rows = batch.len() as u64;
-        let (batch, encodings) = constant_text_as_dictionaries(batch)?;
+        let (batch, encodings) = with_constant_text_as_dictionaries(batch, &constants, &schema)?;
         let group = row_group_iter(batch, encodings.into(), fields.clone(), options);
         writer.write(rows, group)?;
     }
@@ -61,35 +73,67 @@ pub fn frame_to_parquet(frame: &mut DataFrame) -> PolarsResult<Vec<u8>> {
     Ok(writer.into_inner())
 }
 
-/// The batch with every text column holding one value on every row (the school, the term,
-/// the source file, the author: the columns the store adds to a submission's rows) as a
-/// dictionary of that value, written as a dictionary page and keys (`RLE_DICTIONARY`) under
-/// the footer's text type, and the encoding of each column. A reader gets those columns as
-/// one shared copy: written `PLAIN`, each row had its own, and the report's peak memory grew
-/// by a third. Built here, the column skips polars-parquet's cardinality estimate; other
+/// For each column of `frame`, the text it holds on every row if it is a scalar column of
+/// text (the source columns the store adds: school, term, file, author...), known without
+/// laying it out; `None` for the others. When no column varies, none is taken as a scalar:
+/// the rows are counted from the columns that remain.
+fn scalar_texts(frame: &DataFrame) -> Vec<Option<PlSmallStr>> {
+    let texts: Vec<Option<PlSmallStr>> = frame
+        .columns()
+        .iter()
+        .map(|column| match column.as_scalar_column()?.scalar().value() {
+            AnyValue::String(text) => Some(PlSmallStr::from_str(text)),
+            AnyValue::StringOwned(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    if texts.iter().all(Option::is_some) {
+        return vec![None; texts.len()];
+    }
+    texts
+}
+
+/// The batch of the varying columns with the constant ones put back in their places, and
+/// the encoding of each column: every text column holding one value on every row (the
+/// scalar `constants`, and any other that happens to) becomes a dictionary of that value,
+/// written as a dictionary page and keys (`RLE_DICTIONARY`) under the footer's text type
+/// (`schema`). A reader gets those columns as one shared copy: written `PLAIN`, each row
+/// had its own, and the report's peak memory grew by a third. Built here, the column skips
+/// polars-parquet's cardinality estimate, and a scalar column is never laid out row by row
+/// (materialising them and finding them constant again was a fortieth of ingest); other
 /// columns stay `PLAIN` (a dictionary for every text column cost ingest a sixth of its time).
-fn constant_text_as_dictionaries(
+fn with_constant_text_as_dictionaries(
     batch: RecordBatch,
+    constants: &[Option<PlSmallStr>],
+    schema: &std::sync::Arc<ArrowSchema>,
 ) -> PolarsResult<(RecordBatch, Vec<Vec<Encoding>>)> {
     let height = batch.height();
-    // The footer's schema, not the batch's, says what a reader gets: the text type.
-    let schema = std::sync::Arc::new(batch.schema().clone());
-    let mut encodings = Vec::new();
-    let mut arrays = Vec::new();
-    for array in batch.into_arrays() {
-        let leaves = get_dtype_encoding(array.dtype()).len();
-        match constant_text(array.as_ref()) {
-            Some(value) => {
-                arrays.push(dictionary_of_one(value, height)?);
-                encodings.push(vec![Encoding::RleDictionary]);
-            }
+    let mut varying = batch.into_arrays().into_iter();
+    let mut encodings = Vec::with_capacity(constants.len());
+    let mut arrays = Vec::with_capacity(constants.len());
+    for constant in constants {
+        let (array, dictionary) = match constant {
+            Some(value) => (dictionary_of_one(value, height)?, true),
             None => {
-                arrays.push(array);
-                encodings.push(vec![Encoding::Plain; leaves]);
+                let array = varying.next().ok_or_else(
+                    || polars_err!(ComputeError: "a store frame's batch lacks a column"),
+                )?;
+                match constant_text(array.as_ref()) {
+                    Some(value) => (dictionary_of_one(value, height)?, true),
+                    None => (array, false),
+                }
             }
-        }
+        };
+        encodings.push(match dictionary {
+            true => vec![Encoding::RleDictionary],
+            false => vec![Encoding::Plain; get_dtype_encoding(array.dtype()).len()],
+        });
+        arrays.push(array);
     }
-    Ok((RecordBatch::try_new(height, schema, arrays)?, encodings))
+    Ok((
+        RecordBatch::try_new(height, schema.clone(), arrays)?,
+        encodings,
+    ))
 }
 
 /// The value every row of a text array holds (none missing), if there is one.
@@ -183,6 +227,55 @@ mod tests {
                 polars_parquet::parquet::compression::Compression::Lz4Raw
             );
         }
+    }
+
+    #[test]
+    fn scalar_columns_encode_to_the_bytes_of_their_laid_out_rows() {
+        let mut frame = frame();
+        let n = frame.height();
+        let scalar = |name: &str, value: AnyValue<'static>, dtype: DataType| {
+            Column::new_scalar(name.into(), Scalar::new(dtype, value), n)
+        };
+        for column in [
+            scalar(
+                "school_name",
+                AnyValue::StringOwned("Школа № 1 имени А. С. Пушкина".into()),
+                DataType::String,
+            ),
+            scalar(
+                "period",
+                AnyValue::StringOwned("Q1".into()),
+                DataType::String,
+            ),
+            scalar("wave", AnyValue::Null, DataType::String),
+            scalar("form_version", AnyValue::Int64(3), DataType::Int64),
+        ] {
+            frame.with_column(column).unwrap();
+        }
+        let laid_out = DataFrame::new(
+            n,
+            frame
+                .columns()
+                .iter()
+                .map(|c| c.as_materialized_series().clone().into_column())
+                .collect(),
+        )
+        .unwrap();
+        assert!(
+            frame
+                .columns()
+                .iter()
+                .any(|c| c.as_scalar_column().is_some())
+        );
+        assert_eq!(
+            frame_to_parquet(&mut frame.clone()).unwrap(),
+            frame_to_parquet(&mut laid_out.clone()).unwrap()
+        );
+        let only_scalars = frame.select(["school_name", "period"]).unwrap();
+        let bytes = frame_to_parquet(&mut only_scalars.clone()).unwrap();
+        let read = ParquetReader::new(Cursor::new(bytes)).finish().unwrap();
+        assert_eq!(read.height(), n);
+        assert!(read.equals_missing(&only_scalars), "{read}");
     }
 
     #[test]
