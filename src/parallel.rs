@@ -186,21 +186,31 @@ mod tests {
         .unwrap();
         assert_eq!(seen, items.iter().map(|i| i * 2).collect::<Vec<_>>());
 
-        let taken = std::sync::atomic::AtomicUsize::new(0);
+        // Items after the failing one wait for the failure, then take 5 ms each: the workers
+        // would need the caller's thread to stall for over a second between the failure and
+        // its stop to take all 500 (a busy machine stalls it for milliseconds).
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let (taken, failed) = (AtomicUsize::new(0), AtomicBool::new(false));
         let mut consumed = 0;
-        let failed = super::for_each_in_order(
+        let outcome = super::for_each_in_order(
             items,
             |i| {
-                taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                std::thread::sleep(std::time::Duration::from_micros(100));
+                taken.fetch_add(1, Ordering::Relaxed);
+                if i > 3 {
+                    while !failed.load(Ordering::Relaxed) {
+                        std::thread::yield_now();
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
                 i
             },
             |i| {
                 consumed += 1;
+                failed.store(i == 3, Ordering::Relaxed);
                 if i == 3 { Err(i) } else { Ok(()) }
             },
         );
-        assert_eq!(failed, Err(3));
+        assert_eq!(outcome, Err(3));
         assert_eq!(consumed, 4);
         assert!(taken.into_inner() < 500, "the workers stopped early");
     }
