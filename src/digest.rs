@@ -1,6 +1,8 @@
 //! Hex digests: the SHA-256 of a file, and the short hashes that name submissions, record
 //! contents and pseudonyms.
 
+mod two;
+
 use sha2::{Digest, Sha256};
 
 /// Bytes as lower-case hex.
@@ -11,7 +13,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Appends bytes as lower-case hex.
-fn push_hex(bytes: &[u8], out: &mut String) {
+pub fn push_hex(bytes: &[u8], out: &mut String) {
     // Two digits pushed per byte: a `format!` per byte was eight allocations per record
     // digest, and every stored record has one.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -32,6 +34,16 @@ pub fn short_sha256(data: &[u8]) -> String {
 /// reused buffer (a digest per stored record).
 pub fn push_short_sha256(data: &[u8], out: &mut String) {
     push_hex(&Sha256::digest(data)[..8], out);
+}
+
+/// The first 8 bytes of the SHA-256 of `a` and of `b` ([`short_sha256`] before hex), hashed
+/// side by side: twice the rate of one after another on CPUs with SHA instructions.
+pub fn short_sha256_two(a: &[u8], b: &[u8]) -> [[u8; 8]; 2] {
+    two::sha256_two(a, b).map(|digest| {
+        let mut short = [0u8; 8];
+        short.copy_from_slice(&digest[..8]);
+        short
+    })
 }
 
 #[cfg(test)]

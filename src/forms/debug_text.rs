@@ -116,40 +116,35 @@ fn push_date(out: &mut String, date: NaiveDate) {
         write!(out, "{date:?}").expect("writing to a String cannot fail");
         return;
     }
-    let digits = |n: u32, width: usize| {
-        let mut text = [b'0'; 4];
-        let mut n = n;
-        for place in text[..width].iter_mut().rev() {
-            *place = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        text
-    };
-    for (n, width, after) in [
-        (year as u32, 4, "-"),
-        (date.month(), 2, "-"),
-        (date.day(), 2, ""),
-    ] {
-        let text = digits(n, width);
-        out.push_str(std::str::from_utf8(&text[..width]).expect("ASCII digits"));
-        out.push_str(after);
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let year = year as u32;
+    for c in [year / 1000, year / 100, year / 10, year].map(digit) {
+        out.push(c);
+    }
+    for n in [date.month(), date.day()] {
+        out.push('-');
+        out.push(digit(n / 10));
+        out.push(digit(n));
     }
 }
 
 /// Appends `n` in decimal digits.
 fn push_digits(out: &mut String, n: u64) {
-    let mut text = [0u8; 20];
-    let mut start = text.len();
+    // Pushed one by one: a `push_str` of a few bytes is a call to `memcpy` each.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
     let mut n = n;
     loop {
         start -= 1;
-        text[start] = b'0' + (n % 10) as u8;
+        digits[start] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&text[start..]).expect("ASCII digits"));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
 }
 
 /// `value` in quotes as `Debug` writes it: as it is when every character is [`plain`], else

@@ -9,6 +9,7 @@ use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err
 
 use super::text_column::TextColumn;
 use super::{Record, date_column};
+use crate::digest;
 use crate::schema::Table;
 use crate::schema::column::{DIGEST, KEY, SOURCE_ROW};
 
@@ -254,16 +255,24 @@ pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<Dat
 /// `_key` and `_digest` columns: which record, and a fingerprint of its content, so a
 /// re-submission can report rows added, removed and changed; `source_row`: where it was.
 fn identity_columns<R: Record>(rows: &[(u32, R)]) -> [FrameColumn; 3] {
-    // Keys and digests are written straight into their columns; the text a digest hashes
-    // goes through one reused buffer.
+    // Keys and digests are written straight into their columns; the texts the digests hash
+    // go through two reused buffers, since two records are hashed at once.
     let mut keys = TextColumn::with_capacity(rows.len(), rows.len() * 16);
     let mut digests = TextColumn::with_capacity(rows.len(), rows.len() * 16);
-    let mut text = String::new();
-    for (_, r) in rows {
-        keys.push_with(|out| r.key(out));
-        text.clear();
-        r.debug_text(&mut text);
-        digests.push_with(|out| crate::digest::push_short_sha256(text.as_bytes(), out));
+    let mut texts = [String::new(), String::new()];
+    for pair in rows.chunks(2) {
+        for ((_, r), text) in pair.iter().zip(&mut texts) {
+            keys.push_with(|out| r.key(out));
+            text.clear();
+            r.debug_text(text);
+        }
+        if let [_, _] = pair {
+            for short in digest::short_sha256_two(texts[0].as_bytes(), texts[1].as_bytes()) {
+                digests.push_with(|out| digest::push_hex(&short, out));
+            }
+        } else {
+            digests.push_with(|out| digest::push_short_sha256(texts[0].as_bytes(), out));
+        }
     }
     let source_rows: Vec<u32> = rows.iter().map(|(row, _)| row + 1).collect();
     [

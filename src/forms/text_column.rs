@@ -35,6 +35,13 @@ impl TextColumn {
     /// Appends a value, `None` for an empty optional cell.
     pub fn push(&mut self, value: Option<&str>) {
         match value {
+            // A value the view holds is not copied to the buffer first.
+            Some(value) if value.len() <= View::MAX_INLINE_SIZE as usize => {
+                self.views.push(View::new_inline(value.as_bytes()));
+                if let Some(validity) = &mut self.validity {
+                    validity.push(true);
+                }
+            }
             Some(value) => self.push_with(|out| out.push_str(value)),
             None => self.push_null(),
         }
@@ -61,6 +68,7 @@ impl TextColumn {
 
     /// The view of the value written at `start`, the last in `bytes`; a buffer that would
     /// outgrow 32-bit offsets is closed first, the value moved to a new one.
+    #[inline]
     fn view_in_buffer(&mut self, start: usize) -> View {
         let (start, offset) = match u32::try_from(self.bytes.len()) {
             Ok(_) => (start, start as u32),
