@@ -29,17 +29,8 @@ impl<'a> DebugText<'a> {
     }
 
     /// An optional text field: `field: Some("value")` or `field: None`.
-    pub fn opt_text(mut self, field: &str, value: Option<&str>) -> Self {
-        self.name(field);
-        match value {
-            Some(value) => {
-                self.out.push_str("Some(");
-                quoted(self.out, value);
-                self.out.push(')');
-            }
-            None => self.out.push_str("None"),
-        }
-        self
+    pub fn opt_text(self, field: &str, value: Option<&str>) -> Self {
+        self.optional(field, value, quoted)
     }
 
     /// A number field: `field: 1.5`.
@@ -50,12 +41,17 @@ impl<'a> DebugText<'a> {
     }
 
     /// An optional number field: `field: Some(1.5)` or `field: None`.
-    pub fn opt_number(mut self, field: &str, value: Option<f64>) -> Self {
+    pub fn opt_number(self, field: &str, value: Option<f64>) -> Self {
+        self.optional(field, value, push_number)
+    }
+
+    /// An optional field: `field: Some(...)`, the value written by `push`, or `field: None`.
+    fn optional<T>(mut self, field: &str, value: Option<T>, push: fn(&mut String, T)) -> Self {
         self.name(field);
         match value {
             Some(value) => {
                 self.out.push_str("Some(");
-                push_number(self.out, value);
+                push(self.out, value);
                 self.out.push(')');
             }
             None => self.out.push_str("None"),

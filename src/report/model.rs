@@ -542,17 +542,19 @@ impl ReportModel {
     /// A school-scope value in each term of the year trend, `None` where it has none.
     pub fn trend_of(&self, school: &str, indicator: Indicator, group: &str) -> Vec<Option<f64>> {
         let key = key(["school", school, "", indicator.code(), group]);
-        self.trend_values
-            .iter()
-            .map(|index| {
-                let values = match index {
-                    TrendIndex::Term => &self.values,
-                    TrendIndex::Compare => &self.previous,
-                    TrendIndex::Own { values, .. } => values,
-                };
-                values.get(&key).copied()
-            })
+        self.trend_terms()
+            .map(|(values, _)| values.get(&key).copied())
             .collect()
+    }
+
+    /// Each term of the year trend's values by [`key`] and its municipality and region
+    /// values: the model's own for the term and the comparison term.
+    fn trend_terms(&self) -> impl Iterator<Item = (&HashMap<String, f64>, &HashMap<String, f64>)> {
+        self.trend_values.iter().map(|index| match index {
+            TrendIndex::Term => (&self.values, &self.units),
+            TrendIndex::Compare => (&self.previous, &self.units_before),
+            TrendIndex::Own { values, units } => (values, units),
+        })
     }
 
     /// A municipality's (or, with `municipality` empty, the region's) value in each term of
@@ -569,16 +571,8 @@ impl ReportModel {
             "municipality"
         };
         let key = key([scope, municipality, indicator, group]);
-        self.trend_values
-            .iter()
-            .map(|index| {
-                let units = match index {
-                    TrendIndex::Term => &self.units,
-                    TrendIndex::Compare => &self.units_before,
-                    TrendIndex::Own { units, .. } => units,
-                };
-                units.get(&key).copied()
-            })
+        self.trend_terms()
+            .map(|(_, units)| units.get(&key).copied())
             .collect()
     }
 
