@@ -18,6 +18,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod allocator;
 mod cli;
 mod cmd;
 mod console;

@@ -49,6 +49,9 @@ pub fn render_terms(
     if terms.is_empty() {
         say!("Нет данных для отчётов: сначала загрузите таблицы (tutorstat ingest).");
     }
+    if config.kind == Kind::Centre {
+        crate::allocator::keep_freed_memory_for_batches();
+    }
     let fonts = report::Fonts::load();
     for term in terms {
         let model = build_model(session, &log, *term, school, compare, reuse.as_deref_mut())?;
