@@ -162,6 +162,67 @@ impl Inputs {
         if register.is_empty() {
             return Ok(self);
         }
+        let mut municipality_of = std::collections::HashMap::with_capacity(register.len());
+        let unique = register.iter().all(|(code, municipality)| {
+            municipality_of
+                .insert(code.as_str(), municipality.as_str())
+                .is_none()
+        });
+        if !unique {
+            return self.joined_to(register);
+        }
+        // Each table's municipality column is made anew; its other columns stay as they are
+        // (a join would gather every column of every table again).
+        let remap = |lf: Option<LazyFrame>| -> PolarsResult<Option<LazyFrame>> {
+            lf.map(|lf| {
+                let mut df = lf.collect()?;
+                let codes = df.column(SCHOOL_CODE)?.cast(&DataType::String)?;
+                let own = df.column(MUNICIPALITY)?;
+                let kept = own.dtype() == &DataType::String;
+                let own = own.cast(&DataType::String)?;
+                let registered = || {
+                    Ok::<_, PolarsError>(
+                        codes
+                            .str()?
+                            .iter()
+                            .map(|code| code.and_then(|c| municipality_of.get(c).copied())),
+                    )
+                };
+                // Where the files already name every registered school's municipality as the
+                // register does (the usual case), the column stays as it is.
+                if kept
+                    && registered()?
+                        .zip(own.str()?.iter())
+                        .all(|(registered, own)| registered.is_none_or(|r| Some(r) == own))
+                {
+                    return Ok(df.lazy());
+                }
+                let municipality: StringChunked = registered()?
+                    .zip(own.str()?.iter())
+                    .map(|(registered, own)| registered.or(own))
+                    .collect();
+                df.replace(
+                    MUNICIPALITY,
+                    municipality.with_name(MUNICIPALITY.into()).into_column(),
+                )?;
+                Ok(df.lazy())
+            })
+            .transpose()
+        };
+        Ok(Inputs {
+            roster: remap(self.roster)?,
+            events: remap(self.events)?,
+            attendance: remap(self.attendance)?,
+            answers: remap(self.answers)?,
+            diag_tasks: remap(self.diag_tasks)?,
+            diag_results: remap(self.diag_results)?,
+            route: remap(self.route)?,
+        })
+    }
+
+    /// [`Inputs::with_register`] for a register naming a school more than once: a join, so
+    /// each of the school's rows is counted once for every entry, as it always was.
+    fn joined_to(self, register: &[(String, String)]) -> PolarsResult<Inputs> {
         let (codes, munis): (Vec<&str>, Vec<&str>) = register
             .iter()
             .map(|(c, m)| (c.as_str(), m.as_str()))
@@ -433,6 +494,64 @@ pub(crate) mod testing;
 
 #[cfg(test)]
 mod properties;
+
+#[cfg(test)]
+mod register {
+    use polars::prelude::*;
+
+    use super::Inputs;
+    use super::testing::empty_inputs;
+
+    /// A registered school's rows take the register's municipality, others keep their own:
+    /// the same frame as the join a register naming a school twice still takes.
+    #[test]
+    fn municipalities_from_the_register_are_those_of_the_join() {
+        let events = df!(
+            "school_code" => [Some("A"), Some("B"), None, Some("A"), Some("C")],
+            "municipality" => [Some("из файла"), Some("М2"), Some("М3"), None, Some("М4")],
+            "x" => [1, 2, 3, 4, 5]
+        )
+        .unwrap()
+        .lazy();
+        let inputs = || Inputs {
+            events: Some(events.clone()),
+            ..empty_inputs()
+        };
+        let register = [
+            ("A".to_string(), "М1".to_string()),
+            ("C".to_string(), "М9".to_string()),
+            ("D".to_string(), "М1".to_string()),
+        ];
+        let events_of = |inputs: Inputs| {
+            inputs
+                .events
+                .unwrap()
+                .sort(["x"], SortMultipleOptions::default())
+                .collect()
+                .unwrap()
+        };
+        let mapped = events_of(inputs().with_register(&register).unwrap());
+        let joined = events_of(inputs().joined_to(&register).unwrap());
+        assert_eq!(mapped.get_column_names(), joined.get_column_names());
+        assert_eq!(mapped, joined);
+        let municipalities: Vec<Option<&str>> = mapped
+            .column("municipality")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(
+            municipalities,
+            [Some("М1"), Some("М2"), Some("М3"), Some("М1"), Some("М9")]
+        );
+        // A register the files agree with leaves the frame as it was.
+        let agreeing = [("B".to_string(), "М2".to_string())];
+        let kept = events_of(inputs().with_register(&agreeing).unwrap());
+        assert_eq!(kept, events_of(inputs()));
+        assert_eq!(kept, events_of(inputs().joined_to(&agreeing).unwrap()));
+    }
+}
 
 #[cfg(test)]
 mod sums {
