@@ -96,7 +96,7 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         ));
     }
     if let Some(events) = term_events(inputs, settings) {
-        let events = shared(events)?;
+        let events = shared(events.select([col(MUNICIPALITY), col(SCHOOL_CODE), col(KIND)]))?;
         pieces.push(pooled(
             events.clone(),
             term,

@@ -38,7 +38,8 @@ pub fn topic_names(inputs: &Inputs) -> PolarsResult<Option<DataFrame>> {
 }
 
 /// The year's scores joined with their tasks: one row per person and task, the latest
-/// file winning per person (several class teachers may send the same diagnostic).
+/// file winning per person (several class teachers may send the same diagnostic). Only the
+/// columns the diagnostic indicators read are kept (each filter of the rows gathers them).
 pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
     let (Some(results), Some(tasks)) = (inputs.diag_results.clone(), inputs.diag_tasks.clone())
     else {
@@ -75,7 +76,20 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
                 ],
                 JoinArgs::new(JoinType::Inner),
             )
-            .with_column(col(PERSON_ID).alias("person")),
+            .select([
+                col(MUNICIPALITY),
+                col(SCHOOL_CODE),
+                col(TERM),
+                col(PERIOD),
+                col(PERSON_ID).alias("person"),
+                col(INSTRUMENT),
+                col(WAVE),
+                col(TASK),
+                col(POINTS),
+                col(MAX_SCORE),
+                col(TOPIC_CODE),
+                col(TOPIC),
+            ]),
     ))
 }
 

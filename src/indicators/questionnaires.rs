@@ -134,7 +134,9 @@ fn options_frame(definitions: &Definitions) -> PolarsResult<LazyFrame> {
 
 /// The year's answers with a person key (anonymous respondents get one unique to their
 /// file and row), the version of the definition they are read by (`VERSION`) and its item
-/// metadata; the latest file wins per person, questionnaire and wave.
+/// metadata; the latest file wins per person, questionnaire and wave. Only the columns the
+/// questionnaire indicators read are kept: the answers are the largest table after the
+/// marks, and every join and filter of them gathers each column kept.
 fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<LazyFrame>> {
     let Some(answers) = inputs.answers.clone() else {
         return Ok(None);
@@ -151,12 +153,34 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
             .alias("person"),
     ]);
     let latest_per_person = latest(keyed, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, "person"])?;
-    Ok(Some(with_version(latest_per_person, definitions)?.join(
-        items_frame(definitions)?,
-        [col(INSTRUMENT), col(VERSION), col(ITEM)],
-        [col("q"), col("q_version"), col("item_code")],
-        JoinArgs::new(JoinType::Inner),
-    )))
+    Ok(Some(
+        with_version(latest_per_person, definitions)?
+            .join(
+                items_frame(definitions)?,
+                [col(INSTRUMENT), col(VERSION), col(ITEM)],
+                [col("q"), col("q_version"), col("item_code")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([
+                col(MUNICIPALITY),
+                col(SCHOOL_CODE),
+                col(TERM),
+                col("person"),
+                col("anonymous"),
+                col(INSTRUMENT),
+                col(WAVE),
+                col(VERSION),
+                col(ITEM),
+                col(VALUE_NUM),
+                col(VALUE_TEXT),
+                col("scale"),
+                col("competency"),
+                col("min"),
+                col("max"),
+                col("direction"),
+                col("n_items"),
+            ]),
+    ))
 }
 
 /// Name of the column holding the version of the definition an answer is read by.
@@ -347,7 +371,8 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let qw = || path(vec![col(INSTRUMENT), col(WAVE)]);
     let qwc = || path(vec![col(INSTRUMENT), col(WAVE), col("competency")]);
 
-    let unique_person = concat_str([col(SCHOOL_CODE), col("person")], "|", false).n_unique();
+    // Counted within a school's group, so the person key alone tells persons apart.
+    let unique_person = col("person").n_unique();
     pieces.push(pooled(
         answers.clone(),
         term,

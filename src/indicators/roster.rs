@@ -4,7 +4,7 @@ use polars::prelude::*;
 
 use super::scope::{Pool, pooled};
 use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
-use crate::schema::column::{AUTHOR, ID, ROLE, SCHOOL_CODE, TUTOR_ID};
+use crate::schema::column::{AUTHOR, ID, MUNICIPALITY, ROLE, SCHOOL_CODE, TUTOR_ID};
 use crate::schema::{Indicator, Role};
 
 /// The school year's roster: per author the latest term's file, then per person the
@@ -42,7 +42,12 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         return Ok(Vec::new());
     };
     let term = &settings.term;
-    let people = super::shared(current(roster)?)?;
+    let people = super::shared(current(roster)?.select([
+        col(MUNICIPALITY),
+        col(SCHOOL_CODE),
+        col(ROLE),
+        col("valid_tutor"),
+    ]))?;
     let mut pieces = Vec::new();
     pieces.push(pooled(
         people.clone(),

@@ -41,7 +41,13 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
     };
     let term = &settings.term;
     let f = |e: Expr| e.cast(DataType::Float64);
-    let counted = items.clone().with_columns([
+    // Only the columns read below are materialised.
+    let counted = items.select([
+        col(MUNICIPALITY),
+        col(SCHOOL_CODE),
+        col("person"),
+        col(LEVEL),
+        col("achievement"),
         f(col("done")).alias("n_done"),
         f(col("due_now").or(col("done"))).alias("n_counted"),
         f(col("due_now").and(col(STATUS).eq(lit(Status::Planned.code())))).alias("n_overdue"),
