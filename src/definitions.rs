@@ -358,14 +358,14 @@ pub fn parse(name: &str, text: &str) -> anyhow::Result<Questionnaire> {
     let mut q: Questionnaire =
         toml::from_str(text).with_context(|| format!("ошибка в описании анкеты {name}"))?;
     for item in &mut q.items {
-        item.code = canonical_code(&item.code, &mut Vec::new());
+        item.code = canonical_code(&item.code, &mut Vec::new()).into_owned();
         item.competency = item
             .competency
             .as_deref()
-            .map(|c| canonical_code(c, &mut Vec::new()));
+            .map(|c| canonical_code(c, &mut Vec::new()).into_owned());
     }
     for c in &mut q.competencies {
-        c.code = canonical_code(&c.code, &mut Vec::new());
+        c.code = canonical_code(&c.code, &mut Vec::new()).into_owned();
     }
     q.validate()
         .with_context(|| format!("ошибка в описании анкеты {name}"))?;

@@ -522,7 +522,7 @@ fn read_competencies(sheet: &Sheet, problems: &mut Problems) -> Vec<Competency> 
                 .unwrap_or_default()
         };
         out.push(Competency {
-            code: canonical_code(&text("code"), &mut Vec::new()),
+            code: canonical_code(&text("code"), &mut Vec::new()).into_owned(),
             name: text("name"),
         });
     }
@@ -564,7 +564,7 @@ fn read_items(
                 .and_then(|c| cell_text(sheet.get(r, c)))
                 .unwrap_or_default()
         };
-        let code = canonical_code(&text("code"), &mut Vec::new());
+        let code = canonical_code(&text("code"), &mut Vec::new()).into_owned();
         if code.is_empty() {
             problems
                 .rule(Rule::Required)
@@ -599,8 +599,8 @@ fn read_items(
                 .map(|v| v as i64)
         };
         let (min, max) = (number("min"), number("max"));
-        let competency =
-            Some(canonical_code(&text("competency"), &mut Vec::new())).filter(|c| !c.is_empty());
+        let competency = Some(canonical_code(&text("competency"), &mut Vec::new()).into_owned())
+            .filter(|c| !c.is_empty());
         let mut options = Vec::new();
         match scale {
             Scale::Likert => {
@@ -702,7 +702,8 @@ fn check_competencies_used(sheet: &Sheet, q: &Questionnaire, problems: &mut Prob
         let code = canonical_code(
             &cell_text(sheet.get(r, code_col)).unwrap_or_default(),
             &mut Vec::new(),
-        );
+        )
+        .into_owned();
         if !code.is_empty()
             && !q
                 .items

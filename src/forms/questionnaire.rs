@@ -191,6 +191,7 @@ impl SheetRules for Answers<'_> {
                     text.split_whitespace().next().unwrap_or_default(),
                     &mut Vec::new(),
                 )
+                .into_owned()
             })
             .collect();
         for item in self.def.items.iter().filter(|i| i.required) {

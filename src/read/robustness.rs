@@ -41,8 +41,8 @@ proptest! {
     fn folding_and_codes_are_idempotent(s in "[a-zA-Zа-яА-ЯёЁ0-9 .:_-]{0,30}") {
         let once = fold(&s);
         prop_assert_eq!(fold(&once), once.clone());
-        let code = canonical_code(&s, &mut Vec::new());
-        prop_assert_eq!(canonical_code(&code, &mut Vec::new()), code);
+        let code = canonical_code(&s, &mut Vec::new()).into_owned();
+        prop_assert_eq!(canonical_code(&code, &mut Vec::new()), code.as_str());
     }
 
     #[test]

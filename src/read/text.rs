@@ -246,16 +246,85 @@ pub fn fold_tracked<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
 }
 
 /// The stored form of an ID or code: spaces squeezed, upper case, Latin look-alikes folded,
-/// `ё`=`е`, and `17.0` read as `17`.
-pub fn canonical_code(s: &str, changes: &mut Vec<Change>) -> String {
+/// `ё`=`е`, and `17.0` read as `17`; a code canonical as typed is borrowed.
+pub fn canonical_code<'a>(s: &'a str, changes: &mut Vec<Change>) -> Cow<'a, str> {
     let squeezed = squeeze_spaces(s, changes);
     if let Some(whole) = squeezed
         .strip_suffix(".0")
         .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
     {
         push_once(changes, Change::WholeNumber);
-        return whole.to_string();
+        return Cow::Owned(whole.to_string());
     }
+    if is_canonical(&squeezed) {
+        return squeezed;
+    }
+    Cow::Owned(upper_code(&squeezed, changes))
+}
+
+/// Whether [`upper_code`] would return `s` as it is: ASCII but small letters and the
+/// capitals that look like Cyrillic ones, and Cyrillic capitals but `Ё`. Codes typed in
+/// Cyrillic capitals and digits, as most are, are so.
+fn is_canonical(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match (byte, bytes.get(i + 1)) {
+            (b'A'..=b'Z', _) if cyrillic_twin(char::from(byte)).is_some() => return false,
+            (0..=0x7F, _) if !byte.is_ascii_lowercase() => i += 1,
+            // А..Я are D0 90..AF (`Ё` is D0 81).
+            (0xD0, Some(0x90..=0xAF)) => i += 2,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// [`canonical_code`] of squeezed text that is not a whole number: upper case, look-alikes
+/// folded, `Ё` read as `Е`.
+fn upper_code(squeezed: &str, changes: &mut Vec<Change>) -> String {
+    if squeezed.is_ascii() {
+        ascii_upper_code(squeezed, changes)
+    } else {
+        unicode_upper_code(squeezed, changes)
+    }
+}
+
+/// [`upper_code`] of ASCII text (IDs typed in Latin letters, `P12`, `k1.2`) in one pass and
+/// one allocation: its upper case is ASCII, and a word of it is folded when it has a letter
+/// and each of its letters, in upper case, looks like a Cyrillic one.
+fn ascii_upper_code(s: &str, changes: &mut Vec<Change>) -> String {
+    // A folded letter takes two bytes.
+    let mut out = String::with_capacity(2 * s.len());
+    let mut folded = false;
+    for (i, word) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let upper = word.bytes().map(|b| char::from(b.to_ascii_uppercase()));
+        let letters = word.bytes().filter(u8::is_ascii_alphabetic);
+        let fold = word.bytes().any(|b| b.is_ascii_alphabetic())
+            && letters
+                .map(|b| char::from(b.to_ascii_uppercase()))
+                .all(|c| cyrillic_twin(c).is_some());
+        if fold {
+            for c in upper {
+                let twin = cyrillic_twin(c).unwrap_or(c);
+                folded |= twin != c;
+                out.push(twin);
+            }
+        } else {
+            out.extend(upper);
+        }
+    }
+    if folded {
+        push_once(changes, Change::LatinLookalike);
+    }
+    out
+}
+
+/// [`upper_code`] of any text.
+fn unicode_upper_code(squeezed: &str, changes: &mut Vec<Change>) -> String {
     // Upper case first: `b` becomes `B`, a look-alike, so one pass settles the code.
     let upper = squeezed.to_uppercase();
     let folded = match fold_lookalikes(&upper, changes) {
@@ -351,5 +420,43 @@ mod tests {
         assert_eq!(canonical_code("K1.2", &mut Vec::new()), "К1.2");
         assert_eq!(canonical_code("y-001", &mut Vec::new()), "У-001");
         assert_eq!(canonical_code("8 б", &mut Vec::new()), "8 Б");
+        for typed in ["Р-17", "С1", "ИВАНОВ_2", "D-4", "17", "Ж 1.2"] {
+            let mut changes = Vec::new();
+            assert!(
+                matches!(canonical_code(typed, &mut changes), Cow::Borrowed(c) if c == typed),
+                "{typed}"
+            );
+            assert!(changes.is_empty(), "{typed}");
+        }
+        for other in ["P-17", "р1", "Ё1", "d", "ß"] {
+            assert!(!is_canonical(other), "{other}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_ascii_code_is_folded_in_one_pass_as_any_other_code(
+            s in "[ ABCDEHKMOPTXYZabcdehkmoptxyz0-9.,_-]{0,10}"
+        ) {
+            let (mut one_pass, mut unicode) = (Vec::new(), Vec::new());
+            proptest::prop_assert_eq!(
+                ascii_upper_code(&s, &mut one_pass),
+                unicode_upper_code(&s, &mut unicode)
+            );
+            proptest::prop_assert_eq!(one_pass, unicode);
+        }
+
+        #[test]
+        fn a_code_taken_as_canonical_is_what_folding_makes_of_it(
+            s in "[ АБВЁНОРСЖЯабвёнрABCDEHKMOPTXYZabcdhpxyßﬁ0-9.,_-]{0,8}"
+        ) {
+            let mut changes = Vec::new();
+            let squeezed = squeeze_spaces(&s, &mut changes);
+            if is_canonical(&squeezed) {
+                let mut folded = Vec::new();
+                proptest::prop_assert_eq!(upper_code(&squeezed, &mut folded), squeezed.as_ref());
+                proptest::prop_assert!(folded.is_empty());
+            }
+        }
     }
 }
