@@ -23,13 +23,14 @@ pub struct Row<'a> {
     pub row: u32,
     /// Whether the row repeats an earlier row's unique key.
     pub repeated: bool,
-    values: Vec<Option<Value>>,
+    /// In the spec's column order; text borrowed from the sheet's cells where it can be.
+    values: &'a [Option<Value<'a>>],
     spec: &'a SheetSpec,
     header: &'a Header,
 }
 
 impl Row<'_> {
-    fn value(&self, key: &str) -> Option<&Value> {
+    fn value(&self, key: &str) -> Option<&Value<'_>> {
         let i = self
             .spec
             .columns
@@ -211,6 +212,8 @@ pub fn read<F: SheetRules>(
     let mut row_records = Vec::with_capacity(form.records_per_row());
     let mut earlier: HashMap<String, u32> = HashMap::new();
     let mut unknown_people = BTreeSet::new();
+    // One vector of values for every row, emptied before each: one a row was an allocation each.
+    let mut values: Vec<Option<Value>> = Vec::with_capacity(spec.columns.len());
     for &number in &rows {
         let mut reader = RowReader {
             sheet,
@@ -220,15 +223,12 @@ pub fn read<F: SheetRules>(
             problems,
             norm: &mut norm,
         };
-        let values = spec
-            .columns
-            .iter()
-            .map(|column| reader.read(column))
-            .collect();
+        values.clear();
+        values.extend((0..spec.columns.len()).map(|i| reader.read(i)));
         let mut row = Row {
             row: number,
             repeated: false,
-            values,
+            values: &values,
             spec,
             header: &header,
         };
@@ -281,9 +281,9 @@ fn check_persons(
     warned: &mut BTreeSet<String>,
     problems: &mut Problems,
 ) {
-    for (column, value) in row.spec.columns.iter().zip(&row.values) {
+    for (column, value) in row.spec.columns.iter().zip(row.values) {
         if let (Kind::Person { unknown }, Some(Value::Text(id))) = (column.kind, value)
-            && roster.is_some_and(|ids| !ids.contains(id))
+            && roster.is_some_and(|ids| !ids.contains(id.as_ref()))
             && warned.insert(id.to_string())
         {
             problems.rule(Rule::UnknownPerson).warning(
@@ -358,6 +358,126 @@ mod tests {
             out: &mut Vec<Self::Record>,
         ) {
             out.extend(row.text("id").map(|id| (id, row.closed("status"))));
+        }
+    }
+
+    /// The header's known columns and unknown ones as they were found before the columns
+    /// were looked up by position: sheet column by sheet column, each taken by the first of
+    /// the form's columns with its header unless a column of that key was taken already.
+    fn known_by_key(
+        sheet: &Sheet,
+        row: u32,
+        columns: &[super::super::spec::Column],
+    ) -> (Vec<(&'static str, u32)>, Vec<(u32, String)>) {
+        use crate::read::text::fold;
+        use crate::read::values::cell_text;
+        let keys: Vec<String> = columns.iter().map(|c| fold(c.header)).collect();
+        let (mut known, mut extra) = (Vec::new(), Vec::new());
+        for c in sheet.col_span() {
+            let Some(text) = cell_text(sheet.get(row, c)) else {
+                continue;
+            };
+            let key = fold(&text);
+            match columns.iter().zip(&keys).find(|(_, k)| **k == key) {
+                Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => {
+                    known.push((column.key, c))
+                }
+                _ => extra.push((c, text)),
+            }
+        }
+        (known, extra)
+    }
+
+    /// Every data sheet's columns, and two lists whose keys or headers repeat.
+    fn column_lists() -> Vec<&'static [super::super::spec::Column]> {
+        use super::super::spec::{Kind, col};
+        const REPEATED: &[super::super::spec::Column] = &[
+            col("a", "Один", true),
+            col("b", "Два", false).of(Kind::Code),
+            col("a", "Три", false),
+            col("c", "Два", false),
+        ];
+        let mut lists: Vec<&'static [super::super::spec::Column]> = crate::forms::FormKind::ALL
+            .into_iter()
+            .flat_map(|f| f.sheets().iter().map(|s| s.columns))
+            .collect();
+        lists.push(REPEATED);
+        lists
+    }
+
+    #[test]
+    fn no_sheet_has_two_columns_of_one_key() {
+        for spec in crate::forms::FormKind::ALL
+            .into_iter()
+            .flat_map(|f| f.sheets())
+        {
+            let mut keys: Vec<&str> = spec.columns.iter().map(|c| c.key).collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), spec.columns.len(), "«{}»", spec.name);
+        }
+    }
+
+    proptest::proptest! {
+        /// A header row of the form's headers (as written, in capitals, spaced out),
+        /// repeated, missing, mixed with unknown ones and empty cells: each column's
+        /// position is where the lookup by key found it, and a row's cells read by
+        /// position are the cells of those columns.
+        #[test]
+        fn columns_looked_up_by_position_are_where_their_keys_were_found(
+            list in 0usize..16,
+            cells in proptest::collection::vec((0usize..12, 0u8..5), 1..14),
+        ) {
+            let lists = column_lists();
+            let columns = lists[list % lists.len()];
+            let header: Vec<String> = cells
+                .iter()
+                .map(|&(i, how)| match (columns.get(i), how) {
+                    (None, _) | (_, 4) => "Лишний".to_string(),
+                    (Some(_), 3) => String::new(),
+                    (Some(c), 0) => c.header.to_string(),
+                    (Some(c), 1) => c.header.to_uppercase(),
+                    (Some(c), _) => format!("  {}  ", c.header.replace(' ', "   ")),
+                })
+                .collect();
+            let data: Vec<String> = (0..header.len()).map(|c| format!("v{c}")).collect();
+            let header_row: Vec<&str> = header.iter().map(String::as_str).collect();
+            let data_row: Vec<&str> = data.iter().map(String::as_str).collect();
+            let sheet = sheet("Лист", &[&header_row, &data_row]);
+            let mut problems = Problems::default();
+            let Some(found) = locate_header(&sheet, columns, &mut problems) else {
+                proptest::prop_assert!(header.iter().all(|h| h.is_empty() || h == "Лишний"));
+                return Ok(());
+            };
+            let (known, extra) = known_by_key(&sheet, found.row, columns);
+            proptest::prop_assert_eq!(&found.extra, &extra);
+            for (i, column) in columns.iter().enumerate() {
+                let by_key = known.iter().find(|(k, _)| *k == column.key).map(|(_, c)| *c);
+                proptest::prop_assert_eq!(found.col(column.key), by_key);
+                // Repeated keys aside (no form has them), the position is the key's column.
+                if columns.iter().filter(|c| c.key == column.key).count() == 1 {
+                    proptest::prop_assert_eq!(found.position(i), by_key);
+                    let mut norm = Normalizations::default();
+                    let mut reader = RowReader {
+                        sheet: &sheet,
+                        header: &found,
+                        columns,
+                        row: found.row + 1,
+                        problems: &mut problems,
+                        norm: &mut norm,
+                    };
+                    let expected = by_key.map(|c| data[c as usize].clone());
+                    let read = match reader.read(i) {
+                        Some(Value::Text(t)) => Some(t.into_owned()),
+                        _ => None,
+                    };
+                    if matches!(column.kind, Kind::Text) {
+                        proptest::prop_assert_eq!(read, expected);
+                    } else if matches!(column.kind, Kind::Code | Kind::Person { .. }) {
+                        proptest::prop_assert_eq!(read, expected.map(|v| v.replace('v', "V")));
+                    }
+                }
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 //! columns leniently, walking data rows (blank and total rows skipped and counted), and
 //! reading a cell by its column's kind with problems and grouped normalisation warnings.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use calamine::Data;
@@ -14,11 +15,12 @@ use crate::read::text::{Change, canonical_code, fold, fold_tracked};
 use crate::read::values::{cell_str, cell_text, is_blank, parse_date, parse_due, parse_number};
 use crate::read::workbook::Sheet;
 
-/// A cell's value as its column's kind reads it.
+/// A cell's value as its column's kind reads it; text is borrowed from the cell when reading
+/// left it as typed, as it mostly does.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// Text, a code, a class or a person's ID.
-    Text(String),
+    Text(Cow<'a, str>),
     /// A value of a closed list, in its canonical spelling.
     Closed(&'static str),
     /// A number (comma decimals accepted), within the column's bounds.
@@ -36,7 +38,9 @@ pub struct Header {
     pub first_col: u32,
     /// Last column holding a header.
     pub last_col: u32,
-    known: Vec<(&'static str, u32)>,
+    /// The form's columns in the order [`locate_header`] was given them: each one's key and
+    /// the sheet column that holds it, `None` when the sheet lacks it.
+    columns: Vec<(&'static str, Option<u32>)>,
     /// Columns with a header the form does not know: (column, header as written).
     pub extra: Vec<(u32, String)>,
 }
@@ -44,7 +48,15 @@ pub struct Header {
 impl Header {
     /// The column (0-based) of a known column by its key, `None` when the sheet lacks it.
     pub fn col(&self, key: &str) -> Option<u32> {
-        self.known.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+        self.columns
+            .iter()
+            .find_map(|(k, c)| c.filter(|_| *k == key))
+    }
+
+    /// [`Header::col`] of the form's column at `index` in the list the header was located
+    /// by: a row's cells are looked up by position, without comparing keys per cell.
+    pub fn position(&self, index: usize) -> Option<u32> {
+        self.columns.get(index).and_then(|(_, c)| *c)
     }
 }
 
@@ -75,9 +87,20 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         if matches > 0 && best.is_none_or(|(m, _)| matches > m) {
             best = Some((matches, row));
         }
+        // A row whose every cell is a header cannot be outdone by a later one, which would
+        // need more matching cells than a row has: most sheets' first row is such a header,
+        // and folding the 30 rows below it (every route's goal, every event's topic) was a
+        // twentieth of validation.
+        if best.is_some_and(|(m, _)| m >= sheet.col_span().count()) {
+            break;
+        }
     }
     let (_, row) = best?;
-    let mut known = Vec::new();
+    let mut known: Vec<(&'static str, Option<u32>)> =
+        columns.iter().map(|column| (column.key, None)).collect();
+    let is_known = |known: &[(&str, Option<u32>)], key: &str| {
+        known.iter().any(|(k, c)| c.is_some() && *k == key)
+    };
     let mut extra = Vec::new();
     let mut first_col = None;
     let mut last_col = 0;
@@ -88,16 +111,16 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         first_col.get_or_insert(c);
         last_col = c;
         let key = fold(&text);
-        match columns.iter().zip(&keys).find(|(_, k)| **k == key) {
-            Some((column, _)) if !known.iter().any(|(k, _)| *k == column.key) => {
-                known.push((column.key, c))
-            }
+        // The first of the form's columns with this header, unless a column of its key was
+        // found already (a repeated header is an unknown column).
+        match keys.iter().position(|k| *k == key) {
+            Some(i) if !is_known(&known, columns[i].key) => known[i].1 = Some(c),
             _ => extra.push((c, text)),
         }
     }
     for column in columns
         .iter()
-        .filter(|c| c.required && !known.iter().any(|(k, _)| *k == c.key))
+        .filter(|c| c.required && !is_known(&known, c.key))
     {
         problems.rule(Rule::MissingColumn).sheet_error(
             &sheet.name,
@@ -108,7 +131,7 @@ pub fn locate_header(sheet: &Sheet, columns: &[Column], problems: &mut Problems)
         row,
         first_col: first_col.unwrap_or(0),
         last_col,
-        known,
+        columns: known,
         extra,
     })
 }
@@ -242,10 +265,12 @@ fn normalise_class(class: &str) -> String {
         .to_uppercase()
 }
 
-/// Reads the cells of one data row, reporting problems against their cells.
-pub struct RowReader<'a> {
-    /// The sheet the row is on, named in every problem.
-    pub sheet: &'a Sheet,
+/// Reads the cells of one data row, reporting problems against their cells. A cell is
+/// named by its column's index in `columns`, the list the header was located by, so that
+/// its position is looked up, not its key compared with every column's.
+pub struct RowReader<'a, 's> {
+    /// The sheet the row is on, named in every problem; text read is borrowed from it.
+    pub sheet: &'s Sheet,
     /// Where the sheet's known columns are.
     pub header: &'a Header,
     /// The form's columns: how each cell is read and whether it is required.
@@ -258,25 +283,17 @@ pub struct RowReader<'a> {
     pub norm: &'a mut Normalizations,
 }
 
-impl<'a> RowReader<'a> {
-    fn column(&self, key: &str) -> Column {
-        *self
-            .columns
-            .iter()
-            .find(|c| c.key == key)
-            .expect("the form declares every key it reads")
-    }
-
-    /// The raw value of a known column, `Empty` when the column is absent.
-    fn value(&self, key: &str) -> (&'a Data, Option<(u32, u32)>) {
-        match self.header.col(key) {
+impl<'s> RowReader<'_, 's> {
+    /// The raw value of the column at `i`, `Empty` when the sheet lacks the column.
+    fn value(&self, i: usize) -> (&'s Data, Option<(u32, u32)>) {
+        match self.header.position(i) {
             Some(c) => (self.sheet.get(self.row, c), Some((self.row, c))),
             None => (&Data::Empty, None),
         }
     }
 
-    fn note_changes(&mut self, key: &str, cell: (u32, u32), changes: &[Change]) {
-        let header = self.column(key).header;
+    fn note_changes(&mut self, i: usize, cell: (u32, u32), changes: &[Change]) {
+        let header = self.columns[i].header;
         self.norm.record(&self.sheet.name, cell, header, changes);
     }
 
@@ -287,18 +304,18 @@ impl<'a> RowReader<'a> {
             .error(&self.sheet.name, cell, found, message);
     }
 
-    /// Reads a cell by its column's kind.
-    pub fn read(&mut self, column: &Column) -> Option<Value> {
-        match column.kind {
-            Kind::Text => self.text(column.key).map(Value::Text),
-            Kind::Code | Kind::Person { .. } => self.code(column.key).map(Value::Text),
+    /// Reads the cell of the column at `i` by the column's kind.
+    pub fn read(&mut self, i: usize) -> Option<Value<'s>> {
+        match self.columns[i].kind {
+            Kind::Text => self.text_at(i).map(Value::Text),
+            Kind::Code | Kind::Person { .. } => self.code(i).map(Value::Text),
             Kind::Class => self
-                .code(column.key)
-                .map(|c| Value::Text(normalise_class(&c))),
-            Kind::Closed(allowed) => self.closed(column.key, allowed).map(Value::Closed),
+                .code(i)
+                .map(|c| Value::Text(Cow::Owned(normalise_class(&c)))),
+            Kind::Closed(allowed) => self.closed(i, allowed).map(Value::Closed),
             Kind::Number { positive, expected } => {
                 let allowed = |n: f64| if positive { n > 0.0 } else { n >= 0.0 };
-                self.number(column.key, |n| {
+                self.number(i, |n| {
                     if allowed(n) {
                         Ok(())
                     } else {
@@ -307,60 +324,72 @@ impl<'a> RowReader<'a> {
                 })
                 .map(Value::Number)
             }
-            Kind::Date => self.date(column.key, false).map(Value::Date),
-            Kind::DateOrMonth => self.date(column.key, true).map(Value::Date),
+            Kind::Date => self.date(i, false).map(Value::Date),
+            Kind::DateOrMonth => self.date(i, true).map(Value::Date),
         }
     }
 
     /// Reports an empty required cell.
-    fn missing(&mut self, key: &str) {
-        let column = self.column(key);
-        let cell = self.header.col(key).map(|c| (self.row, c));
-        self.error(
-            Rule::Required,
-            cell,
-            "",
-            format!("не заполнен обязательный столбец «{}»", column.header),
+    fn missing(&mut self, i: usize) {
+        let cell = self.header.position(i).map(|c| (self.row, c));
+        let message = format!(
+            "не заполнен обязательный столбец «{}»",
+            self.columns[i].header
         );
+        self.error(Rule::Required, cell, "", message);
     }
 
-    /// Free text (spaces squeezed); an error if required and empty.
+    /// Free text of the column `key` (spaces squeezed); an error if required and empty.
     pub fn text(&mut self, key: &str) -> Option<String> {
-        let (value, _) = self.value(key);
-        let text = cell_text(value);
-        if text.is_none() && self.column(key).required {
-            self.missing(key);
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .expect("the form declares every key it reads");
+        self.text_at(i).map(Cow::into_owned)
+    }
+
+    /// [`RowReader::text`] of the column at `i`, borrowed from the cell when it is clean.
+    fn text_at(&mut self, i: usize) -> Option<Cow<'s, str>> {
+        let (value, _) = self.value(i);
+        let text = cell_str(value);
+        if text.is_none() && self.columns[i].required {
+            self.missing(i);
         }
         text
     }
 
-    /// An ID or code in canonical form (`17.0` -> `17`, look-alikes folded).
-    fn code(&mut self, key: &str) -> Option<String> {
-        let (value, cell) = self.value(key);
+    /// An ID or code in canonical form (`17.0` -> `17`, look-alikes folded); borrowed from
+    /// the cell when it is canonical as typed.
+    fn code(&mut self, i: usize) -> Option<Cow<'s, str>> {
+        let (value, cell) = self.value(i);
         let raw = match value {
-            Data::Float(f) => Some(crate::read::values::format_number(*f)),
-            other => cell_text(other),
+            Data::Float(f) => Some(Cow::Owned(crate::read::values::format_number(*f))),
+            other => cell_str(other),
         };
         let Some(raw) = raw else {
-            if self.column(key).required {
-                self.missing(key);
+            if self.columns[i].required {
+                self.missing(i);
             }
             return None;
         };
         let mut changes = Vec::new();
-        let code = canonical_code(&raw, &mut changes);
+        let code = match raw {
+            Cow::Borrowed(raw) => canonical_code(raw, &mut changes),
+            Cow::Owned(raw) => Cow::Owned(canonical_code(&raw, &mut changes).into_owned()),
+        };
         if let Some(cell) = cell {
-            self.note_changes(key, cell, &changes);
+            self.note_changes(i, cell, &changes);
         }
         Some(code)
     }
 
     /// A value of a closed list, returned in its canonical spelling.
-    fn closed(&mut self, key: &str, allowed: &[&'static str]) -> Option<&'static str> {
-        let (value, cell) = self.value(key);
+    fn closed(&mut self, i: usize, allowed: &[&'static str]) -> Option<&'static str> {
+        let (value, cell) = self.value(i);
         let Some(raw) = cell_str(value) else {
-            if self.column(key).required {
-                self.missing(key);
+            if self.columns[i].required {
+                self.missing(i);
             }
             return None;
         };
@@ -378,12 +407,12 @@ impl<'a> RowReader<'a> {
                 fold_tracked(found, &mut own);
                 changes.retain(|c| !own.contains(c));
                 if let Some(cell) = cell {
-                    self.note_changes(key, cell, &changes);
+                    self.note_changes(i, cell, &changes);
                 }
                 Some(*found)
             }
             None => {
-                let header = self.column(key).header;
+                let header = self.columns[i].header;
                 self.error(
                     Rule::ClosedList,
                     cell,
@@ -399,15 +428,15 @@ impl<'a> RowReader<'a> {
     }
 
     /// A number; `check` says whether it is allowed and, if not, what is expected.
-    fn number(&mut self, key: &str, check: impl Fn(f64) -> Result<(), String>) -> Option<f64> {
-        let (value, cell) = self.value(key);
-        let header = self.column(key).header;
+    fn number(&mut self, i: usize, check: impl Fn(f64) -> Result<(), String>) -> Option<f64> {
+        let (value, cell) = self.value(i);
+        let header = self.columns[i].header;
         let mut changes = Vec::new();
         match parse_number(value, &mut changes) {
             Ok(Some(n)) => match check(n) {
                 Ok(()) => {
                     if let Some(cell) = cell {
-                        self.note_changes(key, cell, &changes);
+                        self.note_changes(i, cell, &changes);
                     }
                     Some(n)
                 }
@@ -422,8 +451,8 @@ impl<'a> RowReader<'a> {
                 }
             },
             Ok(None) => {
-                if self.column(key).required {
-                    self.missing(key);
+                if self.columns[i].required {
+                    self.missing(i);
                 }
                 None
             }
@@ -440,9 +469,9 @@ impl<'a> RowReader<'a> {
     }
 
     /// A date (`date_or_month` also accepts `октябрь 2025`, meaning the month's last day).
-    fn date(&mut self, key: &str, date_or_month: bool) -> Option<NaiveDate> {
-        let (value, cell) = self.value(key);
-        let header = self.column(key).header;
+    fn date(&mut self, i: usize, date_or_month: bool) -> Option<NaiveDate> {
+        let (value, cell) = self.value(i);
+        let header = self.columns[i].header;
         let mut changes = Vec::new();
         let parsed = if date_or_month {
             parse_due(value, &mut changes)
@@ -452,13 +481,13 @@ impl<'a> RowReader<'a> {
         match parsed {
             Ok(Some(d)) => {
                 if let Some(cell) = cell {
-                    self.note_changes(key, cell, &changes);
+                    self.note_changes(i, cell, &changes);
                 }
                 Some(d)
             }
             Ok(None) => {
-                if self.column(key).required {
-                    self.missing(key);
+                if self.columns[i].required {
+                    self.missing(i);
                 }
                 None
             }
