@@ -12,7 +12,7 @@ use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
 };
 use super::table::{Header, RowCounts};
-use super::{Context, Passport, Record, TableFrame, push_joined};
+use super::{Context, FieldOf, Passport, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::text::fold_tracked;
 use crate::read::values::cell_str;
@@ -113,14 +113,14 @@ impl Record for Event {
         out.push_str(&self.event_id);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            EVENT_ID => Field::Text(Some(&self.event_id)),
-            DATE => Field::Date(Some(self.date)),
-            KIND => Field::Text(Some(self.kind)),
-            TOPIC => Field::Text(self.topic.as_deref()),
-            HOURS => Field::Number(Some(self.hours)),
-            LEVEL => Field::Text(Some(self.level)),
+            EVENT_ID => |r| Field::Text(Some(&r.event_id)),
+            DATE => |r| Field::Date(Some(r.date)),
+            KIND => |r| Field::Text(Some(r.kind)),
+            TOPIC => |r| Field::Text(r.topic.as_deref()),
+            HOURS => |r| Field::Number(Some(r.hours)),
+            LEVEL => |r| Field::Text(Some(r.level)),
             _ => return None,
         })
     }
@@ -155,11 +155,11 @@ impl Record for Mark {
         push_joined(out, &[&self.person_id, &self.event_id]);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            PERSON_ID => Field::Text(Some(&self.person_id)),
-            EVENT_ID => Field::Text(Some(&self.event_id)),
-            MARK => Field::Text(Some(self.mark)),
+            PERSON_ID => |r| Field::Text(Some(&r.person_id)),
+            EVENT_ID => |r| Field::Text(Some(&r.event_id)),
+            MARK => |r| Field::Text(Some(r.mark)),
             _ => return None,
         })
     }

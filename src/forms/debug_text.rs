@@ -16,12 +16,14 @@ pub struct DebugText<'a> {
 
 impl<'a> DebugText<'a> {
     /// Starts the record named `name` (its type's name) at the end of `out`.
+    #[inline]
     pub fn new(out: &'a mut String, name: &str) -> DebugText<'a> {
         out.push_str(name);
         DebugText { out, fields: 0 }
     }
 
     /// A text field: `field: "value"`.
+    #[inline]
     pub fn text(mut self, field: &str, value: &str) -> Self {
         self.name(field);
         quoted(self.out, value);
@@ -29,6 +31,7 @@ impl<'a> DebugText<'a> {
     }
 
     /// An optional text field: `field: Some("value")` or `field: None`.
+    #[inline]
     pub fn opt_text(self, field: &str, value: Option<&str>) -> Self {
         self.optional(field, value, quoted)
     }
@@ -46,6 +49,7 @@ impl<'a> DebugText<'a> {
     }
 
     /// An optional field: `field: Some(...)`, the value written by `push`, or `field: None`.
+    #[inline]
     fn optional<T>(mut self, field: &str, value: Option<T>, push: fn(&mut String, T)) -> Self {
         self.name(field);
         match value {
@@ -67,12 +71,14 @@ impl<'a> DebugText<'a> {
     }
 
     /// Closes the record.
+    #[inline]
     pub fn finish(self) {
         if self.fields > 0 {
             self.out.push_str(" }");
         }
     }
 
+    #[inline]
     fn name(&mut self, field: &str) {
         self.out
             .push_str(if self.fields == 0 { " { " } else { ", " });
@@ -145,6 +151,7 @@ fn push_digits(out: &mut String, n: u64) {
 
 /// `value` in quotes as `Debug` writes it: as it is when every character is [`plain`], else
 /// by `Debug` itself.
+#[inline]
 fn quoted(out: &mut String, value: &str) {
     if is_plain(value) {
         out.push('"');

@@ -10,7 +10,7 @@ use super::spec::{
     Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, table_frame,
 };
 use super::table::{Header, RowCounts};
-use super::{Context, Record, TableFrame, push_joined};
+use super::{Context, FieldOf, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::values::{cell_text, format_number, parse_number};
 use crate::read::workbook::{Sheet, Workbook};
@@ -87,12 +87,12 @@ impl Record for Task {
         out.push_str(&self.task);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            TASK => Field::Text(Some(&self.task)),
-            MAX_SCORE => Field::Number(Some(self.max_score)),
-            TOPIC_CODE => Field::Text(Some(&self.topic_code)),
-            TOPIC => Field::Text(Some(&self.topic)),
+            TASK => |r| Field::Text(Some(&r.task)),
+            MAX_SCORE => |r| Field::Number(Some(r.max_score)),
+            TOPIC_CODE => |r| Field::Text(Some(&r.topic_code)),
+            TOPIC => |r| Field::Text(Some(&r.topic)),
             _ => return None,
         })
     }
@@ -124,11 +124,11 @@ impl Record for Score {
         push_joined(out, &[&self.person_id, &self.task]);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            PERSON_ID => Field::Text(Some(&self.person_id)),
-            TASK => Field::Text(Some(&self.task)),
-            POINTS => Field::Number(self.points),
+            PERSON_ID => |r| Field::Text(Some(&r.person_id)),
+            TASK => |r| Field::Text(Some(&r.task)),
+            POINTS => |r| Field::Number(r.points),
             _ => return None,
         })
     }

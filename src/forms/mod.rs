@@ -203,14 +203,21 @@ fn detect(workbook: &Workbook) -> Option<FormKind> {
         .find(|f| workbook.sheet(f.sheets()[0].name).is_some())
 }
 
+/// How a record of type `R` gives its value of one store column.
+pub type FieldOf<R> = for<'r> fn(&'r R) -> spec::Field<'r>;
+
 /// A record of a store table: its identity within one submission, for change reports.
 pub trait Record: Debug {
     /// Appends what identifies the record (a person ID, an event code...; several values
     /// joined by `|`, [`push_joined`]).
     fn key(&self, out: &mut String);
 
-    /// The value of a store column (`None` for a column the record does not have).
-    fn field(&self, column: &str) -> Option<spec::Field<'_>>;
+    /// How a record gives the value of a store column (`None` for a column the record does
+    /// not have): looked up by the column's name once per frame, then called for each
+    /// record, rather than the name matched for every record.
+    fn field(column: &str) -> Option<FieldOf<Self>>
+    where
+        Self: Sized;
 
     /// Appends what `format!("{self:?}")` writes, the text the record's digest hashes, by
     /// [`debug_text::DebugText`] (quicker than `Debug` on Russian text).

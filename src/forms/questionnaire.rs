@@ -8,7 +8,7 @@ use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Coded, Earlier, Field, Frame, Kind, SheetSpec, Stored, Unique, col, frame};
 use super::table::{Header, RowCounts};
-use super::{Context, Passport, Record, TableFrame, push_joined};
+use super::{Context, FieldOf, Passport, Record, TableFrame, push_joined};
 use crate::definitions::{Item, Questionnaire, Scale};
 use crate::problem::{Problems, Rule};
 use crate::read::text::{canonical_code, fold};
@@ -71,13 +71,13 @@ impl Record for Answer {
         push_joined(out, &[&self.respondent, &self.item, value]);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            RESPONDENT_ID => Field::Text(self.respondent_id.as_deref()),
-            RESPONDENT => Field::Text(Some(&self.respondent)),
-            ITEM => Field::Text(Some(&self.item)),
-            VALUE_NUM => Field::Number(self.value_num),
-            VALUE_TEXT => Field::Text(self.value_text.as_deref()),
+            RESPONDENT_ID => |r| Field::Text(r.respondent_id.as_deref()),
+            RESPONDENT => |r| Field::Text(Some(&r.respondent)),
+            ITEM => |r| Field::Text(Some(&r.item)),
+            VALUE_NUM => |r| Field::Number(r.value_num),
+            VALUE_TEXT => |r| Field::Text(r.value_text.as_deref()),
             _ => return None,
         })
     }

@@ -8,7 +8,7 @@ use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Earlier, Field, Frame, Kind, SheetSpec, Unique, col, frame};
 use super::table::{Header, RowCounts};
-use super::{Record, TableFrame};
+use super::{FieldOf, Record, TableFrame};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Role;
@@ -69,15 +69,15 @@ impl Record for Person {
         out.push_str(&self.id);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            ID => Field::Text(Some(&self.id)),
-            FULL_NAME => Field::Text(Some(&self.full_name)),
-            ROLE => Field::Text(Some(self.role)),
-            CLASS => Field::Text(self.class.as_deref()),
-            SUBJECT => Field::Text(self.subject.as_deref()),
-            EXPERIENCE_YEARS => Field::Number(self.experience_years),
-            TUTOR_ID => Field::Text(self.tutor_id.as_deref()),
+            ID => |r| Field::Text(Some(&r.id)),
+            FULL_NAME => |r| Field::Text(Some(&r.full_name)),
+            ROLE => |r| Field::Text(Some(r.role)),
+            CLASS => |r| Field::Text(r.class.as_deref()),
+            SUBJECT => |r| Field::Text(r.subject.as_deref()),
+            EXPERIENCE_YEARS => |r| Field::Number(r.experience_years),
+            TUTOR_ID => |r| Field::Text(r.tutor_id.as_deref()),
             _ => return None,
         })
     }

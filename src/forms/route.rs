@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::debug_text::DebugText;
 use super::sheet::{self, Row, SheetRules};
 use super::spec::{Field, Frame, Kind, SheetSpec, col, frame};
-use super::{Context, Passport, Record, TableFrame, push_joined};
+use super::{Context, FieldOf, Passport, Record, TableFrame, push_joined};
 use crate::problem::{Problems, Rule};
 use crate::read::workbook::{Sheet, Workbook};
 use crate::schema::Table;
@@ -82,17 +82,17 @@ impl Record for RouteItem {
         push_joined(out, &[&self.id, &self.goal, &self.activity]);
     }
 
-    fn field(&self, column: &str) -> Option<Field<'_>> {
+    fn field(column: &str) -> Option<FieldOf<Self>> {
         Some(match column {
-            ID => Field::Text(Some(&self.id)),
-            GOAL => Field::Text(Some(&self.goal)),
-            ACTIVITY => Field::Text(Some(&self.activity)),
-            LEVEL => Field::Text(Some(self.level)),
-            NOMINATION => Field::Text(self.nomination.as_deref()),
-            DUE => Field::Date(Some(self.due)),
-            STATUS => Field::Text(Some(self.status)),
-            RESULT => Field::Text(self.result),
-            EVIDENCE => Field::Text(self.evidence),
+            ID => |r| Field::Text(Some(&r.id)),
+            GOAL => |r| Field::Text(Some(&r.goal)),
+            ACTIVITY => |r| Field::Text(Some(&r.activity)),
+            LEVEL => |r| Field::Text(Some(r.level)),
+            NOMINATION => |r| Field::Text(r.nomination.as_deref()),
+            DUE => |r| Field::Date(Some(r.due)),
+            STATUS => |r| Field::Text(Some(r.status)),
+            RESULT => |r| Field::Text(r.result),
+            EVIDENCE => |r| Field::Text(r.evidence),
             _ => return None,
         })
     }

@@ -5,7 +5,7 @@
 //! follow these descriptions, so a column's place, header and list of values live here alone.
 
 use chrono::NaiveDate;
-use polars::prelude::{Column as FrameColumn, DataFrame, PolarsResult, polars_err};
+use polars::prelude::{Column as FrameColumn, DataFrame, PolarsError, PolarsResult, polars_err};
 
 use super::text_column::TextColumn;
 use super::{Record, date_column};
@@ -208,20 +208,29 @@ pub(crate) fn table_frame<R: Record>(
 pub fn frame<R: Record>(spec: &SheetSpec, rows: &[(u32, R)]) -> PolarsResult<DataFrame> {
     let mut columns = Vec::new();
     for (key, stored) in spec.store_columns() {
-        let fields = rows.iter().map(|(_, r)| r.field(key));
+        let field = R::field(key);
+        let fields = rows.iter().map(|(_, r)| field.map(|field| field(r)));
         let mismatch = || polars_err!(ComputeError: "the records of {} give no {stored:?} value for {key}", spec.table);
         let column = match stored {
             Stored::Text => {
-                let texts = fields
-                    .map(|f| match f {
+                fn text<'r>(
+                    f: Option<Field<'r>>,
+                    mismatch: impl Fn() -> PolarsError,
+                ) -> PolarsResult<Option<&'r str>> {
+                    match f {
                         Some(Field::Text(t)) => Ok(t),
                         _ => Err(mismatch()),
-                    })
-                    .collect::<PolarsResult<Vec<_>>>()?;
-                let bytes = texts.iter().flatten().map(|t| t.len()).sum();
+                    }
+                }
+                // Two passes over the records, not a vector of their values: the first checks
+                // them and sizes the buffer to the values a view cannot hold.
+                let mut bytes = 0;
+                for f in fields.clone() {
+                    bytes += TextColumn::buffered_len(text(f, mismatch)?);
+                }
                 let mut values = TextColumn::with_capacity(rows.len(), bytes);
-                for text in texts {
-                    values.push(text);
+                for f in fields {
+                    values.push(text(f, mismatch)?);
                 }
                 values.finish(key)
             }

@@ -32,6 +32,17 @@ impl TextColumn {
         }
     }
 
+    /// The bytes `value` takes in the buffer: none when its view holds it.
+    pub fn buffered_len(value: Option<&str>) -> usize {
+        value.map_or(0, |value| {
+            if value.len() <= View::MAX_INLINE_SIZE as usize {
+                0
+            } else {
+                value.len()
+            }
+        })
+    }
+
     /// Appends a value, `None` for an empty optional cell.
     pub fn push(&mut self, value: Option<&str>) {
         match value {
