@@ -209,15 +209,7 @@ impl Inputs {
             })
             .transpose()
         };
-        Ok(Inputs {
-            roster: remap(self.roster)?,
-            events: remap(self.events)?,
-            attendance: remap(self.attendance)?,
-            answers: remap(self.answers)?,
-            diag_tasks: remap(self.diag_tasks)?,
-            diag_results: remap(self.diag_results)?,
-            route: remap(self.route)?,
-        })
+        self.try_map(remap)
     }
 
     /// [`Inputs::with_register`] for a register naming a school more than once: a join, so
@@ -245,16 +237,7 @@ impl Inputs {
                 .drop(cols(["r_municipality"]))
             })
         };
-        Inputs {
-            roster: remap(self.roster),
-            events: remap(self.events),
-            attendance: remap(self.attendance),
-            answers: remap(self.answers),
-            diag_tasks: remap(self.diag_tasks),
-            diag_results: remap(self.diag_results),
-            route: remap(self.route),
-        }
-        .materialised()
+        self.try_map(|lf| Ok(remap(lf)))?.materialised()
     }
 
     /// Each table computed once, as one chunk a column. The indicators scan each table
@@ -270,14 +253,22 @@ impl Inputs {
             })
             .transpose()
         };
+        self.try_map(collect)
+    }
+
+    /// `f` applied to each table, in the order of the fields.
+    fn try_map(
+        self,
+        f: impl Fn(Option<LazyFrame>) -> PolarsResult<Option<LazyFrame>>,
+    ) -> PolarsResult<Inputs> {
         Ok(Inputs {
-            roster: collect(self.roster)?,
-            events: collect(self.events)?,
-            attendance: collect(self.attendance)?,
-            answers: collect(self.answers)?,
-            diag_tasks: collect(self.diag_tasks)?,
-            diag_results: collect(self.diag_results)?,
-            route: collect(self.route)?,
+            roster: f(self.roster)?,
+            events: f(self.events)?,
+            attendance: f(self.attendance)?,
+            answers: f(self.answers)?,
+            diag_tasks: f(self.diag_tasks)?,
+            diag_results: f(self.diag_results)?,
+            route: f(self.route)?,
         })
     }
 }
