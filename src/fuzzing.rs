@@ -122,16 +122,20 @@ fn value(kind: u8, text: &[u8]) -> Data {
 
 /// Validation with nothing known beyond the file, as for a school's first submission, and
 /// with a fallback school and term so files without `Паспорт` reach the form readers too.
+/// The passport read on its own must be the one validation keeps: ingest puts its commits
+/// in order by it before validating (`forms::stored_passport`).
 fn check(wb: &Workbook) -> forms::Checked {
     let (rosters, definitions, fallback) = environment();
-    forms::check(
+    let checked = forms::check(
         wb,
         &Env {
             rosters,
             definitions,
             fallback,
         },
-    )
+    );
+    assert_eq!(forms::stored_passport(wb, fallback), checked.passport);
+    checked
 }
 
 /// What [`check`] validates against, made once.

@@ -191,6 +191,16 @@ pub fn check(workbook: &Workbook, env: &Env) -> Checked {
     checked
 }
 
+/// The passport [`check`] keeps for a workbook (`None` when nothing can be stored under
+/// it), read without the data sheets: ingest orders its commits by it before validating.
+pub fn stored_passport(workbook: &Workbook, fallback: &Fallback) -> Option<Passport> {
+    let detected = detect(workbook);
+    match passport::read(workbook, detected, fallback, &mut Problems::default()) {
+        passport::Reading::Valid(passport) => Some(passport),
+        passport::Reading::CheckOnly(_) | passport::Reading::Unreadable => None,
+    }
+}
+
 /// The form a workbook holds, by `Паспорт`'s `Форма`, else by its data sheets.
 pub fn form_of(workbook: &Workbook) -> Option<FormKind> {
     passport::form_field(workbook).or_else(|| detect(workbook))

@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::FileError;
-use super::plan::{Incoming, Run, Validated};
+use super::plan::{Incoming, Opened, Planned, Run, Validated};
 use crate::config::Kind;
 use crate::forms::{Checked, Passport, RowCounts, TableFrame};
 use crate::package::Package;
@@ -79,48 +79,76 @@ pub(super) fn package_key_id(school: &str, term: &Term) -> String {
     crate::digest::short_sha256(format!("{school}|{}|package", term.label()).as_bytes())
 }
 
-/// Decides the validated workbooks, in commit order, their log lines numbered from
-/// `first_seq`, and hands each decision to `apply` in that order as soon as it is made.
+/// Validates and decides the planned workbooks, in commit order, their log lines numbered
+/// from `first_seq`, and hands each decision to `apply` in that order as soon as it is made.
 /// `stored` holds the SHA-256 of every file committed so far: the same bytes are stored
-/// once, the later copy is a duplicate. Files are staged on every core while `apply`
-/// commits the ones before them.
+/// once, the later copy is a duplicate. Each file is validated and staged by one worker
+/// while `apply` commits the ones before it, so its frames live from its validation to its
+/// commit only.
 pub(super) fn for_workbooks(
-    validated: Vec<Validated>,
+    planned: Planned,
     run: &Run,
     first_seq: u64,
     stored: &HashSet<String>,
     mut apply: impl FnMut((Incoming, Decision)) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let verdicts = verdicts(
-        validated
-            .iter()
-            .map(|v| (v.incoming.sha256.as_str(), accepts(run, &v.checked))),
-        stored,
-    );
-    let jobs: Vec<(u64, Validated, Verdict)> = (first_seq..)
-        .zip(validated)
-        .zip(verdicts)
-        .map(|((seq, v), verdict)| (seq, v, verdict))
+    let Planned { files, rosters } = planned;
+    let env = run.env(&rosters);
+    // A file whose bytes are new and come first in commit order is stored if validation
+    // accepts it, whatever comes before it: its worker stages it. The verdicts on the
+    // others wait for the files before them.
+    let mut copies = HashSet::new();
+    let jobs: Vec<(u64, Opened, bool)> = (first_seq..)
+        .zip(files)
+        .map(|(seq, opened)| {
+            let sha = &opened.incoming.sha256;
+            let new = !stored.contains(sha) && copies.insert(sha.clone());
+            (seq, opened, new)
+        })
         .collect();
+    let mut verdicts = Verdicts::new(stored);
     crate::parallel::for_each_in_order(
         jobs,
-        |(seq, v, verdict)| decide_workbook(run, seq, v, verdict),
-        |decided| apply(decided?),
+        |(seq, opened, new)| {
+            let v = opened.validate(&env, run.limits);
+            let staged = match (new, v.checked.passport.as_ref()) {
+                (true, Some(passport)) if accepts(run, &v.checked) => Some(stage_workbook(
+                    run,
+                    seq,
+                    &v.incoming,
+                    passport,
+                    &v.checked.tables,
+                )?),
+                _ => None,
+            };
+            anyhow::Ok((seq, v, staged))
+        },
+        |validated| {
+            let (seq, v, staged) = validated?;
+            let verdict = verdicts.next(&v.incoming.sha256, accepts(run, &v.checked));
+            apply(decide_workbook(run, seq, v, verdict, staged)?)
+        },
     )
 }
 
-/// The decision on one validated workbook, its store files staged when it is to be stored.
+/// The decision on one validated workbook; its store files are those its worker staged, or
+/// staged now when it is to be stored and was not (a copy whose earlier copy could not be
+/// read).
 fn decide_workbook(
     run: &Run,
     seq: u64,
     v: Validated,
     verdict: Verdict,
+    staged: Option<Staged>,
 ) -> anyhow::Result<(Incoming, Decision)> {
     let Validated { incoming, checked } = v;
     let decision = match (verdict, checked.passport) {
         (Verdict::Duplicate, _) => Decision::Duplicate,
         (Verdict::Store, Some(passport)) => Decision::Store(Submission {
-            staged: stage_workbook(run, seq, &incoming, &passport, &checked.tables)?,
+            staged: match staged {
+                Some(staged) => staged,
+                None => stage_workbook(run, seq, &incoming, &passport, &checked.tables)?,
+            },
             key_id: passport.key_id(),
             content: Content::Workbook {
                 passport: Box::new(passport),
@@ -154,26 +182,33 @@ enum Verdict {
     Duplicate,
 }
 
-/// The verdicts on files given as (SHA-256, whether validation accepts it), in commit order:
-/// bytes stored before or by an earlier file of the run are a duplicate; the rest is
-/// stored if accepted, else rejected (so every copy of a rejected file is rejected too).
-fn verdicts<'a>(
-    files: impl Iterator<Item = (&'a str, bool)>,
-    stored: &HashSet<String>,
-) -> Vec<Verdict> {
-    let mut stored_now = HashSet::new();
-    files
-        .map(|(sha, accepted)| {
-            if stored.contains(sha) || stored_now.contains(sha) {
-                Verdict::Duplicate
-            } else if accepted {
-                stored_now.insert(sha);
-                Verdict::Store
-            } else {
-                Verdict::Reject
-            }
-        })
-        .collect()
+/// The verdicts on files taken in commit order: bytes stored before or by an earlier file of
+/// the run are a duplicate; the rest is stored if accepted, else rejected (so every copy of a
+/// rejected file is rejected too).
+struct Verdicts<'a> {
+    stored: &'a HashSet<String>,
+    stored_now: HashSet<String>,
+}
+
+impl<'a> Verdicts<'a> {
+    fn new(stored: &'a HashSet<String>) -> Verdicts<'a> {
+        Verdicts {
+            stored,
+            stored_now: HashSet::new(),
+        }
+    }
+
+    /// The verdict on the next file, given its SHA-256 and whether validation accepts it.
+    fn next(&mut self, sha: &str, accepted: bool) -> Verdict {
+        if self.stored.contains(sha) || self.stored_now.contains(sha) {
+            Verdict::Duplicate
+        } else if accepted {
+            self.stored_now.insert(sha.to_string());
+            Verdict::Store
+        } else {
+            Verdict::Reject
+        }
+    }
 }
 
 /// Whether a validated workbook goes to the store (else to `rejected/`): it has a passport,
@@ -305,6 +340,11 @@ mod tests {
             Verdict::Duplicate,
             Verdict::Store,
         ];
-        assert_eq!(verdicts(files.into_iter(), &stored), expected);
+        let mut verdicts = Verdicts::new(&stored);
+        let got: Vec<Verdict> = files
+            .into_iter()
+            .map(|(sha, accepted)| verdicts.next(sha, accepted))
+            .collect();
+        assert_eq!(got, expected);
     }
 }

@@ -2,8 +2,8 @@
 //! stored (then archived) or rejected with its problem list; same bytes twice is a no-op,
 //! the same submission key replaces. The ingest log line is the commit point.
 //!
-//! [`run`] reads as the journey: [`plan`] hashes the inbox and validates workbooks on a
-//! bounded pool, [`decision`] turns each file's validation into a [`decision::Decision`]
+//! [`run`] reads as the journey: [`plan`] hashes the inbox and opens workbooks on a
+//! bounded pool, [`decision`] validates each and turns it into a [`decision::Decision`]
 //! (store, reject, duplicate) for workbooks and schools' packages alike, [`journal`]
 //! carries the decisions out (store commit, log, moves) and [`summary`] tells the
 //! methodologist what happened. [`authors`] warns about clashes between authors,
@@ -96,21 +96,15 @@ pub fn run(
         summary.add(journal.apply(&run, file, decision)?);
     }
 
-    let validated = plan::validate(workbooks, &run)?;
-    let mut progress = crate::progress::Progress::new(validated.len(), ["файла", "файлов"]);
+    let planned = plan::open(workbooks, &run)?;
+    let mut progress = crate::progress::Progress::new(planned.files.len(), ["файла", "файлов"]);
     // The journal's state before this step: verdicts are decided against it up front.
     let (first_seq, committed) = (journal.next_seq(), journal.committed().clone());
-    decision::for_workbooks(
-        validated,
-        &run,
-        first_seq,
-        &committed,
-        |(file, decision)| {
-            progress.step();
-            summary.add(journal.apply(&run, file, decision)?);
-            Ok(())
-        },
-    )?;
+    decision::for_workbooks(planned, &run, first_seq, &committed, |(file, decision)| {
+        progress.step();
+        summary.add(journal.apply(&run, file, decision)?);
+        Ok(())
+    })?;
     summary.fixed = journal.finish(&run)?;
     Ok(summary)
 }

@@ -1,6 +1,6 @@
 //! The plan of a run: what it needs ([`Run`], resolved once), the inbox files hashed
-//! ([`Incoming`]), and validation on a bounded pool of workers in commit order
-//! ([`validate`]).
+//! ([`Incoming`]), and the workbooks opened on a bounded pool of workers and put in commit
+//! order ([`open`]), each validated later by [`Opened::validate`].
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -85,6 +85,15 @@ impl<'a> Run<'a> {
         })
     }
 
+    /// What validation may look up: `rosters`, and the run's definitions and fallback.
+    pub fn env(&self, rosters: &'a RosterIndex) -> Env<'a> {
+        Env {
+            rosters,
+            definitions: self.definitions,
+            fallback: self.fallback,
+        }
+    }
+
     /// At a centre, the key and free-text items with which raw forms are pseudonymised.
     pub fn privacy(&self) -> Option<(&str, &[String])> {
         self.privacy
@@ -148,110 +157,130 @@ pub(super) struct Validated {
     pub checked: Checked,
 }
 
-/// Opens and validates every workbook, rosters first so the other forms can check their
-/// IDs against rosters arriving in the same run. Returns the files in commit order.
+/// The run's workbooks after a first look, in commit order, and the rosters the rest are
+/// checked against: the validation itself is left to [`Opened::validate`], so that each
+/// workbook can be validated and staged by one worker and its frames freed at its commit.
+pub(super) struct Planned {
+    pub files: Vec<Opened>,
+    /// The stored rosters and this run's.
+    pub rosters: RosterIndex,
+}
+
+/// A workbook after the first look of [`open`].
+pub(super) struct Opened {
+    pub incoming: Incoming,
+    first: First,
+}
+
+impl Opened {
+    /// Validates the workbook (a roster or an unreadable file is settled already).
+    pub fn validate(self, env: &Env, limits: workbook::Limits) -> Validated {
+        let checked = match self.first {
+            First::Settled(checked) => checked,
+            First::Kept(wb) => forms::check(&wb, env),
+            First::Reopen => match self.incoming.workbook(limits) {
+                Ok(wb) => forms::check(&wb, env),
+                Err(e) => unopened(&e),
+            },
+        };
+        Validated {
+            incoming: self.incoming,
+            checked,
+        }
+    }
+}
+
+/// Opens every workbook and puts them in commit order. Rosters are validated here, so the
+/// other forms can check their IDs against rosters arriving in the same run; the others'
+/// passports are read for the order.
 ///
 /// Each file is opened on a worker thread (one per core). Rosters and unreadable files are
-/// settled in the first pass, which looks only at the form of the others; those are checked
-/// in the second pass, once the run's rosters are known. The first pass keeps their
-/// workbooks for the second while they span at most [`KEPT_CELLS`] cells together, and
-/// opening a workbook costs about what calamine's bare parse does, so most files are opened
-/// once; the rest are dropped and opened again, so memory stays bounded whatever the inbox
-/// holds.
-pub(super) fn validate(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Vec<Validated>> {
-    let mut index = roster_index(&run.store)?;
-    let env = Env {
-        rosters: &index,
-        definitions: run.definitions,
-        fallback: run.fallback,
-    };
+/// settled here; the others are checked later, once the run's rosters are known. Their
+/// workbooks are kept while they span at most [`KEPT_CELLS`] cells together, and opening a
+/// workbook costs about what calamine's bare parse does, so most files are opened once; the
+/// rest are dropped and opened again, so memory stays bounded whatever the inbox holds.
+pub(super) fn open(files: Vec<Incoming>, run: &Run) -> anyhow::Result<Planned> {
+    let mut rosters = roster_index(&run.store)?;
+    let env = run.env(&rosters);
     let budget = AtomicU64::new(KEPT_CELLS);
-    let first = crate::parallel::map(&files, |f| match f.workbook(run.limits) {
+    let opened = crate::parallel::map(&files, |f| match f.workbook(run.limits) {
         Ok(wb) if forms::form_of(&wb) == Some(FormKind::Roster) => {
-            First::Settled(forms::check(&wb, &env))
+            let checked = forms::check(&wb, &env);
+            let order = Order::of(checked.passport.as_ref(), f);
+            (First::Settled(checked), order)
         }
         Ok(wb) => {
+            let order = Order::of(forms::stored_passport(&wb, run.fallback).as_ref(), f);
             let cells = wb.cells();
             let kept = budget
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
                     left.checked_sub(cells)
                 })
                 .is_ok();
-            if kept { First::Kept(wb) } else { First::Reopen }
+            (if kept { First::Kept(wb) } else { First::Reopen }, order)
         }
-        Err(e) => First::Settled(unopened(&e)),
+        Err(e) => (First::Settled(unopened(&e)), Order::of(None, f)),
     });
-    for first in &first {
+    for (first, _) in &opened {
         if let First::Settled(checked) = first
             && let (Some(p), false) = (&checked.passport, checked.problems.has_errors())
         {
-            index
+            rosters
                 .entry((p.school_code.clone(), p.term.year))
                 .or_default()
                 .extend(roster_ids_of(checked));
         }
     }
-    let env = Env {
-        rosters: &index,
-        definitions: run.definitions,
-        fallback: run.fallback,
-    };
-    let (settled, later): (Vec<_>, Vec<_>) = files
+    let mut files: Vec<(Order, Opened)> = files
         .into_iter()
-        .zip(first)
-        .partition(|(_, first)| matches!(first, First::Settled(_)));
-    let checked = crate::parallel::map(&later, |(f, first)| match first {
-        First::Kept(wb) => forms::check(wb, &env),
-        _ => match f.workbook(run.limits) {
-            Ok(wb) => forms::check(&wb, &env),
-            Err(e) => unopened(&e),
-        },
-    });
-    let mut validated: Vec<Validated> = settled
-        .into_iter()
-        .filter_map(|(incoming, first)| match first {
-            First::Settled(checked) => Some(Validated { incoming, checked }),
-            _ => None,
-        })
+        .zip(opened)
+        .map(|(incoming, (first, order))| (order, Opened { incoming, first }))
         .collect();
-    validated.extend(
-        later
-            .into_iter()
-            .zip(checked)
-            .map(|((incoming, _), checked)| Validated { incoming, checked }),
-    );
-
-    // Commit order: a later `Дата заполнения`, then a larger SHA-256, wins the same key,
-    // so the order of files inside one inbox never changes the result.
-    validated.sort_by(|a, b| {
-        let key = |v: &Validated| {
-            let p = v.checked.passport.as_ref();
-            (
-                p.map(|p| p.form),
-                p.map(|p| p.key_id()),
-                p.and_then(|p| p.filled_on),
-                v.incoming.sha256.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    Ok(validated)
+    // A stable sort: copies of the same bytes keep the inbox's order among themselves.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(Planned {
+        files: files.into_iter().map(|(_, opened)| opened).collect(),
+        rosters,
+    })
 }
 
-/// Cells of the workbooks the first pass of [`validate`] may keep for the second: about
+/// A file's place in commit order: a later `Дата заполнения`, then a larger SHA-256, wins
+/// the same key, so the order of files inside one inbox never changes the result. Files
+/// without a passport to store under come first.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct Order {
+    form: Option<FormKind>,
+    key_id: Option<String>,
+    filled_on: Option<chrono::NaiveDate>,
+    sha256: String,
+}
+
+impl Order {
+    /// The order of a file whose validation keeps `passport`.
+    fn of(passport: Option<&forms::Passport>, file: &Incoming) -> Order {
+        Order {
+            form: passport.map(|p| p.form),
+            key_id: passport.map(|p| p.key_id()),
+            filled_on: passport.and_then(|p| p.filled_on),
+            sha256: file.sha256.clone(),
+        }
+    }
+}
+
+/// Cells of the workbooks [`open`] may keep for their validation: about
 /// 130 MB of cell values (32 bytes each) plus their strings, the workbooks of some 200
 /// schools of the synthetic region.
 const KEPT_CELLS: u64 = 4_000_000;
 
-/// What the first pass of [`validate`] made of a file. One per file, short-lived: boxing the
+/// What [`open`] made of a file. One per file, short-lived: boxing the
 /// large variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
 enum First {
     /// Checked already (a roster) or unreadable: nothing more to do.
     Settled(Checked),
-    /// Another form, its workbook kept for the second pass.
+    /// Another form, its workbook kept for its validation.
     Kept(workbook::Workbook),
-    /// Another form, to be opened again in the second pass (over the budget).
+    /// Another form, to be opened again for its validation (over the budget).
     Reopen,
 }
 
