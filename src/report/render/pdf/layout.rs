@@ -14,6 +14,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 use std::io::Write as _;
 
+use super::content;
 use super::font::{Fonts, PT_PER_MM};
 use crate::report::names;
 
@@ -435,7 +436,7 @@ fn add_font(doc: &mut PdfDocument, font: &ParsedFont, name: &str) {
 /// Replaces the file identifier that printpdf draws from the same counter (`/ID[(..)(..)]`
 /// in the trailer) with a digest of the document before it, as the PDF specification
 /// suggests: the same content, the same bytes, whatever the process rendered before.
-fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
+pub(super) fn content_id(mut bytes: Vec<u8>) -> Vec<u8> {
     const MARK: &[u8] = b"/ID[(";
     let Some(at) = bytes.windows(MARK.len()).rposition(|w| w == MARK) else {
         return bytes;
@@ -480,15 +481,14 @@ pub fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, Strin
                 page.text(LEFT, 12.0, 8.0, false, MUTED, &header);
                 page.line(&[(LEFT, 14.0), (RIGHT, 14.0)], 0xBFBFBF, 0.3, false);
             }
-            numbered.push(PdfPage::new(
-                Mm(PAGE_W),
-                Mm(PAGE_H),
-                page.pages.pop().unwrap_or_default(),
-            ));
+            numbered.push(page.pages.pop().unwrap_or_default());
         }
     }
-    doc.with_pages(numbered);
-    content_id(serialise(&doc))
+    content_id(serialise(&mut doc, numbered))
+}
+
+pub(super) fn a4(ops: Vec<Op>) -> PdfPage {
+    PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
 }
 
 /// Deflate level of every PDF stream. Measured on a 24-page school PDF (593 KB of streams):
@@ -497,15 +497,18 @@ pub fn save(mut doc: PdfDocument, fonts: &Fonts, parts: Vec<(Vec<Vec<Op>>, Strin
 /// 0.8 % more bytes (docs/architecture.md, Performance).
 const DEFLATE_LEVEL: u32 = 6;
 
-/// The document's bytes: printpdf's lopdf document, its streams deflated at
-/// [`DEFLATE_LEVEL`] (as lopdf's own `compress` does, but not at its fixed level 9).
-fn serialise(doc: &PdfDocument) -> Vec<u8> {
-    let mut warnings = Vec::new();
-    let opts = PdfSaveOptions {
-        optimize: false,
-        ..PdfSaveOptions::default()
+/// The document of `pages`: printpdf's lopdf document, the pages' content streams written
+/// by [`content::encode`] where it knows every operation (else by printpdf), and its streams
+/// deflated at [`DEFLATE_LEVEL`] (as lopdf's own `compress` does, but not at its fixed
+/// level 9).
+fn serialise(doc: &mut PdfDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
+    let mut lo = match direct(doc, &pages) {
+        Some(lo) => lo,
+        None => {
+            doc.with_pages(pages.into_iter().map(a4).collect());
+            lopdf_document(doc)
+        }
     };
-    let mut lo = doc.to_lopdf_document(&opts, &mut warnings);
     for object in lo.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object
             && stream.allows_compression
@@ -521,6 +524,58 @@ fn serialise(doc: &PdfDocument) -> Vec<u8> {
     // Writing into a Vec has no I/O to fail.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// printpdf's lopdf document of `doc`, not optimised.
+pub(super) fn lopdf_document(doc: &PdfDocument) -> lopdf::Document {
+    let mut warnings = Vec::new();
+    let opts = PdfSaveOptions {
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    doc.to_lopdf_document(&opts, &mut warnings)
+}
+
+/// The lopdf document of `pages` with content streams of [`content::encode`]: printpdf
+/// makes the document of as many pages, the first showing a [`content::Sample`] of the
+/// pages' characters (so it subsets and maps the fonts as for the pages themselves), and
+/// each page's stream is then replaced by the page's own. `None` when a page holds an
+/// operation that [`content::encode`] does not write.
+pub(super) fn direct(doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Option<lopdf::Document> {
+    let sample = content::Sample::of(pages)?;
+    let mut stand_in = vec![a4(sample.page())];
+    stand_in.extend((1..pages.len()).map(|_| a4(Vec::new())));
+    doc.with_pages(stand_in);
+    let mut lo = lopdf_document(doc);
+    let streams = lo
+        .get_pages()
+        .into_values()
+        .map(|page| {
+            lo.get_object(page)
+                .and_then(lopdf::Object::as_dict)
+                .and_then(|page| page.get(b"Contents"))
+                .and_then(lopdf::Object::as_reference)
+                .ok()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if streams.len() != pages.len() {
+        return None;
+    }
+    let sampled = lo
+        .get_object(*streams.first()?)
+        .and_then(lopdf::Object::as_stream);
+    let codes = content::Codes::read(&sample, &sampled.ok()?.content)?;
+    let contents = pages
+        .iter()
+        .map(|ops| content::encode(ops, &codes))
+        .collect::<Option<Vec<_>>>()?;
+    for (id, bytes) in streams.into_iter().zip(contents) {
+        lo.get_object_mut(id)
+            .and_then(lopdf::Object::as_stream_mut)
+            .ok()?
+            .set_content(bytes);
+    }
+    Some(lo)
 }
 
 fn deflate(content: &[u8]) -> Option<Vec<u8>> {

@@ -6,6 +6,7 @@
 
 pub mod card;
 pub mod chart;
+mod content;
 pub mod font;
 pub mod layout;
 pub mod panels;

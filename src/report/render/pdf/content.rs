@@ -1,0 +1,354 @@
+//! Page content streams written straight from the layout's operations, byte for byte as
+//! printpdf's `translate_operations` and lopdf's `Content::encode` write them. Those two
+//! made an operator and a vector of objects for each operation, looked every character's
+//! glyph up in the font's cmap and wrote each byte of a glyph code through `write!`: a
+//! fifth of a region's `report`. The glyph codes (the subset font's renumbered glyph ids)
+//! are printpdf's own: [`Sample`] shows every character of the document once, printpdf
+//! encodes it, and [`Codes::read`] takes each character's code from that page.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+
+use printpdf::{Color, FontId, Op, PaintMode, PdfFontHandle, TextItem, TextMatrix, WindingOrder};
+
+/// Every character each font shows, in the order of its last use in the document.
+/// printpdf keeps, for a glyph that several characters share, the character it met last
+/// (for the font's `ToUnicode` map); shown in this order, each glyph is met last with the
+/// same character as in the document, so the font subset and its maps come out the same.
+pub struct Sample {
+    fonts: Vec<(String, Vec<char>)>,
+}
+
+impl Sample {
+    /// The characters of `pages`, font by font in the order each font is first used.
+    /// `None` when a page shows text other than plain text in one of the document's fonts.
+    pub fn of(pages: &[Vec<Op>]) -> Option<Sample> {
+        let mut fonts: Vec<(String, HashMap<char, usize>)> = Vec::new();
+        let mut at = 0usize;
+        for page in pages {
+            // A page's text is in the font it sets itself (printpdf reads each page alone).
+            let mut current: Option<usize> = None;
+            for op in page {
+                match op {
+                    Op::SetFont {
+                        font: PdfFontHandle::External(FontId(name)),
+                        ..
+                    } => {
+                        let i = match fonts.iter().position(|(n, _)| n == name) {
+                            Some(i) => i,
+                            None => {
+                                fonts.push((name.clone(), HashMap::new()));
+                                fonts.len() - 1
+                            }
+                        };
+                        current = Some(i);
+                    }
+                    Op::SetFont { .. } => return None,
+                    Op::ShowText { items } => {
+                        let last = &mut fonts[current?].1;
+                        for item in items {
+                            let TextItem::Text(text) = item else {
+                                return None;
+                            };
+                            for c in text.chars() {
+                                last.insert(c, at);
+                                at += 1;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Some(Sample {
+            fonts: fonts
+                .into_iter()
+                .map(|(name, last)| {
+                    let mut chars: Vec<(char, usize)> = last.into_iter().collect();
+                    chars.sort_by_key(|&(_, at)| at);
+                    (name, chars.into_iter().map(|(c, _)| c).collect())
+                })
+                .collect(),
+        })
+    }
+
+    /// A page showing every character of the sample, one text per font, for printpdf to
+    /// encode (and to subset its fonts by).
+    pub fn page(&self) -> Vec<Op> {
+        let mut ops = vec![Op::StartTextSection];
+        for (name, chars) in &self.fonts {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(name.clone())),
+                size: printpdf::Pt(8.0),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(chars.iter().collect())],
+            });
+        }
+        ops.push(Op::EndTextSection);
+        ops
+    }
+}
+
+/// Each font's code (two bytes, the subset's glyph id) of each character of a [`Sample`].
+pub struct Codes {
+    fonts: HashMap<String, HashMap<char, [u8; 2]>>,
+}
+
+impl Codes {
+    /// The codes printpdf wrote for `sample` on its [`Sample::page`], whose content stream
+    /// is `content`: `BT`, then `/F1 8 Tf` and `<…> Tj` for each font, four hex digits a
+    /// character, then `ET`. `None` when the stream is not that (a font that printpdf did
+    /// not embed writes its text otherwise).
+    pub fn read(sample: &Sample, content: &[u8]) -> Option<Codes> {
+        let mut rest = content.strip_prefix(b"BT\n")?;
+        let mut fonts = HashMap::new();
+        for (name, chars) in &sample.fonts {
+            rest = rest.strip_prefix(format!("/{name} 8 Tf\n<").as_bytes())?;
+            let close = rest.iter().position(|&b| b == b'>')?;
+            let hex = &rest[..close];
+            rest = rest[close..].strip_prefix(b"> Tj\n")?;
+            if hex.len() != chars.len() * 4 {
+                return None;
+            }
+            let mut codes = HashMap::with_capacity(chars.len());
+            for (c, digits) in chars.iter().zip(hex.chunks(4)) {
+                let byte = |i: usize| -> Option<u8> {
+                    let pair = std::str::from_utf8(&digits[i..i + 2]).ok()?;
+                    u8::from_str_radix(pair, 16).ok()
+                };
+                codes.insert(*c, [byte(0)?, byte(2)?]);
+            }
+            fonts.insert(name.clone(), codes);
+        }
+        (rest == b"ET").then_some(Codes { fonts })
+    }
+}
+
+/// The content stream of a page's operations as printpdf and lopdf write it; `None` for an
+/// operation this writer does not know (the caller then lets printpdf write the document).
+pub fn encode(ops: &[Op], codes: &Codes) -> Option<Vec<u8>> {
+    let mut out = Content {
+        bytes: Vec::with_capacity(ops.len() * 24),
+        first: true,
+    };
+    let mut font: Option<&HashMap<char, [u8; 2]>> = None;
+    for op in ops {
+        match op {
+            Op::StartTextSection => out.op(&[], "BT"),
+            Op::EndTextSection => out.op(&[], "ET"),
+            Op::SaveGraphicsState => out.op(&[], "q"),
+            Op::RestoreGraphicsState => out.op(&[], "Q"),
+            Op::SetFont {
+                font: PdfFontHandle::External(FontId(name)),
+                size,
+            } => {
+                if !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                    return None;
+                }
+                font = Some(codes.fonts.get(name)?);
+                out.start();
+                out.bytes.push(b'/');
+                out.bytes.extend_from_slice(name.as_bytes());
+                out.bytes.push(b' ');
+                out.real(size.0);
+                out.bytes.extend_from_slice(b" Tf");
+            }
+            Op::SetTextMatrix {
+                matrix: matrix @ TextMatrix::Translate(..),
+            } => out.op(&matrix.as_array(), "Tm"),
+            Op::ShowText { items } => {
+                let font = font?;
+                let [TextItem::Text(text)] = items.as_slice() else {
+                    return None;
+                };
+                out.start();
+                out.bytes.push(b'<');
+                for c in text.chars() {
+                    for byte in font.get(&c)? {
+                        out.hex(*byte);
+                    }
+                }
+                out.bytes.extend_from_slice(b"> Tj");
+            }
+            Op::SetFillColor {
+                col: Color::Rgb(rgb),
+            } => out.op(&[rgb.r, rgb.g, rgb.b], "rg"),
+            Op::SetOutlineColor {
+                col: Color::Rgb(rgb),
+            } => out.op(&[rgb.r, rgb.g, rgb.b], "RG"),
+            Op::SetOutlineThickness { pt } => out.op(&[pt.0], "w"),
+            Op::SetLineDashPattern { dash } => {
+                out.start();
+                out.bytes.push(b'[');
+                for (i, length) in dash.pattern.iter().enumerate() {
+                    if i > 0 {
+                        out.bytes.push(b' ');
+                    }
+                    out.real(*length);
+                }
+                out.bytes.extend_from_slice(b"] ");
+                out.real(dash.offset);
+                out.bytes.extend_from_slice(b" d");
+            }
+            Op::DrawRectangle { rectangle } => {
+                let r = rectangle;
+                out.op(&[r.x.0, r.y.0, r.width.0, r.height.0], "re");
+                let winding = r.winding_order.unwrap_or(WindingOrder::NonZero);
+                match r.mode {
+                    Some(PaintMode::Fill) => out.op(&[], winding.get_fill_op()),
+                    Some(PaintMode::Stroke) => out.op(&[], "S"),
+                    Some(PaintMode::FillStroke) => out.op(&[], winding.get_fill_stroke_op()),
+                    _ => return None,
+                }
+            }
+            Op::DrawLine { line } => {
+                if line.points.iter().any(|p| p.bezier) {
+                    return None;
+                }
+                let Some((first, rest)) = line.points.split_first() else {
+                    continue;
+                };
+                out.op(&[first.p.x.0, first.p.y.0], "m");
+                for point in rest {
+                    out.op(&[point.p.x.0, point.p.y.0], "l");
+                }
+                if line.is_closed {
+                    out.op(&[], "h");
+                }
+                out.op(&[], "S");
+            }
+            _ => return None,
+        }
+    }
+    Some(out.bytes)
+}
+
+/// A content stream being written: operations one a line, each operand followed by a
+/// space, as lopdf's `Content::encode`.
+struct Content {
+    bytes: Vec<u8>,
+    first: bool,
+}
+
+impl Content {
+    /// Starts an operation: a line break after the previous one.
+    fn start(&mut self) {
+        if self.first {
+            self.first = false;
+        } else {
+            self.bytes.push(b'\n');
+        }
+    }
+
+    /// An operation of real operands.
+    fn op(&mut self, operands: &[f32], operator: &str) {
+        self.start();
+        for value in operands {
+            self.real(*value);
+            self.bytes.push(b' ');
+        }
+        self.bytes.extend_from_slice(operator.as_bytes());
+    }
+
+    /// A real as lopdf writes it (`Display` of the `f32`).
+    fn real(&mut self, value: f32) {
+        // Writing into a Vec has no I/O to fail.
+        let _ = write!(self.bytes, "{value}");
+    }
+
+    fn hex(&mut self, byte: u8) {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        self.bytes.push(DIGITS[usize::from(byte >> 4)]);
+        self.bytes.push(DIGITS[usize::from(byte & 15)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::font::Fonts;
+    use super::super::layout::{self, INK, Layout, MUTED};
+
+    /// Pages of every kind of operation the layout makes: texts in both weights and several
+    /// colours and sizes (Cyrillic, Latin, digits, brackets and backslashes, characters the
+    /// font lacks, an empty text), filled and outlined rectangles, plain and dashed lines,
+    /// a table over several pages.
+    fn pages(fonts: &Fonts) -> Vec<Vec<printpdf::Op>> {
+        let mut l = Layout::new(fonts);
+        l.new_page();
+        l.heading("Мониторинг тьюторского сопровождения (итоги)");
+        l.paragraph(
+            "Посещаемость 87,5 % — выше порога; путь C:\\отчёты\\школа (1)",
+            9.0,
+            true,
+        );
+        l.text(30.0, 40.0, 7.0, false, MUTED, "");
+        l.text(30.0, 45.0, 7.0, true, 0xC62828, "漢字 🙂 ✓ «№» Ёё");
+        l.rect(20.0, 50.0, 40.0, 10.0, Some(0xF5F8FC), Some(0xBFD3E6));
+        l.rect(20.0, 65.0, 40.0, 10.0, Some(0xF5F8FC), None);
+        l.rect(20.0, 80.0, 40.0, 10.0, None, Some(0x1F4E79));
+        l.line(&[(20.0, 95.0), (60.0, 99.5), (90.0, 91.25)], INK, 0.8, true);
+        l.line(&[(20.0, 100.0), (190.0, 100.0)], 0xBFBFBF, 0.3, false);
+        let rows: Vec<Vec<String>> = (0..120)
+            .map(|i| {
+                vec![
+                    format!("P{i:03}"),
+                    format!("Иванова Мария {i}"),
+                    format!("{}.5", i),
+                ]
+            })
+            .collect();
+        let marked: Vec<bool> = (0..120).map(|i| i % 7 == 0).collect();
+        l.table_marked(
+            &["ID", "ФИО", "Значение"],
+            &[20.0, 60.0, 20.0],
+            &rows,
+            &marked,
+        );
+        l.pages
+    }
+
+    /// The document as printpdf writes it alone, and as [`layout`] writes it with these
+    /// content streams, before deflating: the same bytes.
+    fn both(fonts: &Fonts, pages: Vec<Vec<printpdf::Op>>) -> (Vec<u8>, Option<Vec<u8>>) {
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap();
+        let bytes = |lo: Option<lopdf::Document>| {
+            lo.map(|mut lo| {
+                let mut out = Vec::new();
+                lo.save_to(&mut out).unwrap();
+                layout::content_id(out)
+            })
+        };
+        let mut doc = layout::document("Проверка", at, fonts);
+        let direct = bytes(layout::direct(&mut doc, &pages));
+        let mut doc = layout::document("Проверка", at, fonts);
+        doc.with_pages(pages.into_iter().map(layout::a4).collect());
+        (bytes(Some(layout::lopdf_document(&doc))).unwrap(), direct)
+    }
+
+    #[test]
+    fn content_streams_are_printpdfs_bytes() {
+        let fonts = Fonts::load();
+        let pages = pages(&fonts);
+        assert!(pages.len() > 2);
+        let (printpdf, direct) = both(&fonts, pages);
+        assert!(
+            direct.is_some(),
+            "every operation of the layout is written directly"
+        );
+        assert!(direct.as_deref() == Some(printpdf.as_slice()));
+    }
+
+    #[test]
+    fn a_font_with_no_glyph_shown_is_left_to_printpdf() {
+        let fonts = Fonts::load();
+        let mut l = Layout::new(&fonts);
+        l.new_page();
+        l.text(20.0, 20.0, 8.0, false, INK, "Итого");
+        l.text(20.0, 30.0, 8.0, true, INK, "");
+        let (_, direct) = both(&fonts, l.pages);
+        assert!(direct.is_none());
+    }
+}
