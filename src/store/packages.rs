@@ -16,6 +16,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use polars::prelude::*;
+use polars_arrow::array::{Array as _, View};
 use polars_io::SerReader;
 use polars_io::prelude::ParquetReader;
 
@@ -125,9 +126,15 @@ pub(super) fn read_tables(
         // a filter) would keep as a view of the whole package's columns, holding them all
         // alive until the batch is rechunked (a 5 000-school report peaked at 1 GiB instead
         // of 650 MiB).
-        let mut rows = package
-            .select(columns.iter().copied().filter(|n| *n != SEQ))?
-            .take(&at)?;
+        // Column by column on this thread: the callers read many packages on every core.
+        let mut rows = DataFrame::new(
+            at.len(),
+            columns
+                .iter()
+                .filter(|n| **n != SEQ)
+                .map(|n| package.column(n)?.take(&at))
+                .collect::<PolarsResult<_>>()?,
+        )?;
         if let Some(place) = columns.iter().position(|n| *n == SEQ) {
             let height = rows.height();
             rows.insert_column(place, Column::new(SEQ.into(), vec![seq; height]))?;
@@ -139,24 +146,44 @@ pub(super) fn read_tables(
 
 /// The runs of rows (start, length) of each wanted table in a package whose `table` column
 /// is `kinds`, in order: one pass, naming a row's table only where the column changes
-/// (a package lists each table's rows together).
+/// (a package lists each table's rows together). A row whose view (its text's length and
+/// inline bytes, or prefix and place) is the last row's holds the same text, so most rows
+/// cost one comparison of two views.
 fn runs_of_tables(kinds: &StringChunked, wanted: &[(Table, Columns)]) -> Vec<Vec<(usize, usize)>> {
+    // The run being read: the view of its last row (`None`: null), its table, its start.
+    type Run = (Option<View>, Option<usize>, usize);
     let mut runs = vec![Vec::new(); wanted.len()];
-    let mut current: Option<(Option<&str>, Option<usize>, usize)> = None;
-    let mut close = |run: Option<(Option<&str>, Option<usize>, usize)>, end: usize| {
+    let mut close = |run: Option<Run>, end: usize| {
         if let Some((_, Some(table), start)) = run {
             runs[table].push((start, end - start));
         }
     };
-    for (i, kind) in kinds.iter().enumerate() {
-        if current.is_some_and(|(previous, ..)| previous == kind) {
-            continue;
+    let mut current: Option<Run> = None;
+    let mut current_kind: Option<&str> = None;
+    let mut row = 0;
+    for array in kinds.downcast_iter() {
+        for (i, view) in array.views().iter().enumerate() {
+            let view = array.is_valid(i).then_some(*view);
+            if let Some((previous, ..)) = current.as_mut()
+                && *previous != view
+            {
+                let kind = view.map(|_| array.value(i));
+                if kind == current_kind {
+                    *previous = view;
+                } else {
+                    close(current.take(), row);
+                }
+            }
+            if current.is_none() {
+                current_kind = view.map(|_| array.value(i));
+                let table =
+                    current_kind.and_then(|kind| wanted.iter().position(|(t, _)| t.code() == kind));
+                current = Some((view, table, row));
+            }
+            row += 1;
         }
-        close(current, i);
-        let table = kind.and_then(|kind| wanted.iter().position(|(t, _)| t.code() == kind));
-        current = Some((kind, table, i));
     }
-    close(current, kinds.len());
+    close(current, row);
     runs
 }
 
