@@ -34,6 +34,7 @@ pub fn run(session: &Session, args: &CardArgs) -> anyhow::Result<ExitCode> {
         args.school.as_deref(),
         None,
         None,
+        None,
     )?;
     let selection = report::Selection {
         school: args.school.clone(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use tutorstat::config::Kind;
 use tutorstat::register::RegisteredSchool;
 use tutorstat::report;
-use tutorstat::report::model::Reuse;
+use tutorstat::report::model::{Earlier, Reuse};
 use tutorstat::schema::Term;
 use tutorstat::session::Session;
 use tutorstat::store::log::Entry;
@@ -53,8 +53,17 @@ pub fn render_terms(
         crate::allocator::keep_freed_memory_for_batches();
     }
     let fonts = report::Fonts::load();
+    let mut earlier = Earlier::default();
     for term in terms {
-        let model = build_model(session, &log, *term, school, compare, reuse.as_deref_mut())?;
+        let model = build_model(
+            session,
+            &log,
+            *term,
+            school,
+            compare,
+            reuse.as_deref_mut(),
+            Some(&mut earlier),
+        )?;
         let written = match config.kind {
             Kind::School => {
                 let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite)?;
@@ -105,7 +114,8 @@ pub fn render_terms(
     Ok(())
 }
 
-/// The report model of a term (reusing what `reuse` kept: [`render_terms`]).
+/// The report model of a term (reusing what `reuse` kept, and the rows of terms computed
+/// before in `earlier`: [`render_terms`]).
 pub fn build_model(
     session: &Session,
     log: &[Entry],
@@ -113,6 +123,7 @@ pub fn build_model(
     school: Option<&str>,
     compare: Option<Term>,
     reuse: Option<&mut Reuse>,
+    earlier: Option<&mut Earlier>,
 ) -> anyhow::Result<report::model::ReportModel> {
     let config = &session.config;
     let register: Vec<(String, String)> = config
@@ -136,5 +147,6 @@ pub fn build_model(
         request,
         log,
         reuse,
+        earlier,
     )
 }

@@ -45,7 +45,7 @@ fn compute_stored_terms(session: &Session, reuse: &mut Reuse) -> anyhow::Result<
         eprintln!("Считаю показатели загруженных четвертей (один раз при запуске)…");
     }
     for term in terms {
-        super::report::build_model(session, &log, term, None, None, Some(reuse))?;
+        super::report::build_model(session, &log, term, None, None, Some(reuse), None)?;
     }
     Ok(())
 }

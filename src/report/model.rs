@@ -2,7 +2,7 @@
 //! a comparison term, the detail tables behind the reports' lists and charts, and
 //! provenance. Built once with polars; every renderer only reads it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -89,13 +89,13 @@ pub struct ReportModel {
     /// numbers that describe at least this many persons in their own term.
     pub small_cell: Option<usize>,
     /// Keys of the figures withheld by suppression, as in `values` and `units`.
-    suppressed: HashSet<String>,
+    suppressed: PlHashSet<String>,
     /// Values by [`key`] of (scope, school, entity, indicator, group), now and in the comparison term.
-    values: HashMap<String, f64>,
-    previous: HashMap<String, f64>,
+    values: Index,
+    previous: Index,
     /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
-    units: HashMap<String, f64>,
-    units_before: HashMap<String, f64>,
+    units: Index,
+    units_before: Index,
     /// The long table split by school, so a school's renderers never scan the region's rows.
     by_school: HashMap<String, DataFrame>,
     /// The other tables split by school, for the same reason.
@@ -114,10 +114,7 @@ enum TrendIndex {
     Compare,
     /// Another term's values by [`key`] (without person rows) and its municipality and
     /// region values (as in `units`).
-    Own {
-        values: HashMap<String, f64>,
-        units: HashMap<String, f64>,
-    },
+    Own { values: Index, units: Index },
 }
 
 /// The model tables split by school for the renderers.
@@ -219,6 +216,8 @@ struct Batch {
     persons_before: Counts,
     schools: Vec<School>,
     tables: Vec<(Part, DataFrame)>,
+    /// The term's non-person rows, for [`Earlier`] (when the model keeps them there).
+    shown: Option<DataFrame>,
 }
 
 /// Each term's computed schools kept between builds of its model
@@ -226,6 +225,18 @@ struct Batch {
 #[derive(Default)]
 pub struct Reuse {
     terms: HashMap<Term, Pieces<Batch>>,
+}
+
+/// The non-person rows of the terms whose models were built before, by term and batch of
+/// schools, for as long as the store stays as it is (one `report` or `run`): a later
+/// term's model takes its comparison and trend terms' rows from here instead of
+/// computing them again (a fourth quarter compared with the first computed the first
+/// quarter's indicators twice in one `report`). A batch's rows depend on its schools'
+/// records of the school year, the settings and the register only, all the same within
+/// one run. Not for a centre: its suppression counts the persons behind those rows.
+#[derive(Default)]
+pub struct Earlier {
+    rows: HashMap<(Term, Vec<String>), DataFrame>,
 }
 
 impl Batch {
@@ -265,6 +276,7 @@ impl Batch {
                     .iter()
                     .map(|(part, f)| (*part, f[i].clone()))
                     .collect(),
+                shown: None,
             })
             .collect())
     }
@@ -301,14 +313,16 @@ impl ReportModel {
         request: Request,
         log: &[Entry],
     ) -> anyhow::Result<ReportModel> {
-        ReportModel::build_reusing(store, config, definitions, request, log, None)
+        ReportModel::build_reusing(store, config, definitions, request, log, None, None)
     }
 
     /// [`ReportModel::build`] that takes each school's rows and tables from `reuse` when the
     /// school's store files and everything else they depend on are as they were, computes
     /// only the other schools, and keeps their pieces in `reuse` for the next build. The
     /// model is the same as [`ReportModel::build`]'s: a school's rows do not depend on the
-    /// schools computed in the same batch.
+    /// schools computed in the same batch. With `earlier`, the comparison and trend terms'
+    /// rows of a batch are taken from there when an earlier model of the same store
+    /// computed them, and this term's are kept there.
     pub fn build_reusing(
         store: &Store,
         config: &Config,
@@ -316,6 +330,7 @@ impl ReportModel {
         request: Request,
         log: &[Entry],
         reuse: Option<&mut Reuse>,
+        mut earlier: Option<&mut Earlier>,
     ) -> anyhow::Result<ReportModel> {
         let term = request.term;
         let compare = request
@@ -331,6 +346,10 @@ impl ReportModel {
             .copied()
             .filter(|t| *t != term && Some(*t) != compared)
             .collect();
+        // A centre's suppression counts the persons behind every term's rows.
+        if request.small_cell.is_some() {
+            earlier = None;
+        }
         let context = Context {
             store,
             config,
@@ -338,6 +357,7 @@ impl ReportModel {
             request: &request,
             compare: compared,
             others: &others,
+            earlier: earlier.as_deref(),
         };
         let groups = school_batches(store, &[term, compare], request.register)?;
         // Kept pieces serve a whole term's model of a school workspace (a centre's counts of
@@ -350,7 +370,17 @@ impl ReportModel {
             {
                 context.reusing(reuse, &groups)?
             }
-            _ => context.batches(&groups)?,
+            _ => {
+                let mut batches = context.batches(&groups)?;
+                if let Some(earlier) = earlier {
+                    for (codes, batch) in groups.iter().zip(&mut batches) {
+                        if let Some(rows) = batch.shown.take() {
+                            earlier.rows.insert((term, codes.clone()), rows);
+                        }
+                    }
+                }
+                batches
+            }
         };
         let (mut persons, mut persons_before) = (Counts::default(), Counts::default());
         let (mut now, mut before, mut schools, mut tables) = (
@@ -418,7 +448,7 @@ impl ReportModel {
                 let (previous, _) = crate::privacy::suppress(previous, &before_counts, k)?;
                 (long, previous, suppressed_keys(&hidden)?)
             }
-            None => (long, previous, HashSet::new()),
+            None => (long, previous, PlHashSet::default()),
         };
         let (trend_rows, trend_values) = year_trend(
             &trend,
@@ -523,9 +553,10 @@ impl ReportModel {
         } else {
             "person"
         };
-        self.values
-            .get(&key([scope, school, entity, indicator.code(), group]))
-            .copied()
+        lookup(
+            &self.values,
+            [scope, school, entity, indicator.code(), group],
+        )
     }
 
     /// Whether a school's (`scope` "school", `unit` its code) or a municipality's or the
@@ -549,7 +580,7 @@ impl ReportModel {
 
     /// Each term of the year trend's values by [`key`] and its municipality and region
     /// values: the model's own for the term and the comparison term.
-    fn trend_terms(&self) -> impl Iterator<Item = (&HashMap<String, f64>, &HashMap<String, f64>)> {
+    fn trend_terms(&self) -> impl Iterator<Item = (&Index, &Index)> {
         self.trend_values.iter().map(|index| match index {
             TrendIndex::Term => (&self.values, &self.units),
             TrendIndex::Compare => (&self.previous, &self.units_before),
@@ -598,9 +629,10 @@ impl ReportModel {
 
     /// The school-scope value of the comparison term.
     pub fn previous(&self, school: &str, indicator: Indicator, group: &str) -> Option<f64> {
-        self.previous
-            .get(&key(["school", school, "", indicator.code(), group]))
-            .copied()
+        lookup(
+            &self.previous,
+            ["school", school, "", indicator.code(), group],
+        )
     }
 
     /// The whole table behind a [`Part`].
@@ -632,10 +664,10 @@ impl ReportModel {
         } else {
             "municipality"
         };
-        let key = key([scope, municipality, indicator, group]);
+        let parts = [scope, municipality, indicator, group];
         (
-            self.units.get(&key).copied(),
-            self.units_before.get(&key).copied(),
+            lookup(&self.units, parts),
+            lookup(&self.units_before, parts),
         )
     }
 
@@ -668,9 +700,31 @@ fn key<const N: usize>(parts: [&str; N]) -> String {
     parts.join("\u{1f}")
 }
 
+/// A value index by [`key`]: looked up for every cell of a school's reports, so hashed
+/// with foldhash rather than SipHash.
+type Index = PlHashMap<String, f64>;
+
+/// The value of `parts` in `index`, their [`key`] written into a buffer of the thread
+/// instead of a string of its own.
+fn lookup<const N: usize>(index: &Index, parts: [&str; N]) -> Option<f64> {
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with_borrow_mut(|key| {
+        key.clear();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                key.push('\u{1f}');
+            }
+            key.push_str(part);
+        }
+        index.get(key.as_str()).copied()
+    })
+}
+
 /// (scope, school, entity, indicator, group) -> value; `with_entity` false leaves out the
 /// person rows.
-fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f64>> {
+fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<Index> {
     let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
     let (scope, school, entity, indicator, group) = (
         col("scope")?,
@@ -680,30 +734,40 @@ fn index(long: &DataFrame, with_entity: bool) -> PolarsResult<HashMap<String, f6
         col("group")?,
     );
     let value = long.column("value")?.f64()?.clone();
-    let mut map = HashMap::with_capacity(long.height());
-    for i in 0..long.height() {
-        let get = |c| crate::frame::text_at(c, i);
-        if let Some(v) = value.get(i) {
-            if !with_entity && get(&scope) == "person" {
-                continue;
-            }
-            map.insert(
-                key([
-                    get(&scope),
-                    get(&school),
-                    get(&entity),
-                    get(&indicator),
-                    get(&group),
-                ]),
-                v,
-            );
+    let mut map = Index::with_capacity_and_hasher(long.height(), Default::default());
+    // Row by row through the columns' iterators: a lookup by row position per cell was
+    // most of the serial time between a term's batches and its reports.
+    let rows = scope
+        .iter()
+        .zip(school.iter())
+        .zip(entity.iter())
+        .zip(indicator.iter())
+        .zip(group.iter())
+        .zip(value.iter());
+    for (((((scope, school), entity), indicator), group), value) in rows {
+        let (Some(v), scope) = (value, scope.unwrap_or_default()) else {
+            continue;
+        };
+        if !with_entity && scope == "person" {
+            continue;
         }
+        let text = Option::unwrap_or_default;
+        map.insert(
+            key([
+                scope,
+                text(school),
+                text(entity),
+                text(indicator),
+                text(group),
+            ]),
+            v,
+        );
     }
     Ok(map)
 }
 
 /// Keys of suppressed rows: as in `values` for schools, as in `units` for wider units.
-fn suppressed_keys(hidden: &DataFrame) -> PolarsResult<HashSet<String>> {
+fn suppressed_keys(hidden: &DataFrame) -> PolarsResult<PlHashSet<String>> {
     let col = |n: &str| hidden.column(n).and_then(|c| c.str().cloned());
     let (scope, muni, school, indicator, group) = (
         col("scope")?,
@@ -741,7 +805,7 @@ fn split_by_school(long: &DataFrame) -> PolarsResult<HashMap<String, DataFrame>>
 }
 
 /// (scope, municipality, indicator, group) -> value of the municipality and region rows.
-fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<String, f64>> {
+fn unit_index(long: &DataFrame) -> PolarsResult<Index> {
     let col = |n: &str| long.column(n).and_then(|c| c.str().cloned());
     let (scope, muni, indicator, group) = (
         col("scope")?,
@@ -750,7 +814,7 @@ fn unit_index(long: &DataFrame) -> PolarsResult<HashMap<String, f64>> {
         col("group")?,
     );
     let value = long.column("value")?.f64()?.clone();
-    let mut map = HashMap::new();
+    let mut map = Index::default();
     for i in 0..long.height() {
         let s = scope.get(i).unwrap_or_default();
         if let (true, Some(v)) = (s == "municipality" || s == "region", value.get(i)) {
@@ -878,6 +942,8 @@ struct Context<'a> {
     /// The terms of the year trend ([`trend_terms`]) other than the term and the
     /// comparison term.
     others: &'a [Term],
+    /// Rows of terms computed before in this run.
+    earlier: Option<&'a Earlier>,
 }
 
 impl Context<'_> {
@@ -940,13 +1006,23 @@ impl Context<'_> {
         persons.add_persons(&rows)?;
         let mut persons_before = Counts::default();
         let not_person = || col("scope").neq(lit("person"));
+        let earlier = |t: Term| -> Option<DataFrame> {
+            self.earlier?.rows.get(&(t, batch.to_vec())).cloned()
+        };
+        let shown = match self.earlier {
+            Some(_) => Some(compact(
+                rows.clone().lazy().filter(not_person()).collect()?,
+            )?),
+            None => None,
+        };
         let now = if request.school_reports {
             rows
         } else {
             rows.lazy().filter(not_person()).collect()?
         };
-        let previous = match self.compare {
-            Some(compare) => {
+        let previous = match (self.compare, self.compare.and_then(&earlier)) {
+            (_, Some(rows)) => Some(rows),
+            (Some(compare), None) => {
                 // Inputs hold a whole school year: a comparison term of the same year reuses them.
                 let before = if compare.year == term.year {
                     inputs.clone()
@@ -959,14 +1035,19 @@ impl Context<'_> {
                 )?
                 .rows;
                 persons_before.add_persons(&rows)?;
-                Some(rows.lazy().filter(not_person()).collect()?)
+                Some(compact(rows.lazy().filter(not_person()).collect()?)?)
             }
-            None => None,
+            (None, None) => None,
         };
         // The other trend terms' rows as each term's report computes them (the term's and
         // the comparison term's are above).
         let (mut trend, mut trend_persons) = (Vec::new(), Vec::new());
         for &t in self.others {
+            if let Some(rows) = earlier(t) {
+                trend.push(rows);
+                trend_persons.push(Counts::default());
+                continue;
+            }
             let rows = indicators::compute_schools(
                 &inputs,
                 &settings(config, definitions, register, t, batch),
@@ -1006,13 +1087,14 @@ impl Context<'_> {
             .collect::<PolarsResult<_>>()?;
         Ok(Batch {
             now: compact(now)?,
-            previous: previous.map(compact).transpose()?,
+            previous,
             trend,
             trend_persons,
             persons,
             persons_before,
             schools: schools(&inputs)?,
             tables,
+            shown,
         })
     }
 }
@@ -1273,6 +1355,15 @@ mod tests {
     }
 
     fn build(session: &Session, term: Term, reuse: Option<&mut Reuse>) -> ReportModel {
+        build_after(session, term, reuse, None)
+    }
+
+    fn build_after(
+        session: &Session,
+        term: Term,
+        reuse: Option<&mut Reuse>,
+        earlier: Option<&mut Earlier>,
+    ) -> ReportModel {
         let request = Request {
             term,
             register: &[],
@@ -1290,6 +1381,7 @@ mod tests {
             request,
             &log,
             reuse,
+            earlier,
         )
         .unwrap()
     }
@@ -1333,6 +1425,40 @@ mod tests {
         for (school, rows) in &fresh.by_school {
             same(school, &reused.by_school[school], rows);
         }
+    }
+
+    #[test]
+    fn a_model_taking_an_earlier_terms_rows_equals_one_built_from_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = demo_workspace(dir.path());
+        let (q1, q4) = (
+            Term::parse("2025-2026-Q1").unwrap(),
+            Term::parse("2025-2026-Q4").unwrap(),
+        );
+        let mut earlier = Earlier::default();
+        assert_same(
+            &build_after(&session, q1, None, Some(&mut earlier)),
+            &build(&session, q1, None),
+        );
+        // The fourth term compares with the first: its rows come from the first's model.
+        assert!(earlier.rows.keys().all(|(term, _)| *term == q1));
+        assert!(!earlier.rows.is_empty());
+        assert_same(
+            &build_after(&session, q4, None, Some(&mut earlier)),
+            &build(&session, q4, None),
+        );
+        // Its batches are the first term's, so each found its comparison rows there.
+        let batches = |t: Term| -> Vec<&Vec<String>> {
+            let mut codes: Vec<_> = earlier
+                .rows
+                .keys()
+                .filter(|(term, _)| *term == t)
+                .map(|(_, codes)| codes)
+                .collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(batches(q4), batches(q1));
     }
 
     #[test]
