@@ -1337,8 +1337,8 @@ mod tests {
     use crate::report::csv::frame_to_csv;
     use crate::session::Session;
 
-    /// The demo's store (three schools, two terms of one school year).
-    fn demo_workspace(dir: &std::path::Path) -> Session {
+    /// The demo's store (three schools, two terms of one school year), and its two terms.
+    fn demo_workspace(dir: &std::path::Path) -> (Session, Term, Term) {
         crate::workspace::Workspace::new(dir)
             .init(crate::config::Kind::School)
             .unwrap();
@@ -1351,7 +1351,11 @@ mod tests {
             interrupted: false,
         };
         crate::ingest::run(&session.ws, &session.config, &session.definitions, &options).unwrap();
-        session
+        (
+            session,
+            Term::parse("2025-2026-Q1").unwrap(),
+            Term::parse("2025-2026-Q4").unwrap(),
+        )
     }
 
     fn build(session: &Session, term: Term, reuse: Option<&mut Reuse>) -> ReportModel {
@@ -1430,11 +1434,7 @@ mod tests {
     #[test]
     fn a_model_taking_an_earlier_terms_rows_equals_one_built_from_scratch() {
         let dir = tempfile::tempdir().unwrap();
-        let session = demo_workspace(dir.path());
-        let (q1, q4) = (
-            Term::parse("2025-2026-Q1").unwrap(),
-            Term::parse("2025-2026-Q4").unwrap(),
-        );
+        let (session, q1, q4) = demo_workspace(dir.path());
         let mut earlier = Earlier::default();
         assert_same(
             &build_after(&session, q1, None, Some(&mut earlier)),
@@ -1464,11 +1464,7 @@ mod tests {
     #[test]
     fn a_model_reusing_kept_schools_equals_one_built_from_scratch() {
         let dir = tempfile::tempdir().unwrap();
-        let session = demo_workspace(dir.path());
-        let (q1, q4) = (
-            Term::parse("2025-2026-Q1").unwrap(),
-            Term::parse("2025-2026-Q4").unwrap(),
-        );
+        let (session, q1, q4) = demo_workspace(dir.path());
         let mut reuse = Reuse::default();
         for term in [q1, q4] {
             // Computed and kept, then every school taken from what was kept.
