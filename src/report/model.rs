@@ -697,7 +697,19 @@ impl ReportModel {
 /// A key of the value indexes: the parts joined by a control character no label holds, one
 /// allocation a row instead of one a part (a country's index holds millions of rows).
 fn key<const N: usize>(parts: [&str; N]) -> String {
-    parts.join("\u{1f}")
+    let mut key = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    push_key(&mut key, parts);
+    key
+}
+
+/// Appends the [`key`] of `parts` to `out`.
+fn push_key<const N: usize>(out: &mut String, parts: [&str; N]) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('\u{1f}');
+        }
+        out.push_str(part);
+    }
 }
 
 /// A value index by [`key`]: looked up for every cell of a school's reports, so hashed
@@ -712,12 +724,7 @@ fn lookup<const N: usize>(index: &Index, parts: [&str; N]) -> Option<f64> {
     }
     KEY.with_borrow_mut(|key| {
         key.clear();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                key.push('\u{1f}');
-            }
-            key.push_str(part);
-        }
+        push_key(key, parts);
         index.get(key.as_str()).copied()
     })
 }
