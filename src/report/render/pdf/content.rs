@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 
+use polars::prelude::PlHashMap;
 use printpdf::{Color, FontId, Op, PaintMode, PdfFontHandle, TextItem, TextMatrix, WindingOrder};
 
 /// Every character each font shows, in the order of its last use in the document.
@@ -23,7 +24,7 @@ impl Sample {
     /// The characters of `pages`, font by font in the order each font is first used.
     /// `None` when a page shows text other than plain text in one of the document's fonts.
     pub fn of(pages: &[Vec<Op>]) -> Option<Sample> {
-        let mut fonts: Vec<(String, HashMap<char, usize>)> = Vec::new();
+        let mut fonts: Vec<(String, CharMap<usize>)> = Vec::new();
         let mut at = 0usize;
         for page in pages {
             // A page's text is in the font it sets itself (printpdf reads each page alone).
@@ -37,7 +38,7 @@ impl Sample {
                         let i = match fonts.iter().position(|(n, _)| n == name) {
                             Some(i) => i,
                             None => {
-                                fonts.push((name.clone(), HashMap::new()));
+                                fonts.push((name.clone(), CharMap::new()));
                                 fonts.len() - 1
                             }
                         };
@@ -64,7 +65,7 @@ impl Sample {
             fonts: fonts
                 .into_iter()
                 .map(|(name, last)| {
-                    let mut chars: Vec<(char, usize)> = last.into_iter().collect();
+                    let mut chars = last.entries();
                     chars.sort_by_key(|&(_, at)| at);
                     (name, chars.into_iter().map(|(c, _)| c).collect())
                 })
@@ -92,7 +93,7 @@ impl Sample {
 
 /// Each font's code (two bytes, the subset's glyph id) of each character of a [`Sample`].
 pub struct Codes {
-    fonts: HashMap<String, HashMap<char, [u8; 2]>>,
+    fonts: HashMap<String, CharMap<[u8; 2]>>,
 }
 
 impl Codes {
@@ -111,7 +112,7 @@ impl Codes {
             if hex.len() != chars.len() * 4 {
                 return None;
             }
-            let mut codes = HashMap::with_capacity(chars.len());
+            let mut codes = CharMap::new();
             for (c, digits) in chars.iter().zip(hex.chunks(4)) {
                 let byte = |i: usize| -> Option<u8> {
                     let pair = std::str::from_utf8(&digits[i..i + 2]).ok()?;
@@ -125,14 +126,16 @@ impl Codes {
     }
 }
 
-/// The content stream of a page's operations as printpdf and lopdf write it; `None` for an
-/// operation this writer does not know (the caller then lets printpdf write the document).
-pub fn encode(ops: &[Op], codes: &Codes) -> Option<Vec<u8>> {
+/// The content stream of a page's operations as printpdf and lopdf write it, its reals
+/// kept in the document's `reals`; `None` for an operation this writer does not know (the
+/// caller then lets printpdf write the document).
+pub fn encode(ops: &[Op], codes: &Codes, reals: &mut Reals) -> Option<Vec<u8>> {
     let mut out = Content {
         bytes: Vec::with_capacity(ops.len() * 24),
         first: true,
+        reals,
     };
-    let mut font: Option<&HashMap<char, [u8; 2]>> = None;
+    let mut font: Option<&CharMap<[u8; 2]>> = None;
     for op in ops {
         match op {
             Op::StartTextSection => out.op(&[], "BT"),
@@ -165,8 +168,8 @@ pub fn encode(ops: &[Op], codes: &Codes) -> Option<Vec<u8>> {
                 out.start();
                 out.bytes.push(b'<');
                 for c in text.chars() {
-                    for byte in font.get(&c)? {
-                        out.hex(*byte);
+                    for byte in font.get(c)? {
+                        out.hex(byte);
                     }
                 }
                 out.bytes.extend_from_slice(b"> Tj");
@@ -224,14 +227,111 @@ pub fn encode(ops: &[Op], codes: &Codes) -> Option<Vec<u8>> {
     Some(out.bytes)
 }
 
-/// A content stream being written: operations one a line, each operand followed by a
-/// space, as lopdf's `Content::encode`.
-struct Content {
-    bytes: Vec<u8>,
-    first: bool,
+/// A value for each of some characters: a table for U+0000..U+04FF (Latin, punctuation
+/// and Cyrillic, nearly every character a report shows), a hash map above. Looked up for
+/// every character of a PDF twice (its sample and its page), where SipHash in a
+/// `HashMap<char, _>` was 3.6 % of a region report's instructions.
+struct CharMap<V> {
+    table: Vec<Option<V>>,
+    above: PlHashMap<char, V>,
 }
 
-impl Content {
+/// Characters below this have their place in [`CharMap`]'s table.
+const TABLE_CHARS: usize = 0x500;
+
+impl<V: Copy> CharMap<V> {
+    fn new() -> CharMap<V> {
+        CharMap {
+            table: vec![None; TABLE_CHARS],
+            above: PlHashMap::default(),
+        }
+    }
+
+    fn insert(&mut self, c: char, value: V) {
+        match self.table.get_mut(c as usize) {
+            Some(slot) => *slot = Some(value),
+            None => {
+                self.above.insert(c, value);
+            }
+        }
+    }
+
+    fn get(&self, c: char) -> Option<V> {
+        match self.table.get(c as usize) {
+            Some(slot) => *slot,
+            None => self.above.get(&c).copied(),
+        }
+    }
+
+    /// Every character and its value, in no particular order.
+    fn entries(&self) -> Vec<(char, V)> {
+        let table = self.table.iter().enumerate().filter_map(|(i, slot)| {
+            let c = char::from_u32(u32::try_from(i).ok()?)?;
+            Some((c, (*slot)?))
+        });
+        table
+            .chain(self.above.iter().map(|(c, v)| (*c, *v)))
+            .collect()
+    }
+}
+
+/// Reals as lopdf writes them (`Display` of the `f32`), each written once a document and
+/// copied after. A school PDF writes some 23 000 reals, a few hundred of them different
+/// (the text matrix's ones and zeros, the colours, the tables' columns and rows), and
+/// `Display` of an `f32` (Grisu, `core::fmt`) was 6 % of a region report's instructions.
+/// A table of [`REAL_SLOTS`] slots, each taken by the last real whose bits hash to it.
+pub struct Reals {
+    slots: Vec<RealSlot>,
+}
+
+/// Slots of [`Reals`]: a power of two.
+const REAL_SLOTS: usize = 4096;
+
+/// A real's bits and its text; `len` 0 when empty (no real's text is).
+#[derive(Clone, Copy, Default)]
+struct RealSlot {
+    bits: u32,
+    len: u8,
+    text: [u8; 15],
+}
+
+impl Reals {
+    pub fn new() -> Reals {
+        Reals {
+            slots: vec![RealSlot::default(); REAL_SLOTS],
+        }
+    }
+
+    /// Appends `value` to `out` as `format!("{value}")` writes it.
+    fn push(&mut self, out: &mut Vec<u8>, value: f32) {
+        let bits = value.to_bits();
+        // Fibonacci hashing: the top bits of the product, REAL_SLOTS = 2^12.
+        let slot = &mut self.slots[(bits.wrapping_mul(0x9E37_79B9) >> 20) as usize];
+        if slot.len > 0 && slot.bits == bits {
+            out.extend_from_slice(&slot.text[..usize::from(slot.len)]);
+            return;
+        }
+        let start = out.len();
+        // Writing into a Vec has no I/O to fail.
+        let _ = write!(out, "{value}");
+        let text = &out[start..];
+        if let Some(kept) = slot.text.get_mut(..text.len()) {
+            kept.copy_from_slice(text);
+            slot.bits = bits;
+            slot.len = text.len() as u8;
+        }
+    }
+}
+
+/// A content stream being written: operations one a line, each operand followed by a
+/// space, as lopdf's `Content::encode`.
+struct Content<'r> {
+    bytes: Vec<u8>,
+    first: bool,
+    reals: &'r mut Reals,
+}
+
+impl Content<'_> {
     /// Starts an operation: a line break after the previous one.
     fn start(&mut self) {
         if self.first {
@@ -253,8 +353,7 @@ impl Content {
 
     /// A real as lopdf writes it (`Display` of the `f32`).
     fn real(&mut self, value: f32) {
-        // Writing into a Vec has no I/O to fail.
-        let _ = write!(self.bytes, "{value}");
+        self.reals.push(&mut self.bytes, value);
     }
 
     fn hex(&mut self, byte: u8) {
@@ -339,6 +438,34 @@ mod tests {
             "every operation of the layout is written directly"
         );
         assert!(direct.as_deref() == Some(printpdf.as_slice()));
+    }
+
+    /// Reals written from the kept text (the second time round) and written anew (the
+    /// first time, and whenever two share a slot) are `Display`'s text alike; 470.640625
+    /// lies halfway between two shortest decimals (`Display` writes 470.64063).
+    #[test]
+    fn reals_are_displays_text() {
+        let values: Vec<f32> = (0..20_000)
+            .map(|i| i as f32 * 0.37 - 1000.0)
+            .chain([
+                0.0,
+                -0.0,
+                1.0,
+                470.0 + 41.0 / 64.0,
+                1e-30,
+                f32::MIN_POSITIVE,
+                f32::MAX,
+            ])
+            .chain([f32::NAN, f32::INFINITY, f32::NEG_INFINITY])
+            .collect();
+        let mut reals = super::Reals::new();
+        for _ in 0..2 {
+            for value in &values {
+                let mut out = b"x".to_vec();
+                reals.push(&mut out, *value);
+                assert_eq!(out, format!("x{value}").as_bytes());
+            }
+        }
     }
 
     #[test]

@@ -571,9 +571,10 @@ pub(super) fn direct(doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Option<lopdf::
         .get_object(*streams.first()?)
         .and_then(lopdf::Object::as_stream);
     let codes = content::Codes::read(&sample, &sampled.ok()?.content)?;
+    let mut reals = content::Reals::new();
     let contents = pages
         .iter()
-        .map(|ops| content::encode(ops, &codes))
+        .map(|ops| content::encode(ops, &codes, &mut reals))
         .collect::<Option<Vec<_>>>()?;
     for (id, bytes) in streams.into_iter().zip(contents) {
         lo.get_object_mut(id)
