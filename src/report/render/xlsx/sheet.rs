@@ -102,6 +102,25 @@ pub struct Table<'a> {
     /// Cells whose text wraps (headers, long texts): their rows are made as high as their
     /// lines once the widths are known.
     wrapped: Vec<(u32, u16, String)>,
+    /// Formats a cell of this table has been written with, so the sheet has given them
+    /// their index ([`Table::put`]).
+    indexed: Vec<&'a Format>,
+    /// For each column, the rows written since without their format, all of one format:
+    /// set on the range at once.
+    runs: BTreeMap<u16, Run<'a>>,
+}
+
+/// Rows `first..=last` of a column, written without their format, which is `format`.
+struct Run<'a> {
+    format: &'a Format,
+    first: u32,
+    last: u32,
+}
+
+/// A value [`Table::put`] writes.
+enum Put<'v> {
+    Text(&'v str),
+    Number(f64),
 }
 
 /// Where a finished sheet's tables end and how wide they are, in Excel's character units.
@@ -131,6 +150,8 @@ impl<'a> Table<'a> {
             header_row: top,
             widths: BTreeMap::new(),
             wrapped: Vec::new(),
+            indexed: Vec::new(),
+            runs: BTreeMap::new(),
         };
         table.header(top, headers)?;
         Ok(table)
@@ -173,19 +194,68 @@ impl<'a> Table<'a> {
         *entry = (*entry).max(width);
     }
 
+    /// Writes a value in its format. rust_xlsxwriter finds a format's index by hashing the
+    /// whole `Format` for every cell written with it (SipHash over its font, borders, fill
+    /// and number format: 7 % of a region report's instructions), so a cell in a format
+    /// this table has written before is written without it, and its format set on each
+    /// column's run of such rows at once ([`Table::set_runs`]): the same cells, formats
+    /// and indexes (a sheet numbers formats in the order of their first cell, and each
+    /// format's first cell is still written with it).
+    fn put(&mut self, r: u32, c: u16, value: Put, format: &'a Format) -> Result<(), XlsxError> {
+        let indexed = self.indexed.iter().any(|f| std::ptr::eq(*f, format));
+        // An empty text is a blank cell with a format, and no cell without one.
+        if !indexed || matches!(value, Put::Text("")) {
+            if !indexed {
+                self.indexed.push(format);
+            }
+            match value {
+                Put::Text(t) => self.ws.write_string_with_format(r, c, t, format)?,
+                Put::Number(v) => self.ws.write_number_with_format(r, c, v, format)?,
+            };
+            return Ok(());
+        }
+        match value {
+            Put::Text(t) => self.ws.write_string(r, c, t)?,
+            Put::Number(v) => self.ws.write_number(r, c, v)?,
+        };
+        match self.runs.get_mut(&c) {
+            Some(run) if std::ptr::eq(run.format, format) && run.last + 1 == r => run.last = r,
+            _ => {
+                let run = Run {
+                    format,
+                    first: r,
+                    last: r,
+                };
+                if let Some(done) = self.runs.insert(c, run) {
+                    self.ws
+                        .set_range_format(done.first, c, done.last, c, done.format)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the format of every run [`Table::put`] left open.
+    fn set_runs(&mut self) -> Result<(), XlsxError> {
+        for (c, run) in std::mem::take(&mut self.runs) {
+            self.ws
+                .set_range_format(run.first, c, run.last, c, run.format)?;
+        }
+        Ok(())
+    }
+
     pub fn row(&mut self, r: u32, cells: Vec<Cell>) -> Result<(), XlsxError> {
+        let styles = self.styles;
         for (c, cell) in cells.into_iter().enumerate() {
             let c = c as u16;
             let width = match cell {
                 Cell::Text(t) => {
                     let w = t.chars().count();
                     if w > 60 {
-                        self.ws
-                            .write_string_with_format(r, c, &t, &self.styles.wrap)?;
+                        self.put(r, c, Put::Text(&t), &styles.wrap)?;
                         self.wrapped.push((r, c, t));
                     } else {
-                        self.ws
-                            .write_string_with_format(r, c, &t, &self.styles.text)?;
+                        self.put(r, c, Put::Text(&t), &styles.text)?;
                     }
                     w.min(60)
                 }
@@ -201,18 +271,15 @@ impl<'a> Table<'a> {
                     } else {
                         unit
                     };
-                    self.ws
-                        .write_number_with_format(r, c, v, self.styles.of(unit))?;
+                    self.put(r, c, Put::Number(v), styles.of(unit))?;
                     8
                 }
                 Cell::Value(Some(v), Unit::Flag) => {
-                    self.ws
-                        .write_string_with_format(r, c, names::flag(v), &self.styles.text)?;
+                    self.put(r, c, Put::Text(names::flag(v)), &styles.text)?;
                     3
                 }
                 Cell::Value(Some(v), unit) => {
-                    self.ws
-                        .write_number_with_format(r, c, v, self.styles.of(unit))?;
+                    self.put(r, c, Put::Number(v), styles.of(unit))?;
                     8
                 }
                 Cell::Value(None, _) => {
@@ -258,6 +325,7 @@ impl<'a> Table<'a> {
 
     /// [`Table::finish`] without the print setup, for a sheet that prints otherwise.
     pub fn fit(mut self) -> Result<(&'a mut Worksheet, Extent), XlsxError> {
+        self.set_runs()?;
         self.say_if_empty()?;
         let last_col = self.widths.keys().max().copied().unwrap_or(0);
         let ws = self.ws;
@@ -508,4 +576,67 @@ pub fn chart(
         native.combine(&line);
     }
     Ok(native)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Put, Styles, Table, workbook};
+    use rust_xlsxwriter::{Format, XlsxError};
+
+    /// Cells of several formats in runs down their columns and broken up (a format
+    /// changing, a row left out, an empty text, a NaN), each with its format as written.
+    fn cells(styles: &Styles) -> Vec<(u32, u16, Put<'static>, &Format)> {
+        let mut cells = Vec::new();
+        for r in 1..60u32 {
+            let text = match r % 7 {
+                0 => "",
+                3 => "длинный текст, который переносится по словам в несколько строк ячейки",
+                _ => "текст",
+            };
+            let wrap = if text.chars().count() > 60 {
+                &styles.wrap
+            } else {
+                &styles.text
+            };
+            cells.push((r, 0, Put::Text(text), wrap));
+            let unit = if r < 20 || r % 5 == 0 {
+                &styles.percent
+            } else {
+                &styles.points
+            };
+            cells.push((r, 1, Put::Number(f64::from(r) / 3.0), unit));
+            if r % 11 != 0 {
+                let value = if r == 30 { f64::NAN } else { f64::from(r) };
+                cells.push((r, 2, Put::Number(value), &styles.count));
+            }
+            cells.push((r, 3, Put::Text("да"), &styles.text));
+        }
+        cells
+    }
+
+    /// [`Table::put`] writes the bytes of writing every cell with its format.
+    #[test]
+    fn cells_put_in_runs_are_the_cells_written_with_their_formats() -> Result<(), XlsxError> {
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap();
+        let styles = Styles::new();
+        let headers = ["а", "б", "в", "г"];
+        let mut put = workbook("Проверка", at)?;
+        let mut table = Table::new(put.add_worksheet(), &styles, 0, &headers)?;
+        for (r, c, value, format) in cells(&styles) {
+            table.put(r, c, value, format)?;
+        }
+        table.set_runs()?;
+        let mut each = workbook("Проверка", at)?;
+        let mut table = Table::new(each.add_worksheet(), &styles, 0, &headers)?;
+        for (r, c, value, format) in cells(&styles) {
+            match value {
+                Put::Text(t) => table.sheet().write_string_with_format(r, c, t, format)?,
+                Put::Number(v) => table.sheet().write_number_with_format(r, c, v, format)?,
+            };
+        }
+        assert!(put.save_to_buffer()? == each.save_to_buffer()?);
+        Ok(())
+    }
 }
