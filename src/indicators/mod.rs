@@ -322,7 +322,10 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
         concat(pieces, UnionArgs::default())?
     };
     // A null (or undefined: 0/0, x/0) value has no row.
-    let rows = rows.filter(col(VALUE).is_finite()).collect()?;
+    // One chunk: the pieces' union leaves a chunk per piece, and every group-by of the flags
+    // and of the persons' counts would copy them into one again.
+    let mut rows = rows.filter(col(VALUE).is_finite()).collect()?;
+    rows.rechunk_mut();
     let flags = scope::without_sums(flags::indicators(&rows, scored.as_ref(), settings)?);
     Ok(SchoolRows {
         rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?,
@@ -470,9 +473,13 @@ pub fn wave_rank_expr() -> Expr {
         })
 }
 
-/// Materialises a plan used by several pieces, so it runs once instead of once per piece.
+/// Materialises a plan used by several pieces, so it runs once instead of once per piece,
+/// as one chunk a column (polars' group-by copies a frame of several chunks into one first,
+/// each time it runs).
 pub fn shared(lf: LazyFrame) -> PolarsResult<LazyFrame> {
-    Ok(lf.collect()?.lazy())
+    let mut df = lf.collect()?;
+    df.rechunk_mut();
+    Ok(df.lazy())
 }
 
 /// Rows of the term itself.
