@@ -243,6 +243,7 @@ fn synthetic(schools: usize) -> Inputs {
             "",
             "",
         )),
+        one_file_a_term: false,
     }
 }
 

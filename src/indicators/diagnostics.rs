@@ -45,17 +45,19 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
     else {
         return Ok(None);
     };
-    let results = latest(results, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, PERSON_ID])?;
-    let tasks = latest(tasks, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, TASK])?.select([
-        col(SCHOOL_CODE).alias("t_school"),
-        col(TERM).alias("t_term"),
-        col(INSTRUMENT).alias("t_instrument"),
-        col(WAVE).alias("t_wave"),
-        col(TASK).alias("t_task"),
-        col(MAX_SCORE),
-        col(TOPIC_CODE),
-        col(TOPIC),
-    ]);
+    let results = inputs.latest(results, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, PERSON_ID])?;
+    let tasks = inputs
+        .latest(tasks, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, TASK])?
+        .select([
+            col(SCHOOL_CODE).alias("t_school"),
+            col(TERM).alias("t_term"),
+            col(INSTRUMENT).alias("t_instrument"),
+            col(WAVE).alias("t_wave"),
+            col(TASK).alias("t_task"),
+            col(MAX_SCORE),
+            col(TOPIC_CODE),
+            col(TOPIC),
+        ]);
     Ok(Some(
         results
             .join(

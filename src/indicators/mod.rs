@@ -17,6 +17,7 @@ pub mod routes;
 mod scope;
 
 use polars::prelude::*;
+use polars_arrow::array::{Array as _, Utf8ViewArray};
 
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
@@ -78,6 +79,10 @@ pub struct Inputs {
     pub diag_results: Option<LazyFrame>,
     /// The individual routes' steps, with due dates and outcomes.
     pub route: Option<LazyFrame>,
+    /// Whether the tables [`Inputs::latest`] reads (answers, diagnostics, routes) hold one
+    /// `seq` per school and term (each school's term came in one file, as a centre's packages
+    /// do): the latest file is then every row.
+    pub one_file_a_term: bool,
 }
 
 impl Inputs {
@@ -142,7 +147,7 @@ impl Inputs {
             )
             .map(Some)
         });
-        Ok(Inputs {
+        let mut inputs = Inputs {
             roster: roster?,
             events: events?,
             attendance: attendance?,
@@ -150,9 +155,76 @@ impl Inputs {
             diag_tasks: diag_tasks?,
             diag_results: diag_results?,
             route: route?,
+            one_file_a_term: false,
         }
-        .materialised()?)
+        .materialised()?;
+        inputs.one_file_a_term = inputs.holds_one_file_a_term()?;
+        Ok(inputs)
     }
+
+    /// Whether the tables [`Inputs::latest`] reads hold one `seq`, none null, per school
+    /// and term.
+    fn holds_one_file_a_term(&self) -> PolarsResult<bool> {
+        let latest_read = [
+            &self.answers,
+            &self.diag_tasks,
+            &self.diag_results,
+            &self.route,
+        ];
+        for table in latest_read.into_iter().flatten() {
+            if !one_seq_a_term(&table.clone().collect()?)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// [`latest`] over rows of these inputs (filtered, or with columns added, but with their
+    /// own school, term and `seq`), for `keys` naming the school and the term: where each
+    /// school's term came in one file ([`Inputs::one_file_a_term`]), every row is its key's
+    /// latest, and the window over the keys is not computed.
+    pub fn latest(&self, lf: LazyFrame, keys: &[&str]) -> PolarsResult<LazyFrame> {
+        if self.one_file_a_term && keys.contains(&SCHOOL_CODE) && keys.contains(&TERM) {
+            Ok(lf)
+        } else {
+            latest(lf, keys)
+        }
+    }
+}
+
+/// Whether `df`'s rows hold one `seq`, none null, per school and term (a null school or term
+/// counting as one): a frame without these columns does not.
+fn one_seq_a_term(df: &DataFrame) -> PolarsResult<bool> {
+    let (Ok(schools), Ok(terms), Ok(seqs)) =
+        (df.column(SCHOOL_CODE), df.column(TERM), df.column(SEQ))
+    else {
+        return Ok(false);
+    };
+    let (Ok(schools), Ok(terms), Ok(seqs)) = (schools.str(), terms.str(), seqs.u64()) else {
+        return Ok(false);
+    };
+    if seqs.null_count() > 0 {
+        return Ok(false);
+    }
+    let (schools, terms, seqs) = (schools.rechunk(), terms.rechunk(), seqs.rechunk());
+    let (schools, terms) = (schools.downcast_as_array(), terms.downcast_as_array());
+    // A file's rows come together, and a text's view (its length and inline bytes, or prefix
+    // and place) is the last row's where it is the same text: only a row whose school, term
+    // or `seq` changes is looked up.
+    let view = |texts: &Utf8ViewArray, i: usize| texts.is_valid(i).then(|| texts.views()[i]);
+    let mut seen = std::collections::HashMap::new();
+    let mut last = None;
+    for (i, &seq) in seqs.downcast_as_array().values().iter().enumerate() {
+        let row = (view(schools, i), view(terms, i), seq);
+        if last == Some(row) {
+            continue;
+        }
+        last = Some(row);
+        if *seen.entry((schools.get(i), terms.get(i))).or_insert(seq) != seq {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 impl Inputs {
@@ -269,6 +341,7 @@ impl Inputs {
             diag_tasks: f(self.diag_tasks)?,
             diag_results: f(self.diag_results)?,
             route: f(self.route)?,
+            one_file_a_term: self.one_file_a_term,
         })
     }
 }
@@ -548,6 +621,65 @@ mod register {
         let kept = events_of(inputs().with_register(&agreeing).unwrap());
         assert_eq!(kept, events_of(inputs()));
         assert_eq!(kept, events_of(inputs().joined_to(&agreeing).unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod one_file {
+    use polars::prelude::*;
+
+    use super::testing::empty_inputs;
+    use super::{Inputs, latest, one_seq_a_term};
+
+    fn rows(seqs: [u64; 5]) -> DataFrame {
+        df!(
+            "school_code" => [Some("A"), Some("A"), Some("B"), None, Some("A")],
+            "term" => ["T1", "T1", "T1", "T1", "T2"],
+            "id" => ["p", "p", "p", "q", "p"],
+            "seq" => seqs
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn one_seq_a_school_and_term_is_found_however_the_rows_are_listed() {
+        assert!(one_seq_a_term(&rows([1, 1, 2, 3, 4])).unwrap());
+        assert!(one_seq_a_term(&rows([1, 1, 1, 1, 1])).unwrap());
+        // A school's term from two files, even apart.
+        assert!(!one_seq_a_term(&rows([1, 2, 2, 3, 4])).unwrap());
+        let mut apart = rows([1, 1, 2, 3, 4]);
+        apart.vstack_mut(&rows([5, 5, 2, 3, 4])).unwrap();
+        assert!(!one_seq_a_term(&apart).unwrap());
+        // A null `seq` or none at all.
+        let nulls = df!("school_code" => ["A"], "term" => ["T1"], "seq" => [None::<u64>]).unwrap();
+        assert!(!one_seq_a_term(&nulls).unwrap());
+        assert!(!one_seq_a_term(&rows([1; 5]).drop("seq").unwrap()).unwrap());
+    }
+
+    /// Where each school's term holds one `seq`, every row is its key's latest: what the
+    /// inputs' `latest` returns without a window is what `latest` computes.
+    #[test]
+    fn the_latest_of_one_file_a_term_is_every_row() {
+        let inputs = Inputs {
+            route: Some(rows([1, 1, 2, 3, 4]).lazy()),
+            ..empty_inputs()
+        };
+        assert!(inputs.holds_one_file_a_term().unwrap());
+        let one_file = Inputs {
+            one_file_a_term: true,
+            ..inputs
+        };
+        let keys = ["school_code", "term", "id"];
+        let frame = one_file.route.clone().unwrap();
+        let skipped = one_file.latest(frame.clone(), &keys).unwrap();
+        let computed = latest(frame, &keys).unwrap();
+        assert_eq!(skipped.collect().unwrap(), computed.collect().unwrap());
+        // Two files of a term: computed as ever.
+        let two = Inputs {
+            route: Some(rows([1, 2, 2, 3, 4]).lazy()),
+            ..empty_inputs()
+        };
+        assert!(!two.holds_one_file_a_term().unwrap());
     }
 }
 

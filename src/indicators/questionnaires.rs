@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled};
-use super::{Inputs, LEVELS, Settings, comparable, exact_mean, latest, level, of_term, shared};
+use super::{Inputs, LEVELS, Settings, comparable, exact_mean, level, of_term, shared};
 use crate::definitions::{self, Definitions, Direction, Item, Questionnaire, Scale};
 use crate::schema::column::{
     FORM_VERSION, INSTRUMENT, ITEM, MUNICIPALITY, RESPONDENT, RESPONDENT_ID, SCHOOL_CODE,
@@ -152,7 +152,8 @@ fn answers(inputs: &Inputs, definitions: &Definitions) -> PolarsResult<Option<La
             .otherwise(col(RESPONDENT_ID))
             .alias("person"),
     ]);
-    let latest_per_person = latest(keyed, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, "person"])?;
+    let latest_per_person =
+        inputs.latest(keyed, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, "person"])?;
     Ok(Some(
         with_version(latest_per_person, definitions)?
             .join(

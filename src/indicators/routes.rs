@@ -6,8 +6,8 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled};
-use super::{Inputs, Settings, latest, of_term, shared};
-use crate::schema::column::{DUE, ID, LEVEL, MUNICIPALITY, RESULT, SCHOOL_CODE, STATUS};
+use super::{Inputs, Settings, of_term, shared};
+use crate::schema::column::{DUE, ID, LEVEL, MUNICIPALITY, RESULT, SCHOOL_CODE, STATUS, TERM};
 use crate::schema::{Indicator, RouteResult, Status};
 
 /// The route items of the term's route workbooks, with `done`, `due` and `achievement`;
@@ -17,7 +17,8 @@ pub fn items(inputs: &Inputs, settings: &Settings) -> PolarsResult<Option<LazyFr
         return Ok(None);
     };
     let term = &settings.term;
-    let current = latest(of_term(route, term), &[SCHOOL_CODE, ID])?;
+    // The term's rows: keyed by term too, which names the one term they are of.
+    let current = inputs.latest(of_term(route, term), &[SCHOOL_CODE, TERM, ID])?;
     let due = col(DUE)
         .cast(DataType::Int32)
         .lt_eq(lit(crate::forms::epoch_days(term.end())));

@@ -158,6 +158,7 @@ pub fn empty_inputs() -> Inputs {
         diag_tasks: None,
         diag_results: None,
         route: None,
+        one_file_a_term: false,
     }
 }
 
@@ -218,6 +219,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             diag_tasks: only(inputs.diag_tasks.clone()),
             diag_results: only(inputs.diag_results.clone()),
             route: only(inputs.route.clone()),
+            one_file_a_term: inputs.one_file_a_term,
         };
         with_settings("2025/2026 Q1", Some(&batch), |settings| {
             compute_schools(&mine, settings).unwrap().rows
