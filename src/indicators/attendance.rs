@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, person, pooled, school_only};
+use super::scope::{Pool, person, pooled, pooled_together, school_only};
 use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
 use crate::schema::column::{
     AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE,
@@ -80,20 +80,23 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
             col("hours_present"),
             Indicator::AttHours,
         ));
-        pieces.push(pooled(
-            people.clone(),
-            term,
-            lit(""),
-            Pool::ratio(col("present"), col("marked"), 100.0),
-            Indicator::AttRate,
-        ));
-        pieces.push(pooled(
+        pieces.extend(pooled_together(
             people,
             term,
             lit(""),
-            Pool::share(comparable(rate).lt(lit(50.0))),
-            Indicator::AttLowPct,
-        ));
+            vec![
+                (
+                    None,
+                    Pool::ratio(col("present"), col("marked"), 100.0),
+                    Indicator::AttRate,
+                ),
+                (
+                    None,
+                    Pool::share(comparable(rate).lt(lit(50.0))),
+                    Indicator::AttLowPct,
+                ),
+            ],
+        )?);
     }
     if let Some(events) = term_events(inputs, settings) {
         let events = shared(events.select([col(MUNICIPALITY), col(SCHOOL_CODE), col(KIND)]))?;

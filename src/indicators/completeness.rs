@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::scope::{Pool, pooled};
+use super::scope::{Pool, pooled_together};
 use super::{Inputs, Settings, of_term};
 use crate::config::Expected;
 use crate::read::text::fold;
@@ -155,35 +155,28 @@ pub fn indicators(status: &DataFrame, settings: &Settings) -> PolarsResult<Vec<L
                 .alias("received"),
         ]);
     let term = &settings.term;
-    let mut pieces = Vec::new();
-    pieces.push(pooled(
-        frame.clone(),
-        term,
-        lit(""),
-        Pool::total(col("expected").sum()),
-        Indicator::FormsExpected,
-    ));
-    pieces.push(pooled(
-        frame.clone(),
-        term,
-        lit(""),
-        Pool::total(col("received").sum()),
-        Indicator::FormsReceived,
-    ));
-    pieces.push(pooled(
-        frame.clone(),
-        term,
-        lit(""),
-        Pool::ratio(col("received"), col("expected"), 100.0),
-        Indicator::CompletenessPct,
-    ));
     let reporting = Pool::share(col("received").eq(col("expected"))).units_only();
-    pieces.push(pooled(
+    pooled_together(
         frame,
         term,
         lit(""),
-        reporting,
-        Indicator::SchoolsReportingPct,
-    ));
-    Ok(pieces)
+        vec![
+            (
+                None,
+                Pool::total(col("expected").sum()),
+                Indicator::FormsExpected,
+            ),
+            (
+                None,
+                Pool::total(col("received").sum()),
+                Indicator::FormsReceived,
+            ),
+            (
+                None,
+                Pool::ratio(col("received"), col("expected"), 100.0),
+                Indicator::CompletenessPct,
+            ),
+            (None, reporting, Indicator::SchoolsReportingPct),
+        ],
+    )
 }

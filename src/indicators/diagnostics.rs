@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, path, person, pooled};
+use super::scope::{Pool, path, person, pooled, pooled_together};
 use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
 use crate::schema::column::{
     INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC,
@@ -146,20 +146,23 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
     let mut pieces = Vec::new();
 
     let people = shared(per_person(scored.clone()))?;
-    pieces.push(pooled(
+    pieces.extend(pooled_together(
         people.clone(),
         term,
         dw(),
-        Pool::total(col("present").cast(DataType::Float64).sum()),
-        Indicator::DParticipants,
-    ));
-    pieces.push(pooled(
-        people.clone(),
-        term,
-        dw(),
-        Pool::total(col("present").not().cast(DataType::Float64).sum()),
-        Indicator::DAbsent,
-    ));
+        vec![
+            (
+                None,
+                Pool::total(col("present").cast(DataType::Float64).sum()),
+                Indicator::DParticipants,
+            ),
+            (
+                None,
+                Pool::total(col("present").not().cast(DataType::Float64).sum()),
+                Indicator::DAbsent,
+            ),
+        ],
+    )?);
     let participants = people.filter(col("present"));
     pieces.push(person(
         participants.clone(),
@@ -175,23 +178,12 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
         col("pct"),
         Indicator::DPct,
     ));
-    pieces.push(pooled(
-        participants.clone(),
-        term,
-        dw(),
-        Pool::mean(col("pct")),
-        Indicator::DPct,
-    ));
-    for l in LEVELS {
-        let group = path(vec![col(INSTRUMENT), col(WAVE), lit(l)]);
-        pieces.push(pooled(
-            participants.clone(),
-            term,
-            group,
-            Pool::share(level(col("pct"), settings.thresholds).eq(lit(l))),
-            Indicator::DLevelPct,
-        ));
-    }
+    let mut pools = vec![(None, Pool::mean(col("pct")), Indicator::DPct)];
+    pools.extend(LEVELS.map(|l| {
+        let share = Pool::share(level(col("pct"), settings.thresholds).eq(lit(l)));
+        (Some(l), share, Indicator::DLevelPct)
+    }));
+    pieces.extend(pooled_together(participants, term, dw(), pools)?);
 
     let task_pct = col(POINTS) * lit(100.0) / col(MAX_SCORE);
     let tasks = scored.clone().filter(col(POINTS).is_not_null());
@@ -212,20 +204,19 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
         col("topic_pct"),
         Indicator::DTopicPct,
     ));
-    pieces.push(pooled(
-        topics.clone(),
-        term,
-        dwt(),
-        Pool::mean(col("topic_pct")),
-        Indicator::DTopicPct,
-    ));
-    pieces.push(pooled(
+    pieces.extend(pooled_together(
         topics,
         term,
         dwt(),
-        Pool::share(comparable(col("topic_pct")).lt(lit(50.0))),
-        Indicator::DDeficitPct,
-    ));
+        vec![
+            (None, Pool::mean(col("topic_pct")), Indicator::DTopicPct),
+            (
+                None,
+                Pool::share(comparable(col("topic_pct")).lt(lit(50.0))),
+                Indicator::DDeficitPct,
+            ),
+        ],
+    )?);
 
     pieces.extend(progress(year, term));
     Ok(pieces)

@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, path, person, pooled};
+use super::scope::{Pool, path, person, pooled, pooled_together};
 use super::{Inputs, LEVELS, Settings, comparable, exact_mean, level, of_term, shared};
 use crate::definitions::{self, Definitions, Direction, Item, Questionnaire, Scale};
 use crate::schema::column::{
@@ -420,16 +420,11 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
             .eq(lit("higher_better"))
             .and(col("score").is_not_null()),
     );
-    for l in LEVELS {
-        let group = path(vec![col(INSTRUMENT), col(WAVE), col("competency"), lit(l)]);
-        pieces.push(pooled(
-            better.clone(),
-            term,
-            group,
-            Pool::share(level(col("score"), t).eq(lit(l))),
-            Indicator::QLevelPct,
-        ));
-    }
+    let levels = LEVELS.map(|l| {
+        let share = Pool::share(level(col("score"), t).eq(lit(l)));
+        (Some(l), share, Indicator::QLevelPct)
+    });
+    pieces.extend(pooled_together(better, term, qwc(), levels.into())?);
     let worse = likert
         .filter(col("direction").eq(lit("higher_worse")))
         .with_column(norm().alias("norm"));
@@ -677,32 +672,23 @@ fn progress(
             col("delta"),
             Indicator::QProgress,
         ));
-        pieces.push(pooled(
-            both.clone(),
-            term,
-            group.clone(),
-            Pool::mean(col("delta")),
-            Indicator::QProgress,
-        ));
+        let mut pools = vec![(None, Pool::mean(col("delta")), Indicator::QProgress)];
         if !indicator_group {
             // Rose or fell in exact arithmetic: a person who gave the same answers twice, or
             // answers worth the same, has a delta of 0 (or a few units in the fifteenth digit).
             let delta = || comparable(col("delta"));
-            pieces.push(pooled(
-                both.clone(),
-                term,
-                group.clone(),
+            pools.push((
+                None,
                 Pool::share(delta().gt(lit(0.0))),
                 Indicator::QImprovedPct,
             ));
-            pieces.push(pooled(
-                both,
-                term,
-                group,
+            pools.push((
+                None,
                 Pool::share(delta().lt(lit(0.0))),
                 Indicator::QDeclinedPct,
             ));
         }
+        pieces.extend(pooled_together(both, term, group, pools)?);
     }
     Ok(pieces)
 }

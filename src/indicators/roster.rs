@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, pooled};
+use super::scope::{Pool, pooled, pooled_together};
 use super::{Inputs, Settings, keep_max, latest, period_rank_expr};
 use crate::schema::column::{AUTHOR, ID, MUNICIPALITY, ROLE, SCHOOL_CODE, TUTOR_ID};
 use crate::schema::{Indicator, Role};
@@ -56,34 +56,27 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         Pool::count(),
         Indicator::Participants,
     ));
-    pieces.push(pooled(
+    let per_tutor = Pool::ratio(
+        col("valid_tutor"),
+        col(ROLE).eq(lit(Role::Tutor.code())),
+        1.0,
+    );
+    pieces.extend(pooled_together(
         people.clone(),
         term,
         lit(""),
-        Pool::count(),
-        Indicator::Participants,
-    ));
-    let mentors = people
-        .clone()
-        .filter(col(ROLE).eq(lit(Role::Mentor.code())));
+        vec![
+            (None, Pool::count(), Indicator::Participants),
+            (None, per_tutor, Indicator::TutorantsPerTutor),
+        ],
+    )?);
+    let mentors = people.filter(col(ROLE).eq(lit(Role::Mentor.code())));
     pieces.push(pooled(
         mentors,
         term,
         lit(""),
         Pool::share(col("valid_tutor")),
         Indicator::MentorsWithTutorPct,
-    ));
-    let per_tutor = Pool::ratio(
-        col("valid_tutor"),
-        col(ROLE).eq(lit(Role::Tutor.code())),
-        1.0,
-    );
-    pieces.push(pooled(
-        people,
-        term,
-        lit(""),
-        per_tutor,
-        Indicator::TutorantsPerTutor,
     ));
     Ok(pieces)
 }

@@ -5,7 +5,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, person, pooled};
+use super::scope::{Pool, person, pooled, pooled_together};
 use super::{Inputs, Settings, of_term, shared};
 use crate::schema::column::{DUE, ID, LEVEL, MUNICIPALITY, RESULT, SCHOOL_CODE, STATUS, TERM};
 use crate::schema::{Indicator, RouteResult, Status};
@@ -96,34 +96,29 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
             Indicator::RAchievements,
         ),
     ];
-    pieces.push(pooled(
+    pieces.extend(pooled_together(
         counted.clone(),
         term,
         lit(""),
-        Pool::count(),
-        Indicator::RItems,
-    ));
-    pieces.push(pooled(
-        counted.clone(),
-        term,
-        lit(""),
-        Pool::ratio(col("n_done"), col("n_counted"), 100.0),
-        Indicator::RDonePct,
-    ));
-    pieces.push(pooled(
-        counted.clone(),
-        term,
-        lit(""),
-        Pool::total(col("n_overdue").sum()),
-        Indicator::ROverdue,
-    ));
-    pieces.push(pooled(
-        counted.clone(),
-        term,
-        lit(""),
-        Pool::total(col("n_achievements").sum()),
-        Indicator::RAchievements,
-    ));
+        vec![
+            (None, Pool::count(), Indicator::RItems),
+            (
+                None,
+                Pool::ratio(col("n_done"), col("n_counted"), 100.0),
+                Indicator::RDonePct,
+            ),
+            (
+                None,
+                Pool::total(col("n_overdue").sum()),
+                Indicator::ROverdue,
+            ),
+            (
+                None,
+                Pool::total(col("n_achievements").sum()),
+                Indicator::RAchievements,
+            ),
+        ],
+    )?);
     let achieved = counted.filter(col("achievement"));
     pieces.push(person(
         achieved

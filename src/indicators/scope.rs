@@ -164,6 +164,30 @@ fn present(x: Expr) -> Expr {
     x.is_not_null().cast(DataType::Float64).sum()
 }
 
+/// The columns a school's group of records is grouped by: its unit and its group label.
+fn unit_keys() -> [Expr; 3] {
+    [col(MUNICIPALITY), col(SCHOOL_CODE), col(GROUP)]
+}
+
+/// The sum `den` of a [`Pool`]: the number of records where it has none.
+fn den_of(pool: &Pool) -> Expr {
+    pool.den.clone().unwrap_or(len()).cast(DataType::Float64)
+}
+
+/// School rows of `pool` from a frame of one row per school and group holding
+/// `municipality`, `school_code`, `group` and the pool's sums as `num` and `den`.
+fn school_rows(sums: LazyFrame, term: &Term, pool: &Pool, indicator: Indicator) -> LazyFrame {
+    let school = sums
+        .with_columns([
+            lit(pool.scale).alias("scale"),
+            lit(pool.den.is_some()).alias("ratio"),
+            lit(pool.school_shown).alias("shown"),
+            lit("").alias(ENTITY),
+        ])
+        .with_column(value_of_sums());
+    finish(school, term, Scope::School, indicator, SUMS.map(col))
+}
+
 /// The school rows of one pooled aggregation, carrying the [`SUMS`] their municipality and
 /// region are made from by [`units`].
 pub fn pooled(
@@ -173,26 +197,56 @@ pub fn pooled(
     pool: Pool,
     indicator: Indicator,
 ) -> LazyFrame {
-    let ratio = pool.den.is_some();
-    let school = records
+    let sums = records
         .with_column(group.alias(GROUP))
-        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col(GROUP)])
-        .agg([
-            pool.num.alias("num"),
-            pool.den
-                .unwrap_or(len())
-                .cast(DataType::Float64)
-                .alias("den"),
-        ])
-        .with_columns([
-            lit(pool.scale).alias("scale"),
-            lit(ratio).alias("ratio"),
-            lit(pool.school_shown).alias("shown"),
-            lit("").alias(ENTITY),
-        ])
-        .with_column(value_of_sums());
-    let sums = SUMS.map(col);
-    finish(school, term, Scope::School, indicator, sums)
+        .group_by(unit_keys())
+        .agg([pool.num.clone().alias("num"), den_of(&pool).alias("den")]);
+    school_rows(sums, term, &pool, indicator)
+}
+
+/// One of the indicators [`pooled_together`] pools over the same records: the part its
+/// group label adds to the shared label (a level), if any, its pool and its indicator.
+pub type Pooled = (Option<&'static str>, Pool, Indicator);
+
+/// The school rows of several pooled indicators over the same records and group label, as
+/// [`pooled`] makes each, from one group-by: the records' label is made once a row and
+/// their keys grouped once, and a label's part is added on the groups (`a/b` and `низкий`
+/// make `a/b/низкий`, null where the label is, as `path` would on every record).
+pub fn pooled_together(
+    records: LazyFrame,
+    term: &Term,
+    group: Expr,
+    pools: Vec<Pooled>,
+) -> PolarsResult<Vec<LazyFrame>> {
+    let mut sums = Vec::with_capacity(2 * pools.len());
+    for (i, (_, pool, _)) in pools.iter().enumerate() {
+        sums.push(pool.num.clone().alias(format!("num{i}")));
+        sums.push(den_of(pool).alias(format!("den{i}")));
+    }
+    let groups = super::shared(
+        records
+            .with_column(group.alias(GROUP))
+            .group_by(unit_keys())
+            .agg(sums),
+    )?;
+    Ok(pools
+        .into_iter()
+        .enumerate()
+        .map(|(i, (part, pool, indicator))| {
+            let label = match part {
+                Some(part) => path(vec![col(GROUP), lit(part)]),
+                None => col(GROUP),
+            };
+            let sums = groups.clone().select([
+                col(MUNICIPALITY),
+                col(SCHOOL_CODE),
+                label.alias(GROUP),
+                col(format!("num{i}")).alias("num"),
+                col(format!("den{i}")).alias("den"),
+            ]);
+            school_rows(sums, term, &pool, indicator)
+        })
+        .collect())
 }
 
 /// Municipality and region rows of every pooled indicator, from the school rows' [`SUMS`]:
@@ -255,4 +309,80 @@ pub fn school_only(
 /// `a/b/c` group labels.
 pub fn path(parts: Vec<Expr>) -> Expr {
     concat_str(parts, "/", false)
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use super::{Pool, path, pooled, pooled_together};
+    use crate::schema::{Indicator, Period, Term};
+
+    /// School A (М1): x = 1, 2 and a null; B (М2): x = 4. The group label `i/w`.
+    fn records() -> LazyFrame {
+        df!(
+            "municipality" => ["М1", "М1", "М1", "М2"],
+            "school_code" => ["A", "A", "A", "B"],
+            "instrument" => ["i", "i", "i", "i"],
+            "wave" => ["w", "w", "w", "w"],
+            "x" => [Some(1.0), Some(2.0), None, Some(4.0)]
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    fn sorted(lf: LazyFrame) -> DataFrame {
+        lf.sort(["school_code"], SortMultipleOptions::default())
+            .collect()
+            .unwrap()
+    }
+
+    fn column(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+        df.column(name).unwrap().f64().unwrap().iter().collect()
+    }
+
+    /// One group-by for three pools makes the rows three group-bys make: A's mean of x is
+    /// 3 / 2 = 1.5, its share of x >= 2 is 100 * 1 / 2 = 50 (the null counts in neither
+    /// sum) under `i/w/высокий`, and it has 3 records; B: 4, 100 and 1.
+    #[test]
+    fn several_pools_from_one_group_by_are_the_pools_made_apart() {
+        let term = Term {
+            year: 2025,
+            period: Period::Q1,
+        };
+        let group = || path(vec![col("instrument"), col("wave")]);
+        let pools = || {
+            [
+                (None, Pool::mean(col("x")), Indicator::DPct),
+                (
+                    Some("высокий"),
+                    Pool::share(col("x").gt_eq(lit(2.0))),
+                    Indicator::DLevelPct,
+                ),
+                (None, Pool::count(), Indicator::Participants),
+            ]
+        };
+        let together: Vec<DataFrame> = pooled_together(records(), &term, group(), pools().into())
+            .unwrap()
+            .into_iter()
+            .map(sorted)
+            .collect();
+        let apart = pools().map(|(part, pool, indicator)| {
+            let group = match part {
+                Some(part) => path(vec![col("instrument"), col("wave"), lit(part)]),
+                None => group(),
+            };
+            sorted(pooled(records(), &term, group, pool, indicator))
+        });
+        assert_eq!(together, apart);
+        let groups = |df: &DataFrame| -> Vec<String> {
+            let groups = df.column("group").unwrap().str().unwrap();
+            groups.iter().map(|g| g.unwrap().to_string()).collect()
+        };
+        assert_eq!(column(&together[0], "value"), [Some(1.5), Some(4.0)]);
+        assert_eq!(groups(&together[0]), ["i/w", "i/w"]);
+        assert_eq!(column(&together[1], "value"), [Some(50.0), Some(100.0)]);
+        assert_eq!(groups(&together[1]), ["i/w/высокий", "i/w/высокий"]);
+        assert_eq!(column(&together[2], "value"), [Some(3.0), Some(1.0)]);
+    }
 }
