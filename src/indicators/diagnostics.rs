@@ -134,18 +134,21 @@ pub fn per_topic(scored: LazyFrame) -> LazyFrame {
         ])
 }
 
-/// The diagnostic indicators from the year's [`scored`] rows (materialised once by the
-/// caller: the support flags read them too).
-pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
-    let Some(year) = year.cloned() else {
-        return Ok(Vec::new());
-    };
+/// The diagnostic indicators from the year's [`scored`] rows and their sums per person
+/// ([`per_person`]), both materialised once by the caller (the support flags read the
+/// sums too). A person's sums are those of one term (the term is one of their keys), so the
+/// term's are the year's of that term.
+pub fn indicators(
+    year: &LazyFrame,
+    year_people: &LazyFrame,
+    settings: &Settings,
+) -> PolarsResult<Vec<LazyFrame>> {
     let term = &settings.term;
     let scored = shared(of_term(year.clone(), term))?;
     let dw = || path(vec![col(INSTRUMENT), col(WAVE)]);
     let mut pieces = Vec::new();
 
-    let people = shared(per_person(scored.clone()))?;
+    let people = shared(of_term(year_people.clone(), term))?;
     pieces.extend(pooled_together(
         people.clone(),
         term,
@@ -218,13 +221,14 @@ pub fn indicators(year: Option<&LazyFrame>, settings: &Settings) -> PolarsResult
         ],
     )?);
 
-    pieces.extend(progress(year, term));
+    pieces.extend(progress(year_people.clone(), term));
     Ok(pieces)
 }
 
-/// `d_progress`: final minus start percent of persons with both, in the final wave's term.
-fn progress(year: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
-    let people = per_person(year).filter(col("present"));
+/// `d_progress`: final minus start percent of persons with both, in the final wave's term,
+/// from the year's sums per person.
+fn progress(year_people: LazyFrame, term: &crate::schema::Term) -> Vec<LazyFrame> {
+    let people = year_people.filter(col("present"));
     let finals = of_term(people.clone(), term).filter(col(WAVE).eq(lit(Wave::Final.code())));
     let start = people
         .filter(col(WAVE).eq(lit(Wave::Start.code())))

@@ -6,8 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 
-use super::diagnostics::per_person;
-
 use super::{
     Settings, comparable_value, exact_mean, period_rank, period_rank_expr, wave_rank_expr,
 };
@@ -24,16 +22,17 @@ pub const REASONS: [Indicator; 4] = [
     Indicator::RDonePct,
 ];
 
-/// School `d_pct` of each diagnostic's latest wave so far in the school year.
+/// School `d_pct` of each diagnostic's latest wave so far in the school year, from the
+/// year's diagnostic sums per person ([`super::diagnostics::per_person`]).
 fn latest_diagnostic_pct(
-    year: Option<&LazyFrame>,
+    people: Option<&LazyFrame>,
     settings: &Settings,
 ) -> PolarsResult<BTreeMap<String, Vec<f64>>> {
     let mut by_school: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let Some(year) = year.cloned() else {
+    let Some(people) = people.cloned() else {
         return Ok(by_school);
     };
-    let schools = per_person(year)
+    let schools = people
         .filter(col("present"))
         .with_columns([
             period_rank_expr().alias("rank"),
@@ -67,11 +66,11 @@ fn latest_diagnostic_pct(
     Ok(by_school)
 }
 
-/// The flag rows, from the school rows already computed and the year's scored diagnostic
-/// rows ([`super::diagnostics::scored`]).
+/// The flag rows, from the school rows already computed and the year's diagnostic sums per
+/// person ([`super::diagnostics::per_person`] of [`super::diagnostics::scored`]).
 pub fn indicators(
     long: &DataFrame,
-    scored: Option<&LazyFrame>,
+    diagnostic_people: Option<&LazyFrame>,
     settings: &Settings,
 ) -> PolarsResult<LazyFrame> {
     let t = settings.thresholds;
@@ -100,7 +99,7 @@ pub fn indicators(
             municipality_of.insert(s.to_string(), m.to_string());
         }
     }
-    let diagnostics = latest_diagnostic_pct(scored, settings)?;
+    let diagnostics = latest_diagnostic_pct(diagnostic_people, settings)?;
     let codes: BTreeSet<String> = municipality_of.keys().cloned().collect();
     let (mut munis, mut school_codes, mut groups, mut flag_values) =
         (vec![], vec![], vec![], vec![]);

@@ -384,9 +384,16 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     pieces.extend(roster::indicators(inputs, settings)?);
     pieces.extend(attendance::indicators(inputs, settings)?);
     pieces.extend(questionnaires::indicators(inputs, settings)?);
-    // The year's scored diagnostics, read by the diagnostic indicators and the support flags.
+    // The year's scored diagnostics and their sums per person, read by the diagnostic
+    // indicators and (the sums) by the support flags.
     let scored = diagnostics::scored(inputs)?.map(shared).transpose()?;
-    pieces.extend(diagnostics::indicators(scored.as_ref(), settings)?);
+    let people = scored
+        .clone()
+        .map(|scored| shared(diagnostics::per_person(scored)))
+        .transpose()?;
+    if let (Some(scored), Some(people)) = (&scored, &people) {
+        pieces.extend(diagnostics::indicators(scored, people, settings)?);
+    }
     pieces.extend(routes::indicators(inputs, settings)?);
     pieces.extend(completeness::indicators(&forms, settings)?);
     let rows = if pieces.is_empty() {
@@ -399,7 +406,7 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     // and of the persons' counts would copy them into one again.
     let mut rows = rows.filter(col(VALUE).is_finite()).collect()?;
     rows.rechunk_mut();
-    let flags = scope::without_sums(flags::indicators(&rows, scored.as_ref(), settings)?);
+    let flags = scope::without_sums(flags::indicators(&rows, people.as_ref(), settings)?);
     Ok(SchoolRows {
         rows: concat([rows.lazy(), flags], UnionArgs::default())?.collect()?,
         forms,
