@@ -493,11 +493,11 @@ pub(super) fn a4(ops: Vec<Op>) -> PdfPage {
     PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
 }
 
-/// Deflate level of every PDF stream. Measured on a 24-page school PDF (593 KB of streams):
-/// level 9, printpdf's, 12.6 ms and 80.5 KB; level 6 7.9 ms and 81.1 KB; level 1 3.8 ms and
-/// 94.1 KB. Deflate was a fifth of `report`'s CPU at level 9; 6 takes 37 % of that off for
-/// 0.8 % more bytes (docs/architecture.md, Performance).
-const DEFLATE_LEVEL: u32 = 6;
+/// Deflate level of every PDF stream (flate2's zlib-rs backend). The page streams of 20
+/// school PDFs (6.4 MB): level 6 60-75 ms and 12.33 % of their size, level 5 47-66 ms and
+/// 12.37 %, level 4 43-60 ms and 12.79 %; the C zlib's level 6, used before, 92-102 ms and
+/// 12.44 % (docs/architecture.md, Performance, «Ninth sitting: region report»).
+const DEFLATE_LEVEL: u32 = 5;
 
 /// The document of `pages`: printpdf's lopdf document, the pages' content streams written
 /// by [`content::encode`] where it knows every operation (else by printpdf), and its streams
