@@ -33,14 +33,10 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
         JoinArgs::new(JoinType::Left),
     );
     let present = col(MARK).eq(lit(Mark::Present.code()));
-    Some(
-        joined
-            .group_by([
-                col(MUNICIPALITY),
-                col(SCHOOL_CODE),
-                col(PERSON_ID).alias("person"),
-            ])
-            .agg([
+    Some(inputs.group_by_school(
+        joined,
+        vec![col(SCHOOL_CODE), col(PERSON_ID).alias("person")],
+        vec![
                 present
                     .clone()
                     .cast(DataType::Float64)
@@ -49,8 +45,8 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
                 len().cast(DataType::Float64).alias("marked"),
                 exact_sum(when(present).then(col(HOURS)).otherwise(lit(0.0)))
                     .alias("hours_present"),
-            ]),
-    )
+            ],
+    ))
 }
 
 pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {

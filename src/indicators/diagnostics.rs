@@ -95,50 +95,51 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
     ))
 }
 
-/// Per person, diagnostic and wave: points, maximum, and whether the person took part.
-pub fn per_person(scored: LazyFrame) -> LazyFrame {
-    scored
-        .group_by([
-            col(MUNICIPALITY),
-            col(SCHOOL_CODE),
-            col(TERM),
-            col(PERIOD),
-            col("person"),
-            col(INSTRUMENT),
-            col(WAVE),
-        ])
-        .agg([
-            exact_sum(col(POINTS)).alias("score"),
-            exact_sum(col(MAX_SCORE)).alias("max_total"),
-            col(POINTS).is_not_null().any(true).alias("present"),
-        ])
+/// Per person, diagnostic and wave: points, maximum, and whether the person took part, from
+/// [`scored`] rows of `inputs`.
+pub fn per_person(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
+    let keys = vec![
+        col(SCHOOL_CODE),
+        col(TERM),
+        col(PERIOD),
+        col("person"),
+        col(INSTRUMENT),
+        col(WAVE),
+    ];
+    let sums = vec![
+        exact_sum(col(POINTS)).alias("score"),
+        exact_sum(col(MAX_SCORE)).alias("max_total"),
+        col(POINTS).is_not_null().any(true).alias("present"),
+    ];
+    inputs
+        .group_by_school(scored, keys, sums)
         .with_column((col("score") * lit(100.0) / col("max_total")).alias("pct"))
 }
 
-/// Per participant, diagnostic, wave and topic: percent of the topic's maximum.
-pub fn per_topic(scored: LazyFrame) -> LazyFrame {
-    scored
-        .filter(col(POINTS).is_not_null())
-        .group_by([
-            col(MUNICIPALITY),
-            col(SCHOOL_CODE),
-            col(TERM),
-            col("person"),
-            col(INSTRUMENT),
-            col(WAVE),
-            col(TOPIC_CODE),
-        ])
-        .agg([
-            col(TOPIC).first().alias(TOPIC),
-            (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct"),
-        ])
+/// Per participant, diagnostic, wave and topic: percent of the topic's maximum, from
+/// [`scored`] rows of `inputs`.
+pub fn per_topic(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
+    let keys = vec![
+        col(SCHOOL_CODE),
+        col(TERM),
+        col("person"),
+        col(INSTRUMENT),
+        col(WAVE),
+        col(TOPIC_CODE),
+    ];
+    let topic = vec![
+        col(TOPIC).first().alias(TOPIC),
+        (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct"),
+    ];
+    inputs.group_by_school(scored.filter(col(POINTS).is_not_null()), keys, topic)
 }
 
-/// The diagnostic indicators from the year's [`scored`] rows and their sums per person
+/// The diagnostic indicators from the year's [`scored`] rows of `inputs` and their sums per person
 /// ([`per_person`]), both materialised once by the caller (the support flags read the
 /// sums too). A person's sums are those of one term (the term is one of their keys), so the
 /// term's are the year's of that term.
 pub fn indicators(
+    inputs: &Inputs,
     year: &LazyFrame,
     year_people: &LazyFrame,
     settings: &Settings,
@@ -198,7 +199,7 @@ pub fn indicators(
         Indicator::DTaskPct,
     ));
 
-    let topics = shared(per_topic(scored))?;
+    let topics = shared(per_topic(inputs, scored))?;
     let dwt = || path(vec![col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)]);
     pieces.push(person(
         topics.clone(),

@@ -27,8 +27,8 @@ pub(crate) fn recommended(inputs: &Inputs, settings: &Settings) -> PolarsResult<
     let Some(year) = scored(inputs)? else {
         return empty();
     };
-    let topics =
-        per_topic(of_term(year, &settings.term)).with_column(wave_rank_expr().alias("wave_rank"));
+    let topics = per_topic(inputs, of_term(year, &settings.term))
+        .with_column(wave_rank_expr().alias("wave_rank"));
     let latest_wave = keep_max(topics, "wave_rank", &[SCHOOL_CODE, INSTRUMENT])?;
     let below = latest_wave.filter(comparable(col("topic_pct")).lt(lit(50.0)));
     let deficit = below.filter(

@@ -83,9 +83,28 @@ pub struct Inputs {
     /// `seq` per school and term (each school's term came in one file, as a centre's packages
     /// do): the latest file is then every row.
     pub one_file_a_term: bool,
+    /// Whether each school of these tables has one municipality (as the register, or a
+    /// centre's packages, give it): the group-bys within schools then take it from a
+    /// group's first row instead of grouping by it ([`Inputs::group_by_school`]).
+    pub one_municipality_a_school: bool,
 }
 
 impl Inputs {
+    /// Every table held.
+    fn tables(&self) -> impl Iterator<Item = &LazyFrame> {
+        [
+            &self.roster,
+            &self.events,
+            &self.attendance,
+            &self.answers,
+            &self.diag_tasks,
+            &self.diag_results,
+            &self.route,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The tables every submitted form has a row in with its school (a journal's marks and
     /// a diagnostic's results add no school their events and tasks do not name): where to
     /// look for the schools that sent data.
@@ -156,9 +175,11 @@ impl Inputs {
             diag_results: diag_results?,
             route: route?,
             one_file_a_term: false,
+            one_municipality_a_school: false,
         }
         .materialised()?;
         inputs.one_file_a_term = inputs.holds_one_file_a_term()?;
+        inputs.one_municipality_a_school = inputs.holds_one_municipality_a_school()?;
         Ok(inputs)
     }
 
@@ -177,6 +198,32 @@ impl Inputs {
             }
         }
         Ok(true)
+    }
+
+    /// Whether every table's rows name one municipality per school ([`one_municipality_each`]).
+    fn holds_one_municipality_a_school(&self) -> PolarsResult<bool> {
+        let frames = self
+            .tables()
+            .map(|table| table.clone().collect())
+            .collect::<PolarsResult<Vec<_>>>()?;
+        one_municipality_each(&frames)
+    }
+
+    /// `lf` grouped by `municipality` and `keys` (which name the school), aggregated by
+    /// `aggs`. Where each school has one municipality ([`Inputs::one_municipality_a_school`]),
+    /// the groups are those of `keys` alone and the municipality is a group's first: the
+    /// same groups, without the municipality's text (30 bytes, where the other keys of a
+    /// person take about as many) encoded on every row. The columns come in another order.
+    pub fn group_by_school(&self, lf: LazyFrame, keys: Vec<Expr>, aggs: Vec<Expr>) -> LazyFrame {
+        if self.one_municipality_a_school {
+            let mut all = vec![col(MUNICIPALITY).first()];
+            all.extend(aggs);
+            lf.group_by(keys).agg(all)
+        } else {
+            let mut by = vec![col(MUNICIPALITY)];
+            by.extend(keys);
+            lf.group_by(by).agg(aggs)
+        }
     }
 
     /// [`latest`] over rows of these inputs (filtered, or with columns added, but with their
@@ -227,6 +274,40 @@ fn one_seq_a_term(df: &DataFrame) -> PolarsResult<bool> {
     Ok(true)
 }
 
+/// Whether the rows of `frames` name one municipality per school code (a null code or
+/// municipality counting as one value): a frame without either column names none.
+fn one_municipality_each(frames: &[DataFrame]) -> PolarsResult<bool> {
+    let mut columns = Vec::with_capacity(frames.len());
+    for df in frames {
+        let (Ok(schools), Ok(munis)) = (df.column(SCHOOL_CODE), df.column(MUNICIPALITY)) else {
+            continue;
+        };
+        let (Ok(schools), Ok(munis)) = (schools.str(), munis.str()) else {
+            return Ok(false);
+        };
+        columns.push((schools.rechunk(), munis.rechunk()));
+    }
+    let view = |texts: &Utf8ViewArray, i: usize| texts.is_valid(i).then(|| texts.views()[i]);
+    let mut seen = std::collections::HashMap::new();
+    for (schools, munis) in &columns {
+        let (schools, munis) = (schools.downcast_as_array(), munis.downcast_as_array());
+        // A school's rows come together: as in `one_seq_a_term`, only a row whose views
+        // differ from the last row's is looked up.
+        let mut last = None;
+        for i in 0..schools.len() {
+            let row = (view(schools, i), view(munis, i));
+            if last == Some(row) {
+                continue;
+            }
+            last = Some(row);
+            if *seen.entry(schools.get(i)).or_insert(munis.get(i)) != munis.get(i) {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
 impl Inputs {
     /// Takes each school's municipality from the register, whatever its files say, so a
     /// municipality spelt two ways is still one unit of the roll-up.
@@ -234,6 +315,13 @@ impl Inputs {
         if register.is_empty() {
             return Ok(self);
         }
+        let mut inputs = self.registered(register)?;
+        inputs.one_municipality_a_school = inputs.holds_one_municipality_a_school()?;
+        Ok(inputs)
+    }
+
+    /// [`Inputs::with_register`] before its municipalities are checked.
+    fn registered(self, register: &[(String, String)]) -> PolarsResult<Inputs> {
         let mut municipality_of = std::collections::HashMap::with_capacity(register.len());
         let unique = register.iter().all(|(code, municipality)| {
             municipality_of
@@ -342,6 +430,7 @@ impl Inputs {
             diag_results: f(self.diag_results)?,
             route: f(self.route)?,
             one_file_a_term: self.one_file_a_term,
+            one_municipality_a_school: self.one_municipality_a_school,
         })
     }
 }
@@ -389,10 +478,10 @@ pub fn compute_schools(inputs: &Inputs, settings: &Settings) -> PolarsResult<Sch
     let scored = diagnostics::scored(inputs)?.map(shared).transpose()?;
     let people = scored
         .clone()
-        .map(|scored| shared(diagnostics::per_person(scored)))
+        .map(|scored| shared(diagnostics::per_person(inputs, scored)))
         .transpose()?;
     if let (Some(scored), Some(people)) = (&scored, &people) {
-        pieces.extend(diagnostics::indicators(scored, people, settings)?);
+        pieces.extend(diagnostics::indicators(inputs, scored, people, settings)?);
     }
     pieces.extend(routes::indicators(inputs, settings)?);
     pieces.extend(completeness::indicators(&forms, settings)?);
@@ -730,5 +819,77 @@ mod sums {
             .collect()
             .unwrap();
         assert_eq!(first(df, "m"), None);
+    }
+}
+
+#[cfg(test)]
+mod municipalities {
+    use polars::prelude::*;
+
+    use super::testing::empty_inputs;
+    use super::{Inputs, one_municipality_each};
+
+    /// Schools A, A, (no code), B.
+    fn rows(munis: [Option<&str>; 4]) -> DataFrame {
+        df!(
+            "school_code" => [Some("A"), Some("A"), None, Some("B")],
+            "municipality" => munis
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn one_municipality_a_school_is_checked_over_every_table() {
+        let one = rows([Some("М1"), Some("М1"), Some("М2"), Some("М2")]);
+        assert!(one_municipality_each(std::slice::from_ref(&one)).unwrap());
+        // A null municipality (or code) is one value.
+        assert!(one_municipality_each(&[rows([None, None, Some("М1"), Some("М2")])]).unwrap());
+        // A school named in two municipalities, in one table or in two.
+        assert!(!one_municipality_each(&[rows([Some("М1"), None, None, None])]).unwrap());
+        let other = rows([Some("М1"), Some("М1"), Some("М2"), Some("М3")]);
+        assert!(!one_municipality_each(&[one.clone(), other]).unwrap());
+        // A frame without a municipality names none.
+        let events = df!("school_code" => ["A", "C"]).unwrap();
+        assert!(one_municipality_each(&[one, events]).unwrap());
+    }
+
+    /// A: p has x = 1 and 8, q has 2; B: p has 4. Grouped within schools with the
+    /// municipality as a key or taken from the groups, the same sums and municipalities.
+    #[test]
+    fn groups_within_schools_are_those_of_the_municipality_as_a_key() {
+        let lf = df!(
+            "municipality" => ["М1", "М1", "М2", "М1"],
+            "school_code" => ["A", "A", "B", "A"],
+            "person" => ["p", "q", "p", "p"],
+            "x" => [1.0, 2.0, 4.0, 8.0]
+        )
+        .unwrap()
+        .lazy();
+        for one in [false, true] {
+            let inputs = Inputs {
+                one_municipality_a_school: one,
+                ..empty_inputs()
+            };
+            let keys = vec![col("school_code"), col("person")];
+            let df = inputs
+                .group_by_school(lf.clone(), keys, vec![col("x").sum()])
+                .select([
+                    col("municipality"),
+                    col("school_code"),
+                    col("person"),
+                    col("x"),
+                ])
+                .sort(["school_code", "person"], SortMultipleOptions::default())
+                .collect()
+                .unwrap();
+            let expected = df!(
+                "municipality" => ["М1", "М1", "М2"],
+                "school_code" => ["A", "A", "B"],
+                "person" => ["p", "q", "p"],
+                "x" => [9.0, 2.0, 4.0]
+            )
+            .unwrap();
+            assert_eq!(df, expected);
+        }
     }
 }

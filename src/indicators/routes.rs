@@ -55,16 +55,17 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         f(col("achievement")).alias("n_achievements"),
     ]);
     let counted = shared(counted)?;
-    let people = counted
-        .clone()
-        .group_by([col(MUNICIPALITY), col(SCHOOL_CODE), col("person")])
-        .agg([
+    let people = inputs.group_by_school(
+        counted.clone(),
+        vec![col(SCHOOL_CODE), col("person")],
+        vec![
             len().cast(DataType::Float64).alias("items"),
             col("n_done").sum(),
             col("n_counted").sum(),
             col("n_overdue").sum(),
             col("n_achievements").sum(),
-        ]);
+        ],
+    );
     let people = shared(people)?;
     let mut pieces = vec![
         person(

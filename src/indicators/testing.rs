@@ -159,6 +159,7 @@ pub fn empty_inputs() -> Inputs {
         diag_results: None,
         route: None,
         one_file_a_term: false,
+        one_municipality_a_school: false,
     }
 }
 
@@ -167,8 +168,19 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
     compute_for(inputs, "2025/2026 Q1")
 }
 
+/// The long table of `term`; where each school has one municipality, computed both with the
+/// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), the same.
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
-    with_settings(term, None, |settings| compute(&inputs, settings).unwrap())
+    let long = with_settings(term, None, |settings| compute(&inputs, settings).unwrap());
+    if inputs.holds_one_municipality_a_school().unwrap() {
+        let one = Inputs {
+            one_municipality_a_school: true,
+            ..inputs
+        };
+        let by_school = with_settings(term, None, |settings| compute(&one, settings).unwrap());
+        assert_eq!(long, by_school);
+    }
+    long
 }
 
 /// [`compute_for`] with the questionnaires of `definitions` instead of the shipped ones.
@@ -220,6 +232,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             diag_results: only(inputs.diag_results.clone()),
             route: only(inputs.route.clone()),
             one_file_a_term: inputs.one_file_a_term,
+            one_municipality_a_school: inputs.one_municipality_a_school,
         };
         with_settings("2025/2026 Q1", Some(&batch), |settings| {
             compute_schools(&mine, settings).unwrap().rows

@@ -741,7 +741,7 @@ fn diagnostic_waves(
     let Some(scored) = indicators::diagnostics::scored(inputs)? else {
         return Ok(out);
     };
-    let df = indicators::diagnostics::per_person(scored)
+    let df = indicators::diagnostics::per_person(inputs, scored)
         .filter(col("present"))
         .sort(
             ["person", "instrument", "term", "wave"],
