@@ -671,7 +671,10 @@ impl ReportModel {
         )
     }
 
-    /// Rows of the long table of one school and scope, in table order.
+    /// Rows of the long table of one school and scope whose indicator starts with
+    /// `indicator_prefix`, in table order. Filtered eagerly by a mask of the two columns: a
+    /// lazy filter planned and optimised a query for each of the some 20 calls a school's
+    /// documents make, 4 % of `report`'s CPU.
     pub fn rows(
         &self,
         school: &str,
@@ -681,16 +684,14 @@ impl ReportModel {
         let Some(rows) = self.by_school.get(school) else {
             return Ok(self.indicators.clear());
         };
-        rows.clone()
-            .lazy()
-            .filter(
-                col("scope").eq(lit(scope.to_string())).and(
-                    col("indicator")
-                        .str()
-                        .starts_with(lit(indicator_prefix.to_string())),
-                ),
-            )
-            .collect()
+        let scopes = rows.column("scope")?.str()?;
+        let indicators = rows.column("indicator")?.str()?;
+        let mask: BooleanChunked = scopes
+            .iter()
+            .zip(indicators.iter())
+            .map(|(s, i)| s == Some(scope) && i.is_some_and(|i| i.starts_with(indicator_prefix)))
+            .collect();
+        rows.filter(&mask)
     }
 }
 
