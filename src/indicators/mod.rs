@@ -17,7 +17,7 @@ pub mod routes;
 mod scope;
 
 use polars::prelude::*;
-use polars_arrow::array::{Array as _, Utf8ViewArray};
+use polars_arrow::array::{Array as _, Utf8ViewArray, View};
 
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
@@ -255,19 +255,10 @@ fn one_seq_a_term(df: &DataFrame) -> PolarsResult<bool> {
     }
     let (schools, terms, seqs) = (schools.rechunk(), terms.rechunk(), seqs.rechunk());
     let (schools, terms) = (schools.downcast_as_array(), terms.downcast_as_array());
-    // A file's rows come together, and a text's view (its length and inline bytes, or prefix
-    // and place) is the last row's where it is the same text: only a row whose school, term
-    // or `seq` changes is looked up.
-    let view = |texts: &Utf8ViewArray, i: usize| texts.is_valid(i).then(|| texts.views()[i]);
-    let mut seen = std::collections::HashMap::new();
-    let mut last = None;
+    let mut files = OneValueEach::default();
     for (i, &seq) in seqs.downcast_as_array().values().iter().enumerate() {
         let row = (view(schools, i), view(terms, i), seq);
-        if last == Some(row) {
-            continue;
-        }
-        last = Some(row);
-        if *seen.entry((schools.get(i), terms.get(i))).or_insert(seq) != seq {
+        if !files.holds(row, || ((schools.get(i), terms.get(i)), seq)) {
             return Ok(false);
         }
     }
@@ -287,25 +278,66 @@ fn one_municipality_each(frames: &[DataFrame]) -> PolarsResult<bool> {
         };
         columns.push((schools.rechunk(), munis.rechunk()));
     }
-    let view = |texts: &Utf8ViewArray, i: usize| texts.is_valid(i).then(|| texts.views()[i]);
-    let mut seen = std::collections::HashMap::new();
+    let mut schools_seen = OneValueEach::default();
     for (schools, munis) in &columns {
         let (schools, munis) = (schools.downcast_as_array(), munis.downcast_as_array());
-        // A school's rows come together: as in `one_seq_a_term`, only a row whose views
-        // differ from the last row's is looked up.
-        let mut last = None;
+        // A view names a long text by its place in this array's buffers.
+        schools_seen.next_array();
         for i in 0..schools.len() {
             let row = (view(schools, i), view(munis, i));
-            if last == Some(row) {
-                continue;
-            }
-            last = Some(row);
-            if *seen.entry(schools.get(i)).or_insert(munis.get(i)) != munis.get(i) {
+            if !schools_seen.holds(row, || (schools.get(i), munis.get(i))) {
                 return Ok(false);
             }
         }
     }
     Ok(true)
+}
+
+/// The view of row `i` of `texts` (its length and inline bytes, or its prefix and place in
+/// the array's buffers), `None` where it is null.
+fn view(texts: &Utf8ViewArray, i: usize) -> Option<View> {
+    texts.is_valid(i).then(|| texts.views()[i])
+}
+
+/// Checks row by row that each key comes with one value. The rows of a file or a school
+/// come together, and within one array a text's view is the last row's where it is the
+/// same text: a row whose views (`R`) are the last row's is not looked up.
+struct OneValueEach<R, K, V> {
+    last: Option<R>,
+    seen: std::collections::HashMap<K, V>,
+}
+
+impl<R, K, V> Default for OneValueEach<R, K, V> {
+    fn default() -> Self {
+        OneValueEach {
+            last: None,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<R: PartialEq, K: std::hash::Hash + Eq, V: PartialEq> OneValueEach<R, K, V> {
+    /// Whether the row of views `row`, with its key and value from `key_value`, keeps each
+    /// key seen so far with one value.
+    fn holds(&mut self, row: R, key_value: impl FnOnce() -> (K, V)) -> bool {
+        if self.last.as_ref() == Some(&row) {
+            return true;
+        }
+        self.last = Some(row);
+        let (key, value) = key_value();
+        match self.seen.entry(key) {
+            std::collections::hash_map::Entry::Occupied(seen) => *seen.get() == value,
+            std::collections::hash_map::Entry::Vacant(new) => {
+                new.insert(value);
+                true
+            }
+        }
+    }
+
+    /// Rows of another array follow: its views compare with none of the last array's.
+    fn next_array(&mut self) {
+        self.last = None;
+    }
 }
 
 impl Inputs {
