@@ -3,9 +3,10 @@
 # `tutorstat watch` runs on it while DROPS teachers' files land in its inbox one at a time:
 # each is a new attendance journal of the final term for school 2300-001 (the same school
 # made with another seed, so its bytes, and so its data, differ). The latency of a drop is
-# from the moment the copy into inbox/ ends to the moment that school's PDF of the term has
-# a new modification time; the next file is dropped once nothing under reports/ has changed
-# for a second. Prints the median and the maximum.
+# from the moment the copy into inbox/ ends to the moment that school's PDF and workbook of
+# the term and the term's indicators.csv all have new modification times (whichever comes
+# last); the next file is dropped once nothing under reports/ has changed for a second.
+# Prints the median and the maximum.
 # TUTORSTAT_BIN=PATH times another build of the program (an older commit's).
 # Usage: bash benches/watch.sh [SCHOOLS] [DROPS]   (default: 300 20). Release build.
 # Environment: QUIET passes `--quiet` to watch (default: watch's own); PROFILE=dev uses the
@@ -54,6 +55,9 @@ import os, shutil, statistics, sys, time
 work, pdf, drops, schools = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 reports = os.path.join(work, "w", "reports")
 inbox = os.path.join(work, "w", "inbox", "2300-001")
+term = os.path.dirname(pdf)
+# What a drop must rewrite: the school's PDF and workbook, and the term's long table.
+outputs = [pdf, pdf[:-len(".pdf")] + ".xlsx", os.path.join(term, "indicators.csv")]
 os.makedirs(inbox, exist_ok=True)
 
 def newest(path):
@@ -73,13 +77,13 @@ def settle():
 latencies = []
 for i in range(1, drops + 1):
     settle()
-    before = os.stat(pdf).st_mtime_ns
+    before = {path: os.stat(path).st_mtime_ns for path in outputs}
     shutil.copyfile(os.path.join(work, f"drop{i}.xlsx"), os.path.join(inbox, f"журнал_{i}.xlsx"))
     landed = time.monotonic()
     deadline = landed + 600
-    while os.stat(pdf).st_mtime_ns == before:
+    while any(os.stat(path).st_mtime_ns == before[path] for path in outputs):
         if time.monotonic() > deadline:
-            sys.exit(f"drop {i}: the PDF did not change in 10 minutes")
+            sys.exit(f"drop {i}: the school's reports and indicators.csv did not all change in 10 minutes")
         time.sleep(0.02)
     latencies.append(time.monotonic() - landed)
 print(f"| schools | drops | median (s) | max (s) | min (s) |\n|---|---|---|---|---|")

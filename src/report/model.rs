@@ -462,6 +462,23 @@ impl ReportModel {
             only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
         };
         let label = term.label();
+        // The value indexes are independent passes over the long tables (537 000 rows a
+        // term at 300 schools, most of a `watch` batch's serial time): the term's values
+        // here, the comparison term's and the units' on a thread beside it.
+        let (values, (previous_values, units, units_before)) = std::thread::scope(|threads| {
+            let others = threads.spawn(|| -> PolarsResult<_> {
+                Ok((
+                    index(&previous, false)?,
+                    unit_index(&long)?,
+                    unit_index(&previous)?,
+                ))
+            });
+            let values = index(&long, true);
+            let others = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            PolarsResult::Ok((values?, others?))
+        })?;
         let topics = table(
             Part::Topics,
             &["school_code", "instrument", "topic_code", "topic"],
@@ -519,16 +536,16 @@ impl ReportModel {
                 .collect(),
             small_cell: request.small_cell,
             suppressed,
-            values: index(&long, true)?,
-            units: unit_index(&long)?,
-            units_before: unit_index(&previous)?,
+            values,
+            units,
+            units_before,
             by_school: if request.school_reports {
                 split_by_school(&long)?
             } else {
                 HashMap::new()
             },
             parts: HashMap::new(),
-            previous: index(&previous, false)?,
+            previous: previous_values,
             indicators: long,
         };
         model.schools.sort_by(|a, b| a.code.cmp(&b.code));
