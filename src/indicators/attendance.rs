@@ -33,9 +33,10 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
         JoinArgs::new(JoinType::Left),
     );
     let present = col(MARK).eq(lit(Mark::Present.code()));
-    Some(inputs.group_by_school(
+    Some(inputs.group_by_person(
         joined,
         vec![col(SCHOOL_CODE), col(PERSON_ID).alias("person")],
+        vec![],
         vec![
                 present
                     .clone()

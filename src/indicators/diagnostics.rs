@@ -4,7 +4,9 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled, pooled_together};
-use super::{Inputs, LEVELS, Settings, comparable, exact_sum, latest, level, of_term, shared};
+use super::{
+    Inputs, LEVELS, PERSON_KEY, Settings, comparable, exact_sum, latest, level, of_term, shared,
+};
 use crate::schema::column::{
     INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC,
     TOPIC_CODE, WAVE,
@@ -58,6 +60,23 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
             col(TOPIC_CODE),
             col(TOPIC),
         ]);
+    let mut columns = vec![
+        col(MUNICIPALITY),
+        col(SCHOOL_CODE),
+        col(TERM),
+        col(PERIOD),
+        col(PERSON_ID).alias("person"),
+        col(INSTRUMENT),
+        col(WAVE),
+        col(TASK),
+        col(POINTS),
+        col(MAX_SCORE),
+        col(TOPIC_CODE),
+        col(TOPIC),
+    ];
+    if inputs.keyed {
+        columns.push(col(PERSON_KEY));
+    }
     Ok(Some(
         results
             .join(
@@ -78,27 +97,14 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
                 ],
                 JoinArgs::new(JoinType::Inner),
             )
-            .select([
-                col(MUNICIPALITY),
-                col(SCHOOL_CODE),
-                col(TERM),
-                col(PERIOD),
-                col(PERSON_ID).alias("person"),
-                col(INSTRUMENT),
-                col(WAVE),
-                col(TASK),
-                col(POINTS),
-                col(MAX_SCORE),
-                col(TOPIC_CODE),
-                col(TOPIC),
-            ]),
+            .select(columns),
     ))
 }
 
 /// Per person, diagnostic and wave: points, maximum, and whether the person took part, from
 /// [`scored`] rows of `inputs`.
 pub fn per_person(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
-    let keys = vec![
+    let texts = vec![
         col(SCHOOL_CODE),
         col(TERM),
         col(PERIOD),
@@ -112,26 +118,31 @@ pub fn per_person(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
         col(POINTS).is_not_null().any(true).alias("present"),
     ];
     inputs
-        .group_by_school(scored, keys, sums)
+        .group_by_person(scored, texts, vec![], sums)
         .with_column((col("score") * lit(100.0) / col("max_total")).alias("pct"))
 }
 
 /// Per participant, diagnostic, wave and topic: percent of the topic's maximum, from
-/// [`scored`] rows of `inputs`.
+/// [`scored`] rows of `inputs`. A person's key names the period too: one with the term,
+/// which [`Inputs::keyed`] checks.
 pub fn per_topic(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
-    let keys = vec![
+    let texts = vec![
         col(SCHOOL_CODE),
         col(TERM),
         col("person"),
         col(INSTRUMENT),
         col(WAVE),
-        col(TOPIC_CODE),
     ];
     let topic = vec![
         col(TOPIC).first().alias(TOPIC),
         (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct"),
     ];
-    inputs.group_by_school(scored.filter(col(POINTS).is_not_null()), keys, topic)
+    inputs.group_by_person(
+        scored.filter(col(POINTS).is_not_null()),
+        texts,
+        vec![col(TOPIC_CODE)],
+        topic,
+    )
 }
 
 /// The diagnostic indicators from the year's [`scored`] rows of `inputs` and their sums per person

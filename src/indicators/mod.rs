@@ -22,9 +22,9 @@ use polars_arrow::array::{Array as _, Utf8ViewArray, View};
 use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::schema::column::{
-    AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, KEY, MARK,
-    MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE, SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE, SOURCE_ROW,
-    TERM, VALUE, WAVE,
+    AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, INSTRUMENT, KEY,
+    MARK, MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE, SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE,
+    SOURCE_ROW, TERM, VALUE, WAVE,
 };
 use crate::schema::{Period, Term};
 use crate::schema::{Table, Wave, column};
@@ -87,7 +87,23 @@ pub struct Inputs {
     /// centre's packages, give it): the group-bys within schools then take it from a
     /// group's first row instead of grouping by it ([`Inputs::group_by_school`]).
     pub one_municipality_a_school: bool,
+    /// Whether the marks and the diagnostic results carry the integer key of their
+    /// persons [`Inputs::keyed`] makes: the group-bys per person then group one `u32` column
+    /// ([`Inputs::group_by_person`]).
+    pub keyed: bool,
 }
+
+/// A person's integer key within a batch ([`Inputs::keyed`]): the same number for the same
+/// texts of [`MARK_PERSON`] in the marks, of [`RESULT_PERSON`] in the diagnostic results.
+pub const PERSON_KEY: &str = "person_key";
+
+/// The columns whose texts make the marks' [`PERSON_KEY`]: a person of a school (the
+/// municipality is not one of them, so the register's cannot change a key).
+const MARK_PERSON: [&str; 2] = [SCHOOL_CODE, PERSON_ID];
+
+/// The columns whose texts make the diagnostic results' [`PERSON_KEY`]: a person of a
+/// school in one diagnostic's wave of one term.
+const RESULT_PERSON: [&str; 6] = [SCHOOL_CODE, TERM, PERIOD, PERSON_ID, INSTRUMENT, WAVE];
 
 impl Inputs {
     /// Every table held.
@@ -176,11 +192,51 @@ impl Inputs {
             route: route?,
             one_file_a_term: false,
             one_municipality_a_school: false,
+            keyed: false,
         }
         .materialised()?;
         inputs.one_file_a_term = inputs.holds_one_file_a_term()?;
         inputs.one_municipality_a_school = inputs.holds_one_municipality_a_school()?;
-        Ok(inputs)
+        Ok(inputs.keyed()?)
+    }
+
+    /// The inputs with a [`PERSON_KEY`] column in the marks and the diagnostic results,
+    /// numbered here by one pass over each table's key texts ([`dense_keys`]); unchanged (and
+    /// not [`Inputs::keyed`]) where a table lacks one of those columns as text, or where a
+    /// term's results name two periods (a diagnostic's topics are grouped by its person key
+    /// and topic, without the period). Only the tables whose group-bys per person save more
+    /// than their keys cost are keyed: the route items (and the events the marks join) were
+    /// measured to cost more.
+    pub fn keyed(self) -> PolarsResult<Inputs> {
+        let frame = |lf: &Option<LazyFrame>| lf.clone().map(LazyFrame::collect).transpose();
+        let (mut marks, mut results) = (frame(&self.attendance)?, frame(&self.diag_results)?);
+        if let Some(results) = &results
+            && !one_value_each(std::slice::from_ref(results), TERM, PERIOD)?
+        {
+            return Ok(self);
+        }
+        let keys = [
+            marks.as_ref().map(|df| dense_keys(df, MARK_PERSON)),
+            results.as_ref().map(|df| dense_keys(df, RESULT_PERSON)),
+        ];
+        let mut person_keys = Vec::with_capacity(keys.len());
+        for keys in keys {
+            match keys.transpose()? {
+                Some(None) => return Ok(self),
+                keys => person_keys.push(keys.flatten()),
+            }
+        }
+        for (df, keys) in [&mut marks, &mut results].into_iter().zip(person_keys) {
+            if let (Some(df), Some(keys)) = (df, keys) {
+                df.with_column(keys.with_name(PERSON_KEY.into()).into_column())?;
+            }
+        }
+        Ok(Inputs {
+            attendance: marks.map(IntoLazy::lazy),
+            diag_results: results.map(IntoLazy::lazy),
+            keyed: true,
+            ..self
+        })
     }
 
     /// Whether the tables [`Inputs::latest`] reads hold one `seq`, none null, per school
@@ -206,7 +262,7 @@ impl Inputs {
             .tables()
             .map(|table| table.clone().collect())
             .collect::<PolarsResult<Vec<_>>>()?;
-        one_municipality_each(&frames)
+        one_value_each(&frames, SCHOOL_CODE, MUNICIPALITY)
     }
 
     /// `lf` grouped by `municipality` and `keys` (which name the school), aggregated by
@@ -224,6 +280,37 @@ impl Inputs {
             by.extend(keys);
             lf.group_by(by).agg(aggs)
         }
+    }
+
+    /// `lf` grouped by a person (`texts`, the columns that name them: the school, the
+    /// person, and, for the diagnostics, the term, the period, the diagnostic and its wave)
+    /// and `extra` keys, aggregated by `aggs`, as [`Inputs::group_by_school`] groups
+    /// `texts` and `extra`. Where the rows carry their [`PERSON_KEY`]
+    /// ([`Inputs::keyed`]), the groups are those of the key (one `u32` column instead of
+    /// several texts encoded on every row) and `texts` are each group's first. The columns
+    /// come in another order, the key among them.
+    pub fn group_by_person(
+        &self,
+        lf: LazyFrame,
+        texts: Vec<Expr>,
+        extra: Vec<Expr>,
+        aggs: Vec<Expr>,
+    ) -> LazyFrame {
+        if !self.keyed {
+            let mut keys = texts;
+            keys.extend(extra);
+            return self.group_by_school(lf, keys, aggs);
+        }
+        let mut by = vec![col(PERSON_KEY)];
+        by.extend(extra);
+        let mut all: Vec<Expr> = texts.into_iter().map(Expr::first).collect();
+        if self.one_municipality_a_school {
+            all.push(col(MUNICIPALITY).first());
+        } else {
+            by.push(col(MUNICIPALITY));
+        }
+        all.extend(aggs);
+        lf.group_by(by).agg(all)
     }
 
     /// [`latest`] over rows of these inputs (filtered, or with columns added, but with their
@@ -265,32 +352,109 @@ fn one_seq_a_term(df: &DataFrame) -> PolarsResult<bool> {
     Ok(true)
 }
 
-/// Whether the rows of `frames` name one municipality per school code (a null code or
-/// municipality counting as one value): a frame without either column names none.
-fn one_municipality_each(frames: &[DataFrame]) -> PolarsResult<bool> {
+/// Whether the rows of `frames` name one `value` per `key` text (a null counting as one
+/// text): a frame without either column names none.
+fn one_value_each(frames: &[DataFrame], key: &str, value: &str) -> PolarsResult<bool> {
     let mut columns = Vec::with_capacity(frames.len());
     for df in frames {
-        let (Ok(schools), Ok(munis)) = (df.column(SCHOOL_CODE), df.column(MUNICIPALITY)) else {
+        let (Ok(keys), Ok(values)) = (df.column(key), df.column(value)) else {
             continue;
         };
-        let (Ok(schools), Ok(munis)) = (schools.str(), munis.str()) else {
+        let (Ok(keys), Ok(values)) = (keys.str(), values.str()) else {
             return Ok(false);
         };
-        columns.push((schools.rechunk(), munis.rechunk()));
+        columns.push((keys.rechunk(), values.rechunk()));
     }
-    let mut schools_seen = OneValueEach::default();
-    for (schools, munis) in &columns {
-        let (schools, munis) = (schools.downcast_as_array(), munis.downcast_as_array());
+    let mut keys_seen = OneValueEach::default();
+    for (keys, values) in &columns {
+        let (keys, values) = (keys.downcast_as_array(), values.downcast_as_array());
         // A view names a long text by its place in this array's buffers.
-        schools_seen.next_array();
-        for i in 0..schools.len() {
-            let row = (view(schools, i), view(munis, i));
-            if !schools_seen.holds(row, || (schools.get(i), munis.get(i))) {
+        keys_seen.next_array();
+        for i in 0..keys.len() {
+            let row = (view(keys, i), view(values, i));
+            if !keys_seen.holds(row, || (keys.get(i), values.get(i))) {
                 return Ok(false);
             }
         }
     }
     Ok(true)
+}
+
+/// Dense `u32` keys of the rows of `df`, one number for each distinct tuple of the texts of
+/// `columns` (a null counting as one text); `None` where `df` lacks one of the columns as
+/// text. Each column's texts are numbered first ([`Numbered`]), so a row's tuple is looked
+/// up as `N` numbers, and only where it is not the last row's.
+fn dense_keys<const N: usize>(
+    df: &DataFrame,
+    columns: [&str; N],
+) -> PolarsResult<Option<UInt32Chunked>> {
+    let mut texts = Vec::with_capacity(N);
+    for name in columns {
+        let Ok(Ok(column)) = df.column(name).map(Column::str) else {
+            return Ok(None);
+        };
+        texts.push(column.rechunk().into_owned());
+    }
+    let arrays: [&Utf8ViewArray; N] = std::array::from_fn(|c| texts[c].downcast_as_array());
+    let mut numbered: [Numbered; N] = std::array::from_fn(|_| Numbered::default());
+    let mut keys_of: PlHashMap<[u32; N], u32> = PlHashMap::default();
+    let mut last: Option<([u32; N], u32)> = None;
+    let mut keys = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let row: [u32; N] = std::array::from_fn(|c| numbered[c].number(arrays[c], i));
+        let key = match last {
+            Some((last_row, key)) if last_row == row => key,
+            _ => {
+                let next = u32::try_from(keys_of.len())
+                    .map_err(|_| polars_err!(ComputeError: "more keys than a u32 numbers"))?;
+                let key = *keys_of.entry(row).or_insert(next);
+                last = Some((row, key));
+                key
+            }
+        };
+        keys.push(key);
+    }
+    Ok(Some(UInt32Chunked::from_vec("key".into(), keys)))
+}
+
+/// The texts of one column of [`dense_keys`], numbered in order of first appearance. Within
+/// one array a text's view (its length and inline bytes, or prefix and place
+/// in the array's buffers) names it, and a column decoded from a package's dictionary
+/// repeats a few views many times: a row's text is looked up by its view, and by its bytes
+/// only the first time a view is met.
+#[derive(Default)]
+struct Numbered<'a> {
+    /// The number of each view met.
+    by_view: PlHashMap<u128, u32>,
+    /// The number of each text.
+    by_text: PlHashMap<&'a str, u32>,
+    /// The last row's view and number.
+    last: Option<(View, u32)>,
+}
+
+impl<'a> Numbered<'a> {
+    /// The number of a null.
+    const NULL: u32 = u32::MAX;
+
+    /// The number of row `i`'s text of `texts`.
+    fn number(&mut self, texts: &'a Utf8ViewArray, i: usize) -> u32 {
+        if !texts.is_valid(i) {
+            return Self::NULL;
+        }
+        let view = texts.views()[i];
+        if let Some((last, number)) = self.last
+            && last == view
+        {
+            return number;
+        }
+        let by_text = &mut self.by_text;
+        let number = *self.by_view.entry(view.as_u128()).or_insert_with(|| {
+            let next = u32::try_from(by_text.len()).unwrap_or(Self::NULL);
+            *by_text.entry(texts.value(i)).or_insert(next)
+        });
+        self.last = Some((view, number));
+        number
+    }
 }
 
 /// The view of row `i` of `texts` (its length and inline bytes, or its prefix and place in
@@ -463,6 +627,7 @@ impl Inputs {
             route: f(self.route)?,
             one_file_a_term: self.one_file_a_term,
             one_municipality_a_school: self.one_municipality_a_school,
+            keyed: self.keyed,
         })
     }
 }
@@ -859,7 +1024,7 @@ mod municipalities {
     use polars::prelude::*;
 
     use super::testing::empty_inputs;
-    use super::{Inputs, one_municipality_each};
+    use super::{Inputs, one_value_each};
 
     /// Schools A, A, (no code), B.
     fn rows(munis: [Option<&str>; 4]) -> DataFrame {
@@ -872,6 +1037,8 @@ mod municipalities {
 
     #[test]
     fn one_municipality_a_school_is_checked_over_every_table() {
+        let one_municipality_each =
+            |frames: &[DataFrame]| one_value_each(frames, "school_code", "municipality");
         let one = rows([Some("М1"), Some("М1"), Some("М2"), Some("М2")]);
         assert!(one_municipality_each(std::slice::from_ref(&one)).unwrap());
         // A null municipality (or code) is one value.
@@ -923,5 +1090,54 @@ mod municipalities {
             .unwrap();
             assert_eq!(df, expected);
         }
+    }
+}
+
+#[cfg(test)]
+mod keys {
+    use polars::prelude::*;
+
+    use super::dense_keys;
+    use super::testing::{empty_inputs, frame, rec};
+
+    const LONG: &str = "средняя школа № 1 города";
+
+    /// Numbers worked by hand: (A, p) 0, (A, q) 1, (LONG, p) 2, (null, p) 3. The two
+    /// LONG texts are stored apart, so their views differ.
+    #[test]
+    fn equal_texts_take_one_key() {
+        let df = df!(
+            "s" => [Some("A"), Some("A"), Some("A"), Some(LONG), None, Some(LONG)],
+            "p" => ["p", "q", "p", "p", "p", "p"]
+        )
+        .unwrap();
+        let keys = dense_keys(&df, ["s", "p"]).unwrap().unwrap();
+        assert_eq!(keys.to_vec(), [0, 1, 0, 2, 3, 2].map(Some));
+        // A frame without one of the columns as text takes none.
+        let numbers = df!("s" => [1], "p" => ["p"]).unwrap();
+        assert!(dense_keys(&numbers, ["s", "p"]).unwrap().is_none());
+        assert!(dense_keys(&df, ["s", "x"]).unwrap().is_none());
+    }
+
+    /// Results whose term names two periods are not keyed: a topic's groups leave the
+    /// period out of their texts.
+    #[test]
+    fn inputs_are_keyed_where_each_term_has_one_period() {
+        let result = |period: &str| {
+            rec("S", "М1")
+                .s("period", period)
+                .s("person_id", "p")
+                .s("task", "1")
+                .f("points", 1.0)
+        };
+        let keyed = |periods: [&str; 2]| {
+            let inputs = super::Inputs {
+                diag_results: Some(frame(&periods.map(result))),
+                ..empty_inputs()
+            };
+            inputs.keyed().unwrap().keyed
+        };
+        assert!(keyed(["Q1", "Q1"]));
+        assert!(!keyed(["Q1", "Q2"]));
     }
 }

@@ -160,6 +160,7 @@ pub fn empty_inputs() -> Inputs {
         route: None,
         one_file_a_term: false,
         one_municipality_a_school: false,
+        keyed: false,
     }
 }
 
@@ -169,16 +170,27 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
 }
 
 /// The long table of `term`; where each school has one municipality, computed both with the
-/// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), the same.
+/// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), and where
+/// the tables take integer keys, computed with and without them ([`Inputs::keyed`]): the
+/// same.
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
     let long = with_settings(term, None, |settings| compute(&inputs, settings).unwrap());
+    let keyed = inputs.clone().keyed().unwrap();
+    let mut ways = vec![];
+    if keyed.keyed {
+        ways.push(keyed);
+    }
     if inputs.holds_one_municipality_a_school().unwrap() {
-        let one = Inputs {
-            one_municipality_a_school: true,
-            ..inputs
-        };
-        let by_school = with_settings(term, None, |settings| compute(&one, settings).unwrap());
-        assert_eq!(long, by_school);
+        for inputs in [inputs.clone(), inputs.keyed().unwrap()] {
+            ways.push(Inputs {
+                one_municipality_a_school: true,
+                ..inputs
+            });
+        }
+    }
+    for way in ways {
+        let other = with_settings(term, None, |settings| compute(&way, settings).unwrap());
+        assert_eq!(long, other);
     }
     long
 }
@@ -233,6 +245,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             route: only(inputs.route.clone()),
             one_file_a_term: inputs.one_file_a_term,
             one_municipality_a_school: inputs.one_municipality_a_school,
+            keyed: inputs.keyed,
         };
         with_settings("2025/2026 Q1", Some(&batch), |settings| {
             compute_schools(&mine, settings).unwrap().rows
