@@ -3,6 +3,7 @@
 //! provenance. Built once with polars; every renderer only reads it.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::NaiveDateTime;
 use polars::prelude::*;
@@ -90,7 +91,8 @@ pub struct ReportModel {
     pub small_cell: Option<usize>,
     /// Keys of the figures withheld by suppression, as in `values` and `units`.
     suppressed: PlHashSet<String>,
-    /// Values by [`key`] of (scope, school, entity, indicator, group), now and in the comparison term.
+    /// Values by [`key`] of (scope, school, entity, indicator, group) without the person
+    /// rows, now and in the comparison term.
     values: Index,
     previous: Index,
     /// Municipality and region values, now and in the comparison term: (scope, municipality, indicator, group).
@@ -98,6 +100,11 @@ pub struct ReportModel {
     units_before: Index,
     /// The long table split by school, so a school's renderers never scan the region's rows.
     by_school: HashMap<String, DataFrame>,
+    /// Each school's person values by [`key`], indexed from its `by_school` rows when its
+    /// documents first ask. 95 % of a term's rows are persons': indexing them all up front
+    /// was a serial pass over the region's rows before any school could render, though a
+    /// `watch` batch renders one school (the full report now indexes them on every core).
+    person_values: HashMap<String, OnceLock<Index>>,
     /// The other tables split by school, for the same reason.
     pub(crate) parts: HashMap<(Part, String), DataFrame>,
 }
@@ -462,23 +469,11 @@ impl ReportModel {
             only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
         };
         let label = term.label();
-        // The value indexes are independent passes over the long tables (537 000 rows a
-        // term at 300 schools, most of a `watch` batch's serial time): the term's values
-        // here, the comparison term's and the units' on a thread beside it.
-        let (values, (previous_values, units, units_before)) = std::thread::scope(|threads| {
-            let others = threads.spawn(|| -> PolarsResult<_> {
-                Ok((
-                    index(&previous, false)?,
-                    unit_index(&long)?,
-                    unit_index(&previous)?,
-                ))
-            });
-            let values = index(&long, true);
-            let others = others
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            PolarsResult::Ok((values?, others?))
-        })?;
+        let by_school = if request.school_reports {
+            split_by_school(&long)?
+        } else {
+            HashMap::new()
+        };
         let topics = table(
             Part::Topics,
             &["school_code", "instrument", "topic_code", "topic"],
@@ -536,16 +531,16 @@ impl ReportModel {
                 .collect(),
             small_cell: request.small_cell,
             suppressed,
-            values,
-            units,
-            units_before,
-            by_school: if request.school_reports {
-                split_by_school(&long)?
-            } else {
-                HashMap::new()
-            },
+            values: index(&long, false)?,
+            units: unit_index(&long)?,
+            units_before: unit_index(&previous)?,
+            person_values: by_school
+                .keys()
+                .map(|code| (code.clone(), OnceLock::new()))
+                .collect(),
+            by_school,
             parts: HashMap::new(),
-            previous: previous_values,
+            previous: index(&previous, false)?,
             indicators: long,
         };
         model.schools.sort_by(|a, b| a.code.cmp(&b.code));
@@ -565,15 +560,25 @@ impl ReportModel {
         indicator: Indicator,
         group: &str,
     ) -> Option<f64> {
-        let scope = if entity.is_empty() {
-            "school"
-        } else {
-            "person"
-        };
-        lookup(
-            &self.values,
-            [scope, school, entity, indicator.code(), group],
-        )
+        let code = indicator.code();
+        if entity.is_empty() {
+            return lookup(&self.values, ["school", school, "", code, group]);
+        }
+        let persons = self
+            .person_values
+            .get(school)?
+            .get_or_init(|| self.index_school(school));
+        lookup(persons, ["person", school, entity, code, group])
+    }
+
+    /// Every value of a school's rows by [`key`] ([`ReportModel::person_values`]). Its rows
+    /// are the long table's, whose columns [`index`] read when the model was built, so
+    /// indexing them cannot fail here.
+    fn index_school(&self, school: &str) -> Index {
+        self.by_school
+            .get(school)
+            .and_then(|rows| index(rows, true).ok())
+            .unwrap_or_default()
     }
 
     /// Whether a school's (`scope` "school", `unit` its code) or a municipality's or the
