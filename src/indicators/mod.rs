@@ -16,7 +16,9 @@ pub mod roster;
 pub mod routes;
 mod scope;
 
+use polars::chunked_array::ops::row_encode;
 use polars::prelude::*;
+use polars::series::IsSorted;
 use polars_arrow::array::{Array as _, Utf8ViewArray, View};
 
 use crate::config::{Expected, Thresholds};
@@ -710,12 +712,43 @@ pub fn combine(batches: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     .lazy();
     let units = scope::units(rows.clone())?.filter(col(VALUE).is_finite());
     let schools = rows.filter(col("shown")).select(COLUMNS.map(col));
-    concat([schools, units], UnionArgs::default())?
-        .sort(
-            [SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROUP, ENTITY],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
+    sorted_long(concat([schools, units], UnionArgs::default())?.collect()?)
+}
+
+/// The columns the long table is sorted by, in order.
+const LONG_ORDER: [&str; 6] = [SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROUP, ENTITY];
+
+/// `long` sorted by [`LONG_ORDER`], ascending with nulls first, rows of equal keys in the
+/// order they come: the frame polars' stable sort by those columns makes, with the first
+/// of them marked sorted as polars marks it. The six keys are compared as one binary key
+/// per row (polars' row encoding, whose byte order is the columns' order one after
+/// another), which a sort compares with one `memcmp`: polars' own sort by several text
+/// columns compares them one by one through dynamic calls, and on the region's long
+/// table that was most of `combine`.
+fn sorted_long(long: DataFrame) -> PolarsResult<DataFrame> {
+    const N: usize = LONG_ORDER.len();
+    let keys = LONG_ORDER
+        .iter()
+        .map(|name| long.column(name).cloned())
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let key = row_encode::_get_rows_encoded_ca(
+        PlSmallStr::from_static("key"),
+        &keys,
+        &[false; N],
+        &[false; N],
+        false,
+    )?;
+    let order = key.arg_sort(SortOptions {
+        maintain_order: true,
+        ..SortOptions::default()
+    });
+    let mut sorted = long.take(&order)?;
+    sorted.apply(SCOPE, |scope| {
+        let mut scope = scope.clone();
+        scope.set_sorted_flag(IsSorted::Ascending);
+        scope
+    })?;
+    Ok(sorted)
 }
 
 /// A long table with no rows.
@@ -1139,5 +1172,65 @@ mod keys {
         };
         assert!(keyed(["Q1", "Q1"]));
         assert!(!keyed(["Q1", "Q2"]));
+    }
+}
+
+#[cfg(test)]
+mod long_order {
+    use polars::prelude::*;
+    use proptest::prelude::*;
+
+    use super::{LONG_ORDER, sorted_long};
+
+    /// Texts that share prefixes, an empty text, Cyrillic and a null.
+    const TEXTS: [Option<&str>; 7] = [
+        None,
+        Some(""),
+        Some("a"),
+        Some("ab"),
+        Some("b"),
+        Some("М1"),
+        Some("М1/низкий"),
+    ];
+
+    /// A long table of `rows` (one text index per key column), in two chunks, its `value`
+    /// the row's place so that rows of equal keys tell apart.
+    fn frame(rows: &[[usize; 6]], split: usize) -> DataFrame {
+        let column = |k: usize| {
+            let texts: Vec<Option<&str>> = rows.iter().map(|r| TEXTS[r[k]]).collect();
+            Column::new(LONG_ORDER[k].into(), texts)
+        };
+        let mut columns: Vec<Column> = (0..LONG_ORDER.len()).map(column).collect();
+        let values: Vec<f64> = (0..rows.len()).map(|i| i as f64).collect();
+        columns.push(Column::new("value".into(), values));
+        let df = DataFrame::new(rows.len(), columns).unwrap();
+        let split = split.min(rows.len());
+        let mut chunked = df.slice(0, split);
+        chunked
+            .vstack_mut(&df.slice(split as i64, rows.len()))
+            .unwrap();
+        chunked
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The row-encoded sort gives polars' stable sort by the six columns, nulls first,
+        /// ties in their order, and marks the first column sorted as polars does.
+        #[test]
+        fn sorted_long_is_polars_stable_sort(
+            rows in prop::collection::vec([0..7usize, 0..7usize, 0..7usize, 0..3usize, 0..7usize, 0..7usize], 0..80),
+            split in 0..80usize,
+        ) {
+            let df = frame(&rows, split);
+            let expected = df
+                .sort(LONG_ORDER, SortMultipleOptions::default().with_maintain_order(true))
+                .unwrap();
+            let got = sorted_long(df).unwrap();
+            prop_assert!(got.equals_missing(&expected));
+            for (g, e) in got.columns().iter().zip(expected.columns()) {
+                prop_assert_eq!(g.is_sorted_flag(), e.is_sorted_flag());
+            }
+        }
     }
 }
