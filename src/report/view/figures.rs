@@ -94,16 +94,7 @@ impl ReportModel {
     /// comparison term, and the facts that need attention, as plain sentences.
     pub fn highlights(&self, school: &str) -> (Vec<String>, Vec<String>) {
         let mut moves: Vec<(f64, String)> = Vec::new();
-        let changes = self
-            .changes
-            .clone()
-            .lazy()
-            .filter(
-                col("school_code")
-                    .eq(lit(school.to_string()))
-                    .and(col("scope").eq(lit("school"))),
-            )
-            .collect();
+        let changes = self.part_where(Part::Changes, school, "scope", "school");
         if let Ok(ch) = changes {
             for ((indicator, group), (value, previous)) in strings(&ch, "indicator")
                 .into_iter()
@@ -316,15 +307,7 @@ impl ReportModel {
     /// Competency profile, start versus final, of the first higher-better questionnaire.
     pub fn profile_chart(&self, school: &str) -> Option<Chart> {
         let df = self
-            .profiles
-            .clone()
-            .lazy()
-            .filter(
-                col("school_code")
-                    .eq(lit(school.to_string()))
-                    .and(col("direction").eq(lit("higher_better"))),
-            )
-            .collect()
+            .part_where(Part::Profiles, school, "direction", "higher_better")
             .ok()?;
         let instruments = strings(&df, "instrument");
         let q = instruments.first()?.clone();
@@ -529,6 +512,21 @@ impl ReportModel {
             .get(&(part, school.to_string()))
             .cloned()
             .unwrap_or_else(|| self.table(part).clear())
+    }
+
+    /// [`part`](Self::part)'s rows whose text `column` is `value`, in table order. Filtered
+    /// eagerly by a mask: a lazy filter of the whole table planned and optimised a query for
+    /// each school.
+    pub fn part_where(
+        &self,
+        part: Part,
+        school: &str,
+        column: &str,
+        value: &str,
+    ) -> PolarsResult<DataFrame> {
+        let rows = self.part(part, school);
+        let mask = rows.column(column)?.str()?.equal(value);
+        rows.filter(&mask)
     }
 }
 
