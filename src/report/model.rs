@@ -99,14 +99,19 @@ pub struct ReportModel {
     units: Index,
     units_before: Index,
     /// The long table split by school, so a school's renderers never scan the region's rows.
-    by_school: HashMap<String, DataFrame>,
-    /// Each school's person values by [`key`], indexed from its `by_school` rows when its
-    /// documents first ask. 95 % of a term's rows are persons': indexing them all up front
-    /// was a serial pass over the region's rows before any school could render, though a
-    /// `watch` batch renders one school (the full report now indexes them on every core).
-    person_values: HashMap<String, OnceLock<Index>>,
+    by_school: HashMap<String, SchoolRows>,
     /// The other tables split by school, for the same reason.
     pub(crate) parts: HashMap<(Part, String), DataFrame>,
+}
+
+/// One school's rows of the long table, and their values by [`key`], indexed when the
+/// school's documents first ask for a person's. 95 % of a term's rows are persons':
+/// indexing them all up front was a serial pass over the region's rows before any school
+/// could render, though a `watch` batch renders one school (the full report now indexes
+/// them on every core).
+struct SchoolRows {
+    rows: DataFrame,
+    values: OnceLock<Index>,
 }
 
 /// Where the values of one term of the year trend are indexed. The term itself and the
@@ -469,11 +474,6 @@ impl ReportModel {
             only(stack(tables.remove(&part).unwrap_or_default(), columns)?)
         };
         let label = term.label();
-        let by_school = if request.school_reports {
-            split_by_school(&long)?
-        } else {
-            HashMap::new()
-        };
         let topics = table(
             Part::Topics,
             &["school_code", "instrument", "topic_code", "topic"],
@@ -534,11 +534,17 @@ impl ReportModel {
             values: index(&long, false)?,
             units: unit_index(&long)?,
             units_before: unit_index(&previous)?,
-            person_values: by_school
-                .keys()
-                .map(|code| (code.clone(), OnceLock::new()))
-                .collect(),
-            by_school,
+            by_school: if request.school_reports {
+                split_by_school(&long)?
+                    .into_iter()
+                    .map(|(code, rows)| {
+                        let values = OnceLock::new();
+                        (code, SchoolRows { rows, values })
+                    })
+                    .collect()
+            } else {
+                HashMap::new()
+            },
             parts: HashMap::new(),
             previous: index(&previous, false)?,
             indicators: long,
@@ -564,21 +570,13 @@ impl ReportModel {
         if entity.is_empty() {
             return lookup(&self.values, ["school", school, "", code, group]);
         }
-        let persons = self
-            .person_values
-            .get(school)?
-            .get_or_init(|| self.index_school(school));
+        let own = self.by_school.get(school)?;
+        // The rows are the long table's, whose columns `index` read when the model was
+        // built: indexing them cannot fail here.
+        let persons = own
+            .values
+            .get_or_init(|| index(&own.rows, true).unwrap_or_default());
         lookup(persons, ["person", school, entity, code, group])
-    }
-
-    /// Every value of a school's rows by [`key`] ([`ReportModel::person_values`]). Its rows
-    /// are the long table's, whose columns [`index`] read when the model was built, so
-    /// indexing them cannot fail here.
-    fn index_school(&self, school: &str) -> Index {
-        self.by_school
-            .get(school)
-            .and_then(|rows| index(rows, true).ok())
-            .unwrap_or_default()
     }
 
     /// Whether a school's (`scope` "school", `unit` its code) or a municipality's or the
@@ -703,7 +701,7 @@ impl ReportModel {
         scope: &str,
         indicator_prefix: &str,
     ) -> PolarsResult<DataFrame> {
-        let Some(rows) = self.by_school.get(school) else {
+        let Some(SchoolRows { rows, .. }) = self.by_school.get(school) else {
             return Ok(self.indicators.clear());
         };
         let scopes = rows.column("scope")?.str()?;
@@ -1457,7 +1455,7 @@ mod tests {
         }
         assert_eq!(reused.by_school.len(), fresh.by_school.len());
         for (school, rows) in &fresh.by_school {
-            same(school, &reused.by_school[school], rows);
+            same(school, &reused.by_school[school].rows, &rows.rows);
         }
     }
 
