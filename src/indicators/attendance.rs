@@ -3,7 +3,9 @@
 use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, pooled_together, school_only};
-use super::{Inputs, Settings, comparable, exact_sum, of_term, shared};
+use super::{
+    Inputs, Settings, comparable, exact_part_columns, exact_sum_of_parts_where, of_term, shared,
+};
 use crate::schema::column::{
     AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE,
 };
@@ -19,11 +21,14 @@ fn term_events(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
 
 /// Per person of the term: marks by kind, events present, hours present.
 pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
+    let [whole_hours, billionths_hours] = exact_part_columns(HOURS);
     let events = term_events(inputs, settings)?.select([
         col(SCHOOL_CODE).alias("e_school"),
         col(AUTHOR).alias("e_author"),
         col(EVENT_ID).alias("e_id"),
-        col(HOURS),
+        // Split once an event, not on each of its marks.
+        whole_hours,
+        billionths_hours,
     ]);
     let marks = of_term(inputs.attendance.clone()?, &settings.term);
     let joined = marks.join(
@@ -44,8 +49,7 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
                     .sum()
                     .alias("present"),
                 len().cast(DataType::Float64).alias("marked"),
-                exact_sum(when(present).then(col(HOURS)).otherwise(lit(0.0)))
-                    .alias("hours_present"),
+                exact_sum_of_parts_where(HOURS, present).alias("hours_present"),
             ],
     ))
 }

@@ -5,7 +5,8 @@ use polars::prelude::*;
 
 use super::scope::{Pool, path, person, pooled, pooled_together};
 use super::{
-    Inputs, LEVELS, PERSON_KEY, Settings, comparable, exact_sum, latest, level, of_term, shared,
+    Inputs, LEVELS, PERSON_KEY, Settings, comparable, exact_part_columns, exact_part_names,
+    exact_sum_of_parts, latest, level, of_term, shared,
 };
 use crate::schema::column::{
     INSTRUMENT, MAX_SCORE, MUNICIPALITY, PERIOD, PERSON_ID, POINTS, SCHOOL_CODE, TASK, TERM, TOPIC,
@@ -48,6 +49,9 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
         return Ok(None);
     };
     let results = inputs.latest(results, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, PERSON_ID])?;
+    // The scores' sums per person and per topic add up the parts of the points and the
+    // maxima, split here once a row (a task's maximum once a task).
+    let [whole_max, billionths_max] = exact_part_columns(MAX_SCORE);
     let tasks = inputs
         .latest(tasks, &[SCHOOL_CODE, TERM, INSTRUMENT, WAVE, TASK])?
         .select([
@@ -57,6 +61,8 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
             col(WAVE).alias("t_wave"),
             col(TASK).alias("t_task"),
             col(MAX_SCORE),
+            whole_max,
+            billionths_max,
             col(TOPIC_CODE),
             col(TOPIC),
         ]);
@@ -74,6 +80,8 @@ pub fn scored(inputs: &Inputs) -> PolarsResult<Option<LazyFrame>> {
         col(TOPIC_CODE),
         col(TOPIC),
     ];
+    columns.extend(exact_part_columns(POINTS));
+    columns.extend(exact_part_names(MAX_SCORE).map(col));
     if inputs.keyed {
         columns.push(col(PERSON_KEY));
     }
@@ -113,8 +121,8 @@ pub fn per_person(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
         col(WAVE),
     ];
     let sums = vec![
-        exact_sum(col(POINTS)).alias("score"),
-        exact_sum(col(MAX_SCORE)).alias("max_total"),
+        exact_sum_of_parts(POINTS).alias("score"),
+        exact_sum_of_parts(MAX_SCORE).alias("max_total"),
         col(POINTS).is_not_null().any(true).alias("present"),
     ];
     inputs
@@ -135,7 +143,8 @@ pub fn per_topic(inputs: &Inputs, scored: LazyFrame) -> LazyFrame {
     ];
     let topic = vec![
         col(TOPIC).first().alias(TOPIC),
-        (exact_sum(col(POINTS)) * lit(100.0) / exact_sum(col(MAX_SCORE))).alias("topic_pct"),
+        (exact_sum_of_parts(POINTS) * lit(100.0) / exact_sum_of_parts(MAX_SCORE))
+            .alias("topic_pct"),
     ];
     inputs.group_by_person(
         scored.filter(col(POINTS).is_not_null()),

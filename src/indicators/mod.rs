@@ -801,15 +801,55 @@ pub fn comparable_value(x: f64) -> f64 {
 /// so 0.1 + 0.2 is 0.3. Two integer sums keep room for any region: the billionths of a row
 /// are below 10^9, and the whole parts are the values themselves.
 pub fn exact_sum(x: Expr) -> Expr {
+    let [whole, billionths] = exact_parts(x);
+    sum_of_parts(whole, billionths)
+}
+
+/// The two integer parts of each value of `x` that [`exact_sum`] adds up: its whole part
+/// and its fraction in billionths (`Int64`). Made once a row as columns ([`exact_part_columns`])
+/// where several sums read the same values, or where a join repeats a few values on many
+/// rows: a sum in a group-by evaluates its expression on every row of every group, `floor`
+/// twice.
+fn exact_parts(x: Expr) -> [Expr; 2] {
     let x = x.cast(DataType::Float64);
     let whole = x.clone().floor();
     let billionths = ((x - whole.clone()) * lit(BILLION)).round(0, RoundMode::HalfToEven);
-    whole.cast(DataType::Int64).sum().cast(DataType::Float64)
-        + billionths
-            .cast(DataType::Int64)
-            .sum()
-            .cast(DataType::Float64)
-            / lit(BILLION)
+    [
+        whole.cast(DataType::Int64),
+        billionths.cast(DataType::Int64),
+    ]
+}
+
+/// The names of the columns holding [`exact_parts`] of a column `name`.
+pub fn exact_part_names(name: &str) -> [String; 2] {
+    [format!("{name}_whole"), format!("{name}_billionths")]
+}
+
+/// [`exact_parts`] of the column `name`, as columns named by [`exact_part_names`].
+pub fn exact_part_columns(name: &str) -> [Expr; 2] {
+    let [whole, billionths] = exact_parts(col(name));
+    let [whole_name, billionths_name] = exact_part_names(name);
+    [whole.alias(whole_name), billionths.alias(billionths_name)]
+}
+
+/// [`exact_sum`] of the column `name` from its [`exact_part_columns`].
+pub fn exact_sum_of_parts(name: &str) -> Expr {
+    let [whole, billionths] = exact_part_names(name);
+    sum_of_parts(col(whole), col(billionths))
+}
+
+/// [`exact_sum`] of the column `name`'s values where `condition` holds, zero elsewhere (as
+/// `exact_sum(when(condition).then(col(name)).otherwise(lit(0.0)))`), from its
+/// [`exact_part_columns`].
+pub fn exact_sum_of_parts_where(name: &str, condition: Expr) -> Expr {
+    let [whole, billionths] = exact_part_names(name)
+        .map(|part| when(condition.clone()).then(col(part)).otherwise(lit(0i64)));
+    sum_of_parts(whole, billionths)
+}
+
+/// The sum [`exact_sum`] makes of the integer parts `whole` and `billionths`.
+fn sum_of_parts(whole: Expr, billionths: Expr) -> Expr {
+    whole.sum().cast(DataType::Float64) + billionths.sum().cast(DataType::Float64) / lit(BILLION)
 }
 
 /// The mean of the present values of `x` ([`exact_sum`] over their count); null when none is.
@@ -1013,7 +1053,9 @@ mod one_file {
 mod sums {
     use polars::prelude::*;
 
-    use super::{exact_mean, exact_sum};
+    use super::{
+        exact_mean, exact_part_columns, exact_sum, exact_sum_of_parts, exact_sum_of_parts_where,
+    };
 
     fn first(df: DataFrame, column: &str) -> Option<f64> {
         df.column(column).unwrap().f64().unwrap().get(0)
@@ -1038,6 +1080,29 @@ mod sums {
         reversed.reverse();
         assert_eq!(sum_of(&thirds), sum_of(&reversed));
         assert!((sum_of(&thirds).0 - (299.0 / 3.0 + 7.25)).abs() < 1e-9);
+    }
+
+    /// Sums of the parts split once a row are the sums of the values: whole parts and
+    /// billionths of fractions, negative values, nulls, and values left out by a condition.
+    #[test]
+    fn sums_of_parts_split_once_a_row_are_exact_sums() {
+        let x = [Some(100.0 / 3.0), Some(-1.25), None, Some(7.5), Some(0.1)];
+        let keep = [true, true, true, false, true];
+        let df = df!("x" => x, "keep" => keep)
+            .unwrap()
+            .lazy()
+            .with_columns(exact_part_columns("x"))
+            .select([
+                exact_sum(col("x")).alias("s"),
+                exact_sum_of_parts("x").alias("p"),
+                exact_sum(when(col("keep")).then(col("x")).otherwise(lit(0.0))).alias("sw"),
+                exact_sum_of_parts_where("x", col("keep")).alias("pw"),
+            ])
+            .collect()
+            .unwrap();
+        assert_eq!(first(df.clone(), "p"), first(df.clone(), "s"));
+        assert_eq!(first(df.clone(), "pw"), first(df.clone(), "sw"));
+        assert!((first(df, "pw").unwrap() - (100.0 / 3.0 - 1.25 + 0.1)).abs() < 1e-9);
     }
 
     #[test]
