@@ -177,8 +177,10 @@ impl Counts {
         // Counted by school and family first, on the frame's own text: a key of four owned
         // strings for every person row and scope was a twentieth of a centre's report.
         let mut families: Vec<String> = Vec::new();
-        let mut family_of: HashMap<(&str, &str), Option<usize>> = HashMap::new();
-        let mut at_school: HashMap<(&str, &str, usize), f64> = HashMap::new();
+        // polars' hasher: the standard one (SipHash) of every person row's texts was about
+        // one per cent of a centre's report.
+        let mut family_of: PlHashMap<(&str, &str), Option<usize>> = PlHashMap::default();
+        let mut at_school: PlHashMap<(&str, &str, usize), f64> = PlHashMap::default();
         for (((muni, school), ind), group) in muni
             .iter()
             .zip(school.iter())

@@ -4,7 +4,8 @@ use polars::prelude::*;
 
 use super::scope::{Pool, person, pooled, pooled_together, school_only};
 use super::{
-    Inputs, Settings, comparable, exact_part_columns, exact_sum_of_parts_where, of_term, shared,
+    Inputs, Settings, comparable, exact_part_columns, exact_part_names, exact_sum_of_parts,
+    of_term, shared,
 };
 use crate::schema::column::{
     AUTHOR, EVENT_ID, HOURS, INDICATOR, KIND, MARK, MUNICIPALITY, PERSON_ID, SCHOOL_CODE, VALUE,
@@ -18,6 +19,13 @@ const CLUB_KINDS: [&str; 3] = ["заседание клуба", "семинар"
 fn term_events(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
     Some(of_term(inputs.events.clone()?, &settings.term))
 }
+
+/// [`per_person`]'s events present, made on each mark (whether its person was present).
+const PRESENT: &str = "present";
+
+/// [`per_person`]'s hours present, made on each mark (its event's hours where its person was
+/// present, else none) as [`exact_part_columns`].
+const HOURS_PRESENT: &str = "hours_present";
 
 /// Per person of the term: marks by kind, events present, hours present.
 pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
@@ -37,20 +45,31 @@ pub fn per_person(inputs: &Inputs, settings: &Settings) -> Option<LazyFrame> {
         [col("e_school"), col("e_author"), col("e_id")],
         JoinArgs::new(JoinType::Left),
     );
+    // What the sums add up is made on each mark, so the group-by sums columns: made in it,
+    // each expression was evaluated group by group.
     let present = col(MARK).eq(lit(Mark::Present.code()));
+    let [whole, billionths] = exact_part_names(HOURS);
+    let [whole_present, billionths_present] = exact_part_names(HOURS_PRESENT);
+    let marked = joined.with_column(present.alias(PRESENT)).with_columns([
+        col(PRESENT).cast(DataType::Float64),
+        when(col(PRESENT))
+            .then(col(whole))
+            .otherwise(lit(0i64))
+            .alias(whole_present),
+        when(col(PRESENT))
+            .then(col(billionths))
+            .otherwise(lit(0i64))
+            .alias(billionths_present),
+    ]);
     Some(inputs.group_by_person(
-        joined,
+        marked,
         vec![col(SCHOOL_CODE), col(PERSON_ID).alias("person")],
         vec![],
         vec![
-                present
-                    .clone()
-                    .cast(DataType::Float64)
-                    .sum()
-                    .alias("present"),
-                len().cast(DataType::Float64).alias("marked"),
-                exact_sum_of_parts_where(HOURS, present).alias("hours_present"),
-            ],
+            col(PRESENT).sum(),
+            len().cast(DataType::Float64).alias("marked"),
+            exact_sum_of_parts(HOURS_PRESENT).alias(HOURS_PRESENT),
+        ],
     ))
 }
 

@@ -810,7 +810,7 @@ pub fn exact_sum(x: Expr) -> Expr {
 /// where several sums read the same values, or where a join repeats a few values on many
 /// rows: a sum in a group-by evaluates its expression on every row of every group, `floor`
 /// twice.
-fn exact_parts(x: Expr) -> [Expr; 2] {
+pub(super) fn exact_parts(x: Expr) -> [Expr; 2] {
     let x = x.cast(DataType::Float64);
     let whole = x.clone().floor();
     let billionths = ((x - whole.clone()) * lit(BILLION)).round(0, RoundMode::HalfToEven);
@@ -838,17 +838,8 @@ pub fn exact_sum_of_parts(name: &str) -> Expr {
     sum_of_parts(col(whole), col(billionths))
 }
 
-/// [`exact_sum`] of the column `name`'s values where `condition` holds, zero elsewhere (as
-/// `exact_sum(when(condition).then(col(name)).otherwise(lit(0.0)))`), from its
-/// [`exact_part_columns`].
-pub fn exact_sum_of_parts_where(name: &str, condition: Expr) -> Expr {
-    let [whole, billionths] = exact_part_names(name)
-        .map(|part| when(condition.clone()).then(col(part)).otherwise(lit(0i64)));
-    sum_of_parts(whole, billionths)
-}
-
 /// The sum [`exact_sum`] makes of the integer parts `whole` and `billionths`.
-fn sum_of_parts(whole: Expr, billionths: Expr) -> Expr {
+pub(super) fn sum_of_parts(whole: Expr, billionths: Expr) -> Expr {
     whole.sum().cast(DataType::Float64) + billionths.sum().cast(DataType::Float64) / lit(BILLION)
 }
 
@@ -1053,9 +1044,7 @@ mod one_file {
 mod sums {
     use polars::prelude::*;
 
-    use super::{
-        exact_mean, exact_part_columns, exact_sum, exact_sum_of_parts, exact_sum_of_parts_where,
-    };
+    use super::{exact_mean, exact_part_columns, exact_sum, exact_sum_of_parts};
 
     fn first(df: DataFrame, column: &str) -> Option<f64> {
         df.column(column).unwrap().f64().unwrap().get(0)
@@ -1083,26 +1072,22 @@ mod sums {
     }
 
     /// Sums of the parts split once a row are the sums of the values: whole parts and
-    /// billionths of fractions, negative values, nulls, and values left out by a condition.
+    /// billionths of fractions, negative values and nulls.
     #[test]
     fn sums_of_parts_split_once_a_row_are_exact_sums() {
         let x = [Some(100.0 / 3.0), Some(-1.25), None, Some(7.5), Some(0.1)];
-        let keep = [true, true, true, false, true];
-        let df = df!("x" => x, "keep" => keep)
+        let df = df!("x" => x)
             .unwrap()
             .lazy()
             .with_columns(exact_part_columns("x"))
             .select([
                 exact_sum(col("x")).alias("s"),
                 exact_sum_of_parts("x").alias("p"),
-                exact_sum(when(col("keep")).then(col("x")).otherwise(lit(0.0))).alias("sw"),
-                exact_sum_of_parts_where("x", col("keep")).alias("pw"),
             ])
             .collect()
             .unwrap();
         assert_eq!(first(df.clone(), "p"), first(df.clone(), "s"));
-        assert_eq!(first(df.clone(), "pw"), first(df.clone(), "sw"));
-        assert!((first(df, "pw").unwrap() - (100.0 / 3.0 - 1.25 + 0.1)).abs() < 1e-9);
+        assert!((first(df, "p").unwrap() - (100.0 / 3.0 - 1.25 + 7.5 + 0.1)).abs() < 1e-9);
     }
 
     #[test]

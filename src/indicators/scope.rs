@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::exact_sum;
+use super::{exact_part_names, exact_parts, exact_sum, sum_of_parts};
 use crate::schema::Term;
 use crate::schema::column::{
     ENTITY, GROUP, INDICATOR, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE,
@@ -78,11 +78,51 @@ pub fn person(
 /// municipality's or the region's value is made from its schools' sums: pooled over the
 /// underlying records, never a mean of school means, and without reading the records twice.
 pub struct Pool {
-    num: Expr,
-    den: Option<Expr>,
+    num: Sum,
+    den: Option<Sum>,
     scale: f64,
     /// Whether the school's own value is an indicator (a school either reported or not).
     school_shown: bool,
+}
+
+/// One of a [`Pool`]'s two sums over a group of records. A sum of a value of each record
+/// has the value made on the records before they are grouped ([`Sum::row_value`]): made in
+/// the group-by, each expression was evaluated group by group (about a tenth of a centre's
+/// report was such evaluation), where the grouped sum of a column needs none.
+enum Sum {
+    /// An aggregation of the group's records.
+    Aggregate(Expr),
+    /// The sum of a record's value as a `Float64` (counts: exact in any order).
+    Plain(Expr),
+    /// The [`exact_sum`] of a record's value.
+    Exact(Expr),
+}
+
+impl Sum {
+    /// The columns made on each record for this sum, named from `name`.
+    fn row_values(&self, name: &str) -> Vec<Expr> {
+        match self {
+            Sum::Aggregate(_) => Vec::new(),
+            Sum::Plain(x) => vec![x.clone().cast(DataType::Float64).alias(name)],
+            Sum::Exact(x) => exact_parts(x.clone())
+                .into_iter()
+                .zip(exact_part_names(name))
+                .map(|(part, part_name)| part.alias(part_name))
+                .collect(),
+        }
+    }
+
+    /// The sum of a group from the columns of [`Sum::row_values`] named from `name`.
+    fn aggregate(&self, name: &str) -> Expr {
+        match self {
+            Sum::Aggregate(agg) => agg.clone().cast(DataType::Float64),
+            Sum::Plain(_) => col(name).sum(),
+            Sum::Exact(_) => {
+                let [whole, billionths] = exact_part_names(name);
+                sum_of_parts(col(whole), col(billionths))
+            }
+        }
+    }
 }
 
 impl Pool {
@@ -94,7 +134,7 @@ impl Pool {
     /// A per-school figure that adds up across schools (a sum, a count of distinct persons).
     pub fn total(per_school: Expr) -> Pool {
         Pool {
-            num: per_school.cast(DataType::Float64),
+            num: Sum::Aggregate(per_school),
             den: None,
             scale: 1.0,
             school_shown: true,
@@ -104,7 +144,7 @@ impl Pool {
     /// The mean of `x` over the records where it is present.
     pub fn mean(x: Expr) -> Pool {
         Pool {
-            num: exact_sum(x.clone().cast(DataType::Float64)),
+            num: Sum::Exact(x.clone()),
             den: Some(present(x)),
             scale: 1.0,
             school_shown: true,
@@ -114,7 +154,7 @@ impl Pool {
     /// A share in percent: the mean of a boolean condition times 100.
     pub fn share(condition: Expr) -> Pool {
         Pool {
-            num: condition.clone().cast(DataType::Float64).sum(),
+            num: Sum::Plain(condition.clone()),
             den: Some(present(condition)),
             scale: 100.0,
             school_shown: true,
@@ -123,10 +163,9 @@ impl Pool {
 
     /// `scale * sum(num) / sum(den)`.
     pub fn ratio(num: Expr, den: Expr, scale: f64) -> Pool {
-        let sum = |x: Expr| exact_sum(x.cast(DataType::Float64));
         Pool {
-            num: sum(num),
-            den: Some(sum(den)),
+            num: Sum::Exact(num),
+            den: Some(Sum::Exact(den)),
             scale,
             school_shown: true,
         }
@@ -147,6 +186,26 @@ impl Pool {
             ..self
         }
     }
+
+    /// The columns made on each record for this pool's sums, the `i`th pool of a group-by.
+    fn row_values(&self, i: usize) -> Vec<Expr> {
+        let mut values = self.num.row_values(&format!("pool{i}_num"));
+        if let Some(den) = &self.den {
+            values.extend(den.row_values(&format!("pool{i}_den")));
+        }
+        values
+    }
+
+    /// The pool's two sums of a group, `num` and `den` (the number of records where it has
+    /// none), from the columns of [`Pool::row_values`].
+    fn sums(&self, i: usize) -> [Expr; 2] {
+        let num = self.num.aggregate(&format!("pool{i}_num"));
+        let den = match &self.den {
+            Some(den) => den.aggregate(&format!("pool{i}_den")),
+            None => len().cast(DataType::Float64),
+        };
+        [num, den]
+    }
 }
 
 /// A unit's value from its [`SUMS`] columns (summed over its schools or not). The scale is
@@ -160,18 +219,13 @@ fn value_of_sums() -> Expr {
 }
 
 /// The number of records where `x` is present.
-fn present(x: Expr) -> Expr {
-    x.is_not_null().cast(DataType::Float64).sum()
+fn present(x: Expr) -> Sum {
+    Sum::Plain(x.is_not_null())
 }
 
 /// The columns a school's group of records is grouped by: its unit and its group label.
 fn unit_keys() -> [Expr; 3] {
     [col(MUNICIPALITY), col(SCHOOL_CODE), col(GROUP)]
-}
-
-/// The sum `den` of a [`Pool`]: the number of records where it has none.
-fn den_of(pool: &Pool) -> Expr {
-    pool.den.clone().unwrap_or(len()).cast(DataType::Float64)
 }
 
 /// School rows of `pool` from a frame of one row per school and group holding
@@ -197,10 +251,12 @@ pub fn pooled(
     pool: Pool,
     indicator: Indicator,
 ) -> LazyFrame {
+    let [num, den] = pool.sums(0);
     let sums = records
         .with_column(group.alias(GROUP))
+        .with_columns(pool.row_values(0))
         .group_by(unit_keys())
-        .agg([pool.num.clone().alias("num"), den_of(&pool).alias("den")]);
+        .agg([num.alias("num"), den.alias("den")]);
     school_rows(sums, term, &pool, indicator)
 }
 
@@ -218,14 +274,18 @@ pub fn pooled_together(
     group: Expr,
     pools: Vec<Pooled>,
 ) -> PolarsResult<Vec<LazyFrame>> {
+    let mut values = Vec::new();
     let mut sums = Vec::with_capacity(2 * pools.len());
     for (i, (_, pool, _)) in pools.iter().enumerate() {
-        sums.push(pool.num.clone().alias(format!("num{i}")));
-        sums.push(den_of(pool).alias(format!("den{i}")));
+        values.extend(pool.row_values(i));
+        let [num, den] = pool.sums(i);
+        sums.push(num.alias(format!("num{i}")));
+        sums.push(den.alias(format!("den{i}")));
     }
     let groups = super::shared(
         records
             .with_column(group.alias(GROUP))
+            .with_columns(values)
             .group_by(unit_keys())
             .agg(sums),
     )?;
@@ -316,6 +376,7 @@ mod tests {
     use polars::prelude::*;
 
     use super::{Pool, path, pooled, pooled_together};
+    use crate::indicators::exact_sum;
     use crate::schema::{Indicator, Period, Term};
 
     /// School A (М1): x = 1, 2 and a null; B (М2): x = 4. The group label `i/w`.
@@ -384,5 +445,44 @@ mod tests {
         assert_eq!(column(&together[1], "value"), [Some(50.0), Some(100.0)]);
         assert_eq!(groups(&together[1]), ["i/w/высокий", "i/w/высокий"]);
         assert_eq!(column(&together[2], "value"), [Some(3.0), Some(1.0)]);
+    }
+
+    /// A pool's sums made from values split on each record before the group-by are those of
+    /// the sums evaluated in it: a ratio of fractions (A: 1 + 2 over 0.5 + 0.25, the null
+    /// left out) and a share.
+    #[test]
+    fn sums_of_values_made_on_the_records_are_the_grouped_sums() {
+        let term = Term {
+            year: 2025,
+            period: Period::Q1,
+        };
+        let records = || records().with_column((col("x") / lit(4.0)).alias("y"));
+        let ratio = sorted(pooled(
+            records(),
+            &term,
+            lit(""),
+            Pool::ratio(col("x"), col("y"), 100.0),
+            Indicator::AttRate,
+        ));
+        let grouped = sorted(
+            records()
+                .group_by([col("municipality"), col("school_code")])
+                .agg([
+                    exact_sum(col("x")).alias("num"),
+                    exact_sum(col("y")).alias("den"),
+                ]),
+        );
+        assert_eq!(column(&ratio, "num"), column(&grouped, "num"));
+        assert_eq!(column(&ratio, "den"), column(&grouped, "den"));
+        assert_eq!(column(&ratio, "value"), [Some(400.0), Some(400.0)]);
+        let share = sorted(pooled(
+            records(),
+            &term,
+            lit(""),
+            Pool::share(col("x").gt(lit(1.0))),
+            Indicator::AttLowPct,
+        ));
+        assert_eq!(column(&share, "num"), [Some(1.0), Some(1.0)]);
+        assert_eq!(column(&share, "den"), [Some(2.0), Some(1.0)]);
     }
 }
