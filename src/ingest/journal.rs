@@ -9,7 +9,7 @@
 //! run's last group may have lines whose files never moved: the next run finishes those
 //! moves and logs nothing new.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::authors;
@@ -20,6 +20,7 @@ use super::problem_list::problems_text;
 use super::summary::{FileReport, Replaced};
 use crate::forms::{Passport, TableFrame};
 use crate::problem::{Problems, Severity};
+use crate::schema::Term;
 use crate::store::log::{Entry, Log, Outcome, current_submissions};
 use crate::store::{Diff, Store, SubmissionId};
 use crate::workspace::Workspace;
@@ -45,16 +46,23 @@ pub(super) struct Journal {
     pending: Vec<(Entry, PathBuf, PathBuf)>,
     /// Store files published for the pending lines, made durable before those lines are written.
     published: Vec<PathBuf>,
+    /// (term, school) of every submission this run replaced: the replaced files are removed
+    /// from these partitions at the end ([`Store::recover_schools`]).
+    replaced: BTreeSet<(Term, String)>,
 }
 
 impl Journal {
-    /// Reads the log and removes from the store whatever the log does not commit (a crash's
-    /// leftovers). `interrupted`: the previous run was killed.
+    /// Reads the log and, when the last ingest did not finish, removes from the store
+    /// whatever the log does not commit (its leftovers); marks this one begun.
+    /// `interrupted`: the previous run was killed.
     pub fn open(ws: &Workspace, store: &Store, interrupted: bool) -> anyhow::Result<Journal> {
         let log = Log::new(&ws.store());
         let entries = log.entries()?;
         let current = current_submissions(&entries);
-        store.recover(&current)?;
+        if interrupted || store.unfinished() {
+            store.recover(&current)?;
+        }
+        store.begin()?;
         if interrupted {
             // Half-written problem lists, annotated copies and kept definitions.
             crate::atomic::remove_leftovers(&ws.rejected())?;
@@ -83,6 +91,7 @@ impl Journal {
             unfinished,
             pending: Vec::new(),
             published: Vec::new(),
+            replaced: BTreeSet::new(),
             committed: entries
                 .iter()
                 .filter(|e| e.outcome.commits())
@@ -143,8 +152,10 @@ impl Journal {
     /// that this or an earlier run's accepted files fixed; returns those.
     pub fn finish(mut self, run: &Run) -> anyhow::Result<Vec<String>> {
         self.flush()?;
-        run.store.recover(&self.current)?;
-        moves::move_fixed_rejections(run.ws, &self.log.entries()?)
+        run.store.recover_schools(&self.current, &self.replaced)?;
+        let fixed = moves::move_fixed_rejections(run.ws, &self.log.entries()?)?;
+        run.store.finished()?;
+        Ok(fixed)
     }
 
     /// Commits a submission's store files, replacing the earlier submission of its key.
@@ -181,6 +192,16 @@ impl Journal {
             }
             Content::Package { school, term } => (None, Some((school, term)), Diff::default()),
         };
+        if previous.is_some() {
+            // The replaced files lie in the partition of their replacement (same key).
+            let partition = match (&passport, &package) {
+                (Some(p), _) => Some((p.term, p.school_code.clone())),
+                (None, package) => package
+                    .as_ref()
+                    .map(|(school, term)| (*term, school.clone())),
+            };
+            self.replaced.extend(partition);
+        }
         self.published.extend(run.store.publish(staged)?);
         keep_questionnaire_version(run, passport.as_ref())?;
         let outcome = if previous.is_some() {

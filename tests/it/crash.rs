@@ -140,3 +140,36 @@ fn a_second_run_on_a_locked_workspace_stops_with_a_clear_message() {
     drop(lock);
     assert_eq!(ws.run(&["ingest"]).status.code(), Some(1));
 }
+
+#[test]
+fn a_run_stopped_by_an_error_leaves_its_mark_and_the_next_run_clears_what_it_left() {
+    let ws = Ws::new();
+    ws.drop_every_form();
+    assert_eq!(ws.ingest().status.code(), Some(0));
+    assert!(
+        !ws.path("store/.unfinished").exists(),
+        "a finished run clears its mark"
+    );
+    let stored = ws.records("roster");
+    // What a run stopped after publishing, before its log line, leaves: a roster file the
+    // log does not commit, and the mark (an error, unlike a kill, releases the lock cleanly).
+    let partition = std::fs::read_dir(ws.path("store/roster"))
+        .unwrap()
+        .flat_map(|term| std::fs::read_dir(term.unwrap().path()).unwrap())
+        .map(|school| school.unwrap().path())
+        .next()
+        .unwrap();
+    let committed = std::fs::read_dir(&partition)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let left = partition.join("0000000000000000-ffffffffffff.parquet");
+    std::fs::copy(&committed, &left).unwrap();
+    std::fs::write(ws.path("store/.unfinished"), b"").unwrap();
+    assert_eq!(ws.ingest().status.code(), Some(0));
+    assert!(!left.exists(), "the uncommitted file is removed");
+    assert!(!ws.path("store/.unfinished").exists());
+    assert_eq!(ws.records("roster"), stored);
+}
