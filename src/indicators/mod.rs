@@ -16,7 +16,6 @@ pub mod roster;
 pub mod routes;
 mod scope;
 
-use polars::chunked_array::ops::row_encode;
 use polars::prelude::*;
 use polars::series::IsSorted;
 use polars_arrow::array::{Array as _, Utf8ViewArray, View};
@@ -720,28 +719,64 @@ const LONG_ORDER: [&str; 6] = [SCOPE, MUNICIPALITY, SCHOOL_CODE, INDICATOR, GROU
 
 /// `long` sorted by [`LONG_ORDER`], ascending with nulls first, rows of equal keys in the
 /// order they come: the frame polars' stable sort by those columns makes, with the first
-/// of them marked sorted as polars marks it. The six keys are compared as one binary key
-/// per row (polars' row encoding, whose byte order is the columns' order one after
-/// another), which a sort compares with one `memcmp`: polars' own sort by several text
-/// columns compares them one by one through dynamic calls, and on the region's long
-/// table that was most of `combine`.
-fn sorted_long(long: DataFrame) -> PolarsResult<DataFrame> {
-    const N: usize = LONG_ORDER.len();
-    let keys = LONG_ORDER
-        .iter()
-        .map(|name| long.column(name).cloned())
-        .collect::<PolarsResult<Vec<_>>>()?;
-    let key = row_encode::_get_rows_encoded_ca(
-        PlSmallStr::from_static("key"),
-        &keys,
-        &[false; N],
-        &[false; N],
-        false,
-    )?;
-    let order = key.arg_sort(SortOptions {
-        maintain_order: true,
-        ..SortOptions::default()
-    });
+/// of them marked sorted as polars marks it. The rows are counted into their (scope,
+/// municipality, school) groups ([`dense_keys`]), some 600 for a region of 300 schools, the
+/// groups ordered by those three texts, and each group's rows sorted stably by the other
+/// three: a comparison of two rows never reads the 50 or so bytes a group's rows share. The
+/// frame is made one chunk first, so that the gather copies each text's view, not its bytes.
+fn sorted_long(mut long: DataFrame) -> PolarsResult<DataFrame> {
+    long.rechunk_mut();
+    let order = {
+        let texts = |name: &str| -> PolarsResult<Vec<Option<&str>>> {
+            Ok(long.column(name)?.str()?.iter().collect())
+        };
+        let [scope, municipality, school, indicator, group, entity] = LONG_ORDER;
+        let rest = (texts(indicator)?, texts(group)?, texts(entity)?);
+        let groups = dense_keys(&long, [scope, municipality, school])?
+            .ok_or_else(|| polars_err!(SchemaMismatch: "the long table's keys are not texts"))?;
+        let groups = groups.cont_slice()?;
+        let [scope, municipality, school] =
+            [scope, municipality, school].map(|name| long.column(name).map(Column::str));
+        let (scope, municipality, school) = (scope??, municipality??, school??);
+        // Each group's first row and its rows' count, by the group's number.
+        let (mut first, mut sizes) = (Vec::new(), Vec::<IdxSize>::new());
+        for (row, &g) in groups.iter().enumerate() {
+            if g as usize == sizes.len() {
+                first.push(row);
+                sizes.push(0);
+            }
+            sizes[g as usize] += 1;
+        }
+        // The groups in the order of their texts, and where each one's rows start.
+        let key = |g: usize| {
+            let row = first[g];
+            [&scope, &municipality, &school].map(|texts| texts.get(row))
+        };
+        let mut ranked: Vec<usize> = (0..sizes.len()).collect();
+        ranked.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut starts = vec![0 as IdxSize; sizes.len()];
+        let mut bounds = Vec::with_capacity(sizes.len() + 1);
+        let mut at: IdxSize = 0;
+        bounds.push(0);
+        for &g in &ranked {
+            starts[g] = at;
+            at += sizes[g];
+            bounds.push(at as usize);
+        }
+        let mut order = vec![0 as IdxSize; groups.len()];
+        for (row, &g) in groups.iter().enumerate() {
+            order[starts[g as usize] as usize] = row as IdxSize;
+            starts[g as usize] += 1;
+        }
+        let rest_of = |row: IdxSize| {
+            let row = row as usize;
+            (rest.0[row], rest.1[row], rest.2[row])
+        };
+        for range in bounds.windows(2) {
+            order[range[0]..range[1]].sort_by(|&a, &b| rest_of(a).cmp(&rest_of(b)));
+        }
+        IdxCa::from_vec(PlSmallStr::EMPTY, order)
+    };
     let mut sorted = long.take(&order)?;
     sorted.apply(SCOPE, |scope| {
         let mut scope = scope.clone();
