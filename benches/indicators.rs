@@ -245,6 +245,7 @@ fn synthetic(schools: usize) -> Inputs {
         )),
         one_file_a_term: false,
         one_municipality_a_school: false,
+        one_roster_file_a_school: false,
         keyed: false,
     }
 }

@@ -88,6 +88,10 @@ pub struct Inputs {
     /// centre's packages, give it): the group-bys within schools then take it from a
     /// group's first row instead of grouping by it ([`Inputs::group_by_school`]).
     pub one_municipality_a_school: bool,
+    /// Whether each school's roster rows came in one file (one `seq`, none null, and one
+    /// period per school, as a centre's packages give them): every window of
+    /// [`roster::current`] then keeps every row, and none is computed.
+    pub one_roster_file_a_school: bool,
     /// Whether the marks and the diagnostic results carry the integer key of their
     /// persons [`Inputs::keyed`] makes: the group-bys per person then group one `u32` column
     /// ([`Inputs::group_by_person`]).
@@ -193,10 +197,12 @@ impl Inputs {
             route: route?,
             one_file_a_term: false,
             one_municipality_a_school: false,
+            one_roster_file_a_school: false,
             keyed: false,
         }
         .materialised()?;
         inputs.one_file_a_term = inputs.holds_one_file_a_term()?;
+        inputs.one_roster_file_a_school = inputs.holds_one_roster_file_a_school()?;
         inputs.one_municipality_a_school = inputs.holds_one_municipality_a_school()?;
         Ok(inputs.keyed()?)
     }
@@ -255,6 +261,14 @@ impl Inputs {
             }
         }
         Ok(true)
+    }
+
+    /// Whether the roster holds one `seq`, none null, and one period per school.
+    pub(crate) fn holds_one_roster_file_a_school(&self) -> PolarsResult<bool> {
+        match &self.roster {
+            Some(roster) => one_seq_each(&roster.clone().collect()?, PERIOD, false),
+            None => Ok(false),
+        }
     }
 
     /// Whether every table's rows name one municipality per school ([`one_municipality_each`]).
@@ -330,23 +344,38 @@ impl Inputs {
 /// Whether `df`'s rows hold one `seq`, none null, per school and term (a null school or term
 /// counting as one): a frame without these columns does not.
 fn one_seq_a_term(df: &DataFrame) -> PolarsResult<bool> {
-    let (Ok(schools), Ok(terms), Ok(seqs)) =
-        (df.column(SCHOOL_CODE), df.column(TERM), df.column(SEQ))
+    one_seq_each(df, TERM, true)
+}
+
+/// Whether `df`'s rows hold one `seq`, none null, per school and `other` text (`by_other`),
+/// or one `seq` and one `other` text per school (a null school or text counting as one): a
+/// frame without these columns does not.
+fn one_seq_each(df: &DataFrame, other: &str, by_other: bool) -> PolarsResult<bool> {
+    let (Ok(schools), Ok(others), Ok(seqs)) =
+        (df.column(SCHOOL_CODE), df.column(other), df.column(SEQ))
     else {
         return Ok(false);
     };
-    let (Ok(schools), Ok(terms), Ok(seqs)) = (schools.str(), terms.str(), seqs.u64()) else {
+    let (Ok(schools), Ok(others), Ok(seqs)) = (schools.str(), others.str(), seqs.u64()) else {
         return Ok(false);
     };
     if seqs.null_count() > 0 {
         return Ok(false);
     }
-    let (schools, terms, seqs) = (schools.rechunk(), terms.rechunk(), seqs.rechunk());
-    let (schools, terms) = (schools.downcast_as_array(), terms.downcast_as_array());
+    let (schools, others, seqs) = (schools.rechunk(), others.rechunk(), seqs.rechunk());
+    let (schools, others) = (schools.downcast_as_array(), others.downcast_as_array());
     let mut files = OneValueEach::default();
     for (i, &seq) in seqs.downcast_as_array().values().iter().enumerate() {
-        let row = (view(schools, i), view(terms, i), seq);
-        if !files.holds(row, || ((schools.get(i), terms.get(i)), seq)) {
+        let row = (view(schools, i), view(others, i), seq);
+        let holds = files.holds(row, || {
+            let (school, other) = (schools.get(i), others.get(i));
+            if by_other {
+                ((school, other), (None, seq))
+            } else {
+                ((school, None), (other, seq))
+            }
+        });
+        if !holds {
             return Ok(false);
         }
     }
@@ -628,6 +657,7 @@ impl Inputs {
             route: f(self.route)?,
             one_file_a_term: self.one_file_a_term,
             one_municipality_a_school: self.one_municipality_a_school,
+            one_roster_file_a_school: self.one_roster_file_a_school,
             keyed: self.keyed,
         })
     }
@@ -1021,7 +1051,7 @@ mod one_file {
     use polars::prelude::*;
 
     use super::testing::empty_inputs;
-    use super::{Inputs, latest, one_seq_a_term};
+    use super::{Inputs, latest, one_seq_a_term, one_seq_each};
 
     fn rows(seqs: [u64; 5]) -> DataFrame {
         df!(
@@ -1046,6 +1076,17 @@ mod one_file {
         let nulls = df!("school_code" => ["A"], "term" => ["T1"], "seq" => [None::<u64>]).unwrap();
         assert!(!one_seq_a_term(&nulls).unwrap());
         assert!(!one_seq_a_term(&rows([1; 5]).drop("seq").unwrap()).unwrap());
+    }
+
+    /// One file a school: one `seq` and one text of the other column (here the term) per
+    /// school, a null school counting as one.
+    #[test]
+    fn one_seq_and_text_a_school_is_found() {
+        assert!(one_seq_each(&rows([1, 1, 2, 3, 1]).drop("term").unwrap(), "id", false).unwrap());
+        // A's two terms, though in one file.
+        assert!(!one_seq_each(&rows([1, 1, 2, 3, 1]), "term", false).unwrap());
+        // A's two files, though of two terms.
+        assert!(!one_seq_each(&rows([1, 1, 2, 3, 4]), "id", false).unwrap());
     }
 
     /// Where each school's term holds one `seq`, every row is its key's latest: what the

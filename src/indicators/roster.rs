@@ -19,6 +19,22 @@ pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
         latest(by_author, &[SCHOOL_CODE, AUTHOR])?,
         &[SCHOOL_CODE, ID],
     )?;
+    Ok(with_tutors(people))
+}
+
+/// [`current`] of the roster of `inputs`: where each school's roster came in one file
+/// ([`Inputs::one_roster_file_a_school`]), every row (a school's rows have one rank and one
+/// `seq`, so each window keeps them all), without computing the windows.
+fn current_of(inputs: &Inputs, roster: LazyFrame) -> PolarsResult<LazyFrame> {
+    if inputs.one_roster_file_a_school {
+        Ok(with_tutors(roster))
+    } else {
+        current(roster)
+    }
+}
+
+/// `people` with `valid_tutor` saying whether their `tutor_id` names a tutor of the school.
+fn with_tutors(people: LazyFrame) -> LazyFrame {
     let tutors = people
         .clone()
         .filter(col(ROLE).eq(lit(Role::Tutor.code())))
@@ -27,14 +43,14 @@ pub fn current(roster: LazyFrame) -> PolarsResult<LazyFrame> {
             col(ID).alias("t_id"),
             lit(true).alias("valid_tutor"),
         ]);
-    Ok(people
+    people
         .join(
             tutors,
             [col(SCHOOL_CODE), col(TUTOR_ID)],
             [col("t_school"), col("t_id")],
             JoinArgs::new(JoinType::Left),
         )
-        .with_column(col("valid_tutor").fill_null(lit(false))))
+        .with_column(col("valid_tutor").fill_null(lit(false)))
 }
 
 pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<LazyFrame>> {
@@ -42,7 +58,7 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         return Ok(Vec::new());
     };
     let term = &settings.term;
-    let people = super::shared(current(roster)?.select([
+    let people = super::shared(current_of(inputs, roster)?.select([
         col(MUNICIPALITY),
         col(SCHOOL_CODE),
         col(ROLE),

@@ -160,6 +160,7 @@ pub fn empty_inputs() -> Inputs {
         route: None,
         one_file_a_term: false,
         one_municipality_a_school: false,
+        one_roster_file_a_school: false,
         keyed: false,
     }
 }
@@ -170,15 +171,22 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
 }
 
 /// The long table of `term`; where each school has one municipality, computed both with the
-/// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), and where
-/// the tables take integer keys, computed with and without them ([`Inputs::keyed`]): the
-/// same.
+/// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), where
+/// the tables take integer keys, computed with and without them ([`Inputs::keyed`]), and
+/// where each school's roster came in one file, with and without the roster's windows
+/// ([`Inputs::one_roster_file_a_school`]): the same.
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
     let long = with_settings(term, None, |settings| compute(&inputs, settings).unwrap());
     let keyed = inputs.clone().keyed().unwrap();
     let mut ways = vec![];
     if keyed.keyed {
         ways.push(keyed);
+    }
+    if inputs.holds_one_roster_file_a_school().unwrap() {
+        ways.push(Inputs {
+            one_roster_file_a_school: true,
+            ..inputs.clone()
+        });
     }
     if inputs.holds_one_municipality_a_school().unwrap() {
         for inputs in [inputs.clone(), inputs.keyed().unwrap()] {
@@ -245,6 +253,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             route: only(inputs.route.clone()),
             one_file_a_term: inputs.one_file_a_term,
             one_municipality_a_school: inputs.one_municipality_a_school,
+            one_roster_file_a_school: inputs.one_roster_file_a_school,
             keyed: inputs.keyed,
         };
         with_settings("2025/2026 Q1", Some(&batch), |settings| {
