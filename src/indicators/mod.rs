@@ -904,7 +904,7 @@ pub fn exact_sum_of_parts(name: &str) -> Expr {
 }
 
 /// The sum [`exact_sum`] makes of the integer parts `whole` and `billionths`.
-pub(super) fn sum_of_parts(whole: Expr, billionths: Expr) -> Expr {
+fn sum_of_parts(whole: Expr, billionths: Expr) -> Expr {
     whole.sum().cast(DataType::Float64) + billionths.sum().cast(DataType::Float64) / lit(BILLION)
 }
 

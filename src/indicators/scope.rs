@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{exact_part_names, exact_parts, exact_sum, sum_of_parts};
+use super::{exact_part_names, exact_parts, exact_sum, exact_sum_of_parts};
 use crate::schema::Term;
 use crate::schema::column::{
     ENTITY, GROUP, INDICATOR, MUNICIPALITY, SCHOOL_CODE, SCOPE, TERM, VALUE,
@@ -117,10 +117,7 @@ impl Sum {
         match self {
             Sum::Aggregate(agg) => agg.clone().cast(DataType::Float64),
             Sum::Plain(_) => col(name).sum(),
-            Sum::Exact(_) => {
-                let [whole, billionths] = exact_part_names(name);
-                sum_of_parts(col(whole), col(billionths))
-            }
+            Sum::Exact(_) => exact_sum_of_parts(name),
         }
     }
 }

@@ -177,7 +177,8 @@ impl Journal {
             key_id: key_id.clone(),
             sha256: sha.clone(),
         });
-        let (passport, package, diff) = match content {
+        // The partition of a replaced submission is its replacement's (same key).
+        let (passport, package, diff, partition) = match content {
             Content::Workbook { passport, tables } => {
                 let diff = replacement_diff(&run.store, &passport, &tables, previous.as_ref())?;
                 authors::warn_about_other_authors(&run.store, &passport, &tables, &mut problems)?;
@@ -188,19 +189,16 @@ impl Journal {
                     &tables,
                     &mut problems,
                 )?;
-                (Some(*passport), None, diff)
+                let partition = (passport.term, passport.school_code.clone());
+                (Some(*passport), None, diff, partition)
             }
-            Content::Package { school, term } => (None, Some((school, term)), Diff::default()),
+            Content::Package { school, term } => {
+                let partition = (term, school.clone());
+                (None, Some((school, term)), Diff::default(), partition)
+            }
         };
         if previous.is_some() {
-            // The replaced files lie in the partition of their replacement (same key).
-            let partition = match (&passport, &package) {
-                (Some(p), _) => Some((p.term, p.school_code.clone())),
-                (None, package) => package
-                    .as_ref()
-                    .map(|(school, term)| (*term, school.clone())),
-            };
-            self.replaced.extend(partition);
+            self.replaced.insert(partition);
         }
         self.published.extend(run.store.publish(staged)?);
         keep_questionnaire_version(run, passport.as_ref())?;
