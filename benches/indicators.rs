@@ -247,6 +247,7 @@ fn synthetic(schools: usize) -> Inputs {
         one_municipality_a_school: false,
         one_roster_file_a_school: false,
         keyed: false,
+        counted_persons_only: false,
     }
 }
 

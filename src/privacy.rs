@@ -125,6 +125,16 @@ pub fn pseudonymise(
     frame.select(present)
 }
 
+/// The indicators whose person rows [`Counts::add_persons`] counts: the only person rows
+/// a centre, which shows none, computes ([`crate::indicators::Inputs::counted_persons_only`]).
+pub const COUNTED: [Indicator; 5] = [
+    Indicator::AttRate,
+    Indicator::RItems,
+    Indicator::QProgress,
+    Indicator::DPct,
+    Indicator::DProgress,
+];
+
 /// Persons behind each unit's figures of one term, to decide suppression:
 /// (scope, municipality, school, family) -> n.
 #[derive(Clone, Default)]
@@ -152,14 +162,7 @@ impl Counts {
     /// Questionnaires are counted by their respondents instead ([`Counts::with_totals`]):
     /// anonymous respondents have no person rows.
     pub fn add_persons(&mut self, rows: &DataFrame) -> PolarsResult<()> {
-        let counted = [
-            Indicator::AttRate,
-            Indicator::RItems,
-            Indicator::QProgress,
-            Indicator::DPct,
-            Indicator::DProgress,
-        ];
-        let is_counted = counted.iter().fold(lit(false), |any, c| {
+        let is_counted = COUNTED.iter().fold(lit(false), |any, c| {
             any.or(col(INDICATOR).eq(lit(c.code())))
         });
         let persons = rows

@@ -2,7 +2,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, person, pooled, pooled_together, school_only};
+use super::scope::{Pool, pooled, pooled_together, school_only};
 use super::{
     Inputs, Settings, comparable, exact_part_columns, exact_part_names, exact_sum_of_parts,
     of_term, shared,
@@ -79,21 +79,21 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
     if let Some(people) = per_person(inputs, settings) {
         let people = shared(people)?;
         let rate = col("present") * lit(100.0) / col("marked");
-        pieces.push(person(
+        pieces.extend(inputs.person_rows(
             people.clone(),
             term,
             lit(""),
             rate.clone(),
             Indicator::AttRate,
         ));
-        pieces.push(person(
+        pieces.extend(inputs.person_rows(
             people.clone(),
             term,
             lit(""),
             col("present"),
             Indicator::AttEvents,
         ));
-        pieces.push(person(
+        pieces.extend(inputs.person_rows(
             people.clone(),
             term,
             lit(""),

@@ -188,14 +188,14 @@ pub fn indicators(
         ],
     )?);
     let participants = people.filter(col("present"));
-    pieces.push(person(
+    pieces.extend(inputs.person_rows(
         participants.clone(),
         term,
         dw(),
         col("score"),
         Indicator::DScore,
     ));
-    pieces.push(person(
+    pieces.extend(inputs.person_rows(
         participants.clone(),
         term,
         dw(),
@@ -221,7 +221,7 @@ pub fn indicators(
 
     let topics = shared(per_topic(inputs, scored))?;
     let dwt = || path(vec![col(INSTRUMENT), col(WAVE), col(TOPIC_CODE)]);
-    pieces.push(person(
+    pieces.extend(inputs.person_rows(
         topics.clone(),
         term,
         dwt(),

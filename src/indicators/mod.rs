@@ -24,8 +24,8 @@ use crate::config::{Expected, Thresholds};
 use crate::definitions::Definitions;
 use crate::schema::column::{
     AUTHOR, DIGEST, ENTITY, EVENT_ID, FILLED_ON, FORM_VERSION, GROUP, INDICATOR, INSTRUMENT, KEY,
-    MARK, MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE, SCHOOL_YEAR, SCOPE, SEQ, SOURCE_FILE,
-    SOURCE_ROW, TERM, VALUE, WAVE,
+    MARK, MUNICIPALITY, PERIOD, PERSON_ID, SCHOOL_CODE, SCHOOL_NAME, SCHOOL_YEAR, SCOPE, SEQ,
+    SOURCE_FILE, SOURCE_ROW, TERM, VALUE, WAVE,
 };
 use crate::schema::{Period, Term};
 use crate::schema::{Table, Wave, column};
@@ -63,6 +63,102 @@ const ATTENDANCE_READ: [&str; 8] = [
     SEQ,
 ];
 
+/// What a centre's computation reads of each table, where its store holds packages
+/// ([`Inputs::load`]): a centre makes no school documents (their people, months and overdue
+/// steps read the roster's classes and subjects, the events' dates, the routes' goals), so
+/// nothing else of a package is decoded, cut out by table and copied into the batch's
+/// tables. Every reader of a centre's inputs (the indicators, the forms received, the
+/// schools' names, the register's municipalities, the checks of [`Inputs::load`]) reads no
+/// other column: a column left out would fail a query, not change a value.
+fn centre_read(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::Roster => &[
+            TERM,
+            PERIOD,
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            MUNICIPALITY,
+            AUTHOR,
+            SEQ,
+            column::ID,
+            column::ROLE,
+            column::TUTOR_ID,
+        ],
+        Table::Events => &[
+            TERM,
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            MUNICIPALITY,
+            AUTHOR,
+            EVENT_ID,
+            column::KIND,
+            column::HOURS,
+        ],
+        Table::Attendance => &[
+            TERM,
+            SCHOOL_CODE,
+            MUNICIPALITY,
+            AUTHOR,
+            EVENT_ID,
+            PERSON_ID,
+            MARK,
+        ],
+        Table::Answers => &[
+            TERM,
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            MUNICIPALITY,
+            SEQ,
+            INSTRUMENT,
+            WAVE,
+            FORM_VERSION,
+            column::SOURCE_SHA256,
+            column::RESPONDENT_ID,
+            column::RESPONDENT,
+            column::ITEM,
+            column::VALUE_NUM,
+            column::VALUE_TEXT,
+        ],
+        Table::DiagTasks => &[
+            TERM,
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            MUNICIPALITY,
+            SEQ,
+            INSTRUMENT,
+            WAVE,
+            column::TASK,
+            column::MAX_SCORE,
+            column::TOPIC_CODE,
+            column::TOPIC,
+        ],
+        Table::DiagResults => &[
+            TERM,
+            PERIOD,
+            SCHOOL_CODE,
+            MUNICIPALITY,
+            SEQ,
+            INSTRUMENT,
+            WAVE,
+            PERSON_ID,
+            column::TASK,
+            column::POINTS,
+        ],
+        Table::Route => &[
+            TERM,
+            SCHOOL_CODE,
+            SCHOOL_NAME,
+            MUNICIPALITY,
+            SEQ,
+            column::ID,
+            column::LEVEL,
+            column::DUE,
+            column::STATUS,
+            column::RESULT,
+        ],
+    }
+}
+
 /// The store tables of one school year, conflicts between authors resolved.
 #[derive(Clone)]
 pub struct Inputs {
@@ -96,6 +192,12 @@ pub struct Inputs {
     /// persons [`Inputs::keyed`] makes: the group-bys per person then group one `u32` column
     /// ([`Inputs::group_by_person`]).
     pub keyed: bool,
+    /// Whether the person rows of an indicator are computed only where the persons behind
+    /// the figures are counted from them ([`crate::privacy::COUNTED`]): a centre's inputs
+    /// (its store holds packages), as a centre shows no person rows and counts the persons
+    /// of five indicators only. The others' rows, most of a batch's long table, were made,
+    /// stacked, filtered and dropped ([`Inputs::person_rows`]).
+    pub counted_persons_only: bool,
 }
 
 /// A person's integer key within a batch ([`Inputs::keyed`]): the same number for the same
@@ -142,10 +244,14 @@ impl Inputs {
     }
 
     /// Reads the school year of `term` from the store, of some schools or all (partition
-    /// pruning by path).
+    /// pruning by path). A centre's (its store holds packages) reads the columns of
+    /// [`centre_read`] and computes the person rows it counts only
+    /// ([`Inputs::counted_persons_only`]).
     pub fn load(store: &Store, term: &Term, schools: Option<&[String]>) -> anyhow::Result<Inputs> {
+        let centre = store.holds_packages();
         let wanted = Table::ALL.map(|table| {
             let columns = match table {
+                _ if centre => Columns::Only(centre_read(table)),
                 Table::Attendance => Columns::Only(&ATTENDANCE_READ),
                 Table::Answers => Columns::Except(&UNREAD_BY_ANSWERS),
                 _ => Columns::Except(&UNREAD),
@@ -199,6 +305,7 @@ impl Inputs {
             one_municipality_a_school: false,
             one_roster_file_a_school: false,
             keyed: false,
+            counted_persons_only: centre,
         }
         .materialised()?;
         inputs.one_file_a_term = inputs.holds_one_file_a_term()?;
@@ -326,6 +433,21 @@ impl Inputs {
         }
         all.extend(aggs);
         lf.group_by(by).agg(all)
+    }
+
+    /// The person rows of `indicator` ([`scope::person`]), or none where only the rows the
+    /// persons are counted from are computed ([`Inputs::counted_persons_only`]) and
+    /// `indicator` is not one of them.
+    pub fn person_rows(
+        &self,
+        records: LazyFrame,
+        term: &Term,
+        group: Expr,
+        value: Expr,
+        indicator: crate::schema::Indicator,
+    ) -> Option<LazyFrame> {
+        (!self.counted_persons_only || crate::privacy::COUNTED.contains(&indicator))
+            .then(|| scope::person(records, term, group, value, indicator))
     }
 
     /// [`latest`] over rows of these inputs (filtered, or with columns added, but with their
@@ -659,6 +781,7 @@ impl Inputs {
             one_municipality_a_school: self.one_municipality_a_school,
             one_roster_file_a_school: self.one_roster_file_a_school,
             keyed: self.keyed,
+            counted_persons_only: self.counted_persons_only,
         })
     }
 }

@@ -385,7 +385,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
     let likert = answers.clone().filter(col("scale").eq(lit("likert")));
     let scores = shared(competency_scores(likert.clone()))?;
     let named = |lf: LazyFrame| lf.filter(col("anonymous").not());
-    pieces.push(person(
+    pieces.extend(inputs.person_rows(
         named(scores.clone()).filter(col("score").is_not_null()),
         term,
         qwc(),
@@ -400,7 +400,7 @@ pub fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<Vec<Lazy
         Indicator::QScore,
     ));
     let idx = shared(indexes(scores.clone()))?;
-    pieces.push(person(
+    pieces.extend(inputs.person_rows(
         named(idx.clone()).filter(col("index").is_not_null()),
         term,
         qw(),

@@ -5,7 +5,7 @@
 
 use polars::prelude::*;
 
-use super::scope::{Pool, person, pooled, pooled_together};
+use super::scope::{Pool, pooled, pooled_together};
 use super::{Inputs, Settings, of_term, shared};
 use crate::schema::column::{DUE, ID, LEVEL, MUNICIPALITY, RESULT, SCHOOL_CODE, STATUS, TERM};
 use crate::schema::{Indicator, RouteResult, Status};
@@ -67,36 +67,20 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         ],
     );
     let people = shared(people)?;
-    let mut pieces = vec![
-        person(
-            people.clone(),
-            term,
-            lit(""),
-            col("items"),
-            Indicator::RItems,
-        ),
-        person(
-            people.clone(),
-            term,
-            lit(""),
+    let mut pieces: Vec<LazyFrame> = [
+        (col("items"), Indicator::RItems),
+        (
             col("n_done") * lit(100.0) / col("n_counted"),
             Indicator::RDonePct,
         ),
-        person(
-            people.clone(),
-            term,
-            lit(""),
-            col("n_overdue"),
-            Indicator::ROverdue,
-        ),
-        person(
-            people.clone(),
-            term,
-            lit(""),
-            col("n_achievements"),
-            Indicator::RAchievements,
-        ),
-    ];
+        (col("n_overdue"), Indicator::ROverdue),
+        (col("n_achievements"), Indicator::RAchievements),
+    ]
+    .into_iter()
+    .filter_map(|(value, indicator)| {
+        inputs.person_rows(people.clone(), term, lit(""), value, indicator)
+    })
+    .collect();
     pieces.extend(pooled_together(
         counted.clone(),
         term,
@@ -121,21 +105,23 @@ pub(crate) fn indicators(inputs: &Inputs, settings: &Settings) -> PolarsResult<V
         ],
     )?);
     let achieved = counted.filter(col("achievement"));
-    pieces.push(person(
-        achieved
-            .clone()
-            .group_by([
-                col(MUNICIPALITY),
-                col(SCHOOL_CODE),
-                col("person"),
-                col(LEVEL),
-            ])
-            .agg([len().alias("n")]),
-        term,
-        col(LEVEL),
-        col("n"),
-        Indicator::RAchievements,
-    ));
+    pieces.extend(
+        inputs.person_rows(
+            achieved
+                .clone()
+                .group_by([
+                    col(MUNICIPALITY),
+                    col(SCHOOL_CODE),
+                    col("person"),
+                    col(LEVEL),
+                ])
+                .agg([len().alias("n")]),
+            term,
+            col(LEVEL),
+            col("n"),
+            Indicator::RAchievements,
+        ),
+    );
     pieces.push(pooled(
         achieved,
         term,

@@ -162,6 +162,7 @@ pub fn empty_inputs() -> Inputs {
         one_municipality_a_school: false,
         one_roster_file_a_school: false,
         keyed: false,
+        counted_persons_only: false,
     }
 }
 
@@ -174,9 +175,17 @@ pub fn compute_with(inputs: Inputs) -> DataFrame {
 /// municipality as a key and taken from the groups ([`Inputs::group_by_school`]), where
 /// the tables take integer keys, computed with and without them ([`Inputs::keyed`]), and
 /// where each school's roster came in one file, with and without the roster's windows
-/// ([`Inputs::one_roster_file_a_school`]): the same.
+/// ([`Inputs::one_roster_file_a_school`]): the same; and as a centre's inputs, without the
+/// person rows no count reads ([`Inputs::counted_persons_only`]): the same other rows.
 pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
     let long = with_settings(term, None, |settings| compute(&inputs, settings).unwrap());
+    // A centre's: the same rows but the person rows no count of persons reads.
+    let centre = Inputs {
+        counted_persons_only: true,
+        ..inputs.clone()
+    };
+    let counted = with_settings(term, None, |settings| compute(&centre, settings).unwrap());
+    assert_eq!(counted_person_rows_only(&long), counted);
     let keyed = inputs.clone().keyed().unwrap();
     let mut ways = vec![];
     if keyed.keyed {
@@ -201,6 +210,18 @@ pub fn compute_for(inputs: Inputs, term: &str) -> DataFrame {
         assert_eq!(long, other);
     }
     long
+}
+
+/// `long` without the person rows of the indicators [`crate::privacy::COUNTED`] leaves out.
+fn counted_person_rows_only(long: &DataFrame) -> DataFrame {
+    let counted = crate::privacy::COUNTED.iter().fold(lit(false), |any, c| {
+        any.or(col("indicator").eq(lit(c.code())))
+    });
+    long.clone()
+        .lazy()
+        .filter(col("scope").neq(lit("person")).or(counted))
+        .collect()
+        .unwrap()
 }
 
 /// [`compute_for`] with the questionnaires of `definitions` instead of the shipped ones.
@@ -255,6 +276,7 @@ pub fn compute_by_school(inputs: Inputs, schools: &[&str]) -> DataFrame {
             one_municipality_a_school: inputs.one_municipality_a_school,
             one_roster_file_a_school: inputs.one_roster_file_a_school,
             keyed: inputs.keyed,
+            counted_persons_only: inputs.counted_persons_only,
         };
         with_settings("2025/2026 Q1", Some(&batch), |settings| {
             compute_schools(&mine, settings).unwrap().rows

@@ -31,6 +31,11 @@ pub const DIR: &str = "packages";
 const TABLE: &str = "table";
 
 impl Store {
+    /// Whether this store holds packages: it is a centre's, whose tables all come from them.
+    pub fn holds_packages(&self) -> bool {
+        self.root.join(DIR).is_dir()
+    }
+
     /// Stages a verified package as one file, its rows numbered `seq`: written durably under
     /// a temporary name beside its place, renamed by [`Store::publish`].
     pub fn stage_package(
@@ -116,25 +121,39 @@ pub(super) fn read_tables(
             tables.push(None);
             continue;
         }
-        let at = IdxCa::from_vec(
-            "at".into(),
-            runs.iter()
-                .flat_map(|&(start, len)| (start..start + len).map(|i| i as IdxSize))
-                .collect(),
-        );
-        // Gathered, not sliced: a package's rows of a table are one run, which a slice (or
-        // a filter) would keep as a view of the whole package's columns, holding them all
-        // alive until the batch is rechunked (a 5 000-school report peaked at 1 GiB instead
-        // of 650 MiB).
-        // Column by column on this thread: the callers read many packages on every core.
-        let mut rows = DataFrame::new(
-            at.len(),
-            columns
+        let kept: Vec<&str> = columns.iter().filter(|n| **n != SEQ).copied().collect();
+        let count: usize = runs.iter().map(|&(_, len)| len).sum();
+        let mut rows = if 2 * count >= package.height() {
+            // Most of the package (a school's marks): sliced, not copied. A slice is a view
+            // of the package's whole columns and keeps them alive until the caller copies the
+            // rows it reads (a centre's batch is rechunked at once): at most twice its rows.
+            let package = package.select(kept)?;
+            let mut slices = runs
                 .iter()
-                .filter(|n| **n != SEQ)
-                .map(|n| package.column(n)?.take(&at))
-                .collect::<PolarsResult<_>>()?,
-        )?;
+                .map(|&(start, len)| package.slice(start as i64, len));
+            let mut rows = slices.next().unwrap_or_default();
+            for slice in slices {
+                rows.vstack_mut(&slice)?;
+            }
+            rows
+        } else {
+            // Gathered, not sliced: a slice of a small table (or a filter) would keep the
+            // package's whole columns alive, mostly the other tables' rows (with every table
+            // sliced, a 5 000-school report peaked at 1 GiB instead of 650 MiB).
+            // Column by column on this thread: the callers read many packages on every core.
+            let at = IdxCa::from_vec(
+                "at".into(),
+                runs.iter()
+                    .flat_map(|&(start, len)| (start..start + len).map(|i| i as IdxSize))
+                    .collect(),
+            );
+            DataFrame::new(
+                at.len(),
+                kept.iter()
+                    .map(|n| package.column(n)?.take(&at))
+                    .collect::<PolarsResult<_>>()?,
+            )?
+        };
         if let Some(place) = columns.iter().position(|n| *n == SEQ) {
             let height = rows.height();
             rows.insert_column(place, Column::new(SEQ.into(), vec![seq; height]))?;
