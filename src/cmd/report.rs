@@ -1,12 +1,13 @@
 //! `tutorstat report`: compute -> render for the chosen terms (by default every term with
 //! data): the school's reports (and cards when `[cards] enabled`), or the centre's summary.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::process::ExitCode;
 
 use tutorstat::config::Kind;
 use tutorstat::register::RegisteredSchool;
 use tutorstat::report;
+use tutorstat::report::csv::LongText;
 use tutorstat::report::model::{Earlier, Reuse};
 use tutorstat::schema::Term;
 use tutorstat::session::Session;
@@ -31,17 +32,28 @@ pub fn run(session: &Session, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `watch` keeps from one batch to the next: each term's computed schools and the
+/// text of each term's indicators.csv.
+#[derive(Default)]
+pub struct Kept {
+    /// Each term's computed schools.
+    pub schools: Reuse,
+    /// Each term's indicators.csv.
+    pub texts: HashMap<Term, LongText>,
+}
+
 /// Writes the reports of `terms`, one term after the other; with `rewrite`, the school
 /// workbooks and PDFs of those schools only (the term's tables are always written); with
-/// `reuse`, each term's model computes only the schools whose store files changed since
-/// the model's last build with it (`watch`).
+/// `kept`, each term's model computes only the schools whose store files changed since
+/// the model's last build with it, and `indicators.csv` formats only the rows that changed
+/// (`watch`).
 pub fn render_terms(
     session: &Session,
     terms: &[Term],
     school: Option<&str>,
     compare: Option<Term>,
     rewrite: Option<&BTreeSet<String>>,
-    mut reuse: Option<&mut Reuse>,
+    mut kept: Option<&mut Kept>,
 ) -> anyhow::Result<()> {
     let (ws, config) = (&session.ws, &session.config);
     let store = session.store();
@@ -61,12 +73,15 @@ pub fn render_terms(
             *term,
             school,
             compare,
-            reuse.as_deref_mut(),
+            kept.as_deref_mut().map(|k| &mut k.schools),
             Some(&mut earlier),
         )?;
         let written = match config.kind {
             Kind::School => {
-                let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite)?;
+                let text = kept
+                    .as_deref_mut()
+                    .map(|k| k.texts.entry(*term).or_default());
+                let mut written = report::write_term(&ws.reports(), &model, &fonts, rewrite, text)?;
                 if config.cards.enabled {
                     let selection = report::Selection {
                         school: school.map(String::from),

@@ -7,12 +7,11 @@ use std::process::ExitCode;
 
 use tutorstat::indicators;
 use tutorstat::ingest::Summary;
-use tutorstat::report::model::Reuse;
 use tutorstat::schema::Term;
 use tutorstat::session::Session;
 
 use super::ingest::{exit_code, ingest_inbox};
-use super::report::render_terms;
+use super::report::{Kept, render_terms};
 use crate::cli::{FallbackArgs, IngestArgs};
 
 pub fn run(session: &Session, args: &IngestArgs) -> anyhow::Result<ExitCode> {
@@ -20,13 +19,13 @@ pub fn run(session: &Session, args: &IngestArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Ingests the inbox, then writes the reports of the terms it touched and of their later
-/// terms (computing only the schools whose data changed since `reuse` last served, when
+/// terms (computing and formatting only what changed since `kept` last served, when
 /// given); the exit code says whether a file was rejected.
 pub fn ingest_and_report(
     session: &Session,
     accept_partial: bool,
     fallback: &FallbackArgs,
-    reuse: Option<&mut Reuse>,
+    kept: Option<&mut Kept>,
 ) -> anyhow::Result<ExitCode> {
     let before = session.stored_terms()?;
     let summary = ingest_inbox(session, accept_partial, fallback)?;
@@ -57,7 +56,7 @@ pub fn ingest_and_report(
         None,
         None,
         schools_to_rewrite(&summary, &touched, &before).as_ref(),
-        reuse,
+        kept,
     )?;
     Ok(exit_code(&summary))
 }

@@ -4,13 +4,14 @@
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::Context as _;
 
 use super::model::{ReportModel, School};
 use super::region::Region;
 use super::render::Renderer;
-use super::render::csv;
+use super::render::csv::{self, LongText};
 use super::render::pdf::{self, Pdf, font::Fonts};
 use super::render::xlsx::Xlsx;
 use super::view::card;
@@ -24,18 +25,24 @@ use crate::store::Store;
 /// Writes the outputs of a term into `reports/<term>/`: the term's tables, and the workbook
 /// and PDF of every school of the model, or only of `schools` (a school's reports show its
 /// own data only, so new data of a few schools changes only theirs); returns the files.
+/// With `text`, `indicators.csv` is written from the text kept there (`watch`).
 pub fn write_term(
     reports: &Path,
     model: &ReportModel,
     fonts: &Fonts,
     schools: Option<&BTreeSet<String>>,
+    text: Option<&mut LongText>,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let dir = term_dir(reports, &model.term);
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("не удалось создать {}", dir.display()))?;
     // The term's tables are jobs like the schools, first in the list: written one after
     // another before the schools, they kept one core busy and the other idle for about
-    // half a second a term (indicators.csv of 300 schools is 50 MB).
+    // half a second a term (indicators.csv of 300 schools is 50 MB). When only the schools
+    // whose data came are rewritten (`run` after an ingest, `watch`), what their senders
+    // wait for comes first: indicators.csv and those schools' reports, then the other
+    // tables (the Parquet copy of indicators.csv took a core for 0.3 s of each `watch`
+    // batch of 300 schools, with the school's PDF waiting behind it).
     let tables: &[TermTable] = if model.only_school.is_none() {
         &TermTable::ALL
     } else {
@@ -44,13 +51,22 @@ pub fn write_term(
     let chosen = model
         .schools
         .iter()
-        .filter(|s| schools.is_none_or(|set| set.contains(&s.code)));
-    let jobs: Vec<Job> = tables
+        .filter(|s| schools.is_none_or(|set| set.contains(&s.code)))
+        .map(Job::School);
+    let first = if schools.is_some() {
+        tables.len().min(1)
+    } else {
+        tables.len()
+    };
+    let jobs: Vec<Job> = tables[..first]
         .iter()
         .map(|table| Job::Table(*table))
-        .chain(chosen.map(Job::School))
+        .chain(chosen)
+        .chain(tables[first..].iter().map(|table| Job::Table(*table)))
         .collect();
-    let progress = std::sync::Mutex::new(crate::progress::Progress::new(
+    // Only the job that writes indicators.csv takes it.
+    let text = text.map(Mutex::new);
+    let progress = Mutex::new(crate::progress::Progress::new(
         jobs.len() - tables.len(),
         ["отчёта школ", "отчётов школ"],
     ));
@@ -63,7 +79,13 @@ pub fn write_term(
         match job {
             Job::Table(table) => {
                 let path = dir.join(table.file_name());
-                crate::atomic::write(&path, &table.bytes(model)?)?;
+                match (table, &text) {
+                    (TermTable::Indicators, Some(text)) => {
+                        let mut text = text.lock().unwrap_or_else(PoisonError::into_inner);
+                        crate::atomic::write_with(&path, |out| text.write(&model.indicators, out))?;
+                    }
+                    _ => crate::atomic::write(&path, &table.bytes(model)?)?,
+                }
                 Ok(vec![path])
             }
             Job::School(school) => {
@@ -98,7 +120,8 @@ enum TermTable {
 }
 
 impl TermTable {
-    /// Every table, in the order they are listed among the written files.
+    /// Every table, in the order they are listed among the written files; indicators.csv
+    /// first ([`write_term`] may write it alone before the schools' reports).
     const ALL: [TermTable; 6] = [
         TermTable::Indicators,
         TermTable::IndicatorsParquet,
@@ -238,7 +261,7 @@ pub fn write_cards(
         // Cards render on every core: a PDF's bytes depend on its content only
         // (`layout::content_id`). Each card is laid out once; its pages go into its own file
         // and into its tutor's.
-        let progress = std::sync::Mutex::new(crate::progress::Progress::new(
+        let progress = Mutex::new(crate::progress::Progress::new(
             chosen.len(),
             ["индивидуальной карточки", "индивидуальных карточек"],
         ));
