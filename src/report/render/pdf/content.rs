@@ -6,11 +6,13 @@
 //! are printpdf's own: [`Sample`] shows every character of the document once, printpdf
 //! encodes it, and [`Codes::read`] takes each character's code from that page.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 
 use polars::prelude::PlHashMap;
-use printpdf::{Color, FontId, Op, PaintMode, PdfFontHandle, TextItem, TextMatrix, WindingOrder};
+use printpdf::{
+    Color, FontId, Op, PaintMode, PdfDocument, PdfFontHandle, TextItem, TextMatrix, WindingOrder,
+};
 
 /// Every character each font shows, in the order of its last use in the document.
 /// printpdf keeps, for a glyph that several characters share, the character it met last
@@ -73,6 +75,32 @@ impl Sample {
         })
     }
 
+    /// What printpdf makes `doc`'s font objects and the characters' codes from, for this
+    /// sample: each font's characters (as a set) and the glyphs it uses, each with the
+    /// character printpdf keeps for it (the last one met of those that share it), found
+    /// by printpdf's own lookup. Two samples of one usage give the same font subsets,
+    /// `ToUnicode` maps, widths and codes, whatever order their characters came in.
+    /// `None` when a font of the sample is not one of `doc`'s.
+    pub fn usage(&self, doc: &PdfDocument) -> Option<Usage> {
+        let fonts = &doc.resources.fonts.map;
+        self.fonts
+            .iter()
+            .map(|(name, chars)| {
+                let font = fonts.get(&FontId(name.clone()))?;
+                let mut glyphs = BTreeMap::new();
+                for c in chars {
+                    if let Some(glyph) = font.parsed_font.lookup_glyph_index(u32::from(*c)) {
+                        glyphs.insert(glyph, *c);
+                    }
+                }
+                let mut set = chars.clone();
+                set.sort_unstable();
+                Some((name.clone(), set, glyphs.into_iter().collect()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Usage)
+    }
+
     /// A page showing every character of the sample, one text per font, for printpdf to
     /// encode (and to subset its fonts by).
     pub fn page(&self) -> Vec<Op> {
@@ -90,6 +118,12 @@ impl Sample {
         ops
     }
 }
+
+/// A [`Sample`]'s fonts as printpdf uses them ([`Sample::usage`]): for each font in the
+/// sample's order, its name, its characters in order, and its glyphs with the character
+/// kept for each, in glyph order.
+#[derive(PartialEq, Eq, Hash)]
+pub struct Usage(Vec<(String, Vec<char>, Vec<(u16, char)>)>);
 
 /// Each font's code (two bytes, the subset's glyph id) of each character of a [`Sample`].
 pub struct Codes {
@@ -415,6 +449,8 @@ mod tests {
             .unwrap();
         let bytes = |lo: Option<lopdf::Document>| {
             lo.map(|mut lo| {
+                // The font part of a document is deflated when it is kept for later ones.
+                lo.objects.values_mut().for_each(layout::compress);
                 let mut out = Vec::new();
                 lo.save_to(&mut out).unwrap();
                 layout::content_id(out)
@@ -437,6 +473,27 @@ mod tests {
             direct.is_some(),
             "every operation of the layout is written directly"
         );
+        assert!(direct.as_deref() == Some(printpdf.as_slice()));
+    }
+
+    /// A document whose characters printpdf's fonts use as an earlier one's did (here the
+    /// same pages with their last page repeated, so other characters are met last) takes
+    /// that document's font part, moved past its page tree: printpdf's bytes still.
+    #[test]
+    fn a_kept_font_part_gives_printpdfs_bytes() {
+        let fonts = Fonts::load();
+        let mut pages = pages(&fonts);
+        let (printpdf, direct) = both(&fonts, pages.clone());
+        assert!(direct.as_deref() == Some(printpdf.as_slice()));
+        let last = pages.last().unwrap().clone();
+        pages.push(last);
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap();
+        let doc = layout::document("Проверка", at, &fonts);
+        let usage = super::Sample::of(&pages).unwrap().usage(&doc).unwrap();
+        assert!(layout::font_part_kept(&usage));
+        let (printpdf, direct) = both(&fonts, pages);
         assert!(direct.as_deref() == Some(printpdf.as_slice()));
     }
 

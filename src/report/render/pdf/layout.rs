@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use super::content;
 use super::font::{Fonts, PT_PER_MM};
@@ -512,25 +512,29 @@ fn serialise(doc: &mut PdfDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
             lopdf_document(doc)
         }
     };
-    for object in lo.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object
-            && stream.allows_compression
-            && stream.dict.get(b"Filter").is_err()
-            && let Some(packed) = if stream.dict.has(b"Length1") {
-                deflate_font(&stream.content)
-            } else {
-                deflate(&stream.content)
-            }
-            && packed.len() + 19 < stream.content.len()
-        {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
-    }
+    lo.objects.values_mut().for_each(compress);
     let mut bytes = Vec::new();
     // Writing into a Vec has no I/O to fail.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// Deflates a stream not deflated yet, when that makes it shorter (font programs through
+/// [`deflate_font`]).
+pub(super) fn compress(object: &mut lopdf::Object) {
+    if let lopdf::Object::Stream(stream) = object
+        && stream.allows_compression
+        && stream.dict.get(b"Filter").is_err()
+        && let Some(packed) = if stream.dict.has(b"Length1") {
+            deflate_font(&stream.content)
+        } else {
+            deflate(&stream.content)
+        }
+        && packed.len() + 19 < stream.content.len()
+    {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
+    }
 }
 
 /// printpdf's lopdf document of `doc`, not optimised.
@@ -546,32 +550,23 @@ pub(super) fn lopdf_document(doc: &PdfDocument) -> lopdf::Document {
 /// The lopdf document of `pages` with content streams of [`content::encode`]: printpdf
 /// makes the document of as many pages, the first showing a [`content::Sample`] of the
 /// pages' characters (so it subsets and maps the fonts as for the pages themselves), and
-/// each page's stream is then replaced by the page's own. `None` when a page holds an
-/// operation that [`content::encode`] does not write.
+/// each page's stream is then replaced by the page's own. The font objects of a sample's
+/// [`content::Usage`] met before are taken from [`FONT_PARTS`] instead. `None` when a page
+/// holds an operation that [`content::encode`] does not write.
 pub(super) fn direct(doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Option<lopdf::Document> {
     let sample = content::Sample::of(pages)?;
-    let mut stand_in = vec![a4(sample.page())];
-    stand_in.extend((1..pages.len()).map(|_| a4(Vec::new())));
-    doc.with_pages(stand_in);
-    let mut lo = lopdf_document(doc);
-    let streams = lo
-        .get_pages()
-        .into_values()
-        .map(|page| {
-            lo.get_object(page)
-                .and_then(lopdf::Object::as_dict)
-                .and_then(|page| page.get(b"Contents"))
-                .and_then(lopdf::Object::as_reference)
-                .ok()
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let usage = sample.usage(doc);
+    let known = usage
+        .as_ref()
+        .and_then(|usage| FONT_PARTS.lock().ok()?.get(usage).cloned());
+    let (mut lo, codes) = match known.and_then(|part| with_fonts(doc, pages.len(), &part)) {
+        Some(known) => known,
+        None => sampled(doc, &sample, pages.len(), usage)?,
+    };
+    let streams = page_streams(&lo)?;
     if streams.len() != pages.len() {
         return None;
     }
-    let sampled = lo
-        .get_object(*streams.first()?)
-        .and_then(lopdf::Object::as_stream);
-    let codes = content::Codes::read(&sample, &sampled.ok()?.content)?;
     let mut reals = content::Reals::new();
     let contents = pages
         .iter()
@@ -584,6 +579,158 @@ pub(super) fn direct(doc: &mut PdfDocument, pages: &[Vec<Op>]) -> Option<lopdf::
             .set_content(bytes);
     }
     Some(lo)
+}
+
+/// The content stream of each page of `lo`, in page order.
+fn page_streams(lo: &lopdf::Document) -> Option<Vec<lopdf::ObjectId>> {
+    lo.get_pages()
+        .into_values()
+        .map(|page| {
+            lo.get_object(page)
+                .and_then(lopdf::Object::as_dict)
+                .and_then(|page| page.get(b"Contents"))
+                .and_then(lopdf::Object::as_reference)
+                .ok()
+        })
+        .collect()
+}
+
+/// The font objects printpdf makes for a [`content::Usage`] (each font's program,
+/// `ToUnicode` map, descriptor and dictionary: objects 2 onwards of every document, right
+/// after its page tree), their streams deflated, with the fonts' resource dictionary
+/// after them and the characters' codes.
+struct FontPart {
+    objects: Vec<lopdf::Object>,
+    dictionary: lopdf::Object,
+    codes: Arc<content::Codes>,
+}
+
+/// Font parts made in this process, by usage. printpdf's font subsetting (parsing and
+/// subsetting both fonts, their widths and `ToUnicode` maps) was 4.7 % of a region
+/// report's instructions, and most schools' PDFs show the same characters.
+static FONT_PARTS: LazyLock<Mutex<HashMap<content::Usage, Arc<FontPart>>>> =
+    LazyLock::new(Default::default);
+
+/// Font parts [`FONT_PARTS`] keeps at most (some 40 KB each).
+const KEPT_FONT_PARTS: usize = 256;
+
+/// Whether [`FONT_PARTS`] holds the font part of `usage`.
+#[cfg(test)]
+pub(super) fn font_part_kept(usage: &content::Usage) -> bool {
+    FONT_PARTS.lock().is_ok_and(|kept| kept.contains_key(usage))
+}
+
+/// The stand-in document of [`direct`] made by printpdf from `sample`, and its codes; its
+/// font part kept in [`FONT_PARTS`] under `usage`.
+fn sampled(
+    doc: &mut PdfDocument,
+    sample: &content::Sample,
+    pages: usize,
+    usage: Option<content::Usage>,
+) -> Option<(lopdf::Document, Arc<content::Codes>)> {
+    let mut stand_in = vec![a4(sample.page())];
+    stand_in.extend((1..pages).map(|_| a4(Vec::new())));
+    doc.with_pages(stand_in);
+    let mut lo = lopdf_document(doc);
+    let sampled = lo
+        .get_object(*page_streams(&lo)?.first()?)
+        .and_then(lopdf::Object::as_stream);
+    let codes = Arc::new(content::Codes::read(sample, &sampled.ok()?.content)?);
+    if let Some(usage) = usage
+        && let Some(part) = font_part(&mut lo, &codes)
+        && let Ok(mut kept) = FONT_PARTS.lock()
+        && kept.len() < KEPT_FONT_PARTS
+    {
+        kept.insert(usage, Arc::new(part));
+    }
+    Some((lo, codes))
+}
+
+/// The font part of printpdf's document `lo`: objects 2 up to the fonts' resource
+/// dictionary of its first page, deflated in place.
+fn font_part(lo: &mut lopdf::Document, codes: &Arc<content::Codes>) -> Option<FontPart> {
+    let first = *lo.get_pages().values().next()?;
+    let resources = lo
+        .get_object(first)
+        .and_then(lopdf::Object::as_dict)
+        .and_then(|page| page.get(b"Resources"))
+        .and_then(lopdf::Object::as_reference)
+        .and_then(|id| lo.get_object(id))
+        .and_then(lopdf::Object::as_dict)
+        .ok()?;
+    let (fonts, 0) = resources
+        .get(b"Font")
+        .and_then(lopdf::Object::as_reference)
+        .ok()?
+    else {
+        return None;
+    };
+    let mut objects = Vec::new();
+    for id in 2..fonts {
+        let object = lo.objects.get_mut(&(id, 0))?;
+        compress(object);
+        objects.push(object.clone());
+    }
+    Some(FontPart {
+        objects,
+        dictionary: lo.objects.get(&(fonts, 0))?.clone(),
+        codes: Arc::clone(codes),
+    })
+}
+
+/// The stand-in document of [`direct`] with a known font part: printpdf's document of
+/// `pages` empty pages, which shows no font (its font dictionary, object 2, is empty), its
+/// objects from 2 on moved up to make room for the part's. The same objects, numbers and
+/// references as printpdf's document with the sample.
+fn with_fonts(
+    doc: &mut PdfDocument,
+    pages: usize,
+    part: &FontPart,
+) -> Option<(lopdf::Document, Arc<content::Codes>)> {
+    doc.with_pages((0..pages).map(|_| a4(Vec::new())).collect());
+    let mut lo = lopdf_document(doc);
+    if !lo
+        .objects
+        .get(&(2, 0))
+        .and_then(|fonts| fonts.as_dict().ok())
+        .is_some_and(lopdf::Dictionary::is_empty)
+    {
+        return None;
+    }
+    let by = u32::try_from(part.objects.len()).ok()?;
+    let objects = std::mem::take(&mut lo.objects);
+    lo.objects = objects
+        .into_iter()
+        .map(|((id, generation), mut object)| {
+            move_references(&mut object, by);
+            ((if id >= 2 { id + by } else { id }, generation), object)
+        })
+        .collect();
+    lo.trailer
+        .iter_mut()
+        .for_each(|(_, object)| move_references(object, by));
+    for (id, object) in (2..).zip(&part.objects) {
+        lo.objects.insert((id, 0), object.clone());
+    }
+    lo.objects.insert((2 + by, 0), part.dictionary.clone());
+    lo.max_id += by;
+    Some((lo, Arc::clone(&part.codes)))
+}
+
+/// Adds `by` to every reference in `object` to an object numbered 2 or more.
+fn move_references(object: &mut lopdf::Object, by: u32) {
+    match object {
+        lopdf::Object::Reference((id, _)) if *id >= 2 => *id += by,
+        lopdf::Object::Array(items) => items.iter_mut().for_each(|o| move_references(o, by)),
+        lopdf::Object::Dictionary(dict) => {
+            dict.iter_mut().for_each(|(_, o)| move_references(o, by))
+        }
+        lopdf::Object::Stream(stream) => stream
+            .dict
+            .iter_mut()
+            .for_each(|(_, o)| move_references(o, by)),
+        _ => {}
+    }
 }
 
 /// A zlib stream at [`DEFLATE_LEVEL`] into a new buffer.
