@@ -46,6 +46,11 @@ fn at(x: f32, y: f32) -> Point {
     Point::new(Mm(x), Mm(PAGE_H - y))
 }
 
+/// Operations a page is made room for when it starts: a school PDF's pages hold about a
+/// thousand (some 3 700 texts of three operations each, and the tables' lines, over about
+/// 16 pages), and a page's vector grown from empty copied its operations ten times over.
+const PAGE_OPS: usize = 1024;
+
 /// Resource names of the two fonts in every document ([`add_font`]). Fixed, so a page laid
 /// out once can also go into another document (a card into its own PDF and its tutor's).
 const REGULAR_ID: &str = "F1";
@@ -168,7 +173,7 @@ impl<'a> Layout<'a> {
     }
 
     pub fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        self.pages.push(Vec::with_capacity(PAGE_OPS));
         self.y = TOP;
     }
 

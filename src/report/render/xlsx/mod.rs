@@ -141,7 +141,7 @@ fn write_rows(
     colours: &mut Vec<(u16, Colours, Vec<u32>)>,
 ) -> Result<u32, XlsxError> {
     for (i, row) in table.rows.iter().enumerate() {
-        grid.row(header + 1 + i as u32, row.clone())?;
+        grid.row(header + 1 + i as u32, row)?;
     }
     for (c, column) in table.columns.iter().enumerate() {
         let Some(kind) = column.colours else { continue };
@@ -244,7 +244,7 @@ fn summary(
         if unit == Unit::Percent {
             percent_rows.push(r);
         }
-        grid.row(r, figure_row(f, unit))?;
+        grid.row(r, &figure_row(f, unit))?;
     }
     let (ws, extent) = grid.fit()?;
     if let Colours::Levels { mid, high } = colours {

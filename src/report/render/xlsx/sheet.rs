@@ -244,18 +244,18 @@ impl<'a> Table<'a> {
         Ok(())
     }
 
-    pub fn row(&mut self, r: u32, cells: Vec<Cell>) -> Result<(), XlsxError> {
+    pub fn row(&mut self, r: u32, cells: &[Cell]) -> Result<(), XlsxError> {
         let styles = self.styles;
-        for (c, cell) in cells.into_iter().enumerate() {
+        for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
-            let width = match cell {
-                Cell::Text(t) => {
+            let width = match *cell {
+                Cell::Text(ref t) => {
                     let w = t.chars().count();
                     if w > 60 {
-                        self.put(r, c, Put::Text(&t), &styles.wrap)?;
-                        self.wrapped.push((r, c, t));
+                        self.put(r, c, Put::Text(t), &styles.wrap)?;
+                        self.wrapped.push((r, c, t.clone()));
                     } else {
-                        self.put(r, c, Put::Text(&t), &styles.text)?;
+                        self.put(r, c, Put::Text(t), &styles.text)?;
                     }
                     w.min(60)
                 }
