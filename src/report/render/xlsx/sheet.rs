@@ -108,6 +108,12 @@ pub struct Table<'a> {
     /// For each column, the rows written since without their format, all of one format:
     /// set on the range at once.
     runs: BTreeMap<u16, Run<'a>>,
+    /// The current row's blank cells in a format written before, by column: written by
+    /// [`Table::end_row`].
+    blanks: Vec<(u16, &'a Format)>,
+    /// The first and last row and column of the cells this table has written (each of
+    /// which widened the sheet's dimension to take it in), once it has written one.
+    span: Option<[u32; 4]>,
 }
 
 /// Rows `first..=last` of a column, written without their format, which is `format`.
@@ -121,6 +127,8 @@ struct Run<'a> {
 enum Put<'v> {
     Text(&'v str),
     Number(f64),
+    /// A blank cell with a format.
+    Blank,
 }
 
 /// Where a finished sheet's tables end and how wide they are, in Excel's character units.
@@ -152,6 +160,8 @@ impl<'a> Table<'a> {
             wrapped: Vec::new(),
             indexed: Vec::new(),
             runs: BTreeMap::new(),
+            blanks: Vec::new(),
+            span: None,
         };
         table.header(top, headers)?;
         Ok(table)
@@ -162,6 +172,7 @@ impl<'a> Table<'a> {
         for (c, h) in headers.iter().enumerate() {
             self.ws
                 .write_string_with_format(r, c as u16, *h, &self.styles.header)?;
+            self.spans(r, c as u16);
             // Headers wrap: a column need not be wider than a header's longest word or a
             // third of it, so a long header does not make a wide column of numbers.
             let longest = h.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
@@ -185,6 +196,7 @@ impl<'a> Table<'a> {
         self.first_end.get_or_insert(self.last_row);
         self.ws
             .write_string_with_format(r, 0, title, &self.styles.title)?;
+        self.spans(r, 0);
         self.header(r + 1, headers)?;
         Ok(r + 1)
     }
@@ -194,30 +206,49 @@ impl<'a> Table<'a> {
         *entry = (*entry).max(width);
     }
 
+    /// Notes that the cell at row `r`, column `c` was written, widening the sheet's
+    /// dimension to take it in.
+    fn spans(&mut self, r: u32, c: u16) {
+        let c = u32::from(c);
+        let [top, bottom, left, right] = self.span.get_or_insert([r, r, c, c]);
+        (*top, *bottom) = ((*top).min(r), (*bottom).max(r));
+        (*left, *right) = ((*left).min(c), (*right).max(c));
+    }
+
     /// Writes a value in its format. rust_xlsxwriter finds a format's index by hashing the
     /// whole `Format` for every cell written with it (SipHash over its font, borders, fill
     /// and number format: 7 % of a region report's instructions), so a cell in a format
     /// this table has written before is written without it, and its format set on each
     /// column's run of such rows at once ([`Table::set_runs`]): the same cells, formats
     /// and indexes (a sheet numbers formats in the order of their first cell, and each
-    /// format's first cell is still written with it).
+    /// format's first cell is still written with it). A blank cell (or an empty text, a
+    /// blank cell with a format) in such a format waits for the row's end
+    /// ([`Table::end_row`]).
     fn put(&mut self, r: u32, c: u16, value: Put, format: &'a Format) -> Result<(), XlsxError> {
-        let indexed = self.indexed.iter().any(|f| std::ptr::eq(*f, format));
-        // An empty text is a blank cell with a format, and no cell without one.
-        if !indexed || matches!(value, Put::Text("")) {
-            if !indexed {
-                self.indexed.push(format);
-            }
+        if !self.indexed.iter().any(|f| std::ptr::eq(*f, format)) {
+            self.indexed.push(format);
             match value {
                 Put::Text(t) => self.ws.write_string_with_format(r, c, t, format)?,
                 Put::Number(v) => self.ws.write_number_with_format(r, c, v, format)?,
+                Put::Blank => self.ws.write_blank(r, c, format)?,
             };
+            self.spans(r, c);
             return Ok(());
         }
         match value {
+            Put::Text("") | Put::Blank => {
+                self.blanks.push((c, format));
+                return Ok(());
+            }
             Put::Text(t) => self.ws.write_string(r, c, t)?,
             Put::Number(v) => self.ws.write_number(r, c, v)?,
         };
+        self.spans(r, c);
+        self.run(r, c, format)
+    }
+
+    /// Adds row `r` of column `c`, written without its `format`, to the column's run.
+    fn run(&mut self, r: u32, c: u16, format: &'a Format) -> Result<(), XlsxError> {
         match self.runs.get_mut(&c) {
             Some(run) if std::ptr::eq(run.format, format) && run.last + 1 == r => run.last = r,
             _ => {
@@ -232,6 +263,29 @@ impl<'a> Table<'a> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Writes row `r`'s blank cells left by [`Table::put`]. A blank cell written with its
+    /// format widens the sheet's dimension to take it in, and one given its format with a
+    /// run's range does not: a blank cell inside the cells already written (the row's
+    /// other cells and the header's columns, most often) joins its column's run, any other
+    /// is written with its format.
+    fn end_row(&mut self, r: u32) -> Result<(), XlsxError> {
+        let mut blanks = std::mem::take(&mut self.blanks);
+        for &(c, format) in &blanks {
+            let inside = self.span.is_some_and(|[top, bottom, left, right]| {
+                (top..=bottom).contains(&r) && (left..=right).contains(&u32::from(c))
+            });
+            if inside {
+                self.run(r, c, format)?;
+            } else {
+                self.ws.write_blank(r, c, format)?;
+                self.spans(r, c);
+            }
+        }
+        blanks.clear();
+        self.blanks = blanks;
         Ok(())
     }
 
@@ -262,7 +316,7 @@ impl<'a> Table<'a> {
                 // A yes/no figure is read as a word, not as 0 or 1.
                 // A yes/no figure has no difference to show: «было» and «значение» say it.
                 Cell::Change(Some(_), Unit::Flag) | Cell::Change(None, _) => {
-                    self.ws.write_blank(r, c, &self.styles.text)?;
+                    self.put(r, c, Put::Blank, &styles.text)?;
                     0
                 }
                 Cell::Change(Some(v), unit) => {
@@ -283,7 +337,7 @@ impl<'a> Table<'a> {
                     8
                 }
                 Cell::Value(None, _) => {
-                    self.ws.write_blank(r, c, &self.styles.text)?;
+                    self.put(r, c, Put::Blank, &styles.text)?;
                     0
                 }
                 // No date: nothing written, as if the row were shorter.
@@ -293,11 +347,13 @@ impl<'a> Table<'a> {
                         ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
                     self.ws
                         .write_datetime_with_format(r, c, date, &self.styles.date)?;
+                    self.spans(r, c);
                     10
                 }
             };
             self.widen(c, width);
         }
+        self.end_row(r)?;
         self.last_row = self.last_row.max(r);
         Ok(())
     }
@@ -318,6 +374,7 @@ impl<'a> Table<'a> {
             let r = self.header_row + 1;
             self.ws
                 .write_string_with_format(r, 0, "нет данных", &self.styles.text)?;
+            self.spans(r, 0);
             self.last_row = r;
         }
         Ok(())
@@ -592,10 +649,17 @@ mod tests {
     use rust_xlsxwriter::{Format, XlsxError};
 
     /// Cells of several formats in runs down their columns and broken up (a format
-    /// changing, a row left out, an empty text, a NaN), each with its format as written.
+    /// changing, a row left out, an empty text, a NaN, blank cells), each with its format
+    /// as written; a row of blank cells only, and blank cells right of the header's columns.
     fn cells(styles: &Styles) -> Vec<(u32, u16, Put<'static>, &Format)> {
         let mut cells = Vec::new();
         for r in 1..60u32 {
+            if r == 45 {
+                for c in 0..4 {
+                    cells.push((r, c, Put::Blank, &styles.text));
+                }
+                continue;
+            }
             let text = match r % 7 {
                 0 => "",
                 3 => "длинный текст, который переносится по словам в несколько строк ячейки",
@@ -617,12 +681,21 @@ mod tests {
                 let value = if r == 30 { f64::NAN } else { f64::from(r) };
                 cells.push((r, 2, Put::Number(value), &styles.count));
             }
-            cells.push((r, 3, Put::Text("да"), &styles.text));
+            let last = if r % 4 == 0 {
+                Put::Blank
+            } else {
+                Put::Text("да")
+            };
+            cells.push((r, 3, last, &styles.text));
+            if r == 50 || r == 59 {
+                cells.push((r, 5, Put::Blank, &styles.text));
+            }
         }
         cells
     }
 
-    /// [`Table::put`] writes the bytes of writing every cell with its format.
+    /// [`Table::put`] and [`Table::end_row`] write the bytes of writing every cell with its
+    /// format.
     #[test]
     fn cells_put_in_runs_are_the_cells_written_with_their_formats() -> Result<(), XlsxError> {
         let at = chrono::NaiveDate::from_ymd_opt(2025, 10, 1)
@@ -632,9 +705,15 @@ mod tests {
         let headers = ["а", "б", "в", "г"];
         let mut put = workbook("Проверка", at)?;
         let mut table = Table::new(put.add_worksheet(), &styles, 0, &headers)?;
+        let mut row = 1;
         for (r, c, value, format) in cells(&styles) {
+            if r != row {
+                table.end_row(row)?;
+                row = r;
+            }
             table.put(r, c, value, format)?;
         }
+        table.end_row(row)?;
         table.set_runs()?;
         let mut each = workbook("Проверка", at)?;
         let mut table = Table::new(each.add_worksheet(), &styles, 0, &headers)?;
@@ -642,6 +721,7 @@ mod tests {
             match value {
                 Put::Text(t) => table.sheet().write_string_with_format(r, c, t, format)?,
                 Put::Number(v) => table.sheet().write_number_with_format(r, c, v, format)?,
+                Put::Blank => table.sheet().write_blank(r, c, format)?,
             };
         }
         assert!(put.save_to_buffer()? == each.save_to_buffer()?);
