@@ -499,11 +499,14 @@ pub(super) fn a4(ops: Vec<Op>) -> PdfPage {
     PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
 }
 
-/// Deflate level of every PDF stream (flate2's zlib-rs backend). The page streams of 20
-/// school PDFs (6.4 MB): level 6 60-75 ms and 12.33 % of their size, level 5 47-66 ms and
-/// 12.37 %, level 4 43-60 ms and 12.79 %; the C zlib's level 6, used before, 92-102 ms and
-/// 12.44 % (docs/architecture.md, Performance, «Ninth sitting: region report»).
-const DEFLATE_LEVEL: u32 = 5;
+/// Deflate level of every PDF stream (flate2's zlib-rs backend), chosen by measurement
+/// (docs/architecture.md, Performance, «Thirteenth sitting: region report»). The page
+/// streams of 20 school PDFs (5.2 MB), one thread, best of 9-21 runs: level 1 (zlib-rs'
+/// quick strategy, fixed Huffman codes) 11-17 ms and 20.3 % of their size, level 2 (its
+/// fast strategy, no lazy matches) 20-37 ms and 14.6 %, level 4 33-46 ms and 13.2 %, level
+/// 5 (used before) 35-49 ms and 12.8 %. Level 2 deflates in about 60 % of level 5's time
+/// for whole PDFs 8 % larger; level 1, in about a third of it, would make them 37 % larger.
+const DEFLATE_LEVEL: u32 = 2;
 
 /// The document of `pages`: printpdf's lopdf document, the pages' content streams written
 /// by [`content::encode`] where it knows every operation (else by printpdf), and its streams

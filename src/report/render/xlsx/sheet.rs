@@ -473,12 +473,14 @@ impl Extent {
     }
 }
 
-/// Deflate level of a report workbook's parts: with flate2's zlib-rs backend, level 5 takes
-/// a quarter less time than level 6 (the default) for the same size (the parts of 20 school
-/// workbooks, 4.8 MB: 47-67 ms against 72-82 ms, 17.57 % of their size at both; the C
-/// zlib's level 6, used before, 73-89 ms; docs/architecture.md, «Ninth sitting: region
-/// report»).
-const ZIP_LEVEL: u8 = 5;
+/// Deflate level of a report workbook's parts (zip's zlib-rs backend), chosen by
+/// measurement (docs/architecture.md, Performance, «Thirteenth sitting: region report»). The
+/// parts of 20 school workbooks (4.5 MB), one thread, best of 9-21 runs: level 1 14-20 ms
+/// and 25.5 % of their size, level 2 28-39 ms and 20.3 %, level 4 41-57 ms and 18.7 %,
+/// level 5 (used before) 46-66 ms and 18.1 %. Level 2 deflates in about 60 % of level 5's
+/// time for workbooks 11 % larger; level 1, in about a third of it, would make them 38 %
+/// larger.
+const ZIP_LEVEL: u8 = 2;
 
 /// A workbook titled `title`, dated `generated_at` (fixed in deterministic runs).
 pub fn workbook(title: &str, generated_at: chrono::NaiveDateTime) -> Result<Workbook, XlsxError> {
