@@ -69,26 +69,41 @@ fn snapshot(ws: &Workspace) -> anyhow::Result<BTreeMap<PathBuf, (u64, Option<Sys
         .collect())
 }
 
+/// How often a batch is looked at until it has kept its sizes for [`SETTLED`]: a change
+/// seen only at the next look restarts the wait that much later (looking every
+/// [`SETTLED`], a file that was still being written at the first look waited up to twice
+/// [`SETTLED`]).
+const LOOK: Duration = Duration::from_millis(50);
+
 /// Waits until the inbox has kept every file's size and time for [`SETTLED`] when all are
-/// whole zips or OLE files, else for `quiet`, looking every [`SETTLED`]; false when the inbox is empty
-/// or Ctrl-C came first.
+/// whole zips or OLE files, else for `quiet`, looking every [`LOOK`] for the first
+/// [`SETTLED`] of a wait and every [`SETTLED`] after; false when the inbox is empty or
+/// Ctrl-C came first.
 fn settle(ws: &Workspace, quiet: Duration, stop: &AtomicBool) -> anyhow::Result<bool> {
+    let settled = SETTLED.min(quiet);
     let mut before = snapshot(ws)?;
     let mut since = Instant::now();
+    // Whether every file of `before` is whole, once asked.
+    let mut whole = None;
     while !before.is_empty() && !stop.load(Ordering::SeqCst) {
-        std::thread::sleep(SETTLED.min(quiet));
+        let look = if since.elapsed() < settled {
+            LOOK
+        } else {
+            SETTLED
+        };
+        std::thread::sleep(look.min(quiet));
         let now = snapshot(ws)?;
         if now != before {
             // Still growing or changing: the wait starts again.
-            (before, since) = (now, Instant::now());
+            (before, since, whole) = (now, Instant::now(), None);
             continue;
         }
-        let needed = if before.keys().all(|p| is_whole(p)) {
-            SETTLED.min(quiet)
-        } else {
-            quiet
-        };
-        if since.elapsed() >= needed {
+        let waited = since.elapsed();
+        if waited < settled {
+            continue;
+        }
+        let whole = *whole.get_or_insert_with(|| before.keys().all(|p| is_whole(p)));
+        if waited >= if whole { settled } else { quiet } {
             return Ok(true);
         }
     }

@@ -21,7 +21,9 @@ pub struct Stamps {
 
 impl Stamps {
     /// Every Parquet file below the store's folder (`root`), in path order; none when it is
-    /// missing.
+    /// missing. The store's partitions (`<table>/term_slug=<slug>`) are walked on every
+    /// core: a 300-school store is 3 900 folders and 4 200 files, and `watch` looks at each
+    /// once a batch, while the other core waits.
     pub fn of_store(root: &Path) -> anyhow::Result<Stamps> {
         let mut stamps = Stamps {
             by_school: HashMap::new(),
@@ -30,27 +32,39 @@ impl Stamps {
         if !root.exists() {
             return Ok(stamps);
         }
-        for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        // The walk of the store cut at its second level, in path order: each entry there,
+        // walked whole, lists what the whole walk lists below it, and the entries above
+        // it are folders or files of no school.
+        let mut partitions = Vec::new();
+        for entry in walkdir::WalkDir::new(root).max_depth(2).sort_by_file_name() {
             let entry = entry?;
-            // Parquet files only: the ingest log grows with every file, and questionnaire
-            // definitions are part of the context already.
-            if !entry.file_type().is_file()
-                || entry.path().extension().is_none_or(|e| e != "parquet")
-            {
-                continue;
+            if entry.depth() == 2 {
+                partitions.push(entry.into_path());
+            } else if let Some(stamp) = stamp(entry)? {
+                stamps.others.push(stamp);
             }
-            let meta = entry.metadata()?;
-            let path = entry.into_path();
-            let school = path.components().find_map(|c| {
-                c.as_os_str()
-                    .to_str()
-                    .and_then(|n| n.strip_prefix("school="))
-                    .map(String::from)
-            });
-            let stamp = (path, meta.len(), meta.modified().ok());
-            match school {
-                Some(code) => stamps.by_school.entry(code).or_default().push(stamp),
-                None => stamps.others.push(stamp),
+        }
+        let walked = crate::parallel::map(&partitions, |partition| {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(partition).sort_by_file_name() {
+                if let Some(stamp) = stamp(entry?)? {
+                    found.push(stamp);
+                }
+            }
+            anyhow::Ok(found)
+        });
+        for found in walked {
+            for stamp in found? {
+                let school = stamp.0.components().find_map(|c| {
+                    c.as_os_str()
+                        .to_str()
+                        .and_then(|n| n.strip_prefix("school="))
+                        .map(String::from)
+                });
+                match school {
+                    Some(code) => stamps.by_school.entry(code).or_default().push(stamp),
+                    None => stamps.others.push(stamp),
+                }
             }
         }
         Ok(stamps)
@@ -60,6 +74,16 @@ impl Stamps {
     pub fn school(&self, code: &str) -> &[FileStamp] {
         self.by_school.get(code).map_or(&[], Vec::as_slice)
     }
+}
+
+/// The stamp of a walked entry if it is a Parquet file. Parquet files only: the ingest log
+/// grows with every file, and questionnaire definitions are part of the context already.
+fn stamp(entry: walkdir::DirEntry) -> anyhow::Result<Option<FileStamp>> {
+    if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "parquet") {
+        return Ok(None);
+    }
+    let meta = entry.metadata()?;
+    Ok(Some((entry.into_path(), meta.len(), meta.modified().ok())))
 }
 
 /// The pieces of one term's model, by school code.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
@@ -106,37 +107,35 @@ impl Log {
     }
 
     /// The entries, and where a last record cut short by a crash starts (it commits nothing).
+    /// What was read last ([`LAST_READ`]) is parsed again only if the log no longer starts
+    /// with it.
     fn read(&self) -> anyhow::Result<(Vec<Entry>, Option<u64>)> {
-        if !self.path.exists() {
-            return Ok((Vec::new(), None));
-        }
         let cannot_read = || format!("не удалось прочитать {}", self.path.display());
-        // Flexible: lines written after a column was added are longer than the header of
-        // an older log; the fields the header names are read.
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_path(&self.path)
-            .with_context(cannot_read)?;
-        let headers = reader.headers().with_context(cannot_read)?.clone();
-        let mut parsed = Vec::new();
-        let mut record = csv::StringRecord::new();
-        loop {
-            let start = reader.position().byte();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => parsed.push((
-                    start,
-                    record
-                        .deserialize::<Entry>(Some(&headers))
-                        .ok()
-                        .filter(valid),
-                )),
-                Err(_) if reader.position().byte() > start => parsed.push((start, None)),
-                Err(_) => break,
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), None)),
+            Err(e) => return Err(e).with_context(cannot_read),
+        };
+        let mut last_read = LAST_READ.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept = last_read
+            .take()
+            .filter(|read| read.path == self.path && bytes.starts_with(&read.bytes));
+        let (headers, mut entries, from) = match kept {
+            Some(read) => (read.headers, read.entries, read.bytes.len()),
+            None => {
+                // Flexible: lines written after a column was added are longer than the
+                // header of an older log; the fields the header names are read.
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .from_reader(bytes.as_slice());
+                let headers = reader.headers().with_context(cannot_read)?.clone();
+                let from = reader.position().byte() as usize;
+                (headers, Vec::new(), from)
             }
-        }
-        let last = parsed.len().saturating_sub(1);
-        let mut entries = Vec::with_capacity(parsed.len());
+        };
+        let parsed = records(&bytes, from, &headers);
+        let (before, last) = (entries.len(), parsed.len().saturating_sub(1));
+        let last_start = parsed.last().map(|(start, _)| *start);
         let mut torn = None;
         for (i, (start, entry)) in parsed.into_iter().enumerate() {
             match entry {
@@ -146,9 +145,29 @@ impl Log {
                 None => anyhow::bail!(
                     "журнал загрузок {} повреждён (строка {}): его нельзя редактировать вручную. Верните его из резервной копии; хранилище не тронуто",
                     self.path.display(),
-                    i + 2
+                    before + i + 2
                 ),
             }
+        }
+        // What the next read may take as read: every record up to a torn one, or up to
+        // the last one when the log does not end with a line end (a crash may have cut it
+        // where it still reads whole).
+        let open_last = last_start.filter(|_| !bytes.ends_with(b"\n"));
+        let (end, count) = match (torn, open_last) {
+            (Some(start), _) => (start as usize, entries.len()),
+            (None, Some(start)) => (start as usize, entries.len() - 1),
+            (None, None) => (bytes.len(), entries.len()),
+        };
+        // Whole lines only, the header's among them.
+        if bytes[..end].ends_with(b"\n") {
+            let mut bytes = bytes;
+            bytes.truncate(end);
+            *last_read = Some(Read {
+                path: self.path.clone(),
+                bytes,
+                headers,
+                entries: entries[..count].to_vec(),
+            });
         }
         Ok((entries, torn))
     }
@@ -201,6 +220,50 @@ impl Log {
     }
 }
 
+/// What this process read of a log last: its bytes up to the end of the last whole record,
+/// the header and the entries of those bytes.
+struct Read {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    headers: csv::StringRecord,
+    entries: Vec<Entry>,
+}
+
+/// The log read last. A log only grows (lines are added at its end, and a torn last line is
+/// cut off before), so a log that still starts with the bytes read last is parsed from
+/// where they end: `watch` reads the log five times a batch, and a 300-school workspace's
+/// log has 3 000 lines.
+static LAST_READ: Mutex<Option<Read>> = Mutex::new(None);
+
+/// The records of the log `bytes` from byte `from` (the start of a record), each with its
+/// start and its entry (`None` where it does not read as a whole entry).
+fn records(bytes: &[u8], from: usize, headers: &csv::StringRecord) -> Vec<(u64, Option<Entry>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&bytes[from..]);
+    let mut parsed = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let start = from as u64 + reader.position().byte();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => parsed.push((
+                start,
+                record
+                    .deserialize::<Entry>(Some(headers))
+                    .ok()
+                    .filter(valid),
+            )),
+            Err(_) if from as u64 + reader.position().byte() > start => {
+                parsed.push((start, None));
+            }
+            Err(_) => break,
+        }
+    }
+    parsed
+}
+
 /// Whether an entry read back is whole: a line cut short loses its later fields, and the
 /// SHA-256 (when there is one) is the check that the line was not cut inside it.
 fn valid(e: &Entry) -> bool {
@@ -214,4 +277,112 @@ pub fn current_submissions(entries: &[Entry]) -> HashMap<String, String> {
         .filter(|e| e.outcome.commits())
         .map(|e| (e.key_id.clone(), e.sha256.clone()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(file: &str) -> Entry {
+        Entry {
+            time: "2026-12-02 10:00:00".into(),
+            file: file.into(),
+            moved_to: format!("archive/{file}"),
+            sha256: "ab".repeat(32),
+            outcome: Outcome::Stored,
+            form: "attendance".into(),
+            school_code: "2300-001".into(),
+            term: "2025/2026 Q4".into(),
+            key: "посещаемость".into(),
+            key_id: "0123456789abcdef".into(),
+            rows_read: 3,
+            rows_stored: 3,
+            rows_rejected: 0,
+            rows_blank: 0,
+            warnings: 0,
+            errors: 0,
+            added: 3,
+            removed: 0,
+            changed: 0,
+            detail: String::new(),
+        }
+    }
+
+    /// The entries as a process that never read the log would read them.
+    fn fresh(log: &Log) -> Vec<Entry> {
+        *LAST_READ.lock().unwrap() = None;
+        log.entries().unwrap()
+    }
+
+    fn files(entries: &[Entry]) -> Vec<&str> {
+        entries.iter().map(|e| e.file.as_str()).collect()
+    }
+
+    #[test]
+    fn a_log_read_again_after_lines_were_added_reads_as_a_fresh_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path());
+        assert!(log.entries().unwrap().is_empty(), "no log yet");
+        log.append(&[entry("а.xlsx"), entry("б.xlsx")]).unwrap();
+        assert_eq!(files(&log.entries().unwrap()), ["а.xlsx", "б.xlsx"]);
+        log.append(&[entry("в.xlsx")]).unwrap();
+        let again = log.entries().unwrap();
+        assert_eq!(files(&again), ["а.xlsx", "б.xlsx", "в.xlsx"]);
+        assert_eq!(again, fresh(&log));
+    }
+
+    #[test]
+    fn a_log_changed_before_its_end_is_read_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path());
+        log.append(&[entry("а.xlsx"), entry("б.xlsx")]).unwrap();
+        log.entries().unwrap();
+        let path = dir.path().join("ingest-log.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("а.xlsx", "я.xlsx")).unwrap();
+        assert_eq!(files(&log.entries().unwrap()), ["я.xlsx", "б.xlsx"]);
+        // A shorter log (restored from a backup) too.
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.pop();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        assert_eq!(files(&log.entries().unwrap()), ["а.xlsx"]);
+    }
+
+    #[test]
+    fn a_last_line_without_its_end_is_read_again_when_the_log_grows() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path());
+        log.append(&[entry("а.xlsx"), entry("б.xlsx")]).unwrap();
+        let path = dir.path().join("ingest-log.csv");
+        let whole = std::fs::read(&path).unwrap();
+        // A crash after the record but before its line end: it reads whole and counts.
+        std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
+        assert_eq!(files(&log.entries().unwrap()), ["а.xlsx", "б.xlsx"]);
+        // A crash inside the record's SHA-256: it commits nothing...
+        let cut = whole.len() - 40;
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let (entries, torn) = log.read().unwrap();
+        assert_eq!(files(&entries), ["а.xlsx"]);
+        assert!(torn.is_some());
+        // ...and the next run's line replaces it.
+        log.append(&[entry("в.xlsx")]).unwrap();
+        let after = log.entries().unwrap();
+        assert_eq!(files(&after), ["а.xlsx", "в.xlsx"]);
+        assert_eq!(after, fresh(&log));
+    }
+
+    #[test]
+    fn a_damaged_line_before_the_last_stops_a_read_that_kept_the_lines_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Log::new(dir.path());
+        log.append(&[entry("а.xlsx")]).unwrap();
+        log.entries().unwrap();
+        let path = dir.path().join("ingest-log.csv");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"2026,broken,x,nothex,stored\n");
+        std::fs::write(&path, &bytes).unwrap();
+        log.append(&[entry("б.xlsx")]).unwrap();
+        let refused = log.entries().unwrap_err().to_string();
+        assert!(refused.contains("повреждён (строка 3)"), "{refused}");
+    }
 }
