@@ -549,24 +549,45 @@ fn dense_keys<const N: usize>(
     }
     let arrays: [&Utf8ViewArray; N] = std::array::from_fn(|c| texts[c].downcast_as_array());
     let mut numbered: [Numbered; N] = std::array::from_fn(|_| Numbered::default());
-    let mut keys_of: PlHashMap<[u32; N], u32> = PlHashMap::default();
-    let mut last: Option<([u32; N], u32)> = None;
+    let mut keys_of = FirstSeen::default();
     let mut keys = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let row: [u32; N] = std::array::from_fn(|c| numbered[c].number(arrays[c], i));
-        let key = match last {
-            Some((last_row, key)) if last_row == row => key,
-            _ => {
-                let next = u32::try_from(keys_of.len())
-                    .map_err(|_| polars_err!(ComputeError: "more keys than a u32 numbers"))?;
-                let key = *keys_of.entry(row).or_insert(next);
-                last = Some((row, key));
-                key
-            }
-        };
-        keys.push(key);
+        keys.push(keys_of.number(row)?);
     }
     Ok(Some(UInt32Chunked::from_vec("key".into(), keys)))
+}
+
+/// Keys numbered in order of first appearance. Rows of one key mostly come one after
+/// another, so a key is compared with the last one first and hashed only where it differs.
+struct FirstSeen<K> {
+    numbers: PlHashMap<K, u32>,
+    last: Option<(K, u32)>,
+}
+
+impl<K> Default for FirstSeen<K> {
+    fn default() -> Self {
+        FirstSeen {
+            numbers: PlHashMap::default(),
+            last: None,
+        }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash> FirstSeen<K> {
+    /// The number of `key`: the count of keys met before it, the first time it is met.
+    fn number(&mut self, key: K) -> PolarsResult<u32> {
+        if let Some((last, number)) = self.last
+            && last == key
+        {
+            return Ok(number);
+        }
+        let next = u32::try_from(self.numbers.len())
+            .map_err(|_| polars_err!(ComputeError: "more keys than a u32 numbers"))?;
+        let number = *self.numbers.entry(key).or_insert(next);
+        self.last = Some((key, number));
+        Ok(number)
+    }
 }
 
 /// The texts of one column of [`dense_keys`], numbered in order of first appearance. Within
@@ -942,22 +963,10 @@ fn sorted_long(mut long: DataFrame) -> PolarsResult<DataFrame> {
 /// texts are not dictionary-decoded.
 fn group_numbers(keys: &[Vec<Option<&str>>; 3]) -> PolarsResult<Vec<u32>> {
     let rows = keys[0].len();
-    let mut numbers: PlHashMap<[Option<&str>; 3], u32> = PlHashMap::default();
+    let mut numbers = FirstSeen::default();
     let mut groups = Vec::with_capacity(rows);
-    let mut last: Option<([Option<&str>; 3], u32)> = None;
     for row in 0..rows {
-        let key = keys.each_ref().map(|texts| texts[row]);
-        let number = match last {
-            Some((last_key, number)) if last_key == key => number,
-            _ => {
-                let next = u32::try_from(numbers.len())
-                    .map_err(|_| polars_err!(ComputeError: "more groups than a u32 numbers"))?;
-                let number = *numbers.entry(key).or_insert(next);
-                last = Some((key, number));
-                number
-            }
-        };
-        groups.push(number);
+        groups.push(numbers.number(keys.each_ref().map(|texts| texts[row]))?);
     }
     Ok(groups)
 }
